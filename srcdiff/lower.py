@@ -1,0 +1,327 @@
+"""Lower a checked function AST to SSA three-address code.
+
+Output contract (see ``ir``): a ``Function`` whose body is a flat tuple of ``Assign``
+statements, each applying one operation to operands that are Vars defined earlier,
+Consts or Globals.  Nested expressions become temporaries; reassignment, augmented
+assignment and tuple unpacking become fresh single assignments; calls to the user's
+own functions are inlined (their locals become fresh Vars, their parameters are bound
+to the caller's operands).  A plain copy (``a = b``) binds a name and emits nothing.
+Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
+"""
+import ast
+
+from . import frontend
+from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
+from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
+
+_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
+# Builtins spelled differently in the IR.
+_BUILTIN_ALIASES = {"pow": "**"}
+
+
+class TupleValue(tuple):
+    """A tuple of operands produced by a tuple display or a helper returning one."""
+
+
+class _Shared:
+    """State shared by a function and every helper inlined into it."""
+
+    def __init__(self):
+        self.body = []
+        self.reserved = set()
+        self.globals = {}
+        self.call_stack = []
+
+
+def lower(source):
+    """The SSA ``Function`` of a checked ``frontend.Source``."""
+    shared = _Shared()
+    lowerer = _Lowerer(source, shared)
+    params = []
+    for arg in _all_params(source.node.args):
+        var = Var(arg.arg, user_named=True)
+        lowerer.env[arg.arg] = var
+        params.append(var)
+    shared.call_stack.append(_def_key(source))
+    result = lowerer.lower_body()
+    if isinstance(result, TupleValue):
+        raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
+                           "return one value (a float or an array); use srcdiff.jacobian for several outputs")
+    args = _strip_annotations(source.node.args)
+    return Function(
+        name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
+        arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
+        reserved=frozenset(shared.reserved))
+
+
+def _all_params(args):
+    return list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
+
+
+def _def_key(source):
+    return (source.filename, source.node.lineno, source.node.name)
+
+
+def _last_return(source):
+    return [n for n in ast.walk(source.node) if isinstance(n, ast.Return)][-1]
+
+
+def _strip_annotations(args):
+    stripped = ast.arguments(
+        posonlyargs=[ast.arg(arg=a.arg) for a in args.posonlyargs],
+        args=[ast.arg(arg=a.arg) for a in args.args],
+        vararg=None, kwonlyargs=[ast.arg(arg=a.arg) for a in args.kwonlyargs],
+        kw_defaults=list(args.kw_defaults), kwarg=None, defaults=list(args.defaults))
+    return stripped
+
+
+class _Lowerer:
+    """Lowers one function body (the top-level one or an inlined helper)."""
+
+    def __init__(self, source, shared):
+        self.source = source
+        self.shared = shared
+        self.env = {}
+        shared.reserved.update(
+            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name))
+        shared.reserved.update(a.arg for a in _all_params(source.node.args))
+
+    # ------------------------------------------------------------ statements
+
+    def lower_body(self, hint=None):
+        """Lower every statement; return the operand of the final ``return``.
+
+        ``hint`` names the returned value when this body computes it (an inlined helper
+        called as ``L = sigmoid(s3)`` computes ``L``).  The frontend guarantees the body
+        ends with its only ``return``.
+        """
+        *statements, last = self.source.node.body
+        for stmt in statements:
+            self.statement(stmt)
+        if last.value is None:
+            raise self.error(ResultError, last, "'return' without a value", "return the value to differentiate")
+        return self.expr(last.value, hint=hint)
+
+    def statement(self, stmt):
+        if isinstance(stmt, ast.Assign):
+            value = self.expr(stmt.value, hint=_single_name(stmt.targets))
+            for target in stmt.targets:
+                self.bind(target, value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self.bind(stmt.target, self.expr(stmt.value, hint=_single_name([stmt.target])))
+        elif isinstance(stmt, ast.AugAssign):
+            self.augmented(stmt)
+        elif isinstance(stmt, ast.Expr):
+            if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+                raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
+                                 "remove it (srcdiff functions must be pure: no print or other side effects)")
+        elif not isinstance(stmt, ast.Pass):
+            raise self.error(UnsupportedSyntaxError, stmt, f"'{type(stmt).__name__}' statements are not supported",
+                             "rewrite it as assignments")
+
+    def augmented(self, stmt):
+        target = stmt.target
+        if not isinstance(target, ast.Name):
+            raise self.error(UnsupportedSyntaxError, target, "augmented assignment into an item or attribute is not supported",
+                             "assign to a plain variable")
+        current = self.name(target)
+        value = self.expr(stmt.value)
+        symbol = SYMBOL_OF.get(type(stmt.op))
+        if symbol not in BINARY_OPS:
+            raise self.error(UnsupportedSyntaxError, stmt, f"the operator in '{ast.unparse(stmt)}' is not supported",
+                             "use + - * / ** // % or @")
+        self.env[target.id] = self.emit(symbol, (current, value), stmt, hint=target.id)
+
+    def bind(self, target, value):
+        """Bind an assignment target (a name or a tuple of names) to a lowered value."""
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if not isinstance(value, TupleValue):
+                raise self.error(UnsupportedSyntaxError, target, "unpacking a value that is not a tuple display is not supported",
+                                 "unpack a tuple written out, e.g. 'a, b = x, y'")
+            if len(value) != len(target.elts):
+                raise self.error(UnsupportedSyntaxError, target,
+                                 f"cannot unpack {len(value)} values into {len(target.elts)} names")
+            for element, item in zip(target.elts, value):
+                self.bind(element, item)
+        else:
+            raise self.error(UnsupportedSyntaxError, target,
+                             f"assignment to '{ast.unparse(target)}' is not supported", "assign to a plain variable")
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, node, hint=None):
+        """Lower an expression; return its operand (or a TupleValue for a tuple display)."""
+        if isinstance(node, ast.Constant):
+            if not isinstance(node.value, (int, float, bool)) or isinstance(node.value, complex):
+                raise self.error(UnsupportedSyntaxError, node, f"the constant {node.value!r} is not a number",
+                                 "srcdiff differentiates numbers and arrays")
+            return Const(node.value)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp):
+            symbol = SYMBOL_OF.get(type(node.op))
+            if symbol not in BINARY_OPS:
+                raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
+                                 "use + - * / ** // % or @")
+            return self.emit(symbol, (self.expr(node.left), self.expr(node.right)), node, hint)
+        if isinstance(node, ast.UnaryOp):
+            if type(node.op) not in _UNARY:
+                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported")
+            return self.emit(_UNARY[type(node.op)], (self.expr(node.operand),), node, hint)
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1:
+                raise self.error(UnsupportedSyntaxError, node, "chained comparisons are not supported",
+                                 "compare two values at a time")
+            symbol = SYMBOL_OF.get(type(node.ops[0]))
+            if symbol not in COMPARE_OPS:
+                raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
+                                 "use < <= > >= == or !=")
+            return self.emit(symbol, (self.expr(node.left), self.expr(node.comparators[0])), node, hint)
+        if isinstance(node, ast.Tuple):
+            return TupleValue(self.expr(e) for e in node.elts)
+        if isinstance(node, ast.Call):
+            return self.call(node, hint)
+        if isinstance(node, ast.Attribute):
+            ref = self.resolve(node)
+            if isinstance(ref, frontend.ConstantRef):
+                return self.global_operand(ref)
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here")
+        raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
+                         "rewrite the expression with numbers, operators and calls")
+
+    def name(self, node):
+        if node.id in self.env:
+            return self.env[node.id]
+        ref = self.resolve(node)
+        if isinstance(ref, frontend.ConstantRef):
+            return self.global_operand(ref)
+        raise self.error(UnsupportedSyntaxError, node, f"'{node.id}' is a {_kind(ref)} and cannot be used as a value",
+                         "call it, or pass the value in as a parameter")
+
+    def global_operand(self, ref):
+        """A Global operand for a module-level constant, renamed if two modules disagree."""
+        if "." in ref.name:
+            return Global(ref.name)
+        name, n = ref.name, 0
+        while name in self.shared.globals and self.shared.globals[name] is not ref.value:
+            n += 1
+            name = f"{ref.name}_{n}"
+        self.shared.globals[name] = ref.value
+        self.shared.reserved.add(name)
+        return Global(name)
+
+    def resolve(self, node):
+        """The Resolution of a free name or a dotted attribute chain; errors when unknown."""
+        if isinstance(node, ast.Name):
+            ref = self.source.scope.resolve(node.id)
+            if ref is None:
+                raise self.error(NameResolutionError, node, f"name '{node.id}' is not defined",
+                                 "define it at module level, import it, or pass it in as a parameter")
+            return ref
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in self.env:
+                raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported yet",
+                                 "use functions of math or numpy on the value")
+            base = self.resolve(node.value)
+            if not isinstance(base, frontend.ModuleRef):
+                raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported",
+                                 "use module functions (math.sin, np.exp) or your own functions")
+            ref = self.source.scope.resolve_attr(base, node.attr)
+            if ref is None:
+                raise self.error(NameResolutionError, node, f"'{ast.unparse(node)}' does not exist",
+                                 "check the spelling, or import the function you meant")
+            return ref
+        raise self.error(UnsupportedSyntaxError, node, f"calling '{ast.unparse(node)}' is not supported",
+                         "call a function by its name")
+
+    def call(self, node, hint):
+        ref = self.resolve(node.func)
+        if isinstance(ref, frontend.PrimitiveRef):
+            return self.primitive_call(ref.op, node, hint)
+        if isinstance(ref, frontend.FunctionRef):
+            return self.inline(ref, node, hint)
+        raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node.func)}' is a {_kind(ref)}, not a function srcdiff can call",
+                         "call math or numpy functions, or your own functions defined with 'def'")
+
+    def primitive_call(self, op, node, hint):
+        op = _BUILTIN_ALIASES.get(op, op)
+        args = [self.expr(a) for a in node.args]
+        kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
+        if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
+            raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
+                             "pass numbers or arrays")
+        if op in ("max", "min") and not kwargs:
+            if len(args) < 2:
+                raise self.error(UnsupportedSyntaxError, node, f"{op}() of a single iterable is not supported",
+                                 f"write {op}(a, b, ...) with the values listed")
+            result = args[0]
+            for i, arg in enumerate(args[1:], start=2):
+                result = self.emit(op, (result, arg), node, hint if i == len(args) else None)
+            return result
+        return self.emit(op, tuple(args), node, hint, kwargs)
+
+    def inline(self, ref, node, hint):
+        """Inline a user function: bind its parameters to our operands, lower its body."""
+        callee = ref.load()
+        key = _def_key(callee)
+        if key in self.shared.call_stack:
+            raise self.error(UnsupportedSyntaxError, node, f"recursive call to '{ref.name}' is not supported",
+                             "rewrite the recursion as straight-line code")
+        inner = _Lowerer(callee, self.shared)
+        self._bind_arguments(inner, callee, node)
+        self.shared.call_stack.append(key)
+        try:
+            result = inner.lower_body(hint)
+        finally:
+            self.shared.call_stack.pop()
+        return result
+
+    def _bind_arguments(self, inner, callee, node):
+        params = _all_params(callee.node.args)
+        names = [p.arg for p in params]
+        bound = {}
+        positional = list(callee.node.args.posonlyargs) + list(callee.node.args.args)
+        if len(node.args) > len(positional):
+            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'")
+        for param, arg in zip(positional, node.args):
+            bound[param.arg] = self.expr(arg)
+        for keyword in node.keywords:
+            if keyword.arg not in names or keyword.arg in bound:
+                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'")
+            bound[keyword.arg] = self.expr(keyword.value)
+        defaults = dict(zip([p.arg for p in positional][::-1], callee.node.args.defaults[::-1]))
+        defaults.update({p.arg: d for p, d in zip(callee.node.args.kwonlyargs, callee.node.args.kw_defaults) if d is not None})
+        for name in names:
+            if name not in bound:
+                if name not in defaults:
+                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'")
+                bound[name] = inner.expr(defaults[name])
+        inner.env.update(bound)
+
+    def emit(self, op, args, node, hint=None, kwargs=()):
+        """Append ``target = op(args)`` and return the new Var."""
+        target = Var(hint, user_named=True) if hint else Var("s")
+        self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
+        return target
+
+    def error(self, cls, node, message, hint=""):
+        return self.source.error(cls, node, message, hint)
+
+
+def _single_name(targets):
+    if len(targets) == 1 and isinstance(targets[0], ast.Name):
+        return targets[0].id
+    return None
+
+
+def _kind(ref):
+    return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
+            frontend.CustomFunctionRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+
+
+def _describe(node):
+    return {ast.Subscript: "indexing", ast.List: "a list display", ast.Attribute: "attribute access",
+            ast.Slice: "slicing"}.get(type(node), f"the expression '{ast.unparse(node)}'")

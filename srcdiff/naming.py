@@ -1,0 +1,71 @@
+"""Deterministic names for IR values, chosen once after all passes have run.
+
+Guarantees: the same IR always gets the same names; no two live values share a name;
+no generated name collides with an identifier of the user's source or with a name the
+generated code needs (module aliases, runtime helpers).  Preferences, in order:
+parameters keep their names; a value the user named keeps that name the first time and
+becomes ``name_1``, ``name_2``... on reassignment; temporaries are ``s0, s1, ...``;
+adjoints are ``grad_<name>``.
+"""
+from .ir import Var
+
+# Names generated code binds at module level; never given to a value.
+GENERATED_GLOBALS = frozenset({"math", "np", "rt"})
+
+
+class Namer:
+    """Hands out names that never collide with ``reserved`` or with each other."""
+
+    def __init__(self, reserved):
+        self.reserved = set(reserved) | GENERATED_GLOBALS
+        self.taken = set(GENERATED_GLOBALS)
+        self._temp_counter = 0
+
+    def claim(self, name):
+        """The user's own ``name`` the first time it is asked for, then ``name_1``, ..."""
+        if name not in self.taken:
+            self.taken.add(name)
+            return name
+        return self.fresh(name)
+
+    def fresh(self, base):
+        """``base`` if nobody uses it, else ``base_1``, ``base_2``, ..."""
+        candidate, n = base, 0
+        while candidate in self.taken or candidate in self.reserved:
+            n += 1
+            candidate = f"{base}_{n}"
+        self.taken.add(candidate)
+        return candidate
+
+    def temp(self):
+        """The next free temporary name ``sN``."""
+        while True:
+            candidate = f"s{self._temp_counter}"
+            self._temp_counter += 1
+            if candidate not in self.taken and candidate not in self.reserved:
+                self.taken.add(candidate)
+                return candidate
+
+
+def assign_names(function, adjoint_of=()):
+    """Names for every Var of ``function`` and for the adjoints of ``adjoint_of``.
+
+    Returns ``(names, grad_names)``: ``names[var]`` for values, ``grad_names[var]`` for
+    the adjoint of ``var``.  ``adjoint_of`` is an ordered iterable of Vars.
+    """
+    namer = Namer(function.reserved)
+    names = {}
+    for param in function.params:
+        names[param] = namer.claim(param.hint)
+    for stmt in function.body:
+        target = stmt.target
+        names[target] = namer.claim(target.hint) if target.user_named else namer.temp()
+    if isinstance(function.result, Var) and function.result not in names:
+        names[function.result] = namer.temp()
+    for var in adjoint_of:  # a value whose statement was dropped still names its adjoint
+        if var not in names:
+            names[var] = namer.claim(var.hint) if var.user_named else namer.temp()
+    grad_names = {var: namer.fresh("grad_" + names[var]) for var in adjoint_of}
+    return names, grad_names
+
+

@@ -1,0 +1,173 @@
+"""The reverse sweep: from the forward SSA to adjoint statements.
+
+Output contract: a ``Backward`` whose ``statements`` are ``Accumulate`` records in
+execution order, the statements of the forward pass visited in reverse.  Each adds one
+contribution, upstream gradient times local gradient (from the rules table), to the
+adjoint of one Var; the first contribution to an adjoint is marked ``first`` (written
+``=``), later ones are accumulations (``+=``: the forks).  Only *active* Vars get
+adjoints: those that depend on a ``wrt`` parameter and reach the result.  Contributions
+are simplified; a contribution that simplifies to zero is dropped.  Expressions name
+values by tokens (see ``Tokens``) that the emitter replaces with final names.
+"""
+import ast
+import copy
+from dataclasses import dataclass, field
+
+from .errors import NoGradientRuleError
+from .ir import Const, Var, operand_node
+from .rules import ZERO, placeholders, rule_for, template_ast
+from .simplify import is_zero, number, simplify_expr
+
+
+@dataclass(frozen=True)
+class Accumulate:
+    """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
+
+    var: Var
+    expr: ast.expr
+    first: bool
+    loc: object = None
+
+
+class Tokens:
+    """Stand-in identifiers for values and adjoints until names are chosen."""
+
+    def __init__(self):
+        self.by_token = {}
+        self._value = {}
+        self._adjoint = {}
+
+    def value(self, var):
+        if var not in self._value:
+            self._value[var] = token = f"_v{len(self._value)}_"
+            self.by_token[token] = ("value", var)
+        return self._value[var]
+
+    def adjoint(self, var):
+        if var not in self._adjoint:
+            self._adjoint[var] = token = f"_g{len(self._adjoint)}_"
+            self.by_token[token] = ("adjoint", var)
+        return self._adjoint[var]
+
+
+@dataclass
+class Backward:
+    """The adjoint program of a function with respect to ``wrt`` parameters."""
+
+    statements: list
+    wrt: tuple
+    has_adjoint: set
+    needed: set
+    tokens: Tokens
+    active: set = field(default_factory=set)
+
+
+def activity(function, wrt):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
+    varied = set(wrt)
+    for stmt in function.body:
+        rule = rule_for(stmt.op, len(stmt.args))
+        if rule is ZERO:
+            continue
+        if any(isinstance(a, Var) and a in varied for a in stmt.args):
+            varied.add(stmt.target)
+    useful = {function.result} if isinstance(function.result, Var) else set()
+    for stmt in reversed(function.body):
+        if stmt.target not in useful:
+            continue
+        rule = rule_for(stmt.op, len(stmt.args))
+        if rule is ZERO:
+            continue
+        for i, arg in enumerate(stmt.args):
+            if isinstance(arg, Var) and (rule is None or rule[i] is not None):
+                useful.add(arg)
+    return varied & useful
+
+
+def reverse(function, wrt, seed=Const(1.0)):
+    """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
+
+    ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
+    parameter) for a vector-Jacobian product.
+    """
+    active = activity(function, wrt)
+    tokens = Tokens()
+    statements, written, needed = [], set(), set()
+    uses = _count_uses(function, active)
+    # adjoints known to be a constant (the seed, or a lone constant contribution such as
+    # the 2.0 of ``c * 2.0``) are substituted where they are read instead of assigned
+    constant = {function.result: _operand(seed, tokens)} if function.result in active else {}
+    for stmt in reversed(function.body):
+        if stmt.target not in active:
+            continue
+        rule = rule_for(stmt.op, len(stmt.args))
+        if rule is None:
+            loc = stmt.loc
+            raise NoGradientRuleError(
+                f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")
+        if stmt.target in constant:
+            upstream = constant[stmt.target]
+        elif stmt.target in written:
+            upstream = ast.Name(id=tokens.adjoint(stmt.target), ctx=ast.Load())
+        else:
+            continue  # every contribution to this adjoint was zero
+        bindings = {"g": upstream, "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
+        bindings.update(zip(placeholders(len(stmt.args)), (_operand(a, tokens) for a in stmt.args)))
+        for arg, template in zip(stmt.args, rule):
+            if template is None or not isinstance(arg, Var) or arg not in active:
+                continue
+            expr = simplify_expr(_substitute(template_ast(template), bindings))
+            if is_zero(expr):
+                continue
+            if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
+                constant[arg] = expr
+                continue
+            statements.append(Accumulate(arg, expr, arg not in written, stmt.loc))
+            written.add(arg)
+            needed.update(_values_read(expr, tokens))
+    for param in wrt:
+        if param in constant and param not in written:
+            statements.append(Accumulate(param, constant[param], True))
+            written.add(param)
+            needed.update(_values_read(statements[-1].expr, tokens))
+    return Backward(statements, tuple(wrt), written, needed, tokens, active)
+
+
+def _count_uses(function, active):
+    """How many contributions each active Var can receive (its gradient-carrying uses)."""
+    uses = dict.fromkeys(active, 0)
+    for stmt in function.body:
+        if stmt.target not in active:
+            continue
+        rule = rule_for(stmt.op, len(stmt.args))
+        for arg, template in zip(stmt.args, rule or ()):
+            if template is not None and isinstance(arg, Var) and arg in active:
+                uses[arg] += 1
+    return uses
+
+
+def _operand(operand, tokens):
+    if isinstance(operand, Var):
+        return ast.Name(id=tokens.value(operand), ctx=ast.Load())
+    return operand_node(operand, {})
+
+
+def _substitute(template, bindings):
+    class Fill(ast.NodeTransformer):
+        def visit_Name(self, node):
+            return bindings.get(node.id, node)
+
+    return Fill().visit(copy.deepcopy(template))
+
+
+def _values_read(expr, tokens):
+    found = set()
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name) and node.id in tokens.by_token:
+            kind, var = tokens.by_token[node.id]
+            if kind == "value":
+                found.add(var)
+    return found
+

@@ -1,0 +1,131 @@
+"""Algebraic clean-up of adjoint expressions, and dead-code removal of forward statements.
+
+``simplify_expr`` rewrites an expression AST to a fixed point so that generated code has
+no ``* 1.0`` or ``+ 0.0`` leftovers: it folds numeric constants, drops multiplicative and
+additive identities, turns a product with zero into zero (the caller drops such
+contributions), and reassociates ``g * (a * b)`` into ``g * a * b`` and ``g * (1 / b)``
+into ``g / b`` so that an adjoint reads like the lecture's flat code.  It never changes
+which values an expression reads, except to stop reading them when multiplied by zero.
+
+``live_statements`` keeps only the forward statements whose values are needed.
+"""
+import ast
+import copy
+
+from .ir import Var
+
+
+def number(node):
+    """The numeric value of a literal node (``2.0``, ``-3``), else None; bools are not numbers."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = number(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def literal(value):
+    """A literal node for a number, negative ones as unary minus."""
+    if value < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def is_zero(node):
+    return number(node) == 0
+
+
+def simplify_expr(node):
+    """A simplified copy of ``node``."""
+    node = copy.deepcopy(node)
+    while True:
+        before = ast.dump(node)
+        node = _Rewrite().visit(node)
+        if ast.dump(node) == before:
+            return node
+
+
+def _neg(node):
+    return ast.UnaryOp(op=ast.USub(), operand=node)
+
+
+_FOLD = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+}
+
+
+class _Rewrite(ast.NodeTransformer):
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            inner = node.operand
+            if isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.USub):
+                return inner.operand
+            if number(inner) == 0:
+                return ast.Constant(0)
+        if isinstance(node.op, ast.UAdd):
+            return node.operand
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right, op = node.left, node.right, node.op
+        a, b = number(left), number(right)
+        if a is not None and b is not None and type(op) in _FOLD:
+            return literal(_FOLD[type(op)](a, b))
+        if isinstance(op, ast.Mult):
+            return self._mult(node, left, right, a, b)
+        if isinstance(op, ast.Add):
+            if a == 0:
+                return right
+            if b == 0:
+                return left
+        if isinstance(op, ast.Sub):
+            if b == 0:
+                return left
+            if a == 0:
+                return _neg(right)
+        if isinstance(op, ast.Div):
+            if b == 1:
+                return left
+            if a == 0:
+                return ast.Constant(0)
+        if isinstance(op, ast.Pow) and b == 1:
+            return left
+        return node
+
+    def _mult(self, node, left, right, a, b):
+        if a == 0 or b == 0:
+            return ast.Constant(0)
+        if a == 1:
+            return right
+        if b == 1:
+            return left
+        if a == -1:
+            return _neg(right)
+        if b == -1:
+            return _neg(left)
+        if isinstance(right, ast.BinOp) and isinstance(right.op, ast.Mult):
+            # g * (a * b) -> g * a * b
+            return ast.BinOp(left=ast.BinOp(left=left, op=ast.Mult(), right=right.left), op=ast.Mult(), right=right.right)
+        if isinstance(right, ast.BinOp) and isinstance(right.op, ast.Div):
+            # g * (1 / b) -> g / b ;  g * (a / b) -> g * a / b
+            top = left if number(right.left) == 1 else ast.BinOp(left=left, op=ast.Mult(), right=right.left)
+            return ast.BinOp(left=top, op=ast.Div(), right=right.right)
+        if isinstance(right, ast.UnaryOp) and isinstance(right.op, ast.USub) and number(right) is None:
+            # g * -a -> -g * a  (reads like the lecture's -g * y / x)
+            return ast.BinOp(left=_neg(left), op=ast.Mult(), right=right.operand)
+        return node
+
+
+def live_statements(body, roots):
+    """The statements of ``body`` whose targets ``roots`` (a set of Vars) need, in order."""
+    needed = set(roots)
+    kept = []
+    for stmt in reversed(body):
+        if stmt.target in needed:
+            kept.append(stmt)
+            needed.update(a for a in stmt.args if isinstance(a, Var))
+            needed.update(v for _, v in stmt.kwargs if isinstance(v, Var))
+    return kept[::-1]

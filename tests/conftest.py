@@ -1,0 +1,51 @@
+"""Shared test helpers: sample loading, golden files, finite differences."""
+import importlib.util
+import os
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+GOLDEN = pathlib.Path(__file__).resolve().parent / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files of generated code instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request):
+    return request.config.getoption("--update-golden")
+
+
+def load_sample(name):
+    """Import samples/<name>.py as a module (samples are not a package)."""
+    path = SAMPLES / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"samples_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def check_golden(name, text, update):
+    """Compare ``text`` with tests/golden/<name>.txt; rewrite it only when asked to."""
+    path = GOLDEN / f"{name}.txt"
+    if update:
+        path.write_text(text)
+        return
+    assert path.exists(), f"no golden file {path}; run pytest --update-golden once and review it"
+    assert text == path.read_text(), f"generated code for {name} changed; review and run pytest --update-golden"
+
+
+def central_difference(f, args, index, eps=1e-6):
+    """d f / d args[index] by central differences, for float arguments."""
+    plus = list(args)
+    minus = list(args)
+    plus[index] = args[index] + eps
+    minus[index] = args[index] - eps
+    return (f(*plus) - f(*minus)) / (2 * eps)
+
+
+os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
