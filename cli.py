@@ -1,20 +1,27 @@
 """The srcdiff command line: print generated gradient code for a function in a file.
 
     python cli.py FILE[:FUNC] [--wrt a,b] [--ssa] [--comments]
+    python cli.py FILE[:FUNC] --at NAME=VALUE ... [--graph PATH]     (explain mode)
 
 FILE is read and parsed, never executed: imports, module-level constants and other
 functions are resolved from its text.  On an error, one line ``FILE:LINE:COL: error:
 MESSAGE`` goes to stderr and the exit status is 2.
 """
 import argparse
+import ast
+import functools
 import sys
 
+import numpy as np
+
 from srcdiff.api import gradient_source
-from srcdiff.errors import SrcdiffError
+from srcdiff.errors import SrcdiffError, ToolError
 from srcdiff.frontend import StaticScope
 from srcdiff.ir import format_ssa
 from srcdiff.lower import lower
 from srcdiff.naming import assign_names
+from srcdiff.pictures import write_picture
+from srcdiff.walkthrough import explain_function
 
 
 def parse_args(argv):
@@ -24,6 +31,10 @@ def parse_args(argv):
     parser.add_argument("--ssa", action="store_true", help="print the SSA form of the forward pass instead")
     parser.add_argument("--value", action="store_true", help="generate value_and_grad instead of grad")
     parser.add_argument("--comments", action="store_true", help="annotate backward statements with their source line")
+    parser.add_argument("--at", nargs="+", metavar="NAME=VALUE",
+                        help="explain: run FUNC at these values; print every value, gradient and backward step")
+    parser.add_argument("--graph", metavar="PATH",
+                        help="explain: also draw the computational graph to PATH (SVG; PNG for .png, DOT for .dot)")
     return parser.parse_args(argv)
 
 
@@ -50,6 +61,11 @@ def run(args):
         func = functions[0]
     source = scope.source(func)
     function = lower(source)
+    if args.at is not None or args.graph:
+        explanation = explain_function(function, arguments_from_text(function, args.at or ()))
+        if args.graph:
+            write_picture(explanation, args.graph)
+        return str(explanation)
     if args.ssa:
         names, _ = assign_names(function)
         return format_ssa(function, names)
@@ -62,12 +78,79 @@ def run(args):
     return text
 
 
+def arguments_from_text(function, assignments):
+    """Parameter values from ``NAME=VALUE`` texts (the command line's ``--at``).
+
+    A value is a Python literal: a number (ints become floats: srcdiff differentiates
+    real functions), or a list of numbers (a float array).  A parameter left out takes
+    its default when the signature gives a literal one.
+    """
+    loc = function.loc
+    fail = functools.partial(SrcdiffError, filename=loc.filename, lineno=loc.lineno, col=loc.col,
+                             line_text=loc.line_text)
+    names = [p.hint for p in function.params]
+    values = _literal_defaults(function)
+    for text in assignments:
+        name, sep, value_text = text.partition("=")
+        name = name.strip()
+        if not sep or name not in names:
+            raise fail(f"--at {text}: expected NAME=VALUE with NAME one of {', '.join(names) or '(no parameters)'}")
+        values[name] = _parse_value(value_text.strip(), fail, text)
+    missing = [name for name in names if name not in values]
+    if missing:
+        raise fail(f"no value for {', '.join(missing)}: pass " + " ".join(f"{n}=VALUE" for n in missing) + " after --at")
+    return values
+
+
+def _literal_defaults(function):
+    args = function.arguments
+    positional = list(args.posonlyargs) + list(args.args)
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    defaults = {}
+    for arg, node in pairs:
+        try:
+            defaults[arg.arg] = _as_number(ast.literal_eval(node))
+        except (ValueError, TypeError, SyntaxError):
+            pass  # not a literal: the user must pass it
+    return defaults
+
+
+def _parse_value(text, fail, whole):
+    try:
+        value = ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        try:
+            value = float(text)  # also nan, inf
+        except ValueError:
+            raise fail(f"--at {whole}: {text!r} is not a number or a list of numbers") from None
+    try:
+        return _as_number(value)
+    except (ValueError, TypeError):
+        raise fail(f"--at {whole}: {text!r} is not a number or a list of numbers") from None
+
+
+def _as_number(value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return np.asarray(value, dtype=float)
+    if isinstance(value, float):
+        return value
+    raise ValueError(value)
+
+
 def main(argv=None):
     args = parse_args(sys.argv[1:] if argv is None else argv)
     try:
         text = run(args)
     except SrcdiffError as err:
         print(err.one_line(), file=sys.stderr)
+        return 2
+    except ToolError as err:
+        print(f"srcdiff: error: {err}", file=sys.stderr)
         return 2
     sys.stdout.write(text)
     return 0

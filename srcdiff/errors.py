@@ -57,3 +57,7 @@ class SignatureError(SrcdiffError):
 
 class ResultError(SrcdiffError):
     """The function's result is not a single value that can be differentiated."""
+
+
+class ToolError(Exception):
+    """An external program srcdiff calls is missing or failed (Graphviz's ``dot``, which draws pictures)."""
