@@ -93,8 +93,11 @@ def arguments_from_text(function, assignments):
     for text in assignments:
         name, sep, value_text = text.partition("=")
         name = name.strip()
-        if not sep or name not in names:
-            raise fail(f"--at {text}: expected NAME=VALUE with NAME one of {', '.join(names) or '(no parameters)'}")
+        if not sep:
+            raise fail(f"--at {text}: expected NAME=VALUE")
+        if name not in names:
+            raise fail(f"--at {text}: {function.name} has no parameter {name!r} "
+                       f"(its parameters: {', '.join(names) or 'none'})")
         values[name] = _parse_value(value_text.strip(), fail, text)
     missing = [name for name in names if name not in values]
     if missing:

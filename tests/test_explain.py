@@ -194,7 +194,8 @@ def test_cli_defaults_and_lists(tmp_path):
 @pytest.mark.parametrize("at,message", [
     (["x=-2", "y=5"], "no value for z"),
     (["x=-2", "y=5", "z=abc"], "'abc' is not a number"),
-    (["x=-2", "y=5", "z=1", "v=3"], "expected NAME=VALUE"),
+    (["x=-2", "y=5", "z=1", "v=3"], "f has no parameter 'v' (its parameters: x, y, z)"),
+    (["x=-2", "y=5", "z"], "expected NAME=VALUE"),
 ])
 def test_cli_bad_values_are_one_line_errors(at, message):
     done = run_cli("samples/mul_add.py:f", "--at", *at)
