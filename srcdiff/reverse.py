@@ -10,13 +10,12 @@ are simplified; a contribution that simplifies to zero is dropped.  Expressions 
 values by tokens (see ``Tokens``) that the emitter replaces with final names.
 """
 import ast
-import copy
 from dataclasses import dataclass, field
 
 from .errors import NoGradientRuleError
 from .ir import Const, Var, operand_node
 from .rules import ZERO, placeholders, rule_for, template_ast
-from .simplify import is_zero, number, simplify_expr
+from .simplify import copy_expr, is_zero, number, simplify_expr
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def reverse(function, wrt, seed=Const(1.0)):
         for arg, template in zip(stmt.args, rule):
             if template is None or not isinstance(arg, Var) or arg not in active:
                 continue
-            expr = simplify_expr(_substitute(template_ast(template), bindings))
+            expr = _contribution(template, bindings)
             if is_zero(expr):
                 continue
             if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
@@ -154,12 +153,36 @@ def _operand(operand, tokens):
     return operand_node(operand, {})
 
 
-def _substitute(template, bindings):
-    class Fill(ast.NodeTransformer):
-        def visit_Name(self, node):
-            return bindings.get(node.id, node)
+_SHAPES = {}  # (template, numeric bindings) -> the simplified template, placeholders kept as names
 
-    return Fill().visit(copy.deepcopy(template))
+
+def _contribution(template, bindings):
+    """``simplify_expr`` of ``template`` with its placeholders replaced by ``bindings``.
+
+    The simplifier looks at numbers and at the shape of a tree, never at a name, so a
+    template is simplified once per pattern of numeric operands (a cache) and then only
+    filled in with the names; other bindings take the direct route.
+    """
+    numeric = {}
+    for placeholder, node in bindings.items():
+        if number(node) is not None:
+            numeric[placeholder] = node
+        elif not isinstance(node, ast.Name):
+            return simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
+    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
+    shape = _SHAPES.get(key)
+    if shape is None:
+        if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
+            _SHAPES.clear()
+        shape = _SHAPES[key] = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
+    return copy_expr(shape, bindings)
+
+
+def _literal_key(node):
+    """An exact, hashable key of a numeric literal node (``2.0``, ``-3``, ``-0.0``)."""
+    if isinstance(node, ast.UnaryOp):
+        return ("-", _literal_key(node.operand))
+    return (type(node.value).__name__, repr(node.value))
 
 
 def _values_read(expr, tokens):
