@@ -117,7 +117,7 @@ def reverse(function, wrt, seed=Const(1.0)):
         for arg, template in zip(stmt.args, rule):
             if template is None or not isinstance(arg, Var) or arg not in active:
                 continue
-            expr = _contribution(template, bindings)
+            expr, names = _contribution(template, bindings)
             if is_zero(expr):
                 continue
             if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
@@ -125,12 +125,12 @@ def reverse(function, wrt, seed=Const(1.0)):
                 continue
             statements.append(Accumulate(arg, expr, arg not in written, stmt.loc))
             written.add(arg)
-            needed.update(_values_read(expr, tokens))
+            needed.update(_values_read(names, tokens))
     for param in wrt:
         if param in constant and param not in written:
             statements.append(Accumulate(param, constant[param], True))
             written.add(param)
-            needed.update(_values_read(statements[-1].expr, tokens))
+            needed.update(_values_read(_names_in(statements[-1].expr), tokens))
     return Backward(statements, tuple(wrt), written, needed, tokens, active)
 
 
@@ -153,11 +153,12 @@ def _operand(operand, tokens):
     return operand_node(operand, {})
 
 
-_SHAPES = {}  # (template, numeric bindings) -> the simplified template, placeholders kept as names
+_SHAPES = {}  # (template, numeric bindings) -> (simplified template, the names it reads)
 
 
 def _contribution(template, bindings):
-    """``simplify_expr`` of ``template`` with its placeholders replaced by ``bindings``.
+    """``simplify_expr`` of ``template`` with its placeholders replaced by ``bindings``,
+    and the set of identifiers that expression reads.
 
     The simplifier looks at numbers and at the shape of a tree, never at a name, so a
     template is simplified once per pattern of numeric operands (a cache) and then only
@@ -168,14 +169,16 @@ def _contribution(template, bindings):
         if number(node) is not None:
             numeric[placeholder] = node
         elif not isinstance(node, ast.Name):
-            return simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
+            expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
+            return expr, _names_in(expr)
     key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
-    shape = _SHAPES.get(key)
-    if shape is None:
+    if key not in _SHAPES:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
             _SHAPES.clear()
-        shape = _SHAPES[key] = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
-    return copy_expr(shape, bindings)
+        shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
+        _SHAPES[key] = shape, _names_in(shape)
+    shape, names = _SHAPES[key]
+    return copy_expr(shape, bindings), {bindings[n].id if n in bindings else n for n in names}
 
 
 def _literal_key(node):
@@ -185,12 +188,15 @@ def _literal_key(node):
     return (type(node.value).__name__, repr(node.value))
 
 
-def _values_read(expr, tokens):
-    found = set()
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Name) and node.id in tokens.by_token:
-            kind, var = tokens.by_token[node.id]
-            if kind == "value":
-                found.add(var)
-    return found
+def _names_in(expr):
+    return {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}
 
+
+def _values_read(names, tokens):
+    """The Vars whose forward values an expression reading identifiers ``names`` needs."""
+    found = set()
+    for name in names:
+        kind, var = tokens.by_token.get(name, (None, None))
+        if kind == "value":
+            found.add(var)
+    return found

@@ -50,12 +50,15 @@ def copy_expr(node, bindings=None):
     in place.  Source positions are not copied: generated code is printed, not compiled
     from the tree.
     """
-    if isinstance(node, ast.Name):
+    kind = type(node)
+    if kind is ast.Name:
         if bindings is not None and node.id in bindings:
             return copy_expr(bindings[node.id])
         return ast.Name(id=node.id, ctx=node.ctx)
-    if isinstance(node, ast.Constant):
+    if kind is ast.Constant:
         return ast.Constant(value=node.value)
+    if kind is ast.BinOp:  # the common case, spelled out for speed
+        return ast.BinOp(left=copy_expr(node.left, bindings), op=node.op, right=copy_expr(node.right, bindings))
     if isinstance(node, _SHARED_LEAVES):
         return node
     fields = {}

@@ -4,13 +4,16 @@
 - ``simplify.copy_expr`` copies without sharing, ``simplify_expr`` leaves its input alone
   and reaches a fixed point;
 - ``reverse._contribution`` (rule templates simplified once per pattern of numeric
-  operands) equals simplifying each filled-in template, for every rule of the table;
+  operands) equals simplifying each filled-in template, and reports the names it
+  reads, for every rule of the table;
 - ``naming.Namer`` resumes its ``name_N`` search without skipping or repeating a name;
+- the frontend's parse cache notices an edited file;
 - a long chain of reassignments gets the right gradient (against forward-mode by hand).
 No timings here: speed is measured by benchmarks/bench_scalar.py.
 """
 import ast
 import importlib.util
+import linecache
 import math
 import random
 
@@ -201,8 +204,10 @@ def test_contribution_equals_simplifying_the_filled_template():
         for _ in range(25):
             bindings = {p: rng.choice(OPERANDS) for p in ("g", "y", "x", "x0", "x1", "x2") if p in names}
             expected = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
+            read = {n.id for n in ast.walk(expected) if isinstance(n, ast.Name)}
             for _ in range(2):  # the second call answers from the cache
-                assert ast.dump(_contribution(template, bindings)) == ast.dump(expected), (template, bindings)
+                expr, names = _contribution(template, bindings)
+                assert (ast.dump(expr), names) == (ast.dump(expected), read), (template, bindings)
         assert ast.unparse(template_ast(template)) == ast.unparse(ast.parse(template, mode="eval").body)
 
 
@@ -219,15 +224,19 @@ def test_namer_suffixes_skip_reserved_and_taken_names_without_repeats():
 
 # ---------------------------------------------------------------- a long chain
 
+def _import_file(path, module_name):
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _chain_module(tmp_path, steps):
     lines = ["import math", "", "", "def chain(x, a, b):", "    s = x"]
     lines += ["    s = math.sin(s) * a + b"] * steps + ["    return s", ""]
     path = tmp_path / f"chain{steps}.py"
     path.write_text("\n".join(lines))
-    spec = importlib.util.spec_from_file_location(f"chain{steps}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _import_file(path, f"chain{steps}")
 
 
 def _chain_gradient_forward_mode(x, a, b, steps):
@@ -245,3 +254,16 @@ def test_long_chain_of_reassignments_gets_the_forward_mode_gradient(tmp_path):
     assert "s_298 = " in grad.source and "s_299" not in grad.source  # the last s is the result
     got = grad(0.5, 0.9, 0.1)
     assert got == pytest.approx(_chain_gradient_forward_mode(0.5, 0.9, 0.1, steps), rel=1e-12, abs=1e-15)
+
+
+# ---------------------------------------------------------------- parsing once per file version
+
+def test_an_edited_file_is_parsed_again(tmp_path):
+    path = tmp_path / "edited.py"
+    path.write_text("def helper(x):\n    return x * x\n\n\ndef f(x):\n    return helper(x) + x\n")
+    first = _import_file(path, "edited_v1")
+    assert srcdiff.grad(first.f)(3.0) == 7.0
+    path.write_text("def helper(x):\n    return x * x * x\n\n\ndef f(x):\n    return helper(x) + 2.0 * x\n")
+    linecache.checkcache(str(path))
+    second = _import_file(path, "edited_v2")
+    assert srcdiff.grad(second.f)(3.0) == 29.0
