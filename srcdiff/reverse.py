@@ -172,12 +172,13 @@ def _contribution(template, bindings):
             expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
             return expr, _names_in(expr)
     key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
-    if key not in _SHAPES:
+    entry = _SHAPES.get(key)
+    if entry is None:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
             _SHAPES.clear()
         shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
-        _SHAPES[key] = shape, _names_in(shape)
-    shape, names = _SHAPES[key]
+        entry = _SHAPES[key] = shape, _names_in(shape)
+    shape, names = entry
     return copy_expr(shape, bindings), {bindings[n].id if n in bindings else n for n in names}
 
 

@@ -155,7 +155,7 @@ def _mutable_nodes(tree):
     return {id(n) for n in ast.walk(tree) if not isinstance(n, shared_leaves)}
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(EXPRS)
 def test_copy_expr_is_a_deep_copy(expr):
     copied = copy_expr(expr)
