@@ -124,20 +124,26 @@ def load_function(fn):
     return source
 
 
-_PARSED = {}
+_PARSED = {}  # filename -> (the lines parsed, the module tree)
 
 
 def _parse_file(filename, lines):
-    text = "".join(lines)
-    key = (filename, hash(text))
-    if key not in _PARSED:
-        try:
-            _PARSED[key] = ast.parse(text, filename)
-        except SyntaxError as err:
-            raise UnsupportedSyntaxError(
-                f"cannot parse {filename}: {err.msg}", filename, err.lineno or 0,
-                max((err.offset or 1) - 1, 0), err.text or "") from None
-    return _PARSED[key]
+    """The module tree of ``lines``, parsed once per file version.
+
+    linecache hands out the same list for a file until it changes, so the usual check
+    is by identity: inlining a helper many times must not rejoin the file each time.
+    """
+    cached = _PARSED.get(filename)
+    if cached is not None and (cached[0] is lines or cached[0] == lines):
+        return cached[1]
+    try:
+        tree = ast.parse("".join(lines), filename)
+    except SyntaxError as err:
+        raise UnsupportedSyntaxError(
+            f"cannot parse {filename}: {err.msg}", filename, err.lineno or 0,
+            max((err.offset or 1) - 1, 0), err.text or "") from None
+    _PARSED[filename] = (lines, tree)
+    return tree
 
 
 def _find_def(tree, name, firstlineno):

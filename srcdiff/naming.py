@@ -20,6 +20,9 @@ class Namer:
         self.reserved = set(reserved) | GENERATED_GLOBALS
         self.taken = set(GENERATED_GLOBALS)
         self._temp_counter = 0
+        # the last suffix handed out per base: names only ever get taken, so the search for
+        # the next free ``base_n`` resumes there (a name reassigned n times costs O(n), not O(n**2))
+        self._suffix = {}
 
     def claim(self, name):
         """The user's own ``name`` the first time it is asked for, then ``name_1``, ..."""
@@ -30,10 +33,13 @@ class Namer:
 
     def fresh(self, base):
         """``base`` if nobody uses it, else ``base_1``, ``base_2``, ..."""
-        candidate, n = base, 0
-        while candidate in self.taken or candidate in self.reserved:
-            n += 1
-            candidate = f"{base}_{n}"
+        candidate = base
+        if candidate in self.taken or candidate in self.reserved:
+            n = self._suffix.get(base, 0)
+            while candidate in self.taken or candidate in self.reserved:
+                n += 1
+                candidate = f"{base}_{n}"
+            self._suffix[base] = n
         self.taken.add(candidate)
         return candidate
 

@@ -10,13 +10,12 @@ are simplified; a contribution that simplifies to zero is dropped.  Expressions 
 values by tokens (see ``Tokens``) that the emitter replaces with final names.
 """
 import ast
-import copy
 from dataclasses import dataclass, field
 
 from .errors import NoGradientRuleError
 from .ir import Const, Var, operand_node
 from .rules import ZERO, placeholders, rule_for, template_ast
-from .simplify import is_zero, number, simplify_expr
+from .simplify import copy_expr, is_zero, number, simplify_expr
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,7 @@ def reverse(function, wrt, seed=Const(1.0)):
         for arg, template in zip(stmt.args, rule):
             if template is None or not isinstance(arg, Var) or arg not in active:
                 continue
-            expr = simplify_expr(_substitute(template_ast(template), bindings))
+            expr, names = _contribution(template, bindings)
             if is_zero(expr):
                 continue
             if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
@@ -126,12 +125,12 @@ def reverse(function, wrt, seed=Const(1.0)):
                 continue
             statements.append(Accumulate(arg, expr, arg not in written, stmt.loc))
             written.add(arg)
-            needed.update(_values_read(expr, tokens))
+            needed.update(_values_read(names, tokens))
     for param in wrt:
         if param in constant and param not in written:
             statements.append(Accumulate(param, constant[param], True))
             written.add(param)
-            needed.update(_values_read(statements[-1].expr, tokens))
+            needed.update(_values_read(_names_in(statements[-1].expr), tokens))
     return Backward(statements, tuple(wrt), written, needed, tokens, active)
 
 
@@ -154,20 +153,51 @@ def _operand(operand, tokens):
     return operand_node(operand, {})
 
 
-def _substitute(template, bindings):
-    class Fill(ast.NodeTransformer):
-        def visit_Name(self, node):
-            return bindings.get(node.id, node)
-
-    return Fill().visit(copy.deepcopy(template))
+_SHAPES = {}  # (template, numeric bindings) -> (simplified template, the names it reads)
 
 
-def _values_read(expr, tokens):
+def _contribution(template, bindings):
+    """``simplify_expr`` of ``template`` with its placeholders replaced by ``bindings``,
+    and the set of identifiers that expression reads.
+
+    The simplifier looks at numbers and at the shape of a tree, never at a name, so a
+    template is simplified once per pattern of numeric operands (a cache) and then only
+    filled in with the names; other bindings take the direct route.
+    """
+    numeric = {}
+    for placeholder, node in bindings.items():
+        if number(node) is not None:
+            numeric[placeholder] = node
+        elif not isinstance(node, ast.Name):
+            expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
+            return expr, _names_in(expr)
+    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
+    entry = _SHAPES.get(key)
+    if entry is None:
+        if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
+            _SHAPES.clear()
+        shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
+        entry = _SHAPES[key] = shape, _names_in(shape)
+    shape, names = entry
+    return copy_expr(shape, bindings), {bindings[n].id if n in bindings else n for n in names}
+
+
+def _literal_key(node):
+    """An exact, hashable key of a numeric literal node (``2.0``, ``-3``, ``-0.0``)."""
+    if isinstance(node, ast.UnaryOp):
+        return ("-", _literal_key(node.operand))
+    return (type(node.value).__name__, repr(node.value))
+
+
+def _names_in(expr):
+    return {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}
+
+
+def _values_read(names, tokens):
+    """The Vars whose forward values an expression reading identifiers ``names`` needs."""
     found = set()
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Name) and node.id in tokens.by_token:
-            kind, var = tokens.by_token[node.id]
-            if kind == "value":
-                found.add(var)
+    for name in names:
+        kind, var = tokens.by_token.get(name, (None, None))
+        if kind == "value":
+            found.add(var)
     return found
-

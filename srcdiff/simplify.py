@@ -6,11 +6,13 @@ additive identities, turns a product with zero into zero (the caller drops such
 contributions), and reassociates ``g * (a * b)`` into ``g * a * b`` and ``g * (1 / b)``
 into ``g / b`` so that an adjoint reads like the lecture's flat code.  It never changes
 which values an expression reads, except to stop reading them when multiplied by zero.
+``copy_expr`` copies an expression tree (optionally filling in placeholder names), much
+faster than ``copy.deepcopy``: building a gradient copies one rule template per
+contribution, so this is on the hot path.
 
 ``live_statements`` keeps only the forward statements whose values are needed.
 """
 import ast
-import copy
 
 from .ir import Var
 
@@ -36,13 +38,53 @@ def is_zero(node):
     return number(node) == 0
 
 
-def simplify_expr(node):
-    """A simplified copy of ``node``."""
-    node = copy.deepcopy(node)
-    while True:
-        before = ast.dump(node)
-        node = _Rewrite().visit(node)
-        if ast.dump(node) == before:
+# Leaf nodes without fields (Load, Add, USub, ...): the parser shares them between trees too.
+_SHARED_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
+def copy_expr(node, bindings=None):
+    """A deep copy of expression ``node``; a Name whose id is a key of ``bindings`` is
+    replaced by a copy of its value (how rule templates are filled in).
+
+    The copy shares no mutable node with ``node`` or ``bindings``, so it can be rewritten
+    in place.  Source positions are not copied: generated code is printed, not compiled
+    from the tree.
+    """
+    kind = type(node)
+    if kind is ast.Name:
+        if bindings is not None and node.id in bindings:
+            return copy_expr(bindings[node.id])
+        return ast.Name(id=node.id, ctx=node.ctx)
+    if kind is ast.Constant:
+        return ast.Constant(value=node.value)
+    if kind is ast.BinOp:  # the common case, spelled out for speed
+        return ast.BinOp(left=copy_expr(node.left, bindings), op=node.op, right=copy_expr(node.right, bindings))
+    if isinstance(node, _SHARED_LEAVES):
+        return node
+    fields = {}
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            value = copy_expr(value, bindings)
+        elif isinstance(value, list):
+            value = [copy_expr(v, bindings) if isinstance(v, ast.AST) else v for v in value]
+        fields[name] = value
+    return type(node)(**fields)
+
+
+def simplify_expr(node, copy=True):
+    """A simplified copy of ``node``.
+
+    ``copy=False`` simplifies a tree the caller owns (for instance one just made by
+    ``copy_expr``) in place, reusing its nodes, and returns the result.
+    """
+    if copy:
+        node = copy_expr(node)
+    rewrite = _Rewrite()
+    while True:  # to a fixed point: a rewrite can enable another one above it
+        rewrite.changed = False
+        node = rewrite.visit(node)
+        if not rewrite.changed:
             return node
 
 
@@ -56,6 +98,20 @@ _FOLD = {
 
 
 class _Rewrite(ast.NodeTransformer):
+    """One bottom-up pass of the rules; ``changed`` records whether any of them fired.
+
+    Every rule that fires returns a node of a different shape, so "no node was replaced"
+    is the same test as "the tree did not change".
+    """
+
+    changed = False
+
+    def visit(self, node):
+        new = super().visit(node)
+        if new is not node:
+            self.changed = True
+        return new
+
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
         if isinstance(node.op, ast.USub):
