@@ -130,6 +130,11 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple.
     """
+    from .flow import has_flow
+    if has_flow(function.body):
+        from .emit_flow import emit_flow_gradient
+        return emit_flow_gradient(function, backward, name=name, returns=returns, single=single,
+                                  docstring=docstring, comments=comments)
     want_value = returns == "value_and_grad"
     roots = set(backward.needed)
     if want_value and isinstance(function.result, Var):

@@ -7,6 +7,7 @@ parameters keep their names; a value the user named keeps that name the first ti
 becomes ``name_1``, ``name_2``... on reassignment; temporaries are ``s0, s1, ...``;
 adjoints are ``grad_<name>``.
 """
+from .flow import defined_at, walk
 from .ir import Var
 
 # Names generated code binds at module level; never given to a value.
@@ -53,6 +54,13 @@ class Namer:
                 return candidate
 
 
+def _name_of(namer, var):
+    """A source name, a temporary ``sN``, or a readable fresh name for a generated value (``stop``)."""
+    if var.user_named:
+        return namer.claim(var.hint)
+    return namer.temp() if var.hint == "s" else namer.fresh(var.hint)
+
+
 def assign_names(function, adjoint_of=()):
     """Names for every Var of ``function`` and for the adjoints of ``adjoint_of``.
 
@@ -63,14 +71,14 @@ def assign_names(function, adjoint_of=()):
     names = {}
     for param in function.params:
         names[param] = namer.claim(param.hint)
-    for stmt in function.body:
-        target = stmt.target
-        names[target] = namer.claim(target.hint) if target.user_named else namer.temp()
+    for stmt in walk(function.body):
+        for target in defined_at(stmt):
+            names[target] = _name_of(namer, target)
     if isinstance(function.result, Var) and function.result not in names:
-        names[function.result] = namer.temp()
+        names[function.result] = _name_of(namer, function.result)
     for var in adjoint_of:  # a value whose statement was dropped still names its adjoint
         if var not in names:
-            names[var] = namer.claim(var.hint) if var.user_named else namer.temp()
+            names[var] = _name_of(namer, var)
     grad_names = {var: namer.fresh("grad_" + names[var]) for var in adjoint_of}
     return names, grad_names
 

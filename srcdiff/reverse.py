@@ -89,6 +89,10 @@ def reverse(function, wrt, seed=Const(1.0)):
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
     parameter) for a vector-Jacobian product.
     """
+    from .flow import has_flow
+    if has_flow(function.body):
+        from .reverse_flow import reverse_flow
+        return reverse_flow(function, wrt, seed)
     active = activity(function, wrt)
     tokens = Tokens()
     statements, written, needed = [], set(), set()
