@@ -13,6 +13,7 @@ from .emit import compile_source, emit_gradient
 from .errors import SignatureError
 from .frontend import load_function
 from .lower import lower
+from .naming import module_aliases
 from .reverse import reverse
 
 _CACHE = weakref.WeakKeyDictionary()
@@ -49,7 +50,9 @@ def build(fn, kind, wrt):
     source = load_function(fn)
     function = lower(source)
     name, text = gradient_source(function, source, kind, wrt)
-    namespace = {"__name__": "srcdiff.generated", "math": math, "np": np, "rt": runtime, **function.globals}
+    aliases = module_aliases(function)
+    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
+    namespace = {"__name__": "srcdiff.generated", **modules, **function.globals}
     compiled = compile_source(text, name, namespace, fn.__defaults__, fn.__kwdefaults__)
     compiled.source = text
     compiled.__srcdiff_source__ = text
