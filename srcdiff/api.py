@@ -13,7 +13,7 @@ from .emit import compile_source, emit_gradient
 from .errors import SignatureError
 from .frontend import load_function
 from .lower import lower
-from .naming import adjoint_prefix, derivative_name
+from .naming import adjoint_prefix, derivative_name, module_aliases
 from .reverse import reverse
 
 _CACHE = weakref.WeakKeyDictionary()
@@ -53,7 +53,7 @@ def build(fn, kind, wrt):
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
-    namespace = {"__name__": "srcdiff.generated", "math": math, "np": np, "rt": runtime, **function.globals}
+    namespace = generated_namespace(function)
     compiled = compile_source(text, name, namespace, fn.__defaults__, fn.__kwdefaults__)
     compiled.source = text
     compiled.__srcdiff_source__ = text
@@ -61,6 +61,13 @@ def build(fn, kind, wrt):
     compiled.__srcdiff_order__ = order
     compiled.__srcdiff_base__ = base
     return compiled
+
+
+def generated_namespace(function):
+    """The globals generated code for ``function`` runs in: its module aliases and constants."""
+    aliases = module_aliases(function)
+    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
+    return {"__name__": "srcdiff.generated", **modules, **function.globals}
 
 
 def gradient_source(function, source, kind="grad", wrt=None, comments=False, order=1, base=None):

@@ -170,3 +170,15 @@ def test_forward_and_reverse_hvp_agree(x, y, v):
     fwd = hvp_mode(tangled, wrt=0, mode="forward")(x, y, v)
     rev = hvp_mode(tangled, wrt=0, mode="reverse")(x, y, v)
     assert fwd == pytest.approx(rev, rel=1e-9, abs=1e-12)
+
+
+def test_higher_derivatives_when_the_user_names_a_value_rt_or_math():
+    def f(x, rt):
+        math_ = abs(x) * rt
+        return math.sin(x) * math_
+
+    for mode in ("forward", "reverse"):
+        h = hvp_mode(f, wrt=0, mode=mode)
+        assert h(0.8, 2.0, 1.0) == pytest.approx(_fd_hvp(f, 0, [0.8, 2.0], 1.0), rel=1e-6)
+    g2 = srcdiff.grad(srcdiff.grad(f, wrt=0), wrt=0)
+    assert g2(0.8, 2.0) == pytest.approx(_fd_hvp(f, 0, [0.8, 2.0], 1.0), rel=1e-6)
