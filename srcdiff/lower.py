@@ -10,7 +10,7 @@ Every name is resolved here: anything that cannot be is a SrcdiffError pointing 
 """
 import ast
 
-from . import frontend
+from . import custom, frontend
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
 
@@ -245,6 +245,9 @@ class _Lowerer:
                          "call a function by its name")
 
     def call(self, node, hint):
+        value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is not None:
+            return value
         ref = self.resolve(node.func)
         if isinstance(ref, frontend.PrimitiveRef):
             return self.primitive_call(ref.op, node, hint)
