@@ -124,7 +124,7 @@ def signature_line(name, arguments):
     return ast.unparse(stub).split("\n")[0]
 
 
-def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False):
+def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_"):
     """The source of the gradient function.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -137,7 +137,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     forward = live_statements(function.body, roots)
     aliases = module_aliases(function)
     adjoint_order = list(dict.fromkeys(s.var for s in backward.statements))
-    names, grad_names = assign_names(dataclasses.replace(function, body=tuple(forward)), adjoint_order)
+    names, grad_names = assign_names(dataclasses.replace(function, body=tuple(forward)), adjoint_order, prefix)
     final_names = {}  # token -> a Name node of its final name
     for token, (kind, var) in backward.tokens.by_token.items():
         table = grad_names if kind == "adjoint" else names

@@ -78,11 +78,12 @@ class Namer:
                 return candidate
 
 
-def assign_names(function, adjoint_of=()):
+def assign_names(function, adjoint_of=(), prefix="grad_"):
     """Names for every Var of ``function`` and for the adjoints of ``adjoint_of``.
 
     Returns ``(names, grad_names)``: ``names[var]`` for values, ``grad_names[var]`` for
-    the adjoint of ``var``.  ``adjoint_of`` is an ordered iterable of Vars.
+    the adjoint of ``var`` (``prefix + name``: ``grad2_`` in a second derivative, ``dot_``
+    for forward-mode tangents).  ``adjoint_of`` is an ordered iterable of Vars.
     """
     namer = Namer(function.reserved, module_aliases(function).values())
     namer.taken.update(function.globals)  # module-level constants are read under their own names
@@ -97,7 +98,18 @@ def assign_names(function, adjoint_of=()):
     for var in adjoint_of:  # a value whose statement was dropped still names its adjoint
         if var not in names:
             names[var] = namer.claim(var.hint) if var.user_named else namer.temp()
-    grad_names = {var: namer.fresh("grad_" + names[var]) for var in adjoint_of}
+    grad_names = {var: namer.fresh(prefix + names[var]) for var in adjoint_of}
     return names, grad_names
 
 
+def derivative_name(kind, base, order=1):
+    """The name of a generated function: ``grad_f``, then ``grad2_f``, ``grad3_f`` for the
+    gradients of gradients (``order`` counts the reverse sweeps), ``hvp_f``, ``jvp_f``."""
+    if kind == "grad" and order > 1:
+        return f"grad{order}_{base}"
+    return f"{kind}_{base}"
+
+
+def adjoint_prefix(order=1):
+    """``grad_`` for the adjoints of a first derivative, ``grad2_`` for a second one, ..."""
+    return "grad_" if order <= 1 else f"grad{order}_"
