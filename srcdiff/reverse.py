@@ -172,19 +172,22 @@ def _integer_valued(function):
 
 
 def _may_be_integer(expr, tokens, integer):
-    """Whether ``expr`` reads only integer-valued Vars and int literals (and at least one Var)."""
-    reads_var = False
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Name):
-            kind, var = tokens.by_token.get(node.id, (None, None))
-            if kind != "value" or var not in integer:
-                return False
-            reads_var = True
-        elif isinstance(node, ast.Constant) and type(node.value) is float:
-            return False
-        elif isinstance(node, (ast.Call, ast.Attribute, ast.Div)):
-            return False
-    return reads_var
+    """Whether ``expr`` evaluates to an int or a bool: a comparison (``a >= b`` of the max
+    rule once its upstream 1.0 is folded), an integer-valued Var, an int literal, or
+    ``+ - * // % **`` and unary signs of those."""
+    kind = type(expr)
+    if kind is ast.Compare or kind is ast.UnaryOp and isinstance(expr.op, ast.Not):
+        return True
+    if kind is ast.Constant:
+        return type(expr.value) in (int, bool)
+    if kind is ast.Name:
+        role, var = tokens.by_token.get(expr.id, (None, None))
+        return role == "value" and var in integer
+    if kind is ast.UnaryOp:
+        return _may_be_integer(expr.operand, tokens, integer)
+    if kind is ast.BinOp and not isinstance(expr.op, ast.Div):
+        return _may_be_integer(expr.left, tokens, integer) and _may_be_integer(expr.right, tokens, integer)
+    return False
 
 
 def _count_uses(function, active):
