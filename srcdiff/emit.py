@@ -124,11 +124,13 @@ def signature_line(name, arguments):
     return ast.unparse(stub).split("\n")[0]
 
 
-def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False):
+def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, like=False):
     """The source of the gradient function.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
-    ``value, gradients``); ``single`` returns one gradient bare instead of a tuple.
+    ``value, gradients``); ``single`` returns one gradient bare instead of a tuple;
+    ``like`` returns each gradient as ``rt.like(grad_x, x)`` (array code: the
+    parameter's type, shape and dtype).
     """
     want_value = returns == "value_and_grad"
     roots = set(backward.needed)
@@ -171,7 +173,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                 stmt = ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
                 fresh[acc.var] = True
         lines.append(_indent(statement_source(stmt)))
-    gradients = [_gradient_expr(p, names, grad_names) for p in backward.wrt]
+    gradients = [_gradient_expr(p, names, grad_names, like) for p in backward.wrt]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
         lines.append(f"    return {ast.unparse(operand_node(function.result, names))}, {grads}")
@@ -187,9 +189,9 @@ def _accumulation(expr):
     return ast.Add(), expr
 
 
-def _gradient_expr(param, names, grad_names):
+def _gradient_expr(param, names, grad_names, like=False):
     if param in grad_names:
-        return grad_names[param]
+        return f"rt.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
     return f"rt.zeros_like({names[param]})"
 
 
