@@ -14,6 +14,7 @@ import inspect
 import linecache
 import math
 import os
+import tokenize
 import types
 from dataclasses import dataclass
 
@@ -103,6 +104,7 @@ def load_function(fn):
             f"cannot read the source of {name!r}: it is not a Python function",
             hint="pass a function defined with 'def' in a file")
     filename = code.co_filename
+    linecache.checkcache(filename)  # a file edited (and its module reloaded) since it was last read
     lines = linecache.getlines(filename)
     if not lines:
         raise SourceNotFoundError(
@@ -258,8 +260,7 @@ class StaticScope:
 
     def __init__(self, filename):
         self.filename = os.path.abspath(filename)
-        with open(filename, encoding="utf-8") as handle:
-            self.text = handle.read()
+        self.text = _read_python_file(filename)
         self.lines = self.text.splitlines(keepends=True)
         try:
             self.tree = ast.parse(self.text, filename)
@@ -345,6 +346,16 @@ class StaticScope:
         if os.path.exists(path):
             return ModuleRef("user", StaticScope(path))
         return None
+
+
+def _read_python_file(filename):
+    """The text of a Python file, decoded as Python does (a coding cookie, else UTF-8)."""
+    try:
+        with tokenize.open(filename) as handle:
+            return handle.read()
+    except (SyntaxError, UnicodeDecodeError) as err:  # a bad cookie, or bytes not in the encoding
+        raise UnsupportedSyntaxError(f"cannot decode {filename}: {err}", filename, 1, 0, "",
+                                     "save the file as UTF-8, or declare its encoding in a coding comment") from None
 
 
 def _literal(node):

@@ -31,6 +31,7 @@ class _Shared:
         self.body = []
         self.reserved = set()
         self.globals = {}
+        self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
 
 
@@ -91,6 +92,9 @@ class _Lowerer(ArrayLowering):
         shared.reserved.update(
             n.id for n in ast.walk(source.node) if isinstance(n, ast.Name))
         shared.reserved.update(a.arg for a in _all_params(source.node.args))
+        shared.local_names.update(
+            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        shared.local_names.update(a.arg for a in _all_params(source.node.args))
 
     # ------------------------------------------------------------ statements
 
@@ -215,11 +219,14 @@ class _Lowerer(ArrayLowering):
                          "call it, or pass the value in as a parameter")
 
     def global_operand(self, ref):
-        """A Global operand for a module-level constant, renamed if two modules disagree."""
+        """A Global operand for a module-level constant, renamed if two modules disagree or
+        if a function lowered here has a local of that name (a parameter ``C`` of the
+        caller must not hide the constant ``C`` a helper reads)."""
         if "." in ref.name:
             return Global(ref.name)
         name, n = ref.name, 0
-        while name in self.shared.globals and self.shared.globals[name] is not ref.value:
+        while (name in self.shared.globals and self.shared.globals[name] is not ref.value
+               or name not in self.shared.globals and name in self.shared.local_names):
             n += 1
             name = f"{ref.name}_{n}"
         self.shared.globals[name] = ref.value

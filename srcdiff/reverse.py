@@ -6,7 +6,10 @@ contribution, upstream gradient times local gradient (from the rules table), to 
 adjoint of one Var; the first contribution to an adjoint is marked ``first`` (written
 ``=``), later ones are accumulations (``+=``: the forks).  Only *active* Vars get
 adjoints: those that depend on a ``wrt`` parameter and reach the result.  Contributions
-are simplified; a contribution that simplifies to zero is dropped.  Expressions name
+are simplified; a contribution that simplifies to zero is dropped.  A contribution that
+would be an int or a bool (``n`` for ``n * x`` with ``n = int(t)``, once the upstream
+1.0 is simplified away) is converted with ``float()``: a float parameter's gradient
+is a float.  Expressions name
 values by tokens (see ``Tokens``) that the emitter replaces with final names.
 """
 import ast
@@ -101,6 +104,7 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
     tokens = Tokens()
     statements, written, needed = [], set(), set()
     uses = _count_uses(function, active, rules)
+    integer = _integer_valued(function)
     # adjoints known to be a constant (the seed, or a lone constant contribution such as
     # the 2.0 of ``c * 2.0``) are substituted where they are read instead of assigned
     constant = {function.result: _operand(seed, tokens)} if function.result in active else {}
@@ -128,6 +132,8 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
             expr, names = _contribution(template, bindings)
             if is_zero(expr):
                 continue
+            if _may_be_integer(expr, tokens, integer):
+                expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
             if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
                 constant[arg] = expr
                 continue
@@ -140,6 +146,45 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
             written.add(param)
             needed.update(_values_read(_names_in(statements[-1].expr), tokens))
     return Backward(statements, tuple(wrt), written, needed, tokens, active)
+
+
+# operations whose result is an int or a bool, and those that keep integers integers
+_INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "not", "int", "bool", "round", "len",
+                             "math.floor", "math.ceil", "math.trunc"})
+_INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min"})
+
+
+def _integer_valued(function):
+    """The Vars whose value is an int or a bool (never a parameter: those are the caller's)."""
+    integer = set()
+
+    def is_integer(operand):
+        if isinstance(operand, Var):
+            return operand in integer
+        return isinstance(operand, Const) and isinstance(operand.value, (int, bool))
+
+    for stmt in function.body:
+        if stmt.op in _INTEGER_RESULT and not (stmt.op == "round" and len(stmt.args) == 2):
+            integer.add(stmt.target)
+        elif stmt.op in _INTEGER_PRESERVING and all(is_integer(a) for a in stmt.args):
+            integer.add(stmt.target)
+    return integer
+
+
+def _may_be_integer(expr, tokens, integer):
+    """Whether ``expr`` reads only integer-valued Vars and int literals (and at least one Var)."""
+    reads_var = False
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Name):
+            kind, var = tokens.by_token.get(node.id, (None, None))
+            if kind != "value" or var not in integer:
+                return False
+            reads_var = True
+        elif isinstance(node, ast.Constant) and type(node.value) is float:
+            return False
+        elif isinstance(node, (ast.Call, ast.Attribute, ast.Div)):
+            return False
+    return reads_var
 
 
 def _count_uses(function, active, rules):

@@ -45,6 +45,7 @@ HANDWRITTEN = {
     "math.log/2": DERIVED["math.log/2"],
     # ---- runtime helpers, so generated code can be differentiated again
     "rt.log": ("g / x",),
+    "rt.vdot": ("g * x1", "g * x0"),
     # ---- piecewise constant: zero gradient
     "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,

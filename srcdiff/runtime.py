@@ -37,6 +37,16 @@ def zeros_like(x):
     return 0.0
 
 
+def vdot(a, b):
+    """The sum of the elementwise products of ``a`` and ``b``: ``a * b`` for numbers.
+
+    Hessian-vector products differentiate ``vdot(gradient, v)``; its rule is the mul rule.
+    """
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.sum(np.multiply(a, b))
+    return a * b
+
+
 def digamma(x):
     """The digamma function psi(x) = d/dx log(gamma(x)), for numbers and arrays.
 
