@@ -86,6 +86,9 @@ class ArrayLowering:
         """The operand of a call argument: numbers, None, strings, tuples and values."""
         if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
             return Const(node.value)
+        if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+                and type(node.operand.value) is int):
+            return Const(-node.operand.value)  # axis=-1, x[-1]: a constant, not a computation
         if isinstance(node, (ast.Tuple, ast.List)):
             parts = [self.argument(e) for e in node.elts]
             if all(isinstance(p, Const) for p in parts):

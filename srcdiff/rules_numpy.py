@@ -141,7 +141,7 @@ def _param(stmt, position, name, default=None):
 
 
 def _keywords(**values):
-    return "".join(f", {k}={v!r}" for k, v in values.items() if v not in (None, False))
+    return "".join(f", {k}={v!r}" for k, v in values.items() if v is not None and v is not False)
 
 
 def _constant_params(builder):
