@@ -14,6 +14,7 @@ import hashlib
 import linecache
 import math
 
+from .custom import Unpack, unpack_source
 from .ir import Global, Var, assign_node, operand_node
 from .naming import aliased, assign_names, module_aliases
 from .simplify import copy_expr, live_statements
@@ -137,7 +138,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         roots.add(function.result)
     forward = live_statements(function.body, roots)
     aliases = module_aliases(function)
-    adjoint_order = list(dict.fromkeys(s.var for s in backward.statements))
+    adjoint_order = list(dict.fromkeys(v for s in backward.statements for v in _adjoints_written(s)))
     names, grad_names = assign_names(dataclasses.replace(function, body=tuple(forward)), adjoint_order, prefix)
     final_names = {}  # token -> a Name node of its final name
     for token, (kind, var) in backward.tokens.by_token.items():
@@ -160,6 +161,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         if comments and acc.loc is not None and (acc.loc.filename, acc.loc.lineno) != last_line:
             lines.append("    # grad of: " + acc.loc.line_text.strip())
             last_line = (acc.loc.filename, acc.loc.lineno)
+        if isinstance(acc, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
+            fresh.update((part, False) for part in acc.parts if part is not None)
+            lines.append("    " + unpack_source(acc, grad_names, final_names, copy_expr))
+            continue
         target = grad_names[acc.var]
         expr = _alias_modules(copy_expr(acc.expr, final_names), aliases)
         if acc.first:
@@ -184,6 +189,12 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     else:
         lines.append(f"    return {grads}")
     return "\n".join(lines) + "\n"
+
+
+def _adjoints_written(record):
+    if isinstance(record, Unpack):
+        return [part for part in record.parts if part is not None]
+    return [record.var]
 
 
 def _accumulation(expr):

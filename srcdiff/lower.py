@@ -10,7 +10,7 @@ Every name is resolved here: anything that cannot be is a SrcdiffError pointing 
 """
 import ast
 
-from . import frontend
+from . import custom, frontend
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
 from .lower_numpy import ArrayLowering, check_writes
@@ -258,6 +258,9 @@ class _Lowerer(ArrayLowering):
                          "call a function by its name")
 
     def call(self, node, hint):
+        value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is not None:
+            return value
         if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
             return self.method_call(node, hint)
         ref = self.resolve(node.func)

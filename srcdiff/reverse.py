@@ -6,7 +6,8 @@ contribution, upstream gradient times local gradient (from the rules table), to 
 adjoint of one Var; the first contribution to an adjoint is marked ``first`` (written
 ``=``), later ones are accumulations (``+=``: the forks).  Only *active* Vars get
 adjoints: those that depend on a ``wrt`` parameter and reach the result.  Contributions
-are simplified; a contribution that simplifies to zero is dropped.  A contribution that
+are simplified; a contribution that simplifies to zero is dropped.  A call of a
+``srcdiff.Function`` becomes one ``custom.Unpack`` record calling its backward.  A contribution that
 would be an int or a bool (``n`` for ``n * x`` with ``n = int(t)``, once the upstream
 1.0 is simplified away) is converted with ``float()``: a float parameter's gradient
 is a float.  Expressions name
@@ -15,6 +16,8 @@ values by tokens (see ``Tokens``) that the emitter replaces with final names.
 import ast
 from dataclasses import dataclass, field
 
+from .custom import CustomRule
+from .custom import backward_statements as custom_backward
 from .errors import NoGradientRuleError
 from .ir import Const, Var, operand_node
 from .rules import ZERO, placeholders, rule_for, template_ast
@@ -124,6 +127,11 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
             upstream = ast.Name(id=tokens.adjoint(stmt.target), ctx=ast.Load())
         else:
             continue  # every contribution to this adjoint was zero
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: call its backward
+            records, reads = custom_backward(stmt, upstream, tokens, active, written, Accumulate)
+            statements.extend(records)
+            needed.update(reads)
+            continue
         bindings = {"g": upstream, "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
         bindings.update(zip(placeholders(len(stmt.args)), (_operand(a, tokens) for a in stmt.args)))
         for arg, template in zip(stmt.args, rule):
@@ -172,19 +180,22 @@ def _integer_valued(function):
 
 
 def _may_be_integer(expr, tokens, integer):
-    """Whether ``expr`` reads only integer-valued Vars and int literals (and at least one Var)."""
-    reads_var = False
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Name):
-            kind, var = tokens.by_token.get(node.id, (None, None))
-            if kind != "value" or var not in integer:
-                return False
-            reads_var = True
-        elif isinstance(node, ast.Constant) and type(node.value) is float:
-            return False
-        elif isinstance(node, (ast.Call, ast.Attribute, ast.Div)):
-            return False
-    return reads_var
+    """Whether ``expr`` evaluates to an int or a bool: a comparison (``a >= b`` of the max
+    rule once its upstream 1.0 is folded), an integer-valued Var, an int literal, or
+    ``+ - * // % **`` and unary signs of those."""
+    kind = type(expr)
+    if kind is ast.Compare or kind is ast.UnaryOp and isinstance(expr.op, ast.Not):
+        return True
+    if kind is ast.Constant:
+        return type(expr.value) in (int, bool)
+    if kind is ast.Name:
+        role, var = tokens.by_token.get(expr.id, (None, None))
+        return role == "value" and var in integer
+    if kind is ast.UnaryOp:
+        return _may_be_integer(expr.operand, tokens, integer)
+    if kind is ast.BinOp and not isinstance(expr.op, ast.Div):
+        return _may_be_integer(expr.left, tokens, integer) and _may_be_integer(expr.right, tokens, integer)
+    return False
 
 
 def _count_uses(function, active, rules):

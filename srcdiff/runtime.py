@@ -47,6 +47,9 @@ def vdot(a, b):
     return a * b
 
 
+from .custom import Context  # noqa: E402  (generated code makes one per srcdiff.Function call)
+
+
 def digamma(x):
     """The digamma function psi(x) = d/dx log(gamma(x)), for numbers and arrays.
 
