@@ -125,7 +125,8 @@ def signature_line(name, arguments):
     return ast.unparse(stub).split("\n")[0]
 
 
-def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_"):
+def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
+                  like=False):
     """The source of the gradient function.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -178,7 +179,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                 stmt = ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
                 fresh[acc.var] = True
         lines.append(_indent(statement_source(stmt)))
-    gradients = [_gradient_expr(p, names, grad_names, aliases) for p in backward.wrt]
+    gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
         result = function.result
@@ -222,9 +223,9 @@ def _alias_modules(expr, aliases):
     return expr
 
 
-def _gradient_expr(param, names, grad_names, aliases):
+def _gradient_expr(param, names, grad_names, aliases, like=False):
     if param in grad_names:
-        return grad_names[param]
+        return f"{aliases['rt']}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
     return f"{aliases['rt']}.zeros_like({names[param]})"
 
 

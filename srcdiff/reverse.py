@@ -67,11 +67,19 @@ class Backward:
     active: set = field(default_factory=set)
 
 
-def activity(function, wrt):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
+def scalar_rule(stmt):
+    """The rule of a statement from the scalar table (``rules.rule_for``)."""
+    return rule_for(stmt.op, len(stmt.args))
+
+
+def activity(function, wrt, rules=scalar_rule):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result.
+
+    ``rules`` maps a statement to its rule (``rules_numpy.ArrayRules`` for array code).
+    """
     varied = set(wrt)
     for stmt in function.body:
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is ZERO:
             continue
         if any(isinstance(a, Var) and a in varied for a in stmt.args):
@@ -80,7 +88,7 @@ def activity(function, wrt):
     for stmt in reversed(function.body):
         if stmt.target not in useful:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is ZERO:
             continue
         for i, arg in enumerate(stmt.args):
@@ -89,16 +97,16 @@ def activity(function, wrt):
     return varied & useful
 
 
-def reverse(function, wrt, seed=Const(1.0)):
+def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
     """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
 
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
-    parameter) for a vector-Jacobian product.
+    parameter) for a vector-Jacobian product.  ``rules`` maps a statement to its rule.
     """
-    active = activity(function, wrt)
+    active = activity(function, wrt, rules)
     tokens = Tokens()
     statements, written, needed = [], set(), set()
-    uses = _count_uses(function, active)
+    uses = _count_uses(function, active, rules)
     integer = _integer_valued(function)
     # adjoints known to be a constant (the seed, or a lone constant contribution such as
     # the 2.0 of ``c * 2.0``) are substituted where they are read instead of assigned
@@ -106,7 +114,7 @@ def reverse(function, wrt, seed=Const(1.0)):
     for stmt in reversed(function.body):
         if stmt.target not in active:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is None:
             loc = stmt.loc
             raise NoGradientRuleError(
@@ -190,13 +198,13 @@ def _may_be_integer(expr, tokens, integer):
     return False
 
 
-def _count_uses(function, active):
+def _count_uses(function, active, rules):
     """How many contributions each active Var can receive (its gradient-carrying uses)."""
     uses = dict.fromkeys(active, 0)
     for stmt in function.body:
         if stmt.target not in active:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         for arg, template in zip(stmt.args, rule or ()):
             if template is not None and isinstance(arg, Var) and arg in active:
                 uses[arg] += 1
