@@ -16,6 +16,7 @@ import ast
 from .ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .kinds import SCALAR, infer_shapes
 from .rules import ZERO, placeholders, rule_for
+from .rules_helpers import HELPER_BUILDERS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
 ELEMENTWISE = {
@@ -238,6 +239,7 @@ _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linalg.norm": _norm, "[]": _getitem, "rt.setitem": _setitem,
+    **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
 }
 
 
