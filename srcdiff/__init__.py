@@ -3,11 +3,13 @@
 Public names (see API.md): grad, value_and_grad, hvp, hessian, jvp, explain, graph, SrcdiffError.
 """
 from .api import grad, value_and_grad
+from . import testing
+from .custom import Function
 from .errors import SrcdiffError
 from .forward import jvp
 from .higher import hessian, hvp
 from .pictures import graph
 from .walkthrough import explain
 
-__all__ = ["grad", "value_and_grad", "hvp", "hessian", "jvp", "explain", "graph", "SrcdiffError"]
+__all__ = ["grad", "value_and_grad", "hvp", "hessian", "jvp", "Function", "explain", "graph", "SrcdiffError"]
 __version__ = "0.1.0"

@@ -14,6 +14,7 @@ import hashlib
 import linecache
 import math
 
+from .custom import Unpack, unpack_source
 from .ir import Global, Var, assign_node, operand_node
 from .naming import aliased, assign_names, module_aliases
 from .simplify import copy_expr, live_statements
@@ -124,7 +125,8 @@ def signature_line(name, arguments):
     return ast.unparse(stub).split("\n")[0]
 
 
-def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_"):
+def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
+                  like=False):
     """The source of the gradient function.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -136,7 +138,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         roots.add(function.result)
     forward = live_statements(function.body, roots)
     aliases = module_aliases(function)
-    adjoint_order = list(dict.fromkeys(s.var for s in backward.statements))
+    adjoint_order = list(dict.fromkeys(v for s in backward.statements for v in _adjoints_written(s)))
     names, grad_names = assign_names(dataclasses.replace(function, body=tuple(forward)), adjoint_order, prefix)
     final_names = {}  # token -> a Name node of its final name
     for token, (kind, var) in backward.tokens.by_token.items():
@@ -159,6 +161,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         if comments and acc.loc is not None and (acc.loc.filename, acc.loc.lineno) != last_line:
             lines.append("    # grad of: " + acc.loc.line_text.strip())
             last_line = (acc.loc.filename, acc.loc.lineno)
+        if isinstance(acc, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
+            fresh.update((part, False) for part in acc.parts if part is not None)
+            lines.append("    " + unpack_source(acc, grad_names, final_names, copy_expr))
+            continue
         target = grad_names[acc.var]
         expr = _alias_modules(copy_expr(acc.expr, final_names), aliases)
         if acc.first:
@@ -173,7 +179,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                 stmt = ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
                 fresh[acc.var] = True
         lines.append(_indent(statement_source(stmt)))
-    gradients = [_gradient_expr(p, names, grad_names, aliases) for p in backward.wrt]
+    gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
         result = function.result
@@ -183,6 +189,12 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     else:
         lines.append(f"    return {grads}")
     return "\n".join(lines) + "\n"
+
+
+def _adjoints_written(record):
+    if isinstance(record, Unpack):
+        return [part for part in record.parts if part is not None]
+    return [record.var]
 
 
 def _accumulation(expr):
@@ -211,9 +223,9 @@ def _alias_modules(expr, aliases):
     return expr
 
 
-def _gradient_expr(param, names, grad_names, aliases):
+def _gradient_expr(param, names, grad_names, aliases, like=False):
     if param in grad_names:
-        return grad_names[param]
+        return f"{aliases['rt']}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
     return f"{aliases['rt']}.zeros_like({names[param]})"
 
 

@@ -19,6 +19,7 @@ import dataclasses
 import weakref
 
 from .emit import _alias_modules, _with_aliases, compile_source, signature_line, statement_source
+from .custom import CustomRule
 from .errors import NoGradientRuleError
 from .ir import Var, assign_node, operand_node
 from .naming import assign_names, module_aliases
@@ -53,6 +54,13 @@ def tangent_statements(function, seeds):
         rule = rule_for(stmt.op, len(stmt.args))
         if not active or rule is ZERO:
             continue
+        if isinstance(rule, CustomRule):
+            loc = stmt.loc
+            name = stmt.op[: -len(".forward")]
+            raise NoGradientRuleError(
+                f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                f"write {name} as a plain function of differentiable operations, or use srcdiff.grad")
         if rule is None:
             loc = stmt.loc
             raise NoGradientRuleError(
@@ -81,13 +89,26 @@ def tangent_statements(function, seeds):
 
 
 def _sum(terms):
+    """``t0 + t1 - t2 ...``: a term that starts with a minus is subtracted, not added."""
     total = terms[0]
     for term in terms[1:]:
-        if isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.USub):
-            total = ast.BinOp(left=total, op=ast.Sub(), right=term.operand)
+        positive = _without_leading_minus(term)
+        if positive is not None:
+            total = ast.BinOp(left=total, op=ast.Sub(), right=positive)
         else:
             total = ast.BinOp(left=total, op=ast.Add(), right=term)
     return total
+
+
+def _without_leading_minus(term):
+    """``a * b / c`` for ``-a * b / c`` (a product or quotient led by a negation), else None."""
+    if isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.USub):
+        return term.operand
+    if isinstance(term, ast.BinOp) and isinstance(term.op, (ast.Mult, ast.Div)):
+        left = _without_leading_minus(term.left)
+        if left is not None:
+            return ast.BinOp(left=left, op=term.op, right=term.right)
+    return None
 
 
 def _name(token):

@@ -10,9 +10,10 @@ Every name is resolved here: anything that cannot be is a SrcdiffError pointing 
 """
 import ast
 
-from . import frontend
+from . import custom, frontend
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
+from .lower_numpy import ArrayLowering, check_writes
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
 # Builtins spelled differently in the IR.
@@ -48,11 +49,16 @@ def lower(source):
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
+    check_writes(shared.body, result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     args = _strip_annotations(source.node.args)
     return Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
+
+
+def _error_at(loc, message, hint):
+    return UnsupportedSyntaxError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
 def _all_params(args):
@@ -76,7 +82,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer:
+class _Lowerer(ArrayLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -126,25 +132,28 @@ class _Lowerer:
 
     def augmented(self, stmt):
         target = stmt.target
-        if not isinstance(target, ast.Name):
-            raise self.error(UnsupportedSyntaxError, target, "augmented assignment into an item or attribute is not supported",
-                             "assign to a plain variable")
-        current = self.name(target)
-        value = self.expr(stmt.value)
         symbol = SYMBOL_OF.get(type(stmt.op))
         if symbol not in BINARY_OPS:
             raise self.error(UnsupportedSyntaxError, stmt, f"the operator in '{ast.unparse(stmt)}' is not supported",
                              "use + - * / ** // % or @")
+        if isinstance(target, ast.Subscript):
+            return self.augmented_item(stmt, symbol)
+        if not isinstance(target, ast.Name):
+            raise self.error(UnsupportedSyntaxError, target, "augmented assignment into an attribute is not supported",
+                             "assign to a plain variable")
+        current = self.name(target)
+        value = self.expr(stmt.value)
         self.env[target.id] = self.emit(symbol, (current, value), stmt, hint=target.id)
 
     def bind(self, target, value):
         """Bind an assignment target (a name or a tuple of names) to a lowered value."""
         if isinstance(target, ast.Name):
             self.env[target.id] = value
+        elif isinstance(target, ast.Subscript):
+            self.store_item(target, value, target)
         elif isinstance(target, (ast.Tuple, ast.List)):
             if not isinstance(value, TupleValue):
-                raise self.error(UnsupportedSyntaxError, target, "unpacking a value that is not a tuple display is not supported",
-                                 "unpack a tuple written out, e.g. 'a, b = x, y'")
+                return self.unpack(target, value)
             if len(value) != len(target.elts):
                 raise self.error(UnsupportedSyntaxError, target,
                                  f"cannot unpack {len(value)} values into {len(target.elts)} names",
@@ -190,6 +199,10 @@ class _Lowerer:
             return TupleValue(self.expr(e) for e in node.elts)
         if isinstance(node, ast.Call):
             return self.call(node, hint)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node, hint)
+        if isinstance(node, ast.Attribute) and self.is_value(node.value):
+            return self.attribute(node, hint)
         if isinstance(node, ast.Attribute):
             ref = self.resolve(node)
             if isinstance(ref, frontend.ConstantRef):
@@ -255,6 +268,11 @@ class _Lowerer:
                           "define it at module level, import it, or pass it in as a parameter")
 
     def call(self, node, hint):
+        value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is not None:
+            return value
+        if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
+            return self.method_call(node, hint)
         ref = self.resolve(node.func)
         if isinstance(ref, frontend.PrimitiveRef):
             return self.primitive_call(ref.op, node, hint)
@@ -265,6 +283,9 @@ class _Lowerer:
 
     def primitive_call(self, op, node, hint):
         op = _BUILTIN_ALIASES.get(op, op)
+        if op.startswith("np."):
+            args, kwargs = self.call_arguments(op, node)
+            return self.emit(op, tuple(args), node, hint, kwargs)
         args = [self.expr(a) for a in node.args]
         kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):

@@ -6,7 +6,8 @@ contribution, upstream gradient times local gradient (from the rules table), to 
 adjoint of one Var; the first contribution to an adjoint is marked ``first`` (written
 ``=``), later ones are accumulations (``+=``: the forks).  Only *active* Vars get
 adjoints: those that depend on a ``wrt`` parameter and reach the result.  Contributions
-are simplified; a contribution that simplifies to zero is dropped.  A contribution that
+are simplified; a contribution that simplifies to zero is dropped.  A call of a
+``srcdiff.Function`` becomes one ``custom.Unpack`` record calling its backward.  A contribution that
 would be an int or a bool (``n`` for ``n * x`` with ``n = int(t)``, once the upstream
 1.0 is simplified away) is converted with ``float()``: a float parameter's gradient
 is a float.  Expressions name
@@ -15,6 +16,8 @@ values by tokens (see ``Tokens``) that the emitter replaces with final names.
 import ast
 from dataclasses import dataclass, field
 
+from .custom import CustomRule
+from .custom import backward_statements as custom_backward
 from .errors import NoGradientRuleError
 from .ir import Const, Var, operand_node
 from .rules import ZERO, placeholders, rule_for, template_ast
@@ -64,11 +67,19 @@ class Backward:
     active: set = field(default_factory=set)
 
 
-def activity(function, wrt):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
+def scalar_rule(stmt):
+    """The rule of a statement from the scalar table (``rules.rule_for``)."""
+    return rule_for(stmt.op, len(stmt.args))
+
+
+def activity(function, wrt, rules=scalar_rule):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result.
+
+    ``rules`` maps a statement to its rule (``rules_numpy.ArrayRules`` for array code).
+    """
     varied = set(wrt)
     for stmt in function.body:
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is ZERO:
             continue
         if any(isinstance(a, Var) and a in varied for a in stmt.args):
@@ -77,7 +88,7 @@ def activity(function, wrt):
     for stmt in reversed(function.body):
         if stmt.target not in useful:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is ZERO:
             continue
         for i, arg in enumerate(stmt.args):
@@ -86,16 +97,16 @@ def activity(function, wrt):
     return varied & useful
 
 
-def reverse(function, wrt, seed=Const(1.0)):
+def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
     """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
 
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
-    parameter) for a vector-Jacobian product.
+    parameter) for a vector-Jacobian product.  ``rules`` maps a statement to its rule.
     """
-    active = activity(function, wrt)
+    active = activity(function, wrt, rules)
     tokens = Tokens()
     statements, written, needed = [], set(), set()
-    uses = _count_uses(function, active)
+    uses = _count_uses(function, active, rules)
     integer = _integer_valued(function)
     # adjoints known to be a constant (the seed, or a lone constant contribution such as
     # the 2.0 of ``c * 2.0``) are substituted where they are read instead of assigned
@@ -103,7 +114,7 @@ def reverse(function, wrt, seed=Const(1.0)):
     for stmt in reversed(function.body):
         if stmt.target not in active:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is None:
             loc = stmt.loc
             raise NoGradientRuleError(
@@ -116,6 +127,11 @@ def reverse(function, wrt, seed=Const(1.0)):
             upstream = ast.Name(id=tokens.adjoint(stmt.target), ctx=ast.Load())
         else:
             continue  # every contribution to this adjoint was zero
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: call its backward
+            records, reads = custom_backward(stmt, upstream, tokens, active, written, Accumulate)
+            statements.extend(records)
+            needed.update(reads)
+            continue
         bindings = {"g": upstream, "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
         bindings.update(zip(placeholders(len(stmt.args)), (_operand(a, tokens) for a in stmt.args)))
         for arg, template in zip(stmt.args, rule):
@@ -182,13 +198,13 @@ def _may_be_integer(expr, tokens, integer):
     return False
 
 
-def _count_uses(function, active):
+def _count_uses(function, active, rules):
     """How many contributions each active Var can receive (its gradient-carrying uses)."""
     uses = dict.fromkeys(active, 0)
     for stmt in function.body:
         if stmt.target not in active:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         for arg, template in zip(stmt.args, rule or ()):
             if template is not None and isinstance(arg, Var) and arg in active:
                 uses[arg] += 1

@@ -14,6 +14,7 @@ import ast
 from functools import lru_cache
 
 from ._derived import DERIVED
+from .custom import custom_rule, is_custom_op
 
 ZERO = "zero"
 
@@ -51,7 +52,7 @@ HANDWRITTEN = {
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
-    "rt.sign": ZERO, "rt.zeros_like": ZERO,
+    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.Context": ZERO,
 }
 
 RULES = {**DERIVED, **HANDWRITTEN}
@@ -61,8 +62,11 @@ def rule_for(op, nargs):
     """The rule of ``op`` applied to ``nargs`` positional arguments, or None if there is none.
 
     A rule with a different arity than the call is looked up as ``op/nargs`` first
-    (``math.log/2`` is the two-argument logarithm).
+    (``math.log/2`` is the two-argument logarithm).  A ``srcdiff.Function``'s forward
+    call has a ``custom.CustomRule``: its gradients come from its own backward.
     """
+    if is_custom_op(op):
+        return custom_rule(nargs)
     rule = RULES.get(f"{op}/{nargs}", RULES.get(op))
     if rule is ZERO or rule is None:
         return rule

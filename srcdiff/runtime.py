@@ -8,6 +8,11 @@ import math
 
 import numpy as np
 
+from .runtime_numpy import (  # noqa: F401  (the array helpers, called as rt.<name>)
+    concatenate_grad, dot_grad_left, dot_grad_right, index_grad, inner_grad_left, inner_grad_right, like,
+    matmul_grad_left, matmul_grad_right, max_grad, mean_grad, min_grad, norm_grad, prod_grad, setitem,
+    sum_grad, unbroadcast, written_grad)
+
 
 def sign(x):
     """-1, 0 or 1 (0 at 0: the subgradient srcdiff uses for abs at its kink)."""
@@ -40,6 +45,9 @@ def vdot(a, b):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.sum(np.multiply(a, b))
     return a * b
+
+
+from .custom import Context  # noqa: E402  (generated code makes one per srcdiff.Function call)
 
 
 def digamma(x):
