@@ -204,7 +204,7 @@ def test_undecodable_file(tmp_path):
 
 
 def test_error_in_a_sibling_module_names_that_file(tmp_path):
-    sibling = write(tmp_path, "def helper(t):\n    return t[0]\n", "sib.py")
+    sibling = write(tmp_path, "def helper(t):\n    return {t}\n", "sib.py")
     path = write(tmp_path, "from sib import helper\n\ndef f(x):\n    return helper(x)\n")
     result = run_cli(path)
     assert result.returncode == 2
