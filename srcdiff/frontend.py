@@ -335,6 +335,10 @@ class StaticScope:
             bases = [ast.unparse(b) for b in stmt.bases]
             if any(b.split(".")[-1] == "Function" for b in bases):
                 self.bindings[stmt.name] = ("custom", stmt.name)
+        elif isinstance(stmt, ast.Assign) and self._srcdiff_grad_call(stmt.value):
+            for target in stmt.targets:  # grad_loss = srcdiff.grad(loss, wrt=...): a generated function
+                if isinstance(target, ast.Name):
+                    self.bindings[target.id] = ("grad", (stmt.value.args[0].id, _literal_keywords(stmt.value)))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
@@ -352,9 +356,28 @@ class StaticScope:
                     f"(it reads math, numpy and the files next to {os.path.basename(self.filename)})")
         return None
 
+    def _srcdiff_grad_call(self, node):
+        """Whether ``node`` is ``srcdiff.grad(NAME, wrt=LITERAL)`` (srcdiff imported as a module)."""
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "grad"
+                and isinstance(node.func.value, ast.Name)
+                and self.bindings.get(node.func.value.id) == ("module", "srcdiff")
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
+                and all(k.arg == "wrt" for k in node.keywords))
+
+    def function_source(self, name):
+        """The Source of a function of this file: defined with 'def', or made by srcdiff.grad."""
+        kind, data = self.bindings.get(name, (None, None))
+        if kind == "grad":
+            from .higher import gradient_as_source
+            fname, keywords = data
+            return gradient_as_source(self.function_source(fname), keywords.get("wrt"))
+        return self.source(name)
+
     def resolve(self, name):
         """The Resolution of a free name, or None when it is unknown."""
         kind, data = self.bindings.get(name, (None, None))
+        if kind == "grad":
+            return FunctionRef(name, lambda: self.function_source(name))
         if kind == "module":
             return self._module(data)
         if kind == "from":
@@ -399,6 +422,10 @@ def _read_python_file(filename):
     except (SyntaxError, UnicodeDecodeError) as err:  # a bad cookie, or bytes not in the encoding
         raise UnsupportedSyntaxError(f"cannot decode {filename}: {err}", filename, 1, 0, "",
                                      "save the file as UTF-8, or declare its encoding in a coding comment") from None
+
+
+def _literal_keywords(call):
+    return {k.arg: _literal(k.value) for k in call.keywords}
 
 
 def _literal(node):

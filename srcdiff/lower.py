@@ -185,7 +185,10 @@ class _Lowerer(ArrayLowering):
             if type(node.op) not in _UNARY:
                 raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
                                  "use arithmetic: -x - 1 is ~x for integers")
-            return self.emit(_UNARY[type(node.op)], (self.expr(node.operand),), node, hint)
+            operand = self.expr(node.operand)
+            if isinstance(node.op, ast.USub) and isinstance(operand, Const) and type(operand.value) in (int, float):
+                return Const(-operand.value)  # a negative literal (generated code has many: -6.0 * x)
+            return self.emit(_UNARY[type(node.op)], (operand,), node, hint)
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1:
                 raise self.error(UnsupportedSyntaxError, node, "chained comparisons are not supported",
