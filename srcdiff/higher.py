@@ -62,6 +62,15 @@ def generated_source(text, base_scope, aliases):
     return source
 
 
+def gradient_as_source(source, wrt=None):
+    """The Source of the gradient of ``source``'s function, as if its text were a file's
+    (how the command line reads ``grad_loss = srcdiff.grad(loss)`` without running it)."""
+    from .api import gradient_source  # api imports this module
+    function = lower(source)
+    _, text = gradient_source(function, source, "grad", wrt)
+    return generated_source(text, source.scope, module_aliases(function))
+
+
 def first_gradient(function, source, index, order=0, base=None):
     """The lowered SSA of the gradient of ``function`` with respect to parameter ``index``."""
     from .api import gradient_source  # api imports this module
