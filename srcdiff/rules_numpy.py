@@ -8,13 +8,15 @@ each contribution has its operand's shape: ``rt.unbroadcast(t, x)`` where the op
 may be smaller than the result, ``np.sum(t)`` for a scalar operand of an array result,
 nothing where ``kinds`` proves the shapes equal.  Keyword arguments that shape a
 gradient (``axis``, ``keepdims``) must be constants; they are written into the template.
+``check_result`` says whether generated code must check at run time that the result
+is one number (``rt.check_scalar``), which the shape rules then rely on.
 ``uses_arrays(function)`` tells whether a function is array code at all: scalar
 functions keep the scalar rules and their generated text byte for byte.
 """
 import ast
 
 from .ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
-from .kinds import SCALAR, infer_shapes
+from .kinds import ELEMENTWISE as ELEMENTWISE_OPS, SCALAR, infer_shapes, is_ufunc, proves_scalar
 from .rules import ZERO, placeholders, rule_for
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -66,8 +68,9 @@ def uses_arrays(function):
 class ArrayRules:
     """The rule of each statement of one array function (see the module docstring)."""
 
-    def __init__(self, function):
-        self.shapes = infer_shapes(function)
+    def __init__(self, function, scalar_result=True):
+        self.shapes = infer_shapes(function, scalar_result)
+        self.check_result = scalar_result and not proves_scalar(function)
         self._cache = {}
 
     def __call__(self, stmt):
@@ -88,9 +91,9 @@ class ArrayRules:
         if builder is not None:
             return _checked(builder(stmt, placeholders(n)), n)
         rule = rule_for(op, n)
-        if rule is ZERO or rule is None or n == 1:
-            return rule
-        return self._elementwise(stmt, rule)
+        if n > 1 and (op in ELEMENTWISE_OPS or is_ufunc(op)):
+            return self._elementwise(stmt, rule)
+        return rule  # one operand, or not element-wise (a srcdiff.Function's forward call)
 
     def _elementwise(self, stmt, templates):
         """Templates of an element-wise rule, each summed down to its operand's shape."""

@@ -45,6 +45,14 @@ def like(g, x):
     return float(np.reshape(g, ()))
 
 
+def check_scalar(value):
+    """Refuse a result that is not one number: ``grad`` differentiates a scalar result."""
+    if np.ndim(value) != 0:
+        raise SrcdiffError(f"the function returned an array of shape {np.shape(value)}; "
+                           "srcdiff.grad differentiates a function returning one number",
+                           hint="return a number (np.sum(...), a mean, a loss), or use srcdiff.jacobian for arrays")
+
+
 # ---------------------------------------------------------------- reductions
 
 def sum_grad(g, x, axis=None, keepdims=False):
