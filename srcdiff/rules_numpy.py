@@ -15,6 +15,7 @@ functions keep the scalar rules and their generated text byte for byte.
 """
 import ast
 
+from .errors import NoGradientRuleError
 from .ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .kinds import ELEMENTWISE as ELEMENTWISE_OPS, SCALAR, infer_shapes, is_ufunc, proves_scalar
 from .rules import ZERO, placeholders, rule_for
@@ -89,7 +90,14 @@ class ArrayRules:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
         builder = _BUILDERS.get(_family(op))
         if builder is not None:
-            return _checked(builder(stmt, placeholders(n)), n)
+            try:
+                return _checked(builder(stmt, placeholders(n)), n)
+            except _NotConstant as err:
+                loc = stmt.loc
+                raise NoGradientRuleError(
+                    f"the {err.args[0]} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
+                    loc.filename, loc.lineno, loc.col, loc.line_text,
+                    f"write {err.args[0]}= as a number or a tuple of numbers") from None
         rule = rule_for(op, n)
         if n > 1 and (op in ELEMENTWISE_OPS or is_ufunc(op)):
             return self._elementwise(stmt, rule)
@@ -139,7 +147,7 @@ def _param(stmt, position, name, default=None):
     if operand is None:
         return default
     if not isinstance(operand, Const):
-        raise _NotConstant
+        raise _NotConstant(name)
     return operand.value
 
 
@@ -147,16 +155,6 @@ def _keywords(**values):
     return "".join(f", {k}={v!r}" for k, v in values.items() if v is not None and v is not False)
 
 
-def _constant_params(builder):
-    def build(stmt, names):
-        try:
-            return builder(stmt, names)
-        except _NotConstant:
-            return None  # an axis computed at run time: no rule (the error says so)
-    return build
-
-
-@_constant_params
 def _reduce(stmt, names):
     kind = REDUCTIONS[stmt.op]
     axis = _param(stmt, 1, "axis")
@@ -179,7 +177,6 @@ def _product(stmt, names):
     return PRODUCTS[stmt.op]
 
 
-@_constant_params
 def _transpose(stmt, names):
     axes = _param(stmt, 1, "axes")
     if axes is None:
@@ -188,7 +185,6 @@ def _transpose(stmt, names):
     return (f"np.transpose(g, {inverse!r})",) + (None,) * (len(names) - 1)
 
 
-@_constant_params
 def _sequence(stmt, names):
     axis = _param(stmt, None, "axis", 0)
     if stmt.op == "np.stack":
@@ -199,7 +195,6 @@ def _sequence(stmt, names):
     return None
 
 
-@_constant_params
 def _norm(stmt, names):
     order = _param(stmt, 1, "ord")
     axis = _param(stmt, 2, "axis")
