@@ -8,8 +8,9 @@ from .custom import Function
 from .errors import SrcdiffError
 from .forward import jvp
 from .higher import hessian, hvp
+from .jacobian import jacobian
 from .pictures import graph
 from .walkthrough import explain
 
-__all__ = ["grad", "value_and_grad", "hvp", "hessian", "jvp", "Function", "explain", "graph", "SrcdiffError"]
+__all__ = ["grad", "value_and_grad", "hvp", "hessian", "jacobian", "jvp", "Function", "explain", "graph", "SrcdiffError"]
 __version__ = "0.1.0"

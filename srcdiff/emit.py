@@ -126,15 +126,18 @@ def signature_line(name, arguments):
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
-                  like=False):
+                  like=False, check_scalar=False):
     """The source of the gradient function.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple.
+    Array code: ``like`` returns each gradient as ``rt.like(grad_x, x)`` (the parameter's
+    type, shape and dtype); ``check_scalar`` ends the forward section with
+    ``rt.check_scalar(result)``, which refuses a result that is not one number.
     """
     want_value = returns == "value_and_grad"
     roots = set(backward.needed)
-    if want_value and isinstance(function.result, Var):
+    if (want_value or check_scalar) and isinstance(function.result, Var):
         roots.add(function.result)
     forward = live_statements(function.body, roots)
     aliases = module_aliases(function)
@@ -152,6 +155,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     if forward:
         lines.append("    # forward")
         lines.extend(_indent(statement_source(assign_node(_with_aliases(s, aliases), names))) for s in forward)
+    if check_scalar and isinstance(function.result, Var):
+        lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
     if backward.statements:
         lines.append("    # backward")
     fresh = {}

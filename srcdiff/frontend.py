@@ -14,6 +14,7 @@ import inspect
 import linecache
 import math
 import os
+import sysconfig
 import tokenize
 import types
 from dataclasses import dataclass
@@ -178,6 +179,23 @@ class RuntimeScope:
             return PrimitiveRef(name)
         return None
 
+    def unusable(self, name, module=None):
+        """What ``name`` (or ``module.name``) is when it exists but resolved to None, else None."""
+        if module is None:
+            tables = (self.nonlocals, self.globals, vars(builtins))
+            value = next((table[name] for table in tables if name in table), _MISSING)
+        else:
+            value = getattr(module.handle, name, _MISSING) if module.canonical == "user" else _MISSING
+        if value is _MISSING:
+            return None
+        if isinstance(value, types.FunctionType) and _is_library_code(value.__code__.co_filename):
+            return f"a function of the standard library ({value.__module__}.{value.__qualname__}) with no gradient rule in srcdiff"
+        if isinstance(value, type):
+            return "a class, not a function srcdiff can differentiate"
+        if callable(value):
+            return "a function srcdiff has no gradient rule for"
+        return f"a {type(value).__name__} object, not a number srcdiff can use"
+
     def resolve_attr(self, module, attr):
         """The Resolution of ``module.attr``, or None."""
         if module.canonical in ("math", "np", "np.linalg", "rt"):
@@ -196,12 +214,26 @@ def classify(name, value):
     op = primitive_name(value)
     if op is not None:
         return PrimitiveRef(op)
-    if isinstance(value, types.FunctionType):
+    if isinstance(value, types.FunctionType) and not _is_library_code(value.__code__.co_filename):
         if getattr(value, "__srcdiff_source__", None) is not None or value.__module__ != "srcdiff.runtime":
             return FunctionRef(name, lambda: load_function(value))
     if _is_constant(value):
         return ConstantRef(name, value)
     return None
+
+
+_MISSING = object()
+
+
+def _is_library_code(filename):
+    """Whether a function's file is Python's standard library: not the user's own code,
+    so srcdiff does not inline it (its errors would point into the library)."""
+    if filename.startswith("<frozen"):
+        return True
+    paths = sysconfig.get_paths()
+    path = os.path.abspath(filename)
+    inside = [path.startswith(os.path.abspath(paths[key]) + os.sep) for key in ("stdlib", "purelib", "platlib")]
+    return inside[0] and not any(inside[1:])
 
 
 def _is_custom_function(cls):
@@ -312,6 +344,17 @@ class StaticScope:
             for target in targets:
                 if isinstance(target, ast.Name):
                     self.bindings[target.id] = ("constant", _literal(stmt.value))
+
+    def unusable(self, name, module=None):
+        """What ``name`` (or ``module.name``) is when it is bound but resolved to None, else None."""
+        if module is not None:
+            return None
+        kind, data = self.bindings.get(name, (None, None))
+        if kind == "module" or kind == "from" and self._module(data[0], data[2]) is None:
+            source = data if kind == "module" else data[0]
+            return (f"imported from module '{source}', which srcdiff cannot read without running it "
+                    f"(it reads math, numpy and the files next to {os.path.basename(self.filename)})")
+        return None
 
     def _srcdiff_grad_call(self, node):
         """Whether ``node`` is ``srcdiff.grad(NAME, wrt=LITERAL)`` (srcdiff imported as a module)."""

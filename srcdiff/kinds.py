@@ -63,14 +63,48 @@ class Shapes(dict):
         return self.setdefault(operand, Shape())  # a module constant: may be an array
 
 
-def infer_shapes(function):
-    """The ``Shapes`` of every parameter and statement target of ``function``."""
+def infer_shapes(function, scalar_result=False):
+    """The ``Shapes`` of every parameter and statement target of ``function``.
+
+    ``scalar_result=True`` also assumes the result is one number (what ``grad`` needs;
+    generated code checks it at run time where ``proves_scalar`` is false): then every
+    operand of an element-wise operation with a scalar result is a scalar too, since
+    broadcasting never shrinks a shape (``reg`` in ``loss + reg * r``).
+    """
+    scalars = set()
+    while True:
+        shapes = _forward(function, scalars)
+        if not scalar_result:
+            return shapes
+        more = _scalar_operands(function, shapes) - scalars
+        if not more:
+            return shapes
+        scalars |= more
+
+
+def proves_scalar(function):
+    """Whether the result of ``function`` is one number by its own statements alone."""
+    result = function.result
+    return not isinstance(result, Var) or _forward(function, set())[result] is SCALAR
+
+
+def _forward(function, scalars):
     shapes = Shapes()
     for param in function.params:
-        shapes[param] = Shape()
+        shapes[param] = SCALAR if param in scalars else Shape()
     for stmt in function.body:
-        shapes[stmt.target] = _shape_of(stmt, [shapes.of(a) for a in stmt.args], dict(stmt.kwargs))
+        shape = _shape_of(stmt, [shapes.of(a) for a in stmt.args], dict(stmt.kwargs))
+        shapes[stmt.target] = SCALAR if stmt.target in scalars else shape
     return shapes
+
+
+def _scalar_operands(function, shapes):
+    """The result and, transitively, the operands of element-wise statements with a scalar result."""
+    scalar = {function.result} if isinstance(function.result, Var) else set()
+    for stmt in reversed(function.body):
+        if stmt.target in scalar and (stmt.op in ELEMENTWISE or stmt.op in ("max", "min") or is_ufunc(stmt.op)):
+            scalar.update(a for a in stmt.args if isinstance(a, Var) and shapes.of(a) is not OTHER)
+    return scalar
 
 
 def _shape_of(stmt, args, kwargs):
@@ -83,13 +117,14 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR  # an entry of a shape tuple
     if op in REDUCTIONS:
         return _reduction(stmt, args, kwargs)
-    if op in ELEMENTWISE or op in ("max", "min") or _is_ufunc(op):
+    if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
         return broadcast(*[a for a in args if a is not OTHER])
     return Shape()
 
 
-def _is_ufunc(op):
-    return op.startswith("np.") and op.count(".") == 1 and op not in _NOT_ELEMENTWISE_NP
+def is_ufunc(op):
+    """Whether ``np.<f>`` is element-wise (every elementary ufunc: not a reduction, product or shape function)."""
+    return op.startswith("np.") and op.count(".") == 1 and op not in _NOT_ELEMENTWISE_NP and op not in REDUCTIONS
 
 
 def _reduction(stmt, args, kwargs):

@@ -156,7 +156,8 @@ class _Lowerer(ArrayLowering):
                 return self.unpack(target, value)
             if len(value) != len(target.elts):
                 raise self.error(UnsupportedSyntaxError, target,
-                                 f"cannot unpack {len(value)} values into {len(target.elts)} names")
+                                 f"cannot unpack {len(value)} values into {len(target.elts)} names",
+                                 "use as many names as values")
             for element, item in zip(target.elts, value):
                 self.bind(element, item)
         else:
@@ -182,7 +183,8 @@ class _Lowerer(ArrayLowering):
             return self.emit(symbol, (self.expr(node.left), self.expr(node.right)), node, hint)
         if isinstance(node, ast.UnaryOp):
             if type(node.op) not in _UNARY:
-                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported")
+                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
+                                 "use arithmetic: -x - 1 is ~x for integers")
             operand = self.expr(node.operand)
             if isinstance(node.op, ast.USub) and isinstance(operand, Const) and type(operand.value) in (int, float):
                 return Const(-operand.value)  # a negative literal (generated code has many: -6.0 * x)
@@ -208,7 +210,8 @@ class _Lowerer(ArrayLowering):
             ref = self.resolve(node)
             if isinstance(ref, frontend.ConstantRef):
                 return self.global_operand(ref)
-            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here")
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here",
+                             "call it, or use a number or a parameter")
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
 
@@ -241,8 +244,7 @@ class _Lowerer(ArrayLowering):
         if isinstance(node, ast.Name):
             ref = self.source.scope.resolve(node.id)
             if ref is None:
-                raise self.error(NameResolutionError, node, f"name '{node.id}' is not defined",
-                                 "define it at module level, import it, or pass it in as a parameter")
+                raise self._unresolved(node, self.source.scope.unusable(node.id), f"name '{node.id}' is not defined")
             return ref
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id in self.env:
@@ -254,11 +256,19 @@ class _Lowerer(ArrayLowering):
                                  "use module functions (math.sin, np.exp) or your own functions")
             ref = self.source.scope.resolve_attr(base, node.attr)
             if ref is None:
-                raise self.error(NameResolutionError, node, f"'{ast.unparse(node)}' does not exist",
-                                 "check the spelling, or import the function you meant")
+                raise self._unresolved(node, self.source.scope.unusable(node.attr, base), f"'{ast.unparse(node)}' does not exist")
             return ref
         raise self.error(UnsupportedSyntaxError, node, f"calling '{ast.unparse(node)}' is not supported",
                          "call a function by its name")
+
+    def _unresolved(self, node, unusable, missing):
+        """The error for a name srcdiff cannot use: ``unusable`` says why when it exists."""
+        if unusable is not None:
+            return self.error(NameResolutionError, node, f"'{ast.unparse(node)}' is {unusable}",
+                              "use math or numpy functions, your own functions defined with 'def', "
+                              "or a srcdiff.Function with its own backward; or pass the value in as a parameter")
+        return self.error(NameResolutionError, node, missing,
+                          "define it at module level, import it, or pass it in as a parameter")
 
     def call(self, node, hint):
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
@@ -316,19 +326,22 @@ class _Lowerer(ArrayLowering):
         bound = {}
         positional = list(callee.node.args.posonlyargs) + list(callee.node.args.args)
         if len(node.args) > len(positional):
-            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'")
+            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'",
+                             f"pass the parameters '{callee.node.name}' takes")
         for param, arg in zip(positional, node.args):
             bound[param.arg] = self.expr(arg)
         for keyword in node.keywords:
             if keyword.arg not in names or keyword.arg in bound:
-                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'")
+                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'",
+                                 f"pass the parameters '{callee.node.name}' takes, each once")
             bound[keyword.arg] = self.expr(keyword.value)
         defaults = dict(zip([p.arg for p in positional][::-1], callee.node.args.defaults[::-1]))
         defaults.update({p.arg: d for p, d in zip(callee.node.args.kwonlyargs, callee.node.args.kw_defaults) if d is not None})
         for name in names:
             if name not in bound:
                 if name not in defaults:
-                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'")
+                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'",
+                                     f"pass a value for '{name}'")
                 bound[name] = inner.expr(defaults[name])
         inner.env.update(bound)
 

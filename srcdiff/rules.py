@@ -18,7 +18,7 @@ from .custom import custom_rule, is_custom_op
 
 ZERO = "zero"
 
-_POW = ("g * x1 * x0 ** (x1 - 1)", "g * y * rt.log(x0)")
+_POW = ("g * x1 * x0 ** (x1 - 1)", "g * rt.xlogy(y, x0)")
 
 HANDWRITTEN = {
     # ---- arithmetic: add distributes, mul swaps, a fork adds (see reverse)
@@ -28,7 +28,7 @@ HANDWRITTEN = {
     "/": ("g / x1", "-g * y / x1"),
     "**": _POW,
     "pow": _POW,
-    "math.pow": ("g * x1 * x0 ** (x1 - 1)", "g * y * math.log(x0)"),
+    "math.pow": _POW,
     "%": ("g", "-g * (x0 // x1)"),
     "neg": ("-g",),
     "pos": ("g",),
@@ -46,6 +46,7 @@ HANDWRITTEN = {
     "math.log/2": DERIVED["math.log/2"],
     # ---- runtime helpers, so generated code can be differentiated again
     "rt.log": ("g / x",),
+    "rt.xlogy": ("g * rt.log(x1)", "g * x0 / x1"),
     "rt.vdot": ("g * x1", "g * x0"),
     # ---- piecewise constant: zero gradient
     "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,

@@ -8,13 +8,16 @@ each contribution has its operand's shape: ``rt.unbroadcast(t, x)`` where the op
 may be smaller than the result, ``np.sum(t)`` for a scalar operand of an array result,
 nothing where ``kinds`` proves the shapes equal.  Keyword arguments that shape a
 gradient (``axis``, ``keepdims``) must be constants; they are written into the template.
+``check_result`` says whether generated code must check at run time that the result
+is one number (``rt.check_scalar``), which the shape rules then rely on.
 ``uses_arrays(function)`` tells whether a function is array code at all: scalar
 functions keep the scalar rules and their generated text byte for byte.
 """
 import ast
 
+from .errors import NoGradientRuleError
 from .ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
-from .kinds import SCALAR, infer_shapes
+from .kinds import ELEMENTWISE as ELEMENTWISE_OPS, SCALAR, infer_shapes, is_ufunc, proves_scalar
 from .rules import ZERO, placeholders, rule_for
 from .rules_helpers import HELPER_BUILDERS
 
@@ -67,8 +70,9 @@ def uses_arrays(function):
 class ArrayRules:
     """The rule of each statement of one array function (see the module docstring)."""
 
-    def __init__(self, function):
-        self.shapes = infer_shapes(function)
+    def __init__(self, function, scalar_result=True):
+        self.shapes = infer_shapes(function, scalar_result)
+        self.check_result = scalar_result and not proves_scalar(function)
         self._cache = {}
 
     def __call__(self, stmt):
@@ -87,11 +91,18 @@ class ArrayRules:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
         builder = _BUILDERS.get(_family(op))
         if builder is not None:
-            return _checked(builder(stmt, placeholders(n)), n)
+            try:
+                return _checked(builder(stmt, placeholders(n)), n)
+            except _NotConstant as err:
+                loc = stmt.loc
+                raise NoGradientRuleError(
+                    f"the {err.args[0]} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
+                    loc.filename, loc.lineno, loc.col, loc.line_text,
+                    f"write {err.args[0]}= as a number or a tuple of numbers") from None
         rule = rule_for(op, n)
-        if rule is ZERO or rule is None or n == 1:
-            return rule
-        return self._elementwise(stmt, rule)
+        if n > 1 and (op in ELEMENTWISE_OPS or is_ufunc(op)):
+            return self._elementwise(stmt, rule)
+        return rule  # one operand, or not element-wise (a srcdiff.Function's forward call)
 
     def _elementwise(self, stmt, templates):
         """Templates of an element-wise rule, each summed down to its operand's shape."""
@@ -137,7 +148,7 @@ def _param(stmt, position, name, default=None):
     if operand is None:
         return default
     if not isinstance(operand, Const):
-        raise _NotConstant
+        raise _NotConstant(name)
     return operand.value
 
 
@@ -145,16 +156,6 @@ def _keywords(**values):
     return "".join(f", {k}={v!r}" for k, v in values.items() if v is not None and v is not False)
 
 
-def _constant_params(builder):
-    def build(stmt, names):
-        try:
-            return builder(stmt, names)
-        except _NotConstant:
-            return None  # an axis computed at run time: no rule (the error says so)
-    return build
-
-
-@_constant_params
 def _reduce(stmt, names):
     kind = REDUCTIONS[stmt.op]
     axis = _param(stmt, 1, "axis")
@@ -177,7 +178,6 @@ def _product(stmt, names):
     return PRODUCTS[stmt.op]
 
 
-@_constant_params
 def _transpose(stmt, names):
     axes = _param(stmt, 1, "axes")
     if axes is None:
@@ -186,7 +186,6 @@ def _transpose(stmt, names):
     return (f"np.transpose(g, {inverse!r})",) + (None,) * (len(names) - 1)
 
 
-@_constant_params
 def _sequence(stmt, names):
     axis = _param(stmt, None, "axis", 0)
     if stmt.op == "np.stack":
@@ -197,7 +196,6 @@ def _sequence(stmt, names):
     return None
 
 
-@_constant_params
 def _norm(stmt, names):
     order = _param(stmt, 1, "ord")
     axis = _param(stmt, 2, "axis")

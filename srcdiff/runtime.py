@@ -9,7 +9,7 @@ import math
 import numpy as np
 
 from .runtime_numpy import (  # noqa: F401  (the array helpers, called as rt.<name>)
-    concatenate_grad, dot_grad_left, dot_grad_right, index_grad, inner_grad_left, inner_grad_right, like,
+    check_scalar, concatenate_grad, dot_grad_left, dot_grad_right, index_grad, inner_grad_left, inner_grad_right, like,
     matmul_grad_left, matmul_grad_right, max_grad, mean_grad, min_grad, norm_grad, prod_grad, setitem,
     sum_grad, unbroadcast, written_grad)
 
@@ -22,10 +22,21 @@ def sign(x):
 
 
 def log(x):
-    """Natural logarithm of a number or an array."""
+    """Natural logarithm of a number or an array: -inf at 0 and nan below, as NumPy's."""
     if isinstance(x, (int, float)):
-        return math.log(x)
-    return np.log(x)
+        return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x)
+
+
+def xlogy(a, b):
+    """``a * log(b)``, and 0 where ``a`` is 0: the exponent's gradient of ``b ** e`` is
+    ``y * log(b)``, which is 0 at ``b == 0`` (``y`` is 0 there too), and nan for ``b < 0``
+    (no real power is near); never a math domain error."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return 0.0 if a == 0 else a * log(b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.equal(a, 0), 0.0, np.multiply(a, log(b)))
 
 
 def zeros_like(x):

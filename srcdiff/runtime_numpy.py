@@ -12,6 +12,13 @@ import numpy as np
 from .errors import SrcdiffError
 
 
+class ArrayGradientError(SrcdiffError):
+    """Raised by generated code at run time, where no source position is known."""
+
+    def one_line(self):
+        return f"error: {self.message}"
+
+
 def unbroadcast(g, x):
     """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``)."""
     shape = np.shape(x)
@@ -35,7 +42,7 @@ def like(g, x):
         dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.dtype(np.float64)
         g = np.asarray(g)
         if g.shape != x.shape:
-            raise SrcdiffError(f"internal error: a gradient of shape {g.shape} for a parameter of shape {x.shape}",
+            raise ArrayGradientError(f"internal error: a gradient of shape {g.shape} for a parameter of shape {x.shape}",
                                hint="please report this function to the srcdiff maintainers")
         if g.dtype != dtype or not g.flags.writeable:
             g = g.astype(dtype)
@@ -43,6 +50,14 @@ def like(g, x):
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.inexact):
         return x.dtype.type(np.reshape(g, ()))
     return float(np.reshape(g, ()))
+
+
+def check_scalar(value):
+    """Refuse a result that is not one number: ``grad`` differentiates a scalar result."""
+    if np.ndim(value) != 0:
+        raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
+                           "srcdiff.grad differentiates a function returning one number",
+                           hint="return a number (np.sum(...), a mean, a loss), or use srcdiff.jacobian for arrays")
 
 
 # ---------------------------------------------------------------- reductions
@@ -152,7 +167,7 @@ def dot_grad_right(g, a, b):
 
 def _check_dot(a, b):
     if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise SrcdiffError("srcdiff differentiates np.dot of vectors and matrices only",
+        raise ArrayGradientError("srcdiff differentiates np.dot of vectors and matrices only",
                            hint="use a @ b (np.matmul) for stacks of matrices")
 
 
@@ -196,7 +211,7 @@ def written_grad(g, index, value):
         counts = np.zeros(np.shape(g), dtype=np.intp)
         np.add.at(counts, index, 1)
         if np.any(counts[index] > 1):
-            raise SrcdiffError("an item write repeats an index, so one of the written values is lost; "
+            raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
                                "srcdiff cannot differentiate with respect to that value",
                                hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
     return unbroadcast(np.asarray(g)[index], value)

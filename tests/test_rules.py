@@ -195,3 +195,27 @@ def test_the_checker_catches_a_wrong_rule(tmp_path, monkeypatch, op, wrong):
 def test_kinks_and_ties(tmp_path, expr, point, expected):
     f = _module(tmp_path, expr, len(point), False).f
     assert srcdiff.grad(f, wrt=tuple(range(len(point))))(*point) == expected
+
+
+# ---------------------------------------------------------------- the exponent's gradient off its domain
+
+@pytest.mark.parametrize("expr", ["a ** b", "math.pow(a, b)", "pow(a, b)"])
+def test_power_at_zero_and_negative_bases(tmp_path, expr):
+    f = _module(tmp_path, expr, 2, False).f
+    gradient = srcdiff.grad(f)
+    # at base 0 the power is 0 for every positive exponent: the exponent's gradient is 0
+    assert gradient(0.0, 2.0) == (0.0, 0.0)
+    assert gradient(0.0, 3.5) == (0.0, 0.0)
+    # a negative base has no real power nearby: nan for the exponent, never a math domain error
+    gx, gy = gradient(-2.0, 3.0)
+    assert gx == 12.0 and math.isnan(gy)
+    # and an int exponent passed by the caller
+    gx, gy = gradient(-2.0, 2)
+    assert gx == -4.0 and math.isnan(gy)
+
+
+def test_power_exponent_gradient_differentiates_again(tmp_path):
+    f = _module(tmp_path, "a ** b", 2, False).f
+    second = srcdiff.grad(srcdiff.grad(f, wrt=1), wrt=(0, 1))
+    a, b = 1.5, 2.5
+    assert second(a, b) == pytest.approx((a ** (b - 1) * (1 + b * math.log(a)), a ** b * math.log(a) ** 2))
