@@ -1,10 +1,10 @@
 """Forward mode: a directional derivative as generated source, tangents named ``dot_<name>``.
 
 Every statement ``y = op(x0, x1)`` whose inputs carry a tangent is followed by its
-tangent ``dot_y = dot_x0 * d0 + dot_x1 * d1``.  The local derivatives ``d`` come from
-the same rules table as the reverse sweep: an adjoint template is linear in ``g``, and
-for scalar operations the tangent contribution of an input is its template with ``g``
-replaced by that input's tangent (``*``: ``g * x1`` gives ``dot_x0 * x1``).
+tangent ``dot_y = dot_x0 * d0 + dot_x1 * d1`` (``tangents`` has the rules: for
+element-wise operations the reverse sweep's adjoint template with ``g`` replaced by the
+input's tangent, ``*``: ``g * x1`` gives ``dot_x0 * x1``; linear and multilinear array
+operations apply themselves to the tangents, ``dot_a @ b + a @ dot_b``).
 Contributions are simplified (zero ones dropped); a tangent that is just another
 tangent is not copied but renamed.  Statements neither the tangent of the result nor
 another kept statement needs are dropped.
@@ -19,13 +19,13 @@ import dataclasses
 import weakref
 
 from .emit import _alias_modules, _with_aliases, compile_source, signature_line, statement_source
-from .custom import CustomRule
+from .custom import is_custom_op
 from .errors import NoGradientRuleError
 from .ir import Var, assign_node, operand_node
 from .naming import assign_names, module_aliases
 from .reverse import Tokens
-from .rules import ZERO, placeholders, rule_for, template_ast
-from .simplify import copy_expr, is_zero, simplify_expr
+from .simplify import copy_expr
+from .tangents import NoRule, tangent_terms
 
 _CACHE = weakref.WeakKeyDictionary()
 
@@ -50,33 +50,21 @@ def tangent_statements(function, seeds):
     records = []
     for stmt in function.body:
         records.append(stmt)
-        active = [(i, a) for i, a in enumerate(stmt.args) if isinstance(a, Var) and a in tangent_of]
-        rule = rule_for(stmt.op, len(stmt.args))
-        if not active or rule is ZERO:
-            continue
-        if isinstance(rule, CustomRule):
+        if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
             loc = stmt.loc
             name = stmt.op[: -len(".forward")]
             raise NoGradientRuleError(
                 f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
                 loc.filename, loc.lineno, loc.col, loc.line_text,
                 f"write {name} as a plain function of differentiable operations, or use srcdiff.grad")
-        if rule is None:
+        try:
+            terms = tangent_terms(stmt, tangent_of, lambda a: _operand(a, tokens), _name(tokens.value(stmt.target)))
+        except NoRule:
             loc = stmt.loc
             raise NoGradientRuleError(
                 f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
                 loc.filename, loc.lineno, loc.col, loc.line_text,
-                "use a function srcdiff knows (see the README's list)")
-        bindings = {"y": _name(tokens.value(stmt.target))}
-        bindings.update(zip(placeholders(len(stmt.args)), (_operand(a, tokens) for a in stmt.args)))
-        terms = []
-        for i, arg in active:
-            if rule[i] is None:
-                continue
-            bindings["g"] = tangent_of[arg]
-            term = simplify_expr(copy_expr(template_ast(rule[i]), bindings), copy=False)
-            if not is_zero(term):
-                terms.append(term)
+                "use a function srcdiff knows (see the README's list)") from None
         if not terms:
             continue
         total = _sum(terms)

@@ -97,9 +97,11 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None):
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     dot = Var("s")
     composed = dataclasses.replace(inner, body=inner.body + (Assign(dot, "rt.vdot", (inner.result, v)),), result=dot)
-    backward = reverse(composed, (param,))
+    from .api import rules_of
+    from .rules_numpy import uses_arrays
+    backward = reverse(composed, (param,), rules=rules_of(composed))
     text = emit_gradient(composed, backward, name=name, returns="grad", single=True, docstring=doc,
-                         prefix=adjoint_prefix(order + 2))
+                         prefix=adjoint_prefix(order + 2), like=uses_arrays(composed))
     return name, text, composed
 
 

@@ -19,6 +19,7 @@ from .errors import NoGradientRuleError
 from .ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .kinds import ELEMENTWISE as ELEMENTWISE_OPS, SCALAR, infer_shapes, is_ufunc, proves_scalar
 from .rules import ZERO, placeholders, rule_for
+from .rules_helpers import HELPER_BUILDERS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
 ELEMENTWISE = {
@@ -242,6 +243,7 @@ _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linalg.norm": _norm, "[]": _getitem, "rt.setitem": _setitem,
+    **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
 }
 
 

@@ -5,6 +5,7 @@ It prints the generated code (the same text as the Python API), honours --wrt, -
 reports every error as one line ``FILE:LINE:COL: error: MESSAGE`` on stderr with exit
 status 2.
 """
+import os
 import re
 import subprocess
 import sys
@@ -210,3 +211,30 @@ def test_error_in_a_sibling_module_names_that_file(tmp_path):
     assert result.returncode == 2
     match = ERROR_LINE.match(result.stderr.strip())
     assert match and match["file"].endswith("sib.py") and int(match["line"]) == 2, (result.stderr, sibling)
+
+
+def test_output_does_not_depend_on_hash_seeds(tmp_path):
+    path = write(tmp_path, """
+        import math
+        from math import exp
+        K = 0.5
+
+        def helper(t, u=2.0):
+            v = t * u
+            return exp(-v) + max(t, u, K)
+
+        def f(a, b, c):
+            s0 = helper(a) * helper(b, u=c)
+            grad_a = s0 + abs(a - b) * math.hypot(b, c)
+            rt = grad_a * s0 + min(a, c) ** 2
+            rt += c % 1.5 + (a > b) * c
+            return rt * K + math.atan2(a, c)
+    """)
+    outputs = set()
+    for seed in ("0", "1", "12345"):
+        for flags in ((), ("--value",), ("--ssa",)):
+            result = subprocess.run([sys.executable, str(ROOT / "cli.py"), f"{path}:f", *flags], cwd=ROOT,
+                                    capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": seed})
+            assert result.returncode == 0, result.stderr
+            outputs.add((flags, result.stdout))
+    assert len(outputs) == 3
