@@ -3,6 +3,8 @@
     source --frontend--> Source --lower--> SSA Function --reverse--> Backward --emit--> text --compile--> function
 """
 import functools
+import inspect
+import linecache
 import math
 import weakref
 
@@ -34,7 +36,18 @@ def value_and_grad(fn=None, *, wrt=None):
     return _cached(fn, "value_and_grad", wrt)
 
 
+def _refuse_bound_method(fn):
+    if inspect.ismethod(fn):
+        name = fn.__func__.__qualname__
+        raise SignatureError(
+            f"cannot differentiate the bound method {name}: its object is not a number",
+            fn.__func__.__code__.co_filename, fn.__func__.__code__.co_firstlineno, 0,
+            linecache.getline(fn.__func__.__code__.co_filename, fn.__func__.__code__.co_firstlineno),
+            f"differentiate the function and pass the object yourself: srcdiff.grad({name}, wrt=...)(obj, ...)")
+
+
 def _cached(fn, kind, wrt):
+    _refuse_bound_method(fn)
     key = (kind, _wrt_key(wrt))
     per_function = _CACHE.setdefault(fn, {})
     if key not in per_function:

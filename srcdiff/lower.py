@@ -294,6 +294,13 @@ class _Lowerer(ArrayLowering):
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
                              "pass numbers or arrays")
+        if op == "**" and kwargs:  # pow(base, exp=...): keywords by position
+            given = dict(kwargs)
+            args += [given.pop(name) for name in ("base", "exp")[len(args):] if name in given]
+            if given or len(args) != 2:
+                raise self.error(UnsupportedSyntaxError, node, "pow() with a modulus is not supported",
+                                 "write base ** exp")
+            kwargs = ()
         if op in ("max", "min") and not kwargs:
             if len(args) < 2:
                 raise self.error(UnsupportedSyntaxError, node, f"{op}() of a single iterable is not supported",

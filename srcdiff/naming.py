@@ -9,6 +9,8 @@ parameters keep their names; a value the user named keeps that name the first ti
 becomes ``name_1``, ``name_2``... on reassignment; temporaries are ``s0, s1, ...``;
 adjoints are ``grad_<name>``.
 """
+import builtins
+
 from .ir import Var
 
 # Names generated code binds at module level; never given to a value.
@@ -78,6 +80,13 @@ class Namer:
                 return candidate
 
 
+def _called_builtins(function):
+    """The builtins generated code calls by name (``abs``, ``max``, ``float`` for an
+    integer-valued adjoint), except parameter names, which cannot change."""
+    called = {s.op for s in function.body if s.op.isidentifier() and hasattr(builtins, s.op)} | {"float"}
+    return called - {p.hint for p in function.params}
+
+
 def assign_names(function, adjoint_of=(), prefix="grad_"):
     """Names for every Var of ``function`` and for the adjoints of ``adjoint_of``.
 
@@ -87,6 +96,7 @@ def assign_names(function, adjoint_of=(), prefix="grad_"):
     """
     namer = Namer(function.reserved, module_aliases(function).values())
     namer.taken.update(function.globals)  # module-level constants are read under their own names
+    namer.taken.update(_called_builtins(function))  # a local called 'abs' must not hide abs()
     names = {}
     for param in function.params:
         names[param] = namer.claim(param.hint)

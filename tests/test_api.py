@@ -314,3 +314,46 @@ def test_default_arguments_of_the_function_itself():
 
 def test_helpers_with_defaults_and_keywords():
     _check_against_differences(calls_helper_with_keywords, (0.7, -1.3))
+
+
+# ---------------------------------------------------------------- builtins, keywords, methods
+
+def calls_abs_and_max(t):
+    return abs(t) + max(t, 0.5)
+
+
+def locals_named_like_builtins(x):
+    abs = x * 2.0
+    max = x + 1.0
+    float = int(x)
+    return calls_abs_and_max(abs) * max + float * x
+
+
+def pow_with_keywords(x, y):
+    return pow(x, exp=3.0) + pow(base=y, exp=x)
+
+
+def test_locals_named_like_builtins_the_generated_code_calls():
+    _check_against_differences(locals_named_like_builtins, (1.5,))
+    _check_against_differences(locals_named_like_builtins, (-2.5,))
+
+
+def test_pow_with_keyword_arguments():
+    _check_against_differences(pow_with_keywords, (1.5, 2.0))
+
+
+class Model:
+    def method(self, x):
+        return x * x
+
+    @staticmethod
+    def static(x):
+        return x * x * x
+
+
+def test_methods():
+    with pytest.raises(srcdiff.SrcdiffError, match="bound method Model.method") as err:
+        srcdiff.grad(Model().method)
+    assert "def method(self, x):" in err.value.line_text
+    assert srcdiff.grad(Model.method, wrt=1)(Model(), 3.0) == 6.0
+    assert srcdiff.grad(Model.static)(2.0) == 12.0
