@@ -82,7 +82,9 @@ def activity(function, wrt, rules=scalar_rule):
         rule = rules(stmt)
         if rule is ZERO:
             continue
-        if any(isinstance(a, Var) and a in varied for a in stmt.args):
+        # varied through a position that carries a gradient (not rt.sum_grad(g, x)'s shape-only x)
+        if any(isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None)
+               for i, a in enumerate(stmt.args)):
             varied.add(stmt.target)
     useful = {function.result} if isinstance(function.result, Var) else set()
     for stmt in reversed(function.body):
