@@ -17,7 +17,7 @@ from .frontend import load_function
 from .lower import lower
 from .naming import adjoint_prefix, derivative_name, module_aliases
 from .reverse import reverse, scalar_rule
-from .rules_numpy import ArrayRules, uses_arrays
+from .rules_numpy import rules_of
 
 _CACHE = weakref.WeakKeyDictionary()
 
@@ -100,11 +100,6 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     text = emit_gradient(function, backward, name=name, returns=kind, single=single, docstring=doc, comments=comments,
                          prefix=adjoint_prefix(order), like=arrays, check_scalar=arrays and rules.check_result)
     return name, text
-
-
-def rules_of(function):
-    """The rule lookup of ``function``: shape-aware for array code, the scalar table otherwise."""
-    return ArrayRules(function) if uses_arrays(function) else scalar_rule
 
 
 def select_wrt(function, wrt, source):

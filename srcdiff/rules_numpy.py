@@ -61,6 +61,12 @@ PRODUCTS = {
 }
 
 
+def rules_of(function):
+    """The rule lookup of ``function``: ``ArrayRules`` for array code, the scalar table otherwise."""
+    from .reverse import scalar_rule  # reverse imports rules, as this module does
+    return ArrayRules(function) if uses_arrays(function) else scalar_rule
+
+
 def uses_arrays(function):
     """Whether ``function`` is array code: it calls numpy, indexes, or uses methods or ``@``."""
     return any(stmt.op.startswith(("np.", ".")) or stmt.op in ("@", "[]", "rt.setitem", "tuple")
