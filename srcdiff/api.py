@@ -108,6 +108,8 @@ def select_wrt(function, wrt, source):
     by_name = {p.hint: p for p in params}
 
     def pick(item):
+        if isinstance(item, np.integer):  # a position computed with NumPy
+            item = int(item)
         if isinstance(item, bool) or not isinstance(item, (int, str)):
             raise _wrt_error(source, f"wrt entries must be parameter positions or names, not {item!r}")
         if isinstance(item, int):

@@ -342,8 +342,30 @@ class StaticScope:
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                if isinstance(target, ast.Name):
-                    self.bindings[target.id] = ("constant", _literal(stmt.value))
+                self._bind_constant(target, stmt.value)
+        else:  # anything else that binds a name (K += 1, a module-level if or loop): value unknown
+            self._unknown_values(stmt)
+
+    def _bind_constant(self, target, value):
+        """``NAME = literal`` and ``A, B = literal, literal``; other targets make their names unknown."""
+        if isinstance(target, ast.Name):
+            self.bindings[target.id] = ("constant", _literal(value))
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts):
+            for element, item in zip(target.elts, value.elts):
+                self._bind_constant(element, item)
+        else:
+            self._unknown_values(target)
+
+    def _unknown_values(self, node):
+        """Names ``node`` assigns at module level, other than by a literal, hold unknown values."""
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            self.bindings[node.id] = ("constant", None)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bindings[node.name] = ("constant", None)  # defined conditionally: not read
+        elif not isinstance(node, ast.Lambda):
+            for child in ast.iter_child_nodes(node):
+                self._unknown_values(child)
 
     def unusable(self, name, module=None):
         """What ``name`` (or ``module.name``) is when it is bound but resolved to None, else None."""

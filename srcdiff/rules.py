@@ -48,6 +48,8 @@ HANDWRITTEN = {
     "rt.log": ("g / x",),
     "rt.xlogy": ("g * rt.log(x1)", "g * x0 / x1"),
     "rt.vdot": ("g * x1", "g * x0"),
+    "rt.digamma": ("g * rt.polygamma(1, x)",),
+    "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
     # ---- piecewise constant: zero gradient
     "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,

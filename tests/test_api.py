@@ -7,6 +7,7 @@ import math
 import math as m
 import textwrap
 
+import numpy as np
 import pytest
 
 import srcdiff
@@ -58,7 +59,7 @@ def test_single_wrt_is_bare(wrt, picked):
 
 
 @pytest.mark.parametrize("wrt,picked", [
-    ((0,), (0,)), (["z"], (2,)), ((2, 0), (2, 0)), (["y", 0], (1, 0)), ((0, "y", -1), (0, 1, 2)),
+    ((0,), (0,)), (["z"], (2,)), ((np.int64(2), np.int32(0)), (2, 0)), ((2, 0), (2, 0)), (["y", 0], (1, 0)), ((0, "y", -1), (0, 1, 2)),
 ])
 def test_sequence_wrt_is_a_tuple_in_that_order(wrt, picked):
     g = srcdiff.grad(f3, wrt=wrt)(*POINT)

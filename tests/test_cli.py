@@ -238,3 +238,31 @@ def test_output_does_not_depend_on_hash_seeds(tmp_path):
             assert result.returncode == 0, result.stderr
             outputs.add((flags, result.stdout))
     assert len(outputs) == 3
+
+
+def test_module_level_constants_the_text_cannot_pin(tmp_path):
+    path = write(tmp_path, """
+        A, B = 1.5, 0.5
+        K = 1.0
+        K *= 3.0
+        if A > 1.0:
+            M = 2.0
+        else:
+            M = 4.0
+
+        def f(x):
+            return A * x + B
+
+        def g(x):
+            return K * x
+
+        def h(x):
+            return M * x
+    """)
+    assert run_cli(f"{path}:f").returncode == 0
+    explained = run_cli(f"{path}:f", "--at", "x=2")
+    assert explained.returncode == 0 and "f(x=2) = 3.5" in explained.stdout
+    # K and M have values only running the file would give: refused, never a wrong number
+    assert_error(run_cli(f"{path}:g", "--at", "x=2"), path, 13, 1, "'K' is not a literal")
+    assert_error(run_cli(f"{path}:h", "--at", "x=2"), path, 16, 1, "'M' is not a literal")
+    assert run_cli(f"{path}:g").returncode == 0  # printing the code needs no value

@@ -182,3 +182,23 @@ def test_higher_derivatives_when_the_user_names_a_value_rt_or_math():
         assert h(0.8, 2.0, 1.0) == pytest.approx(_fd_hvp(f, 0, [0.8, 2.0], 1.0), rel=1e-6)
     g2 = srcdiff.grad(srcdiff.grad(f, wrt=0), wrt=0)
     assert g2(0.8, 2.0) == pytest.approx(_fd_hvp(f, 0, [0.8, 2.0], 1.0), rel=1e-6)
+
+
+@pytest.mark.parametrize("name,expr", [("lgamma", sympy.loggamma), ("gamma", sympy.gamma)])
+def test_gamma_functions_differentiate_three_times(name, expr):
+    fn = {"lgamma": lambda_free_lgamma, "gamma": lambda_free_gamma}[name]
+    x = sympy.Symbol("x")
+    for order in (1, 2, 3):
+        fn = srcdiff.grad(fn)
+        exact = sympy.lambdify(x, sympy.diff(expr(x), x, order), "mpmath")
+        for point in (0.7, 2.5, -1.3):
+            assert fn(point) == pytest.approx(float(exact(point)), rel=1e-10)
+    assert "rt.polygamma(2, x)" in fn.source or "rt.polygamma(" in fn.source
+
+
+def lambda_free_lgamma(x):
+    return math.lgamma(x)
+
+
+def lambda_free_gamma(x):
+    return math.gamma(x)
