@@ -142,7 +142,7 @@ def with_extra_parameter(function, var):
 
 def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
     """``h(*args, v)``: the Hessian of ``fn`` with respect to one parameter, times ``v``."""
-    key = ("hvp", wrt, mode)
+    key = ("hvp", tuple(wrt) if isinstance(wrt, list) else wrt, mode)
     per_function = _CACHE.setdefault(fn, {})
     if key not in per_function:
         per_function[key] = _build_hvp(fn, wrt, mode)

@@ -142,8 +142,26 @@ def test_hvp_of_a_constant_gradient_is_zero():
 
 
 def test_hvp_refuses_several_parameters():
-    with pytest.raises(srcdiff.SrcdiffError, match="hvp takes one parameter"):
-        srcdiff.hvp(poly_trig, wrt=(0, 1))
+    for wrt in ((0, 1), [0, 1], None):
+        with pytest.raises(srcdiff.SrcdiffError, match="hvp takes one parameter"):
+            srcdiff.hvp(poly_trig, wrt=wrt)
+
+
+def test_hvp_with_respect_to_a_keyword_only_parameter():
+    def f(x, *, y=2.0):
+        return x * y ** 3
+
+    h = srcdiff.hvp(f, wrt="y")
+    assert h.source.startswith("def hvp_f(x, v, *, y=2.0):")
+    assert h(1.5, 0.5, y=2.0) == pytest.approx(6 * 1.5 * 2.0 * 0.5)
+    assert h(1.5, 0.5) == pytest.approx(6 * 1.5 * 2.0 * 0.5)
+
+
+def test_hvp_of_a_gradient_is_a_third_derivative_times_v():
+    g = srcdiff.grad(rational, wrt=0)
+    h = srcdiff.hvp(g, wrt=0)
+    expected = _sympy_derivative("rational", 0, 0, 0)
+    assert h(0.7, 1.3, 2.0) == pytest.approx(2.0 * expected(0.7, 1.3), rel=1e-10)
 
 
 def test_hessian_of_scalar_parameter_is_second_derivative():

@@ -76,3 +76,21 @@ def test_fails_on_a_gradient_of_the_wrong_shape():
 
     with pytest.raises(AssertionError, match=r"'w': expected an array of shape \(3,\) and dtype float64, got float 1.0"):
         check_grad(f, np.ones(3))
+
+
+def layer(W, x):
+    return np.sum(np.tanh(W @ x) ** 2)
+
+
+def test_arrays_and_float32_pass_and_a_wrong_array_rule_fails(monkeypatch):
+    rng = np.random.default_rng(3)
+    W, x = rng.standard_normal((3, 4)), rng.standard_normal(4)
+    check_grad(layer, W, x)
+    check_grad(layer, W.astype(np.float32), x.astype(np.float32), wrt="W")
+    monkeypatch.setitem(rules.RULES, "np.tanh", ("g * (1 + y ** 2)",))  # wrong sign
+
+    def layer2(W, x):
+        return np.sum(np.tanh(W @ x) ** 2)
+
+    with pytest.raises(AssertionError, match=r"'W': along a random direction"):
+        check_grad(layer2, W, x, wrt="W")
