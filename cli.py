@@ -2,6 +2,8 @@
 
     python cli.py FILE[:FUNC] [--wrt a,b] [--ssa] [--comments]
     python cli.py FILE[:FUNC] --at NAME=VALUE ... [--graph PATH]     (explain mode)
+    python cli.py FILE[:FUNC] --hvp [--wrt a] [--mode forward|reverse] (Hessian-vector product)
+    python cli.py FILE[:FUNC] --jvp [--wrt a,b]                        (forward mode)
 
 FILE is read and parsed, never executed: imports, module-level constants and other
 functions are resolved from its text.  On an error, one line ``FILE:LINE:COL: error:
@@ -16,7 +18,9 @@ import numpy as np
 
 from srcdiff.api import gradient_source
 from srcdiff.errors import SrcdiffError, ToolError
+from srcdiff.forward import jvp_source
 from srcdiff.frontend import StaticScope
+from srcdiff.higher import DEFAULT_MODE, hvp_source
 from srcdiff.ir import format_ssa
 from srcdiff.lower import lower
 from srcdiff.naming import assign_names
@@ -31,6 +35,12 @@ def parse_args(argv):
     parser.add_argument("--ssa", action="store_true", help="print the SSA form of the forward pass instead")
     parser.add_argument("--value", action="store_true", help="generate value_and_grad instead of grad")
     parser.add_argument("--comments", action="store_true", help="annotate backward statements with their source line")
+    parser.add_argument("--hvp", action="store_true",
+                        help="print the generated Hessian-vector product hvp_FUNC(..., v) (second-order code)")
+    parser.add_argument("--mode", choices=("forward", "reverse"), default=None,
+                        help="with --hvp: forward over reverse (the default) or reverse over reverse")
+    parser.add_argument("--jvp", action="store_true",
+                        help="print the generated forward-mode code jvp_FUNC(..., dot_a, ...) instead")
     parser.add_argument("--at", nargs="+", metavar="NAME=VALUE",
                         help="explain: run FUNC at these values; print every value, gradient and backward step")
     parser.add_argument("--graph", metavar="PATH",
@@ -73,6 +83,11 @@ def run(args):
     if args.wrt:
         names = tuple(w.strip() for w in args.wrt.split(","))
         wrt = names[0] if len(names) == 1 else names
+    if args.hvp:
+        mode = args.mode or DEFAULT_MODE
+        return hvp_source(function, source, wrt if wrt is not None else 0, mode)[1]
+    if args.jvp:
+        return jvp_source(function, source, wrt)[1]
     kind = "value_and_grad" if args.value else "grad"
     _, text = gradient_source(function, source, kind, wrt, comments=args.comments)
     return text

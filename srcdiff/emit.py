@@ -14,8 +14,9 @@ import hashlib
 import linecache
 import math
 
-from .ir import Var, assign_node, operand_node
-from .naming import assign_names
+from .custom import Unpack, unpack_source
+from .ir import Global, Var, assign_node, operand_node
+from .naming import aliased, assign_names, module_aliases
 from .simplify import copy_expr, live_statements
 
 try:  # astor prints long lines wrapped; it is old, so ast.unparse stands by
@@ -124,24 +125,29 @@ def signature_line(name, arguments):
     return ast.unparse(stub).split("\n")[0]
 
 
-def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False):
+def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
+                  like=False, check_scalar=False):
     """The source of the gradient function.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple.
+    Array code: ``like`` returns each gradient as ``rt.like(grad_x, x)`` (the parameter's
+    type, shape and dtype); ``check_scalar`` ends the forward section with
+    ``rt.check_scalar(result)``, which refuses a result that is not one number.
     """
     from .flow import has_flow
     if has_flow(function.body):
         from .emit_flow import emit_flow_gradient
-        return emit_flow_gradient(function, backward, name=name, returns=returns, single=single,
-                                  docstring=docstring, comments=comments)
+        return emit_flow_gradient(function, backward, name=name, returns=returns, single=single, docstring=docstring,
+                                  comments=comments, prefix=prefix, like=like, check_scalar=check_scalar)
     want_value = returns == "value_and_grad"
     roots = set(backward.needed)
-    if want_value and isinstance(function.result, Var):
+    if (want_value or check_scalar) and isinstance(function.result, Var):
         roots.add(function.result)
     forward = live_statements(function.body, roots)
-    adjoint_order = list(dict.fromkeys(s.var for s in backward.statements))
-    names, grad_names = assign_names(dataclasses.replace(function, body=tuple(forward)), adjoint_order)
+    aliases = module_aliases(function)
+    adjoint_order = list(dict.fromkeys(v for s in backward.statements for v in _adjoints_written(s)))
+    names, grad_names = assign_names(dataclasses.replace(function, body=tuple(forward)), adjoint_order, prefix)
     final_names = {}  # token -> a Name node of its final name
     for token, (kind, var) in backward.tokens.by_token.items():
         table = grad_names if kind == "adjoint" else names
@@ -153,17 +159,24 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append(f'    """{docstring}"""')
     if forward:
         lines.append("    # forward")
-        lines.extend(_indent(statement_source(assign_node(s, names))) for s in forward)
+        lines.extend(_indent(statement_source(assign_node(_with_aliases(s, aliases), names))) for s in forward)
+    if check_scalar and isinstance(function.result, Var):
+        lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
     if backward.statements:
         lines.append("    # backward")
     fresh = {}
-    last_loc = None
+    last_line = None
     for acc in backward.statements:
-        if comments and acc.loc is not None and acc.loc != last_loc:
+        # one comment per run of statements from the same source line (not per column)
+        if comments and acc.loc is not None and (acc.loc.filename, acc.loc.lineno) != last_line:
             lines.append("    # grad of: " + acc.loc.line_text.strip())
-            last_loc = acc.loc
+            last_line = (acc.loc.filename, acc.loc.lineno)
+        if isinstance(acc, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
+            fresh.update((part, False) for part in acc.parts if part is not None)
+            lines.append("    " + unpack_source(acc, grad_names, final_names, copy_expr))
+            continue
         target = grad_names[acc.var]
-        expr = copy_expr(acc.expr, final_names)
+        expr = _alias_modules(copy_expr(acc.expr, final_names), aliases)
         if acc.first:
             stmt = ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
             fresh[acc.var] = isinstance(expr, (ast.BinOp, ast.UnaryOp, ast.Constant))
@@ -176,13 +189,22 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                 stmt = ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
                 fresh[acc.var] = True
         lines.append(_indent(statement_source(stmt)))
-    gradients = [_gradient_expr(p, names, grad_names) for p in backward.wrt]
+    gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
-        lines.append(f"    return {ast.unparse(operand_node(function.result, names))}, {grads}")
+        result = function.result
+        if isinstance(result, Global):
+            result = Global(aliased(result.name, aliases))
+        lines.append(f"    return {ast.unparse(operand_node(result, names))}, {grads}")
     else:
         lines.append(f"    return {grads}")
     return "\n".join(lines) + "\n"
+
+
+def _adjoints_written(record):
+    if isinstance(record, Unpack):
+        return [part for part in record.parts if part is not None]
+    return [record.var]
 
 
 def _accumulation(expr):
@@ -192,10 +214,29 @@ def _accumulation(expr):
     return ast.Add(), expr
 
 
-def _gradient_expr(param, names, grad_names):
+def _with_aliases(stmt, aliases):
+    """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
+    args = tuple(Global(aliased(a.name, aliases)) if isinstance(a, Global) else a for a in stmt.args)
+    kwargs = tuple((k, Global(aliased(v.name, aliases)) if isinstance(v, Global) else v) for k, v in stmt.kwargs)
+    return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)
+
+
+def _alias_modules(expr, aliases):
+    """``expr`` (owned by the caller) with ``math.cos``, ``rt.sign``, ``math.pi`` using ``aliases``."""
+    if all(alias == module for module, alias in aliases.items()):
+        return expr
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            node.value.id = aliases.get(node.value.id, node.value.id)
+        elif isinstance(node, ast.Name) and "." in node.id:  # a dotted Global operand
+            node.id = aliased(node.id, aliases)
+    return expr
+
+
+def _gradient_expr(param, names, grad_names, aliases, like=False):
     if param in grad_names:
-        return grad_names[param]
-    return f"rt.zeros_like({names[param]})"
+        return f"{aliases['rt']}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
+    return f"{aliases['rt']}.zeros_like({names[param]})"
 
 
 def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
@@ -207,9 +248,22 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     digest = hashlib.sha1(source.encode()).hexdigest()[:12]
     filename = f"<srcdiff {name} {digest}>"
     linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
-    code = compile(source, filename, "exec")
+    code = compile(_without_default_values(ast.parse(source, filename)), filename, "exec")
     exec(code, namespace)
     fn = namespace[name]
     fn.__defaults__ = defaults
     fn.__kwdefaults__ = kwdefaults
     return fn
+
+
+def _without_default_values(tree):
+    """``tree`` with the default values of its function replaced by None.
+
+    The text keeps the user's defaults (``c=K``) for the reader, but they are the user
+    function's own values, set from its ``__defaults__``; evaluating the expressions here
+    would look ``K`` up among the generated code's globals, where it need not be.
+    """
+    args = tree.body[0].args
+    args.defaults = [ast.Constant(None) for _ in args.defaults]
+    args.kw_defaults = [None if d is None else ast.Constant(None) for d in args.kw_defaults]
+    return ast.fix_missing_locations(tree)

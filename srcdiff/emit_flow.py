@@ -14,30 +14,36 @@ in their variables.  The tape is one Python list, used as a stack.
 """
 import ast
 
-from .emit import _accumulation, _gradient_expr, _indent, signature_line, statement_source
+from .emit import (_accumulation, _alias_modules, _gradient_expr, _indent, _with_aliases, signature_line,
+                   statement_source)
 from .flow import If, Loop, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text, walk
-from .ir import Assign, Const, Var, assign_node, operand_node
-from .naming import Namer, assign_names
+from .ir import Assign, Const, Global, Var, assign_node, operand_node
+from .naming import Namer, aliased, assign_names, module_aliases
 from .prune import live_vars, prune
 from .reverse import Accumulate
 from .reverse_flow import BIf, BLoop
 from .simplify import copy_expr
 
 
-def emit_flow_gradient(function, backward, *, name, returns, single, docstring=None, comments=False):
-    """The source of the gradient function of a function with control flow."""
+def emit_flow_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
+                       like=False, check_scalar=False):
+    """The source of the gradient function of a function with control flow (parameters as
+    ``emit.emit_gradient``)."""
     want_value = returns == "value_and_grad"
     reads = {}
     _collect_reads(backward.statements, backward.tokens, reads)
     roots = set(reads[id(backward.statements)])
-    if want_value:
+    if want_value or check_scalar:
         roots.add(function.result)
     live = live_vars(function.body, roots)
     adjoint_order = list(dict.fromkeys(s.var for s in _accumulates(backward.statements)))
-    pruned = type(function)(**{**function.__dict__, "body": prune(function.body, live)})
-    names, grad_names = assign_names(pruned, adjoint_order)
-    namer = Namer(set(function.reserved) | set(names.values()) | set(grad_names.values()))
-    printer = _Printer(names, grad_names, live, backward, reads, namer, comments)
+    # the result named like any value (not as a temporary) when the forward sweep does not compute it
+    pruned = type(function)(**{**function.__dict__, "body": prune(function.body, live),
+                               "result": function.result if function.result in live else None})
+    names, grad_names = assign_names(pruned, adjoint_order, prefix)
+    aliases = module_aliases(function)
+    namer = Namer(set(function.reserved) | set(names.values()) | set(grad_names.values()) | set(aliases.values()))
+    printer = _Printer(names, grad_names, live, backward, reads, namer, comments, aliases)
     printer.in_loop_ifs = {id(s) for loop in walk(function.body) if isinstance(loop, Loop)
                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
 
@@ -50,13 +56,18 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
         if printer.uses_tape:
             lines.append(f"    {printer.tape} = []")
         lines += forward
+    if check_scalar and isinstance(function.result, Var):
+        lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
     if backward.statements:
         lines.append("    # backward")
         lines += printer.backward(backward.statements, 1)
-    gradients = [_gradient_expr(p, names, grad_names) for p in backward.wrt]
+    gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
-        lines.append(f"    return {ast.unparse(operand_node(function.result, names))}, {grads}")
+        result = function.result
+        if isinstance(result, Global):
+            result = Global(aliased(result.name, aliases))
+        lines.append(f"    return {ast.unparse(operand_node(result, names))}, {grads}")
     else:
         lines.append(f"    return {grads}")
     return "\n".join(lines) + "\n"
@@ -93,8 +104,9 @@ def _collect_reads(statements, tokens, reads):
 
 
 class _Printer:
-    def __init__(self, names, grad_names, live, backward, reads, namer, comments):
+    def __init__(self, names, grad_names, live, backward, reads, namer, comments, aliases):
         self.names, self.grad_names, self.live = names, grad_names, live
+        self.aliases = aliases
         self.reads, self.comments = reads, comments
         self.tape = namer.fresh("tape")
         self.dummy = namer.fresh("_")
@@ -152,7 +164,7 @@ class _Printer:
         for stmt in stmts:
             if isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    lines.append(_indent(statement_source(assign_node(stmt, self.names)), depth))
+                    lines.append(_indent(statement_source(assign_node(_with_aliases(stmt, self.aliases), self.names)), depth))
             elif not any(v in self.live for s in walk([stmt]) for v in defined_at(s)):
                 continue
             elif isinstance(stmt, If):
@@ -235,7 +247,7 @@ class _Printer:
 
     def accumulate(self, acc):
         target = self.grad_names[acc.var]
-        expr = copy_expr(acc.expr, self.final_names)
+        expr = _alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
         if acc.first:
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
         op, expr = _accumulation(expr)

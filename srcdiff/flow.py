@@ -75,6 +75,12 @@ def has_flow(body):
     return any(not isinstance(s, Assign) for s in body)
 
 
+def assigns(body):
+    """Every ``Assign`` of ``body`` and of its nested blocks, in program order (for the
+    passes that look at operations one by one, whatever the control flow around them)."""
+    return [s for s in walk(body) if isinstance(s, Assign)]
+
+
 def blocks_of(stmt):
     """The statement lists nested directly in ``stmt``."""
     if isinstance(stmt, If):

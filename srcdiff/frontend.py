@@ -14,6 +14,8 @@ import inspect
 import linecache
 import math
 import os
+import sysconfig
+import tokenize
 import types
 from dataclasses import dataclass
 
@@ -103,6 +105,7 @@ def load_function(fn):
             f"cannot read the source of {name!r}: it is not a Python function",
             hint="pass a function defined with 'def' in a file")
     filename = code.co_filename
+    linecache.checkcache(filename)  # a file edited (and its module reloaded) since it was last read
     lines = linecache.getlines(filename)
     if not lines:
         raise SourceNotFoundError(
@@ -176,6 +179,23 @@ class RuntimeScope:
             return PrimitiveRef(name)
         return None
 
+    def unusable(self, name, module=None):
+        """What ``name`` (or ``module.name``) is when it exists but resolved to None, else None."""
+        if module is None:
+            tables = (self.nonlocals, self.globals, vars(builtins))
+            value = next((table[name] for table in tables if name in table), _MISSING)
+        else:
+            value = getattr(module.handle, name, _MISSING) if module.canonical == "user" else _MISSING
+        if value is _MISSING:
+            return None
+        if isinstance(value, types.FunctionType) and _is_library_code(value.__code__.co_filename):
+            return f"a function of the standard library ({value.__module__}.{value.__qualname__}) with no gradient rule in srcdiff"
+        if isinstance(value, type):
+            return "a class, not a function srcdiff can differentiate"
+        if callable(value):
+            return "a function srcdiff has no gradient rule for"
+        return f"a {type(value).__name__} object, not a number srcdiff can use"
+
     def resolve_attr(self, module, attr):
         """The Resolution of ``module.attr``, or None."""
         if module.canonical in ("math", "np", "np.linalg", "rt"):
@@ -194,12 +214,26 @@ def classify(name, value):
     op = primitive_name(value)
     if op is not None:
         return PrimitiveRef(op)
-    if isinstance(value, types.FunctionType):
+    if isinstance(value, types.FunctionType) and not _is_library_code(value.__code__.co_filename):
         if getattr(value, "__srcdiff_source__", None) is not None or value.__module__ != "srcdiff.runtime":
             return FunctionRef(name, lambda: load_function(value))
     if _is_constant(value):
         return ConstantRef(name, value)
     return None
+
+
+_MISSING = object()
+
+
+def _is_library_code(filename):
+    """Whether a function's file is Python's standard library: not the user's own code,
+    so srcdiff does not inline it (its errors would point into the library)."""
+    if filename.startswith("<frozen"):
+        return True
+    paths = sysconfig.get_paths()
+    path = os.path.abspath(filename)
+    inside = [path.startswith(os.path.abspath(paths[key]) + os.sep) for key in ("stdlib", "purelib", "platlib")]
+    return inside[0] and not any(inside[1:])
 
 
 def _is_custom_function(cls):
@@ -258,8 +292,7 @@ class StaticScope:
 
     def __init__(self, filename):
         self.filename = os.path.abspath(filename)
-        with open(filename, encoding="utf-8") as handle:
-            self.text = handle.read()
+        self.text = _read_python_file(filename)
         self.lines = self.text.splitlines(keepends=True)
         try:
             self.tree = ast.parse(self.text, filename)
@@ -302,15 +335,71 @@ class StaticScope:
             bases = [ast.unparse(b) for b in stmt.bases]
             if any(b.split(".")[-1] == "Function" for b in bases):
                 self.bindings[stmt.name] = ("custom", stmt.name)
+        elif isinstance(stmt, ast.Assign) and self._srcdiff_grad_call(stmt.value):
+            for target in stmt.targets:  # grad_loss = srcdiff.grad(loss, wrt=...): a generated function
+                if isinstance(target, ast.Name):
+                    self.bindings[target.id] = ("grad", (stmt.value.args[0].id, _literal_keywords(stmt.value)))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
-                if isinstance(target, ast.Name):
-                    self.bindings[target.id] = ("constant", _literal(stmt.value))
+                self._bind_constant(target, stmt.value)
+        else:  # anything else that binds a name (K += 1, a module-level if or loop): value unknown
+            self._unknown_values(stmt)
+
+    def _bind_constant(self, target, value):
+        """``NAME = literal`` and ``A, B = literal, literal``; other targets make their names unknown."""
+        if isinstance(target, ast.Name):
+            self.bindings[target.id] = ("constant", _literal(value))
+        elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
+                and len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts):
+            for element, item in zip(target.elts, value.elts):
+                self._bind_constant(element, item)
+        else:
+            self._unknown_values(target)
+
+    def _unknown_values(self, node):
+        """Names ``node`` assigns at module level, other than by a literal, hold unknown values."""
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            self.bindings[node.id] = ("constant", None)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            self.bindings[node.name] = ("constant", None)  # defined conditionally: not read
+        elif not isinstance(node, ast.Lambda):
+            for child in ast.iter_child_nodes(node):
+                self._unknown_values(child)
+
+    def unusable(self, name, module=None):
+        """What ``name`` (or ``module.name``) is when it is bound but resolved to None, else None."""
+        if module is not None:
+            return None
+        kind, data = self.bindings.get(name, (None, None))
+        if kind == "module" or kind == "from" and self._module(data[0], data[2]) is None:
+            source = data if kind == "module" else data[0]
+            return (f"imported from module '{source}', which srcdiff cannot read without running it "
+                    f"(it reads math, numpy and the files next to {os.path.basename(self.filename)})")
+        return None
+
+    def _srcdiff_grad_call(self, node):
+        """Whether ``node`` is ``srcdiff.grad(NAME, wrt=LITERAL)`` (srcdiff imported as a module)."""
+        return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "grad"
+                and isinstance(node.func.value, ast.Name)
+                and self.bindings.get(node.func.value.id) == ("module", "srcdiff")
+                and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
+                and all(k.arg == "wrt" for k in node.keywords))
+
+    def function_source(self, name):
+        """The Source of a function of this file: defined with 'def', or made by srcdiff.grad."""
+        kind, data = self.bindings.get(name, (None, None))
+        if kind == "grad":
+            from .higher import gradient_as_source
+            fname, keywords = data
+            return gradient_as_source(self.function_source(fname), keywords.get("wrt"))
+        return self.source(name)
 
     def resolve(self, name):
         """The Resolution of a free name, or None when it is unknown."""
         kind, data = self.bindings.get(name, (None, None))
+        if kind == "grad":
+            return FunctionRef(name, lambda: self.function_source(name))
         if kind == "module":
             return self._module(data)
         if kind == "from":
@@ -345,6 +434,20 @@ class StaticScope:
         if os.path.exists(path):
             return ModuleRef("user", StaticScope(path))
         return None
+
+
+def _read_python_file(filename):
+    """The text of a Python file, decoded as Python does (a coding cookie, else UTF-8)."""
+    try:
+        with tokenize.open(filename) as handle:
+            return handle.read()
+    except (SyntaxError, UnicodeDecodeError) as err:  # a bad cookie, or bytes not in the encoding
+        raise UnsupportedSyntaxError(f"cannot decode {filename}: {err}", filename, 1, 0, "",
+                                     "save the file as UTF-8, or declare its encoding in a coding comment") from None
+
+
+def _literal_keywords(call):
+    return {k.arg: _literal(k.value) for k in call.keywords}
 
 
 def _literal(node):

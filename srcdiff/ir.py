@@ -10,10 +10,16 @@ Vars carry identity, not names: two Vars with the same hint are different values
 Names are chosen once, deterministically, by ``naming.assign_names`` and used by the
 printers (``format_ssa`` here, ``emit`` for generated code).
 
-Operation names (``op``) are strings: an operator symbol (``+ - * / ** // %``), a
+Operation names (``op``) are strings: an operator symbol (``+ - * / ** // % @``), a
 unary name (``neg``, ``pos``, ``not``), a comparison (``< <= > >= == !=``), or the
 canonical dotted name of a callee (``math.sin``, ``np.sum``, ``abs``, ``rt.sign``), or
 ``copy`` (the value of its one operand).  Control flow (``If``, ``Loop``) lives in ``flow``.
+Array code adds: ``.T`` (an attribute of the first argument), ``.sum()`` (a method
+called on the first argument with the rest), ``[]`` (indexing the first argument by the
+others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display),
+``rt.setitem`` (a copy of the first argument with the index, the arguments after the
+second, set to the second) and ``np.concatenate``-style calls whose arguments are
+printed as one list.
 """
 import ast
 from dataclasses import dataclass, field
@@ -32,6 +38,15 @@ class Const:
     """A literal operand: int, float, bool, None or str."""
 
     value: object
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A constant slice ``lo:hi:step`` inside an index (each part an int or None)."""
+
+    lo: object = None
+    hi: object = None
+    step: object = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,8 @@ UNARY_OPS = {"neg": ast.USub, "pos": ast.UAdd, "not": ast.Not}
 COMPARE_OPS = {
     "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq,
 }
+# Calls taking a sequence of arrays as their first argument: printed ``np.stack([a, b], ...)``.
+SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.column_stack"})
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}
 
 
@@ -105,6 +122,10 @@ def dotted(path):
 
 def constant_node(value):
     """A literal node; negative numbers as unary minus so every printer parenthesises them."""
+    if isinstance(value, Slice):
+        return ast.Slice(*(None if part is None else constant_node(part) for part in (value.lo, value.hi, value.step)))
+    if isinstance(value, tuple):
+        return ast.Tuple(elts=[constant_node(v) for v in value], ctx=ast.Load())
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
         return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
     return ast.Constant(value)
@@ -121,7 +142,26 @@ def operation_node(op, args, kwargs=()):
     if op in COMPARE_OPS:
         return ast.Compare(left=args[0], ops=[COMPARE_OPS[op]()], comparators=[args[1]])
     keywords = [ast.keyword(arg=name, value=value) for name, value in kwargs]
+    if op.startswith(".") and not op.endswith("()"):
+        return ast.Attribute(value=args[0], attr=op[1:], ctx=ast.Load())
+    if op.startswith("."):
+        method = ast.Attribute(value=args[0], attr=op[1:-2], ctx=ast.Load())
+        return ast.Call(func=method, args=list(args[1:]), keywords=keywords)
+    if op == "[]":
+        return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
+    if op == "tuple":
+        return ast.Tuple(elts=list(args), ctx=ast.Load())
+    if op == "rt.setitem":
+        where = ast.Subscript(value=dotted("np.s_"), slice=index_node(args[2:]), ctx=ast.Load())
+        return ast.Call(func=dotted(op), args=[args[0], where, args[1]], keywords=[])
+    if op in SEQUENCE_OPS:
+        return ast.Call(func=dotted(op), args=[ast.List(elts=list(args), ctx=ast.Load())], keywords=keywords)
     return ast.Call(func=dotted(op), args=list(args), keywords=keywords)
+
+
+def index_node(parts):
+    """The index of a subscript: one part bare, several as a tuple (slices print as ``a:b``)."""
+    return parts[0] if len(parts) == 1 else ast.Tuple(elts=list(parts), ctx=ast.Load())
 
 
 def operand_node(operand, names):

@@ -10,9 +10,11 @@ Every name is resolved here: anything that cannot be is a SrcdiffError pointing 
 """
 import ast
 
-from . import frontend, lower_flow
+from . import custom, frontend, lower_flow
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
+from .lower_numpy import ArrayLowering, check_writes
+from .flow import assigns
 from .tails import always_exits, tails
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
@@ -31,6 +33,7 @@ class _Shared:
         self.body = []
         self.reserved = set()
         self.globals = {}
+        self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
 
 
@@ -48,11 +51,16 @@ def lower(source):
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
+    check_writes(assigns(shared.body), result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     args = _strip_annotations(source.node.args)
     return Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
+
+
+def _error_at(loc, message, hint):
+    return UnsupportedSyntaxError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
 def _all_params(args):
@@ -76,7 +84,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer:
+class _Lowerer(ArrayLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -88,6 +96,9 @@ class _Lowerer:
         shared.reserved.update(
             n.id for n in ast.walk(source.node) if isinstance(n, ast.Name))
         shared.reserved.update(a.arg for a in _all_params(source.node.args))
+        shared.local_names.update(
+            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        shared.local_names.update(a.arg for a in _all_params(source.node.args))
 
     # ------------------------------------------------------------ statements
 
@@ -131,28 +142,32 @@ class _Lowerer:
 
     def augmented(self, stmt):
         target = stmt.target
-        if not isinstance(target, ast.Name):
-            raise self.error(UnsupportedSyntaxError, target, "augmented assignment into an item or attribute is not supported",
-                             "assign to a plain variable")
-        current = self.name(target)
-        value = self.expr(stmt.value)
         symbol = SYMBOL_OF.get(type(stmt.op))
         if symbol not in BINARY_OPS:
             raise self.error(UnsupportedSyntaxError, stmt, f"the operator in '{ast.unparse(stmt)}' is not supported",
                              "use + - * / ** // % or @")
+        if isinstance(target, ast.Subscript):
+            return self.augmented_item(stmt, symbol)
+        if not isinstance(target, ast.Name):
+            raise self.error(UnsupportedSyntaxError, target, "augmented assignment into an attribute is not supported",
+                             "assign to a plain variable")
+        current = self.name(target)
+        value = self.expr(stmt.value)
         self.env[target.id] = self.emit(symbol, (current, value), stmt, hint=target.id)
 
     def bind(self, target, value):
         """Bind an assignment target (a name or a tuple of names) to a lowered value."""
         if isinstance(target, ast.Name):
             self.env[target.id] = value
+        elif isinstance(target, ast.Subscript):
+            self.store_item(target, value, target)
         elif isinstance(target, (ast.Tuple, ast.List)):
             if not isinstance(value, TupleValue):
-                raise self.error(UnsupportedSyntaxError, target, "unpacking a value that is not a tuple display is not supported",
-                                 "unpack a tuple written out, e.g. 'a, b = x, y'")
+                return self.unpack(target, value)
             if len(value) != len(target.elts):
                 raise self.error(UnsupportedSyntaxError, target,
-                                 f"cannot unpack {len(value)} values into {len(target.elts)} names")
+                                 f"cannot unpack {len(value)} values into {len(target.elts)} names",
+                                 "use as many names as values")
             for element, item in zip(target.elts, value):
                 self.bind(element, item)
         else:
@@ -178,8 +193,12 @@ class _Lowerer:
             return self.emit(symbol, (self.expr(node.left), self.expr(node.right)), node, hint)
         if isinstance(node, ast.UnaryOp):
             if type(node.op) not in _UNARY:
-                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported")
-            return self.emit(_UNARY[type(node.op)], (self.expr(node.operand),), node, hint)
+                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
+                                 "use arithmetic: -x - 1 is ~x for integers")
+            operand = self.expr(node.operand)
+            if isinstance(node.op, ast.USub) and isinstance(operand, Const) and type(operand.value) in (int, float):
+                return Const(-operand.value)  # a negative literal (generated code has many: -6.0 * x)
+            return self.emit(_UNARY[type(node.op)], (operand,), node, hint)
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1:
                 return lower_flow.expr_chained_compare(self, node, hint, self.comparison)
@@ -193,11 +212,16 @@ class _Lowerer:
             return TupleValue(self.expr(e) for e in node.elts)
         if isinstance(node, ast.Call):
             return self.call(node, hint)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node, hint)
+        if isinstance(node, ast.Attribute) and self.is_value(node.value):
+            return self.attribute(node, hint)
         if isinstance(node, ast.Attribute):
             ref = self.resolve(node)
             if isinstance(ref, frontend.ConstantRef):
                 return self.global_operand(ref)
-            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here")
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here",
+                             "call it, or use a number or a parameter")
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
 
@@ -218,11 +242,14 @@ class _Lowerer:
                          "call it, or pass the value in as a parameter")
 
     def global_operand(self, ref):
-        """A Global operand for a module-level constant, renamed if two modules disagree."""
+        """A Global operand for a module-level constant, renamed if two modules disagree or
+        if a function lowered here has a local of that name (a parameter ``C`` of the
+        caller must not hide the constant ``C`` a helper reads)."""
         if "." in ref.name:
             return Global(ref.name)
         name, n = ref.name, 0
-        while name in self.shared.globals and self.shared.globals[name] is not ref.value:
+        while (name in self.shared.globals and self.shared.globals[name] is not ref.value
+               or name not in self.shared.globals and name in self.shared.local_names):
             n += 1
             name = f"{ref.name}_{n}"
         self.shared.globals[name] = ref.value
@@ -234,8 +261,7 @@ class _Lowerer:
         if isinstance(node, ast.Name):
             ref = self.source.scope.resolve(node.id)
             if ref is None:
-                raise self.error(NameResolutionError, node, f"name '{node.id}' is not defined",
-                                 "define it at module level, import it, or pass it in as a parameter")
+                raise self._unresolved(node, self.source.scope.unusable(node.id), f"name '{node.id}' is not defined")
             return ref
         if isinstance(node, ast.Attribute):
             if isinstance(node.value, ast.Name) and node.value.id in self.env:
@@ -247,13 +273,26 @@ class _Lowerer:
                                  "use module functions (math.sin, np.exp) or your own functions")
             ref = self.source.scope.resolve_attr(base, node.attr)
             if ref is None:
-                raise self.error(NameResolutionError, node, f"'{ast.unparse(node)}' does not exist",
-                                 "check the spelling, or import the function you meant")
+                raise self._unresolved(node, self.source.scope.unusable(node.attr, base), f"'{ast.unparse(node)}' does not exist")
             return ref
         raise self.error(UnsupportedSyntaxError, node, f"calling '{ast.unparse(node)}' is not supported",
                          "call a function by its name")
 
+    def _unresolved(self, node, unusable, missing):
+        """The error for a name srcdiff cannot use: ``unusable`` says why when it exists."""
+        if unusable is not None:
+            return self.error(NameResolutionError, node, f"'{ast.unparse(node)}' is {unusable}",
+                              "use math or numpy functions, your own functions defined with 'def', "
+                              "or a srcdiff.Function with its own backward; or pass the value in as a parameter")
+        return self.error(NameResolutionError, node, missing,
+                          "define it at module level, import it, or pass it in as a parameter")
+
     def call(self, node, hint):
+        value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is not None:
+            return value
+        if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
+            return self.method_call(node, hint)
         ref = self.resolve(node.func)
         if isinstance(ref, frontend.PrimitiveRef):
             return self.primitive_call(ref.op, node, hint)
@@ -264,11 +303,21 @@ class _Lowerer:
 
     def primitive_call(self, op, node, hint):
         op = _BUILTIN_ALIASES.get(op, op)
+        if op.startswith("np."):
+            args, kwargs = self.call_arguments(op, node)
+            return self.emit(op, tuple(args), node, hint, kwargs)
         args = [self.expr(a) for a in node.args]
         kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
                              "pass numbers or arrays")
+        if op == "**" and kwargs:  # pow(base, exp=...): keywords by position
+            given = dict(kwargs)
+            args += [given.pop(name) for name in ("base", "exp")[len(args):] if name in given]
+            if given or len(args) != 2:
+                raise self.error(UnsupportedSyntaxError, node, "pow() with a modulus is not supported",
+                                 "write base ** exp")
+            kwargs = ()
         if op in ("max", "min") and not kwargs:
             if len(args) < 2:
                 raise self.error(UnsupportedSyntaxError, node, f"{op}() of a single iterable is not supported",
@@ -301,19 +350,22 @@ class _Lowerer:
         bound = {}
         positional = list(callee.node.args.posonlyargs) + list(callee.node.args.args)
         if len(node.args) > len(positional):
-            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'")
+            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'",
+                             f"pass the parameters '{callee.node.name}' takes")
         for param, arg in zip(positional, node.args):
             bound[param.arg] = self.expr(arg)
         for keyword in node.keywords:
             if keyword.arg not in names or keyword.arg in bound:
-                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'")
+                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'",
+                                 f"pass the parameters '{callee.node.name}' takes, each once")
             bound[keyword.arg] = self.expr(keyword.value)
         defaults = dict(zip([p.arg for p in positional][::-1], callee.node.args.defaults[::-1]))
         defaults.update({p.arg: d for p, d in zip(callee.node.args.kwonlyargs, callee.node.args.kw_defaults) if d is not None})
         for name in names:
             if name not in bound:
                 if name not in defaults:
-                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'")
+                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'",
+                                     f"pass a value for '{name}'")
                 bound[name] = inner.expr(defaults[name])
         inner.env.update(bound)
 

@@ -6,12 +6,18 @@ contribution, upstream gradient times local gradient (from the rules table), to 
 adjoint of one Var; the first contribution to an adjoint is marked ``first`` (written
 ``=``), later ones are accumulations (``+=``: the forks).  Only *active* Vars get
 adjoints: those that depend on a ``wrt`` parameter and reach the result.  Contributions
-are simplified; a contribution that simplifies to zero is dropped.  Expressions name
+are simplified; a contribution that simplifies to zero is dropped.  A call of a
+``srcdiff.Function`` becomes one ``custom.Unpack`` record calling its backward.  A contribution that
+would be an int or a bool (``n`` for ``n * x`` with ``n = int(t)``, once the upstream
+1.0 is simplified away) is converted with ``float()``: a float parameter's gradient
+is a float.  Expressions name
 values by tokens (see ``Tokens``) that the emitter replaces with final names.
 """
 import ast
 from dataclasses import dataclass, field
 
+from .custom import CustomRule
+from .custom import backward_statements as custom_backward
 from .errors import NoGradientRuleError
 from .ir import Const, Var, operand_node
 from .rules import ZERO, placeholders, rule_for, template_ast
@@ -61,20 +67,30 @@ class Backward:
     active: set = field(default_factory=set)
 
 
-def activity(function, wrt):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
+def scalar_rule(stmt):
+    """The rule of a statement from the scalar table (``rules.rule_for``)."""
+    return rule_for(stmt.op, len(stmt.args))
+
+
+def activity(function, wrt, rules=scalar_rule):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result.
+
+    ``rules`` maps a statement to its rule (``rules_numpy.ArrayRules`` for array code).
+    """
     varied = set(wrt)
     for stmt in function.body:
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is ZERO:
             continue
-        if any(isinstance(a, Var) and a in varied for a in stmt.args):
+        # varied through a position that carries a gradient (not rt.sum_grad(g, x)'s shape-only x)
+        if any(isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None)
+               for i, a in enumerate(stmt.args)):
             varied.add(stmt.target)
     useful = {function.result} if isinstance(function.result, Var) else set()
     for stmt in reversed(function.body):
         if stmt.target not in useful:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is ZERO:
             continue
         for i, arg in enumerate(stmt.args):
@@ -83,27 +99,28 @@ def activity(function, wrt):
     return varied & useful
 
 
-def reverse(function, wrt, seed=Const(1.0)):
+def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
     """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
 
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
-    parameter) for a vector-Jacobian product.
+    parameter) for a vector-Jacobian product.  ``rules`` maps a statement to its rule.
     """
     from .flow import has_flow
     if has_flow(function.body):
         from .reverse_flow import reverse_flow
-        return reverse_flow(function, wrt, seed)
-    active = activity(function, wrt)
+        return reverse_flow(function, wrt, seed, rules)
+    active = activity(function, wrt, rules)
     tokens = Tokens()
     statements, written, needed = [], set(), set()
-    uses = _count_uses(function, active)
+    uses = _count_uses(function, active, rules)
+    integer = _integer_valued(function)
     # adjoints known to be a constant (the seed, or a lone constant contribution such as
     # the 2.0 of ``c * 2.0``) are substituted where they are read instead of assigned
     constant = {function.result: _operand(seed, tokens)} if function.result in active else {}
     for stmt in reversed(function.body):
         if stmt.target not in active:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         if rule is None:
             loc = stmt.loc
             raise NoGradientRuleError(
@@ -116,6 +133,11 @@ def reverse(function, wrt, seed=Const(1.0)):
             upstream = ast.Name(id=tokens.adjoint(stmt.target), ctx=ast.Load())
         else:
             continue  # every contribution to this adjoint was zero
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: call its backward
+            records, reads = custom_backward(stmt, upstream, tokens, active, written, Accumulate)
+            statements.extend(records)
+            needed.update(reads)
+            continue
         bindings = {"g": upstream, "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
         bindings.update(zip(placeholders(len(stmt.args)), (_operand(a, tokens) for a in stmt.args)))
         for arg, template in zip(stmt.args, rule):
@@ -124,6 +146,8 @@ def reverse(function, wrt, seed=Const(1.0)):
             expr, names = _contribution(template, bindings)
             if is_zero(expr):
                 continue
+            if _may_be_integer(expr, tokens, integer):
+                expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
             if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
                 constant[arg] = expr
                 continue
@@ -138,13 +162,57 @@ def reverse(function, wrt, seed=Const(1.0)):
     return Backward(statements, tuple(wrt), written, needed, tokens, active)
 
 
-def _count_uses(function, active):
+# operations whose result is an int or a bool, and those that keep integers integers
+_INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "not", "int", "bool", "round", "len",
+                             "math.floor", "math.ceil", "math.trunc"})
+_INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min"})
+
+
+def _integer_valued(function):
+    """The Vars whose value is an int or a bool (never a parameter: those are the caller's)."""
+    integer = set()
+
+    def is_integer(operand):
+        if isinstance(operand, Var):
+            return operand in integer
+        return isinstance(operand, Const) and isinstance(operand.value, (int, bool))
+
+    for stmt in function.body:
+        if stmt.op in _INTEGER_RESULT and not (stmt.op == "round" and len(stmt.args) == 2):
+            integer.add(stmt.target)
+        elif stmt.op in _INTEGER_PRESERVING and all(is_integer(a) for a in stmt.args):
+            integer.add(stmt.target)
+        elif stmt.op in ("max", "min") and any(is_integer(a) for a in stmt.args):
+            integer.add(stmt.target)  # max(x, 1) is the int 1 when x < 1
+    return integer
+
+
+def _may_be_integer(expr, tokens, integer):
+    """Whether ``expr`` evaluates to an int or a bool: a comparison (``a >= b`` of the max
+    rule once its upstream 1.0 is folded), an integer-valued Var, an int literal, or
+    ``+ - * // % **`` and unary signs of those."""
+    kind = type(expr)
+    if kind is ast.Compare or kind is ast.UnaryOp and isinstance(expr.op, ast.Not):
+        return True
+    if kind is ast.Constant:
+        return type(expr.value) in (int, bool)
+    if kind is ast.Name:
+        role, var = tokens.by_token.get(expr.id, (None, None))
+        return role == "value" and var in integer
+    if kind is ast.UnaryOp:
+        return _may_be_integer(expr.operand, tokens, integer)
+    if kind is ast.BinOp and not isinstance(expr.op, ast.Div):
+        return _may_be_integer(expr.left, tokens, integer) and _may_be_integer(expr.right, tokens, integer)
+    return False
+
+
+def _count_uses(function, active, rules):
     """How many contributions each active Var can receive (its gradient-carrying uses)."""
     uses = dict.fromkeys(active, 0)
     for stmt in function.body:
         if stmt.target not in active:
             continue
-        rule = rule_for(stmt.op, len(stmt.args))
+        rule = rules(stmt)
         for arg, template in zip(stmt.args, rule or ()):
             if template is not None and isinstance(arg, Var) and arg in active:
                 uses[arg] += 1

@@ -19,6 +19,7 @@ counters, comparisons, conditions and flags never carry adjoints.
 import ast
 from dataclasses import dataclass
 
+from .custom import CustomRule
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
 from .flow import ForIter, If, Loop, defined_at, walk
 from .ir import Assign, Const, Var
@@ -46,11 +47,11 @@ ZERO_NODE = ast.Constant(0.0)
 
 # ---------------------------------------------------------------- activity
 
-def _edges(body):
+def _edges(body, rules):
     """``(source, target, gradient_flows)`` for every value flowing into another."""
     for stmt in walk(body):
         if isinstance(stmt, Assign):
-            rule = rule_for(stmt.op, len(stmt.args))
+            rule = rules(stmt)
             if rule is ZERO:
                 continue
             for i, arg in enumerate(stmt.args):
@@ -73,9 +74,9 @@ def _edges(body):
                     yield seq, item, False
 
 
-def activity(body, wrt, result):
+def activity(body, wrt, result, rules):
     """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
-    edges = [(s, t, flows) for s, t, flows in _edges(body) if isinstance(s, Var)]
+    edges = [(s, t, flows) for s, t, flows in _edges(body, rules) if isinstance(s, Var)]
     varied = set(wrt)
     changed = True
     while changed:
@@ -97,11 +98,15 @@ def activity(body, wrt, result):
 
 # ---------------------------------------------------------------- the sweep
 
-def reverse_flow(function, wrt, seed=Const(1.0)):
-    """The Backward of a function with control flow with respect to parameter Vars ``wrt``."""
-    active, varied = activity(function.body, wrt, function.result)
+def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
+    """The Backward of a function with control flow with respect to parameter Vars ``wrt``.
+
+    ``rules`` maps an ``Assign`` to its rule (``reverse.scalar_rule`` by default).
+    """
+    rules = rules or (lambda stmt: rule_for(stmt.op, len(stmt.args)))
+    active, varied = activity(function.body, wrt, function.result, rules)
     _check_items(function.body, active, varied)
-    sweep = _Sweep(active)
+    sweep = _Sweep(active, rules)
     statements, written = [], set()
     if function.result in active:
         statements.append(Accumulate(function.result, _operand(seed, sweep.tokens), True))
@@ -124,11 +129,13 @@ def _check_items(body, active, varied):
 
 
 class _Sweep:
-    def __init__(self, active):
+    def __init__(self, active, rules):
         self.active = active
+        self.rules = rules
         self.tokens = Tokens()
         self.needed = set()
         self.has_adjoint = set()
+        self.order = {}  # Var -> when its adjoint was first written: a deterministic order
 
     def adjoint(self, var):
         return ast.Name(id=self.tokens.adjoint(var), ctx=ast.Load())
@@ -136,6 +143,7 @@ class _Sweep:
     def add(self, out, var, expr, written, loc=None):
         """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet."""
         out.append(Accumulate(var, expr, var not in written, loc))
+        self.order.setdefault(var, len(self.order))
         written.add(var)
         self.has_adjoint.add(var)
 
@@ -153,9 +161,14 @@ class _Sweep:
     def assign(self, stmt, written, out):
         if stmt.target not in self.active or stmt.target not in written:
             return
-        rule = rule_for(stmt.op, len(stmt.args))
-        if rule is None:
+        rule = self.rules(stmt)
+        if rule is None or isinstance(rule, CustomRule):
             loc = stmt.loc
+            if rule is not None:
+                raise UnsupportedSyntaxError(
+                    "a srcdiff.Function called in a function with control flow is not supported yet",
+                    loc.filename, loc.lineno, loc.col, loc.line_text,
+                    "call it from a function without if/for/while, or write it as a plain function")
             raise NoGradientRuleError(
                 f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
                 loc.filename, loc.lineno, loc.col, loc.line_text,
@@ -184,9 +197,9 @@ class _Sweep:
             sides.append((side, side_written))
         inside = {v for s in walk(stmt.body + stmt.orelse) for v in defined_at(s)}
         (then, then_w), (orelse, else_w) = sides
-        for var in sorted(then_w - else_w - inside - written, key=self.tokens.adjoint):
+        for var in sorted(then_w - else_w - inside - written, key=self.order.get):
             self.add(orelse, var, ZERO_NODE, set())
-        for var in sorted(else_w - then_w - inside - written, key=self.tokens.adjoint):
+        for var in sorted(else_w - then_w - inside - written, key=self.order.get):
             self.add(then, var, ZERO_NODE, set())
         written |= then_w | else_w
         if then or orelse:
@@ -224,7 +237,7 @@ class _Sweep:
     def _outer_inputs(self, stmt, inside):
         """Active values from outside the loop that its body may send gradient to, in order."""
         found = []
-        for source, target, flows in _edges(stmt.body):
+        for source, target, flows in _edges(stmt.body, self.rules):
             if flows and target in self.active and isinstance(source, Var) and source in self.active \
                     and source not in inside:
                 found.append(source)

@@ -14,10 +14,11 @@ import ast
 from functools import lru_cache
 
 from ._derived import DERIVED
+from .custom import custom_rule, is_custom_op
 
 ZERO = "zero"
 
-_POW = ("g * x1 * x0 ** (x1 - 1)", "g * y * rt.log(x0)")
+_POW = ("g * x1 * x0 ** (x1 - 1)", "g * rt.xlogy(y, x0)")
 
 HANDWRITTEN = {
     # ---- arithmetic: add distributes, mul swaps, a fork adds (see reverse)
@@ -27,7 +28,7 @@ HANDWRITTEN = {
     "/": ("g / x1", "-g * y / x1"),
     "**": _POW,
     "pow": _POW,
-    "math.pow": ("g * x1 * x0 ** (x1 - 1)", "g * y * math.log(x0)"),
+    "math.pow": _POW,
     "%": ("g", "-g * (x0 // x1)"),
     "neg": ("-g",),
     "pos": ("g",),
@@ -46,12 +47,16 @@ HANDWRITTEN = {
     "math.log/2": DERIVED["math.log/2"],
     # ---- runtime helpers, so generated code can be differentiated again
     "rt.log": ("g / x",),
+    "rt.xlogy": ("g * rt.log(x1)", "g * x0 / x1"),
+    "rt.vdot": ("g * x1", "g * x0"),
+    "rt.digamma": ("g * rt.polygamma(1, x)",),
+    "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
     # ---- piecewise constant: zero gradient
     "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
-    "rt.sign": ZERO, "rt.zeros_like": ZERO,
+    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.Context": ZERO,
 }
 
 RULES = {**DERIVED, **HANDWRITTEN}
@@ -61,8 +66,11 @@ def rule_for(op, nargs):
     """The rule of ``op`` applied to ``nargs`` positional arguments, or None if there is none.
 
     A rule with a different arity than the call is looked up as ``op/nargs`` first
-    (``math.log/2`` is the two-argument logarithm).
+    (``math.log/2`` is the two-argument logarithm).  A ``srcdiff.Function``'s forward
+    call has a ``custom.CustomRule``: its gradients come from its own backward.
     """
+    if is_custom_op(op):
+        return custom_rule(nargs)
     rule = RULES.get(f"{op}/{nargs}", RULES.get(op))
     if rule is ZERO or rule is None:
         return rule

@@ -25,11 +25,12 @@ from . import runtime
 from .display import explanation_text, format_value
 from .errors import SrcdiffError
 from .frontend import load_function
-from .ir import Assign, Const, Global, Var, operand_node, operation_node
+from .ir import Assign, Const, Global, Slice, Var, operand_node, operation_node
 from .lower import lower
 from .naming import Namer, assign_names
 from .reverse import reverse
-from .rules import placeholders, rule_for, template_ast
+from .rules import placeholders, template_ast
+from .rules_numpy import rules_of
 from .simplify import number, simplify_expr
 
 
@@ -121,9 +122,11 @@ def explain(fn, *args, **kwargs):
 
 def explain_function(function, arguments):
     """The Explanation of a lowered ``function`` at ``arguments`` (a dict by parameter name)."""
-    backward = reverse(function, function.params)  # validates: every active op has a rule
+    rules = rules_of(function)
+    backward = reverse(function, function.params, rules=rules)  # validates: every active op has a rule
     names = _display_names(function)
     trace = _Trace(function, names, _namespace(function))
+    trace.rules = rules
     for param in function.params:
         trace.add(param, arguments[param.hint])
     _walk(function.body, trace)
@@ -193,6 +196,8 @@ class _Trace:
             return self.nodes[self.latest[operand]].value
         if isinstance(operand, Global):
             return self.evaluate(operand.name, {}, stmt)
+        if isinstance(operand.value, Slice):
+            return slice(operand.value.lo, operand.value.hi, operand.value.step)
         return operand.value
 
     def evaluate(self, text, local_values, stmt):
@@ -265,7 +270,7 @@ def _contributions(trace, index, gradients, active):
     """The Steps of one statement: one per argument a gradient flows into."""
     node = trace.nodes[index]
     stmt = node.stmt
-    rule = rule_for(stmt.op, len(stmt.args))
+    rule = trace.rules(stmt)
     upstream = gradients[index]
     inputs = dict(zip(placeholders(len(stmt.args)), (trace.operand_value(a, stmt) for a in stmt.args)))
     steps = []
@@ -289,9 +294,15 @@ def _is_scalar(value):
 
 
 def _local_formula(trace, stmt, template):
-    """The local gradient of one argument in SSA names: the template with ``g = 1``, simplified."""
+    """The local gradient of one argument in SSA names: the template with ``g = 1``, simplified.
+
+    Where ``g`` is an argument of a call (array rules: ``rt.matmul_grad_left(g, x, w)``,
+    ``rt.unbroadcast(g * y, x)``) the local gradient is no factor but an operation on
+    the upstream gradient, so it is shown as that operation applied to ``g``.
+    """
     names = trace.names
-    bindings = {"g": ast.Constant(1.0), "y": ast.Name(id=names[stmt.target], ctx=ast.Load())}
+    upstream = ast.Name(id="g", ctx=ast.Load()) if _g_in_call(template) else ast.Constant(1.0)
+    bindings = {"g": upstream, "y": ast.Name(id=names[stmt.target], ctx=ast.Load())}
     bindings.update(zip(placeholders(len(stmt.args)), (operand_node(a, names) for a in stmt.args)))
 
     class Fill(ast.NodeTransformer):
@@ -301,6 +312,11 @@ def _local_formula(trace, stmt, template):
     expr = simplify_expr(Fill().visit(copy.deepcopy(template_ast(template))))
     constant = number(expr)
     return format_value(float(constant)) if constant is not None else ast.unparse(expr)
+
+
+def _g_in_call(template):
+    return any(isinstance(node, ast.Call) and any(isinstance(n, ast.Name) and n.id == "g" for a in node.args for n in ast.walk(a))
+               for node in ast.walk(template_ast(template)))
 
 
 # ---------------------------------------------------------------- rows

@@ -49,3 +49,23 @@ def central_difference(f, args, index, eps=1e-6):
 
 
 os.environ.setdefault("HYPOTHESIS_PROFILE", "ci")
+
+
+_imported = 0
+
+
+def import_text(folder, text, name=None):
+    """Write ``text`` to ``folder/<name>.py`` and import it as a fresh module.
+
+    srcdiff reads a function's source from its file, so functions under test that are
+    made up by a test (random programs, name collisions) live in real files.
+    """
+    global _imported
+    _imported += 1
+    name = name or f"srcdiff_test_module_{_imported}"
+    path = pathlib.Path(folder) / f"{name}.py"
+    path.write_text(text, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

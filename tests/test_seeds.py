@@ -67,3 +67,43 @@ def test_gate_patterns():
     # max routes: only the larger of z, w gets the gradient
     assert g(3.0, -4.0, 2.0, -1.0) == (-4.0 * 2.0 + 1.0, 3.0 * 2.0, 2.0, 0.0)
     assert g(3.0, -4.0, -5.0, -1.0) == (-4.0 * 2.0 + 1.0, 3.0 * 2.0, 0.0, 2.0)
+
+
+def mul_gate(x, y):
+    return x * y
+
+
+def add_gate(x, y):
+    return x + y
+
+
+def max_gate(x, y):
+    return max(x, y)
+
+
+def test_interpreting_the_gradient_at_4_and_minus_3():
+    # "Consider a case where x=4 and y=-3": grad of xy is [y, x]; add distributes; max routes
+    assert srcdiff.grad(mul_gate)(4.0, -3.0) == (-3.0, 4.0)
+    assert srcdiff.grad(add_gate)(4.0, -3.0) == (1.0, 1.0)
+    assert srcdiff.grad(max_gate)(4.0, -3.0) == (1.0, 0.0)
+    assert srcdiff.grad(max_gate)(-3.0, 4.0) == (0.0, 1.0)
+
+
+def test_mul_add_intermediate_values():
+    # q = x + y = 3, f = q * z = -12; df/dz = q = 3, df/dq = z = -4 = df/dx = df/dy
+    source = srcdiff.grad(load_sample("mul_add").f).source
+    assert "q = x + y" in source and "grad_q = z" in source and "grad_z = q" in source
+
+
+def test_norm2_lecture_steps():
+    # L = sqrt(x**2 + y**2) at (3, 4): L = 5, dL/dr = 1 / (2 * sqrt(r)) = 0.1, then 2x and 2y
+    value, grads = srcdiff.value_and_grad(load_sample("norm2").norm2)(3.0, 4.0)
+    assert value == 5.0
+    assert grads == pytest.approx((0.6, 0.8), rel=1e-15)
+
+
+def test_neuron_flat_code_matches_the_lecture():
+    source = srcdiff.grad(load_sample("neuron_gate").neuron).source
+    for line in ["grad_w2 = grad_s3", "grad_s0 = grad_s2", "grad_s1 = grad_s2", "grad_w1 = grad_s1 * x1",
+                 "grad_x1 = grad_s1 * w1", "grad_w0 = grad_s0 * x0", "grad_x0 = grad_s0 * w0"]:
+        assert f"    {line}\n" in source

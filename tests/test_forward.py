@@ -1,0 +1,61 @@
+"""Forward mode: jvp as generated source, against reverse-mode gradients and differences."""
+import math
+import re
+
+import pytest
+
+import srcdiff
+
+
+def f(x, y):
+    return x * x * y + math.sin(x) * y ** 3
+
+
+def chain(x, a, b):
+    s = math.sin(x) * a + b
+    s = math.tanh(s) * a - b / (1.0 + s * s)
+    return math.exp(-s) + abs(s) ** 0.5
+
+
+POINTS = [(0.7, 1.3), (-1.1, 0.4)]
+
+
+def test_jvp_is_the_directional_derivative():
+    j = srcdiff.jvp(f)
+    for x, y in POINTS:
+        gx, gy = srcdiff.grad(f)(x, y)
+        for dx, dy in [(1.0, 0.0), (0.0, 1.0), (0.3, -2.0)]:
+            assert j(x, y, dx, dy) == pytest.approx(gx * dx + gy * dy, rel=1e-12)
+
+
+def test_jvp_with_respect_to_some_parameters():
+    j = srcdiff.jvp(chain, wrt=("b", 0))
+    assert j.source.startswith("def jvp_chain(x, a, b, dot_b, dot_x):")
+    gx, ga, gb = srcdiff.grad(chain)(0.4, 1.5, -0.2)
+    assert j(0.4, 1.5, -0.2, 2.0, -1.0) == pytest.approx(2.0 * gb - gx, rel=1e-12)
+    eps = 1e-6
+    plus, minus = chain(0.4 + eps, 1.5, -0.2), chain(0.4 - eps, 1.5, -0.2)
+    assert srcdiff.jvp(chain, wrt=0)(0.4, 1.5, -0.2, 1.0) == pytest.approx((plus - minus) / (2 * eps), rel=1e-7)
+
+
+def test_jvp_source_names_tangents_dot():
+    text = srcdiff.jvp(f, wrt="x").source
+    assert text.startswith("def jvp_f(x, y, dot_x):")
+    assert re.search(r"\n    dot_s\d+ = dot_x \* x \+ dot_x \* x\n", text)
+    assert "dot_y" not in text  # y carries no tangent: no statement for it
+
+
+def test_jvp_of_a_function_not_depending_on_wrt_is_zero():
+    def g(x, y):
+        return y * 2.0
+
+    assert srcdiff.jvp(g, wrt=0)(1.0, 3.0, 1.0) == 0.0
+
+
+def test_jvp_tangent_name_never_collides():
+    def g(x, dot_x):
+        return x * dot_x
+
+    j = srcdiff.jvp(g, wrt=0)
+    assert j.source.startswith("def jvp_g(x, dot_x, dot_x_1):")
+    assert j(2.0, 3.0, 1.0) == 3.0
