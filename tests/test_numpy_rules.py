@@ -77,7 +77,19 @@ STRUCTURE = {
     "index_pairs": ("a[np.arange(3), [1, 0, 1]] * b", (3, 4), (3,)),
     "shape_unpack": ("a.reshape(a.shape[1], a.shape[0]) * b", (3, 4), (4, 3)),
     "where_cond": ("np.where(b > 0.0, a, 0.5 * a)", (3, 4), (3, 4)),
+    "index_mask": ("a[b > 0.0] * 2.0", (3, 4), (3, 4)), "index_var_slice": ("a[: a.shape[0] - 1] * b", (3, 4), (4,)),
 }
+
+
+def unpack_shape(A, v):
+    rows, cols = A.shape
+    scale = 1.0 / (rows * cols)
+    return np.sum(np.tanh(A @ v)) * scale + np.sum(A[rows - 1]) * cols
+
+
+def test_shape_unpacking_carries_no_gradient():
+    rng = np.random.default_rng(3)
+    check_grad(unpack_shape, rng.normal(size=(3, 4)), rng.normal(size=4))
 
 
 def _module(tmp_path_factory):
