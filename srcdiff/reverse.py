@@ -178,6 +178,8 @@ def _integer_valued(function):
             integer.add(stmt.target)
         elif stmt.op in _INTEGER_PRESERVING and all(is_integer(a) for a in stmt.args):
             integer.add(stmt.target)
+        elif stmt.op in ("max", "min") and any(is_integer(a) for a in stmt.args):
+            integer.add(stmt.target)  # max(x, 1) is the int 1 when x < 1
     return integer
 
 

@@ -256,13 +256,18 @@ def bool_and_floor(x):
     return bool(x) * math.floor(x) * x
 
 
+def max_with_an_int(x, w):
+    y = max(x, 1)
+    return y * w
+
+
 def only_piecewise(x):
     return x // 2.0 + math.ceil(x) + int(x) + (x > 0)
 
 
 @pytest.mark.parametrize("f,args", [
     (int_of, (2.5,)), (compare_times, (2.0,)), (compare_times, (0.5,)), (round_feeds, (2.4, 1.5)),
-    (bool_and_floor, (3.5,)), (only_piecewise, (2.5,)),
+    (bool_and_floor, (3.5,)), (only_piecewise, (2.5,)), (max_with_an_int, (0.5, 1.5)), (max_with_an_int, (2.5, 1.5)),
 ])
 def test_integer_valued_intermediates_give_float_gradients(f, args):
     g = srcdiff.grad(f)(*args)
