@@ -13,7 +13,7 @@ import ast
 from . import custom, frontend
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
-from .lower_numpy import ArrayLowering, check_writes
+from .lower_numpy import ArrayLowering, check_in_place, check_writes
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
 # Builtins spelled differently in the IR.
@@ -33,6 +33,7 @@ class _Shared:
         self.globals = {}
         self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
+        self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
 
 
 def lower(source):
@@ -51,10 +52,12 @@ def lower(source):
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     check_writes(shared.body, result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     args = _strip_annotations(source.node.args)
-    return Function(
+    function = Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
+    check_in_place(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    return function
 
 
 def _error_at(loc, message, hint):
@@ -144,6 +147,7 @@ class _Lowerer(ArrayLowering):
         current = self.name(target)
         value = self.expr(stmt.value)
         self.env[target.id] = self.emit(symbol, (current, value), stmt, hint=target.id)
+        self.shared.in_place.append((current, self.env[target.id]))
 
     def bind(self, target, value):
         """Bind an assignment target (a name or a tuple of names) to a lowered value."""
