@@ -49,6 +49,10 @@ def _refuse_bound_method(fn):
 def _cached(fn, kind, wrt):
     _refuse_bound_method(fn)
     key = (kind, _wrt_key(wrt))
+    try:
+        hash(key)
+    except TypeError:  # a wrt srcdiff refuses (a list inside, an array): build says why
+        return build(fn, kind, wrt)
     per_function = _CACHE.setdefault(fn, {})
     if key not in per_function:
         per_function[key] = build(fn, kind, wrt)

@@ -20,8 +20,8 @@ import weakref
 
 from .emit import _alias_modules, _with_aliases, compile_source, signature_line, statement_source
 from .custom import is_custom_op
-from .errors import NoGradientRuleError
-from .ir import Var, assign_node, operand_node
+from .errors import NoGradientRuleError, UnsupportedSyntaxError
+from .ir import Assign, Var, assign_node, operand_node
 from .naming import assign_names, module_aliases
 from .reverse import Tokens
 from .simplify import copy_expr
@@ -49,6 +49,12 @@ def tangent_statements(function, seeds):
     tangent_of = {p: _name(tokens.value(t)) for p, t in seeds.items()}
     records = []
     for stmt in function.body:
+        if not isinstance(stmt, Assign):  # an if or a loop: not yet in forward mode
+            loc = getattr(stmt, "loc", None) or function.loc
+            raise UnsupportedSyntaxError(
+                "forward mode (jvp, and Hessian-vector products built on it) does not support control flow yet",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                "use srcdiff.higher.hvp(fn, mode='reverse') for a Hessian-vector product, or srcdiff.grad")
         records.append(stmt)
         if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
             loc = stmt.loc

@@ -9,11 +9,12 @@ to the caller's operands).  A plain copy (``a = b``) binds a name and emits noth
 Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
 """
 import ast
+import dataclasses
 
 from . import custom, frontend, lower_flow
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
-from .lower_numpy import ArrayLowering, check_writes
+from .lower_numpy import ArrayLowering, check_in_place, check_writes
 from .flow import assigns
 from .tails import always_exits, tails
 
@@ -35,6 +36,7 @@ class _Shared:
         self.globals = {}
         self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
+        self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
 
 
 def lower(source):
@@ -53,10 +55,13 @@ def lower(source):
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     check_writes(assigns(shared.body), result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     args = _strip_annotations(source.node.args)
-    return Function(
+    function = Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
+    flat = dataclasses.replace(function, body=tuple(assigns(function.body)))  # every operation, in any block
+    check_in_place(flat, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    return function
 
 
 def _error_at(loc, message, hint):
@@ -154,6 +159,7 @@ class _Lowerer(ArrayLowering):
         current = self.name(target)
         value = self.expr(stmt.value)
         self.env[target.id] = self.emit(symbol, (current, value), stmt, hint=target.id)
+        self.shared.in_place.append((current, self.env[target.id]))
 
     def bind(self, target, value):
         """Bind an assignment target (a name or a tuple of names) to a lowered value."""

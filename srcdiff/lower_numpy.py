@@ -178,6 +178,44 @@ def check_writes(function_body, result, params, error):
                         "copy it before writing ('y = x.copy()'), so both names keep their meaning")
 
 
+def check_in_place(function, updates, error):
+    """Refuse ``x op= v`` on an array whose old value is still read afterwards.
+
+    NumPy updates an array in place, so every other name and view of it sees the change;
+    srcdiff lowers the update to a new value, so those must not be read again.  Numbers
+    (and functions without array code) are left alone: their updates rebind.
+    """
+    from .kinds import OTHER, SCALAR, infer_shapes  # kinds and rules_numpy come after lowering
+    from .rules_numpy import uses_arrays
+    if not updates or not uses_arrays(function):
+        return
+    shapes = infer_shapes(function)
+    position = {stmt.target: i for i, stmt in enumerate(function.body)}
+    for old, new in updates:
+        if not isinstance(old, Var) or shapes.of(old) in (SCALAR, OTHER) or new not in position:
+            continue
+        group = _memory_group(old, function.body)
+        later = function.body[position[new] + 1:]
+        if function.result in group or any(isinstance(a, Var) and a in group for s in later for a in _operands(s)):
+            raise error(function.body[position[new]],
+                        "this update changes the array in place, and the array is read again afterwards "
+                        "through another name or a view",
+                        "write 'x = x + v' (a new array), or copy the array before updating it")
+
+
+def _memory_group(array, body):
+    """``array`` and every value that may share memory with it: its views and its bases."""
+    group = {array}
+    changed = True
+    while changed:
+        changed = False
+        for stmt in body:
+            if stmt.op in VIEW_OPS and stmt.args and (stmt.target in group) != (stmt.args[0] in group):
+                group.update((stmt.target, stmt.args[0]))
+                changed = True
+    return group
+
+
 def _with_views(array, body):
     """``array`` and every value that may share its memory (views of views too)."""
     shared = {array}

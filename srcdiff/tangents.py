@@ -23,7 +23,7 @@ reverse sweep's ``rt.unbroadcast`` wrappers: forward mode broadcasts like NumPy 
 import ast
 
 from .custom import CustomRule
-from .ir import SEQUENCE_OPS, Var, dotted, operation_node
+from .ir import SEQUENCE_OPS, Const, Var, dotted, operation_node
 from .rules import ZERO, placeholders, rule_for, template_ast
 from .rules_numpy import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT
 from .simplify import copy_expr, is_zero, simplify_expr
@@ -74,6 +74,10 @@ def tangent_terms(stmt, tangent_of, operand, y):
         return _linear_terms(stmt, form, active, tangent_of, operand)
     if stmt.op in _EXTREMA:
         return _extremum_terms(stmt, active, tangent_of, operand, y)
+    if stmt.op == "np.linalg.norm":
+        return _norm_terms(stmt, active, tangent_of, operand, y)
+    if stmt.op == "rt.norm_grad":
+        return _norm_grad_terms(stmt, active, tangent_of, operand)
     templates = _elementwise_templates(stmt)
     if templates is ZERO:
         return []
@@ -139,6 +143,54 @@ def _extremum_terms(stmt, active, tangent_of, operand, y):
     picked = ast.BinOp(left=copy_expr(tangent_of[stmt.args[0]]), op=ast.Mult(), right=mask)
     return [ast.Call(func=dotted("np.sum"), args=[picked],
                      keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])]
+
+
+def _norm_terms(stmt, active, tangent_of, operand, y):
+    """``np.linalg.norm(x, ord, axis, keepdims)`` (2-norm, Frobenius): the tangent is
+    ``<x / y, dot_x>`` summed like the norm, ``np.sum(dot_x * rt.norm_grad(1, x, y))``
+    (0 where the norm is 0, as the gradient)."""
+    if active != [0]:
+        raise NoRule
+    named = dict(zip(("ord", "axis", "keepdims"), stmt.args[1:]))
+    named.update(stmt.kwargs)
+    if not all(isinstance(v, Const) for v in named.values()):
+        raise NoRule  # an order or axis computed at run time
+    order, axis = getattr(named.get("ord"), "value", None), getattr(named.get("axis"), "value", None)
+    if not (order in (None, "fro") or order == 2 and isinstance(axis, int)):
+        raise NoRule
+    keywords = [(k, operand(v)) for k, v in named.items() if k != "ord"]
+    ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
+    mask = ast.Call(func=dotted("rt.norm_grad"), args=[ones, operand(stmt.args[0]), copy_expr(y)],
+                    keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])
+    picked = ast.BinOp(left=copy_expr(tangent_of[stmt.args[0]]), op=ast.Mult(), right=mask)
+    return [ast.Call(func=dotted("np.sum"), args=[picked],
+                     keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])]
+
+
+def _norm_grad_terms(stmt, active, tangent_of, operand):
+    """``rt.norm_grad(g, x, y) = g * x / y``: linear in ``g`` and ``x``; in ``y`` the
+    derivative is ``-g * x / y**2``, written ``-rt.norm_grad(g * dot_y, x, y * y)``."""
+    if len(stmt.args) != 3:
+        raise NoRule
+    args = [operand(a) for a in stmt.args]
+    keywords = [(k, operand(v)) for k, v in stmt.kwargs]
+
+    def call(g, x, y):
+        return operation_node("rt.norm_grad", [g, x, y], [(k, copy_expr(v)) for k, v in keywords])
+
+    terms = []
+    for i in active:
+        dot = copy_expr(tangent_of[stmt.args[i]])
+        g, x, y = (copy_expr(a) for a in args)
+        if i == 0:
+            terms.append(call(dot, x, y))
+        elif i == 1:
+            terms.append(call(g, dot, y))
+        else:
+            product = ast.BinOp(left=g, op=ast.Mult(), right=dot)
+            square = ast.BinOp(left=y, op=ast.Mult(), right=copy_expr(y))
+            terms.append(ast.UnaryOp(op=ast.USub(), operand=call(product, x, square)))
+    return terms
 
 
 def _zeros_like(node):

@@ -93,6 +93,7 @@ def test_nested_function_reads_its_closure_constant():
 @pytest.mark.parametrize("wrt,message", [
     (3, "out of range"), (-4, "out of range"), ("w", "no parameter named 'w'"), ((0, "x"), "twice"),
     (1.0, "positions or names"), (True, "positions or names"), ((None,), "positions or names"),
+    ([[0]], "positions or names"), (np.array([0, 1]), "positions or names"), ({0, 1}, "positions or names"),
 ])
 def test_bad_wrt_is_a_srcdiff_error(wrt, message):
     with pytest.raises(srcdiff.SrcdiffError, match=message) as err:

@@ -119,3 +119,15 @@ def test_numpy_gradient_penalty(update_golden):
         assert np.sum(G * D) == pytest.approx(fd, rel=1e-6)
     H = srcdiff.hessian(sample.loss)(W, v, X, t)  # the seeds' identity dR/dW = 2 H dL/dW
     np.testing.assert_allclose(G, 2 * np.tensordot(H, sample.grad_loss(W, v, X, t), axes=2), rtol=1e-10)
+
+
+def norms(W, x):
+    return np.linalg.norm(W @ x) + np.sum(np.linalg.norm(W, axis=0) ** 3)
+
+
+def test_norms_in_forward_mode_and_forward_over_reverse():
+    W, x = RNG.standard_normal((3, 4)), RNG.standard_normal(4)
+    dW = RNG.standard_normal(W.shape)
+    expected = np.sum(srcdiff.grad(norms, wrt=0)(W, x) * dW)
+    assert srcdiff.jvp(norms, wrt=0)(W, x, dW) == pytest.approx(expected, rel=1e-10)
+    np.testing.assert_allclose(srcdiff.hvp(norms)(W, x, dW), _fd_hvp(norms, (W, x), 0, dW), rtol=1e-6, atol=1e-8)

@@ -75,3 +75,37 @@ def test_writing_one_position_twice_is_refused_at_run_time(module, name):
 def test_array_result_is_refused_at_run_time(module):
     with pytest.raises(srcdiff.SrcdiffError, match="returned an array of shape"):
         srcdiff.grad(module.vector)(np.ones(3))
+
+
+def aliased_update(x):
+    h = np.exp(x)
+    k = h
+    k += 1.0
+    return np.sum(h * k)
+
+
+def view_update(x):
+    h = np.exp(x)
+    row = h[0]
+    row *= 2.0
+    return np.sum(h)
+
+
+def fresh_update(x, v):
+    scores = x * 2.0
+    scores -= np.max(scores, axis=1, keepdims=True)
+    total = np.sum(scores)
+    total += np.sum(v)
+    return total * np.sum(np.exp(scores))
+
+
+@pytest.mark.parametrize("fn", [aliased_update, view_update])
+def test_in_place_update_of_a_shared_array_is_refused(fn):
+    with pytest.raises(srcdiff.SrcdiffError, match="changes the array in place") as info:
+        srcdiff.grad(fn)
+    assert "=" in info.value.line_text
+
+
+def test_in_place_updates_of_unshared_values_are_differentiated():
+    rng = np.random.default_rng(0)
+    check_grad(fresh_update, rng.normal(size=(3, 4)), rng.normal(size=2))
