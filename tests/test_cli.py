@@ -277,4 +277,5 @@ def test_star_import_of_math(tmp_path):
         import star_user
     finally:
         sys.path.remove(str(tmp_path))
-    assert result.stdout == srcdiff.grad(star_user.f).source
+    # the same code, up to how the constant is spelled: math.pi (read from the text) or pi (the live value)
+    assert result.stdout.replace("math.pi", "pi") == srcdiff.grad(star_user.f).source.replace("math.pi", "pi")
