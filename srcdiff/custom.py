@@ -44,6 +44,9 @@ class Context:
     def save_for_backward(self, *values):
         self.saved_tensors = values
 
+    def __repr__(self):
+        return f"Context({len(self.saved_tensors)} saved)"
+
 
 class Function:
     """Base class of a user-defined primitive: define static ``forward(ctx, *args)`` and
@@ -147,6 +150,28 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
     newly = [p for p in parts if p is not None and p in args]
     written.update(newly)
     return [Unpack(tuple(parts), call, stmt.loc)] + after, {ctx, stmt.target}
+
+
+def check_classes_available(function):
+    """Refuse to run a Function whose class is only known from a file's text (the command
+    line never runs the file, so there is no class to call)."""
+    for stmt in function.body:
+        op = getattr(stmt, "op", "")
+        if is_custom_op(op) and op[: -len(".forward")] not in function.globals:
+            loc = stmt.loc
+            raise UnsupportedSyntaxError(
+                f"cannot run the srcdiff.Function {op[: -len('.forward')]!r}: the file is read, never run",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                "explain this function from Python with srcdiff.explain(fn, *args)")
+
+
+def backward_templates(stmt):
+    """Per-argument templates calling the Function's backward (``x0`` is ctx), for explain mode:
+    ``Multiply.backward(x0, g)[1]`` is the gradient of the second argument after ctx."""
+    cls_name = stmt.op[: -len(".forward")]
+    count = len(stmt.args) - 1
+    call = f"{cls_name}.backward(x0, g)"
+    return (None,) + tuple(call if count == 1 else f"{call}[{i}]" for i in range(count))
 
 
 def unpack_source(record, grad_names, final_names, copy_expr):

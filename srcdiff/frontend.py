@@ -328,6 +328,10 @@ class StaticScope:
                     self.bindings[alias.name.split(".")[0]] = ("module", alias.name.split(".")[0])
         elif isinstance(stmt, ast.ImportFrom):
             for alias in stmt.names:
+                if alias.name == "*":  # from math import *: the public names of a module srcdiff knows
+                    for name in _public_names(stmt.module if stmt.level == 0 else None):
+                        self.bindings[name] = ("from", (stmt.module, name, 0))
+                    continue
                 self.bindings[alias.asname or alias.name] = ("from", (stmt.module or "", alias.name, stmt.level))
         elif isinstance(stmt, ast.FunctionDef):
             self.bindings[stmt.name] = ("function", stmt.name)
@@ -448,6 +452,15 @@ def _read_python_file(filename):
 
 def _literal_keywords(call):
     return {k.arg: _literal(k.value) for k in call.keywords}
+
+
+def _public_names(module_name):
+    """What ``from module_name import *`` binds, for math and numpy (other modules are not read)."""
+    if module_name not in _MODULE_ALIASES or module_name == "srcdiff.runtime":
+        return ()
+    import importlib
+    module = importlib.import_module(module_name)
+    return getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
 
 
 def _literal(node):

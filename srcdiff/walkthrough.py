@@ -28,6 +28,7 @@ from .frontend import load_function
 from .ir import Assign, Const, Global, Slice, Var, operand_node, operation_node
 from .lower import lower
 from .naming import Namer, assign_names
+from .custom import CustomRule, backward_templates, check_classes_available
 from .reverse import reverse
 from .rules import placeholders, template_ast
 from .rules_numpy import rules_of
@@ -123,6 +124,7 @@ def explain(fn, *args, **kwargs):
 def explain_function(function, arguments):
     """The Explanation of a lowered ``function`` at ``arguments`` (a dict by parameter name)."""
     rules = rules_of(function)
+    check_classes_available(function)
     backward = reverse(function, function.params, rules=rules)  # validates: every active op has a rule
     names = _display_names(function)
     trace = _Trace(function, names, _namespace(function))
@@ -271,6 +273,8 @@ def _contributions(trace, index, gradients, active):
     node = trace.nodes[index]
     stmt = node.stmt
     rule = trace.rules(stmt)
+    if isinstance(rule, CustomRule):  # a srcdiff.Function: each downstream gradient from its backward
+        rule = backward_templates(stmt)
     upstream = gradients[index]
     inputs = dict(zip(placeholders(len(stmt.args)), (trace.operand_value(a, stmt) for a in stmt.args)))
     steps = []

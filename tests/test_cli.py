@@ -266,3 +266,16 @@ def test_module_level_constants_the_text_cannot_pin(tmp_path):
     assert_error(run_cli(f"{path}:g", "--at", "x=2"), path, 13, 1, "'K' is not a literal")
     assert_error(run_cli(f"{path}:h", "--at", "x=2"), path, 16, 1, "'M' is not a literal")
     assert run_cli(f"{path}:g").returncode == 0  # printing the code needs no value
+
+
+def test_star_import_of_math(tmp_path):
+    path = write(tmp_path, "from math import *\n\ndef f(x):\n    return sin(x) * pi + exp(x)\n", "star_user.py")
+    result = run_cli(path)
+    assert result.returncode == 0, result.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import star_user
+    finally:
+        sys.path.remove(str(tmp_path))
+    # the same code, up to how the constant is spelled: math.pi (read from the text) or pi (the live value)
+    assert result.stdout.replace("math.pi", "pi") == srcdiff.grad(star_user.f).source.replace("math.pi", "pi")

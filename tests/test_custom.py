@@ -136,3 +136,21 @@ def test_cli_prints_the_calls(tmp_path):
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert "s1 = Multiply.forward(ctx, s0, z)" in out.stdout
+
+
+def test_explain_calls_the_backward():
+    sample = load_sample("multiply_function")
+    explanation = str(srcdiff.explain(sample.f, -2.0, 5.0, -4.0))
+    assert "Context(2 saved)" in explanation
+    assert "grad_s0 = -4  Multiply.backward(ctx, g)[0] = -4" in explanation
+    assert "grad_z = 3    Multiply.backward(ctx, g)[1] = 3" in explanation
+
+
+def test_explain_from_the_command_line_refuses_to_run_the_class():
+    import subprocess
+    import sys
+    from conftest import ROOT
+    out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "samples/multiply_function.py", "--at", "x=1", "y=2",
+                          "z=3"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2
+    assert out.stderr.strip().endswith("error: cannot run the srcdiff.Function 'Multiply': the file is read, never run")
