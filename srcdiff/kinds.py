@@ -35,7 +35,7 @@ ELEMENTWISE = frozenset({
 # Full reductions to one number when called without an axis.
 REDUCTIONS = frozenset({
     "np.sum", "np.mean", "np.max", "np.min", "np.amax", "np.amin", "np.prod", "np.average",
-    ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm",
+    ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm", "np.std", "np.var", ".std()", ".var()",
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})

@@ -44,7 +44,8 @@ NO_GRADIENT = frozenset({
 REDUCTIONS = {
     "np.sum": "sum", ".sum()": "sum", "np.mean": "mean", ".mean()": "mean", "np.average": "mean",
     "np.max": "max", "np.amax": "max", ".max()": "max", "np.min": "min", "np.amin": "min",
-    ".min()": "min", "np.prod": "prod", ".prod()": "prod",
+    ".min()": "min", "np.prod": "prod", ".prod()": "prod", "np.var": "var", ".var()": "var",
+    "np.std": "std", ".std()": "std",
 }
 RESHAPES = frozenset({
     "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
@@ -91,6 +92,8 @@ class ArrayRules:
         n = len(stmt.args)
         if op in NO_GRADIENT:
             return ZERO
+        if stmt.op.startswith(("np.", ".")) and not {k for k, _ in stmt.kwargs} <= KEYWORDS.get(_family(op), frozenset()):
+            return None  # out=, where=, initial=, order=...: not differentiated (the error names the call)
         if op in BINARY and n == 2:
             return self._elementwise(stmt, rule_for(op, n))
         if op in ELEMENTWISE_BUILDERS:
@@ -127,9 +130,19 @@ class ArrayRules:
         return tuple(wrapped)
 
 
+# the keyword arguments each family's rule takes into account; any other one means no rule
+KEYWORDS = {
+    "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis"}),
+    "sequence": frozenset({"axis"}), "np.transpose": frozenset({"axes"}), ".transpose()": frozenset({"axes"}),
+    "np.linalg.norm": frozenset({"ord", "axis", "keepdims"}),
+}
+
+
 def _family(op):
     if op in REDUCTIONS:
         return "reduce"
+    if op in ("np.cumsum", ".cumsum()"):
+        return "cumsum"
     for family, members in (("reshape", RESHAPES), ("identity", IDENTITIES), ("product", PRODUCTS),
                             ("sequence", SEQUENCE_OPS)):
         if op in members:
@@ -164,11 +177,15 @@ def _keywords(**values):
 
 def _reduce(stmt, names):
     kind = REDUCTIONS[stmt.op]
+    if len(names) > 2:
+        return None  # dtype, out or keepdims given by position
     axis = _param(stmt, 1, "axis")
     keepdims = _param(stmt, None, "keepdims", False)
     if stmt.op == "np.average" and (len(stmt.args) > 2 or "weights" in dict(stmt.kwargs)):
         return None
-    helper = f"rt.{kind}_grad(g, {names[0]}{_keywords(axis=axis, keepdims=keepdims)})"
+    ddof = _param(stmt, None, "ddof", 0) or None
+    output = ", y" if kind == "std" else ""
+    helper = f"rt.{kind}_grad(g, {names[0]}{output}{_keywords(axis=axis, keepdims=keepdims, ddof=ddof)})"
     return (helper,) + (None,) * (len(names) - 1)
 
 
@@ -188,7 +205,7 @@ def _transpose(stmt, names):
     axes = _param(stmt, 1, "axes")
     if axes is None:
         return ("np.transpose(g)",) + (None,) * (len(names) - 1)
-    inverse = tuple(sorted(range(len(axes)), key=lambda i: axes[i]))
+    inverse = tuple(sorted(range(len(axes)), key=lambda i: axes[i] % len(axes)))
     return (f"np.transpose(g, {inverse!r})",) + (None,) * (len(names) - 1)
 
 
@@ -196,10 +213,17 @@ def _sequence(stmt, names):
     axis = _param(stmt, None, "axis", 0)
     if stmt.op == "np.stack":
         return tuple(f"np.take(g, {i}, axis={axis!r})" for i in range(len(names)))
+    parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
     if stmt.op == "np.concatenate" and axis is not None:
-        parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
         return tuple(f"rt.concatenate_grad(g, {i}, {parts}, axis={axis!r})" for i in range(len(names)))
+    if stmt.op in ("np.hstack", "np.vstack"):
+        return tuple(f"rt.{stmt.op[3:]}_grad(g, {i}, {parts})" for i in range(len(names)))
     return None
+
+
+def _cumsum(stmt, names):
+    axis = _param(stmt, 1, "axis")
+    return (f"rt.cumsum_grad(g, {names[0]}{_keywords(axis=axis)})",) + (None,) * (len(names) - 1)
 
 
 def _norm(stmt, names):
@@ -241,7 +265,7 @@ def _clip(stmt, names):
 
 _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
-    "sequence": _sequence, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
+    "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linalg.norm": _norm, "[]": _getitem, "rt.setitem": _setitem,
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
 }

@@ -94,6 +94,27 @@ def prod_grad(g, x, axis=None, keepdims=False):
     return restore(np.reshape(g, flat.shape[:-1])[..., None] * before * after)
 
 
+def var_grad(g, x, axis=None, keepdims=False, ddof=0):
+    """The gradient of ``np.var``: ``g * 2 (x - mean) / (n - ddof)`` over the reduced axes."""
+    x = np.asarray(x)
+    count = x.size // max(np.size(g), 1) - ddof
+    return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - np.mean(x, axis=axis, keepdims=True))
+
+
+def std_grad(g, x, y, axis=None, keepdims=False, ddof=0):
+    """The gradient of ``np.std`` (``y``): ``var_grad / (2 y)``, 0 where ``y`` is 0."""
+    if axis is not None and not keepdims:
+        y = np.expand_dims(y, axis)
+    return var_grad(g, x, axis, keepdims, ddof) / (2.0 * np.where(y == 0, 1.0, y)) * (y != 0)
+
+
+def cumsum_grad(g, x, axis=None):
+    """The gradient of ``np.cumsum``: the cumulative sum of ``g`` taken from the end."""
+    if axis is None:
+        return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
 def _route(g, x, axis, find):
     flat, restore = _reduced_last(np.asarray(x), axis)
     dtype = flat.dtype if np.issubdtype(flat.dtype, np.inexact) else np.float64
@@ -230,3 +251,14 @@ def concatenate_grad(g, i, parts, axis=0):
     """The gradient of ``parts[i]`` in ``np.concatenate(parts, axis)``."""
     sizes = [np.shape(p)[axis] for p in parts]
     return np.split(g, np.cumsum(sizes)[:-1], axis=axis)[i]
+
+
+def hstack_grad(g, i, parts):
+    """The gradient of ``parts[i]`` in ``np.hstack(parts)`` (joined along axis 0 for vectors, else 1)."""
+    axis = 0 if np.ndim(parts[0]) <= 1 else 1
+    return np.reshape(concatenate_grad(g, i, [np.atleast_1d(p) for p in parts], axis), np.shape(parts[i]))
+
+
+def vstack_grad(g, i, parts):
+    """The gradient of ``parts[i]`` in ``np.vstack(parts)`` (vectors become rows)."""
+    return np.reshape(concatenate_grad(g, i, [np.atleast_2d(p) for p in parts], 0), np.shape(parts[i]))

@@ -18,9 +18,13 @@ REFUSED = {
     "write_attribute": ("h = np.exp(x)\nh.T[0] = 0.0\nreturn np.sum(h)", "cannot write into 'h.T'"),
     "axis_variable": ("a = 1\nb = a + 0\nreturn np.sum(np.sum(x, axis=b))", "axis of 'np.sum' must be a constant"),
     "attribute": ("return np.sum(x.imag)", "attribute '.imag' is not supported"),
-    "method": ("return np.sum(x.cumsum())", "method '.cumsum()' is not supported"),
+    "method": ("return np.sum(x.searchsorted(0.5))", "method '.searchsorted()' is not supported"),
     "norm_order": ("return np.linalg.norm(x, 1)", "no gradient rule for 'np.linalg.norm'"),
-    "unknown_function": ("return np.sum(np.cumsum(x))", "no gradient rule for 'np.cumsum'"),
+    "unknown_function": ("return np.sum(np.cumprod(x))", "no gradient rule for 'np.cumprod'"),
+    "sum_where": ("return np.sum(x, where=x > 0.0)", "no gradient rule for 'np.sum'"),
+    "max_initial": ("return np.max(x, initial=5.0)", "no gradient rule for 'np.max'"),
+    "reshape_order": ("return np.sum(np.sin(x.reshape(2, 3, order='F')))", "no gradient rule for '.reshape()'"),
+    "exp_out": ("y = x * 1.0\nreturn np.sum(np.exp(x, out=y))", "no gradient rule for 'np.exp'"),
 }
 
 ACCEPTED_WRITES = {
