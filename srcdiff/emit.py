@@ -135,6 +135,11 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     type, shape and dtype); ``check_scalar`` ends the forward section with
     ``rt.check_scalar(result)``, which refuses a result that is not one number.
     """
+    from .flow import has_flow
+    if has_flow(function.body):
+        from .emit_flow import emit_flow_gradient
+        return emit_flow_gradient(function, backward, name=name, returns=returns, single=single, docstring=docstring,
+                                  comments=comments, prefix=prefix, like=like, check_scalar=check_scalar)
     want_value = returns == "value_and_grad"
     roots = set(backward.needed)
     if (want_value or check_scalar) and isinstance(function.result, Var):

@@ -473,9 +473,6 @@ def _literal(node):
 # ---------------------------------------------------------------- the fence
 
 REFUSED = {
-    ast.If: ("'if' statements are not supported", "control flow is not supported yet; use max/min or arithmetic instead"),
-    ast.For: ("'for' loops are not supported", "loops are not supported yet; unroll the loop by hand"),
-    ast.While: ("'while' loops are not supported", "loops are not supported yet; unroll the loop by hand"),
     ast.Try: ("'try' statements are not supported", "remove the try/except; srcdiff differentiates straight-line code"),
     ast.With: ("'with' statements are not supported", "move the 'with' block outside the differentiated function"),
     ast.ClassDef: ("class definitions are not supported", "define classes outside the differentiated function"),
@@ -496,14 +493,10 @@ REFUSED = {
     ast.Assert: ("'assert' statements are not supported", "check inputs before calling the differentiated function"),
     ast.Starred: ("star-arguments are not supported", "pass arguments one by one"),
     ast.NamedExpr: ("the walrus operator ':=' is not supported", "assign in a statement of its own"),
-    ast.Break: ("'break' is not supported", "loops are not supported yet"),
-    ast.Continue: ("'continue' is not supported", "loops are not supported yet"),
-    ast.IfExp: ("conditional expressions are not supported", "control flow is not supported yet; use max/min or arithmetic"),
-    ast.BoolOp: ("'and'/'or' is not supported", "control flow is not supported yet"),
     ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Dict: ("dict displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.JoinedStr: ("f-strings are not supported", "srcdiff differentiates numbers and arrays only"),
-    ast.Match: ("'match' statements are not supported", "control flow is not supported yet"),
+    ast.Match: ("'match' statements are not supported", "write the cases as if/elif/else"),
     ast.Import: ("imports inside a function are not supported", "import at module level"),
     ast.ImportFrom: ("imports inside a function are not supported", "import at module level"),
 }
@@ -524,18 +517,24 @@ def check_supported(source):
             if type(node) in REFUSED:
                 message, hint = REFUSED[type(node)]
                 raise source.error(UnsupportedSyntaxError, node, message, hint)
-    _check_single_return(source)
+    _check_has_return(source)
+    _check_generated_loops(source)
 
 
-def _check_single_return(source):
+def _check_has_return(source):
     body = source.node.body
-    returns = [n for stmt in body for n in ast.walk(stmt) if isinstance(n, ast.Return)]
-    if not returns:
+    if not any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):
         raise source.error(UnsupportedSyntaxError, source.node, f"function {source.node.name!r} has no return statement",
                            "return the value to differentiate")
-    for node in returns[:-1]:
-        raise source.error(UnsupportedSyntaxError, node, "early return is not supported yet",
-                           "return once, at the end of the function")
-    if body[-1] is not returns[-1]:
-        raise source.error(UnsupportedSyntaxError, returns[-1], "the return statement must be the last statement",
-                           "move the return to the end of the function")
+
+
+def _check_generated_loops(source):
+    """Gradient code of a loop keeps a tape (a list it appends to and pops): not differentiable again."""
+    if not source.filename.startswith("<srcdiff"):
+        return
+    for stmt in source.node.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.For, ast.While)):
+                raise source.error(UnsupportedSyntaxError, node,
+                                   "differentiating the gradient of a function with loops (a second derivative through a loop) is not supported",
+                                   "differentiate a loop-free version, or use finite differences of the gradient")

@@ -12,7 +12,8 @@ printers (``format_ssa`` here, ``emit`` for generated code).
 
 Operation names (``op``) are strings: an operator symbol (``+ - * / ** // % @``), a
 unary name (``neg``, ``pos``, ``not``), a comparison (``< <= > >= == !=``), or the
-canonical dotted name of a callee (``math.sin``, ``np.sum``, ``abs``, ``rt.sign``).
+canonical dotted name of a callee (``math.sin``, ``np.sum``, ``abs``, ``rt.sign``), or
+``copy`` (the value of its one operand).  Control flow (``If``, ``Loop``) lives in ``flow``.
 Array code adds: ``.T`` (an attribute of the first argument), ``.sum()`` (a method
 called on the first argument with the rest), ``[]`` (indexing the first argument by the
 others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display),
@@ -132,6 +133,8 @@ def constant_node(value):
 
 def operation_node(op, args, kwargs=()):
     """The Python expression applying ``op`` to argument nodes (and keyword nodes)."""
+    if op == "copy":  # a plain copy, made by lowering where a loop-carried value needs its own Var
+        return args[0]
     if op in BINARY_OPS:
         return ast.BinOp(left=args[0], op=BINARY_OPS[op](), right=args[1])
     if op in UNARY_OPS:
@@ -182,16 +185,19 @@ def assign_node(stmt, names):
 
 def format_ssa(function, names):
     """The SSA form as readable Python-like text (what ``--ssa`` prints)."""
+    from .flow import format_block
     params = ", ".join(names[p] for p in function.params)
     lines = [f"def {function.name}({params}):"]
-    for stmt in function.body:
-        lines.append("    " + ast.unparse(assign_node(stmt, names)))
+    lines += format_block(function.body, names)
     lines.append("    return " + ast.unparse(operand_node(function.result, names)))
     return "\n".join(lines) + "\n"
 
 
 def verify(function):
     """Check the SSA invariants: each Var assigned once, and defined before it is used."""
+    from .flow import has_flow, verify_flow
+    if has_flow(function.body):
+        return verify_flow(function.params, function.body, function.result)
     defined = set(function.params)
     for stmt in function.body:
         for operand in list(stmt.args) + [v for _, v in stmt.kwargs]:

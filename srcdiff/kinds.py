@@ -11,6 +11,7 @@ Nothing else is promised: parameters get a fresh Shape each (they may even be fl
 run time).  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
+from .flow import assigns
 from .ir import Const, Var
 
 
@@ -56,8 +57,8 @@ class Shapes(dict):
     """Var -> SCALAR, OTHER or a Shape; constants are SCALAR (or OTHER), globals unknown."""
 
     def of(self, operand):
-        if isinstance(operand, Var):
-            return self[operand]
+        if isinstance(operand, Var):  # a value merged after a branch or carried by a loop: unknown
+            return self[operand] if operand in self else self.setdefault(operand, Shape())
         if isinstance(operand, Const):
             return SCALAR if isinstance(operand.value, (int, float, bool)) else OTHER
         return self.setdefault(operand, Shape())  # a module constant: may be an array
@@ -92,7 +93,7 @@ def _forward(function, scalars):
     shapes = Shapes()
     for param in function.params:
         shapes[param] = SCALAR if param in scalars else Shape()
-    for stmt in function.body:
+    for stmt in assigns(function.body):
         shape = _shape_of(stmt, [shapes.of(a) for a in stmt.args], dict(stmt.kwargs))
         shapes[stmt.target] = SCALAR if stmt.target in scalars else shape
     return shapes
@@ -101,7 +102,7 @@ def _forward(function, scalars):
 def _scalar_operands(function, shapes):
     """The result and, transitively, the operands of element-wise statements with a scalar result."""
     scalar = {function.result} if isinstance(function.result, Var) else set()
-    for stmt in reversed(function.body):
+    for stmt in reversed(assigns(function.body)):
         if stmt.target in scalar and (stmt.op in ELEMENTWISE or stmt.op in ("max", "min") or is_ufunc(stmt.op)):
             scalar.update(a for a in stmt.args if isinstance(a, Var) and shapes.of(a) is not OTHER)
     return scalar

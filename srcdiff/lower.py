@@ -9,11 +9,14 @@ to the caller's operands).  A plain copy (``a = b``) binds a name and emits noth
 Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
 """
 import ast
+import dataclasses
 
-from . import custom, frontend
+from . import custom, frontend, lower_flow
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
 from .lower_numpy import ArrayLowering, check_in_place, check_writes
+from .flow import assigns
+from .tails import always_exits, tails
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
 # Builtins spelled differently in the IR.
@@ -50,13 +53,14 @@ def lower(source):
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
-    check_writes(shared.body, result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    check_writes(assigns(shared.body), result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     args = _strip_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
-    check_in_place(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    flat = dataclasses.replace(function, body=tuple(assigns(function.body)))  # every operation, in any block
+    check_in_place(flat, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     return function
 
 
@@ -92,6 +96,8 @@ class _Lowerer(ArrayLowering):
         self.source = source
         self.shared = shared
         self.env = {}
+        self.loop_depth = 0  # loops of this function (not of its callers) around the current statement
+        self.result_hint = None
         shared.reserved.update(
             n.id for n in ast.walk(source.node) if isinstance(n, ast.Name))
         shared.reserved.update(a.arg for a in _all_params(source.node.args))
@@ -105,15 +111,19 @@ class _Lowerer(ArrayLowering):
         """Lower every statement; return the operand of the final ``return``.
 
         ``hint`` names the returned value when this body computes it (an inlined helper
-        called as ``L = sigmoid(s3)`` computes ``L``).  The frontend guarantees the body
-        ends with its only ``return``.
+        called as ``L = sigmoid(s3)`` computes ``L``).
+        ``tails`` first moves every early exit to the end of its block; each
+        ``return`` then sets the pseudo-variable ``<value>`` (see ``lower_flow``).
         """
-        *statements, last = self.source.node.body
-        for stmt in statements:
+        body = tails(self.source.node.body)
+        if not always_exits(body, (ast.Return,)):
+            raise self.error(ResultError, body[-1], f"'{self.source.node.name}' can end without returning a value",
+                             "end every path through the function with a return")
+        self.result_hint = hint
+        self.env[lower_flow.RETURNED] = lower_flow.FALSE
+        for stmt in body:
             self.statement(stmt)
-        if last.value is None:
-            raise self.error(ResultError, last, "'return' without a value", "return the value to differentiate")
-        return self.expr(last.value, hint=hint)
+        return self.env[lower_flow.VALUE]
 
     def statement(self, stmt):
         if isinstance(stmt, ast.Assign):
@@ -125,6 +135,8 @@ class _Lowerer(ArrayLowering):
                 self.bind(stmt.target, self.expr(stmt.value, hint=_single_name([stmt.target])))
         elif isinstance(stmt, ast.AugAssign):
             self.augmented(stmt)
+        elif type(stmt) in _FLOW_STATEMENTS:
+            _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
             if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
                 raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
@@ -195,13 +207,13 @@ class _Lowerer(ArrayLowering):
             return self.emit(_UNARY[type(node.op)], (operand,), node, hint)
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1:
-                raise self.error(UnsupportedSyntaxError, node, "chained comparisons are not supported",
-                                 "compare two values at a time")
-            symbol = SYMBOL_OF.get(type(node.ops[0]))
-            if symbol not in COMPARE_OPS:
-                raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
-                                 "use < <= > >= == or !=")
+                return lower_flow.expr_chained_compare(self, node, hint, self.comparison)
+            symbol = self.comparison(node.ops[0], node)
             return self.emit(symbol, (self.expr(node.left), self.expr(node.comparators[0])), node, hint)
+        if isinstance(node, ast.IfExp):
+            return lower_flow.expr_ifexp(self, node, hint)
+        if isinstance(node, ast.BoolOp):
+            return lower_flow.expr_boolop(self, node, hint)
         if isinstance(node, ast.Tuple):
             return TupleValue(self.expr(e) for e in node.elts)
         if isinstance(node, ast.Call):
@@ -218,6 +230,13 @@ class _Lowerer(ArrayLowering):
                              "call it, or use a number or a parameter")
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
+
+    def comparison(self, op, node):
+        symbol = SYMBOL_OF.get(type(op))
+        if symbol not in COMPARE_OPS:
+            raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
+                             "use < <= > >= == or !=")
+        return symbol
 
     def name(self, node):
         if node.id in self.env:
@@ -321,7 +340,7 @@ class _Lowerer(ArrayLowering):
         key = _def_key(callee)
         if key in self.shared.call_stack:
             raise self.error(UnsupportedSyntaxError, node, f"recursive call to '{ref.name}' is not supported",
-                             "rewrite the recursion as straight-line code")
+                             "rewrite the recursion as a loop")
         inner = _Lowerer(callee, self.shared)
         self._bind_arguments(inner, callee, node)
         self.shared.call_stack.append(key)
@@ -364,6 +383,13 @@ class _Lowerer(ArrayLowering):
 
     def error(self, cls, node, message, hint=""):
         return self.source.error(cls, node, message, hint)
+
+
+_FLOW_STATEMENTS = {
+    ast.If: lower_flow.statement_if, ast.For: lower_flow.statement_for, ast.While: lower_flow.statement_while,
+    ast.Return: lower_flow.statement_return, ast.Break: lower_flow.statement_break,
+    ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
+}
 
 
 def _single_name(targets):

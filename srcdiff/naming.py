@@ -11,6 +11,7 @@ adjoints are ``grad_<name>``.
 """
 import builtins
 
+from .flow import assigns, defined_at, walk
 from .ir import Var
 
 # Names generated code binds at module level; never given to a value.
@@ -22,7 +23,7 @@ def module_aliases(function):
     usual name unless the user names a value so (a parameter, a variable, a module-level
     constant), then ``rt_1``, ... avoiding every identifier of the user's source."""
     values = {p.hint for p in function.params} | set(function.globals)
-    values.update(s.target.hint for s in function.body if s.target.user_named)
+    values.update(s.target.hint for s in assigns(function.body) if s.target.user_named)
     reserved = set(function.reserved) | values
     aliases = {}
     for module in sorted(GENERATED_GLOBALS):
@@ -80,10 +81,17 @@ class Namer:
                 return candidate
 
 
+def _name_of(namer, var):
+    """A source name, a temporary ``sN``, or a readable fresh name for a generated value (``stop``)."""
+    if var.user_named:
+        return namer.claim(var.hint)
+    return namer.temp() if var.hint == "s" else namer.fresh(var.hint)
+
+
 def _called_builtins(function):
     """The builtins generated code calls by name (``abs``, ``max``, ``float`` for an
     integer-valued adjoint), except parameter names, which cannot change."""
-    called = {s.op for s in function.body if s.op.isidentifier() and hasattr(builtins, s.op)} | {"float"}
+    called = {s.op for s in assigns(function.body) if s.op.isidentifier() and hasattr(builtins, s.op)} | {"float"}
     return called - {p.hint for p in function.params}
 
 
@@ -100,14 +108,14 @@ def assign_names(function, adjoint_of=(), prefix="grad_"):
     names = {}
     for param in function.params:
         names[param] = namer.claim(param.hint)
-    for stmt in function.body:
-        target = stmt.target
-        names[target] = namer.claim(target.hint) if target.user_named else namer.temp()
+    for stmt in walk(function.body):
+        for target in defined_at(stmt):
+            names[target] = _name_of(namer, target)
     if isinstance(function.result, Var) and function.result not in names:
         names[function.result] = namer.temp()
     for var in adjoint_of:  # a value whose statement was dropped still names its adjoint
         if var not in names:
-            names[var] = namer.claim(var.hint) if var.user_named else namer.temp()
+            names[var] = _name_of(namer, var)
     grad_names = {var: namer.fresh(prefix + names[var]) for var in adjoint_of}
     return names, grad_names
 

@@ -105,6 +105,10 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
     parameter) for a vector-Jacobian product.  ``rules`` maps a statement to its rule.
     """
+    from .flow import has_flow
+    if has_flow(function.body):
+        from .reverse_flow import reverse_flow
+        return reverse_flow(function, wrt, seed, rules)
     active = activity(function, wrt, rules)
     tokens = Tokens()
     statements, written, needed = [], set(), set()

@@ -33,6 +33,7 @@ HANDWRITTEN = {
     "neg": ("-g",),
     "pos": ("g",),
     "float": ("g",),
+    "copy": ("g",),
     # ---- max routes: the gradient goes to the winner; on a tie, to the first argument
     "max": ("g * (x0 >= x1)", "g * (x0 < x1)"),
     "min": ("g * (x0 <= x1)", "g * (x0 > x1)"),

@@ -16,6 +16,7 @@ functions keep the scalar rules and their generated text byte for byte.
 import ast
 
 from .errors import NoGradientRuleError
+from .flow import assigns
 from .ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .kinds import ELEMENTWISE as ELEMENTWISE_OPS, SCALAR, infer_shapes, is_ufunc, proves_scalar
 from .rules import ZERO, placeholders, rule_for
@@ -71,7 +72,7 @@ def rules_of(function):
 def uses_arrays(function):
     """Whether ``function`` is array code: it calls numpy, indexes, or uses methods or ``@``."""
     return any(stmt.op.startswith(("np.", ".")) or stmt.op in ("@", "[]", "rt.setitem", "tuple")
-               for stmt in function.body)
+               for stmt in assigns(function.body))
 
 
 class ArrayRules:

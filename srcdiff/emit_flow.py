@@ -1,0 +1,270 @@
+"""Print the gradient of a function with control flow (see ``emit`` for straight-line code).
+
+Output contract: the same function shape as ``emit.emit_gradient`` (signature, docstring,
+``# forward``, ``# backward``, return), where
+
+| IR | forward sweep | backward sweep |
+| --- | --- | --- |
+| ``If`` | ``if c:`` the branch, then ``m = a`` for each merge | ``if c:`` the branch's adjoints (the same ``c``: the path taken) |
+| ``Loop`` | ``h = init``; ``for``/``while True`` body; ``h = next``; ``if stop: break``; ``iterations += 1`` when the backward sweep needs the count | ``for _ in range(iterations):`` the body's adjoints |
+| a value a reversed block reads, defined in a block inside a loop | ``tape.append(v)`` at the end of its block | ``v = tape.pop()`` at the start of the reversed block |
+
+Only what the loop overwrites goes on the tape: values defined outside every loop stay
+in their variables.  The tape is one Python list, used as a stack.
+"""
+import ast
+
+from .emit import (_accumulation, _alias_modules, _gradient_expr, _indent, _with_aliases, signature_line,
+                   statement_source)
+from .flow import If, Loop, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text, walk
+from .ir import Assign, Const, Global, Var, assign_node, operand_node
+from .naming import Namer, aliased, assign_names, module_aliases
+from .prune import live_vars, prune
+from .reverse import Accumulate
+from .reverse_flow import BIf, BLoop
+from .simplify import copy_expr
+
+
+def emit_flow_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
+                       like=False, check_scalar=False):
+    """The source of the gradient function of a function with control flow (parameters as
+    ``emit.emit_gradient``)."""
+    want_value = returns == "value_and_grad"
+    reads = {}
+    _collect_reads(backward.statements, backward.tokens, reads)
+    roots = set(reads[id(backward.statements)])
+    if want_value or check_scalar:
+        roots.add(function.result)
+    live = live_vars(function.body, roots)
+    adjoint_order = list(dict.fromkeys(s.var for s in _accumulates(backward.statements)))
+    # the result named like any value (not as a temporary) when the forward sweep does not compute it
+    pruned = type(function)(**{**function.__dict__, "body": prune(function.body, live),
+                               "result": function.result if function.result in live else None})
+    names, grad_names = assign_names(pruned, adjoint_order, prefix)
+    aliases = module_aliases(function)
+    namer = Namer(set(function.reserved) | set(names.values()) | set(grad_names.values()) | set(aliases.values()))
+    printer = _Printer(names, grad_names, live, backward, reads, namer, comments, aliases)
+    printer.in_loop_ifs = {id(s) for loop in walk(function.body) if isinstance(loop, Loop)
+                           for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
+
+    forward = printer.forward(function.body, 1, in_loop=False)
+    lines = [signature_line(name, function.arguments)]
+    if docstring:
+        lines.append(f'    """{docstring}"""')
+    if forward:
+        lines.append("    # forward")
+        if printer.uses_tape:
+            lines.append(f"    {printer.tape} = []")
+        lines += forward
+    if check_scalar and isinstance(function.result, Var):
+        lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
+    if backward.statements:
+        lines.append("    # backward")
+        lines += printer.backward(backward.statements, 1)
+    gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
+    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
+    if want_value:
+        result = function.result
+        if isinstance(result, Global):
+            result = Global(aliased(result.name, aliases))
+        lines.append(f"    return {ast.unparse(operand_node(result, names))}, {grads}")
+    else:
+        lines.append(f"    return {grads}")
+    return "\n".join(lines) + "\n"
+
+
+def _accumulates(statements):
+    for stmt in statements:
+        if isinstance(stmt, Accumulate):
+            yield stmt
+        elif isinstance(stmt, BIf):
+            yield from _accumulates(stmt.then)
+            yield from _accumulates(stmt.orelse)
+        elif isinstance(stmt, BLoop):
+            yield from _accumulates(stmt.body)
+
+
+def _collect_reads(statements, tokens, reads):
+    """``reads[id(block)]``: the forward values a backward block (and its nested ones) reads."""
+    found = set()
+    for stmt in statements:
+        if isinstance(stmt, Accumulate):
+            for node in ast.walk(stmt.expr):
+                if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
+                    found.add(tokens.by_token[node.id][1])
+        elif isinstance(stmt, BIf):
+            found |= _collect_reads(stmt.then, tokens, reads) | _collect_reads(stmt.orelse, tokens, reads)
+            if isinstance(stmt.cond, Var):
+                found.add(stmt.cond)
+        elif isinstance(stmt, BLoop):
+            found |= _collect_reads(stmt.body, tokens, reads)
+            found.add(stmt.forward.count)
+    reads[id(statements)] = found
+    return found
+
+
+class _Printer:
+    def __init__(self, names, grad_names, live, backward, reads, namer, comments, aliases):
+        self.names, self.grad_names, self.live = names, grad_names, live
+        self.aliases = aliases
+        self.reads, self.comments = reads, comments
+        self.tape = namer.fresh("tape")
+        self.dummy = namer.fresh("_")
+        self.uses_tape = False
+        self.final_names = {}
+        for token, (kind, var) in backward.tokens.by_token.items():
+            table = grad_names if kind == "adjoint" else names
+            if var in table:
+                self.final_names[token] = ast.Name(id=table[var], ctx=ast.Load())
+        self.by_forward = {}  # id(forward If/Loop) -> its backward node
+        self._index(backward.statements)
+        firsts = {}
+        for acc in _accumulates(backward.statements):
+            if acc.first:
+                firsts.setdefault(acc.var, []).append(isinstance(acc.expr, (ast.BinOp, ast.UnaryOp, ast.Constant)))
+        # ``+=`` only on adjoints that never alias another (arrays would be changed in place)
+        self.fresh = {var for var, kinds in firsts.items() if all(kinds)}
+
+    def _index(self, statements):
+        for stmt in statements:
+            if isinstance(stmt, BIf):
+                self.by_forward[id(stmt.forward)] = stmt
+                self._index(stmt.then)
+                self._index(stmt.orelse)
+            elif isinstance(stmt, BLoop):
+                self.by_forward[id(stmt.forward)] = stmt
+                self._index(stmt.body)
+
+    def operand(self, operand):
+        return operand_text(operand, self.names)
+
+    def taped(self, defined, backward_block):
+        """The values of ``defined`` a reversed block reads: pushed at the end of the forward block."""
+        if backward_block is None:
+            return []
+        wanted = self.reads[id(backward_block)]
+        return [v for v in dict.fromkeys(defined) if v in wanted]
+
+    def push(self, values, depth):
+        if not values:
+            return []
+        self.uses_tape = True
+        items = ", ".join(self.names[v] for v in values)
+        return [_pad(depth) + f"{self.tape}.append({items if len(values) == 1 else '(' + items + ')'})"]
+
+    def pop(self, values, depth):
+        if not values:
+            return []
+        return [_pad(depth) + f"{', '.join(self.names[v] for v in values)} = {self.tape}.pop()"]
+
+    # ------------------------------------------------------------ forward
+
+    def forward(self, stmts, depth, in_loop):
+        lines = []
+        for stmt in stmts:
+            if isinstance(stmt, Assign):
+                if stmt.target in self.live:
+                    lines.append(_indent(statement_source(assign_node(_with_aliases(stmt, self.aliases), self.names)), depth))
+            elif not any(v in self.live for s in walk([stmt]) for v in defined_at(s)):
+                continue
+            elif isinstance(stmt, If):
+                lines += self.forward_if(stmt, depth, in_loop)
+            elif isinstance(stmt, Loop):
+                lines += self.forward_loop(stmt, depth)
+        return lines
+
+    def forward_if(self, stmt, depth, in_loop):
+        back = self.by_forward.get(id(stmt))
+        merges = [m for m in stmt.merges if m.target in self.live]
+        sides = []
+        for body, pick, back_side in ((stmt.body, lambda m: m.then, back and back.then),
+                                      (stmt.orelse, lambda m: m.orelse, back and back.orelse)):
+            lines = self.forward(body, depth + 1, in_loop)
+            lines += [_pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m))}" for m in merges]
+            if in_loop:
+                lines += self.push(self.taped(defined_in_block(body), back_side), depth + 1)
+            sides.append(lines)
+        return _if_lines(self.operand(stmt.cond), *sides, depth)
+
+    def forward_loop(self, stmt, depth):
+        back = self.by_forward.get(id(stmt))
+        carries = [c for c in stmt.carries if c.target in self.live]
+        lines = [_pad(depth) + f"{self.names[c.target]} = {self.operand(c.init)}" for c in carries]
+        counted = back is not None
+        count = self.names.get(stmt.count)
+        if counted:
+            lines.append(_pad(depth) + f"{count} = 0")
+        inner = _pad(depth + 1)
+        if stmt.iter is not None:
+            lines.append(_pad(depth) + iter_header(stmt, self.names) + ":")
+        else:
+            lines.append(_pad(depth) + "while True:")
+            lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
+            lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
+        lines += self.forward(stmt.body, depth + 1, in_loop=True)
+        lines += self.push(self.taped(loop_body_defined(stmt), back and back.body), depth + 1)
+        if counted:
+            lines.append(inner + f"{count} += 1")
+        lines += [inner + f"{self.names[c.target]} = {self.operand(c.next)}" for c in carries]
+        if isinstance(stmt.exit, Const) and stmt.exit.value is True:
+            lines.append(inner + "break")
+        elif isinstance(stmt.exit, Var):
+            lines += [inner + f"if {self.operand(stmt.exit)}:", inner + "    break"]
+        if lines[-1].endswith(":"):
+            lines.append(inner + "pass")
+        return lines
+
+    # ------------------------------------------------------------ backward
+
+    def backward(self, statements, depth):
+        lines = []
+        last_loc = None
+        for stmt in statements:
+            if isinstance(stmt, Accumulate):
+                if self.comments and stmt.loc is not None and stmt.loc != last_loc:
+                    lines.append(_pad(depth) + "# grad of: " + stmt.loc.line_text.strip())
+                    last_loc = stmt.loc
+                lines.append(_indent(statement_source(self.accumulate(stmt)), depth))
+            elif isinstance(stmt, BIf):
+                lines += self.backward_if(stmt, depth)
+            elif isinstance(stmt, BLoop):
+                loop = stmt.forward
+                lines.append(_pad(depth) + f"for {self.dummy} in range({self.names[loop.count]}):")
+                lines += self.pop(self.taped(loop_body_defined(loop), stmt.body), depth + 1)
+                lines += self.backward(stmt.body, depth + 1)
+        return lines
+
+    def backward_if(self, stmt, depth):
+        fwd = stmt.forward
+        sides = []
+        for body, back_side in ((fwd.body, stmt.then), (fwd.orelse, stmt.orelse)):
+            lines = self.pop(self.taped(defined_in_block(body), back_side), depth + 1) if self._in_loop(fwd) else []
+            sides.append(lines + self.backward(back_side, depth + 1))
+        return _if_lines(self.operand(stmt.cond), *sides, depth)
+
+    def _in_loop(self, fwd):
+        return id(fwd) in self.in_loop_ifs
+
+    def accumulate(self, acc):
+        target = self.grad_names[acc.var]
+        expr = _alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
+        if acc.first:
+            return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
+        op, expr = _accumulation(expr)
+        if acc.var in self.fresh:
+            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
+        total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
+        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
+
+
+def _if_lines(cond, then, orelse, depth):
+    """``if c:`` / ``else:`` lines; an empty then-side becomes ``if not c:``."""
+    if not then and not orelse:
+        return []
+    if not then:
+        return [_pad(depth) + f"if not {cond}:"] + orelse
+    return [_pad(depth) + f"if {cond}:"] + then + ([_pad(depth) + "else:"] + orelse if orelse else [])
+
+
+def _pad(depth):
+    return "    " * depth

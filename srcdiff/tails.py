@@ -1,0 +1,104 @@
+"""Move early exits to the ends of blocks: the statements after a branch that may
+``return``, ``break`` or ``continue`` go into the paths that fall through.
+
+Input: a checked function body (a list of AST statements).  Output: a new list of
+statements (the user's tree is never mutated) in which every ``return``, ``break`` and
+``continue`` is the last statement of its block, so that lowering can treat each as
+"set the result (or the break flag) and fall off the end of the block".
+
+| rule | before | after |
+| --- | --- | --- |
+| exit, then more | ``return a; b = 1`` | ``return a`` (the rest is dead) |
+| branch that may exit | ``if c: return a`` then ``rest`` | ``if c: return a`` ``else: rest`` (``rest`` copied into every path that falls through) |
+| loop that may return | ``for ...: return a`` then ``rest`` | the loop, then ``if <returned>: (already returned) else: rest`` |
+
+A loop containing a ``return`` is followed by a test of the pseudo-variable
+``<returned>`` (not an identifier, so it never collides with the user's names); its
+then-branch holds a ``Return`` marked ``srcdiff_returned``: the value is already set.
+"""
+import ast
+import copy
+
+RETURNED = "<returned>"
+EXITS = (ast.Return, ast.Break, ast.Continue)
+
+
+def tails(body):
+    """The function body with every exit at the end of its block."""
+    return _block(list(body))
+
+
+def _block(stmts):
+    out = []
+    for k, stmt in enumerate(stmts):
+        if isinstance(stmt, EXITS):
+            out.append(stmt)
+            return out  # anything after it never runs
+        if isinstance(stmt, ast.If):
+            new = _copy(stmt, body=_block(stmt.body), orelse=_block(stmt.orelse))
+            out.append(new)
+            if may_exit([new]):
+                rest = _block(stmts[k + 1:])
+                if rest:
+                    _append_to_fallthrough(new, rest)
+                return out
+        elif isinstance(stmt, (ast.For, ast.While)):
+            new = _copy(stmt, body=_block(stmt.body))
+            out.append(new)
+            if _contains_return(new.body):
+                rest = _block(stmts[k + 1:])
+                marker = ast.Return(value=None)
+                marker.srcdiff_returned = True
+                ast.copy_location(marker, stmt)
+                test = ast.copy_location(ast.Name(id=RETURNED, ctx=ast.Load()), stmt)
+                out.append(ast.copy_location(ast.If(test=test, body=[marker], orelse=rest), stmt))
+                return out
+        else:
+            out.append(stmt)
+    return out
+
+
+def may_exit(block):
+    """Whether some path through ``block`` (already transformed) ends in an exit."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, EXITS):
+        return True
+    return isinstance(last, ast.If) and (may_exit(last.body) or may_exit(last.orelse))
+
+
+def always_exits(block, kinds=EXITS):
+    """Whether every path through ``block`` (already transformed) ends in one of ``kinds``."""
+    if not block:
+        return False
+    last = block[-1]
+    if isinstance(last, kinds):
+        return True
+    return isinstance(last, ast.If) and always_exits(last.body, kinds) and always_exits(last.orelse, kinds)
+
+
+def _append_to_fallthrough(if_node, rest):
+    """Append a copy of ``rest`` to every path of ``if_node`` that does not exit."""
+    for block in (if_node.body, if_node.orelse):
+        if block and isinstance(block[-1], EXITS):
+            continue
+        if block and isinstance(block[-1], ast.If) and may_exit(block):
+            _append_to_fallthrough(block[-1], rest)
+        else:
+            block.extend(copy.deepcopy(rest))  # each path gets its own nodes
+
+
+def _contains_return(body):
+    return any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt))
+
+
+def _copy(node, **fields):
+    """A shallow copy of ``node`` with some fields replaced (lists are fresh lists)."""
+    values = {name: getattr(node, name, None) for name in node._fields}
+    values.update(fields)
+    if isinstance(node, ast.If):
+        values["orelse"] = list(values["orelse"])
+        values["body"] = list(values["body"])
+    new = type(node)(**values)
+    return ast.copy_location(new, node)

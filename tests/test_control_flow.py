@@ -1,0 +1,177 @@
+"""Control flow: every construct's sample against finite differences, on both sides of
+every branch; errors for what is refused; the tape and the command line."""
+import ast
+import subprocess
+import sys
+
+import pytest
+
+import srcdiff
+from conftest import ROOT, SAMPLES, central_difference, load_sample
+
+# sample: (wrt, points); the points take each branch (and loop exit) at least once
+CASES = {
+    "branches": ((0, 1), [(0.5, 0.7), (0.5, -0.7), (-0.5, 0.3), (-2.0, 0.3)]),
+    "conditions": ((0, 1), [(0.5, 0.7), (0.5, 2.5), (-1.5, 0.3), (2.0, -3.0), (1.5, 0.2), (-0.5, -1.5)]),
+    "early_return": ((0, 1), [(-0.5, 0.7), (0.5, 0.7), (1.5, 2.5), (1.5, 1.0)]),
+    "loop_range": ((0, 1), [(0.7, 1.5, 0), (0.7, 1.5, 1), (-1.3, 0.5, 5)]),
+    "loop_while": ((0, 1), [(0.5, 0.3), (3.0, 0.3), (7.0, 0.2), (0.1, 0.1)]),
+    "loop_break": ((0,), [(0.5, 10), (0.05, 10), (2.0, 3), (1.0, 0), (-0.3, 7)]),
+    "loop_nested": ((0, 1), [(0.5, 0.7, 4), (1.2, -0.3, 3), (1.0, 1.0, 0)]),
+    "loop_items": ((0, 1), [(0.5, 0.7), (-1.2, 0.3)]),
+    "loop_return": ((0,), [(0.5, 5), (3.0, 5), (1.0, 2), (0.2, 0)]),
+    "helpers_flow": ((0, 1), [(2.5, 0.7, 3), (0.5, 1.7, 3), (-1.0, 0.5, 2), (0.5, 0.3, 2)]),
+}
+
+
+def _cases():
+    for sample, (wrt, points) in CASES.items():
+        for point in points:
+            yield sample, wrt, point
+
+
+@pytest.mark.parametrize("sample,wrt,point", list(_cases()))
+def test_gradient_matches_finite_differences(sample, wrt, point):
+    fn = getattr(load_sample(sample), sample)
+    value, got = srcdiff.value_and_grad(fn, wrt=wrt)(*point)
+    assert value == pytest.approx(fn(*point), rel=1e-12)
+    want = tuple(central_difference(fn, point, i) for i in wrt)
+    assert got == pytest.approx(want, rel=1e-5, abs=1e-6)
+
+
+def test_every_control_flow_sample_is_checked():
+    flow = (ast.If, ast.For, ast.While, ast.IfExp, ast.BoolOp)
+    flow_samples = {p.stem for p in SAMPLES.glob("*.py")
+                    if any(isinstance(node, flow) for stmt in ast.parse(p.read_text()).body
+                           if isinstance(stmt, ast.FunctionDef) for node in ast.walk(stmt))}
+    assert flow_samples <= set(CASES)
+
+
+def test_integer_parameters_get_a_zero_gradient():
+    fn = load_sample("loop_range").loop_range
+    grads = srcdiff.grad(fn)(0.5, 2.0, 3)
+    assert grads[2] == 0.0 and grads[0] == pytest.approx(central_difference(fn, (0.5, 2.0, 3), 0))
+
+
+# ---------------------------------------------------------------- generated code
+
+def test_loops_stay_loops_and_tape_only_what_they_overwrite():
+    source = srcdiff.grad(load_sample("loop_range").loop_range).source
+    assert "for i in range(n):" in source
+    assert "for _ in range(iterations):" in source
+    assert source.count("tape.append(p)") == 1 and source.count("p = tape.pop()") == 1
+    assert "tape.append(x)" not in source  # x never changes inside the loop
+
+
+def test_the_tape_is_empty_after_the_backward_sweep():
+    fn = load_sample("loop_nested").loop_nested
+    grad = srcdiff.grad(fn)
+    namespace = grad.__globals__
+    source = grad.source.replace("    return (", "    assert tape == []\n    return (")
+    exec(compile(source, "<check>", "exec"), namespace)
+    namespace["grad_loop_nested"](0.5, 0.7, 4)
+
+
+def test_tape_grows_with_iterations_not_with_program_size():
+    fn = load_sample("loop_range").loop_range
+    source = srcdiff.grad(fn).source
+    assert source.count("tape.append") == 1 and source.count("tape.pop") == 1
+
+
+def test_branch_decisions_inside_loops_are_taped():
+    source = srcdiff.grad(load_sample("loop_return").loop_return, wrt=0).source
+    assert "tape.append((p, s0, s1))" in source and "if s1:" in source.split("# backward")[1]
+
+
+def test_ssa_shows_blocks_indented():
+    out = _cli("samples/loop_break.py", "--ssa")
+    assert out.returncode == 0
+    assert "    for i in range(n):\n" in out.stdout and "        if s3:\n" in out.stdout
+    assert "term = loop(1.0, term_1)" in out.stdout and "phi(" in out.stdout
+
+
+# ---------------------------------------------------------------- higher order
+
+def test_second_derivative_through_branches():
+    fn = load_sample("branches").branches
+    second = srcdiff.grad(srcdiff.grad(fn, wrt=0), wrt=0)
+    for x, y in [(0.5, 0.7), (0.5, -0.7), (-0.5, 0.3), (-2.0, 0.3)]:
+        first = srcdiff.grad(fn, wrt=0)
+        assert second(x, y) == pytest.approx(central_difference(first, (x, y), 0), rel=1e-5, abs=1e-6)
+
+
+def test_second_derivative_through_a_loop_is_refused_clearly():
+    first = srcdiff.grad(load_sample("loop_range").loop_range, wrt=0)
+    with pytest.raises(srcdiff.SrcdiffError, match="second derivative through a loop"):
+        srcdiff.grad(first, wrt=0)
+
+
+# ---------------------------------------------------------------- errors
+
+def _write(tmp_path, text):
+    import importlib.util
+    path = tmp_path / "user.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location("user_mod", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("body,message,line", [
+    ("    for i in range(3):\n        x = x * 2\n    else:\n        x = 0.0\n    return x\n", "'else' after a loop", 5),
+    ("    for i in reversed(range(3)):\n        x = x * 2\n    return x\n", "reversed()", 2),
+    ("    if x > 0:\n        return x\n", "can end without returning", 2),
+    ("    for a, b in [(1, 2)]:\n        x = x * a\n    return x\n", "", 0),
+    ("    match x:\n        case 1:\n            return x\n    return x\n", "'match' statements", 2),
+])
+def test_refused_constructs_name_file_line_and_construct(tmp_path, body, message, line):
+    module = _write(tmp_path, "def f(x):\n" + body)
+    if not message:
+        assert srcdiff.grad(module.f)(1.5) == pytest.approx(central_difference(module.f, (1.5,), 0))
+        return
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        srcdiff.grad(module.f)
+    assert message in info.value.message and info.value.lineno == line
+    assert info.value.filename.endswith("user.py")
+
+
+def test_recursion_inside_control_flow_is_refused(tmp_path):
+    module = _write(tmp_path, "def f(x, n):\n    if n > 0:\n        return x * f(x, n - 1)\n    return 1.0\n")
+    with pytest.raises(srcdiff.SrcdiffError, match="recursive call to 'f'") as info:
+        srcdiff.grad(module.f)
+    assert info.value.lineno == 3
+
+
+def test_gradient_through_items_of_a_looped_sequence_is_refused(tmp_path):
+    module = _write(tmp_path, "def f(x, xs):\n    s = 0.0\n    for v in xs:\n        s = s + v * x\n    return s\n")
+    assert srcdiff.grad(module.f, wrt=0)(2.0, [1.0, 2.0]) == 3.0
+    with pytest.raises(srcdiff.SrcdiffError, match="items of 'xs'") as info:
+        srcdiff.grad(module.f)
+    assert info.value.lineno == 3
+
+
+# ---------------------------------------------------------------- command line
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_cli_prints_a_loop_gradient_that_runs():
+    out = _cli("samples/loop_while.py")
+    assert out.returncode == 0, out.stderr
+    assert "while True:" in out.stdout and "for _ in range(iterations):" in out.stdout
+    namespace = {}
+    import math
+    exec(out.stdout, {"math": math, "rt": srcdiff.runtime, **namespace}, namespace)
+    fn = load_sample("loop_while").loop_while
+    got = namespace["grad_loop_while"](3.0, 0.3)
+    assert got == pytest.approx(tuple(central_difference(fn, (3.0, 0.3), i) for i in range(2)), rel=1e-6)
+
+
+def test_cli_error_in_a_loop_is_one_line_with_exit_status_2(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text("def f(x):\n    for i in range(3):\n        x = x * 2\n    else:\n        x = 1.0\n    return x\n")
+    out = _cli(str(path))
+    assert out.returncode == 2
+    assert out.stderr.strip() == f"{path}:5:9: error: 'else' after a loop is not supported"
