@@ -324,6 +324,9 @@ class _Lowerer(ArrayLowering):
                 raise self.error(UnsupportedSyntaxError, node, "pow() with a modulus is not supported",
                                  "write base ** exp")
             kwargs = ()
+        if op == "rt.setitem" and len(args) == 3 and not kwargs:
+            # generated code calls rt.setitem(x, index, value); the IR keeps (x, value, *index)
+            args = [args[0], args[2], args[1]]
         if op in ("max", "min") and not kwargs:
             if len(args) < 2:
                 raise self.error(UnsupportedSyntaxError, node, f"{op}() of a single iterable is not supported",
