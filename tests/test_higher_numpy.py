@@ -150,3 +150,12 @@ def test_hvp_through_item_writes_and_norms(mode):
     dW = RNG.standard_normal(W.shape)
     np.testing.assert_allclose(hvp_mode(norms, wrt=0, mode=mode)(W, z, dW), _fd_hvp(norms, (W, z), 0, dW),
                                rtol=1e-6, atol=1e-8)
+
+
+def test_jvp_of_products_and_extrema():
+    def f(A):
+        return np.sum(np.prod(A, axis=0)) + np.max(A) - np.min(A.sum(axis=1))
+
+    A = RNG.standard_normal((3, 4))
+    dA = RNG.standard_normal(A.shape)
+    assert srcdiff.jvp(f)(A, dA) == pytest.approx(np.sum(srcdiff.grad(f)(A) * dA), rel=1e-10)
