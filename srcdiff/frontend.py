@@ -84,10 +84,12 @@ class Source:
     scope: object
 
     def loc(self, node):
-        """The Loc of an AST node of this function (1-based line, 0-based column)."""
+        """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""
         lineno = getattr(node, "lineno", self.node.lineno)
         col = getattr(node, "col_offset", 0)
         text = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        if not text.isascii():  # the parser counts UTF-8 bytes: été is 5 of them, 3 characters
+            col = len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
         return Loc(self.filename, lineno, col, text)
 
     def error(self, cls, node, message, hint=""):
