@@ -38,7 +38,7 @@ def parse_args(argv):
     parser.add_argument("--hvp", action="store_true",
                         help="print the generated Hessian-vector product hvp_FUNC(..., v) (second-order code)")
     parser.add_argument("--mode", choices=("forward", "reverse"), default=None,
-                        help="with --hvp: forward over reverse (the default) or reverse over reverse")
+                        help="with --hvp: forward over reverse (the default; reverse over reverse through control flow) or reverse over reverse")
     parser.add_argument("--jvp", action="store_true",
                         help="print the generated forward-mode code jvp_FUNC(..., dot_a, ...) instead")
     parser.add_argument("--at", nargs="+", metavar="NAME=VALUE",
@@ -84,8 +84,7 @@ def run(args):
         names = tuple(w.strip() for w in args.wrt.split(","))
         wrt = names[0] if len(names) == 1 else names
     if args.hvp:
-        mode = args.mode or DEFAULT_MODE
-        return hvp_source(function, source, wrt if wrt is not None else 0, mode)[1]
+        return hvp_source(function, source, wrt if wrt is not None else 0, args.mode or DEFAULT_MODE)[1]
     if args.jvp:
         return jvp_source(function, source, wrt)[1]
     kind = "value_and_grad" if args.value else "grad"
@@ -97,8 +96,9 @@ def arguments_from_text(function, assignments):
     """Parameter values from ``NAME=VALUE`` texts (the command line's ``--at``).
 
     A value is a Python literal: a number (ints become floats: srcdiff differentiates
-    real functions), or a list of numbers (a float array).  A parameter left out takes
-    its default when the signature gives a literal one.
+    real functions), or a list of numbers (a float array; an int array for a parameter
+    the function indexes with, such as labels ``y`` in ``p[np.arange(n), y]``).  A
+    parameter left out takes its default when the signature gives a literal one.
     """
     loc = function.loc
     fail = functools.partial(SrcdiffError, filename=loc.filename, lineno=loc.lineno, col=loc.col,
@@ -113,7 +113,7 @@ def arguments_from_text(function, assignments):
         if name not in names:
             raise fail(f"--at {text}: {function.name} has no parameter {name!r} "
                        f"(its parameters: {', '.join(names) or 'none'})")
-        values[name] = _parse_value(value_text.strip(), fail, text)
+        values[name] = _parse_value(value_text.strip(), fail, text, name in _index_parameters(function))
     missing = [name for name in names if name not in values]
     if missing:
         raise fail(f"no value for {', '.join(missing)}: pass " + " ".join(f"{n}=VALUE" for n in missing) + " after --at")
@@ -134,7 +134,16 @@ def _literal_defaults(function):
     return defaults
 
 
-def _parse_value(text, fail, whole):
+def _index_parameters(function):
+    """The names of the parameters used directly as an index (``x[y]``, ``x[i, y] = v``)."""
+    used = set()
+    for stmt in function.body:
+        parts = stmt.args[1:] if stmt.op == "[]" else stmt.args[2:] if stmt.op == "rt.setitem" else ()
+        used.update(part for part in parts if part in function.params)
+    return {param.hint for param in used}
+
+
+def _parse_value(text, fail, whole, index=False):
     try:
         value = ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -143,6 +152,8 @@ def _parse_value(text, fail, whole):
         except ValueError:
             raise fail(f"--at {whole}: {text!r} is not a number or a list of numbers") from None
     try:
+        if index and isinstance(value, (list, tuple)):
+            return np.asarray(value, dtype=np.intp)
         return _as_number(value)
     except (ValueError, TypeError):
         raise fail(f"--at {whole}: {text!r} is not a number or a list of numbers") from None

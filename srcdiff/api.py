@@ -54,9 +54,20 @@ def _cached(fn, kind, wrt):
     except TypeError:  # a wrt srcdiff refuses (a list inside, an array): build says why
         return build(fn, kind, wrt)
     per_function = _CACHE.setdefault(fn, {})
-    if key not in per_function:
+    if key not in per_function or _constants_changed(fn, per_function[key]):
         per_function[key] = build(fn, kind, wrt)
     return per_function[key]
+
+
+def _constants_changed(fn, compiled):
+    """Whether a module-level constant the gradient was built with has been rebound since
+    (``LAMBDA = 0.5`` in a notebook): then ``grad(f)`` builds again instead of handing out
+    code that still reads the old value."""
+    module = getattr(fn, "__globals__", {})
+    return any(module.get(name, _GONE) is not value for name, value in compiled.__srcdiff_constants__.items())
+
+
+_GONE = object()
 
 
 def _wrt_key(wrt):
@@ -78,6 +89,9 @@ def build(fn, kind, wrt):
     compiled.__qualname__ = name
     compiled.__srcdiff_order__ = order
     compiled.__srcdiff_base__ = base
+    module = getattr(fn, "__globals__", {})
+    compiled.__srcdiff_constants__ = {
+        name: value for name, value in function.globals.items() if module.get(name, _GONE) is value}
     return compiled
 
 

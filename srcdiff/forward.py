@@ -12,16 +12,20 @@ another kept statement needs are dropped.
 Output contract: ``tangent_source`` returns the text of one function with the given
 signature whose body is the forward statements interleaved with their tangents and
 which returns the tangent of the result (``rt.zeros_like(result)`` when it has none).
-Used by ``jvp`` and by forward-over-reverse Hessian-vector products (``higher``).
+Used by ``jvp`` and by forward-over-reverse Hessian-vector products (``higher``); also
+holds the signature helpers both use (``with_extra_parameter``, ``fresh_name``).
 """
 import ast
 import dataclasses
 import weakref
 
-from .emit import _alias_modules, _with_aliases, compile_source, signature_line, statement_source
+from .api import generated_namespace, select_wrt
 from .custom import is_custom_op
+from .emit import _alias_modules, _with_aliases, compile_source, signature_line, statement_source
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
+from .frontend import load_function
 from .ir import Assign, Var, assign_node, operand_node
+from .lower import lower
 from .naming import assign_names, module_aliases
 from .reverse import Tokens
 from .simplify import copy_expr
@@ -172,14 +176,35 @@ def tangent_source(function, seeds, *, name, docstring=None):
     return "\n".join(lines) + "\n"
 
 
+def fresh_name(base, reserved):
+    name, n = base, 0
+    while name in reserved:
+        n += 1
+        name = f"{base}_{n}"
+    return name
+
+
+def with_extra_parameter(function, var):
+    """``function`` with one more positional parameter ``var``, after the others.
+
+    Positional defaults are dropped (a parameter without a default cannot follow them).
+    """
+    args = function.arguments
+    arguments = ast.arguments(posonlyargs=list(args.posonlyargs), args=list(args.args) + [ast.arg(arg=var.hint)],
+                              vararg=None, kwonlyargs=list(args.kwonlyargs), kw_defaults=list(args.kw_defaults),
+                              kwarg=None, defaults=[])
+    positional = len(args.posonlyargs) + len(args.args)
+    params = function.params[:positional] + (var,) + function.params[positional:]
+    return dataclasses.replace(function, params=params, arguments=arguments,
+                               reserved=function.reserved | {var.hint})
+
+
 # ---------------------------------------------------------------- public API
 
 def jvp_source(function, source, wrt=None):
     """``(name, text, emitted)`` of ``jvp_<f>(<f's parameters>, dot_<p>...)``: the tangent
     of the result along the tangents ``dot_<p>`` of the parameters ``wrt`` picks;
     ``emitted`` is the SSA function the text was printed from."""
-    from .api import select_wrt
-    from .higher import fresh_name, with_extra_parameter
     params, _ = select_wrt(function, wrt, source)
     seeds = {}
     extended = function
@@ -197,9 +222,6 @@ def jvp(fn, *, wrt=None):
     """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
     parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
     ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    from .api import generated_namespace
-    from .frontend import load_function
-    from .lower import lower
     key = ("jvp", tuple(wrt) if isinstance(wrt, list) else wrt)
     per_function = _CACHE.setdefault(fn, {})
     if key not in per_function:

@@ -84,10 +84,12 @@ class Source:
     scope: object
 
     def loc(self, node):
-        """The Loc of an AST node of this function (1-based line, 0-based column)."""
+        """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""
         lineno = getattr(node, "lineno", self.node.lineno)
         col = getattr(node, "col_offset", 0)
         text = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        if not text.isascii():  # the parser counts UTF-8 bytes: été is 5 of them, 3 characters
+            col = len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
         return Loc(self.filename, lineno, col, text)
 
     def error(self, cls, node, message, hint=""):
@@ -352,7 +354,9 @@ class StaticScope:
 
     def _bind_constant(self, target, value):
         """``NAME = literal`` and ``A, B = literal, literal``; other targets make their names unknown."""
-        if isinstance(target, ast.Name):
+        if isinstance(target, ast.Name) and isinstance(value, ast.Name) and value.id in self.bindings:
+            self.bindings[target.id] = self.bindings[value.id]  # square = sq, m = math: another name
+        elif isinstance(target, ast.Name):
             self.bindings[target.id] = ("constant", _literal(value))
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
                 and len(target.elts) == len(value.elts) and not any(isinstance(e, ast.Starred) for e in target.elts):
@@ -411,7 +415,7 @@ class StaticScope:
             ref = self._module(module, level)
             return None if ref is None else self.resolve_attr(ref, attr)
         if kind == "function":
-            return FunctionRef(name, lambda: self.source(name))
+            return FunctionRef(name, lambda: self.source(data))
         if kind == "custom":
             return CustomFunctionRef(name, None)
         if kind == "constant":

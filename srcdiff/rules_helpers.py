@@ -16,12 +16,14 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.mean_grad(g, x, axis)``   | ``np.mean(G, axis)``     |                                   |                                   |
 | ``rt.max_grad(g, x, axis)``    | ``np.sum(G * rt.max_grad(np.ones_like(g), x, axis), axis)`` (G where the max was) |  |  |
 | ``rt.index_grad(g, x, index)`` | ``G[index]``             |                                   |                                   |
+| ``rt.written_grad(g, index, value)`` | ``G`` put back at ``index`` |                             |                                   |
+| ``rt.norm_grad(g, x, y)``      | ``np.sum(G * x / y, axis)`` | ``g * G / y``                  | ``-np.sum(G * g * x / y**2, axis)`` (the third argument) |
 | ``rt.matmul_grad_left(g, a, b)`` | ``G @ b``              | (shape only)                      | ``rt.matmul_grad_right(g, G, b)`` |
 | ``rt.matmul_grad_right(g, a, b)`` | ``a @ G``             | ``rt.matmul_grad_left(g, a, G)``  | (shape only)                      |
 
 and the same for ``np.dot`` and ``np.inner``.  The second argument of ``rt.like``,
 ``rt.unbroadcast`` and the reductions only gives a shape: no gradient flows to it.
-Helpers without a row here (``rt.norm_grad``, ``rt.setitem``, ``rt.written_grad``...)
+Helpers without a row here (``rt.concatenate_grad``, ``rt.prod_grad``)
 have no rule: differentiating through them is an error naming them, never a silent zero.
 ``HELPER_BUILDERS`` plugs into ``rules_numpy``'s builder table.
 """
@@ -55,6 +57,16 @@ def _extremum(kind):
     return build
 
 
+def _norm_grad(stmt, names):
+    """``rt.norm_grad(g, x, y) = g * x / y`` (g and y expanded over the reduced axes)."""
+    keywords = _keywords(stmt)
+    if keywords is None or len(names) != 3:
+        return None
+    return (f"np.sum(g * rt.norm_grad(np.ones_like(x0), x1, x2{keywords}){keywords})",
+            f"rt.norm_grad(x0, g, x2{keywords})",
+            f"-np.sum(g * rt.norm_grad(x0, x1, x2 * x2{keywords}){keywords})")
+
+
 def _product(left, right, product, other):
     """Rules of the ``left``/``right`` gradient helpers of a product (see the module table)."""
     rules = {
@@ -75,6 +87,9 @@ HELPER_BUILDERS = {
     "rt.max_grad": _extremum("max"),
     "rt.min_grad": _extremum("min"),
     "rt.index_grad": lambda stmt, names: ("g[x2]", None, None) if len(names) == 3 else None,
+    "rt.written_grad": lambda stmt, names: (
+        "rt.index_grad(np.broadcast_to(g, np.shape(x0[x1])), x0, x1)", None, None) if len(names) == 3 else None,
+    "rt.norm_grad": _norm_grad,
     **_product("rt.matmul_grad_left", "rt.matmul_grad_right", "@", "matmul"),
     **_product("rt.dot_grad_left", "rt.dot_grad_right", "np.dot", "dot"),
     **_product("rt.inner_grad_left", "rt.inner_grad_right", "np.inner", "inner"),

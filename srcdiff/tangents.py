@@ -126,12 +126,14 @@ def _linear_terms(stmt, form, active, tangent_of, operand):
     return terms
 
 
-_EXTREMA = {"np.max": "max", "np.amax": "max", ".max()": "max", "np.min": "min", "np.amin": "min", ".min()": "min"}
+_EXTREMA = {"np.max": "max", "np.amax": "max", ".max()": "max", "np.min": "min", "np.amin": "min", ".min()": "min",
+            "np.prod": "prod", ".prod()": "prod"}
 
 
 def _extremum_terms(stmt, active, tangent_of, operand, y):
     """``np.max(x, axis)``: the tangent at the position of each maximum (the first, on a tie),
-    ``np.sum(dot_x * rt.max_grad(np.ones_like(y), x, axis), axis)``."""
+    ``np.sum(dot_x * rt.max_grad(np.ones_like(y), x, axis), axis)``; ``np.prod`` the same
+    with its gradient ``rt.prod_grad`` (the product of the other entries)."""
     if active != [0] or len(stmt.args) > 2:
         raise NoRule
     keywords = [(k, operand(v)) for k, v in stmt.kwargs]

@@ -364,3 +364,14 @@ def test_methods():
     assert "def method(self, x):" in err.value.line_text
     assert srcdiff.grad(Model.method, wrt=1)(Model(), 3.0) == 6.0
     assert srcdiff.grad(Model.static)(2.0) == 12.0
+
+
+def test_rebinding_a_module_constant_builds_again(tmp_path):
+    module = import_text(tmp_path, "RATE = 2.0\n\ndef f(x):\n    return RATE * x * x\n")
+    first = srcdiff.grad(module.f)
+    assert first(1.0) == 4.0
+    assert srcdiff.grad(module.f) is first  # unchanged: cached
+    module.RATE = 5.0
+    again = srcdiff.grad(module.f)
+    assert again is not first and again(1.0) == 10.0 == 2 * module.f(1.0)
+    assert srcdiff.grad(module.f) is again

@@ -279,3 +279,23 @@ def test_star_import_of_math(tmp_path):
         sys.path.remove(str(tmp_path))
     # the same code, up to how the constant is spelled: math.pi (read from the text) or pi (the live value)
     assert result.stdout.replace("math.pi", "pi") == srcdiff.grad(star_user.f).source.replace("math.pi", "pi")
+
+
+def test_names_bound_to_other_names(tmp_path):
+    path = write(tmp_path, """
+        import math
+        def sq(t):
+            return t * t
+        square = sq
+        m = math
+        def f(x):
+            return square(x) + m.sin(x)
+    """, "aliases_user.py")
+    result = run_cli(f"{path}:f")
+    assert result.returncode == 0, result.stderr
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import aliases_user
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert result.stdout == srcdiff.grad(aliases_user.f).source

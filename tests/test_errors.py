@@ -39,6 +39,7 @@ UNSUPPORTED = [
     ("assert", "def f(x):\n    @assert x > 0\n    return x\n", r"'assert'", UnsupportedSyntaxError),
     ("import", "def f(x):\n    @import math\n    return x\n", r"imports inside a function", UnsupportedSyntaxError),
     ("set", "def f(x):\n    return @{x}\n", r"set displays", UnsupportedSyntaxError),
+    ("non-ascii-line", "def f(été):\n    return été * @{été}\n", r"set displays", UnsupportedSyntaxError),
     ("dict", "def f(x):\n    return @{'a': x}\n", r"dict displays", UnsupportedSyntaxError),
     ("f-string", "def f(x):\n    y = @f'{x}'\n    return x\n", r"f-strings", UnsupportedSyntaxError),
     ("string", "def f(x):\n    return @'a' * 2 + x\n", r"not a number", UnsupportedSyntaxError),
@@ -90,7 +91,7 @@ def _assert_report(err, path, lineno, col, pattern):
     assert (err.filename, err.lineno, err.col) == (path, lineno, col), str(err)
     lines = str(err).split("\n")
     assert lines[0] == f"{path}:{lineno}:{col + 1}: error: {err.message}"
-    source_line = open(path).read().split("\n")[lineno - 1]
+    source_line = open(path, encoding="utf-8").read().split("\n")[lineno - 1]
     assert err.line_text.rstrip("\n") == source_line
     assert lines[1] == "    " + source_line.strip()
     indent = len(source_line) - len(source_line.lstrip())

@@ -131,3 +131,31 @@ def test_norms_in_forward_mode_and_forward_over_reverse():
     expected = np.sum(srcdiff.grad(norms, wrt=0)(W, x) * dW)
     assert srcdiff.jvp(norms, wrt=0)(W, x, dW) == pytest.approx(expected, rel=1e-10)
     np.testing.assert_allclose(srcdiff.hvp(norms)(W, x, dW), _fd_hvp(norms, (W, x), 0, dW), rtol=1e-6, atol=1e-8)
+
+
+def written(x, y):
+    z = np.zeros(4)
+    z[1:3] = x * y
+    z[0] = np.sum(x)
+    return np.sum(np.sin(z) * np.arange(4.0)) + np.linalg.norm(x * z[1:3])
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_hvp_through_item_writes_and_norms(mode):
+    x, y = RNG.standard_normal(2), RNG.standard_normal(2)
+    v = RNG.standard_normal(2)
+    np.testing.assert_allclose(hvp_mode(written, wrt=0, mode=mode)(x, y, v), _fd_hvp(written, (x, y), 0, v),
+                               rtol=1e-6, atol=1e-8)
+    W, z = RNG.standard_normal((3, 4)), RNG.standard_normal(4)
+    dW = RNG.standard_normal(W.shape)
+    np.testing.assert_allclose(hvp_mode(norms, wrt=0, mode=mode)(W, z, dW), _fd_hvp(norms, (W, z), 0, dW),
+                               rtol=1e-6, atol=1e-8)
+
+
+def test_jvp_of_products_and_extrema():
+    def f(A):
+        return np.sum(np.prod(A, axis=0)) + np.max(A) - np.min(A.sum(axis=1))
+
+    A = RNG.standard_normal((3, 4))
+    dA = RNG.standard_normal(A.shape)
+    assert srcdiff.jvp(f)(A, dA) == pytest.approx(np.sum(srcdiff.grad(f)(A) * dA), rel=1e-10)

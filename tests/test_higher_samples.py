@@ -72,3 +72,15 @@ def test_gradient_penalty_from_the_command_line():
     sample = load_sample("gradient_penalty")
     expected = srcdiff.grad(sample.penalty, wrt=("w11", "w22"))(*PENALTY_POINT)
     assert namespace["grad_penalty"](*PENALTY_POINT) == pytest.approx(expected, rel=1e-12)
+
+
+def test_seeds_neuron_second_derivative_by_hand(update_golden):
+    """d2L/dw0^2 of the sigmoid neuron is sigma'' (s) x0^2 with sigma'' = L (1 - L) (1 - 2 L)."""
+    neuron = load_sample("neuron").neuron
+    h = srcdiff.hvp(neuron, wrt="w0")
+    check_golden("neuron.hvp_forward", h.source, update_golden)
+    point = (2.0, -1.0, -3.0, -2.0, -3.0)
+    L = neuron(*point)
+    expected = L * (1 - L) * (1 - 2 * L) * point[1] ** 2
+    assert h(*point, 1.0) == pytest.approx(expected, rel=1e-12)
+    assert h(*point, 1.0) == pytest.approx(-0.0907, abs=5e-4)  # 0.73 * 0.27 * (1 - 1.46) * 1

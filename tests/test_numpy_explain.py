@@ -61,3 +61,14 @@ def test_cli_prints_array_gradient_code():
     done = _cli("samples/two_layer_net.py", "--wrt", "W1,b1,W2,b2")
     assert done.returncode == 0, done.stderr
     assert "grad_W1 += rt.matmul_grad_right(grad_s1, X, W1)" in done.stdout
+
+
+def test_cli_passes_integer_labels_to_an_index_parameter():
+    at = ["W1=[[0.5,-0.2],[0.1,0.3]]", "b1=[0,0.1]", "W2=[[1,-1,0.5],[0.2,0.4,-0.3]]", "b2=[0,0,0]",
+          "X=[[1,2],[-1,0.5]]", "y=[2,0]", "reg=0.1"]
+    done = _cli("samples/two_layer_net.py", "--at", *at)
+    assert done.returncode == 0, done.stderr
+    net = load_sample("two_layer_net").two_layer_net
+    args = (np.array([[0.5, -0.2], [0.1, 0.3]]), np.array([0, 0.1]), np.array([[1, -1, 0.5], [0.2, 0.4, -0.3]]),
+            np.zeros(3), np.array([[1, 2], [-1, 0.5]]), np.array([2, 0]), 0.1)
+    assert f"= {net(*args):.4g}" in done.stdout.splitlines()[0]

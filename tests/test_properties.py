@@ -19,6 +19,9 @@ from hypothesis import strategies as st
 
 import srcdiff
 from conftest import central_difference, import_text
+from srcdiff.api import gradient_source
+from srcdiff.frontend import StaticScope
+from srcdiff.lower import lower
 
 INF = math.inf
 
@@ -188,3 +191,6 @@ def test_random_program_matches_finite_differences(program, point, wrt):
     source = srcdiff.grad(f, wrt=wrt).source
     assert all(type(g) is float for g in gradient), text + source
     assert gradient == pytest.approx(expected, rel=1e-4, abs=1e-5), text + source
+    # the command line reads the same file without running it: the same code
+    static = StaticScope(f.__code__.co_filename).source("f")
+    assert gradient_source(lower(static), static, "grad", wrt)[1] == source
