@@ -9,13 +9,12 @@ to the caller's operands).  A plain copy (``a = b``) binds a name and emits noth
 Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
 """
 import ast
-import dataclasses
 
 from . import custom, frontend, lower_flow
 from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
-from .lower_numpy import ArrayLowering, check_in_place, check_writes
-from .flow import assigns
+from .lower_numpy import ArrayLowering
+from .writes import check_writes
 from .tails import always_exits, tails
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
@@ -53,14 +52,12 @@ def lower(source):
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
-    check_writes(assigns(shared.body), result, params, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     args = _strip_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
-    flat = dataclasses.replace(function, body=tuple(assigns(function.body)))  # every operation, in any block
-    check_in_place(flat, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     return function
 
 

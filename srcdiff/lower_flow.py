@@ -289,6 +289,8 @@ def assigned_names(body):
         for node in ast.walk(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.append(node.id)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+                names.append(node.value.id)  # x[i] = v rebinds x to a copy with the item set (lower_numpy)
             elif isinstance(node, ast.Return):
                 names += [VALUE, RETURNED]
     return list(dict.fromkeys(names))
