@@ -38,7 +38,7 @@ def parse_args(argv):
     parser.add_argument("--hvp", action="store_true",
                         help="print the generated Hessian-vector product hvp_FUNC(..., v) (second-order code)")
     parser.add_argument("--mode", choices=("forward", "reverse"), default=None,
-                        help="with --hvp: forward over reverse (the default) or reverse over reverse")
+                        help="with --hvp: forward over reverse (the default; reverse over reverse through control flow) or reverse over reverse")
     parser.add_argument("--jvp", action="store_true",
                         help="print the generated forward-mode code jvp_FUNC(..., dot_a, ...) instead")
     parser.add_argument("--at", nargs="+", metavar="NAME=VALUE",
@@ -84,8 +84,7 @@ def run(args):
         names = tuple(w.strip() for w in args.wrt.split(","))
         wrt = names[0] if len(names) == 1 else names
     if args.hvp:
-        mode = args.mode or DEFAULT_MODE
-        return hvp_source(function, source, wrt if wrt is not None else 0, mode)[1]
+        return hvp_source(function, source, wrt if wrt is not None else 0, args.mode or DEFAULT_MODE)[1]
     if args.jvp:
         return jvp_source(function, source, wrt)[1]
     kind = "value_and_grad" if args.value else "grad"
