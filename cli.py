@@ -22,6 +22,7 @@ from srcdiff.forward import jvp_source
 from srcdiff.frontend import StaticScope
 from srcdiff.higher import DEFAULT_MODE, hvp_source
 from srcdiff.ir import format_ssa
+from srcdiff.flow import assigns
 from srcdiff.lower import lower
 from srcdiff.naming import assign_names
 from srcdiff.pictures import write_picture
@@ -137,7 +138,7 @@ def _literal_defaults(function):
 def _index_parameters(function):
     """The names of the parameters used directly as an index (``x[y]``, ``x[i, y] = v``)."""
     used = set()
-    for stmt in function.body:
+    for stmt in assigns(function.body):  # in any block of if/for/while
         parts = stmt.args[1:] if stmt.op == "[]" else stmt.args[2:] if stmt.op == "rt.setitem" else ()
         used.update(part for part in parts if part in function.params)
     return {param.hint for param in used}

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 from . import frontend
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
+from .flow import assigns
 from .ir import Var
 
 
@@ -155,8 +156,8 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
 def check_classes_available(function):
     """Refuse to run a Function whose class is only known from a file's text (the command
     line never runs the file, so there is no class to call)."""
-    for stmt in function.body:
-        op = getattr(stmt, "op", "")
+    for stmt in assigns(function.body):
+        op = stmt.op
         if is_custom_op(op) and op[: -len(".forward")] not in function.globals:
             loc = stmt.loc
             raise UnsupportedSyntaxError(

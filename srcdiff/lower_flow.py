@@ -101,9 +101,15 @@ def _statements(lw, body):
 def _value_if(lw, node, cond, then_fn, else_fn, hint):
     """Lower a branch computing a value: each side stores into a pseudo-variable."""
     key = f"<expr {id(node)}>"
+
+    def side(fn):
+        def lower_side():
+            value = fn()  # first: lowering it may replace lw.env
+            lw.env[key] = value
+        return lower_side
+
     lw.env[key] = None
-    lower_if(lw, cond, lambda: lw.env.__setitem__(key, then_fn()), lambda: lw.env.__setitem__(key, else_fn()), node,
-             {key: hint})
+    lower_if(lw, cond, side(then_fn), side(else_fn), node, {key: hint})
     return lw.env.pop(key)
 
 

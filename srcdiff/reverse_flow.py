@@ -25,7 +25,7 @@ from .flow import ForIter, If, Loop, defined_at, walk
 from .ir import Assign, Const, Var
 from .reverse import Accumulate, Backward, Tokens, _contribution, _operand, _values_read
 from .rules import ZERO, placeholders, rule_for
-from .simplify import is_zero
+from .simplify import copy_expr, is_zero
 
 
 @dataclass(frozen=True)
@@ -108,9 +108,14 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
     _check_items(function.body, active, varied)
     sweep = _Sweep(active, rules)
     statements, written = [], set()
-    if function.result in active:
-        statements.append(Accumulate(function.result, _operand(seed, sweep.tokens), True))
-        written.add(function.result)
+    result = function.result
+    if result in active:
+        carried = {c.target for s in walk(function.body) if isinstance(s, Loop) for c in s.carries}
+        if result in carried or result in function.params:
+            statements.append(Accumulate(result, _operand(seed, sweep.tokens), True))
+        else:  # nothing else adds to the result's adjoint: read the seed where it is used
+            sweep.constant = (result, _operand(seed, sweep.tokens))
+        written.add(result)
     statements += sweep.block(function.body, written)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
 
@@ -136,8 +141,12 @@ class _Sweep:
         self.needed = set()
         self.has_adjoint = set()
         self.order = {}  # Var -> when its adjoint was first written: a deterministic order
+        self.constant = (None, None)  # (the result, its seed) when the seed is substituted
 
     def adjoint(self, var):
+        """The expression of ``var``'s adjoint: its name, or the seed itself for the result."""
+        if var is self.constant[0]:
+            return copy_expr(self.constant[1])
         return ast.Name(id=self.tokens.adjoint(var), ctx=ast.Load())
 
     def add(self, out, var, expr, written, loc=None):

@@ -253,6 +253,10 @@ def _run_assign(stmt, trace):
 
 _RUNNERS = {Assign: _run_assign}
 
+from .walkthrough_flow import RUNNERS as _FLOW_RUNNERS  # noqa: E402  (it runs blocks through _walk)
+
+_RUNNERS.update(_FLOW_RUNNERS)
+
 
 # ---------------------------------------------------------------- backward walk
 
@@ -276,7 +280,9 @@ def _contributions(trace, index, gradients, active):
     if isinstance(rule, CustomRule):  # a srcdiff.Function: each downstream gradient from its backward
         rule = backward_templates(stmt)
     upstream = gradients[index]
-    inputs = dict(zip(placeholders(len(stmt.args)), (trace.operand_value(a, stmt) for a in stmt.args)))
+    # each operand's value when this statement ran (in a loop, not its last value)
+    inputs = dict(zip(placeholders(len(stmt.args)), (trace.nodes[i].value if i is not None else trace.operand_value(a, stmt)
+                                                     for a, i in zip(stmt.args, node.operands))))
     steps = []
     for position, (arg, template) in enumerate(zip(stmt.args, rule)):
         if template is None or not isinstance(arg, Var) or arg not in active:

@@ -175,3 +175,30 @@ def test_cli_error_in_a_loop_is_one_line_with_exit_status_2(tmp_path):
     out = _cli(str(path))
     assert out.returncode == 2
     assert out.stderr.strip() == f"{path}:5:9: error: 'else' after a loop is not supported"
+
+
+# ---------------------------------------------------------------- explain mode: the path taken
+
+@pytest.mark.parametrize("sample,wrt,point", list(_cases()))
+def test_explain_follows_the_path_taken(sample, wrt, point):
+    from test_explain import _check_steps_add_up
+    fn = getattr(load_sample(sample), sample)
+    e = srcdiff.explain(fn, *point)
+    assert e.value == pytest.approx(fn(*point), rel=1e-12)
+    gradients = srcdiff.grad(fn)(*point)
+    assert e.gradients == pytest.approx(gradients, rel=1e-9, abs=1e-12)
+    _check_steps_add_up(e)
+
+
+def test_explain_unrolls_the_iterations_that_ran():
+    e = srcdiff.explain(load_sample("loop_range").loop_range, 0.5, 2.0, 3)
+    assert [r.name for r in e.rows if r.operation == "p * x"] == ["p_1"] * 3
+    assert [r.value for r in e.rows if r.name == "i"] == [0, 1, 2]
+    assert all(r.gradient is None for r in e.rows if r.name == "i")  # loop counters carry no gradient
+
+
+def test_cli_explains_a_loop():
+    out = _cli("samples/loop_range.py", "--at", "x=0.5", "c=2", "n=3")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("loop_range(x=0.5, c=2, n=3) = 0.75\n")
+    assert out.stdout.count("p_1 = p * x") == 3

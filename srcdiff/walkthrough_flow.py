@@ -1,0 +1,88 @@
+"""Explain mode through control flow: the runners of ``flow.If`` and ``flow.Loop``.
+
+Explain mode shows the path actually taken: a branch adds the rows of the side that ran,
+a loop adds the rows of every iteration in turn (an unrolled trace), and the values a
+branch or a loop hands on (a merge, a loop-carried value, a loop variable) are rows of
+their own, so every gradient can be followed step by step.
+
+| statement | rows added to the trace |
+| --- | --- |
+| ``If`` | the taken side's rows, then ``m = a`` for each merge (a copy: local gradient 1) |
+| ``Loop`` | ``h = init`` for each carry; per iteration: ``i = range(n)`` (the loop variable, no gradient), the body's rows, ``h = next`` |
+
+Registered into ``walkthrough._RUNNERS`` when this module is imported (``walkthrough``
+does so).  A loop that runs more than ``MAX_STEPS`` iterations is refused: a table of a
+million rows explains nothing.
+"""
+from .errors import SrcdiffError
+from .flow import If, Loop, Undefined
+from .ir import Assign, Var
+
+MAX_STEPS = 10000
+
+
+def run_if(stmt, trace):
+    """Run the side the condition picks, then bind the merged values."""
+    from .walkthrough import _walk
+    taken = bool(trace.operand_value(stmt.cond, stmt))
+    _walk(stmt.body if taken else stmt.orelse, trace)
+    for merge in stmt.merges:
+        _copy(trace, merge.target, merge.then if taken else merge.orelse, stmt)
+
+
+def run_loop(stmt, trace):
+    """Run every iteration; each iteration's rows follow the previous one's."""
+    from .walkthrough import _walk
+    for carry in stmt.carries:
+        _copy(trace, carry.target, carry.init, stmt)
+    items = _items(stmt, trace) if stmt.iter is not None else None
+    for step in range(MAX_STEPS + 1):
+        if step == MAX_STEPS:
+            loc = stmt.loc
+            raise SrcdiffError(f"the loop ran more than {MAX_STEPS} iterations: too many to explain step by step",
+                               loc.filename, loc.lineno, loc.col, loc.line_text,
+                               "explain it at inputs that need fewer iterations")
+        if items is not None:
+            item = next(items, None)
+            if item is None:
+                break
+            for target, value in zip(stmt.iter.targets, item):
+                source = Assign(target, stmt.iter.kind, stmt.iter.args, (), stmt.loc)
+                trace.add(target, value, source, tuple(None for _ in stmt.iter.args))
+        else:
+            _walk(stmt.test_body, trace)
+            if not trace.operand_value(stmt.test, stmt):
+                break
+        _walk(stmt.body, trace)
+        for carry in stmt.carries:  # each next value is the body's own: copying in turn is safe
+            _copy(trace, carry.target, carry.next, stmt)
+        if stmt.exit is not None and trace.operand_value(stmt.exit, stmt):
+            break
+
+
+def _items(stmt, trace):
+    """The loop's items, each a tuple of values for its targets."""
+    it = stmt.iter
+    args = [trace.operand_value(a, stmt) for a in it.args]
+    if it.kind == "range":  # the command line's --at n=3 passes 3.0: a whole float counts as an int here
+        args = [int(a) if isinstance(a, float) and a.is_integer() else a for a in args]
+        return ((i,) for i in range(*args))
+    if it.kind == "enumerate":
+        return iter(enumerate(args[0]))
+    if it.kind == "zip":
+        return iter(zip(*args))
+    return ((v,) for v in args[0])
+
+
+def _copy(trace, target, operand, stmt):
+    """A row ``target = operand`` (nothing for a value the path taken never defined)."""
+    if isinstance(operand, Undefined) or isinstance(operand, Var) and operand not in trace.latest:
+        return
+    if isinstance(operand, Var):
+        index = trace.latest[operand]
+        trace.add(target, trace.nodes[index].value, Assign(target, "copy", (operand,), (), stmt.loc), (index,))
+    else:
+        trace.add(target, trace.operand_value(operand, stmt), Assign(target, "copy", (operand,), (), stmt.loc), (None,))
+
+
+RUNNERS = {If: run_if, Loop: run_loop}
