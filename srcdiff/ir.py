@@ -151,10 +151,12 @@ def operation_node(op, args, kwargs=()):
         return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
     if op == "tuple":
         return ast.Tuple(elts=list(args), ctx=ast.Load())
-    if op == "rt.setitem":
-        where = ast.Subscript(value=dotted("np.s_"), slice=index_node(args[2:]), ctx=ast.Load())
+    module, _, name = op.rpartition(".")
+    if name == "setitem" and module and "." not in module:  # rt.setitem, or rt_1.setitem where rt is taken
+        index_maker = "np.s_" if module == "rt" else f"{module}.s_"  # (the runtime's s_ is np.s_)
+        where = ast.Subscript(value=dotted(index_maker), slice=index_node(args[2:]), ctx=ast.Load())
         return ast.Call(func=dotted(op), args=[args[0], where, args[1]], keywords=[])
-    if op in SEQUENCE_OPS:
+    if op in SEQUENCE_OPS or module and "." not in module and f"np.{name}" in SEQUENCE_OPS:
         return ast.Call(func=dotted(op), args=[ast.List(elts=list(args), ctx=ast.Load())], keywords=keywords)
     return ast.Call(func=dotted(op), args=list(args), keywords=keywords)
 

@@ -8,6 +8,8 @@ import math
 
 import numpy as np
 
+s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
+
 from .runtime_numpy import (  # noqa: F401  (the array helpers, called as rt.<name>)
     check_scalar, concatenate_grad, cumsum_grad, hstack_grad, std_grad, var_grad, vstack_grad, dot_grad_left, dot_grad_right, index_grad, inner_grad_left, inner_grad_right, like,
     matmul_grad_left, matmul_grad_right, max_grad, mean_grad, min_grad, norm_grad, prod_grad, setitem,

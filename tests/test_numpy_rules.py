@@ -159,3 +159,16 @@ def test_float32_stays_float32(module, name):
     a = _value(rng, (3, 4), 0.5, 2.0, np.float32)
     b = _value(rng, (4,), 0.5, 2.0, np.float32)
     check_grad(getattr(module, f"bin_{name}"), a, b, rtol=2e-2, atol=2e-3)
+
+
+def locals_named_like_modules(W, x):
+    rt = np.tanh(W @ x)
+    s_ = rt * 2.0
+    m = np.maximum(0.0, np.concatenate([s_, rt]))
+    m[0] = s_[1]
+    return np.sum(m ** 2)
+
+
+def test_generated_names_avoid_locals_called_rt():
+    rng = np.random.default_rng(5)
+    check_grad(locals_named_like_modules, rng.normal(size=(2, 3)), rng.normal(size=3))
