@@ -44,6 +44,9 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     names, grad_names = assign_names(pruned, adjoint_order, prefix)
     aliases = module_aliases(function)
     namer = Namer(set(function.reserved) | set(names.values()) | set(grad_names.values()) | set(aliases.values()))
+    for stmt in walk(function.body):  # a loop replayed backwards whose forward run was not needed
+        if isinstance(stmt, Loop) and replays_range(stmt):
+            names.update((t, namer.fresh(t.hint)) for t in stmt.iter.targets if t not in names)
     printer = _Printer(names, grad_names, live, backward, reads, namer, comments, aliases)
     printer.in_loop_ifs = {id(s) for loop in walk(function.body) if isinstance(loop, Loop)
                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
