@@ -58,9 +58,15 @@ def test_integer_parameters_get_a_zero_gradient():
 def test_loops_stay_loops_and_tape_only_what_they_overwrite():
     source = srcdiff.grad(load_sample("loop_range").loop_range).source
     assert "for i in range(n):" in source
-    assert "for _ in range(iterations):" in source
+    assert "for i in reversed(range(n)):" in source  # no break: every index runs, backwards
+    assert "iterations" not in source  # ... so no counter is kept
     assert source.count("tape.append(p)") == 1 and source.count("p = tape.pop()") == 1
     assert "tape.append(x)" not in source  # x never changes inside the loop
+
+
+def test_a_loop_that_may_break_counts_its_iterations():
+    source = srcdiff.grad(load_sample("loop_break").loop_break, wrt=0).source
+    assert "iterations += 1" in source and "for _ in range(iterations):" in source
 
 
 def test_the_tape_is_empty_after_the_backward_sweep():
