@@ -18,9 +18,8 @@ import numpy as np
 
 from srcdiff.api import gradient_source
 from srcdiff.errors import SrcdiffError, ToolError
-from srcdiff.forward import jvp_source
 from srcdiff.frontend import StaticScope
-from srcdiff.higher import DEFAULT_MODE, hvp_source
+from srcdiff.higher import DEFAULT_MODE, hvp_source, jvp_source
 from srcdiff.ir import format_ssa
 from srcdiff.flow import assigns
 from srcdiff.lower import lower
@@ -39,7 +38,7 @@ def parse_args(argv):
     parser.add_argument("--hvp", action="store_true",
                         help="print the generated Hessian-vector product hvp_FUNC(..., v) (second-order code)")
     parser.add_argument("--mode", choices=("forward", "reverse"), default=None,
-                        help="with --hvp: forward over reverse (the default; reverse over reverse through control flow) or reverse over reverse")
+                        help="with --hvp: forward over reverse (the default; reverse over reverse through loops) or reverse over reverse")
     parser.add_argument("--jvp", action="store_true",
                         help="print the generated forward-mode code jvp_FUNC(..., dot_a, ...) instead")
     parser.add_argument("--at", nargs="+", metavar="NAME=VALUE",

@@ -70,6 +70,15 @@ class Loop:
     loc: object = None
 
 
+def replays_range(loop):
+    """Whether the backward sweep can run ``loop`` as ``for i in reversed(range(...))``: a
+    ``for`` over ``range`` that never breaks runs every index, so no counter is needed and
+    the loop variable needs no tape."""
+    it = loop.iter
+    no_break = loop.exit is None or getattr(loop.exit, "value", None) is False
+    return it is not None and it.kind == "range" and no_break
+
+
 def has_flow(body):
     """Whether a statement list holds any control flow."""
     return any(not isinstance(s, Assign) for s in body)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .custom import CustomRule
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
-from .flow import ForIter, If, Loop, defined_at, walk
+from .flow import ForIter, If, Loop, defined_at, replays_range, walk
 from .ir import Assign, Const, Var
 from .reverse import Accumulate, Backward, Tokens, _contribution, _operand, _values_read
 from .rules import ZERO, placeholders, rule_for
@@ -237,7 +237,10 @@ class _Sweep:
             if c.target not in body_written:
                 self.add(reversed_body, c.target, ZERO_NODE, body_written)
         if reversed_body or carries:  # a carry's reset matters even when nothing else happens
-            self.needed.add(stmt.count)
+            if replays_range(stmt):
+                self.needed.update(a for a in stmt.iter.args if isinstance(a, Var))
+            else:
+                self.needed.add(stmt.count)
             out.append(BLoop(tuple(body + reversed_body), stmt))
         for c in carries:
             if isinstance(c.init, Var) and c.init in self.active:

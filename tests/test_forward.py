@@ -59,3 +59,64 @@ def test_jvp_tangent_name_never_collides():
     j = srcdiff.jvp(g, wrt=0)
     assert j.source.startswith("def jvp_g(x, dot_x, dot_x_1):")
     assert j(2.0, 3.0, 1.0) == 3.0
+
+
+def nested(x, y):
+    a = x * y
+    if a > 1.0:
+        if x > y:
+            a = a * x
+        b = math.exp(a) * 0.01
+    elif y > 0:
+        b = y * y
+    else:
+        b = 2.0
+    c = x if x > 0.5 else y * 3.0
+    return a * b + c
+
+
+def early(x, y):
+    if x > 2.0:
+        return x * y
+    return math.cos(x) * y * x
+
+
+def looped(x, n):
+    s = x
+    for _ in range(n):
+        s = math.sin(s) * x
+    return s
+
+
+BRANCH_POINTS = [(0.7, 1.3), (-0.7, 1.3), (1.8, 0.9), (2.5, -0.4), (0.3, -0.2)]
+
+
+@pytest.mark.parametrize("fn", [nested, early])
+def test_jvp_through_branches(fn):
+    j = srcdiff.jvp(fn)
+    for x, y in BRANCH_POINTS:
+        gx, gy = srcdiff.grad(fn)(x, y)
+        assert j(x, y, 1.0, -0.5) == pytest.approx(gx - 0.5 * gy, rel=1e-12, abs=1e-12)
+
+
+def test_branch_tangents_read_well():
+    text = srcdiff.jvp(nested).source
+    assert "    if s0:\n" in text and "        else:\n" in text
+    assert "            dot_b_2 = 0.0\n" in text  # b = 2.0 on that path: a zero tangent, written as one
+    assert "dot_a_1 = dot_a_2\n" in text and "a_1 = a_2\n" in text  # merges at the end of a branch
+
+
+@pytest.mark.parametrize("fn", [nested, early])
+def test_default_hvp_goes_forward_through_branches(fn):
+    h = srcdiff.hvp(fn)
+    assert "(forward over reverse)" in h.source and "if " in h.source
+    reverse = srcdiff.higher.hvp(fn, mode="reverse")
+    for point in BRANCH_POINTS:
+        assert h(*point, 0.7) == pytest.approx(reverse(*point, 0.7), rel=1e-12, abs=1e-12)
+
+
+def test_loops_are_refused_in_forward_mode_and_default_hvp_refuses_loops_clearly():
+    with pytest.raises(srcdiff.SrcdiffError, match="forward mode .* does not support loops yet"):
+        srcdiff.jvp(looped, wrt=0)
+    with pytest.raises(srcdiff.SrcdiffError, match="loop"):
+        srcdiff.hvp(looped)
