@@ -16,7 +16,7 @@ import ast
 
 from .emit import (_accumulation, _alias_modules, _gradient_expr, _indent, _with_aliases, signature_line,
                    statement_source)
-from .flow import (If, Loop, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
+from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
                    replays_range, walk)
 from .ir import Assign, Const, Global, Var, assign_node, operand_node
 from .naming import Namer, aliased, assign_names, module_aliases
@@ -63,8 +63,13 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     if check_scalar and isinstance(function.result, Var):
         lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
     if backward.statements:
+        backward_lines = printer.backward(backward.statements, 1)
+        if want_value and function.result in printer.popped:  # the backward sweep reuses its name
+            saved = namer.fresh("value")
+            lines.append(f"    {saved} = {names[function.result]}")
+            names = {**names, function.result: saved}
         lines.append("    # backward")
-        lines += printer.backward(backward.statements, 1)
+        lines += backward_lines
     gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
@@ -120,6 +125,7 @@ class _Printer:
         self.tape = namer.fresh("tape")
         self.dummy = namer.fresh("_")
         self.uses_tape = False
+        self.popped = set()  # every value the backward sweep restores from the tape
         self.final_names = {}
         for token, (kind, var) in backward.tokens.by_token.items():
             table = grad_names if kind == "adjoint" else names
@@ -144,7 +150,11 @@ class _Printer:
                 self.by_forward[id(stmt.forward)] = stmt
                 self._index(stmt.body)
 
-    def operand(self, operand):
+    def operand(self, operand, placeholder=False):
+        """An operand's text; ``placeholder`` writes an undefined value as ``0.0`` (a number,
+        so that generated code stays differentiable), never read on its path."""
+        if placeholder and isinstance(operand, Undefined):
+            return "0.0"
         return operand_text(operand, self.names)
 
     def taped(self, defined, backward_block):
@@ -169,6 +179,7 @@ class _Printer:
     def pop(self, values, depth):
         if not values:
             return []
+        self.popped.update(values)
         return [_pad(depth) + f"{', '.join(self.names[v] for v in values)} = {self.tape}.pop()"]
 
     # ------------------------------------------------------------ forward
@@ -194,7 +205,10 @@ class _Printer:
         for body, pick, back_side in ((stmt.body, lambda m: m.then, back and back.then),
                                       (stmt.orelse, lambda m: m.orelse, back and back.orelse)):
             lines = self.forward(body, depth + 1, in_loop)
-            lines += [_pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m))}" for m in merges]
+            # a value this side leaves undefined is never read after it; inside a loop it may be
+            # pushed on the tape at the end of the block, so it gets a placeholder there
+            lines += [_pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m), placeholder=in_loop)}"
+                      for m in merges if in_loop or not isinstance(pick(m), Undefined)]
             if in_loop:
                 lines += self.push(self.taped(defined_in_block(body), back_side), depth + 1)
             sides.append(lines)
@@ -203,7 +217,7 @@ class _Printer:
     def forward_loop(self, stmt, depth):
         back = self.by_forward.get(id(stmt))
         carries = [c for c in stmt.carries if c.target in self.live]
-        lines = [_pad(depth) + f"{self.names[c.target]} = {self.operand(c.init)}" for c in carries]
+        lines = [_pad(depth) + f"{self.names[c.target]} = {self.operand(c.init, placeholder=True)}" for c in carries]
         counted = back is not None and not replays_range(stmt)
         count = self.names.get(stmt.count)
         if counted:

@@ -208,3 +208,60 @@ def test_cli_explains_a_loop():
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("loop_range(x=0.5, c=2, n=3) = 0.75\n")
     assert out.stdout.count("p_1 = p * x") == 3
+
+
+# ---------------------------------------------------------------- regressions
+
+EDGES = '''import math
+
+
+def result_is_a_loop_value(x, n):
+    s = x
+    while n > 0:
+        n = n - 1
+        if s > 10:
+            continue
+        s = s * s
+    return s
+
+
+def swap_in_a_loop(x, y):
+    a, b = x, y
+    for i in range(3):
+        a, b = b, a * x
+    return a + b
+
+
+def value_from_the_last_round(x):
+    v = x
+    for k in range(4):
+        w = v * 0.5
+        v = w + math.sin(v)
+    return w
+
+
+def parameter_or_constant(x, y):
+    if x > 0:
+        return x
+    return 1.0
+'''
+
+
+@pytest.mark.parametrize("name,point", [
+    ("result_is_a_loop_value", (1.5, 3)), ("result_is_a_loop_value", (4.0, 3)),
+    ("swap_in_a_loop", (0.7, 1.3)), ("value_from_the_last_round", (0.3,)),
+    ("parameter_or_constant", (0.5, 1.0)), ("parameter_or_constant", (-0.5, 1.0)),
+])
+def test_edge_cases_value_and_gradient(tmp_path, name, point):
+    fn = getattr(_write(tmp_path, EDGES), name)
+    wrt = tuple(i for i, v in enumerate(point) if isinstance(v, float))
+    value, got = srcdiff.value_and_grad(fn, wrt=wrt)(*point)
+    assert value == fn(*point)  # the backward sweep's pops must not clobber the value returned
+    assert got == pytest.approx(tuple(central_difference(fn, point, i) for i in wrt), rel=1e-5, abs=1e-6)
+
+
+def test_third_derivative_through_branches():
+    fn = load_sample("branches").branches
+    third = srcdiff.grad(srcdiff.grad(srcdiff.grad(fn, wrt=0), wrt=0), wrt=0)
+    assert third(0.5, 0.7) == pytest.approx(6 * 0.7)  # x**3 y + x**2 y**2 on this path
+    assert third(-0.5, 0.3) == 0.0  # (x y + 1)(x + y) on this path: quadratic in x
