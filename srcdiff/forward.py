@@ -11,8 +11,9 @@ another kept statement needs are dropped.
 
 Output contract: ``tangent_statements`` returns the function's statements, in order,
 interleaved with ``Tangent`` records, an ``if`` becoming a ``TangentIf`` whose branches
-hold their own tangents and whose merges carry tangents too (zero on a side without one);
-a loop is refused (UnsupportedSyntaxError).  ``forward_emit`` removes what the result's
+hold their own tangents and whose merges carry tangents too (zero on a side without one),
+a loop a ``TangentLoop`` whose carried values carry tangents round (a loop over values
+that have a tangent is refused: UnsupportedSyntaxError).  ``forward_emit`` removes what the result's
 tangent does not need and prints the text.  Also holds the signature helpers ``jvp`` and
 ``hvp`` use (``with_extra_parameter``, ``fresh_name``).
 """
@@ -21,8 +22,8 @@ import dataclasses
 
 from .custom import is_custom_op
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
-from .flow import If
-from .ir import Assign, Var, operand_node
+from .flow import If, Loop
+from .ir import Var, operand_node
 from .reverse import Tokens
 from .tangents import NoRule, tangent_terms
 
@@ -47,6 +48,18 @@ class TangentIf:
     merges: tuple
 
 
+@dataclasses.dataclass(frozen=True)
+class TangentLoop:
+    """A loop of the forward statements with the tangents of its body; ``carries`` holds
+    ``(carry, start, step)`` for each loop-carried value that has a tangent: the tangent
+    of its initial value and of its next value (None where that has none: zero)."""
+
+    stmt: Loop
+    test_body: tuple
+    body: tuple
+    carries: tuple
+
+
 def tangent_statements(function, seeds):
     """The forward statements interleaved with ``Tangent`` records, and the Tokens used.
 
@@ -59,35 +72,32 @@ def tangent_statements(function, seeds):
     return _block(function.body, tangent_of, tokens, function), tangent_of, tokens
 
 
-def _block(body, tangent_of, tokens, function):
+def _block(body, tangent_of, tokens, function, in_loop=False):
     records = []
     for stmt in body:
         if isinstance(stmt, If):
-            records.append(_if(stmt, tangent_of, tokens, function))
+            records.append(_if(stmt, tangent_of, tokens, function, in_loop))
             continue
-        if not isinstance(stmt, Assign):  # a loop: not yet in forward mode
-            loc = getattr(stmt, "loc", None) or function.loc
-            raise UnsupportedSyntaxError(
-                "forward mode (jvp, and Hessian-vector products built on it) does not support loops yet",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                "use srcdiff.grad, or srcdiff.higher.hvp(fn, mode='reverse')")
+        if isinstance(stmt, Loop):
+            records.append(_loop(stmt, tangent_of, tokens, function))
+            continue
         records.append(stmt)
         tangent = _tangent(stmt, tangent_of, tokens)
         if tangent is None:
             continue
-        if isinstance(tangent, ast.Name):  # dot_y would be a copy: read the other tangent instead
-            tangent_of[stmt.target] = tangent
+        if isinstance(tangent, ast.Name) and not in_loop:  # dot_y would be a copy: read the other tangent
+            tangent_of[stmt.target] = tangent  # (in a loop, copies stay: a carry's next must not alias)
             continue
         tangent_of[stmt.target] = _name(tokens.adjoint(stmt.target))
         records.append(Tangent(stmt.target, tangent))
     return records
 
 
-def _if(stmt, tangent_of, tokens, function):
+def _if(stmt, tangent_of, tokens, function, in_loop):
     """The TangentIf of an ``if``: each branch with its own tangents, then the merges'."""
     then_tangents, else_tangents = dict(tangent_of), dict(tangent_of)
-    body = _block(stmt.body, then_tangents, tokens, function)
-    orelse = _block(stmt.orelse, else_tangents, tokens, function)
+    body = _block(stmt.body, then_tangents, tokens, function, in_loop)
+    orelse = _block(stmt.orelse, else_tangents, tokens, function, in_loop)
     merges = []
     for merge in stmt.merges:
         then = then_tangents.get(merge.then) if isinstance(merge.then, Var) else None
@@ -96,6 +106,34 @@ def _if(stmt, tangent_of, tokens, function):
             tangent_of[merge.target] = _name(tokens.adjoint(merge.target))
             merges.append((merge, then, other))
     return TangentIf(stmt, tuple(body), tuple(orelse), tuple(merges))
+
+
+def _loop(stmt, tangent_of, tokens, function):
+    """The TangentLoop of a loop.  Which carried values have a tangent is found by iterating
+    to a fixed point: a value carried round gets one when its next value does."""
+    if stmt.iter is not None and any(isinstance(a, Var) and a in tangent_of for a in stmt.iter.args):
+        loc = stmt.loc or function.loc
+        raise UnsupportedSyntaxError(
+            "forward mode does not go through a loop over values that carry a tangent",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "loop over range(len(xs)) and index xs[i] instead")
+    carried = {c.target for c in stmt.carries if isinstance(c.init, Var) and c.init in tangent_of}
+    while True:
+        inner = dict(tangent_of)
+        inner.update((c.target, _name(tokens.adjoint(c.target))) for c in stmt.carries if c.target in carried)
+        test_body = _block(stmt.test_body, inner, tokens, function, in_loop=True)
+        body = _block(stmt.body, inner, tokens, function, in_loop=True)
+        grown = carried | {c.target for c in stmt.carries if isinstance(c.next, Var) and c.next in inner}
+        if grown == carried:
+            break
+        carried = grown
+    carries = []
+    for carry in stmt.carries:
+        if carry.target in carried:
+            start = tangent_of.get(carry.init) if isinstance(carry.init, Var) else None
+            carries.append((carry, start, inner.get(carry.next) if isinstance(carry.next, Var) else None))
+            tangent_of[carry.target] = _name(tokens.adjoint(carry.target))
+    return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries))
 
 
 def _tangent(stmt, tangent_of, tokens):

@@ -13,9 +13,9 @@ import ast
 import dataclasses
 
 from .emit import _alias_modules, _with_aliases, signature_line, statement_source
-from .flow import Undefined
-from .forward import Tangent, TangentIf, _name, _operand, tangent_statements
-from .ir import Const, Var, assign_node, dotted, operand_node
+from .flow import Undefined, defined_at, iter_header, operand_text, walk
+from .forward import Tangent, TangentIf, TangentLoop, _name, _operand, tangent_statements
+from .ir import Const, Var, assign_node, dotted
 from .naming import assign_names, module_aliases
 from .prune import live_vars, prune
 from .simplify import copy_expr
@@ -26,6 +26,18 @@ def _walk_records(records):
         yield record
         if isinstance(record, TangentIf):
             yield from _walk_records(record.body + record.orelse)
+        elif isinstance(record, TangentLoop):
+            yield from _walk_records(record.test_body + record.body)
+
+
+def _joins(record):
+    """``(target, (operand, tangent), (operand, tangent))`` for each value an ``if`` merges
+    (then, else) or a loop carries (initial, next) that has a tangent."""
+    if isinstance(record, TangentIf):
+        return [(m.target, (m.then, t), (m.orelse, e)) for m, t, e in record.merges]
+    if isinstance(record, TangentLoop):
+        return [(c.target, (c.init, s), (c.next, n)) for c, s, n in record.carries]
+    return []
 
 
 def _merge_zero(operand, tangent, tokens):
@@ -54,21 +66,33 @@ def liveness(function, records, result_expr, tokens):
         for record in flat:
             if isinstance(record, Tangent) and record.var in tangents:
                 need(record.expr)
-            elif isinstance(record, TangentIf):
-                for merge, then, other in record.merges:
-                    if merge.target in tangents:
-                        for side in (_merge_zero(merge.then, then, tokens), _merge_zero(merge.orelse, other, tokens)):
-                            if side is not None:
-                                need(side)
+            for target, *sides in _joins(record):
+                if target in tangents:
+                    for operand, tangent in sides:
+                        zero = _merge_zero(operand, tangent, tokens)
+                        if zero is not None:
+                            need(zero)
         if len(tangents) == before:
             break
-    conds = {r.stmt.cond for r in flat if isinstance(r, TangentIf) and _has_tangent(r, tangents)}
-    return live_vars(function.body, values | conds), tangents
+    return live_vars(function.body, values | _control(flat, tangents)), tangents
+
+
+def _control(records, tangents):
+    """What decides whether and how often tangents in a block are computed: the condition of
+    an ``if``; the range, loop variables, test and break flag of a loop."""
+    found = set()
+    for record in records:
+        if isinstance(record, TangentIf) and _has_tangent(record, tangents):
+            found.add(record.stmt.cond)
+        elif isinstance(record, TangentLoop) and _has_tangent(record, tangents):
+            loop = record.stmt
+            found.update([loop.test, loop.exit] + (list(loop.iter.args) + list(loop.iter.targets) if loop.iter else []))
+    return {v for v in found if isinstance(v, Var)}
 
 
 def _has_tangent(record, tangents):
-    return any(isinstance(r, Tangent) and r.var in tangents or isinstance(r, TangentIf) and
-               any(m.target in tangents for m, _, _ in r.merges) for r in _walk_records([record]))
+    return any(isinstance(r, Tangent) and r.var in tangents or any(t in tangents for t, _, _ in _joins(r))
+               for r in _walk_records([record]))
 
 
 def tangent_source(function, seeds, *, name, docstring=None):
@@ -81,8 +105,7 @@ def tangent_source(function, seeds, *, name, docstring=None):
         result_expr = ast.Call(func=dotted("rt.zeros_like"), args=[_operand(result, tokens)], keywords=[])
     live, needed = liveness(function, records, result_expr, tokens)
     order = [r.var for r in _walk_records(records) if isinstance(r, Tangent) and r.var in needed]
-    order += [m.target for r in _walk_records(records) if isinstance(r, TangentIf)
-              for m, _, _ in r.merges if m.target in needed]
+    order += [target for r in _walk_records(records) for target, _, _ in _joins(r) if target in needed]
     pruned = dataclasses.replace(function, body=prune(function.body, live))
     names, dot_names = assign_names(pruned, order, prefix="dot_")
     final = {}
@@ -122,33 +145,58 @@ class _Printer:
                                                        lineno=0), depth)
             elif isinstance(record, TangentIf):
                 lines += self.branches(record, depth)
+            elif isinstance(record, TangentLoop):
+                lines += self.loop(record, depth)
             elif record.target in self.live:
                 lines += self.statement(assign_node(_with_aliases(record, self.aliases), self.names), depth)
         return lines
 
     def branches(self, record, depth):
         stmt = record.stmt
-        merges = [m for m in stmt.merges if m.target in self.live]
-        tangents = [(m, t, e) for m, t, e in record.merges if m.target in self.needed]
-        then = self.block(record.body, depth + 1) + self.merged(merges, tangents, 0, depth + 1)
-        other = self.block(record.orelse, depth + 1) + self.merged(merges, tangents, 1, depth + 1)
+        merges = [(m.target, m.then, m.orelse) for m in stmt.merges if m.target in self.live]
+        tangents = [j for j in _joins(record) if j[0] in self.needed]
+        then = self.block(record.body, depth + 1) + self.joined(merges, tangents, 0, depth + 1)
+        other = self.block(record.orelse, depth + 1) + self.joined(merges, tangents, 1, depth + 1)
         if not then and not other:
             return []
         pad = "    " * depth
-        lines = [f"{pad}if {ast.unparse(operand_node(stmt.cond, self.names))}:"] + (then or [pad + "    pass"])
+        lines = [f"{pad}if {operand_text(stmt.cond, self.names)}:"] + (then or [pad + "    pass"])
         return lines + ([pad + "else:"] + other if other else [])
 
-    def merged(self, merges, tangents, side, depth):
-        """``z = z_1`` and ``dot_z = dot_z_1`` at the end of one branch."""
+    def loop(self, record, depth):
+        """The loop's carried values and tangents set before it and at the end of each
+        iteration, as the gradient's forward section prints a loop (without its tape)."""
+        stmt = record.stmt
+        if not (_has_tangent(record, self.needed) or any(v in self.live for s in walk([stmt]) for v in defined_at(s))):
+            return []
+        carries = [(c.target, c.init, c.next) for c in stmt.carries if c.target in self.live]
+        tangents = [j for j in _joins(record) if j[0] in self.needed]
+        pad, inner = "    " * depth, "    " * (depth + 1)
+        lines = self.joined(carries, tangents, 0, depth)
+        if stmt.iter is not None:
+            lines.append(pad + iter_header(stmt, self.names) + ":")
+        else:
+            lines.append(pad + "while True:")
+            lines += self.block(record.test_body, depth + 1)
+            lines += [inner + f"if not {operand_text(stmt.test, self.names)}:", inner + "    break"]
+        lines += self.block(record.body, depth + 1) + self.joined(carries, tangents, 1, depth + 1)
+        if isinstance(stmt.exit, Const) and stmt.exit.value is True:
+            lines.append(inner + "break")
+        elif isinstance(stmt.exit, Var):
+            lines += [inner + f"if {operand_text(stmt.exit, self.names)}:", inner + "    break"]
+        if lines[-1].endswith(":"):
+            lines.append(inner + "pass")
+        return lines
+
+    def joined(self, values, tangents, side, depth):
+        """``z = z_1`` and ``dot_z = dot_z_1`` where branches merge (side 0: then, 1: else) or
+        a loop carries a value (side 0: before the loop, 1: at the end of an iteration)."""
         pad = "    " * depth
-        lines = []
-        for merge in merges:
-            operand = (merge.then, merge.orelse)[side]
-            if not isinstance(operand, Undefined):
-                lines.append(f"{pad}{self.names[merge.target]} = {ast.unparse(operand_node(operand, self.names))}")
-        for merge, then, other in tangents:
-            operand = (merge.then, merge.orelse)[side]
-            value = _merge_zero(operand, (then, other)[side], self.tokens)
+        lines = [f"{pad}{self.names[target]} = {operand_text(sides[side], self.names)}"
+                 for target, *sides in values]
+        for target, *sides in tangents:
+            operand, tangent = sides[side]
+            value = _merge_zero(operand, tangent, self.tokens)
             if value is not None:
-                lines.append(f"{pad}{self.dot_names[merge.target]} = {self.expr(value)}")
+                lines.append(f"{pad}{self.dot_names[target]} = {self.expr(value)}")
         return lines

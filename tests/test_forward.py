@@ -115,8 +115,59 @@ def test_default_hvp_goes_forward_through_branches(fn):
         assert h(*point, 0.7) == pytest.approx(reverse(*point, 0.7), rel=1e-12, abs=1e-12)
 
 
-def test_loops_are_refused_in_forward_mode_and_default_hvp_refuses_loops_clearly():
-    with pytest.raises(srcdiff.SrcdiffError, match="forward mode .* does not support loops yet"):
-        srcdiff.jvp(looped, wrt=0)
-    with pytest.raises(srcdiff.SrcdiffError, match="loop"):
-        srcdiff.hvp(looped)
+def whiled(x, y):
+    s = x
+    k = 0
+    while s < 10.0 and k < 50:
+        s = s * 1.3 + y * math.cos(s)
+        k += 1
+        if s > 8.0:
+            break
+    return s * y
+
+
+def nested_loops(x, y):
+    t = 0.0
+    for i in range(3):
+        a = x * i
+        for _ in range(2):
+            if a > 0.5:
+                a = a * y
+            else:
+                t = t + math.exp(-a)
+        t = t + a * x
+    return t
+
+
+LOOP_CASES = [(looped, (0.7, 3)), (looped, (-1.2, 0)), (whiled, (0.9, 0.4)), (whiled, (9.5, 0.2)),
+              (nested_loops, (0.8, 1.1)), (nested_loops, (0.2, 0.9))]
+
+
+@pytest.mark.parametrize("case", range(len(LOOP_CASES)))
+def test_jvp_and_hvp_through_loops(case):
+    fn, point = LOOP_CASES[case]
+    assert srcdiff.jvp(fn, wrt=0)(*point, 1.0) == pytest.approx(srcdiff.grad(fn, wrt=0)(*point), rel=1e-12, abs=1e-12)
+    h = srcdiff.hvp(fn, wrt=0)
+    assert "(reverse over forward)" in h.source
+    g = srcdiff.grad(fn, wrt=0)
+    eps = 1e-6
+    plus, minus = (point[0] + eps,) + point[1:], (point[0] - eps,) + point[1:]
+    assert h(*point, 0.5) == pytest.approx(0.5 * (g(*plus) - g(*minus)) / (2 * eps), rel=1e-6, abs=1e-8)
+
+
+def test_loop_tangents_read_well():
+    text = srcdiff.jvp(looped, wrt=0).source
+    assert "    dot_s = dot_x\n    for _ in range(n):\n" in text
+    assert "        s = s_1\n        dot_s = dot_s_1\n" in text
+
+
+def test_a_loop_over_values_with_a_tangent_is_refused_in_forward_mode():
+    def over(xs, c):
+        t = 0.0
+        for v in xs:
+            t = t + v * c
+        return t
+
+    with pytest.raises(srcdiff.SrcdiffError, match="forward mode does not go through a loop over values"):
+        srcdiff.jvp(over, wrt=0)
+    assert srcdiff.jvp(over, wrt=1)([1.0, 2.0], 3.0, 1.0) == 3.0
