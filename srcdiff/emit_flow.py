@@ -21,8 +21,9 @@ from .flow import (If, Loop, Undefined, iter_source, defined_at, defined_in_bloc
 from .ir import Assign, Const, Global, Var, assign_node, operand_node
 from .naming import Namer, aliased, assign_names, module_aliases
 from .prune import live_vars, prune
+from .backward_flow import BIf, BLoop, accumulates as _accumulates
+from .items import ItemAccumulate
 from .reverse import Accumulate
-from .reverse_flow import BIf, BLoop
 from .simplify import copy_expr
 
 
@@ -71,6 +72,9 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
         lines.append("    # backward")
         lines += backward_lines
     gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
+    by_items = {s.var for s in _accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
+    gradients = [f"{aliases['rt']}.items_like({grad_names[p]}, {names[p]})" if p in by_items else g
+                 for p, g in zip(backward.wrt, gradients)]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
         result = function.result
@@ -82,22 +86,11 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     return "\n".join(lines) + "\n"
 
 
-def _accumulates(statements):
-    for stmt in statements:
-        if isinstance(stmt, Accumulate):
-            yield stmt
-        elif isinstance(stmt, BIf):
-            yield from _accumulates(stmt.then)
-            yield from _accumulates(stmt.orelse)
-        elif isinstance(stmt, BLoop):
-            yield from _accumulates(stmt.body)
-
-
 def _collect_reads(statements, tokens, reads):
     """``reads[id(block)]``: the forward values a backward block (and its nested ones) reads."""
     found = set()
     for stmt in statements:
-        if isinstance(stmt, Accumulate):
+        if isinstance(stmt, (Accumulate, ItemAccumulate)):
             for node in ast.walk(stmt.expr):
                 if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
                     found.add(tokens.by_token[node.id][1])
@@ -249,7 +242,11 @@ class _Printer:
         lines = []
         last_loc = None
         for stmt in statements:
-            if isinstance(stmt, Accumulate):
+            if isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
+                index = f"-1 - {self.index}" if stmt.backwards else self.index
+                target = f"{self.grad_names[stmt.var]}[{index}]"
+                lines.append(_pad(depth) + f"{target} += {ast.unparse(copy_expr(stmt.expr, self.final_names))}")
+            elif isinstance(stmt, Accumulate):
                 if self.comments and stmt.loc is not None and stmt.loc != last_loc:
                     lines.append(_pad(depth) + "# grad of: " + stmt.loc.line_text.strip())
                     last_loc = stmt.loc
@@ -262,6 +259,9 @@ class _Printer:
                     targets = ", ".join(self.names[t] for t in loop.iter.targets)
                     args = ", ".join(self.operand(a) for a in loop.iter.args)
                     header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
+                elif any(isinstance(s, ItemAccumulate) for s in stmt.body):  # the item's position
+                    self.index = self.namer.fresh("k")
+                    header = f"for {self.index} in reversed(range({self.names[loop.count]}))"
                 else:
                     header = f"for {self.dummy} in range({self.names[loop.count]})"
                 lines.append(_pad(depth) + header + ":")

@@ -50,6 +50,19 @@ def zeros_like(x):
     return 0.0
 
 
+def items_zeros(xs):
+    """The zero gradient of the items of a sequence a loop walks over: an array of zeros
+    shaped like an array ``xs`` (float unless it is floating already), else a list of zeros."""
+    if isinstance(xs, np.ndarray):
+        return np.zeros(xs.shape, dtype=xs.dtype if np.issubdtype(xs.dtype, np.inexact) else np.float64)
+    return [zeros_like(v) for v in xs]
+
+
+def items_like(g, xs):
+    """An items gradient in its sequence's own type: a tuple for a tuple."""
+    return tuple(g) if isinstance(xs, tuple) else g
+
+
 def vdot(a, b):
     """The sum of the elementwise products of ``a`` and ``b``: ``a * b`` for numbers.
 

@@ -126,6 +126,7 @@ def explain_function(function, arguments):
     rules = rules_of(function)
     check_classes_available(function)
     backward = reverse(function, function.params, rules=rules)  # validates: every active op has a rule
+    check_explainable(function, backward)
     names = _display_names(function)
     trace = _Trace(function, names, _namespace(function))
     trace.rules = rules
@@ -253,7 +254,7 @@ def _run_assign(stmt, trace):
 
 _RUNNERS = {Assign: _run_assign}
 
-from .walkthrough_flow import RUNNERS as _FLOW_RUNNERS  # noqa: E402  (it runs blocks through _walk)
+from .walkthrough_flow import RUNNERS as _FLOW_RUNNERS, check_explainable  # noqa: E402  (it runs blocks through _walk)
 
 _RUNNERS.update(_FLOW_RUNNERS)
 

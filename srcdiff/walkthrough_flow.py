@@ -17,6 +17,7 @@ million rows explains nothing.
 from .errors import SrcdiffError
 from .flow import If, Loop, Undefined
 from .ir import Assign, Var
+from .items import ItemAccumulate
 
 MAX_STEPS = 10000
 
@@ -86,6 +87,18 @@ def _copy(trace, target, operand, stmt):
         trace.add(target, trace.nodes[index].value, Assign(target, "copy", (operand,), (), stmt.loc), (index,))
     else:
         trace.add(target, trace.operand_value(operand, stmt), Assign(target, "copy", (operand,), (), stmt.loc), (None,))
+
+
+def check_explainable(function, backward):
+    """Refuse a gradient taken item by item from a looped sequence: the table has no row for it yet."""
+    from .backward_flow import accumulates
+    for record in accumulates(backward.statements):
+        if isinstance(record, ItemAccumulate):
+            loc = function.loc
+            raise SrcdiffError(
+                f"explain mode does not show gradients with respect to the items of '{record.var.hint}', "
+                "which a loop walks over", loc.filename, loc.lineno, loc.col, loc.line_text,
+                "use srcdiff.grad for that gradient; explain a version that takes the items as separate parameters")
 
 
 RUNNERS = {If: run_if, Loop: run_loop}
