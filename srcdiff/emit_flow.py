@@ -16,7 +16,7 @@ import ast
 
 from .emit import (_accumulation, _alias_modules, _gradient_expr, _indent, _with_aliases, signature_line,
                    statement_source)
-from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
+from .flow import (If, Loop, Undefined, iter_source, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
                    replays_range, walk)
 from .ir import Assign, Const, Global, Var, assign_node, operand_node
 from .naming import Namer, aliased, assign_names, module_aliases
@@ -122,6 +122,7 @@ class _Printer:
         self.names, self.grad_names, self.live = names, grad_names, live
         self.aliases = aliases
         self.reads, self.comments = reads, comments
+        self.namer = namer
         self.tape = namer.fresh("tape")
         self.dummy = namer.fresh("_")
         self.uses_tape = False
@@ -219,7 +220,7 @@ class _Printer:
         carries = [c for c in stmt.carries if c.target in self.live]
         lines = [_pad(depth) + f"{self.names[c.target]} = {self.operand(c.init, placeholder=True)}" for c in carries]
         counted = back is not None and not replays_range(stmt)
-        count = self.names.get(stmt.count)
+        count = self.names.setdefault(stmt.count, self.namer.fresh("iterations")) if counted else None
         if counted:
             lines.append(_pad(depth) + f"{count} = 0")
         inner = _pad(depth + 1)
@@ -258,7 +259,9 @@ class _Printer:
             elif isinstance(stmt, BLoop):
                 loop = stmt.forward
                 if replays_range(loop):
-                    header = iter_header(loop, self.names).replace(" in range(", " in reversed(range(", 1) + ")"
+                    targets = ", ".join(self.names[t] for t in loop.iter.targets)
+                    args = ", ".join(self.operand(a) for a in loop.iter.args)
+                    header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
                 else:
                     header = f"for {self.dummy} in range({self.names[loop.count]})"
                 lines.append(_pad(depth) + header + ":")

@@ -13,7 +13,7 @@ the differences become ``Merge`` and ``Carry`` values.  Exits are pseudo-variabl
 | ``a if c else b``, ``a and b``, ``a or b``, ``a < b < c`` | an ``If`` whose merge is the value (short-circuit kept) |
 | ``return e`` | ``<value> = e``; inside a loop also ``<returned> = <break> = True`` |
 | ``break`` / ``continue`` | ``<break> = True`` / nothing (``tails`` put them last in their block) |
-| ``for t in range(..)/xs/enumerate(xs)/zip(xs, ys)`` | ``Loop`` with a ``ForIter`` |
+| ``for t in range(..)/xs/enumerate(xs)/zip(xs, ys)/reversed(...)`` | ``Loop`` with a ``ForIter`` |
 | ``for t in (a, b, c)`` (a display) | unrolled: its trip count is known when compiling |
 | ``while c:`` | ``Loop`` whose ``test_body`` computes ``c`` from the carries |
 """
@@ -200,8 +200,7 @@ def _iteration(lw, stmt):
             and lw.source.scope.resolve(it.func.id) is not None and not it.keywords:
         kind = it.func.id
         if kind == "reversed":
-            raise lw.error(UnsupportedSyntaxError, it, "reversed() in a for loop is not supported",
-                           "loop forwards, e.g. over range(n - 1, -1, -1)")
+            return _reversed(lw, it, target)
         count = len(target.elts) if isinstance(target, ast.Tuple) else 1
         wanted = {"range": 1, "enumerate": 2, "zip": len(it.args)}[kind]
         if count != wanted or (kind == "range" and not 1 <= len(it.args) <= 3) or (kind == "enumerate" and len(it.args) != 1):
@@ -214,6 +213,18 @@ def _iteration(lw, stmt):
         raise lw.error(UnsupportedSyntaxError, target, "unpacking the items of a sequence in a for loop is not supported",
                        "loop over zip(...) or enumerate(...), or index the items")
     return "iter", (_plain(lw, lw.expr(it), it),), _target_names(lw, target)
+
+
+def _reversed(lw, it, target):
+    """``reversed(range(...))`` (kind ``reversed_range``, the range's operands) or ``reversed(xs)``."""
+    if len(it.args) != 1 or isinstance(target, ast.Tuple):
+        raise lw.error(UnsupportedSyntaxError, it, f"'{ast.unparse(it)}' in a for loop is not supported",
+                       "write 'for i in reversed(range(n))' or 'for x in reversed(xs)'")
+    inner = it.args[0]
+    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "range" \
+            and lw.source.scope.resolve("range") is not None and not inner.keywords and 1 <= len(inner.args) <= 3:
+        return "reversed_range", tuple(_plain(lw, lw.expr(a), a) for a in inner.args), _target_names(lw, target)
+    return "reversed", (_plain(lw, lw.expr(inner), inner),), _target_names(lw, target)
 
 
 def _plain(lw, operand, node):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from .custom import CustomRule
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
-from .flow import ForIter, If, Loop, defined_at, replays_range, walk
+from .flow import RANGES, ForIter, If, Loop, defined_at, replays_range, walk
 from .ir import Assign, Const, Var
 from .reverse import Accumulate, Backward, Tokens, _contribution, _operand, _values_read
 from .rules import ZERO, placeholders, rule_for
@@ -67,7 +67,7 @@ def _edges(body, rules):
                 yield c.init, c.target, True
                 yield c.next, c.target, True
             it = stmt.iter
-            if it is not None and it.kind != "range":
+            if it is not None and it.kind not in RANGES:
                 items = it.targets[1:] if it.kind == "enumerate" else it.targets
                 sources = it.args if it.kind == "zip" else it.args * len(items)
                 for seq, item in zip(sources, items):
@@ -117,12 +117,56 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
             sweep.constant = (result, _operand(seed, sweep.tokens))
         written.add(result)
     statements += sweep.block(function.body, written)
+    statements = _without_dead_adjoints(statements, set(wrt), sweep.tokens)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
+
+
+def _without_dead_adjoints(statements, wrt, tokens):
+    """Drop the writes of adjoints nothing reads (``grad_s3 = grad_s2`` for ``s3 = 0.0 * s0``,
+    whose own contribution was zero), to a fixed point; branches and loops left empty go."""
+    while True:
+        read = set()
+        for acc in _accumulates(statements):
+            read.update(node.id for node in ast.walk(acc.expr) if isinstance(node, ast.Name))
+        live = {var for token, (kind, var) in tokens.by_token.items() if kind == "adjoint" and token in read} | wrt
+        kept = _filter(statements, live)
+        if kept == statements:
+            return statements
+        statements = kept
+
+
+def _filter(statements, live):
+    kept = []
+    for stmt in statements:
+        if isinstance(stmt, Accumulate):
+            if stmt.var in live:
+                kept.append(stmt)
+        elif isinstance(stmt, BIf):
+            then, orelse = _filter(stmt.then, live), _filter(stmt.orelse, live)
+            if then or orelse:
+                kept.append(stmt if (then, orelse) == (list(stmt.then), list(stmt.orelse))
+                            else BIf(stmt.cond, tuple(then), tuple(orelse), stmt.forward))
+        elif isinstance(stmt, BLoop):
+            body = _filter(stmt.body, live)
+            if body:
+                kept.append(stmt if body == list(stmt.body) else BLoop(tuple(body), stmt.forward))
+    return kept
+
+
+def _accumulates(statements):
+    for stmt in statements:
+        if isinstance(stmt, Accumulate):
+            yield stmt
+        elif isinstance(stmt, BIf):
+            yield from _accumulates(stmt.then)
+            yield from _accumulates(stmt.orelse)
+        elif isinstance(stmt, BLoop):
+            yield from _accumulates(stmt.body)
 
 
 def _check_items(body, active, varied):
     for stmt in walk(body):
-        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind != "range":
+        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in RANGES:
             for seq in stmt.iter.args:
                 items_active = any(t in active for t in stmt.iter.targets)
                 if isinstance(seq, Var) and seq in varied and items_active:

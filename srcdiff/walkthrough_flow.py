@@ -64,9 +64,12 @@ def _items(stmt, trace):
     """The loop's items, each a tuple of values for its targets."""
     it = stmt.iter
     args = [trace.operand_value(a, stmt) for a in it.args]
-    if it.kind == "range":  # the command line's --at n=3 passes 3.0: a whole float counts as an int here
+    if it.kind in ("range", "reversed_range"):  # --at n=3 passes 3.0: a whole float counts as an int here
         args = [int(a) if isinstance(a, float) and a.is_integer() else a for a in args]
-        return ((i,) for i in range(*args))
+        indices = range(*args)
+        return ((i,) for i in (indices if it.kind == "range" else reversed(indices)))
+    if it.kind == "reversed":
+        return ((v,) for v in reversed(args[0]))
     if it.kind == "enumerate":
         return iter(enumerate(args[0]))
     if it.kind == "zip":

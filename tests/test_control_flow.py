@@ -20,6 +20,7 @@ CASES = {
     "loop_nested": ((0, 1), [(0.5, 0.7, 4), (1.2, -0.3, 3), (1.0, 1.0, 0)]),
     "loop_items": ((0, 1), [(0.5, 0.7), (-1.2, 0.3)]),
     "loop_return": ((0,), [(0.5, 5), (3.0, 5), (1.0, 2), (0.2, 0)]),
+    "loop_reversed": ((0,), [(0.5, 4), (-1.3, 1), (0.7, 0)]),
     "helpers_flow": ((0, 1), [(2.5, 0.7, 3), (0.5, 1.7, 3), (-1.0, 0.5, 2), (0.5, 0.3, 2)]),
 }
 
@@ -141,7 +142,7 @@ def _write(tmp_path, text):
 
 @pytest.mark.parametrize("body,message,line", [
     ("    for i in range(3):\n        x = x * 2\n    else:\n        x = 0.0\n    return x\n", "'else' after a loop", 5),
-    ("    for i in reversed(range(3)):\n        x = x * 2\n    return x\n", "reversed()", 2),
+    ("    for i, j in reversed((1, 2)):\n        x = x * 2\n    return x\n", "in a for loop is not supported", 2),
     ("    if x > 0:\n        return x\n", "can end without returning", 2),
     ("    for a, b in [(1, 2)]:\n        x = x * a\n    return x\n", "", 0),
     ("    match x:\n        case 1:\n            return x\n    return x\n", "'match' statements", 2),
