@@ -14,6 +14,7 @@ from . import runtime
 from .emit import compile_source, emit_gradient
 from .errors import SignatureError
 from .frontend import load_function
+from .flow import Loop, walk
 from .lower import lower
 from .naming import adjoint_prefix, derivative_name, module_aliases
 from .reverse import reverse, scalar_rule
@@ -76,6 +77,10 @@ def _wrt_key(wrt):
 
 def build(fn, kind, wrt):
     """Run the pipeline on a live function and compile the result (uncached)."""
+    directions = getattr(fn, "__srcdiff_directions__", None)
+    if directions is not None and kind == "grad":  # a gradient of a function with loops: see higher
+        from .higher import build_through_loops
+        return build_through_loops(fn, directions, wrt)
     source = load_function(fn)
     function = lower(source)
     # a gradient of srcdiff's own output is a higher derivative: grad2_f, not grad_grad_f
@@ -92,6 +97,10 @@ def build(fn, kind, wrt):
     module = getattr(fn, "__globals__", {})
     compiled.__srcdiff_constants__ = {
         name: value for name, value in function.globals.items() if module.get(name, _GONE) is value}
+    params, single = select_wrt(function, wrt, source)
+    if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
+        # its own code keeps a tape; a gradient of it is built from fn along this parameter
+        compiled.__srcdiff_directions__ = (fn, (function.params.index(params[0]),))
     return compiled
 
 

@@ -63,12 +63,13 @@ class TangentLoop:
 def tangent_statements(function, seeds):
     """The forward statements interleaved with ``Tangent`` records, and the Tokens used.
 
-    ``seeds`` maps a parameter Var to the Var (a parameter too) holding its tangent.
+    ``seeds`` maps a parameter Var to the Var (a parameter too) holding its tangent, or to a
+    ``Const`` (``1.0``: the derivative along that parameter).
     Returns ``(records, tangent_of, tokens)``: ``tangent_of[var]`` is the expression
     (a token Name) of the tangent of ``var`` for every Var that has one.
     """
     tokens = Tokens()
-    tangent_of = {p: _name(tokens.value(t)) for p, t in seeds.items()}
+    tangent_of = {p: _operand(t, tokens) for p, t in seeds.items()}
     return _block(function.body, tangent_of, tokens, function), tangent_of, tokens
 
 

@@ -107,10 +107,25 @@ def test_second_derivative_through_branches():
         assert second(x, y) == pytest.approx(central_difference(first, (x, y), 0), rel=1e-5, abs=1e-6)
 
 
-def test_second_derivative_through_a_loop_is_refused_clearly():
-    first = srcdiff.grad(load_sample("loop_range").loop_range, wrt=0)
-    with pytest.raises(srcdiff.SrcdiffError, match="second derivative through a loop"):
-        srcdiff.grad(first, wrt=0)
+def test_second_derivative_through_a_loop():
+    # the gradient's tape is not differentiated: the second derivative is built from the
+    # function itself, the gradient of its derivative along x (reverse over forward)
+    fn = load_sample("loop_range").loop_range
+    first = srcdiff.grad(fn, wrt=0)
+    second = srcdiff.grad(first, wrt=0)
+    assert "reverse over forward" in second.source
+    for x, c, n in [(0.7, 1.5, 3), (-1.2, 0.5, 4), (0.3, 2.0, 0)]:
+        assert second(x, c, n) == pytest.approx(c * n * (n - 1) * x ** (n - 2) if n >= 2 else 0.0, rel=1e-12)
+        assert second(x, c, n) == pytest.approx(central_difference(first, (x, c, n), 0), rel=1e-5, abs=1e-6)
+
+
+def test_a_gradient_text_with_a_tape_is_refused_clearly(tmp_path):
+    # the command line reads 'grad_p = srcdiff.grad(p)' without running it: no function to go back to
+    path = tmp_path / "taped.py"
+    path.write_text("import srcdiff\n\n\ndef p(x, n):\n    s = x\n    for i in range(n):\n        s = s * x\n"
+                    "    return s\n\n\ngrad_p = srcdiff.grad(p, wrt=0)\n\n\ndef q(x, n):\n    return grad_p(x, n) * x\n")
+    out = subprocess.run([sys.executable, str(ROOT / "cli.py"), f"{path}:q"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 2 and "second derivative through a loop" in out.stderr
 
 
 # ---------------------------------------------------------------- errors
