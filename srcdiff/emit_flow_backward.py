@@ -68,11 +68,24 @@ class BackwardPrinter:
         expr = _alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
         if acc.first:
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
-        op, expr = _accumulation(expr)
+        op, expr = _signed(expr)
         if acc.var in self.fresh:
             return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
         total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
         return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
+
+
+def _signed(expr):
+    """``(+, e)``, or ``(-, e)`` when the contribution is ``-e`` or ``-a * b / c``: ``g -= a * b / c``."""
+    op, expr = _accumulation(expr)
+    if isinstance(op, ast.Add):
+        spine = expr
+        while isinstance(spine, ast.BinOp) and isinstance(spine.op, (ast.Mult, ast.Div)):
+            if isinstance(spine.left, ast.UnaryOp) and isinstance(spine.left.op, ast.USub):
+                spine.left = spine.left.operand  # the caller owns ``expr`` (a fresh copy)
+                return ast.Sub(), expr
+            spine = spine.left
+    return op, expr
 
 
 def if_lines(cond, then, orelse, depth):
