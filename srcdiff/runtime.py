@@ -58,6 +58,15 @@ def items_zeros(xs):
     return [zeros_like(v) for v in xs]
 
 
+def item_grad(g, xs, k):
+    """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
+    float array, zero but at position ``k``."""
+    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),)
+    grad = np.zeros(shape, dtype=np.result_type(float, np.asarray(g).dtype))
+    grad[k] = g
+    return grad
+
+
 def items_like(g, xs):
     """An items gradient in its sequence's own type: a tuple for a tuple."""
     return tuple(g) if isinstance(xs, tuple) else g

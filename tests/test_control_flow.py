@@ -244,10 +244,18 @@ def test_a_sequence_looped_over_and_used_otherwise_is_refused(tmp_path):
     assert info.value.lineno == ITEMS.split("\n").index("    for w in ws:", ITEMS.split("\n").index("def twice(x, ws):")) + 1
 
 
-def test_explain_refuses_item_gradients_clearly(tmp_path):
+def test_explain_shows_items_and_their_gradients(tmp_path):
     module = _write(tmp_path, ITEMS)
-    with pytest.raises(srcdiff.SrcdiffError, match="items of 'ws'"):
-        srcdiff.explain(module.horner, 0.5, [1.0, 2.0])
+    e = srcdiff.explain(module.horner, 0.5, [1.0, 2.0, 3.0])
+    assert [r.operation for r in e.rows if r.name == "w"] == ["ws[0]", "ws[1]", "ws[2]"]
+    _, gws = srcdiff.grad(module.horner)(0.5, [1.0, 2.0, 3.0])
+    assert list(e["ws"].gradient) == pytest.approx(gws)
+    e = srcdiff.explain(module.pairs, 0.5, [1.0, -2.0, 3.0], [0.5, 1.0, 4.0])
+    assert [r.operation for r in e.rows if r.operation.startswith("vs[-")] == ["vs[-1]", "vs[-2]", "vs[-3]"]
+    gradients = srcdiff.grad(module.pairs)(0.5, [1.0, -2.0, 3.0], [0.5, 1.0, 4.0])
+    assert e.gradients[0] == pytest.approx(gradients[0])
+    for got, want in zip(e.gradients[1:], gradients[1:]):
+        assert list(got) == pytest.approx(want)
 
 
 # ---------------------------------------------------------------- command line
