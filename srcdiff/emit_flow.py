@@ -90,7 +90,8 @@ def _collect_reads(statements, tokens, reads):
     found = set()
     for stmt in statements:
         if isinstance(stmt, (Accumulate, ItemAccumulate)):
-            for node in ast.walk(stmt.expr):
+            index = [stmt.index] if isinstance(stmt, ItemAccumulate) and stmt.index is not None else []
+            for node in [n for e in [stmt.expr] + index for n in ast.walk(e)]:
                 if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
                     found.add(tokens.by_token[node.id][1])
         elif isinstance(stmt, BIf):

@@ -26,7 +26,10 @@ class BackwardPrinter:
         last_loc = None
         for stmt in statements:
             if isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
-                index = f"-1 - {self.index}" if stmt.backwards else self.index
+                if stmt.index is not None:  # the loop's own counter (enumerate)
+                    index = ast.unparse(copy_expr(stmt.index, self.final_names))
+                else:
+                    index = f"-1 - {self.index}" if stmt.backwards else self.index
                 target = f"{self.grad_names[stmt.var]}[{index}]"
                 lines.append(pad(depth) + f"{target} += {ast.unparse(copy_expr(stmt.expr, self.final_names))}")
             elif isinstance(stmt, Accumulate):
@@ -42,7 +45,7 @@ class BackwardPrinter:
                     targets = ", ".join(self.names[t] for t in loop.iter.targets)
                     args = ", ".join(self.operand(a) for a in loop.iter.args)
                     header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
-                elif any(isinstance(s, ItemAccumulate) for s in stmt.body):  # the item's position
+                elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body):  # the item's position
                     self.index = self.namer.fresh("k")
                     header = f"for {self.index} in reversed(range({self.names[loop.count]}))"
                 else:

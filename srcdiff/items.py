@@ -32,17 +32,20 @@ class ItemAccumulate:
     var: Var
     expr: ast.expr
     backwards: bool
+    index: object = None  # the position when the loop names it (enumerate's counter), else the iteration
     first: bool = False
     loc: object = None
 
 
 def item_sources(loop):
-    """``(sequence, item Var, backwards)`` for each sequence ``loop`` walks over item by item."""
+    """``(sequence, item Var, position)`` for each sequence ``loop`` walks over item by item;
+    ``position`` is True for ``reversed`` (the item of iteration ``k`` is ``ws[-1 - k]``), the
+    counter Var for ``enumerate``, else False (``ws[k]``)."""
     it = loop.iter
     if it is None or it.kind in RANGES:
         return []
-    if it.kind == "enumerate":
-        return [(it.args[0], it.targets[1], False)]
+    if it.kind == "enumerate":  # the position is the loop's own counter
+        return [(it.args[0], it.targets[1], it.targets[0])]
     if it.kind == "zip":
         return [(seq, target, False) for seq, target in zip(it.args, it.targets)]
     return [(it.args[0], it.targets[0], it.kind == "reversed")]

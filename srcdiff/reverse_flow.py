@@ -216,9 +216,12 @@ class _Sweep:
         for c in carries:
             if c.target not in body_written:
                 self.add(reversed_body, c.target, ZERO_NODE, body_written)
-        for seq, item, backwards in items:  # last: the item's adjoint is complete here
+        for seq, item, position in items:  # last: the item's adjoint is complete here
             if item in body_written:
-                reversed_body.append(ItemAccumulate(seq, self.adjoint(item), backwards))
+                index = position if isinstance(position, Var) else None
+                if index is not None:
+                    index = ast.Name(id=self.tokens.value(index), ctx=ast.Load())
+                reversed_body.append(ItemAccumulate(seq, self.adjoint(item), position is True, index))
         if reversed_body or carries:  # a carry's reset matters even when nothing else happens
             if replays_range(stmt):
                 self.needed.update(a for a in stmt.iter.args if isinstance(a, Var))

@@ -47,6 +47,8 @@ def zeros_like(x):
         return np.zeros_like(x) if np.issubdtype(x.dtype, np.inexact) else np.zeros(x.shape)
     if isinstance(x, np.generic):
         return x.dtype.type(0) if np.issubdtype(x.dtype, np.inexact) else 0.0
+    if isinstance(x, (list, tuple)):  # a sequence parameter: zeros item by item, in its own type
+        return type(x)(zeros_like(v) for v in x)
     return 0.0
 
 

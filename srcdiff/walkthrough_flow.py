@@ -72,7 +72,7 @@ def _add_items(stmt, trace, step, values):
     for target, value in zip(stmt.iter.targets, values):
         if target in sources:
             seq, backwards = sources[target]
-            source = ItemAssign(target, "[]", (seq, Const(-1 - step if backwards else step)), (), stmt.loc)
+            source = ItemAssign(target, "[]", (seq, Const(-1 - step if backwards is True else step)), (), stmt.loc)
             trace.add(target, value, source, (trace.latest.get(seq) if isinstance(seq, Var) else None, None))
         else:
             trace.add(target, value, Assign(target, stmt.iter.kind, stmt.iter.args, (), stmt.loc),
