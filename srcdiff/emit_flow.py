@@ -14,16 +14,16 @@ in their variables.  The tape is one Python list, used as a stack.
 """
 import ast
 
-from .emit import (_accumulation, _alias_modules, _gradient_expr, _indent, _with_aliases, signature_line,
-                   statement_source)
-from .flow import (If, Loop, Undefined, iter_source, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
+from .backward_flow import BIf, BLoop, accumulates as _accumulates
+from .emit import _gradient_expr, _indent, _with_aliases, signature_line, statement_source
+from .emit_flow_backward import BackwardPrinter, if_lines as _if_lines, pad as _pad
+from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
                    replays_range, walk)
 from .ir import Assign, Const, Global, Var, assign_node, operand_node
+from .items import ItemAccumulate
 from .naming import Namer, aliased, assign_names, module_aliases
 from .prune import live_vars, prune
 from .reverse import Accumulate
-from .reverse_flow import BIf, BLoop
-from .simplify import copy_expr
 
 
 def emit_flow_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
@@ -71,6 +71,9 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
         lines.append("    # backward")
         lines += backward_lines
     gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
+    by_items = {s.var for s in _accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
+    gradients = [f"{aliases['rt']}.items_like({grad_names[p]}, {names[p]})" if p in by_items else g
+                 for p, g in zip(backward.wrt, gradients)]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
         result = function.result
@@ -82,23 +85,13 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     return "\n".join(lines) + "\n"
 
 
-def _accumulates(statements):
-    for stmt in statements:
-        if isinstance(stmt, Accumulate):
-            yield stmt
-        elif isinstance(stmt, BIf):
-            yield from _accumulates(stmt.then)
-            yield from _accumulates(stmt.orelse)
-        elif isinstance(stmt, BLoop):
-            yield from _accumulates(stmt.body)
-
-
 def _collect_reads(statements, tokens, reads):
     """``reads[id(block)]``: the forward values a backward block (and its nested ones) reads."""
     found = set()
     for stmt in statements:
-        if isinstance(stmt, Accumulate):
-            for node in ast.walk(stmt.expr):
+        if isinstance(stmt, (Accumulate, ItemAccumulate)):
+            index = [stmt.index] if isinstance(stmt, ItemAccumulate) and stmt.index is not None else []
+            for node in [n for e in [stmt.expr] + index for n in ast.walk(e)]:
                 if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
                     found.add(tokens.by_token[node.id][1])
         elif isinstance(stmt, BIf):
@@ -117,7 +110,9 @@ def _collect_reads(statements, tokens, reads):
     return found
 
 
-class _Printer:
+class _Printer(BackwardPrinter):
+    """Prints the forward sweep (here) and the backward sweep (``BackwardPrinter``)."""
+
     def __init__(self, names, grad_names, live, backward, reads, namer, comments, aliases):
         self.names, self.grad_names, self.live = names, grad_names, live
         self.aliases = aliases
@@ -242,64 +237,3 @@ class _Printer:
         if lines[-1].endswith(":"):
             lines.append(inner + "pass")
         return lines
-
-    # ------------------------------------------------------------ backward
-
-    def backward(self, statements, depth):
-        lines = []
-        last_loc = None
-        for stmt in statements:
-            if isinstance(stmt, Accumulate):
-                if self.comments and stmt.loc is not None and stmt.loc != last_loc:
-                    lines.append(_pad(depth) + "# grad of: " + stmt.loc.line_text.strip())
-                    last_loc = stmt.loc
-                lines.append(_indent(statement_source(self.accumulate(stmt)), depth))
-            elif isinstance(stmt, BIf):
-                lines += self.backward_if(stmt, depth)
-            elif isinstance(stmt, BLoop):
-                loop = stmt.forward
-                if replays_range(loop):
-                    targets = ", ".join(self.names[t] for t in loop.iter.targets)
-                    args = ", ".join(self.operand(a) for a in loop.iter.args)
-                    header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
-                else:
-                    header = f"for {self.dummy} in range({self.names[loop.count]})"
-                lines.append(_pad(depth) + header + ":")
-                lines += self.pop(self.loop_taped(loop, stmt.body), depth + 1)
-                lines += self.backward(stmt.body, depth + 1)
-        return lines
-
-    def backward_if(self, stmt, depth):
-        fwd = stmt.forward
-        sides = []
-        for body, back_side in ((fwd.body, stmt.then), (fwd.orelse, stmt.orelse)):
-            lines = self.pop(self.taped(defined_in_block(body), back_side), depth + 1) if self._in_loop(fwd) else []
-            sides.append(lines + self.backward(back_side, depth + 1))
-        return _if_lines(self.operand(stmt.cond), *sides, depth)
-
-    def _in_loop(self, fwd):
-        return id(fwd) in self.in_loop_ifs
-
-    def accumulate(self, acc):
-        target = self.grad_names[acc.var]
-        expr = _alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
-        if acc.first:
-            return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
-        op, expr = _accumulation(expr)
-        if acc.var in self.fresh:
-            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
-        total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
-        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
-
-
-def _if_lines(cond, then, orelse, depth):
-    """``if c:`` / ``else:`` lines; an empty then-side becomes ``if not c:``."""
-    if not then and not orelse:
-        return []
-    if not then:
-        return [_pad(depth) + f"if not {cond}:"] + orelse
-    return [_pad(depth) + f"if {cond}:"] + then + ([_pad(depth) + "else:"] + orelse if orelse else [])
-
-
-def _pad(depth):
-    return "    " * depth

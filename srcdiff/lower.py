@@ -10,7 +10,7 @@ Every name is resolved here: anything that cannot be is a SrcdiffError pointing 
 """
 import ast
 
-from . import custom, frontend, lower_flow, runtime
+from . import custom, frontend, lower_flow, lower_loops, runtime
 from .errors import NameResolutionError, ResultError, SrcdiffError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
 from .lower_numpy import ArrayLowering
@@ -398,7 +398,7 @@ class _Lowerer(ArrayLowering):
 
 
 _FLOW_STATEMENTS = {
-    ast.If: lower_flow.statement_if, ast.For: lower_flow.statement_for, ast.While: lower_flow.statement_while,
+    ast.If: lower_flow.statement_if, ast.For: lower_loops.statement_for, ast.While: lower_loops.statement_while,
     ast.Return: lower_flow.statement_return, ast.Break: lower_flow.statement_break,
     ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
 }
