@@ -41,9 +41,12 @@ def _joins(record):
 
 
 def _merge_zero(operand, tangent, tokens):
-    """The tangent a merge takes on a side: its tangent there, or zeros like its value."""
-    if tangent is not None or isinstance(operand, Undefined):
+    """The tangent a merge takes on a side: its tangent there, or zeros like its value (a
+    placeholder 0.0 where the value itself is undefined: that path never uses it)."""
+    if tangent is not None:
         return tangent
+    if isinstance(operand, Undefined):
+        return ast.Constant(0.0)
     if isinstance(operand, Const) and type(operand.value) in (int, float):
         return ast.Constant(0.0)
     return ast.Call(func=dotted("rt.zeros_like"), args=[_operand(operand, tokens)], keywords=[])
@@ -122,6 +125,12 @@ def tangent_source(function, seeds, *, name, docstring=None):
     return "\n".join(lines) + "\n"
 
 
+def _placeholder_or(operand, names):
+    """An operand's text; 0.0 for a value undefined on this path (a path that never reads it),
+    so that the text stays inside what srcdiff differentiates (``hvp`` over loops reads it)."""
+    return "0.0" if isinstance(operand, Undefined) else operand_text(operand, names)
+
+
 class _Printer:
     """Prints kept records: forward statements, tangents, and ``if`` blocks with their merges."""
 
@@ -192,7 +201,7 @@ class _Printer:
         """``z = z_1`` and ``dot_z = dot_z_1`` where branches merge (side 0: then, 1: else) or
         a loop carries a value (side 0: before the loop, 1: at the end of an iteration)."""
         pad = "    " * depth
-        lines = [f"{pad}{self.names[target]} = {operand_text(sides[side], self.names)}"
+        lines = [f"{pad}{self.names[target]} = {_placeholder_or(sides[side], self.names)}"
                  for target, *sides in values]
         for target, *sides in tangents:
             operand, tangent = sides[side]
