@@ -66,7 +66,7 @@ def liveness(function, records, result_expr, tokens):
     flat = list(_walk_records(records))
     for _ in range(len(flat) + 1):  # to a fixed point: each Var has one definition
         before = len(tangents)
-        for record in flat:
+        for record in reversed(flat):  # uses come after definitions: one pass outside loops
             if isinstance(record, Tangent) and record.var in tangents:
                 need(record.expr)
             for target, *sides in _joins(record):
