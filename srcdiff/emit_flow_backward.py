@@ -97,7 +97,23 @@ def if_lines(cond, then, orelse, depth):
         return []
     if not then:
         return [pad(depth) + f"if not {cond}:"] + orelse
+    if _one_if(orelse, depth + 1):  # else: if d: ... -> elif d: ...
+        return [pad(depth) + f"if {cond}:"] + then + [pad(depth) + "el" + orelse[0].lstrip()] + \
+            [line[4:] for line in orelse[1:]]  # one level less deep
     return [pad(depth) + f"if {cond}:"] + then + ([pad(depth) + "else:"] + orelse if orelse else [])
+
+
+def _is_branch(line):
+    text = line.strip()
+    return text.startswith(("elif ", "else:"))
+
+
+def _one_if(lines, depth):
+    """Whether ``lines`` are one ``if`` statement at ``depth`` (its ``elif``/``else`` included)."""
+    if not lines or not lines[0].startswith(pad(depth) + "if "):
+        return False
+    top = [line for line in lines if not line.startswith(pad(depth + 1))]
+    return all(_is_branch(line) for line in top[1:])
 
 
 def pad(depth):

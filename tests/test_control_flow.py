@@ -383,3 +383,12 @@ def test_third_derivative_through_branches():
     third = srcdiff.grad(srcdiff.grad(srcdiff.grad(fn, wrt=0), wrt=0), wrt=0)
     assert third(0.5, 0.7) == pytest.approx(6 * 0.7)  # x**3 y + x**2 y**2 on this path
     assert third(-0.5, 0.3) == 0.0  # (x y + 1)(x + y) on this path: quadratic in x
+
+
+def test_an_elif_chain_reads_as_one(tmp_path):
+    module = _write(tmp_path, "def f(x):\n    if x > 1:\n        y = x * x\n    elif x > 0:\n        y = x * 3.0\n"
+                              "    elif x > -1:\n        y = x + 1.0\n    else:\n        y = 0.0 * x\n    return y\n")
+    grad = srcdiff.grad(module.f)
+    assert "        elif s2:\n            grad_x = grad_y_1\n        else:\n" in grad.source
+    for x in (1.5, 0.5, -0.5, -1.5):
+        assert grad(x) == pytest.approx(central_difference(module.f, (x,), 0), abs=1e-6)
