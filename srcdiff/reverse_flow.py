@@ -18,7 +18,7 @@ counters, comparisons, conditions and flags never carry adjoints.
 """
 import ast
 
-from .backward_flow import BIf, BLoop, without_dead_adjoints
+from .backward_flow import BIf, BLoop, without_adjoint_copies, without_dead_adjoints
 from .custom import CustomRule
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
 from .flow import If, Loop, defined_at, replays_range, walk
@@ -101,6 +101,7 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
             sweep.constant = (result, _operand(seed, sweep.tokens))
         written.add(result)
     statements += sweep.block(function.body, written)
+    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
 
