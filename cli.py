@@ -18,9 +18,8 @@ import numpy as np
 
 from srcdiff.api import gradient_source
 from srcdiff.errors import SrcdiffError, ToolError
-from srcdiff.forward import jvp_source
 from srcdiff.frontend import StaticScope
-from srcdiff.higher import DEFAULT_MODE, hvp_source
+from srcdiff.higher import DEFAULT_MODE, hvp_source, jvp_source
 from srcdiff.ir import format_ssa
 from srcdiff.flow import assigns
 from srcdiff.lower import lower
@@ -38,8 +37,9 @@ def parse_args(argv):
     parser.add_argument("--comments", action="store_true", help="annotate backward statements with their source line")
     parser.add_argument("--hvp", action="store_true",
                         help="print the generated Hessian-vector product hvp_FUNC(..., v) (second-order code)")
-    parser.add_argument("--mode", choices=("forward", "reverse"), default=None,
-                        help="with --hvp: forward over reverse (the default; reverse over reverse through control flow) or reverse over reverse")
+    parser.add_argument("--mode", choices=("forward", "reverse", "reverse-over-forward"), default=None,
+                        help="with --hvp: forward over reverse (the default; reverse over forward for loops), "
+                             "reverse over reverse, or reverse over forward")
     parser.add_argument("--jvp", action="store_true",
                         help="print the generated forward-mode code jvp_FUNC(..., dot_a, ...) instead")
     parser.add_argument("--at", nargs="+", metavar="NAME=VALUE",

@@ -7,7 +7,8 @@ For each function, prints per-call times of ``srcdiff.hvp`` built both ways
 (``srcdiff.higher.hvp(fn, wrt=..., mode="forward" | "reverse")``), the ratio
 forward / reverse (below 1: forward over reverse is faster), and each over the time of
 the plain gradient (what a Hessian-vector product costs in gradients).  Then the same
-ratio for build time.  Timing method as in ``bench_scalar.py``: interleaved rounds,
+ratio for build time, and reverse over forward (the mode used for loops) over forward
+over reverse.  Timing method as in ``bench_scalar.py``: interleaved rounds,
 medians of per-round ratios.  Ends with a Markdown summary for the README.
 """
 import argparse
@@ -86,25 +87,31 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as folder:
         for label, fn, wrt, point in cases(folder):
             fwd, rev = hvp(fn, wrt=wrt, mode="forward"), hvp(fn, wrt=wrt, mode="reverse")
+            rof = hvp(fn, wrt=wrt, mode="reverse-over-forward")
             g = srcdiff.grad(fn, wrt=wrt)
             call = point + (np.full(np.shape(point[wrt]), 0.7) if np.ndim(point[wrt]) else 0.7,)
             assert np.allclose(fwd(*call), rev(*call), rtol=1e-9, atol=1e-12), label
-            # the same adapter around all three, so the extra call costs each the same
-            contenders = [lambda *a, h=fwd: h(*a), lambda *a, h=rev: h(*a), lambda *a: g(*a[:-1])]
-            t_fwd, t_rev, t_grad = per_call_times(contenders, call, rounds)
+            assert np.allclose(fwd(*call), rof(*call), rtol=1e-9, atol=1e-12), label
+            # the same adapter around all four, so the extra call costs each the same
+            contenders = [lambda *a, h=fwd: h(*a), lambda *a, h=rev: h(*a), lambda *a, h=rof: h(*a),
+                          lambda *a: g(*a[:-1])]
+            t_fwd, t_rev, t_rof, t_grad = per_call_times(contenders, call, rounds)
             ratio = paired_ratio(t_fwd, t_rev)
             build = build_seconds(fn, wrt, "forward", 3) / build_seconds(fn, wrt, "reverse", 3)
             rows.append((label, min(t_fwd), min(t_rev), ratio, paired_ratio(t_fwd, t_grad),
-                         paired_ratio(t_rev, t_grad), build))
+                         paired_ratio(t_rev, t_grad), build, paired_ratio(t_rof, t_fwd)))
             print(f"{label:28s} forward/reverse {ratio:5.2f}x   hvp/grad: forward {rows[-1][4]:4.2f}x, "
-                  f"reverse {rows[-1][5]:4.2f}x   build forward/reverse {build:4.2f}x")
+                  f"reverse {rows[-1][5]:4.2f}x   build forward/reverse {build:4.2f}x   "
+                  f"reverse-over-forward/forward {rows[-1][7]:4.2f}x")
     print()
     print(f"Python {platform.python_version()} on {platform.machine()}, {rounds} rounds")
     print()
-    print("| function | forward over reverse | reverse over reverse | forward / reverse | hvp / grad (fwd, rev) | build fwd / rev |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for label, f, r, ratio, fg, rg, build in rows:
-        print(f"| {label} | {f * 1e6:.2f} µs | {r * 1e6:.2f} µs | {ratio:.2f}x | {fg:.2f}x, {rg:.2f}x | {build:.2f}x |")
+    print("| function | forward over reverse | reverse over reverse | forward / reverse | hvp / grad (fwd, rev) "
+          "| build fwd / rev | reverse over forward / fwd |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for label, f, r, ratio, fg, rg, build, rof in rows:
+        print(f"| {label} | {f * 1e6:.2f} µs | {r * 1e6:.2f} µs | {ratio:.2f}x | {fg:.2f}x, {rg:.2f}x | {build:.2f}x "
+              f"| {rof:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -6,8 +6,7 @@ from .api import grad, value_and_grad
 from . import testing
 from .custom import Function
 from .errors import SrcdiffError
-from .forward import jvp
-from .higher import hessian, hvp
+from .higher import hessian, hvp, jvp
 from .jacobian import jacobian
 from .pictures import graph
 from .walkthrough import explain

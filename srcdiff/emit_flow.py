@@ -14,15 +14,16 @@ in their variables.  The tape is one Python list, used as a stack.
 """
 import ast
 
-from .emit import (_accumulation, _alias_modules, _gradient_expr, _indent, _with_aliases, signature_line,
-                   statement_source)
-from .flow import If, Loop, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text, walk
+from .backward_flow import BIf, BLoop, accumulates as _accumulates
+from .emit import _gradient_expr, _indent, _with_aliases, signature_line, statement_source
+from .emit_flow_backward import BackwardPrinter, if_lines as _if_lines, pad as _pad
+from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
+                   replays_range, walk)
 from .ir import Assign, Const, Global, Var, assign_node, operand_node
+from .items import ItemAccumulate
 from .naming import Namer, aliased, assign_names, module_aliases
 from .prune import live_vars, prune
 from .reverse import Accumulate
-from .reverse_flow import BIf, BLoop
-from .simplify import copy_expr
 
 
 def emit_flow_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
@@ -43,6 +44,9 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     names, grad_names = assign_names(pruned, adjoint_order, prefix)
     aliases = module_aliases(function)
     namer = Namer(set(function.reserved) | set(names.values()) | set(grad_names.values()) | set(aliases.values()))
+    for stmt in walk(function.body):  # a loop replayed backwards whose forward run was not needed
+        if isinstance(stmt, Loop) and replays_range(stmt):
+            names.update((t, namer.fresh(t.hint)) for t in stmt.iter.targets if t not in names)
     printer = _Printer(names, grad_names, live, backward, reads, namer, comments, aliases)
     printer.in_loop_ifs = {id(s) for loop in walk(function.body) if isinstance(loop, Loop)
                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
@@ -59,9 +63,17 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     if check_scalar and isinstance(function.result, Var):
         lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
     if backward.statements:
+        backward_lines = printer.backward(backward.statements, 1)
+        if want_value and function.result in printer.popped:  # the backward sweep reuses its name
+            saved = namer.fresh("value")
+            lines.append(f"    {saved} = {names[function.result]}")
+            names = {**names, function.result: saved}
         lines.append("    # backward")
-        lines += printer.backward(backward.statements, 1)
+        lines += backward_lines
     gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
+    by_items = {s.var for s in _accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
+    gradients = [f"{aliases['rt']}.items_like({grad_names[p]}, {names[p]})" if p in by_items else g
+                 for p, g in zip(backward.wrt, gradients)]
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
     if want_value:
         result = function.result
@@ -73,23 +85,13 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     return "\n".join(lines) + "\n"
 
 
-def _accumulates(statements):
-    for stmt in statements:
-        if isinstance(stmt, Accumulate):
-            yield stmt
-        elif isinstance(stmt, BIf):
-            yield from _accumulates(stmt.then)
-            yield from _accumulates(stmt.orelse)
-        elif isinstance(stmt, BLoop):
-            yield from _accumulates(stmt.body)
-
-
 def _collect_reads(statements, tokens, reads):
     """``reads[id(block)]``: the forward values a backward block (and its nested ones) reads."""
     found = set()
     for stmt in statements:
-        if isinstance(stmt, Accumulate):
-            for node in ast.walk(stmt.expr):
+        if isinstance(stmt, (Accumulate, ItemAccumulate)):
+            index = [stmt.index] if isinstance(stmt, ItemAccumulate) and stmt.index is not None else []
+            for node in [n for e in [stmt.expr] + index for n in ast.walk(e)]:
                 if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
                     found.add(tokens.by_token[node.id][1])
         elif isinstance(stmt, BIf):
@@ -98,19 +100,28 @@ def _collect_reads(statements, tokens, reads):
                 found.add(stmt.cond)
         elif isinstance(stmt, BLoop):
             found |= _collect_reads(stmt.body, tokens, reads)
-            found.add(stmt.forward.count)
+            loop = stmt.forward
+            if replays_range(loop):  # the loop variable comes back from reversed(range(...))
+                found -= set(loop.iter.targets)
+                found.update(a for a in loop.iter.args if isinstance(a, Var))
+            else:
+                found.add(loop.count)
     reads[id(statements)] = found
     return found
 
 
-class _Printer:
+class _Printer(BackwardPrinter):
+    """Prints the forward sweep (here) and the backward sweep (``BackwardPrinter``)."""
+
     def __init__(self, names, grad_names, live, backward, reads, namer, comments, aliases):
         self.names, self.grad_names, self.live = names, grad_names, live
         self.aliases = aliases
         self.reads, self.comments = reads, comments
+        self.namer = namer
         self.tape = namer.fresh("tape")
         self.dummy = namer.fresh("_")
         self.uses_tape = False
+        self.popped = set()  # every value the backward sweep restores from the tape
         self.final_names = {}
         for token, (kind, var) in backward.tokens.by_token.items():
             table = grad_names if kind == "adjoint" else names
@@ -135,7 +146,11 @@ class _Printer:
                 self.by_forward[id(stmt.forward)] = stmt
                 self._index(stmt.body)
 
-    def operand(self, operand):
+    def operand(self, operand, placeholder=False):
+        """An operand's text; ``placeholder`` writes an undefined value as ``0.0`` (a number,
+        so that generated code stays differentiable), never read on its path."""
+        if placeholder and isinstance(operand, Undefined):
+            return "0.0"
         return operand_text(operand, self.names)
 
     def taped(self, defined, backward_block):
@@ -144,6 +159,11 @@ class _Printer:
             return []
         wanted = self.reads[id(backward_block)]
         return [v for v in dict.fromkeys(defined) if v in wanted]
+
+    def loop_taped(self, loop, backward_body):
+        """What one iteration tapes; not a loop variable that ``reversed(range(...))`` gives back."""
+        replayed = set(loop.iter.targets) if replays_range(loop) else set()
+        return [v for v in self.taped(loop_body_defined(loop), backward_body) if v not in replayed]
 
     def push(self, values, depth):
         if not values:
@@ -155,6 +175,7 @@ class _Printer:
     def pop(self, values, depth):
         if not values:
             return []
+        self.popped.update(values)
         return [_pad(depth) + f"{', '.join(self.names[v] for v in values)} = {self.tape}.pop()"]
 
     # ------------------------------------------------------------ forward
@@ -180,7 +201,10 @@ class _Printer:
         for body, pick, back_side in ((stmt.body, lambda m: m.then, back and back.then),
                                       (stmt.orelse, lambda m: m.orelse, back and back.orelse)):
             lines = self.forward(body, depth + 1, in_loop)
-            lines += [_pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m))}" for m in merges]
+            # a value this side leaves undefined is never read after it; inside a loop it may be
+            # pushed on the tape at the end of the block, so it gets a placeholder there
+            lines += [_pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m), placeholder=in_loop)}"
+                      for m in merges if in_loop or not isinstance(pick(m), Undefined)]
             if in_loop:
                 lines += self.push(self.taped(defined_in_block(body), back_side), depth + 1)
             sides.append(lines)
@@ -189,9 +213,9 @@ class _Printer:
     def forward_loop(self, stmt, depth):
         back = self.by_forward.get(id(stmt))
         carries = [c for c in stmt.carries if c.target in self.live]
-        lines = [_pad(depth) + f"{self.names[c.target]} = {self.operand(c.init)}" for c in carries]
-        counted = back is not None
-        count = self.names.get(stmt.count)
+        lines = [_pad(depth) + f"{self.names[c.target]} = {self.operand(c.init, placeholder=True)}" for c in carries]
+        counted = back is not None and not replays_range(stmt)
+        count = self.names.setdefault(stmt.count, self.namer.fresh("iterations")) if counted else None
         if counted:
             lines.append(_pad(depth) + f"{count} = 0")
         inner = _pad(depth + 1)
@@ -202,7 +226,7 @@ class _Printer:
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
             lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
         lines += self.forward(stmt.body, depth + 1, in_loop=True)
-        lines += self.push(self.taped(loop_body_defined(stmt), back and back.body), depth + 1)
+        lines += self.push(self.loop_taped(stmt, back and back.body), depth + 1)
         if counted:
             lines.append(inner + f"{count} += 1")
         lines += [inner + f"{self.names[c.target]} = {self.operand(c.next)}" for c in carries]
@@ -213,58 +237,3 @@ class _Printer:
         if lines[-1].endswith(":"):
             lines.append(inner + "pass")
         return lines
-
-    # ------------------------------------------------------------ backward
-
-    def backward(self, statements, depth):
-        lines = []
-        last_loc = None
-        for stmt in statements:
-            if isinstance(stmt, Accumulate):
-                if self.comments and stmt.loc is not None and stmt.loc != last_loc:
-                    lines.append(_pad(depth) + "# grad of: " + stmt.loc.line_text.strip())
-                    last_loc = stmt.loc
-                lines.append(_indent(statement_source(self.accumulate(stmt)), depth))
-            elif isinstance(stmt, BIf):
-                lines += self.backward_if(stmt, depth)
-            elif isinstance(stmt, BLoop):
-                loop = stmt.forward
-                lines.append(_pad(depth) + f"for {self.dummy} in range({self.names[loop.count]}):")
-                lines += self.pop(self.taped(loop_body_defined(loop), stmt.body), depth + 1)
-                lines += self.backward(stmt.body, depth + 1)
-        return lines
-
-    def backward_if(self, stmt, depth):
-        fwd = stmt.forward
-        sides = []
-        for body, back_side in ((fwd.body, stmt.then), (fwd.orelse, stmt.orelse)):
-            lines = self.pop(self.taped(defined_in_block(body), back_side), depth + 1) if self._in_loop(fwd) else []
-            sides.append(lines + self.backward(back_side, depth + 1))
-        return _if_lines(self.operand(stmt.cond), *sides, depth)
-
-    def _in_loop(self, fwd):
-        return id(fwd) in self.in_loop_ifs
-
-    def accumulate(self, acc):
-        target = self.grad_names[acc.var]
-        expr = _alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
-        if acc.first:
-            return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
-        op, expr = _accumulation(expr)
-        if acc.var in self.fresh:
-            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
-        total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
-        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
-
-
-def _if_lines(cond, then, orelse, depth):
-    """``if c:`` / ``else:`` lines; an empty then-side becomes ``if not c:``."""
-    if not then and not orelse:
-        return []
-    if not then:
-        return [_pad(depth) + f"if not {cond}:"] + orelse
-    return [_pad(depth) + f"if {cond}:"] + then + ([_pad(depth) + "else:"] + orelse if orelse else [])
-
-
-def _pad(depth):
-    return "    " * depth

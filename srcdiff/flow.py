@@ -51,7 +51,8 @@ class Carry:
 
 @dataclass(frozen=True)
 class ForIter:
-    """``for targets in kind(*args)``; kind is ``range``, ``iter``, ``enumerate`` or ``zip``."""
+    """``for targets in kind(*args)``; kind is ``range``, ``iter`` (the sequence itself),
+    ``enumerate``, ``zip``, ``reversed`` (of a sequence) or ``reversed_range`` (of a range)."""
 
     kind: str
     args: tuple
@@ -68,6 +69,18 @@ class Loop:
     exit: object
     count: Var
     loc: object = None
+
+
+def replays_range(loop):
+    """Whether the backward sweep can run ``loop`` as ``for i in reversed(range(...))``: a
+    ``for`` over ``range`` that never breaks runs every index, so no counter is needed and
+    the loop variable needs no tape."""
+    it = loop.iter
+    no_break = loop.exit is None or getattr(loop.exit, "value", None) is False
+    return it is not None and it.kind in RANGES and no_break
+
+
+RANGES = ("range", "reversed_range")  # loops whose items are ints: no gradient, replayable
 
 
 def has_flow(body):
@@ -98,15 +111,16 @@ def walk(body):
             yield from walk(block)
 
 
-def defined_at(stmt):
-    """The Vars a statement defines at its own level (not inside its blocks)."""
+def defined_at(stmt, counts=True):
+    """The Vars a statement defines at its own level (not inside its blocks); a loop's trip
+    counter only with ``counts`` (naming leaves it to the emitter, which keeps few)."""
     if isinstance(stmt, Assign):
         return (stmt.target,)
     if isinstance(stmt, If):
         return tuple(m.target for m in stmt.merges)
     if isinstance(stmt, Loop):
         targets = stmt.iter.targets if stmt.iter is not None else ()
-        return tuple(c.target for c in stmt.carries) + tuple(targets) + (stmt.count,)
+        return tuple(c.target for c in stmt.carries) + tuple(targets) + ((stmt.count,) if counts else ())
     return ()
 
 
@@ -146,8 +160,18 @@ def iter_header(loop, names):
     it = loop.iter
     targets = ", ".join(names[t] for t in it.targets)
     args = ", ".join(operand_text(a, names) for a in it.args)
-    source = args if it.kind == "iter" else f"{it.kind}({args})"
-    return f"for {targets} in {source}"
+    return f"for {targets} in {iter_source(it.kind, args)}"
+
+
+def iter_source(kind, args, backwards=False):
+    """The iterable of a ``for`` header; ``backwards`` gives a range the other way round."""
+    if kind in RANGES and backwards:
+        kind = "range" if kind == "reversed_range" else "reversed_range"
+    if kind == "iter":
+        return args
+    if kind == "reversed_range":
+        return f"reversed(range({args}))"
+    return f"{kind}({args})"
 
 
 def format_block(body, names, depth=1):

@@ -9,29 +9,23 @@ Contributions are simplified (zero ones dropped); a tangent that is just another
 tangent is not copied but renamed.  Statements neither the tangent of the result nor
 another kept statement needs are dropped.
 
-Output contract: ``tangent_source`` returns the text of one function with the given
-signature whose body is the forward statements interleaved with their tangents and
-which returns the tangent of the result (``rt.zeros_like(result)`` when it has none).
-Used by ``jvp`` and by forward-over-reverse Hessian-vector products (``higher``); also
-holds the signature helpers both use (``with_extra_parameter``, ``fresh_name``).
+Output contract: ``tangent_statements`` returns the function's statements, in order,
+interleaved with ``Tangent`` records, an ``if`` becoming a ``TangentIf`` whose branches
+hold their own tangents and whose merges carry tangents too (zero on a side without one),
+a loop a ``TangentLoop`` whose carried values carry tangents round (a loop over values
+that have a tangent is refused: UnsupportedSyntaxError).  ``forward_emit`` removes what the result's
+tangent does not need and prints the text.  Also holds the signature helpers ``jvp`` and
+``hvp`` use (``with_extra_parameter``, ``fresh_name``).
 """
 import ast
 import dataclasses
-import weakref
 
-from .api import generated_namespace, select_wrt
 from .custom import is_custom_op
-from .emit import _alias_modules, _with_aliases, compile_source, signature_line, statement_source
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
-from .frontend import load_function
-from .ir import Assign, Var, assign_node, operand_node
-from .lower import lower
-from .naming import assign_names, module_aliases
+from .flow import If, Loop
+from .ir import Var, operand_node
 from .reverse import Tokens
-from .simplify import copy_expr
 from .tangents import NoRule, tangent_terms
-
-_CACHE = weakref.WeakKeyDictionary()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,48 +36,125 @@ class Tangent:
     expr: ast.expr
 
 
+@dataclasses.dataclass(frozen=True)
+class TangentIf:
+    """An ``if`` of the forward statements with the tangents of both branches; ``merges``
+    holds ``(merge, then_tangent, else_tangent)`` for each merged value that has a tangent
+    (None on a side where it has none: zero there)."""
+
+    stmt: If
+    body: tuple
+    orelse: tuple
+    merges: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class TangentLoop:
+    """A loop of the forward statements with the tangents of its body; ``carries`` holds
+    ``(carry, start, step)`` for each loop-carried value that has a tangent: the tangent
+    of its initial value and of its next value (None where that has none: zero)."""
+
+    stmt: Loop
+    test_body: tuple
+    body: tuple
+    carries: tuple
+
+
 def tangent_statements(function, seeds):
     """The forward statements interleaved with ``Tangent`` records, and the Tokens used.
 
-    ``seeds`` maps a parameter Var to the Var (a parameter too) holding its tangent.
+    ``seeds`` maps a parameter Var to the Var (a parameter too) holding its tangent, or to a
+    ``Const`` (``1.0``: the derivative along that parameter).
     Returns ``(records, tangent_of, tokens)``: ``tangent_of[var]`` is the expression
     (a token Name) of the tangent of ``var`` for every Var that has one.
     """
     tokens = Tokens()
-    tangent_of = {p: _name(tokens.value(t)) for p, t in seeds.items()}
+    tangent_of = {p: _operand(t, tokens) for p, t in seeds.items()}
+    return _block(function.body, tangent_of, tokens, function), tangent_of, tokens
+
+
+def _block(body, tangent_of, tokens, function, in_loop=False):
     records = []
-    for stmt in function.body:
-        if not isinstance(stmt, Assign):  # an if or a loop: not yet in forward mode
-            loc = getattr(stmt, "loc", None) or function.loc
-            raise UnsupportedSyntaxError(
-                "forward mode (jvp, and Hessian-vector products built on it) does not support control flow yet",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                "use srcdiff.higher.hvp(fn, mode='reverse') for a Hessian-vector product, or srcdiff.grad")
-        records.append(stmt)
-        if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
-            loc = stmt.loc
-            name = stmt.op[: -len(".forward")]
-            raise NoGradientRuleError(
-                f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                f"write {name} as a plain function of differentiable operations, or use srcdiff.grad")
-        try:
-            terms = tangent_terms(stmt, tangent_of, lambda a: _operand(a, tokens), _name(tokens.value(stmt.target)))
-        except NoRule:
-            loc = stmt.loc
-            raise NoGradientRuleError(
-                f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                "use a function srcdiff knows (see the README's list)") from None
-        if not terms:
+    for stmt in body:
+        if isinstance(stmt, If):
+            records.append(_if(stmt, tangent_of, tokens, function, in_loop))
             continue
-        total = _sum(terms)
-        if isinstance(total, ast.Name):  # dot_y would be a copy: read the other tangent instead
-            tangent_of[stmt.target] = total
+        if isinstance(stmt, Loop):
+            records.append(_loop(stmt, tangent_of, tokens, function))
+            continue
+        records.append(stmt)
+        tangent = _tangent(stmt, tangent_of, tokens)
+        if tangent is None:
+            continue
+        if isinstance(tangent, ast.Name) and not in_loop:  # dot_y would be a copy: read the other tangent
+            tangent_of[stmt.target] = tangent  # (in a loop, copies stay: a carry's next must not alias)
             continue
         tangent_of[stmt.target] = _name(tokens.adjoint(stmt.target))
-        records.append(Tangent(stmt.target, total))
-    return records, tangent_of, tokens
+        records.append(Tangent(stmt.target, tangent))
+    return records
+
+
+def _if(stmt, tangent_of, tokens, function, in_loop):
+    """The TangentIf of an ``if``: each branch with its own tangents, then the merges'."""
+    then_tangents, else_tangents = dict(tangent_of), dict(tangent_of)
+    body = _block(stmt.body, then_tangents, tokens, function, in_loop)
+    orelse = _block(stmt.orelse, else_tangents, tokens, function, in_loop)
+    merges = []
+    for merge in stmt.merges:
+        then = then_tangents.get(merge.then) if isinstance(merge.then, Var) else None
+        other = else_tangents.get(merge.orelse) if isinstance(merge.orelse, Var) else None
+        if then is not None or other is not None:
+            tangent_of[merge.target] = _name(tokens.adjoint(merge.target))
+            merges.append((merge, then, other))
+    return TangentIf(stmt, tuple(body), tuple(orelse), tuple(merges))
+
+
+def _loop(stmt, tangent_of, tokens, function):
+    """The TangentLoop of a loop.  Which carried values have a tangent is found by iterating
+    to a fixed point: a value carried round gets one when its next value does."""
+    if stmt.iter is not None and any(isinstance(a, Var) and a in tangent_of for a in stmt.iter.args):
+        loc = stmt.loc or function.loc
+        raise UnsupportedSyntaxError(
+            "forward mode does not go through a loop over values that carry a tangent",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "loop over range(len(xs)) and index xs[i] instead")
+    carried = {c.target for c in stmt.carries if isinstance(c.init, Var) and c.init in tangent_of}
+    while True:
+        inner = dict(tangent_of)
+        inner.update((c.target, _name(tokens.adjoint(c.target))) for c in stmt.carries if c.target in carried)
+        test_body = _block(stmt.test_body, inner, tokens, function, in_loop=True)
+        body = _block(stmt.body, inner, tokens, function, in_loop=True)
+        grown = carried | {c.target for c in stmt.carries if isinstance(c.next, Var) and c.next in inner}
+        if grown == carried:
+            break
+        carried = grown
+    carries = []
+    for carry in stmt.carries:
+        if carry.target in carried:
+            start = tangent_of.get(carry.init) if isinstance(carry.init, Var) else None
+            carries.append((carry, start, inner.get(carry.next) if isinstance(carry.next, Var) else None))
+            tangent_of[carry.target] = _name(tokens.adjoint(carry.target))
+    return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries))
+
+
+def _tangent(stmt, tangent_of, tokens):
+    """The simplified tangent expression of an assignment, or None when it has none."""
+    if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
+        loc = stmt.loc
+        name = stmt.op[: -len(".forward")]
+        raise NoGradientRuleError(
+            f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            f"write {name} as a plain function of differentiable operations, or use srcdiff.grad")
+    try:
+        terms = tangent_terms(stmt, tangent_of, lambda a: _operand(a, tokens), _name(tokens.value(stmt.target)))
+    except NoRule:
+        loc = stmt.loc
+        raise NoGradientRuleError(
+            f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "use a function srcdiff knows (see the README's list)") from None
+    return _sum(terms) if terms else None
 
 
 def _sum(terms):
@@ -119,63 +190,6 @@ def _operand(operand, tokens):
     return operand_node(operand, {})
 
 
-def live_records(records, result_expr, tokens):
-    """The records the returned expression needs, in order (dead code removed)."""
-    needed_values, needed_tangents = set(), set()
-
-    def need(expr):
-        for node in ast.walk(expr):
-            if isinstance(node, ast.Name) and node.id in tokens.by_token:
-                kind, var = tokens.by_token[node.id]
-                (needed_values if kind == "value" else needed_tangents).add(var)
-
-    need(result_expr)
-    kept = []
-    for record in reversed(records):
-        if isinstance(record, Tangent):
-            if record.var in needed_tangents:
-                kept.append(record)
-                need(record.expr)
-        elif record.target in needed_values:
-            kept.append(record)
-            needed_values.update(a for a in record.args if isinstance(a, Var))
-            needed_values.update(v for _, v in record.kwargs if isinstance(v, Var))
-    return kept[::-1]
-
-
-def tangent_source(function, seeds, *, name, docstring=None):
-    """The text of a function returning the tangent of ``function``'s result (see module doc)."""
-    records, tangent_of, tokens = tangent_statements(function, seeds)
-    result = function.result
-    if isinstance(result, Var) and result in tangent_of:
-        result_expr = tangent_of[result]
-    else:  # the result does not depend on the seeded parameters
-        result_expr = ast.Call(func=ast.Attribute(value=_name("rt"), attr="zeros_like", ctx=ast.Load()),
-                               args=[_operand(result, tokens)], keywords=[])
-    kept = live_records(records, result_expr, tokens)
-    forward = [r for r in kept if not isinstance(r, Tangent)]
-    tangents = [r.var for r in kept if isinstance(r, Tangent)]
-    aliases = module_aliases(function)
-    names, dot_names = assign_names(dataclasses.replace(function, body=tuple(forward)), tangents, prefix="dot_")
-    final = {}
-    for token, (kind, var) in tokens.by_token.items():
-        table = dot_names if kind == "adjoint" else names
-        if var in table:
-            final[token] = _name(table[var])
-    lines = [signature_line(name, function.arguments)]
-    if docstring:
-        lines.append(f'    """{docstring}"""')
-    for record in kept:
-        if isinstance(record, Tangent):
-            value = _alias_modules(copy_expr(record.expr, final), aliases)
-            stmt = ast.Assign(targets=[_name(dot_names[record.var])], value=value, lineno=0)
-        else:
-            stmt = assign_node(_with_aliases(record, aliases), names)
-        lines.append("\n".join("    " + line for line in statement_source(stmt).split("\n")))
-    lines.append(f"    return {ast.unparse(_alias_modules(copy_expr(result_expr, final), aliases))}")
-    return "\n".join(lines) + "\n"
-
-
 def fresh_name(base, reserved):
     name, n = base, 0
     while name in reserved:
@@ -197,39 +211,3 @@ def with_extra_parameter(function, var):
     params = function.params[:positional] + (var,) + function.params[positional:]
     return dataclasses.replace(function, params=params, arguments=arguments,
                                reserved=function.reserved | {var.hint})
-
-
-# ---------------------------------------------------------------- public API
-
-def jvp_source(function, source, wrt=None):
-    """``(name, text, emitted)`` of ``jvp_<f>(<f's parameters>, dot_<p>...)``: the tangent
-    of the result along the tangents ``dot_<p>`` of the parameters ``wrt`` picks;
-    ``emitted`` is the SSA function the text was printed from."""
-    params, _ = select_wrt(function, wrt, source)
-    seeds = {}
-    extended = function
-    for param in params:
-        dot = Var(fresh_name("dot_" + param.hint, extended.reserved), user_named=True)
-        extended = with_extra_parameter(extended, dot)
-        seeds[param] = dot
-    name = f"jvp_{function.name}"
-    along = ", ".join(f"{d.hint} of {p.hint}" for p, d in seeds.items())
-    doc = f"Directional derivative of {function.name} along the tangents {along}; generated by srcdiff."
-    return name, tangent_source(extended, seeds, name=name, docstring=doc), extended
-
-
-def jvp(fn, *, wrt=None):
-    """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
-    parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
-    ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    key = ("jvp", tuple(wrt) if isinstance(wrt, list) else wrt)
-    per_function = _CACHE.setdefault(fn, {})
-    if key not in per_function:
-        source = load_function(fn)
-        function = lower(source)
-        name, text, emitted = jvp_source(function, source, wrt)
-        compiled = compile_source(text, name, generated_namespace(emitted), None, fn.__kwdefaults__)
-        compiled.source = compiled.__srcdiff_source__ = text
-        compiled.__qualname__ = name
-        per_function[key] = compiled
-    return per_function[key]

@@ -10,8 +10,8 @@ Every name is resolved here: anything that cannot be is a SrcdiffError pointing 
 """
 import ast
 
-from . import custom, frontend, lower_flow
-from .errors import NameResolutionError, ResultError, UnsupportedSyntaxError
+from . import custom, frontend, lower_flow, lower_loops, runtime
+from .errors import NameResolutionError, ResultError, SrcdiffError, UnsupportedSyntaxError
 from .ir import BINARY_OPS, COMPARE_OPS, Assign, Const, Function, Global, Var, SYMBOL_OF
 from .lower_numpy import ArrayLowering
 from .writes import check_writes
@@ -135,12 +135,24 @@ class _Lowerer(ArrayLowering):
         elif type(stmt) in _FLOW_STATEMENTS:
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
+            if self.is_result_check(stmt.value):
+                return  # generated code's own check; the new gradient emits its own
             if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
                 raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
                                  "remove it (srcdiff functions must be pure: no print or other side effects)")
         elif not isinstance(stmt, ast.Pass):
             raise self.error(UnsupportedSyntaxError, stmt, f"'{type(stmt).__name__}' statements are not supported",
                              "rewrite it as assignments")
+
+    def is_result_check(self, node):
+        """Whether ``node`` is ``rt.check_scalar(...)``, which srcdiff's generated code calls."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check_scalar"):
+            return False
+        try:
+            ref = self.resolve(node.func)
+        except SrcdiffError:
+            return False
+        return getattr(ref, "value", None) is runtime.check_scalar
 
     def augmented(self, stmt):
         target = stmt.target
@@ -386,7 +398,7 @@ class _Lowerer(ArrayLowering):
 
 
 _FLOW_STATEMENTS = {
-    ast.If: lower_flow.statement_if, ast.For: lower_flow.statement_for, ast.While: lower_flow.statement_while,
+    ast.If: lower_flow.statement_if, ast.For: lower_loops.statement_for, ast.While: lower_loops.statement_while,
     ast.Return: lower_flow.statement_return, ast.Break: lower_flow.statement_break,
     ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
 }

@@ -109,7 +109,7 @@ def assign_names(function, adjoint_of=(), prefix="grad_"):
     for param in function.params:
         names[param] = namer.claim(param.hint)
     for stmt in walk(function.body):
-        for target in defined_at(stmt):
+        for target in defined_at(stmt, counts=False):
             names[target] = _name_of(namer, target)
     if isinstance(function.result, Var) and function.result not in names:
         names[function.result] = namer.temp()

@@ -17,29 +17,16 @@ varied from the ``wrt`` parameters forwards, useful from the result backwards.  
 counters, comparisons, conditions and flags never carry adjoints.
 """
 import ast
-from dataclasses import dataclass
 
+from .backward_flow import BIf, BLoop, without_adjoint_copies, without_dead_adjoints
 from .custom import CustomRule
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
-from .flow import ForIter, If, Loop, defined_at, walk
+from .flow import If, Loop, defined_at, replays_range, walk
+from .items import ItemAccumulate, check_item_sequences, item_sources, zeros_for_items
 from .ir import Assign, Const, Var
 from .reverse import Accumulate, Backward, Tokens, _contribution, _operand, _values_read
 from .rules import ZERO, placeholders, rule_for
 from .simplify import copy_expr, is_zero
-
-
-@dataclass(frozen=True)
-class BIf:
-    cond: object
-    then: tuple
-    orelse: tuple
-    forward: If
-
-
-@dataclass(frozen=True)
-class BLoop:
-    body: tuple
-    forward: Loop
 
 
 ZERO_NODE = ast.Constant(0.0)
@@ -66,12 +53,8 @@ def _edges(body, rules):
             for c in stmt.carries:
                 yield c.init, c.target, True
                 yield c.next, c.target, True
-            it = stmt.iter
-            if it is not None and it.kind != "range":
-                items = it.targets[1:] if it.kind == "enumerate" else it.targets
-                sources = it.args if it.kind == "zip" else it.args * len(items)
-                for seq, item in zip(sources, items):
-                    yield seq, item, False
+            for seq, item, _ in item_sources(stmt):  # gradient goes back item by item (items.py)
+                yield seq, item, True
 
 
 def activity(body, wrt, result, rules):
@@ -105,8 +88,9 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
     """
     rules = rules or (lambda stmt: rule_for(stmt.op, len(stmt.args)))
     active, varied = activity(function.body, wrt, function.result, rules)
-    _check_items(function.body, active, varied)
+    check_item_sequences(function.body, active, list(_edges(function.body, rules)))
     sweep = _Sweep(active, rules)
+    sweep.item_sequences = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
     statements, written = [], set()
     result = function.result
     if result in active:
@@ -117,20 +101,9 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
             sweep.constant = (result, _operand(seed, sweep.tokens))
         written.add(result)
     statements += sweep.block(function.body, written)
+    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens)
+    statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
-
-
-def _check_items(body, active, varied):
-    for stmt in walk(body):
-        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind != "range":
-            for seq in stmt.iter.args:
-                items_active = any(t in active for t in stmt.iter.targets)
-                if isinstance(seq, Var) and seq in varied and items_active:
-                    loc = stmt.loc
-                    raise UnsupportedSyntaxError(
-                        f"the gradient with respect to the items of '{seq.hint}', looped over here, is not supported",
-                        loc.filename, loc.lineno, loc.col, loc.line_text,
-                        "loop over range(len(...)) of an array, or leave the sequence out of wrt")
 
 
 class _Sweep:
@@ -142,6 +115,13 @@ class _Sweep:
         self.has_adjoint = set()
         self.order = {}  # Var -> when its adjoint was first written: a deterministic order
         self.constant = (None, None)  # (the result, its seed) when the seed is substituted
+
+    def zero(self, var):
+        """A zero adjoint: ``0.0``, or zeros of the right length for a sequence looped over item by item."""
+        if var in self.item_sequences:
+            self.needed.add(var)
+            return zeros_for_items(self.tokens.value(var))
+        return ZERO_NODE
 
     def adjoint(self, var):
         """The expression of ``var``'s adjoint: its name, or the seed itself for the result."""
@@ -207,9 +187,9 @@ class _Sweep:
         inside = {v for s in walk(stmt.body + stmt.orelse) for v in defined_at(s)}
         (then, then_w), (orelse, else_w) = sides
         for var in sorted(then_w - else_w - inside - written, key=self.order.get):
-            self.add(orelse, var, ZERO_NODE, set())
+            self.add(orelse, var, self.zero(var), set())
         for var in sorted(else_w - then_w - inside - written, key=self.order.get):
-            self.add(then, var, ZERO_NODE, set())
+            self.add(then, var, self.zero(var), set())
         written |= then_w | else_w
         if then or orelse:
             if isinstance(stmt.cond, Var):
@@ -222,9 +202,10 @@ class _Sweep:
         for c in carries:
             if c.target not in written:
                 self.add(out, c.target, ZERO_NODE, written)
-        for var in self._outer_inputs(stmt, inside):
+        items = [(s, t, b) for s, t, b in item_sources(stmt) if isinstance(s, Var) and s in self.active]
+        for var in [s for s, _, _ in items] + self._outer_inputs(stmt, inside):
             if var not in written:
-                self.add(out, var, ZERO_NODE, written)
+                self.add(out, var, self.zero(var), written)
         body_written, body = set(written), []
         for c in carries:
             if isinstance(c.next, Var) and c.next in self.active:
@@ -236,8 +217,17 @@ class _Sweep:
         for c in carries:
             if c.target not in body_written:
                 self.add(reversed_body, c.target, ZERO_NODE, body_written)
+        for seq, item, position in items:  # last: the item's adjoint is complete here
+            if item in body_written:
+                index = position if isinstance(position, Var) else None
+                if index is not None:
+                    index = ast.Name(id=self.tokens.value(index), ctx=ast.Load())
+                reversed_body.append(ItemAccumulate(seq, self.adjoint(item), position is True, index))
         if reversed_body or carries:  # a carry's reset matters even when nothing else happens
-            self.needed.add(stmt.count)
+            if replays_range(stmt):
+                self.needed.update(a for a in stmt.iter.args if isinstance(a, Var))
+            else:
+                self.needed.add(stmt.count)
             out.append(BLoop(tuple(body + reversed_body), stmt))
         for c in carries:
             if isinstance(c.init, Var) and c.init in self.active:

@@ -47,7 +47,31 @@ def zeros_like(x):
         return np.zeros_like(x) if np.issubdtype(x.dtype, np.inexact) else np.zeros(x.shape)
     if isinstance(x, np.generic):
         return x.dtype.type(0) if np.issubdtype(x.dtype, np.inexact) else 0.0
+    if isinstance(x, (list, tuple)):  # a sequence parameter: zeros item by item, in its own type
+        return type(x)(zeros_like(v) for v in x)
     return 0.0
+
+
+def items_zeros(xs):
+    """The zero gradient of the items of a sequence a loop walks over: an array of zeros
+    shaped like an array ``xs`` (float unless it is floating already), else a list of zeros."""
+    if isinstance(xs, np.ndarray):
+        return np.zeros(xs.shape, dtype=xs.dtype if np.issubdtype(xs.dtype, np.inexact) else np.float64)
+    return [zeros_like(v) for v in xs]
+
+
+def item_grad(g, xs, k):
+    """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
+    float array, zero but at position ``k``."""
+    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),)
+    grad = np.zeros(shape, dtype=np.result_type(float, np.asarray(g).dtype))
+    grad[k] = g
+    return grad
+
+
+def items_like(g, xs):
+    """An items gradient in its sequence's own type: a tuple for a tuple."""
+    return tuple(g) if isinstance(xs, tuple) else g
 
 
 def vdot(a, b):

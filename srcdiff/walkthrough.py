@@ -253,7 +253,7 @@ def _run_assign(stmt, trace):
 
 _RUNNERS = {Assign: _run_assign}
 
-from .walkthrough_flow import RUNNERS as _FLOW_RUNNERS  # noqa: E402  (it runs blocks through _walk)
+from .walkthrough_flow import ITEM_RULE, RUNNERS as _FLOW_RUNNERS, ItemAssign  # noqa: E402  (it runs blocks through _walk)
 
 _RUNNERS.update(_FLOW_RUNNERS)
 
@@ -276,7 +276,7 @@ def _contributions(trace, index, gradients, active):
     """The Steps of one statement: one per argument a gradient flows into."""
     node = trace.nodes[index]
     stmt = node.stmt
-    rule = trace.rules(stmt)
+    rule = ITEM_RULE if isinstance(stmt, ItemAssign) else trace.rules(stmt)
     if isinstance(rule, CustomRule):  # a srcdiff.Function: each downstream gradient from its backward
         rule = backward_templates(stmt)
     upstream = gradients[index]

@@ -8,7 +8,7 @@ their own, so every gradient can be followed step by step.
 | statement | rows added to the trace |
 | --- | --- |
 | ``If`` | the taken side's rows, then ``m = a`` for each merge (a copy: local gradient 1) |
-| ``Loop`` | ``h = init`` for each carry; per iteration: ``i = range(n)`` (the loop variable, no gradient), the body's rows, ``h = next`` |
+| ``Loop`` | ``h = init`` for each carry; per iteration: ``i = range(n)`` (a counter, no gradient) or ``w = ws[k]`` (an item: its gradient goes to position ``k`` of ``ws``), the body's rows, ``h = next`` |
 
 Registered into ``walkthrough._RUNNERS`` when this module is imported (``walkthrough``
 does so).  A loop that runs more than ``MAX_STEPS`` iterations is refused: a table of a
@@ -16,7 +16,8 @@ million rows explains nothing.
 """
 from .errors import SrcdiffError
 from .flow import If, Loop, Undefined
-from .ir import Assign, Var
+from .ir import Assign, Const, Var
+from .items import item_sources
 
 MAX_STEPS = 10000
 
@@ -46,9 +47,7 @@ def run_loop(stmt, trace):
             item = next(items, None)
             if item is None:
                 break
-            for target, value in zip(stmt.iter.targets, item):
-                source = Assign(target, stmt.iter.kind, stmt.iter.args, (), stmt.loc)
-                trace.add(target, value, source, tuple(None for _ in stmt.iter.args))
+            _add_items(stmt, trace, step, item)
         else:
             _walk(stmt.test_body, trace)
             if not trace.operand_value(stmt.test, stmt):
@@ -60,13 +59,36 @@ def run_loop(stmt, trace):
             break
 
 
+class ItemAssign(Assign):
+    """A row ``w = ws[k]``: an item a loop reads; its gradient goes to position ``k`` of ``ws``."""
+
+
+ITEM_RULE = ("rt.item_grad(g, x0, x1)", None)
+
+
+def _add_items(stmt, trace, step, values):
+    """The rows of one iteration's loop variables: items as ``ws[k]``, counters as ``range(n)``."""
+    sources = {target: (seq, backwards) for seq, target, backwards in item_sources(stmt)}
+    for target, value in zip(stmt.iter.targets, values):
+        if target in sources:
+            seq, backwards = sources[target]
+            source = ItemAssign(target, "[]", (seq, Const(-1 - step if backwards is True else step)), (), stmt.loc)
+            trace.add(target, value, source, (trace.latest.get(seq) if isinstance(seq, Var) else None, None))
+        else:
+            trace.add(target, value, Assign(target, stmt.iter.kind, stmt.iter.args, (), stmt.loc),
+                      tuple(None for _ in stmt.iter.args))
+
+
 def _items(stmt, trace):
     """The loop's items, each a tuple of values for its targets."""
     it = stmt.iter
     args = [trace.operand_value(a, stmt) for a in it.args]
-    if it.kind == "range":  # the command line's --at n=3 passes 3.0: a whole float counts as an int here
+    if it.kind in ("range", "reversed_range"):  # --at n=3 passes 3.0: a whole float counts as an int here
         args = [int(a) if isinstance(a, float) and a.is_integer() else a for a in args]
-        return ((i,) for i in range(*args))
+        indices = range(*args)
+        return ((i,) for i in (indices if it.kind == "range" else reversed(indices)))
+    if it.kind == "reversed":
+        return ((v,) for v in reversed(args[0]))
     if it.kind == "enumerate":
         return iter(enumerate(args[0]))
     if it.kind == "zip":

@@ -10,6 +10,9 @@ CASES = {
     "exercise.hvp_forward": ["samples/exercise.py:exercise", "--hvp", "--wrt", "x"],
     "exercise.hvp_reverse": ["samples/exercise.py:exercise", "--hvp", "--mode", "reverse"],
     "neuron.jvp": ["samples/neuron.py", "--jvp", "--wrt", "w0,x0"],
+    "loop_range.hvp": ["samples/loop_range.py", "--hvp"],
+    "loop_range.jvp": ["samples/loop_range.py", "--jvp", "--wrt", "x"],
+    "branches.hvp": ["samples/branches.py", "--hvp"],
 }
 
 

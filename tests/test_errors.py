@@ -70,7 +70,7 @@ UNSUPPORTED = [
     # control flow: the constructs still refused (the rest works: tests/test_control_flow.py)
     ("for-else", "def f(x):\n    for i in range(2):\n        x = x * x\n    else:\n        @x = 0.0\n    return x\n", r"'else' after a loop", UnsupportedSyntaxError),
     ("while-else", "def f(x):\n    while x > 1:\n        x = x / 2\n    else:\n        @x = 0.0\n    return x\n", r"'else' after a loop", UnsupportedSyntaxError),
-    ("reversed", "def f(x):\n    for i in @reversed(range(3)):\n        x = x * i\n    return x\n", r"reversed\(\)", UnsupportedSyntaxError),
+    ("reversed-pairs", "def f(x):\n    for i, v in @reversed((x, x)):\n        x = x * i\n    return x\n", r"'reversed\(\(x, x\)\)' in a for loop", UnsupportedSyntaxError),
     ("match", "def f(x):\n    @match x:\n        case 1:\n            return x\n    return x\n", r"'match'", UnsupportedSyntaxError),
     ("recursion-in-branch", "def f(x):\n    if x > 1:\n        return @f(x / 2) * 2\n    return x\n", r"recursive call to 'f'", UnsupportedSyntaxError),
 ]

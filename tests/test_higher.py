@@ -220,3 +220,29 @@ def lambda_free_lgamma(x):
 
 def lambda_free_gamma(x):
     return math.gamma(x)
+
+
+def loop_power(x, y, n):
+    s = x
+    k = 0
+    while k < n:
+        s = math.sin(s) * x + y * s
+        k += 1
+    return s
+
+
+def test_second_and_third_derivatives_and_mixed_partials_through_loops():
+    g = srcdiff.grad(loop_power, wrt=0)
+    g2 = srcdiff.grad(g, wrt=0)
+    g3 = srcdiff.grad(g2, wrt=0)
+    assert (g2.__name__, g3.__name__) == ("grad2_loop_power", "grad3_loop_power")
+    assert "return grad2_x" in g2.source and "return grad3_x" in g3.source
+    eps = 1e-5
+    for point in [(0.7, 0.3, 3), (-0.4, 1.1, 2), (0.2, -0.5, 0)]:
+        plus, minus = (point[0] + eps,) + point[1:], (point[0] - eps,) + point[1:]
+        assert g2(*point) == pytest.approx((g(*plus) - g(*minus)) / (2 * eps), rel=1e-6, abs=1e-8)
+        assert g3(*point) == pytest.approx((g2(*plus) - g2(*minus)) / (2 * eps), rel=1e-5, abs=1e-7)
+        dxy = srcdiff.grad(g, wrt="y")(*point)
+        dyx = srcdiff.grad(srcdiff.grad(loop_power, wrt="y"), wrt=0)(*point)
+        assert dxy == pytest.approx(dyx, rel=1e-12, abs=1e-12)
+        assert srcdiff.hvp(loop_power)(*point, 1.0) == pytest.approx(g2(*point), rel=1e-12, abs=1e-12)

@@ -159,3 +159,14 @@ def test_jvp_of_products_and_extrema():
     A = RNG.standard_normal((3, 4))
     dA = RNG.standard_normal(A.shape)
     assert srcdiff.jvp(f)(A, dA) == pytest.approx(np.sum(srcdiff.grad(f)(A) * dA), rel=1e-10)
+
+
+def test_hessian_vector_product_of_the_gradient_penalty():
+    """Third order: hvp of a function that calls a generated gradient, on NumPy arrays."""
+    sample = load_sample("gradient_penalty_numpy")
+    W, v = RNG.standard_normal((3, 2)), RNG.standard_normal(3)
+    X, t = RNG.standard_normal((2, 5)), RNG.standard_normal(5)
+    V = RNG.standard_normal(W.shape)
+    for mode in ("forward", "reverse"):
+        got = hvp_mode(sample.penalty, wrt=0, mode=mode)(W, v, X, t, V)
+        np.testing.assert_allclose(got, _fd_hvp(sample.penalty, (W, v, X, t), 0, V), rtol=1e-6, atol=1e-7)

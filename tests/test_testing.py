@@ -94,3 +94,24 @@ def test_arrays_and_float32_pass_and_a_wrong_array_rule_fails(monkeypatch):
 
     with pytest.raises(AssertionError, match=r"'W': along a random direction"):
         check_grad(layer2, W, x, wrt="W")
+
+
+def power_loop(x, c, n):
+    p = c
+    for _ in range(n):
+        p = p * x
+    return p
+
+
+def test_integer_arguments_are_left_out_when_wrt_is_none(monkeypatch):
+    check_grad(power_loop, 0.7, 1.5, 3)
+    monkeypatch.setitem(rules.RULES, "math.sin", ("g * -math.cos(x)",))  # wrong sign
+
+    def sine_loop(x, c, n):
+        p = c
+        for _ in range(n):
+            p = math.sin(p) * x
+        return p
+
+    with pytest.raises(AssertionError, match="'x'"):
+        check_grad(sine_loop, 0.7, 1.5, 3)

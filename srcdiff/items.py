@@ -1,0 +1,75 @@
+"""Gradients with respect to the items of a sequence a loop walks over (``for w in ws``).
+
+The reverse sweep (``reverse_flow``) asks this module what each ``for`` loop reads item by
+item, and records, at the end of each reversed iteration, one ``ItemAccumulate``: the
+adjoint of the item added into the adjoint of the sequence at the iteration's position.
+The emitter prints it as ``grad_ws[k] += grad_w`` inside ``for k in
+reversed(range(iterations)):``; the sequence's adjoint starts as ``rt.items_zeros(ws)``
+(zeros of the same length: a list for a list or tuple, an array for an array).
+
+| loop | item of iteration ``k`` |
+| --- | --- |
+| ``for w in ws`` | ``ws[k]`` |
+| ``for w in reversed(ws)`` | ``ws[-1 - k]`` |
+| ``for i, w in enumerate(ws)`` | ``ws[k]`` |
+| ``for a, b in zip(xs, ys)`` | ``xs[k]``, ``ys[k]`` |
+
+A sequence whose gradient is taken item by item may not also be used in another way that
+needs its gradient (``np.sum(ws)`` besides the loop): that is refused, naming the loop.
+"""
+import ast
+from dataclasses import dataclass
+
+from .errors import UnsupportedSyntaxError
+from .flow import RANGES, Loop, walk
+from .ir import Var
+
+
+@dataclass(frozen=True)
+class ItemAccumulate:
+    """``grad_<var>[k] += expr`` (``[-1 - k]`` when ``backwards``): an item's adjoint into its sequence's."""
+
+    var: Var
+    expr: ast.expr
+    backwards: bool
+    index: object = None  # the position when the loop names it (enumerate's counter), else the iteration
+    first: bool = False
+    loc: object = None
+
+
+def item_sources(loop):
+    """``(sequence, item Var, position)`` for each sequence ``loop`` walks over item by item;
+    ``position`` is True for ``reversed`` (the item of iteration ``k`` is ``ws[-1 - k]``), the
+    counter Var for ``enumerate``, else False (``ws[k]``)."""
+    it = loop.iter
+    if it is None or it.kind in RANGES:
+        return []
+    if it.kind == "enumerate":  # the position is the loop's own counter
+        return [(it.args[0], it.targets[1], it.targets[0])]
+    if it.kind == "zip":
+        return [(seq, target, False) for seq, target in zip(it.args, it.targets)]
+    return [(it.args[0], it.targets[0], it.kind == "reversed")]
+
+
+def zeros_for_items(sequence_token):
+    """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in."""
+    call = ast.Attribute(value=ast.Name(id="rt", ctx=ast.Load()), attr="items_zeros", ctx=ast.Load())
+    return ast.Call(func=call, args=[ast.Name(id=sequence_token, ctx=ast.Load())], keywords=[])
+
+
+def check_item_sequences(body, active, edges):
+    """Refuse a sequence differentiated item by item that also needs a gradient otherwise."""
+    item_edges = set()
+    loops = {}
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            for seq, target, _ in item_sources(stmt):
+                item_edges.add((seq, target))
+                loops.setdefault(seq, stmt)
+    for source, target, flows in edges:
+        if source in loops and source in active and flows and target in active and (source, target) not in item_edges:
+            loc = loops[source].loc
+            raise UnsupportedSyntaxError(
+                f"'{source.hint}' is looped over item by item here and also used in another way that needs its gradient",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                "loop over it only, or index it (range(len(...))) everywhere, or leave it out of wrt")
