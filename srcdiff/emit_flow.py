@@ -224,7 +224,8 @@ class _Printer(BackwardPrinter):
         else:
             lines.append(_pad(depth) + "while True:")
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
-            lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
+            if not (isinstance(stmt.test, Const) and stmt.test.value is True):  # while True: no test
+                lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
         lines += self.forward(stmt.body, depth + 1, in_loop=True)
         lines += self.push(self.loop_taped(stmt, back and back.body), depth + 1)
         if counted:

@@ -392,3 +392,11 @@ def test_an_elif_chain_reads_as_one(tmp_path):
     assert "    elif s1:\n        grad_x = 3.0\n    elif s2:\n        grad_x = 1.0\n    else:\n" in grad.source
     for x in (1.5, 0.5, -0.5, -1.5):
         assert grad(x) == pytest.approx(central_difference(module.f, (x,), 0), abs=1e-6)
+
+
+def test_while_true_left_only_by_return(tmp_path):
+    module = _write(tmp_path, "def newton(a):\n    x = a\n    while True:\n        fx = x * x - a\n"
+                              "        if abs(fx) < 1e-12:\n            return x * 2.0\n        x = x - fx / (2 * x)\n")
+    value, grad = srcdiff.value_and_grad(module.newton)(2.0)
+    assert value == module.newton(2.0) and grad == pytest.approx(1 / 2 ** 0.5, rel=1e-9)
+    assert "while True:\n        s0 = x * x" in srcdiff.grad(module.newton).source  # no test of a constant
