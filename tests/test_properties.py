@@ -11,6 +11,7 @@ where finite differences say nothing.
 """
 import math
 import pathlib
+import re
 import tempfile
 
 import pytest
@@ -191,6 +192,9 @@ def test_random_program_matches_finite_differences(program, point, wrt):
     source = srcdiff.grad(f, wrt=wrt).source
     assert all(type(g) is float for g in gradient), text + source
     assert gradient == pytest.approx(expected, rel=1e-4, abs=1e-5), text + source
+    # no identities left over in the adjoint code
+    backward = source.split("# backward", 1)[-1]
+    assert not re.search(r"\* 1\.0\b|\b1\.0 \*|\+ 0\.0\b|\b0\.0 \+|- 0\.0\b", backward), source
     # the command line reads the same file without running it: the same code
     static = StaticScope(f.__code__.co_filename).source("f")
     assert gradient_source(lower(static), static, "grad", wrt)[1] == source
