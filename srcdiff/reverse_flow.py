@@ -18,7 +18,7 @@ counters, comparisons, conditions and flags never carry adjoints.
 """
 import ast
 
-from .backward_flow import BIf, BLoop, without_adjoint_copies, without_dead_adjoints
+from .backward_flow import BIf, BLoop, integer_valued, without_adjoint_copies, without_dead_adjoints
 from .custom import CustomRule
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
 from .flow import If, Loop, defined_at, replays_range, walk
@@ -86,6 +86,7 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
 
     ``rules`` maps an ``Assign`` to its rule (``reverse.scalar_rule`` by default).
     """
+    scalar = rules is None or getattr(rules, "__name__", "") == "scalar_rule"
     rules = rules or (lambda stmt: rule_for(stmt.op, len(stmt.args)))
     active, varied = activity(function.body, wrt, function.result, rules)
     check_item_sequences(function.body, active, list(_edges(function.body, rules)))
@@ -101,7 +102,9 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
             sweep.constant = (result, _operand(seed, sweep.tokens))
         written.add(result)
     statements += sweep.block(function.body, written)
-    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens)
+    # numbers propagate only through scalar rules, where an int or bool left bare is wrapped in float()
+    integer = integer_valued(function.body) if scalar else None
+    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
 
