@@ -400,3 +400,10 @@ def test_while_true_left_only_by_return(tmp_path):
     value, grad = srcdiff.value_and_grad(module.newton)(2.0)
     assert value == module.newton(2.0) and grad == pytest.approx(1 / 2 ** 0.5, rel=1e-9)
     assert "while True:\n        s0 = x * x" in srcdiff.grad(module.newton).source  # no test of a constant
+
+
+def test_indexing_a_list_in_a_loop_gives_a_list_gradient(tmp_path):
+    module = _write(tmp_path, "def f(xs, c):\n    s = 0.0\n    for i in range(len(xs)):\n        if xs[i] > 0:\n"
+                              "            s = s + xs[i] * c\n    return s\n")
+    grads = srcdiff.grad(module.f)([1.0, -2.0, 3.0], 2.0)
+    assert grads == ([2.0, 0.0, 2.0], 4.0)
