@@ -9,9 +9,20 @@ fixed point, and the branches and loops left empty.
 import ast
 from dataclasses import dataclass
 
+from .custom import Unpack
 from .flow import If, Loop
 from .items import ItemAccumulate
 from .reverse import Accumulate
+
+
+@dataclass(frozen=True)
+class PartWrite:
+    """What ``accumulates`` reports for each adjoint a ``srcdiff.Function``'s backward call
+    (a ``custom.Unpack``) writes: ``var`` gets its part of ``expr``."""
+
+    var: object
+    expr: ast.expr
+    first: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,8 @@ def _filter(statements, live):
         if isinstance(stmt, (Accumulate, ItemAccumulate)):
             if stmt.var in live:
                 kept.append(stmt)
+        elif isinstance(stmt, Unpack):  # a Function's backward: its call stays, whatever is read
+            kept.append(stmt)
         elif isinstance(stmt, BIf):
             then, orelse = _filter(stmt.then, live), _filter(stmt.orelse, live)
             if then or orelse:
@@ -65,6 +78,8 @@ def accumulates(statements):
     for stmt in statements:
         if isinstance(stmt, (Accumulate, ItemAccumulate)):
             yield stmt
+        elif isinstance(stmt, Unpack):
+            yield from (PartWrite(part, stmt.expr) for part in stmt.parts if part is not None)
         elif isinstance(stmt, BIf):
             yield from accumulates(stmt.then)
             yield from accumulates(stmt.orelse)
@@ -180,6 +195,8 @@ def _renamed(statements, bindings, settle=None):
             stmt = Accumulate(stmt.var, substituted(stmt.expr), stmt.first, stmt.loc)
         elif isinstance(stmt, ItemAccumulate):
             stmt = ItemAccumulate(stmt.var, substituted(stmt.expr), stmt.backwards, stmt.index, stmt.first, stmt.loc)
+        elif isinstance(stmt, Unpack):
+            stmt = Unpack(stmt.parts, copy_expr(stmt.expr, bindings), stmt.loc)
         elif isinstance(stmt, BIf):
             stmt = BIf(stmt.cond, tuple(_renamed(stmt.then, bindings, settle)),
                        tuple(_renamed(stmt.orelse, bindings, settle)), stmt.forward)

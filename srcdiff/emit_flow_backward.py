@@ -13,6 +13,7 @@
 import ast
 
 from .backward_flow import BIf, BLoop
+from .custom import Unpack, unpack_source
 from .emit import _accumulation, _alias_modules, _indent, statement_source
 from .flow import defined_in_block, iter_source, replays_range
 from .items import ItemAccumulate
@@ -25,7 +26,9 @@ class BackwardPrinter:
         lines = []
         last_loc = None
         for stmt in statements:
-            if isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
+            if isinstance(stmt, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
+                lines.append(pad(depth) + unpack_source(stmt, self.grad_names, self.final_names, copy_expr))
+            elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
                 if stmt.index is not None:  # the loop's own counter (enumerate)
                     index = ast.unparse(copy_expr(stmt.index, self.final_names))
                 else:

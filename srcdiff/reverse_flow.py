@@ -20,6 +20,7 @@ import ast
 
 from .backward_flow import BIf, BLoop, integer_valued, without_adjoint_copies, without_dead_adjoints
 from .custom import CustomRule
+from .custom import backward_statements as custom_backward
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
 from .flow import If, Loop, defined_at, replays_range, walk
 from .items import ItemAccumulate, check_item_sequences, item_sources, zeros_for_items
@@ -154,13 +155,18 @@ class _Sweep:
         if stmt.target not in self.active or stmt.target not in written:
             return
         rule = self.rules(stmt)
-        if rule is None or isinstance(rule, CustomRule):
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: one call of its backward
+            records, reads = custom_backward(stmt, self.adjoint(stmt.target), self.tokens, self.active, written, Accumulate)
+            for record in records:
+                for var in getattr(record, "parts", None) or (record.var,):
+                    if var is not None:
+                        self.order.setdefault(var, len(self.order))
+                        self.has_adjoint.add(var)
+            out.extend(records)
+            self.needed.update(reads)
+            return
+        if rule is None:
             loc = stmt.loc
-            if rule is not None:
-                raise UnsupportedSyntaxError(
-                    "a srcdiff.Function called in a function with control flow is not supported yet",
-                    loc.filename, loc.lineno, loc.col, loc.line_text,
-                    "call it from a function without if/for/while, or write it as a plain function")
             raise NoGradientRuleError(
                 f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
                 loc.filename, loc.lineno, loc.col, loc.line_text,

@@ -407,3 +407,38 @@ def test_indexing_a_list_in_a_loop_gives_a_list_gradient(tmp_path):
                               "            s = s + xs[i] * c\n    return s\n")
     grads = srcdiff.grad(module.f)([1.0, -2.0, 3.0], 2.0)
     assert grads == ([2.0, 0.0, 2.0], 4.0)
+
+
+FUNCTION_IN_A_LOOP = '''import srcdiff
+
+
+class Multiply(srcdiff.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad_z):
+        x, y = ctx.saved_tensors
+        return y * grad_z, x * grad_z
+
+
+def f(x, y, n):
+    s = x
+    for i in range(n):
+        if s > 0:
+            s = Multiply.apply(s, y) + x
+        else:
+            s = s - y
+    return s
+'''
+
+
+@pytest.mark.parametrize("point", [(0.5, 1.3, 3), (-0.5, 0.7, 3), (0.5, -2.0, 4)])
+def test_a_function_called_in_a_branch_in_a_loop(tmp_path, point):
+    module = _write(tmp_path, FUNCTION_IN_A_LOOP)
+    grad = srcdiff.grad(module.f, wrt=(0, 1))
+    assert "ctx = tape.pop()" in grad.source and "Multiply.backward(ctx, " in grad.source
+    assert grad(*point) == pytest.approx(tuple(central_difference(module.f, point, i) for i in range(2)), rel=1e-6)
+    assert srcdiff.explain(module.f, *point).gradients[:2] == pytest.approx(grad(*point))
