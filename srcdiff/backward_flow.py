@@ -110,8 +110,11 @@ class _Propagation:
         while block:
             stmt, rest = block[0], block[1:]
             source = _copied_adjoint(stmt, self.writes, self.wrt, self.adjoint_of)
-            if source is not None and source not in {r.var for r in accumulates(rest)}:
-                block = _renamed(rest, {self.tokens.adjoint(stmt.var): ast.Name(id=self.tokens.adjoint(source), ctx=ast.Load())})
+            if source is not None and all(_copies_back(r, source, stmt.var, self.tokens)
+                                          for r in accumulates(rest) if r.var is source):
+                # grad_b keeps its value while grad_a is read (written again only as grad_b = grad_a)
+                b = self.tokens.adjoint(source)
+                block = _without_self_copies(_renamed(rest, {self.tokens.adjoint(stmt.var): ast.Name(id=b, ctx=ast.Load())}), source, b)
                 continue
             if self.integer is not None and _constant_adjoint(stmt, self.writes, self.wrt):
                 block = _renamed(rest, {self.tokens.adjoint(stmt.var): stmt.expr}, self)
@@ -132,6 +135,28 @@ class _Propagation:
         if _may_be_integer(expr, self.tokens, self.integer):
             expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
         return expr
+
+
+def _copies_back(record, source, copy, tokens):
+    """Whether ``record`` is ``grad_<source> = grad_<copy>``: the loop-carried round trip
+    ``grad_n = grad_h ... grad_h = grad_n``."""
+    return isinstance(record, Accumulate) and record.first and isinstance(record.expr, ast.Name) \
+        and record.expr.id == tokens.adjoint(copy)
+
+
+def _without_self_copies(statements, var, token):
+    """``statements`` without ``grad_v = grad_v`` (what a copy back becomes once renamed)."""
+    out = []
+    for stmt in statements:
+        if isinstance(stmt, Accumulate) and stmt.var is var and isinstance(stmt.expr, ast.Name) and stmt.expr.id == token:
+            continue
+        if isinstance(stmt, BIf):
+            stmt = BIf(stmt.cond, tuple(_without_self_copies(stmt.then, var, token)),
+                       tuple(_without_self_copies(stmt.orelse, var, token)), stmt.forward)
+        elif isinstance(stmt, BLoop):
+            stmt = BLoop(tuple(_without_self_copies(stmt.body, var, token)), stmt.forward)
+        out.append(stmt)
+    return out
 
 
 def _constant_adjoint(stmt, writes, wrt):

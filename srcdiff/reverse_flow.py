@@ -56,6 +56,8 @@ def _edges(body, rules):
                 yield c.next, c.target, True
             for seq, item, _ in item_sources(stmt):  # gradient goes back item by item (items.py)
                 yield seq, item, True
+            if stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
+                yield from ((stmt.iter.args[0], t, True) for t in stmt.iter.targets)  # refused if active
 
 
 def activity(body, wrt, result, rules):

@@ -442,3 +442,15 @@ def test_a_function_called_in_a_branch_in_a_loop(tmp_path, point):
     assert "ctx = tape.pop()" in grad.source and "Multiply.backward(ctx, " in grad.source
     assert grad(*point) == pytest.approx(tuple(central_difference(module.f, point, i) for i in range(2)), rel=1e-6)
     assert srcdiff.explain(module.f, *point).gradients[:2] == pytest.approx(grad(*point))
+
+
+def test_loop_over_pairs_of_data(tmp_path):
+    module = _write(tmp_path, "def fit(w, b, data):\n    loss = 0.0\n    for x, y in data:\n"
+                              "        err = w * x + b - y\n        loss = loss + err * err\n    return loss\n")
+    data = [(1.0, 2.0), (2.0, 3.5), (3.0, 7.0)]
+    grad = srcdiff.grad(module.fit, wrt=(0, 1))
+    assert "for x, y in data:" in grad.source and "grad_loss_1" not in grad.source  # no round-trip copies
+    assert grad(0.5, 0.1, data) == pytest.approx(
+        tuple(central_difference(lambda w, b: module.fit(w, b, data), (0.5, 0.1), i) for i in range(2)))
+    with pytest.raises(srcdiff.SrcdiffError, match="whose items this loop unpacks"):
+        srcdiff.grad(module.fit)
