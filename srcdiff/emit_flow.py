@@ -34,7 +34,7 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     want_value = returns == "value_and_grad"
     reads = {}
     _collect_reads(backward.statements, backward.tokens, reads)
-    roots = set(reads[id(backward.statements)])
+    roots = set().union(*reads.values())  # every value some backward block reads
     if want_value or check_scalar:
         roots.add(function.result)
     live = live_vars(function.body, roots)
@@ -104,10 +104,10 @@ def _collect_reads(statements, tokens, reads):
             if isinstance(stmt.cond, Var):
                 found.add(stmt.cond)
         elif isinstance(stmt, BLoop):
-            found |= _collect_reads(stmt.body, tokens, reads)
             loop = stmt.forward
-            if replays_range(loop):  # the loop variable comes back from reversed(range(...))
-                found -= set(loop.iter.targets)
+            # what an iteration defines, the reversed loop restores itself (pops, or reversed(range))
+            found |= _collect_reads(stmt.body, tokens, reads) - set(loop_body_defined(loop))
+            if replays_range(loop):
                 found.update(a for a in loop.iter.args if isinstance(a, Var))
             else:
                 found.add(loop.count)

@@ -454,3 +454,10 @@ def test_loop_over_pairs_of_data(tmp_path):
         tuple(central_difference(lambda w, b: module.fit(w, b, data), (0.5, 0.1), i) for i in range(2)))
     with pytest.raises(srcdiff.SrcdiffError, match="whose items this loop unpacks"):
         srcdiff.grad(module.fit)
+
+
+def test_an_empty_inner_loop_over_items_in_an_outer_loop(tmp_path):
+    module = _write(tmp_path, "def f(x, n, ws):\n    a = x\n    for k in range(n):\n        for j, w in enumerate(ws):\n"
+                              "            a = a + w * 0.5\n            if a < 1.5:\n                return a * x\n    return a\n")
+    assert srcdiff.grad(module.f)(0.0, 1, []) == (1.0, 0.0, [])  # the inner counter never set: not taped by the outer
+    assert srcdiff.grad(module.f)(0.3, 2, [1.0, 2.0, 5.0]) == pytest.approx((1.1, 0.0, [0.15, 0.0, 0.0]))

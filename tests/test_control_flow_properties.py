@@ -3,7 +3,9 @@ branches, loops and returns early, gradients against finite differences.
 
 Hypothesis draws a program of ``if``/``elif``/``else``, conditional expressions, ``and``,
 ``for`` over ``range(n)`` (nested), bounded ``while`` loops with data-dependent tests,
-``break``, ``continue`` and ``return`` inside branches and loops, over three variables.
+loops over the items of a list ``ws`` (plain, ``enumerate``, ``reversed``, ``zip``: the
+gradient with respect to ``ws`` is checked item by item), ``break``, ``continue`` and
+``return`` inside branches and loops, over three variables.
 The program is written twice: as the user's function, and as a *probe* in which every
 comparison also records how far its two sides are apart.  Running the probe at the
 point keeps the point away from branch boundaries, where finite differences jump.
@@ -66,10 +68,10 @@ def expressions(draw, depth):
 
 
 @st.composite
-def blocks(draw, depth, loops, size=None):
+def blocks(draw, depth, loops, size=None, items=False):
     """A list of statements: each a function (probe, indent) -> lines."""
     count = size or draw(st.integers(1, 3))
-    return [draw(statements(depth, loops)) for _ in range(count)]
+    return [draw(statements(depth, loops, items)) for _ in range(count)]
 
 
 def _render_block(block, probe, indent):
@@ -77,12 +79,12 @@ def _render_block(block, probe, indent):
 
 
 @st.composite
-def statements(draw, depth, loops):
+def statements(draw, depth, loops, items=False):
     kinds = ["assign", "assign", "augassign"]
     if depth > 0:
         kinds += ["if", "if", "return"]
         if loops < 2:
-            kinds += ["for", "while"]
+            kinds += ["for", "while"] + (["items"] if items else [])
         if loops > 0:
             kinds += ["break", "continue"]
     kind = draw(st.sampled_from(kinds))
@@ -93,8 +95,8 @@ def statements(draw, depth, loops):
         return lambda p, i: [f"{pad * i}{var} {op} {_text(value, p)}"]
     if kind == "if":
         cond = draw(conditions(1))
-        body = draw(blocks(depth - 1, loops))
-        orelse = draw(st.one_of(st.just([]), blocks(depth - 1, loops)))
+        body = draw(blocks(depth - 1, loops, items=items))
+        orelse = draw(st.one_of(st.just([]), blocks(depth - 1, loops, items=items)))
         return lambda p, i: ([f"{pad * i}if {_text(cond, p)}:"] + _render_block(body, p, i + 1)
                              + ([f"{pad * i}else:"] + _render_block(orelse, p, i + 1) if orelse else []))
     if kind in ("return", "break", "continue"):
@@ -102,8 +104,14 @@ def statements(draw, depth, loops):
         exit_text = draw(expressions(1)) if kind == "return" else None
         what = (lambda p: f"return {_text(exit_text, p)}") if kind == "return" else (lambda p: kind)
         return lambda p, i: [f"{pad * i}if {_text(cond, p)}:", f"{pad * (i + 1)}{what(p)}"]
-    body = draw(blocks(depth - 1, loops + 1))
+    body = draw(blocks(depth - 1, loops + 1, items=items))
     counter = f"k{depth}{loops}"
+    if kind == "items":  # the items of ws, whose gradient is taken item by item
+        header = draw(st.sampled_from([f"{counter} in ws", f"j, {counter} in enumerate(ws)",
+                                       f"{counter} in reversed(ws)", f"{counter}, j in zip(ws, ws)"]))
+        var = draw(st.sampled_from(VARS))
+        return lambda p, i: ([f"{pad * i}for {header}:", f"{pad * (i + 1)}{var} = {var} + {counter} * 0.5"]
+                             + _render_block(body, p, i + 1))
     if kind == "for":
         bound = draw(st.sampled_from(["n", "2", "n + 1"]))
         return lambda p, i: [f"{pad * i}for {counter} in range({bound}):"] + _render_block(body, p, i + 1)
@@ -114,8 +122,10 @@ def statements(draw, depth, loops):
 
 
 @st.composite
-def programs(draw):
-    body = draw(blocks(3, 0, size=draw(st.integers(1, 4))))
+def programs(draw, items=False):
+    """``(function text, probe text)``: ``f(x, y, n)``, or ``f(x, y, n, ws)`` with ``items``
+    (loops over the items of the list ``ws``)."""
+    body = draw(blocks(3, 0, size=draw(st.integers(1, 4)), items=items))
     result = draw(expressions(2))
 
     def render(probe):
@@ -131,7 +141,7 @@ def programs(draw):
                  "            return t + k",
                  "        t = t * 0.5 + k",
                  "    return t", "", "",
-                 "def f(x, y, n):", "    a = x", "    b = y", "    c = x * y"]
+                 f"def f(x, y, n{', ws' if items else ''}):", "    a = x", "    b = y", "    c = x * y"]
         lines += _render_block(body, probe, 1)
         lines.append(f"    return {_text(result, probe)}")
         return "\n".join(lines) + "\n"
@@ -143,16 +153,24 @@ FOLDER = tempfile.mkdtemp(prefix="srcdiff_flow_programs_")
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(programs(), st.floats(-2, 2), st.floats(-2, 2), st.integers(0, 3))
-def test_random_programs_with_control_flow(program, x, y, n):
+@given(programs(items=True), st.floats(-2, 2), st.floats(-2, 2), st.integers(0, 3),
+       st.lists(st.floats(-2, 2), min_size=0, max_size=3))
+def test_random_programs_with_control_flow(program, x, y, n, ws):
     text, probe_text = program
     probe = import_text(FOLDER, probe_text)
-    value = probe.f(x, y, n)
+    value = probe.f(x, y, n, ws)
     assume(math.isfinite(value) and abs(value) < 1e6)
     assume(min(probe.GAPS, default=1.0) > 1e-3)  # away from every branch boundary
     f = import_text(FOLDER, text).f
-    value_and_grad = srcdiff.value_and_grad(f, wrt=(0, 1))
-    got_value, got = value_and_grad(x, y, n)
+    value_and_grad = srcdiff.value_and_grad(f, wrt=(0, 1, 3))
+    got_value, (gx, gy, gws) = value_and_grad(x, y, n, ws)
     assert got_value == pytest.approx(value, rel=1e-12, abs=1e-12)
-    want = tuple(central_difference(f, (x, y, n), i) for i in range(2))
-    assert got == pytest.approx(want, rel=1e-4, abs=1e-5), text
+    want = tuple(central_difference(lambda x, y: f(x, y, n, ws), (x, y), i) for i in range(2))
+    assert (gx, gy) == pytest.approx(want, rel=1e-4, abs=1e-5), text
+    assert isinstance(gws, list) and len(gws) == len(ws)
+    for k in range(len(ws)):
+        def along(t, k=k):
+            moved = list(ws)
+            moved[k] = t
+            return f(x, y, n, moved)
+        assert gws[k] == pytest.approx(central_difference(along, (ws[k],), 0), rel=1e-4, abs=1e-5), text
