@@ -9,9 +9,20 @@ fixed point, and the branches and loops left empty.
 import ast
 from dataclasses import dataclass
 
+from .custom import Unpack
 from .flow import If, Loop
 from .items import ItemAccumulate
 from .reverse import Accumulate
+
+
+@dataclass(frozen=True)
+class PartWrite:
+    """What ``accumulates`` reports for each adjoint a ``srcdiff.Function``'s backward call
+    (a ``custom.Unpack``) writes: ``var`` gets its part of ``expr``."""
+
+    var: object
+    expr: ast.expr
+    first: bool = True
 
 
 @dataclass(frozen=True)
@@ -48,6 +59,8 @@ def _filter(statements, live):
         if isinstance(stmt, (Accumulate, ItemAccumulate)):
             if stmt.var in live:
                 kept.append(stmt)
+        elif isinstance(stmt, Unpack):  # a Function's backward: its call stays, whatever is read
+            kept.append(stmt)
         elif isinstance(stmt, BIf):
             then, orelse = _filter(stmt.then, live), _filter(stmt.orelse, live)
             if then or orelse:
@@ -65,6 +78,8 @@ def accumulates(statements):
     for stmt in statements:
         if isinstance(stmt, (Accumulate, ItemAccumulate)):
             yield stmt
+        elif isinstance(stmt, Unpack):
+            yield from (PartWrite(part, stmt.expr) for part in stmt.parts if part is not None)
         elif isinstance(stmt, BIf):
             yield from accumulates(stmt.then)
             yield from accumulates(stmt.orelse)
@@ -72,33 +87,113 @@ def accumulates(statements):
             yield from accumulates(stmt.body)
 
 
-def without_adjoint_copies(statements, wrt, tokens):
+def without_adjoint_copies(statements, wrt, tokens, integer=None):
     """Read ``grad_b`` where ``grad_a = grad_b`` is the only write of ``grad_a`` and ``grad_b``
     does not change while ``grad_a`` is read (the rest of that block): the copies a merge or
-    an addition leaves (``grad_total_2 = grad_total_1``) disappear."""
+    an addition leaves (``grad_total_2 = grad_total_1``) disappear.  With ``integer`` (the
+    Vars that may hold an int or a bool; scalar code only) a number is propagated too
+    (``grad_y = 1.0; grad_x = grad_y * x`` is ``grad_x = x``), and a contribution left an
+    int or a bool is written ``float(...)``."""
     writes = {}
     for record in accumulates(statements):
         writes[record.var] = writes.get(record.var, 0) + 1
     adjoint_of = {token: var for token, (kind, var) in tokens.by_token.items() if kind == "adjoint"}
-    return _propagate(list(statements), writes, wrt, adjoint_of, tokens)
+    return _Propagation(writes, wrt, adjoint_of, tokens, integer).block(list(statements))
 
 
-def _propagate(block, writes, wrt, adjoint_of, tokens):
+class _Propagation:
+    def __init__(self, writes, wrt, adjoint_of, tokens, integer):
+        self.writes, self.wrt, self.adjoint_of, self.tokens, self.integer = writes, wrt, adjoint_of, tokens, integer
+
+    def block(self, block):
+        out = []
+        while block:
+            stmt, rest = block[0], block[1:]
+            source = _copied_adjoint(stmt, self.writes, self.wrt, self.adjoint_of)
+            if source is not None and all(_copies_back(r, source, stmt.var, self.tokens)
+                                          for r in accumulates(rest) if r.var is source):
+                # grad_b keeps its value while grad_a is read (written again only as grad_b = grad_a)
+                b = self.tokens.adjoint(source)
+                block = _without_self_copies(_renamed(rest, {self.tokens.adjoint(stmt.var): ast.Name(id=b, ctx=ast.Load())}), source, b)
+                continue
+            if self.integer is not None and _constant_adjoint(stmt, self.writes, self.wrt):
+                block = _renamed(rest, {self.tokens.adjoint(stmt.var): stmt.expr}, self)
+                continue
+            if isinstance(stmt, BIf):
+                stmt = BIf(stmt.cond, tuple(self.block(list(stmt.then))), tuple(self.block(list(stmt.orelse))), stmt.forward)
+            elif isinstance(stmt, BLoop):
+                stmt = BLoop(tuple(self.block(list(stmt.body))), stmt.forward)
+            out.append(stmt)
+            block = rest
+        return out
+
+    def settle(self, expr):
+        """A contribution with a number put in: simplified, and kept a float."""
+        from .reverse import _may_be_integer
+        from .simplify import simplify_expr
+        expr = simplify_expr(expr, copy=False)
+        if _may_be_integer(expr, self.tokens, self.integer):
+            expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
+        return expr
+
+
+def _copies_back(record, source, copy, tokens):
+    """Whether ``record`` is ``grad_<source> = grad_<copy>``: the loop-carried round trip
+    ``grad_n = grad_h ... grad_h = grad_n``."""
+    return isinstance(record, Accumulate) and record.first and isinstance(record.expr, ast.Name) \
+        and record.expr.id == tokens.adjoint(copy)
+
+
+def _without_self_copies(statements, var, token):
+    """``statements`` without ``grad_v = grad_v`` (what a copy back becomes once renamed)."""
     out = []
-    while block:
-        stmt, rest = block[0], block[1:]
-        source = _copied_adjoint(stmt, writes, wrt, adjoint_of)
-        if source is not None and source not in {r.var for r in accumulates(rest)}:
-            block = _renamed(rest, {tokens.adjoint(stmt.var): ast.Name(id=tokens.adjoint(source), ctx=ast.Load())})
+    for stmt in statements:
+        if isinstance(stmt, Accumulate) and stmt.var is var and isinstance(stmt.expr, ast.Name) and stmt.expr.id == token:
             continue
         if isinstance(stmt, BIf):
-            stmt = BIf(stmt.cond, tuple(_propagate(list(stmt.then), writes, wrt, adjoint_of, tokens)),
-                       tuple(_propagate(list(stmt.orelse), writes, wrt, adjoint_of, tokens)), stmt.forward)
+            stmt = BIf(stmt.cond, tuple(_without_self_copies(stmt.then, var, token)),
+                       tuple(_without_self_copies(stmt.orelse, var, token)), stmt.forward)
         elif isinstance(stmt, BLoop):
-            stmt = BLoop(tuple(_propagate(list(stmt.body), writes, wrt, adjoint_of, tokens)), stmt.forward)
+            stmt = BLoop(tuple(_without_self_copies(stmt.body, var, token)), stmt.forward)
         out.append(stmt)
-        block = rest
     return out
+
+
+def _constant_adjoint(stmt, writes, wrt):
+    """Whether ``stmt`` is ``grad_a = <a nonzero number>``, the one write of ``grad_a``."""
+    from .simplify import number
+    return isinstance(stmt, Accumulate) and stmt.first and number(stmt.expr) not in (None, 0) \
+        and writes.get(stmt.var) == 1 and stmt.var not in wrt
+
+
+def integer_valued(body):
+    """The Vars that may hold an int or a bool: results of comparisons and integer operations,
+    loop counters, and merged or carried values with such an operand (to a fixed point)."""
+    from .flow import If, Loop, assigns, walk
+    from .ir import Const, Var
+    from .reverse import _INTEGER_PRESERVING, _INTEGER_RESULT
+    integer = set()
+
+    def maybe(operand):
+        return operand in integer if isinstance(operand, Var) else \
+            isinstance(operand, Const) and isinstance(operand.value, (int, bool))
+
+    for loop in walk(body):
+        if isinstance(loop, Loop) and loop.iter is not None:
+            integer.update(loop.iter.targets[:1] if loop.iter.kind in ("range", "reversed_range", "enumerate") else ())
+    while True:
+        before = len(integer)
+        for stmt in assigns(body):
+            if stmt.op in _INTEGER_RESULT or stmt.op in _INTEGER_PRESERVING and all(maybe(a) for a in stmt.args) \
+                    or stmt.op in ("max", "min", "copy") and any(maybe(a) for a in stmt.args):
+                integer.add(stmt.target)
+        for stmt in walk(body):
+            if isinstance(stmt, If):
+                integer.update(m.target for m in stmt.merges if maybe(m.then) or maybe(m.orelse))
+            elif isinstance(stmt, Loop):
+                integer.update(c.target for c in stmt.carries if maybe(c.init) or maybe(c.next))
+        if len(integer) == before:
+            return integer
 
 
 def _copied_adjoint(stmt, writes, wrt, adjoint_of):
@@ -109,14 +204,15 @@ def _copied_adjoint(stmt, writes, wrt, adjoint_of):
     return None
 
 
-def _renamed(statements, bindings):
+def _renamed(statements, bindings, settle=None):
     """``statements`` with the adjoint tokens of ``bindings`` replaced by other adjoints' names
     (copies, never in place).  Only names: a number put in (``1.0``) could simplify away the
     one float factor of ``g * (a >= b)`` and leave a bool."""
     from .simplify import copy_expr
 
     def substituted(expr):
-        return copy_expr(expr, bindings)
+        expr = copy_expr(expr, bindings)
+        return settle.settle(expr) if settle is not None else expr
 
     out = []
     for stmt in statements:
@@ -124,9 +220,12 @@ def _renamed(statements, bindings):
             stmt = Accumulate(stmt.var, substituted(stmt.expr), stmt.first, stmt.loc)
         elif isinstance(stmt, ItemAccumulate):
             stmt = ItemAccumulate(stmt.var, substituted(stmt.expr), stmt.backwards, stmt.index, stmt.first, stmt.loc)
+        elif isinstance(stmt, Unpack):
+            stmt = Unpack(stmt.parts, copy_expr(stmt.expr, bindings), stmt.loc)
         elif isinstance(stmt, BIf):
-            stmt = BIf(stmt.cond, tuple(_renamed(stmt.then, bindings)), tuple(_renamed(stmt.orelse, bindings)), stmt.forward)
+            stmt = BIf(stmt.cond, tuple(_renamed(stmt.then, bindings, settle)),
+                       tuple(_renamed(stmt.orelse, bindings, settle)), stmt.forward)
         elif isinstance(stmt, BLoop):
-            stmt = BLoop(tuple(_renamed(stmt.body, bindings)), stmt.forward)
+            stmt = BLoop(tuple(_renamed(stmt.body, bindings, settle)), stmt.forward)
         out.append(stmt)
     return out

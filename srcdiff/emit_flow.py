@@ -15,6 +15,7 @@ in their variables.  The tape is one Python list, used as a stack.
 import ast
 
 from .backward_flow import BIf, BLoop, accumulates as _accumulates
+from .custom import Unpack
 from .emit import _gradient_expr, _indent, _with_aliases, signature_line, statement_source
 from .emit_flow_backward import BackwardPrinter, if_lines as _if_lines, pad as _pad
 from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
@@ -89,7 +90,11 @@ def _collect_reads(statements, tokens, reads):
     """``reads[id(block)]``: the forward values a backward block (and its nested ones) reads."""
     found = set()
     for stmt in statements:
-        if isinstance(stmt, (Accumulate, ItemAccumulate)):
+        if isinstance(stmt, Unpack):
+            for node in ast.walk(stmt.expr):
+                if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
+                    found.add(tokens.by_token[node.id][1])
+        elif isinstance(stmt, (Accumulate, ItemAccumulate)):
             index = [stmt.index] if isinstance(stmt, ItemAccumulate) and stmt.index is not None else []
             for node in [n for e in [stmt.expr] + index for n in ast.walk(e)]:
                 if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
@@ -224,7 +229,8 @@ class _Printer(BackwardPrinter):
         else:
             lines.append(_pad(depth) + "while True:")
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
-            lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
+            if not (isinstance(stmt.test, Const) and stmt.test.value is True):  # while True: no test
+                lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
         lines += self.forward(stmt.body, depth + 1, in_loop=True)
         lines += self.push(self.loop_taped(stmt, back and back.body), depth + 1)
         if counted:

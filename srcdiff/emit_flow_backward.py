@@ -13,6 +13,7 @@
 import ast
 
 from .backward_flow import BIf, BLoop
+from .custom import Unpack, unpack_source
 from .emit import _accumulation, _alias_modules, _indent, statement_source
 from .flow import defined_in_block, iter_source, replays_range
 from .items import ItemAccumulate
@@ -25,7 +26,9 @@ class BackwardPrinter:
         lines = []
         last_loc = None
         for stmt in statements:
-            if isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
+            if isinstance(stmt, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
+                lines.append(pad(depth) + unpack_source(stmt, self.grad_names, self.final_names, copy_expr))
+            elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
                 if stmt.index is not None:  # the loop's own counter (enumerate)
                     index = ast.unparse(copy_expr(stmt.index, self.final_names))
                 else:
@@ -97,7 +100,23 @@ def if_lines(cond, then, orelse, depth):
         return []
     if not then:
         return [pad(depth) + f"if not {cond}:"] + orelse
+    if _one_if(orelse, depth + 1):  # else: if d: ... -> elif d: ...
+        return [pad(depth) + f"if {cond}:"] + then + [pad(depth) + "el" + orelse[0].lstrip()] + \
+            [line[4:] for line in orelse[1:]]  # one level less deep
     return [pad(depth) + f"if {cond}:"] + then + ([pad(depth) + "else:"] + orelse if orelse else [])
+
+
+def _is_branch(line):
+    text = line.strip()
+    return text.startswith(("elif ", "else:"))
+
+
+def _one_if(lines, depth):
+    """Whether ``lines`` are one ``if`` statement at ``depth`` (its ``elif``/``else`` included)."""
+    if not lines or not lines[0].startswith(pad(depth) + "if "):
+        return False
+    top = [line for line in lines if not line.startswith(pad(depth + 1))]
+    return all(_is_branch(line) for line in top[1:])
 
 
 def pad(depth):

@@ -197,7 +197,8 @@ def format_block(body, names, depth=1):
             else:
                 lines.append(pad + "while True:")
                 lines += format_block(stmt.test_body, names, depth + 1)
-                lines.append(f"{pad}    if not {operand_text(stmt.test, names)}: break")
+                if not (getattr(stmt.test, "value", None) is True):
+                    lines.append(f"{pad}    if not {operand_text(stmt.test, names)}: break")
             lines += format_block(stmt.body, names, depth + 1) or [pad + "    pass"]
             if stmt.exit is not None and not _is_false(stmt.exit):
                 lines.append(f"{pad}    if {operand_text(stmt.exit, names)}: break")

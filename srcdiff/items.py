@@ -48,6 +48,8 @@ def item_sources(loop):
         return [(it.args[0], it.targets[1], it.targets[0])]
     if it.kind == "zip":
         return [(seq, target, False) for seq, target in zip(it.args, it.targets)]
+    if len(it.targets) > 1:  # for a, b in pairs: checked by check_item_sequences
+        return []
     return [(it.args[0], it.targets[0], it.kind == "reversed")]
 
 
@@ -66,6 +68,15 @@ def check_item_sequences(body, active, edges):
             for seq, target, _ in item_sources(stmt):
                 item_edges.add((seq, target))
                 loops.setdefault(seq, stmt)
+    for stmt in walk(body):
+        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
+            seq = stmt.iter.args[0]
+            if seq in active and any(t in active for t in stmt.iter.targets):
+                loc = stmt.loc
+                raise UnsupportedSyntaxError(
+                    f"the gradient with respect to '{seq.hint}', whose items this loop unpacks, is not supported",
+                    loc.filename, loc.lineno, loc.col, loc.line_text,
+                    "leave it out of wrt, or loop over zip(...) of separate sequences")
     for source, target, flows in edges:
         if source in loops and source in active and flows and target in active and (source, target) not in item_edges:
             loc = loops[source].loc

@@ -60,9 +60,7 @@ def _iteration(lw, stmt):
                             "zip": "unpack one name per zipped sequence"}[kind])
         args = tuple(_plain(lw, lw.expr(a), a) for a in it.args)
         return kind, args, _target_names(lw, target)
-    if isinstance(target, ast.Tuple):
-        raise lw.error(UnsupportedSyntaxError, target, "unpacking the items of a sequence in a for loop is not supported",
-                       "loop over zip(...) or enumerate(...), or index the items")
+    # for a, b in pairs: each item unpacked (its gradient is not taken item by item: items.py refuses)
     return "iter", (_plain(lw, lw.expr(it), it),), _target_names(lw, target)
 
 

@@ -18,8 +18,9 @@ counters, comparisons, conditions and flags never carry adjoints.
 """
 import ast
 
-from .backward_flow import BIf, BLoop, without_adjoint_copies, without_dead_adjoints
+from .backward_flow import BIf, BLoop, integer_valued, without_adjoint_copies, without_dead_adjoints
 from .custom import CustomRule
+from .custom import backward_statements as custom_backward
 from .errors import NoGradientRuleError, UnsupportedSyntaxError
 from .flow import If, Loop, defined_at, replays_range, walk
 from .items import ItemAccumulate, check_item_sequences, item_sources, zeros_for_items
@@ -55,6 +56,8 @@ def _edges(body, rules):
                 yield c.next, c.target, True
             for seq, item, _ in item_sources(stmt):  # gradient goes back item by item (items.py)
                 yield seq, item, True
+            if stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
+                yield from ((stmt.iter.args[0], t, True) for t in stmt.iter.targets)  # refused if active
 
 
 def activity(body, wrt, result, rules):
@@ -86,6 +89,7 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
 
     ``rules`` maps an ``Assign`` to its rule (``reverse.scalar_rule`` by default).
     """
+    scalar = rules is None or getattr(rules, "__name__", "") == "scalar_rule"
     rules = rules or (lambda stmt: rule_for(stmt.op, len(stmt.args)))
     active, varied = activity(function.body, wrt, function.result, rules)
     check_item_sequences(function.body, active, list(_edges(function.body, rules)))
@@ -101,7 +105,9 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
             sweep.constant = (result, _operand(seed, sweep.tokens))
         written.add(result)
     statements += sweep.block(function.body, written)
-    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens)
+    # numbers propagate only through scalar rules, where an int or bool left bare is wrapped in float()
+    integer = integer_valued(function.body) if scalar else None
+    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
 
@@ -151,13 +157,18 @@ class _Sweep:
         if stmt.target not in self.active or stmt.target not in written:
             return
         rule = self.rules(stmt)
-        if rule is None or isinstance(rule, CustomRule):
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: one call of its backward
+            records, reads = custom_backward(stmt, self.adjoint(stmt.target), self.tokens, self.active, written, Accumulate)
+            for record in records:
+                for var in getattr(record, "parts", None) or (record.var,):
+                    if var is not None:
+                        self.order.setdefault(var, len(self.order))
+                        self.has_adjoint.add(var)
+            out.extend(records)
+            self.needed.update(reads)
+            return
+        if rule is None:
             loc = stmt.loc
-            if rule is not None:
-                raise UnsupportedSyntaxError(
-                    "a srcdiff.Function called in a function with control flow is not supported yet",
-                    loc.filename, loc.lineno, loc.col, loc.line_text,
-                    "call it from a function without if/for/while, or write it as a plain function")
             raise NoGradientRuleError(
                 f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
                 loc.filename, loc.lineno, loc.col, loc.line_text,

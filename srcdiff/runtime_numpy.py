@@ -49,6 +49,8 @@ def like(g, x):
         return g
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.inexact):
         return x.dtype.type(np.reshape(g, ()))
+    if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
+        return type(x)(np.asarray(g, dtype=float).tolist())
     return float(np.reshape(g, ()))
 
 

@@ -34,6 +34,11 @@ class StaticScope:
         self.bindings = {}
         for stmt in self.tree.body:
             self._bind(stmt)
+        for node in ast.walk(self.tree):  # a function may rebind a constant: 'global K' makes K unknown
+            if isinstance(node, ast.Global):
+                for name in node.names:
+                    if self.bindings.get(name, ("constant",))[0] == "constant":
+                        self.bindings[name] = ("constant", None)
 
     def functions(self):
         """The names of the functions this file defines at top level, in order."""

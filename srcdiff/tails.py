@@ -11,6 +11,7 @@ statements (the user's tree is never mutated) in which every ``return``, ``break
 | exit, then more | ``return a; b = 1`` | ``return a`` (the rest is dead) |
 | branch that may exit | ``if c: return a`` then ``rest`` | ``if c: return a`` ``else: rest`` (``rest`` copied into every path that falls through) |
 | loop that may return | ``for ...: return a`` then ``rest`` | the loop, then ``if <returned>: (already returned) else: rest`` |
+| ``while True:`` without ``break`` | ``while True: ...`` then ``rest`` | the loop (only a ``return`` ends it; ``rest`` is dead) |
 
 A loop containing a ``return`` is followed by a test of the pseudo-variable
 ``<returned>`` (not an identifier, so it never collides with the user's names); its
@@ -45,6 +46,8 @@ def _block(stmts):
         elif isinstance(stmt, (ast.For, ast.While)):
             new = _copy(stmt, body=_block(stmt.body))
             out.append(new)
+            if endless(new):
+                return out  # only a return leaves it: what follows never runs
             if _contains_return(new.body):
                 rest = _block(stmts[k + 1:])
                 marker = ast.Return(value=None)
@@ -56,6 +59,23 @@ def _block(stmts):
         else:
             out.append(stmt)
     return out
+
+
+def endless(loop):
+    """Whether ``loop`` is ``while True:`` with no ``break`` of its own: it ends by ``return`` only."""
+    test = getattr(loop, "test", None)
+    return isinstance(loop, ast.While) and isinstance(test, ast.Constant) and test.value is True \
+        and not _breaks(loop.body)
+
+
+def _breaks(body):
+    """Whether ``body`` breaks out of its own loop (a ``break`` not inside a nested loop)."""
+    for stmt in body:
+        if isinstance(stmt, ast.Break):
+            return True
+        if isinstance(stmt, (ast.If, ast.With, ast.Try)) and _breaks(getattr(stmt, "body", []) + getattr(stmt, "orelse", [])):
+            return True
+    return False
 
 
 def may_exit(block):
@@ -73,7 +93,7 @@ def always_exits(block, kinds=EXITS):
     if not block:
         return False
     last = block[-1]
-    if isinstance(last, kinds):
+    if isinstance(last, kinds) or ast.Return in kinds and endless(last):
         return True
     return isinstance(last, ast.If) and always_exits(last.body, kinds) and always_exits(last.orelse, kinds)
 

@@ -93,6 +93,8 @@ def _items(stmt, trace):
         return iter(enumerate(args[0]))
     if it.kind == "zip":
         return iter(zip(*args))
+    if len(it.targets) > 1:  # for a, b in pairs
+        return (tuple(v) for v in args[0])
     return ((v,) for v in args[0])
 
 

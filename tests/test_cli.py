@@ -249,6 +249,11 @@ def test_module_level_constants_the_text_cannot_pin(tmp_path):
             M = 2.0
         else:
             M = 4.0
+        G = 1.0
+
+        def setup():
+            global G
+            G = 3.0
 
         def f(x):
             return A * x + B
@@ -258,13 +263,17 @@ def test_module_level_constants_the_text_cannot_pin(tmp_path):
 
         def h(x):
             return M * x
+
+        def k(x):
+            return G * x
     """)
     assert run_cli(f"{path}:f").returncode == 0
     explained = run_cli(f"{path}:f", "--at", "x=2")
     assert explained.returncode == 0 and "f(x=2) = 3.5" in explained.stdout
     # K and M have values only running the file would give: refused, never a wrong number
-    assert_error(run_cli(f"{path}:g", "--at", "x=2"), path, 13, 1, "'K' is not a literal")
-    assert_error(run_cli(f"{path}:h", "--at", "x=2"), path, 16, 1, "'M' is not a literal")
+    assert_error(run_cli(f"{path}:g", "--at", "x=2"), path, 18, 1, "'K' is not a literal")
+    assert_error(run_cli(f"{path}:h", "--at", "x=2"), path, 21, 1, "'M' is not a literal")
+    assert_error(run_cli(f"{path}:k", "--at", "x=2"), path, 24, 1, "'G' is not a literal")
     assert run_cli(f"{path}:g").returncode == 0  # printing the code needs no value
 
 

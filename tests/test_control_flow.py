@@ -386,3 +386,74 @@ def test_third_derivative_through_branches():
     third = srcdiff.grad(srcdiff.grad(srcdiff.grad(fn, wrt=0), wrt=0), wrt=0)
     assert third(0.5, 0.7) == pytest.approx(6 * 0.7)  # x**3 y + x**2 y**2 on this path
     assert third(-0.5, 0.3) == 0.0  # (x y + 1)(x + y) on this path: quadratic in x
+
+
+def test_an_elif_chain_reads_as_one(tmp_path):
+    module = _write(tmp_path, "def f(x):\n    if x > 1:\n        y = x * x\n    elif x > 0:\n        y = x * 3.0\n"
+                              "    elif x > -1:\n        y = x + 1.0\n    else:\n        y = 0.0 * x\n    return y\n")
+    grad = srcdiff.grad(module.f)
+    assert "    elif s1:\n        grad_x = 3.0\n    elif s2:\n        grad_x = 1.0\n    else:\n" in grad.source
+    for x in (1.5, 0.5, -0.5, -1.5):
+        assert grad(x) == pytest.approx(central_difference(module.f, (x,), 0), abs=1e-6)
+
+
+def test_while_true_left_only_by_return(tmp_path):
+    module = _write(tmp_path, "def newton(a):\n    x = a\n    while True:\n        fx = x * x - a\n"
+                              "        if abs(fx) < 1e-12:\n            return x * 2.0\n        x = x - fx / (2 * x)\n")
+    value, grad = srcdiff.value_and_grad(module.newton)(2.0)
+    assert value == module.newton(2.0) and grad == pytest.approx(1 / 2 ** 0.5, rel=1e-9)
+    assert "while True:\n        s0 = x * x" in srcdiff.grad(module.newton).source  # no test of a constant
+
+
+def test_indexing_a_list_in_a_loop_gives_a_list_gradient(tmp_path):
+    module = _write(tmp_path, "def f(xs, c):\n    s = 0.0\n    for i in range(len(xs)):\n        if xs[i] > 0:\n"
+                              "            s = s + xs[i] * c\n    return s\n")
+    grads = srcdiff.grad(module.f)([1.0, -2.0, 3.0], 2.0)
+    assert grads == ([2.0, 0.0, 2.0], 4.0)
+
+
+FUNCTION_IN_A_LOOP = '''import srcdiff
+
+
+class Multiply(srcdiff.Function):
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        return x * y
+
+    @staticmethod
+    def backward(ctx, grad_z):
+        x, y = ctx.saved_tensors
+        return y * grad_z, x * grad_z
+
+
+def f(x, y, n):
+    s = x
+    for i in range(n):
+        if s > 0:
+            s = Multiply.apply(s, y) + x
+        else:
+            s = s - y
+    return s
+'''
+
+
+@pytest.mark.parametrize("point", [(0.5, 1.3, 3), (-0.5, 0.7, 3), (0.5, -2.0, 4)])
+def test_a_function_called_in_a_branch_in_a_loop(tmp_path, point):
+    module = _write(tmp_path, FUNCTION_IN_A_LOOP)
+    grad = srcdiff.grad(module.f, wrt=(0, 1))
+    assert "ctx = tape.pop()" in grad.source and "Multiply.backward(ctx, " in grad.source
+    assert grad(*point) == pytest.approx(tuple(central_difference(module.f, point, i) for i in range(2)), rel=1e-6)
+    assert srcdiff.explain(module.f, *point).gradients[:2] == pytest.approx(grad(*point))
+
+
+def test_loop_over_pairs_of_data(tmp_path):
+    module = _write(tmp_path, "def fit(w, b, data):\n    loss = 0.0\n    for x, y in data:\n"
+                              "        err = w * x + b - y\n        loss = loss + err * err\n    return loss\n")
+    data = [(1.0, 2.0), (2.0, 3.5), (3.0, 7.0)]
+    grad = srcdiff.grad(module.fit, wrt=(0, 1))
+    assert "for x, y in data:" in grad.source and "grad_loss_1" not in grad.source  # no round-trip copies
+    assert grad(0.5, 0.1, data) == pytest.approx(
+        tuple(central_difference(lambda w, b: module.fit(w, b, data), (0.5, 0.1), i) for i in range(2)))
+    with pytest.raises(srcdiff.SrcdiffError, match="whose items this loop unpacks"):
+        srcdiff.grad(module.fit)

@@ -1,5 +1,5 @@
-"""Property tests: random programs with branches, loops and early exits, gradients
-against finite differences.
+"""Property tests: random programs with branches, loops, early exits and a helper that
+branches, loops and returns early, gradients against finite differences.
 
 Hypothesis draws a program of ``if``/``elif``/``else``, conditional expressions, ``and``,
 ``for`` over ``range(n)`` (nested), bounded ``while`` loops with data-dependent tests,
@@ -51,10 +51,12 @@ def conditions(draw, depth):
 def expressions(draw, depth):
     if depth == 0 or draw(st.integers(0, 2)) == 0:
         return draw(st.sampled_from(LEAVES))
-    kind = draw(st.sampled_from(["add", "sub", "mul", "sin", "ifexp"]))
+    kind = draw(st.sampled_from(["add", "sub", "mul", "sin", "ifexp", "helper"]))
     left, right = draw(expressions(depth - 1)), draw(expressions(depth - 1))
     if kind == "sin":
         return Node(lambda p: f"math.sin({_text(left, p)})")
+    if kind == "helper":  # a helper that branches, loops and returns early, inlined here
+        return Node(lambda p: f"helper({_text(left, p)}, k={_text(right, p)})")
     if kind == "ifexp":
         cond = draw(conditions(0))
         return Node(lambda p: f"({_text(left, p)} if {_text(cond, p)} else {_text(right, p)})")
@@ -121,6 +123,14 @@ def programs(draw):
                  "def _cmp(left, op, right):",
                  "    GAPS.append(abs(left - right))",
                  "    return left > right if op == '>' else left < right", "", "",
+                 "def helper(t, k=0.5):",
+                 f"    if {'_cmp(t, chr(62), 0.3)' if probe else 't > 0.3'}:",
+                 "        return t * k",
+                 "    for i in range(2):",
+                 f"        if {'_cmp(t, chr(60), -1.0)' if probe else 't < -1.0'}:",
+                 "            return t + k",
+                 "        t = t * 0.5 + k",
+                 "    return t", "", "",
                  "def f(x, y, n):", "    a = x", "    b = y", "    c = x * y"]
         lines += _render_block(body, probe, 1)
         lines.append(f"    return {_text(result, probe)}")

@@ -9,8 +9,10 @@ the program itself first, statement by statement, to keep the point away from ki
 and jumps (``abs``, ``max``, ``%``, ``int``, comparisons...) and from huge values,
 where finite differences say nothing.
 """
+import ast
 import math
 import pathlib
+import re
 import tempfile
 
 import pytest
@@ -191,6 +193,15 @@ def test_random_program_matches_finite_differences(program, point, wrt):
     source = srcdiff.grad(f, wrt=wrt).source
     assert all(type(g) is float for g in gradient), text + source
     assert gradient == pytest.approx(expected, rel=1e-4, abs=1e-5), text + source
+    # no identities left over in the adjoint code
+    backward = source.split("# backward", 1)[-1]
+    assert not re.search(r"\* 1\.0\b|\b1\.0 \*|\+ 0\.0\b|\b0\.0 \+|- 0\.0\b", backward), source
+    # no dead forward statements: every value computed is read later
+    tree = ast.parse(source).body[0]
+    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and stmt.lineno < source[:source.find("# backward")].count("\n") + 1:
+            assert stmt.targets[0].id in read, source
     # the command line reads the same file without running it: the same code
     static = StaticScope(f.__code__.co_filename).source("f")
     assert gradient_source(lower(static), static, "grad", wrt)[1] == source

@@ -1,5 +1,7 @@
 """Property tests with control flow: random programs with ``if``/``else``, ``for`` over
-``range`` and ``while`` loops (nested up to two deep), gradients against finite differences.
+``range`` and ``while`` loops (nested up to two deep), ``break``, ``continue``, early
+``return``, a helper that branches and loops, comparisons, ``int`` and ``round`` feeding
+arithmetic; gradients against finite differences.
 
 The point's coordinates are kept apart (a comparison of two of them is never a tie), and
 a point where central differences at two step sizes disagree is skipped: a branch
@@ -20,7 +22,7 @@ from srcdiff.api import gradient_source
 from srcdiff.frontend import StaticScope
 from srcdiff.lower import lower
 
-EXPRESSIONS = ["{0} + {1}", "{0} * {1}", "{0} - {1}", "math.sin({0})", "{0} / (1.0 + {1} * {1})",
+EXPRESSIONS = ["({0} > {1}) * {0}", "int({0}) * {1}", "round({0}) + {1}", "{0} + {1}", "{0} * {1}", "{0} - {1}", "math.sin({0})", "{0} / (1.0 + {1} * {1})",
                "math.tanh({0}) * {1}", "max({0}, {1})", "abs({0})", "{0} * 0.5", "math.exp(math.sin({0}))",
                "-{0}", "{0} ** 2 * 0.1"]
 NAMES = ["u", "v", "w", "s0", "tape", "iterations", "stop"]
@@ -29,12 +31,23 @@ FOLDER = pathlib.Path(tempfile.mkdtemp(prefix="srcdiff_flow_"))
 
 
 @st.composite
-def block(draw, defined, depth, indent):
+def block(draw, defined, depth, indent, in_loop=False):
     """Lines of a block; ``defined`` is updated with the names bound on every path."""
-    lines, pad = [], "    " * indent
+    lines, pad = [f"{'    ' * indent}pass"], "    " * indent
     for _ in range(draw(st.integers(1, 3))):
-        kind = draw(st.sampled_from(["assign"] * 4 + (["if", "for", "while"] if depth < 2 else [])))
-        if kind == "assign":
+        kind = draw(st.sampled_from(["assign"] * 4 + ["return", "exit", "helper"]
+                                    + (["if", "for", "while"] if depth < 2 else [])))
+        if kind == "return":
+            lines.append(f"{pad}if {draw(st.sampled_from(defined))} > 1.5:")
+            lines.append(f"{pad}    return {draw(st.sampled_from(defined))} * 2.0")
+        elif kind == "exit" and in_loop:
+            lines.append(f"{pad}if {draw(st.sampled_from(defined))} < -1.0:")
+            lines.append(f"{pad}    {draw(st.sampled_from(['break', 'continue']))}")
+        elif kind == "helper":
+            target = draw(st.sampled_from(NAMES))
+            lines.append(f"{pad}{target} = helper({draw(st.sampled_from(defined))}, {draw(st.sampled_from(defined))})")
+            defined.append(target)
+        elif kind == "assign":
             target = draw(st.sampled_from(NAMES + PARAMS))
             expr = draw(st.sampled_from(EXPRESSIONS)).format(*(draw(st.sampled_from(defined)) for _ in range(2)))
             augmented = target in defined and draw(st.booleans())
@@ -44,19 +57,19 @@ def block(draw, defined, depth, indent):
             left, right = draw(st.sampled_from(defined)), draw(st.sampled_from(defined))
             then, orelse = list(defined), list(defined)
             lines.append(f"{pad}if {left} > {right}:")
-            lines += draw(block(then, depth + 1, indent + 1))
+            lines += draw(block(then, depth + 1, indent + 1, in_loop))
             lines.append(f"{pad}else:")
-            lines += draw(block(orelse, depth + 1, indent + 1))
+            lines += draw(block(orelse, depth + 1, indent + 1, in_loop))
             defined[:] = [n for n in dict.fromkeys(then) if n in orelse]
         elif kind == "for":
             lines.append(f"{pad}for i in range({draw(st.integers(0, 3))}):")
-            lines += draw(block(list(defined), depth + 1, indent + 1))
-        else:
+            lines += draw(block(list(defined), depth + 1, indent + 1, True))
+        elif kind == "while":  # a counter of its own per depth, counted first (continue skips the rest)
             watched = draw(st.sampled_from(defined))
-            lines.append(f"{pad}k = 0")
-            lines.append(f"{pad}while k < 2 and abs({watched}) < 50.0:")
-            lines += draw(block(list(defined), depth + 1, indent + 1))
-            lines.append(f"{pad}    k = k + 1")
+            lines.append(f"{pad}k{depth} = 0")
+            lines.append(f"{pad}while k{depth} < 2 and abs({watched}) < 50.0:")
+            lines.append(f"{pad}    k{depth} = k{depth} + 1")
+            lines += draw(block(list(defined), depth + 1, indent + 1, True))
     return lines
 
 
@@ -65,7 +78,20 @@ def programs(draw):
     defined = list(PARAMS)
     body = draw(block(defined, 0, 1))
     result = draw(st.sampled_from(defined))
-    return "import math\n\n\ndef f(a, b, c):\n" + "\n".join(body) + f"\n    return {result} + 0.0 * a\n"
+    return HELPER + "\n\ndef f(a, b, c):\n" + "\n".join(body) + f"\n    return {result} + 0.0 * a\n"
+
+
+HELPER = """import math
+
+
+def helper(p, q):
+    if p > q:
+        return p * q
+    r = p
+    for j in range(2):
+        r = r * 0.5 + q
+    return r
+"""
 
 
 def one_sided(f, point, i, step):
