@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import ROOT, SAMPLES, central_difference, load_sample
+from conftest import ROOT, SAMPLES, central_difference, import_text, load_sample
 
 # sample: (wrt, points); the points take each branch (and loop exit) at least once
 CASES = {
@@ -457,3 +457,27 @@ def test_loop_over_pairs_of_data(tmp_path):
         tuple(central_difference(lambda w, b: module.fit(w, b, data), (0.5, 0.1), i) for i in range(2)))
     with pytest.raises(srcdiff.SrcdiffError, match="whose items this loop unpacks"):
         srcdiff.grad(module.fit)
+
+
+NESTED_ONE_SIDED = '''
+def f(x, y):
+    b = y
+    if x < y:
+        if x * x < 4.0:
+            t = y > x - x
+            if t:
+                b = x
+    return b * x * 0.5
+'''
+
+
+@pytest.mark.parametrize("point", [(0.5, 1.0), (0.5, -1.0), (3.0, 4.0), (1.5, 0.2)])
+def test_second_derivative_when_a_branch_value_exists_on_one_path_only(tmp_path, point):
+    """An inner branch's condition (t) exists only where the outer branch ran; its second-order
+    code still gives it a value on every path an outer merge passes it along."""
+    f = import_text(tmp_path, NESTED_ONE_SIDED, "one_sided").f
+    g = srcdiff.grad(f, wrt=0)
+    h = srcdiff.grad(g, wrt=0)
+    x, y = point
+    eps = 1e-6
+    assert h(x, y) == pytest.approx((g(x + eps, y) - g(x - eps, y)) / (2 * eps), rel=1e-5, abs=1e-6)
