@@ -49,6 +49,7 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
         if isinstance(stmt, Loop) and replays_range(stmt):
             names.update((t, namer.fresh(t.hint)) for t in stmt.iter.targets if t not in names)
     printer = _Printer(names, grad_names, live, backward, reads, namer, comments, aliases)
+    printer.merge_read = _merge_operands(function.body, live)
     printer.in_loop_ifs = {id(s) for loop in walk(function.body) if isinstance(loop, Loop)
                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
 
@@ -113,6 +114,13 @@ def _collect_reads(statements, tokens, reads):
                 found.add(loop.count)
     reads[id(statements)] = found
     return found
+
+
+def _merge_operands(body, live):
+    """The Vars a live merge reads: an inner branch's value an outer merge passes on must
+    exist on every path of the inner branch (a placeholder where it is undefined)."""
+    return {operand for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges if m.target in live
+            for operand in (m.then, m.orelse) if isinstance(operand, Var)}
 
 
 class _Printer(BackwardPrinter):
@@ -208,8 +216,9 @@ class _Printer(BackwardPrinter):
             lines = self.forward(body, depth + 1, in_loop)
             # a value this side leaves undefined is never read after it; inside a loop it may be
             # pushed on the tape at the end of the block, so it gets a placeholder there
-            lines += [_pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m), placeholder=in_loop)}"
-                      for m in merges if in_loop or not isinstance(pick(m), Undefined)]
+            lines += [_pad(depth + 1) + f"{self.names[m.target]} = "
+                      f"{self.operand(pick(m), placeholder=in_loop or m.target in self.merge_read)}"
+                      for m in merges if in_loop or m.target in self.merge_read or not isinstance(pick(m), Undefined)]
             if in_loop:
                 lines += self.push(self.taped(defined_in_block(body), back_side), depth + 1)
             sides.append(lines)

@@ -152,7 +152,8 @@ class _Lowerer(ArrayLowering):
             ref = self.resolve(node.func)
         except SrcdiffError:
             return False
-        return getattr(ref, "value", None) is runtime.check_scalar
+        return (getattr(ref, "value", None) is runtime.check_scalar
+                or getattr(ref, "op", None) == "rt.check_scalar")
 
     def augmented(self, stmt):
         target = stmt.target

@@ -56,6 +56,8 @@ def like(g, x):
 
 def check_scalar(value):
     """Refuse a result that is not one number: ``grad`` differentiates a scalar result."""
+    if value.__class__ is float:  # the common case, checked first: it costs a few ns
+        return
     if np.ndim(value) != 0:
         raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
                            "srcdiff.grad differentiates a function returning one number",

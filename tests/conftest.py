@@ -4,6 +4,14 @@ import os
 import pathlib
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed seed sequence, so a run is reproducible: a red CI
+# is a real bug that the same command shows again.  Elsewhere every run explores new
+# programs (and `pytest --hypothesis-seed=N` repeats one).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"

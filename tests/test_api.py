@@ -147,7 +147,7 @@ def test_source_is_what_was_compiled():
     assert isinstance(g.source, str) and g.source.startswith("def grad_f3(x, y, z):")
     assert "".join(linecache.getlines(g.__code__.co_filename)) == g.source
     assert inspect.getsource(g) == g.source
-    namespace = {"math": math}
+    namespace = {"math": math, "rt": srcdiff.runtime}
     exec(compile(g.source, "<test>", "exec"), namespace)
     assert namespace["grad_f3"](*POINT) == g(*POINT)
 
@@ -375,3 +375,12 @@ def test_rebinding_a_module_constant_builds_again(tmp_path):
     again = srcdiff.grad(module.f)
     assert again is not first and again(1.0) == 10.0 == 2 * module.f(1.0)
     assert srcdiff.grad(module.f) is again
+
+
+def test_arrays_passed_to_scalar_code_are_refused_not_misdifferentiated(tmp_path):
+    """A function without NumPy syntax, given arrays, returns an array: grad refuses it."""
+    module = import_text(tmp_path, "def double(x):\n    return x * 2.0\n", "scalar_given_arrays")
+    gradient = srcdiff.grad(module.double)
+    assert gradient(3.0) == 2.0
+    with pytest.raises(srcdiff.SrcdiffError, match="returned an array"):
+        gradient(np.array([1.0, 2.0]))

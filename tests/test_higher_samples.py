@@ -67,7 +67,7 @@ def test_gradient_penalty_from_the_command_line():
     out = subprocess.run([sys.executable, str(ROOT / "cli.py"), "samples/gradient_penalty.py:penalty", "--wrt", "w11,w22"],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
-    namespace = {"math": math}
+    namespace = {"math": math, "rt": srcdiff.runtime}
     exec(out.stdout, namespace)
     sample = load_sample("gradient_penalty")
     expected = srcdiff.grad(sample.penalty, wrt=("w11", "w22"))(*PENALTY_POINT)
