@@ -44,6 +44,7 @@ class BackwardPrinter:
                 lines += self.backward_if(stmt, depth)
             elif isinstance(stmt, BLoop):
                 loop = stmt.forward
+                outer_index = getattr(self, "index", None)  # a nested loop has its own position
                 if replays_range(loop):
                     targets = ", ".join(self.names[t] for t in loop.iter.targets)
                     args = ", ".join(self.operand(a) for a in loop.iter.args)
@@ -56,6 +57,7 @@ class BackwardPrinter:
                 lines.append(pad(depth) + header + ":")
                 lines += self.pop(self.loop_taped(loop, stmt.body), depth + 1)
                 lines += self.backward(stmt.body, depth + 1)
+                self.index = outer_index
         return lines
 
     def backward_if(self, stmt, depth):

@@ -488,3 +488,17 @@ def test_second_derivative_when_a_branch_value_exists_on_one_path_only(tmp_path,
     x, y = point
     eps = 1e-6
     assert h(x, y) == pytest.approx((g(x + eps, y) - g(x - eps, y)) / (2 * eps), rel=1e-5, abs=1e-6)
+
+
+def test_items_of_nested_loops_each_use_their_own_position(tmp_path):
+    module = _write(tmp_path, "def f(x, ws):\n    s = x\n    for a in ws:\n        s = s + a * s\n"
+                              "        for b in ws:\n            s = s * 0.5 + b * x\n    return s\n")
+    point = (0.7, [1.0, -0.5, 0.25])
+    gx, gws = srcdiff.grad(module.f)(*point)
+    assert gx == pytest.approx(central_difference(lambda x: module.f(x, point[1]), (0.7,), 0), rel=1e-6)
+    for j in range(3):
+        def along(t, j=j):
+            ws = list(point[1])
+            ws[j] = t
+            return module.f(0.7, ws)
+        assert gws[j] == pytest.approx(central_difference(along, (point[1][j],), 0), rel=1e-6)
