@@ -14,7 +14,7 @@ from . import runtime
 from .emit import compile_source, emit_gradient
 from .errors import SignatureError
 from .frontend import load_function
-from .flow import If, Loop, walk
+from .flow import Loop, walk
 from .lower import lower
 from .naming import adjoint_prefix, derivative_name, module_aliases
 from .reverse import reverse, scalar_rule
@@ -134,14 +134,11 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
 def needs_result_check(function, rules, arrays):
     """Whether generated code must check at run time that the result is one number.
 
-    Array code checks unless its shapes prove a scalar result.  Straight-line scalar code
-    always checks (NumPy arrays passed to a function without NumPy syntax would otherwise
-    give gradients of a non-scalar result); scalar code with branches or loops does not
-    yet: its second-order code cannot drop the check's operand cleanly.
+    Array code checks unless its shapes prove a scalar result.  Scalar code always checks:
+    NumPy arrays passed to a function without NumPy syntax would otherwise give gradients
+    of a non-scalar result.
     """
-    if arrays:
-        return rules.check_result
-    return not any(isinstance(s, (If, Loop)) for s in walk(function.body))
+    return rules.check_result if arrays else True
 
 
 def select_wrt(function, wrt, source):

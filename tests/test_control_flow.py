@@ -402,7 +402,7 @@ def test_while_true_left_only_by_return(tmp_path):
                               "        if abs(fx) < 1e-12:\n            return x * 2.0\n        x = x - fx / (2 * x)\n")
     value, grad = srcdiff.value_and_grad(module.newton)(2.0)
     assert value == module.newton(2.0) and grad == pytest.approx(1 / 2 ** 0.5, rel=1e-9)
-    assert "while True:\n        s0 = x * x" in srcdiff.grad(module.newton).source  # no test of a constant
+    assert re.search(r"while True:\n        s\d+ = x \* x", srcdiff.grad(module.newton).source)  # no test of a constant
 
 
 def test_indexing_a_list_in_a_loop_gives_a_list_gradient(tmp_path):
