@@ -190,15 +190,20 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                 fresh[acc.var] = True
         lines.append(_indent(statement_source(stmt)))
     gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
-    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
-    if want_value:
-        result = function.result
-        if isinstance(result, Global):
-            result = Global(aliased(result.name, aliases))
-        lines.append(f"    return {ast.unparse(operand_node(result, names))}, {grads}")
-    else:
-        lines.append(f"    return {grads}")
+    lines.append(return_line(function, gradients, single, want_value, names, aliases))
     return "\n".join(lines) + "\n"
+
+
+def return_line(function, gradients, single, want_value, names, aliases):
+    """The generated function's ``return``: the gradients (bare when ``single``, else a
+    tuple), after the result's value when ``want_value`` (value_and_grad)."""
+    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
+    if not want_value:
+        return f"    return {grads}"
+    result = function.result
+    if isinstance(result, Global):
+        result = Global(aliased(result.name, aliases))
+    return f"    return {ast.unparse(operand_node(result, names))}, {grads}"
 
 
 def _adjoints_written(record):

@@ -16,13 +16,13 @@ import ast
 
 from .backward_flow import BIf, BLoop, accumulates as _accumulates
 from .custom import Unpack
-from .emit import _gradient_expr, _indent, _with_aliases, signature_line, statement_source
+from .emit import _gradient_expr, _indent, _with_aliases, return_line, signature_line, statement_source
 from .emit_flow_backward import BackwardPrinter, if_lines as _if_lines, pad as _pad
 from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
                    replays_range, walk)
-from .ir import Assign, Const, Global, Var, assign_node, operand_node
+from .ir import Assign, Const, Var, assign_node
 from .items import ItemAccumulate
-from .naming import Namer, aliased, assign_names, module_aliases
+from .naming import Namer, assign_names, module_aliases
 from .prune import live_vars, prune
 from .reverse import Accumulate
 
@@ -76,14 +76,7 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
     by_items = {s.var for s in _accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
     gradients = [f"{aliases['rt']}.items_like({grad_names[p]}, {names[p]})" if p in by_items else g
                  for p, g in zip(backward.wrt, gradients)]
-    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
-    if want_value:
-        result = function.result
-        if isinstance(result, Global):
-            result = Global(aliased(result.name, aliases))
-        lines.append(f"    return {ast.unparse(operand_node(result, names))}, {grads}")
-    else:
-        lines.append(f"    return {grads}")
+    lines.append(return_line(function, gradients, single, want_value, names, aliases))
     return "\n".join(lines) + "\n"
 
 

@@ -122,11 +122,7 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
             continue
         rule = rules(stmt)
         if rule is None:
-            loc = stmt.loc
-            raise NoGradientRuleError(
-                f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")
+            raise no_rule_error(stmt)
         if stmt.target in constant:
             upstream = constant[stmt.target]
         elif stmt.target in written:
@@ -273,3 +269,12 @@ def _values_read(names, tokens):
         if kind == "value":
             found.add(var)
     return found
+
+
+def no_rule_error(stmt):
+    """The error for an active statement whose operation has no gradient rule: never a silent zero."""
+    loc = stmt.loc
+    return NoGradientRuleError(
+        f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
+        loc.filename, loc.lineno, loc.col, loc.line_text,
+        "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")

@@ -21,11 +21,10 @@ import ast
 from .backward_flow import BIf, BLoop, integer_valued, without_adjoint_copies, without_dead_adjoints
 from .custom import CustomRule
 from .custom import backward_statements as custom_backward
-from .errors import NoGradientRuleError, UnsupportedSyntaxError
 from .flow import If, Loop, defined_at, replays_range, walk
 from .items import ItemAccumulate, check_item_sequences, item_sources, zeros_for_items
 from .ir import Assign, Const, Var
-from .reverse import Accumulate, Backward, Tokens, _contribution, _operand, _values_read
+from .reverse import Accumulate, Backward, Tokens, _contribution, _operand, _values_read, no_rule_error
 from .rules import ZERO, placeholders, rule_for
 from .simplify import copy_expr, is_zero
 
@@ -168,11 +167,7 @@ class _Sweep:
             self.needed.update(reads)
             return
         if rule is None:
-            loc = stmt.loc
-            raise NoGradientRuleError(
-                f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")
+            raise no_rule_error(stmt)
         tokens = self.tokens
         bindings = {"g": self.adjoint(stmt.target), "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
         bindings.update(zip(placeholders(len(stmt.args)), (_operand(a, tokens) for a in stmt.args)))
