@@ -133,7 +133,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple.
     Array code: ``like`` returns each gradient as ``rt.like(grad_x, x)`` (the parameter's
     type, shape and dtype); ``check_scalar`` ends the forward section with
-    ``rt.check_scalar(result)``, which refuses a result that is not one number.
+    a check that the result is one number (``result_check_lines``).
     """
     from .flow import has_flow
     if has_flow(function.body):
@@ -161,7 +161,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append("    # forward")
         lines.extend(_indent(statement_source(assign_node(_with_aliases(s, aliases), names))) for s in forward)
     if check_scalar and isinstance(function.result, Var):
-        lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
+        lines.extend(result_check_lines(names[function.result], aliases))
     if backward.statements:
         lines.append("    # backward")
     fresh = {}
@@ -192,6 +192,12 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     gradients = [_gradient_expr(p, names, grad_names, aliases, like) for p in backward.wrt]
     lines.append(return_line(function, gradients, single, want_value, names, aliases))
     return "\n".join(lines) + "\n"
+
+
+def result_check_lines(result, aliases):
+    """The check that the result is one number: a float passes at the cost of an attribute
+    read; anything else goes to ``rt.check_scalar``, which refuses arrays."""
+    return [f"    if {result}.__class__ is not float:", f"        {aliases['rt']}.check_scalar({result})"]
 
 
 def return_line(function, gradients, single, want_value, names, aliases):

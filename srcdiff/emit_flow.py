@@ -16,7 +16,7 @@ import ast
 
 from .backward_flow import BIf, BLoop, accumulates as _accumulates
 from .custom import Unpack
-from .emit import _gradient_expr, _indent, _with_aliases, return_line, signature_line, statement_source
+from .emit import _gradient_expr, _indent, _with_aliases, result_check_lines, return_line, signature_line, statement_source
 from .emit_flow_backward import BackwardPrinter, if_lines as _if_lines, pad as _pad
 from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
                    replays_range, walk)
@@ -63,7 +63,7 @@ def emit_flow_gradient(function, backward, *, name, returns, single, docstring=N
             lines.append(f"    {printer.tape} = []")
         lines += forward
     if check_scalar and isinstance(function.result, Var):
-        lines.append(f"    {aliases['rt']}.check_scalar({names[function.result]})")
+        lines.extend(result_check_lines(names[function.result], aliases))
     if backward.statements:
         backward_lines = printer.backward(backward.statements, 1)
         if want_value and function.result in printer.popped:  # the backward sweep reuses its name

@@ -117,6 +117,8 @@ class _Lowerer(CallLowering, ArrayLowering):
                 self.bind(stmt.target, self.expr(stmt.value, hint=_single_name([stmt.target])))
         elif isinstance(stmt, ast.AugAssign):
             self.augmented(stmt)
+        elif isinstance(stmt, ast.If) and self.is_result_guard(stmt):
+            return  # generated code's own check; the new gradient emits its own
         elif type(stmt) in _FLOW_STATEMENTS:
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):

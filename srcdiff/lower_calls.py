@@ -4,8 +4,9 @@
 ``error``, ``env``, ``source`` and ``shared``).  Contract: a call either becomes
 ``Assign`` statements of primitive operations (a helper's body inlined, its parameters
 bound to the caller's operands and its defaults lowered in its own scope), or raises a
-SrcdiffError naming the callee; generated code's own ``rt.check_scalar(...)`` statements
-are recognised so that a gradient can be lowered again.
+SrcdiffError naming the callee; generated code's own result check
+(``if v.__class__ is not float: rt.check_scalar(v)``) is recognised, so that a gradient can
+be lowered again.
 """
 import ast
 
@@ -48,6 +49,13 @@ class CallLowering:
             return False
         return (getattr(ref, "value", None) is runtime.check_scalar
                 or getattr(ref, "op", None) == "rt.check_scalar")
+
+    def is_result_guard(self, stmt):
+        """Whether ``stmt`` is generated code's ``if v.__class__ is not float: rt.check_scalar(v)``."""
+        test = stmt.test
+        return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Attribute) and test.left.attr == "__class__"
+                and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) and not stmt.orelse
+                and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Expr) and self.is_result_check(stmt.body[0].value))
 
     def global_operand(self, ref):
         """A Global operand for a module-level constant, renamed if two modules disagree or
