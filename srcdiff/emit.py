@@ -27,6 +27,8 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 
 # astor wraps a statement whose text is longer than this (astor.source_repr.split_lines)
 ASTOR_MAX_LINE = 79
+# a return of several gradients longer than this puts one gradient per line
+RETURN_MAX_LINE = 88
 
 
 def statement_source(stmt):
@@ -203,13 +205,18 @@ def result_check_lines(result, aliases):
 def return_line(function, gradients, single, want_value, names, aliases):
     """The generated function's ``return``: the gradients (bare when ``single``, else a
     tuple), after the result's value when ``want_value`` (value_and_grad)."""
+    value = ""
+    if want_value:
+        result = function.result
+        if isinstance(result, Global):
+            result = Global(aliased(result.name, aliases))
+        value = f"{ast.unparse(operand_node(result, names))}, "
     grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
-    if not want_value:
-        return f"    return {grads}"
-    result = function.result
-    if isinstance(result, Global):
-        result = Global(aliased(result.name, aliases))
-    return f"    return {ast.unparse(operand_node(result, names))}, {grads}"
+    line = f"    return {value}{grads}"
+    if single or len(gradients) < 2 or len(line) <= RETURN_MAX_LINE:
+        return line
+    # a long tuple of gradients: one per line, which reads better than astor's wrapping
+    return "\n".join([f"    return {value}(", *(f"        {g}," for g in gradients), "    )"])
 
 
 def _adjoints_written(record):
