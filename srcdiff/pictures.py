@@ -4,7 +4,8 @@ Input: an ``Explanation`` (``walkthrough``).  Output: Graphviz DOT text (``to_do
 and, through Graphviz's ``dot`` layout engine, an SVG or PNG file (``render``).
 
 The picture: inputs on the left, one gate per operation (``+``, ``*``, ``max``, ``exp``,
-``1 / s6``...), the result on the right.  Every wire carries its value's name and
+``1 / s6``...; copies such as a loop variable carried round are wires, not gates), the
+result on the right.  Every wire carries its value's name and
 forward value (green) and, beside it, its gradient (red).  A value read twice forks
 at a small dot, the lecture's copy gate: the wire into the dot carries the total
 gradient, each branch its own contribution (the gradients add up).  Only the values the
@@ -50,7 +51,7 @@ def to_dot(explanation):
     if len(inputs) > 1:  # keep the inputs in parameter order, top to bottom
         lines.append("  " + " -> ".join(f"n{row.index}" for row in inputs) + " [style=invis];")
     for row in rows[len(explanation.params):]:
-        if row.index in live:
+        if row.index in live and row.op != "copy":
             lines.append(_gate_line(row, rows))
     lines.append(f'  out [shape=plaintext, label=<<b>{_escape(_result_name(explanation))}</b>>];')
     lines.append("  { rank=max; out; }")
@@ -115,17 +116,26 @@ def _live_rows(explanation):
 
 def _wires(explanation, live):
     """``{row index: [(consumer node id, gradient contribution or None), ...]}`` for live rows."""
-    wires = {index: [] for index in sorted(live)}
+    rows = explanation.rows
+    wires = {index: [] for index in sorted(live) if rows[index].op != "copy"}
     contribution = {(step.source, step.position): step.downstream for step in explanation.steps}
-    for row in explanation.rows:
-        if row.index not in live:
+    for row in rows:
+        if row.index not in live or row.op == "copy":
             continue
         for position, operand in enumerate(row.operands):
             if isinstance(operand, int):
-                wires[operand].append((f"n{row.index}", contribution.get((row.index, position))))
+                wires[_through_copies(rows, operand)].append((f"n{row.index}", contribution.get((row.index, position))))
     if explanation.result is not None:
-        wires[explanation.result].append(("out", explanation.rows[explanation.result].gradient))
+        wires[_through_copies(rows, explanation.result)].append(("out", rows[explanation.result].gradient))
     return wires
+
+
+def _through_copies(rows, index):
+    """The row a value comes from, past copies (``p = p_1`` carrying a loop variable round):
+    a copy is not drawn, its wire runs from the original (a copy passes the gradient on as it is)."""
+    while rows[index].op == "copy" and isinstance(rows[index].operands[0], int):
+        index = rows[index].operands[0]
+    return index
 
 
 def _wire_lines(explanation, wires):

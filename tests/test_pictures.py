@@ -106,3 +106,12 @@ def test_cli_without_dot_fails_in_one_line(tmp_path):
                    env={**os.environ, "PATH": str(tmp_path)})
     assert done.returncode == 2 and not path.exists()
     assert len(done.stderr.strip().splitlines()) == 1 and "Graphviz's 'dot'" in done.stderr
+
+
+def test_a_loop_is_drawn_iteration_by_iteration_without_copy_gates():
+    """p = c; for i in range(n): p = p * x. Three * gates in a row, the wires carrying p."""
+    graph = parse(srcdiff.graph(load_sample("loop_range").loop_range, 0.5, 2.0, 3))
+    gates = sorted(plain_text(a["label"]) for a in graph.nodes.values() if a.get("shape") in ("circle", "ellipse"))
+    assert gates == ["*", "*", "*", "+"]
+    labels = set(_labels(graph).values())
+    assert {"c = 2\n0.125", "p_1 = 1\n0.25", "p_1 = 0.5\n0.5", "p_1 = 0.25\n1"} <= labels
