@@ -144,18 +144,23 @@ def _copies_back(record, source, copy, tokens):
         and record.expr.id == tokens.adjoint(copy)
 
 
+def with_blocks(stmt, transform):
+    """``stmt`` with ``transform`` (a list of records -> a list) applied to each of its
+    blocks when it is a ``BIf`` or a ``BLoop``; any other record as it is."""
+    if isinstance(stmt, BIf):
+        return BIf(stmt.cond, tuple(transform(stmt.then)), tuple(transform(stmt.orelse)), stmt.forward)
+    if isinstance(stmt, BLoop):
+        return BLoop(tuple(transform(stmt.body)), stmt.forward)
+    return stmt
+
+
 def _without_self_copies(statements, var, token):
     """``statements`` without ``grad_v = grad_v`` (what a copy back becomes once renamed)."""
     out = []
     for stmt in statements:
         if isinstance(stmt, Accumulate) and stmt.var is var and isinstance(stmt.expr, ast.Name) and stmt.expr.id == token:
             continue
-        if isinstance(stmt, BIf):
-            stmt = BIf(stmt.cond, tuple(_without_self_copies(stmt.then, var, token)),
-                       tuple(_without_self_copies(stmt.orelse, var, token)), stmt.forward)
-        elif isinstance(stmt, BLoop):
-            stmt = BLoop(tuple(_without_self_copies(stmt.body, var, token)), stmt.forward)
-        out.append(stmt)
+        out.append(with_blocks(stmt, lambda block: _without_self_copies(block, var, token)))
     return out
 
 
@@ -222,10 +227,7 @@ def _renamed(statements, bindings, settle=None):
             stmt = ItemAccumulate(stmt.var, substituted(stmt.expr), stmt.backwards, stmt.index, stmt.first, stmt.loc)
         elif isinstance(stmt, Unpack):
             stmt = Unpack(stmt.parts, copy_expr(stmt.expr, bindings), stmt.loc)
-        elif isinstance(stmt, BIf):
-            stmt = BIf(stmt.cond, tuple(_renamed(stmt.then, bindings, settle)),
-                       tuple(_renamed(stmt.orelse, bindings, settle)), stmt.forward)
-        elif isinstance(stmt, BLoop):
-            stmt = BLoop(tuple(_renamed(stmt.body, bindings, settle)), stmt.forward)
+        else:
+            stmt = with_blocks(stmt, lambda block: _renamed(block, bindings, settle))
         out.append(stmt)
     return out

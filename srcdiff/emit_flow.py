@@ -18,8 +18,8 @@ from .backward_flow import BIf, BLoop, accumulates as _accumulates
 from .custom import Unpack
 from .emit import _gradient_expr, _indent, _with_aliases, result_check_lines, return_line, signature_line, statement_source
 from .emit_flow_backward import BackwardPrinter, if_lines as _if_lines, pad as _pad
-from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, operand_text,
-                   replays_range, walk)
+from .flow import (If, Loop, Undefined, defined_at, defined_in_block, iter_header, loop_body_defined, loop_end_lines,
+                   operand_text, replays_range, walk)
 from .ir import Assign, Const, Var, assign_node
 from .items import ItemAccumulate
 from .naming import Namer, assign_names, module_aliases
@@ -238,10 +238,7 @@ class _Printer(BackwardPrinter):
         if counted:
             lines.append(inner + f"{count} += 1")
         lines += [inner + f"{self.names[c.target]} = {self.operand(c.next)}" for c in carries]
-        if isinstance(stmt.exit, Const) and stmt.exit.value is True:
-            lines.append(inner + "break")
-        elif isinstance(stmt.exit, Var):
-            lines += [inner + f"if {self.operand(stmt.exit)}:", inner + "    break"]
+        lines += loop_end_lines(stmt, self.names, inner)
         if lines[-1].endswith(":"):
             lines.append(inner + "pass")
         return lines

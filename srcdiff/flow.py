@@ -18,7 +18,7 @@ defined at the top level of its loop's body (lowering inserts a ``copy``).
 import ast
 from dataclasses import dataclass
 
-from .ir import Assign, Var, assign_node, operand_node
+from .ir import Assign, Const, Var, assign_node, operand_node
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,16 @@ def operand_text(operand, names):
     if isinstance(operand, Undefined):
         return "None"
     return ast.unparse(operand_node(operand, names))
+
+
+def loop_end_lines(loop, names, inner):
+    """The last lines of a printed loop body at indent ``inner``: its exit test (``break``
+    always, or ``if stop: break``), and ``pass`` where the body would otherwise be empty."""
+    if isinstance(loop.exit, Const) and loop.exit.value is True:
+        return [inner + "break"]
+    if isinstance(loop.exit, Var):
+        return [inner + f"if {operand_text(loop.exit, names)}:", inner + "    break"]
+    return []
 
 
 def iter_header(loop, names):

@@ -13,7 +13,7 @@ import ast
 import dataclasses
 
 from .emit import _alias_modules, _with_aliases, signature_line, statement_source
-from .flow import Undefined, defined_at, iter_header, operand_text, walk
+from .flow import Undefined, defined_at, iter_header, loop_end_lines, operand_text, walk
 from .forward import Tangent, TangentIf, TangentLoop, _name, _operand, tangent_statements
 from .ir import Const, Var, assign_node, dotted
 from .naming import assign_names, module_aliases
@@ -189,10 +189,7 @@ class _Printer:
             lines += self.block(record.test_body, depth + 1)
             lines += [inner + f"if not {operand_text(stmt.test, self.names)}:", inner + "    break"]
         lines += self.block(record.body, depth + 1) + self.joined(carries, tangents, 1, depth + 1)
-        if isinstance(stmt.exit, Const) and stmt.exit.value is True:
-            lines.append(inner + "break")
-        elif isinstance(stmt.exit, Var):
-            lines += [inner + f"if {operand_text(stmt.exit, self.names)}:", inner + "    break"]
+        lines += loop_end_lines(stmt, self.names, inner)
         if lines[-1].endswith(":"):
             lines.append(inner + "pass")
         return lines
