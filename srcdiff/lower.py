@@ -122,8 +122,6 @@ class _Lowerer(CallLowering, ArrayLowering):
         elif type(stmt) in _FLOW_STATEMENTS:
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
-            if self.is_result_check(stmt.value):
-                return  # generated code's own check; the new gradient emits its own
             if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
                 raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
                                  "remove it (srcdiff functions must be pure: no print or other side effects)")
