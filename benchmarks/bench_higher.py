@@ -4,7 +4,7 @@
     python benchmarks/bench_higher.py --quick    # fewer rounds, for a smoke test
 
 For each function, prints per-call times of ``srcdiff.hvp`` built both ways
-(``srcdiff.higher.hvp(fn, wrt=..., mode="forward" | "reverse")``), the ratio
+(``srcdiff.hvp(fn, wrt=..., mode="forward" | "reverse")``), the ratio
 forward / reverse (below 1: forward over reverse is faster), and each over the time of
 the plain gradient (what a Hessian-vector product costs in gradients).  Then the same
 ratio for build time, and reverse over forward (the mode used for loops) over forward
@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 
 import srcdiff  # noqa: E402
 from bench_scalar import NEURON_ARGS, chain_source, load_module, neuron, paired_ratio, per_call_times  # noqa: E402
-from srcdiff.higher import hvp  # noqa: E402
+from srcdiff import hvp  # noqa: E402
 
 
 def tangled_source():
@@ -71,7 +71,7 @@ def cases(folder):
 def build_seconds(fn, wrt, mode, repeats):
     best = float("inf")
     for _ in range(repeats):
-        srcdiff.higher._CACHE.pop(fn, None)
+        srcdiff.api._CACHE.pop(fn, None)
         start = time.perf_counter()
         hvp(fn, wrt=wrt, mode=mode)
         best = min(best, time.perf_counter() - start)

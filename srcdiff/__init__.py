@@ -1,15 +1,13 @@
 """srcdiff: source-to-source reverse-mode differentiation of Python functions.
 
-Public names (see API.md): grad, value_and_grad, hvp, hessian, jvp, explain, graph, SrcdiffError.
+Public names (see API.md): grad, value_and_grad, hvp, hessian, jacobian, jvp, Function,
+explain, graph, SrcdiffError; ``srcdiff.testing.check_grad`` for users' test suites.
 """
-from .api import grad, value_and_grad
 from . import testing
-from .custom import Function
+from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .errors import SrcdiffError
-from .higher import hessian, hvp, jvp
-from .jacobian import jacobian
-from .pictures import graph
-from .walkthrough import explain
+from .explain import explain, graph
+from .runtime import Function
 
 __all__ = ["grad", "value_and_grad", "hvp", "hessian", "jacobian", "jvp", "Function", "explain", "graph", "SrcdiffError"]
 __version__ = "0.1.0"

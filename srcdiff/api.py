@@ -1,40 +1,160 @@
-"""The public transforms: each a straight list of stage calls, cached per function and wrt.
+"""The public transforms (see API.md): each builds through the pipeline, then caches.
 
-    source --frontend--> Source --lower--> SSA Function --reverse--> Backward --emit--> text --compile--> function
+    grad, value_and_grad -> pipeline.build_gradient
+    hvp, hessian         -> pipeline.build_hvp
+    jvp                  -> pipeline.build_jvp
+    jacobian             -> pipeline.build_vjp
+
+A built function is cached per function and arguments (``wrt``, ``mode``) in a cache
+keyed weakly by the function, so dropping the function frees it.
 """
 import functools
 import inspect
 import linecache
-import math
 import weakref
 
 import numpy as np
 
-from . import runtime
-from .emit import compile_source, emit_gradient
 from .errors import SignatureError
-from .frontend import load_function
-from .flow import Loop, walk
-from .lower import lower
-from .naming import adjoint_prefix, derivative_name, module_aliases
-from .reverse import reverse, scalar_rule
-from .rules_numpy import rules_of
+from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp
 
 _CACHE = weakref.WeakKeyDictionary()
+_GONE = object()
 
 
 def grad(fn=None, *, wrt=None):
     """The gradient of ``fn``'s scalar result, as a compiled function (see API.md)."""
     if fn is None:
         return functools.partial(grad, wrt=wrt)
-    return _cached(fn, "grad", wrt)
+    return _cached_gradient(fn, "grad", wrt)
 
 
 def value_and_grad(fn=None, *, wrt=None):
     """Like ``grad``, returning ``(value, gradient)``."""
     if fn is None:
         return functools.partial(value_and_grad, wrt=wrt)
-    return _cached(fn, "value_and_grad", wrt)
+    return _cached_gradient(fn, "value_and_grad", wrt)
+
+
+def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
+    """``h(*args, v)``: the Hessian of ``fn`` with respect to one parameter, times ``v``.
+
+    ``mode`` is ``"forward"`` (forward over reverse), ``"reverse"`` (reverse over
+    reverse), ``"reverse-over-forward"`` or None: forward over reverse, or reverse over
+    forward for a function with loops.
+    """
+    return _cached(fn, ("hvp", _wrt_key(wrt), mode), lambda: build_hvp(fn, wrt, mode))
+
+
+def jvp(fn, *, wrt=None):
+    """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
+    parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
+    ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
+    return _cached(fn, ("jvp", _wrt_key(wrt)), lambda: build_jvp(fn, wrt))
+
+
+def vjp(fn, *, wrt=0):
+    """``vjp_f(*args, v)``: ``v`` times the Jacobian of ``fn`` with respect to one parameter."""
+    return _cached(fn, ("vjp", _wrt_key(wrt)), lambda: build_vjp(fn, wrt))
+
+
+def hessian(fn, *, wrt=0):
+    """``H(*args)``: the full Hessian of ``fn`` with respect to one parameter.
+
+    A float for a float parameter; for an array of shape S, an array of shape S + S,
+    built row by row from Hessian-vector products with unit vectors.
+    """
+    h = hvp(fn, wrt=wrt)
+    signature = inspect.signature(fn)
+    names = list(signature.parameters)
+    picked = wrt if isinstance(wrt, str) else names[wrt]
+
+    @functools.wraps(fn)
+    def hessian_fn(*args, **kwargs):
+        positional, keyword, bound = _bind(signature, args, kwargs)
+        x = bound.arguments[picked]
+        if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
+            return h(*positional, 1.0, **keyword)
+        x = np.asarray(x)
+        rows = [h(*positional, unit.reshape(x.shape), **keyword) for unit in np.eye(x.size, dtype=x.dtype)]
+        return np.stack([np.asarray(r) for r in rows]).reshape(x.shape + x.shape)
+
+    hessian_fn.__name__ = hessian_fn.__qualname__ = f"hessian_{getattr(fn, '__srcdiff_base__', fn.__name__)}"
+    del hessian_fn.__wrapped__
+    hessian_fn.source = h.source
+    return hessian_fn
+
+
+def jacobian(fn, *, wrt=0):
+    """``J(*args)``: the full Jacobian of ``fn``'s result with respect to one parameter
+    (or a tuple of Jacobians for a tuple ``wrt``), built row by row from ``vjp``.
+
+    For a result of shape R and a parameter of shape P the Jacobian has shape R + P
+    (``J[i, j] = d f(x)[i] / d x[j]``); a float for a float result and a float parameter.
+    """
+    if isinstance(wrt, (tuple, list)):
+        parts = [jacobian(fn, wrt=w) for w in wrt]
+
+        @functools.wraps(fn)
+        def jacobians(*args, **kwargs):
+            return tuple(part(*args, **kwargs) for part in parts)
+        del jacobians.__wrapped__
+        jacobians.source = "\n".join(part.source for part in parts)
+        return jacobians
+
+    product = vjp(fn, wrt=wrt)
+    signature = inspect.signature(fn)
+
+    @functools.wraps(fn)
+    def jacobian_fn(*args, **kwargs):
+        positional, keyword, _ = _bind(signature, args, kwargs)
+        result = fn(*args, **kwargs)
+        if np.ndim(result) == 0 and not isinstance(result, np.ndarray):
+            return product(*positional, 1.0, **keyword)
+        result = np.asarray(result)
+        dtype = result.dtype if np.issubdtype(result.dtype, np.inexact) else np.float64
+        rows = [np.asarray(product(*positional, unit.reshape(result.shape), **keyword))
+                for unit in np.eye(result.size, dtype=dtype)]
+        return np.stack(rows).reshape(result.shape + rows[0].shape)
+
+    jacobian_fn.__name__ = jacobian_fn.__qualname__ = f"jacobian_{fn.__name__}"
+    del jacobian_fn.__wrapped__
+    jacobian_fn.source = product.source
+    return jacobian_fn
+
+
+# ---------------------------------------------------------------- caching
+
+def _cached_gradient(fn, kind, wrt):
+    _refuse_bound_method(fn)
+    key = (kind, _wrt_key(wrt))
+    try:
+        hash(key)
+    except TypeError:  # a wrt srcdiff refuses (a list inside, an array): building says why
+        return build_gradient(fn, kind, wrt)
+    per_function = _CACHE.setdefault(fn, {})
+    if key not in per_function or _constants_changed(fn, per_function[key]):
+        per_function[key] = build_gradient(fn, kind, wrt)
+    return per_function[key]
+
+
+def _cached(fn, key, build):
+    per_function = _CACHE.setdefault(fn, {})
+    if key not in per_function:
+        per_function[key] = build()
+    return per_function[key]
+
+
+def _constants_changed(fn, compiled):
+    """Whether a module-level constant the gradient was built with has been rebound since
+    (``LAMBDA = 0.5`` in a notebook): then ``grad(f)`` builds again instead of handing out
+    code that still reads the old value."""
+    module = getattr(fn, "__globals__", {})
+    return any(module.get(name, _GONE) is not value for name, value in compiled.__srcdiff_constants__.items())
+
+
+def _wrt_key(wrt):
+    return tuple(wrt) if isinstance(wrt, list) else wrt
 
 
 def _refuse_bound_method(fn):
@@ -47,129 +167,10 @@ def _refuse_bound_method(fn):
             f"differentiate the function and pass the object yourself: srcdiff.grad({name}, wrt=...)(obj, ...)")
 
 
-def _cached(fn, kind, wrt):
-    _refuse_bound_method(fn)
-    key = (kind, _wrt_key(wrt))
-    try:
-        hash(key)
-    except TypeError:  # a wrt srcdiff refuses (a list inside, an array): build says why
-        return build(fn, kind, wrt)
-    per_function = _CACHE.setdefault(fn, {})
-    if key not in per_function or _constants_changed(fn, per_function[key]):
-        per_function[key] = build(fn, kind, wrt)
-    return per_function[key]
-
-
-def _constants_changed(fn, compiled):
-    """Whether a module-level constant the gradient was built with has been rebound since
-    (``LAMBDA = 0.5`` in a notebook): then ``grad(f)`` builds again instead of handing out
-    code that still reads the old value."""
-    module = getattr(fn, "__globals__", {})
-    return any(module.get(name, _GONE) is not value for name, value in compiled.__srcdiff_constants__.items())
-
-
-_GONE = object()
-
-
-def _wrt_key(wrt):
-    return tuple(wrt) if isinstance(wrt, list) else wrt
-
-
-def build(fn, kind, wrt):
-    """Run the pipeline on a live function and compile the result (uncached)."""
-    directions = getattr(fn, "__srcdiff_directions__", None)
-    if directions is not None and kind == "grad":  # a gradient of a function with loops: see higher
-        from .higher import build_through_loops
-        return build_through_loops(fn, directions, wrt)
-    source = load_function(fn)
-    function = lower(source)
-    # a gradient of srcdiff's own output is a higher derivative: grad2_f, not grad_grad_f
-    order = getattr(fn, "__srcdiff_order__", 0) + 1
-    base = getattr(fn, "__srcdiff_base__", function.name)
-    name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
-    namespace = generated_namespace(function)
-    compiled = compile_source(text, name, namespace, fn.__defaults__, fn.__kwdefaults__)
-    compiled.source = text
-    compiled.__srcdiff_source__ = text
-    compiled.__qualname__ = name
-    compiled.__srcdiff_order__ = order
-    compiled.__srcdiff_base__ = base
-    module = getattr(fn, "__globals__", {})
-    compiled.__srcdiff_constants__ = {
-        name: value for name, value in function.globals.items() if module.get(name, _GONE) is value}
-    params, single = select_wrt(function, wrt, source)
-    if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
-        # its own code keeps a tape; a gradient of it is built from fn along this parameter
-        compiled.__srcdiff_directions__ = (fn, (function.params.index(params[0]),))
-    return compiled
-
-
-def generated_namespace(function):
-    """The globals generated code for ``function`` runs in: its module aliases and constants."""
-    aliases = module_aliases(function)
-    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
-    return {"__name__": "srcdiff.generated", **modules, **function.globals}
-
-
-def gradient_source(function, source, kind="grad", wrt=None, comments=False, order=1, base=None, name=None,
-                    docstring=None):
-    """``(name, text)`` of the generated ``kind`` function ('grad' or 'value_and_grad').
-
-    ``order`` is 2 when ``function`` is itself a gradient srcdiff generated (3 for the
-    gradient of that, ...); ``base`` is the name of the user's original function;
-    ``name`` and ``docstring`` replace the usual ones (a Hessian-vector product's).
-    """
-    params, single = select_wrt(function, wrt, source)
-    rules = rules_of(function)
-    arrays = rules is not scalar_rule
-    backward = reverse(function, params, rules=rules)
-    name = name or derivative_name(kind, base or function.name, order)
-    names = ", ".join(p.hint for p in params)
-    doc = docstring or f"{'Value and gradient' if kind == 'value_and_grad' else 'Gradient'} of {function.name} with respect to {names}; generated by srcdiff."
-    text = emit_gradient(function, backward, name=name, returns=kind, single=single, docstring=doc, comments=comments,
-                         prefix=adjoint_prefix(order), like=arrays, check_scalar=needs_result_check(rules, arrays))
-    return name, text
-
-
-def needs_result_check(rules, arrays):
-    """Whether generated code must check at run time that the result is one number.
-
-    Array code checks unless its shapes prove a scalar result.  Scalar code always checks:
-    NumPy arrays passed to a function without NumPy syntax would otherwise give gradients
-    of a non-scalar result.
-    """
-    return rules.check_result if arrays else True
-
-
-def select_wrt(function, wrt, source):
-    """The parameter Vars picked by ``wrt`` and whether one gradient is returned bare."""
-    params = function.params
-    by_name = {p.hint: p for p in params}
-
-    def pick(item):
-        if isinstance(item, np.integer):  # a position computed with NumPy
-            item = int(item)
-        if isinstance(item, bool) or not isinstance(item, (int, str)):
-            raise _wrt_error(source, f"wrt entries must be parameter positions or names, not {item!r}")
-        if isinstance(item, int):
-            if not -len(params) <= item < len(params):
-                raise _wrt_error(source, f"wrt={item} is out of range: {function.name} has {len(params)} parameter(s)")
-            return params[item]
-        if item not in by_name:
-            raise _wrt_error(source, f"{function.name} has no parameter named {item!r}")
-        return by_name[item]
-
-    if wrt is None:
-        if not params:
-            raise _wrt_error(source, f"{function.name} has no parameters to differentiate with respect to")
-        return tuple(params), len(params) == 1
-    if isinstance(wrt, (tuple, list)):
-        picked = tuple(pick(item) for item in wrt)
-        if len(set(picked)) != len(picked):
-            raise _wrt_error(source, f"wrt={wrt!r} names a parameter twice")
-        return picked, False
-    return (pick(wrt),), True
-
-
-def _wrt_error(source, message):
-    return source.error(SignatureError, source.node, message, "pass wrt as a position, a name, or a tuple of them")
+def _bind(signature, args, kwargs):
+    """``(positional, keyword, bound)``: the call's arguments, defaults applied."""
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    positional = [bound.arguments[n] for n, p in signature.parameters.items() if p.kind != p.KEYWORD_ONLY]
+    keyword = {n: bound.arguments[n] for n, p in signature.parameters.items() if p.kind == p.KEYWORD_ONLY}
+    return positional, keyword, bound

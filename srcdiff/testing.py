@@ -18,6 +18,8 @@ import inspect
 
 import numpy as np
 
+from .api import grad
+
 # (eps, relative tolerance) by the precision of the argument
 _STEPS = {np.dtype(np.float64): (1e-6, 1e-5), np.dtype(np.float32): (1e-2, 5e-2), np.dtype(np.float16): (1e-1, 2e-1)}
 
@@ -26,7 +28,6 @@ def check_grad(fn, *args, wrt=None, directions=3, seed=0, eps=None, rtol=None, a
     """Raise AssertionError unless srcdiff's gradient of ``fn`` at ``args`` agrees with
     finite differences for every parameter ``wrt`` picks (when None: every parameter whose
     argument is not an int or a bool, such as a loop count)."""
-    from .api import grad
     names = list(inspect.signature(fn).parameters)
     picked = _positions(names, wrt)
     if wrt is None:

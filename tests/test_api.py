@@ -12,7 +12,7 @@ import pytest
 
 import srcdiff
 from conftest import central_difference, import_text
-from srcdiff.api import build
+from srcdiff.pipeline import build_gradient as build
 
 K = 2.0
 C = 10.0

@@ -1,4 +1,4 @@
-"""The sympy-derived rules: pinned in ``srcdiff/_derived.py``, re-derived here.
+"""The sympy-derived rules: pinned in ``srcdiff/rules/_derived.py``, re-derived here.
 
 Deriving again must give exactly the checked-in table (a sympy upgrade cannot change
 generated code silently), and importing srcdiff must not import sympy.
@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from srcdiff import derive
-from srcdiff._derived import DERIVED
+from srcdiff.rules import derive
+from srcdiff.rules._derived import DERIVED
 
 
 def test_pinned_table_is_what_sympy_derives():

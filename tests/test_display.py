@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from srcdiff.display import format_value
+from srcdiff.explain.display import format_value
 
 
 @pytest.mark.parametrize("value,text", [

@@ -3,7 +3,7 @@
 - ``emit.quick_source`` prints what astor prints (on random expressions, wrapped or not);
 - ``simplify.copy_expr`` copies without sharing, ``simplify_expr`` leaves its input alone
   and reaches a fixed point;
-- ``reverse._contribution`` (rule templates simplified once per pattern of numeric
+- ``transforms.contributions.contribution`` (rule templates simplified once per pattern of numeric
   operands) equals simplifying each filled-in template, and reports the names it
   reads, for every rule of the table;
 - ``naming.Namer`` resumes its ``name_N`` search without skipping or repeating a name;
@@ -23,11 +23,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import srcdiff
-from srcdiff.emit import ASTOR_MAX_LINE, quick_source, statement_source
-from srcdiff.naming import Namer
-from srcdiff.reverse import _contribution
+from srcdiff.emit import Namer, quick_source, statement_source
+from srcdiff.emit.text import ASTOR_MAX_LINE
+from srcdiff.ir import copy_expr, simplify_expr
 from srcdiff.rules import RULES, ZERO, template_ast
-from srcdiff.simplify import copy_expr, simplify_expr
+from srcdiff.transforms.contributions import contribution as _contribution
 
 # ---------------------------------------------------------------- random expressions
 

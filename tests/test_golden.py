@@ -4,8 +4,7 @@ import ast
 import pytest
 
 from conftest import SAMPLES, check_golden
-from srcdiff.api import gradient_source
-from srcdiff.frontend import StaticScope
+from srcdiff.pipeline import gradient_source, static_scope
 from srcdiff.lower import lower
 
 
@@ -19,7 +18,7 @@ def sample_functions():
 
 @pytest.mark.parametrize("sample,func", list(sample_functions()))
 def test_generated_code_is_golden(sample, func, update_golden):
-    scope = StaticScope(str(SAMPLES / f"{sample}.py"))
+    scope = static_scope(str(SAMPLES / f"{sample}.py"))
     source = scope.source(func)
     _, text = gradient_source(lower(source), source)
     check_golden(f"{sample}.{func}", text, update_golden)

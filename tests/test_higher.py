@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import srcdiff
-from srcdiff.higher import hvp as hvp_mode
+from srcdiff import hvp as hvp_mode
 
 
 def poly_trig(x, y):

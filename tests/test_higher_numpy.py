@@ -4,7 +4,7 @@ import pytest
 
 import srcdiff
 from conftest import check_golden, load_sample
-from srcdiff.higher import hvp as hvp_mode
+from srcdiff import hvp as hvp_mode
 
 RNG = np.random.default_rng(7)
 

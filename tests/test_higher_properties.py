@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import srcdiff
 from conftest import import_text
-from srcdiff.higher import hvp
+from srcdiff import hvp
 from test_control_flow_properties import programs as flow_programs
 from test_properties import COORDINATE, FOLDER, interpret, programs, render
 

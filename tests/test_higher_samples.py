@@ -9,7 +9,7 @@ import pytest
 
 import srcdiff
 from conftest import central_difference, check_golden, load_sample
-from srcdiff.higher import hvp as hvp_mode
+from srcdiff import hvp as hvp_mode
 
 
 def test_newton_second_derivative_and_step(update_golden):

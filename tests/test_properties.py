@@ -21,8 +21,7 @@ from hypothesis import strategies as st
 
 import srcdiff
 from conftest import central_difference, import_text
-from srcdiff.api import gradient_source
-from srcdiff.frontend import StaticScope
+from srcdiff.pipeline import gradient_source, static_scope
 from srcdiff.lower import lower
 
 INF = math.inf
@@ -203,5 +202,5 @@ def test_random_program_matches_finite_differences(program, point, wrt):
         if isinstance(stmt, ast.Assign) and stmt.lineno < source[:source.find("# backward")].count("\n") + 1:
             assert stmt.targets[0].id in read, source
     # the command line reads the same file without running it: the same code
-    static = StaticScope(f.__code__.co_filename).source("f")
+    static = static_scope(f.__code__.co_filename).source("f")
     assert gradient_source(lower(static), static, "grad", wrt)[1] == source

@@ -18,8 +18,7 @@ from hypothesis import strategies as st
 
 import srcdiff
 from conftest import import_text
-from srcdiff.api import gradient_source
-from srcdiff.frontend import StaticScope
+from srcdiff.pipeline import gradient_source, static_scope
 from srcdiff.lower import lower
 
 EXPRESSIONS = ["({0} > {1}) * {0}", "int({0}) * {1}", "round({0}) + {1}", "{0} + {1}", "{0} * {1}", "{0} - {1}", "math.sin({0})", "{0} / (1.0 + {1} * {1})",
@@ -133,5 +132,5 @@ def test_random_program_with_control_flow_matches_finite_differences(text, point
     assert all(abs(p - q) <= 1e-4 * (1 + abs(q)) for p, q in zip(got, fine)), f"{text}\n{gradient.source}\n{got} {fine}"
     assert all(type(g) is float for g in got), gradient.source
     assert srcdiff.value_and_grad(f)(*point) == (value, got)
-    static = StaticScope(f.__code__.co_filename).source("f")
+    static = static_scope(f.__code__.co_filename).source("f")
     assert gradient_source(lower(static), static)[1] == gradient.source

@@ -1,0 +1,172 @@
+"""What is known statically about the shape of every SSA value of array code.
+
+``infer_shapes(function)`` returns a ``Shapes`` map from each Var to one of:
+- ``SCALAR``: a single number (a constant, a full reduction, ``X.shape[0]``, ``len``);
+- ``OTHER``: not an array of numbers (a shape tuple, a slice, a dtype);
+- a ``Shape``: an array whose shape is unknown but *named*: two values with the same
+  ``Shape`` object have the same shape at run time, and a Shape made by a ``keepdims``
+  reduction of ``s`` records ``fits=s`` (it broadcasts into ``s`` without growing it).
+
+Nothing else is promised: parameters get a fresh Shape each (they may even be floats at
+run time).  The rules use this to leave out ``rt.unbroadcast`` where an operand
+provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
+"""
+from ..ir import Const, Var, assigns
+
+
+class Shape:
+    """An unknown array shape, equal to itself only; ``fits`` is a Shape it broadcasts into."""
+
+    def __init__(self, fits=None):
+        self.fits = fits
+
+    def __repr__(self):
+        return f"Shape#{id(self) % 10000}"
+
+
+SCALAR = "scalar"
+OTHER = "other"
+
+# Element-wise operations: the result has the broadcast shape of the operands.
+ELEMENTWISE = frozenset({
+    "+", "-", "*", "/", "**", "%", "//", "<", "<=", ">", ">=", "==", "!=", "neg", "pos", "not",
+    "abs", "rt.sign", "rt.log", "np.where", "np.clip", ".clip()",
+})
+# Full reductions to one number when called without an axis.
+REDUCTIONS = frozenset({
+    "np.sum", "np.mean", "np.max", "np.min", "np.amax", "np.amin", "np.prod", "np.average",
+    ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm", "np.std", "np.var", ".std()", ".var()",
+})
+# Results that are single numbers or not arrays of numbers.
+SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})
+OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape"})
+# np.<f> applied to one array keeps its shape (every elementary ufunc).
+_NOT_ELEMENTWISE_NP = frozenset({
+    "np.arange", "np.zeros", "np.ones", "np.eye", "np.full", "np.empty", "np.linspace", "np.array",
+    "np.reshape", "np.ravel", "np.transpose", "np.squeeze", "np.expand_dims", "np.dot", "np.matmul",
+    "np.outer", "np.inner", "np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.argmax",
+    "np.argmin", "np.broadcast_to", "np.tile", "np.repeat", "np.cumsum", "np.cumprod", "np.diff",
+    "np.sort", "np.argsort", "np.take", "np.einsum", "np.tensordot", "np.kron", "np.trace",
+    "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
+    "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique",
+})
+
+
+class Shapes(dict):
+    """Var -> SCALAR, OTHER or a Shape; constants are SCALAR (or OTHER), globals unknown."""
+
+    def of(self, operand):
+        if isinstance(operand, Var):  # a value merged after a branch or carried by a loop: unknown
+            return self[operand] if operand in self else self.setdefault(operand, Shape())
+        if isinstance(operand, Const):
+            return SCALAR if isinstance(operand.value, (int, float, bool)) else OTHER
+        return self.setdefault(operand, Shape())  # a module constant: may be an array
+
+
+def infer_shapes(function, scalar_result=False):
+    """The ``Shapes`` of every parameter and statement target of ``function``.
+
+    ``scalar_result=True`` also assumes the result is one number (what ``grad`` needs;
+    generated code checks it at run time where ``proves_scalar`` is false): then every
+    operand of an element-wise operation with a scalar result is a scalar too, since
+    broadcasting never shrinks a shape (``reg`` in ``loss + reg * r``).
+    """
+    scalars = set()
+    while True:
+        shapes = _forward(function, scalars)
+        if not scalar_result:
+            return shapes
+        more = _scalar_operands(function, shapes) - scalars
+        if not more:
+            return shapes
+        scalars |= more
+
+
+def proves_scalar(function):
+    """Whether the result of ``function`` is one number by its own statements alone."""
+    result = function.result
+    return not isinstance(result, Var) or _forward(function, set())[result] is SCALAR
+
+
+def _forward(function, scalars):
+    shapes = Shapes()
+    for param in function.params:
+        shapes[param] = SCALAR if param in scalars else Shape()
+    for stmt in assigns(function.body):
+        shape = _shape_of(stmt, [shapes.of(a) for a in stmt.args], dict(stmt.kwargs))
+        shapes[stmt.target] = SCALAR if stmt.target in scalars else shape
+    return shapes
+
+
+def _scalar_operands(function, shapes):
+    """The result and, transitively, the operands of element-wise statements with a scalar result."""
+    scalar = {function.result} if isinstance(function.result, Var) else set()
+    for stmt in reversed(assigns(function.body)):
+        if stmt.target in scalar and (stmt.op in ELEMENTWISE or stmt.op in ("max", "min") or is_ufunc(stmt.op)):
+            scalar.update(a for a in stmt.args if isinstance(a, Var) and shapes.of(a) is not OTHER)
+    return scalar
+
+
+def _shape_of(stmt, args, kwargs):
+    op = stmt.op
+    if op in SCALAR_OPS or op.startswith("math."):
+        return SCALAR
+    if op in OTHER_OPS:
+        return OTHER
+    if op == "[]" and args[0] is OTHER:
+        return SCALAR  # an entry of a shape tuple
+    if op in REDUCTIONS:
+        return _reduction(stmt, args, kwargs)
+    if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
+        return broadcast(*[a for a in args if a is not OTHER])
+    return Shape()
+
+
+def is_ufunc(op):
+    """Whether ``np.<f>`` is element-wise (every elementary ufunc: not a reduction, product or shape function)."""
+    return op.startswith("np.") and op.count(".") == 1 and op not in _NOT_ELEMENTWISE_NP and op not in REDUCTIONS
+
+
+def _reduction(stmt, args, kwargs):
+    axis = kwargs.get("axis", stmt.args[1] if len(stmt.args) > 1 and stmt.op != "np.linalg.norm" else None)
+    if stmt.op == "np.linalg.norm":
+        axis = kwargs.get("axis", stmt.args[2] if len(stmt.args) > 2 else None)
+    keepdims = kwargs.get("keepdims")
+    keep = isinstance(keepdims, Const) and keepdims.value is True
+    if args[0] is SCALAR:
+        return SCALAR
+    if keep and isinstance(args[0], Shape):
+        return Shape(fits=args[0])
+    if (axis is None or isinstance(axis, Const) and axis.value is None) and keepdims is None:
+        return SCALAR
+    return Shape()
+
+
+def broadcast(*shapes):
+    """The Shape of an element-wise result of operands of these shapes."""
+    result = SCALAR
+    for shape in shapes:
+        if shape is SCALAR or shape is result:
+            continue
+        if result is SCALAR or _fits(result, shape):
+            result = shape
+        elif not _fits(shape, result):
+            result = Shape()
+    return result
+
+
+def _fits(small, big):
+    """Whether Shape ``small`` provably broadcasts into Shape ``big`` without growing it."""
+    while isinstance(small, Shape):
+        if small is big:
+            return True
+        small = small.fits
+    return False
+
+
+def uses_arrays(function):
+    """Whether ``function`` is array code: it calls numpy, indexes, or uses methods or ``@``.
+
+    Scalar functions keep the scalar rules, and their generated text byte for byte."""
+    return any(stmt.op.startswith(("np.", ".")) or stmt.op in ("@", "[]", "rt.setitem", "tuple")
+               for stmt in assigns(function.body))

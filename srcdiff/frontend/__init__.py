@@ -1,0 +1,27 @@
+"""The frontend: find a function's source, parse it, fence off what srcdiff cannot handle,
+and resolve its names.
+
+Contract: a ``Source`` whose ``node`` is an ``ast.FunctionDef`` using only constructs
+``lower`` accepts (everything else was refused here with a SrcdiffError naming the
+construct, its file, line and column), and whose ``scope`` resolves every free name to
+a Resolution (``refs``): a module, a primitive, a user function, a constant or a
+``srcdiff.Function`` subclass.  Two kinds of scope: ``RuntimeScope`` reads a live
+function's globals and closure (the decorator and the Python API, ``load_function``);
+``StaticScope`` reads a file's imports, constants and definitions without running it
+(the command line).  Imports ``ir`` (for ``Loc``), ``runtime`` (to recognise its
+helpers) and ``errors``.
+
+| module | what it does |
+| --- | --- |
+| ``refs`` | the Resolutions, and the modules srcdiff knows by name |
+| ``source`` | ``Source``; each file parsed once per version of its text |
+| ``fence`` | ``check_supported``: refused constructs, by name |
+| ``live`` | ``load_function`` and ``RuntimeScope`` |
+| ``static_scope`` | ``StaticScope`` |
+"""
+from .fence import check_supported
+from .live import RuntimeScope, classify, load_function
+from .refs import (BUILTIN_PRIMITIVES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
+                   primitive_name)
+from .source import Source
+from .static_scope import StaticScope

@@ -1,0 +1,80 @@
+"""The fence: every construct outside the subset srcdiff differentiates, refused by name.
+
+``check_supported(source)`` raises UnsupportedSyntaxError at the first refused construct
+(its file, line and column, the line with a caret, and what to write instead), at a
+function without ``return``, and at generated gradient code that keeps a tape.
+"""
+import ast
+
+from ..errors import UnsupportedSyntaxError
+
+
+REFUSED = {
+    ast.Try: ("'try' statements are not supported", "remove the try/except; srcdiff differentiates straight-line code"),
+    ast.With: ("'with' statements are not supported", "move the 'with' block outside the differentiated function"),
+    ast.ClassDef: ("class definitions are not supported", "define classes outside the differentiated function"),
+    ast.FunctionDef: ("nested function definitions are not supported", "define helper functions at module level"),
+    ast.AsyncFunctionDef: ("async functions are not supported", "use a plain 'def'"),
+    ast.Lambda: ("lambdas are not supported", "define a helper function with 'def' at module level"),
+    ast.Global: ("'global' statements are not supported", "pass the value in as a parameter"),
+    ast.Nonlocal: ("'nonlocal' statements are not supported", "pass the value in as a parameter"),
+    ast.GeneratorExp: ("generator expressions are not supported", "write the sum out or use numpy"),
+    ast.ListComp: ("list comprehensions are not supported", "write the elements out or use numpy"),
+    ast.SetComp: ("set comprehensions are not supported", "srcdiff differentiates numbers and arrays only"),
+    ast.DictComp: ("dict comprehensions are not supported", "srcdiff differentiates numbers and arrays only"),
+    ast.Yield: ("'yield' is not supported", "return a value instead"),
+    ast.YieldFrom: ("'yield from' is not supported", "return a value instead"),
+    ast.Await: ("'await' is not supported", "use a plain synchronous function"),
+    ast.Delete: ("'del' statements are not supported", "remove the 'del'"),
+    ast.Raise: ("'raise' statements are not supported", "check inputs before calling the differentiated function"),
+    ast.Assert: ("'assert' statements are not supported", "check inputs before calling the differentiated function"),
+    ast.Starred: ("star-arguments are not supported", "pass arguments one by one"),
+    ast.NamedExpr: ("the walrus operator ':=' is not supported", "assign in a statement of its own"),
+    ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
+    ast.Dict: ("dict displays are not supported", "srcdiff differentiates numbers and arrays only"),
+    ast.JoinedStr: ("f-strings are not supported", "srcdiff differentiates numbers and arrays only"),
+    ast.Match: ("'match' statements are not supported", "write the cases as if/elif/else"),
+    ast.Import: ("imports inside a function are not supported", "import at module level"),
+    ast.ImportFrom: ("imports inside a function are not supported", "import at module level"),
+}
+
+
+def check_supported(source):
+    """Raise UnsupportedSyntaxError at the first construct outside the accepted subset."""
+    fn = source.node
+    if isinstance(fn, ast.AsyncFunctionDef):
+        raise source.error(UnsupportedSyntaxError, fn, "async functions are not supported", "use a plain 'def'")
+    args = fn.args
+    if args.vararg or args.kwarg:
+        star = args.vararg or args.kwarg
+        raise source.error(UnsupportedSyntaxError, star, "star-arguments (*args, **kwargs) are not supported",
+                           "list the parameters one by one")
+    for stmt in fn.body:
+        for node in ast.walk(stmt):
+            if type(node) in REFUSED:
+                message, hint = REFUSED[type(node)]
+                raise source.error(UnsupportedSyntaxError, node, message, hint)
+    _check_has_return(source)
+    _check_generated_loops(source)
+
+
+def _check_has_return(source):
+    body = source.node.body
+    if not any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):
+        raise source.error(UnsupportedSyntaxError, source.node, f"function {source.node.name!r} has no return statement",
+                           "return the value to differentiate")
+
+
+def _check_generated_loops(source):
+    """Gradient code of a loop keeps a tape (a list it appends to and pops): not differentiable again.
+    Generated loops without a tape (forward mode's ``jvp_f``) are ordinary loops."""
+    if not source.filename.startswith("<srcdiff"):
+        return
+    if not any(isinstance(n, ast.Attribute) and n.attr in ("append", "pop") for n in ast.walk(source.node)):
+        return
+    for stmt in source.node.body:
+        for node in ast.walk(stmt):
+            if isinstance(node, (ast.For, ast.While)):
+                raise source.error(UnsupportedSyntaxError, node,
+                                   "differentiating the gradient of a function with loops (a second derivative through a loop) is not supported",
+                                   "differentiate a loop-free version, or use finite differences of the gradient")

@@ -1,0 +1,103 @@
+"""What a free name of a user's function stands for: the Resolutions scopes return.
+
+| Resolution | meaning |
+| --- | --- |
+| ``ModuleRef`` | a module: ``math``, ``np``, ``np.linalg``, ``rt`` (srcdiff's runtime) or one of the user's |
+| ``PrimitiveRef`` | a callable srcdiff knows by its canonical dotted name (``math.exp``, ``abs``) |
+| ``FunctionRef`` | a user's function, inlined where it is called |
+| ``ConstantRef`` | a module-level constant (value None when only known statically) |
+| ``CustomFunctionRef`` | a subclass of ``srcdiff.Function``, called through its forward and backward |
+
+``primitive_name`` and ``known_module_attr`` map live objects and module attributes of
+the modules srcdiff knows onto those Resolutions.
+"""
+import builtins
+import math
+import types
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import runtime
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A module: ``canonical`` is 'math', 'np', 'np.linalg', 'rt', or 'user'."""
+
+    canonical: str
+    handle: object = None  # the module object (runtime) or a StaticScope (static)
+
+
+@dataclass(frozen=True)
+class PrimitiveRef:
+    """A callable srcdiff knows by its canonical dotted name (``math.exp``, ``abs``)."""
+
+    op: str
+
+
+@dataclass(frozen=True)
+class FunctionRef:
+    """A user's function, differentiated through by inlining."""
+
+    name: str
+    load: object  # () -> Source
+
+
+@dataclass(frozen=True)
+class ConstantRef:
+    """A module-level constant; ``value`` is None when only known statically."""
+
+    name: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class CustomFunctionRef:
+    """A subclass of ``srcdiff.Function``: called through its forward/backward pair."""
+
+    name: str
+    cls: object = None
+
+
+BUILTIN_PRIMITIVES = frozenset({
+    "abs", "max", "min", "float", "int", "round", "bool", "len", "range", "sum",
+    "enumerate", "zip", "reversed", "list", "tuple", "pow", "divmod", "isinstance",
+})
+
+MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt"}
+
+
+_PRIMITIVES_BY_ID = None
+
+
+def primitive_name(value):
+    """The canonical name of a known math/numpy/builtin/runtime callable, else None."""
+    global _PRIMITIVES_BY_ID
+    if _PRIMITIVES_BY_ID is None:  # built on first use: it walks every name of numpy
+        table = {}
+        for prefix, module in (("np.linalg", np.linalg), ("np", np), ("math", math), ("rt", runtime)):
+            for attr in dir(module):
+                obj = getattr(module, attr)
+                if callable(obj) and not isinstance(obj, type) or prefix != "rt" and isinstance(obj, np.ufunc):
+                    table.setdefault(id(obj), f"{prefix}.{attr}")
+        for attr in BUILTIN_PRIMITIVES:
+            table[id(getattr(builtins, attr))] = attr
+        _PRIMITIVES_BY_ID = table
+    found = _PRIMITIVES_BY_ID.get(id(value))
+    if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
+        return None
+    return found
+
+
+def known_module_attr(canonical, attr):
+    """The Resolution of ``attr`` of a module srcdiff knows (``math``, ``np``, ``np.linalg``, ``rt``), or None."""
+    module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime}[canonical]
+    if not hasattr(module, attr):
+        return None
+    value = getattr(module, attr)
+    if isinstance(value, types.ModuleType):
+        return ModuleRef(MODULE_ALIASES.get(value.__name__, "user"), value)
+    if callable(value):
+        return PrimitiveRef(f"{canonical}.{attr}")
+    return ConstantRef(f"{canonical}.{attr}", value)

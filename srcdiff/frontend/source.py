@@ -1,0 +1,66 @@
+"""A parsed function: its ``FunctionDef``, its file's lines, and the scope its names resolve in.
+
+Files are parsed once per version of their text (``parse_file``); a ``Source`` turns an
+AST node into a ``Loc`` (file, line, column in characters, the line's text) and into a
+SrcdiffError pointing there.
+"""
+import ast
+from dataclasses import dataclass
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import Loc
+
+
+@dataclass
+class Source:
+    """A parsed function: its ``FunctionDef``, where it lives, and how to resolve names."""
+
+    node: ast.FunctionDef
+    filename: str
+    lines: list
+    scope: object
+
+    def loc(self, node):
+        """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""
+        lineno = getattr(node, "lineno", self.node.lineno)
+        col = getattr(node, "col_offset", 0)
+        text = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+        if not text.isascii():  # the parser counts UTF-8 bytes: été is 5 of them, 3 characters
+            col = len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
+        return Loc(self.filename, lineno, col, text)
+
+    def error(self, cls, node, message, hint=""):
+        """An error of class ``cls`` pointing at ``node``."""
+        loc = self.loc(node)
+        return cls(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
+
+
+_PARSED = {}  # filename -> (the lines parsed, the module tree)
+
+
+def parse_file(filename, lines):
+    """The module tree of ``lines``, parsed once per file version.
+
+    linecache hands out the same list for a file until it changes, so the usual check
+    is by identity: inlining a helper many times must not rejoin the file each time.
+    """
+    cached = _PARSED.get(filename)
+    if cached is not None and (cached[0] is lines or cached[0] == lines):
+        return cached[1]
+    try:
+        tree = ast.parse("".join(lines), filename)
+    except SyntaxError as err:
+        raise UnsupportedSyntaxError(
+            f"cannot parse {filename}: {err.msg}", filename, err.lineno or 0,
+            max((err.offset or 1) - 1, 0), err.text or "") from None
+    _PARSED[filename] = (lines, tree)
+    return tree
+
+
+def find_def(tree, name, firstlineno):
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == name:
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            if first == firstlineno or node.lineno == firstlineno:
+                return node
+    return None

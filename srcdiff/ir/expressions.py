@@ -1,0 +1,171 @@
+"""Adjoint expressions (Python ``ast`` trees): their algebraic clean-up and fast copies.
+
+``simplify_expr`` rewrites an expression AST to a fixed point so that generated code has
+no ``* 1.0`` or ``+ 0.0`` leftovers: it folds numeric constants, drops multiplicative and
+additive identities, turns a product with zero into zero (the caller drops such
+contributions), and reassociates ``g * (a * b)`` into ``g * a * b`` and ``g * (1 / b)``
+into ``g / b`` so that an adjoint reads like the lecture's flat code.  It never changes
+which values an expression reads, except to stop reading them when multiplied by zero.
+``copy_expr`` copies an expression tree (optionally filling in placeholder names), much
+faster than ``copy.deepcopy``: building a gradient copies one rule template per
+contribution, so this is on the hot path.
+"""
+import ast
+
+
+def number(node):
+    """The numeric value of a literal node (``2.0``, ``-3``), else None; bools are not numbers."""
+    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        inner = number(node.operand)
+        return None if inner is None else -inner
+    return None
+
+
+def literal(value):
+    """A literal node for a number, negative ones as unary minus."""
+    if value < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def is_zero(node):
+    return number(node) == 0
+
+
+# Leaf nodes without fields (Load, Add, USub, ...): the parser shares them between trees too.
+_SHARED_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+
+
+def copy_expr(node, bindings=None):
+    """A deep copy of expression ``node``; a Name whose id is a key of ``bindings`` is
+    replaced by a copy of its value (how rule templates are filled in).
+
+    The copy shares no mutable node with ``node`` or ``bindings``, so it can be rewritten
+    in place.  Source positions are not copied: generated code is printed, not compiled
+    from the tree.
+    """
+    kind = type(node)
+    if kind is ast.Name:
+        if bindings is not None and node.id in bindings:
+            return copy_expr(bindings[node.id])
+        return ast.Name(id=node.id, ctx=node.ctx)
+    if kind is ast.Constant:
+        return ast.Constant(value=node.value)
+    if kind is ast.BinOp:  # the common case, spelled out for speed
+        return ast.BinOp(left=copy_expr(node.left, bindings), op=node.op, right=copy_expr(node.right, bindings))
+    if isinstance(node, _SHARED_LEAVES):
+        return node
+    fields = {}
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            value = copy_expr(value, bindings)
+        elif isinstance(value, list):
+            value = [copy_expr(v, bindings) if isinstance(v, ast.AST) else v for v in value]
+        fields[name] = value
+    return type(node)(**fields)
+
+
+def simplify_expr(node, copy=True):
+    """A simplified copy of ``node``.
+
+    ``copy=False`` simplifies a tree the caller owns (for instance one just made by
+    ``copy_expr``) in place, reusing its nodes, and returns the result.
+    """
+    if copy:
+        node = copy_expr(node)
+    rewrite = _Rewrite()
+    while True:  # to a fixed point: a rewrite can enable another one above it
+        rewrite.changed = False
+        node = rewrite.visit(node)
+        if not rewrite.changed:
+            return node
+
+
+def _neg(node):
+    return ast.UnaryOp(op=ast.USub(), operand=node)
+
+
+_FOLD = {
+    ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
+}
+
+
+class _Rewrite(ast.NodeTransformer):
+    """One bottom-up pass of the rules; ``changed`` records whether any of them fired.
+
+    Every rule that fires returns a node of a different shape, so "no node was replaced"
+    is the same test as "the tree did not change".
+    """
+
+    changed = False
+
+    def visit(self, node):
+        new = super().visit(node)
+        if new is not node:
+            self.changed = True
+        return new
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.USub):
+            inner = node.operand
+            if isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.USub):
+                return inner.operand
+            if number(inner) == 0:
+                return ast.Constant(0)
+        if isinstance(node.op, ast.UAdd):
+            return node.operand
+        return node
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        left, right, op = node.left, node.right, node.op
+        a, b = number(left), number(right)
+        if a is not None and b is not None and type(op) in _FOLD:
+            return literal(_FOLD[type(op)](a, b))
+        if isinstance(op, ast.Mult):
+            return self._mult(node, left, right, a, b)
+        if isinstance(op, ast.Add):
+            if a == 0:
+                return right
+            if b == 0:
+                return left
+        if isinstance(op, ast.Sub):
+            if b == 0:
+                return left
+            if a == 0:
+                return _neg(right)
+        if isinstance(op, ast.Div):
+            if b == 1:
+                return left
+            if a == 0:
+                return ast.Constant(0)
+        if isinstance(op, ast.Pow) and b == 1:
+            return left
+        return node
+
+    def _mult(self, node, left, right, a, b):
+        if a == 0 or b == 0:
+            return ast.Constant(0)
+        if a == 1:
+            return right
+        if b == 1:
+            return left
+        if a == -1:
+            return _neg(right)
+        if b == -1:
+            return _neg(left)
+        if isinstance(right, ast.BinOp) and isinstance(right.op, ast.Mult):
+            # g * (a * b) -> g * a * b
+            return ast.BinOp(left=ast.BinOp(left=left, op=ast.Mult(), right=right.left), op=ast.Mult(), right=right.right)
+        if isinstance(right, ast.BinOp) and isinstance(right.op, ast.Div):
+            # g * (1 / b) -> g / b ;  g * (a / b) -> g * a / b
+            top = left if number(right.left) == 1 else ast.BinOp(left=left, op=ast.Mult(), right=right.left)
+            return ast.BinOp(left=top, op=ast.Div(), right=right.right)
+        if isinstance(right, ast.UnaryOp) and isinstance(right.op, ast.USub) and number(right) is None:
+            # g * -a -> -g * a  (reads like the lecture's -g * y / x)
+            return ast.BinOp(left=_neg(left), op=ast.Mult(), right=right.operand)
+        return node

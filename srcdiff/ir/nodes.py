@@ -1,0 +1,83 @@
+"""IR as Python syntax: the ``ast`` node of an operation, an operand, an assignment.
+
+Every printer goes through these (``--ssa``, generated code, explain mode's formulas,
+forward mode's tangents), so an operation is spelled one way everywhere: ``operation_node``
+is the one table from an IR ``op`` (see ``ir.values``) to Python syntax.
+"""
+import ast
+
+from .values import BINARY_OPS, COMPARE_OPS, SEQUENCE_OPS, UNARY_OPS, Global, Slice, Var
+
+
+def dotted(path):
+    """``'np.linalg.norm'`` -> the expression node ``np.linalg.norm``."""
+    head, *rest = path.split(".")
+    node = ast.Name(id=head, ctx=ast.Load())
+    for attr in rest:
+        node = ast.Attribute(value=node, attr=attr, ctx=ast.Load())
+    return node
+
+
+def constant_node(value):
+    """A literal node; negative numbers as unary minus so every printer parenthesises them."""
+    if isinstance(value, Slice):
+        return ast.Slice(*(None if part is None else constant_node(part) for part in (value.lo, value.hi, value.step)))
+    if isinstance(value, tuple):
+        return ast.Tuple(elts=[constant_node(v) for v in value], ctx=ast.Load())
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
+    return ast.Constant(value)
+
+
+def operation_node(op, args, kwargs=()):
+    """The Python expression applying ``op`` to argument nodes (and keyword nodes)."""
+    if op == "copy":  # a plain copy, made by lowering where a loop-carried value needs its own Var
+        return args[0]
+    if op in BINARY_OPS:
+        return ast.BinOp(left=args[0], op=BINARY_OPS[op](), right=args[1])
+    if op in UNARY_OPS:
+        return ast.UnaryOp(op=UNARY_OPS[op](), operand=args[0])
+    if op in COMPARE_OPS:
+        return ast.Compare(left=args[0], ops=[COMPARE_OPS[op]()], comparators=[args[1]])
+    keywords = [ast.keyword(arg=name, value=value) for name, value in kwargs]
+    if op.startswith(".") and not op.endswith("()"):
+        return ast.Attribute(value=args[0], attr=op[1:], ctx=ast.Load())
+    if op.startswith("."):
+        method = ast.Attribute(value=args[0], attr=op[1:-2], ctx=ast.Load())
+        return ast.Call(func=method, args=list(args[1:]), keywords=keywords)
+    if op == "[]":
+        return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
+    if op == "tuple":
+        return ast.Tuple(elts=list(args), ctx=ast.Load())
+    module, _, name = op.rpartition(".")
+    if name == "setitem" and module and "." not in module:  # rt.setitem, or rt_1.setitem where rt is taken
+        index_maker = "np.s_" if module == "rt" else f"{module}.s_"  # (the runtime's s_ is np.s_)
+        where = ast.Subscript(value=dotted(index_maker), slice=index_node(args[2:]), ctx=ast.Load())
+        return ast.Call(func=dotted(op), args=[args[0], where, args[1]], keywords=[])
+    if op in SEQUENCE_OPS or module and "." not in module and f"np.{name}" in SEQUENCE_OPS:
+        return ast.Call(func=dotted(op), args=[ast.List(elts=list(args), ctx=ast.Load())], keywords=keywords)
+    return ast.Call(func=dotted(op), args=list(args), keywords=keywords)
+
+
+def index_node(parts):
+    """The index of a subscript: one part bare, several as a tuple (slices print as ``a:b``)."""
+    return parts[0] if len(parts) == 1 else ast.Tuple(elts=list(parts), ctx=ast.Load())
+
+
+def operand_node(operand, names):
+    """The expression node of an operand, given the name of every Var."""
+    if isinstance(operand, Var):
+        return ast.Name(id=names[operand], ctx=ast.Load())
+    if isinstance(operand, Global):
+        return ast.Name(id=operand.name, ctx=ast.Load())
+    return constant_node(operand.value)
+
+
+def assign_node(stmt, names):
+    """The ``ast.Assign`` statement of an IR assignment."""
+    value = operation_node(
+        stmt.op,
+        [operand_node(a, names) for a in stmt.args],
+        [(k, operand_node(v, names)) for k, v in stmt.kwargs],
+    )
+    return ast.Assign(targets=[ast.Name(id=names[stmt.target], ctx=ast.Store())], value=value, lineno=0)

@@ -1,0 +1,111 @@
+"""The SSA intermediate representation shared by every pass.
+
+After lowering, a function is a flat tuple of ``Assign`` statements in three-address
+form: each assigns one fresh ``Var`` the result of one operation (``op``) applied to
+operands.  An operand is a ``Var`` (an SSA value), a ``Const`` (a literal) or a
+``Global`` (a module-level constant, looked up by name at run time).  Every ``Var`` is
+assigned exactly once; parameters are assigned by the call.
+
+Vars carry identity, not names: two Vars with the same hint are different values.
+Names are chosen once, deterministically, by ``naming.assign_names`` and used by the
+printers (``format_ssa`` here, ``emit`` for generated code).
+
+Operation names (``op``) are strings: an operator symbol (``+ - * / ** // % @``), a
+unary name (``neg``, ``pos``, ``not``), a comparison (``< <= > >= == !=``), or the
+canonical dotted name of a callee (``math.sin``, ``np.sum``, ``abs``, ``rt.sign``), or
+``copy`` (the value of its one operand).  Control flow (``If``, ``Loop``) lives in ``ir.flow``.
+Array code adds: ``.T`` (an attribute of the first argument), ``.sum()`` (a method
+called on the first argument with the rest), ``[]`` (indexing the first argument by the
+others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display),
+``rt.setitem`` (a copy of the first argument with the index, the arguments after the
+second, set to the second) and ``np.concatenate``-style calls whose arguments are
+printed as one list.
+"""
+import ast
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, eq=False)
+class Var:
+    """An SSA value.  ``hint`` is the preferred name (a source name, or ``s`` for temps)."""
+
+    hint: str
+    user_named: bool = False
+
+
+@dataclass(frozen=True)
+class Const:
+    """A literal operand: int, float, bool, None or str."""
+
+    value: object
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A constant slice ``lo:hi:step`` inside an index (each part an int or None)."""
+
+    lo: object = None
+    hi: object = None
+    step: object = None
+
+
+@dataclass(frozen=True)
+class Global:
+    """A module-level constant of the user's module, referenced by name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Loc:
+    """Where a statement came from: enough to point a caret at it."""
+
+    filename: str
+    lineno: int
+    col: int
+    line_text: str
+
+
+@dataclass(frozen=True)
+class Assign:
+    """``target = op(*args, **dict(kwargs))`` in three-address form."""
+
+    target: Var
+    op: str
+    args: tuple
+    kwargs: tuple = ()
+    loc: Loc = None
+
+
+@dataclass(frozen=True, eq=False)
+class Function:
+    """A lowered function: parameters, straight-line body and result operand.
+
+    ``arguments`` is the source signature (``ast.arguments``) so that generated code
+    takes exactly the same arguments; ``globals`` maps every ``Global`` name and module
+    alias the body refers to onto its value (empty when lowered statically by the CLI);
+    ``reserved`` holds every identifier of the user's source, which generated names
+    must avoid.
+    """
+
+    name: str
+    params: tuple
+    body: tuple
+    result: object
+    arguments: ast.arguments
+    loc: Loc
+    globals: dict = field(default_factory=dict)
+    reserved: frozenset = frozenset()
+
+
+BINARY_OPS = {
+    "+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow,
+    "//": ast.FloorDiv, "%": ast.Mod, "@": ast.MatMult,
+}
+UNARY_OPS = {"neg": ast.USub, "pos": ast.UAdd, "not": ast.Not}
+COMPARE_OPS = {
+    "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq,
+}
+# Calls taking a sequence of arrays as their first argument: printed ``np.stack([a, b], ...)``.
+SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.column_stack"})
+SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}

@@ -1,0 +1,23 @@
+"""Lowering: a checked function AST to SSA three-address code.
+
+Contract: ``lower(source)`` takes a ``frontend.Source`` and returns an ``ir.Function``
+whose statements each apply one operation to operands defined before (``verify``
+holds).  Nested expressions become temporaries, reassignment fresh Vars, the user's
+helpers are inlined, branches and loops become ``If`` and ``Loop`` with merged and
+carried values, item writes become copies (``rt.setitem``) where a copy reproduces
+NumPy's in-place write, and every name is resolved.  Whatever cannot be lowered is a
+SrcdiffError pointing at it.  Imports ``frontend``, ``analysis`` (shapes, for the
+check of in-place writes), ``ir``, ``runtime`` and ``errors``.
+
+| module | lowers |
+| --- | --- |
+| ``function`` | ``lower``: statements and expressions |
+| ``tails`` | (before lowering) early exits moved to the ends of their blocks |
+| ``calls`` | names and calls: primitives, the user's helpers inlined |
+| ``custom`` | ``Cls.apply(...)`` of a ``srcdiff.Function`` |
+| ``arrays`` | attributes, methods, indexing, item writes |
+| ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
+| ``loops`` | ``for`` and ``while`` |
+| ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |
+"""
+from .function import lower

@@ -1,0 +1,154 @@
+"""The array part of lowering: attributes, methods, indexing, item writes, tuple arguments.
+
+``ArrayLowering`` is mixed into ``function._Lowerer``; it adds no statement forms beyond
+those ``ir`` describes for array code.  Output contract, on top of ``lower``'s:
+- ``x.T`` is ``.T``; ``x.sum(axis=0)`` is ``.sum()`` applied to ``x`` (methods and
+  attributes are only read from values, never from modules);
+- ``x[i, 1:3]`` is ``[]`` with one operand per index part; a constant slice is a
+  ``Const(Slice)``, ``None`` (np.newaxis) and ``...`` are constants;
+- ``x[i] = v`` and ``x[i] += v`` assign a fresh Var ``rt.setitem(x, v, i)`` (a copy
+  with the item set) and rebind ``x``.  ``check_writes`` refuses, after the whole body
+  is lowered, every write whose effect a copy would not reproduce: a write into a
+  parameter or a view, or one after which the old array is read again (an alias or a
+  view of it would have seen the write);
+- a tuple passed as an argument is a ``Const`` tuple when all its parts are constants,
+  else a ``tuple`` statement; ``np.concatenate([a, b])`` takes ``a, b`` as arguments;
+- ``a, b = x`` (``rows, cols = A.shape``) reads ``x[0]``, ``x[1]``.
+"""
+import ast
+
+from .. import frontend
+from ..errors import UnsupportedSyntaxError
+from ..ir import SEQUENCE_OPS, Const, Slice
+
+# Attributes of an array srcdiff reads; everything else is refused by name.
+ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
+# Methods srcdiff knows (each has a rule in rules_numpy, or no gradient).
+METHODS = frozenset({
+    "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
+    "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum",
+})
+# Operations whose result may share memory with their first argument.
+VIEW_OPS = frozenset({
+    "[]", ".T", ".real", ".reshape()", ".ravel()", ".transpose()", ".squeeze()",
+    "np.reshape", "np.ravel", "np.transpose", "np.squeeze", "np.expand_dims", "np.asarray",
+    "np.asanyarray", "np.broadcast_to", "np.swapaxes", "np.moveaxis", "np.atleast_1d",
+    "np.atleast_2d", "np.atleast_3d", "np.diagonal", "np.real",
+})
+
+
+class ArrayLowering:
+    """Lowering of array syntax; relies on ``expr``, ``emit``, ``env`` and ``error``."""
+
+    # ------------------------------------------------------------ reading
+
+    def is_value(self, node):
+        """Whether ``node`` computes a value (as opposed to naming a module)."""
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        if not isinstance(node, ast.Name) or node.id in self.env:
+            return True
+        return isinstance(self.source.scope.resolve(node.id), frontend.ConstantRef)
+
+    def attribute(self, node, hint):
+        if node.attr not in ATTRIBUTES:
+            raise self.error(UnsupportedSyntaxError, node, f"the attribute '.{node.attr}' is not supported",
+                             "use " + ", ".join(f".{a}" for a in sorted(ATTRIBUTES)) + " or a numpy function")
+        return self.emit("." + node.attr, (self.expr(node.value),), node, hint)
+
+    def method_call(self, node, hint):
+        name = node.func.attr
+        if name not in METHODS:
+            raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
+                             "call the numpy function instead (np.f(x) for x.f())")
+        receiver = self.expr(node.func.value)
+        args = [self.argument(a) for a in node.args]
+        if name in ("reshape", "transpose") and len(args) > 1:
+            args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
+        kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
+        return self.emit(f".{name}()", (receiver, *args), node, hint, kwargs)
+
+    def call_arguments(self, op, node):
+        """Positional and keyword operands of a call to the primitive ``op``."""
+        nodes = list(node.args)
+        if op in SEQUENCE_OPS and nodes and isinstance(nodes[0], (ast.List, ast.Tuple)):
+            if len(nodes) > 1:
+                raise self.error(UnsupportedSyntaxError, node, f"pass the axis of {op} as axis=...")
+            nodes = list(nodes[0].elts)
+        elif op in SEQUENCE_OPS:
+            raise self.error(UnsupportedSyntaxError, node, f"{op} needs the arrays written out as a list",
+                             f"write {op}([a, b], axis=...)")
+        args = [self.argument(a) for a in nodes]
+        kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
+        return args, kwargs
+
+    def argument(self, node):
+        """The operand of a call argument: numbers, None, strings, tuples and values."""
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return Const(node.value)
+        if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
+                and type(node.operand.value) is int):
+            return Const(-node.operand.value)  # axis=-1, x[-1]: a constant, not a computation
+        if isinstance(node, (ast.Tuple, ast.List)):
+            parts = [self.argument(e) for e in node.elts]
+            if all(isinstance(p, Const) for p in parts):
+                return Const(tuple(p.value for p in parts))
+            return self.emit("tuple", parts, node)
+        value = self.expr(node)
+        if isinstance(value, tuple):
+            raise self.error(UnsupportedSyntaxError, node, "passing a tuple value as an argument is not supported",
+                             "write the tuple out in the call")
+        return value
+
+    def subscript(self, node, hint):
+        return self.emit("[]", (self.expr(node.value), *self.index(node.slice)), node, hint)
+
+    def index(self, node):
+        """The operands of an index: one per comma-separated part."""
+        parts = node.elts if isinstance(node, ast.Tuple) else [node]
+        return [self.index_part(p) for p in parts]
+
+    def index_part(self, node):
+        if isinstance(node, ast.Slice):
+            bounds = [None if b is None else self.expr(b) for b in (node.lower, node.upper, node.step)]
+            if all(b is None or isinstance(b, Const) for b in bounds):
+                return Const(Slice(*(None if b is None else b.value for b in bounds)))
+            return self.emit("slice", [Const(None) if b is None else b for b in bounds], node)
+        if isinstance(node, ast.Constant) and (node.value is None or node.value is Ellipsis):
+            return Const(node.value)
+        if isinstance(node, ast.Attribute) and node.attr == "newaxis" and not self.is_value(node):
+            return Const(None)
+        if isinstance(node, ast.List):  # x[[0, 2]] picks rows; x[(0, 2)] would be x[0, 2]
+            return self.emit("np.array", (self.argument(node),), node)
+        return self.argument(node)
+
+    # ------------------------------------------------------------ writing
+
+    def store_item(self, target, value, stmt):
+        """``x[i] = value``: rebind ``x`` to a copy with the item set."""
+        if not isinstance(target.value, ast.Name) or target.value.id not in self.env:
+            raise self.error(UnsupportedSyntaxError, target, f"cannot write into '{ast.unparse(target.value)}'",
+                             "write into a local array variable, e.g. 'out = x.copy(); out[i] = v'")
+        if isinstance(value, tuple):
+            raise self.error(UnsupportedSyntaxError, target, "assigning a tuple into an array is not supported")
+        name = target.value.id
+        array = self.env[name]
+        self.env[name] = self.emit("rt.setitem", (array, value, *self.index(target.slice)), stmt, hint=name)
+
+    def augmented_item(self, stmt, symbol):
+        """``x[i] op= v`` as ``x[i] = x[i] op v`` (NumPy's own meaning, repeated indices included)."""
+        target = stmt.target
+        if not isinstance(target.value, ast.Name) or target.value.id not in self.env:
+            raise self.error(UnsupportedSyntaxError, target, f"cannot write into '{ast.unparse(target.value)}'",
+                             "write into a local array variable")
+        old = self.emit("[]", (self.env[target.value.id], *self.index(target.slice)), target)
+        new = self.emit(symbol, (old, self.expr(stmt.value)), stmt)
+        self.store_item(target, new, stmt)
+
+    def unpack(self, target, value):
+        """``a, b = x`` for a value ``x`` (not a tuple display): ``a = x[0]; b = x[1]``."""
+        for i, element in enumerate(target.elts):
+            if isinstance(element, ast.Starred):
+                raise self.error(UnsupportedSyntaxError, element, "starred unpacking is not supported")
+            hint = element.id if isinstance(element, ast.Name) else None
+            self.bind(element, self.emit("[]", (value, Const(i)), element, hint))

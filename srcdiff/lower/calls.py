@@ -1,0 +1,190 @@
+"""Calls in lowering: names resolved, primitives emitted, the user's helpers inlined.
+
+``CallLowering`` is mixed into ``function._Lowerer`` (which supplies ``expr``, ``emit``,
+``error``, ``env``, ``source`` and ``shared``).  Contract: a call either becomes
+``Assign`` statements of primitive operations (a helper's body inlined, its parameters
+bound to the caller's operands and its defaults lowered in its own scope), or raises a
+SrcdiffError naming the callee; generated code's own result check
+(``if v.__class__ is not float: rt.check_scalar(v)``) is recognised, so that a gradient can
+be lowered again.
+"""
+import ast
+
+from .. import frontend, runtime
+from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
+from ..ir import Global
+from . import custom
+
+
+class TupleValue(tuple):
+    """A tuple of operands produced by a tuple display or a helper returning one."""
+
+
+# Builtins spelled differently in the IR.
+_BUILTIN_ALIASES = {"pow": "**"}
+
+
+def all_params(args):
+    return list(args.posonlyargs) + list(args.args) + list(args.kwonlyargs)
+
+
+def def_key(source):
+    return (source.filename, source.node.lineno, source.node.name)
+
+
+def kind_of(ref):
+    return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
+            frontend.CustomFunctionRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+
+
+class CallLowering:
+    """Name resolution and calls; see the module docstring."""
+
+    def is_result_check(self, node):
+        """Whether ``node`` is ``rt.check_scalar(...)``, which srcdiff's generated code calls."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check_scalar"):
+            return False
+        try:
+            ref = self.resolve(node.func)
+        except SrcdiffError:
+            return False
+        return (getattr(ref, "value", None) is runtime.check_scalar
+                or getattr(ref, "op", None) == "rt.check_scalar")
+
+    def is_result_guard(self, stmt):
+        """Whether ``stmt`` is generated code's ``if v.__class__ is not float: rt.check_scalar(v)``."""
+        test = stmt.test
+        return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Attribute) and test.left.attr == "__class__"
+                and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) and not stmt.orelse
+                and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Expr) and self.is_result_check(stmt.body[0].value))
+
+    def global_operand(self, ref):
+        """A Global operand for a module-level constant, renamed if two modules disagree or
+        if a function lowered here has a local of that name (a parameter ``C`` of the
+        caller must not hide the constant ``C`` a helper reads)."""
+        if "." in ref.name:
+            return Global(ref.name)
+        name, n = ref.name, 0
+        while (name in self.shared.globals and self.shared.globals[name] is not ref.value
+               or name not in self.shared.globals and name in self.shared.local_names):
+            n += 1
+            name = f"{ref.name}_{n}"
+        self.shared.globals[name] = ref.value
+        self.shared.reserved.add(name)
+        return Global(name)
+
+    def resolve(self, node):
+        """The Resolution of a free name or a dotted attribute chain; errors when unknown."""
+        if isinstance(node, ast.Name):
+            ref = self.source.scope.resolve(node.id)
+            if ref is None:
+                raise self._unresolved(node, self.source.scope.unusable(node.id), f"name '{node.id}' is not defined")
+            return ref
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.value, ast.Name) and node.value.id in self.env:
+                raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported yet",
+                                 "use functions of math or numpy on the value")
+            base = self.resolve(node.value)
+            if not isinstance(base, frontend.ModuleRef):
+                raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported",
+                                 "use module functions (math.sin, np.exp) or your own functions")
+            ref = self.source.scope.resolve_attr(base, node.attr)
+            if ref is None:
+                raise self._unresolved(node, self.source.scope.unusable(node.attr, base), f"'{ast.unparse(node)}' does not exist")
+            return ref
+        raise self.error(UnsupportedSyntaxError, node, f"calling '{ast.unparse(node)}' is not supported",
+                         "call a function by its name")
+
+    def _unresolved(self, node, unusable, missing):
+        """The error for a name srcdiff cannot use: ``unusable`` says why when it exists."""
+        if unusable is not None:
+            return self.error(NameResolutionError, node, f"'{ast.unparse(node)}' is {unusable}",
+                              "use math or numpy functions, your own functions defined with 'def', "
+                              "or a srcdiff.Function with its own backward; or pass the value in as a parameter")
+        return self.error(NameResolutionError, node, missing,
+                          "define it at module level, import it, or pass it in as a parameter")
+
+    def call(self, node, hint):
+        value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is not None:
+            return value
+        if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
+            return self.method_call(node, hint)
+        ref = self.resolve(node.func)
+        if isinstance(ref, frontend.PrimitiveRef):
+            return self.primitive_call(ref.op, node, hint)
+        if isinstance(ref, frontend.FunctionRef):
+            return self.inline(ref, node, hint)
+        raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node.func)}' is a {kind_of(ref)}, not a function srcdiff can call",
+                         "call math or numpy functions, or your own functions defined with 'def'")
+
+    def primitive_call(self, op, node, hint):
+        op = _BUILTIN_ALIASES.get(op, op)
+        if op.startswith("np."):
+            args, kwargs = self.call_arguments(op, node)
+            return self.emit(op, tuple(args), node, hint, kwargs)
+        args = [self.expr(a) for a in node.args]
+        kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
+        if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
+            raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
+                             "pass numbers or arrays")
+        if op == "**" and kwargs:  # pow(base, exp=...): keywords by position
+            given = dict(kwargs)
+            args += [given.pop(name) for name in ("base", "exp")[len(args):] if name in given]
+            if given or len(args) != 2:
+                raise self.error(UnsupportedSyntaxError, node, "pow() with a modulus is not supported",
+                                 "write base ** exp")
+            kwargs = ()
+        if op == "rt.setitem" and len(args) == 3 and not kwargs:
+            # generated code calls rt.setitem(x, index, value); the IR keeps (x, value, *index)
+            args = [args[0], args[2], args[1]]
+        if op in ("max", "min") and not kwargs:
+            if len(args) < 2:
+                raise self.error(UnsupportedSyntaxError, node, f"{op}() of a single iterable is not supported",
+                                 f"write {op}(a, b, ...) with the values listed")
+            result = args[0]
+            for i, arg in enumerate(args[1:], start=2):
+                result = self.emit(op, (result, arg), node, hint if i == len(args) else None)
+            return result
+        return self.emit(op, tuple(args), node, hint, kwargs)
+
+    def inline(self, ref, node, hint):
+        """Inline a user function: bind its parameters to our operands, lower its body."""
+        callee = ref.load()
+        key = def_key(callee)
+        if key in self.shared.call_stack:
+            raise self.error(UnsupportedSyntaxError, node, f"recursive call to '{ref.name}' is not supported",
+                             "rewrite the recursion as a loop")
+        inner = type(self)(callee, self.shared)
+        self._bind_arguments(inner, callee, node)
+        self.shared.call_stack.append(key)
+        try:
+            result = inner.lower_body(hint)
+        finally:
+            self.shared.call_stack.pop()
+        return result
+
+    def _bind_arguments(self, inner, callee, node):
+        params = all_params(callee.node.args)
+        names = [p.arg for p in params]
+        bound = {}
+        positional = list(callee.node.args.posonlyargs) + list(callee.node.args.args)
+        if len(node.args) > len(positional):
+            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'",
+                             f"pass the parameters '{callee.node.name}' takes")
+        for param, arg in zip(positional, node.args):
+            bound[param.arg] = self.expr(arg)
+        for keyword in node.keywords:
+            if keyword.arg not in names or keyword.arg in bound:
+                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'",
+                                 f"pass the parameters '{callee.node.name}' takes, each once")
+            bound[keyword.arg] = self.expr(keyword.value)
+        defaults = dict(zip([p.arg for p in positional][::-1], callee.node.args.defaults[::-1]))
+        defaults.update({p.arg: d for p, d in zip(callee.node.args.kwonlyargs, callee.node.args.kw_defaults) if d is not None})
+        for name in names:
+            if name not in bound:
+                if name not in defaults:
+                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'",
+                                     f"pass a value for '{name}'")
+                bound[name] = inner.expr(defaults[name])
+        inner.env.update(bound)

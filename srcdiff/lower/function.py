@@ -1,0 +1,260 @@
+"""Lower a checked function AST to SSA three-address code.
+
+Output contract (see ``ir``): a ``Function`` whose body is a flat tuple of ``Assign``
+statements, each applying one operation to operands that are Vars defined earlier,
+Consts or Globals.  Nested expressions become temporaries; reassignment, augmented
+assignment and tuple unpacking become fresh single assignments; calls to the user's
+own functions are inlined (their locals become fresh Vars, their parameters are bound
+to the caller's operands).  A plain copy (``a = b``) binds a name and emits nothing.
+Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
+"""
+import ast
+
+from .. import frontend
+from ..errors import ResultError, UnsupportedSyntaxError
+from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Assign, Const, Function, Var
+from . import branches, loops
+from .arrays import ArrayLowering
+from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
+from .tails import always_exits, tails
+from .writes import check_writes
+
+_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
+class _Shared:
+    """State shared by a function and every helper inlined into it."""
+
+    def __init__(self):
+        self.body = []
+        self.reserved = set()
+        self.globals = {}
+        self.local_names = set()  # names bound as locals or parameters in any function lowered
+        self.call_stack = []
+        self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
+
+
+def lower(source):
+    """The SSA ``Function`` of a checked ``frontend.Source``."""
+    shared = _Shared()
+    lowerer = _Lowerer(source, shared)
+    params = []
+    for arg in all_params(source.node.args):
+        var = Var(arg.arg, user_named=True)
+        lowerer.env[arg.arg] = var
+        params.append(var)
+    shared.call_stack.append(def_key(source))
+    result = lowerer.lower_body()
+    if isinstance(result, TupleValue):
+        raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
+                           "return one value (a float or an array); use srcdiff.jacobian for several outputs")
+    args = _strip_annotations(source.node.args)
+    function = Function(
+        name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
+        arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
+        reserved=frozenset(shared.reserved))
+    check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    return function
+
+
+def _error_at(loc, message, hint):
+    return UnsupportedSyntaxError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
+
+
+def _last_return(source):
+    return [n for n in ast.walk(source.node) if isinstance(n, ast.Return)][-1]
+
+
+def _strip_annotations(args):
+    stripped = ast.arguments(
+        posonlyargs=[ast.arg(arg=a.arg) for a in args.posonlyargs],
+        args=[ast.arg(arg=a.arg) for a in args.args],
+        vararg=None, kwonlyargs=[ast.arg(arg=a.arg) for a in args.kwonlyargs],
+        kw_defaults=list(args.kw_defaults), kwarg=None, defaults=list(args.defaults))
+    return stripped
+
+
+class _Lowerer(CallLowering, ArrayLowering):
+    """Lowers one function body (the top-level one or an inlined helper)."""
+
+    def __init__(self, source, shared):
+        self.source = source
+        self.shared = shared
+        self.env = {}
+        self.loop_depth = 0  # loops of this function (not of its callers) around the current statement
+        self.result_hint = None
+        shared.reserved.update(
+            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name))
+        shared.reserved.update(a.arg for a in all_params(source.node.args))
+        shared.local_names.update(
+            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        shared.local_names.update(a.arg for a in all_params(source.node.args))
+
+    # ------------------------------------------------------------ statements
+
+    def lower_body(self, hint=None):
+        """Lower every statement; return the operand of the final ``return``.
+
+        ``hint`` names the returned value when this body computes it (an inlined helper
+        called as ``L = sigmoid(s3)`` computes ``L``).
+        ``tails`` first moves every early exit to the end of its block; each
+        ``return`` then sets the pseudo-variable ``<value>`` (see ``branches``).
+        """
+        body = tails(self.source.node.body)
+        if not always_exits(body, (ast.Return,)):
+            raise self.error(ResultError, body[-1], f"'{self.source.node.name}' can end without returning a value",
+                             "end every path through the function with a return")
+        self.result_hint = hint
+        self.env[branches.RETURNED] = branches.FALSE
+        for stmt in body:
+            self.statement(stmt)
+        return self.env[branches.VALUE]
+
+    def statement(self, stmt):
+        if isinstance(stmt, ast.Assign):
+            value = self.expr(stmt.value, hint=_single_name(stmt.targets))
+            for target in stmt.targets:
+                self.bind(target, value)
+        elif isinstance(stmt, ast.AnnAssign):
+            if stmt.value is not None:
+                self.bind(stmt.target, self.expr(stmt.value, hint=_single_name([stmt.target])))
+        elif isinstance(stmt, ast.AugAssign):
+            self.augmented(stmt)
+        elif isinstance(stmt, ast.If) and self.is_result_guard(stmt):
+            return  # generated code's own check; the new gradient emits its own
+        elif type(stmt) in _FLOW_STATEMENTS:
+            _FLOW_STATEMENTS[type(stmt)](self, stmt)
+        elif isinstance(stmt, ast.Expr):
+            if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
+                raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
+                                 "remove it (srcdiff functions must be pure: no print or other side effects)")
+        elif not isinstance(stmt, ast.Pass):
+            raise self.error(UnsupportedSyntaxError, stmt, f"'{type(stmt).__name__}' statements are not supported",
+                             "rewrite it as assignments")
+
+    def augmented(self, stmt):
+        target = stmt.target
+        symbol = SYMBOL_OF.get(type(stmt.op))
+        if symbol not in BINARY_OPS:
+            raise self.error(UnsupportedSyntaxError, stmt, f"the operator in '{ast.unparse(stmt)}' is not supported",
+                             "use + - * / ** // % or @")
+        if isinstance(target, ast.Subscript):
+            return self.augmented_item(stmt, symbol)
+        if not isinstance(target, ast.Name):
+            raise self.error(UnsupportedSyntaxError, target, "augmented assignment into an attribute is not supported",
+                             "assign to a plain variable")
+        current = self.name(target)
+        value = self.expr(stmt.value)
+        self.env[target.id] = self.emit(symbol, (current, value), stmt, hint=target.id)
+        self.shared.in_place.append((current, self.env[target.id]))
+
+    def bind(self, target, value):
+        """Bind an assignment target (a name or a tuple of names) to a lowered value."""
+        if isinstance(target, ast.Name):
+            self.env[target.id] = value
+        elif isinstance(target, ast.Subscript):
+            self.store_item(target, value, target)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            if not isinstance(value, TupleValue):
+                return self.unpack(target, value)
+            if len(value) != len(target.elts):
+                raise self.error(UnsupportedSyntaxError, target,
+                                 f"cannot unpack {len(value)} values into {len(target.elts)} names",
+                                 "use as many names as values")
+            for element, item in zip(target.elts, value):
+                self.bind(element, item)
+        else:
+            raise self.error(UnsupportedSyntaxError, target,
+                             f"assignment to '{ast.unparse(target)}' is not supported", "assign to a plain variable")
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, node, hint=None):
+        """Lower an expression; return its operand (or a TupleValue for a tuple display)."""
+        if isinstance(node, ast.Constant):
+            if not isinstance(node.value, (int, float, bool)) or isinstance(node.value, complex):
+                raise self.error(UnsupportedSyntaxError, node, f"the constant {node.value!r} is not a number",
+                                 "srcdiff differentiates numbers and arrays")
+            return Const(node.value)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.BinOp):
+            symbol = SYMBOL_OF.get(type(node.op))
+            if symbol not in BINARY_OPS:
+                raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
+                                 "use + - * / ** // % or @")
+            return self.emit(symbol, (self.expr(node.left), self.expr(node.right)), node, hint)
+        if isinstance(node, ast.UnaryOp):
+            if type(node.op) not in _UNARY:
+                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
+                                 "use arithmetic: -x - 1 is ~x for integers")
+            operand = self.expr(node.operand)
+            if isinstance(node.op, ast.USub) and isinstance(operand, Const) and type(operand.value) in (int, float):
+                return Const(-operand.value)  # a negative literal (generated code has many: -6.0 * x)
+            return self.emit(_UNARY[type(node.op)], (operand,), node, hint)
+        if isinstance(node, ast.Compare):
+            if len(node.ops) != 1:
+                return branches.expr_chained_compare(self, node, hint, self.comparison)
+            symbol = self.comparison(node.ops[0], node)
+            return self.emit(symbol, (self.expr(node.left), self.expr(node.comparators[0])), node, hint)
+        if isinstance(node, ast.IfExp):
+            return branches.expr_ifexp(self, node, hint)
+        if isinstance(node, ast.BoolOp):
+            return branches.expr_boolop(self, node, hint)
+        if isinstance(node, ast.Tuple):
+            return TupleValue(self.expr(e) for e in node.elts)
+        if isinstance(node, ast.Call):
+            return self.call(node, hint)
+        if isinstance(node, ast.Subscript):
+            return self.subscript(node, hint)
+        if isinstance(node, ast.Attribute) and self.is_value(node.value):
+            return self.attribute(node, hint)
+        if isinstance(node, ast.Attribute):
+            ref = self.resolve(node)
+            if isinstance(ref, frontend.ConstantRef):
+                return self.global_operand(ref)
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here",
+                             "call it, or use a number or a parameter")
+        raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
+                         "rewrite the expression with numbers, operators and calls")
+
+    def comparison(self, op, node):
+        symbol = SYMBOL_OF.get(type(op))
+        if symbol not in COMPARE_OPS:
+            raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
+                             "use < <= > >= == or !=")
+        return symbol
+
+    def name(self, node):
+        if node.id in self.env:
+            return self.env[node.id]
+        ref = self.resolve(node)
+        if isinstance(ref, frontend.ConstantRef):
+            return self.global_operand(ref)
+        raise self.error(UnsupportedSyntaxError, node, f"'{node.id}' is a {kind_of(ref)} and cannot be used as a value",
+                         "call it, or pass the value in as a parameter")
+
+    def emit(self, op, args, node, hint=None, kwargs=()):
+        """Append ``target = op(args)`` and return the new Var."""
+        target = Var(hint, user_named=True) if hint else Var("s")
+        self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
+        return target
+
+    def error(self, cls, node, message, hint=""):
+        return self.source.error(cls, node, message, hint)
+
+
+_FLOW_STATEMENTS = {
+    ast.If: branches.statement_if, ast.For: loops.statement_for, ast.While: loops.statement_while,
+    ast.Return: branches.statement_return, ast.Break: branches.statement_break,
+    ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
+}
+
+
+def _single_name(targets):
+    if len(targets) == 1 and isinstance(targets[0], ast.Name):
+        return targets[0].id
+    return None
+
+
+def _describe(node):
+    return {ast.Subscript: "indexing", ast.List: "a list display", ast.Attribute: "attribute access",
+            ast.Slice: "slicing"}.get(type(node), f"the expression '{ast.unparse(node)}'")

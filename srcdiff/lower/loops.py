@@ -1,0 +1,185 @@
+"""Lower ``for`` and ``while`` loops (after ``tails``) to ``flow.Loop`` statements.
+
+Every variable the body assigns becomes a ``Carry``: a header Var the body reads, its
+value on entry, and its value at the end of an iteration (a Var of the body itself: a
+``copy`` is added where needed).  ``break`` sets the pseudo-variable ``<break>`` (see
+``branches``), which becomes the loop's exit flag, tested after each iteration.
+
+| construct | lowered to |
+| --- | --- |
+| ``for t in range(..)`` / ``reversed(range(..))`` | ``Loop`` with a ``ForIter`` over ints (no gradient) |
+| ``for t in xs`` / ``enumerate(xs)`` / ``zip(xs, ys)`` / ``reversed(xs)`` | ``Loop`` with a ``ForIter`` over items |
+| ``for t in (a, b, c)`` (a display) | unrolled: its trip count is known when compiling |
+| ``while c:`` | ``Loop`` whose ``test_body`` computes ``c`` from the carries |
+| ``for``/``while`` ... ``else`` | refused |
+"""
+import ast
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
+from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
+
+
+def statement_for(lw, stmt):
+    if stmt.orelse:
+        raise lw.error(UnsupportedSyntaxError, stmt.orelse[0], "'else' after a loop is not supported",
+                       "use a flag variable set before 'break'")
+    if isinstance(stmt.iter, (ast.Tuple, ast.List)):
+        return _unrolled(lw, stmt)
+    kind, args, names = _iteration(lw, stmt)
+    _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None))
+
+
+def statement_while(lw, stmt):
+    if stmt.orelse:
+        raise lw.error(UnsupportedSyntaxError, stmt.orelse[0], "'else' after a loop is not supported",
+                       "use a flag variable set before 'break'")
+
+    def header():
+        test = []
+        block = in_block(lw, lambda: test.append(lw.expr(stmt.test)))
+        return None, block, test[0]
+
+    _loop(lw, stmt, [], header)
+
+
+def _iteration(lw, stmt):
+    """``(kind, operands, target names)`` of a for loop's header."""
+    it, target = stmt.iter, stmt.target
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id in ("range", "enumerate", "zip", "reversed") \
+            and lw.source.scope.resolve(it.func.id) is not None and not it.keywords:
+        kind = it.func.id
+        if kind == "reversed":
+            return _reversed(lw, it, target)
+        count = len(target.elts) if isinstance(target, ast.Tuple) else 1
+        wanted = {"range": 1, "enumerate": 2, "zip": len(it.args)}[kind]
+        if count != wanted or (kind == "range" and not 1 <= len(it.args) <= 3) or (kind == "enumerate" and len(it.args) != 1):
+            raise lw.error(UnsupportedSyntaxError, target, f"the loop target '{ast.unparse(target)}' does not match {kind}(...)",
+                           {"range": "write 'for i in range(n)'", "enumerate": "write 'for i, x in enumerate(xs)'",
+                            "zip": "unpack one name per zipped sequence"}[kind])
+        args = tuple(_plain(lw, lw.expr(a), a) for a in it.args)
+        return kind, args, _target_names(lw, target)
+    # for a, b in pairs: each item unpacked (its gradient is not taken item by item: items.py refuses)
+    return "iter", (_plain(lw, lw.expr(it), it),), _target_names(lw, target)
+
+
+def _reversed(lw, it, target):
+    """``reversed(range(...))`` (kind ``reversed_range``, the range's operands) or ``reversed(xs)``."""
+    if len(it.args) != 1 or isinstance(target, ast.Tuple):
+        raise lw.error(UnsupportedSyntaxError, it, f"'{ast.unparse(it)}' in a for loop is not supported",
+                       "write 'for i in reversed(range(n))' or 'for x in reversed(xs)'")
+    inner = it.args[0]
+    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "range" \
+            and lw.source.scope.resolve("range") is not None and not inner.keywords and 1 <= len(inner.args) <= 3:
+        return "reversed_range", tuple(_plain(lw, lw.expr(a), a) for a in inner.args), _target_names(lw, target)
+    return "reversed", (_plain(lw, lw.expr(inner), inner),), _target_names(lw, target)
+
+
+def _plain(lw, operand, node):
+    if isinstance(operand, tuple):
+        raise lw.error(UnsupportedSyntaxError, node, "a tuple here is not supported", "pass a sequence variable")
+    return operand
+
+
+def _target_names(lw, target):
+    elements = target.elts if isinstance(target, ast.Tuple) else [target]
+    for element in elements:
+        if not isinstance(element, ast.Name):
+            raise lw.error(UnsupportedSyntaxError, element, f"the loop target '{ast.unparse(element)}' is not supported",
+                           "loop into plain names")
+    return [e.id for e in elements]
+
+
+def _loop(lw, stmt, target_names, header):
+    """Lower a loop: carries for every variable the body assigns, then the body."""
+    carried = [n for n in assigned_names(stmt.body) if n not in target_names]
+    carries = {}
+    for name in carried:
+        init = lw.env.get(name, UNDEF)
+        if isinstance(init, tuple):
+            raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
+                           "reassign its items as separate variables")
+        carries[name] = (pseudo_var(name, lw.result_hint), init)
+        lw.env[name] = carries[name][0]
+    saved_break = lw.env.get(BREAK)
+    iterator, test_block, test = header()
+    targets = iterator.targets if iterator is not None else ()
+
+    def body():
+        lw.env.update(zip(target_names, targets))
+        lw.env[BREAK] = FALSE
+        lw.loop_depth += 1
+        try:
+            statements(lw, stmt.body)
+        finally:
+            lw.loop_depth -= 1
+        _carry_copies(lw, stmt, carried, carries)
+
+    body_block = in_block(lw, body)
+    exit_flag = lw.env[BREAK]
+    nexts = [lw.env[name] for name in carried]
+    lw.env.update((name, carries[name][0]) for name in carried)
+    lw.env.update(zip(target_names, targets))
+    if saved_break is None:
+        lw.env.pop(BREAK, None)
+    else:
+        lw.env[BREAK] = saved_break
+    final = tuple(Carry(carries[n][0], carries[n][1], nxt) for n, nxt in zip(carried, nexts))
+    lw.shared.body.append(Loop(final, iterator, test_block, test, body_block, exit_flag,
+                               Var("iterations"), lw.source.loc(stmt)))
+
+
+def _carry_copies(lw, stmt, carried, carries):
+    """Make every carry's next value a distinct Var defined by the body itself."""
+    own = set(defined_in_block(lw.shared.body))
+    used = set()
+    for name in carried:
+        value = lw.env[name]
+        if isinstance(value, tuple):
+            raise lw.error(UnsupportedSyntaxError, stmt, f"'{name}' becomes a tuple in the loop; this is not supported",
+                           "keep loop variables numbers or arrays")
+        if isinstance(value, Undefined):
+            continue
+        if not (isinstance(value, Var) and value in own and value not in used):
+            copy = pseudo_var(name, lw.result_hint)
+            lw.shared.body.append(Assign(copy, "copy", (value,), (), lw.source.loc(stmt)))
+            value = lw.env[name] = copy
+        used.add(value)
+
+
+def assigned_names(body):
+    """Every variable (and pseudo-variable) a loop body may assign, in order of appearance."""
+    names = []
+    for stmt in body:
+        for node in ast.walk(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.append(node.id)
+            elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+                names.append(node.value.id)  # x[i] = v rebinds x to a copy with the item set (lower_numpy)
+            elif isinstance(node, ast.Return):
+                names += [VALUE, RETURNED]
+    return list(dict.fromkeys(names))
+
+
+def _unrolled(lw, stmt):
+    """A loop over a tuple or list display: one copy of the body per element."""
+    values = [lw.expr(e) for e in stmt.iter.elts]
+    saved_break = lw.env.get(BREAK)
+
+    def iteration(k):
+        lw.bind(stmt.target, values[k])
+        lw.env[BREAK] = FALSE
+        lw.loop_depth += 1
+        try:
+            statements(lw, stmt.body)
+        finally:
+            lw.loop_depth -= 1
+        if k + 1 < len(values):
+            lower_if(lw, lw.env[BREAK], lambda: None, lambda: iteration(k + 1), stmt)
+
+    if values:
+        iteration(0)
+    if saved_break is None:
+        lw.env.pop(BREAK, None)
+    else:
+        lw.env[BREAK] = saved_break

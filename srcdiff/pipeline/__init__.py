@@ -1,0 +1,25 @@
+"""The pipeline: the stages run end to end, from a live function or a Source to text or
+a compiled function.
+
+    source --frontend--> Source --lower--> SSA --rules, transforms--> records --emit--> text --compile--> function
+
+Contract: ``*_source`` functions take a lowered function and its Source and return the
+generated text (with its name, and the SSA it was printed from); ``build_*`` functions
+take a live Python function and return the compiled result with ``source`` set.
+Second derivatives transform generated text again (``generated``).  Nothing here
+caches.  Imports every stage below it; nothing imports it but the API and the command
+line.
+
+| module | builds |
+| --- | --- |
+| ``gradient`` | the gradient's text: ``gradient_source``, ``select_wrt`` |
+| ``generated`` | generated text read back as a Source (closure under the transform) |
+| ``higher`` | Hessian-vector products, derivatives through loops, forward mode |
+| ``jacobian`` | vector-Jacobian products |
+| ``build`` | the compiled functions the API hands out |
+"""
+from .build import build_gradient, build_hvp, build_jvp, build_vjp, compiled_function
+from .generated import gradient_as_source, static_scope
+from .gradient import gradient_source, select_wrt
+from .higher import DEFAULT_MODE, MODES, hvp_source, jvp_source, single_parameter
+from .jacobian import vjp_source

@@ -1,0 +1,57 @@
+"""Generated code read back as a Source: closure under the transform.
+
+A gradient srcdiff generated is inside the subset srcdiff accepts, so its text can go
+through the frontend and lowering again, for a second derivative or for a function
+that calls it.  ``GeneratedScope`` resolves the generated text's names: its own aliases
+of ``math``, ``np`` and ``rt``, then the user's names.
+"""
+import ast
+
+from ..emit import module_aliases
+from ..frontend import ModuleRef, Source, StaticScope, check_supported
+from ..lower import lower
+from .gradient import gradient_source
+
+
+class GeneratedScope:
+    """Resolves the names of generated code: its aliases of ``math``, ``np`` and ``rt``
+    (``naming.module_aliases``), then the user's names."""
+
+    def __init__(self, base, aliases):
+        self.base = base
+        self.own = {alias: ModuleRef(module) for module, alias in aliases.items()}
+
+    def resolve(self, name):
+        return self.own.get(name) or self.base.resolve(name)
+
+    def resolve_attr(self, module, attr):
+        return self.base.resolve_attr(module, attr)
+
+
+def generated_source(text, base_scope, aliases):
+    """The Source of a function srcdiff generated as ``text``, names resolved as the user's."""
+    node = ast.parse(text).body[0]
+    filename = f"<srcdiff {node.name}>"
+    source = Source(node, filename, text.splitlines(keepends=True), GeneratedScope(base_scope, aliases))
+    check_supported(source)
+    return source
+
+
+def gradient_as_source(source, wrt=None):
+    """The Source of the gradient of ``source``'s function, as if its text were a file's
+    (how the command line reads ``grad_loss = srcdiff.grad(loss)`` without running it)."""
+    function = lower(source)
+    _, text = gradient_source(function, source, "grad", wrt)
+    return generated_source(text, source.scope, module_aliases(function))
+
+
+def first_gradient(function, source, index, order=0, base=None):
+    """The lowered SSA of the gradient of ``function`` with respect to parameter ``index``."""
+    _, text = gradient_source(function, source, "grad", index, order=order + 1, base=base)
+    return lower(generated_source(text, source.scope, module_aliases(function)))
+
+
+def static_scope(filename):
+    """The ``StaticScope`` of a file, able to read the gradients it defines with
+    ``srcdiff.grad`` (what the command line reads files with)."""
+    return StaticScope(filename, gradient_source=gradient_as_source)

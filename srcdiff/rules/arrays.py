@@ -1,0 +1,270 @@
+"""The gradient rules of array code: the scalar table, made shape-aware, plus NumPy's own.
+
+``ArrayRules(function)`` is called with a statement and returns what ``rules.rule_for``
+returns for a scalar one: one template per positional argument (placeholders ``g y x
+x0 x1 ...``), ``ZERO``, or None when there is no rule.  Element-wise rules are the
+scalar ones (sympy-derived for the elementary functions, printed for numpy), wrapped so
+each contribution has its operand's shape: ``rt.unbroadcast(t, x)`` where the operand
+may be smaller than the result, ``np.sum(t)`` for a scalar operand of an array result,
+nothing where ``kinds`` proves the shapes equal.  Keyword arguments that shape a
+gradient (``axis``, ``keepdims``) must be constants; they are written into the template.
+``check_result`` says whether generated code must check at run time that the result
+is one number (``rt.check_scalar``), which the shape rules then rely on.
+``rules_of(function)`` picks the table: array rules for array code
+(``analysis.uses_arrays``), the scalar table otherwise, so scalar functions keep their
+generated text byte for byte.
+"""
+import ast
+
+from ..analysis import ELEMENTWISE as ELEMENTWISE_OPS
+from ..analysis import SCALAR, infer_shapes, is_ufunc, proves_scalar, uses_arrays
+from ..errors import NoGradientRuleError
+from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
+from .helpers import HELPER_BUILDERS
+from .scalar import ZERO, placeholders, rule_for, scalar_rule
+
+# ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
+ELEMENTWISE = {
+    "np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
+    "np.power": "**", "np.mod": "%", "np.remainder": "%", "np.negative": "neg", "np.positive": "pos",
+    "np.maximum": "max", "np.minimum": "min", "np.fmax": "max", "np.fmin": "min",
+    "np.abs": "abs", "np.absolute": "abs", "np.fabs": "abs", "np.cbrt": "math.cbrt",
+}
+BINARY = frozenset({"+", "-", "*", "/", "**", "%", "max", "min", "np.arctan2", "np.hypot"})
+
+# ---- no gradient: integer, boolean and shape results, and constructors of constants
+NO_GRADIENT = frozenset({
+    ".shape", ".ndim", ".size", ".dtype", "tuple", "slice", "np.shape", "np.ndim", "np.size",
+    "np.arange", "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
+    "np.full", "np.full_like", "np.linspace", "np.argmax", "np.argmin", ".argmax()", ".argmin()",
+    "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
+    "np.isinf", "np.isfinite", "np.greater", "np.less", "np.equal", "np.logical_and",
+    "np.logical_or", "np.logical_not", "np.heaviside", "len",
+})
+
+# ---- structure: a rule per call, built from its constant keyword arguments
+REDUCTIONS = {
+    "np.sum": "sum", ".sum()": "sum", "np.mean": "mean", ".mean()": "mean", "np.average": "mean",
+    "np.max": "max", "np.amax": "max", ".max()": "max", "np.min": "min", "np.amin": "min",
+    ".min()": "min", "np.prod": "prod", ".prod()": "prod", "np.var": "var", ".var()": "var",
+    "np.std": "std", ".std()": "std",
+}
+RESHAPES = frozenset({
+    "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
+    "np.expand_dims", "np.atleast_1d", "np.atleast_2d",
+})
+IDENTITIES = frozenset({"np.copy", ".copy()", "np.asarray", ".real", "np.real"})
+PRODUCTS = {
+    "@": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
+    "np.matmul": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
+    "np.dot": ("rt.dot_grad_left(g, x0, x1)", "rt.dot_grad_right(g, x0, x1)"),
+    ".dot()": ("rt.dot_grad_left(g, x0, x1)", "rt.dot_grad_right(g, x0, x1)"),
+    "np.inner": ("rt.inner_grad_left(g, x0, x1)", "rt.inner_grad_right(g, x0, x1)"),
+    "np.outer": ("np.reshape(g @ np.ravel(x1), np.shape(x0))", "np.reshape(np.ravel(x0) @ g, np.shape(x1))"),
+}
+
+
+def rules_of(function):
+    """The rule lookup of ``function``: ``ArrayRules`` for array code, the scalar table otherwise."""
+    return ArrayRules(function) if uses_arrays(function) else scalar_rule
+
+
+class ArrayRules:
+    """The rule of each statement of one array function (see the module docstring)."""
+
+    def __init__(self, function, scalar_result=True):
+        self.shapes = infer_shapes(function, scalar_result)
+        self.check_result = scalar_result and not proves_scalar(function)
+        self._cache = {}
+
+    def __call__(self, stmt):
+        if stmt not in self._cache:
+            self._cache[stmt] = self._rule(stmt)
+        return self._cache[stmt]
+
+    def _rule(self, stmt):
+        op = ELEMENTWISE.get(stmt.op, stmt.op)
+        n = len(stmt.args)
+        if op in NO_GRADIENT:
+            return ZERO
+        if stmt.op.startswith(("np.", ".")) and not {k for k, _ in stmt.kwargs} <= KEYWORDS.get(_family(op), frozenset()):
+            return None  # out=, where=, initial=, order=...: not differentiated (the error names the call)
+        if op in BINARY and n == 2:
+            return self._elementwise(stmt, rule_for(op, n))
+        if op in ELEMENTWISE_BUILDERS:
+            return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
+        builder = _BUILDERS.get(_family(op))
+        if builder is not None:
+            try:
+                return _checked(builder(stmt, placeholders(n)), n)
+            except _NotConstant as err:
+                loc = stmt.loc
+                raise NoGradientRuleError(
+                    f"the {err.args[0]} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
+                    loc.filename, loc.lineno, loc.col, loc.line_text,
+                    f"write {err.args[0]}= as a number or a tuple of numbers") from None
+        rule = rule_for(op, n)
+        if n > 1 and (op in ELEMENTWISE_OPS or is_ufunc(op)):
+            return self._elementwise(stmt, rule)
+        return rule  # one operand, or not element-wise (a srcdiff.Function's forward call)
+
+    def _elementwise(self, stmt, templates):
+        """Templates of an element-wise rule, each summed down to its operand's shape."""
+        if templates is None or templates is ZERO:
+            return templates
+        result = self.shapes[stmt.target]
+        wrapped = []
+        for arg, name, template in zip(stmt.args, placeholders(len(stmt.args)), templates):
+            shape = self.shapes.of(arg) if isinstance(arg, Var) else None
+            if template is None or shape is None or shape is result:
+                wrapped.append(template)
+            elif shape is SCALAR:
+                wrapped.append(f"np.sum({template})")
+            else:
+                wrapped.append(f"rt.unbroadcast({template}, {name})")
+        return tuple(wrapped)
+
+
+# the keyword arguments each family's rule takes into account; any other one means no rule
+KEYWORDS = {
+    "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis"}),
+    "sequence": frozenset({"axis"}), "np.transpose": frozenset({"axes"}), ".transpose()": frozenset({"axes"}),
+    "np.linalg.norm": frozenset({"ord", "axis", "keepdims"}),
+}
+
+
+def _family(op):
+    if op in REDUCTIONS:
+        return "reduce"
+    if op in ("np.cumsum", ".cumsum()"):
+        return "cumsum"
+    for family, members in (("reshape", RESHAPES), ("identity", IDENTITIES), ("product", PRODUCTS),
+                            ("sequence", SEQUENCE_OPS)):
+        if op in members:
+            return family
+    return op
+
+
+def _checked(rule, n):
+    return rule if rule is None or rule is ZERO or len(rule) == n else None
+
+
+# ---------------------------------------------------------------- rule builders
+
+class _NotConstant(Exception):
+    pass
+
+
+def _param(stmt, position, name, default=None):
+    """The constant value of a call's argument, given by position or keyword."""
+    kwargs = dict(stmt.kwargs)
+    operand = kwargs.get(name, stmt.args[position] if position is not None and len(stmt.args) > position else None)
+    if operand is None:
+        return default
+    if not isinstance(operand, Const):
+        raise _NotConstant(name)
+    return operand.value
+
+
+def _keywords(**values):
+    return "".join(f", {k}={v!r}" for k, v in values.items() if v is not None and v is not False)
+
+
+def _reduce(stmt, names):
+    kind = REDUCTIONS[stmt.op]
+    if len(names) > 2:
+        return None  # dtype, out or keepdims given by position
+    axis = _param(stmt, 1, "axis")
+    keepdims = _param(stmt, None, "keepdims", False)
+    if stmt.op == "np.average" and (len(stmt.args) > 2 or "weights" in dict(stmt.kwargs)):
+        return None
+    ddof = _param(stmt, None, "ddof", 0) or None
+    output = ", y" if kind == "std" else ""
+    helper = f"rt.{kind}_grad(g, {names[0]}{output}{_keywords(axis=axis, keepdims=keepdims, ddof=ddof)})"
+    return (helper,) + (None,) * (len(names) - 1)
+
+
+def _reshape(stmt, names):
+    return (f"np.reshape(g, np.shape({names[0]}))",) + (None,) * (len(names) - 1)
+
+
+def _identity(stmt, names):
+    return ("g",) + (None,) * (len(names) - 1)
+
+
+def _product(stmt, names):
+    return PRODUCTS[stmt.op]
+
+
+def _transpose(stmt, names):
+    axes = _param(stmt, 1, "axes")
+    if axes is None:
+        return ("np.transpose(g)",) + (None,) * (len(names) - 1)
+    inverse = tuple(sorted(range(len(axes)), key=lambda i: axes[i] % len(axes)))
+    return (f"np.transpose(g, {inverse!r})",) + (None,) * (len(names) - 1)
+
+
+def _sequence(stmt, names):
+    axis = _param(stmt, None, "axis", 0)
+    if stmt.op == "np.stack":
+        return tuple(f"np.take(g, {i}, axis={axis!r})" for i in range(len(names)))
+    parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+    if stmt.op == "np.concatenate" and axis is not None:
+        return tuple(f"rt.concatenate_grad(g, {i}, {parts}, axis={axis!r})" for i in range(len(names)))
+    if stmt.op in ("np.hstack", "np.vstack"):
+        return tuple(f"rt.{stmt.op[3:]}_grad(g, {i}, {parts})" for i in range(len(names)))
+    return None
+
+
+def _cumsum(stmt, names):
+    axis = _param(stmt, 1, "axis")
+    return (f"rt.cumsum_grad(g, {names[0]}{_keywords(axis=axis)})",) + (None,) * (len(names) - 1)
+
+
+def _norm(stmt, names):
+    order = _param(stmt, 1, "ord")
+    axis = _param(stmt, 2, "axis")
+    keepdims = _param(stmt, 3, "keepdims", False)
+    if not (order in (None, "fro") or order == 2 and isinstance(axis, int)):
+        return None  # other norms are not differentiated (the error names np.linalg.norm)
+    return (f"rt.norm_grad(g, {names[0]}, y{_keywords(axis=axis, keepdims=keepdims)})",) + (None,) * (len(names) - 1)
+
+
+def _index_text(stmt, names, first):
+    """``np.s_[...]`` of the index parts ``stmt.args[first:]`` written with placeholders."""
+    parts = [ast.Name(id=name, ctx=ast.Load()) if isinstance(arg, Var) else constant_node(arg.value)
+             for arg, name in zip(stmt.args[first:], names[first:])]
+    return ast.unparse(ast.Subscript(value=ast.Name(id="np.s_"), slice=index_node(parts), ctx=ast.Load()))
+
+
+def _getitem(stmt, names):
+    return (f"rt.index_grad(g, {names[0]}, {_index_text(stmt, names, 1)})",) + (None,) * (len(names) - 1)
+
+
+def _setitem(stmt, names):
+    where = _index_text(stmt, names, 2)
+    return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(g, {where}, {names[1]})") + (None,) * (len(names) - 2)
+
+
+def _where(stmt, names):
+    return (None, "np.where(x0, g, 0.0)", "np.where(x0, 0.0, g)") if len(names) == 3 else None
+
+
+def _clip(stmt, names):
+    if len(names) != 3:
+        return None
+    low, high = (not (isinstance(a, Const) and a.value is None) for a in stmt.args[1:])
+    inside = " & ".join((["(x0 >= x1)"] if low else []) + (["(x0 <= x2)"] if high else [])) or "True"
+    return (f"g * ({inside})", "g * (x0 < x1)" if low else None, "g * (x0 > x2)" if high else None)
+
+
+_BUILDERS = {
+    "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
+    "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
+    "np.linalg.norm": _norm, "[]": _getitem, "rt.setitem": _setitem,
+    **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
+}
+
+
+# element-wise with three operands: each contribution is summed down like a binary one's
+ELEMENTWISE_BUILDERS = {"np.clip": _clip, ".clip()": _clip, "np.where": _where}

@@ -1,0 +1,30 @@
+"""The rule of a ``srcdiff.Function``'s forward call: its gradients come from its backward.
+
+A statement ``y = Cls.forward(ctx, a, b)`` (see ``lower.custom``) has a ``CustomRule``:
+every argument may receive a gradient, through one call of ``Cls.backward(ctx, g)``
+(``transforms.custom``), never through templates.  ``backward_templates`` spells that
+call per argument for explain mode.
+"""
+
+
+class CustomRule(tuple):
+    """The rule of a Function's forward: every argument may receive a gradient, through
+    the backward call (never through templates)."""
+
+
+def is_custom_op(op):
+    """Whether an IR operation is a Function's forward call (``Multiply.forward``)."""
+    return op.endswith(".forward")
+
+
+def custom_rule(nargs):
+    return CustomRule(("backward",) * nargs)
+
+
+def backward_templates(stmt):
+    """Per-argument templates calling the Function's backward (``x0`` is ctx), for explain mode:
+    ``Multiply.backward(x0, g)[1]`` is the gradient of the second argument after ctx."""
+    cls_name = stmt.op[: -len(".forward")]
+    count = len(stmt.args) - 1
+    call = f"{cls_name}.backward(x0, g)"
+    return (None,) + tuple(call if count == 1 else f"{call}[{i}]" for i in range(count))

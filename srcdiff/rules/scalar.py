@@ -1,0 +1,93 @@
+"""The gradient rules: one line per primitive.
+
+Each rule maps an operation (see ``ir``) to one adjoint template per positional
+argument: a Python expression for that argument's contribution to its adjoint, written
+with placeholders ``g`` (the upstream gradient), ``y`` (the primitive's output), ``x``
+(its only input) or ``x0``, ``x1`` (its inputs).  ``None`` in a position means no
+gradient flows to that argument; ``ZERO`` marks a piecewise-constant primitive whose
+gradient is zero wherever it exists (its output never needs an adjoint).  The elementary
+functions of ``math`` and ``numpy`` are derived by sympy (``derive``) and pinned in
+``_derived``.  An operation with no rule has no entry: using it on a value that needs a
+gradient is an error, never a silent zero.
+"""
+import ast
+from functools import lru_cache
+
+from ._derived import DERIVED
+from .custom import custom_rule, is_custom_op
+
+ZERO = "zero"
+
+_POW = ("g * x1 * x0 ** (x1 - 1)", "g * rt.xlogy(y, x0)")
+
+HANDWRITTEN = {
+    # ---- arithmetic: add distributes, mul swaps, a fork adds (see reverse)
+    "+": ("g", "g"),
+    "-": ("g", "-g"),
+    "*": ("g * x1", "g * x0"),
+    "/": ("g / x1", "-g * y / x1"),
+    "**": _POW,
+    "pow": _POW,
+    "math.pow": _POW,
+    "%": ("g", "-g * (x0 // x1)"),
+    "neg": ("-g",),
+    "pos": ("g",),
+    "float": ("g",),
+    "copy": ("g",),
+    # ---- max routes: the gradient goes to the winner; on a tie, to the first argument
+    "max": ("g * (x0 >= x1)", "g * (x0 < x1)"),
+    "min": ("g * (x0 <= x1)", "g * (x0 > x1)"),
+    # ---- kinks and signs (subgradient 0 at the kink of abs)
+    "abs": ("g * rt.sign(x)",),
+    "math.fabs": ("g * rt.sign(x)",),
+    "math.copysign": ("g * rt.sign(x0) * rt.sign(x1)", None),
+    "math.cbrt": ("g / (3 * y ** 2)",),
+    "math.degrees": ("g * (180.0 / math.pi)",),
+    "math.radians": ("g * (math.pi / 180.0)",),
+    "math.log/2": DERIVED["math.log/2"],
+    # ---- runtime helpers, so generated code can be differentiated again
+    "rt.log": ("g / x",),
+    "rt.xlogy": ("g * rt.log(x1)", "g * x0 / x1"),
+    "rt.vdot": ("g * x1", "g * x0"),
+    "rt.digamma": ("g * rt.polygamma(1, x)",),
+    "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
+    # ---- piecewise constant: zero gradient
+    "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
+    "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
+    "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
+    "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
+    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.Context": ZERO,
+}
+
+RULES = {**DERIVED, **HANDWRITTEN}
+
+
+def rule_for(op, nargs):
+    """The rule of ``op`` applied to ``nargs`` positional arguments, or None if there is none.
+
+    A rule with a different arity than the call is looked up as ``op/nargs`` first
+    (``math.log/2`` is the two-argument logarithm).  A ``srcdiff.Function``'s forward
+    call has a ``custom.CustomRule``: its gradients come from its own backward.
+    """
+    if is_custom_op(op):
+        return custom_rule(nargs)
+    rule = RULES.get(f"{op}/{nargs}", RULES.get(op))
+    if rule is ZERO or rule is None:
+        return rule
+    return rule if len(rule) == nargs else None
+
+
+def placeholders(nargs):
+    """The placeholder names of the inputs of an ``nargs``-ary rule."""
+    return ("x",) if nargs == 1 else tuple(f"x{i}" for i in range(nargs))
+
+
+def scalar_rule(stmt):
+    """The rule of a statement from the scalar table (what ``rules_of`` gives scalar code)."""
+    return rule_for(stmt.op, len(stmt.args))
+
+
+@lru_cache(maxsize=None)
+def template_ast(template):
+    """The parsed expression of a template (parsed once, then copied by the caller)."""
+    return ast.parse(template, mode="eval").body

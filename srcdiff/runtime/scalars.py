@@ -1,0 +1,77 @@
+"""Helpers of scalar and sequence gradients: signs, logarithms, zeros, items, ``vdot``.
+
+Each works on Python numbers and NumPy arrays alike and keeps the type of its input
+(a float stays a float).  Each has a gradient rule of its own (``srcdiff.rules``) so
+generated code can be differentiated again.
+"""
+import math
+
+import numpy as np
+
+
+def sign(x):
+    """-1, 0 or 1 (0 at 0: the subgradient srcdiff uses for abs at its kink)."""
+    if isinstance(x, (int, float)):
+        return float((x > 0) - (x < 0))
+    return np.sign(x)
+
+
+def log(x):
+    """Natural logarithm of a number or an array: -inf at 0 and nan below, as NumPy's."""
+    if isinstance(x, (int, float)):
+        return math.log(x) if x > 0 else -math.inf if x == 0 else math.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(x)
+
+
+def xlogy(a, b):
+    """``a * log(b)``, and 0 where ``a`` is 0: the exponent's gradient of ``b ** e`` is
+    ``y * log(b)``, which is 0 at ``b == 0`` (``y`` is 0 there too), and nan for ``b < 0``
+    (no real power is near); never a math domain error."""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        return 0.0 if a == 0 else a * log(b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(np.equal(a, 0), 0.0, np.multiply(a, log(b)))
+
+
+def zeros_like(x):
+    """A zero gradient shaped like ``x``: 0.0 for a number, zeros of its dtype for an array."""
+    if isinstance(x, np.ndarray):
+        return np.zeros_like(x) if np.issubdtype(x.dtype, np.inexact) else np.zeros(x.shape)
+    if isinstance(x, np.generic):
+        return x.dtype.type(0) if np.issubdtype(x.dtype, np.inexact) else 0.0
+    if isinstance(x, (list, tuple)):  # a sequence parameter: zeros item by item, in its own type
+        return type(x)(zeros_like(v) for v in x)
+    return 0.0
+
+
+def items_zeros(xs):
+    """The zero gradient of the items of a sequence a loop walks over: an array of zeros
+    shaped like an array ``xs`` (float unless it is floating already), else a list of zeros."""
+    if isinstance(xs, np.ndarray):
+        return np.zeros(xs.shape, dtype=xs.dtype if np.issubdtype(xs.dtype, np.inexact) else np.float64)
+    return [zeros_like(v) for v in xs]
+
+
+def item_grad(g, xs, k):
+    """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
+    float array, zero but at position ``k``."""
+    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),)
+    grad = np.zeros(shape, dtype=np.result_type(float, np.asarray(g).dtype))
+    grad[k] = g
+    return grad
+
+
+def items_like(g, xs):
+    """An items gradient in its sequence's own type: a tuple for a tuple."""
+    return tuple(g) if isinstance(xs, tuple) else g
+
+
+def vdot(a, b):
+    """The sum of the elementwise products of ``a`` and ``b``: ``a * b`` for numbers.
+
+    Hessian-vector products differentiate ``vdot(gradient, v)``; its rule is the mul rule.
+    """
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return np.sum(np.multiply(a, b))
+    return a * b

@@ -1,0 +1,29 @@
+"""The transforms: from SSA to the adjoint (reverse) or tangent (forward) program.
+
+Contract: ``reverse(function, wrt, seed, rules)`` returns a ``records.Backward``: the
+adjoint records of the backward sweep in execution order (``=`` for the first write of
+an adjoint, ``+=`` for the forks; replayed branches and reversed loops for structured
+code), only for the *active* values (varied by a ``wrt`` parameter and useful to the
+result), with expressions simplified and naming values by tokens.
+``tangent_statements(function, seeds)`` returns the forward statements interleaved with
+their tangents.  An active operation without a rule is a SrcdiffError, never a zero.
+Imports ``rules``, ``ir`` and ``errors``.
+
+| module | what it does |
+| --- | --- |
+| ``records`` | the backward program's records and ``Tokens`` |
+| ``contributions`` | one contribution: a template filled in and simplified; int-valued values |
+| ``reverse`` | activity and the sweep of straight-line code; dispatches structured code to ``reverse_flow`` |
+| ``reverse_flow`` | the sweep of branches and loops |
+| ``items`` | gradients of the items of a sequence a loop walks over |
+| ``custom`` | a ``srcdiff.Function``: one call of its backward |
+| ``cleanup`` | adjoint copies propagated, dead adjoint writes dropped |
+| ``forward``, ``tangents`` | forward mode and its tangent rules |
+| ``signature`` | a function with one more parameter (a tangent or a cotangent) |
+"""
+from .forward import Tangent, TangentIf, TangentLoop, tangent_statements
+from .records import (Accumulate, Backward, BIf, BLoop, ItemAccumulate, Tokens, Unpack, accumulates, token_node,
+                      with_blocks)
+from .contributions import operand_expr
+from .reverse import reverse
+from .signature import fresh_name, with_extra_parameter

@@ -1,0 +1,132 @@
+"""One contribution of the reverse sweep: a rule template filled in and simplified.
+
+``contribution(template, bindings)`` is the hot path of building a gradient: the
+template of one argument (``g * x1``) with its placeholders replaced by the upstream
+gradient and the operands' tokens, simplified (``g * 1.0`` -> ``g``), and the identifiers
+it reads.  Also here: what may be an int or a bool (a float parameter's gradient must
+be a float, so such a contribution is wrapped in ``float()``), and the error for an
+active statement without a rule.
+"""
+import ast
+
+from ..errors import NoGradientRuleError
+from ..ir import Const, If, Loop, Var, assigns, copy_expr, number, operand_node, simplify_expr, walk
+from ..rules import template_ast
+
+
+# operations whose result is an int or a bool, and those that keep integers integers
+_INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "not", "int", "bool", "round", "len",
+                             "math.floor", "math.ceil", "math.trunc"})
+_INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min"})
+
+
+def may_be_integer(expr, tokens, integer):
+    """Whether ``expr`` evaluates to an int or a bool: a comparison (``a >= b`` of the max
+    rule once its upstream 1.0 is folded), an integer-valued Var, an int literal, or
+    ``+ - * // % **`` and unary signs of those."""
+    kind = type(expr)
+    if kind is ast.Compare or kind is ast.UnaryOp and isinstance(expr.op, ast.Not):
+        return True
+    if kind is ast.Constant:
+        return type(expr.value) in (int, bool)
+    if kind is ast.Name:
+        role, var = tokens.by_token.get(expr.id, (None, None))
+        return role == "value" and var in integer
+    if kind is ast.UnaryOp:
+        return may_be_integer(expr.operand, tokens, integer)
+    if kind is ast.BinOp and not isinstance(expr.op, ast.Div):
+        return may_be_integer(expr.left, tokens, integer) and may_be_integer(expr.right, tokens, integer)
+    return False
+
+
+def integer_valued(body):
+    """The Vars that may hold an int or a bool (never a parameter: those are the caller's):
+    results of comparisons and integer operations (not ``round(x, 2)``), loop counters, and merged or carried values with such an operand (to a fixed point)."""
+    integer = set()
+
+    def maybe(operand):
+        return operand in integer if isinstance(operand, Var) else \
+            isinstance(operand, Const) and isinstance(operand.value, (int, bool))
+
+    for loop in walk(body):
+        if isinstance(loop, Loop) and loop.iter is not None:
+            integer.update(loop.iter.targets[:1] if loop.iter.kind in ("range", "reversed_range", "enumerate") else ())
+    while True:
+        before = len(integer)
+        for stmt in assigns(body):
+            if stmt.op in _INTEGER_RESULT and not (stmt.op == "round" and len(stmt.args) == 2) \
+                    or stmt.op in _INTEGER_PRESERVING and all(maybe(a) for a in stmt.args) \
+                    or stmt.op in ("max", "min", "copy") and any(maybe(a) for a in stmt.args):
+                integer.add(stmt.target)
+        for stmt in walk(body):
+            if isinstance(stmt, If):
+                integer.update(m.target for m in stmt.merges if maybe(m.then) or maybe(m.orelse))
+            elif isinstance(stmt, Loop):
+                integer.update(c.target for c in stmt.carries if maybe(c.init) or maybe(c.next))
+        if len(integer) == before:
+            return integer
+
+
+def operand_expr(operand, tokens):
+    if isinstance(operand, Var):
+        return ast.Name(id=tokens.value(operand), ctx=ast.Load())
+    return operand_node(operand, {})
+
+
+_SHAPES = {}  # (template, numeric bindings) -> (simplified template, the names it reads)
+
+
+def contribution(template, bindings):
+    """``simplify_expr`` of ``template`` with its placeholders replaced by ``bindings``,
+    and the set of identifiers that expression reads.
+
+    The simplifier looks at numbers and at the shape of a tree, never at a name, so a
+    template is simplified once per pattern of numeric operands (a cache) and then only
+    filled in with the names; other bindings take the direct route.
+    """
+    numeric = {}
+    for placeholder, node in bindings.items():
+        if number(node) is not None:
+            numeric[placeholder] = node
+        elif not isinstance(node, ast.Name):
+            expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
+            return expr, names_in(expr)
+    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
+    entry = _SHAPES.get(key)
+    if entry is None:
+        if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
+            _SHAPES.clear()
+        shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
+        entry = _SHAPES[key] = shape, names_in(shape)
+    shape, names = entry
+    return copy_expr(shape, bindings), {bindings[n].id if n in bindings else n for n in names}
+
+
+def _literal_key(node):
+    """An exact, hashable key of a numeric literal node (``2.0``, ``-3``, ``-0.0``)."""
+    if isinstance(node, ast.UnaryOp):
+        return ("-", _literal_key(node.operand))
+    return (type(node.value).__name__, repr(node.value))
+
+
+def names_in(expr):
+    return {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}
+
+
+def values_read(names, tokens):
+    """The Vars whose forward values an expression reading identifiers ``names`` needs."""
+    found = set()
+    for name in names:
+        kind, var = tokens.by_token.get(name, (None, None))
+        if kind == "value":
+            found.add(var)
+    return found
+
+
+def no_rule_error(stmt):
+    """The error for an active statement whose operation has no gradient rule: never a silent zero."""
+    loc = stmt.loc
+    return NoGradientRuleError(
+        f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
+        loc.filename, loc.lineno, loc.col, loc.line_text,
+        "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")

@@ -1,0 +1,39 @@
+"""The reverse sweep through a ``srcdiff.Function``: one call of its backward.
+
+``y = Cls.forward(ctx, a, b)`` becomes the record ``Unpack``, printed
+``grad_a, grad_b = Cls.backward(ctx, grad_y)``.  An adjoint already written (a fork), or
+a value passed twice, receives its part under a fresh name and adds it afterwards; an
+argument that needs no gradient is unpacked into ``_``.  ``backward`` returns one
+gradient per argument of ``forward`` after ``ctx`` (a bare value when there is one).
+"""
+import ast
+
+from ..ir import Var
+from .records import Unpack
+
+
+def backward_statements(stmt, upstream, tokens, active, written, accumulate):
+    """The records of a Function's backward call, and the Vars whose values it reads.
+
+    ``accumulate(var, expr, first, loc)`` makes the reverse sweep's Accumulate record.
+    """
+    ctx, *args = stmt.args
+    cls_name = stmt.op[: -len(".forward")]
+    call = ast.Call(func=ast.Attribute(value=ast.Name(id=cls_name, ctx=ast.Load()), attr="backward", ctx=ast.Load()),
+                    args=[ast.Name(id=tokens.value(ctx), ctx=ast.Load()), upstream], keywords=[])
+    parts, after = [], []
+    for arg in args:
+        if not (isinstance(arg, Var) and arg in active):
+            parts.append(None)
+        elif arg not in written and arg not in parts:
+            parts.append(arg)
+        else:  # a fork: receive the part under a fresh name, then add it
+            part = Var(arg.hint, arg.user_named)
+            parts.append(part)
+            after.append(accumulate(arg, ast.Name(id=tokens.adjoint(part), ctx=ast.Load()), False, stmt.loc))
+    for part in parts:
+        if part is not None:
+            tokens.adjoint(part)
+    newly = [p for p in parts if p is not None and p in args]
+    written.update(newly)
+    return [Unpack(tuple(parts), call, stmt.loc)] + after, {ctx, stmt.target}

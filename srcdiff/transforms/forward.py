@@ -1,0 +1,179 @@
+"""Forward mode: a directional derivative as generated source, tangents named ``dot_<name>``.
+
+Every statement ``y = op(x0, x1)`` whose inputs carry a tangent is followed by its
+tangent ``dot_y = dot_x0 * d0 + dot_x1 * d1`` (``tangents`` has the rules: for
+element-wise operations the reverse sweep's adjoint template with ``g`` replaced by the
+input's tangent, ``*``: ``g * x1`` gives ``dot_x0 * x1``; linear and multilinear array
+operations apply themselves to the tangents, ``dot_a @ b + a @ dot_b``).
+Contributions are simplified (zero ones dropped); a tangent that is just another
+tangent is not copied but renamed.  Statements neither the tangent of the result nor
+another kept statement needs are dropped.
+
+Output contract: ``tangent_statements`` returns the function's statements, in order,
+interleaved with ``Tangent`` records, an ``if`` becoming a ``TangentIf`` whose branches
+hold their own tangents and whose merges carry tangents too (zero on a side without one),
+a loop a ``TangentLoop`` whose carried values carry tangents round (a loop over values
+that have a tangent is refused: UnsupportedSyntaxError).  ``emit.tangent`` removes what
+the result's tangent does not need and prints the text.
+"""
+import ast
+import dataclasses
+
+from ..errors import NoGradientRuleError, UnsupportedSyntaxError
+from ..ir import If, Loop, Var
+from ..rules import is_custom_op
+from .contributions import operand_expr
+from .records import Tokens, token_node
+from .tangents import NoRule, tangent_terms
+
+
+@dataclasses.dataclass(frozen=True)
+class Tangent:
+    """``dot_<var> = expr``, right after the statement that assigns ``var``."""
+
+    var: Var
+    expr: ast.expr
+
+
+@dataclasses.dataclass(frozen=True)
+class TangentIf:
+    """An ``if`` of the forward statements with the tangents of both branches; ``merges``
+    holds ``(merge, then_tangent, else_tangent)`` for each merged value that has a tangent
+    (None on a side where it has none: zero there)."""
+
+    stmt: If
+    body: tuple
+    orelse: tuple
+    merges: tuple
+
+
+@dataclasses.dataclass(frozen=True)
+class TangentLoop:
+    """A loop of the forward statements with the tangents of its body; ``carries`` holds
+    ``(carry, start, step)`` for each loop-carried value that has a tangent: the tangent
+    of its initial value and of its next value (None where that has none: zero)."""
+
+    stmt: Loop
+    test_body: tuple
+    body: tuple
+    carries: tuple
+
+
+def tangent_statements(function, seeds):
+    """The forward statements interleaved with ``Tangent`` records, and the Tokens used.
+
+    ``seeds`` maps a parameter Var to the Var (a parameter too) holding its tangent, or to a
+    ``Const`` (``1.0``: the derivative along that parameter).
+    Returns ``(records, tangent_of, tokens)``: ``tangent_of[var]`` is the expression
+    (a token Name) of the tangent of ``var`` for every Var that has one.
+    """
+    tokens = Tokens()
+    tangent_of = {p: operand_expr(t, tokens) for p, t in seeds.items()}
+    return _block(function.body, tangent_of, tokens, function), tangent_of, tokens
+
+
+def _block(body, tangent_of, tokens, function, in_loop=False):
+    records = []
+    for stmt in body:
+        if isinstance(stmt, If):
+            records.append(_if(stmt, tangent_of, tokens, function, in_loop))
+            continue
+        if isinstance(stmt, Loop):
+            records.append(_loop(stmt, tangent_of, tokens, function))
+            continue
+        records.append(stmt)
+        tangent = _tangent(stmt, tangent_of, tokens)
+        if tangent is None:
+            continue
+        if isinstance(tangent, ast.Name) and not in_loop:  # dot_y would be a copy: read the other tangent
+            tangent_of[stmt.target] = tangent  # (in a loop, copies stay: a carry's next must not alias)
+            continue
+        tangent_of[stmt.target] = token_node(tokens.adjoint(stmt.target))
+        records.append(Tangent(stmt.target, tangent))
+    return records
+
+
+def _if(stmt, tangent_of, tokens, function, in_loop):
+    """The TangentIf of an ``if``: each branch with its own tangents, then the merges'."""
+    then_tangents, else_tangents = dict(tangent_of), dict(tangent_of)
+    body = _block(stmt.body, then_tangents, tokens, function, in_loop)
+    orelse = _block(stmt.orelse, else_tangents, tokens, function, in_loop)
+    merges = []
+    for merge in stmt.merges:
+        then = then_tangents.get(merge.then) if isinstance(merge.then, Var) else None
+        other = else_tangents.get(merge.orelse) if isinstance(merge.orelse, Var) else None
+        if then is not None or other is not None:
+            tangent_of[merge.target] = token_node(tokens.adjoint(merge.target))
+            merges.append((merge, then, other))
+    return TangentIf(stmt, tuple(body), tuple(orelse), tuple(merges))
+
+
+def _loop(stmt, tangent_of, tokens, function):
+    """The TangentLoop of a loop.  Which carried values have a tangent is found by iterating
+    to a fixed point: a value carried round gets one when its next value does."""
+    if stmt.iter is not None and any(isinstance(a, Var) and a in tangent_of for a in stmt.iter.args):
+        loc = stmt.loc or function.loc
+        raise UnsupportedSyntaxError(
+            "forward mode does not go through a loop over values that carry a tangent",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "loop over range(len(xs)) and index xs[i] instead")
+    carried = {c.target for c in stmt.carries if isinstance(c.init, Var) and c.init in tangent_of}
+    while True:
+        inner = dict(tangent_of)
+        inner.update((c.target, token_node(tokens.adjoint(c.target))) for c in stmt.carries if c.target in carried)
+        test_body = _block(stmt.test_body, inner, tokens, function, in_loop=True)
+        body = _block(stmt.body, inner, tokens, function, in_loop=True)
+        grown = carried | {c.target for c in stmt.carries if isinstance(c.next, Var) and c.next in inner}
+        if grown == carried:
+            break
+        carried = grown
+    carries = []
+    for carry in stmt.carries:
+        if carry.target in carried:
+            start = tangent_of.get(carry.init) if isinstance(carry.init, Var) else None
+            carries.append((carry, start, inner.get(carry.next) if isinstance(carry.next, Var) else None))
+            tangent_of[carry.target] = token_node(tokens.adjoint(carry.target))
+    return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries))
+
+
+def _tangent(stmt, tangent_of, tokens):
+    """The simplified tangent expression of an assignment, or None when it has none."""
+    if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
+        loc = stmt.loc
+        name = stmt.op[: -len(".forward")]
+        raise NoGradientRuleError(
+            f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            f"write {name} as a plain function of differentiable operations, or use srcdiff.grad")
+    try:
+        terms = tangent_terms(stmt, tangent_of, lambda a: operand_expr(a, tokens), token_node(tokens.value(stmt.target)))
+    except NoRule:
+        loc = stmt.loc
+        raise NoGradientRuleError(
+            f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "use a function srcdiff knows (see the README's list)") from None
+    return _sum(terms) if terms else None
+
+
+def _sum(terms):
+    """``t0 + t1 - t2 ...``: a term that starts with a minus is subtracted, not added."""
+    total = terms[0]
+    for term in terms[1:]:
+        positive = _without_leading_minus(term)
+        if positive is not None:
+            total = ast.BinOp(left=total, op=ast.Sub(), right=positive)
+        else:
+            total = ast.BinOp(left=total, op=ast.Add(), right=term)
+    return total
+
+
+def _without_leading_minus(term):
+    """``a * b / c`` for ``-a * b / c`` (a product or quotient led by a negation), else None."""
+    if isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.USub):
+        return term.operand
+    if isinstance(term, ast.BinOp) and isinstance(term.op, (ast.Mult, ast.Div)):
+        left = _without_leading_minus(term.left)
+        if left is not None:
+            return ast.BinOp(left=left, op=term.op, right=term.right)
+    return None

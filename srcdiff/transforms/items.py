@@ -1,0 +1,72 @@
+"""Gradients with respect to the items of a sequence a loop walks over (``for w in ws``).
+
+The reverse sweep (``reverse_flow``) asks this module what each ``for`` loop reads item by
+item, and records, at the end of each reversed iteration, one ``ItemAccumulate``: the
+adjoint of the item added into the adjoint of the sequence at the iteration's position.
+The emitter prints it as ``grad_ws[k] += grad_w`` inside ``for k in
+reversed(range(iterations)):``; the sequence's adjoint starts as ``rt.items_zeros(ws)``
+(zeros of the same length: a list for a list or tuple, an array for an array).
+
+| loop | item of iteration ``k`` |
+| --- | --- |
+| ``for w in ws`` | ``ws[k]`` |
+| ``for w in reversed(ws)`` | ``ws[-1 - k]`` |
+| ``for i, w in enumerate(ws)`` | ``ws[k]`` |
+| ``for a, b in zip(xs, ys)`` | ``xs[k]``, ``ys[k]`` |
+
+A sequence whose gradient is taken item by item may not also be used in another way that
+needs its gradient (``np.sum(ws)`` besides the loop): that is refused, naming the loop.
+"""
+import ast
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import RANGES, Loop, walk
+
+
+def item_sources(loop):
+    """``(sequence, item Var, position)`` for each sequence ``loop`` walks over item by item;
+    ``position`` is True for ``reversed`` (the item of iteration ``k`` is ``ws[-1 - k]``), the
+    counter Var for ``enumerate``, else False (``ws[k]``)."""
+    it = loop.iter
+    if it is None or it.kind in RANGES:
+        return []
+    if it.kind == "enumerate":  # the position is the loop's own counter
+        return [(it.args[0], it.targets[1], it.targets[0])]
+    if it.kind == "zip":
+        return [(seq, target, False) for seq, target in zip(it.args, it.targets)]
+    if len(it.targets) > 1:  # for a, b in pairs: checked by check_item_sequences
+        return []
+    return [(it.args[0], it.targets[0], it.kind == "reversed")]
+
+
+def zeros_for_items(sequence_token):
+    """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in."""
+    call = ast.Attribute(value=ast.Name(id="rt", ctx=ast.Load()), attr="items_zeros", ctx=ast.Load())
+    return ast.Call(func=call, args=[ast.Name(id=sequence_token, ctx=ast.Load())], keywords=[])
+
+
+def check_item_sequences(body, active, edges):
+    """Refuse a sequence differentiated item by item that also needs a gradient otherwise."""
+    item_edges = set()
+    loops = {}
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            for seq, target, _ in item_sources(stmt):
+                item_edges.add((seq, target))
+                loops.setdefault(seq, stmt)
+    for stmt in walk(body):
+        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
+            seq = stmt.iter.args[0]
+            if seq in active and any(t in active for t in stmt.iter.targets):
+                loc = stmt.loc
+                raise UnsupportedSyntaxError(
+                    f"the gradient with respect to '{seq.hint}', whose items this loop unpacks, is not supported",
+                    loc.filename, loc.lineno, loc.col, loc.line_text,
+                    "leave it out of wrt, or loop over zip(...) of separate sequences")
+    for source, target, flows in edges:
+        if source in loops and source in active and flows and target in active and (source, target) not in item_edges:
+            loc = loops[source].loc
+            raise UnsupportedSyntaxError(
+                f"'{source.hint}' is looped over item by item here and also used in another way that needs its gradient",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                "loop over it only, or index it (range(len(...))) everywhere, or leave it out of wrt")

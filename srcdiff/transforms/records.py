@@ -1,0 +1,138 @@
+"""The backward program: the records the reverse sweep produces and the emitter prints.
+
+Adjoint expressions are Python ``ast`` trees that name values by tokens (``Tokens``:
+``_v3_`` for a value, ``_g1_`` for an adjoint) until the emitter chooses names.
+
+| record | printed as |
+| --- | --- |
+| ``Accumulate`` | ``grad_v = e`` (its first write) or ``grad_v += e`` (a fork) |
+| ``ItemAccumulate`` | ``grad_ws[k] += e``: an item's adjoint into its sequence's (``items``) |
+| ``Unpack`` | ``grad_a, grad_b = Cls.backward(ctx, g)``: a ``srcdiff.Function`` (``custom``) |
+| ``BIf`` | replay the branch the forward sweep took, each side's records inside |
+| ``BLoop`` | run a loop's iterations backwards, the body's records inside |
+
+``Backward`` is the whole program with what the emitter needs besides: the ``wrt``
+parameters, which adjoints exist, which forward values the records read.
+"""
+import ast
+from dataclasses import dataclass, field
+
+from ..ir import If, Loop, Var
+
+
+@dataclass(frozen=True)
+class Accumulate:
+    """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
+
+    var: Var
+    expr: ast.expr
+    first: bool
+    loc: object = None
+
+
+class Tokens:
+    """Stand-in identifiers for values and adjoints until names are chosen."""
+
+    def __init__(self):
+        self.by_token = {}
+        self._value = {}
+        self._adjoint = {}
+
+    def value(self, var):
+        if var not in self._value:
+            self._value[var] = token = f"_v{len(self._value)}_"
+            self.by_token[token] = ("value", var)
+        return self._value[var]
+
+    def adjoint(self, var):
+        if var not in self._adjoint:
+            self._adjoint[var] = token = f"_g{len(self._adjoint)}_"
+            self.by_token[token] = ("adjoint", var)
+        return self._adjoint[var]
+
+
+def token_node(token):
+    """The ``ast.Name`` of a token (``_v0_``), for an expression that reads it."""
+    return ast.Name(id=token, ctx=ast.Load())
+
+
+@dataclass
+class Backward:
+    """The adjoint program of a function with respect to ``wrt`` parameters."""
+
+    statements: list
+    wrt: tuple
+    has_adjoint: set
+    needed: set
+    tokens: Tokens
+    active: set = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class ItemAccumulate:
+    """``grad_<var>[k] += expr`` (``[-1 - k]`` when ``backwards``): an item's adjoint into its sequence's."""
+
+    var: Var
+    expr: ast.expr
+    backwards: bool
+    index: object = None  # the position when the loop names it (enumerate's counter), else the iteration
+    first: bool = False
+    loc: object = None
+
+
+@dataclass(frozen=True)
+class Unpack:
+    """``grad_a, grad_b = Cls.backward(ctx, g)``: ``parts`` holds, per argument of forward
+    after ctx, the Var whose adjoint receives that gradient (None: unpacked into ``_``)."""
+
+    parts: tuple
+    expr: ast.expr
+    loc: object = None
+
+
+@dataclass(frozen=True)
+class PartWrite:
+    """What ``accumulates`` reports for each adjoint a ``srcdiff.Function``'s backward call
+    (a ``custom.Unpack``) writes: ``var`` gets its part of ``expr``."""
+
+    var: object
+    expr: ast.expr
+    first: bool = True
+
+
+@dataclass(frozen=True)
+class BIf:
+    cond: object
+    then: tuple
+    orelse: tuple
+    forward: If
+
+
+@dataclass(frozen=True)
+class BLoop:
+    body: tuple
+    forward: Loop
+
+
+def accumulates(statements):
+    """Every adjoint write, in any block, in order."""
+    for stmt in statements:
+        if isinstance(stmt, (Accumulate, ItemAccumulate)):
+            yield stmt
+        elif isinstance(stmt, Unpack):
+            yield from (PartWrite(part, stmt.expr) for part in stmt.parts if part is not None)
+        elif isinstance(stmt, BIf):
+            yield from accumulates(stmt.then)
+            yield from accumulates(stmt.orelse)
+        elif isinstance(stmt, BLoop):
+            yield from accumulates(stmt.body)
+
+
+def with_blocks(stmt, transform):
+    """``stmt`` with ``transform`` (a list of records -> a list) applied to each of its
+    blocks when it is a ``BIf`` or a ``BLoop``; any other record as it is."""
+    if isinstance(stmt, BIf):
+        return BIf(stmt.cond, tuple(transform(stmt.then)), tuple(transform(stmt.orelse)), stmt.forward)
+    if isinstance(stmt, BLoop):
+        return BLoop(tuple(transform(stmt.body)), stmt.forward)
+    return stmt

@@ -1,0 +1,247 @@
+"""The reverse sweep of a function with control flow (``flow.If`` and ``flow.Loop``).
+
+Output contract: a ``records.Backward`` whose ``statements`` are, in execution order,
+``Accumulate`` records (as in ``reverse``), ``BIf`` (replay the branch the forward
+sweep took: same condition, each side's adjoints reversed) and ``BLoop`` (run the loop's
+iterations backwards, as many as the forward sweep counted).  Which forward values each
+backward block reads is left to the emitter, which tapes exactly those.
+
+| forward | backward |
+| --- | --- |
+| ``y = op(x0, x1)`` | ``grad_xi (+)= rule_i(g=grad_y)`` for every active argument |
+| ``If`` with merges ``m = phi(a, b)`` | ``BIf``: the taken side gets ``grad_a (+)= grad_m``, then its own statements reversed; an adjoint first written on one side only is set to ``0.0`` on the other |
+| ``Loop`` with carries ``h = loop(i, n)`` | ``grad_h = 0.0`` if unset, then ``BLoop``: each iteration ``grad_n = grad_h; grad_h = 0.0``, then the body reversed; after it ``grad_i (+)= grad_h``.  Adjoints of values from outside the loop that the body feeds are set to ``0.0`` before it, then only ``+=`` |
+
+Activity is computed on the whole program at once (SSA makes it flow-insensitive):
+varied from the ``wrt`` parameters forwards, useful from the result backwards.  Loop
+counters, comparisons, conditions and flags never carry adjoints.
+"""
+import ast
+
+from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, is_zero, replays_range, walk
+from ..rules import ZERO, CustomRule, placeholders, scalar_rule
+from .cleanup import without_adjoint_copies, without_dead_adjoints
+from .contributions import contribution, integer_valued, no_rule_error, operand_expr, values_read
+from .custom import backward_statements as custom_backward
+from .items import check_item_sequences, item_sources, zeros_for_items
+from .records import Accumulate, Backward, BIf, BLoop, ItemAccumulate, Tokens
+
+
+ZERO_NODE = ast.Constant(0.0)
+
+
+# ---------------------------------------------------------------- activity
+
+def _edges(body, rules):
+    """``(source, target, gradient_flows)`` for every value flowing into another."""
+    for stmt in walk(body):
+        if isinstance(stmt, Assign):
+            rule = rules(stmt)
+            if rule is ZERO:
+                continue
+            for i, arg in enumerate(stmt.args):
+                yield arg, stmt.target, rule is None or rule[i] is not None
+            for _, value in stmt.kwargs:
+                yield value, stmt.target, rule is None
+        elif isinstance(stmt, If):
+            for m in stmt.merges:
+                yield m.then, m.target, True
+                yield m.orelse, m.target, True
+        elif isinstance(stmt, Loop):
+            for c in stmt.carries:
+                yield c.init, c.target, True
+                yield c.next, c.target, True
+            for seq, item, _ in item_sources(stmt):  # gradient goes back item by item (items)
+                yield seq, item, True
+            if stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
+                yield from ((stmt.iter.args[0], t, True) for t in stmt.iter.targets)  # refused if active
+
+
+def activity(body, wrt, result, rules):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
+    edges = [(s, t, flows) for s, t, flows in _edges(body, rules) if isinstance(s, Var)]
+    varied = set(wrt)
+    changed = True
+    while changed:
+        changed = False
+        for source, target, _ in edges:
+            if source in varied and target not in varied:
+                varied.add(target)
+                changed = True
+    useful = {result} if isinstance(result, Var) else set()
+    changed = True
+    while changed:
+        changed = False
+        for source, target, flows in edges:
+            if flows and target in useful and source not in useful:
+                useful.add(source)
+                changed = True
+    return varied & useful, varied
+
+
+# ---------------------------------------------------------------- the sweep
+
+def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
+    """The Backward of a function with control flow with respect to parameter Vars ``wrt``.
+
+    ``rules`` maps an ``Assign`` to its rule (``rules.scalar_rule`` by default).
+    """
+    rules = rules or scalar_rule
+    scalar = rules is scalar_rule
+    active, varied = activity(function.body, wrt, function.result, rules)
+    check_item_sequences(function.body, active, list(_edges(function.body, rules)))
+    sweep = _Sweep(active, rules)
+    sweep.item_sequences = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
+    statements, written = [], set()
+    result = function.result
+    if result in active:
+        carried = {c.target for s in walk(function.body) if isinstance(s, Loop) for c in s.carries}
+        if result in carried or result in function.params:
+            statements.append(Accumulate(result, operand_expr(seed, sweep.tokens), True))
+        else:  # nothing else adds to the result's adjoint: read the seed where it is used
+            sweep.constant = (result, operand_expr(seed, sweep.tokens))
+        written.add(result)
+    statements += sweep.block(function.body, written)
+    # numbers propagate only through scalar rules, where an int or bool left bare is wrapped in float()
+    integer = integer_valued(function.body) if scalar else None
+    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
+    statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
+    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
+
+
+class _Sweep:
+    def __init__(self, active, rules):
+        self.active = active
+        self.rules = rules
+        self.tokens = Tokens()
+        self.needed = set()
+        self.has_adjoint = set()
+        self.order = {}  # Var -> when its adjoint was first written: a deterministic order
+        self.constant = (None, None)  # (the result, its seed) when the seed is substituted
+
+    def zero(self, var):
+        """A zero adjoint: ``0.0``, or zeros of the right length for a sequence looped over item by item."""
+        if var in self.item_sequences:
+            self.needed.add(var)
+            return zeros_for_items(self.tokens.value(var))
+        return ZERO_NODE
+
+    def adjoint(self, var):
+        """The expression of ``var``'s adjoint: its name, or the seed itself for the result."""
+        if var is self.constant[0]:
+            return copy_expr(self.constant[1])
+        return ast.Name(id=self.tokens.adjoint(var), ctx=ast.Load())
+
+    def add(self, out, var, expr, written, loc=None):
+        """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet."""
+        out.append(Accumulate(var, expr, var not in written, loc))
+        self.order.setdefault(var, len(self.order))
+        written.add(var)
+        self.has_adjoint.add(var)
+
+    def block(self, stmts, written):
+        out = []
+        for stmt in reversed(stmts):
+            if isinstance(stmt, Assign):
+                self.assign(stmt, written, out)
+            elif isinstance(stmt, If):
+                self.branch(stmt, written, out)
+            elif isinstance(stmt, Loop):
+                self.loop(stmt, written, out)
+        return out
+
+    def assign(self, stmt, written, out):
+        if stmt.target not in self.active or stmt.target not in written:
+            return
+        rule = self.rules(stmt)
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: one call of its backward
+            records, reads = custom_backward(stmt, self.adjoint(stmt.target), self.tokens, self.active, written, Accumulate)
+            for record in records:
+                for var in getattr(record, "parts", None) or (record.var,):
+                    if var is not None:
+                        self.order.setdefault(var, len(self.order))
+                        self.has_adjoint.add(var)
+            out.extend(records)
+            self.needed.update(reads)
+            return
+        if rule is None:
+            raise no_rule_error(stmt)
+        tokens = self.tokens
+        bindings = {"g": self.adjoint(stmt.target), "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
+        bindings.update(zip(placeholders(len(stmt.args)), (operand_expr(a, tokens) for a in stmt.args)))
+        for arg, template in zip(stmt.args, rule):
+            if template is None or not isinstance(arg, Var) or arg not in self.active:
+                continue
+            expr, names = contribution(template, bindings)
+            if is_zero(expr):
+                continue
+            self.add(out, arg, expr, written, stmt.loc)
+            self.needed.update(values_read(names, tokens))
+
+    def branch(self, stmt, written, out):
+        sides = []
+        for body, pick in ((stmt.body, lambda m: m.then), (stmt.orelse, lambda m: m.orelse)):
+            side_written, side = set(written), []
+            for m in stmt.merges:
+                source = pick(m)
+                if m.target in self.active and m.target in written and isinstance(source, Var) and source in self.active:
+                    self.add(side, source, self.adjoint(m.target), side_written)
+            side += self.block(body, side_written)
+            sides.append((side, side_written))
+        inside = {v for s in walk(stmt.body + stmt.orelse) for v in defined_at(s)}
+        (then, then_w), (orelse, else_w) = sides
+        for var in sorted(then_w - else_w - inside - written, key=self.order.get):
+            self.add(orelse, var, self.zero(var), set())
+        for var in sorted(else_w - then_w - inside - written, key=self.order.get):
+            self.add(then, var, self.zero(var), set())
+        written |= then_w | else_w
+        if then or orelse:
+            if isinstance(stmt.cond, Var):
+                self.needed.add(stmt.cond)
+            out.append(BIf(stmt.cond, tuple(then), tuple(orelse), stmt))
+
+    def loop(self, stmt, written, out):
+        carries = [c for c in stmt.carries if c.target in self.active]
+        inside = {v for s in walk(stmt.test_body + stmt.body) for v in defined_at(s)} | set(defined_at(stmt))
+        for c in carries:
+            if c.target not in written:
+                self.add(out, c.target, ZERO_NODE, written)
+        items = [(s, t, b) for s, t, b in item_sources(stmt) if isinstance(s, Var) and s in self.active]
+        for var in [s for s, _, _ in items] + self._outer_inputs(stmt, inside):
+            if var not in written:
+                self.add(out, var, self.zero(var), written)
+        body_written, body = set(written), []
+        for c in carries:
+            if isinstance(c.next, Var) and c.next in self.active:
+                self.add(body, c.next, self.adjoint(c.target), body_written)
+        # the transfer took the headers' adjoints: the body writes them afresh (``=`` first),
+        # and a path that does not write one sets it to zero at its end
+        body_written -= {c.target for c in carries}
+        reversed_body = self.block(stmt.body, body_written)
+        for c in carries:
+            if c.target not in body_written:
+                self.add(reversed_body, c.target, ZERO_NODE, body_written)
+        for seq, item, position in items:  # last: the item's adjoint is complete here
+            if item in body_written:
+                index = position if isinstance(position, Var) else None
+                if index is not None:
+                    index = ast.Name(id=self.tokens.value(index), ctx=ast.Load())
+                reversed_body.append(ItemAccumulate(seq, self.adjoint(item), position is True, index))
+        if reversed_body or carries:  # a carry's reset matters even when nothing else happens
+            if replays_range(stmt):
+                self.needed.update(a for a in stmt.iter.args if isinstance(a, Var))
+            else:
+                self.needed.add(stmt.count)
+            out.append(BLoop(tuple(body + reversed_body), stmt))
+        for c in carries:
+            if isinstance(c.init, Var) and c.init in self.active:
+                self.add(out, c.init, self.adjoint(c.target), written)
+
+    def _outer_inputs(self, stmt, inside):
+        """Active values from outside the loop that its body may send gradient to, in order."""
+        found = []
+        for source, target, flows in _edges(stmt.body, self.rules):
+            if flows and target in self.active and isinstance(source, Var) and source in self.active \
+                    and source not in inside:
+                found.append(source)
+        return list(dict.fromkeys(found))

@@ -1,0 +1,196 @@
+"""The tangent rules of forward mode: how a statement's tangent is made from its inputs'.
+
+``tangent_terms(stmt, tangent_of, operand)`` returns the terms whose sum is the tangent
+of ``stmt.target``.  Three kinds of rule, tried in this order:
+
+| kind            | ops                                                   | tangent of ``y = op(a, b)``                  |
+| --------------- | ----------------------------------------------------- | -------------------------------------------- |
+| linear          | reductions, reshapes, transposes, indexing, joining,  | ``op(dot_a, b)``: the same operation applied |
+|                 | ``np.where``, item writes, and the runtime helpers of | to the tangents of the positions it is       |
+|                 | array gradients (``rt.unbroadcast``, ``rt.like``...)  | linear in (zeros for those without one)      |
+| multilinear     | ``@``, ``np.dot``, ``np.inner``, ``np.outer``,        | ``op(dot_a, b) + op(a, dot_b)``              |
+|                 | ``rt.matmul_grad_left(g, a, b)`` and friends          |                                              |
+| element-wise    | everything else with a rule in ``rules``              | the adjoint template with ``g`` replaced by  |
+|                 | (``+ * exp ...``, NumPy's ufuncs through their        | the input's tangent: ``dot_a * b``           |
+|                 | scalar rule)                                          |                                              |
+
+A linear rule also names the positions whose values only give a shape, or route
+piecewise-constantly (``x`` in ``rt.unbroadcast(g, x)``, in ``rt.max_grad(g, x)``): a
+tangent there contributes nothing.  A tangent reaching any other position is an error
+(``NoRule``), never a silent zero.  Element-wise templates are used without the
+reverse sweep's ``rt.unbroadcast`` wrappers: forward mode broadcasts like NumPy does.
+"""
+import ast
+
+from ..ir import SEQUENCE_OPS, Const, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
+from ..rules import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ZERO, CustomRule, placeholders, rule_for, template_ast
+
+_REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
+_SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
+          "np.expand_dims", "np.atleast_1d", "np.atleast_2d", "np.copy", ".copy()", "np.asarray", ".real",
+          "np.real", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
+_GRAD_HELPERS = ("rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad", "rt.min_grad",
+                 "rt.index_grad")
+_PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
+_PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
+                  "rt.inner_grad_left", "rt.inner_grad_right")
+
+# op -> (kind, positions it is linear in, positions whose tangent does not matter)
+FORMS = {
+    **{op: ("linear", (0,), ()) for op in _REDUCE + _SHAPE},
+    **{op: ("linear", (0,), (1,)) for op in _GRAD_HELPERS},
+    "rt.written_grad": ("linear", (0,), (2,)),
+    "rt.concatenate_grad": ("linear", (0,), (2,)),
+    "rt.setitem": ("linear", (0, 1), ()),
+    "np.where": ("linear", (1, 2), ()),
+    "rt.vdot": ("multilinear", (0, 1), ()),
+    **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
+    **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
+    **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
+}
+
+
+class NoRule(Exception):
+    """A tangent reaches an input the statement's rule cannot carry it through."""
+
+
+def tangent_terms(stmt, tangent_of, operand, y):
+    """The terms (simplified ASTs, none zero) of the tangent of ``stmt.target``.
+
+    ``tangent_of`` maps a Var to the expression of its tangent; ``operand(arg)`` gives
+    the expression of an argument's value; ``y`` is the expression of the target's value.
+    Returns ``[]`` when the statement has no tangent; raises NoRule.
+    """
+    active = [i for i, a in enumerate(stmt.args) if isinstance(a, Var) and a in tangent_of]
+    if any(isinstance(v, Var) and v in tangent_of for _, v in stmt.kwargs):
+        raise NoRule
+    if not active:
+        return []
+    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if stmt.op in SEQUENCE_OPS else None)
+    if form is not None:
+        return _linear_terms(stmt, form, active, tangent_of, operand)
+    if stmt.op in _EXTREMA:
+        return _extremum_terms(stmt, active, tangent_of, operand, y)
+    if stmt.op == "np.linalg.norm":
+        return _norm_terms(stmt, active, tangent_of, operand, y)
+    if stmt.op == "rt.norm_grad":
+        return _norm_grad_terms(stmt, active, tangent_of, operand)
+    templates = _elementwise_templates(stmt)
+    if templates is ZERO:
+        return []
+    if templates is None or isinstance(templates, CustomRule):
+        raise NoRule
+    bindings = {"y": y}
+    bindings.update(zip(placeholders(len(stmt.args)), (operand(a) for a in stmt.args)))
+    terms = []
+    for i in active:
+        if templates[i] is None:
+            continue
+        bindings["g"] = tangent_of[stmt.args[i]]
+        terms.append(simplify_expr(copy_expr(template_ast(templates[i]), bindings), copy=False))
+    return [t for t in terms if not is_zero(t)]
+
+
+def _elementwise_templates(stmt):
+    op = stmt.op
+    if op in NO_GRADIENT:
+        return ZERO
+    if op in ELEMENTWISE_BUILDERS:
+        return ELEMENTWISE_BUILDERS[op](stmt, placeholders(len(stmt.args)))
+    return rule_for(ELEMENTWISE.get(op, op), len(stmt.args))
+
+
+def _linear_terms(stmt, form, active, tangent_of, operand):
+    kind, linear, ignored = form
+    if any(i not in linear and i not in ignored for i in active):
+        raise NoRule
+    args = [operand(a) for a in stmt.args]
+    kwargs = [(k, operand(v)) for k, v in stmt.kwargs]
+    carried = [i for i in active if i in linear]
+    if not carried:
+        return []
+    if kind == "linear":
+        replaced = list(args)
+        for i in linear:
+            arg = stmt.args[i]
+            replaced[i] = tangent_of[arg] if i in carried else _zeros_like(args[i])
+        return [operation_node(stmt.op, [copy_expr(a) for a in replaced], kwargs)]
+    terms = []
+    for i in carried:
+        replaced = [copy_expr(a) for a in args]
+        replaced[i] = copy_expr(tangent_of[stmt.args[i]])
+        terms.append(operation_node(stmt.op, replaced, [(k, copy_expr(v)) for k, v in kwargs]))
+    return terms
+
+
+_EXTREMA = {"np.max": "max", "np.amax": "max", ".max()": "max", "np.min": "min", "np.amin": "min", ".min()": "min",
+            "np.prod": "prod", ".prod()": "prod"}
+
+
+def _extremum_terms(stmt, active, tangent_of, operand, y):
+    """``np.max(x, axis)``: the tangent at the position of each maximum (the first, on a tie),
+    ``np.sum(dot_x * rt.max_grad(np.ones_like(y), x, axis), axis)``; ``np.prod`` the same
+    with its gradient ``rt.prod_grad`` (the product of the other entries)."""
+    if active != [0] or len(stmt.args) > 2:
+        raise NoRule
+    keywords = [(k, operand(v)) for k, v in stmt.kwargs]
+    if len(stmt.args) == 2:
+        keywords.insert(0, ("axis", operand(stmt.args[1])))
+    ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
+    mask = ast.Call(func=dotted(f"rt.{_EXTREMA[stmt.op]}_grad"), args=[ones, operand(stmt.args[0])],
+                    keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])
+    picked = ast.BinOp(left=copy_expr(tangent_of[stmt.args[0]]), op=ast.Mult(), right=mask)
+    return [ast.Call(func=dotted("np.sum"), args=[picked],
+                     keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])]
+
+
+def _norm_terms(stmt, active, tangent_of, operand, y):
+    """``np.linalg.norm(x, ord, axis, keepdims)`` (2-norm, Frobenius): the tangent is
+    ``<x / y, dot_x>`` summed like the norm, ``np.sum(dot_x * rt.norm_grad(1, x, y))``
+    (0 where the norm is 0, as the gradient)."""
+    if active != [0]:
+        raise NoRule
+    named = dict(zip(("ord", "axis", "keepdims"), stmt.args[1:]))
+    named.update(stmt.kwargs)
+    if not all(isinstance(v, Const) for v in named.values()):
+        raise NoRule  # an order or axis computed at run time
+    order, axis = getattr(named.get("ord"), "value", None), getattr(named.get("axis"), "value", None)
+    if not (order in (None, "fro") or order == 2 and isinstance(axis, int)):
+        raise NoRule
+    keywords = [(k, operand(v)) for k, v in named.items() if k != "ord"]
+    ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
+    mask = ast.Call(func=dotted("rt.norm_grad"), args=[ones, operand(stmt.args[0]), copy_expr(y)],
+                    keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])
+    picked = ast.BinOp(left=copy_expr(tangent_of[stmt.args[0]]), op=ast.Mult(), right=mask)
+    return [ast.Call(func=dotted("np.sum"), args=[picked],
+                     keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])]
+
+
+def _norm_grad_terms(stmt, active, tangent_of, operand):
+    """``rt.norm_grad(g, x, y) = g * x / y``: linear in ``g`` and ``x``; in ``y`` the
+    derivative is ``-g * x / y**2``, written ``-rt.norm_grad(g * dot_y, x, y * y)``."""
+    if len(stmt.args) != 3:
+        raise NoRule
+    args = [operand(a) for a in stmt.args]
+    keywords = [(k, operand(v)) for k, v in stmt.kwargs]
+
+    def call(g, x, y):
+        return operation_node("rt.norm_grad", [g, x, y], [(k, copy_expr(v)) for k, v in keywords])
+
+    terms = []
+    for i in active:
+        dot = copy_expr(tangent_of[stmt.args[i]])
+        g, x, y = (copy_expr(a) for a in args)
+        if i == 0:
+            terms.append(call(dot, x, y))
+        elif i == 1:
+            terms.append(call(g, dot, y))
+        else:
+            product = ast.BinOp(left=g, op=ast.Mult(), right=dot)
+            square = ast.BinOp(left=y, op=ast.Mult(), right=copy_expr(y))
+            terms.append(ast.UnaryOp(op=ast.USub(), operand=call(product, x, square)))
+    return terms
+
+
+def _zeros_like(node):
+    return ast.Call(func=dotted("rt.zeros_like"), args=[copy_expr(node)], keywords=[])
