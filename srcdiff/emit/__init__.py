@@ -14,13 +14,16 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | --- | --- |
 | ``naming`` | deterministic names that never collide with the user's |
 | ``prune`` | forward statements nothing needs, removed |
-| ``text`` | the one module touching astor: a statement's text, and the shared line helpers |
-| ``gradient``, ``backward`` | the gradient function: forward section, backward section, return |
-| ``tangent`` | the forward-mode function |
+| ``text`` | the one module touching astor: a statement's text (``ast.unparse`` where astor fails) |
+| ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, and the lines around them |
+| ``backward`` | the printer of gradients: adds the backward records |
+| ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
+| ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
 | ``compile`` | compile the text in its namespace |
 """
 from .compile import compile_source, generated_namespace
 from .gradient import emit_gradient
 from .naming import Namer, adjoint_prefix, aliased, assign_names, derivative_name, module_aliases
 from .tangent import tangent_source
-from .text import quick_source, signature_line, statement_source
+from .printer import signature_line
+from .text import quick_source, statement_source

@@ -1,122 +1,163 @@
-"""The backward half of ``emit_flow``: prints the structured backward sweep.
+"""The backward section of a gradient: its records printed, in execution order.
 
 | record | printed as |
 | --- | --- |
-| ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (or ``grad_v = grad_v + e`` where the adjoint may alias an array) |
+| ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (a fork), or ``grad_v = grad_v + e`` where the adjoint may still be another array (adding in place would change that one) |
 | ``ItemAccumulate`` | ``grad_ws[k] += e`` (``[-1 - k]`` for ``reversed``) |
+| ``Unpack`` | ``grad_a, grad_b = Cls.backward(ctx, grad_z)`` |
 | ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop) |
 | ``BLoop`` | ``for i in reversed(range(...)):`` for a range that never breaks, else ``for _ in range(iterations):`` (``for k in reversed(range(iterations)):`` when items need their position), first popping what an iteration pushed |
 
-``BackwardPrinter`` is a mixin of ``emit_flow._Printer``: it uses its names, tape and
-``taped``/``pop`` helpers.
+Whether ``+=`` is safe is decided along the paths the code runs: an adjoint is *owned*
+once it was written as a new value (an arithmetic expression, a constant) or rebound by
+``grad_v = grad_v + e``; a first write that is another name (``grad_a = grad_b``) may
+share an array.  After a branch an adjoint is owned if both sides own it; a loop body
+starts from what holds both before the loop and at the end of an iteration.
 """
 import ast
 
-from ..ir import copy_expr, defined_in_block, replays_range
+from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
-from .text import _accumulation, _alias_modules, _indent, statement_source, unpack_source
+from .printer import Printer, alias_modules, if_lines, indented, pad
+from .text import statement_source
 
 
-class BackwardPrinter:
-    def backward(self, statements, depth):
+class BackwardPrinter(Printer):
+    """A ``Printer`` of gradients: the forward part (``Printer``) and the backward records.
+
+    Besides a Printer's data it takes ``grad_names`` (the adjoint of each Var), ``namer``
+    (fresh names for loop positions), ``comments`` (a ``# grad of:`` line before the
+    records of each source line) and a ``Tape``.
+    """
+
+    def __init__(self, names, final_names, live, aliases, grad_names, namer, comments, tape, merge_read=frozenset()):
+        super().__init__(names, final_names, live, aliases, tape=tape, merge_read=merge_read)
+        self.grad_names, self.namer, self.comments = grad_names, namer, comments
+        self.dummy = namer.fresh("_")
+        self.index = None  # the name of the position of a reversed loop's items
+        self.last_line = None
+        self.always_owned = set()
+        self.sequential = True  # structured code: adjoints whose every first write is a new value
+
+    def backward(self, statements, depth, owned):
+        """The lines of ``statements``; ``owned`` (a set of Vars, updated) holds the adjoints
+        that are arrays of their own on every path reaching this point."""
         lines = []
-        last_loc = None
         for stmt in statements:
+            loc = getattr(stmt, "loc", None)  # one comment per run of records from one source line
+            if self.comments and loc is not None and (loc.filename, loc.lineno) != self.last_line:
+                lines.append(pad(depth) + "# grad of: " + loc.line_text.strip())
+                self.last_line = (loc.filename, loc.lineno)
             if isinstance(stmt, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
-                lines.append(pad(depth) + unpack_source(stmt, self.grad_names, self.final_names))
+                lines.append(pad(depth) + self.unpack(stmt))
+                owned.difference_update(stmt.parts)
             elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
-                if stmt.index is not None:  # the loop's own counter (enumerate)
-                    index = ast.unparse(copy_expr(stmt.index, self.final_names))
-                else:
-                    index = f"-1 - {self.index}" if stmt.backwards else self.index
-                target = f"{self.grad_names[stmt.var]}[{index}]"
-                lines.append(pad(depth) + f"{target} += {ast.unparse(copy_expr(stmt.expr, self.final_names))}")
+                lines.append(pad(depth) + self.item(stmt))
             elif isinstance(stmt, Accumulate):
-                if self.comments and stmt.loc is not None and stmt.loc != last_loc:
-                    lines.append(pad(depth) + "# grad of: " + stmt.loc.line_text.strip())
-                    last_loc = stmt.loc
-                lines.append(_indent(statement_source(self.accumulate(stmt)), depth))
+                lines.append(indented(statement_source(self.accumulate(stmt, owned)), depth))
             elif isinstance(stmt, BIf):
-                lines += self.backward_if(stmt, depth)
+                lines += self.backward_if(stmt, depth, owned)
             elif isinstance(stmt, BLoop):
-                loop = stmt.forward
-                outer_index = getattr(self, "index", None)  # a nested loop has its own position
-                if replays_range(loop):
-                    targets = ", ".join(self.names[t] for t in loop.iter.targets)
-                    args = ", ".join(self.operand(a) for a in loop.iter.args)
-                    header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
-                elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body):  # the item's position
-                    self.index = self.namer.fresh("k")
-                    header = f"for {self.index} in reversed(range({self.names[loop.count]}))"
-                else:
-                    header = f"for {self.dummy} in range({self.names[loop.count]})"
-                lines.append(pad(depth) + header + ":")
-                lines += self.pop(self.loop_taped(loop, stmt.body), depth + 1)
-                lines += self.backward(stmt.body, depth + 1)
-                self.index = outer_index
+                lines += self.backward_loop(stmt, depth, owned)
         return lines
 
-    def backward_if(self, stmt, depth):
+    def backward_if(self, stmt, depth, owned):
         fwd = stmt.forward
-        sides = []
-        for body, back_side in ((fwd.body, stmt.then), (fwd.orelse, stmt.orelse)):
-            lines = self.pop(self.taped(defined_in_block(body), back_side), depth + 1) if self._in_loop(fwd) else []
-            sides.append(lines + self.backward(back_side, depth + 1))
+        sides, after = [], []
+        for side, back_side in enumerate((stmt.then, stmt.orelse)):
+            lines = self.tape.pop_branch(fwd, side, back_side, depth + 1)
+            mine = set(owned)
+            sides.append(lines + self.backward(back_side, depth + 1, mine))
+            after.append(mine)
+        owned.clear()
+        owned.update(after[0] & after[1])
         return if_lines(self.operand(stmt.cond), *sides, depth)
 
-    def _in_loop(self, fwd):
-        return id(fwd) in self.in_loop_ifs
+    def backward_loop(self, stmt, depth, owned):
+        loop = stmt.forward
+        outer_index = self.index  # a nested loop has its own position
+        if replays_range(loop):
+            targets = ", ".join(self.names[t] for t in loop.iter.targets)
+            args = ", ".join(self.operand(a) for a in loop.iter.args)
+            header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
+        elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body):  # the item's position
+            self.index = self.namer.fresh("k")
+            header = f"for {self.index} in reversed(range({self.names[loop.count]}))"
+        else:
+            header = f"for {self.dummy} in range({self.names[loop.count]})"
+        entry = _owned_at_loop_entry(stmt.body, owned)
+        lines = [pad(depth) + header + ":"]
+        lines += self.tape.pop_iteration(loop, stmt.body, depth + 1)
+        lines += self.backward(stmt.body, depth + 1, set(entry))
+        owned.intersection_update(entry)  # the loop may run no iteration at all
+        self.index = outer_index
+        return lines
 
-    def accumulate(self, acc):
+    def accumulate(self, acc, owned):
         target = self.grad_names[acc.var]
-        expr = _alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
+        expr = alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
         if acc.first:
+            if self.sequential:
+                (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
-        op, expr = _signed(expr)
-        if acc.var in self.fresh:
+        op, expr = accumulation(expr)
+        if acc.var in owned or acc.var in self.always_owned:
             return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
+        if self.sequential:
+            owned.add(acc.var)  # the adjoint may alias another array: rebind instead of adding in place
         total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
         return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
 
+    def item(self, stmt):
+        if stmt.index is not None:  # the loop's own counter (enumerate)
+            index = ast.unparse(copy_expr(stmt.index, self.final_names))
+        else:
+            index = f"-1 - {self.index}" if stmt.backwards else self.index
+        return f"{self.grad_names[stmt.var]}[{index}] += {self.expr(stmt.expr)}"
 
-def _signed(expr):
-    """``(+, e)``, or ``(-, e)`` when the contribution is ``-e`` or ``-a * b / c``: ``g -= a * b / c``."""
-    op, expr = _accumulation(expr)
-    if isinstance(op, ast.Add):
-        spine = expr
-        while isinstance(spine, ast.BinOp) and isinstance(spine.op, (ast.Mult, ast.Div)):
-            if isinstance(spine.left, ast.UnaryOp) and isinstance(spine.left.op, ast.USub):
-                spine.left = spine.left.operand  # the caller owns ``expr`` (a fresh copy)
-                return ast.Sub(), expr
-            spine = spine.left
-    return op, expr
-
-
-def if_lines(cond, then, orelse, depth):
-    """``if c:`` / ``else:`` lines; an empty then-side becomes ``if not c:``."""
-    if not then and not orelse:
-        return []
-    if not then:
-        return [pad(depth) + f"if not {cond}:"] + orelse
-    if _one_if(orelse, depth + 1):  # else: if d: ... -> elif d: ...
-        return [pad(depth) + f"if {cond}:"] + then + [pad(depth) + "el" + orelse[0].lstrip()] + \
-            [line[4:] for line in orelse[1:]]  # one level less deep
-    return [pad(depth) + f"if {cond}:"] + then + ([pad(depth) + "else:"] + orelse if orelse else [])
+    def unpack(self, record):
+        """``grad_a, _ = Cls.backward(ctx, grad_z)`` (a bare target when forward has one argument)."""
+        targets = [self.grad_names[p] if p is not None else "_" for p in record.parts]
+        left = targets[0] if len(targets) == 1 else ", ".join(targets)
+        return f"{left} = {ast.unparse(copy_expr(record.expr, self.final_names))}"
 
 
-def _is_branch(line):
-    text = line.strip()
-    return text.startswith(("elif ", "else:"))
+def accumulation(expr):
+    """``(+, expr)``, or ``(-, e)`` when the contribution is ``-e``: ``g -= e`` reads better."""
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
+        return ast.Sub(), expr.operand
+    return ast.Add(), expr
 
 
-def _one_if(lines, depth):
-    """Whether ``lines`` are one ``if`` statement at ``depth`` (its ``elif``/``else`` included)."""
-    if not lines or not lines[0].startswith(pad(depth) + "if "):
-        return False
-    top = [line for line in lines if not line.startswith(pad(depth + 1))]
-    return all(_is_branch(line) for line in top[1:])
+def _makes_new_value(expr):
+    """Whether a first write makes a new value (arithmetic, a constant), not another name's."""
+    return isinstance(expr, (ast.BinOp, ast.UnaryOp, ast.Constant))
 
 
-def pad(depth):
-    return "    " * depth
+def _owned_after(statements, owned):
+    """``owned`` after ``statements`` run, without printing them (for loops: see below)."""
+    owned = set(owned)
+    for stmt in statements:
+        if isinstance(stmt, Unpack):
+            owned.difference_update(stmt.parts)
+        elif isinstance(stmt, Accumulate):
+            if not stmt.first or _makes_new_value(stmt.expr):
+                owned.add(stmt.var)
+            else:
+                owned.discard(stmt.var)
+        elif isinstance(stmt, BIf):
+            owned = _owned_after(stmt.then, owned) & _owned_after(stmt.orelse, owned)
+        elif isinstance(stmt, BLoop):
+            owned &= _owned_at_loop_entry(stmt.body, owned)
+    return owned
+
+
+def _owned_at_loop_entry(body, before):
+    """What is owned at the start of every iteration: before the loop and after each round."""
+    entry = set(before)
+    while True:
+        nxt = entry & _owned_after(body, entry)
+        if nxt == entry:
+            return entry
+        entry = nxt

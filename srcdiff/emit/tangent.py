@@ -13,12 +13,11 @@ import ast
 import dataclasses
 
 from ..analysis import live_vars
-from ..ir import Const, Undefined, Var, assign_node, copy_expr, defined_at, dotted, walk
-from ..ir.printing import iter_header, loop_end_lines, operand_text
+from ..ir import Const, Undefined, Var, dotted
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases
+from .printer import Printer, header_lines, merged_operands
 from .prune import prune
-from .text import _alias_modules, _with_aliases, signature_line, statement_source
 
 
 def _walk_records(records):
@@ -116,93 +115,50 @@ def tangent_source(function, seeds, *, name, docstring=None):
         table = dot_names if kind == "adjoint" else names
         if var in table:
             final[token] = token_node(table[var])
-    printer = _Printer(names, dot_names, final, live, needed, module_aliases(function), tokens)
-    lines = [signature_line(name, function.arguments)]
-    if docstring:
-        lines.append(f'    """{docstring}"""')
-    lines += printer.block(records, 1)
+    tangents = TangentData(records, needed, dot_names, tokens)
+    printer = Printer(names, final, live, module_aliases(function), tangents=tangents,
+                      merge_read=merged_operands(function.body, live), every_merge=True)
+    lines = header_lines(name, function.arguments, docstring)
+    lines += printer.forward(function.body, 1)
     lines.append(f"    return {printer.expr(result_expr)}")
     return "\n".join(lines) + "\n"
 
 
-def _placeholder_or(operand, names):
-    """An operand's text; 0.0 for a value undefined on this path (a path that never reads it),
-    so that the text stays inside what srcdiff differentiates (``hvp`` over loops reads it)."""
-    return "0.0" if isinstance(operand, Undefined) else operand_text(operand, names)
+class TangentData:
+    """The tangents a ``Printer`` prints beside the forward statements (see ``printer``):
+    each statement's tangent after it, the tangents of merged and carried values beside
+    the values, only those ``needed``."""
 
-
-class _Printer:
-    """Prints kept records: forward statements, tangents, and ``if`` blocks with their merges."""
-
-    def __init__(self, names, dot_names, final, live, needed, aliases, tokens):
-        self.names, self.dot_names, self.final = names, dot_names, final
-        self.live, self.needed, self.aliases, self.tokens = live, needed, aliases, tokens
-
-    def expr(self, expr):
-        return ast.unparse(_alias_modules(copy_expr(expr, self.final), self.aliases))
-
-    def statement(self, stmt, depth):
-        return ["    " * depth + line for line in statement_source(stmt).split("\n")]
-
-    def block(self, records, depth):
-        lines = []
-        for record in records:
+    def __init__(self, records, needed, dot_names, tokens):
+        self.needed, self.dot_names, self.tokens = needed, dot_names, tokens
+        self.after_stmt, self.blocks = {}, {}
+        flat = list(_walk_records(records))
+        for previous, record in zip([None] + flat, flat):
             if isinstance(record, Tangent):
-                if record.var in self.needed:
-                    value = _alias_modules(copy_expr(record.expr, self.final), self.aliases)
-                    lines += self.statement(ast.Assign(targets=[token_node(self.dot_names[record.var])], value=value,
-                                                       lineno=0), depth)
-            elif isinstance(record, TangentIf):
-                lines += self.branches(record, depth)
-            elif isinstance(record, TangentLoop):
-                lines += self.loop(record, depth)
-            elif record.target in self.live:
-                lines += self.statement(assign_node(_with_aliases(record, self.aliases), self.names), depth)
-        return lines
+                self.after_stmt[id(previous)] = record
+            elif isinstance(record, (TangentIf, TangentLoop)):
+                self.blocks[id(record.stmt)] = record
 
-    def branches(self, record, depth):
-        stmt = record.stmt
-        merges = [(m.target, m.then, m.orelse) for m in stmt.merges if m.target in self.live]
-        tangents = [j for j in _joins(record) if j[0] in self.needed]
-        then = self.block(record.body, depth + 1) + self.joined(merges, tangents, 0, depth + 1)
-        other = self.block(record.orelse, depth + 1) + self.joined(merges, tangents, 1, depth + 1)
-        if not then and not other:
+    def after(self, stmt, printer, depth):
+        """``dot_y = ...`` after the statement assigning ``y``, when it is needed."""
+        record = self.after_stmt.get(id(stmt))
+        if record is None or record.var not in self.needed:
             return []
-        pad = "    " * depth
-        lines = [f"{pad}if {operand_text(stmt.cond, self.names)}:"] + (then or [pad + "    pass"])
-        return lines + ([pad + "else:"] + other if other else [])
+        return [printer.assignment(self.dot_names[record.var], record.expr, depth)]
 
-    def loop(self, record, depth):
-        """The loop's carried values and tangents set before it and at the end of each
-        iteration, as the gradient's forward section prints a loop (without its tape)."""
-        stmt = record.stmt
-        if not (_has_tangent(record, self.needed) or any(v in self.live for s in walk([stmt]) for v in defined_at(s))):
-            return []
-        carries = [(c.target, c.init, c.next) for c in stmt.carries if c.target in self.live]
-        tangents = [j for j in _joins(record) if j[0] in self.needed]
-        pad, inner = "    " * depth, "    " * (depth + 1)
-        lines = self.joined(carries, tangents, 0, depth)
-        if stmt.iter is not None:
-            lines.append(pad + iter_header(stmt, self.names) + ":")
-        else:
-            lines.append(pad + "while True:")
-            lines += self.block(record.test_body, depth + 1)
-            lines += [inner + f"if not {operand_text(stmt.test, self.names)}:", inner + "    break"]
-        lines += self.block(record.body, depth + 1) + self.joined(carries, tangents, 1, depth + 1)
-        lines += loop_end_lines(stmt, self.names, inner)
-        if lines[-1].endswith(":"):
-            lines.append(inner + "pass")
-        return lines
+    def inside(self, stmt):
+        """Whether a needed tangent is computed in a branch or a loop."""
+        record = self.blocks.get(id(stmt))
+        return record is not None and _has_tangent(record, self.needed)
 
-    def joined(self, values, tangents, side, depth):
-        """``z = z_1`` and ``dot_z = dot_z_1`` where branches merge (side 0: then, 1: else) or
-        a loop carries a value (side 0: before the loop, 1: at the end of an iteration)."""
-        pad = "    " * depth
-        lines = [f"{pad}{self.names[target]} = {_placeholder_or(sides[side], self.names)}"
-                 for target, *sides in values]
-        for target, *sides in tangents:
-            operand, tangent = sides[side]
-            value = _merge_zero(operand, tangent, self.tokens)
-            if value is not None:
-                lines.append(f"{pad}{self.dot_names[target]} = {self.expr(value)}")
+    def joined(self, stmt, side, printer, depth):
+        """``dot_z = dot_z_1`` where branches merge (side 0: then, 1: else) or a loop carries
+        a value (side 0: before the loop, 1: at the end of an iteration)."""
+        record = self.blocks.get(id(stmt))
+        lines = []
+        for target, *sides in _joins(record) if record is not None else ():
+            if target in self.needed:
+                operand, tangent = sides[side]
+                lines.append(printer.assignment(self.dot_names[target], _merge_zero(operand, tangent, self.tokens),
+                                                depth))
         return lines

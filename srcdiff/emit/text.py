@@ -1,20 +1,13 @@
-"""Print IR and adjoint statements as Python source, and compile it.
+"""One statement as source text: the only module that touches astor.
 
-The only module that touches astor.  Output contract: ``emit_gradient`` returns the
-source of one function definition taking the user's exact signature, made of a
-``# forward`` section (the live forward statements, three-address form), a
-``# backward`` section (the adjoint statements, ``=`` for the first write to an adjoint
-and ``+=`` for the forks) and a return of the requested gradients.  The same IR always
-yields the same text.  ``compile_source`` compiles it with its globals and registers
-the text with ``linecache`` so that srcdiff (and tracebacks) can read it again.
+astor prints long lines wrapped, as a person would; it is old, so ``ast.unparse`` stands
+by where it fails.  ``quick_source`` prints the common short statements (plain
+arithmetic) with astor's own precedence table, several times faster and with the same
+text (a test compares the two on random expressions).
 """
 import ast
-import dataclasses
 import math
 
-from ..ir import Global, copy_expr, operand_node
-from ..transforms import Unpack
-from .naming import aliased
 
 try:  # astor prints long lines wrapped; it is old, so ast.unparse stands by
     import astor
@@ -24,8 +17,6 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 
 # astor wraps a statement whose text is longer than this (astor.source_repr.split_lines)
 ASTOR_MAX_LINE = 79
-# a return of several gradients longer than this puts one gradient per line
-RETURN_MAX_LINE = 88
 
 
 def statement_source(stmt):
@@ -108,86 +99,3 @@ def _quick_call(node):
     parts = [_quick(a, each) for a in node.args]
     parts += [f"{k.arg}={_quick(k.value, Precedence.Comma)}" for k in node.keywords]
     return f"{_quick(node.func, Precedence.highest)}({', '.join(parts)})"
-
-
-def _indent(text, level=1):
-    pad = "    " * level
-    return "\n".join(pad + line if line else line for line in text.split("\n"))
-
-
-def signature_line(name, arguments):
-    """``def name(<the user's parameters and defaults>):``"""
-    stub = ast.FunctionDef(name=name, args=arguments, body=[ast.Pass()], decorator_list=[], returns=None,
-                           type_comment=None, lineno=1, col_offset=0)
-    if hasattr(ast.FunctionDef, "type_params"):
-        stub.type_params = []
-    return ast.unparse(stub).split("\n")[0]
-
-
-def result_check_lines(result, aliases):
-    """The check that the result is one number: a float passes at the cost of an attribute
-    read; anything else goes to ``rt.check_scalar``, which refuses arrays."""
-    return [f"    if {result}.__class__ is not float:", f"        {aliases['rt']}.check_scalar({result})"]
-
-
-def return_line(function, gradients, single, want_value, names, aliases):
-    """The generated function's ``return``: the gradients (bare when ``single``, else a
-    tuple), after the result's value when ``want_value`` (value_and_grad)."""
-    value = ""
-    if want_value:
-        result = function.result
-        if isinstance(result, Global):
-            result = Global(aliased(result.name, aliases))
-        value = f"{ast.unparse(operand_node(result, names))}, "
-    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
-    line = f"    return {value}{grads}"
-    if single or len(gradients) < 2 or len(line) <= RETURN_MAX_LINE:
-        return line
-    # a long tuple of gradients: one per line, which reads better than astor's wrapping
-    return "\n".join([f"    return {value}(", *(f"        {g}," for g in gradients), "    )"])
-
-
-def _adjoints_written(record):
-    if isinstance(record, Unpack):
-        return [part for part in record.parts if part is not None]
-    return [record.var]
-
-
-def _accumulation(expr):
-    """``(+, expr)``, or ``(-, e)`` when the contribution is ``-e``: ``g -= e`` reads better."""
-    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
-        return ast.Sub(), expr.operand
-    return ast.Add(), expr
-
-
-def _with_aliases(stmt, aliases):
-    """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
-    args = tuple(Global(aliased(a.name, aliases)) if isinstance(a, Global) else a for a in stmt.args)
-    kwargs = tuple((k, Global(aliased(v.name, aliases)) if isinstance(v, Global) else v) for k, v in stmt.kwargs)
-    return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)
-
-
-def _alias_modules(expr, aliases):
-    """``expr`` (owned by the caller) with ``math.cos``, ``rt.sign``, ``math.pi`` using ``aliases``."""
-    if all(alias == module for module, alias in aliases.items()):
-        return expr
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            node.value.id = aliases.get(node.value.id, node.value.id)
-        elif isinstance(node, ast.Name) and "." in node.id:  # a dotted Global operand
-            node.id = aliased(node.id, aliases)
-    return expr
-
-
-def _gradient_expr(param, names, grad_names, aliases, like=False):
-    if param in grad_names:
-        return f"{aliases['rt']}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
-    return f"{aliases['rt']}.zeros_like({names[param]})"
-
-
-def unpack_source(record, grad_names, final_names):
-    """``grad_a, _ = Cls.backward(ctx, grad_z)`` (a bare target when forward has one argument)."""
-    targets = [grad_names[p] if p is not None else "_" for p in record.parts]
-    value = ast.unparse(copy_expr(record.expr, final_names))
-    left = targets[0] if len(targets) == 1 else ", ".join(targets)
-    return f"{left} = {value}"

@@ -1,0 +1,232 @@
+"""The one printer of generated functions: forward statements, branches and loops, tangents,
+tape pushes, backward records, and the lines around them.
+
+``Printer`` prints the forward part of every generated function from the SSA body
+itself: a live ``Assign`` as one statement; an ``If`` as ``if c:`` with each side's
+statements and merged values (``m = a``); a ``Loop`` as its ``for`` or ``while True``
+header, its body, its carried values (``h = next``) and its exit test.  What else a
+sweep adds is data given to the printer, never a printer of its own:
+
+| given | printed |
+| --- | --- |
+| ``tangents`` (forward mode: ``jvp``, forward-over-reverse ``hvp``) | each tangent ``dot_y = ...`` right after its statement; tangents of merged and carried values beside the values |
+| ``tape`` (a gradient with loops, ``backward``) | the values a reversed block reads, pushed where a loop overwrites them; the trip counter |
+
+``backward.BackwardPrinter`` adds the backward records of a gradient.  The same IR and
+the same data always give the same text.
+"""
+import ast
+import dataclasses
+
+from ..ir import Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at, walk
+from ..ir.printing import iter_header, loop_end_lines, operand_text
+from .naming import aliased
+from .text import statement_source
+
+# a return of several gradients longer than this puts one gradient per line
+RETURN_MAX_LINE = 88
+
+
+def pad(depth):
+    return "    " * depth
+
+
+def indented(text, depth=1):
+    """``text`` (one statement, maybe wrapped over several lines) at ``depth``."""
+    return "\n".join(pad(depth) + line if line else line for line in text.split("\n"))
+
+
+class Printer:
+    """Prints the forward part of a generated function (see the module docstring).
+
+    ``names`` maps each Var to its name, ``final_names`` each token of an expression
+    (``transforms.Tokens``) to a Name node of its final name, ``live`` is the set of values
+    the function must compute.  ``tangents`` is None or a ``TangentData``; ``tape`` is None
+    or a ``Tape``.  A merged value a side of a branch leaves undefined is never read after
+    it, so it is not written there, except inside a loop (the tape may push it), where an
+    outer merge passes it on (``merge_read``), or everywhere with ``every_merge`` (forward
+    mode: each side sets every merged value and its tangent, ``0.0`` where undefined).
+    """
+
+    def __init__(self, names, final_names, live, aliases, tangents=None, tape=None, merge_read=frozenset(),
+                 every_merge=False):
+        self.names, self.final_names, self.live, self.aliases = names, final_names, live, aliases
+        self.tangents, self.tape = tangents, tape
+        self.merge_read = merge_read
+        self.every_merge = every_merge
+
+    # ------------------------------------------------------------ pieces
+
+    def expr(self, expr):
+        """The text of an expression of tokens (owned by the caller or not)."""
+        return ast.unparse(alias_modules(copy_expr(expr, self.final_names), self.aliases))
+
+    def assignment(self, target, expr, depth):
+        """``target = expr`` for an expression of tokens."""
+        value = alias_modules(copy_expr(expr, self.final_names), self.aliases)
+        return indented(statement_source(ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=value,
+                                                    lineno=0)), depth)
+
+    def operand(self, operand, placeholder=False):
+        """An operand's text; ``placeholder`` writes an undefined value as ``0.0`` (a number,
+        so that generated code stays differentiable), never read on its path."""
+        if placeholder and isinstance(operand, Undefined):
+            return "0.0"
+        return operand_text(operand, self.names)
+
+    def kept(self, stmt):
+        """Whether a branch or a loop computes anything the function needs."""
+        if any(v in self.live for s in walk([stmt]) for v in defined_at(s)):
+            return True
+        return self.tangents is not None and self.tangents.inside(stmt)
+
+    # ------------------------------------------------------------ forward
+
+    def forward(self, stmts, depth, in_loop=False):
+        lines = []
+        for stmt in stmts:
+            if isinstance(stmt, Assign):
+                if stmt.target in self.live:
+                    lines.append(indented(statement_source(assign_node(with_aliases(stmt, self.aliases), self.names)),
+                                          depth))
+                if self.tangents is not None:
+                    lines += self.tangents.after(stmt, self, depth)
+            elif not self.kept(stmt):
+                continue
+            elif isinstance(stmt, If):
+                lines += self.forward_if(stmt, depth, in_loop)
+            elif isinstance(stmt, Loop):
+                lines += self.forward_loop(stmt, depth)
+        return lines
+
+    def forward_if(self, stmt, depth, in_loop):
+        merges = [m for m in stmt.merges if m.target in self.live]
+        sides = []
+        for side, (body, pick) in enumerate(((stmt.body, lambda m: m.then), (stmt.orelse, lambda m: m.orelse))):
+            lines = self.forward(body, depth + 1, in_loop)
+            for m in merges:
+                written = self.every_merge or in_loop or m.target in self.merge_read
+                if written or not isinstance(pick(m), Undefined):
+                    lines.append(pad(depth + 1) + f"{self.names[m.target]} = {self.operand(pick(m), placeholder=written)}")
+            if self.tangents is not None:
+                lines += self.tangents.joined(stmt, side, self, depth + 1)
+            if in_loop and self.tape is not None:
+                lines += self.tape.push_branch(stmt, side, body, depth + 1)
+            sides.append(lines)
+        return if_lines(self.operand(stmt.cond), *sides, depth)
+
+    def forward_loop(self, stmt, depth):
+        carries = [c for c in stmt.carries if c.target in self.live]
+        lines = [pad(depth) + f"{self.names[c.target]} = {self.operand(c.init, placeholder=True)}" for c in carries]
+        if self.tangents is not None:
+            lines += self.tangents.joined(stmt, 0, self, depth)
+        count = self.tape.counter(stmt) if self.tape is not None else None
+        if count is not None:
+            lines.append(pad(depth) + f"{count} = 0")
+        inner = pad(depth + 1)
+        if stmt.iter is not None:
+            lines.append(pad(depth) + iter_header(stmt, self.names) + ":")
+        else:
+            lines.append(pad(depth) + "while True:")
+            lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
+            if not (isinstance(stmt.test, Const) and stmt.test.value is True):  # while True: no test
+                lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
+        lines += self.forward(stmt.body, depth + 1, in_loop=True)
+        if self.tape is not None:
+            lines += self.tape.push_iteration(stmt, depth + 1)
+        if count is not None:
+            lines.append(inner + f"{count} += 1")
+        lines += [inner + f"{self.names[c.target]} = {self.operand(c.next)}" for c in carries]
+        if self.tangents is not None:
+            lines += self.tangents.joined(stmt, 1, self, depth + 1)
+        lines += loop_end_lines(stmt, self.names, inner)
+        if lines[-1].endswith(":"):
+            lines.append(inner + "pass")
+        return lines
+
+
+def merged_operands(body, live):
+    """The Vars a live merge reads (a Printer's ``merge_read``): an inner branch's value an
+    outer merge passes on must exist on every path of the inner branch."""
+    return {operand for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges if m.target in live
+            for operand in (m.then, m.orelse) if isinstance(operand, Var)}
+
+
+# ---------------------------------------------------------------- the lines around a body
+
+def signature_line(name, arguments):
+    """``def name(<the user's parameters and defaults>):``"""
+    stub = ast.FunctionDef(name=name, args=arguments, body=[ast.Pass()], decorator_list=[], returns=None,
+                           type_comment=None, lineno=1, col_offset=0)
+    if hasattr(ast.FunctionDef, "type_params"):
+        stub.type_params = []
+    return ast.unparse(stub).split("\n")[0]
+
+
+def header_lines(name, arguments, docstring):
+    """The ``def`` line and the docstring of a generated function."""
+    return [signature_line(name, arguments)] + ([f'    """{docstring}"""'] if docstring else [])
+
+
+def if_lines(cond, then, orelse, depth):
+    """``if c:`` / ``else:`` lines; an empty then-side becomes ``if not c:``."""
+    if not then and not orelse:
+        return []
+    if not then:
+        return [pad(depth) + f"if not {cond}:"] + orelse
+    if _one_if(orelse, depth + 1):  # else: if d: ... -> elif d: ...
+        return [pad(depth) + f"if {cond}:"] + then + [pad(depth) + "el" + orelse[0].lstrip()] + \
+            [line[4:] for line in orelse[1:]]  # one level less deep
+    return [pad(depth) + f"if {cond}:"] + then + ([pad(depth) + "else:"] + orelse if orelse else [])
+
+
+def _one_if(lines, depth):
+    """Whether ``lines`` are one ``if`` statement at ``depth`` (its ``elif``/``else`` included)."""
+    if not lines or not lines[0].startswith(pad(depth) + "if "):
+        return False
+    top = [line for line in lines if not line.startswith(pad(depth + 1))]
+    return all(line.strip().startswith(("elif ", "else:")) for line in top[1:])
+
+
+def result_check_lines(result, aliases):
+    """The check that the result is one number: a float passes at the cost of an attribute
+    read; anything else goes to ``rt.check_scalar``, which refuses arrays."""
+    return [f"    if {result}.__class__ is not float:", f"        {aliases['rt']}.check_scalar({result})"]
+
+
+def return_line(result, gradients, single, names, aliases):
+    """The generated function's ``return``: the gradients (bare when ``single``, else a
+    tuple), after the value of ``result`` when it is not None (value_and_grad)."""
+    value = "" if result is None else f"{operand_text(aliased_operand(result, aliases), names)}, "
+    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
+    line = f"    return {value}{grads}"
+    if single or len(gradients) < 2 or len(line) <= RETURN_MAX_LINE:
+        return line
+    # a long tuple of gradients: one per line, which reads better than astor's wrapping
+    return "\n".join([f"    return {value}(", *(f"        {g}," for g in gradients), "    )"])
+
+
+# ---------------------------------------------------------------- module aliases
+
+def aliased_operand(operand, aliases):
+    """A ``Global`` naming ``math.pi`` as ``math_1.pi`` when ``math`` is aliased; others unchanged."""
+    return Global(aliased(operand.name, aliases)) if isinstance(operand, Global) else operand
+
+
+def with_aliases(stmt, aliases):
+    """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
+    args = tuple(aliased_operand(a, aliases) for a in stmt.args)
+    kwargs = tuple((k, aliased_operand(v, aliases)) for k, v in stmt.kwargs)
+    return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)
+
+
+def alias_modules(expr, aliases):
+    """``expr`` (owned by the caller) with ``math.cos``, ``rt.sign``, ``math.pi`` using ``aliases``."""
+    if all(alias == module for module, alias in aliases.items()):
+        return expr
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            node.value.id = aliases.get(node.value.id, node.value.id)
+        elif isinstance(node, ast.Name) and "." in node.id:  # a dotted Global operand
+            node.id = aliased(node.id, aliases)
+    return expr
