@@ -5,7 +5,7 @@ tuple of statements: ``Assign`` (one operation in three-address form) and the
 structured ``If`` and ``Loop`` (``flow``); every ``Var`` is assigned exactly once
 (``verify`` checks it).  Vars carry identity, not names; names are chosen at print time.
 The adjoint expressions later stages build are Python ``ast`` trees (``expressions``:
-copy and simplify).  This package imports nothing of srcdiff: every stage may use it.
+copy and simplify).  Imports nothing of srcdiff: every stage may use it.
 
 | module | what it holds |
 | --- | --- |

@@ -93,7 +93,7 @@ def print_local(sp, expr, flavour):
 
 def derive_table():
     """``{op: (template, ...)}`` for every entry of ELEMENTARY, each template ``g * (...)``."""
-    import sympy as sp
+    import sympy as sp  # loaded here only: importing srcdiff never imports sympy (test_derive checks it)
     table = {}
     for math_name, numpy_name, arity, build in ELEMENTARY:
         grads = derive_one(sp, arity, build)

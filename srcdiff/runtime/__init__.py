@@ -3,8 +3,8 @@
 Contract: every public name here is a plain function (or ``Context``) that works on
 Python numbers and NumPy arrays, keeps its input's type (a float stays a float) and has
 a gradient rule of its own in ``srcdiff.rules``, so that generated code can be
-differentiated again.  This package imports nothing of srcdiff but ``errors``: it is
-the bottom layer, small enough to be copied next to generated code.
+differentiated again.  Imports only ``errors``: it is the bottom layer, small enough to
+be copied next to generated code.
 
 | module | helpers |
 | --- | --- |

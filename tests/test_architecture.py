@@ -1,0 +1,62 @@
+"""The house rules of srcdiff's code: stages as packages, no hidden imports, rooms a person
+reads, and lowered SSA that keeps its invariants.
+
+The layers themselves (a stage imports only the stages below it, no circles) are the
+import-linter contracts in pyproject.toml, checked by ``lint-imports`` in ``.ci/run``.
+"""
+import ast
+import pathlib
+
+import pytest
+
+from conftest import SAMPLES
+from srcdiff.ir import verify
+from srcdiff.lower import lower
+from srcdiff.pipeline import static_scope
+
+PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "srcdiff"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+STAGES = ["frontend", "ir", "analysis", "lower", "rules", "transforms", "emit", "pipeline", "explain", "runtime"]
+# Imports inside functions that load something heavy lazily, on purpose (never to dodge a circle).
+LAZY = {("rules/derive.py", "sympy")}
+MAX_LINES = 300
+
+
+def test_every_stage_is_a_package_whose_docstring_states_its_contract():
+    for stage in STAGES:
+        init = PACKAGE / stage / "__init__.py"
+        assert init.exists(), f"srcdiff/{stage} is not a package"
+        doc = ast.get_docstring(ast.parse(init.read_text()))
+        assert doc and "Contract" in doc and "Imports" in doc, stage
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_import_hides_inside_a_function(path):
+    tree = ast.parse(path.read_text())
+    relative = str(path.relative_to(PACKAGE))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for inner in ast.walk(node):
+                if isinstance(inner, (ast.Import, ast.ImportFrom)):
+                    module = inner.module if isinstance(inner, ast.ImportFrom) else inner.names[0].name
+                    assert (relative, module) in LAZY, f"{relative}:{inner.lineno} imports {module} inside a function"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_modules_are_a_size_a_person_reads(path):
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by what its parts do"
+
+
+def _sample_functions():
+    for path in sorted(SAMPLES.glob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef):
+                yield path.stem, node.name
+
+
+@pytest.mark.parametrize("sample,func", list(_sample_functions()))
+def test_lowered_samples_keep_the_ssa_invariants(sample, func):
+    scope = static_scope(str(SAMPLES / f"{sample}.py"))
+    verify(lower(scope.source(func)))
