@@ -37,8 +37,6 @@ class BackwardPrinter(Printer):
         self.dummy = namer.fresh("_")
         self.index = None  # the name of the position of a reversed loop's items
         self.last_line = None
-        self.always_owned = set()
-        self.sequential = True  # structured code: adjoints whose every first write is a new value
 
     def backward(self, statements, depth, owned):
         """The lines of ``statements``; ``owned`` (a set of Vars, updated) holds the adjoints
@@ -98,14 +96,12 @@ class BackwardPrinter(Printer):
         target = self.grad_names[acc.var]
         expr = alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
         if acc.first:
-            if self.sequential:
-                (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
+            (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
         op, expr = accumulation(expr)
-        if acc.var in owned or acc.var in self.always_owned:
+        if acc.var in owned:
             return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
-        if self.sequential:
-            owned.add(acc.var)  # the adjoint may alias another array: rebind instead of adding in place
+        owned.add(acc.var)  # the adjoint may alias another array: rebind instead of adding in place
         total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
         return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
 

@@ -20,7 +20,7 @@ import ast
 import dataclasses
 
 from ..analysis import live_vars
-from ..ir import If, Loop, Var, has_flow, defined_in_block, loop_body_defined, replays_range, walk
+from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
 from .naming import Namer, assign_names, module_aliases
@@ -61,13 +61,6 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live))
 
-    if has_flow(function.body):
-        firsts = {}
-        for acc in accumulates(backward.statements):
-            if acc.first:
-                firsts.setdefault(acc.var, []).append(isinstance(acc.expr, (ast.BinOp, ast.UnaryOp, ast.Constant)))
-        printer.always_owned = {var for var, kinds in firsts.items() if all(kinds)}
-        printer.sequential = False
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)
     if forward:
