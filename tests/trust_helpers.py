@@ -1,0 +1,62 @@
+"""Helpers of the issue 11 regression tests (``test_trust_*.py``): finite differences and
+the check that a SrcdiffError points into the user's own code."""
+import inspect
+
+import numpy as np
+import pytest
+
+import srcdiff
+
+ISSUE = "issue 11: "
+
+
+def xfail(family):
+    """The mark of a test that shows a bug of issue 11 that srcdiff still has."""
+    return pytest.mark.xfail(strict=True, reason=ISSUE + family)
+
+
+def fd_grad(f, args, index, eps=1e-6):
+    """d f / d args[index] by central differences, entry by entry, in float64."""
+    x = args[index]
+    if not isinstance(x, np.ndarray):
+        plus, minus = list(args), list(args)
+        plus[index], minus[index] = x + eps, x - eps
+        return (float(f(*plus)) - float(f(*minus))) / (2 * eps)
+    x = np.asarray(x, dtype=np.float64)
+    out = np.zeros(x.shape)
+    for position in np.ndindex(x.shape):
+        plus, minus = x.copy(), x.copy()
+        plus[position] += eps
+        minus[position] -= eps
+        out[position] = (float(f(*args[:index], plus, *args[index + 1:]))
+                         - float(f(*args[:index], minus, *args[index + 1:]))) / (2 * eps)
+    return out
+
+
+def fd_directional(f, args, index, v, eps=1e-6):
+    """The derivative of f (any result shape) along v of argument ``index``, by central differences."""
+    plus, minus = list(args), list(args)
+    plus[index] = args[index] + eps * v
+    minus[index] = args[index] - eps * v
+    return (np.asarray(f(*plus), dtype=np.float64) - np.asarray(f(*minus), dtype=np.float64)) / (2 * eps)
+
+
+def assert_user_error(err, fn, line=None):
+    """``err`` names the file of ``fn`` and a line inside ``fn`` (``line``: that exact line,
+    given as the text it holds), not srcdiff's generated code or ``<unknown>``."""
+    code = fn.__code__
+    assert err.filename == code.co_filename, f"error points at {err.filename!r}:\n{err}"
+    lines, start = inspect.getsourcelines(fn)
+    assert start <= err.lineno < start + len(lines), f"line {err.lineno} is outside {fn.__name__}:\n{err}"
+    if line is not None:
+        assert line in lines[err.lineno - start], f"line {err.lineno} is not the one holding {line!r}:\n{err}"
+
+
+def refused_or_equal(thunk, fn, expected, line=None, **approx):
+    """Either the right number, or a SrcdiffError pointing into ``fn`` (never a raw traceback)."""
+    try:
+        value = thunk()
+    except srcdiff.SrcdiffError as err:
+        assert_user_error(err, fn, line)
+        return
+    np.testing.assert_allclose(value, expected, **approx)
