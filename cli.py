@@ -1,4 +1,4 @@
-"""``python cli.py FILE[:FUNC] ...``: the srcdiff command line (see srcdiff/cli.py)."""
+"""``python cli.py FILE[:FUNC] ...``: the srcdiff command line (see srcdiff/cli/)."""
 import sys
 
 from srcdiff.cli import main

@@ -53,25 +53,35 @@ def _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol):
     """A sentence describing what is wrong with gradient ``g`` of argument ``position``, or None."""
     x = args[position]
     is_array = isinstance(x, np.ndarray)
-    if is_array and not (isinstance(g, np.ndarray) and g.shape == x.shape and g.dtype == x.dtype):
-        return f"expected an array of shape {x.shape} and dtype {x.dtype}, got {_describe(g)}"
+    dtype = gradient_dtype(x)
+    if is_array and not (isinstance(g, np.ndarray) and g.shape == x.shape and g.dtype == dtype):
+        return f"expected an array of shape {x.shape} and dtype {dtype}, got {_describe(g)}"
     if not is_array and np.ndim(g) != 0:
         return f"expected a number like the argument, got {_describe(g)}"
-    dtype = x.dtype if is_array else np.dtype(np.float64)
     default_eps, default_rtol = _STEPS.get(dtype, _STEPS[np.dtype(np.float64)])
     eps, rtol = eps or default_eps, rtol or default_rtol
+    start = x.astype(dtype) if is_array else dtype.type(x) if isinstance(x, np.generic) else x
     for _ in range(directions):
         d = rng.standard_normal(np.shape(x))
         d = d.astype(dtype) if is_array else float(d)
         analytic = float(np.sum(np.asarray(g, dtype=np.float64) * d))
         plus, minus = list(args), list(args)
-        plus[position], minus[position] = x + eps * d, x - eps * d
+        plus[position], minus[position] = start + eps * d, start - eps * d
         numeric = (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
         tolerance = atol + rtol * max(abs(numeric), abs(analytic))
         if not abs(numeric - analytic) <= tolerance:
             return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
                     f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
     return None
+
+
+def gradient_dtype(x):
+    """The dtype of the gradient of argument ``x``, as ``grad`` promises (``rt.like``): an
+    array's or a NumPy number's own floating dtype (float32 stays float32), else float64
+    (int arrays and Python numbers).  Steps and tolerances follow it."""
+    dtype = getattr(x, "dtype", None)
+    return dtype if isinstance(x, (np.ndarray, np.generic)) and np.issubdtype(dtype, np.inexact) \
+        else np.dtype(np.float64)
 
 
 def _describe(value):

@@ -279,7 +279,6 @@ def accumulate(x, n):
     return s
 
 
-@xfail("pictures: a loop whose accumulator starts as a constant: KeyError")
 def test_graph_of_a_loop_with_a_constant_start():
     assert "digraph" in srcdiff.graph(accumulate, 1.5, 2)
 

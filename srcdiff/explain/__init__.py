@@ -14,8 +14,8 @@ the stages up to ``emit`` (for names), never ``pipeline`` or the API.
 | ``trace`` | the forward walk: statements run in order, rows recorded |
 | ``walkthrough`` | ``explain``, ``explain_function``, ``graph``: the backward walk and the rows |
 | ``display`` | how a value is written: four significant digits, large arrays summarised |
-| ``pictures`` | an Explanation as Graphviz DOT, rendered to SVG or PNG by ``dot`` |
+| ``pictures`` | an Explanation as Graphviz DOT, rendered by ``dot`` to the format a file's suffix names (SVG, PNG, PDF...) |
 """
 from .model import Explanation, Row, Step
-from .pictures import to_dot, write_picture
+from .pictures import picture_format, to_dot, write_picture
 from .walkthrough import explain, explain_function, graph

@@ -1,11 +1,13 @@
 """Pictures of the computational graph, in the style of the backpropagation lecture figures.
 
 Input: an ``Explanation`` (``model``).  Output: Graphviz DOT text (``to_dot``)
-and, through Graphviz's ``dot`` layout engine, an SVG or PNG file (``render``).
+and, through Graphviz's ``dot`` layout engine, a picture file whose suffix picks the
+format (``render``: ``PICTURE_FORMATS``; ``.dot``/``.gv`` is the DOT text itself).
 
 The picture: inputs on the left, one gate per operation (``+``, ``*``, ``max``, ``exp``,
 ``1 / s6``...; copies such as a loop variable carried round are wires, not gates), the
-result on the right.  Every wire carries its value's name and
+result on the right; a constant handed on as a value (an accumulator starting as
+``0.0``, a branch setting a constant) is drawn like an input.  Every wire carries its value's name and
 forward value (green) and, beside it, its gradient (red).  A value read twice forks
 at a small dot, the lecture's copy gate: the wire into the dot carries the total
 gradient, each branch its own contribution (the gradients add up).  Only the values the
@@ -45,7 +47,9 @@ def to_dot(explanation):
     if len(inputs) > 1:  # keep the inputs in parameter order, top to bottom
         lines.append("  " + " -> ".join(f"n{row.index}" for row in inputs) + " [style=invis];")
     for row in rows[len(explanation.params):]:
-        if row.index in live and row.op != "copy":
+        if row.index in live and _is_constant(row):
+            lines.append(f"  n{row.index} [shape=plaintext, label=<{_escape(_constant(row.operands[0]))}>];")
+        elif row.index in live and row.op != "copy":
             lines.append(_gate_line(row, rows))
     lines.append(f'  out [shape=plaintext, label=<<b>{_escape(_result_name(explanation))}</b>>];')
     lines.append("  { rank=max; out; }")
@@ -108,10 +112,16 @@ def _live_rows(explanation):
     return live
 
 
+def _is_constant(row):
+    """A copy of a constant (``s = 0.0`` before a loop): a value of its own, drawn as a node."""
+    return row.op == "copy" and not isinstance(row.operands[0], int)
+
+
 def _wires(explanation, live):
-    """``{row index: [(consumer node id, gradient contribution or None), ...]}`` for live rows."""
+    """``{row index: [(consumer node id, gradient contribution or None), ...]}`` for live rows
+    (every drawn node: inputs, gates, constants; copies of rows are wires, not nodes)."""
     rows = explanation.rows
-    wires = {index: [] for index in sorted(live) if rows[index].op != "copy"}
+    wires = {index: [] for index in sorted(live) if rows[index].op != "copy" or _is_constant(rows[index])}
     contribution = {(step.source, step.position): step.downstream for step in explanation.steps}
     for row in rows:
         if row.index not in live or row.op == "copy":
@@ -185,10 +195,30 @@ def find_dot():
     return shutil.which("dot")
 
 
+# The picture formats of Graphviz's dot, by file suffix (``dot -T<format>``).
+PICTURE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".ps": "ps", ".eps": "eps",
+                   ".jpg": "jpg", ".jpeg": "jpg", ".gif": "gif"}
+DOT_SUFFIXES = (".dot", ".gv")
+
+
+def picture_format(path):
+    """The format a picture written to ``path`` has: ``"dot"`` for the DOT text, else a key's value
+    of ``PICTURE_FORMATS``.  Raises ToolError for another suffix (never a file of the wrong kind)."""
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix in DOT_SUFFIXES:
+        return "dot"
+    if suffix not in PICTURE_FORMATS:
+        known = ", ".join(list(PICTURE_FORMATS) + list(DOT_SUFFIXES))
+        raise ToolError(f"cannot tell the picture format of {os.fspath(path)!r} from its suffix "
+                        f"{suffix or '(none)'!r}; end the name with one of {known}")
+    return PICTURE_FORMATS[suffix]
+
+
 def write_picture(explanation, path):
     """Write the picture of ``explanation`` to ``path``: DOT text for ``.dot``/``.gv``, else ``render``."""
+    fmt = picture_format(path)
     text = to_dot(explanation)
-    if os.fspath(path).lower().endswith((".dot", ".gv")):
+    if fmt == "dot":
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
     else:
@@ -196,23 +226,24 @@ def write_picture(explanation, path):
 
 
 def render(dot_text, path):
-    """Lay out ``dot_text`` with Graphviz's dot and write ``path``: PNG for ``.png``, else SVG.
+    """Lay out ``dot_text`` with Graphviz's dot and write ``path`` in the format its suffix
+    names (``picture_format``).  The file is written only when dot succeeds.
 
-    Raises ToolError when dot is not installed or fails.
+    Raises ToolError when the suffix is unknown, or dot is not installed or fails.
     """
+    fmt = picture_format(path)
     dot = find_dot()
     if dot is None:
         raise ToolError("--graph needs Graphviz's 'dot' program, which is not installed "
                         "(install the graphviz package); "
                         "a PATH ending in .dot gets the DOT source without it")
-    fmt = "png" if os.fspath(path).lower().endswith(".png") else "svg"
-    command = [dot, f"-T{fmt}", "-o", os.fspath(path)]
-    if fmt == "png":
-        command.insert(1, "-Gdpi=144")
+    command = [dot, f"-T{fmt}"] + (["-Gdpi=144"] if fmt in ("png", "jpg", "gif") else [])
     try:
-        done = subprocess.run(command, input=dot_text, text=True, capture_output=True, timeout=120)
+        done = subprocess.run(command, input=dot_text.encode("utf-8"), capture_output=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as err:
         raise ToolError(f"running dot failed: {err}") from None
     if done.returncode != 0:
-        first = (done.stderr.strip().splitlines() or ["no message"])[0]
+        first = (done.stderr.decode("utf-8", "replace").strip().splitlines() or ["no message"])[0]
         raise ToolError(f"dot failed (exit {done.returncode}): {first}")
+    with open(path, "wb") as handle:
+        handle.write(done.stdout)

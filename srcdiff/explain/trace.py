@@ -15,6 +15,7 @@ A statement kind is added by giving it a runner in ``RUNNERS``.  A loop that run
 than ``MAX_STEPS`` iterations is refused: a table of a million rows explains nothing.
 """
 import ast
+import itertools
 from dataclasses import dataclass
 
 from ..errors import SrcdiffError
@@ -160,9 +161,19 @@ def _add_items(stmt, trace, step, values):
 
 
 def _items(stmt, trace):
-    """The loop's items, each a tuple of values for its targets."""
-    it = stmt.iter
-    args = [trace.operand_value(a, stmt) for a in it.args]
+    """The loop's items, each a tuple of values for its targets; a sequence Python cannot
+    loop over (``range(2.5)``) is an error at the loop."""
+    args = [trace.operand_value(a, stmt) for a in stmt.iter.args]
+    try:
+        return iter(list(itertools.islice(_iterate(stmt.iter, args), MAX_STEPS + 1)))
+    except Exception as err:  # the user's loop header failed: say where
+        loc = stmt.loc
+        raise SrcdiffError(f"{type(err).__name__} while starting the loop: {err}", loc.filename, loc.lineno,
+                           loc.col, loc.line_text, "check the input values passed to explain") from None
+
+
+def _iterate(it, args):
+    """The items of ``for ... in kind(*args)``, lazily."""
     if it.kind in ("range", "reversed_range"):  # --at n=3 passes 3.0: a whole float counts as an int here
         args = [int(a) if isinstance(a, float) and a.is_integer() else a for a in args]
         indices = range(*args)

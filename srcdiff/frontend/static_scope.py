@@ -3,7 +3,9 @@
 ``StaticScope(filename)`` reads a Python file (decoded as Python does), binds its
 top-level imports, literal constants (``K = 2.0``, ``A, B = 1.0, 2.0``), functions and
 ``srcdiff.Function`` classes, and resolves a free name to the same ``Resolution``s as
-``RuntimeScope`` does for a live function.  A name bound otherwise at module
+``RuntimeScope`` does for a live function.  Bindings follow the file's order as Python
+runs it: a name defined twice is its last ``def``, a name rebound after its ``def`` is
+that later value, and ``g = f`` (or ``srcdiff.grad(f)``) keeps the ``def`` ``f`` had then.  A name bound otherwise at module
 level (``K *= 2``, inside an ``if``) resolves to a constant of unknown value.  Modules
 other than math, numpy and the files next to this one are not read: using their names
 is an error saying so.  The command line's only scope.
@@ -51,18 +53,31 @@ class StaticScope:
                         self.bindings[name] = ("constant", None)
 
     def functions(self):
-        """The names of the functions this file defines at top level, in order."""
-        return [s.name for s in self.tree.body if isinstance(s, ast.FunctionDef)]
+        """The names of the functions this file defines at top level, each once, in the order
+        of their last definitions.  As when Python runs the file, the last ``def`` of a name
+        wins, and a name rebound after its ``def`` (``f = 2.0``) is no function."""
+        return [s.name for s in self.tree.body
+                if isinstance(s, ast.FunctionDef) and self.bindings.get(s.name) == ("function", s)]
 
     def source(self, name):
-        """The Source of top-level function ``name``."""
-        for stmt in self.tree.body:
-            if isinstance(stmt, ast.FunctionDef) and stmt.name == name:
-                source = Source(stmt, self.display_name, self.lines, self)
-                check_supported(source)
-                return source
+        """The Source of the function ``name`` is bound to when the file has run: its last
+        top-level ``def`` (or the def another name was bound to, ``g = f``)."""
+        kind, data = self.bindings.get(name, (None, None))
+        if kind == "function":
+            return self._def_source(data)
+        defs = [s for s in self.tree.body if isinstance(s, ast.FunctionDef) and s.name == name]
+        if defs:
+            last = defs[-1]
+            raise NameResolutionError(f"{name!r} is rebound after its def, so it is no longer this function",
+                                      self.display_name, last.lineno, last.col_offset, self.lines[last.lineno - 1],
+                                      "give the function and the later value different names")
         raise NameResolutionError(f"{self.display_name} defines no function {name!r}", self.display_name, 1, 0, "",
                                   "available: " + ", ".join(self.functions()))
+
+    def _def_source(self, node):
+        source = Source(node, self.display_name, self.lines, self)
+        check_supported(source)
+        return source
 
     def _bind(self, stmt):
         if isinstance(stmt, ast.Import):
@@ -78,8 +93,8 @@ class StaticScope:
                         self.bindings[name] = ("from", (stmt.module, name, 0))
                     continue
                 self.bindings[alias.asname or alias.name] = ("from", (stmt.module or "", alias.name, stmt.level))
-        elif isinstance(stmt, ast.FunctionDef):
-            self.bindings[stmt.name] = ("function", stmt.name)
+        elif isinstance(stmt, ast.FunctionDef):  # the def node itself: a later def of the name is another one
+            self.bindings[stmt.name] = ("function", stmt)
         elif isinstance(stmt, ast.ClassDef):
             bases = [ast.unparse(b) for b in stmt.bases]
             if any(b.split(".")[-1] == "Function" for b in bases):
@@ -87,7 +102,8 @@ class StaticScope:
         elif isinstance(stmt, ast.Assign) and self._srcdiff_grad_call(stmt.value):
             for target in stmt.targets:  # grad_loss = srcdiff.grad(loss, wrt=...): a generated function
                 if isinstance(target, ast.Name):
-                    self.bindings[target.id] = ("grad", (stmt.value.args[0].id, _literal_keywords(stmt.value)))
+                    self.bindings[target.id] = ("grad", (stmt.value.args[0].id, _literal_keywords(stmt.value),
+                                                         self.bindings.get(stmt.value.args[0].id)))
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             for target in targets:
@@ -139,13 +155,19 @@ class StaticScope:
 
     def function_source(self, name):
         """The Source of a function of this file: defined with 'def', or made by srcdiff.grad."""
-        kind, data = self.bindings.get(name, (None, None))
+        return self._binding_source(name, self.bindings.get(name, (None, None)))
+
+    def _binding_source(self, name, binding):
+        """The Source of what ``binding`` (the name's binding at some point of the file) holds."""
+        kind, data = binding or (None, None)
         if kind == "grad":
-            fname, keywords = data
+            fname, keywords, differentiated = data
             if self.gradient_source is None:
                 raise NameResolutionError(f"{name!r} is a gradient made by srcdiff.grad, which this scope cannot build",
                                           self.display_name, 1, 0, "", "read the file with the command line")
-            return self.gradient_source(self.function_source(fname), keywords.get("wrt"))
+            return self.gradient_source(self._binding_source(fname, differentiated), keywords.get("wrt"))
+        if kind == "function":
+            return self._def_source(data)
         return self.source(name)
 
     def resolve(self, name):
@@ -160,7 +182,7 @@ class StaticScope:
             ref = self._module(module, level)
             return None if ref is None else self.resolve_attr(ref, attr)
         if kind == "function":
-            return FunctionRef(name, lambda: self.source(data))
+            return FunctionRef(name, lambda: self._def_source(data))
         if kind == "custom":
             return CustomFunctionRef(name, None)
         if kind == "constant":

@@ -1,0 +1,91 @@
+"""The srcdiff command line: print generated gradient code for a function in a file.
+
+    python cli.py FILE[:FUNC] [--wrt a,b] [--ssa | --value] [--comments]
+    python cli.py FILE[:FUNC] --at NAME=VALUE ... [--graph PATH]     (explain mode)
+    python cli.py FILE[:FUNC] --hvp [--wrt a] [--mode forward|reverse] (Hessian-vector product)
+    python cli.py FILE[:FUNC] --jvp [--wrt a,b]                        (forward mode)
+
+FILE is read and parsed, never executed: imports, module-level constants and other
+functions are resolved from its text, and a name defined twice is the last definition,
+as when Python runs the file.  On an error, one line ``FILE:LINE:COL: error: MESSAGE``
+goes to stderr and the exit status is 2: errors in the function, and the command line's
+own (``options``: conflicting or ignored options; ``values``: the values of ``--at``).
+
+Contract: ``main(argv)`` prints the text asked for and returns 0, or prints one error
+line and returns 2; ``run(args)`` returns the text or raises SrcdiffError.  Imports the
+stages below it (pipeline, explain and under), never the API, which takes live functions:
+a file is never executed.
+
+| module | what it does |
+| --- | --- |
+| ``options`` | the options parsed and checked against each other |
+| ``values`` | ``--at NAME=VALUE``: literals checked against the function (whole numbers for loop counts and indices) |
+"""
+import sys
+
+from ..emit import assign_names
+from ..errors import SrcdiffError, ToolError
+from ..explain import explain_function, write_picture
+from ..ir import format_ssa
+from ..lower import lower
+from ..pipeline import DEFAULT_MODE, gradient_source, hvp_source, jvp_source, static_scope
+from .options import parse_args, split_target
+from .values import arguments_from_text
+
+__all__ = ["arguments_from_text", "main", "parse_args", "run", "split_target"]
+
+
+def run(args):
+    """Produce the text to print; raises SrcdiffError on a user error."""
+    path, func = split_target(args.target)
+    try:
+        scope = static_scope(path)
+    except OSError as err:
+        raise SrcdiffError(f"cannot read {path}: {err.strerror}", path, 1, 0) from None
+    if func is None:
+        functions = scope.functions()
+        if len(functions) != 1:
+            found = f"{len(functions)} functions: {', '.join(functions)}; name one as {path}:FUNC" if functions \
+                else "no function at top level (with def)"
+            raise SrcdiffError(f"{path} defines {found}", path, 1, 0)
+        func = functions[0]
+    source = scope.source(func)
+    function = lower(source)
+    if args.explain:
+        explanation = explain_function(function, arguments_from_text(function, args.at or ()))
+        if args.graph:
+            _write_picture(explanation, args.graph, function.loc)
+        return str(explanation)
+    if args.ssa:
+        names, _ = assign_names(function)
+        return format_ssa(function, names)
+    wrt = None
+    if args.wrt:
+        names = tuple(w.strip() for w in args.wrt.split(","))
+        wrt = names[0] if len(names) == 1 else names
+    if args.hvp:
+        return hvp_source(function, source, wrt if wrt is not None else 0, args.mode or DEFAULT_MODE)[1]
+    if args.jvp:
+        return jvp_source(function, source, wrt)[1]
+    kind = "value_and_grad" if args.value else "grad"
+    _, text = gradient_source(function, source, kind, wrt, comments=args.comments)
+    return text
+
+
+def _write_picture(explanation, path, loc):
+    """Draw the picture; Graphviz missing or failing is one error line at the function."""
+    try:
+        write_picture(explanation, path)
+    except ToolError as err:
+        raise SrcdiffError(str(err), loc.filename, loc.lineno, loc.col, loc.line_text) from None
+
+
+def main(argv=None):
+    try:
+        text = run(parse_args(sys.argv[1:] if argv is None else argv))
+    except SrcdiffError as err:
+        print(err.one_line(), file=sys.stderr)
+        return 2
+    sys.stdout.write(text)
+    return 0
+
