@@ -313,7 +313,7 @@ def test_an_int_for_an_index_is_an_int(tmp_path):
     ["--comments", "--hvp"], ["--comments", "--jvp"], ["--comments", "--ssa"], ["--comments", "--at", "x=1", "n=2"],
     ["--wrt", "x", "--wrt", "n"], ["--hvp", "--mode", "forward", "--mode", "reverse"],
     ["--at", "x=1", "n=2", "--graph", "a.dot", "--graph", "b.dot"], ["--at", "x=1", "n=2", "--at", "x=2"],
-    ["--graph", "f.xyz", "--at", "x=1", "n=2"], ["--graph", "f", "--at", "x=1", "n=2"], ["--no-such-option"],
+    ["--graph", "f.xyz", "--at", "x=1", "n=2"], ["--graph", "f.txt", "--at", "x=1", "n=2"], ["--no-such-option"],
 ], ids=" ".join)
 def test_more_conflicting_or_ignored_options_are_refused(tmp_path, options):
     path = write(tmp_path, LOOP)
@@ -337,7 +337,7 @@ def test_no_target_is_one_error_line(tmp_path):
     assert_one_error_line(run_cli())
 
 
-@pytest.mark.parametrize("suffix,magic", [(".svg", b"<?xml"), (".png", b"\x89PNG"), (".pdf", b"%PDF"),
+@pytest.mark.parametrize("suffix,magic", [(".svg", b"<?xml"), ("", b"<?xml"), (".PDF", b"%PDF"), (".png", b"\x89PNG"), (".pdf", b"%PDF"),
                                           (".eps", b"%!PS"), (".gif", b"GIF8"), (".jpg", b"\xff\xd8")])
 def test_graph_writes_the_format_its_suffix_names(tmp_path, suffix, magic):
     if shutil.which("dot") is None:

@@ -55,7 +55,7 @@ def build_parser():
                              "(FILE may follow the values)")
     parser.add_argument("--graph", action=_Once, metavar="PATH",
                         help="explain: also draw the computational graph to PATH; its suffix picks the format "
-                             "(.svg, .png, .pdf, ... through Graphviz; .dot for the DOT text)")
+                             "(.svg, .png, .pdf, ... through Graphviz; .dot for the DOT text; SVG without one)")
     return parser
 
 

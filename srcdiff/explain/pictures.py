@@ -202,15 +202,18 @@ DOT_SUFFIXES = (".dot", ".gv")
 
 
 def picture_format(path):
-    """The format a picture written to ``path`` has: ``"dot"`` for the DOT text, else a key's value
-    of ``PICTURE_FORMATS``.  Raises ToolError for another suffix (never a file of the wrong kind)."""
+    """The format a picture written to ``path`` has: ``"dot"`` for the DOT text, SVG for a name
+    without a suffix, else ``PICTURE_FORMATS``'s.  Raises ToolError for another suffix (never
+    a file of the wrong kind)."""
     suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if not suffix:
+        return "svg"
     if suffix in DOT_SUFFIXES:
         return "dot"
     if suffix not in PICTURE_FORMATS:
         known = ", ".join(list(PICTURE_FORMATS) + list(DOT_SUFFIXES))
         raise ToolError(f"cannot tell the picture format of {os.fspath(path)!r} from its suffix "
-                        f"{suffix or '(none)'!r}; end the name with one of {known}")
+                        f"{suffix!r}; end the name with one of {known}")
     return PICTURE_FORMATS[suffix]
 
 
