@@ -20,6 +20,7 @@ import ast
 from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
+from .displays import is_value_position
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
 ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
@@ -62,7 +63,7 @@ class ArrayLowering:
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f())")
         receiver = self.expr(node.func.value)
-        args = [self.argument(a) for a in node.args]
+        args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
         kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
@@ -78,29 +79,32 @@ class ArrayLowering:
         elif op in SEQUENCE_OPS:
             raise self.error(UnsupportedSyntaxError, node, f"{op} needs the arrays written out as a list",
                              f"write {op}([a, b], axis=...)")
-        args = [self.argument(a) for a in nodes]
-        kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
+        parts = op in SEQUENCE_OPS
+        args = [self.argument(a, parts or is_value_position(op, i)) for i, a in enumerate(nodes)]
+        kwargs = tuple((k.arg, self.argument(k.value, is_value_position(op, k.arg))) for k in node.keywords)
         return args, kwargs
 
-    def argument(self, node):
-        """The operand of a call argument: numbers, None, strings, tuples and values."""
+    def argument(self, node, value=False):
+        """The operand of a call argument: numbers, None, strings, tuples and values.
+
+        A display (or a tuple a name or a call holds) is an array where ``value`` says
+        the argument is one, else a shape tuple (``joined``)."""
         if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
             return Const(node.value)
         if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
                 and type(node.operand.value) is int):
             return Const(-node.operand.value)  # axis=-1, x[-1]: a constant, not a computation
         if isinstance(node, (ast.Tuple, ast.List)):
-            parts = [self.argument(e) for e in node.elts]
-            if all(isinstance(p, Const) for p in parts):
-                return Const(tuple(p.value for p in parts))
-            return self.emit("tuple", parts, node)
-        value = self.expr(node)
-        if isinstance(value, tuple):
-            raise self.error(UnsupportedSyntaxError, node, "passing a tuple value as an argument is not supported",
-                             "write the tuple out in the call")
-        return value
+            return self.joined([self.argument(e, value) for e in node.elts], node, value)
+        operand = self.expr(node)
+        if isinstance(operand, tuple):
+            return self.joined(operand, node, value)
+        return operand
 
     def subscript(self, node, hint):
+        trick = self.index_trick(node.value)
+        if trick is not None:
+            return self.index_trick_call(trick, node, hint)
         return self.emit("[]", (self.expr(node.value), *self.index(node.slice)), node, hint)
 
     def index(self, node):
@@ -119,7 +123,8 @@ class ArrayLowering:
         if isinstance(node, ast.Attribute) and node.attr == "newaxis" and not self.is_value(node):
             return Const(None)
         if isinstance(node, ast.List):  # x[[0, 2]] picks rows; x[(0, 2)] would be x[0, 2]
-            return self.emit("np.array", (self.argument(node),), node)
+            rows = self.display(node)
+            return self.emit("np.array", (rows,), node) if isinstance(rows, Const) else rows
         return self.argument(node)
 
     # ------------------------------------------------------------ writing

@@ -16,6 +16,7 @@ from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Assign, Const, Function, Va
 from . import branches, loops
 from .arrays import ArrayLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
+from .displays import DisplayLowering
 from .tails import always_exits, tails
 from .writes import check_writes
 
@@ -72,7 +73,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer(CallLowering, ArrayLowering):
+class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):

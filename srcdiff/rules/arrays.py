@@ -34,7 +34,7 @@ BINARY = frozenset({"+", "-", "*", "/", "**", "%", "max", "min", "np.arctan2", "
 
 # ---- no gradient: integer, boolean and shape results, and constructors of constants
 NO_GRADIENT = frozenset({
-    ".shape", ".ndim", ".size", ".dtype", "tuple", "slice", "np.shape", "np.ndim", "np.size",
+    ".shape", ".ndim", ".size", ".dtype", "slice", "np.shape", "np.ndim", "np.size",
     "np.arange", "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
     "np.full", "np.full_like", "np.linspace", "np.argmax", "np.argmin", ".argmax()", ".argmin()",
     "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
@@ -53,7 +53,7 @@ RESHAPES = frozenset({
     "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
     "np.expand_dims", "np.atleast_1d", "np.atleast_2d",
 })
-IDENTITIES = frozenset({"np.copy", ".copy()", "np.asarray", ".real", "np.real"})
+IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real"})
 PRODUCTS = {
     "@": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
     "np.matmul": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
@@ -205,15 +205,23 @@ def _transpose(stmt, names):
 
 
 def _sequence(stmt, names):
+    """Each part's gradient is the piece of ``g`` it became: ``g[1]`` of ``np.stack``, ``g[:, n0:n0 + n1]``
+    of ``np.concatenate`` along axis 1 (plain indexing, so that it can be differentiated again)."""
     axis = _param(stmt, None, "axis", 0)
     if stmt.op == "np.stack":
-        return tuple(f"np.take(g, {i}, axis={axis!r})" for i in range(len(names)))
-    parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+        return tuple(f"g[{_along(axis, str(i))}]" for i in range(len(names)))
     if stmt.op == "np.concatenate" and axis is not None:
-        return tuple(f"rt.concatenate_grad(g, {i}, {parts}, axis={axis!r})" for i in range(len(names)))
+        ends = [" + ".join(f"np.shape({name})[{axis}]" for name in names[:i + 1]) for i in range(len(names))]
+        return tuple(f"g[{_along(axis, f'{start}:{end}')}]" for start, end in zip(["0"] + ends, ends))
+    parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
     if stmt.op in ("np.hstack", "np.vstack"):
         return tuple(f"rt.{stmt.op[3:]}_grad(g, {i}, {parts})" for i in range(len(names)))
     return None
+
+
+def _along(axis, index):
+    """The index text picking ``index`` along ``axis`` (``:, 2`` for axis 1, ``..., 2`` for axis -1)."""
+    return ":, " * axis + index if axis >= 0 else "..., " + index + ", :" * (-axis - 1)
 
 
 def _cumsum(stmt, names):
@@ -232,7 +240,7 @@ def _norm(stmt, names):
 
 def _index_text(stmt, names, first):
     """``np.s_[...]`` of the index parts ``stmt.args[first:]`` written with placeholders."""
-    parts = [ast.Name(id=name, ctx=ast.Load()) if isinstance(arg, Var) else constant_node(arg.value)
+    parts = [constant_node(arg.value) if isinstance(arg, Const) else ast.Name(id=name, ctx=ast.Load())
              for arg, name in zip(stmt.args[first:], names[first:])]
     return ast.unparse(ast.Subscript(value=ast.Name(id="np.s_"), slice=index_node(parts), ctx=ast.Load()))
 
