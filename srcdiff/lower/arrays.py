@@ -37,6 +37,9 @@ VIEW_OPS = frozenset({
     "np.atleast_2d", "np.atleast_3d", "np.diagonal", "np.real",
 })
 
+# Keyword arguments passed by position when the ones before them are given (the rules read positions).
+_KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "num"): 2}
+
 
 class ArrayLowering:
     """Lowering of array syntax; relies on ``expr``, ``emit``, ``env`` and ``error``."""
@@ -81,8 +84,12 @@ class ArrayLowering:
                              f"write {op}([a, b], axis=...)")
         parts = op in SEQUENCE_OPS
         args = [self.argument(a, parts or is_value_position(op, i)) for i, a in enumerate(nodes)]
-        kwargs = tuple((k.arg, self.argument(k.value, is_value_position(op, k.arg))) for k in node.keywords)
-        return args, kwargs
+        kwargs = [(k.arg, self.argument(k.value, is_value_position(op, k.arg))) for k in node.keywords]
+        for name, value in list(kwargs):  # np.full(s, fill_value=v) as np.full(s, v): the rules read positions
+            if _KEYWORD_POSITIONS.get((op, name)) == len(args):
+                args.append(value)
+                kwargs.remove((name, value))
+        return args, tuple(kwargs)
 
     def argument(self, node, value=False):
         """The operand of a call argument: numbers, None, strings, tuples and values.
