@@ -13,7 +13,8 @@ those ``ir`` describes for array code.  Output contract, on top of ``lower``'s:
   view of it would have seen the write);
 - a tuple passed as an argument is a ``Const`` tuple when all its parts are constants,
   else a ``tuple`` statement; ``np.concatenate([a, b])`` takes ``a, b`` as arguments;
-- ``a, b = x`` (``rows, cols = A.shape``) reads ``x[0]``, ``x[1]``.
+- ``a, b = x`` (``rows, cols = A.shape``) reads ``x[0]``, ``x[1]`` of ``rt.unpacked(x, 2)``,
+  which raises Python's ValueError at run time unless ``x`` holds exactly two items.
 """
 import ast
 
@@ -158,9 +159,12 @@ class ArrayLowering:
         self.store_item(target, new, stmt)
 
     def unpack(self, target, value):
-        """``a, b = x`` for a value ``x`` (not a tuple display): ``a = x[0]; b = x[1]``."""
-        for i, element in enumerate(target.elts):
+        """``a, b = x`` for a value ``x`` (not a tuple display): ``s = rt.unpacked(x, 2)`` (which
+        raises Python's ValueError unless ``x`` holds two items), then ``a = s[0]; b = s[1]``."""
+        for element in target.elts:
             if isinstance(element, ast.Starred):
                 raise self.error(UnsupportedSyntaxError, element, "starred unpacking is not supported")
+        checked = self.emit("rt.unpacked", (value, Const(len(target.elts))), target)
+        for i, element in enumerate(target.elts):
             hint = element.id if isinstance(element, ast.Name) else None
-            self.bind(element, self.emit("[]", (value, Const(i)), element, hint))
+            self.bind(element, self.emit("[]", (checked, Const(i)), element, hint))

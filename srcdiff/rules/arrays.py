@@ -21,6 +21,7 @@ from ..analysis import SCALAR, infer_shapes, is_ufunc, proves_scalar, uses_array
 from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .helpers import HELPER_BUILDERS
+from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .scalar import ZERO, placeholders, rule_for, scalar_rule
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -254,32 +255,6 @@ def _setitem(stmt, names):
     return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(g, {where}, {names[1]})") + (None,) * (len(names) - 2)
 
 
-def _linspace(stmt, names):
-    """``y = np.linspace(a, b, num)`` is ``a * (1 - t) + b * t`` with ``t = np.linspace(0, 1, num)``
-    along a new first axis (``a``, ``b`` may be arrays): each end gets ``g`` times its weight,
-    summed over that axis and back to the end's shape; ``num`` gets none."""
-    if len(names) not in (2, 3):
-        return None
-    endpoint = "" if _param(stmt, None, "endpoint", True) else ", endpoint=False"
-    num = names[2] if len(names) == 3 else "50"
-    one, zero = "np.ones_like(x0 + x1)", "np.zeros_like(x0 + x1)"
-    weights = (f"np.linspace({one}, {zero}, {num}{endpoint})", f"np.linspace({zero}, {one}, {num}{endpoint})")
-    return tuple(f"rt.unbroadcast(np.sum(g * {w}, axis=0), {name})" for w, name in zip(weights, names)) + (None,) * (len(names) - 2)
-
-
-def _arange(stmt, names):
-    """``np.arange(start, stop, step)[k] = start + k * step``: ``stop`` only sets the length
-    (piecewise constant), as does the one argument of ``np.arange(n)``."""
-    if len(names) == 1:
-        return ZERO
-    return ("g * np.ones_like(y)", None, "g * np.arange(np.size(y))")[:len(names)] if len(names) <= 3 else None
-
-
-def _fill(stmt, names):
-    """``np.full(shape, v)``, ``np.full_like(a, v)``: ``v`` is every entry; the first argument gives a shape."""
-    return (None, "g") if len(names) == 2 else None
-
-
 def _where(stmt, names):
     return (None, "np.where(x0, g, 0.0)", "np.where(x0, 0.0, g)") if len(names) == 3 else None
 
@@ -295,13 +270,10 @@ def _clip(stmt, names):
 _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
-    "np.linalg.norm": _norm, "np.linspace": _linspace, "[]": _getitem, "rt.setitem": _setitem,
+    "np.linalg.norm": _norm, "np.linspace": linspace_rule, "[]": _getitem, "rt.setitem": _setitem,
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
 }
 
 
 # element-wise with three operands: each contribution is summed down like a binary one's
-ELEMENTWISE_BUILDERS = {
-    "np.clip": _clip, ".clip()": _clip, "np.where": _where, "np.full": _fill, "np.full_like": _fill,
-    "np.arange": _arange, "np.heaviside": lambda stmt, names: (None, "g * (x0 == 0)") if len(names) == 2 else None,
-}
+ELEMENTWISE_BUILDERS = {"np.clip": _clip, ".clip()": _clip, "np.where": _where, **ELEMENTWISE_MAKERS}
