@@ -51,19 +51,17 @@ def one_branch(x, w, c):
     return np.sum(t)
 
 
-@xfail("KeyError in kinds.proves_scalar for a result merged after a branch")
 @pytest.mark.parametrize("c, expected", [(1.0, [1.0, 1.0]), (-1.0, [2.0, 2.0])])
 def test_numpy_result_merged_after_a_branch(c, expected):
     assert srcdiff.grad(merged_after_branch, wrt=0)(VEC, c) == pytest.approx(expected)
 
 
-@xfail("KeyError in kinds.proves_scalar for a result merged after a branch")
 @pytest.mark.parametrize("c, expected", [(1.0, [1.0, 1.0]), (-1.0, [3.0, 3.0])])
 def test_numpy_result_after_an_early_return(c, expected):
     assert srcdiff.grad(early_return, wrt=0)(VEC, c) == pytest.approx(expected)
 
 
-@xfail("KeyError in kinds.proves_scalar for a result merged after a branch")
+@xfail("a zero adjoint 0.0 of an array parameter on one path: 'internal error: a gradient of shape ()'")
 def test_parameter_reaching_a_merged_result_in_one_branch_only():
     gx, gw, _ = srcdiff.grad(one_branch_merged)(VEC, np.array([0.5, 1.5]), -1.0)
     assert gx == pytest.approx([1.0, 1.0]) and gw == pytest.approx([0.0, 0.0])
