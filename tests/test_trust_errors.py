@@ -211,18 +211,15 @@ def tuple_parameter(p):
     return np.sum(p[0]) + p[1] * 2.0
 
 
-@xfail("a tuple indexed in the function reaches emit as an operand: AttributeError")
 def test_tuple_indexed_at_run_time():
     refused_or_equal(lambda: srcdiff.grad(tuple_indexed_at_run_time, wrt=0)(1.5, 1),
                      tuple_indexed_at_run_time, 2.0, line="t[i]")
 
 
-@xfail("a tuple indexed in the function reaches emit as an operand: AttributeError")
 def test_tuple_result_of_a_call_indexed():
     refused_or_equal(lambda: srcdiff.grad(tuple_result_indexed)(1.5), tuple_result_indexed, 2.0)
 
 
-@xfail("containers as parameters fail at call time inside rt.index_grad")
 def test_dict_parameter_is_refused_clearly():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(dict_parameter)({"w": 1.5})

@@ -113,7 +113,25 @@ class ArrayLowering:
         trick = self.index_trick(node.value)
         if trick is not None:
             return self.index_trick_call(trick, node, hint)
-        return self.emit("[]", (self.expr(node.value), *self.index(node.slice)), node, hint)
+        value = self.expr(node.value)
+        if isinstance(value, tuple):
+            return self.tuple_item(value, node)
+        index = self.index(node.slice)
+        if any(isinstance(part, Const) and isinstance(part.value, str) for part in index):
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' reads a dict entry; dict values are not supported yet",
+                             "pass the entries as separate parameters (f(w, b) for f(p) with p['w'], p['b'])")
+        return self.emit("[]", (value, *index), node, hint)
+
+    def tuple_item(self, items, node):
+        """``t[1]`` or ``t[:2]`` of a tuple display or a helper's tuple result, picked while lowering."""
+        index = self.index_part(node.slice) if not isinstance(node.slice, ast.Tuple) else None
+        if isinstance(index, Const) and type(index.value) is int and -len(items) <= index.value < len(items):
+            return items[index.value]
+        if isinstance(index, Const) and isinstance(index.value, Slice):
+            part = index.value
+            return type(items)(items[slice(part.lo, part.hi, part.step)])
+        raise self.error(UnsupportedSyntaxError, node, "a tuple can be indexed only by a constant in range here",
+                         "index an array instead (np.array([...])[i]), or use a constant index")
 
     def index(self, node):
         """The operands of an index: one per comma-separated part."""
