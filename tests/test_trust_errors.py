@@ -181,7 +181,6 @@ DEEP = "\n".join([
 ])
 
 
-@xfail("deep but valid expressions: RecursionError")
 @pytest.mark.parametrize("name, expected", [("deep_sum", 499500.0), ("deep_negation", 1.0)])
 def test_deep_expression(tmp_path, name, expected):
     f = getattr(import_text(tmp_path, DEEP, f"trust_deep_{name}"), name)
