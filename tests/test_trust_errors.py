@@ -51,19 +51,17 @@ def one_branch(x, w, c):
     return np.sum(t)
 
 
-@xfail("KeyError in kinds.proves_scalar for a result merged after a branch")
 @pytest.mark.parametrize("c, expected", [(1.0, [1.0, 1.0]), (-1.0, [2.0, 2.0])])
 def test_numpy_result_merged_after_a_branch(c, expected):
     assert srcdiff.grad(merged_after_branch, wrt=0)(VEC, c) == pytest.approx(expected)
 
 
-@xfail("KeyError in kinds.proves_scalar for a result merged after a branch")
 @pytest.mark.parametrize("c, expected", [(1.0, [1.0, 1.0]), (-1.0, [3.0, 3.0])])
 def test_numpy_result_after_an_early_return(c, expected):
     assert srcdiff.grad(early_return, wrt=0)(VEC, c) == pytest.approx(expected)
 
 
-@xfail("KeyError in kinds.proves_scalar for a result merged after a branch")
+@xfail("a zero adjoint 0.0 of an array parameter on one path: 'internal error: a gradient of shape ()'")
 def test_parameter_reaching_a_merged_result_in_one_branch_only():
     gx, gw, _ = srcdiff.grad(one_branch_merged)(VEC, np.array([0.5, 1.5]), -1.0)
     assert gx == pytest.approx([1.0, 1.0]) and gw == pytest.approx([0.0, 0.0])
@@ -142,12 +140,10 @@ def c_with_module_array(x):
     return np.sum(np.c_[x, M] * np.array([[1.0, 2.0], [3.0, 4.0]]))
 
 
-@xfail("np.r_ / np.c_ are lowered as indexing a module constant")
 def test_r_with_a_module_array():
     assert srcdiff.grad(r_with_module_array)(np.ones(3)) == pytest.approx([1.0, 2.0, 3.0])
 
 
-@xfail("np.r_ / np.c_ are lowered as indexing a module constant")
 def test_c_with_a_module_array():
     assert srcdiff.grad(c_with_module_array)(np.ones(2)) == pytest.approx([1.0, 3.0])
 
@@ -185,7 +181,6 @@ DEEP = "\n".join([
 ])
 
 
-@xfail("deep but valid expressions: RecursionError")
 @pytest.mark.parametrize("name, expected", [("deep_sum", 499500.0), ("deep_negation", 1.0)])
 def test_deep_expression(tmp_path, name, expected):
     f = getattr(import_text(tmp_path, DEEP, f"trust_deep_{name}"), name)
@@ -215,18 +210,15 @@ def tuple_parameter(p):
     return np.sum(p[0]) + p[1] * 2.0
 
 
-@xfail("a tuple indexed in the function reaches emit as an operand: AttributeError")
 def test_tuple_indexed_at_run_time():
     refused_or_equal(lambda: srcdiff.grad(tuple_indexed_at_run_time, wrt=0)(1.5, 1),
                      tuple_indexed_at_run_time, 2.0, line="t[i]")
 
 
-@xfail("a tuple indexed in the function reaches emit as an operand: AttributeError")
 def test_tuple_result_of_a_call_indexed():
     refused_or_equal(lambda: srcdiff.grad(tuple_result_indexed)(1.5), tuple_result_indexed, 2.0)
 
 
-@xfail("containers as parameters fail at call time inside rt.index_grad")
 def test_dict_parameter_is_refused_clearly():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(dict_parameter)({"w": 1.5})

@@ -8,5 +8,5 @@ about it; nothing is changed.  Imports only ``ir``.
 | ``kinds`` | what is known statically about each value's shape: a number, not an array, or a named unknown shape (equal shapes share a name); whether the result is provably one number; whether a function is array code at all |
 | ``liveness`` | which values some roots need, through branches and loops |
 """
-from .kinds import ELEMENTWISE, OTHER, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar, uses_arrays
+from .kinds import ELEMENTWISE, OTHER, REDUCTIONS, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar, uses_arrays
 from .liveness import live_vars

@@ -11,7 +11,7 @@ Nothing else is promised: parameters get a fresh Shape each (they may even be fl
 run time).  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
-from ..ir import Const, Var, assigns
+from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
 
 
 class Shape:
@@ -85,17 +85,69 @@ def infer_shapes(function, scalar_result=False):
 def proves_scalar(function):
     """Whether the result of ``function`` is one number by its own statements alone."""
     result = function.result
-    return not isinstance(result, Var) or _forward(function, set())[result] is SCALAR
+    return not isinstance(result, Var) or _forward(function, set()).of(result) is SCALAR
 
 
 def _forward(function, scalars):
     shapes = Shapes()
     for param in function.params:
         shapes[param] = SCALAR if param in scalars else Shape()
-    for stmt in assigns(function.body):
-        shape = _shape_of(stmt, [shapes.of(a) for a in stmt.args], dict(stmt.kwargs))
-        shapes[stmt.target] = SCALAR if stmt.target in scalars else shape
+    _block(function.body, shapes, scalars)
     return shapes
+
+
+def _block(body, shapes, scalars):
+    put = _setter(shapes, scalars)
+    for stmt in body:
+        if isinstance(stmt, Assign):
+            put(stmt.target, _shape_of(stmt, [shapes.of(a) for a in stmt.args], dict(stmt.kwargs)))
+        elif isinstance(stmt, If):
+            _block(stmt.body, shapes, scalars)
+            _block(stmt.orelse, shapes, scalars)
+            for merge in stmt.merges:
+                put(merge.target, _join(_side(shapes, merge.then), _side(shapes, merge.orelse)))
+        elif isinstance(stmt, Loop):
+            _loop(stmt, shapes, scalars)
+
+
+def _setter(shapes, scalars):
+    def put(var, shape):
+        shapes[var] = SCALAR if var in scalars else shape
+    return put
+
+
+def _loop(loop, shapes, scalars):
+    """A loop-carried value has its initial value's shape if every round keeps it (``s = s * 2``),
+    else a Shape of its own (found by going round again: each carry gives up at most once)."""
+    put = _setter(shapes, scalars)
+    if loop.iter is not None and loop.iter.kind in RANGES:
+        for target in loop.iter.targets:
+            put(target, SCALAR)
+    for carry in loop.carries:
+        put(carry.target, _side(shapes, carry.init) or Shape())
+    given_up = set()
+    while True:
+        _block(loop.test_body, shapes, scalars)
+        _block(loop.body, shapes, scalars)
+        changed = [c.target for c in loop.carries if c.target not in given_up
+                   and _join(shapes[c.target], _side(shapes, c.next)) is not shapes[c.target]]
+        if not changed:
+            return
+        for target in changed:
+            put(target, Shape())
+            given_up.add(target)
+
+
+def _side(shapes, operand):
+    """The shape of a merged or carried operand; None where the variable is undefined."""
+    return None if isinstance(operand, Undefined) else shapes.of(operand)
+
+
+def _join(a, b):
+    """The shape of a value that is one of two: theirs if they agree, else unknown."""
+    if a is None or b is None or a is b:
+        return b if a is None else a
+    return Shape()
 
 
 def _scalar_operands(function, shapes):

@@ -164,8 +164,8 @@ def _is_scalar(value):
 def _local_formula(trace, stmt, template):
     """The local gradient of one argument in SSA names: the template with ``g = 1``, simplified.
 
-    Where ``g`` is an argument of a call (array rules: ``rt.matmul_grad_left(g, x, w)``,
-    ``rt.unbroadcast(g * y, x)``) the local gradient is no factor but an operation on
+    Where ``g`` is an argument of a call or indexed (array rules: ``rt.matmul_grad_left(g, x, w)``,
+    ``rt.unbroadcast(g * y, x)``, ``g[1]``) the local gradient is no factor but an operation on
     the upstream gradient, so it is shown as that operation applied to ``g``.
     """
     names = trace.names
@@ -183,8 +183,11 @@ def _local_formula(trace, stmt, template):
 
 
 def _g_in_call(template):
-    return any(isinstance(node, ast.Call) and any(isinstance(n, ast.Name) and n.id == "g" for a in node.args for n in ast.walk(a))
-               for node in ast.walk(template_ast(template)))
+    """Whether ``g`` is an argument of a call or the array indexed (``g[1]`` of ``np.stack``'s rule)."""
+    def reads_g(tree):
+        return any(isinstance(n, ast.Name) and n.id == "g" for n in ast.walk(tree))
+    return any(isinstance(node, ast.Call) and any(reads_g(a) for a in node.args)
+               or isinstance(node, ast.Subscript) and reads_g(node.value) for node in ast.walk(template_ast(template)))
 
 
 # ---------------------------------------------------------------- rows

@@ -13,13 +13,15 @@ those ``ir`` describes for array code.  Output contract, on top of ``lower``'s:
   view of it would have seen the write);
 - a tuple passed as an argument is a ``Const`` tuple when all its parts are constants,
   else a ``tuple`` statement; ``np.concatenate([a, b])`` takes ``a, b`` as arguments;
-- ``a, b = x`` (``rows, cols = A.shape``) reads ``x[0]``, ``x[1]``.
+- ``a, b = x`` (``rows, cols = A.shape``) reads ``x[0]``, ``x[1]`` of ``rt.unpacked(x, 2)``,
+  which raises Python's ValueError at run time unless ``x`` holds exactly two items.
 """
 import ast
 
 from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
+from .displays import is_value_position
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
 ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
@@ -35,6 +37,9 @@ VIEW_OPS = frozenset({
     "np.asanyarray", "np.broadcast_to", "np.swapaxes", "np.moveaxis", "np.atleast_1d",
     "np.atleast_2d", "np.atleast_3d", "np.diagonal", "np.real",
 })
+
+# Keyword arguments passed by position when the ones before them are given (the rules read positions).
+_KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "num"): 2}
 
 
 class ArrayLowering:
@@ -62,7 +67,7 @@ class ArrayLowering:
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f())")
         receiver = self.expr(node.func.value)
-        args = [self.argument(a) for a in node.args]
+        args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
         kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
@@ -78,30 +83,55 @@ class ArrayLowering:
         elif op in SEQUENCE_OPS:
             raise self.error(UnsupportedSyntaxError, node, f"{op} needs the arrays written out as a list",
                              f"write {op}([a, b], axis=...)")
-        args = [self.argument(a) for a in nodes]
-        kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
-        return args, kwargs
+        parts = op in SEQUENCE_OPS
+        args = [self.argument(a, parts or is_value_position(op, i)) for i, a in enumerate(nodes)]
+        kwargs = [(k.arg, self.argument(k.value, is_value_position(op, k.arg))) for k in node.keywords]
+        for name, value in list(kwargs):  # np.full(s, fill_value=v) as np.full(s, v): the rules read positions
+            if _KEYWORD_POSITIONS.get((op, name)) == len(args):
+                args.append(value)
+                kwargs.remove((name, value))
+        return args, tuple(kwargs)
 
-    def argument(self, node):
-        """The operand of a call argument: numbers, None, strings, tuples and values."""
+    def argument(self, node, value=False):
+        """The operand of a call argument: numbers, None, strings, tuples and values.
+
+        A display (or a tuple a name or a call holds) is an array where ``value`` says
+        the argument is one, else a shape tuple (``joined``)."""
         if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
             return Const(node.value)
         if (isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant)
                 and type(node.operand.value) is int):
             return Const(-node.operand.value)  # axis=-1, x[-1]: a constant, not a computation
         if isinstance(node, (ast.Tuple, ast.List)):
-            parts = [self.argument(e) for e in node.elts]
-            if all(isinstance(p, Const) for p in parts):
-                return Const(tuple(p.value for p in parts))
-            return self.emit("tuple", parts, node)
-        value = self.expr(node)
-        if isinstance(value, tuple):
-            raise self.error(UnsupportedSyntaxError, node, "passing a tuple value as an argument is not supported",
-                             "write the tuple out in the call")
-        return value
+            return self.joined([self.argument(e, value) for e in node.elts], node, value)
+        operand = self.expr(node)
+        if isinstance(operand, tuple):
+            return self.joined(operand, node, value)
+        return operand
 
     def subscript(self, node, hint):
-        return self.emit("[]", (self.expr(node.value), *self.index(node.slice)), node, hint)
+        trick = self.index_trick(node.value)
+        if trick is not None:
+            return self.index_trick_call(trick, node, hint)
+        value = self.expr(node.value)
+        if isinstance(value, tuple):
+            return self.tuple_item(value, node)
+        index = self.index(node.slice)
+        if any(isinstance(part, Const) and isinstance(part.value, str) for part in index):
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' reads a dict entry; dict values are not supported yet",
+                             "pass the entries as separate parameters (f(w, b) for f(p) with p['w'], p['b'])")
+        return self.emit("[]", (value, *index), node, hint)
+
+    def tuple_item(self, items, node):
+        """``t[1]`` or ``t[:2]`` of a tuple display or a helper's tuple result, picked while lowering."""
+        index = self.index_part(node.slice) if not isinstance(node.slice, ast.Tuple) else None
+        if isinstance(index, Const) and type(index.value) is int and -len(items) <= index.value < len(items):
+            return items[index.value]
+        if isinstance(index, Const) and isinstance(index.value, Slice):
+            part = index.value
+            return type(items)(items[slice(part.lo, part.hi, part.step)])
+        raise self.error(UnsupportedSyntaxError, node, "a tuple can be indexed only by a constant in range here",
+                         "index an array instead (np.array([...])[i]), or use a constant index")
 
     def index(self, node):
         """The operands of an index: one per comma-separated part."""
@@ -119,7 +149,8 @@ class ArrayLowering:
         if isinstance(node, ast.Attribute) and node.attr == "newaxis" and not self.is_value(node):
             return Const(None)
         if isinstance(node, ast.List):  # x[[0, 2]] picks rows; x[(0, 2)] would be x[0, 2]
-            return self.emit("np.array", (self.argument(node),), node)
+            rows = self.display(node)
+            return self.emit("np.array", (rows,), node) if isinstance(rows, Const) else rows
         return self.argument(node)
 
     # ------------------------------------------------------------ writing
@@ -146,9 +177,12 @@ class ArrayLowering:
         self.store_item(target, new, stmt)
 
     def unpack(self, target, value):
-        """``a, b = x`` for a value ``x`` (not a tuple display): ``a = x[0]; b = x[1]``."""
-        for i, element in enumerate(target.elts):
+        """``a, b = x`` for a value ``x`` (not a tuple display): ``s = rt.unpacked(x, 2)`` (which
+        raises Python's ValueError unless ``x`` holds two items), then ``a = s[0]; b = s[1]``."""
+        for element in target.elts:
             if isinstance(element, ast.Starred):
                 raise self.error(UnsupportedSyntaxError, element, "starred unpacking is not supported")
+        checked = self.emit("rt.unpacked", (value, Const(len(target.elts))), target)
+        for i, element in enumerate(target.elts):
             hint = element.id if isinstance(element, ast.Name) else None
-            self.bind(element, self.emit("[]", (value, Const(i)), element, hint))
+            self.bind(element, self.emit("[]", (checked, Const(i)), element, hint))

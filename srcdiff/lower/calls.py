@@ -12,7 +12,7 @@ import ast
 
 from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
-from ..ir import Global
+from ..ir import Const, Global
 from . import custom
 
 
@@ -35,6 +35,13 @@ def def_key(source):
 def kind_of(ref):
     return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
             frontend.CustomFunctionRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+
+
+def _constant_tuple(value):
+    """A tuple display of constants (``rt.zeros_like((3.0,))`` in generated code) as one Const."""
+    if isinstance(value, TupleValue) and all(isinstance(v, Const) and not isinstance(v.value, tuple) for v in value):
+        return Const(tuple(v.value for v in value))
+    return value
 
 
 class CallLowering:
@@ -121,9 +128,12 @@ class CallLowering:
     def primitive_call(self, op, node, hint):
         op = _BUILTIN_ALIASES.get(op, op)
         if op.startswith("np."):
+            made = self.array_of_display(op, node, hint)
+            if made is not None:
+                return made
             args, kwargs = self.call_arguments(op, node)
             return self.emit(op, tuple(args), node, hint, kwargs)
-        args = [self.expr(a) for a in node.args]
+        args = [_constant_tuple(self.expr(a)) for a in node.args]
         kwargs = tuple((k.arg, self.expr(k.value)) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",

@@ -16,6 +16,7 @@ from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Assign, Const, Function, Va
 from . import branches, loops
 from .arrays import ArrayLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
+from .displays import DisplayLowering
 from .tails import always_exits, tails
 from .writes import check_writes
 
@@ -72,7 +73,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer(CallLowering, ArrayLowering):
+class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -105,7 +106,11 @@ class _Lowerer(CallLowering, ArrayLowering):
         self.result_hint = hint
         self.env[branches.RETURNED] = branches.FALSE
         for stmt in body:
-            self.statement(stmt)
+            try:
+                self.statement(stmt)
+            except RecursionError:
+                raise self.error(UnsupportedSyntaxError, stmt, "this statement is nested too deeply for srcdiff",
+                                 "split it into several assignments") from None
         return self.env[branches.VALUE]
 
     def statement(self, stmt):
@@ -176,20 +181,8 @@ class _Lowerer(CallLowering, ArrayLowering):
             return Const(node.value)
         if isinstance(node, ast.Name):
             return self.name(node)
-        if isinstance(node, ast.BinOp):
-            symbol = SYMBOL_OF.get(type(node.op))
-            if symbol not in BINARY_OPS:
-                raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
-                                 "use + - * / ** // % or @")
-            return self.emit(symbol, (self.expr(node.left), self.expr(node.right)), node, hint)
-        if isinstance(node, ast.UnaryOp):
-            if type(node.op) not in _UNARY:
-                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
-                                 "use arithmetic: -x - 1 is ~x for integers")
-            operand = self.expr(node.operand)
-            if isinstance(node.op, ast.USub) and isinstance(operand, Const) and type(operand.value) in (int, float):
-                return Const(-operand.value)  # a negative literal (generated code has many: -6.0 * x)
-            return self.emit(_UNARY[type(node.op)], (operand,), node, hint)
+        if isinstance(node, (ast.BinOp, ast.UnaryOp)):
+            return self.operators(node, hint)
         if isinstance(node, ast.Compare):
             if len(node.ops) != 1:
                 return branches.expr_chained_compare(self, node, hint, self.comparison)
@@ -215,6 +208,44 @@ class _Lowerer(CallLowering, ArrayLowering):
                              "call it, or use a number or a parameter")
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
+
+    def operators(self, root, hint):
+        """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
+        left operand first, as by recursion, but with a stack of its own, so a sum of a
+        thousand terms lowers like a short one."""
+        todo, values = [(root, False)], []
+        while todo:
+            node, ready = todo.pop()
+            if not isinstance(node, (ast.BinOp, ast.UnaryOp)):
+                values.append(self.expr(node))
+                continue
+            if not ready:
+                todo.append((node, True))
+                todo.extend([(node.operand, False)] if isinstance(node, ast.UnaryOp) else [(node.right, False), (node.left, False)])
+                self.operator_of(node)  # refused before its operands are lowered
+                continue
+            name = None if node is not root else hint
+            if isinstance(node, ast.BinOp):
+                right = values.pop()
+                values.append(self.emit(self.operator_of(node), (values.pop(), right), node, name))
+            elif isinstance(node.op, ast.USub) and isinstance(values[-1], Const) and type(values[-1].value) in (int, float):
+                values.append(Const(-values.pop().value))  # a negative literal (generated code has many: -6.0 * x)
+            else:
+                values.append(self.emit(self.operator_of(node), (values.pop(),), node, name))
+        return values[0]
+
+    def operator_of(self, node):
+        """The IR op of a BinOp or UnaryOp node; refused if srcdiff has none."""
+        if isinstance(node, ast.UnaryOp):
+            if type(node.op) not in _UNARY:
+                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
+                                 "use arithmetic: -x - 1 is ~x for integers")
+            return _UNARY[type(node.op)]
+        symbol = SYMBOL_OF.get(type(node.op))
+        if symbol not in BINARY_OPS:
+            raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
+                             "use + - * / ** // % or @")
+        return symbol
 
     def comparison(self, op, node):
         symbol = SYMBOL_OF.get(type(op))

@@ -13,6 +13,7 @@ contribution is summed back to its operand's shape), ``ir`` and ``errors``.
 | ``scalar`` | operators, builtins, ``math`` and the runtime's scalar helpers |
 | ``_derived`` | the elementary functions, derived by sympy (``derive``) and pinned |
 | ``arrays`` | NumPy: element-wise rules wrapped by shape, reductions, products, reshapes, indexing |
+| ``makers`` | NumPy's array makers from numbers: ``np.full``, ``np.full_like``, ``np.arange``, ``np.linspace``; ``np.heaviside`` |
 | ``helpers`` | the runtime's array-gradient helpers, so a gradient can be differentiated again |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 """

@@ -21,6 +21,7 @@ from ..analysis import SCALAR, infer_shapes, is_ufunc, proves_scalar, uses_array
 from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .helpers import HELPER_BUILDERS
+from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .scalar import ZERO, placeholders, rule_for, scalar_rule
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -34,12 +35,12 @@ BINARY = frozenset({"+", "-", "*", "/", "**", "%", "max", "min", "np.arctan2", "
 
 # ---- no gradient: integer, boolean and shape results, and constructors of constants
 NO_GRADIENT = frozenset({
-    ".shape", ".ndim", ".size", ".dtype", "tuple", "slice", "np.shape", "np.ndim", "np.size",
-    "np.arange", "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
-    "np.full", "np.full_like", "np.linspace", "np.argmax", "np.argmin", ".argmax()", ".argmin()",
+    ".shape", ".ndim", ".size", ".dtype", "slice", "np.shape", "np.ndim", "np.size",
+    "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
+    "np.argmax", "np.argmin", ".argmax()", ".argmin()",
     "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
     "np.isinf", "np.isfinite", "np.greater", "np.less", "np.equal", "np.logical_and",
-    "np.logical_or", "np.logical_not", "np.heaviside", "len",
+    "np.logical_or", "np.logical_not", "len",
 })
 
 # ---- structure: a rule per call, built from its constant keyword arguments
@@ -53,7 +54,7 @@ RESHAPES = frozenset({
     "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
     "np.expand_dims", "np.atleast_1d", "np.atleast_2d",
 })
-IDENTITIES = frozenset({"np.copy", ".copy()", "np.asarray", ".real", "np.real"})
+IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real"})
 PRODUCTS = {
     "@": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
     "np.matmul": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
@@ -129,7 +130,7 @@ class ArrayRules:
 KEYWORDS = {
     "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis"}),
     "sequence": frozenset({"axis"}), "np.transpose": frozenset({"axes"}), ".transpose()": frozenset({"axes"}),
-    "np.linalg.norm": frozenset({"ord", "axis", "keepdims"}),
+    "np.linalg.norm": frozenset({"ord", "axis", "keepdims"}), "np.linspace": frozenset({"endpoint"}),
 }
 
 
@@ -205,15 +206,23 @@ def _transpose(stmt, names):
 
 
 def _sequence(stmt, names):
+    """Each part's gradient is the piece of ``g`` it became: ``g[1]`` of ``np.stack``, ``g[:, n0:n0 + n1]``
+    of ``np.concatenate`` along axis 1 (plain indexing, so that it can be differentiated again)."""
     axis = _param(stmt, None, "axis", 0)
     if stmt.op == "np.stack":
-        return tuple(f"np.take(g, {i}, axis={axis!r})" for i in range(len(names)))
-    parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
+        return tuple(f"g[{_along(axis, str(i))}]" for i in range(len(names)))
     if stmt.op == "np.concatenate" and axis is not None:
-        return tuple(f"rt.concatenate_grad(g, {i}, {parts}, axis={axis!r})" for i in range(len(names)))
+        ends = [" + ".join(f"np.shape({name})[{axis}]" for name in names[:i + 1]) for i in range(len(names))]
+        return tuple(f"g[{_along(axis, f'{start}:{end}')}]" for start, end in zip(["0"] + ends, ends))
+    parts = "(" + ", ".join(names) + ("," if len(names) == 1 else "") + ")"
     if stmt.op in ("np.hstack", "np.vstack"):
         return tuple(f"rt.{stmt.op[3:]}_grad(g, {i}, {parts})" for i in range(len(names)))
     return None
+
+
+def _along(axis, index):
+    """The index text picking ``index`` along ``axis`` (``:, 2`` for axis 1, ``..., 2`` for axis -1)."""
+    return ":, " * axis + index if axis >= 0 else "..., " + index + ", :" * (-axis - 1)
 
 
 def _cumsum(stmt, names):
@@ -232,7 +241,7 @@ def _norm(stmt, names):
 
 def _index_text(stmt, names, first):
     """``np.s_[...]`` of the index parts ``stmt.args[first:]`` written with placeholders."""
-    parts = [ast.Name(id=name, ctx=ast.Load()) if isinstance(arg, Var) else constant_node(arg.value)
+    parts = [constant_node(arg.value) if isinstance(arg, Const) else ast.Name(id=name, ctx=ast.Load())
              for arg, name in zip(stmt.args[first:], names[first:])]
     return ast.unparse(ast.Subscript(value=ast.Name(id="np.s_"), slice=index_node(parts), ctx=ast.Load()))
 
@@ -261,10 +270,10 @@ def _clip(stmt, names):
 _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
-    "np.linalg.norm": _norm, "[]": _getitem, "rt.setitem": _setitem,
+    "np.linalg.norm": _norm, "np.linspace": linspace_rule, "[]": _getitem, "rt.setitem": _setitem,
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
 }
 
 
 # element-wise with three operands: each contribution is summed down like a binary one's
-ELEMENTWISE_BUILDERS = {"np.clip": _clip, ".clip()": _clip, "np.where": _where}
+ELEMENTWISE_BUILDERS = {"np.clip": _clip, ".clip()": _clip, "np.where": _where, **ELEMENTWISE_MAKERS}

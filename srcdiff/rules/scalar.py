@@ -49,6 +49,7 @@ HANDWRITTEN = {
     "rt.log": ("g / x",),
     "rt.xlogy": ("g * rt.log(x1)", "g * x0 / x1"),
     "rt.vdot": ("g * x1", "g * x0"),
+    "rt.unpacked": ("g", None),
     "rt.digamma": ("g * rt.polygamma(1, x)",),
     "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
     # ---- piecewise constant: zero gradient

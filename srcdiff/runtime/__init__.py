@@ -8,7 +8,7 @@ be copied next to generated code.
 
 | module | helpers |
 | --- | --- |
-| ``scalars`` | ``sign``, ``log``, ``xlogy``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot`` |
+| ``scalars`` | ``sign``, ``log``, ``xlogy``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
 | ``special`` | ``digamma``, ``polygamma`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, products, indexing, joins |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
@@ -20,7 +20,7 @@ from .arrays import (
     inner_grad_left, inner_grad_right, like, matmul_grad_left, matmul_grad_right, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
 from .custom import Context, Function
-from .scalars import item_grad, items_like, items_zeros, log, sign, vdot, xlogy, zeros_like
+from .scalars import item_grad, items_like, items_zeros, log, sign, unpacked, vdot, xlogy, zeros_like
 from .special import digamma, polygamma
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
@@ -30,5 +30,5 @@ __all__ = [
     "index_grad", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left", "matmul_grad_right",
     "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad", "sum_grad",
     "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "item_grad", "items_like",
-    "items_zeros", "log", "sign", "vdot", "xlogy", "zeros_like", "digamma", "polygamma", "s_",
+    "items_zeros", "log", "sign", "unpacked", "vdot", "xlogy", "zeros_like", "digamma", "polygamma", "s_",
 ]

@@ -1,4 +1,4 @@
-"""Helpers of scalar and sequence gradients: signs, logarithms, zeros, items, ``vdot``.
+"""Helpers of scalar and sequence gradients: signs, logarithms, zeros, items, ``vdot``, unpacking.
 
 Each works on Python numbers and NumPy arrays alike and keeps the type of its input
 (a float stays a float).  Each has a gradient rule of its own (``srcdiff.rules``) so
@@ -65,6 +65,20 @@ def item_grad(g, xs, k):
 def items_like(g, xs):
     """An items gradient in its sequence's own type: a tuple for a tuple."""
     return tuple(g) if isinstance(xs, tuple) else g
+
+
+def unpacked(x, n):
+    """``x`` itself, once checked to hold exactly ``n`` items as ``a, b = x`` needs; otherwise
+    the error Python raises for that line (ValueError, TypeError for a number)."""
+    try:
+        count = len(x)
+    except TypeError:
+        raise TypeError(f"cannot unpack non-iterable {type(x).__name__} object") from None
+    if count > n:
+        raise ValueError(f"too many values to unpack (expected {n})")
+    if count < n:
+        raise ValueError(f"not enough values to unpack (expected {n}, got {count})")
+    return x
 
 
 def vdot(a, b):

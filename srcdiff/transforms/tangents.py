@@ -39,6 +39,12 @@ _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_le
 FORMS = {
     **{op: ("linear", (0,), ()) for op in _REDUCE + _SHAPE},
     **{op: ("linear", (0,), (1,)) for op in _GRAD_HELPERS},
+    "np.array": ("linear", (0,), ()),
+    "np.full": ("linear", (1,), (0,)),
+    "np.full_like": ("linear", (1,), (0,)),
+    "np.linspace": ("linear", (0, 1), (2,)),
+    # a tuple is only ever a shape, axes or repetitions (lowering stacks a display of values): no tangent
+    "tuple": ("linear", (), range(2 ** 31)),
     "rt.written_grad": ("linear", (0,), (2,)),
     "rt.concatenate_grad": ("linear", (0,), (2,)),
     "rt.setitem": ("linear", (0, 1), ()),
