@@ -425,7 +425,6 @@ def _string_constants(text):
     return [n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
-@xfail("emit indents the continuation lines of multi-line string literals")
 def test_long_triple_quoted_string_passes_through_unchanged():
     user = [s for s in _string_constants(inspect.getsource(long_string_argument)) if "," in s]
     generated = [s for s in _string_constants(srcdiff.grad(long_string_argument, wrt=0).source) if "," in s]
