@@ -10,6 +10,7 @@ gradient of a function with a loop must not keep that function alive.
 The functions live in modules written to ``tmp_path`` (srcdiff reads source files).
 Tests of bugs srcdiff still has are marked xfail(strict), so they turn red when a fix lands.
 """
+import ast
 import gc
 import os
 import sys
@@ -18,10 +19,12 @@ import time
 import tracemalloc
 import weakref
 
+import numpy as np
 import pytest
 
 import srcdiff
 from conftest import import_text
+from srcdiff.frontend.source import find_def, runs_this_code
 
 
 def module(tmp_path, text, name):
@@ -221,3 +224,179 @@ def test_a_gradient_without_loops_does_not_keep_its_function_alive(tmp_path):
     del m
     gc.collect()
     assert alive() is None
+
+
+# ---------------------------------------------------------------- item 4 on every transform
+
+HELPER_USER = """
+    def helper(x):
+        return x * x
+    def other(x):
+        return x * x * x
+    def f(x):
+        return helper(x)
+"""
+
+CLOSURE_USER = """
+    def make(c):
+        def f(x):
+            return c * x * x
+        return f
+"""
+
+X0 = 1.5
+#  d/dx of x**2 and x**3 at 1.5; second derivatives 2 and 6 * 1.5
+TRANSFORMS = {
+    "grad": (lambda f: srcdiff.grad(f)(X0), 3.0, 6.75),
+    "value_and_grad": (lambda f: srcdiff.value_and_grad(f)(X0)[1], 3.0, 6.75),
+    "hvp": (lambda f: srcdiff.hvp(f)(X0, 1.0), 2.0, 9.0),
+    "hessian": (lambda f: srcdiff.hessian(f)(X0), 2.0, 9.0),
+    "jvp": (lambda f: srcdiff.jvp(f)(X0, 1.0), 3.0, 6.75),
+    "jacobian": (lambda f: srcdiff.jacobian(f)(X0), 3.0, 6.75),
+    "grad(grad)": (lambda f: srcdiff.grad(srcdiff.grad(f))(X0), 2.0, 9.0),
+}
+
+
+@pytest.mark.parametrize("transform", list(TRANSFORMS))
+def test_every_transform_rebuilds_after_a_helper_is_rebound(tmp_path, transform):
+    run, before, after = TRANSFORMS[transform]
+    m = module(tmp_path, HELPER_USER, f"trust_every_helper_{transform.replace('(', '_').replace(')', '')}")
+    assert run(m.f) == pytest.approx(before)
+    m.helper = m.other
+    assert run(m.f) == pytest.approx(after)
+
+
+@pytest.mark.parametrize("transform", list(TRANSFORMS))
+def test_every_transform_rebuilds_after_a_closure_cell_changes(tmp_path, transform):
+    run, before, _ = TRANSFORMS[transform]
+    m = module(tmp_path, CLOSURE_USER, f"trust_every_closure_{transform.replace('(', '_').replace(')', '')}")
+    f = m.make(1.0)
+    assert run(f) == pytest.approx(before)
+    f.__closure__[0].cell_contents = 3.0
+    assert run(f) == pytest.approx(3.0 * before)
+
+
+@pytest.mark.parametrize("transform", ["grad", "hvp", "jvp", "jacobian"])
+def test_every_transform_refuses_a_file_edited_without_reloading(tmp_path, transform):
+    m = module(tmp_path, """
+        def f(x):
+            return 2.0 * x * x
+    """, f"trust_edited_{transform}")
+    path = tmp_path / f"trust_edited_{transform}.py"
+    path.write_text("\ndef f(x):\n    return 3.0 * x * x\n")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        getattr(srcdiff, transform)(m.f)
+    assert info.value.filename == str(path) and info.value.lineno == 2
+    assert "reload" in str(info.value)
+
+
+def test_a_moved_definition_says_to_reload(tmp_path):
+    m = module(tmp_path, """
+        def f(x):
+            return 2.0 * x * x
+    """, "trust_moved")
+    path = tmp_path / "trust_moved.py"
+    path.write_text("\n\n\ndef f(x):\n    return 2.0 * x * x\n")
+    later = time.time() + 5
+    os.utime(path, (later, later))
+    with pytest.raises(srcdiff.SrcdiffError, match="reload"):
+        srcdiff.grad(m.f)
+
+
+def test_an_unchanged_function_is_not_built_again(tmp_path):
+    m = module(tmp_path, HELPER_USER, "trust_unchanged")
+    for transform in ("grad", "value_and_grad", "hvp", "jvp", "vjp"):
+        first = getattr(srcdiff.api, transform)(m.f)
+        assert getattr(srcdiff.api, transform)(m.f) is first
+    m.K = 1.0  # a name f does not read
+    assert srcdiff.grad(m.f) is srcdiff.grad(m.f)
+
+
+UNEDITED = """
+    import functools
+    import numpy as np
+    class Model:
+        def __private(self, x):
+            return x
+        def scaled(self, x, w):
+            return np.sum((self.__private(x) * w) ** 2)
+        def loss(self, x, w):
+            return np.sum((x * w) ** 2)
+    def make(c):
+        def f(x):
+            ys = [c * x for _ in range(2)]
+            def inner(y):
+                return y * c
+            return inner(ys[0]) * x
+        return f
+    @functools.lru_cache
+    def decorated(x):
+        return 2.0 * x
+"""
+
+
+def test_the_code_check_accepts_closures_methods_and_decorators_of_an_unedited_file(tmp_path):
+    # the def is compiled on its own: names a closure or a class gives it must not look edited
+    m = module(tmp_path, UNEDITED, "trust_unedited")
+    path = str(tmp_path / "trust_unedited.py")
+    tree = ast.parse(open(path).read())
+    for fn in (m.Model.scaled, m.Model.loss, m.make(2.0), m.decorated.__wrapped__):
+        code = fn.__code__
+        node = find_def(tree, fn.__name__, code.co_firstlineno)
+        assert runs_this_code(node, path, code), fn.__qualname__
+        edited = ast.parse(ast.unparse(node).replace("2", "3").replace("** 2", "** 3")).body[0]
+        ast.increment_lineno(edited, node.lineno - 1)
+        assert not runs_this_code(edited, path, code), fn.__qualname__
+    assert srcdiff.grad(m.Model.loss, wrt=2)(m.Model(), np.ones(2), np.ones(2)) == pytest.approx([2.0, 2.0])
+
+
+# ---------------------------------------------------------------- memory stays flat
+
+MANY = "import numpy as np\n" + "".join(f"""
+def make{j}(c):
+    def f(x, n):
+        for i in range(n):
+            x = x * c + {j}.0
+        return np.sum(x * x)
+    return f
+""" for j in range(10))
+
+
+def test_memory_stays_flat_when_many_differentiated_functions_are_dropped(tmp_path):
+    # Rounds of fresh functions, each differentiated (every transform now and then), then
+    # dropped: after the first rounds nothing may pile up (the parsed trees, the generated
+    # text, the caches and what they hold), so 10,000 functions cost what a few do.  The
+    # bound is per function (the test's own weak reference is ~90 bytes of it) and far
+    # below what one kept gradient costs (~5 kB).
+    m = import_text(tmp_path, MANY, "trust_many")
+    alive = []
+
+    def one_round(count):
+        for k in range(count):
+            f = getattr(m, f"make{k % 10}")(0.5 + k / count)
+            alive.append(weakref.ref(f))
+            assert srcdiff.grad(f, wrt=0)(1.0, 2) == pytest.approx(fd(f, 1.0, 2))
+            if k % 15 == 0:
+                srcdiff.grad(srcdiff.grad(f, wrt=0), wrt=0)(1.0, 2)
+                srcdiff.hvp(f)(1.0, 2, 1.0)
+                srcdiff.jvp(f, wrt=0)(1.0, 2, 1.0)
+                srcdiff.jacobian(f)(1.0, 2)
+        for _ in range(3):  # what a collection frees (a cache entry) may free a cycle for the next
+            gc.collect()
+
+    def fd(f, x, n, eps=1e-6):
+        return (f(x + eps, n) - f(x - eps, n)) / (2 * eps)
+
+    one_round(30)  # fills what is rightly kept: srcdiff's own tables, the parsed-tree LRU
+    tracemalloc.start()
+    try:
+        one_round(30)
+        first = tracemalloc.get_traced_memory()[0]
+        one_round(90)
+        growth = tracemalloc.get_traced_memory()[0] - first
+    finally:
+        tracemalloc.stop()
+    assert not [ref for ref in alive if ref() is not None]
+    assert growth / 90 < 1000, f"{growth / 90:.0f} bytes kept per dropped function"

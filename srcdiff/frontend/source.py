@@ -102,12 +102,19 @@ def _without_decorators(node):
 
 
 def _fingerprint(code):
-    """What a code object does, up to where its free names are looked up."""
-    consts = tuple(_fingerprint(c) if isinstance(c, types.CodeType) else (type(c).__name__, repr(c))
-                   for c in code.co_consts)
-    names = {_unmangled(n) for n in code.co_names + code.co_freevars} - {"__class__"}
-    return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
-            tuple(_unmangled(n) for n in code.co_varnames), tuple(sorted(names)), consts)
+    """What a code object and the ones nested in it do, up to where free names are looked up:
+    the structure, and the names read anywhere in it (globals, attributes, free variables;
+    a name a closure reads is a global when the def is compiled on its own)."""
+    names = set()
+
+    def structure(c):
+        names.update(_unmangled(n) for n in c.co_names + c.co_freevars)
+        consts = tuple(structure(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
+                       for k in c.co_consts)
+        return (c.co_argcount, c.co_posonlyargcount, c.co_kwonlyargcount,
+                tuple(_unmangled(n) for n in c.co_varnames), consts)
+
+    return structure(code), frozenset(names - {"__class__"})
 
 
 def _unmangled(name):
