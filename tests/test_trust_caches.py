@@ -400,3 +400,16 @@ def test_memory_stays_flat_when_many_differentiated_functions_are_dropped(tmp_pa
         tracemalloc.stop()
     assert not [ref for ref in alive if ref() is not None]
     assert growth / 90 < 1000, f"{growth / 90:.0f} bytes kept per dropped function"
+
+
+def test_the_code_check_compiles_with_the_files_future_imports(tmp_path):
+    m = module(tmp_path, """
+        from __future__ import annotations
+        def f(x):
+            def inner(y: Unknown) -> float:
+                return y
+            return x * x
+    """, "trust_future")
+    path = str(tmp_path / "trust_future.py")
+    node = find_def(ast.parse(open(path).read()), "f", m.f.__code__.co_firstlineno)
+    assert runs_this_code(node, path, m.f.__code__)

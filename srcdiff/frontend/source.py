@@ -6,8 +6,11 @@ characters, the line's text) and into a SrcdiffError pointing there.  ``runs_thi
 tells whether a parsed ``def`` is the code a live function runs (its file may have been
 edited since it was imported).
 """
+import __future__
 import ast
 import collections
+import functools
+import operator
 import re
 import types
 from dataclasses import dataclass
@@ -88,11 +91,15 @@ def runs_this_code(node, filename, code):
     """
     stub = ast.Module(body=[_without_decorators(node)], type_ignores=[])
     try:
-        compiled = compile(stub, filename, "exec", dont_inherit=True)
+        compiled = compile(stub, filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
     except (SyntaxError, ValueError):  # e.g. 'nonlocal' outside its function: nothing to compare
         return True
     found = next((c for c in compiled.co_consts if isinstance(c, types.CodeType)), None)
     return found is not None and _fingerprint(found) == _fingerprint(code)
+
+
+_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
+                                                 for name in __future__.all_feature_names))
 
 
 def _without_decorators(node):
