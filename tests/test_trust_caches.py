@@ -12,6 +12,7 @@ Tests of bugs srcdiff still has are marked xfail(strict), so they turn red when 
 """
 import ast
 import gc
+import linecache
 import os
 import sys
 import textwrap
@@ -413,3 +414,16 @@ def test_the_code_check_compiles_with_the_files_future_imports(tmp_path):
     path = str(tmp_path / "trust_future.py")
     node = find_def(ast.parse(open(path).read()), "f", m.f.__code__.co_firstlineno)
     assert runs_this_code(node, path, m.f.__code__)
+
+
+def test_generated_text_leaves_linecache_with_its_function(tmp_path):
+    m = import_text(tmp_path, "def g(x, n):\n    for i in range(n):\n        x = x * 1.5\n    return x * x\n",
+                    "trust_linecache")
+    first = srcdiff.grad(m.g, wrt=0)
+    second = srcdiff.grad(first, wrt=0)
+    names = [first.__code__.co_filename, second.__code__.co_filename]
+    assert all(linecache.getlines(name) for name in names)  # inspect.getsource works while they live
+    del m, first, second
+    for _ in range(3):
+        gc.collect()
+    assert not [name for name in names if name in linecache.cache]

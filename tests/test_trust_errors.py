@@ -172,6 +172,26 @@ def test_dot_of_three_dimensional_arrays_names_the_line():
     assert_user_error(info.value, dot_of_stacks, line="np.dot")
 
 
+STACK = np.arange(8.0).reshape(2, 2, 2)
+RUN_TIME_REFUSALS = {  # each path whose generated code refuses at run time: the error names the user's line
+    "grad": lambda: srcdiff.grad(dot_of_stacks)(STACK, STACK),
+    "value_and_grad": lambda: srcdiff.value_and_grad(dot_of_stacks)(STACK, STACK),
+    "jacobian": lambda: srcdiff.jacobian(dot_of_stacks)(STACK, STACK),
+    "hvp": lambda: srcdiff.hvp(dot_of_stacks)(STACK, STACK, STACK),  # forward over the gradient read back
+    "hessian": lambda: srcdiff.hessian(dot_of_stacks, wrt=1)(STACK, STACK),
+    "grad(grad)": lambda: srcdiff.grad(srcdiff.grad(dot_of_stacks, wrt=0), wrt=1)(STACK, STACK),
+}
+
+
+@pytest.mark.parametrize("path", list(RUN_TIME_REFUSALS))
+def test_run_time_refusals_name_the_users_line_on_every_path(path):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        RUN_TIME_REFUSALS[path]()
+    assert_user_error(info.value, dot_of_stacks, line="np.dot")
+    assert info.value.one_line().startswith(f"{__file__}:")  # what the command line prints
+    assert "np.dot" in str(info.value)  # the report shows the line
+
+
 # ---------------------------------------------------------------- deep but valid expressions
 
 DEEP = "\n".join([
@@ -264,6 +284,21 @@ def test_partial_is_refused_with_a_location():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(functools.partial(differentiable))
     assert info.value.filename == __file__ and info.value.lineno > 0
+
+
+@pytest.mark.parametrize("transform", ["grad", "value_and_grad", "hvp", "hessian", "jvp", "jacobian"])
+@pytest.mark.parametrize("target", [abs, math.exp, functools.partial(differentiable), str.upper, type],
+                         ids=["abs", "math.exp", "partial", "method descriptor", "a class"])
+def test_what_is_not_a_function_is_refused_by_every_transform(transform, target):
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        getattr(srcdiff, transform)(target)  # the call site: this line
+    err = info.value
+    if isinstance(target, functools.partial):
+        assert_user_error(err, differentiable)
+        assert "wrt" in err.hint
+    else:
+        assert err.filename == __file__ and "getattr(srcdiff, transform)(target)" in err.line_text
+        assert "not a Python function" in err.message
 
 
 # ---------------------------------------------------------------- pictures

@@ -247,6 +247,14 @@ def test_grad_of_an_array_valued_function_is_refused_with_a_location():
     assert_user_error(info.value, cube)
 
 
+@pytest.mark.parametrize("transform", ["grad", "value_and_grad", "hvp", "hessian"])
+def test_an_array_result_of_a_loop_is_refused_at_the_return(transform):
+    args = {"hvp": (VEC, 2, DIR)}.get(transform, (VEC, 2))
+    with pytest.raises(srcdiff.SrcdiffError) as info:
+        getattr(srcdiff, transform)(cube_loop, wrt=0)(*args)
+    assert_user_error(info.value, cube_loop, line="return x ** 3")
+
+
 # ---------------------------------------------------------------- item 7: unpacking the wrong number of values
 
 def unpack_two(v):
