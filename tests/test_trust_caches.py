@@ -427,3 +427,17 @@ def test_generated_text_leaves_linecache_with_its_function(tmp_path):
     for _ in range(3):
         gc.collect()
     assert not [name for name in names if name in linecache.cache]
+
+
+def test_the_gradient_of_a_loop_gradient_whose_function_was_deleted_is_refused(tmp_path):
+    m = import_text(tmp_path, "def g(x, n):\n    for i in range(n):\n        x = x * 1.5\n    return x * x\n",
+                    "trust_deleted")
+    first = srcdiff.grad(m.g, wrt=0)
+    path = m.__file__
+    del m
+    for _ in range(3):
+        gc.collect()
+    assert first(1.0, 2) == pytest.approx(2 * 1.5 ** 4)  # the gradient itself still runs
+    with pytest.raises(srcdiff.SrcdiffError, match="deleted") as info:
+        srcdiff.grad(first, wrt=0)
+    assert info.value.filename == path and info.value.lineno == 1

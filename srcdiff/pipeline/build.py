@@ -60,10 +60,10 @@ def build_through_loops(fn, directions, wrt):
     differentiated it along."""
     primal_ref, positions = directions
     primal = primal_ref()
-    if primal is None:
-        code = fn.__code__
+    if primal is None:  # where it was defined: the user's def the gradient's lines came from
+        loc = fn.__srcdiff_file__.default
         raise SourceNotFoundError(f"cannot differentiate {fn.__name__}: the function it is the gradient of was deleted",
-                                  code.co_filename, code.co_firstlineno, 0, "",
+                                  loc.filename, loc.lineno, loc.col, loc.line_text,
                                   "keep the function alive, or differentiate it again: srcdiff.grad(srcdiff.grad(f))")
     order = getattr(fn, "__srcdiff_order__", len(positions)) + 1
     base = getattr(fn, "__srcdiff_base__", primal.__name__)
