@@ -441,3 +441,18 @@ def test_the_gradient_of_a_loop_gradient_whose_function_was_deleted_is_refused(t
     with pytest.raises(srcdiff.SrcdiffError, match="deleted") as info:
         srcdiff.grad(first, wrt=0)
     assert info.value.filename == path and info.value.lineno == 1
+
+
+@pytest.mark.parametrize("transform, run", [
+    ("grad", lambda f: srcdiff.grad(f, wrt=0)(1.5)),
+    ("value_and_grad", lambda f: srcdiff.value_and_grad(f, wrt=0)(1.5)[1]),
+    ("jacobian", lambda f: srcdiff.jacobian(f, wrt=0)(1.5)),
+])
+def test_every_transform_that_keeps_defaults_rebuilds_after_they_change(tmp_path, transform, run):
+    m = module(tmp_path, """
+        def f(x, c=2.0):
+            return c * x * x
+    """, f"trust_defaults_{transform}")
+    assert run(m.f) == pytest.approx(6.0)
+    m.f.__defaults__ = (3.0,)
+    assert run(m.f) == pytest.approx(9.0)
