@@ -43,9 +43,9 @@ class Reads:
 
     def changed(self):
         """Whether any place read now holds another object than it did, or its owner is gone."""
-        for owner_ref, read, key, expected in self._entries:
-            owner = owner_ref()
-            if owner is None or read(owner, key, MISSING) is not _deref(expected):
+        for owner, read, key, expected in self._entries:
+            owner = _deref(owner)
+            if owner is _DEAD or read(owner, key, MISSING) is not _deref(expected):
                 return True
         return False
 
@@ -57,7 +57,7 @@ class Reads:
         if marker in self._seen:  # inlining a helper twice reads the same places again
             return
         self._seen.add(marker)
-        self._entries.append((weakref.ref(owner), read, key, _held(value)))
+        self._entries.append((_held(owner), read, key, _held(value)))
 
 
 class _Strong:
