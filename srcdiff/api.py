@@ -6,20 +6,23 @@
     jacobian             -> pipeline.build_vjp
 
 A built function is cached per function and arguments (``wrt``, ``mode``) in a cache
-keyed weakly by the function, so dropping the function frees it.
+keyed weakly by the function, so dropping the function frees it; a later call of a
+transform builds again when anything the build read has changed since (a helper or a
+constant rebound, a closure cell or the defaults changed: ``frontend.Reads``).
 """
 import functools
 import inspect
 import linecache
+import sys
+import types
 import weakref
 
 import numpy as np
 
-from .errors import SignatureError
+from .errors import SignatureError, SourceNotFoundError
 from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp
 
 _CACHE = weakref.WeakKeyDictionary()
-_GONE = object()
 
 
 def grad(fn=None, *, wrt=None):
@@ -126,45 +129,65 @@ def jacobian(fn, *, wrt=0):
 # ---------------------------------------------------------------- caching
 
 def _cached_gradient(fn, kind, wrt):
-    _refuse_bound_method(fn)
-    key = (kind, _wrt_key(wrt))
-    try:
-        hash(key)
-    except TypeError:  # a wrt srcdiff refuses (a list inside, an array): building says why
-        return build_gradient(fn, kind, wrt)
-    per_function = _CACHE.setdefault(fn, {})
-    if key not in per_function or _constants_changed(fn, per_function[key]):
-        per_function[key] = build_gradient(fn, kind, wrt)
-    return per_function[key]
+    return _cached(fn, (kind, _wrt_key(wrt)), lambda: build_gradient(fn, kind, wrt))
 
 
 def _cached(fn, key, build):
+    """The function ``build()`` makes for ``fn``, built again when what the last build read
+    has changed since (``__srcdiff_reads__``: helpers, constants, closure cells, defaults,
+    code): every transform goes through here, and the check costs one look per read."""
+    _refuse_what_is_not_a_function(fn)
+    try:
+        hash(key)
+    except TypeError:  # a wrt srcdiff refuses (a list inside, an array): building says why
+        return build()
     per_function = _CACHE.setdefault(fn, {})
-    if key not in per_function:
-        per_function[key] = build()
-    return per_function[key]
-
-
-def _constants_changed(fn, compiled):
-    """Whether a module-level constant the gradient was built with has been rebound since
-    (``LAMBDA = 0.5`` in a notebook): then ``grad(f)`` builds again instead of handing out
-    code that still reads the old value."""
-    module = getattr(fn, "__globals__", {})
-    return any(module.get(name, _GONE) is not value for name, value in compiled.__srcdiff_constants__.items())
+    compiled = per_function.get(key)
+    if compiled is None or compiled.__srcdiff_reads__.changed():
+        compiled = per_function[key] = build()
+    return compiled
 
 
 def _wrt_key(wrt):
     return tuple(wrt) if isinstance(wrt, list) else wrt
 
 
-def _refuse_bound_method(fn):
+def _refuse_what_is_not_a_function(fn):
+    """A SrcdiffError for anything but a function defined with ``def``, pointing at its
+    definition where it has one, else at the caller's line."""
+    if isinstance(fn, types.FunctionType):
+        return
     if inspect.ismethod(fn):
         name = fn.__func__.__qualname__
-        raise SignatureError(
-            f"cannot differentiate the bound method {name}: its object is not a number",
-            fn.__func__.__code__.co_filename, fn.__func__.__code__.co_firstlineno, 0,
-            linecache.getline(fn.__func__.__code__.co_filename, fn.__func__.__code__.co_firstlineno),
-            f"differentiate the function and pass the object yourself: srcdiff.grad({name}, wrt=...)(obj, ...)")
+        raise _at_definition(SignatureError, fn.__func__, f"cannot differentiate the bound method {name}: its object is not a number",
+                             f"differentiate the function and pass the object yourself: srcdiff.grad({name}, wrt=...)(obj, ...)")
+    if isinstance(fn, functools.partial) and isinstance(fn.func, types.FunctionType):
+        name = fn.func.__qualname__
+        raise _at_definition(SourceNotFoundError, fn.func, f"cannot differentiate functools.partial({name}, ...): "
+                             "srcdiff differentiates functions defined with def",
+                             f"differentiate {name} itself and pick the parameters with wrt: srcdiff.grad({name}, wrt=...)")
+    filename, lineno, line = _caller()
+    if callable(fn):
+        what, hint = "a built-in or NumPy function", "differentiate a function of your own that calls it: def f(x): return np.sin(x)"
+    else:
+        what, hint = f"an object of type {type(fn).__name__}", "pass the function itself: srcdiff.grad(f), not a value"
+    raise SourceNotFoundError(f"cannot differentiate {fn!r}: it is {what}, not a Python function defined with def",
+                              filename, lineno, len(line) - len(line.lstrip()), line, hint)
+
+
+def _at_definition(cls, fn, message, hint):
+    code = fn.__code__
+    line = linecache.getline(code.co_filename, code.co_firstlineno)
+    return cls(message, code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), line, hint)
+
+
+def _caller():
+    """``(file, line, text)`` of the innermost frame outside srcdiff: the user's call."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "srcdiff":
+        frame = frame.f_back
+    filename, lineno = frame.f_code.co_filename, frame.f_lineno
+    return filename, lineno, linecache.getline(filename, lineno)
 
 
 def _bind(signature, args, kwargs):

@@ -48,12 +48,12 @@ class BackwardPrinter(Printer):
                 lines.append(pad(depth) + "# grad of: " + loc.line_text.strip())
                 self.last_line = (loc.filename, loc.lineno)
             if isinstance(stmt, Unpack):  # grad_a, grad_b = Cls.backward(ctx, grad_z)
-                lines.append(pad(depth) + self.unpack(stmt))
+                lines.append(self.located(pad(depth) + self.unpack(stmt), loc))
                 owned.difference_update(stmt.parts)
             elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
-                lines.append(pad(depth) + self.item(stmt))
+                lines.append(self.located(pad(depth) + self.item(stmt), loc))
             elif isinstance(stmt, Accumulate):
-                lines.append(indented(statement_source(self.accumulate(stmt, owned)), depth))
+                lines.append(self.located(indented(statement_source(self.accumulate(stmt, owned)), depth), loc))
             elif isinstance(stmt, BIf):
                 lines += self.backward_if(stmt, depth, owned)
             elif isinstance(stmt, BLoop):

@@ -1,19 +1,22 @@
 """Compile generated text into a function, in the namespace generated code runs in.
 
 ``compile_source`` compiles one function definition with its globals and registers the
-text with ``linecache`` under a deterministic file name, so that ``inspect.getsource``
-(and srcdiff itself, for higher derivatives) can read it back.  ``generated_namespace``
-is those globals: ``math``, ``np`` and the runtime ``rt`` under the names the text uses
-for them (``naming.module_aliases``), and the user's module-level constants.
+text under a deterministic file name (``errors.register_generated``: also in
+``linecache``), so that ``inspect.getsource`` (and srcdiff itself, for higher
+derivatives) can read it back and run-time errors can find the user's line each of its
+lines came from; the compiled function holds that registration, which goes when the
+function goes.  ``generated_namespace`` is those globals: ``math``, ``np`` and the
+runtime ``rt`` under the names the text uses for them (``naming.module_aliases``), and
+the user's module-level constants.
 """
 import ast
 import hashlib
-import linecache
 import math
 
 import numpy as np
 
 from .. import runtime
+from ..errors import register_generated
 from .naming import module_aliases
 
 
@@ -27,17 +30,19 @@ def generated_namespace(function):
 def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     """Compile generated ``source``, defining ``name`` in ``namespace``; return the function.
 
-    The text is registered with linecache under a deterministic file name, so that
-    ``inspect.getsource`` (and srcdiff itself, for higher derivatives) can read it.
+    The text is registered under a deterministic file name while the function lives (see
+    the module doc); ``source`` may be a ``GeneratedText`` that knows its lines' origins.
     """
     digest = hashlib.sha1(source.encode()).hexdigest()[:12]
     filename = f"<srcdiff {name} {digest}>"
-    linecache.cache[filename] = (len(source), None, source.splitlines(keepends=True), filename)
+    registered = register_generated(filename, str(source), getattr(source, "origins", ()),
+                                    getattr(source, "default", None))
     code = compile(_without_default_values(ast.parse(source, filename)), filename, "exec")
     exec(code, namespace)
     fn = namespace[name]
     fn.__defaults__ = defaults
     fn.__kwdefaults__ = kwdefaults
+    fn.__srcdiff_file__ = registered
     return fn
 
 

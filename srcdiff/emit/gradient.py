@@ -24,7 +24,7 @@ from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, replays_ran
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
 from .naming import Namer, assign_names, module_aliases
-from .printer import header_lines, merged_operands, pad, result_check_lines, return_line
+from .printer import header_lines, merged_operands, pad, result_check_lines, result_loc, return_line
 from .prune import prune
 
 
@@ -69,7 +69,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             lines.append(f"    {tape.name} = []")
         lines += forward
     if check_scalar and isinstance(function.result, Var):
-        lines.extend(result_check_lines(names[function.result], aliases))
+        check = "\n".join(result_check_lines(names[function.result], aliases))
+        lines.append(printer.located(check, result_loc(function)))
     if backward.statements:
         backward_lines = printer.backward(backward.statements, 1, set())
         if want_value and function.result in tape.popped:  # the backward sweep reuses its name
@@ -81,7 +82,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     by_items = {s.var for s in accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
     gradients = [_gradient_text(p, names, grad_names, aliases, like, p in by_items) for p in backward.wrt]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
-    return "\n".join(lines) + "\n"
+    return printer.finish(lines, function)
 
 
 def _gradient_text(param, names, grad_names, aliases, like, by_items):

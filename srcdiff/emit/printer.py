@@ -14,6 +14,10 @@ sweep adds is data given to the printer, never a printer of its own:
 
 ``backward.BackwardPrinter`` adds the backward records of a gradient.  The same IR and
 the same data always give the same text.
+
+Each printed statement remembers the user's line it comes from (``located``: a mark at
+the end of each of its lines, taken off by ``finish``), so that an error raised while
+the compiled text runs can point there (``errors.GeneratedCodeError``).
 """
 import ast
 import dataclasses
@@ -54,6 +58,7 @@ class Printer:
         self.tangents, self.tape = tangents, tape
         self.merge_read = merge_read
         self.every_merge = every_merge
+        self.origins = []  # the user's Loc of each mark (see ``located``)
 
     # ------------------------------------------------------------ pieces
 
@@ -74,6 +79,26 @@ class Printer:
             return "0.0"
         return operand_text(operand, self.names)
 
+    def located(self, text, loc):
+        """``text`` (printed lines) marked as coming from ``loc``: each line ends with ``MARK``
+        and the mark's number, which ``finish`` turns into the text's ``origins``."""
+        if loc is None:
+            return text
+        self.origins.append(loc.origin if loc.origin is not None else loc)
+        mark = f"{MARK}{len(self.origins) - 1}"
+        return "\n".join(line + mark for line in text.split("\n"))
+
+    def finish(self, lines, function):
+        """The text of the printed ``lines``, marks taken off: a ``GeneratedText`` whose
+        ``origins`` give each line's Loc (the ``def``'s where a line has none)."""
+        default = function.loc.origin if function.loc is not None and function.loc.origin is not None else function.loc
+        clean, origins = [], []
+        for line in "\n".join(lines).split("\n"):
+            text, marked, number = line.partition(MARK)
+            clean.append(text)
+            origins.append(self.origins[int(number)] if marked else default)
+        return GeneratedText("\n".join(clean) + "\n", origins, default)
+
     def kept(self, stmt):
         """Whether a branch or a loop computes anything the function needs."""
         if any(v in self.live for s in walk([stmt]) for v in defined_at(s)):
@@ -87,8 +112,8 @@ class Printer:
         for stmt in stmts:
             if isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    lines.append(indented(statement_source(assign_node(with_aliases(stmt, self.aliases), self.names)),
-                                          depth))
+                    text = statement_source(assign_node(with_aliases(stmt, self.aliases), self.names))
+                    lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)
             elif not self.kept(stmt):
@@ -152,6 +177,19 @@ def merged_operands(body, live):
             for operand in (m.then, m.orelse) if isinstance(operand, Var)}
 
 
+MARK = "\x00"  # never in printed Python: strings print escaped, and source files cannot hold it
+
+
+class GeneratedText(str):
+    """Generated source text that knows where its lines come from: ``origins[i]`` is the
+    user's Loc of line ``i + 1``, ``default`` the function's ``def``."""
+
+    def __new__(cls, text, origins, default):
+        made = super().__new__(cls, text)
+        made.origins, made.default = tuple(origins), default
+        return made
+
+
 # ---------------------------------------------------------------- the lines around a body
 
 def signature_line(name, arguments):
@@ -192,6 +230,11 @@ def result_check_lines(result, aliases):
     """The check that the result is one number: a float passes at the cost of an attribute
     read; anything else goes to ``rt.check_scalar``, which refuses arrays."""
     return [f"    if {result}.__class__ is not float:", f"        {aliases['rt']}.check_scalar({result})"]
+
+
+def result_loc(function):
+    """The Loc of the statement computing ``function``'s result (None: a parameter or a merge)."""
+    return next((s.loc for s in walk(function.body) if isinstance(s, Assign) and s.target == function.result), None)
 
 
 def return_line(result, gradients, single, names, aliases):

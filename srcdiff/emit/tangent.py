@@ -121,7 +121,7 @@ def tangent_source(function, seeds, *, name, docstring=None):
     lines = header_lines(name, function.arguments, docstring)
     lines += printer.forward(function.body, 1)
     lines.append(f"    return {printer.expr(result_expr)}")
-    return "\n".join(lines) + "\n"
+    return printer.finish(lines, function)
 
 
 class TangentData:
@@ -144,7 +144,7 @@ class TangentData:
         record = self.after_stmt.get(id(stmt))
         if record is None or record.var not in self.needed:
             return []
-        return [printer.assignment(self.dot_names[record.var], record.expr, depth)]
+        return [printer.located(printer.assignment(self.dot_names[record.var], record.expr, depth), stmt.loc)]
 
     def inside(self, stmt):
         """Whether a needed tangent is computed in a branch or a loop."""

@@ -32,10 +32,20 @@ def statement_source(stmt):
         if text is not None and len(text) <= ASTOR_MAX_LINE:
             return text
         try:
-            return astor.to_source(stmt).rstrip("\n")
+            return astor.to_source(stmt, pretty_string=_one_line_string).rstrip("\n")
         except Exception:  # astor 0.8 does not know every node of newer Pythons
             pass
     return ast.unparse(stmt)
+
+
+def _one_line_string(value, embedded, current_line, uni_lit=False):
+    """A string literal as ``repr`` writes it, on one line.
+
+    astor's default turns a long string with newlines into a triple-quoted literal whose
+    continuation lines are text; the printers indent every line of a statement, which
+    would change the string's value.
+    """
+    return repr(value)
 
 
 class _NotQuick(Exception):

@@ -14,7 +14,8 @@ helpers) and ``errors``.
 | module | what it does |
 | --- | --- |
 | ``refs`` | the Resolutions, and the modules srcdiff knows by name |
-| ``source`` | ``Source``; each file parsed once per version of its text |
+| ``source`` | ``Source``; each file parsed once per version of its text; ``runs_this_code`` |
+| ``reads`` | ``Reads``: what a build read from live objects, to tell a stale cache |
 | ``fence`` | ``check_supported``: refused constructs, by name |
 | ``live`` | ``load_function`` and ``RuntimeScope`` |
 | ``static_scope`` | ``StaticScope`` |

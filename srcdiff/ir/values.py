@@ -58,12 +58,14 @@ class Global:
 
 @dataclass(frozen=True)
 class Loc:
-    """Where a statement came from: enough to point a caret at it."""
+    """Where a statement came from: enough to point a caret at it.  In generated code read
+    back (a second derivative), ``origin`` is the user's Loc that line came from."""
 
     filename: str
     lineno: int
     col: int
     line_text: str
+    origin: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -6,21 +6,30 @@ makes a copy; ``y + v`` a new array), which agrees with NumPy only while no *sta
 is read: a Var naming the object as it was before a write, read after that write.
 
 ``check_writes(function, updates, error)`` finds the writes (item writes, and the
-``x op= v`` updates listed in ``updates`` whose old value may be an array), groups every
-Var that may be the same object (views and their bases, loop-carried values with their
-entry and next values, branch merges, copies, and the versions a write chain makes), and
+``x op= v`` updates listed in ``updates`` whose old value may be an array) and, for each
+Var, the objects it may name (``_objects``: a parameter's or a module constant's, or one
+made by a statement; views, copies of a reference, item writes and in-place updates keep
+their operand's object; a merge or a loop-carried value may name either operand's).  It
 refuses with ``error(stmt, message, hint)``:
-- a write into a parameter or a module constant (the caller's array would change);
+- a write into an object that may be a parameter's or a module constant's (the caller's
+  array would change); an object made in the function (``p = p.copy()``, even in a loop
+  that starts from a parameter) may be written;
 - an item write into a view (another array would change too);
-- a read of a Var of the group after a write that happened since that Var was defined:
-  later in program order, or in a later round of a loop that contains both the write and
-  the read but not the Var's definition.
-A loop-carried value is defined anew at each round's start and at the loop's exit, so
-``y = np.zeros(n); for i in range(n): y[i] = ...`` is accepted.
+- a read, through any Var that may name the written object, of a value from before the
+  write: later in program order, or in a later round of a loop that contains both the
+  write and the read but not the Var's definition.  A copy of a reference is the value
+  it copies; a merged value is its operand at the end of the branch that ran; a
+  loop-carried value read after its loop is its ``next`` at the end of the last round
+  (or its initial value), so ``y = np.zeros(n); for i in range(n): y[i] = ...`` is
+  accepted (``next`` is the write's own result) and an alias made in the loop, updated
+  in place in one branch, is refused.
 """
 from ..analysis import OTHER, SCALAR, infer_shapes, uses_arrays
-from ..ir import Assign, Global, If, Loop, Var, walk
+from ..ir import RANGES, Assign, Global, If, Loop, Var, walk
 from .arrays import VIEW_OPS
+
+# what keeps its first operand's object: views, a copy of a reference, an item write
+_SAME_OBJECT = VIEW_OPS | {"copy", "rt.setitem"}
 
 
 def check_writes(function, updates, error):
@@ -28,13 +37,13 @@ def check_writes(function, updates, error):
     writes = _writes(function, statements, updates)
     if not writes:
         return
-    layout = _Layout(function.body)
-    group_of = _alias_groups(statements, updates)
-    reads = _reads(function, statements, layout)
     defined = _definitions(function, statements)
+    layout = _Layout(function.body, defined)
+    objects = _objects(function, statements, updates)
+    reads = _reads(function, statements, layout)
     for stmt, old in writes:
-        group = group_of(old)
-        caller_owned = any(v in function.params or not isinstance(v, Var) for v in group) or old not in defined
+        written = objects(old)
+        caller_owned = any(isinstance(o, Global) or isinstance(o, Var) and o not in defined for o in written)
         if stmt.op == "rt.setitem" and caller_owned:
             raise error(stmt, "writing into a parameter or module constant is not supported: the caller's array would change",
                         "work on a copy: 'x = x.copy()' before writing into it")
@@ -42,12 +51,11 @@ def check_writes(function, updates, error):
         if stmt.op == "rt.setitem" and isinstance(source, Assign) and source.op in VIEW_OPS:
             raise error(stmt, "writing into a view of another array is not supported: the other array would change too",
                         "make a copy first with '.copy()', or build the result with np.where")
-        for var in group:
-            for position, reader in reads.get(var, ()):
-                if reader is not stmt and layout.stale(defined.get(var), var, stmt, position, reader):
-                    raise error(stmt, "the array written here is read again afterwards through another name or a view "
-                                      "(NumPy writes in place)",
-                                "copy it before writing ('y = x.copy()'), or write 'x = x + v' for a new array")
+        for var, points in reads.items():
+            if objects(var) & written and any(p.stmt is not stmt and layout.stale(var, p, stmt) for p in points):
+                raise error(stmt, "the array written here is read again afterwards through another name or a view "
+                                  "(NumPy writes in place)",
+                            "copy it before writing ('y = x.copy()'), or write 'x = x + v' for a new array")
 
 
 def _writes(function, statements, updates):
@@ -71,36 +79,53 @@ def _generated(stmt):
     return stmt.loc is not None and stmt.loc.filename.startswith("<srcdiff")
 
 
-def _alias_groups(statements, updates):
-    """A function from a Var to the set of Vars that may be the same object."""
-    parent = {}
-
-    def find(v):
-        while parent.get(v, v) is not v:
-            v = parent[v]
-        return v
-
-    def union(a, b):
-        if isinstance(a, (Var, Global)) and isinstance(b, (Var, Global)):
-            parent[find(a)] = find(b)
-
+def _objects(function, statements, updates):
+    """A function from an operand to the set of objects it may name: a parameter Var or a
+    ``Global`` (the caller's), or the ``Assign`` that made the object."""
+    same = {}  # Var -> the operands whose objects it may name
+    made = {}
     for stmt in statements:
-        if isinstance(stmt, Assign) and stmt.args and (stmt.op in VIEW_OPS or stmt.op in ("copy", "rt.setitem")):
-            union(stmt.target, stmt.args[0])
+        if isinstance(stmt, Assign):
+            if stmt.args and stmt.op in _SAME_OBJECT:
+                same.setdefault(stmt.target, []).append(stmt.args[0])
+            else:
+                made[stmt.target] = stmt
         elif isinstance(stmt, If):
             for merge in stmt.merges:
-                union(merge.target, merge.then)
-                union(merge.target, merge.orelse)
+                same.setdefault(merge.target, []).extend((merge.then, merge.orelse))
         elif isinstance(stmt, Loop):
             for carry in stmt.carries:
-                union(carry.target, carry.init)
-                union(carry.target, carry.next)
-    for old, new in updates:
-        union(new, old)
-    members = {}
-    for v in list(parent) + [p for p in parent.values()]:
-        members.setdefault(find(v), set()).add(v)
-    return lambda v: members.get(find(v), {v})
+                same.setdefault(carry.target, []).extend((carry.init, carry.next))
+            if stmt.iter is not None and stmt.iter.kind not in RANGES:  # items of a sequence: views of it
+                for target in stmt.iter.targets:
+                    same.setdefault(target, []).extend(stmt.iter.args)
+    for old, new in updates:  # x op= v: the same object, updated
+        same.setdefault(new, []).append(old)
+    found = {}
+
+    def objects(operand):
+        if isinstance(operand, Global):
+            return frozenset({operand})
+        if not isinstance(operand, Var):  # a constant, an undefined value: no array of anyone's
+            return frozenset()
+        if operand not in found:
+            found[operand] = frozenset()  # a loop's carried value reaches itself: solved below
+            if operand in made:
+                found[operand] = frozenset({made[operand]})
+            elif operand not in same:
+                found[operand] = frozenset({operand})  # a parameter
+        return found[operand]
+
+    for var in list(same) + list(made):
+        objects(var)
+    changed = True
+    while changed:  # to a fixed point: carried values flow round their loops
+        changed = False
+        for var, operands in same.items():
+            union = found[var].union(*(objects(o) for o in operands))
+            if union != found[var]:
+                found[var], changed = union, True
+    return objects
 
 
 def _definitions(function, statements):
@@ -118,12 +143,12 @@ def _definitions(function, statements):
 
 
 def _reads(function, statements, layout):
-    """Var -> [(position, reading statement)] for every use of its contents."""
+    """Var -> the Points where its contents are used (a copy of a reference is no use)."""
     reads = {}
 
     def note(operand, stmt):
         if isinstance(operand, Var):
-            reads.setdefault(operand, []).append((layout.position[id(stmt)], stmt))
+            reads.setdefault(operand, []).append(layout.at(stmt))
 
     for stmt in statements:
         if isinstance(stmt, Assign) and stmt.op != "copy":
@@ -135,14 +160,24 @@ def _reads(function, statements, layout):
             for operand in (stmt.iter.args if stmt.iter is not None else ()):
                 note(operand, stmt)
     if isinstance(function.result, Var):
-        reads.setdefault(function.result, []).append((layout.end_of_body, None))
+        reads.setdefault(function.result, []).append(_Point(layout.end_of_body, None, (), {}))
     return reads
+
+
+class _Point:
+    """A place in the program: a statement's (``stmt``), or one between statements (the end
+    of a branch, of a loop's round, a loop's entry), with its position, the loops around it
+    and which side of each ``if`` around it it is on (id(If) -> 0 or 1)."""
+
+    def __init__(self, position, stmt, loops, branches):
+        self.position, self.stmt, self.loops, self.branches = position, stmt, loops, branches
 
 
 class _Layout:
     """Program positions: each statement's, each block statement's last nested one, and loops."""
 
-    def __init__(self, body):
+    def __init__(self, body, defined):
+        self.defined = defined
         self.position, self.last, self.loops, self.branches = {}, {}, {}, {}
         self._place(body, (), {})
         self.end_of_body = len(self.position)
@@ -151,41 +186,75 @@ class _Layout:
         for stmt in body:
             self.position[id(stmt)] = len(self.position)
             self.loops[id(stmt)] = loops
-            self.branches[id(stmt)] = branches  # id(If) -> which of its blocks holds stmt
-            inner = loops + ((stmt,) if isinstance(stmt, Loop) else ())
+            self.branches[id(stmt)] = branches
             if isinstance(stmt, If):
-                self._place(stmt.body, inner, {**branches, id(stmt): 0})
-                self._place(stmt.orelse, inner, {**branches, id(stmt): 1})
+                self._place(stmt.body, loops, {**branches, id(stmt): 0})
+                self._place(stmt.orelse, loops, {**branches, id(stmt): 1})
             elif isinstance(stmt, Loop):
-                self._place(stmt.test_body, inner, branches)
-                self._place(stmt.body, inner, branches)
+                self._place(stmt.test_body, loops + (stmt,), branches)
+                self._place(stmt.body, loops + (stmt,), branches)
             self.last[id(stmt)] = len(self.position) - 1
 
-    def exclusive(self, a, b):
-        """Whether statements ``a`` and ``b`` sit in different blocks of one ``if`` (never both run in one round)."""
-        if b is None:
+    def at(self, stmt):
+        return _Point(self.position[id(stmt)], stmt, self.loops[id(stmt)], self.branches[id(stmt)])
+
+    def end_of_side(self, branch, side):
+        block = (branch.body, branch.orelse)[side]
+        end = self.last[id(block[-1])] if block else self.position[id(branch)]
+        return _Point(end + 0.25, None, self.loops[id(branch)], {**self.branches[id(branch)], id(branch): side})
+
+    def end_of_round(self, loop):
+        return _Point(self.last[id(loop)] + 0.25, None, self.loops[id(loop)] + (loop,), self.branches[id(loop)])
+
+    def entry(self, loop):
+        return _Point(self.position[id(loop)] - 0.25, None, self.loops[id(loop)], self.branches[id(loop)])
+
+    def stale(self, var, point, write, seen=None):
+        """Whether ``var``, read at ``point``, may hold a value from before ``write`` changed
+        its object: itself, or the value it stands for there (``_values``)."""
+        seen = set() if seen is None else seen
+        if (var, point.position) in seen:
             return False
-        mine, theirs = self.branches[id(a)], self.branches[id(b)]
-        return any(side != theirs.get(branch, side) for branch, side in mine.items())
+        seen.add((var, point.position))
+        if self._stale_value(self.defined.get(var), point, write):
+            return True
+        return any(self.stale(v, p, write, seen) for v, p in self._values(var, point))
 
-    def inside(self, stmt, loop):
-        return self.position[id(loop)] <= self.position[id(stmt)] <= self.last[id(loop)]
+    def _values(self, var, point):
+        """``(operand, point)``: the values ``var`` read at ``point`` is: a copy's operand; a
+        merge's operand at the end of each branch; a carried value's ``next`` at the end of a
+        round, and (read after the loop) its initial value at the loop's entry."""
+        definer = self.defined.get(var)
+        if isinstance(definer, Assign) and definer.op == "copy":
+            return [(definer.args[0], point)]
+        if isinstance(definer, If):
+            merge = next(m for m in definer.merges if m.target == var)
+            return [(merge.then, self.end_of_side(definer, 0)), (merge.orelse, self.end_of_side(definer, 1))]
+        carry = next((c for c in definer.carries if c.target == var), None) if isinstance(definer, Loop) else None
+        if carry is None:
+            return []
+        values = [(carry.next, self.end_of_round(definer))]
+        return values if definer in point.loops else values + [(carry.init, self.entry(definer))]
 
-    def stale(self, definer, var, write, position, reader):
-        """Whether a read at ``position`` of ``var`` may come after ``write`` changed it."""
+    def _stale_value(self, definer, point, write):
+        """Whether a value defined by ``definer`` and read at ``point`` may be read after ``write``."""
         written = self.position[id(write)]
         if definer is None:  # a parameter: defined before everything
             defined = -1
-        elif isinstance(definer, Loop) and not (reader is not None and self.inside(reader, definer)):
+        elif isinstance(definer, Loop) and definer not in point.loops:
             defined = self.last[id(definer)] + 0.5  # read after the loop: its last value
         elif isinstance(definer, If):
             defined = self.last[id(definer)] + 0.5  # a merge exists after both branches
         else:
             defined = self.position[id(definer)]
-        if defined < written < position and not self.exclusive(write, reader):
+        mine = self.branches[id(write)]
+        exclusive = any(side != point.branches.get(branch, side) for branch, side in mine.items())
+        if defined < written < point.position and not exclusive:
             return True
-        reader_loops = self.loops[id(reader)] if reader is not None else ()
         for loop in self.loops[id(write)]:
-            if loop in reader_loops and not (definer is not None and (definer is loop or self.inside(definer, loop))):
+            if loop in point.loops and not (definer is not None and (definer is loop or self._inside(definer, loop))):
                 return True  # the write of one round, the read in the next
         return False
+
+    def _inside(self, stmt, loop):
+        return self.position[id(loop)] <= self.position[id(stmt)] <= self.last[id(loop)]

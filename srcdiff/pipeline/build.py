@@ -4,12 +4,17 @@ Each ``build_*`` takes a live Python function, runs the whole pipeline on it
 (``frontend.load_function`` -> ``lower`` -> transform -> emit) and returns the compiled
 result, with ``source`` (the generated text) and the ``__srcdiff_*__`` attributes a
 later transform of it reads: ``order`` (how many sweeps made it: ``grad2_f`` is the
-gradient of ``grad_f``), ``base`` (the user's function's name), ``constants`` (the
-module-level values it was built with) and, for the gradient of a function with loops,
-``directions`` (what to build its own gradient from, since its tape is not
-differentiated again).  Nothing is cached here: that is the API's business.
+gradient of ``grad_f``), ``base`` (the user's function's name), ``reads`` (what the
+build read from live objects, ``frontend.Reads``: the API builds again when it changed)
+and, for the gradient of a function with loops, ``directions`` (what to build its own
+gradient from, since its tape is not differentiated again; the function is held by weak
+reference, so that a cached gradient does not keep it alive).  Nothing is cached here:
+that is the API's business.
 """
+import weakref
+
 from ..emit import compile_source, generated_namespace
+from ..errors import SourceNotFoundError
 from ..frontend import load_function
 from ..ir import Loop, walk
 from ..lower import lower
@@ -17,14 +22,12 @@ from .gradient import gradient_source, select_wrt
 from .higher import directional_gradient, hvp_source, jvp_source
 from .jacobian import vjp_source
 
-_GONE = object()
-
 
 def compiled_function(text, name, emitted, defaults=None, kwdefaults=None, **srcdiff_attributes):
     """Compile generated ``text`` (defining ``name``) in the namespace of the SSA function it
     was printed from; ``srcdiff_attributes`` become ``__srcdiff_<key>__`` attributes."""
     compiled = compile_source(text, name, generated_namespace(emitted), defaults, kwdefaults)
-    compiled.source = compiled.__srcdiff_source__ = text
+    compiled.source = compiled.__srcdiff_source__ = str(text)
     compiled.__qualname__ = name
     for key, value in srcdiff_attributes.items():
         setattr(compiled, f"__srcdiff_{key}__", value)
@@ -42,29 +45,34 @@ def build_gradient(fn, kind, wrt):
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
-    module = getattr(fn, "__globals__", {})
-    constants = {key: value for key, value in function.globals.items() if module.get(key, _GONE) is value}
     compiled = compiled_function(text, name, function, fn.__defaults__, fn.__kwdefaults__,
-                                 order=order, base=base, constants=constants)
+                                 order=order, base=base, reads=source.scope.reads)
     params, single = select_wrt(function, wrt, source)
     if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
         # its own code keeps a tape; a gradient of it is built from fn along this parameter
-        compiled.__srcdiff_directions__ = (fn, (function.params.index(params[0]),))
+        compiled.__srcdiff_directions__ = (weakref.ref(fn), (function.params.index(params[0]),))
     return compiled
 
 
 def build_through_loops(fn, directions, wrt):
     """The gradient of a gradient ``fn`` of a function with loops: ``directions`` is
-    ``(primal, positions)``, the function and the parameters ``fn`` differentiated it along."""
-    primal, positions = directions
+    ``(primal, positions)``, (a weak reference to) the function and the parameters ``fn``
+    differentiated it along."""
+    primal_ref, positions = directions
+    primal = primal_ref()
+    if primal is None:  # where it was defined: the user's def the gradient's lines came from
+        loc = fn.__srcdiff_file__.default
+        raise SourceNotFoundError(f"cannot differentiate {fn.__name__}: the function it is the gradient of was deleted",
+                                  loc.filename, loc.lineno, loc.col, loc.line_text,
+                                  "keep the function alive, or differentiate it again: srcdiff.grad(srcdiff.grad(f))")
     order = getattr(fn, "__srcdiff_order__", len(positions)) + 1
     base = getattr(fn, "__srcdiff_base__", primal.__name__)
     name, text, emitted, source = directional_gradient(primal, positions, wrt, order, base)
     compiled = compiled_function(text, name, emitted, primal.__defaults__, primal.__kwdefaults__,
-                                 order=order, base=base, constants={})
+                                 order=order, base=base, reads=source.scope.reads)
     params, single = select_wrt(emitted, wrt, source)
     if single:
-        compiled.__srcdiff_directions__ = (primal, positions + (emitted.params.index(params[0]),))
+        compiled.__srcdiff_directions__ = (primal_ref, positions + (emitted.params.index(params[0]),))
     return compiled
 
 
@@ -75,18 +83,19 @@ def build_hvp(fn, wrt, mode):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, order=order + 2, base=base)
+    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, order=order + 2, base=base,
+                             reads=source.scope.reads)
 
 
 def build_jvp(fn, wrt):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
     source = load_function(fn)
     name, text, emitted = jvp_source(lower(source), source, wrt)
-    return compiled_function(text, name, emitted, None, fn.__kwdefaults__)
+    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, reads=source.scope.reads)
 
 
 def build_vjp(fn, wrt):
     """``vjp_f(*args, v)`` of a live function, compiled."""
     source = load_function(fn)
     name, text, emitted = vjp_source(lower(source), source, wrt)
-    return compiled_function(text, name, emitted, None, fn.__kwdefaults__)
+    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, reads=source.scope.reads)

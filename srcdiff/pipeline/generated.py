@@ -20,6 +20,7 @@ class GeneratedScope:
     def __init__(self, base, aliases):
         self.base = base
         self.own = {alias: ModuleRef(module) for module, alias in aliases.items()}
+        self.reads = getattr(base, "reads", None)  # what the user's names were bound to (a ``Reads``)
 
     def resolve(self, name):
         return self.own.get(name) or self.base.resolve(name)
@@ -32,7 +33,8 @@ def generated_source(text, base_scope, aliases):
     """The Source of a function srcdiff generated as ``text``, names resolved as the user's."""
     node = ast.parse(text).body[0]
     filename = f"<srcdiff {node.name}>"
-    source = Source(node, filename, text.splitlines(keepends=True), GeneratedScope(base_scope, aliases))
+    source = Source(node, filename, text.splitlines(keepends=True), GeneratedScope(base_scope, aliases),
+                    getattr(text, "origins", None))
     check_supported(source)
     return source
 

@@ -9,14 +9,12 @@ finds it; ``norm_grad`` is 0 where the norm is 0.
 """
 import numpy as np
 
-from ..errors import SrcdiffError
+from ..errors import GeneratedCodeError
 
 
-class ArrayGradientError(SrcdiffError):
-    """Raised by generated code at run time, where no source position is known."""
-
-    def one_line(self):
-        return f"error: {self.message}"
+class ArrayGradientError(GeneratedCodeError):
+    """Raised by generated code at run time: located at the user's line that the running
+    generated line came from (``errors.GeneratedCodeError``)."""
 
 
 def unbroadcast(g, x):
