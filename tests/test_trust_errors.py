@@ -69,7 +69,6 @@ def test_parameter_reaching_a_merged_result_in_one_branch_only():
     assert gx == pytest.approx([1.0, 1.0]) and gw == pytest.approx([0.0, 0.0])
 
 
-@xfail("a zero adjoint 0.0 of an array parameter on one path: 'internal error: a gradient of shape ()'")
 def test_parameter_reaching_the_result_in_one_branch_only():
     w = np.array([0.5, 1.5])
     assert srcdiff.grad(one_branch, wrt=1)(VEC, w, -1.0) == pytest.approx([0.0, 0.0])
@@ -86,7 +85,6 @@ def math_fabs(x):
     return math.fabs(x)
 
 
-@xfail("rt.sign subtracts NumPy booleans for a NumPy float64")
 @pytest.mark.parametrize("f", [builtin_abs, math_fabs], ids=lambda f: f.__name__)
 def test_abs_of_a_numpy_float64(f):
     assert srcdiff.grad(f)(np.float64(-1.5)) == -1.0
@@ -101,17 +99,15 @@ def write_row(a):
     return np.sum(b * np.array([[1.0, 2.0, 3.0]]))
 
 
-@xfail("rt.unbroadcast of a gradient with fewer dimensions than its value (a[0] = a * 2.0, a of shape (1, 3))")
 def test_item_write_of_a_value_with_a_leading_one():
     a = np.array([[0.5, -1.0, 2.0]])
-    assert srcdiff.grad(write_row)(a) == pytest.approx([[3.0, 6.0, 9.0]])
+    assert srcdiff.grad(write_row)(a) == pytest.approx(np.array([[3.0, 6.0, 9.0]]))  # approx takes no nested lists
 
 
 def max_of_a_number(x):
     return np.max(x, axis=0) * 2.0
 
 
-@xfail("rt.max_grad of a 0-d value with an axis: ZeroDivisionError")
 def test_max_of_a_number_with_an_axis():
     assert srcdiff.grad(max_of_a_number)(1.5) == 2.0
 
@@ -124,12 +120,10 @@ def cumsum_of_a_full_sum(x):
     return np.sum(np.cumsum(np.sum(x * 2.0), axis=0))
 
 
-@xfail("rt.cumsum_grad of a 0-d value with an axis returns shape (1,)")
 def test_cumsum_of_a_sum():
     assert srcdiff.grad(cumsum_of_a_sum)(np.array([1.0, 2.0, 3.0])) == pytest.approx([2.0, 2.0, 2.0])
 
 
-@xfail("rt.cumsum_grad of a 0-d value with an axis returns shape (1,)")
 def test_cumsum_of_a_full_sum_of_a_number():
     assert srcdiff.grad(cumsum_of_a_full_sum)(1.5) == 2.0
 
@@ -156,7 +150,6 @@ def empty_result(x):
     return x[0:0] * 2.0
 
 
-@xfail("jacobian of an empty result stacks no rows")
 def test_jacobian_of_an_empty_result():
     jac = srcdiff.jacobian(empty_result)(np.ones(3))
     assert jac.shape == (0, 3)
@@ -299,7 +292,6 @@ def numpy_power(x, y):
     return np.sum(np.power(x, y))
 
 
-@xfail("the base's rule y * x ** (y - 1) at x = y = 0: ZeroDivisionError (nan for arrays)")
 def test_power_at_zero_to_the_zero():
     assert srcdiff.grad(power, wrt=0)(0.0, 0.0) == 0.0
     assert srcdiff.grad(numpy_power, wrt=0)(np.zeros(2), np.zeros(2)) == pytest.approx([0.0, 0.0])
