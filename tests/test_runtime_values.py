@@ -222,3 +222,8 @@ def test_real_arrays_and_sequences_are_accepted():
     assert srcdiff.grad(ignores_second)(np.arange(2), np.array([True, False]))[0].tolist() == [2.0, 2.0]
     assert srcdiff.grad(sum_of_items)([1.0, 2]) == [2.0, 1.0]
     assert srcdiff.grad(sum_of_items)((1.0, 2.0)) == (2.0, 1.0)
+
+
+def test_explain_shows_no_gradient_for_an_input_that_is_not_real():
+    text = str(srcdiff.explain(ignores_second, np.ones(2), "label"))
+    assert "label" in text and "—" in text  # the str flag's gradient: a dash, not a refusal

@@ -12,12 +12,12 @@ enough to be copied next to generated code.
 | ``special`` | ``digamma``, ``polygamma`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, indexing, joins |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
-| ``arguments`` | ``ArrayGradientError``; refusing arguments that are not real numbers or arrays |
+| ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 """
 import numpy as np
 
-from .arguments import ArrayGradientError
+from .arguments import ArrayGradientError, not_real
 from .arrays import (
     check_scalar, concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
@@ -35,5 +35,5 @@ __all__ = [
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "vdot", "xlogy", "zeros_like",
-    "digamma", "polygamma", "s_",
+    "digamma", "polygamma", "s_", "not_real",
 ]

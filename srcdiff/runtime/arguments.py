@@ -67,6 +67,9 @@ def refuse_if_not_real(value, role="argument"):
     else:
         name, value = next(((n, v) for n, v in parameters if not_real(v) is not None), (None, value))
         what = not_real(value)
+    if name is None and role == "argument":
+        raise ArrayGradientError(f"an argument is {what}, not a real number or an array of them",
+                                 hint="srcdiff differentiates with respect to real numbers and arrays of them")
     if name is None:
         raise ArrayGradientError(f"the function returned {what}, not a real number",
                                  hint="srcdiff differentiates functions of real numbers and arrays returning one number")
