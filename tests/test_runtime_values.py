@@ -227,3 +227,12 @@ def test_real_arrays_and_sequences_are_accepted():
 def test_explain_shows_no_gradient_for_an_input_that_is_not_real():
     text = str(srcdiff.explain(ignores_second, np.ones(2), "label"))
     assert "label" in text and "—" in text  # the str flag's gradient: a dash, not a refusal
+
+
+def tuple_parameter(p):
+    return np.sum(p[0]) + p[1] * 2.0
+
+
+def test_a_tuple_of_differently_shaped_values_is_refused_naming_its_parameter():
+    with pytest.raises(srcdiff.SrcdiffError, match="parameter 'p' is a tuple of values of different shapes"):
+        srcdiff.grad(tuple_parameter)((np.ones(3), 1.5))

@@ -78,6 +78,19 @@ def refuse_if_not_real(value, role="argument"):
                                   "(srcdiff.grad(f, wrt=...)): only real values are differentiated")
 
 
+def as_array(value):
+    """``np.asarray(value)`` of a parameter indexed like an array; a list or tuple whose items
+    differ in shape (``(np.ones(3), 1.5)``) is refused, naming the parameter."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        name = next((n for n, v in _generated_parameters() if v is value), None)
+        subject = f"the argument for parameter '{name}'" if name else "an argument"
+        raise ArrayGradientError(
+            f"{subject} is a {type(value).__name__} of values of different shapes, which srcdiff indexes like one array",
+            hint="pass each part as a parameter of its own, or one array (np.stack)") from None
+
+
 def _generated_parameters():
     """``(name, value)`` of each parameter of the innermost generated function running."""
     frame = sys._getframe(1)

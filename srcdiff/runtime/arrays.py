@@ -11,11 +11,12 @@ a number along an axis is 1-d in NumPy, its gradient 0-d again.
 """
 import numpy as np
 
-from .arguments import ArrayGradientError, refuse_if_not_real
+from .arguments import ArrayGradientError, as_array, refuse_if_not_real
 
 
 def unbroadcast(g, x):
-    """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``)."""
+    """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``):
+    ``g`` has at least as many dimensions as ``x``, as a broadcast result has."""
     shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == shape:
@@ -159,7 +160,7 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
 
 def index_grad(g, x, index):
     """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
-    x = np.asarray(x)
+    x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     if _reads_twice(index):
         np.add.at(out, index, g)
