@@ -116,6 +116,9 @@ def jacobian(fn, *, wrt=0):
             return product(*positional, 1.0, **keyword)
         result = np.asarray(result)
         dtype = result.dtype if np.issubdtype(result.dtype, np.inexact) else np.float64
+        if result.size == 0:  # no rows: one product with an empty cotangent gives the parameter's shape
+            row = np.asarray(product(*positional, np.zeros(result.shape, dtype), **keyword))
+            return np.zeros(result.shape + row.shape, row.dtype)
         rows = [np.asarray(product(*positional, unit.reshape(result.shape), **keyword))
                 for unit in np.eye(result.size, dtype=dtype)]
         return np.stack(rows).reshape(result.shape + rows[0].shape)

@@ -7,7 +7,6 @@ point (the marker is removed before the file is written).
 """
 import math
 import re
-import textwrap
 
 import pytest
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 import srcdiff
-from conftest import ROOT, SAMPLES, load_sample
+from conftest import ROOT, load_sample
 
 LECTURE_POINT = {"x": -2.0, "y": 5.0, "z": -4.0}
 NEURON_POINT = (2.0, -1.0, -3.0, -2.0, -3.0)  # w0, x0, w1, x1, w2

@@ -25,7 +25,8 @@ import pytest
 
 import srcdiff
 from conftest import import_text
-from srcdiff.frontend.source import find_def, runs_this_code
+from srcdiff.frontend.source import find_def
+from srcdiff.frontend.staleness import runs_this_code
 
 
 def module(tmp_path, text, name):
@@ -342,14 +343,15 @@ def test_the_code_check_accepts_closures_methods_and_decorators_of_an_unedited_f
     # the def is compiled on its own: names a closure or a class gives it must not look edited
     m = module(tmp_path, UNEDITED, "trust_unedited")
     path = str(tmp_path / "trust_unedited.py")
-    tree = ast.parse(open(path).read())
+    lines = open(path).read().splitlines(keepends=True)
+    tree = ast.parse("".join(lines))
     for fn in (m.Model.scaled, m.Model.loss, m.make(2.0), m.decorated.__wrapped__):
         code = fn.__code__
         node = find_def(tree, fn.__name__, code.co_firstlineno)
-        assert runs_this_code(node, path, code), fn.__qualname__
-        edited = ast.parse(ast.unparse(node).replace("2", "3").replace("** 2", "** 3")).body[0]
-        ast.increment_lineno(edited, node.lineno - 1)
-        assert not runs_this_code(edited, path, code), fn.__qualname__
+        assert runs_this_code(node, lines, path, code), fn.__qualname__
+        edited = [line.replace("2", "3") if node.lineno <= k + 1 <= node.end_lineno else line
+                  for k, line in enumerate(lines)]
+        assert not runs_this_code(node, edited, path, code), fn.__qualname__
     assert srcdiff.grad(m.Model.loss, wrt=2)(m.Model(), np.ones(2), np.ones(2)) == pytest.approx([2.0, 2.0])
 
 
@@ -412,8 +414,26 @@ def test_the_code_check_compiles_with_the_files_future_imports(tmp_path):
             return x * x
     """, "trust_future")
     path = str(tmp_path / "trust_future.py")
-    node = find_def(ast.parse(open(path).read()), "f", m.f.__code__.co_firstlineno)
-    assert runs_this_code(node, path, m.f.__code__)
+    lines = open(path).read().splitlines(keepends=True)
+    node = find_def(ast.parse("".join(lines)), "f", m.f.__code__.co_firstlineno)
+    assert runs_this_code(node, lines, path, m.f.__code__)
+
+
+@pytest.mark.parametrize("old,new", [("x * 2.0", "x + 2.0"), ("x - y", "y - x"), ("a < b", "a <= b"),
+                                     ("np.sin(x)", "np.cos(x)"), ("x ** 2", "x ** 3"), ("y * x", "y * z")])
+def test_an_edit_of_one_operator_or_name_is_noticed(tmp_path, old, new):
+    body = "import numpy as np\ndef f(x, y, z, a=1.0, b=2.0):\n    if a < b:\n        return {} * (x - y)\n    return 0.0\n"
+    text = body.format(old).replace("a < b", old) if old == "a < b" else body.format(old)
+    path = tmp_path / "trust_one_edit.py"
+    path.write_text(text)
+    namespace = {}
+    exec(compile(text, str(path), "exec"), namespace)
+    code = namespace["f"].__code__
+    lines = text.splitlines(keepends=True)
+    node = find_def(ast.parse(text), "f", code.co_firstlineno)
+    assert runs_this_code(node, lines, str(path), code)
+    edited = text.replace(old, new).splitlines(keepends=True)
+    assert not runs_this_code(find_def(ast.parse("".join(edited)), "f", code.co_firstlineno), edited, str(path), code)
 
 
 def test_generated_text_leaves_linecache_with_its_function(tmp_path):

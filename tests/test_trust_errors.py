@@ -14,7 +14,7 @@ import pytest
 
 import srcdiff
 from conftest import import_text
-from trust_helpers import assert_user_error, fd_grad, refused_or_equal, xfail
+from trust_helpers import assert_user_error, fd_grad, refused_or_equal
 
 M = np.array([1.0, 2.0])
 VEC = np.array([1.0, -2.0])
@@ -61,13 +61,11 @@ def test_numpy_result_after_an_early_return(c, expected):
     assert srcdiff.grad(early_return, wrt=0)(VEC, c) == pytest.approx(expected)
 
 
-@xfail("a zero adjoint 0.0 of an array parameter on one path: 'internal error: a gradient of shape ()'")
 def test_parameter_reaching_a_merged_result_in_one_branch_only():
     gx, gw, _ = srcdiff.grad(one_branch_merged)(VEC, np.array([0.5, 1.5]), -1.0)
     assert gx == pytest.approx([1.0, 1.0]) and gw == pytest.approx([0.0, 0.0])
 
 
-@xfail("a zero adjoint 0.0 of an array parameter on one path: 'internal error: a gradient of shape ()'")
 def test_parameter_reaching_the_result_in_one_branch_only():
     w = np.array([0.5, 1.5])
     assert srcdiff.grad(one_branch, wrt=1)(VEC, w, -1.0) == pytest.approx([0.0, 0.0])
@@ -84,7 +82,6 @@ def math_fabs(x):
     return math.fabs(x)
 
 
-@xfail("rt.sign subtracts NumPy booleans for a NumPy float64")
 @pytest.mark.parametrize("f", [builtin_abs, math_fabs], ids=lambda f: f.__name__)
 def test_abs_of_a_numpy_float64(f):
     assert srcdiff.grad(f)(np.float64(-1.5)) == -1.0
@@ -99,17 +96,15 @@ def write_row(a):
     return np.sum(b * np.array([[1.0, 2.0, 3.0]]))
 
 
-@xfail("rt.unbroadcast of a gradient with fewer dimensions than its value (a[0] = a * 2.0, a of shape (1, 3))")
 def test_item_write_of_a_value_with_a_leading_one():
     a = np.array([[0.5, -1.0, 2.0]])
-    assert srcdiff.grad(write_row)(a) == pytest.approx([[3.0, 6.0, 9.0]])
+    assert srcdiff.grad(write_row)(a) == pytest.approx(np.array([[3.0, 6.0, 9.0]]))  # approx takes no nested lists
 
 
 def max_of_a_number(x):
     return np.max(x, axis=0) * 2.0
 
 
-@xfail("rt.max_grad of a 0-d value with an axis: ZeroDivisionError")
 def test_max_of_a_number_with_an_axis():
     assert srcdiff.grad(max_of_a_number)(1.5) == 2.0
 
@@ -122,12 +117,10 @@ def cumsum_of_a_full_sum(x):
     return np.sum(np.cumsum(np.sum(x * 2.0), axis=0))
 
 
-@xfail("rt.cumsum_grad of a 0-d value with an axis returns shape (1,)")
 def test_cumsum_of_a_sum():
     assert srcdiff.grad(cumsum_of_a_sum)(np.array([1.0, 2.0, 3.0])) == pytest.approx([2.0, 2.0, 2.0])
 
 
-@xfail("rt.cumsum_grad of a 0-d value with an axis returns shape (1,)")
 def test_cumsum_of_a_full_sum_of_a_number():
     assert srcdiff.grad(cumsum_of_a_full_sum)(1.5) == 2.0
 
@@ -152,7 +145,6 @@ def empty_result(x):
     return x[0:0] * 2.0
 
 
-@xfail("jacobian of an empty result stacks no rows")
 def test_jacobian_of_an_empty_result():
     jac = srcdiff.jacobian(empty_result)(np.ones(3))
     assert jac.shape == (0, 3)
@@ -244,7 +236,6 @@ def test_dict_parameter_is_refused_clearly():
     assert_user_error(info.value, dict_parameter)
 
 
-@xfail("containers as parameters fail at call time inside rt.index_grad")
 def test_tuple_of_differently_shaped_parameters_is_refused_clearly():
     with pytest.raises(srcdiff.SrcdiffError) as info:
         srcdiff.grad(tuple_parameter)((np.ones(3), 1.5))
@@ -321,7 +312,6 @@ def numpy_power(x, y):
     return np.sum(np.power(x, y))
 
 
-@xfail("the base's rule y * x ** (y - 1) at x = y = 0: ZeroDivisionError (nan for arrays)")
 def test_power_at_zero_to_the_zero():
     assert srcdiff.grad(power, wrt=0)(0.0, 0.0) == 0.0
     assert srcdiff.grad(numpy_power, wrt=0)(np.zeros(2), np.zeros(2)) == pytest.approx([0.0, 0.0])

@@ -33,10 +33,13 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     The text is registered under a deterministic file name while the function lives (see
     the module doc); ``source`` may be a ``GeneratedText`` that knows its lines' origins.
     """
-    digest = hashlib.sha1(source.encode()).hexdigest()[:12]
+    origins, default = getattr(source, "origins", ()), getattr(source, "default", None)
+    # the same text made from two users' functions (two files defining the same cube(x)) gets
+    # two names: each maps its lines back to its own origins
+    where = repr([_position(loc) for loc in origins] + [_position(default)])
+    digest = hashlib.sha1((str(source) + where).encode()).hexdigest()[:12]
     filename = f"<srcdiff {name} {digest}>"
-    registered = register_generated(filename, str(source), getattr(source, "origins", ()),
-                                    getattr(source, "default", None))
+    registered = register_generated(filename, str(source), origins, default)
     code = compile(_without_default_values(ast.parse(source, filename)), filename, "exec")
     exec(code, namespace)
     fn = namespace[name]
@@ -57,3 +60,7 @@ def _without_default_values(tree):
     args.defaults = [ast.Constant(None) for _ in args.defaults]
     args.kw_defaults = [None if d is None else ast.Constant(None) for d in args.kw_defaults]
     return ast.fix_missing_locations(tree)
+
+
+def _position(loc):
+    return None if loc is None else (loc.filename, loc.lineno, loc.col)

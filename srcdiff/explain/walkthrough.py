@@ -197,8 +197,8 @@ def _row(trace, index, gradients):
     name = trace.names[node.var]
     gradient = gradients.get(index)
     if node.stmt is None:
-        if gradient is None:  # an input that does not reach the result: its gradient is zero
-            gradient = runtime.zeros_like(node.value)
+        if gradient is None and runtime.not_real(node.value) is None:  # an input that does not reach the result
+            gradient = runtime.zeros_like(node.value)  # has gradient zero (a str flag has none: a dash)
         return Row(index, name, "input", node.value, gradient)
     stmt = node.stmt
     operands = tuple(target if target is not None else ast.unparse(operand_node(arg, trace.names))

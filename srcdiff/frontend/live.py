@@ -17,7 +17,8 @@ from .fence import check_supported
 from .refs import (BUILTIN_PRIMITIVES, MODULE_ALIASES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef,
                    PrimitiveRef, known_module_attr, primitive_name)
 from .reads import MISSING, Reads
-from .source import Source, find_def, parse_file, runs_this_code
+from .source import Source, find_def, parse_file
+from .staleness import runs_this_code
 
 
 def load_function(fn, reads=None):
@@ -52,7 +53,7 @@ def load_function(fn, reads=None):
             f"cannot find the definition of {name!r} in {filename}", filename, code.co_firstlineno, 0, "",
             "define the function with 'def' in a .py file; if the file was edited since it was imported, "
             + _RELOAD)
-    if generated is None and not runs_this_code(node, filename, code):
+    if generated is None and not runs_this_code(node, lines, filename, code):
         raise SourceNotFoundError(
             f"the source of {name!r} in {filename} has changed since it was loaded: "
             "it is not the code the function runs", filename, node.lineno, node.col_offset,

@@ -2,17 +2,10 @@
 
 Files are parsed once per version of their text (``parse_file``), and only the last few
 files are kept; a ``Source`` turns an AST node into a ``Loc`` (file, line, column in
-characters, the line's text) and into a SrcdiffError pointing there.  ``runs_this_code``
-tells whether a parsed ``def`` is the code a live function runs (its file may have been
-edited since it was imported).
+characters, the line's text) and into a SrcdiffError pointing there.
 """
-import __future__
 import ast
 import collections
-import functools
-import operator
-import re
-import types
 from dataclasses import dataclass
 
 from ..errors import UnsupportedSyntaxError
@@ -80,50 +73,3 @@ def find_def(tree, name, firstlineno):
             if first == firstlineno or node.lineno == firstlineno:
                 return node
     return None
-
-
-def runs_this_code(node, filename, code):
-    """Whether the ``def`` ``node`` compiles to the code object ``code`` (a live function's):
-    False when the file was edited since the function was defined and not reloaded.
-
-    ``node`` is compiled on its own, so names free in it are globals there where the live
-    function may read them from a closure: names and free variables are compared together.
-    """
-    stub = ast.Module(body=[_without_decorators(node)], type_ignores=[])
-    try:
-        compiled = compile(stub, filename, "exec", flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
-    except (SyntaxError, ValueError):  # e.g. 'nonlocal' outside its function: nothing to compare
-        return True
-    found = next((c for c in compiled.co_consts if isinstance(c, types.CodeType)), None)
-    return found is not None and _fingerprint(found) == _fingerprint(code)
-
-
-_FUTURE_FLAGS = functools.reduce(operator.or_, (getattr(__future__, name).compiler_flag
-                                                 for name in __future__.all_feature_names))
-
-
-def _without_decorators(node):
-    stub = ast.FunctionDef(**{field: getattr(node, field) for field in node._fields})
-    stub.decorator_list = []
-    return ast.copy_location(stub, node)
-
-
-def _fingerprint(code):
-    """What a code object and the ones nested in it do, up to where free names are looked up:
-    the structure, and the names read anywhere in it (globals, attributes, free variables;
-    a name a closure reads is a global when the def is compiled on its own)."""
-    names = set()
-
-    def structure(c):
-        names.update(_unmangled(n) for n in c.co_names + c.co_freevars)
-        consts = tuple(structure(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
-                       for k in c.co_consts)
-        return (c.co_argcount, c.co_posonlyargcount, c.co_kwonlyargcount,
-                tuple(_unmangled(n) for n in c.co_varnames), consts)
-
-    return structure(code), frozenset(names - {"__class__"})
-
-
-def _unmangled(name):
-    """``_Cls__x`` (a private name inside a class) as ``__x``: the def compiled on its own is outside the class."""
-    return re.sub(r"^_[A-Za-z0-9_]*?[A-Za-z0-9](__\w*[^_]\w*)$", r"\1", name) if "__" in name[1:] else name

@@ -19,4 +19,4 @@ contribution is summed back to its operand's shape), ``ir`` and ``errors``.
 """
 from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of
 from .custom import CustomRule, backward_templates, is_custom_op
-from .scalar import RULES, ZERO, placeholders, rule_for, scalar_rule, template_ast
+from .scalar import RULES, ZERO, placeholders, rule_for, rule_of_call, scalar_rule, template_ast

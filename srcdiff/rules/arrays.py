@@ -22,7 +22,7 @@ from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .helpers import HELPER_BUILDERS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
-from .scalar import ZERO, placeholders, rule_for, scalar_rule
+from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
 ELEMENTWISE = {
@@ -91,7 +91,7 @@ class ArrayRules:
         if stmt.op.startswith(("np.", ".")) and not {k for k, _ in stmt.kwargs} <= KEYWORDS.get(_family(op), frozenset()):
             return None  # out=, where=, initial=, order=...: not differentiated (the error names the call)
         if op in BINARY and n == 2:
-            return self._elementwise(stmt, rule_for(op, n))
+            return self._elementwise(stmt, rule_of_call(op, stmt.args))
         if op in ELEMENTWISE_BUILDERS:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
         builder = _BUILDERS.get(_family(op))
@@ -104,7 +104,7 @@ class ArrayRules:
                     f"the {err.args[0]} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
                     loc.filename, loc.lineno, loc.col, loc.line_text,
                     f"write {err.args[0]}= as a number or a tuple of numbers") from None
-        rule = rule_for(op, n)
+        rule = rule_of_call(op, stmt.args)
         if n > 1 and (op in ELEMENTWISE_OPS or is_ufunc(op)):
             return self._elementwise(stmt, rule)
         return rule  # one operand, or not element-wise (a srcdiff.Function's forward call)

@@ -9,16 +9,26 @@ gradient is zero wherever it exists (its output never needs an adjoint).  The el
 functions of ``math`` and ``numpy`` are derived by sympy (``derive``) and pinned in
 ``_derived``.  An operation with no rule has no entry: using it on a value that needs a
 gradient is an error, never a silent zero.
+
+Where a derivative is singular only because a formula divides by zero, a runtime helper
+gives the convention of ``abs`` and ``np.linalg.norm`` (0 at the kink) instead:
+``hypot``'s ``x / y`` is ``rt.div_or_zero`` (0 at the origin), and the base's gradient
+of a power with an exponent that is not a constant is ``rt.scaled_pow(g * e, x, e - 1)``
+(0 where ``e`` is 0: ``x ** 0`` is 1 for every ``x``, also at ``0 ** 0``).  A constant
+exponent keeps the plain template, which the simplifier folds (``2 * x``).
 """
 import ast
 from functools import lru_cache
 
+from ..ir import Const
 from ._derived import DERIVED
 from .custom import custom_rule, is_custom_op
 
 ZERO = "zero"
 
 _POW = ("g * x1 * x0 ** (x1 - 1)", "g * rt.xlogy(y, x0)")
+_POW_VARYING = ("rt.scaled_pow(g * x1, x0, x1 - 1)", "g * rt.xlogy(y, x0)")
+_HYPOT = ("rt.div_or_zero(g * x0, y)", "rt.div_or_zero(g * x1, y)")
 
 HANDWRITTEN = {
     # ---- arithmetic: add distributes, mul swaps, a fork adds (see reverse)
@@ -45,13 +55,17 @@ HANDWRITTEN = {
     "math.degrees": ("g * (180.0 / math.pi)",),
     "math.radians": ("g * (math.pi / 180.0)",),
     "math.log/2": DERIVED["math.log/2"],
+    "math.hypot": _HYPOT,
+    "np.hypot": _HYPOT,
     # ---- runtime helpers, so generated code can be differentiated again
     "rt.log": ("g / x",),
-    "rt.xlogy": ("g * rt.log(x1)", "g * x0 / x1"),
+    "rt.xlogy": ("rt.xlogy(g, x1)", "rt.scaled_pow(g * x0, x1, -1)"),  # 0 where a or g is 0, as xlogy itself
     "rt.vdot": ("g * x1", "g * x0"),
     "rt.unpacked": ("g", None),
     "rt.digamma": ("g * rt.polygamma(1, x)",),
     "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
+    "rt.div_or_zero": ("rt.div_or_zero(g, x1)", "-rt.div_or_zero(g * y, x1)"),
+    "rt.scaled_pow": ("rt.scaled_pow(g, x1, x2)", "rt.scaled_pow(g * x0 * x2, x1, x2 - 1)", "g * rt.xlogy(y, x1)"),
     # ---- piecewise constant: zero gradient
     "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
@@ -61,6 +75,7 @@ HANDWRITTEN = {
 }
 
 RULES = {**DERIVED, **HANDWRITTEN}
+_POWERS = frozenset({"**", "pow", "math.pow"})
 
 
 def rule_for(op, nargs):
@@ -78,6 +93,14 @@ def rule_for(op, nargs):
     return rule if len(rule) == nargs else None
 
 
+def rule_of_call(op, args):
+    """``rule_for(op, len(args))``, except for a power whose exponent ``args[1]`` is not a
+    constant: its rule stays finite at ``0 ** 0`` (see the module docstring)."""
+    if op in _POWERS and len(args) == 2 and not isinstance(args[1], Const):
+        return _POW_VARYING
+    return rule_for(op, len(args))
+
+
 def placeholders(nargs):
     """The placeholder names of the inputs of an ``nargs``-ary rule."""
     return ("x",) if nargs == 1 else tuple(f"x{i}" for i in range(nargs))
@@ -85,7 +108,7 @@ def placeholders(nargs):
 
 def scalar_rule(stmt):
     """The rule of a statement from the scalar table (what ``rules_of`` gives scalar code)."""
-    return rule_for(stmt.op, len(stmt.args))
+    return rule_of_call(stmt.op, stmt.args)
 
 
 @lru_cache(maxsize=None)

@@ -5,20 +5,18 @@ argument, shaped like that argument (``unbroadcast`` sums over broadcast dimensi
 the reductions spread ``g`` back over the reduced axes).  ``like`` gives a finished
 gradient its parameter's type, shape and dtype.  Tie rules: ``max_grad``/``min_grad``
 route the gradient to the first position of the maximum (minimum), as ``np.argmax``
-finds it; ``norm_grad`` is 0 where the norm is 0.
+finds it; ``norm_grad`` is 0 where the norm is 0.  A reduction of a number (0-d) along
+an axis (``np.max(x, axis=0)``, which NumPy allows) passes ``g`` through; ``cumsum`` of
+a number along an axis is 1-d in NumPy, its gradient 0-d again.
 """
 import numpy as np
 
-from ..errors import GeneratedCodeError
-
-
-class ArrayGradientError(GeneratedCodeError):
-    """Raised by generated code at run time: located at the user's line that the running
-    generated line came from (``errors.GeneratedCodeError``)."""
+from .arguments import ArrayGradientError, as_array, refuse_if_not_real
 
 
 def unbroadcast(g, x):
-    """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``)."""
+    """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``):
+    ``g`` has at least as many dimensions as ``x``, as a broadcast result has."""
     shape = np.shape(x)
     g_shape = np.shape(g)
     if g_shape == shape:
@@ -35,17 +33,24 @@ def like(g, x):
 
     An ndarray of a floating dtype gets that dtype (float32 stays float32), other arrays
     float64; a Python number gets a float; the result never aliases a read-only view.
+    A zero adjoint left as the number 0.0 (a parameter no path of this call reached)
+    becomes zeros of the parameter's shape.  An argument that is not real is refused.
     """
     if isinstance(x, np.ndarray):
-        dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.dtype(np.float64)
+        if x.dtype.kind not in "biuf":
+            refuse_if_not_real(x)
+        dtype = x.dtype if np.issubdtype(x.dtype, np.floating) else np.dtype(np.float64)
         g = np.asarray(g)
+        if g.shape == () and x.shape != () and not g:
+            g = np.zeros(x.shape, dtype)
         if g.shape != x.shape:
             raise ArrayGradientError(f"internal error: a gradient of shape {g.shape} for a parameter of shape {x.shape}",
                                hint="please report this function to the srcdiff maintainers")
         if g.dtype != dtype or not g.flags.writeable:
             g = g.astype(dtype)
         return g
-    if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.inexact):
+    refuse_if_not_real(x)
+    if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.floating):
         return x.dtype.type(np.reshape(g, ()))
     if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
         return type(x)(np.asarray(g, dtype=float).tolist())
@@ -53,9 +58,10 @@ def like(g, x):
 
 
 def check_scalar(value):
-    """Refuse a result that is not one number: ``grad`` differentiates a scalar result."""
+    """Refuse a result that is not one real number: ``grad`` differentiates a scalar result."""
     if value.__class__ is float:  # the common case, checked first: it costs a few ns
         return
+    refuse_if_not_real(value, "result")
     if np.ndim(value) != 0:
         raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
                            "srcdiff.grad differentiates a function returning one number",
@@ -66,7 +72,7 @@ def check_scalar(value):
 
 def sum_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
-    if axis is not None and not keepdims:
+    if axis is not None and not keepdims and np.ndim(x) > 0:
         g = np.expand_dims(g, axis)
     return np.broadcast_to(g, np.shape(x))
 
@@ -114,7 +120,7 @@ def cumsum_grad(g, x, axis=None):
     """The gradient of ``np.cumsum``: the cumulative sum of ``g`` taken from the end."""
     if axis is None:
         return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
-    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+    return np.reshape(np.flip(np.cumsum(np.flip(g, axis), axis), axis), np.shape(x))
 
 
 def _route(g, x, axis, find):
@@ -128,7 +134,7 @@ def _route(g, x, axis, find):
 
 def _reduced_last(x, axis):
     """``x`` with the reduced axes moved last and flattened into one, and the inverse map."""
-    if axis is None:
+    if axis is None or x.ndim == 0:  # a number reduced along an axis is itself
         axes = tuple(range(x.ndim))
     else:
         axes = tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
@@ -150,69 +156,11 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
     return g * x / safe * (y != 0)
 
 
-# ---------------------------------------------------------------- products
-
-def matmul_grad_left(g, a, b):
-    """The gradient of ``a`` in ``a @ b``: ``g @ b.T``, for vectors, matrices and stacks of them."""
-    a_dims, b_dims = np.ndim(a), np.ndim(b)
-    if b_dims == 1:
-        return unbroadcast(g * b, a) if a_dims == 1 else unbroadcast(np.expand_dims(g, -1) * b, a)
-    if a_dims == 1:
-        return unbroadcast((np.expand_dims(g, -2) @ np.swapaxes(b, -1, -2))[..., 0, :], a)
-    return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
-
-
-def matmul_grad_right(g, a, b):
-    """The gradient of ``b`` in ``a @ b``: ``a.T @ g``, for vectors, matrices and stacks of them."""
-    a_dims, b_dims = np.ndim(a), np.ndim(b)
-    if a_dims == 1:
-        return unbroadcast(g * a, b) if b_dims == 1 else unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
-    if b_dims == 1:
-        return unbroadcast((np.swapaxes(a, -1, -2) @ np.expand_dims(g, -1))[..., 0], b)
-    return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
-
-
-def dot_grad_left(g, a, b):
-    """The gradient of ``a`` in ``np.dot(a, b)`` (scalars, vectors and matrices)."""
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return unbroadcast(g * b, a)
-    _check_dot(a, b)
-    return matmul_grad_left(g, a, b)
-
-
-def dot_grad_right(g, a, b):
-    """The gradient of ``b`` in ``np.dot(a, b)`` (scalars, vectors and matrices)."""
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return unbroadcast(g * a, b)
-    _check_dot(a, b)
-    return matmul_grad_right(g, a, b)
-
-
-def _check_dot(a, b):
-    if np.ndim(a) > 2 or np.ndim(b) > 2:
-        raise ArrayGradientError("srcdiff differentiates np.dot of vectors and matrices only",
-                           hint="use a @ b (np.matmul) for stacks of matrices")
-
-
-def inner_grad_left(g, a, b):
-    """The gradient of ``a`` in ``np.inner(a, b)`` (a sum over the last axes)."""
-    a, b = np.asarray(a), np.asarray(b)
-    g_axes = list(range(a.ndim - 1, np.ndim(g)))
-    return np.tensordot(g, b, axes=(g_axes, list(range(b.ndim - 1))))
-
-
-def inner_grad_right(g, a, b):
-    """The gradient of ``b`` in ``np.inner(a, b)``."""
-    a, b = np.asarray(a), np.asarray(b)
-    lead = list(range(a.ndim - 1))
-    return np.moveaxis(np.tensordot(a, g, axes=(lead, lead)), 0, -1)
-
-
 # ---------------------------------------------------------------- indexing and joining
 
 def index_grad(g, x, index):
     """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
-    x = np.asarray(x)
+    x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     if _reads_twice(index):
         np.add.at(out, index, g)
@@ -237,7 +185,11 @@ def written_grad(g, index, value):
             raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
                                "srcdiff cannot differentiate with respect to that value",
                                hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
-    return unbroadcast(np.asarray(g)[index], value)
+    written = np.asarray(g)[index]
+    extra = np.ndim(value) - written.ndim
+    if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
+        written = np.reshape(written, (1,) * extra + written.shape)
+    return unbroadcast(written, value)
 
 
 def _reads_twice(index):

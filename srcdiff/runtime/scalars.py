@@ -1,17 +1,24 @@
 """Helpers of scalar and sequence gradients: signs, logarithms, zeros, items, ``vdot``, unpacking.
 
-Each works on Python numbers and NumPy arrays alike and keeps the type of its input
-(a float stays a float).  Each has a gradient rule of its own (``srcdiff.rules``) so
+Each works on Python numbers, NumPy scalars (``np.float64``, ``np.float32``), 0-d and
+other arrays alike and keeps the type of its input (a float stays a float, a float32 a
+float32): the fast path tests for exactly ``int`` and ``float`` (``np.float64`` is a
+``float`` subclass whose comparisons give NumPy booleans), everything else goes
+through NumPy.  Each has a gradient rule of its own (``srcdiff.rules``) so
 generated code can be differentiated again.
 """
 import math
 
 import numpy as np
 
+from .arguments import refuse_if_not_real
+
+_PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
+
 
 def sign(x):
     """-1, 0 or 1 (0 at 0: the subgradient srcdiff uses for abs at its kink)."""
-    if isinstance(x, (int, float)):
+    if x.__class__ in _PLAIN:
         return float((x > 0) - (x < 0))
     return np.sign(x)
 
@@ -31,11 +38,23 @@ def xlogy(a, b):
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return 0.0 if a == 0 else a * log(b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(np.equal(a, 0), 0.0, np.multiply(a, log(b)))
+        return _unwrapped(np.where(np.equal(a, 0), 0.0, np.multiply(a, log(b))))
+
+
+def _unwrapped(value):
+    """A 0-d array as the NumPy scalar it holds (``np.where`` of numbers is 0-d)."""
+    return value[()] if value.ndim == 0 else value
 
 
 def zeros_like(x):
-    """A zero gradient shaped like ``x``: 0.0 for a number, zeros of its dtype for an array."""
+    """A zero gradient shaped like ``x``: 0.0 for a number, zeros of its dtype for an array.
+
+    Refuses a value that is not real (a str, None, a complex number): generated code
+    returns this for a parameter without a gradient, which must still be a real argument.
+    """
+    if x.__class__ is float:
+        return 0.0
+    refuse_if_not_real(x)
     if isinstance(x, np.ndarray):
         return np.zeros_like(x) if np.issubdtype(x.dtype, np.inexact) else np.zeros(x.shape)
     if isinstance(x, np.generic):
@@ -89,3 +108,21 @@ def vdot(a, b):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         return np.sum(np.multiply(a, b))
     return a * b
+
+
+def div_or_zero(a, b):
+    """``a / b``, and 0 where ``b`` is 0: the convention of ``abs`` and ``np.linalg.norm``
+    at their kinks, used by ``hypot``'s gradient ``x / hypot(x, y)`` at the origin."""
+    if a.__class__ in _PLAIN and b.__class__ in _PLAIN:
+        return a / b if b != 0 else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _unwrapped(np.where(np.equal(b, 0), 0.0, np.divide(a, b)))
+
+
+def scaled_pow(s, x, p):
+    """``s * x ** p``, and 0 where ``s`` is 0 even if ``x ** p`` is not finite there: the
+    base's gradient ``e * x ** (e - 1)`` of ``x ** e`` is 0 where ``e`` is 0 (``0 ** 0``)."""
+    if s.__class__ in _PLAIN and x.__class__ in _PLAIN and p.__class__ in _PLAIN:
+        return s * x ** p if s != 0 else 0.0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return _unwrapped(np.where(np.equal(s, 0), 0.0, np.multiply(s, np.power(x, p))))

@@ -17,7 +17,7 @@ def digamma(x):
     """
     if isinstance(x, (int, float)):
         return _digamma_scalar(float(x))
-    return np.vectorize(_digamma_scalar, otypes=[float])(x)
+    return _like_input(np.vectorize(_digamma_scalar, otypes=[float])(x), x)
 
 
 def polygamma(n, x):
@@ -30,7 +30,13 @@ def polygamma(n, x):
     """
     if isinstance(x, (int, float)):
         return _polygamma_scalar(int(n), float(x))
-    return np.vectorize(lambda t: _polygamma_scalar(int(n), t), otypes=[float])(x)
+    return _like_input(np.vectorize(lambda t: _polygamma_scalar(int(n), t), otypes=[float])(x), x)
+
+
+def _like_input(out, x):
+    """``out`` in the floating dtype of ``x`` (float32 stays float32), a NumPy scalar when 0-d."""
+    out = out.astype(np.result_type(x, 1.0), copy=False)
+    return out[()] if out.ndim == 0 else out
 
 
 # Bernoulli numbers B2, B4, ..., B16

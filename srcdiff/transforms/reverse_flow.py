@@ -9,7 +9,7 @@ backward block reads is left to the emitter, which tapes exactly those.
 | forward | backward |
 | --- | --- |
 | ``y = op(x0, x1)`` | ``grad_xi (+)= rule_i(g=grad_y)`` for every active argument |
-| ``If`` with merges ``m = phi(a, b)`` | ``BIf``: the taken side gets ``grad_a (+)= grad_m``, then its own statements reversed; an adjoint first written on one side only is set to ``0.0`` on the other |
+| ``If`` with merges ``m = phi(a, b)`` | ``BIf``: the taken side gets ``grad_a (+)= grad_m``, then its own statements reversed; an adjoint first written on one side only stays pending there: the statements before the ``if`` that feed only it are swept into that side (``sinking``), and it is set to ``0.0`` on the other side once something else needs it |
 | ``Loop`` with carries ``h = loop(i, n)`` | ``grad_h = 0.0`` if unset, then ``BLoop``: each iteration ``grad_n = grad_h; grad_h = 0.0``, then the body reversed; after it ``grad_i (+)= grad_h``.  Adjoints of values from outside the loop that the body feeds are set to ``0.0`` before it, then only ``+=`` |
 
 Activity is computed on the whole program at once (SSA makes it flow-insensitive):
@@ -24,7 +24,8 @@ from .cleanup import without_adjoint_copies, without_dead_adjoints
 from .contributions import contribution, integer_valued, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
 from .items import check_item_sequences, item_sources, zeros_for_items
-from .records import Accumulate, Backward, BIf, BLoop, ItemAccumulate, Tokens
+from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens
+from .sinking import OpenIf, OpenSide, Pending, closed, mentioned
 
 
 ZERO_NODE = ast.Constant(0.0)
@@ -118,6 +119,8 @@ class _Sweep:
         self.has_adjoint = set()
         self.order = {}  # Var -> when its adjoint was first written: a deterministic order
         self.constant = (None, None)  # (the result, its seed) when the seed is substituted
+        self.pending = None  # the adjoints of the block being swept written on some paths only (sinking)
+        self.escaping = {}  # what stayed pending at the end of the last side swept
 
     def zero(self, var):
         """A zero adjoint: ``0.0``, or zeros of the right length for a sequence looped over item by item."""
@@ -139,16 +142,45 @@ class _Sweep:
         written.add(var)
         self.has_adjoint.add(var)
 
-    def block(self, stmts, written):
-        out = []
+    def block(self, stmts, written, side=None):
+        """The records of ``stmts``; ``side`` is the OpenSide whose body they are (None for a
+        loop's body and the function's, which settle every pending adjoint at their end)."""
+        out, outer = [], self.pending
+        self.pending = Pending(side, self.add, self.zero, self.order)
         for stmt in reversed(stmts):
             if isinstance(stmt, Assign):
-                self.assign(stmt, written, out)
-            elif isinstance(stmt, If):
+                self.assign_or_sink(stmt, written, out)
+                continue
+            self.pending.settle(mentioned(stmt), written)
+            if isinstance(stmt, If):
                 self.branch(stmt, written, out)
             elif isinstance(stmt, Loop):
                 self.loop(stmt, written, out)
+        here = {v for stmt in stmts for v in defined_at(stmt)}  # their adjoints are not read again
+        escaping = {v: s for v, s in self.pending.where.items() if v not in here}
+        if side is None:
+            self.pending.settle(escaping, written)
+            out = closed(out)
+        self.escaping, self.pending = escaping if side is not None else {}, outer
         return out
+
+    def assign_or_sink(self, stmt, written, out):
+        """``assign``, at the end of the side of a branch where the target's adjoint is
+        pending when that is possible (``sinking``), else after settling what it touches."""
+        side = self.pending.where.get(stmt.target)
+        if stmt.target not in self.active or side is None and stmt.target not in written:
+            return
+        rule = self.rules(stmt)
+        receivers = [a for i, a in enumerate(stmt.args) if isinstance(a, Var) and a in self.active
+                     and (not isinstance(rule, tuple) or rule[i] is not None)]
+        if side is not None and isinstance(rule, tuple) and self.pending.can_sink(receivers, side, written):
+            before = set(side.written)
+            self.assign(stmt, side.written, side.records)
+            for var in sorted(side.written - before, key=self.order.get):
+                self.pending.written_on(var, side, written)
+            return
+        self.pending.settle([stmt.target] + receivers, written)
+        self.assign(stmt, written, out)
 
     def assign(self, stmt, written, out):
         if stmt.target not in self.active or stmt.target not in written:
@@ -179,26 +211,34 @@ class _Sweep:
             self.needed.update(values_read(names, tokens))
 
     def branch(self, stmt, written, out):
-        sides = []
-        for body, pick in ((stmt.body, lambda m: m.then), (stmt.orelse, lambda m: m.orelse)):
-            side_written, side = set(written), []
+        open_if = OpenIf(stmt, OpenSide(set(written), self.pending.side), OpenSide(set(written), self.pending.side))
+        escaped = []
+        for side, body, pick in ((open_if.then, stmt.body, lambda m: m.then), (open_if.orelse, stmt.orelse, lambda m: m.orelse)):
             for m in stmt.merges:
                 source = pick(m)
                 if m.target in self.active and m.target in written and isinstance(source, Var) and source in self.active:
-                    self.add(side, source, self.adjoint(m.target), side_written)
-            side += self.block(body, side_written)
-            sides.append((side, side_written))
+                    self.add(side.records, source, self.adjoint(m.target), side.written)
+            side.records += self.block(body, side.written, side)
+            escaped.append(self.escaping)
+        if not (open_if.then.records or open_if.orelse.records):
+            return
+        for side, mine, theirs in ((open_if.then, *escaped), (open_if.orelse, *escaped[::-1])):
+            for var in sorted(mine, key=self.order.get):  # pending inside this side: settled to it if the other writes it
+                if var in side.other.written or var in theirs:
+                    self.pending.fill(var, mine[var], side)
+                    side.written.add(var)
         inside = {v for s in walk(stmt.body + stmt.orelse) for v in defined_at(s)}
-        (then, then_w), (orelse, else_w) = sides
-        for var in sorted(then_w - else_w - inside - written, key=self.order.get):
-            self.add(orelse, var, self.zero(var), set())
-        for var in sorted(else_w - then_w - inside - written, key=self.order.get):
-            self.add(then, var, self.zero(var), set())
-        written |= then_w | else_w
-        if then or orelse:
-            if isinstance(stmt.cond, Var):
-                self.needed.add(stmt.cond)
-            out.append(BIf(stmt.cond, tuple(then), tuple(orelse), stmt))
+        then_w, else_w = open_if.then.written, open_if.orelse.written
+        one_sided = {}
+        for side, mine, theirs in ((open_if.then, then_w, else_w), (open_if.orelse, else_w, then_w)):
+            one_sided.update(dict.fromkeys(mine - theirs - inside - written, side))
+        for deep in escaped:  # pending deeper inside one side only: stays pending there
+            one_sided.update((v, s) for v, s in deep.items() if v not in then_w and v not in else_w)
+        self.pending.where.update(one_sided)
+        written |= (then_w | else_w) - set(one_sided)
+        if isinstance(stmt.cond, Var):
+            self.needed.add(stmt.cond)
+        out.append(open_if)
 
     def loop(self, stmt, written, out):
         carries = [c for c in stmt.carries if c.target in self.active]

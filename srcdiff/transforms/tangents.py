@@ -23,7 +23,7 @@ reverse sweep's ``rt.unbroadcast`` wrappers: forward mode broadcasts like NumPy 
 import ast
 
 from ..ir import SEQUENCE_OPS, Const, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
-from ..rules import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ZERO, CustomRule, placeholders, rule_for, template_ast
+from ..rules import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ZERO, CustomRule, placeholders, rule_of_call, template_ast
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
@@ -103,7 +103,7 @@ def _elementwise_templates(stmt):
         return ZERO
     if op in ELEMENTWISE_BUILDERS:
         return ELEMENTWISE_BUILDERS[op](stmt, placeholders(len(stmt.args)))
-    return rule_for(ELEMENTWISE.get(op, op), len(stmt.args))
+    return rule_of_call(ELEMENTWISE.get(op, op), stmt.args)
 
 
 def _linear_terms(stmt, form, active, tangent_of, operand):

@@ -1,0 +1,101 @@
+"""Run-time refusals of generated code: ``ArrayGradientError``, and arguments that are not real.
+
+srcdiff differentiates with respect to real numbers (int, float, bool, NumPy's real
+scalars), arrays of a real dtype, and lists or tuples of them.  Generated code hands
+its parameters to ``rt.like`` and ``rt.zeros_like`` (the gradients it returns) and its
+result to ``rt.check_scalar``; those call ``refuse_if_not_real`` off their fast paths,
+so a float argument never pays for the check.  The refusal names the parameter: it
+looks the value up among the parameters of the innermost generated function on the
+stack (the frame whose file name starts with ``<srcdiff``), which costs nothing until
+an error is raised.
+"""
+import sys
+
+import numpy as np
+
+from ..errors import GeneratedCodeError
+
+_REAL_KINDS = "biuf"  # NumPy dtype kinds of bool, signed and unsigned int, float
+
+
+class ArrayGradientError(GeneratedCodeError):
+    """Raised by generated code at run time (the helpers of ``rt``): located at the user's
+    line that the running generated line came from (``errors.GeneratedCodeError``)."""
+
+
+def not_real(value):
+    """What ``value`` is when it is not a real number, a real array or a sequence of them
+    (``"a str"``, ``"None"``, ``"an array of dtype complex128"``), else None.  Other
+    objects (array types of other libraries) are not judged here."""
+    if isinstance(value, (bool, int, float)):
+        return None
+    if value is None:
+        return "None"
+    if isinstance(value, (np.ndarray, np.generic)):
+        if value.dtype.kind in _REAL_KINDS:
+            return None
+        kind = "an array" if isinstance(value, np.ndarray) else "a NumPy scalar"
+        return f"{kind} of dtype {value.dtype}"
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            inner = not_real(item)
+            if inner is not None:
+                return f"a {type(value).__name__} holding {inner}"
+        return None
+    if isinstance(value, complex):
+        return "a complex number"
+    if isinstance(value, (str, bytes, dict, set, frozenset)):
+        return f"a {type(value).__name__}"
+    return None
+
+
+def refuse_if_not_real(value, role="argument"):
+    """Raise ``ArrayGradientError`` if ``value`` is not real (see ``not_real``).
+
+    ``role`` is ``"argument"`` (``value`` is one of the generated function's parameters)
+    or ``"result"`` (the function's result: the refusal then names a parameter whose
+    argument is not real, if there is one, as the likely cause).
+    """
+    what = not_real(value)
+    if what is None:
+        return
+    parameters = _generated_parameters()
+    if role == "argument":
+        name = next((n for n, v in parameters if v is value), None)
+    else:
+        name, value = next(((n, v) for n, v in parameters if not_real(v) is not None), (None, value))
+        what = not_real(value)
+    if name is None and role == "argument":
+        raise ArrayGradientError(f"an argument is {what}, not a real number or an array of them",
+                                 hint="srcdiff differentiates with respect to real numbers and arrays of them")
+    if name is None:
+        raise ArrayGradientError(f"the function returned {what}, not a real number",
+                                 hint="srcdiff differentiates functions of real numbers and arrays returning one number")
+    raise ArrayGradientError(f"the argument for parameter '{name}' is {what}, not a real number or an array of them",
+                             hint=f"pass a number or an array for '{name}', or leave it out of wrt "
+                                  "(srcdiff.grad(f, wrt=...)): only real values are differentiated")
+
+
+def as_array(value):
+    """``np.asarray(value)`` of a parameter indexed like an array; a list or tuple whose items
+    differ in shape (``(np.ones(3), 1.5)``) is refused, naming the parameter."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        name = next((n for n, v in _generated_parameters() if v is value), None)
+        subject = f"the argument for parameter '{name}'" if name else "an argument"
+        raise ArrayGradientError(
+            f"{subject} is a {type(value).__name__} of values of different shapes, which srcdiff indexes like one array",
+            hint="pass each part as a parameter of its own, or one array (np.stack)") from None
+
+
+def _generated_parameters():
+    """``(name, value)`` of each parameter of the innermost generated function running."""
+    frame = sys._getframe(1)
+    while frame is not None and not frame.f_code.co_filename.startswith("<srcdiff"):
+        frame = frame.f_back
+    if frame is None:
+        return []
+    code = frame.f_code
+    count = code.co_argcount + code.co_kwonlyargcount
+    return [(n, frame.f_locals[n]) for n in code.co_varnames[:count] if n in frame.f_locals]
