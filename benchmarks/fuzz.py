@@ -5,6 +5,7 @@ jvp and hvp against finite differences and HIPS autograd (tests/fuzzing/).
     python benchmarks/fuzz.py --count 500 --features linalg,reduce    # groups or features
     python benchmarks/fuzz.py --show 17 --features all                # one program and its failure
     python benchmarks/fuzz.py --show 17 --features all --source       # ... and srcdiff's code for it
+    python benchmarks/fuzz.py --shrink 17 --features all              # a smaller program failing the same way
 
 Prints the counts of pass / skip / refused / crash / wrong per check and per program,
 then every distinct failure signature (check, status, exception type and the first line
@@ -86,6 +87,96 @@ def _print_sources(program):
                 print(f"# {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
 
 
+# ----------------------------------------------------------------------------------------
+# shrinking: a smaller program with the same failure signature
+
+def _block_end(lines, i):
+    """The index after line i's block (the lines indented deeper than it that follow)."""
+    depth = len(lines[i]) - len(lines[i].lstrip())
+    j = i + 1
+    while j < len(lines) and (not lines[j].strip() or len(lines[j]) - len(lines[j].lstrip()) > depth):
+        j += 1
+    return j
+
+
+def _candidates(lines):
+    """Smaller versions of the program: a statement or block removed, a block unwrapped
+    (its body one level out, the header gone), a term of a return dropped, unused
+    constants removed."""
+    for i in reversed(range(len(lines))):
+        line = lines[i]
+        text = line.strip()
+        if not text or text.startswith(("import ", "def f(", "#", '"""')):
+            continue
+        end = _block_end(lines, i)
+        if not text.startswith("return ") or i > 0:
+            yield lines[:i] + lines[end:]
+        if text.endswith(":") and end > i + 1:
+            body = [b[4:] if b.startswith("    ") else b for b in lines[i + 1:end]]
+            yield lines[:i] + body + lines[end:]
+        if text.startswith("return ") and " + " in text:
+            head = line[:len(line) - len(text)] + "return "
+            terms = _split_terms(text[len("return "):])
+            for k in range(len(terms)):
+                if len(terms) > 1:
+                    yield lines[:i] + [head + " + ".join(terms[:k] + terms[k + 1:])] + lines[i + 1:]
+    # constants nothing reads any more
+    body = "\n".join(lines)
+    for i, line in enumerate(lines):
+        m = line.split(" = ", 1)[0] if " = " in line and not line.startswith(" ") else None
+        if m and m.isidentifier() and m not in ("np", "math"):
+            end = i + 1
+            while end < len(lines) and lines[end].startswith(" ["):
+                end += 1
+            rest = "\n".join(lines[:i] + lines[end:])
+            if not __import__("re").search(rf"\b{m}\b", rest) and m in body:
+                yield lines[:i] + lines[end:]
+
+
+def _split_terms(expr):
+    """``a + np.sum(b + c) + d`` -> ['a', 'np.sum(b + c)', 'd'] (top-level ``+`` only)."""
+    terms, depth, start = [], 0, 0
+    i = 0
+    while i < len(expr):
+        ch = expr[i]
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0 and expr.startswith(" + ", i):
+            terms.append(expr[start:i])
+            start = i + 3
+            i += 2
+        i += 1
+    terms.append(expr[start:])
+    return terms
+
+
+def shrink(program, signature, points, timeout, budget=400):
+    """Greedy shrinking: keep any smaller candidate that still fails with ``signature``."""
+    from dataclasses import replace
+    lines = program.source.splitlines()
+    tries = 0
+    changed = True
+    while changed and tries < budget:
+        changed = False
+        for cand in _candidates(lines):
+            tries += 1
+            if tries > budget:
+                break
+            text = "\n".join(cand) + "\n"
+            try:
+                compile(text, "<shrink>", "exec")
+            except SyntaxError:
+                continue
+            result = check_program(replace(program, source=text), points=points, timeout=timeout)
+            if any(f.signature == signature for f in result.failures):
+                lines = cand
+                changed = True
+                break
+    return replace(program, source="\n".join(lines) + "\n"), tries
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=1000, help="number of programs (default 1000)")
@@ -101,11 +192,31 @@ def main(argv=None):
     parser.add_argument("--json", metavar="PATH", help="write one JSON line per program that did not pass")
     parser.add_argument("--show", type=int, metavar="SEED", help="print one program, its checks and failures")
     parser.add_argument("--source", action="store_true", help="with --show: also print srcdiff's generated code")
+    parser.add_argument("--shrink", type=int, metavar="SEED",
+                        help="print a smaller program failing like SEED (its first failure, or --signature)")
+    parser.add_argument("--signature", help="with --shrink: the failure signature to keep")
     args = parser.parse_args(argv)
     features = expand_features(args.features)
 
     if args.show is not None:
         show(args.show, features, args.size, args.points, args.timeout, args.source)
+        return 0
+    if args.shrink is not None:
+        program = generate(args.shrink, features, args.size)
+        result = check_program(program, points=args.points, timeout=args.timeout)
+        failures = [f for f in result.failures if args.signature in (None, f.signature)]
+        if not failures:
+            print(f"seed {args.shrink} does not fail" + (f" with {args.signature!r}" if args.signature else ""))
+            return 1
+        small, tries = shrink(program, failures[0].signature, args.points, args.timeout)
+        print(f"# shrunk from {program.source.count(chr(10))} to {small.source.count(chr(10))} lines "
+              f"in {tries} tries, still failing with: {failures[0].signature}")
+        print(small.source)
+        again = check_program(small, points=args.points, timeout=args.timeout)
+        for failure in again.failures:
+            print(f"[{failure.status}] {failure.signature}\n    {failure.message}")
+        if args.source:
+            _print_sources(small)
         return 0
 
     options = dict(features=features, size=args.size, points=args.points, timeout=args.timeout)

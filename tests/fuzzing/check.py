@@ -91,6 +91,7 @@ class Result:
 # ----------------------------------------------------------------------------------------
 # signatures
 
+_PARAM_NAMES = frozenset(ARRAY_NAMES + SCALAR_NAMES + ["p", "q", "c", "n"])
 _BASE_NAMES = "|".join(sorted(set(ARRAY_NAMES + SCALAR_NAMES + ["p", "q", "c", "n", "v", "s"]), key=len, reverse=True))
 _GENERATED_NAME = re.compile(
     rf"^(?:(?:grad\d*|dot|d)_)*(?:(?:[thugmrykiwsCWI]|acc|row)\d+|{_BASE_NAMES})(?:_\d+)*$")
@@ -99,15 +100,24 @@ _GENERATED_NAME = re.compile(
 def _normalise(text):
     """The first line of a message without paths, positions and program-specific names."""
     line = text.strip().splitlines()[0] if text.strip() else ""
+    line = re.sub(r"^<srcdiff (\w+)>:\d+:\d+: (error: )?", r"in generated \1: ", line)
     line = re.sub(r"^\S+\.py:\d+:\d+: (error: )?", "", line)
+    line = re.sub(r"^error: ", "", line)
     line = re.sub(r"\S*fuzzprog_\w+", "PROG", line)
+
+    def generated(word):
+        return bool(_GENERATED_NAME.match(word)) and (len(word) > 1 and any(ch.isdigit() for ch in word)
+                                                      or word in _PARAM_NAMES)
 
     def quoted(m):
         inner = m.group(1)
-        return m.group(0) if ("." in inner or not _GENERATED_NAME.match(inner)) else "'V'"
+        if re.fullmatch(r"[A-Za-z_]\w*", inner):
+            return "'V'" if generated(inner) else m.group(0)
+        # code inside quotes: its program-specific names blanked
+        return "'" + re.sub(r"\b[A-Za-z_]\w*\b", lambda w: "V" if generated(w.group(0)) else w.group(0), inner) + "'"
     line = re.sub(r"'([^']*)'", quoted, line)
-    line = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: "V" if _GENERATED_NAME.match(m.group(0)) and len(m.group(0)) > 1
-                  and any(ch.isdigit() for ch in m.group(0)) else m.group(0), line)
+    line = re.sub(r"\b[A-Za-z_]\w*\b", lambda m: "V" if generated(m.group(0)) and m.group(0) not in _PARAM_NAMES
+                  else m.group(0), line)
     line = re.sub(r"\d+", "N", line)
     return line[:110]
 
@@ -122,6 +132,9 @@ def _where(exc):
         last = frames[-1]
         if "fuzzprog_" in last.filename:
             return "user function"
+        generated = re.match(r"<srcdiff (\w+)", last.filename)
+        if generated:
+            return f"generated {generated.group(1)}"
         return f"{pathlib.Path(last.filename).stem}.{last.name}"
     return "?"
 
