@@ -403,7 +403,8 @@ class _Checker:
                 return Failure("jvp", "wrong", "jvp:wrong:mutated", str(exc))
             except Exception as exc:
                 return exception_failure("jvp", exc, "calling the jvp")
-            if np.ndim(got) != 0 or not isinstance(got, (float, np.floating)):
+            if np.ndim(got) != 0 or not np.isrealobj(got):
+                # a number (or a 0-d array, as f itself may return from np.where)
                 return Failure("jvp", "wrong", "jvp:wrong:type", f"the jvp is a {_describe(got)}, expected a number")
             phi = lambda t: self.value(_shift(args, self.wrt, dirs, t))  # noqa: E731
             ref, ok = probe(phi, **FD1)
@@ -497,17 +498,28 @@ def check_program(program, folder=None, points=3, timeout=None, use_autograd=Tru
     with tempfile.TemporaryDirectory(prefix="srcdiff-fuzz-", dir=folder) as tmp, \
             np.errstate(all="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        alarm = timeout is not None and hasattr(signal, "setitimer")
+        if alarm:
+            old = signal.signal(signal.SIGALRM, _alarm)
         try:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, timeout)
             module = load_module(program.source, tmp, program.seed)
             f = module.f
             first = float(f(*_Checker(program, f, None, points).inputs(0)))
             if not np.isfinite(first):
                 raise ValueError(f"f is not finite at the first point: {first}")
-        except Exception as exc:
+        except (Exception, Timeout) as exc:
             result.kind = "invalid"
             result.failures.append(Failure("program", "invalid", f"invalid:{type(exc).__name__}",
                                            f"{type(exc).__name__}: {exc}"[:400]))
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, old)
             return result
+        finally:
+            if alarm:
+                signal.setitimer(signal.ITIMER_REAL, 0)
         ag_f = None
         if use_autograd and autograd is not None:
             try:
@@ -516,9 +528,6 @@ def check_program(program, folder=None, points=3, timeout=None, use_autograd=Tru
                 ag_f = None
         checker = _Checker(program, f, ag_f, points)
         checker.notes = result.notes
-        alarm = timeout is not None and hasattr(signal, "setitimer")
-        if alarm:
-            old = signal.signal(signal.SIGALRM, _alarm)
         for name in CHECKS:
             try:
                 if alarm:

@@ -337,7 +337,8 @@ class _Gen:
         if self.r.random() < 0.3:
             s2 = self.scalar_of(pool)
             if s2.shape == ():
-                e = _Expr(f"math.hypot({e.text}, {s2.text})", (), e.bound + s2.bound, True)
+                # away from the origin, where hypot has no derivative
+                e = _Expr(f"math.hypot({e.text}, 0.5 + {s2.p()} ** 2)", (), e.bound + 0.5 + s2.bound ** 2, True)
         return e
 
     def e_kink(self, pool):
