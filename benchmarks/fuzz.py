@@ -19,8 +19,12 @@ import json
 import multiprocessing
 import os
 import pathlib
+import re
 import sys
+import tempfile
 import time
+
+import numpy as np
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -54,7 +58,6 @@ def _feature_arg(features):
 
 
 def show(seed, features, size, points, timeout, with_source):
-    import srcdiff  # noqa: F401  (the worktree's copy: ROOT is first on sys.path)
     program = generate(seed, features, size)
     print(program.source)
     print("parameters:", ", ".join(f"{p.name}: {p.kind}{list(p.shape) if p.shape else ''}" for p in program.params))
@@ -70,14 +73,12 @@ def show(seed, features, size, points, timeout, with_source):
 
 def _print_sources(program):
     """The code srcdiff generates for this program (where it builds), for reading."""
-    import tempfile
-
     import srcdiff
     from fuzzing.check import load_module
     with tempfile.TemporaryDirectory() as tmp:
         f = load_module(program.source, tmp, program.seed).f
         wrt = program.wrt
-        p = int(__import__("numpy").random.default_rng([program.seed, 99]).choice(wrt))
+        p = int(np.random.default_rng([program.seed, 99]).choice(wrt))  # the parameter check_hvp picks
         for title, build in (("grad", lambda: srcdiff.grad(f, wrt=wrt)), ("jvp", lambda: srcdiff.jvp(f, wrt=wrt)),
                              (f"hvp wrt {program.params[p].name}", lambda: srcdiff.hvp(f, wrt=p))):
             print(f"\n# ---- srcdiff {title} ----")
@@ -129,7 +130,7 @@ def _candidates(lines):
             while end < len(lines) and lines[end].startswith(" ["):
                 end += 1
             rest = "\n".join(lines[:i] + lines[end:])
-            if not __import__("re").search(rf"\b{m}\b", rest) and m in body:
+            if not re.search(rf"\b{m}\b", rest) and m in body:
                 yield lines[:i] + lines[end:]
 
 
@@ -169,7 +170,8 @@ def shrink(program, signature, points, timeout, budget=400):
                 compile(text, "<shrink>", "exec")
             except SyntaxError:
                 continue
-            result = check_program(replace(program, source=text), points=points, timeout=timeout)
+            # a short alarm: a candidate may loop for ever (its counter's increment removed)
+            result = check_program(replace(program, source=text), points=points, timeout=min(timeout, 5.0))
             if any(f.signature == signature for f in result.failures):
                 lines = cand
                 changed = True
