@@ -18,13 +18,14 @@ counters, comparisons, conditions and flags never carry adjoints.
 """
 import ast
 
-from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, is_zero, replays_range, walk
+from ..analysis import SCALAR
+from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, dotted, is_zero, replays_range, walk
 from ..rules import ZERO, CustomRule, placeholders, scalar_rule
 from .cleanup import without_adjoint_copies, without_dead_adjoints
 from .contributions import contribution, integer_valued, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
 from .items import check_item_sequences, item_sources, zeros_for_items
-from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens
+from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens, token_node
 from .sinking import OpenIf, OpenSide, Pending, closed, mentioned
 
 
@@ -123,10 +124,16 @@ class _Sweep:
         self.escaping = {}  # what stayed pending at the end of the last side swept
 
     def zero(self, var):
-        """A zero adjoint: ``0.0``, or zeros of the right length for a sequence looped over item by item."""
+        """A zero adjoint: ``0.0`` for a number; ``rt.zeros_like(v)`` for a value of array code
+        that may be an array (the runtime helpers its adjoint meets expect its shape); zeros of
+        the right length for a sequence looped over item by item."""
         if var in self.item_sequences:
             self.needed.add(var)
             return zeros_for_items(self.tokens.value(var))
+        shapes = getattr(self.rules, "shapes", None)  # array rules know shapes; scalar code has numbers only
+        if shapes is not None and shapes.of(var) is not SCALAR:
+            self.needed.add(var)
+            return ast.Call(func=dotted("rt.zeros_like"), args=[token_node(self.tokens.value(var))], keywords=[])
         return ZERO_NODE
 
     def adjoint(self, var):
@@ -245,7 +252,7 @@ class _Sweep:
         inside = {v for s in walk(stmt.test_body + stmt.body) for v in defined_at(s)} | set(defined_at(stmt))
         for c in carries:
             if c.target not in written:
-                self.add(out, c.target, ZERO_NODE, written)
+                self.add(out, c.target, self.zero(c.target), written)
         items = [(s, t, b) for s, t, b in item_sources(stmt) if isinstance(s, Var) and s in self.active]
         for var in [s for s, _, _ in items] + self._outer_inputs(stmt, inside):
             if var not in written:
@@ -260,7 +267,7 @@ class _Sweep:
         reversed_body = self.block(stmt.body, body_written)
         for c in carries:
             if c.target not in body_written:
-                self.add(reversed_body, c.target, ZERO_NODE, body_written)
+                self.add(reversed_body, c.target, self.zero(c.target), body_written)
         for seq, item, position in items:  # last: the item's adjoint is complete here
             if item in body_written:
                 index = position if isinstance(position, Var) else None
