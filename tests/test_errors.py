@@ -42,7 +42,6 @@ UNSUPPORTED = [
     ("dict", "def f(x):\n    return @{'a': x}\n", r"dict displays", UnsupportedSyntaxError),
     ("f-string", "def f(x):\n    y = @f'{x}'\n    return x\n", r"f-strings", UnsupportedSyntaxError),
     ("string", "def f(x):\n    return @'a' * 2 + x\n", r"not a number", UnsupportedSyntaxError),
-    ("bitwise", "def f(x):\n    return @~x\n", r"'~'", UnsupportedSyntaxError),
     ("matmul-like", "def f(x):\n    return @x << 1\n", r"operator", UnsupportedSyntaxError),
     ("print", "def f(x):\n    @print(x)\n    return x\n", r"value is unused", UnsupportedSyntaxError),
     ("no-return", "@def f(x):\n    y = x\n", r"no return", UnsupportedSyntaxError),

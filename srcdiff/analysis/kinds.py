@@ -30,6 +30,7 @@ OTHER = "other"
 # Element-wise operations: the result has the broadcast shape of the operands.
 ELEMENTWISE = frozenset({
     "+", "-", "*", "/", "**", "%", "//", "<", "<=", ">", ">=", "==", "!=", "neg", "pos", "not",
+    "&", "|", "^", "invert",
     "abs", "rt.sign", "rt.log", "np.where", "np.clip", ".clip()", "rt.div_or_zero", "rt.scaled_pow",
 })
 # Full reductions to one number when called without an axis.

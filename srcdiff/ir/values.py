@@ -103,8 +103,9 @@ class Function:
 BINARY_OPS = {
     "+": ast.Add, "-": ast.Sub, "*": ast.Mult, "/": ast.Div, "**": ast.Pow,
     "//": ast.FloorDiv, "%": ast.Mod, "@": ast.MatMult,
+    "&": ast.BitAnd, "|": ast.BitOr, "^": ast.BitXor,  # masks and flags: no gradient
 }
-UNARY_OPS = {"neg": ast.USub, "pos": ast.UAdd, "not": ast.Not}
+UNARY_OPS = {"neg": ast.USub, "pos": ast.UAdd, "not": ast.Not, "invert": ast.Invert}
 COMPARE_OPS = {
     "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq,
 }

@@ -20,7 +20,7 @@ from .displays import DisplayLowering
 from .tails import always_exits, tails
 from .writes import check_writes
 
-_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not"}
+_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
 class _Shared:
     """State shared by a function and every helper inlined into it."""
 
@@ -140,7 +140,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
         symbol = SYMBOL_OF.get(type(stmt.op))
         if symbol not in BINARY_OPS:
             raise self.error(UnsupportedSyntaxError, stmt, f"the operator in '{ast.unparse(stmt)}' is not supported",
-                             "use + - * / ** // % or @")
+                             "use + - * / ** // % @, or & | ^ on masks")
         if isinstance(target, ast.Subscript):
             return self.augmented_item(stmt, symbol)
         if not isinstance(target, ast.Name):
@@ -237,14 +237,11 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
     def operator_of(self, node):
         """The IR op of a BinOp or UnaryOp node; refused if srcdiff has none."""
         if isinstance(node, ast.UnaryOp):
-            if type(node.op) not in _UNARY:
-                raise self.error(UnsupportedSyntaxError, node, "bitwise inversion '~' is not supported",
-                                 "use arithmetic: -x - 1 is ~x for integers")
             return _UNARY[type(node.op)]
         symbol = SYMBOL_OF.get(type(node.op))
         if symbol not in BINARY_OPS:
             raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
-                             "use + - * / ** // % or @")
+                             "use + - * / ** // % @, or & | ^ on masks")
         return symbol
 
     def comparison(self, op, node):

@@ -67,7 +67,7 @@ HANDWRITTEN = {
     "rt.div_or_zero": ("rt.div_or_zero(g, x1)", "-rt.div_or_zero(g * y, x1)"),
     "rt.scaled_pow": ("rt.scaled_pow(g, x1, x2)", "rt.scaled_pow(g * x0 * x2, x1, x2 - 1)", "g * rt.xlogy(y, x1)"),
     # ---- piecewise constant: zero gradient
-    "//": ZERO, "not": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
+    "//": ZERO, "not": ZERO, "&": ZERO, "|": ZERO, "^": ZERO, "invert": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,

@@ -17,7 +17,8 @@ from ..rules import template_ast
 # operations whose result is an int or a bool, and those that keep integers integers
 _INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "not", "int", "bool", "round", "len",
                              "math.floor", "math.ceil", "math.trunc"})
-_INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min"})
+_INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min",
+                                 "&", "|", "^", "invert"})
 
 
 def may_be_integer(expr, tokens, integer):
