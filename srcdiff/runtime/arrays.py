@@ -28,6 +28,13 @@ def unbroadcast(g, x):
     return np.reshape(np.sum(g, axis=axes), shape)
 
 
+def broadcast_like(t, y):
+    """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
+    (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
+    shape = np.shape(y)
+    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+
+
 def like(g, x):
     """The gradient ``g`` as a value of the parameter ``x``'s type, shape and dtype.
 
