@@ -300,6 +300,109 @@ def test_the_tangent_is_broadcast_only_where_it_may_be_smaller():
     assert "broadcast_like" not in srcdiff.jvp(add, wrt=(0, 1)).source  # dot_a + dot_B
 
 
+# ---------------------------------------------------------------- item 6: second derivatives keep the result check
+
+def cube(x):
+    return x ** 3  # array-valued for an array x: its "Hessian" is a third-order tensor
+
+
+def cube_loop(x, n):
+    for i in range(n):
+        x = x * 1.5
+    return x ** 3
+
+
+def cube_loop_sum(x, n):
+    for i in range(n):
+        x = x * 1.5
+    return np.sum(W * x ** 3)  # x a number or a row
+
+
+VEC = np.array([0.5, -1.0, 2.0])
+
+
+@pytest.mark.parametrize("mode", [None, "forward", "reverse", "reverse-over-forward"])
+def test_hvp_of_an_array_valued_function_is_refused_in_every_mode(mode):
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.hvp(cube, mode=mode)(VEC, TANGENT["row"])
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.hvp(cube_loop, mode=mode if mode in (None, "reverse-over-forward") else None)(VEC, 2, VEC)
+
+
+def test_hessian_of_an_array_valued_function_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.hessian(cube)(VEC)
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.hessian(cube_loop)(VEC, 2)
+
+
+def test_second_derivatives_of_a_number_still_pass_the_check():
+    assert srcdiff.hvp(cube)(1.5, 2.0) == pytest.approx(6 * 1.5 * 2.0)
+    assert srcdiff.hessian(cube)(np.float64(1.5)) == pytest.approx(9.0)
+    assert srcdiff.grad(srcdiff.grad(cube))(1.5) == pytest.approx(9.0)
+
+
+def test_grad_of_grad_along_an_array_parameter_of_a_loop_is_refused():
+    inner = srcdiff.grad(cube_loop_sum, wrt=0)
+    with pytest.raises(srcdiff.SrcdiffError, match="grad\\(grad\\(f, wrt=i\\)\\)"):
+        srcdiff.grad(inner, wrt=0)(VEC, 2)
+    assert "rt.check_direction(x)" in srcdiff.grad(inner, wrt=0).source
+    # along a number, the same function is differentiated: the check passes
+    assert srcdiff.grad(inner, wrt=0)(0.7, 2) == pytest.approx(_hvp_by_differences(cube_loop_sum, (0.7, 2), 1.0))
+
+
+def test_grad_of_grad_of_an_array_parameter_without_loops_is_refused():
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.grad(srcdiff.grad(lambda_free_sum, wrt=0), wrt=0)(VEC)
+
+
+def lambda_free_sum(x):
+    return np.sum(W @ x ** 3)
+
+
+grad_cube = srcdiff.grad(cube)
+
+
+def uses_a_gradient(x):
+    return np.sum(W * grad_cube(x))  # grad_cube refuses an array x: so must every derivative of this
+
+
+def test_a_generated_gradient_called_by_user_code_keeps_its_check():
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        uses_a_gradient(VEC)
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.grad(uses_a_gradient)(VEC)
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.jvp(uses_a_gradient)(VEC, VEC)
+    assert srcdiff.grad(uses_a_gradient)(0.5) == pytest.approx(np.sum(W) * 6 * 0.5)
+
+
+def test_jacobian_of_a_gradient_is_the_hessian():
+    x = np.array([0.7, -0.4, 1.1])
+    gradient = srcdiff.grad(lambda_free_sum)
+    np.testing.assert_allclose(srcdiff.jacobian(gradient)(x), srcdiff.hessian(lambda_free_sum)(x), rtol=1e-10)
+
+
+def scalar_loss(w, x):
+    return (w * x - 1.0) ** 2
+
+
+grad_scalar_loss = srcdiff.grad(scalar_loss, wrt=0)
+
+
+def penalty(w, x):
+    g = grad_scalar_loss(w, x)
+    return g * g
+
+
+def test_explain_runs_the_kept_check_without_a_row_for_it():
+    table = str(srcdiff.explain(penalty, 0.7, 2.0))
+    assert "check_scalar" not in table and "_checked" not in table
+    assert srcdiff.grad(penalty, wrt=0)(0.7, 2.0) == pytest.approx(_along(penalty, (0.7, 2.0), (1.0, None)))
+    with pytest.raises(srcdiff.SrcdiffError, match="one number"):
+        srcdiff.grad(penalty, wrt=0)(0.7, VEC)
+
+
 # ---------------------------------------------------------------- found here, for the runtime helpers
 
 def carried_unread(a, B, n):

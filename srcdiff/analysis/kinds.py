@@ -40,7 +40,7 @@ REDUCTIONS = frozenset({
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})
-OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape"})
+OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
 SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
                                 "rt.max_grad", "rt.min_grad", "rt.index_grad"})

@@ -75,6 +75,16 @@ def check_scalar(value):
                            hint="return a number (np.sum(...), a mean, a loss), or use srcdiff.jacobian for arrays")
 
 
+def check_direction(value):
+    """Refuse an array parameter that ``grad(grad(f, wrt=i))`` of a function with loops
+    differentiates along: it is built from the derivative of ``f`` along ``x_i``, which is
+    ``f``'s gradient only when ``x_i`` is one number."""
+    if np.ndim(value) != 0:
+        raise ArrayGradientError(f"grad(grad(f, wrt=i)) needs the gradient of f with respect to parameter i to be "
+                                 f"one number, but that parameter is an array of shape {np.shape(value)}",
+                                 hint="use srcdiff.hessian or srcdiff.hvp for second derivatives of an array parameter")
+
+
 # ---------------------------------------------------------------- reductions
 
 def sum_grad(g, x, axis=None, keepdims=False):
