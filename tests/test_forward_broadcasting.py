@@ -8,6 +8,8 @@ differences: ``jvp``; ``hvp`` in its three modes; ``hessian``; ``grad(grad)``; a
 reverse-over-forward paths of functions with loops (the default ``hvp``, ``hessian`` and
 ``grad(grad)`` of a loop differentiate generated jvp code, ``rt.broadcast_like`` included).
 """
+import importlib.util
+
 import numpy as np
 import pytest
 
@@ -421,3 +423,21 @@ def test_gradient_of_a_loop_carried_array_unread_after_the_loop():
     got = srcdiff.grad(carried_unread, wrt=0)(a, B, 2)
     np.testing.assert_allclose(got @ TANGENT["row"], _along(carried_unread, (a, B, 2), (TANGENT["row"], None, None)),
                                rtol=1e-6)
+
+
+def test_the_same_text_from_two_files_keeps_each_files_location(tmp_path):
+    # two files defining the same function generate the same text: each error still
+    # points at its own file (the generated file's name depends on the lines' origins too)
+    functions = []
+    for name in ("first_copy", "second_copy"):
+        path = tmp_path / f"{name}.py"
+        path.write_text("def twin(x):\n    return x ** 3\n")
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        functions.append(module.twin)
+    for fn in functions:
+        for build in (srcdiff.grad, srcdiff.hvp):
+            with pytest.raises(srcdiff.SrcdiffError) as info:
+                build(fn)(VEC) if build is srcdiff.grad else build(fn)(VEC, VEC)
+            assert info.value.filename == fn.__code__.co_filename and info.value.lineno == 2

@@ -111,7 +111,8 @@ class Printer:
         lines = []
         for stmt in stmts:
             if isinstance(stmt, Assign) and stmt.op in CHECK_OPS:
-                lines += check_lines(self.operand(stmt.args[0]), stmt.op, self.aliases, depth)
+                lines.append(self.located("\n".join(check_lines(self.operand(stmt.args[0]), stmt.op, self.aliases,
+                                                                   depth)), stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
                     text = statement_source(assign_node(with_aliases(stmt, self.aliases), self.names))
