@@ -32,6 +32,7 @@ ELEMENTWISE = frozenset({
     "+", "-", "*", "/", "**", "%", "//", "<", "<=", ">", ">=", "==", "!=", "neg", "pos", "not",
     "&", "|", "^", "invert",
     "abs", "rt.sign", "rt.log", "np.where", "np.clip", ".clip()", "rt.div_or_zero", "rt.scaled_pow",
+    "rt.xlogy", "rt.digamma", "rt.polygamma",  # the runtime's element-wise helpers
 })
 # Full reductions to one number when called without an axis.
 REDUCTIONS = frozenset({
@@ -40,7 +41,17 @@ REDUCTIONS = frozenset({
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})
-OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape"})
+OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction"})
+# Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
+SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
+                                "rt.max_grad", "rt.min_grad", "rt.index_grad"})
+# The runtime's array helpers: a function calling them is array code even without ``np.*``
+# (the gradient of array code, read back for a second derivative).
+ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
+    "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
+    "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
+    "rt.setitem", "rt.written_grad", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
+})
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({
     "np.arange", "np.zeros", "np.ones", "np.eye", "np.full", "np.empty", "np.linspace", "np.array",
@@ -170,6 +181,8 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR  # an entry of a shape tuple
     if op in REDUCTIONS:
         return _reduction(stmt, args, kwargs)
+    if op in SHAPED_LIKE_SECOND and len(args) > 1:
+        return args[1]
     if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
         return broadcast(*[a for a in args if a is not OTHER])
     return Shape()
@@ -218,8 +231,9 @@ def _fits(small, big):
 
 
 def uses_arrays(function):
-    """Whether ``function`` is array code: it calls numpy, indexes, or uses methods or ``@``.
+    """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
+    indexes, or uses methods or ``@``.
 
     Scalar functions keep the scalar rules, and their generated text byte for byte."""
-    return any(stmt.op.startswith(("np.", ".")) or stmt.op in ("@", "[]", "rt.setitem", "tuple")
+    return any(stmt.op.startswith(("np.", ".")) or stmt.op in ("@", "[]", "tuple") or stmt.op in ARRAY_HELPERS
                for stmt in assigns(function.body))

@@ -22,7 +22,7 @@ the compiled text runs can point there (``errors.GeneratedCodeError``).
 import ast
 import dataclasses
 
-from ..ir import Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at, walk
+from ..ir import CHECK_OPS, Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at, walk
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .naming import aliased
 from .text import statement_source
@@ -110,7 +110,10 @@ class Printer:
     def forward(self, stmts, depth, in_loop=False):
         lines = []
         for stmt in stmts:
-            if isinstance(stmt, Assign):
+            if isinstance(stmt, Assign) and stmt.op in CHECK_OPS:
+                lines.append(self.located("\n".join(check_lines(self.operand(stmt.args[0]), stmt.op, self.aliases,
+                                                                   depth)), stmt.loc))
+            elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
                     text = statement_source(assign_node(with_aliases(stmt, self.aliases), self.names))
                     lines.append(self.located(indented(text, depth), stmt.loc))
@@ -229,7 +232,12 @@ def _one_if(lines, depth):
 def result_check_lines(result, aliases):
     """The check that the result is one number: a float passes at the cost of an attribute
     read; anything else goes to ``rt.check_scalar``, which refuses arrays."""
-    return [f"    if {result}.__class__ is not float:", f"        {aliases['rt']}.check_scalar({result})"]
+    return check_lines(result, "rt.check_scalar", aliases)
+
+
+def check_lines(value, op, aliases, depth=1):
+    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``."""
+    return [pad(depth) + f"if {value}.__class__ is not float:", pad(depth + 1) + f"{aliased(op, aliases)}({value})"]
 
 
 def result_loc(function):

@@ -19,7 +19,7 @@ import itertools
 from dataclasses import dataclass
 
 from ..errors import SrcdiffError
-from ..ir import Assign, Const, Global, If, Loop, Slice, Undefined, Var, operand_node, operation_node
+from ..ir import CHECK_OPS, Assign, Const, Global, If, Loop, Slice, Undefined, Var, operand_node, operation_node
 from ..transforms.items import item_sources
 
 @dataclass
@@ -98,6 +98,8 @@ def run_assign(stmt, trace):
     expr = operation_node(stmt.op, [ast.Name(id=f"_a{i}", ctx=ast.Load()) for i in range(len(stmt.args))],
                           [(k, ast.Name(id=f"_k{j}", ctx=ast.Load())) for j, (k, _) in enumerate(stmt.kwargs)])
     value = trace.evaluate(ast.unparse(expr), values, stmt)
+    if stmt.op in CHECK_OPS:
+        return  # a check of generated code read back refuses or passes: it is not a row
     operands = tuple(trace.latest[a] if isinstance(a, Var) else None for a in stmt.args)
     trace.add(stmt.target, value, stmt, operands)
 

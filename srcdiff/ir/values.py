@@ -111,4 +111,7 @@ COMPARE_OPS = {
 }
 # Calls taking a sequence of arrays as their first argument: printed ``np.stack([a, b], ...)``.
 SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.column_stack"})
+# Run-time checks generated code makes (``rt.check_scalar(v)``: a result is one number): kept for
+# their effect, which is to refuse a wrong value; their own value is None and never read.
+CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction"})
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}

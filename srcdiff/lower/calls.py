@@ -4,15 +4,15 @@
 ``error``, ``env``, ``source`` and ``shared``).  Contract: a call either becomes
 ``Assign`` statements of primitive operations (a helper's body inlined, its parameters
 bound to the caller's operands and its defaults lowered in its own scope), or raises a
-SrcdiffError naming the callee; generated code's own result check
-(``if v.__class__ is not float: rt.check_scalar(v)``) is recognised, so that a gradient can
-be lowered again.
+SrcdiffError naming the callee; generated code's own checks
+(``if v.__class__ is not float: rt.check_scalar(v)``, ``ir.CHECK_OPS``) are recognised, so
+that a gradient can be lowered again with its checks kept.
 """
 import ast
 
 from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
-from ..ir import Const, Global
+from ..ir import CHECK_OPS, Const, Global
 from . import custom
 
 
@@ -47,23 +47,26 @@ def _constant_tuple(value):
 class CallLowering:
     """Name resolution and calls; see the module docstring."""
 
-    def is_result_check(self, node):
-        """Whether ``node`` is ``rt.check_scalar(...)``, which srcdiff's generated code calls."""
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check_scalar"):
-            return False
+    def check_op(self, node):
+        """The op (``ir.CHECK_OPS``) of a call ``rt.check_scalar(v)`` of one argument, else None."""
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1
+                and not node.keywords and f"rt.{node.func.attr}" in CHECK_OPS):
+            return None
         try:
             ref = self.resolve(node.func)
         except SrcdiffError:
-            return False
-        return (getattr(ref, "value", None) is runtime.check_scalar
-                or getattr(ref, "op", None) == "rt.check_scalar")
+            return None
+        op = f"rt.{node.func.attr}"
+        return op if getattr(ref, "value", None) is getattr(runtime, op[3:]) or getattr(ref, "op", None) == op else None
 
-    def is_result_guard(self, stmt):
-        """Whether ``stmt`` is generated code's ``if v.__class__ is not float: rt.check_scalar(v)``."""
+    def result_guard(self, stmt):
+        """The check call of generated code's ``if v.__class__ is not float: rt.check_scalar(v)``, else None."""
         test = stmt.test
-        return (isinstance(test, ast.Compare) and isinstance(test.left, ast.Attribute) and test.left.attr == "__class__"
+        if (isinstance(test, ast.Compare) and isinstance(test.left, ast.Attribute) and test.left.attr == "__class__"
                 and len(test.ops) == 1 and isinstance(test.ops[0], ast.IsNot) and not stmt.orelse
-                and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Expr) and self.is_result_check(stmt.body[0].value))
+                and len(stmt.body) == 1 and isinstance(stmt.body[0], ast.Expr) and self.check_op(stmt.body[0].value)):
+            return stmt.body[0].value
+        return None
 
     def global_operand(self, ref):
         """A Global operand for a module-level constant, renamed if two modules disagree or

@@ -123,8 +123,8 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
                 self.bind(stmt.target, self.expr(stmt.value, hint=_single_name([stmt.target])))
         elif isinstance(stmt, ast.AugAssign):
             self.augmented(stmt)
-        elif isinstance(stmt, ast.If) and self.is_result_guard(stmt):
-            return  # generated code's own check; the new gradient emits its own
+        elif isinstance(stmt, ast.If) and self.result_guard(stmt) is not None:
+            self.check(self.result_guard(stmt), stmt)
         elif type(stmt) in _FLOW_STATEMENTS:
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
@@ -259,6 +259,13 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
             return self.global_operand(ref)
         raise self.error(UnsupportedSyntaxError, node, f"'{node.id}' is a {kind_of(ref)} and cannot be used as a value",
                          "call it, or pass the value in as a parameter")
+
+    def check(self, call, stmt):
+        """Generated code's own check of a value, kept as a statement (``ir.CHECK_OPS``): a
+        gradient of a gradient still refuses what the first one refused."""
+        target = Var("_checked")  # never read: the name is never printed
+        self.shared.body.append(Assign(target, self.check_op(call), (self.expr(call.args[0]),), (),
+                                       self.source.loc(stmt)))
 
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""

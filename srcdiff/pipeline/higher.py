@@ -14,6 +14,11 @@ and, for a function with loops, whose gradient keeps a tape that is not differen
 again, ``reverse-over-forward``: the gradient with respect to x of ``jvp_f(x, v)``, the
 forward-mode directional derivative along v (it has loops but no tape), read from ``grad_x``.
 
+The first gradient's check that ``f``'s result is one number is read back as a statement
+(``ir.CHECK_OPS``) and printed again, so a second derivative of an array-valued ``f`` is
+refused at run time, never the Hessian of its sum; ``directional_gradient`` checks that
+each ``x_i`` it differentiates along is a number (``rt.check_direction``).
+
 Forward over reverse is the default: it is one pass instead of two and measured faster
 (``benchmarks/bench_higher.py``); for a function with loops the default is reverse over
 forward.  Output contract: ``hvp_source`` returns the text of
@@ -89,10 +94,15 @@ def directional_gradient(primal, directions, wrt, order, base):
     derivative of ``f`` along ``x_i``."""
     source = load_function(primal)
     function = lower(source)
+    where = function.loc
     for position in directions:
         text = tangent_source(function, {function.params[position]: Const(1.0)}, name=f"jvp_{base}")
         source = generated_source(text, source.scope, module_aliases(function))
         function = lower(source)
+    # the derivative along x_i is the gradient only for a number x_i: refuse an array at run time
+    checks = tuple(Assign(Var("_checked"), "rt.check_direction", (function.params[p],), (), where)
+                   for p in dict.fromkeys(directions))
+    function = dataclasses.replace(function, body=checks + function.body)
     along = ", ".join(function.params[p].hint for p in directions)
     name = derivative_name("grad", base, order)
     doc = (f"Derivative of {base} of order {order}: the gradient of its derivative along {along} "

@@ -263,8 +263,8 @@ def _clip(stmt, names):
     if len(names) != 3:
         return None
     low, high = (not (isinstance(a, Const) and a.value is None) for a in stmt.args[1:])
-    inside = " & ".join((["(x0 >= x1)"] if low else []) + (["(x0 <= x2)"] if high else [])) or "True"
-    return (f"g * ({inside})", "g * (x0 < x1)" if low else None, "g * (x0 > x2)" if high else None)
+    inside = (["(x0 >= x1)"] if low else []) + (["(x0 <= x2)"] if high else [])  # a product: srcdiff reads no &
+    return (" * ".join(["g"] + inside), "g * (x0 < x1)" if low else None, "g * (x0 > x2)" if high else None)
 
 
 _BUILDERS = {

@@ -11,6 +11,7 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ------------------------------ | ------------------------ | --------------------------------- | --------------------------------- |
 | ``rt.like(g, x)``              | ``G``                    |                                   |                                   |
 | ``rt.unbroadcast(g, x)``       | ``np.broadcast_to(G, np.shape(g))`` |                        |                                   |
+| ``rt.broadcast_like(t, y)``    | ``rt.unbroadcast(G, t)`` |                                   |                                   |
 | ``np.broadcast_to(g, shape)``  | ``rt.unbroadcast(G, g)`` |                                   |                                   |
 | ``rt.sum_grad(g, x, axis)``    | ``np.sum(G, axis)``      |                                   |                                   |
 | ``rt.mean_grad(g, x, axis)``   | ``np.mean(G, axis)``     |                                   |                                   |
@@ -22,7 +23,7 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.matmul_grad_right(g, a, b)`` | ``a @ G``             | ``rt.matmul_grad_left(g, a, G)``  | (shape only)                      |
 
 and the same for ``np.dot`` and ``np.inner``.  The second argument of ``rt.like``,
-``rt.unbroadcast`` and the reductions only gives a shape: no gradient flows to it.
+``rt.unbroadcast``, ``rt.broadcast_like`` (forward mode's) and the reductions only gives a shape: no gradient flows to it.
 Helpers without a row here (``rt.concatenate_grad``, ``rt.prod_grad``)
 have no rule: differentiating through them is an error naming them, never a silent zero.
 ``HELPER_BUILDERS`` plugs into ``arrays``'s builder table.
@@ -80,6 +81,7 @@ HELPER_BUILDERS = {
     "rt.like": lambda stmt, names: ("g", None) if len(names) == 2 else None,
     "rt.unbroadcast": lambda stmt, names: ("np.broadcast_to(g, np.shape(x0))", None) if len(names) == 2 else None,
     "np.broadcast_to": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
+    "rt.broadcast_like": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.sum_grad": _reduction("np.sum"),
     "rt.mean_grad": _reduction("np.mean"),
     "rt.max_grad": _extremum("max"),

@@ -28,6 +28,13 @@ def unbroadcast(g, x):
     return np.reshape(np.sum(g, axis=axes), shape)
 
 
+def broadcast_like(t, y):
+    """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
+    (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
+    shape = np.shape(y)
+    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+
+
 def like(g, x):
     """The gradient ``g`` as a value of the parameter ``x``'s type, shape and dtype.
 
@@ -66,6 +73,16 @@ def check_scalar(value):
         raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
                            "srcdiff.grad differentiates a function returning one number",
                            hint="return a number (np.sum(...), a mean, a loss), or use srcdiff.jacobian for arrays")
+
+
+def check_direction(value):
+    """Refuse an array parameter that ``grad(grad(f, wrt=i))`` of a function with loops
+    differentiates along: it is built from the derivative of ``f`` along ``x_i``, which is
+    ``f``'s gradient only when ``x_i`` is one number."""
+    if np.ndim(value) != 0:
+        raise ArrayGradientError(f"grad(grad(f, wrt=i)) needs the gradient of f with respect to parameter i to be "
+                                 f"one number, but that parameter is an array of shape {np.shape(value)}",
+                                 hint="use srcdiff.hessian or srcdiff.hvp for second derivatives of an array parameter")
 
 
 # ---------------------------------------------------------------- reductions

@@ -19,12 +19,13 @@ the result's tangent does not need and prints the text.
 import ast
 import dataclasses
 
+from ..analysis import infer_shapes, uses_arrays
 from ..errors import NoGradientRuleError, UnsupportedSyntaxError
 from ..ir import If, Loop, Var
 from ..rules import is_custom_op
 from .contributions import operand_expr
 from .records import Tokens, token_node
-from .tangents import NoRule, tangent_terms
+from .tangents import NoRule, sum_terms, tangent_terms
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,20 +70,21 @@ def tangent_statements(function, seeds):
     """
     tokens = Tokens()
     tangent_of = {p: operand_expr(t, tokens) for p, t in seeds.items()}
-    return _block(function.body, tangent_of, tokens, function), tangent_of, tokens
+    shapes = infer_shapes(function) if uses_arrays(function) else None  # scalar code: no broadcasting
+    return _block(function.body, tangent_of, tokens, function, shapes), tangent_of, tokens
 
 
-def _block(body, tangent_of, tokens, function, in_loop=False):
+def _block(body, tangent_of, tokens, function, shapes, in_loop=False):
     records = []
     for stmt in body:
         if isinstance(stmt, If):
-            records.append(_if(stmt, tangent_of, tokens, function, in_loop))
+            records.append(_if(stmt, tangent_of, tokens, function, shapes, in_loop))
             continue
         if isinstance(stmt, Loop):
-            records.append(_loop(stmt, tangent_of, tokens, function))
+            records.append(_loop(stmt, tangent_of, tokens, function, shapes))
             continue
         records.append(stmt)
-        tangent = _tangent(stmt, tangent_of, tokens)
+        tangent = _tangent(stmt, tangent_of, tokens, shapes)
         if tangent is None:
             continue
         if isinstance(tangent, ast.Name) and not in_loop:  # dot_y would be a copy: read the other tangent
@@ -93,11 +95,11 @@ def _block(body, tangent_of, tokens, function, in_loop=False):
     return records
 
 
-def _if(stmt, tangent_of, tokens, function, in_loop):
+def _if(stmt, tangent_of, tokens, function, shapes, in_loop):
     """The TangentIf of an ``if``: each branch with its own tangents, then the merges'."""
     then_tangents, else_tangents = dict(tangent_of), dict(tangent_of)
-    body = _block(stmt.body, then_tangents, tokens, function, in_loop)
-    orelse = _block(stmt.orelse, else_tangents, tokens, function, in_loop)
+    body = _block(stmt.body, then_tangents, tokens, function, shapes, in_loop)
+    orelse = _block(stmt.orelse, else_tangents, tokens, function, shapes, in_loop)
     merges = []
     for merge in stmt.merges:
         then = then_tangents.get(merge.then) if isinstance(merge.then, Var) else None
@@ -108,7 +110,7 @@ def _if(stmt, tangent_of, tokens, function, in_loop):
     return TangentIf(stmt, tuple(body), tuple(orelse), tuple(merges))
 
 
-def _loop(stmt, tangent_of, tokens, function):
+def _loop(stmt, tangent_of, tokens, function, shapes):
     """The TangentLoop of a loop.  Which carried values have a tangent is found by iterating
     to a fixed point: a value carried round gets one when its next value does."""
     if stmt.iter is not None and any(isinstance(a, Var) and a in tangent_of for a in stmt.iter.args):
@@ -121,8 +123,8 @@ def _loop(stmt, tangent_of, tokens, function):
     while True:
         inner = dict(tangent_of)
         inner.update((c.target, token_node(tokens.adjoint(c.target))) for c in stmt.carries if c.target in carried)
-        test_body = _block(stmt.test_body, inner, tokens, function, in_loop=True)
-        body = _block(stmt.body, inner, tokens, function, in_loop=True)
+        test_body = _block(stmt.test_body, inner, tokens, function, shapes, in_loop=True)
+        body = _block(stmt.body, inner, tokens, function, shapes, in_loop=True)
         grown = carried | {c.target for c in stmt.carries if isinstance(c.next, Var) and c.next in inner}
         if grown == carried:
             break
@@ -136,7 +138,7 @@ def _loop(stmt, tangent_of, tokens, function):
     return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries))
 
 
-def _tangent(stmt, tangent_of, tokens):
+def _tangent(stmt, tangent_of, tokens, shapes):
     """The simplified tangent expression of an assignment, or None when it has none."""
     if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
         loc = stmt.loc
@@ -146,34 +148,13 @@ def _tangent(stmt, tangent_of, tokens):
             loc.filename, loc.lineno, loc.col, loc.line_text,
             f"write {name} as a plain function of differentiable operations, or use srcdiff.grad")
     try:
-        terms = tangent_terms(stmt, tangent_of, lambda a: operand_expr(a, tokens), token_node(tokens.value(stmt.target)))
+        terms = tangent_terms(stmt, tangent_of, lambda a: operand_expr(a, tokens), token_node(tokens.value(stmt.target)),
+                              shapes)
     except NoRule:
         loc = stmt.loc
         raise NoGradientRuleError(
             f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
             loc.filename, loc.lineno, loc.col, loc.line_text,
             "use a function srcdiff knows (see the README's list)") from None
-    return _sum(terms) if terms else None
+    return sum_terms(terms) if terms else None
 
-
-def _sum(terms):
-    """``t0 + t1 - t2 ...``: a term that starts with a minus is subtracted, not added."""
-    total = terms[0]
-    for term in terms[1:]:
-        positive = _without_leading_minus(term)
-        if positive is not None:
-            total = ast.BinOp(left=total, op=ast.Sub(), right=positive)
-        else:
-            total = ast.BinOp(left=total, op=ast.Add(), right=term)
-    return total
-
-
-def _without_leading_minus(term):
-    """``a * b / c`` for ``-a * b / c`` (a product or quotient led by a negation), else None."""
-    if isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.USub):
-        return term.operand
-    if isinstance(term, ast.BinOp) and isinstance(term.op, (ast.Mult, ast.Div)):
-        left = _without_leading_minus(term.left)
-        if left is not None:
-            return ast.BinOp(left=left, op=term.op, right=term.right)
-    return None

@@ -18,10 +18,15 @@ A linear rule also names the positions whose values only give a shape, or route
 piecewise-constantly (``x`` in ``rt.unbroadcast(g, x)``, in ``rt.max_grad(g, x)``): a
 tangent there contributes nothing.  A tangent reaching any other position is an error
 (``NoRule``), never a silent zero.  Element-wise templates are used without the
-reverse sweep's ``rt.unbroadcast`` wrappers: forward mode broadcasts like NumPy does.
+reverse sweep's ``rt.unbroadcast`` wrappers: forward mode broadcasts like NumPy does,
+except where only a smaller operand carries a tangent (``X + b``): there the sum is
+wrapped in ``rt.broadcast_like(..., y)`` (array code only, and only where ``kinds``
+cannot prove an operand with a tangent has the result's shape), so every tangent has
+its value's shape.
 """
 import ast
 
+from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Const, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
 from ..rules import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ZERO, CustomRule, placeholders, rule_of_call, template_ast
 
@@ -29,8 +34,8 @@ _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
           "np.expand_dims", "np.atleast_1d", "np.atleast_2d", "np.copy", ".copy()", "np.asarray", ".real",
           "np.real", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
-_GRAD_HELPERS = ("rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad", "rt.min_grad",
-                 "rt.index_grad")
+_GRAD_HELPERS = ("rt.unbroadcast", "rt.broadcast_like", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad",
+                 "rt.min_grad", "rt.index_grad")
 _PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
 _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
                   "rt.inner_grad_left", "rt.inner_grad_right")
@@ -60,11 +65,14 @@ class NoRule(Exception):
     """A tangent reaches an input the statement's rule cannot carry it through."""
 
 
-def tangent_terms(stmt, tangent_of, operand, y):
+def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
     """The terms (simplified ASTs, none zero) of the tangent of ``stmt.target``.
 
     ``tangent_of`` maps a Var to the expression of its tangent; ``operand(arg)`` gives
-    the expression of an argument's value; ``y`` is the expression of the target's value.
+    the expression of an argument's value; ``y`` is the expression of the target's value;
+    ``shapes`` is ``kinds.infer_shapes`` of array code (None for scalar code).  The
+    tangent has the shape of ``y``: an element-wise tangent that may be smaller (only
+    ``b`` carries one in ``X + b``) is one term, ``rt.broadcast_like(dot_b, y)``.
     Returns ``[]`` when the statement has no tangent; raises NoRule.
     """
     active = [i for i, a in enumerate(stmt.args) if isinstance(a, Var) and a in tangent_of]
@@ -88,13 +96,36 @@ def tangent_terms(stmt, tangent_of, operand, y):
         raise NoRule
     bindings = {"y": y}
     bindings.update(zip(placeholders(len(stmt.args)), (operand(a) for a in stmt.args)))
-    terms = []
+    terms = {}
     for i in active:
         if templates[i] is None:
             continue
         bindings["g"] = tangent_of[stmt.args[i]]
-        terms.append(simplify_expr(copy_expr(template_ast(templates[i]), bindings), copy=False))
-    return [t for t in terms if not is_zero(t)]
+        term = simplify_expr(copy_expr(template_ast(templates[i]), bindings), copy=False)
+        if not is_zero(term):
+            terms[i] = term
+    if terms and shapes is not None and not _has_result_shape(stmt, templates, terms, shapes):
+        return [ast.Call(func=dotted("rt.broadcast_like"), args=[sum_terms(list(terms.values())), copy_expr(y)],
+                         keywords=[])]
+    return list(terms.values())
+
+
+def _has_result_shape(stmt, templates, terms, shapes):
+    """Whether the sum of an element-wise statement's tangent ``terms`` (position -> term)
+    provably has the result's shape.  A term broadcasts its operand's tangent against what
+    its template reads (``dot_b * X`` for ``X * b``: ``g * x0``, templates are element-wise);
+    the sum has the result's shape when those operands include one ``kinds`` proves has the
+    result's shape, or every operand that may be an array (``dot_a + dot_b`` for ``a + b``)."""
+    names = placeholders(len(stmt.args))
+    covered = set()
+    for i in terms:
+        read = {node.id for node in ast.walk(template_ast(templates[i])) if isinstance(node, ast.Name)}
+        if "y" in read:
+            return True
+        covered |= {i} | {j for j, name in enumerate(names) if name in read}
+    result = shapes[stmt.target]
+    return (any(shapes.of(stmt.args[j]) is result for j in covered)
+            or all(j in covered or shapes.of(a) in (SCALAR, OTHER) for j, a in enumerate(stmt.args)))
 
 
 def _elementwise_templates(stmt):
@@ -196,6 +227,29 @@ def _norm_grad_terms(stmt, active, tangent_of, operand):
             square = ast.BinOp(left=y, op=ast.Mult(), right=copy_expr(y))
             terms.append(ast.UnaryOp(op=ast.USub(), operand=call(product, x, square)))
     return terms
+
+
+def sum_terms(terms):
+    """``t0 + t1 - t2 ...``: a term that starts with a minus is subtracted, not added."""
+    total = terms[0]
+    for term in terms[1:]:
+        positive = _without_leading_minus(term)
+        if positive is not None:
+            total = ast.BinOp(left=total, op=ast.Sub(), right=positive)
+        else:
+            total = ast.BinOp(left=total, op=ast.Add(), right=term)
+    return total
+
+
+def _without_leading_minus(term):
+    """``a * b / c`` for ``-a * b / c`` (a product or quotient led by a negation), else None."""
+    if isinstance(term, ast.UnaryOp) and isinstance(term.op, ast.USub):
+        return term.operand
+    if isinstance(term, ast.BinOp) and isinstance(term.op, (ast.Mult, ast.Div)):
+        left = _without_leading_minus(term.left)
+        if left is not None:
+            return ast.BinOp(left=left, op=term.op, right=term.right)
+    return None
 
 
 def _zeros_like(node):
