@@ -12,7 +12,6 @@ over reverse.  Timing method as in ``bench_scalar.py``: interleaved rounds,
 medians of per-round ratios.  Ends with a Markdown summary for the README.
 """
 import argparse
-import os
 import pathlib
 import platform
 import sys
