@@ -1,13 +1,15 @@
 """srcdiff: source-to-source reverse-mode differentiation of Python functions.
 
-Public names (see API.md): grad, value_and_grad, hvp, hessian, jacobian, jvp, Function,
+Public names (see API.md): grad, value_and_grad, hvp, hessian, jacobian, jvp, export, Function,
 explain, graph, SrcdiffError; ``srcdiff.testing.check_grad`` for users' test suites.
 """
 from . import testing
-from .api import grad, hessian, hvp, jacobian, jvp, value_and_grad
+from ._version import VERSION
+from .api import export, grad, hessian, hvp, jacobian, jvp, value_and_grad
 from .errors import SrcdiffError
 from .explain import explain, graph
 from .runtime import Function
 
-__all__ = ["grad", "value_and_grad", "hvp", "hessian", "jacobian", "jvp", "Function", "explain", "graph", "SrcdiffError"]
-__version__ = "0.1.0"
+__all__ = ["grad", "value_and_grad", "hvp", "hessian", "jacobian", "jvp", "export", "Function", "explain", "graph",
+           "SrcdiffError"]
+__version__ = VERSION

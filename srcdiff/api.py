@@ -1,6 +1,7 @@
 """The public transforms (see API.md): each builds through the pipeline, then caches.
 
     grad, value_and_grad -> pipeline.build_gradient
+    export               -> pipeline.export_function (a module, written to a file)
     hvp, hessian         -> pipeline.build_hvp
     jvp                  -> pipeline.build_jvp
     jacobian             -> pipeline.build_vjp
@@ -20,7 +21,7 @@ import weakref
 import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
-from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp
+from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function
 
 _CACHE = weakref.WeakKeyDictionary()
 
@@ -127,6 +128,17 @@ def jacobian(fn, *, wrt=0):
     del jacobian_fn.__wrapped__
     jacobian_fn.source = product.source
     return jacobian_fn
+
+
+def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
+    """Write to ``path`` a module holding the generated ``kind`` ('grad', 'value_and_grad',
+    'hvp' or 'jvp') of ``fn`` that runs without srcdiff installed (see API.md); returns
+    ``path``.  Nothing is cached: the module is written from the function as it is now."""
+    _refuse_what_is_not_a_function(fn)
+    text = export_function(fn, kind=kind, wrt=wrt, mode=mode)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    return path
 
 
 # ---------------------------------------------------------------- caching

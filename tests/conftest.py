@@ -2,6 +2,9 @@
 import importlib.util
 import os
 import pathlib
+import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import settings
@@ -77,3 +80,20 @@ def import_text(folder, text, name=None):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+STANDALONE = re.compile(r"# srcdiff export \S+ -o \S+\.py( --\S+( \S+)?)*  writes this as a module that runs without srcdiff")
+
+
+def run_cli(*args, cwd=None, timeout=120):
+    """``python cli.py ARGS`` in a subprocess.  Printed code starts with a comment saying how
+    to export it (checked here): it is set apart as ``result.standalone``, so that
+    ``result.stdout`` is the code itself, as the Python API's ``source``."""
+    result = subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], cwd=cwd or ROOT,
+                            capture_output=True, text=True, timeout=timeout)
+    result.standalone = None
+    if result.returncode == 0 and result.stdout.startswith("# srcdiff export "):
+        first, _, rest = result.stdout.partition("\n")
+        assert STANDALONE.fullmatch(first), first
+        result.standalone, result.stdout = first, rest
+    return result

@@ -14,14 +14,9 @@ import textwrap
 import pytest
 
 import srcdiff
-from conftest import ROOT, SAMPLES, load_sample
+from conftest import ROOT, SAMPLES, load_sample, run_cli
 
 ERROR_LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
-
-
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
 
 
 def assert_error(result, path, line, col, pattern):

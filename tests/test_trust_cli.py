@@ -12,23 +12,16 @@ loop counts and indices; every picture format; constants handed on by loops and 
 import importlib.util
 import re
 import shutil
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
 import pytest
 
 import srcdiff
-from conftest import ROOT, SAMPLES, load_sample
+from conftest import ROOT, SAMPLES, load_sample, run_cli
 from srcdiff.testing import check_grad
 
 ERROR_LINE = re.compile(r"^(?P<file>.+):(?P<line>\d+):(?P<col>\d+): error: (?P<message>.+)$")
-
-
-def run_cli(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, timeout=120)
 
 
 def assert_one_error_line(result):

@@ -4,6 +4,7 @@
     python cli.py FILE[:FUNC] --at NAME=VALUE ... [--graph PATH]     (explain mode)
     python cli.py FILE[:FUNC] --hvp [--wrt a] [--mode forward|reverse] (Hessian-vector product)
     python cli.py FILE[:FUNC] --jvp [--wrt a,b]                        (forward mode)
+    python cli.py export FILE[:FUNC] -o PATH [--wrt a,b] [--value | --hvp | --jvp]   (a standalone module)
 
 FILE is read and parsed, never executed: imports, module-level constants and other
 functions are resolved from its text, and a name defined twice is the last definition,
@@ -20,6 +21,7 @@ a file is never executed.
 | --- | --- |
 | ``options`` | the options parsed and checked against each other |
 | ``values`` | ``--at NAME=VALUE``: literals checked against the function (whole numbers for loop counts and indices) |
+| ``export`` | ``export``: the generated code written as a module that runs without srcdiff |
 """
 import sys
 
@@ -29,15 +31,16 @@ from ..explain import explain_function, write_picture
 from ..ir import format_ssa
 from ..lower import lower
 from ..pipeline import DEFAULT_MODE, gradient_source, hvp_source, jvp_source, static_scope
+from .export import parse_export_args, run_export
 from .options import parse_args, split_target
 from .values import arguments_from_text
 
 __all__ = ["arguments_from_text", "main", "parse_args", "run", "split_target"]
 
 
-def run(args):
-    """Produce the text to print; raises SrcdiffError on a user error."""
-    path, func = split_target(args.target)
+def target_function(target):
+    """``(Source, lowered function)`` of ``FILE[:FUNC]``, read statically."""
+    path, func = split_target(target)
     try:
         scope = static_scope(path)
     except OSError as err:
@@ -50,7 +53,12 @@ def run(args):
             raise SrcdiffError(f"{path} defines {found}", path, 1, 0)
         func = functions[0]
     source = scope.source(func)
-    function = lower(source)
+    return source, lower(source)
+
+
+def run(args):
+    """Produce the text to print; raises SrcdiffError on a user error."""
+    source, function = target_function(args.target)
     if args.explain:
         explanation = explain_function(function, arguments_from_text(function, args.at or ()))
         if args.graph:
@@ -64,12 +72,21 @@ def run(args):
         names = tuple(w.strip() for w in args.wrt.split(","))
         wrt = names[0] if len(names) == 1 else names
     if args.hvp:
-        return hvp_source(function, source, wrt if wrt is not None else 0, args.mode or DEFAULT_MODE)[1]
-    if args.jvp:
-        return jvp_source(function, source, wrt)[1]
-    kind = "value_and_grad" if args.value else "grad"
-    _, text = gradient_source(function, source, kind, wrt, comments=args.comments)
-    return text
+        name, text, _ = hvp_source(function, source, wrt if wrt is not None else 0, args.mode or DEFAULT_MODE)
+    elif args.jvp:
+        name, text, _ = jvp_source(function, source, wrt)
+    else:
+        name, text = gradient_source(function, source, "value_and_grad" if args.value else "grad", wrt,
+                                     comments=args.comments)
+    return _standalone_line(args, name) + text
+
+
+def _standalone_line(args, name):
+    """The comment above printed code saying how to get it as a module that runs without srcdiff."""
+    options = (["--wrt", args.wrt] if args.wrt else []) + [f"--{k}" for k in ("value", "hvp", "jvp") if getattr(args, k)]
+    options += ["--mode", args.mode] if args.mode else []
+    command = " ".join(["srcdiff export", args.target, "-o", f"{name}.py"] + options)
+    return f"# {command}  writes this as a module that runs without srcdiff\n"
 
 
 def _write_picture(explanation, path, loc):
@@ -81,8 +98,12 @@ def _write_picture(explanation, path, loc):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        text = run(parse_args(sys.argv[1:] if argv is None else argv))
+        if argv[:1] == ["export"]:
+            text = run_export(parse_export_args(argv[1:]), target_function)
+        else:
+            text = run(parse_args(argv))
     except SrcdiffError as err:
         print(err.one_line(), file=sys.stderr)
         return 2
