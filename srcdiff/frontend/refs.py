@@ -104,7 +104,8 @@ def _special_name(value):
     special = sys.modules.get("scipy.special")
     if special is None or not callable(value):
         return None
-    name = getattr(value, "__name__", None)
+    known = [name for name in sorted(SPECIAL_NAMES) if getattr(special, name, None) is value]  # digamma is psi too
+    name = known[0] if known else getattr(value, "__name__", None)
     return f"scipy.special.{name}" if name and getattr(special, name, None) is value else None
 
 
