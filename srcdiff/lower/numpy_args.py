@@ -53,6 +53,7 @@ class NumpyArguments:
 
     def clip_bounds(self, args, kwargs):
         """``np.clip``'s (or ``.clip()``'s) keyword bounds moved to their positions, gaps ``None``."""
+        moved = False
         for name, value in sorted(kwargs, key=lambda item: _CLIP_BOUNDS.get(item[0], 9)):
             position = _CLIP_BOUNDS.get(name)
             if position is None or position < len(args):
@@ -60,6 +61,9 @@ class NumpyArguments:
             args.extend([Const(None)] * (position - len(args)))
             args.append(value)
             kwargs.remove((name, value))
+            moved = True
+        if moved and len(args) == 2:  # x.clip(min=0.0): no upper bound
+            args.append(Const(None))
         return args, kwargs
 
     def sequence_value_call(self, op, node, hint):

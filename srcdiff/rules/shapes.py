@@ -251,7 +251,7 @@ TANGENTS = {
     "np.tile": _applied("np.tile", _tile, ("reps", None)), "np.pad": _pad_tangent,
     "np.flip": _flip, "np.fliplr": BUILDERS["np.fliplr"], "np.flipud": BUILDERS["np.flipud"],
     "np.rollaxis": _applied("np.rollaxis", _rollaxis, ("axis", None), ("start", "0")),
-    "np.atleast_3d": _applied("np.atleast_3d", _at_least), "np.append": _append_tangent, "np.diff": _diff_tangent,
+    **{op: _applied(op, _at_least) for op in ("np.atleast_1d", "np.atleast_2d", "np.atleast_3d")}, "np.append": _append_tangent, "np.diff": _diff_tangent,
     ".astype()": _astype_tangent, **dict.fromkeys(FLOAT_TYPES + INTEGER_TYPES, _cast), "np.nan_to_num": _nan_to_num,
 }
 LINEAR = {

@@ -33,7 +33,7 @@ from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIEN
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
-          "np.expand_dims", "np.atleast_1d", "np.atleast_2d", "np.copy", ".copy()", "np.asarray", ".real",
+          "np.expand_dims", "np.copy", ".copy()", "np.asarray", ".real",
           "np.real", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
 _GRAD_HELPERS = ("rt.unbroadcast", "rt.broadcast_like", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad",
                  "rt.min_grad", "rt.index_grad")
