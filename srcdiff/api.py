@@ -80,7 +80,8 @@ def hessian(fn, *, wrt=0):
         if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
             return h(*positional, 1.0, **keyword)
         x = np.asarray(x)
-        rows = [h(*positional, unit.reshape(x.shape), **keyword) for unit in np.eye(x.size, dtype=x.dtype)]
+        rewind = _random_rewinder(positional + list(keyword.values()))
+        rows = [rewind() or h(*positional, unit.reshape(x.shape), **keyword) for unit in np.eye(x.size, dtype=x.dtype)]
         return np.stack([np.asarray(r) for r in rows]).reshape(x.shape + x.shape)
 
     hessian_fn.__name__ = hessian_fn.__qualname__ = f"hessian_{getattr(fn, '__srcdiff_base__', fn.__name__)}"
@@ -112,15 +113,17 @@ def jacobian(fn, *, wrt=0):
     @functools.wraps(fn)
     def jacobian_fn(*args, **kwargs):
         positional, keyword, _ = _bind(signature, args, kwargs)
+        rewind = _random_rewinder(positional + list(keyword.values()))
         result = fn(*args, **kwargs)
         if np.ndim(result) == 0 and not isinstance(result, np.ndarray):
+            rewind()  # the product draws the noise fn drew
             return product(*positional, 1.0, **keyword)
         result = np.asarray(result)
         dtype = result.dtype if np.issubdtype(result.dtype, np.inexact) else np.float64
         if result.size == 0:  # no rows: one product with an empty cotangent gives the parameter's shape
             row = np.asarray(product(*positional, np.zeros(result.shape, dtype), **keyword))
             return np.zeros(result.shape + row.shape, row.dtype)
-        rows = [np.asarray(product(*positional, unit.reshape(result.shape), **keyword))
+        rows = [rewind() or np.asarray(product(*positional, unit.reshape(result.shape), **keyword))
                 for unit in np.eye(result.size, dtype=dtype)]
         return np.stack(rows).reshape(result.shape + rows[0].shape)
 
@@ -203,6 +206,23 @@ def _caller():
         frame = frame.f_back
     filename, lineno = frame.f_code.co_filename, frame.f_lineno
     return filename, lineno, linecache.getline(filename, lineno)
+
+
+def _random_rewinder(args):
+    """A function setting NumPy's global random state, and that of every generator among
+    ``args``, back to what they are now: the rows of a Jacobian or Hessian each draw the
+    noise one call of the function draws (a gradient call draws its own, once)."""
+    generators = [(a.bit_generator, a.bit_generator.state) for a in args if isinstance(a, np.random.Generator)]
+    legacy = [(a, a.get_state()) for a in args if isinstance(a, np.random.RandomState)]
+    state = np.random.get_state()
+
+    def rewind():
+        np.random.set_state(state)
+        for bits, saved in generators:
+            bits.state = saved
+        for generator, saved in legacy:
+            generator.set_state(saved)
+    return rewind
 
 
 def _bind(signature, args, kwargs):

@@ -32,12 +32,13 @@ ELEMENTWISE = frozenset({
     "+", "-", "*", "/", "**", "%", "//", "<", "<=", ">", ">=", "==", "!=", "neg", "pos", "not",
     "&", "|", "^", "invert",
     "abs", "rt.sign", "rt.log", "np.where", "np.clip", ".clip()", "rt.div_or_zero", "rt.scaled_pow",
-    "rt.xlogy", "rt.digamma", "rt.polygamma",  # the runtime's element-wise helpers
+    "rt.xlogy", "rt.digamma", "rt.polygamma", "rt.sinc_derivative",  # the runtime's element-wise helpers
 })
 # Full reductions to one number when called without an axis.
 REDUCTIONS = frozenset({
     "np.sum", "np.mean", "np.max", "np.min", "np.amax", "np.amin", "np.prod", "np.average",
     ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm", "np.std", "np.var", ".std()", ".var()",
+    "np.median", "np.ptp", "scipy.special.logsumexp",
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})
@@ -51,6 +52,9 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
+    "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.unsort", "rt.sort_like",
+    "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.cumprod_grad",
+    "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
 })
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({
@@ -61,7 +65,10 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.sort", "np.argsort", "np.take", "np.einsum", "np.tensordot", "np.kron", "np.trace",
     "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
     "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique",
+    "np.rollaxis", "np.pad", "np.append", "np.split", "np.array_split", "np.percentile", "np.quantile", "np.ptp",
 })
+# scipy.special's functions that are not element-wise
+_NOT_ELEMENTWISE_SCIPY = frozenset({"scipy.special.logsumexp", "scipy.special.softmax", "scipy.special.log_softmax"})
 
 
 class Shapes(dict):
@@ -189,7 +196,10 @@ def _shape_of(stmt, args, kwargs):
 
 
 def is_ufunc(op):
-    """Whether ``np.<f>`` is element-wise (every elementary ufunc: not a reduction, product or shape function)."""
+    """Whether ``np.<f>`` or ``scipy.special.<f>`` is element-wise (every elementary ufunc: not a
+    reduction, product or shape function)."""
+    if op.startswith("scipy.special."):
+        return op.count(".") == 2 and op not in _NOT_ELEMENTWISE_SCIPY
     return op.startswith("np.") and op.count(".") == 1 and op not in _NOT_ELEMENTWISE_NP and op not in REDUCTIONS
 
 
@@ -235,5 +245,5 @@ def uses_arrays(function):
     indexes, or uses methods or ``@``.
 
     Scalar functions keep the scalar rules, and their generated text byte for byte."""
-    return any(stmt.op.startswith(("np.", ".")) or stmt.op in ("@", "[]", "tuple") or stmt.op in ARRAY_HELPERS
+    return any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple") or stmt.op in ARRAY_HELPERS
                for stmt in assigns(function.body))

@@ -6,17 +6,21 @@ text under a deterministic file name (``errors.register_generated``: also in
 derivatives) can read it back and run-time errors can find the user's line each of its
 lines came from; the compiled function holds that registration, which goes when the
 function goes.  ``generated_namespace`` is those globals: ``math``, ``np`` and the
-runtime ``rt`` under the names the text uses for them (``naming.module_aliases``), and
-the user's module-level constants.
+runtime ``rt`` under the names the text uses for them (``naming.module_aliases``), ``scipy``
+where the function calls ``scipy.special`` (imported then: SciPy is optional; where it is
+missing the text still compiles, as the command line needs), and the user's module-level
+constants.
 """
 import ast
 import hashlib
 import math
+import sys
 
 import numpy as np
 
 from .. import runtime
 from ..errors import register_generated
+from ..ir import assigns
 from .naming import module_aliases
 
 
@@ -24,7 +28,18 @@ def generated_namespace(function):
     """The globals generated code for ``function`` runs in: its module aliases and constants."""
     aliases = module_aliases(function)
     modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
+    if any(stmt.op.startswith("scipy.") for stmt in assigns(function.body)) and _scipy() is not None:
+        modules[aliases["scipy"]] = sys.modules["scipy"]
     return {"__name__": "srcdiff.generated", **modules, **function.globals}
+
+
+def _scipy():
+    """``scipy.special``, imported on first use (SciPy is an optional dependency), or None."""
+    try:
+        import scipy.special
+    except ImportError:
+        return None
+    return scipy.special
 
 
 def compile_source(source, name, namespace, defaults=None, kwdefaults=None):

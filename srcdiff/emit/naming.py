@@ -13,8 +13,8 @@ import builtins
 
 from ..ir import Var, assigns, defined_at, walk
 
-# Names generated code binds at module level; never given to a value.
-GENERATED_GLOBALS = frozenset({"math", "np", "rt"})
+# Names generated code binds at module level; never given to a value (``scipy`` only where it is used).
+GENERATED_GLOBALS = frozenset({"math", "np", "rt", "scipy"})
 
 
 def module_aliases(function):

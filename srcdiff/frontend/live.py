@@ -14,8 +14,8 @@ import numpy as np
 
 from ..errors import SourceNotFoundError, UnsupportedSyntaxError, generated_file
 from .fence import check_supported
-from .refs import (BUILTIN_PRIMITIVES, MODULE_ALIASES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef,
-                   PrimitiveRef, known_module_attr, primitive_name)
+from .refs import (BUILTIN_PRIMITIVES, KNOWN_MODULES, MODULE_ALIASES, ConstantRef, CustomFunctionRef, FunctionRef,
+                   ModuleRef, PrimitiveRef, known_module_attr, primitive_name)
 from .reads import MISSING, Reads
 from .source import Source, find_def, parse_file
 from .staleness import runs_this_code
@@ -116,7 +116,7 @@ class RuntimeScope:
 
     def resolve_attr(self, module, attr):
         """The Resolution of ``module.attr``, or None."""
-        if module.canonical in ("math", "np", "np.linalg", "rt"):
+        if module.canonical in KNOWN_MODULES:
             return known_module_attr(module.canonical, attr)
         if module.handle is None:
             return None

@@ -9,10 +9,14 @@
 | ``CustomFunctionRef`` | a subclass of ``srcdiff.Function``, called through its forward and backward |
 
 ``primitive_name`` and ``known_module_attr`` map live objects and module attributes of
-the modules srcdiff knows onto those Resolutions.
+the modules srcdiff knows (``KNOWN_MODULES``) onto those Resolutions.  SciPy is optional:
+``scipy`` and ``scipy.special`` are known by name; their functions are looked up in the
+module when SciPy is installed (the user's code imported it), else in ``SPECIAL_NAMES``,
+the functions of ``scipy.special`` srcdiff has rules for (the command line never imports it).
 """
 import builtins
 import math
+import sys
 import types
 from dataclasses import dataclass
 
@@ -65,7 +69,11 @@ BUILTIN_PRIMITIVES = frozenset({
     "enumerate", "zip", "reversed", "list", "tuple", "pow", "divmod", "isinstance",
 })
 
-MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt"}
+MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
+                  "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special"}
+KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special")
+SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
+                           "xlogy", "xlog1py", "betaln"})
 
 
 _PRIMITIVES_BY_ID = None
@@ -76,7 +84,8 @@ def primitive_name(value):
     global _PRIMITIVES_BY_ID
     if _PRIMITIVES_BY_ID is None:  # built on first use: it walks every name of numpy
         table = {}
-        for prefix, module in (("np.linalg", np.linalg), ("np", np), ("math", math), ("rt", runtime)):
+        for prefix, module in (("np.linalg", np.linalg), ("np", np), ("math", math), ("rt", runtime),
+                               ("np.random", np.random)):
             for attr in dir(module):
                 obj = getattr(module, attr)
                 if callable(obj) and not isinstance(obj, type) or prefix != "rt" and isinstance(obj, np.ufunc):
@@ -84,15 +93,30 @@ def primitive_name(value):
         for attr in BUILTIN_PRIMITIVES:
             table[id(getattr(builtins, attr))] = attr
         _PRIMITIVES_BY_ID = table
-    found = _PRIMITIVES_BY_ID.get(id(value))
+    found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
         return None
     return found
 
 
+def _special_name(value):
+    """``scipy.special.<name>`` for a function of ``scipy.special`` (if the user imported it), else None."""
+    special = sys.modules.get("scipy.special")
+    if special is None or not callable(value):
+        return None
+    known = [name for name in sorted(SPECIAL_NAMES) if getattr(special, name, None) is value]  # digamma is psi too
+    name = known[0] if known else getattr(value, "__name__", None)
+    return f"scipy.special.{name}" if name and getattr(special, name, None) is value else None
+
+
 def known_module_attr(canonical, attr):
-    """The Resolution of ``attr`` of a module srcdiff knows (``math``, ``np``, ``np.linalg``, ``rt``), or None."""
-    module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime}[canonical]
+    """The Resolution of ``attr`` of a module srcdiff knows (``KNOWN_MODULES``), or None."""
+    if canonical == "scipy":
+        return ModuleRef("scipy.special", sys.modules.get("scipy.special")) if attr == "special" else None
+    if canonical == "scipy.special" and "scipy.special" not in sys.modules:
+        return PrimitiveRef(f"scipy.special.{attr}") if attr in SPECIAL_NAMES else None
+    module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
+              "scipy.special": sys.modules.get("scipy.special")}[canonical]
     if not hasattr(module, attr):
         return None
     value = getattr(module, attr)

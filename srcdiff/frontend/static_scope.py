@@ -229,7 +229,10 @@ def _public_names(module_name):
     """What ``from module_name import *`` binds, for math and numpy (other modules are not read)."""
     if module_name not in MODULE_ALIASES or module_name == "srcdiff.runtime":
         return ()
-    module = importlib.import_module(module_name)
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:  # scipy, which srcdiff does not need, is not installed
+        return ()
     return getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
 
 

@@ -22,14 +22,15 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
 from .displays import is_value_position
+from .numpy_args import RANDOM_METHODS, NumpyArguments
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
 ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
 # Methods srcdiff knows (each has a rule in rules_numpy, or no gradient).
 METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
-    "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum",
-})
+    "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype",
+}) | RANDOM_METHODS
 # Operations whose result may share memory with their first argument.
 VIEW_OPS = frozenset({
     "[]", ".T", ".real", ".reshape()", ".ravel()", ".transpose()", ".squeeze()",
@@ -42,7 +43,7 @@ VIEW_OPS = frozenset({
 _KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "num"): 2}
 
 
-class ArrayLowering:
+class ArrayLowering(NumpyArguments):
     """Lowering of array syntax; relies on ``expr``, ``emit``, ``env`` and ``error``."""
 
     # ------------------------------------------------------------ reading
@@ -70,8 +71,11 @@ class ArrayLowering:
         args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
-        kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
-        return self.emit(f".{name}()", (receiver, *args), node, hint, kwargs)
+        kwargs = [(k.arg, self.argument(k.value)) for k in node.keywords]
+        if name == "clip":
+            args, kwargs = self.clip_bounds([receiver, *args], kwargs)
+            args = args[1:]
+        return self.emit(f".{name}()", (receiver, *args), node, hint, tuple(kwargs))
 
     def call_arguments(self, op, node):
         """Positional and keyword operands of a call to the primitive ``op``."""
@@ -90,6 +94,8 @@ class ArrayLowering:
             if _KEYWORD_POSITIONS.get((op, name)) == len(args):
                 args.append(value)
                 kwargs.remove((name, value))
+        if op == "np.clip":
+            args, kwargs = self.clip_bounds(args, kwargs)
         return args, tuple(kwargs)
 
     def argument(self, node, value=False):
@@ -104,6 +110,9 @@ class ArrayLowering:
             return Const(-node.operand.value)  # axis=-1, x[-1]: a constant, not a computation
         if isinstance(node, (ast.Tuple, ast.List)):
             return self.joined([self.argument(e, value) for e in node.elts], node, value)
+        dtype = self.dtype_constant(node)  # x.astype(np.float32): the dtype's name
+        if dtype is not None:
+            return dtype
         operand = self.expr(node)
         if isinstance(operand, tuple):
             return self.joined(operand, node, value)

@@ -131,13 +131,14 @@ class CallLowering:
     def primitive_call(self, op, node, hint):
         op = _BUILTIN_ALIASES.get(op, op)
         if op.startswith("np."):
-            made = self.array_of_display(op, node, hint)
+            made = self.array_of_display(op, node, hint) or self.sequence_value_call(op, node, hint)
             if made is not None:
                 return made
             args, kwargs = self.call_arguments(op, node)
             return self.emit(op, tuple(args), node, hint, kwargs)
-        args = [_constant_tuple(self.expr(a)) for a in node.args]
-        kwargs = tuple((k.arg, _constant_tuple(self.expr(k.value))) for k in node.keywords)
+        operand = self.helper_argument if op.startswith("rt.") else self.expr
+        args = [_constant_tuple(operand(a)) for a in node.args]
+        kwargs = tuple((k.arg, _constant_tuple(operand(k.value))) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
                              "pass numbers or arrays")
@@ -160,6 +161,16 @@ class CallLowering:
                 result = self.emit(op, (result, arg), node, hint if i == len(args) else None)
             return result
         return self.emit(op, tuple(args), node, hint, kwargs)
+
+    def helper_argument(self, node):
+        """An argument of a runtime helper in generated code: ``None`` and strings are constants
+        there (``rt.pad_grad(g, x, ((1, 0), (0, 2)), 'reflect')``, an axis of None), and so are nested
+        tuples of numbers; other values as anywhere."""
+        if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
+            return Const(node.value)
+        if isinstance(node, ast.Tuple) and any(isinstance(e, ast.Tuple) for e in node.elts):
+            return self.argument(node)
+        return self.expr(node)
 
     def inline(self, ref, node, hint):
         """Inline a user function: bind its parameters to our operands, lower its body."""

@@ -15,8 +15,11 @@ contribution is summed back to its operand's shape), ``ir`` and ``errors``.
 | ``arrays`` | NumPy: element-wise rules wrapped by shape, reductions, products, reshapes, indexing |
 | ``makers`` | NumPy's array makers from numbers: ``np.full``, ``np.full_like``, ``np.arange``, ``np.linspace``; ``np.heaviside`` |
 | ``helpers`` | the runtime's array-gradient helpers, so a gradient can be differentiated again |
+| ``families`` | NumPy's shape and order functions (``shapes``, ``orders``, ``parts``), ``scipy.special`` (``special``, and ``elementwise`` in the scalar table), random draws (``random``); ``params`` reads their arguments |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 """
 from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of
 from .custom import CustomRule, backward_templates, is_custom_op
+from .families import LINEAR as LINEAR_FORMS
+from .families import refusal, tangent_rule
 from .scalar import RULES, ZERO, placeholders, rule_for, rule_of_call, scalar_rule, template_ast

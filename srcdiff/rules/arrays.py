@@ -20,6 +20,7 @@ from ..analysis import ELEMENTWISE as ELEMENTWISE_OPS
 from ..analysis import SCALAR, infer_shapes, is_ufunc, proves_scalar, uses_arrays
 from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
+from .families import Families
 from .helpers import HELPER_BUILDERS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
@@ -29,7 +30,7 @@ ELEMENTWISE = {
     "np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
     "np.power": "**", "np.mod": "%", "np.remainder": "%", "np.negative": "neg", "np.positive": "pos",
     "np.maximum": "max", "np.minimum": "min", "np.fmax": "max", "np.fmin": "min",
-    "np.abs": "abs", "np.absolute": "abs", "np.fabs": "abs", "np.cbrt": "math.cbrt",
+    "np.abs": "abs", "np.absolute": "abs", "np.fabs": "abs", "np.cbrt": "math.cbrt", "np.float_power": "**",
 }
 BINARY = frozenset({"+", "-", "*", "/", "**", "%", "max", "min", "np.arctan2", "np.hypot"})
 
@@ -76,6 +77,7 @@ class ArrayRules:
     def __init__(self, function, scalar_result=True):
         self.shapes = infer_shapes(function, scalar_result)
         self.check_result = scalar_result and not proves_scalar(function)
+        self.families = Families(function)  # shapes, orders, splits, scipy.special, random draws
         self._cache = {}
 
     def __call__(self, stmt):
@@ -84,6 +86,9 @@ class ArrayRules:
         return self._cache[stmt]
 
     def _rule(self, stmt):
+        kind, family = self.families.rule(stmt)
+        if kind is not None:
+            return self._elementwise(stmt, family) if kind == "elementwise" else _checked(family, len(stmt.args))
         op = ELEMENTWISE.get(stmt.op, stmt.op)
         n = len(stmt.args)
         if op in NO_GRADIENT:

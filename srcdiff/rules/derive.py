@@ -41,6 +41,22 @@ ELEMENTARY = [
     ("atan2", "arctan2", 2, lambda sp, a, b: sp.atan2(a, b)),
     ("hypot", "hypot", 2, lambda sp, a, b: sp.sqrt(a ** 2 + b ** 2)),
     ("log/2", None, 2, lambda sp, a, b: sp.log(a) / sp.log(b)),
+    (None, "logaddexp", 2, lambda sp, a, b: sp.log(sp.exp(a) + sp.exp(b))),
+    (None, "logaddexp2", 2, lambda sp, a, b: sp.log(2 ** a + 2 ** b, 2)),
+    (None, "deg2rad", 1, lambda sp, x: x * sp.pi / 180),
+    (None, "radians", 1, lambda sp, x: x * sp.pi / 180),
+    (None, "rad2deg", 1, lambda sp, x: x * 180 / sp.pi),
+    (None, "degrees", 1, lambda sp, x: x * 180 / sp.pi),
+]
+
+# scipy.special's elementary functions (name, arity, sympy builder), printed for numpy
+SPECIAL = [
+    ("logit", 1, lambda sp, x: sp.log(x / (1 - x))),
+    ("erf", 1, lambda sp, x: sp.erf(x)),
+    ("erfc", 1, lambda sp, x: sp.erfc(x)),
+    ("gammaln", 1, lambda sp, x: sp.loggamma(x)),
+    ("digamma", 1, lambda sp, x: sp.polygamma(0, x)),
+    ("betaln", 2, lambda sp, a, b: sp.loggamma(a) + sp.loggamma(b) - sp.loggamma(a + b)),
 ]
 
 # sympy's printed function names -> (math spelling, numpy spelling)
@@ -48,7 +64,7 @@ _FUNCTION_NAMES = {
     "sin": ("math.sin", "np.sin"), "cos": ("math.cos", "np.cos"), "tan": ("math.tan", "np.tan"),
     "sinh": ("math.sinh", "np.sinh"), "cosh": ("math.cosh", "np.cosh"), "tanh": ("math.tanh", "np.tanh"),
     "exp": ("math.exp", "np.exp"), "log": ("math.log", "np.log"), "sqrt": ("math.sqrt", "np.sqrt"),
-    "digamma": ("rt.digamma", "rt.digamma"), "Abs": ("abs", "np.abs"),
+    "digamma": ("rt.digamma", "rt.digamma"), "polygamma": ("rt.polygamma", "rt.polygamma"), "Abs": ("abs", "np.abs"),
 }
 _CONSTANT_NAMES = {"pi": ("math.pi", "np.pi"), "E": ("math.e", "np.e")}
 
@@ -64,8 +80,21 @@ def derive_one(sp, arity, build):
         raw = sp.diff(output, x)
         candidates = [c.subs(output, y) for c in (raw, sp.simplify(raw))] + [raw]
         # fewest operations wins; on a tie, the form reusing the output y, then the first
-        grads.append(min(candidates, key=lambda c: (sp.count_ops(c), not c.has(y))))
+        best = min(candidates, key=lambda c: (sp.count_ops(c), not c.has(y)))
+        shorter = [c for c in _through_logarithm(sp, output, raw, y) if sp.count_ops(c) < sp.count_ops(best)]
+        grads.append(shorter[0] if shorter else best)
     return grads
+
+
+def _through_logarithm(sp, output, raw, y):
+    """``raw`` with the argument ``u`` of a logarithm ``output = log_b(u)`` written as ``b ** y``:
+    logaddexp's ``exp(x0) / (exp(x0) + exp(x1))`` becomes ``exp(x0 - y)`` (which cannot overflow).
+    Taken only where it is strictly shorter, so no other rule changes."""
+    for log in sorted(output.atoms(sp.log), key=sp.default_sort_key):
+        u = log.args[0]
+        scale = sp.simplify(output / log)
+        if not u.is_number and not scale.free_symbols:
+            yield sp.powsimp(raw.subs(u, sp.exp(1 / scale) ** y))
 
 
 def print_local(sp, expr, flavour):
@@ -100,6 +129,9 @@ def derive_table():
         for prefix, name, flavour in (("math.", math_name, 0), ("np.", numpy_name, 1)):
             if name is not None:
                 table[prefix + name] = tuple(f"g * ({print_local(sp, d, flavour)})" for d in grads)
+    for name, arity, build in SPECIAL:
+        grads = derive_one(sp, arity, build)
+        table["scipy.special." + name] = tuple(f"g * ({print_local(sp, d, 1)})" for d in grads)
     return table
 
 

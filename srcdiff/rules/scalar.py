@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from ..ir import Const
 from ._derived import DERIVED
+from .elementwise import ELEMENTWISE_RULES
 from .custom import custom_rule, is_custom_op
 
 ZERO = "zero"
@@ -50,7 +51,7 @@ HANDWRITTEN = {
     # ---- kinks and signs (subgradient 0 at the kink of abs)
     "abs": ("g * rt.sign(x)",),
     "math.fabs": ("g * rt.sign(x)",),
-    "math.copysign": ("g * rt.sign(x0) * rt.sign(x1)", None),
+    "math.copysign": ("g * rt.sign(x0) * math.copysign(1.0, x1)", None),  # b = +0.0 counts as positive
     "math.cbrt": ("g / (3 * y ** 2)",),
     "math.degrees": ("g * (180.0 / math.pi)",),
     "math.radians": ("g * (math.pi / 180.0)",),
@@ -75,7 +76,7 @@ HANDWRITTEN = {
     "rt.check_scalar": ZERO, "rt.check_direction": ZERO,  # checks: their value (None) is never read
 }
 
-RULES = {**DERIVED, **HANDWRITTEN}
+RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES}
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 

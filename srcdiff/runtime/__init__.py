@@ -9,9 +9,11 @@ enough to be copied next to generated code.
 | module | helpers |
 | --- | --- |
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
-| ``special`` | ``digamma``, ``polygamma`` |
+| ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, indexing, joins |
 | ``arrays`` | forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape); ``check_direction`` (grad(grad) through loops) |
+| ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
+| ``orders`` | ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
@@ -28,7 +30,10 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
                        matmul_grad_right)
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
-from .special import digamma, polygamma
+from .orders import cumprod_grad, cumprod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
+from .shapes import (concatenate_items, diff_grad, pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad,
+                     sort_like, split_items, stack_items, tile_grad, unsort)
+from .special import digamma, polygamma, sinc_derivative
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -39,4 +44,7 @@ __all__ = [
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
+    "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
+    "concatenate_items", "diff_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
+    "split_items", "stack_items", "tile_grad", "unsort",
 ]

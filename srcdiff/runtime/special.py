@@ -1,8 +1,9 @@
-"""The special functions the derivatives of ``gamma`` and ``lgamma`` need: digamma, polygamma.
+"""The special functions the derivatives of ``gamma``, ``lgamma`` and ``np.sinc`` need.
 
 Accurate to about 1e-12; for numbers and arrays.  ``digamma``'s derivative is
 ``polygamma(1, x)``, and ``polygamma(n, x)``'s is ``polygamma(n + 1, x)``, so gamma and
-lgamma can be differentiated any number of times.
+lgamma can be differentiated any number of times; likewise ``sinc_derivative(n, x)``,
+the n-th derivative of ``np.sinc``, has ``sinc_derivative(n + 1, x)`` as its own.
 """
 import math
 
@@ -66,3 +67,29 @@ def _digamma_scalar(x):
     inv2 = inv * inv
     series = inv2 * (1.0 / 12 - inv2 * (1.0 / 120 - inv2 * (1.0 / 252 - inv2 * (1.0 / 240 - inv2 / 132))))
     return shift + math.log(x) - 0.5 * inv - series
+
+
+_SINC_TERMS = 26  # sum_k (-1)^k (pi x)^(2k) / (2k + 1)!: the last term is below 1e-40 for |x| <= 1
+
+
+def sinc_derivative(n, x):
+    """The n-th derivative of ``np.sinc(x) = sin(pi x) / (pi x)`` (n >= 0), finite at 0.
+
+    Its Taylor series, differentiated term by term, for ``|x| <= 1``; elsewhere the
+    recurrence ``s_n = (pi^(n-1) sin(pi x + n pi / 2) - n s_(n-1)) / x`` (from
+    differentiating ``x s(x) = sin(pi x) / pi`` n times), started from ``np.sinc``.
+    """
+    x = np.asarray(x, dtype=np.result_type(x, 1.0))
+    n = int(n)
+    near = np.zeros_like(x)
+    for k in range(_SINC_TERMS):
+        power = 2 * k - n
+        if power >= 0:
+            coefficient = (-1) ** k * math.pi ** (2 * k) * math.perm(2 * k, n) / math.factorial(2 * k + 1)
+            near = near + coefficient * x ** power
+    far = np.sinc(x)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for m in range(1, n + 1):
+            far = (math.pi ** (m - 1) * np.sin(math.pi * x + m * math.pi / 2) - m * far) / x
+    out = np.where(np.abs(x) <= 1, near, far)
+    return out[()] if out.ndim == 0 else out

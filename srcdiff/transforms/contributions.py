@@ -11,7 +11,7 @@ import ast
 
 from ..errors import NoGradientRuleError
 from ..ir import Const, If, Loop, Var, assigns, copy_expr, number, operand_node, simplify_expr, walk
-from ..rules import template_ast
+from ..rules import refusal, template_ast
 
 
 # operations whose result is an int or a bool, and those that keep integers integers
@@ -125,9 +125,10 @@ def values_read(names, tokens):
 
 
 def no_rule_error(stmt):
-    """The error for an active statement whose operation has no gradient rule: never a silent zero."""
+    """The error for an active statement whose operation has no gradient rule: never a silent zero
+    (why, where a family of rules refused the call: ``rules.refusal``)."""
     loc = stmt.loc
-    return NoGradientRuleError(
+    message, hint = refusal(stmt) or (
         f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
-        loc.filename, loc.lineno, loc.col, loc.line_text,
         "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")
+    return NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)

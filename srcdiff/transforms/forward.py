@@ -22,7 +22,7 @@ import dataclasses
 from ..analysis import infer_shapes, uses_arrays
 from ..errors import NoGradientRuleError, UnsupportedSyntaxError
 from ..ir import If, Loop, Var
-from ..rules import is_custom_op
+from ..rules import is_custom_op, refusal
 from .contributions import operand_expr
 from .records import Tokens, token_node
 from .tangents import NoRule, sum_terms, tangent_terms
@@ -152,9 +152,9 @@ def _tangent(stmt, tangent_of, tokens, shapes):
                               shapes)
     except NoRule:
         loc = stmt.loc
-        raise NoGradientRuleError(
+        message, hint = refusal(stmt) or (
             f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
-            loc.filename, loc.lineno, loc.col, loc.line_text,
-            "use a function srcdiff knows (see the README's list)") from None
+            "use a function srcdiff knows (see the README's list)")
+        raise NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint) from None
     return sum_terms(terms) if terms else None
 

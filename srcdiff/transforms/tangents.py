@@ -28,11 +28,12 @@ import ast
 
 from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Const, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
-from ..rules import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ZERO, CustomRule, placeholders, rule_of_call, template_ast
+from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule, placeholders,
+                     rule_of_call, tangent_rule, template_ast)
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
-          "np.expand_dims", "np.atleast_1d", "np.atleast_2d", "np.copy", ".copy()", "np.asarray", ".real",
+          "np.expand_dims", "np.copy", ".copy()", "np.asarray", ".real",
           "np.real", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
 _GRAD_HELPERS = ("rt.unbroadcast", "rt.broadcast_like", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad",
                  "rt.min_grad", "rt.index_grad")
@@ -58,6 +59,7 @@ FORMS = {
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
+    **{op: ("linear",) + positions for op, positions in LINEAR_FORMS.items()},  # rules.families' helpers
 }
 
 
@@ -130,6 +132,9 @@ def _has_result_shape(stmt, templates, terms, shapes):
 
 def _elementwise_templates(stmt):
     op = stmt.op
+    family = tangent_rule(stmt)  # rules.families: shape and order functions, scipy.special, random draws
+    if family is not NotImplemented:
+        return family
     if op in NO_GRADIENT:
         return ZERO
     if op in ELEMENTWISE_BUILDERS:
