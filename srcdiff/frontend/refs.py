@@ -12,6 +12,7 @@
 the modules srcdiff knows onto those Resolutions.
 """
 import builtins
+import functools
 import math
 import types
 from dataclasses import dataclass
@@ -65,7 +66,8 @@ BUILTIN_PRIMITIVES = frozenset({
     "enumerate", "zip", "reversed", "list", "tuple", "pow", "divmod", "isinstance",
 })
 
-MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt"}
+MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
+                  "functools": "functools"}
 
 
 _PRIMITIVES_BY_ID = None
@@ -83,6 +85,7 @@ def primitive_name(value):
                     table.setdefault(id(obj), f"{prefix}.{attr}")
         for attr in BUILTIN_PRIMITIVES:
             table[id(getattr(builtins, attr))] = attr
+        table[id(functools.partial)] = "functools.partial"  # lowered as a function value
         _PRIMITIVES_BY_ID = table
     found = _PRIMITIVES_BY_ID.get(id(value))
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
@@ -91,8 +94,9 @@ def primitive_name(value):
 
 
 def known_module_attr(canonical, attr):
-    """The Resolution of ``attr`` of a module srcdiff knows (``math``, ``np``, ``np.linalg``, ``rt``), or None."""
-    module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime}[canonical]
+    """The Resolution of ``attr`` of a module srcdiff knows (``math``, ``np``, ``np.linalg``, ``rt``,
+    ``functools``), or None."""
+    module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "functools": functools}[canonical]
     if not hasattr(module, attr):
         return None
     value = getattr(module, attr)

@@ -5,11 +5,13 @@ while the function runs the old code.
 ``runs_this_code(node, lines, filename, code)`` compiles the ``def``'s own text again (as
 Python compiled it: from the text, so expressions of any depth compile; a nested function
 inside a function binding the names it reads from its closure) and compares what the two
-code objects do, instruction by instruction, recursively into nested code.  Name loads
+code objects do, instruction by instruction, recursively into nested code
+(``lambda_runs_this_code``: the same for a ``lambda`` expression).  Name loads
 are compared by name only: a method's private names are mangled by its class, and a
 module imported in the same file is read by a plain attribute load.
 """
 import __future__
+import ast
 import dis
 import functools
 import operator
@@ -39,6 +41,17 @@ def runs_this_code(node, lines, filename, code):
     except (SyntaxError, ValueError, RecursionError):  # e.g. 'nonlocal' outside its function
         return True
     found = _code_named(compiled, node.name)
+    return found is not None and _fingerprint(found) == _fingerprint(code)
+
+
+def lambda_runs_this_code(node, filename, code):
+    """Whether the ``ast.Lambda`` ``node`` compiles to what the code object ``code`` does."""
+    try:
+        compiled = compile(ast.Expression(body=node), filename, "eval", flags=code.co_flags & _FUTURE_FLAGS,
+                           dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError):
+        return True
+    found = _code_named(compiled, "<lambda>")
     return found is not None and _fingerprint(found) == _fingerprint(code)
 
 

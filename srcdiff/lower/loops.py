@@ -18,6 +18,8 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
+from .callables import NOT_OPERANDS, defined_in_loop
+from .scopes import walk_scope
 
 
 def statement_for(lw, stmt):
@@ -99,6 +101,9 @@ def _loop(lw, stmt, target_names, header):
         if isinstance(init, tuple):
             raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
                            "reassign its items as separate variables")
+        if isinstance(init, NOT_OPERANDS):
+            raise lw.error(UnsupportedSyntaxError, stmt, f"the function '{name}' is reassigned in a loop; this is not supported",
+                           "give each function its own name")
         carries[name] = (pseudo_var(name, lw.result_hint), init)
         lw.env[name] = carries[name][0]
     saved_break = lw.env.get(BREAK)
@@ -115,8 +120,10 @@ def _loop(lw, stmt, target_names, header):
             lw.loop_depth -= 1
         _carry_copies(lw, stmt, carried, carries)
 
+    before = dict(lw.env)
     body_block = in_block(lw, body)
     exit_flag = lw.env[BREAK]
+    carried = [n for n in carried if not isinstance(lw.env[n], NOT_OPERANDS)]  # functions the body defines
     nexts = [lw.env[name] for name in carried]
     lw.env.update((name, carries[name][0]) for name in carried)
     lw.env.update(zip(target_names, targets))
@@ -124,6 +131,9 @@ def _loop(lw, stmt, target_names, header):
         lw.env.pop(BREAK, None)
     else:
         lw.env[BREAK] = saved_break
+    for name, value in list(lw.env.items()):
+        if isinstance(value, NOT_OPERANDS) and before.get(name) is not value:
+            lw.env[name] = defined_in_loop(name, stmt.lineno)
     final = tuple(Carry(carries[n][0], carries[n][1], nxt) for n, nxt in zip(carried, nexts))
     lw.shared.body.append(Loop(final, iterator, test_block, test, body_block, exit_flag,
                                Var("iterations"), lw.source.loc(stmt)))
@@ -138,7 +148,7 @@ def _carry_copies(lw, stmt, carried, carries):
         if isinstance(value, tuple):
             raise lw.error(UnsupportedSyntaxError, stmt, f"'{name}' becomes a tuple in the loop; this is not supported",
                            "keep loop variables numbers or arrays")
-        if isinstance(value, Undefined):
+        if isinstance(value, (Undefined,) + NOT_OPERANDS):
             continue
         if not (isinstance(value, Var) and value in own and value not in used):
             copy = pseudo_var(name, lw.result_hint)
@@ -151,7 +161,7 @@ def assigned_names(body):
     """Every variable (and pseudo-variable) a loop body may assign, in order of appearance."""
     names = []
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk_scope(stmt):  # not into a nested def or lambda: its names are its own
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.append(node.id)
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
