@@ -39,6 +39,13 @@ def forward_all(*args, **kwargs):
     return sum_of(*args, **kwargs)
 
 
+def mean_of(*terms):
+    s = 0.0
+    for t in terms:
+        s = s + t
+    return s / len(terms)
+
+
 def scaled(x, k):
     return np.tanh(k * x)
 
@@ -141,6 +148,10 @@ def star_helpers(W, x):
     return np.sum(R * forward_all(W, W * W, third=np.sin(W), weight=0.5))
 
 
+def star_loop(W, x):
+    return np.sum(R * mean_of(W, np.sin(W) * x, W @ W))
+
+
 def star_display(W, x):
     pair = (W, x)
     return np.sum(R * sum_of(*pair, *(1.0,)))
@@ -173,7 +184,7 @@ def _arguments():
 CASES = [(fn.__name__, fn) for fn in (
     assigned_lambda, module_lambda, lambda_called_at_once, lambda_with_default, lambda_passed_to_helper,
     function_passed_to_helper, lambda_from_factory, nested_def_late_binding, nested_defs_calling_each_other,
-    closure_in_loop, closure_reads_loop_variable, closure_in_branch, star_helpers, star_display, partial_inside,
+    closure_in_loop, closure_reads_loop_variable, closure_in_branch, star_helpers, star_loop, star_display, partial_inside,
     partial_of_lambda)] + [("first-of-two-lambdas", FIRST), ("second-of-two-lambdas", SECOND),
                            ("keyword-only", functools.partial(keyword_only, shift=0.3))]
 

@@ -5,12 +5,15 @@ The corpus is ``closure_corpus``: each function of ``(W, x)`` with a square ``W`
 result weighted by a random ``R``.
 """
 import functools
+import linecache
+import os
 
 import numpy as np
 import pytest
 
 import closure_corpus as corpus
 import srcdiff
+from conftest import import_text
 from gradcheck import numeric_grad
 from trust_helpers import fd_directional
 
@@ -53,7 +56,7 @@ def test_hvp_and_hessian(fn):
 @CASES
 def test_second_derivative_by_grad_of_grad(fn):
     W, x = corpus.arguments()
-    if "loop" in getattr(fn, "__name__", ""):
+    if getattr(fn, "__name__", "") in ("closure_in_loop", "closure_reads_loop_variable"):
         pytest.skip("the gradient of a loop keeps a tape: grad of it is built from f, tested in test_higher")
     inner = srcdiff.grad(fn, wrt=1)
     penalty = lambda W, x: np.sum(inner(W, x) * corpus.V)  # noqa: E731 - a lambda calling a gradient
@@ -189,3 +192,46 @@ def test_keyword_only_parameters_on_every_transform():
            fd_directional(lambda W: srcdiff.grad(f, wrt=0)(W, x, shift=0.3), (W,), 0, v), rtol=1e-4)
     _close(srcdiff.jvp(f, wrt=0)(W, x, v, shift=0.3), fd_directional(lambda W: f(W, x, shift=0.3), (W,), 0, v))
     _close(srcdiff.explain(f, W, x, shift=0.3).gradients[0], gW)
+
+
+# ---------------------------------------------------------------- notebooks and the REPL
+
+def _cell(name, text, namespace):
+    """Run ``text`` as IPython runs a cell: its source kept in linecache under ``name``."""
+    linecache.cache[name] = (len(text), None, text.splitlines(keepends=True), name)
+    exec(compile(text, name, "exec"), namespace)
+    return namespace
+
+
+@pytest.mark.parametrize("name", ["<ipython-input-3-0f1e2d3c4b5a>", "/tmp/ipykernel_4242/2718281828.py"])
+def test_functions_typed_in_notebook_cells(name):
+    namespace = {"__name__": "__main__"}
+    _cell(name.replace("3", "2").replace("2718", "1414"), "import numpy as np\nact = lambda z: np.tanh(z)\n", namespace)
+    _cell(name, "def f(W, x):\n    def layer(h):\n        return act(W @ h)\n    return np.sum(layer(x) * x)\n",
+          namespace)
+    W, x = corpus.arguments()
+    f = namespace["f"]
+    _close(srcdiff.grad(f, wrt=0)(W, x), numeric_grad(f, (W, x), 0))
+    _close(srcdiff.grad(namespace["act"])(0.5), 1 - np.tanh(0.5) ** 2)
+    _cell(name + "-again", "act = lambda z: np.sin(z)\n", namespace)  # a later cell redefines the helper
+    _close(srcdiff.grad(f, wrt=0)(W, x), numeric_grad(f, (W, x), 0))
+
+
+def test_a_plain_repl_says_where_source_is_kept():
+    namespace = {}
+    exec(compile("def typed(x):\n    return x * x\n", "<stdin>", "exec"), namespace)
+    with pytest.raises(srcdiff.SrcdiffError, match="cannot find the source of function 'typed'") as err:
+        srcdiff.grad(namespace["typed"])
+    assert err.value.filename == "<stdin>" and err.value.lineno == 1
+    assert "IPython" in err.value.hint and ".py file" in err.value.hint
+
+
+def test_a_lambda_edited_since_its_module_was_imported_is_refused(tmp_path):
+    module = import_text(tmp_path, "g = lambda x: x ** 2\n", "edited_lambda_module")
+    path = tmp_path / "edited_lambda_module.py"
+    path.write_text("g = lambda x: x ** 3\n")
+    stat = path.stat()
+    os.utime(path, (stat.st_atime, stat.st_mtime + 10))
+    with pytest.raises(srcdiff.SrcdiffError, match="cannot find the lambda of line 1") as err:
+        srcdiff.grad(module.g)
+    assert "reload" in err.value.hint

@@ -82,7 +82,7 @@ def _code_named(code, name):
 def _fingerprint(code):
     """What a code object and the ones nested in it do: its signature, its instructions
     (name loads as the name alone, jumps without their targets) and its constants."""
-    consts = tuple(_fingerprint(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
+    consts = tuple(_fingerprint(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(_local_name(k)))
                    for k in code.co_consts)
     return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
             tuple(_unmangled(n) for n in code.co_varnames), consts, tuple(_instructions(code)))
@@ -100,9 +100,15 @@ def _instructions(code):
         elif isinstance(instruction.argval, types.CodeType):
             yield (name,)  # compared through the constants
         elif isinstance(instruction.argval, str):
-            yield (name, _unmangled(instruction.argval))
+            yield (name, _unmangled(_local_name(instruction.argval)))
         else:
             yield (name, instruction.argrepr)
+
+
+def _local_name(value):
+    """A nested function's qualified name (a constant before Python 3.11) without the functions
+    around it: ``outer.<locals>.f.<locals>.<lambda>`` compiled in place, ``f.<locals>.<lambda>`` alone."""
+    return value.rsplit(".", 1)[-1] if isinstance(value, str) and ".<locals>." in value else value
 
 
 def _unmangled(name):

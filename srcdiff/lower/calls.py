@@ -143,6 +143,8 @@ class CallLowering:
             args, kwargs = self.call_arguments(op, node)
             return self.emit(op, tuple(args), node, hint, kwargs)
         args = [_constant_tuple(self.expr(a)) for a in node.args]
+        if op == "len" and len(args) == 1 and isinstance(args[0], TupleValue) and not node.keywords:
+            return Const(len(args[0]))  # len(args) of a helper's *args: known when compiling
         kwargs = tuple((k.arg, _constant_tuple(self.expr(k.value))) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",

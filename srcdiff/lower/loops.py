@@ -9,7 +9,7 @@ value on entry, and its value at the end of an iteration (a Var of the body itse
 | --- | --- |
 | ``for t in range(..)`` / ``reversed(range(..))`` | ``Loop`` with a ``ForIter`` over ints (no gradient) |
 | ``for t in xs`` / ``enumerate(xs)`` / ``zip(xs, ys)`` / ``reversed(xs)`` | ``Loop`` with a ``ForIter`` over items |
-| ``for t in (a, b, c)`` (a display) | unrolled: its trip count is known when compiling |
+| ``for t in (a, b, c)`` (a display, or a tuple such as ``*args``) | unrolled: its trip count is known when compiling |
 | ``while c:`` | ``Loop`` whose ``test_body`` computes ``c`` from the carries |
 | ``for``/``while`` ... ``else`` | refused |
 """
@@ -26,8 +26,8 @@ def statement_for(lw, stmt):
     if stmt.orelse:
         raise lw.error(UnsupportedSyntaxError, stmt.orelse[0], "'else' after a loop is not supported",
                        "use a flag variable set before 'break'")
-    if isinstance(stmt.iter, (ast.Tuple, ast.List)):
-        return _unrolled(lw, stmt)
+    if isinstance(stmt.iter, (ast.Tuple, ast.List)) or isinstance(lw.env.get(getattr(stmt.iter, "id", None)), tuple):
+        return _unrolled(lw, stmt)  # a display, or a tuple of known length (a helper's *args)
     kind, args, names = _iteration(lw, stmt)
     _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None))
 
@@ -173,7 +173,7 @@ def assigned_names(body):
 
 def _unrolled(lw, stmt):
     """A loop over a tuple or list display: one copy of the body per element."""
-    values = [lw.expr(e) for e in stmt.iter.elts]
+    values = list(lw.env[stmt.iter.id]) if isinstance(stmt.iter, ast.Name) else [lw.expr(e) for e in stmt.iter.elts]
     saved_break = lw.env.get(BREAK)
 
     def iteration(k):
