@@ -152,7 +152,21 @@ def test_partial_differentiates_the_parameters_it_leaves():
     _close(srcdiff.hessian(p)(W) @ v, srcdiff.hvp(p)(W, v))
     _close(srcdiff.jvp(p, wrt="W")(W, v), fd_directional(p, (W,), 0, v))
     _close(srcdiff.explain(p, W).gradients[0], gW)
-    assert srcdiff.grad(srcdiff.grad(p, wrt=0), wrt=0) is not None
+
+
+def quadratic(w, X, c=1.0):
+    return np.sum((X * w) ** 2) * c + w ** 3
+
+
+def test_second_derivatives_of_a_partial_binding_an_array_by_keyword():
+    X = np.random.default_rng(2).normal(size=(3, 3))
+    p = functools.partial(quadratic, X=X)
+    first = srcdiff.grad(p, wrt=0)
+    assert first.source.startswith("def grad_quadratic(w, *, X=X, c=1.0):")
+    second = srcdiff.grad(first, wrt=0)
+    assert second(0.7) == pytest.approx(2 * np.sum(X * X) + 6 * 0.7, rel=1e-10)
+    assert second(0.7, X=2 * X) == pytest.approx(8 * np.sum(X * X) + 6 * 0.7, rel=1e-10)
+    assert srcdiff.hessian(p)(0.7) == pytest.approx(second(0.7), rel=1e-10)
 
 
 def test_partial_of_partial():

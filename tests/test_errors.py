@@ -37,7 +37,7 @@ UNSUPPORTED = [
     ("kwargs-parameter", "def f(x, **@options):\n    return x\n", r"star-arguments", UnsupportedSyntaxError),
     ("star-call", "def f(x):\n    return max(@*x)\n", r"star-argument '\*x' is not a tuple", UnsupportedSyntaxError),
     ("star-kwargs-call", "def h(t):\n    return t\n\n\ndef f(x):\n    return h(**@x)\n", r"'\*\*x' is not a helper's \*\*kwargs", UnsupportedSyntaxError),
-    ("helper-twice", "def h(t):\n    return t\n\n\ndef f(x):\n    return h(x, @t=x)\n", r"unexpected keyword argument 't'", UnsupportedSyntaxError),
+    ("helper-twice", "def h(t):\n    return t\n\n\ndef f(x):\n    return h(x, @t=x)\n", r"'h' got multiple values for argument 't'", UnsupportedSyntaxError),
     ("helper-positional-only", "def h(t, /):\n    return t\n\n\ndef f(x):\n    return h(@t=x)\n", r"unexpected keyword argument 't'", UnsupportedSyntaxError),
     ("walrus", "def f(x):\n    return (@y := x) * y\n", r"walrus", UnsupportedSyntaxError),
     ("delete", "def f(x):\n    y = x\n    @del y\n    return x\n", r"'del'", UnsupportedSyntaxError),

@@ -23,6 +23,8 @@ import dataclasses
 from ..errors import ResultError, SrcdiffError, UnsupportedSyntaxError
 from ..frontend import FunctionRef, PrimitiveRef
 from ..frontend.callables import LAMBDA, as_def
+from . import binding
+from .binding import KeywordValues
 from .calls import TupleValue, def_key
 from .scopes import free_names, local_names
 
@@ -54,10 +56,6 @@ class Partial(FunctionValue):
 class Unusable(FunctionValue):
     why: str
     hint: str
-
-
-class KeywordValues(dict):
-    """The operands a helper's ``**kwargs`` collects, by keyword."""
 
 
 NOT_OPERANDS = (FunctionValue, KeywordValues)
@@ -258,40 +256,6 @@ class CallableLowering:
             self._own_locals = local_names(self.source.node)
         return self._own_locals
 
-    # ------------------------------------------------------------ binding
-
     def bind_arguments(self, inner, callee, node, defaults=None):
-        """Bind the parameters of ``callee`` (a Source; ``inner`` lowers it) to the arguments of
-        the call ``node`` (spread), lowered here; a missing one to ``defaults`` (a closure's
-        operands) or else to its default expression, lowered in ``inner``."""
-        a, name = callee.node.args, callee.node.name
-        positional = list(a.posonlyargs) + list(a.args)
-        values = [self.operand(arg) for arg in node.args]
-        if len(values) > len(positional) and a.vararg is None:
-            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{name}'",
-                             f"pass the parameters '{name}' takes")
-        bound = {p.arg: v for p, v in zip(positional, values)}
-        extra = KeywordValues()
-        by_keyword = {p.arg for p in list(a.args) + list(a.kwonlyargs)}
-        for keyword in node.keywords:
-            if keyword.arg in bound or keyword.arg in extra or keyword.arg not in by_keyword and a.kwarg is None:
-                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call "
-                                 f"to '{name}'", f"pass the parameters '{name}' takes, each once")
-            (bound if keyword.arg in by_keyword else extra)[keyword.arg] = self.operand(keyword.value)
-        if a.vararg is not None:
-            bound[a.vararg.arg] = TupleValue(values[len(positional):])
-        if a.kwarg is not None:
-            bound[a.kwarg.arg] = extra
-        texts = dict(zip([p.arg for p in positional][::-1], a.defaults[::-1]))
-        texts.update({p.arg: d for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
-        for param in positional + list(a.kwonlyargs):
-            if param.arg in bound:
-                continue
-            if defaults is not None and param.arg in defaults:
-                bound[param.arg] = defaults[param.arg]
-            elif defaults is None and param.arg in texts:
-                bound[param.arg] = inner.operand(texts[param.arg])
-            else:
-                raise self.error(UnsupportedSyntaxError, node, f"missing argument '{param.arg}' in call to '{name}'",
-                                 f"pass a value for '{param.arg}'")
-        inner.env.update(bound)
+        """Bind the parameters of ``callee`` to the arguments of the call ``node`` (``binding``)."""
+        binding.bind_arguments(self, inner, callee, node, defaults)
