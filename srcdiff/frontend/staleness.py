@@ -58,13 +58,15 @@ def lambda_runs_this_code(node, filename, code):
 def _def_text(node, lines, free):
     """The ``def``'s own lines (decorators left out).  An indented one (a method, a nested
     function) goes inside a function that binds the names it reads from a closure, so that
-    it compiles as it did in place: reading them from cells."""
+    it compiles as it did in place: reading them from cells.  Blank lines before it keep its
+    line numbers (a class body's ``__firstlineno__`` is a constant from Python 3.13 on)."""
     body = "".join(lines[node.lineno - 1:node.end_lineno])
     if node.col_offset == 0:
-        return body
+        return "\n" * (node.lineno - 1) + body
     pad = " " * node.col_offset
     cells = f"{pad}{' = '.join(free)} = None\n" if free else ""
-    return f"def _srcdiff_enclosing_():\n{cells}{body}"
+    head = f"def _srcdiff_enclosing_():\n{cells}"
+    return "\n" * max(node.lineno - 1 - head.count("\n"), 0) + head + body
 
 
 def _code_named(code, name):
