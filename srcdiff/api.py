@@ -21,6 +21,7 @@ import weakref
 import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
+from .frontend import name_of
 from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function
 
 _CACHE = weakref.WeakKeyDictionary()
@@ -84,7 +85,7 @@ def hessian(fn, *, wrt=0):
         rows = [rewind() or h(*positional, unit.reshape(x.shape), **keyword) for unit in np.eye(x.size, dtype=x.dtype)]
         return np.stack([np.asarray(r) for r in rows]).reshape(x.shape + x.shape)
 
-    hessian_fn.__name__ = hessian_fn.__qualname__ = f"hessian_{getattr(fn, '__srcdiff_base__', fn.__name__)}"
+    hessian_fn.__name__ = hessian_fn.__qualname__ = f"hessian_{name_of(fn)}"
     del hessian_fn.__wrapped__
     hessian_fn.source = h.source
     return hessian_fn
@@ -127,7 +128,7 @@ def jacobian(fn, *, wrt=0):
                 for unit in np.eye(result.size, dtype=dtype)]
         return np.stack(rows).reshape(result.shape + rows[0].shape)
 
-    jacobian_fn.__name__ = jacobian_fn.__qualname__ = f"jacobian_{fn.__name__}"
+    jacobian_fn.__name__ = jacobian_fn.__qualname__ = f"jacobian_{name_of(fn)}"
     del jacobian_fn.__wrapped__
     jacobian_fn.source = product.source
     return jacobian_fn
@@ -180,11 +181,13 @@ def _refuse_what_is_not_a_function(fn):
         raise _at_definition(SignatureError, fn.__func__, f"cannot differentiate the bound method {name}: its object is not a number",
                              f"differentiate the function and pass the object yourself: srcdiff.grad({name}, wrt=...)(obj, ...)")
     if isinstance(fn, functools.partial) and isinstance(fn.func, types.FunctionType):
-        name = fn.func.__qualname__
-        raise _at_definition(SourceNotFoundError, fn.func, f"cannot differentiate functools.partial({name}, ...): "
-                             "srcdiff differentiates functions defined with def",
-                             f"differentiate {name} itself and pick the parameters with wrt: srcdiff.grad({name}, wrt=...)")
+        return  # the function of the parameters it leaves (frontend.callables)
     filename, lineno, line = _caller()
+    if isinstance(fn, functools.partial):
+        raise SourceNotFoundError(f"cannot differentiate functools.partial({fn.func!r}, ...): it binds arguments of "
+                                  "something that is not a Python function defined with def", filename, lineno,
+                                  len(line) - len(line.lstrip()), line,
+                                  "bind the arguments of a function of your own that calls it")
     if callable(fn):
         what, hint = "a built-in or NumPy function", "differentiate a function of your own that calls it: def f(x): return np.sin(x)"
     else:

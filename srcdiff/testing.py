@@ -40,7 +40,7 @@ def check_grad(fn, *args, wrt=None, directions=3, seed=0, eps=None, rtol=None, a
         if problem:
             problems.append(f"  gradient with respect to {names[position]!r}: {problem}")
     if problems:
-        raise AssertionError(f"check_grad({fn.__name__}): srcdiff's gradient disagrees with finite differences\n"
+        raise AssertionError(f"check_grad({getattr(fn, '__name__', fn)}): srcdiff's gradient disagrees with finite differences\n"
                              + "\n".join(problems))
 
 

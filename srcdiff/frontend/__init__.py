@@ -18,8 +18,10 @@ helpers) and ``errors``.
 | ``reads`` | ``Reads``: what a build read from live objects, to tell a stale cache |
 | ``fence`` | ``check_supported``: refused constructs, by name |
 | ``live`` | ``load_function`` and ``RuntimeScope`` |
+| ``callables`` | lambdas and ``functools.partial`` objects as Sources; ``defaults_of``, ``name_of`` |
 | ``static_scope`` | ``StaticScope`` |
 """
+from .callables import LAMBDA, as_def, defaults_of, name_of, title
 from .fence import check_supported
 from .live import RuntimeScope, classify, load_function
 from .refs import (BUILTIN_PRIMITIVES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,

@@ -2,7 +2,9 @@
 
 ``check_supported(source)`` raises UnsupportedSyntaxError at the first refused construct
 (its file, line and column, the line with a caret, and what to write instead), at a
-function without ``return``, and at generated gradient code that keeps a tape.
+function without ``return``, and at generated gradient code that keeps a tape.  Nested
+``def``s, lambdas and star-arguments pass here: ``lower`` takes them (and refuses
+``*args``/``**kwargs`` parameters of the differentiated function itself).
 """
 import ast
 
@@ -13,9 +15,7 @@ REFUSED = {
     ast.Try: ("'try' statements are not supported", "remove the try/except; srcdiff differentiates straight-line code"),
     ast.With: ("'with' statements are not supported", "move the 'with' block outside the differentiated function"),
     ast.ClassDef: ("class definitions are not supported", "define classes outside the differentiated function"),
-    ast.FunctionDef: ("nested function definitions are not supported", "define helper functions at module level"),
     ast.AsyncFunctionDef: ("async functions are not supported", "use a plain 'def'"),
-    ast.Lambda: ("lambdas are not supported", "define a helper function with 'def' at module level"),
     ast.Global: ("'global' statements are not supported", "pass the value in as a parameter"),
     ast.Nonlocal: ("'nonlocal' statements are not supported", "pass the value in as a parameter"),
     ast.GeneratorExp: ("generator expressions are not supported", "write the sum out or use numpy"),
@@ -28,7 +28,6 @@ REFUSED = {
     ast.Delete: ("'del' statements are not supported", "remove the 'del'"),
     ast.Raise: ("'raise' statements are not supported", "check inputs before calling the differentiated function"),
     ast.Assert: ("'assert' statements are not supported", "check inputs before calling the differentiated function"),
-    ast.Starred: ("star-arguments are not supported", "pass arguments one by one"),
     ast.NamedExpr: ("the walrus operator ':=' is not supported", "assign in a statement of its own"),
     ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Dict: ("dict displays are not supported", "srcdiff differentiates numbers and arrays only"),
@@ -44,11 +43,6 @@ def check_supported(source):
     fn = source.node
     if isinstance(fn, ast.AsyncFunctionDef):
         raise source.error(UnsupportedSyntaxError, fn, "async functions are not supported", "use a plain 'def'")
-    args = fn.args
-    if args.vararg or args.kwarg:
-        star = args.vararg or args.kwarg
-        raise source.error(UnsupportedSyntaxError, star, "star-arguments (*args, **kwargs) are not supported",
-                           "list the parameters one by one")
     for stmt in fn.body:
         for node in ast.walk(stmt):
             if type(node) in REFUSED:

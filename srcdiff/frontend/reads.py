@@ -36,6 +36,10 @@ class Reads:
         """``owner.name`` (a user's module, a function's ``__code__``/``__defaults__``) was ``value``."""
         self._note(owner, getattr, name, value)
 
+    def item(self, mapping, key, value):
+        """``mapping[key]`` (a keyword a ``functools.partial`` binds) was ``value``."""
+        self._note(mapping, _item, key, value)
+
     def function(self, fn):
         """What a function's own object fixes: its code and its defaults."""
         for name in ("__code__", "__defaults__", "__kwdefaults__"):
@@ -87,6 +91,10 @@ def _deref(held):
 
 def _global(fn, name, default):
     return fn.__globals__.get(name, default)
+
+
+def _item(mapping, key, default):
+    return mapping.get(key, default)
 
 
 def _cell(fn, index, default):

@@ -15,6 +15,7 @@ module when SciPy is installed (the user's code imported it), else in ``SPECIAL_
 the functions of ``scipy.special`` srcdiff has rules for (the command line never imports it).
 """
 import builtins
+import functools
 import math
 import sys
 import types
@@ -70,8 +71,9 @@ BUILTIN_PRIMITIVES = frozenset({
 })
 
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
-                  "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special"}
-KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special")
+                  "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",
+                  "functools": "functools"}
+KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
                            "xlogy", "xlog1py", "betaln"})
 
@@ -92,6 +94,7 @@ def primitive_name(value):
                     table.setdefault(id(obj), f"{prefix}.{attr}")
         for attr in BUILTIN_PRIMITIVES:
             table[id(getattr(builtins, attr))] = attr
+        table[id(functools.partial)] = "functools.partial"  # lowered as a function value
         _PRIMITIVES_BY_ID = table
     found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
@@ -116,7 +119,7 @@ def known_module_attr(canonical, attr):
     if canonical == "scipy.special" and "scipy.special" not in sys.modules:
         return PrimitiveRef(f"scipy.special.{attr}") if attr in SPECIAL_NAMES else None
     module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
-              "scipy.special": sys.modules.get("scipy.special")}[canonical]
+              "scipy.special": sys.modules.get("scipy.special"), "functools": functools}[canonical]
     if not hasattr(module, attr):
         return None
     value = getattr(module, attr)

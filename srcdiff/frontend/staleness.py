@@ -5,11 +5,13 @@ while the function runs the old code.
 ``runs_this_code(node, lines, filename, code)`` compiles the ``def``'s own text again (as
 Python compiled it: from the text, so expressions of any depth compile; a nested function
 inside a function binding the names it reads from its closure) and compares what the two
-code objects do, instruction by instruction, recursively into nested code.  Name loads
+code objects do, instruction by instruction, recursively into nested code
+(``lambda_runs_this_code``: the same for a ``lambda`` expression).  Name loads
 are compared by name only: a method's private names are mangled by its class, and a
 module imported in the same file is read by a plain attribute load.
 """
 import __future__
+import ast
 import dis
 import functools
 import operator
@@ -42,16 +44,29 @@ def runs_this_code(node, lines, filename, code):
     return found is not None and _fingerprint(found) == _fingerprint(code)
 
 
+def lambda_runs_this_code(node, filename, code):
+    """Whether the ``ast.Lambda`` ``node`` compiles to what the code object ``code`` does."""
+    try:
+        compiled = compile(ast.Expression(body=node), filename, "eval", flags=code.co_flags & _FUTURE_FLAGS,
+                           dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError):
+        return True
+    found = _code_named(compiled, "<lambda>")
+    return found is not None and _fingerprint(found) == _fingerprint(code)
+
+
 def _def_text(node, lines, free):
     """The ``def``'s own lines (decorators left out).  An indented one (a method, a nested
     function) goes inside a function that binds the names it reads from a closure, so that
-    it compiles as it did in place: reading them from cells."""
+    it compiles as it did in place: reading them from cells.  Blank lines before it keep its
+    line numbers (a class body's ``__firstlineno__`` is a constant from Python 3.13 on)."""
     body = "".join(lines[node.lineno - 1:node.end_lineno])
     if node.col_offset == 0:
-        return body
+        return "\n" * (node.lineno - 1) + body
     pad = " " * node.col_offset
     cells = f"{pad}{' = '.join(free)} = None\n" if free else ""
-    return f"def _srcdiff_enclosing_():\n{cells}{body}"
+    head = f"def _srcdiff_enclosing_():\n{cells}"
+    return "\n" * max(node.lineno - 1 - head.count("\n"), 0) + head + body
 
 
 def _code_named(code, name):
@@ -69,7 +84,7 @@ def _code_named(code, name):
 def _fingerprint(code):
     """What a code object and the ones nested in it do: its signature, its instructions
     (name loads as the name alone, jumps without their targets) and its constants."""
-    consts = tuple(_fingerprint(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(k))
+    consts = tuple(_fingerprint(k) if isinstance(k, types.CodeType) else (type(k).__name__, repr(_local_name(k)))
                    for k in code.co_consts)
     return (code.co_argcount, code.co_posonlyargcount, code.co_kwonlyargcount,
             tuple(_unmangled(n) for n in code.co_varnames), consts, tuple(_instructions(code)))
@@ -87,9 +102,15 @@ def _instructions(code):
         elif isinstance(instruction.argval, types.CodeType):
             yield (name,)  # compared through the constants
         elif isinstance(instruction.argval, str):
-            yield (name, _unmangled(instruction.argval))
+            yield (name, _unmangled(_local_name(instruction.argval)))
         else:
             yield (name, instruction.argrepr)
+
+
+def _local_name(value):
+    """A nested function's qualified name (a constant before Python 3.11) without the functions
+    around it: ``outer.<locals>.f.<locals>.<lambda>`` compiled in place, ``f.<locals>.<lambda>`` alone."""
+    return value.rsplit(".", 1)[-1] if isinstance(value, str) and ".<locals>." in value else value
 
 
 def _unmangled(name):

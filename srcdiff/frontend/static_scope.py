@@ -22,6 +22,7 @@ import tokenize
 import importlib
 
 from ..errors import NameResolutionError, UnsupportedSyntaxError
+from .callables import LAMBDA, as_def, static_partial
 from .fence import check_supported
 from .refs import (BUILTIN_PRIMITIVES, MODULE_ALIASES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef,
                    PrimitiveRef, known_module_attr)
@@ -63,8 +64,8 @@ class StaticScope:
         """The Source of the function ``name`` is bound to when the file has run: its last
         top-level ``def`` (or the def another name was bound to, ``g = f``)."""
         kind, data = self.bindings.get(name, (None, None))
-        if kind == "function":
-            return self._def_source(data)
+        if kind in ("function", "lambda", "partial"):
+            return self._made_source(kind, data)
         defs = [s for s in self.tree.body if isinstance(s, ast.FunctionDef) and s.name == name]
         if defs:
             last = defs[-1]
@@ -115,6 +116,10 @@ class StaticScope:
         """``NAME = literal`` and ``A, B = literal, literal``; other targets make their names unknown."""
         if isinstance(target, ast.Name) and isinstance(value, ast.Name) and value.id in self.bindings:
             self.bindings[target.id] = self.bindings[value.id]  # square = sq, m = math: another name
+        elif isinstance(target, ast.Name) and isinstance(value, ast.Lambda):
+            self.bindings[target.id] = ("lambda", value)
+        elif isinstance(target, ast.Name) and self._partial_call(value):  # functools.partial(f, 2.0, k=3.0)
+            self.bindings[target.id] = ("partial", (value, self.bindings.get(value.args[0].id)))
         elif isinstance(target, ast.Name):
             self.bindings[target.id] = ("constant", _literal(value))
         elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, (ast.Tuple, ast.List)) \
@@ -153,6 +158,15 @@ class StaticScope:
                 and len(node.args) == 1 and isinstance(node.args[0], ast.Name)
                 and all(k.arg == "wrt" for k in node.keywords))
 
+    def _partial_call(self, node):
+        """Whether ``node`` is ``functools.partial(NAME, ...)`` (or ``partial`` imported from functools)."""
+        if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Name)):
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            return func.attr == "partial" and self.bindings.get(func.value.id) == ("module", "functools")
+        return isinstance(func, ast.Name) and self.bindings.get(func.id) == ("from", ("functools", "partial", 0))
+
     def function_source(self, name):
         """The Source of a function of this file: defined with 'def', or made by srcdiff.grad."""
         return self._binding_source(name, self.bindings.get(name, (None, None)))
@@ -166,9 +180,18 @@ class StaticScope:
                 raise NameResolutionError(f"{name!r} is a gradient made by srcdiff.grad, which this scope cannot build",
                                           self.display_name, 1, 0, "", "read the file with the command line")
             return self.gradient_source(self._binding_source(fname, differentiated), keywords.get("wrt"))
-        if kind == "function":
-            return self._def_source(data)
+        if kind in ("function", "lambda", "partial"):
+            return self._made_source(kind, data)
         return self.source(name)
+
+    def _made_source(self, kind, data):
+        """The Source of a ``def``, a lambda or a partial of a function of this file."""
+        if kind == "lambda":
+            return self._def_source(as_def(data, LAMBDA))
+        if kind == "partial":
+            call, binding = data
+            return static_partial(call, self._binding_source(call.args[0].id, binding), self.display_name)
+        return self._def_source(data)
 
     def resolve(self, name):
         """The Resolution of a free name, or None when it is unknown."""
@@ -181,8 +204,8 @@ class StaticScope:
             module, attr, level = data
             ref = self._module(module, level)
             return None if ref is None else self.resolve_attr(ref, attr)
-        if kind == "function":
-            return FunctionRef(name, lambda: self._def_source(data))
+        if kind in ("function", "lambda", "partial"):
+            return FunctionRef(name, lambda: self._made_source(kind, data))
         if kind == "custom":
             return CustomFunctionRef(name, None)
         if kind == "constant":

@@ -15,6 +15,9 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``tails`` | (before lowering) early exits moved to the ends of their blocks |
 | ``calls`` | names and calls: primitives, the user's helpers inlined |
 | ``custom`` | ``Cls.apply(...)`` of a ``srcdiff.Function`` |
+| ``callables`` | lambdas, nested defs, closures, ``functools.partial``, star-arguments |
+| ``binding`` | arguments bound to parameters as Python binds them, ``*args`` and ``**kwargs`` too |
+| ``scopes`` | Python's scopes from the AST: what a nested function binds and reads |
 | ``arrays`` | attributes, methods, indexing, item writes |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |

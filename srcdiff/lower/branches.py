@@ -20,6 +20,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, If, Merge, Undefined, Var
+from .callables import NOT_OPERANDS, unmerged
 
 VALUE, RETURNED, BREAK = "<value>", "<returned>", "<break>"
 TRUE, FALSE = Const(True), Const(False)
@@ -76,6 +77,8 @@ def lower_if(lw, cond, then_fn, else_fn, node, hints=None):
 def _merge(lw, name, then, orelse, merges, node, hints):
     if same(then, orelse):
         return None if isinstance(then, Undefined) else then
+    if isinstance(then, NOT_OPERANDS) or isinstance(orelse, NOT_OPERANDS):  # a function: never merged
+        return unmerged(name, node.lineno)
     if isinstance(then, tuple) or isinstance(orelse, tuple):
         if not (isinstance(then, tuple) and isinstance(orelse, tuple) and len(then) == len(orelse)):
             raise lw.error(UnsupportedSyntaxError, node, f"'{name}' is a tuple on one path and not on the other",
@@ -156,7 +159,7 @@ def statement_return(lw, stmt):
         return
     if stmt.value is None:
         raise lw.error(UnsupportedSyntaxError, stmt, "'return' without a value", "return the value to differentiate")
-    lw.env[VALUE] = lw.expr(stmt.value, hint=lw.result_hint)
+    lw.env[VALUE] = lw.operand(stmt.value, hint=lw.result_hint)
     if lw.loop_depth:
         lw.env[RETURNED] = TRUE
         lw.env[BREAK] = TRUE

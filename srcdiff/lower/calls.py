@@ -1,7 +1,8 @@
 """Calls in lowering: names resolved, primitives emitted, the user's helpers inlined.
 
 ``CallLowering`` is mixed into ``function._Lowerer`` (which supplies ``expr``, ``emit``,
-``error``, ``env``, ``source`` and ``shared``).  Contract: a call either becomes
+``error``, ``env``, ``source`` and ``shared``; ``callables`` the function values, the
+spreading of star-arguments and ``bind_arguments``).  Contract: a call either becomes
 ``Assign`` statements of primitive operations (a helper's body inlined, its parameters
 bound to the caller's operands and its defaults lowered in its own scope), or raises a
 SrcdiffError naming the callee; generated code's own checks
@@ -29,7 +30,7 @@ def all_params(args):
 
 
 def def_key(source):
-    return (source.filename, source.node.lineno, source.node.name)
+    return (source.filename, source.node.lineno, source.node.col_offset, source.node.name)
 
 
 def kind_of(ref):
@@ -115,12 +116,17 @@ class CallLowering:
                           "define it at module level, import it, or pass it in as a parameter")
 
     def call(self, node, hint):
+        node = self.spread(node)  # f(*args, **kwargs): one argument each (callables)
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is None:
+            value = self.call_value(node, hint)  # a local function, a lambda, a partial (callables)
         if value is not None:
             return value
         if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
             return self.method_call(node, hint)
         ref = self.resolve(node.func)
+        if isinstance(ref, frontend.PrimitiveRef) and ref.op == "functools.partial":
+            return self.partial(node)
         if isinstance(ref, frontend.PrimitiveRef):
             return self.primitive_call(ref.op, node, hint)
         if isinstance(ref, frontend.FunctionRef):
@@ -138,6 +144,8 @@ class CallLowering:
             return self.emit(op, tuple(args), node, hint, kwargs)
         operand = self.helper_argument if op.startswith("rt.") else self.expr
         args = [_constant_tuple(operand(a)) for a in node.args]
+        if op == "len" and len(args) == 1 and isinstance(args[0], TupleValue) and not node.keywords:
+            return Const(len(args[0]))  # len(args) of a helper's *args: known when compiling
         kwargs = tuple((k.arg, _constant_tuple(operand(k.value))) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
@@ -180,35 +188,10 @@ class CallLowering:
             raise self.error(UnsupportedSyntaxError, node, f"recursive call to '{ref.name}' is not supported",
                              "rewrite the recursion as a loop")
         inner = type(self)(callee, self.shared)
-        self._bind_arguments(inner, callee, node)
+        self.bind_arguments(inner, callee, node)
         self.shared.call_stack.append(key)
         try:
             result = inner.lower_body(hint)
         finally:
             self.shared.call_stack.pop()
         return result
-
-    def _bind_arguments(self, inner, callee, node):
-        params = all_params(callee.node.args)
-        names = [p.arg for p in params]
-        bound = {}
-        positional = list(callee.node.args.posonlyargs) + list(callee.node.args.args)
-        if len(node.args) > len(positional):
-            raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'",
-                             f"pass the parameters '{callee.node.name}' takes")
-        for param, arg in zip(positional, node.args):
-            bound[param.arg] = self.expr(arg)
-        for keyword in node.keywords:
-            if keyword.arg not in names or keyword.arg in bound:
-                raise self.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call to '{callee.node.name}'",
-                                 f"pass the parameters '{callee.node.name}' takes, each once")
-            bound[keyword.arg] = self.expr(keyword.value)
-        defaults = dict(zip([p.arg for p in positional][::-1], callee.node.args.defaults[::-1]))
-        defaults.update({p.arg: d for p, d in zip(callee.node.args.kwonlyargs, callee.node.args.kw_defaults) if d is not None})
-        for name in names:
-            if name not in bound:
-                if name not in defaults:
-                    raise self.error(UnsupportedSyntaxError, node, f"missing argument '{name}' in call to '{callee.node.name}'",
-                                     f"pass a value for '{name}'")
-                bound[name] = inner.expr(defaults[name])
-        inner.env.update(bound)

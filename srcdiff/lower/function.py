@@ -13,8 +13,9 @@ import ast
 from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Assign, Const, Function, Var
-from . import branches, loops
+from . import branches, callables, loops
 from .arrays import ArrayLowering
+from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
 from .tails import always_exits, tails
@@ -35,6 +36,7 @@ class _Shared:
 
 def lower(source):
     """The SSA ``Function`` of a checked ``frontend.Source``."""
+    callables.check_parameters(source)
     shared = _Shared()
     lowerer = _Lowerer(source, shared)
     params = []
@@ -47,6 +49,7 @@ def lower(source):
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
+    callables.check_result(source, _last_return(source), result)
     args = _strip_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
@@ -73,7 +76,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
+class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -115,7 +118,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
 
     def statement(self, stmt):
         if isinstance(stmt, ast.Assign):
-            value = self.expr(stmt.value, hint=_single_name(stmt.targets))
+            value = self.operand(stmt.value, hint=_single_name(stmt.targets))
             for target in stmt.targets:
                 self.bind(target, value)
         elif isinstance(stmt, ast.AnnAssign):
@@ -269,6 +272,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
 
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
+        self.operands_only(args, kwargs, node)
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target
@@ -281,6 +285,7 @@ _FLOW_STATEMENTS = {
     ast.If: branches.statement_if, ast.For: loops.statement_for, ast.While: loops.statement_while,
     ast.Return: branches.statement_return, ast.Break: branches.statement_break,
     ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
+    ast.FunctionDef: lambda lowerer, stmt: lowerer.define(stmt),
 }
 
 

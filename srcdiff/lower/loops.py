@@ -9,7 +9,7 @@ value on entry, and its value at the end of an iteration (a Var of the body itse
 | --- | --- |
 | ``for t in range(..)`` / ``reversed(range(..))`` | ``Loop`` with a ``ForIter`` over ints (no gradient) |
 | ``for t in xs`` / ``enumerate(xs)`` / ``zip(xs, ys)`` / ``reversed(xs)`` | ``Loop`` with a ``ForIter`` over items |
-| ``for t in (a, b, c)`` (a display) | unrolled: its trip count is known when compiling |
+| ``for t in (a, b, c)`` (a display, or a tuple such as ``*args``) | unrolled: its trip count is known when compiling |
 | ``while c:`` | ``Loop`` whose ``test_body`` computes ``c`` from the carries |
 | ``for``/``while`` ... ``else`` | refused |
 """
@@ -18,14 +18,16 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
+from .callables import NOT_OPERANDS, defined_in_loop
+from .scopes import walk_scope
 
 
 def statement_for(lw, stmt):
     if stmt.orelse:
         raise lw.error(UnsupportedSyntaxError, stmt.orelse[0], "'else' after a loop is not supported",
                        "use a flag variable set before 'break'")
-    if isinstance(stmt.iter, (ast.Tuple, ast.List)):
-        return _unrolled(lw, stmt)
+    if isinstance(stmt.iter, (ast.Tuple, ast.List)) or isinstance(lw.env.get(getattr(stmt.iter, "id", None)), tuple):
+        return _unrolled(lw, stmt)  # a display, or a tuple of known length (a helper's *args)
     kind, args, names = _iteration(lw, stmt)
     _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None))
 
@@ -99,6 +101,9 @@ def _loop(lw, stmt, target_names, header):
         if isinstance(init, tuple):
             raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
                            "reassign its items as separate variables")
+        if isinstance(init, NOT_OPERANDS):
+            raise lw.error(UnsupportedSyntaxError, stmt, f"the function '{name}' is reassigned in a loop; this is not supported",
+                           "give each function its own name")
         carries[name] = (pseudo_var(name, lw.result_hint), init)
         lw.env[name] = carries[name][0]
     saved_break = lw.env.get(BREAK)
@@ -115,8 +120,10 @@ def _loop(lw, stmt, target_names, header):
             lw.loop_depth -= 1
         _carry_copies(lw, stmt, carried, carries)
 
+    before = dict(lw.env)
     body_block = in_block(lw, body)
     exit_flag = lw.env[BREAK]
+    carried = [n for n in carried if not isinstance(lw.env[n], NOT_OPERANDS)]  # functions the body defines
     nexts = [lw.env[name] for name in carried]
     lw.env.update((name, carries[name][0]) for name in carried)
     lw.env.update(zip(target_names, targets))
@@ -124,6 +131,9 @@ def _loop(lw, stmt, target_names, header):
         lw.env.pop(BREAK, None)
     else:
         lw.env[BREAK] = saved_break
+    for name, value in list(lw.env.items()):
+        if isinstance(value, NOT_OPERANDS) and before.get(name) is not value:
+            lw.env[name] = defined_in_loop(name, stmt.lineno)
     final = tuple(Carry(carries[n][0], carries[n][1], nxt) for n, nxt in zip(carried, nexts))
     lw.shared.body.append(Loop(final, iterator, test_block, test, body_block, exit_flag,
                                Var("iterations"), lw.source.loc(stmt)))
@@ -138,7 +148,7 @@ def _carry_copies(lw, stmt, carried, carries):
         if isinstance(value, tuple):
             raise lw.error(UnsupportedSyntaxError, stmt, f"'{name}' becomes a tuple in the loop; this is not supported",
                            "keep loop variables numbers or arrays")
-        if isinstance(value, Undefined):
+        if isinstance(value, (Undefined,) + NOT_OPERANDS):
             continue
         if not (isinstance(value, Var) and value in own and value not in used):
             copy = pseudo_var(name, lw.result_hint)
@@ -151,7 +161,7 @@ def assigned_names(body):
     """Every variable (and pseudo-variable) a loop body may assign, in order of appearance."""
     names = []
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in walk_scope(stmt):  # not into a nested def or lambda: its names are its own
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.append(node.id)
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
@@ -163,7 +173,7 @@ def assigned_names(body):
 
 def _unrolled(lw, stmt):
     """A loop over a tuple or list display: one copy of the body per element."""
-    values = [lw.expr(e) for e in stmt.iter.elts]
+    values = list(lw.env[stmt.iter.id]) if isinstance(stmt.iter, ast.Name) else [lw.expr(e) for e in stmt.iter.elts]
     saved_break = lw.env.get(BREAK)
 
     def iteration(k):

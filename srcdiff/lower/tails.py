@@ -20,6 +20,8 @@ then-branch holds a ``Return`` marked ``srcdiff_returned``: the value is already
 import ast
 import copy
 
+from .scopes import walk_scope
+
 RETURNED = "<returned>"
 EXITS = (ast.Return, ast.Break, ast.Continue)
 
@@ -110,7 +112,7 @@ def _append_to_fallthrough(if_node, rest):
 
 
 def _contains_return(body):
-    return any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt))
+    return any(isinstance(n, ast.Return) for stmt in body for n in walk_scope(stmt))  # a nested def's are its own
 
 
 def _copy(node, **fields):

@@ -15,7 +15,7 @@ import weakref
 
 from ..emit import compile_source, generated_namespace
 from ..errors import SourceNotFoundError
-from ..frontend import load_function
+from ..frontend import defaults_of, load_function, name_of
 from ..ir import Loop, walk
 from ..lower import lower
 from .gradient import gradient_source, select_wrt
@@ -45,7 +45,7 @@ def build_gradient(fn, kind, wrt):
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
-    compiled = compiled_function(text, name, function, fn.__defaults__, fn.__kwdefaults__,
+    compiled = compiled_function(text, name, function, *defaults_of(fn),
                                  order=order, base=base, reads=source.scope.reads)
     params, single = select_wrt(function, wrt, source)
     if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
@@ -66,9 +66,9 @@ def build_through_loops(fn, directions, wrt):
                                   loc.filename, loc.lineno, loc.col, loc.line_text,
                                   "keep the function alive, or differentiate it again: srcdiff.grad(srcdiff.grad(f))")
     order = getattr(fn, "__srcdiff_order__", len(positions)) + 1
-    base = getattr(fn, "__srcdiff_base__", primal.__name__)
+    base = getattr(fn, "__srcdiff_base__", None) or name_of(primal)
     name, text, emitted, source = directional_gradient(primal, positions, wrt, order, base)
-    compiled = compiled_function(text, name, emitted, primal.__defaults__, primal.__kwdefaults__,
+    compiled = compiled_function(text, name, emitted, *defaults_of(primal),
                                  order=order, base=base, reads=source.scope.reads)
     params, single = select_wrt(emitted, wrt, source)
     if single:
@@ -83,7 +83,7 @@ def build_hvp(fn, wrt, mode):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, order=order + 2, base=base,
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
                              reads=source.scope.reads)
 
 
@@ -91,11 +91,11 @@ def build_jvp(fn, wrt):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
     source = load_function(fn)
     name, text, emitted = jvp_source(lower(source), source, wrt)
-    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, reads=source.scope.reads)
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
 
 
 def build_vjp(fn, wrt):
     """``vjp_f(*args, v)`` of a live function, compiled."""
     source = load_function(fn)
     name, text, emitted = vjp_source(lower(source), source, wrt)
-    return compiled_function(text, name, emitted, None, fn.__kwdefaults__, reads=source.scope.reads)
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
