@@ -12,6 +12,7 @@ run time).  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
+from ..runtime import linalg, tensors
 
 
 class Shape:
@@ -51,7 +52,7 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
-})
+}) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({
     "np.arange", "np.zeros", "np.ones", "np.eye", "np.full", "np.empty", "np.linspace", "np.array",

@@ -13,7 +13,7 @@ import ast
 from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
 from ..ir import CHECK_OPS, Const, Global
-from . import custom
+from . import custom, linalg
 
 
 class TupleValue(tuple):
@@ -38,9 +38,12 @@ def kind_of(ref):
 
 
 def _constant_tuple(value):
-    """A tuple display of constants (``rt.zeros_like((3.0,))`` in generated code) as one Const."""
-    if isinstance(value, TupleValue) and all(isinstance(v, Const) and not isinstance(v.value, tuple) for v in value):
-        return Const(tuple(v.value for v in value))
+    """A tuple display of constants (``rt.zeros_like((3.0,))``, ``axes=((1, 2), (1, 0))`` in
+    generated code) as one Const."""
+    if isinstance(value, TupleValue):
+        parts = [_constant_tuple(v) for v in value]
+        if all(isinstance(p, Const) for p in parts):
+            return Const(tuple(p.value for p in parts))
     return value
 
 
@@ -135,8 +138,12 @@ class CallLowering:
             if made is not None:
                 return made
             args, kwargs = self.call_arguments(op, node)
+            made = linalg.lower_call(self, op, args, kwargs, node, hint)  # settings read, factors split
+            if made is not None:
+                return TupleValue(made) if isinstance(made, tuple) else made
             return self.emit(op, tuple(args), node, hint, kwargs)
-        args = [_constant_tuple(self.expr(a)) for a in node.args]
+        args = [Const(a.value) if op.startswith("rt.") and isinstance(a, ast.Constant) and isinstance(a.value, str)
+                else _constant_tuple(self.expr(a)) for a in node.args]  # rt.einsum_to('ij->ii', ...)
         kwargs = tuple((k.arg, _constant_tuple(self.expr(k.value))) for k in node.keywords)
         if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
