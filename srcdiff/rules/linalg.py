@@ -6,8 +6,8 @@ tangent templates of forward mode, where ``g`` is the tangent of that argument. 
 forms reuse the result: ``inv``'s gradient is ``-y' g y'``, ``solve``'s a second solve
 with the transposed matrix, ``slogdet``'s ``inv(a)'``.  Matrices are the last two axes of
 a stack; ``rt.mT`` transposes them.  ``eigh`` and ``cholesky`` read only the lower
-triangle (their gradients end in ``rt.sym_lower_grad``), and ``solve`` reads a vector
-right-hand side as columns (``rt.columns``).  ``np.linalg.slogdet``, ``eigh``, ``svd`` and
+triangle (their gradients end in ``rt.sym_lower_grad``), and ``solve``'s helpers read a
+right-hand side as ``solve`` read it, vectors or matrices (``rt.solve_t``).  ``np.linalg.slogdet``, ``eigh``, ``svd`` and
 ``qr`` are lowered to one call per factor (``lower.linalg``): ``rt.logabsdet(a)``,
 ``np.linalg.eigvalsh(a)``, ``rt.eigh_vectors(a)``, ``rt.svd_u(a)``, ``np.linalg.svd(a,
 compute_uv=False)``, ``rt.svd_vh(a)``, ``rt.qr_q(a)``, ``rt.qr_r(a)``.  Every helper these
@@ -18,18 +18,18 @@ and QR factors is refused too.  ``rules.norms`` has ``np.linalg.norm``.
 """
 from .norms import NORM_BUILDERS, NORM_TANGENTS
 from .scalar import ZERO
-from .settings import keywords, setting
+from .settings import keywords, refuse, setting
 
 _INV_T = "rt.mT(np.linalg.inv(x))"
 _TRACE_INV = "np.einsum('...ij,...ji->...', np.linalg.inv(x), g)"  # tr(inv(a) g)
-_B_BAR = "np.linalg.solve(rt.mT(x0), rt.columns(g, x0, x1))"  # solve's second solve, as columns
+_SHAPE = "0.0"  # the tangent through an argument that only says how to read another one
+_B_BAR = "rt.solve_t(x0, g, x1)"  # solve's second solve, with the transposed matrix
 _EIGVECS = "y @ (rt.inverse_gaps(np.linalg.eigvalsh(x)) * ({})) @ rt.mT(y)"
 
 # ---- reverse: op -> one adjoint template per positional argument
 REVERSE = {
     "np.linalg.inv": ("-(rt.mT(y) @ g @ rt.mT(y))",),
-    "np.linalg.solve": (f"-rt.unbroadcast({_B_BAR} @ rt.mT(rt.columns(y, x0, x1)), x0)",
-                        f"rt.unbroadcast(rt.uncolumns({_B_BAR}, x0, x1), x1)"),
+    "np.linalg.solve": (f"-rt.unbroadcast(rt.rhs_outer({_B_BAR}, y, x0, x1), x0)", f"rt.unbroadcast({_B_BAR}, x1)"),
     "np.linalg.det": (f"np.expand_dims(g * y, (-2, -1)) * {_INV_T}",),
     "rt.logabsdet": (f"np.expand_dims(g, (-2, -1)) * {_INV_T}",),
     "np.linalg.cholesky": ("rt.sym_lower_grad(rt.mT(np.linalg.solve(rt.mT(y), rt.mT(np.linalg.solve(rt.mT(y), "
@@ -47,8 +47,12 @@ REVERSE = {
     "rt.sym_lower_grad": ("rt.sym_lower(g)",),
     "rt.lower_half": ("rt.lower_half(g)",),  # a mask: its own adjoint
     "rt.tall_r": ("g",),
-    "rt.columns": ("rt.uncolumns(g, x1, x2)", None, None),
-    "rt.uncolumns": ("rt.columns(g, x1, x2)", None, None),
+    "rt.solve_t": ("-rt.unbroadcast(rt.rhs_outer(y, rt.solve_t(rt.mT(x0), g, x2), x0, x2), x0)",
+                   "rt.unbroadcast(rt.solve_t(rt.mT(x0), g, x2), x1)", None),
+    "rt.rhs_outer": ("rt.unbroadcast(rt.rhs_times(g, x1, x2, x3), x0)",
+                     "rt.unbroadcast(rt.rhs_times(rt.mT(g), x0, x2, x3), x1)", None, None),
+    "rt.rhs_times": ("rt.unbroadcast(rt.rhs_outer(g, x1, x2, x3), x0)",
+                     "rt.unbroadcast(rt.rhs_times(rt.mT(x0), g, x2, x3), x1)", None, None),
     "rt.eig_compose": ("(g + rt.mT(g)) @ x0 * np.expand_dims(x1, -2)", "rt.eig_project(x0, g)"),
     "rt.eig_project": ("(x1 + rt.mT(x1)) @ x0 * np.expand_dims(g, -2)", "rt.eig_compose(x0, g)"),
     "rt.inverse_gaps": ("np.sum(g * y * y, axis=-1) - np.sum(g * y * y, axis=-2)",),
@@ -57,8 +61,8 @@ REVERSE = {
 # ---- forward: op -> one tangent template per positional argument (g: that argument's tangent)
 TANGENT = {
     "np.linalg.inv": ("-(y @ g @ y)",),
-    "np.linalg.solve": ("-rt.uncolumns(np.linalg.solve(x0, g @ rt.columns(y, x0, x1)), x0, x1)",
-                        "np.linalg.solve(x0, g)"),
+    "np.linalg.solve": ("-rt.solve_t(rt.mT(x0), rt.rhs_times(g, y, x0, x1), x1)", "np.linalg.solve(x0, g)"),
+    "rt.solve_t": ("-rt.solve_t(x0, rt.rhs_times(rt.mT(g), y, x0, x2), x2)", "rt.solve_t(x0, g, x2)", _SHAPE),
     "np.linalg.det": (f"y * {_TRACE_INV}",),
     "rt.logabsdet": (_TRACE_INV,),
     "np.linalg.cholesky": ("y @ rt.lower_half(rt.mT(np.linalg.solve(y, rt.mT(np.linalg.solve(y, "
@@ -74,7 +78,8 @@ TANGENT = {
     "rt.inverse_gaps": ("y * y * (np.expand_dims(g, -1) - np.expand_dims(g, -2))",),
 }
 # linear in the first argument, the others only give a shape: forward mode applies the op to the tangent
-LINEAR = ("rt.mT", "rt.sym_lower", "rt.sym_lower_grad", "rt.lower_half", "rt.tall_r", "rt.columns", "rt.uncolumns")
+LINEAR = ("rt.mT", "rt.sym_lower", "rt.sym_lower_grad", "rt.lower_half", "rt.tall_r")
+BILINEAR = ("rt.rhs_outer", "rt.rhs_times")  # in their first two arguments; the others give shapes
 NO_GRADIENT = ("rt.slogdet_sign", "np.linalg.matrix_rank")
 
 
@@ -85,19 +90,28 @@ def _table(table, stmt, names):
 
 def _svd(stmt, names):
     """``np.linalg.svd(a, compute_uv=False)``: the singular values (the factors are lowered apart)."""
-    if setting(stmt, 2, "compute_uv", True) or setting(stmt, None, "hermitian", False) or len(names) > 1:
-        return None
-    return REVERSE["np.linalg.svdvals"]
+    if setting(stmt, 2, "compute_uv", True) or setting(stmt, 3, "hermitian", False):
+        raise refuse(stmt, "srcdiff differentiates 'np.linalg.svd' with constant full_matrices and compute_uv, "
+                     "and hermitian=False", "write full_matrices=False (or True for square matrices)")
+    return REVERSE["np.linalg.svdvals"] + (None,) * (len(names) - 1)
 
 
 def _svd_tangent(stmt, names):
-    return TANGENT["np.linalg.svdvals"] if _svd(stmt, names) is not None else None
+    _svd(stmt, names)
+    return TANGENT["np.linalg.svdvals"] + (None,) * (len(names) - 1)
 
 
 def _svd_factor(helper, output=", y"):
     def build(stmt, names):
         full = setting(stmt, 1, "full_matrices", False)
         return (f"{helper}(g, x{output}{keywords(full_matrices=full)})",) if len(names) == 1 else None
+    return build
+
+
+def _whole(condition, hint):
+    """The rule of a decomposition lowering left whole: a refusal saying which forms are differentiated."""
+    def build(stmt, names):
+        raise refuse(stmt, f"srcdiff differentiates '{stmt.op}' {condition}", hint)
     return build
 
 
@@ -111,6 +125,8 @@ LINALG_BUILDERS = {
     **{op: lambda stmt, names: _table(REVERSE, stmt, names) for op in REVERSE},
     **{op: lambda stmt, names: ZERO for op in NO_GRADIENT},
     "np.linalg.svd": _svd, "np.linalg.matrix_power": _matrix_power,
+    "np.linalg.eigh": _whole("reading the lower triangle (UPLO='L', the default)", "pass UPLO='L', or the transpose"),
+    "np.linalg.qr": _whole("in the modes 'reduced' (the default) and 'r'", "use mode='reduced'"),
     "rt.svd_u": _svd_factor("rt.svd_u_grad"), "rt.svd_vh": _svd_factor("rt.svd_vh_grad"),
     **NORM_BUILDERS,
 }
@@ -123,6 +139,7 @@ LINALG_TANGENTS = {
     "rt.qr_r": lambda stmt, names: ("rt.qr_r_tangent(g, x)",) if len(names) == 1 else None,
     **NORM_TANGENTS,
 }
-LINALG_KEYWORDS = {"np.linalg.svd": frozenset({"compute_uv", "full_matrices"}),
+LINALG_KEYWORDS = {"np.linalg.svd": frozenset({"compute_uv", "full_matrices", "hermitian"}),
+                   "np.linalg.eigh": frozenset({"UPLO"}), "np.linalg.qr": frozenset({"mode"}),
                    "rt.svd_u": frozenset({"full_matrices"}), "rt.svd_vh": frozenset({"full_matrices"}),
                    "np.linalg.norm": frozenset({"ord", "axis", "keepdims"})}

@@ -39,12 +39,14 @@ def _einsum_form(stmt):
 
 
 def _plain(term, output, others):
-    """Whether an operand's gradient is an einsum: no repeated label, every label read elsewhere,
-    an ellipsis only in front and only if the output keeps it."""
+    """Whether an operand's gradient is an einsum: no repeated label, every label read
+    elsewhere, and an ellipsis in front exactly where the other terms have one (NumPy sums
+    no ellipsis away, and reads one only in front for ``rt.unbroadcast``)."""
     labels = term.replace("...", "")
     elsewhere = set(output.replace("...", "")).union(*(set(t) for t in others))
+    ellipsis_elsewhere = any("..." in t for t in [output] + others)
     return (len(set(labels)) == len(labels) and set(labels) <= elsewhere
-            and ("..." not in term or term.startswith("...") and "..." in output))
+            and ("..." in term) == ellipsis_elsewhere and ("..." not in term or term.startswith("...")))
 
 
 def _operand_gradients(subscripts, operands, names, count, like_of=None):

@@ -1,5 +1,5 @@
 """Runtime helpers of ``np.linalg``'s gradients: matrix transposes and triangles, the
-right-hand sides of ``solve``, and the factors of ``slogdet``, ``eigh``, ``svd`` and ``qr``
+right-hand sides of ``solve`` (vectors or matrices), and the factors of ``slogdet``, ``eigh``, ``svd`` and ``qr``
 one at a time.
 
 Every helper works on a matrix or a stack of them (the last two axes), as ``np.linalg``
@@ -16,7 +16,7 @@ import numpy as np
 
 from .arguments import ArrayGradientError
 
-__all__ = ["mT", "sym_lower", "sym_lower_grad", "lower_half", "columns", "uncolumns", "slogdet_sign", "logabsdet",
+__all__ = ["mT", "sym_lower", "sym_lower_grad", "lower_half", "solve_t", "rhs_outer", "rhs_times", "slogdet_sign", "logabsdet",
            "eigh_vectors", "svd_u", "svd_vh", "qr_q", "qr_r", "tall_r", "eig_compose", "eig_project", "inverse_gaps",
            "svd_u_grad", "svd_vh_grad", "svd_u_tangent", "svd_vh_tangent", "qr_q_tangent", "qr_r_tangent"]
 _NUMPY2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
@@ -47,14 +47,29 @@ def _vector_rhs(a, b):
     return np.ndim(b) == 1 if _NUMPY2 else np.ndim(b) == np.ndim(a) - 1
 
 
-def columns(v, a, b):
+def _columns(v, a, b):
     """``v``, shaped like a right-hand side ``b`` of ``solve(a, b)``, as matrices: vectors become columns."""
     return np.expand_dims(v, -1) if _vector_rhs(a, b) else v
 
 
-def uncolumns(v, a, b):
-    """The inverse of ``columns``: columns become vectors again where ``b`` was read as vectors."""
+def _uncolumns(v, a, b):
     return v[..., 0] if _vector_rhs(a, b) else v
+
+
+def solve_t(a, g, b):
+    """``solve(a.T, g)``, ``g`` a right-hand side read as ``b`` is (vectors or matrices): the
+    second solve of ``solve``'s gradient."""
+    return _uncolumns(np.linalg.solve(mT(a), _columns(g, a, b)), a, b)
+
+
+def rhs_outer(z, y, a, b):
+    """``z @ y.T`` for right-hand sides ``z``, ``y`` read as ``b`` is (an outer product of vectors)."""
+    return _columns(z, a, b) @ mT(_columns(y, a, b))
+
+
+def rhs_times(m, y, a, b):
+    """``m @ y`` for matrices ``m`` and a right-hand side ``y`` read as ``b`` is."""
+    return _uncolumns(m @ _columns(y, a, b), a, b)
 
 
 # ---------------------------------------------------------------- factors, one at a time

@@ -60,9 +60,10 @@ def einsum_to(subscripts, like, *operands):
     used = set("".join(terms).replace("...", ""))
     broadcast_in = any("..." in t for t in terms)
     kept = list(dict.fromkeys(t for t in out if t in used))
-    core_out = ("..." if "." in out and broadcast_in else "") + "".join(kept)
-    core = np.einsum(",".join(terms) + "->" + core_out, *operands)
-    core = _sum_to(core, (ellipsis_shape if core_out.startswith("...") else ()) + tuple(sizes[t] for t in kept))
+    core = np.einsum(",".join(terms) + "->" + ("..." if broadcast_in else "") + "".join(kept), *operands)
+    keeps_ellipsis = "." in out and broadcast_in  # else NumPy's ellipsis axes are summed here
+    core = _sum_to(core, (ellipsis_shape if keeps_ellipsis else ()) + tuple(sizes[t] for t in kept))
+    core_out = ("..." if keeps_ellipsis else "") + "".join(kept)
     fresh = (c for c in LETTERS if c not in used and c not in out)
     final, extra_terms, extra = [], [], []
     for token in out:
@@ -80,7 +81,7 @@ def einsum_to(subscripts, like, *operands):
     if "." in out and not broadcast_in:
         extra_terms.append("...")
         extra.append(np.ones(ellipsis_shape))
-    if extra:
+    if extra or core_out != "".join(final):
         core = np.einsum(",".join([core_out] + extra_terms) + "->" + "".join(final), core, *extra)
     return core if np.shape(core) == shape else np.broadcast_to(core, shape).copy()
 

@@ -12,7 +12,7 @@ statement by name), ``ZERO`` gives no tangent.
 """
 from ..ir import copy_expr, is_zero, simplify_expr
 from ..rules import ZERO, placeholders, template_ast
-from ..rules.linalg import LINALG_TANGENTS, LINEAR
+from ..rules.linalg import BILINEAR, LINALG_TANGENTS, LINEAR
 
 
 _MANY = range(2 ** 31)  # every position (the constants among them never carry a tangent)
@@ -22,6 +22,7 @@ LINALG_FORMS = {
     **{op: ("multilinear", (0, 1), ()) for op in ("np.tensordot", "np.kron", "np.cross")},
     **{op: ("multilinear", (0, 2), (1,)) for op in ("rt.tensordot_grad_left", "rt.kron_grad_left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in ("rt.tensordot_grad_right", "rt.kron_grad_right")},
+    **{op: ("multilinear", (0, 1), (2, 3)) for op in BILINEAR},
     **{op: ("linear", (0,), ()) for op in ("np.trace", ".trace()", "np.diagonal", ".diagonal()", "np.diag",
                                            "np.triu", "np.tril")},
     **{op: ("linear", (0,), _MANY[1:]) for op in ("rt.trace_grad", "rt.diagonal_grad", "rt.diag_grad", *LINEAR)},
