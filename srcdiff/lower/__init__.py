@@ -16,6 +16,7 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``calls`` | names and calls: primitives, the user's helpers inlined |
 | ``custom`` | ``Cls.apply(...)`` of a ``srcdiff.Function`` |
 | ``arrays`` | attributes, methods, indexing, item writes |
+| ``linalg`` | linear algebra's settings read as constants; decompositions one call per factor; ``matrix_power`` as products |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |

@@ -68,7 +68,7 @@ def _negated(lowerer, operand):
     or ``operand`` itself; the negation left behind is pruned from the generated code."""
     if isinstance(operand, Var):
         for stmt in reversed(lowerer.shared.body[-4:]):
-            if stmt.target is operand and isinstance(stmt, Assign) and stmt.op == "neg":
+            if isinstance(stmt, Assign) and stmt.target is operand and stmt.op == "neg":
                 inner = _known(lowerer.shared.globals, stmt.args[0])
                 if isinstance(inner, Const) and isinstance(inner.value, (int, float)):
                     return Const(-inner.value)

@@ -20,8 +20,8 @@ from .norms import NORM_BUILDERS, NORM_TANGENTS
 from .scalar import ZERO
 from .settings import keywords, refuse, setting
 
-_INV_T = "rt.mT(np.linalg.inv(x))"
-_TRACE_INV = "np.einsum('...ij,...ji->...', np.linalg.inv(x), g)"  # tr(inv(a) g)
+_INV_T = "rt.inv_t(x)"
+_TRACE_INV = "np.einsum('...ij,...ij->...', rt.inv_t(x), g)"  # tr(inv(a) g)
 _SHAPE = "0.0"  # the tangent through an argument that only says how to read another one
 _B_BAR = "rt.solve_t(x0, g, x1)"  # solve's second solve, with the transposed matrix
 _EIGVECS = "y @ (rt.inverse_gaps(np.linalg.eigvalsh(x)) * ({})) @ rt.mT(y)"
@@ -43,10 +43,11 @@ REVERSE = {
     "rt.qr_r": ("rt.mT(np.linalg.solve(rt.tall_r(y), rt.mT(rt.qr_q(x) @ rt.sym_lower(y @ rt.mT(g)))))",),
     # the helpers of the gradients above
     "rt.mT": ("rt.mT(g)",),
+    "rt.inv_t": ("-(y @ rt.mT(g) @ y)",),
     "rt.sym_lower": ("rt.sym_lower_grad(g)",),
     "rt.sym_lower_grad": ("rt.sym_lower(g)",),
     "rt.lower_half": ("rt.lower_half(g)",),  # a mask: its own adjoint
-    "rt.tall_r": ("g",),
+    "rt.tall_r": ("g",),  # a check of the value: the gradient passes through
     "rt.solve_t": ("-rt.unbroadcast(rt.rhs_outer(y, rt.solve_t(rt.mT(x0), g, x2), x0, x2), x0)",
                    "rt.unbroadcast(rt.solve_t(rt.mT(x0), g, x2), x1)", None),
     "rt.rhs_outer": ("rt.unbroadcast(rt.rhs_times(g, x1, x2, x3), x0)",
@@ -62,7 +63,6 @@ REVERSE = {
 TANGENT = {
     "np.linalg.inv": ("-(y @ g @ y)",),
     "np.linalg.solve": ("-rt.solve_t(rt.mT(x0), rt.rhs_times(g, y, x0, x1), x1)", "np.linalg.solve(x0, g)"),
-    "rt.solve_t": ("-rt.solve_t(x0, rt.rhs_times(rt.mT(g), y, x0, x2), x2)", "rt.solve_t(x0, g, x2)", _SHAPE),
     "np.linalg.det": (f"y * {_TRACE_INV}",),
     "rt.logabsdet": (_TRACE_INV,),
     "np.linalg.cholesky": ("y @ rt.lower_half(rt.mT(np.linalg.solve(y, rt.mT(np.linalg.solve(y, "
@@ -72,13 +72,17 @@ TANGENT = {
     "np.linalg.svdvals": ("np.sum(rt.svd_u(x) * (g @ rt.mT(rt.svd_vh(x))), axis=-2)",),
     "np.linalg.pinv": ("-(y @ g @ y) + y @ rt.mT(y) @ (rt.mT(g) - rt.mT(g) @ x @ y)"
                        " + (rt.mT(g) - y @ x @ rt.mT(g)) @ rt.mT(y) @ y",),
+    # the helpers of the gradients above (those that are linear are in LINEAR and BILINEAR)
+    "rt.inv_t": ("-(y @ rt.mT(g) @ y)",),
+    "rt.tall_r": ("g",),  # a check of the value: the tangent passes through
+    "rt.solve_t": ("-rt.solve_t(x0, rt.rhs_times(rt.mT(g), y, x0, x2), x2)", "rt.solve_t(x0, g, x2)", _SHAPE),
     "rt.eig_compose": ("g * np.expand_dims(x1, -2) @ rt.mT(x0) + x0 * np.expand_dims(x1, -2) @ rt.mT(g)",
                        "rt.eig_compose(x0, g)"),
     "rt.eig_project": ("np.sum(g * (x1 @ x0), axis=-2) + np.sum(x0 * (x1 @ g), axis=-2)", "rt.eig_project(x0, g)"),
     "rt.inverse_gaps": ("y * y * (np.expand_dims(g, -1) - np.expand_dims(g, -2))",),
 }
 # linear in the first argument, the others only give a shape: forward mode applies the op to the tangent
-LINEAR = ("rt.mT", "rt.sym_lower", "rt.sym_lower_grad", "rt.lower_half", "rt.tall_r")
+LINEAR = ("rt.mT", "rt.sym_lower", "rt.sym_lower_grad", "rt.lower_half")
 BILINEAR = ("rt.rhs_outer", "rt.rhs_times")  # in their first two arguments; the others give shapes
 NO_GRADIENT = ("rt.slogdet_sign", "np.linalg.matrix_rank")
 
@@ -92,7 +96,7 @@ def _svd(stmt, names):
     """``np.linalg.svd(a, compute_uv=False)``: the singular values (the factors are lowered apart)."""
     if setting(stmt, 2, "compute_uv", True) or setting(stmt, 3, "hermitian", False):
         raise refuse(stmt, "srcdiff differentiates 'np.linalg.svd' with constant full_matrices and compute_uv, "
-                     "and hermitian=False", "write full_matrices=False (or True for square matrices)")
+                     "and hermitian=False", "pass compute_uv and full_matrices as constants, without hermitian")
     return REVERSE["np.linalg.svdvals"] + (None,) * (len(names) - 1)
 
 
@@ -116,9 +120,9 @@ def _whole(condition, hint):
 
 
 def _matrix_power(stmt, names):
-    """Lowering writes a constant power out as products; a power still here is computed at run time."""
-    setting(stmt, 1, "n", what="power")
-    return None
+    """Lowering writes a constant power out as products: what is left is the power 0 (the
+    identity: no gradient), or a power computed at run time, refused."""
+    return ZERO if setting(stmt, 1, "n", what="power") == 0 else None
 
 
 LINALG_BUILDERS = {
@@ -133,7 +137,7 @@ LINALG_BUILDERS = {
 LINALG_TANGENTS = {
     **{op: lambda stmt, names: _table(TANGENT, stmt, names) for op in TANGENT},
     **{op: lambda stmt, names: ZERO for op in NO_GRADIENT},
-    "np.linalg.svd": _svd_tangent,
+    "np.linalg.svd": _svd_tangent, "np.linalg.matrix_power": _matrix_power,
     "rt.svd_u": _svd_factor("rt.svd_u_tangent", ""), "rt.svd_vh": _svd_factor("rt.svd_vh_tangent", ""),
     "rt.qr_q": lambda stmt, names: ("rt.qr_q_tangent(g, x)",) if len(names) == 1 else None,
     "rt.qr_r": lambda stmt, names: ("rt.qr_r_tangent(g, x)",) if len(names) == 1 else None,

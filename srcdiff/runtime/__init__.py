@@ -25,10 +25,11 @@ from .arrays import (
     check_scalar, concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
 from .arrays import broadcast_like, check_direction
+from . import linalg, tensors
 from .custom import Context, Function
-from .linalg import (eig_compose, eig_project, eigh_vectors, inverse_gaps, logabsdet, lower_half, mT, qr_q,
-                     qr_q_tangent, qr_r, qr_r_tangent, slogdet_sign, svd_u, svd_u_grad, svd_u_tangent, svd_vh,
-                     svd_vh_grad, svd_vh_tangent, sym_lower, sym_lower_grad, tall_r, solve_t, rhs_outer, rhs_times)
+from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
+                     qr_q_tangent, qr_r, qr_r_tangent, rhs_outer, rhs_times, slogdet_sign, solve_t, svd_u, svd_u_grad,
+                     svd_u_tangent, svd_vh, svd_vh_grad, svd_vh_tangent, sym_lower, sym_lower_grad, tall_r)
 from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_grad_right, matmul_grad_left,
                        matmul_grad_right)
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
@@ -46,8 +47,4 @@ __all__ = [
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
-    "solve_t", "rhs_outer", "rhs_times", "eig_compose", "eig_project", "eigh_vectors", "inverse_gaps", "logabsdet", "lower_half", "mT", "qr_q",
-    "qr_r", "slogdet_sign", "svd_u", "svd_u_grad", "svd_vh", "svd_vh_grad", "sym_lower", "sym_lower_grad", "tall_r",
-    "svd_u_tangent", "svd_vh_tangent", "qr_q_tangent", "qr_r_tangent", "diag_grad", "diagonal_grad", "einsum_to", "kron_grad_left", "kron_grad_right",
-    "tensordot_grad_left", "tensordot_grad_right", "trace_grad",
-]
+] + linalg.__all__ + tensors.__all__

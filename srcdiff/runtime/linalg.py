@@ -16,7 +16,7 @@ import numpy as np
 
 from .arguments import ArrayGradientError
 
-__all__ = ["mT", "sym_lower", "sym_lower_grad", "lower_half", "solve_t", "rhs_outer", "rhs_times", "slogdet_sign", "logabsdet",
+__all__ = ["mT", "inv_t", "sym_lower", "sym_lower_grad", "lower_half", "solve_t", "rhs_outer", "rhs_times", "slogdet_sign", "logabsdet",
            "eigh_vectors", "svd_u", "svd_vh", "qr_q", "qr_r", "tall_r", "eig_compose", "eig_project", "inverse_gaps",
            "svd_u_grad", "svd_vh_grad", "svd_u_tangent", "svd_vh_tangent", "qr_q_tangent", "qr_r_tangent"]
 _NUMPY2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
@@ -40,6 +40,16 @@ def sym_lower_grad(g):
 def lower_half(x):
     """The lower triangle of ``x`` with its diagonal halved (Murray's Phi of the Cholesky gradient)."""
     return np.tril(x) - 0.5 * (x * np.eye(np.shape(x)[-1]))
+
+
+def inv_t(a):
+    """``inv(a).T`` (the gradient of ``log |det a|``), refused for a singular ``a``."""
+    try:
+        return mT(np.linalg.inv(a))
+    except np.linalg.LinAlgError:
+        raise ArrayGradientError("srcdiff differentiates np.linalg.det and slogdet through the inverse of the matrix, "
+                                 "and this matrix is singular", hint="keep the matrix invertible (add a small multiple "
+                                 "of the identity)") from None
 
 
 def _vector_rhs(a, b):
@@ -110,12 +120,15 @@ def qr_r(a):
 
 
 def tall_r(r):
-    """``r`` itself, refused when it is not square: srcdiff differentiates the QR
-    decomposition of square and tall matrices, whose ``R`` is square and invertible."""
+    """``r`` itself, refused unless it is square and invertible: srcdiff differentiates the QR
+    decomposition of square and tall matrices of full column rank."""
     if np.shape(r)[-1] != np.shape(r)[-2]:
         raise ArrayGradientError("srcdiff differentiates np.linalg.qr of a matrix with at least as many rows as "
                                  f"columns; this one gives an R of shape {np.shape(r)}",
                                  hint="differentiate the QR decomposition of the transposed matrix instead")
+    if np.any(np.diagonal(r, axis1=-2, axis2=-1) == 0):
+        raise ArrayGradientError("the columns of the matrix given to np.linalg.qr are linearly dependent, so its "
+                                 "Q is not unique and has no gradient", hint="pass a matrix of full column rank")
     return r
 
 
