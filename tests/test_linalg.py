@@ -98,6 +98,19 @@ def stacked(T, b):
             + np.sum(W2x3 * w) + np.sum(np.linalg.slogdet(T)[1]) + np.sum(W2x3x3 * np.linalg.cholesky(T @ np.einsum('...ij->...ji', T))))
 
 
+def stacked_factors(T):
+    Q, R = np.linalg.qr(T)
+    w, V = np.linalg.eigh(T[:, :2, :] @ np.einsum('...ij->...ji', T[:, :2, :]) + T[:, :2, :2])
+    return (np.sum(W2x3x3[:, :, :2] * Q ** 2) + np.sum(W2x3x3[:, :2, :2] * R) + np.sum(W2x3[:, :2] * w ** 2)
+            + np.sum(W2x3x3[:, :2, :2] * V ** 2) + np.sum(W2x3x3[:, :2, :] * np.linalg.pinv(T))
+            + np.sum(W2x3[:, :2] * np.linalg.svd(T, compute_uv=False)))
+
+
+def stacked_singular_vectors(T):
+    U, S, Vh = np.linalg.svd(T, full_matrices=False)
+    return np.sum(W2x3x3[:, :, :2] * U ** 2) + np.sum(W2x3x3[:, :2, :2] * Vh ** 2)
+
+
 def gaussian(x, mu, S):
     d = x - mu
     sign, logdet = np.linalg.slogdet(S)
@@ -125,13 +138,15 @@ CASES = {
     "pinv": (pinv, (RNG.standard_normal((2, 3)),)), "qr": (qr, (RNG.standard_normal((3, 3)),)),
     "qr_tall": (qr_tall, (RNG.standard_normal((3, 2)),)), "matrix_power": (matrix_power, (well(3, 3),)),
     "stacked": (stacked, (well(2, 3, 3), RNG.standard_normal(3))),
+    "stacked_factors": (stacked_factors, (RNG.standard_normal((2, 3, 2)),)),
+    "stacked_singular_vectors": (stacked_singular_vectors, (RNG.standard_normal((2, 3, 2)),)),
     "gaussian": (gaussian, (RNG.standard_normal(3), RNG.standard_normal(3), spd(3))),
 }
 # what autograd differentiates too (it has no rule for eigvalsh, qr or matrix_power); its
 # cholesky and eigh gradients are symmetrized, srcdiff's exact for the lower triangle NumPy reads
 AUTOGRAD = ["inv", "solve_vector", "solve_matrix", "det", "slogdet_indexed", "slogdet_unpacked", "cholesky",
             "eigh_values", "eigh_vectors", "svd_values", "svd_vectors_tall", "svd_vectors_wide", "pinv", "gaussian"]
-SECOND_ORDER_REFUSED = {"svd_vectors_tall", "svd_vectors_wide"}  # through the singular vectors: refused by name
+SECOND_ORDER_REFUSED = {"svd_vectors_tall", "svd_vectors_wide", "stacked_singular_vectors"}  # through the singular vectors: refused by name
 
 
 def _positions(args):

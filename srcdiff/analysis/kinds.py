@@ -61,7 +61,7 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.argmin", "np.broadcast_to", "np.tile", "np.repeat", "np.cumsum", "np.cumprod", "np.diff",
     "np.sort", "np.argsort", "np.take", "np.einsum", "np.tensordot", "np.kron", "np.trace",
     "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
-    "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique",
+    "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique", "np.cross",
 })
 
 

@@ -7,7 +7,7 @@ and of the runtime helpers their gradients call (so a gradient can be differenti
 | ``np.einsum('ij,jk->ik', a, b)`` | ``np.einsum('ik,jk->ij', g, b)`` | ``np.einsum('ik,ij->jk', g, a)`` |
 | ``np.tensordot(a, b, axes)`` | ``rt.tensordot_grad_left(g, a, b, axes)`` | ``rt.tensordot_grad_right(g, a, b, axes)`` |
 | ``np.kron(a, b)`` | ``rt.kron_grad_left(g, a, b)`` | ``rt.kron_grad_right(g, a, b)`` |
-| ``np.cross(a, b)`` | ``np.cross(b, g)`` | ``np.cross(g, a)`` |
+| ``np.cross(a, b)`` | ``rt.cross_grad_left(g, a, b)``: ``b x g`` | ``rt.cross_grad_right(g, a, b)``: ``g x a`` |
 | ``np.trace(a)``, ``np.diagonal(a)``, ``np.diag(a)`` | ``rt.trace_grad(g, a)``, ``rt.diagonal_grad(g, a)``, ``rt.diag_grad(g, a)`` | |
 | ``np.triu(a, k)``, ``np.tril(a, k)`` | ``np.triu(g, k)``, ``np.tril(g, k)`` | |
 
@@ -89,11 +89,9 @@ def _tensordot(stmt, names):
     return fill(len(names), f"rt.tensordot_grad_left(g, x0, x1{axes})", f"rt.tensordot_grad_right(g, x0, x1{axes})")
 
 
-def _bilinear_helpers(product, left, right, axes_position=None):
-    """Rules of ``left(g, a, b)`` and ``right(g, a, b)``, the gradients of ``product(a, b)``."""
-    def settings(stmt):
-        return "" if axes_position is None else _axes(stmt, axes_position)
-
+def _bilinear_helpers(product, left, right, settings=lambda stmt: ""):
+    """Rules of ``left(g, a, b)`` and ``right(g, a, b)``, the gradients of ``product(a, b)``
+    (``settings(stmt)``: the keyword arguments of the helper's call, passed on)."""
     return {
         left: lambda stmt, names: fill(len(names), f"{product}(g, x2{settings(stmt)})", None,
                                        f"{right}(x0, g, x2{settings(stmt)})") if len(names) >= 3 else None,
@@ -106,7 +104,7 @@ def _cross(stmt, names):
     if len(names) != 2:
         return None  # axisa, axisb, axisc given by position
     axis = keywords(axis=setting(stmt, None, "axis"))
-    return (f"rt.unbroadcast(np.cross(x1, g{axis}), x0)", f"rt.unbroadcast(np.cross(g, x0{axis}), x1)")
+    return (f"rt.cross_grad_left(g, x0, x1{axis})", f"rt.cross_grad_right(g, x0, x1{axis})")
 
 
 def _diagonal_settings(stmt, first=1):
@@ -135,8 +133,10 @@ TENSOR_BUILDERS = {
     "np.triu": lambda stmt, names: fill(len(names), f"np.triu(g{_diag_k(stmt)})"),
     "np.tril": lambda stmt, names: fill(len(names), f"np.tril(g{_diag_k(stmt)})"),
     # the helpers of the gradients above
-    **_bilinear_helpers("np.tensordot", "rt.tensordot_grad_left", "rt.tensordot_grad_right", axes_position=3),
+    **_bilinear_helpers("np.tensordot", "rt.tensordot_grad_left", "rt.tensordot_grad_right", lambda s: _axes(s, 3)),
     **_bilinear_helpers("np.kron", "rt.kron_grad_left", "rt.kron_grad_right"),
+    **_bilinear_helpers("np.cross", "rt.cross_grad_left", "rt.cross_grad_right",
+                        lambda s: keywords(axis=setting(s, 3, "axis"))),
     "rt.trace_grad": lambda stmt, names: fill(len(names), f"np.trace(g{_diagonal_settings(stmt, 2)})"),
     "rt.diagonal_grad": lambda stmt, names: fill(len(names), f"np.diagonal(g{_diagonal_settings(stmt, 2)})"),
     "rt.diag_grad": lambda stmt, names: fill(len(names), f"np.diag(g{_diag_k(stmt, 2)})"),

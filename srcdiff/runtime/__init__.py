@@ -35,8 +35,8 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
 from .special import digamma, polygamma
-from .tensors import (diag_grad, diagonal_grad, einsum_to, kron_grad_left, kron_grad_right, tensordot_grad_left,
-                      tensordot_grad_right, trace_grad)
+from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
+                      kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 

@@ -16,6 +16,7 @@ import string
 import numpy as np
 
 __all__ = ["einsum_to", "tensordot_grad_left", "tensordot_grad_right", "kron_grad_left", "kron_grad_right",
+           "cross_grad_left", "cross_grad_right",
            "diagonal_grad", "trace_grad", "diag_grad"]
 LETTERS = string.ascii_letters
 
@@ -148,6 +149,36 @@ def kron_grad_right(g, a, b):
     """The gradient of ``b`` in ``np.kron(a, b)``: the blocks of ``g`` weighted by ``a``."""
     blocks, a, _, rank = _kron_blocks(g, a, b)
     return np.reshape(np.tensordot(a, blocks, axes=rank), np.shape(b))
+
+
+# ---------------------------------------------------------------- cross products
+
+def _vectors3(v, axis):
+    """The vectors of ``v`` along ``axis``, moved last, 2-vectors given a zero third entry (as np.cross reads them)."""
+    v = np.moveaxis(np.asarray(v), axis, -1)
+    return np.concatenate([v, np.zeros(v.shape[:-1] + (1,), v.dtype)], axis=-1) if v.shape[-1] == 2 else v
+
+
+def _cross_grad(g, a, b, axis, of_a):
+    """The gradient of ``a`` (``of_a``) or ``b`` in ``np.cross(a, b, axis=axis)``: ``b x g`` or ``g x a``."""
+    a3, b3 = _vectors3(a, axis), _vectors3(b, axis)
+    planar = np.shape(a)[axis] == 2 and np.shape(b)[axis] == 2  # NumPy returns the z entry alone
+    g3 = np.stack([np.zeros(np.shape(g)), np.zeros(np.shape(g)), g], axis=-1) if planar else np.moveaxis(g, axis, -1)
+    grad = np.cross(b3, g3) if of_a else np.cross(g3, a3)
+    own = a if of_a else b
+    place = axis if axis < 0 else axis - np.ndim(own)  # counted from the end, where broadcasting aligns
+    grad = np.moveaxis(grad[..., :np.shape(own)[axis]], -1, place)
+    return grad if np.shape(grad) == np.shape(own) else np.reshape(_sum_to(grad, np.shape(own)), np.shape(own))
+
+
+def cross_grad_left(g, a, b, axis=-1):
+    """The gradient of ``a`` in ``np.cross(a, b, axis=axis)`` (3-vectors, or 2-vectors read with a zero z)."""
+    return _cross_grad(g, a, b, axis, True)
+
+
+def cross_grad_right(g, a, b, axis=-1):
+    """The gradient of ``b`` in ``np.cross(a, b, axis=axis)``."""
+    return _cross_grad(g, a, b, axis, False)
 
 
 # ---------------------------------------------------------------- diagonals
