@@ -76,6 +76,8 @@ def _negated(lowerer, operand):
 
 
 def _plain(value):
+    """``value`` as a Python constant (a NumPy number becomes an int or a float, a list a
+    tuple), or None when it is not one (an array, an object)."""
     if isinstance(value, (bool, str, float)) or value is None:
         return value
     if isinstance(value, numbers.Integral):

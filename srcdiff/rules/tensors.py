@@ -49,8 +49,9 @@ def _plain(term, output, others):
             and ("..." in term) == ellipsis_elsewhere and ("..." not in term or term.startswith("...")))
 
 
-def _operand_gradients(subscripts, operands, names, count, like_of=None):
-    """The templates of every operand of an einsum (``operands``: positions of the arguments)."""
+def _operand_gradients(subscripts, operands, names, count, helper=False):
+    """The templates of every operand of an einsum (``operands``: positions of the arguments);
+    ``helper``: of ``rt.einsum_to``, whose operands' gradients are ``rt.einsum_to`` again."""
     try:
         terms, output = parse_subscripts(subscripts, len(operands))
     except ValueError:
@@ -61,7 +62,7 @@ def _operand_gradients(subscripts, operands, names, count, like_of=None):
         subs = ",".join([output] + [terms[j] for j in others]) + "->" + terms[k]
         values = ", ".join(["g"] + [names[operands[j]] for j in others])
         many = ", optimize=True" if len(others) >= 2 else ""
-        if like_of is None and _plain(terms[k], output, [terms[j] for j in others]):
+        if not helper and _plain(terms[k], output, [terms[j] for j in others]):
             templates[position] = f"rt.unbroadcast(np.einsum({subs!r}, {values}{many}), {names[position]})"
         else:
             templates[position] = f"rt.einsum_to({subs!r}, {names[position]}, {values})"
@@ -77,7 +78,7 @@ def _einsum_to(stmt, names):
     """``rt.einsum_to(subscripts, like, *operands)``: each operand as through an einsum."""
     if len(names) < 3 or not (isinstance(stmt.args[0], Const) and isinstance(stmt.args[0].value, str)):
         return None
-    return _operand_gradients(stmt.args[0].value, list(range(2, len(names))), names, len(names), like_of=True)
+    return _operand_gradients(stmt.args[0].value, list(range(2, len(names))), names, len(names), helper=True)
 
 
 def _axes(stmt, position):

@@ -1,5 +1,5 @@
 """Runtime helpers of tensor products and diagonals: what the gradients of ``np.einsum``,
-``np.tensordot``, ``np.kron``, ``np.trace``, ``np.diagonal`` and ``np.diag`` call.
+``np.tensordot``, ``np.kron``, ``np.cross``, ``np.trace``, ``np.diagonal`` and ``np.diag`` call.
 
 ``einsum_to(subscripts, like, *operands)`` is an einsum that may write any output a
 gradient needs: its output term may repeat a label (the gradient of a diagonal read
@@ -16,8 +16,7 @@ import string
 import numpy as np
 
 __all__ = ["einsum_to", "tensordot_grad_left", "tensordot_grad_right", "kron_grad_left", "kron_grad_right",
-           "cross_grad_left", "cross_grad_right",
-           "diagonal_grad", "trace_grad", "diag_grad"]
+           "cross_grad_left", "cross_grad_right", "diagonal_grad", "trace_grad", "diag_grad"]
 LETTERS = string.ascii_letters
 
 
@@ -48,8 +47,24 @@ def einsum_to(subscripts, like, *operands):
     """``np.einsum(subscripts, *operands)`` written into an array of ``like``'s shape (see
     the module docstring): repeated output labels are diagonals, new ones broadcast."""
     terms, output = parse_subscripts(subscripts, len(operands))
-    shape = np.shape(like)
-    out = output.replace("...", ".")
+    shape, out = np.shape(like), output.replace("...", ".")  # '.' stands for the ellipsis
+    sizes, ellipsis_shape = _output_sizes(out, shape)
+    used = set("".join(terms).replace("...", ""))
+    broadcast_in = any("..." in t for t in terms)
+    kept = list(dict.fromkeys(t for t in out if t in used))  # each label the inputs have, once
+    core = np.einsum(",".join(terms) + "->" + ("..." if broadcast_in else "") + "".join(kept), *operands,
+                     optimize=len(operands) > 2)
+    keeps_ellipsis = "." in out and broadcast_in  # else NumPy's ellipsis axes are summed here
+    core = _sum_to(core, (ellipsis_shape if keeps_ellipsis else ()) + tuple(sizes[t] for t in kept))
+    core_out = ("..." if keeps_ellipsis else "") + "".join(kept)
+    final, extra_terms, extra = _written(out, used, sizes, ellipsis_shape if not broadcast_in else None)
+    if extra or core_out != final:
+        core = np.einsum(",".join([core_out] + extra_terms) + "->" + final, core, *extra)
+    return core if np.shape(core) == shape else np.broadcast_to(core, shape).copy()
+
+
+def _output_sizes(out, shape):
+    """The size of each label of the output term ``out`` (``.`` the ellipsis) in ``shape``, and the ellipsis' shape."""
     ellipsis = len(shape) - len(out.replace(".", ""))
     sizes, at, ellipsis_shape = {}, 0, ()
     for token in out:
@@ -58,33 +73,32 @@ def einsum_to(subscripts, like, *operands):
         else:
             sizes.setdefault(token, shape[at])
             at += 1
-    used = set("".join(terms).replace("...", ""))
-    broadcast_in = any("..." in t for t in terms)
-    kept = list(dict.fromkeys(t for t in out if t in used))
-    core = np.einsum(",".join(terms) + "->" + ("..." if broadcast_in else "") + "".join(kept), *operands)
-    keeps_ellipsis = "." in out and broadcast_in  # else NumPy's ellipsis axes are summed here
-    core = _sum_to(core, (ellipsis_shape if keeps_ellipsis else ()) + tuple(sizes[t] for t in kept))
-    core_out = ("..." if keeps_ellipsis else "") + "".join(kept)
+    return sizes, ellipsis_shape
+
+
+def _written(out, used, sizes, spread_ellipsis):
+    """How ``einsum_to`` writes its output: the final term (a repeated label replaced by a
+    fresh one) and the extra operands, an identity tying each fresh label to its label,
+    ones along a label no input has and along ``spread_ellipsis`` (an ellipsis shape no
+    input has, or None)."""
     fresh = (c for c in LETTERS if c not in used and c not in out)
     final, extra_terms, extra = [], [], []
     for token in out:
         if token == ".":
             final.append("...")
-        elif token in final:  # a repeated label: a fresh one, tied to it by an identity
+        elif token in final:
             final.append(next(fresh))
             extra_terms.append(token + final[-1])
             extra.append(np.eye(sizes[token]))
         else:
             final.append(token)
-            if token not in used:  # a label no input has: the values spread along it
+            if token not in used:
                 extra_terms.append(token)
                 extra.append(np.ones(sizes[token]))
-    if "." in out and not broadcast_in:
+    if "." in out and spread_ellipsis is not None:
         extra_terms.append("...")
-        extra.append(np.ones(ellipsis_shape))
-    if extra or core_out != "".join(final):
-        core = np.einsum(",".join([core_out] + extra_terms) + "->" + "".join(final), core, *extra)
-    return core if np.shape(core) == shape else np.broadcast_to(core, shape).copy()
+        extra.append(np.ones(spread_ellipsis))
+    return "".join(final), extra_terms, extra
 
 
 def _sum_to(values, shape):
