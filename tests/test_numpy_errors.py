@@ -19,7 +19,7 @@ REFUSED = {
     "axis_variable": ("a = 1\nb = a + 0\nreturn np.sum(np.sum(x, axis=b))", "axis of 'np.sum' must be a constant"),
     "attribute": ("return np.sum(x.imag)", "attribute '.imag' is not supported"),
     "method": ("return np.sum(x.searchsorted(0.5))", "method '.searchsorted()' is not supported"),
-    "norm_order": ("return np.linalg.norm(x, 1)", "no gradient rule for 'np.linalg.norm'"),
+    "norm_order": ("return np.linalg.norm(x, 'nuc', axis=(0, 1))", "np.linalg.norm(x, ord='nuc') over the last two axes"),
     "unknown_function": ("return np.sum(np.convolve(x, x))", "no gradient rule for 'np.convolve'"),
     "sum_where": ("return np.sum(x, where=x > 0.0)", "no gradient rule for 'np.sum'"),
     "max_initial": ("return np.max(x, initial=5.0)", "no gradient rule for 'np.max'"),

@@ -1,7 +1,8 @@
 """Facts about lowered SSA, computed without rewriting it.
 
 Contract: each function here takes an ``ir.Function`` (or a body) and returns a fact
-about it; nothing is changed.  Imports only ``ir``.
+about it; nothing is changed.  Imports ``ir``, and ``runtime`` for the names of the
+helpers that make a function array code.
 
 | module | fact |
 | --- | --- |

@@ -12,6 +12,7 @@ run time).  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
+from ..runtime import linalg, tensors
 
 
 class Shape:
@@ -55,7 +56,7 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.unsort", "rt.sort_like",
     "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.cumprod_grad",
     "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
-})
+}) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({
     "np.arange", "np.zeros", "np.ones", "np.eye", "np.full", "np.empty", "np.linspace", "np.array",
@@ -64,7 +65,7 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.argmin", "np.broadcast_to", "np.tile", "np.repeat", "np.cumsum", "np.cumprod", "np.diff",
     "np.sort", "np.argsort", "np.take", "np.einsum", "np.tensordot", "np.kron", "np.trace",
     "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
-    "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique",
+    "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique", "np.cross",
     "np.rollaxis", "np.pad", "np.append", "np.split", "np.array_split", "np.percentile", "np.quantile", "np.ptp",
 })
 # scipy.special's functions that are not element-wise

@@ -5,6 +5,7 @@ forward mode's tangents), so an operation is spelled one way everywhere: ``opera
 is the one table from an IR ``op`` (see ``ir.values``) to Python syntax.
 """
 import ast
+import math
 
 from .values import BINARY_OPS, COMPARE_OPS, SEQUENCE_OPS, UNARY_OPS, Global, Slice, Var
 
@@ -25,7 +26,9 @@ def constant_node(value):
     if isinstance(value, tuple):
         return ast.Tuple(elts=[constant_node(v) for v in value], ctx=ast.Load())
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
-        return ast.UnaryOp(op=ast.USub(), operand=ast.Constant(-value))
+        return ast.UnaryOp(op=ast.USub(), operand=constant_node(-value))
+    if isinstance(value, float) and value == math.inf:  # (an ord=np.inf read while lowering) not 1e1000
+        return dotted("math.inf")
     return ast.Constant(value)
 
 

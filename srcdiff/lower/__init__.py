@@ -19,6 +19,7 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``binding`` | arguments bound to parameters as Python binds them, ``*args`` and ``**kwargs`` too |
 | ``scopes`` | Python's scopes from the AST: what a nested function binds and reads |
 | ``arrays`` | attributes, methods, indexing, item writes |
+| ``linalg`` | linear algebra's settings read as constants; decompositions one call per factor; ``matrix_power`` as products |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |

@@ -29,7 +29,7 @@ ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
 # Methods srcdiff knows (each has a rule in rules_numpy, or no gradient).
 METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
-    "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype",
+    "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
 }) | RANDOM_METHODS
 # Operations whose result may share memory with their first argument.
 VIEW_OPS = frozenset({

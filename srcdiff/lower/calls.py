@@ -14,7 +14,7 @@ import ast
 from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
 from ..ir import CHECK_OPS, Const, Global
-from . import custom
+from . import custom, linalg
 
 
 class TupleValue(tuple):
@@ -39,9 +39,12 @@ def kind_of(ref):
 
 
 def _constant_tuple(value):
-    """A tuple display of constants (``rt.zeros_like((3.0,))`` in generated code) as one Const."""
-    if isinstance(value, TupleValue) and all(isinstance(v, Const) and not isinstance(v.value, tuple) for v in value):
-        return Const(tuple(v.value for v in value))
+    """A tuple display of constants (``rt.zeros_like((3.0,))``, ``axes=((1, 2), (1, 0))`` in
+    generated code) as one Const."""
+    if isinstance(value, TupleValue):
+        parts = [_constant_tuple(v) for v in value]
+        if all(isinstance(p, Const) for p in parts):
+            return Const(tuple(p.value for p in parts))
     return value
 
 
@@ -141,6 +144,9 @@ class CallLowering:
             if made is not None:
                 return made
             args, kwargs = self.call_arguments(op, node)
+            made = linalg.lower_call(self, op, args, kwargs, node, hint)  # settings read, factors split
+            if made is not None:
+                return TupleValue(made) if isinstance(made, tuple) else made
             return self.emit(op, tuple(args), node, hint, kwargs)
         operand = self.helper_argument if op.startswith("rt.") else self.expr
         args = [_constant_tuple(operand(a)) for a in node.args]

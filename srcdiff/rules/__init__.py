@@ -6,7 +6,8 @@ output), ``x`` or ``x0``, ``x1`` ... (the inputs); ``None`` where no gradient fl
 ``ZERO`` for a piecewise-constant primitive; no rule at all (None) where srcdiff has
 none, which the sweeps turn into an error, never a silent zero.  ``rules_of(function)``
 is the lookup a function's statements use.  Imports ``analysis`` (shapes decide where a
-contribution is summed back to its operand's shape), ``ir`` and ``errors``.
+contribution is summed back to its operand's shape), ``ir``, ``runtime`` (einsum's
+subscripts read as its helpers read them) and ``errors``.
 
 | module | table |
 | --- | --- |
@@ -16,6 +17,9 @@ contribution is summed back to its operand's shape), ``ir`` and ``errors``.
 | ``makers`` | NumPy's array makers from numbers: ``np.full``, ``np.full_like``, ``np.arange``, ``np.linspace``; ``np.heaviside`` |
 | ``helpers`` | the runtime's array-gradient helpers, so a gradient can be differentiated again |
 | ``families`` | NumPy's shape and order functions (``shapes``, ``orders``, ``parts``), ``scipy.special`` (``special``, and ``elementwise`` in the scalar table), random draws (``random``); ``params`` reads their arguments |
+| ``linalg``, ``norms`` | ``np.linalg`` (reverse and tangent templates) and ``np.linalg.norm`` for every ``ord`` |
+| ``tensors`` | ``np.einsum``, ``tensordot``, ``kron``, ``cross``, ``trace``, ``diag``, ``diagonal``, ``triu``, ``tril`` |
+| ``settings`` | the constant settings (``axis``, ``ord``, subscripts) a rule reads, or a refusal naming them |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 """
 from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of

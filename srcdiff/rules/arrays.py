@@ -22,8 +22,10 @@ from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
 from .families import Families
 from .helpers import HELPER_BUILDERS
+from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
+from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
 ELEMENTWISE = {
@@ -135,7 +137,7 @@ class ArrayRules:
 KEYWORDS = {
     "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis"}),
     "sequence": frozenset({"axis"}), "np.transpose": frozenset({"axes"}), ".transpose()": frozenset({"axes"}),
-    "np.linalg.norm": frozenset({"ord", "axis", "keepdims"}), "np.linspace": frozenset({"endpoint"}),
+    "np.linspace": frozenset({"endpoint"}), **TENSOR_KEYWORDS, **LINALG_KEYWORDS,
 }
 
 
@@ -235,15 +237,6 @@ def _cumsum(stmt, names):
     return (f"rt.cumsum_grad(g, {names[0]}{_keywords(axis=axis)})",) + (None,) * (len(names) - 1)
 
 
-def _norm(stmt, names):
-    order = _param(stmt, 1, "ord")
-    axis = _param(stmt, 2, "axis")
-    keepdims = _param(stmt, 3, "keepdims", False)
-    if not (order in (None, "fro") or order == 2 and isinstance(axis, int)):
-        return None  # other norms are not differentiated (the error names np.linalg.norm)
-    return (f"rt.norm_grad(g, {names[0]}, y{_keywords(axis=axis, keepdims=keepdims)})",) + (None,) * (len(names) - 1)
-
-
 def _index_text(stmt, names, first):
     """``np.s_[...]`` of the index parts ``stmt.args[first:]`` written with placeholders."""
     parts = [constant_node(arg.value) if isinstance(arg, Const) else ast.Name(id=name, ctx=ast.Load())
@@ -275,8 +268,9 @@ def _clip(stmt, names):
 _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
-    "np.linalg.norm": _norm, "np.linspace": linspace_rule, "[]": _getitem, "rt.setitem": _setitem,
+    "np.linspace": linspace_rule, "[]": _getitem, "rt.setitem": _setitem,
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
+    **TENSOR_BUILDERS, **LINALG_BUILDERS,  # einsum and friends; np.linalg (norms included)
 }
 
 

@@ -17,6 +17,8 @@ enough to be copied next to generated code.
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
+| ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
+| ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
 """
 import numpy as np
 
@@ -25,7 +27,11 @@ from .arrays import (
     check_scalar, concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
 from .arrays import broadcast_like, check_direction
+from . import linalg, tensors
 from .custom import Context, Function
+from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
+                     qr_q_tangent, qr_r, qr_r_tangent, rhs_outer, rhs_times, slogdet_sign, solve_t, svd_u, svd_u_grad,
+                     svd_u_tangent, svd_vh, svd_vh_grad, svd_vh_tangent, sym_lower, sym_lower_grad, tall_r)
 from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_grad_right, matmul_grad_left,
                        matmul_grad_right)
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
@@ -34,6 +40,8 @@ from .orders import cumprod_grad, cumprod_hvp, cumprod_tangent, quantile_grad, q
 from .shapes import (concatenate_items, diff_grad, pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad,
                      sort_like, split_items, stack_items, tile_grad, unsort)
 from .special import digamma, polygamma, sinc_derivative
+from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
+                      kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -47,4 +55,4 @@ __all__ = [
     "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort",
-]
+] + linalg.__all__ + tensors.__all__

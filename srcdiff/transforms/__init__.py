@@ -19,6 +19,7 @@ Imports ``rules``, ``ir`` and ``errors``.
 | ``custom`` | a ``srcdiff.Function``: one call of its backward |
 | ``cleanup`` | adjoint copies propagated, dead adjoint writes dropped |
 | ``forward``, ``tangents`` | forward mode and its tangent rules |
+| ``linalg_tangents`` | forward mode of linear algebra: forms of einsum and friends, tangent templates |
 | ``signature`` | a function with one more parameter (a tangent or a cotangent) |
 """
 from .forward import Tangent, TangentIf, TangentLoop, tangent_statements

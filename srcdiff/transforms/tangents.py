@@ -27,9 +27,11 @@ its value's shape.
 import ast
 
 from ..analysis import OTHER, SCALAR
-from ..ir import SEQUENCE_OPS, Const, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
+from ..ir import SEQUENCE_OPS, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
 from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule, placeholders,
                      rule_of_call, tangent_rule, template_ast)
+from ..rules.linalg import LINALG_TANGENTS
+from .linalg_tangents import LINALG_FORMS, template_terms
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
@@ -60,6 +62,7 @@ FORMS = {
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
     **{op: ("linear",) + positions for op, positions in LINEAR_FORMS.items()},  # rules.families' helpers
+    **LINALG_FORMS,  # einsum, tensordot, kron, cross, traces, diagonals, triangles, matrix helpers
 }
 
 
@@ -87,8 +90,11 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return _linear_terms(stmt, form, active, tangent_of, operand)
     if stmt.op in _EXTREMA:
         return _extremum_terms(stmt, active, tangent_of, operand, y)
-    if stmt.op == "np.linalg.norm":
-        return _norm_terms(stmt, active, tangent_of, operand, y)
+    if stmt.op in LINALG_TANGENTS:  # np.linalg (norms included) and the helpers of its gradients
+        terms = template_terms(stmt, active, tangent_of, operand, y)
+        if terms is None:
+            raise NoRule
+        return terms
     if stmt.op == "rt.norm_grad":
         return _norm_grad_terms(stmt, active, tangent_of, operand)
     templates = _elementwise_templates(stmt)
@@ -180,28 +186,6 @@ def _extremum_terms(stmt, active, tangent_of, operand, y):
         keywords.insert(0, ("axis", operand(stmt.args[1])))
     ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
     mask = ast.Call(func=dotted(f"rt.{_EXTREMA[stmt.op]}_grad"), args=[ones, operand(stmt.args[0])],
-                    keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])
-    picked = ast.BinOp(left=copy_expr(tangent_of[stmt.args[0]]), op=ast.Mult(), right=mask)
-    return [ast.Call(func=dotted("np.sum"), args=[picked],
-                     keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])]
-
-
-def _norm_terms(stmt, active, tangent_of, operand, y):
-    """``np.linalg.norm(x, ord, axis, keepdims)`` (2-norm, Frobenius): the tangent is
-    ``<x / y, dot_x>`` summed like the norm, ``np.sum(dot_x * rt.norm_grad(1, x, y))``
-    (0 where the norm is 0, as the gradient)."""
-    if active != [0]:
-        raise NoRule
-    named = dict(zip(("ord", "axis", "keepdims"), stmt.args[1:]))
-    named.update(stmt.kwargs)
-    if not all(isinstance(v, Const) for v in named.values()):
-        raise NoRule  # an order or axis computed at run time
-    order, axis = getattr(named.get("ord"), "value", None), getattr(named.get("axis"), "value", None)
-    if not (order in (None, "fro") or order == 2 and isinstance(axis, int)):
-        raise NoRule
-    keywords = [(k, operand(v)) for k, v in named.items() if k != "ord"]
-    ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
-    mask = ast.Call(func=dotted("rt.norm_grad"), args=[ones, operand(stmt.args[0]), copy_expr(y)],
                     keywords=[ast.keyword(arg=k, value=copy_expr(v)) for k, v in keywords])
     picked = ast.BinOp(left=copy_expr(tangent_of[stmt.args[0]]), op=ast.Mult(), right=mask)
     return [ast.Call(func=dotted("np.sum"), args=[picked],

@@ -1,0 +1,247 @@
+"""Runtime helpers of ``np.linalg``'s gradients: matrix transposes and triangles, the
+right-hand sides of ``solve`` (vectors or matrices), and the factors of ``slogdet``, ``eigh``, ``svd`` and ``qr``
+one at a time.
+
+Every helper works on a matrix or a stack of them (the last two axes), as ``np.linalg``
+does.  ``eigh`` and ``cholesky`` read only the lower triangle of their argument: they
+compute a function of ``sym_lower(a)``, whose gradient is ``sym_lower_grad`` of the
+gradient with respect to that symmetric matrix, exact for any ``a``.  Each factor of a
+decomposition is its own call (``eigh_vectors``, ``svd_u``, ``qr_r``...), recomputed
+where several are read, so that each has a gradient rule of its own.  Degenerate
+eigenvalues and singular values make eigenvectors and singular vectors non-unique:
+``inverse_gaps`` and the ``svd_*_grad`` helpers refuse them (``ArrayGradientError``)
+instead of returning infinities.
+"""
+import numpy as np
+
+from .arguments import ArrayGradientError
+
+__all__ = ["mT", "inv_t", "sym_lower", "sym_lower_grad", "lower_half", "solve_t", "rhs_outer", "rhs_times", "slogdet_sign", "logabsdet",
+           "eigh_vectors", "svd_u", "svd_vh", "qr_q", "qr_r", "tall_r", "eig_compose", "eig_project", "inverse_gaps",
+           "svd_u_grad", "svd_vh_grad", "svd_u_tangent", "svd_vh_tangent", "qr_q_tangent", "qr_r_tangent"]
+_NUMPY2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
+
+
+def mT(x):
+    """The transpose of a matrix or of each matrix of a stack (the array API's ``x.mT``)."""
+    return np.swapaxes(x, -1, -2)
+
+
+def sym_lower(x):
+    """The symmetric matrix with ``x``'s lower triangle: what ``eigh`` and ``cholesky`` read."""
+    return np.tril(x) + mT(np.tril(x, -1))
+
+
+def sym_lower_grad(g):
+    """The gradient of ``sym_lower``: ``g`` on the lower triangle, plus ``g``'s upper one folded onto it."""
+    return np.tril(g) + np.tril(mT(g), -1)
+
+
+def lower_half(x):
+    """The lower triangle of ``x`` with its diagonal halved (Murray's Phi of the Cholesky gradient)."""
+    return np.tril(x) - 0.5 * (x * np.eye(np.shape(x)[-1]))
+
+
+def inv_t(a):
+    """``inv(a).T`` (the gradient of ``log |det a|``), refused for a singular ``a``."""
+    try:
+        return mT(np.linalg.inv(a))
+    except np.linalg.LinAlgError:
+        raise ArrayGradientError("srcdiff differentiates np.linalg.det and slogdet through the inverse of the matrix, "
+                                 "and this matrix is singular", hint="keep the matrix invertible (add a small multiple "
+                                 "of the identity)") from None
+
+
+def _vector_rhs(a, b):
+    """Whether ``np.linalg.solve(a, b)`` reads ``b`` as vectors (NumPy 2: ``b`` is 1-d; before: one axis less than ``a``)."""
+    return np.ndim(b) == 1 if _NUMPY2 else np.ndim(b) == np.ndim(a) - 1
+
+
+def _columns(v, a, b):
+    """``v``, shaped like a right-hand side ``b`` of ``solve(a, b)``, as matrices: vectors become columns."""
+    return np.expand_dims(v, -1) if _vector_rhs(a, b) else v
+
+
+def _uncolumns(v, a, b):
+    return v[..., 0] if _vector_rhs(a, b) else v
+
+
+def solve_t(a, g, b):
+    """``solve(a.T, g)``, ``g`` a right-hand side read as ``b`` is (vectors or matrices): the
+    second solve of ``solve``'s gradient."""
+    return _uncolumns(np.linalg.solve(mT(a), _columns(g, a, b)), a, b)
+
+
+def rhs_outer(z, y, a, b):
+    """``z @ y.T`` for right-hand sides ``z``, ``y`` read as ``b`` is (an outer product of vectors)."""
+    return _columns(z, a, b) @ mT(_columns(y, a, b))
+
+
+def rhs_times(m, y, a, b):
+    """``m @ y`` for matrices ``m`` and a right-hand side ``y`` read as ``b`` is."""
+    return _uncolumns(m @ _columns(y, a, b), a, b)
+
+
+# ---------------------------------------------------------------- factors, one at a time
+
+def slogdet_sign(a):
+    """The sign of ``np.linalg.slogdet(a)`` (piecewise constant: no gradient)."""
+    return np.linalg.slogdet(a)[0]
+
+
+def logabsdet(a):
+    """The log of the absolute determinant, ``np.linalg.slogdet(a)[1]``."""
+    return np.linalg.slogdet(a)[1]
+
+
+def eigh_vectors(a):
+    """The eigenvectors of ``np.linalg.eigh(a)`` (columns, in ascending order of the eigenvalues)."""
+    return np.linalg.eigh(a)[1]
+
+
+def svd_u(a, full_matrices=False):
+    """``U`` of ``np.linalg.svd(a, full_matrices)``."""
+    return np.linalg.svd(a, full_matrices=full_matrices)[0]
+
+
+def svd_vh(a, full_matrices=False):
+    """``Vh`` of ``np.linalg.svd(a, full_matrices)``."""
+    return np.linalg.svd(a, full_matrices=full_matrices)[2]
+
+
+def qr_q(a):
+    """``Q`` of ``np.linalg.qr(a)`` (mode 'reduced')."""
+    return np.linalg.qr(a)[0]
+
+
+def qr_r(a):
+    """``R`` of ``np.linalg.qr(a)`` (mode 'reduced' or 'r')."""
+    return np.linalg.qr(a)[1]
+
+
+def tall_r(r):
+    """``r`` itself, refused unless it is square and invertible: srcdiff differentiates the QR
+    decomposition of square and tall matrices of full column rank."""
+    if np.shape(r)[-1] != np.shape(r)[-2]:
+        raise ArrayGradientError("srcdiff differentiates np.linalg.qr of a matrix with at least as many rows as "
+                                 f"columns; this one gives an R of shape {np.shape(r)}",
+                                 hint="differentiate the QR decomposition of the transposed matrix instead")
+    if np.any(np.diagonal(r, axis1=-2, axis2=-1) == 0):
+        raise ArrayGradientError("the columns of the matrix given to np.linalg.qr are linearly dependent, so its "
+                                 "Q is not unique and has no gradient", hint="pass a matrix of full column rank")
+    return r
+
+
+# ---------------------------------------------------------------- eigenvalues and eigenvectors
+
+def eig_compose(v, d):
+    """``v @ diag(d) @ v.T`` for each matrix of a stack."""
+    return (v * np.expand_dims(d, -2)) @ mT(v)
+
+
+def eig_project(v, x):
+    """``diag(v.T @ x @ v)`` for each matrix of a stack (the adjoint of ``eig_compose`` in ``d``)."""
+    return np.sum(v * (x @ v), axis=-2)
+
+
+def inverse_gaps(w):
+    """``F[i, j] = 1 / (w[j] - w[i])`` off the diagonal, 0 on it, for sorted eigenvalues ``w``.
+
+    Refused (``ArrayGradientError``) when two eigenvalues are equal to within rounding
+    (``n * eps * max |w|``): the eigenvectors of a repeated eigenvalue are not unique."""
+    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
+    off = ~np.eye(np.shape(w)[-1], dtype=bool)
+    _refuse_degenerate(np.abs(gaps[..., off]), w, "eigenvalues", "eigenvectors of np.linalg.eigh")
+    return np.where(off, 1.0 / np.where(off, gaps, 1.0), 0.0)
+
+
+def _refuse_degenerate(gaps, values, what, of):
+    scale = np.max(np.abs(values), initial=0.0)
+    tolerance = max(np.shape(values)[-1], 1) * np.finfo(np.result_type(values, float)).eps * scale
+    if np.size(gaps) and np.min(gaps) <= tolerance:
+        raise ArrayGradientError(f"two {what} are equal (to within rounding), so the {of} are not unique and "
+                                 "have no gradient", hint=f"differentiate a function of the {what} only, or of a "
+                                 "projector onto the eigenspace (v @ v.T summed over the repeated ones)")
+
+
+# ---------------------------------------------------------------- singular vectors
+
+def _svd_parts(a, full_matrices):
+    m, n = np.shape(a)[-2:]
+    if full_matrices and m != n:
+        raise ArrayGradientError("the extra singular vectors of np.linalg.svd(a, full_matrices=True) of a "
+                                 f"non-square matrix (shape {np.shape(a)}) are not unique and have no gradient",
+                                 hint="call np.linalg.svd(a, full_matrices=False)")
+    u, s, vh = np.linalg.svd(a, full_matrices=False)
+    gaps = np.abs(np.expand_dims(s, -2) ** 2 - np.expand_dims(s, -1) ** 2)
+    off = ~np.eye(np.shape(s)[-1], dtype=bool)
+    _refuse_degenerate(gaps[..., off], s ** 2, "singular values", "singular vectors of np.linalg.svd")
+    if m != n:
+        _refuse_degenerate(s, s, "singular values", "singular vectors of np.linalg.svd")  # a zero one
+    f = np.where(off, 1.0 / np.where(off, np.expand_dims(s, -2) ** 2 - np.expand_dims(s, -1) ** 2, 1.0), 0.0)
+    return u, s, mT(vh), f
+
+
+def svd_u_grad(g, a, u, full_matrices=False):
+    """The gradient of ``a`` through ``U`` of its SVD (Townsend's formula):
+    ``U [(F o (U'G - G'U)) S] V' + (I - U U') G S^-1 V'``, with ``F[i, j] = 1 / (s_j^2 - s_i^2)``."""
+    u, s, v, f = _svd_parts(a, full_matrices)
+    inner = u @ ((f * (mT(u) @ g - mT(g) @ u)) * np.expand_dims(s, -2))
+    if np.shape(a)[-2] > np.shape(s)[-1]:
+        inner = inner + (g - u @ (mT(u) @ g)) / np.expand_dims(s, -2)
+    return inner @ mT(v)
+
+
+def svd_vh_grad(g, a, vh, full_matrices=False):
+    """The gradient of ``a`` through ``Vh`` of its SVD: with ``Gv = g.T`` (the gradient of ``V``),
+    ``U [S (F o (V'Gv - Gv'V))] V' + U S^-1 Gv' (I - V V')``."""
+    u, s, v, f = _svd_parts(a, full_matrices)
+    gv = mT(g)
+    inner = (np.expand_dims(s, -1) * (f * (mT(v) @ gv - mT(gv) @ v))) @ mT(v)
+    if np.shape(a)[-1] > np.shape(s)[-1]:
+        inner = inner + (mT(gv) - (mT(gv) @ v) @ mT(v)) / np.expand_dims(s, -1)
+    return u @ inner
+
+
+def svd_u_tangent(t, a, full_matrices=False):
+    """The derivative of ``U`` along ``t``: with ``P = U' t V``,
+    ``U (F o (P S + S P')) + (I - U U') t V S^-1``."""
+    u, s, v, f = _svd_parts(a, full_matrices)
+    p = mT(u) @ t @ v
+    tangent = u @ (f * (p * np.expand_dims(s, -2) + np.expand_dims(s, -1) * mT(p)))
+    if np.shape(a)[-2] > np.shape(s)[-1]:
+        tangent = tangent + (t @ v - u @ p) / np.expand_dims(s, -2)
+    return tangent
+
+
+def svd_vh_tangent(t, a, full_matrices=False):
+    """The derivative of ``Vh`` along ``t``: the transpose of ``V (F o (S P + P' S)) + (I - V V') t' U S^-1``."""
+    u, s, v, f = _svd_parts(a, full_matrices)
+    p = mT(u) @ t @ v
+    tangent = v @ (f * (np.expand_dims(s, -1) * p + mT(p) * np.expand_dims(s, -2)))
+    if np.shape(a)[-1] > np.shape(s)[-1]:
+        tangent = tangent + (mT(t) @ u - v @ mT(p)) / np.expand_dims(s, -2)
+    return mT(tangent)
+
+
+def _qr_tangents(t, a):
+    """``(dQ, dR)`` along ``t``: with ``X = Q' t R^-1`` split into an antisymmetric part
+    (from its strict lower triangle) and an upper triangular rest ``D``, ``dR = D R`` and
+    ``dQ = t R^-1 - Q D``."""
+    q, r = np.linalg.qr(a)
+    r = tall_r(r)
+    p = mT(np.linalg.solve(mT(r), mT(t)))
+    x = mT(q) @ p
+    lower = np.tril(x, -1)
+    rest = x - lower + mT(lower)
+    return p - q @ rest, rest @ r
+
+
+def qr_q_tangent(t, a):
+    """The derivative of ``Q`` of ``np.linalg.qr(a)`` along ``t``."""
+    return _qr_tangents(t, a)[0]
+
+
+def qr_r_tangent(t, a):
+    """The derivative of ``R`` of ``np.linalg.qr(a)`` along ``t``."""
+    return _qr_tangents(t, a)[1]
