@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from .. import runtime
+from ..analysis import is_container, tree_leaves
 from ..emit import Namer, assign_names
 from ..errors import SrcdiffError, UnsupportedSyntaxError
 from ..frontend import load_function
@@ -57,7 +58,8 @@ def explain_function(function, arguments):
     """The Explanation of a lowered ``function`` at ``arguments`` (a dict by parameter name)."""
     rules = rules_of(function)
     _check_classes_available(function)
-    backward = reverse(function, function.params, rules=rules)  # validates: every active op has a rule
+    leaves = {p: tree_leaves(function, p) for p in function.params}
+    backward = reverse(function, tuple(v for p in function.params for _, v in leaves[p]), rules=rules)  # validates rules
     names = _display_names(function)
     trace = Trace(function, names, _namespace(function))
     trace.rules = rules
@@ -66,6 +68,7 @@ def explain_function(function, arguments):
     walk(function.body, trace)
     result = trace.latest.get(function.result) if isinstance(function.result, Var) else None
     steps, gradients = _backward(trace, result, backward.active)
+    _container_gradients(function, trace, gradients, leaves)
     rows = tuple(_row(trace, i, gradients) for i in range(len(trace.nodes)))
     value = trace.nodes[result].value if result is not None else function.result.value
     return Explanation(function.name, tuple(p.hint for p in function.params), rows, tuple(steps),
@@ -188,6 +191,20 @@ def _g_in_call(template):
         return any(isinstance(n, ast.Name) and n.id == "g" for n in ast.walk(tree))
     return any(isinstance(node, ast.Call) and any(reads_g(a) for a in node.args)
                or isinstance(node, ast.Subscript) and reads_g(node.value) for node in ast.walk(template_ast(template)))
+
+
+def _container_gradients(function, trace, gradients, leaves):
+    """A container parameter's gradient, in its structure, from those of the parts read
+    (``rt.tree_grad``, as generated code returns it)."""
+    for index, param in enumerate(function.params):
+        if not is_container(function, param):
+            continue
+        pairs = []
+        for path, var in leaves[param]:
+            at = trace.latest.get(var)
+            if at is not None and at in gradients:
+                pairs += [path, gradients[at]]
+        gradients[index] = runtime.tree_grad(trace.nodes[index].value, *pairs)
 
 
 # ---------------------------------------------------------------- rows

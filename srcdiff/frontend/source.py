@@ -21,6 +21,7 @@ class Source:
     lines: list
     scope: object
     origins: tuple = None  # generated text: per line (from 1), the user's Loc it came from
+    owner: object = None  # a method's ``classes.Owner``: the class its first parameter belongs to
 
     def loc(self, node):
         """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""

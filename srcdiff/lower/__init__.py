@@ -16,6 +16,8 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``calls`` | names and calls: primitives, the user's helpers inlined |
 | ``custom`` | ``Cls.apply(...)`` of a ``srcdiff.Function`` |
 | ``arrays`` | attributes, methods, indexing, item writes |
+| ``trees`` | parts of container parameters read at constant paths (``params['W1']``, ``self.W``), read once at the start |
+| ``methods`` | classes: ``self.forward(x)``, properties, static and class methods, class constants |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |

@@ -34,7 +34,7 @@ def def_key(source):
 
 def kind_of(ref):
     return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
-            frontend.CustomFunctionRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+            frontend.CustomFunctionRef: "class", frontend.ClassRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
 
 
 def _constant_tuple(value):
@@ -49,7 +49,7 @@ class CallLowering:
 
     def check_op(self, node):
         """The op (``ir.CHECK_OPS``) of a call ``rt.check_scalar(v)`` of one argument, else None."""
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1 + (node.func.attr == "check_class")
                 and not node.keywords and f"rt.{node.func.attr}" in CHECK_OPS):
             return None
         try:
@@ -116,10 +116,13 @@ class CallLowering:
 
     def call(self, node, hint):
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
+        if value is None:
+            self.dynamic_attribute_call(node)  # getattr(self, name): refused (methods)
+            value = self.unpacked_call(node, hint)  # rt.unpacked(params, 2) read back (trees)
         if value is not None:
             return value
         if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
-            return self.method_call(node, hint)
+            return self.value_method_call(node, hint)  # self.forward(x), Model.helper(x), x.sum() (methods)
         ref = self.resolve(node.func)
         if isinstance(ref, frontend.PrimitiveRef):
             return self.primitive_call(ref.op, node, hint)
@@ -161,15 +164,16 @@ class CallLowering:
             return result
         return self.emit(op, tuple(args), node, hint, kwargs)
 
-    def inline(self, ref, node, hint):
-        """Inline a user function: bind its parameters to our operands, lower its body."""
+    def inline(self, ref, node, hint, bound=()):
+        """Inline a user function: bind its parameters to our operands, lower its body;
+        ``bound`` are the operands of its first parameters (a method's ``self``)."""
         callee = ref.load()
         key = def_key(callee)
         if key in self.shared.call_stack:
             raise self.error(UnsupportedSyntaxError, node, f"recursive call to '{ref.name}' is not supported",
                              "rewrite the recursion as a loop")
         inner = type(self)(callee, self.shared)
-        self._bind_arguments(inner, callee, node)
+        self._bind_arguments(inner, callee, node, bound)
         self.shared.call_stack.append(key)
         try:
             result = inner.lower_body(hint)
@@ -177,11 +181,15 @@ class CallLowering:
             self.shared.call_stack.pop()
         return result
 
-    def _bind_arguments(self, inner, callee, node):
+    def _bind_arguments(self, inner, callee, node, first=()):
         params = all_params(callee.node.args)
         names = [p.arg for p in params]
-        bound = {}
         positional = list(callee.node.args.posonlyargs) + list(callee.node.args.args)
+        if len(first) > len(positional):
+            raise self.error(UnsupportedSyntaxError, node, f"'{callee.node.name}' has no parameter for the object it is called on",
+                             f"give '{callee.node.name}' a first parameter (self)")
+        bound = {param.arg: value for param, value in zip(positional, first)}
+        positional = positional[len(first):]
         if len(node.args) > len(positional):
             raise self.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{callee.node.name}'",
                              f"pass the parameters '{callee.node.name}' takes")

@@ -17,7 +17,9 @@ from . import branches, loops
 from .arrays import ArrayLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
+from .methods import MethodLowering
 from .tails import always_exits, tails
+from .trees import TreeState, check_tree_uses
 from .writes import check_writes
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
@@ -31,6 +33,7 @@ class _Shared:
         self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
         self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
+        self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
 
 
 def lower(source):
@@ -42,6 +45,7 @@ def lower(source):
         var = Var(arg.arg, user_named=True)
         lowerer.env[arg.arg] = var
         params.append(var)
+    lowerer.tree_params(params, source.owner)
     shared.call_stack.append(def_key(source))
     result = lowerer.lower_body()
     if isinstance(result, TupleValue):
@@ -49,10 +53,11 @@ def lower(source):
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     args = _strip_annotations(source.node.args)
     function = Function(
-        name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
+        name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    check_tree_uses(function, shared.trees, _error_at)
     return function
 
 
@@ -73,7 +78,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
+class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, MethodLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -167,8 +172,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
             for element, item in zip(target.elts, value):
                 self.bind(element, item)
         else:
-            raise self.error(UnsupportedSyntaxError, target,
-                             f"assignment to '{ast.unparse(target)}' is not supported", "assign to a plain variable")
+            raise self.unassignable(target)  # self.W = ... (methods)
 
     # ------------------------------------------------------------ expressions
 
@@ -255,7 +259,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
         if node.id in self.env:
             return self.env[node.id]
         ref = self.resolve(node)
-        if isinstance(ref, frontend.ConstantRef):
+        if isinstance(ref, (frontend.ConstantRef, frontend.ClassRef)):  # a class: Model.helper(x) (methods)
             return self.global_operand(ref)
         raise self.error(UnsupportedSyntaxError, node, f"'{node.id}' is a {kind_of(ref)} and cannot be used as a value",
                          "call it, or pass the value in as a parameter")
@@ -264,7 +268,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
         """Generated code's own check of a value, kept as a statement (``ir.CHECK_OPS``): a
         gradient of a gradient still refuses what the first one refused."""
         target = Var("_checked")  # never read: the name is never printed
-        self.shared.body.append(Assign(target, self.check_op(call), (self.expr(call.args[0]),), (),
+        self.shared.body.append(Assign(target, self.check_op(call), tuple(self.expr(a) for a in call.args), (),
                                        self.source.loc(stmt)))
 
     def emit(self, op, args, node, hint=None, kwargs=()):

@@ -34,10 +34,10 @@ from ..frontend import load_function
 from ..ir import Assign, Const, Loop, Var, walk
 from ..lower import lower
 from ..rules import rules_of
-from ..analysis import uses_arrays
+from ..analysis import is_container, uses_arrays
 from ..transforms import fresh_name, reverse, with_extra_parameter
 from .generated import first_gradient, generated_source
-from .gradient import gradient_source, select_wrt
+from .gradient import gradient_source, leaves_of, select_wrt
 
 MODES = ("forward", "reverse", "reverse-over-forward")
 DEFAULT_MODE = None  # forward over reverse; reverse over forward for a function with loops
@@ -64,8 +64,9 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None):
     if mode != "reverse":
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     dot = Var("s")
-    composed = dataclasses.replace(inner, body=inner.body + (Assign(dot, "rt.vdot", (inner.result, v)),), result=dot)
-    backward = reverse(composed, (param,), rules=rules_of(composed))
+    product = "rt.tree_vdot" if is_container(inner, param) else "rt.vdot"  # <gradient, v> of a container: leaf by leaf
+    composed = dataclasses.replace(inner, body=inner.body + (Assign(dot, product, (inner.result, v)),), result=dot)
+    backward = reverse(composed, leaves_of(composed, (param,)), rules=rules_of(composed))
     text = emit_gradient(composed, backward, name=name, returns="grad", single=True, docstring=doc,
                          prefix=adjoint_prefix(order + 2), like=uses_arrays(composed))
     return name, text, composed

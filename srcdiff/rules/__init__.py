@@ -16,6 +16,7 @@ contribution is summed back to its operand's shape), ``ir`` and ``errors``.
 | ``makers`` | NumPy's array makers from numbers: ``np.full``, ``np.full_like``, ``np.arange``, ``np.linspace``; ``np.heaviside`` |
 | ``helpers`` | the runtime's array-gradient helpers, so a gradient can be differentiated again |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
+| ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """
 from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of
 from .custom import CustomRule, backward_templates, is_custom_op

@@ -23,6 +23,7 @@ from functools import lru_cache
 from ..ir import Const
 from ._derived import DERIVED
 from .custom import custom_rule, is_custom_op
+from .trees import TREE_RULES, VARIADIC
 
 ZERO = "zero"
 
@@ -72,10 +73,10 @@ HANDWRITTEN = {
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
     "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.Context": ZERO,
-    "rt.check_scalar": ZERO, "rt.check_direction": ZERO,  # checks: their value (None) is never read
+    "rt.check_scalar": ZERO, "rt.check_direction": ZERO, "rt.check_class": ZERO,  # checks: their value is never read
 }
 
-RULES = {**DERIVED, **HANDWRITTEN}
+RULES = {**DERIVED, **HANDWRITTEN, **TREE_RULES}  # containers of parameters: see ``trees``
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 
@@ -88,6 +89,8 @@ def rule_for(op, nargs):
     """
     if is_custom_op(op):
         return custom_rule(nargs)
+    if op in VARIADIC:
+        return VARIADIC[op](nargs)
     rule = RULES.get(f"{op}/{nargs}", RULES.get(op))
     if rule is ZERO or rule is None:
         return rule

@@ -15,6 +15,7 @@ enough to be copied next to generated code.
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
+| ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """
 import numpy as np
 
@@ -29,6 +30,7 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
 from .special import digamma, polygamma
+from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -38,5 +40,6 @@ __all__ = [
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
-    "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
+    "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction", "check_class", "tree_grad",
+    "tree_part", "tree_scale", "tree_vdot",
 ]
