@@ -105,7 +105,14 @@ def _container_text(function, param, wrt, names, grad_names, aliases, by_items):
         if var in wrt and var in grad_names:
             grad = f"{rt}.items_like({grad_names[var]}, {names[var]})" if var in by_items else grad_names[var]
             parts += [repr(path), grad]
-    return f"{rt}.tree_grad({', '.join(parts)})"
+    text = f"{rt}.tree_grad({', '.join(parts)})"
+    if len(text) <= CONTAINER_LINE:
+        return text
+    pairs = [f"{path}, {grad}" for path, grad in zip(parts[1::2], parts[2::2])]  # a part a line
+    return f"{rt}.tree_grad(\n        {parts[0]},\n" + "".join(f"        {pair},\n" for pair in pairs) + "    )"
+
+
+CONTAINER_LINE = 90  # a longer rt.tree_grad(...) is written a part a line
 
 
 def _collect_reads(statements, tokens, reads):

@@ -258,7 +258,8 @@ def return_line(result, gradients, single, names, aliases):
     if single or len(gradients) < 2 or len(line) <= RETURN_MAX_LINE:
         return line
     # a long tuple of gradients: one per line, which reads better than astor's wrapping
-    return "\n".join([f"    return {value}(", *(f"        {g}," for g in gradients), "    )"])
+    nested = [g.replace("\n", "\n    ") for g in gradients]  # a container's gradient written over lines
+    return "\n".join([f"    return {value}(", *(f"        {g}," for g in nested), "    )"])
 
 
 # ---------------------------------------------------------------- module aliases

@@ -16,6 +16,7 @@ import ast
 import copy
 import inspect
 import math
+import types
 
 import numpy as np
 
@@ -23,7 +24,7 @@ from .. import runtime
 from ..analysis import is_container, tree_leaves
 from ..emit import Namer, assign_names
 from ..errors import SrcdiffError, UnsupportedSyntaxError
-from ..frontend import load_function
+from ..frontend import load_function, owner_of_bound
 from ..ir import Var, assigns, number, operand_node, simplify_expr
 from ..lower import lower
 from ..rules import CustomRule, backward_templates, is_custom_op, placeholders, rules_of, template_ast
@@ -37,8 +38,12 @@ from .trace import ITEM_RULE, ItemAssign, Trace, walk
 # ---------------------------------------------------------------- entry points
 
 def explain(fn, *args, **kwargs):
-    """The Explanation of ``fn`` called with these arguments (see API.md)."""
-    source = load_function(fn)
+    """The Explanation of ``fn`` called with these arguments (see API.md); a bound method's
+    object is its first argument."""
+    owner = None
+    if inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType):
+        owner, args, fn = owner_of_bound(fn), (fn.__self__,) + args, fn.__func__
+    source = load_function(fn, owner=owner)
     function = lower(source)
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)

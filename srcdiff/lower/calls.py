@@ -118,7 +118,7 @@ class CallLowering:
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
         if value is None:
             self.dynamic_attribute_call(node)  # getattr(self, name): refused (methods)
-            value = self.unpacked_call(node, hint)  # rt.unpacked(params, 2) read back (trees)
+            value = self.runtime_tree_call(node, hint)  # rt.unpacked(params, 2), rt.tree_grad read back (trees)
         if value is not None:
             return value
         if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):

@@ -35,6 +35,7 @@ class TreeState:
         self.hoisted = []  # the Assigns reading parts, in order: parents before their parts
         self.classes = {}  # tree node Var -> the class a method or an explicit call says it has
         self.checks = {}  # tree node Var -> the class its methods were looked up on (checked at run time)
+        self.aliased = {}  # rt.unpacked(p, n) -> p
 
 
 class TreeLowering:
@@ -58,7 +59,7 @@ class TreeLowering:
         trees = self.shared.trees
         memo = (parent, op, type(key), key)
         if memo not in trees.parts:
-            var = Var(*_part_hint(parent, key, hint))
+            var = Var(*_part_hint(trees.aliased.get(parent, parent), key, hint))
             trees.parts[memo] = var
             trees.nodes.add(var)
             trees.hoisted.append(Assign(var, op, (parent, Const(key)), (), self.source.loc(node)))
@@ -94,17 +95,21 @@ class TreeLowering:
             self.bind(element, self.field(checked, "field[]", i, element, hint))
         return True
 
-    def unpacked_call(self, node, hint):
-        """``rt.unpacked(p, n)`` of a tree node (generated code read back): the checked alias
-        ``a, b = p`` makes, so that its items stay parts of ``p``; else None."""
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr == "unpacked" and len(node.args) == 2
-                and isinstance(node.args[1], ast.Constant) and type(node.args[1].value) is int and not node.keywords
-                and self.is_value(node.args[0]) and getattr(self.resolve(node.func), "op", None) == "rt.unpacked"):
+    def runtime_tree_call(self, node, hint):
+        """Generated code read back: ``rt.unpacked(p, 2)`` of a tree node is the checked alias
+        ``a, b = p`` makes (its items stay parts of ``p``); the paths of ``rt.tree_grad`` and
+        ``rt.tree_part`` are constant tuples.  None for any other call."""
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in ("unpacked", "tree_grad", "tree_part")
+                and not node.keywords and self.is_value(node.func.value) is False):
             return None
-        value = self.expr(node.args[0])
-        if not self.is_tree_node(value):
-            return self.emit("rt.unpacked", (value, Const(node.args[1].value)), node, hint)
-        return self._unpacked(value, node.args[1].value, node)
+        op = getattr(self.resolve(node.func), "op", None)
+        if op not in ("rt.unpacked", "rt.tree_grad", "rt.tree_part"):
+            return None
+        args = [Const(ast.literal_eval(a)) if isinstance(a, ast.Tuple) and _literal(a) else self.expr(a)
+                for a in node.args]
+        if op == "rt.unpacked" and len(args) == 2 and self.is_tree_node(args[0]) and isinstance(args[1], Const):
+            return self._unpacked(args[0], args[1].value, node)
+        return self.emit(op, args, node, hint)
 
     def _unpacked(self, value, count, node):
         trees = self.shared.trees
@@ -113,6 +118,7 @@ class TreeLowering:
             checked = Var("s")
             trees.parts[memo] = checked
             trees.nodes.add(checked)
+            trees.aliased[checked] = trees.aliased.get(value, value)  # its parts are named after value
             trees.hoisted.append(Assign(checked, "rt.unpacked", (value, Const(count)), (), self.source.loc(node)))
         return trees.parts[memo]
 
@@ -175,3 +181,11 @@ def _part_hint(parent, key, hint):
         return key, True
     suffix = str(key) if isinstance(key, int) and key >= 0 else f"m{-key}" if isinstance(key, int) else "part"
     return f"{parent.hint}_{suffix}", parent.user_named
+
+
+def _literal(node):
+    try:
+        ast.literal_eval(node)
+    except ValueError:
+        return False
+    return True

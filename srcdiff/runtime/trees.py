@@ -67,6 +67,20 @@ def tree_scale(s, t):
     return replace_leaves(t, {path: s * value for path, value in leaves(t)})
 
 
+def stacked_rows(rows, shape, empty=False):
+    """The Jacobian with respect to a container from its rows (one gradient of the container
+    per entry of a result of ``shape``): for each number of the container, an array of shape
+    ``shape + its shape``, in the container's structure (zeros when ``empty``)."""
+    parts = {}
+    for path, value in leaves(rows[0]):
+        if empty:
+            parts[path] = np.zeros(tuple(shape) + np.shape(value), np.result_type(value, float))
+        else:
+            parts[path] = np.stack([np.asarray(tree_part(row, path)) for row in rows]).reshape(
+                tuple(shape) + np.shape(value))
+    return replace_leaves(rows[0], parts)
+
+
 def tree_zeros(x):
     """The zero gradient of ``x``: its structure, zeros at every number and real array."""
     return _build(x, [], set())
