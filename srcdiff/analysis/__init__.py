@@ -11,4 +11,4 @@ about it; nothing is changed.  Imports only ``ir``.
 """
 from .kinds import ELEMENTWISE, OTHER, REDUCTIONS, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar, uses_arrays
 from .liveness import live_vars
-from .trees import is_container, owner_of_leaf, tree_leaves, tree_paths
+from .trees import is_container, tree_leaves, tree_paths

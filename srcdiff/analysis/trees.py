@@ -40,11 +40,6 @@ def tree_leaves(function, param):
     return leaves + [(path, var) for var, path in paths.items() if var in used]
 
 
-def owner_of_leaf(function, var):
-    """The parameter a leaf Var is part of (itself for a parameter)."""
-    return tree_paths(function).get(var, (var, ()))[0]
-
-
 def whole_uses(function):
     """Every Var some statement reads as a value: not the container of a part read, not
     the value a check looks at, not the structure ``rt.tree_grad`` rebuilds."""

@@ -19,7 +19,7 @@ their variables.  The tape is one Python list, used as a stack.
 import ast
 import dataclasses
 
-from ..analysis import is_container, live_vars, owner_of_leaf, tree_leaves
+from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
@@ -80,9 +80,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append("    # backward")
         lines += backward_lines
     by_items = {s.var for s in accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
+    parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
     gradients = [_container_text(function, p, backward.wrt, names, grad_names, aliases, by_items)
                  if is_container(function, p) else _gradient_text(p, names, grad_names, aliases, like, p in by_items)
-                 for p in dict.fromkeys(owner_of_leaf(function, v) for v in backward.wrt)]
+                 for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
     return printer.finish(lines, function)
 

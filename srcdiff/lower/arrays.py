@@ -174,6 +174,7 @@ class ArrayLowering:
             raise self.error(UnsupportedSyntaxError, target, "assigning a tuple into an array is not supported")
         name = target.value.id
         array = self.env[name]
+        self.refuse_tree_write(array, target)  # params['W'] = v (trees)
         self.env[name] = self.emit("rt.setitem", (array, value, *self.index(target.slice)), stmt, hint=name)
 
     def augmented_item(self, stmt, symbol):

@@ -20,6 +20,7 @@ import ast
 import keyword
 
 from .. import frontend
+from ..errors import UnsupportedSyntaxError
 from ..ir import CHECK_OPS, FIELD_OPS, Assign, Const, Global, If, Loop, Var, walk
 
 # operations that may take a container read through keys whole: they only read its structure
@@ -84,6 +85,13 @@ class TreeLowering:
             return -node.operand.value
         return None
 
+    def refuse_tree_write(self, value, target):
+        """Refuse ``params['W'] = v``: a write into a parameter or a part of one."""
+        if self.is_tree_node(value):
+            raise self.error(UnsupportedSyntaxError, target, "writing into a parameter is not supported: the caller's "
+                             "container or array would change", "work on a copy: 'x = x.copy()' before writing into it, "
+                             "or build a new value")
+
     def tree_unpack(self, target, value):
         """``a, b = p`` of a tree node: ``s = rt.unpacked(p, 2)`` (checked at the start), then
         the parts ``s[0]``, ``s[1]``; False when ``value`` is no tree node."""
@@ -123,11 +131,18 @@ class TreeLowering:
         return trees.parts[memo]
 
     def hoisted_statements(self):
-        """The statements the function starts with: class checks, then every part read."""
+        """The statements the function starts with: every part read, each class check right
+        after the value it checks is defined (a parameter's first)."""
         trees = self.shared.trees
-        checks = [Assign(Var("_checked"), "rt.check_class", (var, self.class_operand(cls)), (), self.source.loc(self.source.node))
-                  for var, cls in trees.checks.items()]
-        return checks + trees.hoisted
+        loc = self.source.loc(self.source.node)
+        checks = {var: Assign(Var("_checked"), "rt.check_class", (var, self.class_operand(cls)), (), loc)
+                  for var, cls in trees.checks.items()}
+        out = [check for var, check in checks.items() if var not in trees.parts.values()]
+        for stmt in trees.hoisted:
+            out.append(stmt)
+            if stmt.target in checks:
+                out.append(checks[stmt.target])
+        return out
 
     def class_operand(self, cls):
         """A Global naming class ``cls`` in generated code (``Model``)."""
