@@ -259,3 +259,27 @@ def test_a_class_defined_in_a_function_works_bound_and_is_refused_unbound():
     assert srcdiff.grad(Local().loss)(2.0).w == pytest.approx(4.0)
     with pytest.raises(srcdiff.SrcdiffError, match="method '.f()' is not supported|method '.f\\(\\)'"):
         srcdiff.grad(Local.loss, wrt="self")(Local(), 2.0)
+
+
+class Linear:
+    def __init__(self, bias):
+        self.W = RNG.normal(size=(2, 2))
+        self.use_bias = bias
+        self.b = RNG.normal(size=2) if bias else None
+
+    def loss(self, x):
+        y = x @ self.W
+        if self.use_bias:
+            y = y + self.b
+        return np.sum(np.tanh(y) * W2)
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_an_attribute_that_is_none_on_the_path_not_taken(bias):
+    model, x = Linear(bias), RNG.normal(size=(2, 2))
+    gradient = srcdiff.grad(model.loss)(x)
+    _assert_close(gradient, fd_self(lambda m, x: m.loss(x), model, (x,)))
+    assert (gradient.b is None) == (not bias) and gradient.use_bias is bias
+    for mode in (None, "reverse"):
+        product = srcdiff.hvp(model.loss, wrt="self", mode=mode)(x, gradient)
+        assert type(product) is Linear and (product.b is None) == (not bias)

@@ -30,7 +30,7 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
 from .special import digamma, polygamma
-from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot
+from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -41,5 +41,5 @@ __all__ = [
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction", "check_class", "tree_grad",
-    "tree_part", "tree_scale", "tree_vdot",
+    "tree_part", "tree_scale", "tree_vdot", "tree_zeros",
 ]

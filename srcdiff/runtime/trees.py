@@ -82,7 +82,10 @@ def stacked_rows(rows, shape, empty=False):
 
 
 def tree_zeros(x):
-    """The zero gradient of ``x``: its structure, zeros at every number and real array."""
+    """The zero gradient of ``x``: its structure, zeros at every number and real array; 0.0
+    for a part that is not a number (``self.b`` is None: ``tree_grad`` keeps the None)."""
+    if not (_is_number(x) or isinstance(x, np.ndarray) or is_container(x)):
+        return 0.0
     return _build(x, [], set())
 
 
@@ -178,7 +181,10 @@ def _sum(grads):
 
 
 def _whole(g, x):
-    """The gradient ``g`` of a part read whole, in that part's own type (``rt.like``)."""
+    """The gradient ``g`` of a part read whole, in that part's own type (``rt.like``); a part
+    that is not a number (None, a str, a bool) is kept as it is."""
+    if not (_is_number(x) or isinstance(x, (list, tuple, np.ndarray))):
+        return x
     if isinstance(x, (list, tuple)) and not _is_number(x) and not isinstance(g, (list, tuple)):
         items = [_whole(g[i], item) for i, item in enumerate(x)]  # an array gradient of a sequence
         return _rebuilt(x, dict(enumerate(items)))
