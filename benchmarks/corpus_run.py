@@ -138,10 +138,11 @@ def check(fn, args, wrt):
         if wrt:  # a plain function: its gradient with respect to these positions
             gradient = srcdiff.grad(fn, wrt=tuple(wrt))(*args)
             pairs = [(args[p], g, lambda new, p=p: fn(*args[:p], new, *args[p + 1:])) for p, g in zip(wrt, gradient)]
-        else:  # a bound method: its gradient with respect to the object's attributes, by name
-            gradient = srcdiff.grad(fn)(*args)
+        else:  # a bound method: its gradient is an object of the model's class holding the attributes' gradients
+            result = srcdiff.grad(fn)(*args)
             model = fn.__self__
-            attributes = {name: getattr(model, name) for name in gradient}
+            attributes = {name: value for name, value in vars(model).items() if list(_leaves(value))}
+            gradient = {name: getattr(result, name) for name in attributes}
 
             def call(new):
                 clone = type(model).__new__(type(model))

@@ -10,6 +10,11 @@ A built function is cached per function and arguments (``wrt``, ``mode``) in a c
 keyed weakly by the function, so dropping the function frees it; a later call of a
 transform builds again when anything the build read has changed since (a helper or a
 constant rebound, a closure cell or the defaults changed: ``frontend.Reads``).
+
+A bound method (``model.loss``) is built from its function with the class of its object
+(``frontend.Owner``), cached per class, and bound to the object again: ``wrt`` counts the
+parameters the bound method shows (``X`` is 0 in ``model.loss(X, y)``), names ``"self"``
+too, and is ``"self"`` by default for ``grad``, ``value_and_grad`` and ``jvp``.
 """
 import functools
 import inspect
@@ -21,8 +26,9 @@ import weakref
 import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
-from .frontend import name_of
+from .frontend import name_of, owner_of_bound
 from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function
+from .runtime.trees import is_container, stacked_rows
 
 _CACHE = weakref.WeakKeyDictionary()
 
@@ -48,19 +54,19 @@ def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
     reverse), ``"reverse-over-forward"`` or None: forward over reverse, or reverse over
     forward for a function with loops.
     """
-    return _cached(fn, ("hvp", _wrt_key(wrt), mode), lambda: build_hvp(fn, wrt, mode))
+    return _built(fn, "hvp", wrt, lambda f, w, owner: build_hvp(f, w, mode, owner), mode)
 
 
 def jvp(fn, *, wrt=None):
     """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
     parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
     ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    return _cached(fn, ("jvp", _wrt_key(wrt)), lambda: build_jvp(fn, wrt))
+    return _built(fn, "jvp", wrt, build_jvp)
 
 
 def vjp(fn, *, wrt=0):
     """``vjp_f(*args, v)``: ``v`` times the Jacobian of ``fn`` with respect to one parameter."""
-    return _cached(fn, ("vjp", _wrt_key(wrt)), lambda: build_vjp(fn, wrt))
+    return _built(fn, "vjp", wrt, build_vjp)
 
 
 def hessian(fn, *, wrt=0):
@@ -77,7 +83,12 @@ def hessian(fn, *, wrt=0):
     @functools.wraps(fn)
     def hessian_fn(*args, **kwargs):
         positional, keyword, bound = _bind(signature, args, kwargs)
-        x = bound.arguments[picked]
+        x = bound.arguments[picked] if picked in bound.arguments else fn.__self__  # wrt="self" of model.loss
+        if is_container(x) and not _array_like(x):
+            raise _at_definition(SignatureError, getattr(fn, "__func__", fn), f"the hessian with respect to '{picked}', "
+                                 f"a {type(x).__name__} of parameters, is not formed",
+                                 f"use srcdiff.hvp(f, wrt={picked!r}) with a direction v of the same structure, "
+                                 "or differentiate with respect to one array")
         if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
             return h(*positional, 1.0, **keyword)
         x = np.asarray(x)
@@ -122,10 +133,16 @@ def jacobian(fn, *, wrt=0):
         result = np.asarray(result)
         dtype = result.dtype if np.issubdtype(result.dtype, np.inexact) else np.float64
         if result.size == 0:  # no rows: one product with an empty cotangent gives the parameter's shape
-            row = np.asarray(product(*positional, np.zeros(result.shape, dtype), **keyword))
+            row = product(*positional, np.zeros(result.shape, dtype), **keyword)
+            if is_container(row):
+                return stacked_rows([row], result.shape, empty=True)
+            row = np.asarray(row)
             return np.zeros(result.shape + row.shape, row.dtype)
-        rows = [rewind() or np.asarray(product(*positional, unit.reshape(result.shape), **keyword))
+        rows = [rewind() or product(*positional, unit.reshape(result.shape), **keyword)
                 for unit in np.eye(result.size, dtype=dtype)]
+        if is_container(rows[0]):  # a container parameter: a Jacobian per part, in its structure
+            return stacked_rows(rows, result.shape)
+        rows = [np.asarray(row) for row in rows]
         return np.stack(rows).reshape(result.shape + rows[0].shape)
 
     jacobian_fn.__name__ = jacobian_fn.__qualname__ = f"jacobian_{name_of(fn)}"
@@ -148,7 +165,31 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 # ---------------------------------------------------------------- caching
 
 def _cached_gradient(fn, kind, wrt):
-    return _cached(fn, (kind, _wrt_key(wrt)), lambda: build_gradient(fn, kind, wrt))
+    return _built(fn, kind, wrt, lambda f, w, owner: build_gradient(f, kind, w, owner))
+
+
+def _built(fn, kind, wrt, build, *options):
+    """``build(function, wrt, owner)``, cached; a bound method's built from its function with the
+    class of its object (``owner``) and bound to that object again."""
+    if not (inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType)):
+        return _cached(fn, (kind, _wrt_key(wrt), *options), lambda: build(fn, wrt, None))
+    owner = owner_of_bound(fn)
+    wrt = _method_wrt(fn, wrt, kind in ("grad", "value_and_grad", "jvp") and owner.kind == "self")
+    compiled = _cached(fn.__func__, (kind, _wrt_key(wrt), *options, owner), lambda: build(fn.__func__, wrt, owner))
+    return types.MethodType(compiled, fn.__self__)
+
+
+def _method_wrt(method, wrt, self_by_default):
+    """``wrt`` of a bound method in terms of its function's parameters (see the module doc)."""
+    names = list(inspect.signature(method.__func__).parameters)
+    shown = names[1:]
+    if wrt is None:
+        return names[0] if self_by_default else (shown[0] if len(shown) == 1 else tuple(shown))
+    if isinstance(wrt, (tuple, list)):
+        return type(wrt)(_method_wrt(method, item, self_by_default) for item in wrt)
+    if isinstance(wrt, (int, np.integer)) and not isinstance(wrt, bool) and -len(shown) <= wrt < len(shown):
+        return shown[wrt]
+    return wrt
 
 
 def _cached(fn, key, build):
@@ -176,10 +217,6 @@ def _refuse_what_is_not_a_function(fn):
     definition where it has one, else at the caller's line."""
     if isinstance(fn, types.FunctionType):
         return
-    if inspect.ismethod(fn):
-        name = fn.__func__.__qualname__
-        raise _at_definition(SignatureError, fn.__func__, f"cannot differentiate the bound method {name}: its object is not a number",
-                             f"differentiate the function and pass the object yourself: srcdiff.grad({name}, wrt=...)(obj, ...)")
     if isinstance(fn, functools.partial) and isinstance(fn.func, types.FunctionType):
         return  # the function of the parameters it leaves (frontend.callables)
     filename, lineno, line = _caller()
@@ -226,6 +263,14 @@ def _random_rewinder(args):
         for generator, saved in legacy:
             generator.set_state(saved)
     return rewind
+
+
+def _array_like(x):
+    """Whether a list or tuple is one array of numbers (its Hessian is a matrix)."""
+    try:
+        return type(x) in (list, tuple) and np.asarray(x, dtype=float) is not None
+    except (TypeError, ValueError):
+        return False
 
 
 def _bind(signature, args, kwargs):

@@ -13,12 +13,19 @@ difference ``(f(x + eps d) - f(x - eps d)) / (2 eps)``, and the gradient's type 
 shape with the argument's.  On a mismatch it raises ``AssertionError`` with one
 readable paragraph per failing argument, so a wrong ``srcdiff.Function.backward`` (or a
 wrong rule) shows up in ``pytest`` as a plain test failure.
+
+A container argument (a dict, list, tuple, namedtuple, dataclass or object of numbers and
+arrays) is moved along a random direction in every float number and array it holds at
+once, and its gradient must have its structure; a bound method (``model.loss``) is checked
+with respect to its object too (``wrt="self"``).
 """
 import inspect
+import types
 
 import numpy as np
 
 from .api import grad
+from .runtime.trees import is_container, leaves, replace_leaves
 
 # (eps, relative tolerance) by the precision of the argument
 _STEPS = {np.dtype(np.float64): (1e-6, 1e-5), np.dtype(np.float32): (1e-2, 5e-2), np.dtype(np.float16): (1e-1, 2e-1)}
@@ -28,15 +35,21 @@ def check_grad(fn, *args, wrt=None, directions=3, seed=0, eps=None, rtol=None, a
     """Raise AssertionError unless srcdiff's gradient of ``fn`` at ``args`` agrees with
     finite differences for every parameter ``wrt`` picks (when None: every parameter whose
     argument is not an int or a bool, such as a loop count)."""
-    names = list(inspect.signature(fn).parameters)
+    call, shown = fn, args
+    if inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType):  # its object is argument 0
+        call, args = fn.__func__, (fn.__self__,) + tuple(args)
+    names = list(inspect.signature(call).parameters)
     picked = _positions(names, wrt)
     if wrt is None:
         picked = [p for p in picked if p >= len(args) or not isinstance(args[p], (int, bool, np.integer))]
-    gradient = grad(fn, wrt=tuple(picked))(*args)
+    gradient = grad(fn, wrt=tuple(names[p] for p in picked))(*shown)
     rng = np.random.default_rng(seed)
     problems = []
     for position, g in zip(picked, gradient):
-        problem = _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol)
+        if is_container(args[position]):
+            problem = _check_container(call, args, position, g, rng, directions, atol)
+        else:
+            problem = _check_argument(call, args, position, g, rng, directions, eps, rtol, atol)
         if problem:
             problems.append(f"  gradient with respect to {names[position]!r}: {problem}")
     if problems:
@@ -73,6 +86,57 @@ def _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol):
             return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
                     f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
     return None
+
+
+def _check_container(fn, args, position, g, rng, directions, atol):
+    """A sentence describing what is wrong with the gradient ``g`` of a container argument, or None."""
+    x = args[position]
+    parts = [(path, value) for path, value in leaves(x)  # the float numbers and arrays: ints stay (a count)
+             if isinstance(value, float) or isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind == "f"]
+    if type(g) is not type(x) or [p for p, _ in leaves(g)] != [p for p, _ in leaves(x)]:
+        return f"expected a {type(x).__name__} of the argument's structure, got {_describe(g)}"
+    found = dict(leaves(g))
+    for path, value in leaves(x):
+        wrong = _wrong_type(value, found[path])
+        if wrong:
+            return f"at {_path_text(path)}: {wrong}"
+    least = min((gradient_dtype(v) for _, v in parts), key=lambda d: d.itemsize, default=np.dtype(np.float64))
+    eps, rtol = _STEPS.get(least, _STEPS[np.dtype(np.float64)])  # the steps of the least precise part
+    for _ in range(directions):
+        d = {path: _direction(rng, value) for path, value in parts}
+        analytic = sum(float(np.sum(np.asarray(found[path], dtype=np.float64) * step)) for path, step in d.items())
+        plus, minus = list(args), list(args)
+        plus[position] = replace_leaves(x, {path: _moved(value, eps * d[path]) for path, value in parts})
+        minus[position] = replace_leaves(x, {path: _moved(value, -eps * d[path]) for path, value in parts})
+        numeric = (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
+        tolerance = atol + rtol * max(abs(numeric), abs(analytic))
+        if not abs(numeric - analytic) <= tolerance:
+            return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
+                    f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
+    return None
+
+
+def _wrong_type(x, g):
+    """What is wrong with the type, shape or dtype of the gradient ``g`` of a part ``x``, or None."""
+    dtype = gradient_dtype(x)
+    if isinstance(x, np.ndarray) and not (isinstance(g, np.ndarray) and g.shape == x.shape and g.dtype == dtype):
+        return f"expected an array of shape {x.shape} and dtype {dtype}, got {_describe(g)}"
+    if not isinstance(x, np.ndarray) and np.ndim(g) != 0:
+        return f"expected a number like the argument, got {_describe(g)}"
+    return None
+
+
+def _direction(rng, value):
+    step = rng.standard_normal(np.shape(value))
+    return step.astype(gradient_dtype(value)) if isinstance(value, np.ndarray) else float(step)
+
+
+def _moved(value, step):
+    return (value + step).astype(value.dtype) if isinstance(value, np.ndarray) else type(value)(value + step)
+
+
+def _path_text(path):
+    return "".join(f".{key}" if isinstance(key, str) and key.isidentifier() else f"[{key!r}]" for key in path)
 
 
 def gradient_dtype(x):

@@ -233,6 +233,7 @@ def tuple_parameter(p):
     return np.sum(p[0]) + p[1] * 2.0
 
 
-def test_a_tuple_of_differently_shaped_values_is_refused_naming_its_parameter():
-    with pytest.raises(srcdiff.SrcdiffError, match="parameter 'p' is a tuple of values of different shapes"):
-        srcdiff.grad(tuple_parameter)((np.ones(3), 1.5))
+def test_a_tuple_of_differently_shaped_values_gets_a_tuple_gradient():  # was refused (issue 12: containers)
+    gradient = srcdiff.grad(tuple_parameter)((np.ones(3), 1.5))
+    assert type(gradient) is tuple and np.array_equal(gradient[0], np.ones(3)) and gradient[1] == 2.0
+    assert type(gradient[1]) is float

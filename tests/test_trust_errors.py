@@ -230,16 +230,17 @@ def test_tuple_result_of_a_call_indexed():
     refused_or_equal(lambda: srcdiff.grad(tuple_result_indexed)(1.5), tuple_result_indexed, 2.0)
 
 
-def test_dict_parameter_is_refused_clearly():
-    with pytest.raises(srcdiff.SrcdiffError) as info:
-        srcdiff.grad(dict_parameter)({"w": 1.5})
-    assert_user_error(info.value, dict_parameter)
+def test_dict_parameter_is_differentiated():  # was refused; issue 12 makes dicts of parameters work
+    x = {"w": 1.5}
+    assert srcdiff.grad(dict_parameter)(x) == {"w": pytest.approx(fd_grad(lambda w: dict_parameter({"w": w}), (1.5,), 0))}
 
 
-def test_tuple_of_differently_shaped_parameters_is_refused_clearly():
-    with pytest.raises(srcdiff.SrcdiffError) as info:
-        srcdiff.grad(tuple_parameter)((np.ones(3), 1.5))
-    assert_user_error(info.value, tuple_parameter)
+def test_tuple_of_differently_shaped_parameters_is_differentiated():  # was refused (issue 12)
+    W, b = np.array([1.0, -2.0, 0.5]), 1.5
+    gradient = srcdiff.grad(tuple_parameter)((W, b))
+    assert isinstance(gradient, tuple) and len(gradient) == 2
+    assert gradient[0] == pytest.approx(fd_grad(lambda w: tuple_parameter((w, b)), (W,), 0))
+    assert gradient[1] == pytest.approx(fd_grad(lambda c: tuple_parameter((W, c)), (b,), 0))
 
 
 # ---------------------------------------------------------------- things that are not Python functions

@@ -8,6 +8,8 @@ helpers that make a function array code.
 | --- | --- |
 | ``kinds`` | what is known statically about each value's shape: a number, not an array, or a named unknown shape (equal shapes share a name); whether the result is provably one number; whether a function is array code at all |
 | ``liveness`` | which values some roots need, through branches and loops |
+| ``trees`` | the parts of a container parameter a function uses whole (its leaves) |
 """
 from .kinds import ELEMENTWISE, OTHER, REDUCTIONS, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar, uses_arrays
 from .liveness import live_vars
+from .trees import is_container, tree_leaves, tree_paths

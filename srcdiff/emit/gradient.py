@@ -19,7 +19,7 @@ their variables.  The tape is one Python list, used as a stack.
 import ast
 import dataclasses
 
-from ..analysis import live_vars
+from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
@@ -80,7 +80,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append("    # backward")
         lines += backward_lines
     by_items = {s.var for s in accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
-    gradients = [_gradient_text(p, names, grad_names, aliases, like, p in by_items) for p in backward.wrt]
+    parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
+    gradients = [_container_text(function, p, backward.wrt, names, grad_names, aliases, by_items)
+                 if is_container(function, p) else _gradient_text(p, names, grad_names, aliases, like, p in by_items)
+                 for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
     return printer.finish(lines, function)
 
@@ -92,6 +95,25 @@ def _gradient_text(param, names, grad_names, aliases, like, by_items):
     if by_items:  # a sequence's gradient in its own type (a tuple for a tuple)
         return f"{rt}.items_like({grad_names[param]}, {names[param]})"
     return f"{rt}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
+
+
+def _container_text(function, param, wrt, names, grad_names, aliases, by_items):
+    """``rt.tree_grad(p, ('W1',), grad_W1, ...)``: the gradient of a container parameter, in
+    its structure, from the gradients of the parts of it differentiated (``wrt``)."""
+    rt = aliases["rt"]
+    parts = [names[param]]
+    for path, var in tree_leaves(function, param):
+        if var in wrt and var in grad_names:
+            grad = f"{rt}.items_like({grad_names[var]}, {names[var]})" if var in by_items else grad_names[var]
+            parts += [repr(path), grad]
+    text = f"{rt}.tree_grad({', '.join(parts)})"
+    if len(text) <= CONTAINER_LINE:
+        return text
+    pairs = [f"{path}, {grad}" for path, grad in zip(parts[1::2], parts[2::2])]  # a part a line
+    return f"{rt}.tree_grad(\n        {parts[0]},\n" + "".join(f"        {pair},\n" for pair in pairs) + "    )"
+
+
+CONTAINER_LINE = 90  # a longer rt.tree_grad(...) is written a part a line
 
 
 def _collect_reads(statements, tokens, reads):

@@ -112,7 +112,8 @@ class Printer:
         for stmt in stmts:
             if isinstance(stmt, Assign) and stmt.op in CHECK_OPS:
                 lines.append(self.located("\n".join(check_lines(self.operand(stmt.args[0]), stmt.op, self.aliases,
-                                                                   depth)), stmt.loc))
+                                                                   depth, [self.operand(a) for a in stmt.args[1:]])),
+                                          stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
                     text = statement_source(assign_node(with_aliases(stmt, self.aliases), self.names))
@@ -235,9 +236,12 @@ def result_check_lines(result, aliases):
     return check_lines(result, "rt.check_scalar", aliases)
 
 
-def check_lines(value, op, aliases, depth=1):
-    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``."""
-    return [pad(depth) + f"if {value}.__class__ is not float:", pad(depth + 1) + f"{aliased(op, aliases)}({value})"]
+def check_lines(value, op, aliases, depth=1, expected=()):
+    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``;
+    ``rt.check_class(self, Model)`` (``expected``: ``[Model]``) compares with that class."""
+    cls = expected[0] if expected else "float"
+    call = ", ".join([value, *expected])
+    return [pad(depth) + f"if {value}.__class__ is not {cls}:", pad(depth + 1) + f"{aliased(op, aliases)}({call})"]
 
 
 def result_loc(function):
@@ -254,7 +258,8 @@ def return_line(result, gradients, single, names, aliases):
     if single or len(gradients) < 2 or len(line) <= RETURN_MAX_LINE:
         return line
     # a long tuple of gradients: one per line, which reads better than astor's wrapping
-    return "\n".join([f"    return {value}(", *(f"        {g}," for g in gradients), "    )"])
+    nested = [g.replace("\n", "\n    ") for g in gradients]  # a container's gradient written over lines
+    return "\n".join([f"    return {value}(", *(f"        {g}," for g in nested), "    )"])
 
 
 # ---------------------------------------------------------------- module aliases

@@ -16,13 +16,15 @@ import ast
 import copy
 import inspect
 import math
+import types
 
 import numpy as np
 
 from .. import runtime
+from ..analysis import is_container, tree_leaves
 from ..emit import Namer, assign_names
 from ..errors import SrcdiffError, UnsupportedSyntaxError
-from ..frontend import load_function
+from ..frontend import load_function, owner_of_bound
 from ..ir import Var, assigns, number, operand_node, simplify_expr
 from ..lower import lower
 from ..rules import CustomRule, backward_templates, is_custom_op, placeholders, rules_of, template_ast
@@ -36,8 +38,12 @@ from .trace import ITEM_RULE, ItemAssign, Trace, walk
 # ---------------------------------------------------------------- entry points
 
 def explain(fn, *args, **kwargs):
-    """The Explanation of ``fn`` called with these arguments (see API.md)."""
-    source = load_function(fn)
+    """The Explanation of ``fn`` called with these arguments (see API.md); a bound method's
+    object is its first argument."""
+    owner = None
+    if inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType):
+        owner, args, fn = owner_of_bound(fn), (fn.__self__,) + args, fn.__func__
+    source = load_function(fn, owner=owner)
     function = lower(source)
     try:
         bound = inspect.signature(fn).bind(*args, **kwargs)
@@ -57,7 +63,8 @@ def explain_function(function, arguments):
     """The Explanation of a lowered ``function`` at ``arguments`` (a dict by parameter name)."""
     rules = rules_of(function)
     _check_classes_available(function)
-    backward = reverse(function, function.params, rules=rules)  # validates: every active op has a rule
+    leaves = {p: tree_leaves(function, p) for p in function.params}
+    backward = reverse(function, tuple(v for p in function.params for _, v in leaves[p]), rules=rules)  # validates rules
     names = _display_names(function)
     trace = Trace(function, names, _namespace(function))
     trace.rules = rules
@@ -66,6 +73,7 @@ def explain_function(function, arguments):
     walk(function.body, trace)
     result = trace.latest.get(function.result) if isinstance(function.result, Var) else None
     steps, gradients = _backward(trace, result, backward.active)
+    _container_gradients(function, trace, gradients, leaves)
     rows = tuple(_row(trace, i, gradients) for i in range(len(trace.nodes)))
     value = trace.nodes[result].value if result is not None else function.result.value
     return Explanation(function.name, tuple(p.hint for p in function.params), rows, tuple(steps),
@@ -188,6 +196,20 @@ def _g_in_call(template):
         return any(isinstance(n, ast.Name) and n.id == "g" for n in ast.walk(tree))
     return any(isinstance(node, ast.Call) and any(reads_g(a) for a in node.args)
                or isinstance(node, ast.Subscript) and reads_g(node.value) for node in ast.walk(template_ast(template)))
+
+
+def _container_gradients(function, trace, gradients, leaves):
+    """A container parameter's gradient, in its structure, from those of the parts read
+    (``rt.tree_grad``, as generated code returns it)."""
+    for index, param in enumerate(function.params):
+        if not is_container(function, param):
+            continue
+        pairs = []
+        for path, var in leaves[param]:
+            at = trace.latest.get(var)
+            if at is not None and at in gradients:
+                pairs += [path, gradients[at]]
+        gradients[index] = runtime.tree_grad(trace.nodes[index].value, *pairs)
 
 
 # ---------------------------------------------------------------- rows

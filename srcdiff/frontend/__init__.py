@@ -17,14 +17,16 @@ helpers) and ``errors``.
 | ``source`` | ``Source``; each file parsed once per version of its text; ``runs_this_code`` |
 | ``reads`` | ``Reads``: what a build read from live objects, to tell a stale cache |
 | ``fence`` | ``check_supported``: refused constructs, by name |
+| ``classes`` | the class of a method's ``self`` (``Owner``) and what a name means on a class (``member``) |
 | ``live`` | ``load_function`` and ``RuntimeScope`` |
 | ``callables`` | lambdas and ``functools.partial`` objects as Sources; ``defaults_of``, ``name_of`` |
 | ``static_scope`` | ``StaticScope`` |
 """
 from .callables import LAMBDA, as_def, defaults_of, name_of, title
+from .classes import Member, Owner, member, owner_of, owner_of_bound
 from .fence import check_supported
 from .live import RuntimeScope, classify, load_function
-from .refs import (BUILTIN_PRIMITIVES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
+from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
                    primitive_name)
 from .source import Source
 from .static_scope import StaticScope

@@ -40,6 +40,11 @@ class Reads:
         """``mapping[key]`` (a keyword a ``functools.partial`` binds) was ``value``."""
         self._note(mapping, _item, key, value)
 
+    def class_attribute(self, cls, name, value):
+        """What ``cls.__dict__[name]`` was (``MISSING``: nothing), so that redefining a method
+        of a class (or adding one to a subclass) builds again."""
+        self._note(cls, _class_dict, name, value)
+
     def function(self, fn):
         """What a function's own object fixes: its code and its defaults."""
         for name in ("__code__", "__defaults__", "__kwdefaults__"):
@@ -102,3 +107,7 @@ def _cell(fn, index, default):
         return fn.__closure__[index].cell_contents
     except (TypeError, IndexError, ValueError):  # no closure, or an empty cell
         return default
+
+
+def _class_dict(cls, name, default):
+    return vars(cls).get(name, default)

@@ -7,6 +7,7 @@
 | ``FunctionRef`` | a user's function, inlined where it is called |
 | ``ConstantRef`` | a module-level constant (value None when only known statically) |
 | ``CustomFunctionRef`` | a subclass of ``srcdiff.Function``, called through its forward and backward |
+| ``ClassRef`` | another class of the user's: its static and class methods are inlined, its constants read |
 
 ``primitive_name`` and ``known_module_attr`` map live objects and module attributes of
 the modules srcdiff knows (``KNOWN_MODULES``) onto those Resolutions.  SciPy is optional:
@@ -52,6 +53,15 @@ class FunctionRef:
 @dataclass(frozen=True)
 class ConstantRef:
     """A module-level constant; ``value`` is None when only known statically."""
+
+    name: str
+    value: object = None
+
+
+@dataclass(frozen=True)
+class ClassRef:
+    """A class of the user's: its methods are inlined and its constants read (``Model.helper(x)``);
+    as a value, a global of generated code (``value``: the class)."""
 
     name: str
     value: object = None

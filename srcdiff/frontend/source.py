@@ -22,6 +22,7 @@ class Source:
     scope: object
     origins: tuple = None  # generated text: per line (from 1), the user's Loc it came from
     fixed: frozenset = frozenset()  # parameters a functools.partial binds by keyword: not in the default wrt
+    owner: object = None  # a method's ``classes.Owner``: the class its first parameter belongs to
 
     def loc(self, node):
         """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""

@@ -21,6 +21,6 @@ from .flow import (RANGES, Carry, ForIter, If, Loop, Merge, Undefined, assigns, 
                    defined_in_block, defined_within, has_flow, loop_body_defined, reads, replays_range, walk)
 from .nodes import assign_node, constant_node, dotted, index_node, operand_node, operation_node
 from .printing import format_ssa
-from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, SEQUENCE_OPS, SYMBOL_OF, UNARY_OPS, Assign, Const, Function,
+from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, FIELD_OPS, SEQUENCE_OPS, SYMBOL_OF, UNARY_OPS, Assign, Const, Function,
                      Global, Loc, Slice, Var)
 from .verify import verify

@@ -48,8 +48,12 @@ def operation_node(op, args, kwargs=()):
     if op.startswith("."):
         method = ast.Attribute(value=args[0], attr=op[1:-2], ctx=ast.Load())
         return ast.Call(func=method, args=list(args[1:]), keywords=keywords)
-    if op == "[]":
+    if op in ("[]", "field[]"):
         return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
+    if op == "field.":  # the name is a constant, except where explain mode evaluates it as a value
+        if isinstance(args[1], ast.Constant):
+            return ast.Attribute(value=args[0], attr=args[1].value, ctx=ast.Load())
+        return ast.Call(func=ast.Name(id="getattr", ctx=ast.Load()), args=list(args), keywords=[])
     if op == "tuple":
         return ast.Tuple(elts=list(args), ctx=ast.Load())
     module, _, name = op.rpartition(".")

@@ -113,5 +113,8 @@ COMPARE_OPS = {
 SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.column_stack"})
 # Run-time checks generated code makes (``rt.check_scalar(v)``: a result is one number): kept for
 # their effect, which is to refuse a wrong value; their own value is None and never read.
-CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction"})
+CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction", "rt.check_class"})
+# A part of a container parameter read at a constant key (``p['W']``, ``p[0]``) or attribute
+# (``self.W``): ``field[](p, Const(key))``, ``field.(p, Const(name))`` (see ``lower.trees``).
+FIELD_OPS = frozenset({"field[]", "field."})
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}

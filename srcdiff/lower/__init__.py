@@ -20,6 +20,9 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``scopes`` | Python's scopes from the AST: what a nested function binds and reads |
 | ``arrays`` | attributes, methods, indexing, item writes |
 | ``linalg`` | linear algebra's settings read as constants; decompositions one call per factor; ``matrix_power`` as products |
+| ``trees`` | parts of container parameters read at constant paths (``params['W1']``, ``self.W``), read once at the start |
+| ``methods`` | classes: ``self.forward(x)``, properties, static and class methods, class constants |
+| ``operators`` | ``+ - * / ** // % @``, ``& | ^ ~`` on masks, comparisons: with a stack of their own |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |

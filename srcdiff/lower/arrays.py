@@ -37,6 +37,7 @@ VIEW_OPS = frozenset({
     "np.reshape", "np.ravel", "np.transpose", "np.squeeze", "np.expand_dims", "np.asarray",
     "np.asanyarray", "np.broadcast_to", "np.swapaxes", "np.moveaxis", "np.atleast_1d",
     "np.atleast_2d", "np.atleast_3d", "np.diagonal", "np.real",
+    "field[]", "field.",  # a part of a container parameter: the caller's object
 })
 
 # Keyword arguments passed by position when the ones before them are given (the rules read positions).
@@ -54,20 +55,24 @@ class ArrayLowering(NumpyArguments):
             node = node.value
         if not isinstance(node, ast.Name) or node.id in self.env:
             return True
-        return isinstance(self.source.scope.resolve(node.id), frontend.ConstantRef)
+        return isinstance(self.source.scope.resolve(node.id), (frontend.ConstantRef, frontend.ClassRef))
 
     def attribute(self, node, hint):
+        value = self.expr(node.value)
+        part = self.tree_attribute(value, node, hint)  # self.W, params.W, Model.K (methods)
+        if part is not None:
+            return part
         if node.attr not in ATTRIBUTES:
             raise self.error(UnsupportedSyntaxError, node, f"the attribute '.{node.attr}' is not supported",
                              "use " + ", ".join(f".{a}" for a in sorted(ATTRIBUTES)) + " or a numpy function")
-        return self.emit("." + node.attr, (self.expr(node.value),), node, hint)
+        return self.emit("." + node.attr, (value,), node, hint)
 
-    def method_call(self, node, hint):
+    def method_call(self, node, hint, receiver=None):
         name = node.func.attr
         if name not in METHODS:
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f())")
-        receiver = self.expr(node.func.value)
+        receiver = self.expr(node.func.value) if receiver is None else receiver
         args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
@@ -125,10 +130,15 @@ class ArrayLowering(NumpyArguments):
         value = self.expr(node.value)
         if isinstance(value, tuple):
             return self.tuple_item(value, node)
+        part = self.tree_subscript(value, node, hint)  # params['W1'], params[0] (trees)
+        if part is not None:
+            return part
         index = self.index(node.slice)
         if any(isinstance(part, Const) and isinstance(part.value, str) for part in index):
-            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' reads a dict entry; dict values are not supported yet",
-                             "pass the entries as separate parameters (f(w, b) for f(p) with p['w'], p['b'])")
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' reads an entry of '{ast.unparse(node.value)}', "
+                             "which is not a parameter read through constant keys",
+                             "srcdiff reads containers of parameters at constant paths (params['layers'][0]['W']); "
+                             "a container iterated at run time (for layer in params['layers']) or chosen at run time is not supported")
         return self.emit("[]", (value, *index), node, hint)
 
     def tuple_item(self, items, node):
@@ -173,6 +183,7 @@ class ArrayLowering(NumpyArguments):
             raise self.error(UnsupportedSyntaxError, target, "assigning a tuple into an array is not supported")
         name = target.value.id
         array = self.env[name]
+        self.refuse_tree_write(array, target)  # params['W'] = v (trees)
         self.env[name] = self.emit("rt.setitem", (array, value, *self.index(target.slice)), stmt, hint=name)
 
     def augmented_item(self, stmt, symbol):
@@ -191,6 +202,8 @@ class ArrayLowering(NumpyArguments):
         for element in target.elts:
             if isinstance(element, ast.Starred):
                 raise self.error(UnsupportedSyntaxError, element, "starred unpacking is not supported")
+        if self.tree_unpack(target, value):  # W, b = params: parts of a parameter (trees)
+            return
         checked = self.emit("rt.unpacked", (value, Const(len(target.elts))), target)
         for i, element in enumerate(target.elts):
             hint = element.id if isinstance(element, ast.Name) else None

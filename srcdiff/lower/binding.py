@@ -11,13 +11,17 @@ class KeywordValues(dict):
     """The operands a helper's ``**kwargs`` collects, by keyword."""
 
 
-def bind_arguments(lw, inner, callee, node, defaults=None):
+def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
     """Bind the parameters of ``callee`` (a Source; ``inner`` lowers it) to the arguments of
     the call ``node`` (spread), lowered by ``lw``; a missing one to ``defaults`` (a closure's
-    operands) or else to its default expression, lowered in ``inner``."""
+    operands) or else to its default expression, lowered in ``inner``.  ``first`` are the
+    operands of its first parameters (a method's ``self``), before the call's own."""
     a, name = callee.node.args, callee.node.name
     positional = list(a.posonlyargs) + list(a.args)
-    values = [lw.operand(arg) for arg in node.args]
+    if len(first) > len(positional):
+        raise lw.error(UnsupportedSyntaxError, node, f"'{name}' has no parameter for the object it is called on",
+                       f"give '{name}' a first parameter (self)")
+    values = list(first) + [lw.operand(arg) for arg in node.args]
     if len(values) > len(positional) and a.vararg is None:
         raise lw.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{name}'",
                        f"pass the parameters '{name}' takes")

@@ -256,6 +256,6 @@ class CallableLowering:
             self._own_locals = local_names(self.source.node)
         return self._own_locals
 
-    def bind_arguments(self, inner, callee, node, defaults=None):
+    def bind_arguments(self, inner, callee, node, defaults=None, first=()):
         """Bind the parameters of ``callee`` to the arguments of the call ``node`` (``binding``)."""
-        binding.bind_arguments(self, inner, callee, node, defaults)
+        binding.bind_arguments(self, inner, callee, node, defaults, first)

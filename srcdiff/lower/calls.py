@@ -35,7 +35,7 @@ def def_key(source):
 
 def kind_of(ref):
     return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
-            frontend.CustomFunctionRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+            frontend.CustomFunctionRef: "class", frontend.ClassRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
 
 
 def _constant_tuple(value):
@@ -53,7 +53,7 @@ class CallLowering:
 
     def check_op(self, node):
         """The op (``ir.CHECK_OPS``) of a call ``rt.check_scalar(v)`` of one argument, else None."""
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and len(node.args) == 1 + (node.func.attr == "check_class")
                 and not node.keywords and f"rt.{node.func.attr}" in CHECK_OPS):
             return None
         try:
@@ -122,11 +122,14 @@ class CallLowering:
         node = self.spread(node)  # f(*args, **kwargs): one argument each (callables)
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
         if value is None:
+            self.dynamic_attribute_call(node)  # getattr(self, name): refused (methods)
+            value = self.runtime_tree_call(node, hint)  # rt.unpacked(params, 2), rt.tree_grad read back (trees)
+        if value is None:
             value = self.call_value(node, hint)  # a local function, a lambda, a partial (callables)
         if value is not None:
             return value
         if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
-            return self.method_call(node, hint)
+            return self.value_method_call(node, hint)  # self.forward(x), Model.helper(x), x.sum() (methods)
         ref = self.resolve(node.func)
         if isinstance(ref, frontend.PrimitiveRef) and ref.op == "functools.partial":
             return self.partial(node)
@@ -186,15 +189,16 @@ class CallLowering:
             return self.argument(node)
         return self.expr(node)
 
-    def inline(self, ref, node, hint):
-        """Inline a user function: bind its parameters to our operands, lower its body."""
+    def inline(self, ref, node, hint, bound=()):
+        """Inline a user function: bind its parameters to our operands, lower its body;
+        ``bound`` are the operands of its first parameters (a method's ``self``)."""
         callee = ref.load()
         key = def_key(callee)
         if key in self.shared.call_stack:
             raise self.error(UnsupportedSyntaxError, node, f"recursive call to '{ref.name}' is not supported",
                              "rewrite the recursion as a loop")
         inner = type(self)(callee, self.shared)
-        self.bind_arguments(inner, callee, node)
+        self.bind_arguments(inner, callee, node, first=bound)
         self.shared.call_stack.append(key)
         try:
             result = inner.lower_body(hint)

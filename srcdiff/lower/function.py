@@ -12,16 +12,18 @@ import ast
 
 from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
-from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Assign, Const, Function, Var
+from ..ir import BINARY_OPS, SYMBOL_OF, Assign, Const, Function, Var
 from . import branches, callables, loops
 from .arrays import ArrayLowering
 from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
+from .methods import MethodLowering
+from .operators import OperatorLowering
 from .tails import always_exits, tails
+from .trees import TreeState, check_tree_uses
 from .writes import check_writes
 
-_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
 class _Shared:
     """State shared by a function and every helper inlined into it."""
 
@@ -32,6 +34,7 @@ class _Shared:
         self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
         self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
+        self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
 
 
 def lower(source):
@@ -44,6 +47,7 @@ def lower(source):
         var = Var(arg.arg, user_named=True)
         lowerer.env[arg.arg] = var
         params.append(var)
+    lowerer.tree_params(params, source.owner)
     shared.call_stack.append(def_key(source))
     result = lowerer.lower_body()
     if isinstance(result, TupleValue):
@@ -52,10 +56,11 @@ def lower(source):
     callables.check_result(source, _last_return(source), result)
     args = _strip_annotations(source.node.args)
     function = Function(
-        name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
+        name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved))
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
+    check_tree_uses(function, shared.trees, _error_at)
     return function
 
 
@@ -76,7 +81,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering):
+class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -170,8 +175,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering):
             for element, item in zip(target.elts, value):
                 self.bind(element, item)
         else:
-            raise self.error(UnsupportedSyntaxError, target,
-                             f"assignment to '{ast.unparse(target)}' is not supported", "assign to a plain variable")
+            raise self.unassignable(target)  # self.W = ... (methods)
 
     # ------------------------------------------------------------ expressions
 
@@ -212,53 +216,11 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering):
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
 
-    def operators(self, root, hint):
-        """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
-        left operand first, as by recursion, but with a stack of its own, so a sum of a
-        thousand terms lowers like a short one."""
-        todo, values = [(root, False)], []
-        while todo:
-            node, ready = todo.pop()
-            if not isinstance(node, (ast.BinOp, ast.UnaryOp)):
-                values.append(self.expr(node))
-                continue
-            if not ready:
-                todo.append((node, True))
-                todo.extend([(node.operand, False)] if isinstance(node, ast.UnaryOp) else [(node.right, False), (node.left, False)])
-                self.operator_of(node)  # refused before its operands are lowered
-                continue
-            name = None if node is not root else hint
-            if isinstance(node, ast.BinOp):
-                right = values.pop()
-                values.append(self.emit(self.operator_of(node), (values.pop(), right), node, name))
-            elif isinstance(node.op, ast.USub) and isinstance(values[-1], Const) and type(values[-1].value) in (int, float):
-                values.append(Const(-values.pop().value))  # a negative literal (generated code has many: -6.0 * x)
-            else:
-                values.append(self.emit(self.operator_of(node), (values.pop(),), node, name))
-        return values[0]
-
-    def operator_of(self, node):
-        """The IR op of a BinOp or UnaryOp node; refused if srcdiff has none."""
-        if isinstance(node, ast.UnaryOp):
-            return _UNARY[type(node.op)]
-        symbol = SYMBOL_OF.get(type(node.op))
-        if symbol not in BINARY_OPS:
-            raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
-                             "use + - * / ** // % @, or & | ^ on masks")
-        return symbol
-
-    def comparison(self, op, node):
-        symbol = SYMBOL_OF.get(type(op))
-        if symbol not in COMPARE_OPS:
-            raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
-                             "use < <= > >= == or !=")
-        return symbol
-
     def name(self, node):
         if node.id in self.env:
             return self.env[node.id]
         ref = self.resolve(node)
-        if isinstance(ref, frontend.ConstantRef):
+        if isinstance(ref, (frontend.ConstantRef, frontend.ClassRef)):  # a class: Model.helper(x) (methods)
             return self.global_operand(ref)
         raise self.error(UnsupportedSyntaxError, node, f"'{node.id}' is a {kind_of(ref)} and cannot be used as a value",
                          "call it, or pass the value in as a parameter")
@@ -267,7 +229,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering):
         """Generated code's own check of a value, kept as a statement (``ir.CHECK_OPS``): a
         gradient of a gradient still refuses what the first one refused."""
         target = Var("_checked")  # never read: the name is never printed
-        self.shared.body.append(Assign(target, self.check_op(call), (self.expr(call.args[0]),), (),
+        self.shared.body.append(Assign(target, self.check_op(call), tuple(self.expr(a) for a in call.args), (),
                                        self.source.loc(stmt)))
 
     def emit(self, op, args, node, hint=None, kwargs=()):

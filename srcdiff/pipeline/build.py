@@ -34,12 +34,13 @@ def compiled_function(text, name, emitted, defaults=None, kwdefaults=None, **src
     return compiled
 
 
-def build_gradient(fn, kind, wrt):
-    """``grad`` (``kind='grad'``) or ``value_and_grad`` of a live function, compiled."""
+def build_gradient(fn, kind, wrt, owner=None):
+    """``grad`` (``kind='grad'``) or ``value_and_grad`` of a live function, compiled; ``owner``
+    (a ``frontend.Owner``) is the class of a method's first parameter when it is bound."""
     directions = getattr(fn, "__srcdiff_directions__", None)
     if directions is not None and kind == "grad":  # a gradient of a function with loops
         return build_through_loops(fn, directions, wrt)
-    source = load_function(fn)
+    source = load_function(fn, owner=owner)
     function = lower(source)
     # a gradient of srcdiff's own output is a higher derivative: grad2_f, not grad_grad_f
     order = getattr(fn, "__srcdiff_order__", 0) + 1
@@ -76,9 +77,9 @@ def build_through_loops(fn, directions, wrt):
     return compiled
 
 
-def build_hvp(fn, wrt, mode):
+def build_hvp(fn, wrt, mode, owner=None):
     """``hvp_f(*args, v)`` of a live function, compiled (``mode``: see ``higher.MODES``)."""
-    source = load_function(fn)
+    source = load_function(fn, owner=owner)
     function = lower(source)
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
@@ -87,15 +88,15 @@ def build_hvp(fn, wrt, mode):
                              reads=source.scope.reads)
 
 
-def build_jvp(fn, wrt):
+def build_jvp(fn, wrt, owner=None):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
-    source = load_function(fn)
+    source = load_function(fn, owner=owner)
     name, text, emitted = jvp_source(lower(source), source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
 
 
-def build_vjp(fn, wrt):
+def build_vjp(fn, wrt, owner=None):
     """``vjp_f(*args, v)`` of a live function, compiled."""
-    source = load_function(fn)
+    source = load_function(fn, owner=owner)
     name, text, emitted = vjp_source(lower(source), source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)

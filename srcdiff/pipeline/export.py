@@ -15,6 +15,7 @@ number, string, tuple or array (or, from a file read statically, not a literal).
 """
 import ast
 import hashlib
+import sys
 
 import numpy as np
 
@@ -45,10 +46,12 @@ def export_text(function, source, *, kind="grad", wrt=None, mode=DEFAULT_MODE, d
     constants, arrays = _constant_lines(emitted, source)
     read = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
     copied, modules = copied_helpers(text, aliases["rt"], numbers_only=aliases["np"] not in read and not arrays)
-    imports = {(module, aliases[module]) for module in ("math", "np") if aliases[module] in read}
-    imports |= {(module, module) for module in modules} | ({("np", "np")} if arrays else set())
+    imports = {(full, aliases[short]) for short, full in (("math", "math"), ("np", "numpy")) if aliases[short] in read}
+    imports |= modules | ({("numpy", "np")} if arrays else set())
     lines = [_docstring(function, source, kind, command), ""]
-    lines += [_import_line(module, alias) for module, alias in sorted(imports)]
+    standard = sorted(i for i in imports if i[0] in sys.stdlib_module_names)
+    lines += [_import_line(*i) for i in standard] + ([""] if standard and len(standard) < len(imports) else [])
+    lines += [_import_line(*i) for i in sorted(set(imports) - set(standard))]
     lines += ["", f"__all__ = [{name!r}]", ""]
     if constants:
         lines += [""] + constants + [""]
@@ -79,8 +82,7 @@ def _refuse_custom_functions(function, source):
 
 
 def _import_line(module, alias):
-    full = {"np": "numpy", "math": "math"}[module]
-    return f"import {full}" if alias == full else f"import {full} as {alias}"
+    return f"import {module}" if alias == module else f"import {module} as {alias}"
 
 
 def _generated(function, source, kind, wrt, mode):

@@ -8,32 +8,42 @@ of ``math``, ``np`` and ``rt``, then the user's names.
 import ast
 
 from ..emit import module_aliases
-from ..frontend import ModuleRef, Source, StaticScope, check_supported
+from ..frontend import ModuleRef, Source, StaticScope, check_supported, classify
 from ..lower import lower
 from .gradient import gradient_source
 
 
 class GeneratedScope:
     """Resolves the names of generated code: its aliases of ``math``, ``np`` and ``rt``
-    (``naming.module_aliases``), then the user's names."""
+    (``naming.module_aliases``), the globals its SSA function gave it (a class constant
+    ``scale``, a class ``Model``, a renamed constant ``C_1``), then the user's names."""
 
-    def __init__(self, base, aliases):
+    def __init__(self, base, aliases, globals_=None):
         self.base = base
         self.own = {alias: ModuleRef(module) for module, alias in aliases.items()}
+        self.globals = {name: value for name, value in (globals_ or {}).items() if value is not None}
         self.reads = getattr(base, "reads", None)  # what the user's names were bound to (a ``Reads``)
 
     def resolve(self, name):
-        return self.own.get(name) or self.base.resolve(name)
+        if name in self.own:
+            return self.own[name]
+        if name in self.globals:
+            return classify(name, self.globals[name])
+        return self.base.resolve(name)
 
     def resolve_attr(self, module, attr):
         return self.base.resolve_attr(module, attr)
 
+    def unusable(self, name, module=None):
+        return self.base.unusable(name, module) if hasattr(self.base, "unusable") else None
 
-def generated_source(text, base_scope, aliases):
-    """The Source of a function srcdiff generated as ``text``, names resolved as the user's."""
+
+def generated_source(text, base_scope, aliases, globals_=None):
+    """The Source of a function srcdiff generated as ``text``, names resolved as the user's
+    (``globals_``: the globals of the SSA function it was printed from)."""
     node = ast.parse(text).body[0]
     filename = f"<srcdiff {node.name}>"
-    source = Source(node, filename, text.splitlines(keepends=True), GeneratedScope(base_scope, aliases),
+    source = Source(node, filename, text.splitlines(keepends=True), GeneratedScope(base_scope, aliases, globals_),
                     getattr(text, "origins", None))
     check_supported(source)
     return source
@@ -44,13 +54,13 @@ def gradient_as_source(source, wrt=None):
     (how the command line reads ``grad_loss = srcdiff.grad(loss)`` without running it)."""
     function = lower(source)
     _, text = gradient_source(function, source, "grad", wrt)
-    return generated_source(text, source.scope, module_aliases(function))
+    return generated_source(text, source.scope, module_aliases(function), function.globals)
 
 
 def first_gradient(function, source, index, order=0, base=None):
     """The lowered SSA of the gradient of ``function`` with respect to parameter ``index``."""
     _, text = gradient_source(function, source, "grad", index, order=order + 1, base=base)
-    return lower(generated_source(text, source.scope, module_aliases(function)))
+    return lower(generated_source(text, source.scope, module_aliases(function), function.globals))
 
 
 def static_scope(filename):

@@ -7,6 +7,7 @@ names, one bare or a tuple), the rules (scalar or array), sweeps and prints.
 """
 import numpy as np
 
+from ..analysis import tree_leaves
 from ..emit import adjoint_prefix, derivative_name, emit_gradient
 from ..errors import SignatureError
 from ..frontend import title
@@ -25,7 +26,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     params, single = select_wrt(function, wrt, source)
     rules = rules_of(function)
     arrays = rules is not scalar_rule
-    backward = reverse(function, params, rules=rules)
+    backward = reverse(function, leaves_of(function, params), rules=rules)
     name = name or derivative_name(kind, base or function.name, order)
     names = ", ".join(p.hint for p in params)
     what = title(function.name, function.loc)
@@ -43,6 +44,13 @@ def needs_result_check(rules, arrays):
     of a non-scalar result.
     """
     return rules.check_result if arrays else True
+
+
+def leaves_of(function, params):
+    """The Vars a reverse sweep differentiates with respect to for ``params``: each parameter,
+    or for a container parameter the parts of it the function uses (``analysis.tree_leaves``);
+    the emitter puts a container's gradient together from theirs."""
+    return tuple(var for p in params for _, var in tree_leaves(function, p))
 
 
 def select_wrt(function, wrt, source):

@@ -13,11 +13,10 @@ import ast
 import functools
 import inspect
 import io
-import math
 import sys
 import tokenize
+import types
 
-import numpy as np
 
 from .. import runtime
 
@@ -57,7 +56,8 @@ _NUMBER_STAND_INS = {
 
 def copied_helpers(text, alias, numbers_only):
     """``(lines, modules)``: the source lines of the helpers ``text`` calls (and of what they
-    use), then the class ``alias`` gathering them; the modules they read (``np``, ``math``).
+    use), then the class ``alias`` gathering them; the modules they read, as
+    ``(module name, the name it is read by)`` (``('numpy', 'np')``).
     No lines when the text calls no helper."""
     helpers = _helpers_called(text, alias)
     if not helpers:
@@ -75,7 +75,7 @@ def _helpers_called(text, alias):
 
 def _copied_helpers(helpers, stand_ins):
     """The source lines of the helpers and of everything of the runtime they use (renamed
-    ``_rt_<name>``), constants first, and the modules they read (``np``, ``math``);
+    ``_rt_<name>``), constants first, and the modules they read (see ``copied_helpers``);
     ``stand_ins`` replace some helpers by simpler versions."""
     nodes, modules = {}, set()
     stand_ins = {**_STAND_INS, **stand_ins}
@@ -88,8 +88,8 @@ def _copied_helpers(helpers, stand_ins):
         nodes[name] = (text, node)
         for used in sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - {name}):
             value = vars(module).get(used, _MISSING)
-            if value is np or value is math:
-                modules.add("np" if value is np else "math")
+            if isinstance(value, types.ModuleType):  # numpy as np, math, types: imported as it is there
+                modules.add((value.__name__, used))
             elif used in stand_ins or _is_runtime_object(value) or _definition(module, used) is not None:
                 need(used, sys.modules[getattr(value, "__module__", module.__name__)]
                      if _is_runtime_object(value) else module)

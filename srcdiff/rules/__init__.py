@@ -21,6 +21,7 @@ subscripts read as its helpers read them) and ``errors``.
 | ``tensors`` | ``np.einsum``, ``tensordot``, ``kron``, ``cross``, ``trace``, ``diag``, ``diagonal``, ``triu``, ``tril`` |
 | ``settings`` | the constant settings (``axis``, ``ord``, subscripts) a rule reads, or a refusal naming them |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
+| ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """
 from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of
 from .custom import CustomRule, backward_templates, is_custom_op

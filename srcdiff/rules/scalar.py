@@ -24,6 +24,7 @@ from ..ir import Const
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
 from .custom import custom_rule, is_custom_op
+from .trees import TREE_RULES, VARIADIC
 
 ZERO = "zero"
 
@@ -72,11 +73,11 @@ HANDWRITTEN = {
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
-    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.Context": ZERO,
-    "rt.check_scalar": ZERO, "rt.check_direction": ZERO,  # checks: their value (None) is never read
+    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,
+    "rt.check_scalar": ZERO, "rt.check_direction": ZERO, "rt.check_class": ZERO,  # checks: their value is never read
 }
 
-RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES}
+RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES, **TREE_RULES}  # containers of parameters: see ``trees``
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 
@@ -89,6 +90,8 @@ def rule_for(op, nargs):
     """
     if is_custom_op(op):
         return custom_rule(nargs)
+    if op in VARIADIC:
+        return VARIADIC[op](nargs)
     rule = RULES.get(f"{op}/{nargs}", RULES.get(op))
     if rule is ZERO or rule is None:
         return rule

@@ -19,6 +19,7 @@ enough to be copied next to generated code.
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
+| ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """
 import numpy as np
 
@@ -42,6 +43,7 @@ from .shapes import (concatenate_items, diff_grad, pad_grad, part_grad, part_of,
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
+from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -54,5 +56,6 @@ __all__ = [
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
     "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
-    "split_items", "stack_items", "tile_grad", "unsort",
+    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
+    "tree_vdot", "tree_zeros",
 ] + linalg.__all__ + tensors.__all__

@@ -44,9 +44,9 @@ def not_real(value):
         return None
     if isinstance(value, complex):
         return "a complex number"
-    if isinstance(value, (str, bytes, dict, set, frozenset)):
+    if isinstance(value, (str, bytes, set, frozenset)):
         return f"a {type(value).__name__}"
-    return None
+    return None  # a dict or an object: a container of parameters (``trees``) judges its parts
 
 
 def refuse_if_not_real(value, role="argument"):

@@ -9,6 +9,8 @@ finds it; ``norm_grad`` is 0 where the norm is 0.  A reduction of a number (0-d)
 an axis (``np.max(x, axis=0)``, which NumPy allows) passes ``g`` through; ``cumsum`` of
 a number along an axis is 1-d in NumPy, its gradient 0-d again.
 """
+import dataclasses
+
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
@@ -68,6 +70,11 @@ def check_scalar(value):
     """Refuse a result that is not one real number: ``grad`` differentiates a scalar result."""
     if value.__class__ is float:  # the common case, checked first: it costs a few ns
         return
+    if isinstance(value, (dict, list, tuple)) or dataclasses.is_dataclass(value):
+        raise ArrayGradientError(f"the function returned a {type(value).__name__}, not one number; "
+                                 "srcdiff.grad differentiates a function returning one number",
+                                 hint="return a number; for second derivatives with respect to a container of "
+                                      "parameters use srcdiff.hvp(f, wrt=...) with a direction of its structure")
     refuse_if_not_real(value, "result")
     if np.ndim(value) != 0:
         raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .arguments import refuse_if_not_real
+from .trees import is_container, tree_zeros
 
 _PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
 
@@ -54,6 +55,8 @@ def zeros_like(x):
     """
     if x.__class__ is float:
         return 0.0
+    if is_container(x) and type(x) not in (list, tuple):  # a dict, namedtuple, dataclass, object
+        return tree_zeros(x)
     refuse_if_not_real(x)
     if isinstance(x, np.ndarray):
         return np.zeros_like(x) if np.issubdtype(x.dtype, np.inexact) else np.zeros(x.shape)

@@ -93,6 +93,8 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
     active, varied = activity(function.body, wrt, function.result, rules)
     check_item_sequences(function.body, active, list(_edges(function.body, rules)))
     sweep = _Sweep(active, rules)
+    sweep.wrt = set(wrt)  # parts of a container read in the body are returned too: their adjoints escape
+    sweep.parts = sweep.wrt - set(function.params)  # their zero is rt.tree_zeros (a part may be None)
     sweep.item_sequences = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
     statements, written = [], set()
     result = function.result
@@ -122,6 +124,7 @@ class _Sweep:
         self.constant = (None, None)  # (the result, its seed) when the seed is substituted
         self.pending = None  # the adjoints of the block being swept written on some paths only (sinking)
         self.escaping = {}  # what stayed pending at the end of the last side swept
+        self.wrt = self.parts = set()
 
     def zero(self, var):
         """A zero adjoint: ``0.0`` for a number; ``rt.zeros_like(v)`` for a value of array code
@@ -130,6 +133,9 @@ class _Sweep:
         if var in self.item_sequences:
             self.needed.add(var)
             return zeros_for_items(self.tokens.value(var))
+        if var in self.parts:
+            self.needed.add(var)
+            return ast.Call(func=dotted("rt.tree_zeros"), args=[token_node(self.tokens.value(var))], keywords=[])
         shapes = getattr(self.rules, "shapes", None)  # array rules know shapes; scalar code has numbers only
         if shapes is not None and shapes.of(var) is not SCALAR:
             self.needed.add(var)
@@ -163,7 +169,7 @@ class _Sweep:
                 self.branch(stmt, written, out)
             elif isinstance(stmt, Loop):
                 self.loop(stmt, written, out)
-        here = {v for stmt in stmts for v in defined_at(stmt)}  # their adjoints are not read again
+        here = {v for stmt in stmts for v in defined_at(stmt)} - self.wrt  # their adjoints are not read again
         escaping = {v: s for v, s in self.pending.where.items() if v not in here}
         if side is None:
             self.pending.settle(escaping, written)

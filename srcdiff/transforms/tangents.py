@@ -58,6 +58,11 @@ FORMS = {
     "rt.setitem": ("linear", (0, 1), ()),
     "np.where": ("linear", (1, 2), ()),
     "rt.vdot": ("multilinear", (0, 1), ()),
+    "field[]": ("linear", (0,), ()),  # the same part of the container's tangent: dot_p['W']
+    "field.": ("linear", (0,), ()),
+    "rt.tree_part": ("linear", (0,), ()),
+    "rt.tree_vdot": ("multilinear", (0, 1), ()),
+    "rt.tree_scale": ("multilinear", (0, 1), ()),
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
@@ -85,6 +90,8 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         raise NoRule
     if not active:
         return []
+    if stmt.op == "rt.tree_grad":
+        return _tree_grad_terms(stmt, active, tangent_of, operand)
     form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if stmt.op in SEQUENCE_OPS else None)
     if form is not None:
         return _linear_terms(stmt, form, active, tangent_of, operand)
@@ -216,6 +223,21 @@ def _norm_grad_terms(stmt, active, tangent_of, operand):
             square = ast.BinOp(left=y, op=ast.Mult(), right=copy_expr(y))
             terms.append(ast.UnaryOp(op=ast.USub(), operand=call(product, x, square)))
     return terms
+
+
+def _tree_grad_terms(stmt, active, tangent_of, operand):
+    """``rt.tree_grad(p, path, g, ...)`` is linear in each gradient ``g``: the tangent is
+    ``rt.tree_grad(p, path, dot_g, ...)`` over the gradients that have one (``p`` and the
+    paths only give the structure)."""
+    if any(i % 2 == 1 for i in active):
+        raise NoRule
+    if not any(i >= 2 for i in active):
+        return []
+    args = [operand(stmt.args[0])]
+    for i in range(2, len(stmt.args), 2):
+        if i in active:
+            args += [operand(stmt.args[i - 1]), copy_expr(tangent_of[stmt.args[i]])]
+    return [operation_node(stmt.op, args)]
 
 
 def sum_terms(terms):

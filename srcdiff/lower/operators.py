@@ -1,0 +1,59 @@
+"""Operators in lowering: ``a + b * c``, ``-x``, ``~mask``, ``a < b``.
+
+``OperatorLowering`` is mixed into ``function._Lowerer`` (which supplies ``expr``,
+``emit`` and ``error``).  An expression of operators is lowered with a stack of its own,
+left operand first as recursion would, so a sum of a thousand terms lowers like a short
+one; an operator srcdiff has no op for is refused before its operands are lowered.
+"""
+import ast
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Const
+
+_UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
+
+
+class OperatorLowering:
+    """Binary, unary and comparison operators; see the module docstring."""
+
+    def operators(self, root, hint):
+        """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
+        left operand first, as by recursion, but with a stack of its own, so a sum of a
+        thousand terms lowers like a short one."""
+        todo, values = [(root, False)], []
+        while todo:
+            node, ready = todo.pop()
+            if not isinstance(node, (ast.BinOp, ast.UnaryOp)):
+                values.append(self.expr(node))
+                continue
+            if not ready:
+                todo.append((node, True))
+                todo.extend([(node.operand, False)] if isinstance(node, ast.UnaryOp) else [(node.right, False), (node.left, False)])
+                self.operator_of(node)  # refused before its operands are lowered
+                continue
+            name = None if node is not root else hint
+            if isinstance(node, ast.BinOp):
+                right = values.pop()
+                values.append(self.emit(self.operator_of(node), (values.pop(), right), node, name))
+            elif isinstance(node.op, ast.USub) and isinstance(values[-1], Const) and type(values[-1].value) in (int, float):
+                values.append(Const(-values.pop().value))  # a negative literal (generated code has many: -6.0 * x)
+            else:
+                values.append(self.emit(self.operator_of(node), (values.pop(),), node, name))
+        return values[0]
+
+    def operator_of(self, node):
+        """The IR op of a BinOp or UnaryOp node; refused if srcdiff has none."""
+        if isinstance(node, ast.UnaryOp):
+            return _UNARY[type(node.op)]
+        symbol = SYMBOL_OF.get(type(node.op))
+        if symbol not in BINARY_OPS:
+            raise self.error(UnsupportedSyntaxError, node, f"the operator in '{ast.unparse(node)}' is not supported",
+                             "use + - * / ** // % @, or & | ^ on masks")
+        return symbol
+
+    def comparison(self, op, node):
+        symbol = SYMBOL_OF.get(type(op))
+        if symbol not in COMPARE_OPS:
+            raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
+                             "use < <= > >= == or !=")
+        return symbol
