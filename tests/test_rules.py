@@ -105,7 +105,8 @@ CASES = [
 # Rules that are not about a user's scalar code: predicates, and (by prefix) the helpers
 # generated code calls (rt.*, tested with higher order) and NumPy's (tested with arrays).
 # ``copy`` is made by lowering for loop-carried values (tests/test_control_flow.py)
-NOT_USER_FACING = {"len", "math.isfinite", "math.isinf", "math.isnan", "math.isclose", "copy"}
+NOT_USER_FACING = {"len", "math.isfinite", "math.isinf", "math.isnan", "math.isclose", "copy",
+                   "effect", "isinstance"}  # no gradient: tests/test_effects.py
 
 
 def _available(expr):

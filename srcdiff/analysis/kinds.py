@@ -40,8 +40,9 @@ REDUCTIONS = frozenset({
     ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm", "np.std", "np.var", ".std()", ".var()",
 })
 # Results that are single numbers or not arrays of numbers.
-SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})
-OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction"})
+SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance"})
+OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
+                       "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
 SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
                                 "rt.max_grad", "rt.min_grad", "rt.index_grad"})

@@ -19,8 +19,10 @@ helpers) and ``errors``.
 | ``fence`` | ``check_supported``: refused constructs, by name |
 | ``live`` | ``load_function`` and ``RuntimeScope`` |
 | ``static_scope`` | ``StaticScope`` |
+| ``free_names`` | ``free_binding``: the object a free name is bound to, for code kept as written (a ``print``) |
 """
 from .fence import check_supported
+from .free_names import BUILTIN, UNBOUND, free_binding, static_module
 from .live import RuntimeScope, classify, load_function
 from .refs import (BUILTIN_PRIMITIVES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
                    primitive_name)

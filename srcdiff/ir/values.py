@@ -114,4 +114,11 @@ SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack"
 # Run-time checks generated code makes (``rt.check_scalar(v)``: a result is one number): kept for
 # their effect, which is to refuse a wrong value; their own value is None and never read.
 CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction"})
+# A statement kept for its effect alone (``print``, logging, ``assert``, ``raise``): ``args[0]`` is a
+# ``Const`` holding the statement's text as the user wrote it, each local it reads replaced by a
+# placeholder (``EFFECT_ARG`` and its position among ``args[1:]``, the operands it reads).  It runs in
+# the forward sweep where the user's code ran it; it has no gradient and no tangent, and its target
+# is never read (see ``nodes.effect_node``).
+EFFECT = "effect"
+EFFECT_ARG = "_srcdiff_arg_"
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}

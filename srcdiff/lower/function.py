@@ -13,10 +13,11 @@ import ast
 from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Assign, Const, Function, Var
-from . import branches, loops
+from . import branches, effects, loops
 from .arrays import ArrayLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
+from .sequences import SequenceLowering
 from .tails import always_exits, tails
 from .writes import check_writes
 
@@ -73,7 +74,7 @@ def _strip_annotations(args):
     return stripped
 
 
-class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
+class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -99,8 +100,8 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
         ``tails`` first moves every early exit to the end of its block; each
         ``return`` then sets the pseudo-variable ``<value>`` (see ``branches``).
         """
-        body = tails(self.source.node.body)
-        if not always_exits(body, (ast.Return,)):
+        body = tails(effects.without_withs(self, self.source.node.body))
+        if not always_exits(body, (ast.Return, ast.Raise)):
             raise self.error(ResultError, body[-1], f"'{self.source.node.name}' can end without returning a value",
                              "end every path through the function with a return")
         self.result_hint = hint
@@ -111,6 +112,9 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
             except RecursionError:
                 raise self.error(UnsupportedSyntaxError, stmt, "this statement is nested too deeply for srcdiff",
                                  "split it into several assignments") from None
+        if branches.VALUE not in self.env:
+            raise self.error(ResultError, body[-1], f"every path through '{self.source.node.name}' raises",
+                             "return a value on some path")
         return self.env[branches.VALUE]
 
     def statement(self, stmt):
@@ -128,9 +132,7 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering):
         elif type(stmt) in _FLOW_STATEMENTS:
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
-            if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
-                raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
-                                 "remove it (srcdiff functions must be pure: no print or other side effects)")
+            effects.statement_expr(self, stmt)
         elif not isinstance(stmt, ast.Pass):
             raise self.error(UnsupportedSyntaxError, stmt, f"'{type(stmt).__name__}' statements are not supported",
                              "rewrite it as assignments")
@@ -281,6 +283,7 @@ _FLOW_STATEMENTS = {
     ast.If: branches.statement_if, ast.For: loops.statement_for, ast.While: loops.statement_while,
     ast.Return: branches.statement_return, ast.Break: branches.statement_break,
     ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
+    ast.Assert: effects.statement_assert, ast.Raise: effects.statement_raise,  # kept as written (effects)
 }
 
 
@@ -292,4 +295,4 @@ def _single_name(targets):
 
 def _describe(node):
     return {ast.Subscript: "indexing", ast.List: "a list display", ast.Attribute: "attribute access",
-            ast.Slice: "slicing"}.get(type(node), f"the expression '{ast.unparse(node)}'")
+            ast.Slice: "slicing", ast.JoinedStr: "an f-string outside print, logging, assert and raise"}.get(type(node), f"the expression '{ast.unparse(node)}'")

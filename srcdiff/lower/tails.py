@@ -2,9 +2,10 @@
 ``return``, ``break`` or ``continue`` go into the paths that fall through.
 
 Input: a checked function body (a list of AST statements).  Output: a new list of
-statements (the user's tree is never mutated) in which every ``return``, ``break`` and
-``continue`` is the last statement of its block, so that lowering can treat each as
-"set the result (or the break flag) and fall off the end of the block".
+statements (the user's tree is never mutated) in which every ``return``, ``break``,
+``continue`` and ``raise`` is the last statement of its block, so that lowering can treat
+each as "set the result (or the break flag) and fall off the end of the block" (a
+``raise`` sets nothing: the path never reaches what follows).
 
 | rule | before | after |
 | --- | --- | --- |
@@ -21,7 +22,7 @@ import ast
 import copy
 
 RETURNED = "<returned>"
-EXITS = (ast.Return, ast.Break, ast.Continue)
+EXITS = (ast.Return, ast.Break, ast.Continue, ast.Raise)  # a raise ends its path too
 
 
 def tails(body):

@@ -73,6 +73,7 @@ HANDWRITTEN = {
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
     "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.Context": ZERO,
     "rt.check_scalar": ZERO, "rt.check_direction": ZERO,  # checks: their value (None) is never read
+    "effect": ZERO, "isinstance": ZERO,  # a print, an assert (ir.EFFECT): kept for what it does, never read
 }
 
 RULES = {**DERIVED, **HANDWRITTEN}
