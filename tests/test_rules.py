@@ -100,6 +100,9 @@ CASES = [
     ("math.floor", "math.floor(a) * 1.0", [(2.5,)], None),
     ("math.ceil", "math.ceil(a) * 1.0", [(2.5,)], None),
     ("math.trunc", "math.trunc(a) * 1.0", [(-2.5,)], None),
+    ("math.fsum", "math.fsum([a * b, a, b * c])", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)], A * B + A + B * C),
+    ("math.prod", "math.prod([a, b, c], start=2.0)", [(0.3, -1.2, 0.1)], 2 * A * B * C),
+    ("sum", "sum((a, b * c), a)", [(0.3, -1.2, 0.1)], 2 * A + B * C),
 ]
 
 # Rules that are not about a user's scalar code: predicates, and (by prefix) the helpers

@@ -40,7 +40,8 @@ REDUCTIONS = frozenset({
     ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm", "np.std", "np.var", ".std()", ".var()",
 })
 # Results that are single numbers or not arrays of numbers.
-SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance"})
+SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
+                        "rt.argmax_item", "rt.argmin_item"})
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
                        "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
@@ -52,6 +53,7 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
+    "rt.appended", "list",  # lists of values (lower.sequences): their gradients hold one entry per item
 })
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({

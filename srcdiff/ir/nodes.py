@@ -51,6 +51,8 @@ def operation_node(op, args, kwargs=()):
         return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
     if op == "tuple":
         return ast.Tuple(elts=list(args), ctx=ast.Load())
+    if op == "list":  # a list of values (math.fsum's argument): one gradient per item
+        return ast.List(elts=list(args), ctx=ast.Load())
     if op == "isinstance" and len(args) > 2:  # isinstance(x, (int, float)): the types as one tuple
         return ast.Call(func=dotted(op), args=[args[0], ast.Tuple(elts=list(args[1:]), ctx=ast.Load())], keywords=[])
     module, _, name = op.rpartition(".")

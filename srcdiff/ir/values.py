@@ -16,7 +16,8 @@ canonical dotted name of a callee (``math.sin``, ``np.sum``, ``abs``, ``rt.sign`
 ``copy`` (the value of its one operand).  Control flow (``If``, ``Loop``) lives in ``ir.flow``.
 Array code adds: ``.T`` (an attribute of the first argument), ``.sum()`` (a method
 called on the first argument with the rest), ``[]`` (indexing the first argument by the
-others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display),
+others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display), ``list``
+(a list of values), ``rt.appended`` (a new list: the first argument's items, then the second),
 ``rt.setitem`` (a copy of the first argument with the index, the arguments after the
 second, set to the second) and ``np.concatenate``-style calls whose arguments are
 printed as one list.

@@ -17,7 +17,7 @@ theirs once per row).
 | any other call whose value is unused (``xs.sort()``) | refused: srcdiff would drop what it does |
 | ``assert test, message`` | an effect (the message is built only when the test fails, as in Python) |
 | ``raise E(...)`` | an effect; ``tails`` ends the path there, so its branch merges nothing |
-| docstrings, ``...``, ``pass``, ``x: float`` | nothing |
+| docstrings, ``...``, ``pass``, ``x: float`` | nothing (``without_annotations``: generated code's signature has no type hints) |
 | ``isinstance(x, T)``, ``T`` a class or a tuple of classes | ``isinstance`` of ``x``: a flag, tested at run time (no gradient) |
 | ``with np.errstate(divide='ignore', ...):`` | its body, without the ``with``: errstate only silences NumPy's warnings, which generated code leaves to the caller's settings; ``'raise'`` and ``'call'`` (which change what runs) are refused, as is every other ``with`` |
 """
@@ -170,6 +170,17 @@ def _local(lw, node, value, rewriter):
         raise lw.error(UnsupportedSyntaxError, node, f"'{node.id}' may be unassigned here",
                        "assign it on every path before this line")
     return rewriter.placeholder(value)
+
+
+# ---------------------------------------------------------------- type hints
+
+def without_annotations(args):
+    """A function's parameters (``ast.arguments``) without their type hints: generated code's signature."""
+    return ast.arguments(
+        posonlyargs=[ast.arg(arg=a.arg) for a in args.posonlyargs],
+        args=[ast.arg(arg=a.arg) for a in args.args],
+        vararg=None, kwonlyargs=[ast.arg(arg=a.arg) for a in args.kwonlyargs],
+        kw_defaults=list(args.kw_defaults), kwarg=None, defaults=list(args.defaults))
 
 
 # ---------------------------------------------------------------- isinstance

@@ -17,7 +17,7 @@ from . import branches, effects, loops
 from .arrays import ArrayLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
-from .sequences import SequenceLowering
+from .sequences import Accumulated, SequenceLowering
 from .tails import always_exits, tails
 from .writes import check_writes
 
@@ -48,7 +48,7 @@ def lower(source):
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
-    args = _strip_annotations(source.node.args)
+    args = effects.without_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
@@ -63,15 +63,6 @@ def _error_at(loc, message, hint):
 
 def _last_return(source):
     return [n for n in ast.walk(source.node) if isinstance(n, ast.Return)][-1]
-
-
-def _strip_annotations(args):
-    stripped = ast.arguments(
-        posonlyargs=[ast.arg(arg=a.arg) for a in args.posonlyargs],
-        args=[ast.arg(arg=a.arg) for a in args.args],
-        vararg=None, kwonlyargs=[ast.arg(arg=a.arg) for a in args.kwonlyargs],
-        kw_defaults=list(args.kw_defaults), kwarg=None, defaults=list(args.defaults))
-    return stripped
 
 
 class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
@@ -112,9 +103,9 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
             except RecursionError:
                 raise self.error(UnsupportedSyntaxError, stmt, "this statement is nested too deeply for srcdiff",
                                  "split it into several assignments") from None
-        if branches.VALUE not in self.env:
-            raise self.error(ResultError, body[-1], f"every path through '{self.source.node.name}' raises",
-                             "return a value on some path")
+        if branches.VALUE not in self.env:  # at the last raise
+            last = max((n for n in ast.walk(self.source.node) if isinstance(n, ast.Raise)), key=lambda n: n.lineno)
+            raise self.error(ResultError, last, f"every path through '{self.source.node.name}' raises", "return a value on some path")
         return self.env[branches.VALUE]
 
     def statement(self, stmt):
@@ -194,8 +185,10 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
             return branches.expr_ifexp(self, node, hint)
         if isinstance(node, ast.BoolOp):
             return branches.expr_boolop(self, node, hint)
-        if isinstance(node, ast.Tuple):
-            return TupleValue(self.expr(e) for e in node.elts)
+        if isinstance(node, (ast.Tuple, ast.List)):  # a list display too: its length is known (sequences)
+            return TupleValue(self.expr(e) for e in node.elts) if node.elts else Const(())  # () may grow in a loop
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, Accumulated)):
+            return self.sequence_expr(node, hint)
         if isinstance(node, ast.Call):
             return self.call(node, hint)
         if isinstance(node, ast.Subscript):
@@ -271,6 +264,8 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
 
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
+        if any(isinstance(a, tuple) for a in args):  # (a, b) + (c,): a sequence where a value goes
+            raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here", "use numbers or arrays")
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target

@@ -14,6 +14,7 @@ value on entry, and its value at the end of an iteration (a Var of the body itse
 | ``for``/``while`` ... ``else`` | refused |
 """
 import ast
+import collections
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
@@ -151,7 +152,7 @@ def assigned_names(body):
     """Every variable (and pseudo-variable) a loop body may assign, in order of appearance."""
     names = []
     for stmt in body:
-        for node in ast.walk(stmt):
+        for node in _outside_comprehensions(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.append(node.id)
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
@@ -159,6 +160,16 @@ def assigned_names(body):
             elif isinstance(node, ast.Return):
                 names += [VALUE, RETURNED]
     return list(dict.fromkeys(names))
+
+
+def _outside_comprehensions(node):
+    """``ast.walk(node)`` but for what is inside a comprehension, whose names are its own."""
+    todo = collections.deque([node])
+    while todo:
+        node = todo.popleft()
+        todo.extend(c for c in ast.iter_child_nodes(node)
+                    if not isinstance(c, (ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp)))
+        yield node
 
 
 def _unrolled(lw, stmt):

@@ -10,6 +10,7 @@ enough to be copied next to generated code.
 | --- | --- |
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
 | ``special`` | ``digamma``, ``polygamma`` |
+| ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, indexing, joins |
 | ``arrays`` | forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape); ``check_direction`` (grad(grad) through loops) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
@@ -28,6 +29,7 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
                        matmul_grad_right)
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
+from .sequences import appended, argmax_item, argmin_item
 from .special import digamma, polygamma
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
@@ -39,4 +41,5 @@ __all__ = [
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
+    "appended", "argmax_item", "argmin_item",
 ]

@@ -55,6 +55,8 @@ FORMS = {
     "rt.setitem": ("linear", (0, 1), ()),
     "np.where": ("linear", (1, 2), ()),
     "rt.vdot": ("multilinear", (0, 1), ()),
+    "rt.appended": ("linear", (0, 1), ()),  # lists (lower.sequences)
+    "math.fsum": ("linear", (0,), ()),
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
@@ -80,7 +82,8 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         raise NoRule
     if not active:
         return []
-    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if stmt.op in SEQUENCE_OPS else None)
+    joins = stmt.op in SEQUENCE_OPS or stmt.op == "list"  # linear in every part
+    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if joins else None)
     if form is not None:
         return _linear_terms(stmt, form, active, tangent_of, operand)
     if stmt.op in _EXTREMA:
