@@ -112,7 +112,7 @@ class Printer:
         lines = []
         for stmt in stmts:
             if isinstance(stmt, Assign) and stmt.op == EFFECT:  # a print, an assert: where the user had it
-                text = statement_source(effect_node(stmt, self.names, self.aliases))
+                text = ast.unparse(effect_node(stmt, self.names, self.aliases))  # as the user wrote it: unwrapped
                 lines.append(self.located(indented(text, depth), stmt.loc))
             elif isinstance(stmt, Assign) and stmt.op in CHECK_OPS:
                 lines.append(self.located("\n".join(check_lines(self.operand(stmt.args[0]), stmt.op, self.aliases,

@@ -17,17 +17,13 @@ loop over values that carry a tangent has none) and the sequence may be used els
 
 The first generator's sequences are lowered once, before the loop (as Python evaluates them),
 and bound to pseudo-variables of ``env``; an inner generator's are evaluated in the loop.
-``bound_names(comp)`` are the names a comprehension binds, which its caller saves and restores.
+The names the statements bind (targets, positions) are the comprehension's own: the caller
+saves and restores them.
 """
 import ast
 import itertools
 
 _CALLS = ("zip", "enumerate", "reversed")
-
-
-def bound_names(comp):
-    """The names the comprehension's targets bind (its own scope)."""
-    return [n.id for g in comp.generators for n in ast.walk(g.target) if isinstance(n, ast.Name)]
 
 
 def loop_statements(lw, comp, step, value_step, pseudo):

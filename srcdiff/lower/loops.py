@@ -93,7 +93,8 @@ def _target_names(lw, target):
 
 def _loop(lw, stmt, target_names, header):
     """Lower a loop: carries for every variable the body assigns, then the body."""
-    carried = [n for n in assigned_names(stmt.body) if n not in target_names]
+    local = getattr(stmt, "srcdiff_locals", ())  # a comprehension's names, not seen after it (sequences)
+    carried = [n for n in assigned_names(stmt.body) if n not in target_names and n not in local]
     carries = {}
     for name in carried:
         init = lw.env.get(name, UNDEF)

@@ -24,10 +24,10 @@ length is known only at run time); over a display it is unrolled, as a ``for`` i
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import Const, Slice
+from ..ir import Const, Slice, Var
 from . import effects
 from .calls import TupleValue
-from .comprehensions import bound_names, loop_statements
+from .comprehensions import loop_statements
 
 _START = {"sum": Const(0), "prod": Const(1)}
 _STEP = {"sum": "+", "prod": "*"}
@@ -97,7 +97,7 @@ class SequenceLowering:
             if generator.is_async:
                 raise self.error(UnsupportedSyntaxError, generator.iter, "'async for' is not supported", "use 'for'")
         acc = f"<{kind} {id(comp)}>"  # not an identifier: never the user's
-        saved = {name: self.env.get(name, _MISSING) for name in bound_names(comp) + [acc]}
+        saved = {}
         pseudo_names = []
 
         def pseudo(operand):
@@ -106,17 +106,25 @@ class SequenceLowering:
                 self.env[pseudo_names[-1]] = operand
             return pseudo_names[-1]
 
-        outer_hint, self.result_hint = self.result_hint, hint  # the loop's carried accumulator takes this name
+        listed = kind == "list"
+        outer_hint, self.result_hint = self.result_hint, None if listed else hint  # the carried accumulator's name
         try:
             statements = loop_statements(self, comp, _assign(acc, _accumulated(comp.elt, kind, acc)),
                                          lambda expr: _accumulated(expr, "value", None), pseudo)
+            bound = [n.id for stmt in statements for n in ast.walk(stmt) if isinstance(n, ast.Name)
+                     and isinstance(n.ctx, ast.Store)]  # the comprehension's names, and its positions' (``k``)
+            saved.update((name, self.env.get(name, _MISSING)) for name in bound + [acc])
             loops = [n for stmt in statements for n in ast.walk(stmt) if isinstance(n, (ast.For, ast.If))]
+            for loop in loops:
+                loop.srcdiff_locals = frozenset(bound) - {acc}  # not carried: unseen after the comprehension
             unrolled = all(isinstance(n, ast.For) and isinstance(n.iter, (ast.Tuple, ast.List)) for n in loops)
             if kind == "list":
                 start = TupleValue() if unrolled and len(statements) == 1 else Const(())
             self.env[acc] = _START[kind] if start is None else start
             for stmt in statements:
                 self.statement(stmt)
+            if listed and isinstance(self.env[acc], Var):  # the list made by a loop: a value of its own,
+                return self.emit("copy", (self.env[acc],), comp, hint)  # which a later loop may walk item by item
             return self.env[acc]
         finally:
             self.result_hint = outer_hint

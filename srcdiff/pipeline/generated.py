@@ -28,6 +28,9 @@ class GeneratedScope:
     def resolve_attr(self, module, attr):
         return self.base.resolve_attr(module, attr)
 
+    def unusable(self, name, module=None):
+        return self.base.unusable(name, module)
+
 
 def generated_source(text, base_scope, aliases):
     """The Source of a function srcdiff generated as ``text``, names resolved as the user's."""
