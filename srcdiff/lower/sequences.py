@@ -54,7 +54,10 @@ class SequenceLowering:
         """A comprehension or a generator expression as a value (a list), or one accumulator step."""
         if isinstance(node, Accumulated):
             return self._step(node)
-        return self.fold(node, "list", None, hint)
+        items = self.fold(node, "list", None, None)
+        if isinstance(items, Var):  # the list a loop made, as a value of its own (a carried value is
+            return self.emit("copy", (items,), node, hint)  # read in its loop: a later loop may walk this one)
+        return items
 
     # ------------------------------------------------------------ folding
 
@@ -123,8 +126,6 @@ class SequenceLowering:
             self.env[acc] = _START[kind] if start is None else start
             for stmt in statements:
                 self.statement(stmt)
-            if listed and isinstance(self.env[acc], Var):  # the list made by a loop: a value of its own,
-                return self.emit("copy", (self.env[acc],), comp, hint)  # which a later loop may walk item by item
             return self.env[acc]
         finally:
             self.result_hint = outer_hint
