@@ -47,16 +47,27 @@ class SequenceLowering:
 
     def special_call(self, op, node, hint):
         """The operand of a call lowered here (``SPECIAL_CALLS``), or None for any other call."""
+        if op.startswith("rt.") and any(isinstance(a, ast.List) or isinstance(a, ast.Name) and _values(self.env.get(a.id))
+                                        for a in node.args):
+            return self._runtime_call_of_lists(op, node, hint)
         lowering = SPECIAL_CALLS.get(op)
         return None if lowering is None else lowering(self, node, hint)
+
+    def _runtime_call_of_lists(self, op, node, hint):
+        """A runtime helper of generated code read back, given a list of values (``rt.sum_grad(g, [a, b])``,
+        ``math.fsum``'s gradient): the list is a ``list`` value, not a tuple known when compiling."""
+        args = [self.argument(a) for a in node.args]
+        args = [self.emit("list", tuple(_single(self, v, node) for v in a), node) if isinstance(a, tuple) else a
+                for a in args]
+        return self.emit(op, tuple(args), node, hint, tuple((k.arg, self.argument(k.value)) for k in node.keywords))
 
     def sequence_expr(self, node, hint=None):
         """A comprehension or a generator expression as a value (a list), or one accumulator step."""
         if isinstance(node, Accumulated):
             return self._step(node)
         items = self.fold(node, "list", None, None)
-        if isinstance(items, Var):  # the list a loop made, as a value of its own (a carried value is
-            return self.emit("copy", (items,), node, hint)  # read in its loop: a later loop may walk this one)
+        if isinstance(items, Var) and hint:  # the list a loop made, bound to a name: a value of its own (a carried
+            return self.emit("copy", (items,), node, hint)  # value is read in its loop; a later loop may walk this)
         return items
 
     # ------------------------------------------------------------ folding
@@ -165,6 +176,11 @@ def _accumulated(elt, kind, acc):
 
 def _assign(name, value):
     return ast.copy_location(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value), value)
+
+
+def _values(operand):
+    """Whether ``operand`` is a tuple of operands not all constants (a list of values, read back)."""
+    return isinstance(operand, tuple) and not all(isinstance(v, Const) for v in operand)
 
 
 def _single(lw, value, node):
