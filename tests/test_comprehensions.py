@@ -253,6 +253,9 @@ def test_sample_and_command_line():
     ("return sum((v, v) for v in x)", r"a sequence of tuples"),
     ("return max((v for v in x), default=0.0)", r"max\(\) is supported with one sequence"),
     ("return sum({v for v in x})", r"set comprehensions"),
+    ("g = (v * v for v in x)\n    return sum(g) + sum(g)", r"a generator expression is supported as the argument of sum"),
+    ("return np.sum(np.array(v * v for v in x))", r"a generator expression is supported as the argument of sum"),
+    ("return len(v for v in x) * x[0]", r"a generator expression is supported as the argument of sum"),
 ])
 def test_refused_by_name(tmp_path, body, pattern):
     f = import_text(tmp_path, f"import numpy as np\n\ndef f(x):\n    {body}\n").f

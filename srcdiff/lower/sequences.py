@@ -65,6 +65,9 @@ class SequenceLowering:
         """A comprehension or a generator expression as a value (a list), or one accumulator step."""
         if isinstance(node, Accumulated):
             return self._step(node)
+        if isinstance(node, ast.GeneratorExp):  # one pass over it: as a value (twice summed, given to NumPy) it differs
+            raise self.error(UnsupportedSyntaxError, node, "a generator expression is supported as the argument of sum, "
+                             "min, max, math.fsum, math.prod, list or tuple", "write a list comprehension [...]")
         items = self.fold(node, "list", None, None)
         if isinstance(items, Var) and hint:  # the list a loop made, bound to a name: a value of its own (a carried
             return self.emit("copy", (items,), node, hint)  # value is read in its loop; a later loop may walk this)
@@ -241,7 +244,7 @@ def _extremum(op):
 
 
 def call_len(lw, node, hint):
-    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], _COMPREHENSIONS + (ast.List, ast.Tuple)):
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], (ast.ListComp, ast.List, ast.Tuple)):
         return None  # len(xs) of a value: calls' own len
     items = lw.as_list(node.args[0])
     return Const(len(items)) if isinstance(items, tuple) else lw.emit("len", (items,), node, hint)
