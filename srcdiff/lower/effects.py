@@ -62,6 +62,12 @@ def statement_raise(lw, stmt):
     _emit(lw, stmt)
 
 
+def last_raise(function, default):
+    """The last ``raise`` of a function's source (where an error says every path raises)."""
+    found = [n for n in ast.walk(function) if isinstance(n, ast.Raise)]
+    return max(found, key=lambda n: (n.lineno, n.col_offset)) if found else default
+
+
 def _emit(lw, stmt):
     template, operands = _kept(lw, stmt)
     text = ast.unparse(template)

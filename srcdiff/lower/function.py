@@ -103,9 +103,9 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
             except RecursionError:
                 raise self.error(UnsupportedSyntaxError, stmt, "this statement is nested too deeply for srcdiff",
                                  "split it into several assignments") from None
-        if branches.VALUE not in self.env:  # at the last raise
-            last = max((n for n in ast.walk(self.source.node) if isinstance(n, ast.Raise)), key=lambda n: n.lineno)
-            raise self.error(ResultError, last, f"every path through '{self.source.node.name}' raises", "return a value on some path")
+        if branches.VALUE not in self.env:
+            raise self.error(ResultError, effects.last_raise(self.source.node, body[-1]),
+                             f"every path through '{self.source.node.name}' raises", "return a value on some path")
         return self.env[branches.VALUE]
 
     def statement(self, stmt):
@@ -265,7 +265,8 @@ class _Lowerer(CallLowering, ArrayLowering, DisplayLowering, SequenceLowering):
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
         if any(isinstance(a, tuple) for a in args):  # (a, b) + (c,): a sequence where a value goes
-            raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here", "use numbers or arrays")
+            raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
+                             "use numbers or arrays")
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target
@@ -290,4 +291,5 @@ def _single_name(targets):
 
 def _describe(node):
     return {ast.Subscript: "indexing", ast.List: "a list display", ast.Attribute: "attribute access",
-            ast.Slice: "slicing", ast.JoinedStr: "an f-string outside print, logging, assert and raise"}.get(type(node), f"the expression '{ast.unparse(node)}'")
+            ast.Slice: "slicing", ast.JoinedStr: "an f-string outside print, logging, assert and raise",
+            }.get(type(node), f"the expression '{ast.unparse(node)}'")
