@@ -97,6 +97,8 @@ def walked(x):
     s = 0.0
     for y in ys:
         s = s + y * y
+    for i, y in enumerate([v * v for v in x]):
+        s = s + y * i
     return s
 
 

@@ -69,8 +69,8 @@ class SequenceLowering:
             raise self.error(UnsupportedSyntaxError, node, "a generator expression is supported as the argument of sum, "
                              "min, max, math.fsum, math.prod, list or tuple", "write a list comprehension [...]")
         items = self.fold(node, "list", None, None)
-        if isinstance(items, Var) and hint:  # the list a loop made, bound to a name: a value of its own (a carried
-            return self.emit("copy", (items,), node, hint)  # value is read in its loop; a later loop may walk this)
+        if isinstance(items, Var):  # the list a loop made, as a value of its own (the carried value is read in
+            return self.emit("copy", (items,), node, hint)  # its loop; a later loop may walk this one item by item)
         return items
 
     # ------------------------------------------------------------ folding
@@ -255,6 +255,16 @@ def call_list(lw, node, hint):
     return lw.as_list(_one_sequence(lw, node, "list"), hint)
 
 
+def call_array(lw, node, hint):
+    """``np.array([f(x) for x in xs])``: the stack of an unrolled one, else ``np.array`` of the list."""
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.ListComp):
+        return None
+    items = lw.as_list(node.args[0])
+    if isinstance(items, tuple):
+        return lw.joined(list(items), node, True, hint)
+    return lw.emit("np.array", (items,), node, hint)
+
+
 def _joined(op):
     """``np.stack([f(x) for x in xs], axis=...)`` and friends: unrolled, the parts; else ``np.array`` of the list."""
     def call(lw, node, hint):
@@ -290,5 +300,6 @@ SPECIAL_CALLS = {
     "sum": call_sum, "math.prod": call_prod, "math.fsum": call_fsum,
     "max": _extremum("max"), "min": _extremum("min"),
     "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed,
+    "np.array": call_array, "np.asarray": call_array,
     **{op: _joined(op) for op in ("np.stack", "np.concatenate", "np.hstack", "np.vstack", "np.column_stack")},
 }
