@@ -18,7 +18,8 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``arrays`` | attributes, methods, indexing, item writes |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |
-| ``sequences`` | comprehensions, generator expressions and what consumes them (``sum``, ``max``, ``math.fsum``...) |
+| ``sequences`` | comprehensions and generator expressions: folds into accumulators |
+| ``consumers`` | the calls that consume sequences (``sum``, ``max``, ``math.fsum``, ``np.stack``...) |
 | ``comprehensions`` | a comprehension as the ``for`` statements it stands for |
 | ``effects`` | ``print``, logging, ``assert``, ``raise`` kept as written (``ir.EFFECT``); ``isinstance``; ``np.errstate``; type hints |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |
