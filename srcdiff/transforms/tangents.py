@@ -63,6 +63,8 @@ FORMS = {
     "rt.tree_part": ("linear", (0,), ()),
     "rt.tree_vdot": ("multilinear", (0, 1), ()),
     "rt.tree_scale": ("multilinear", (0, 1), ()),
+    "rt.appended": ("linear", (0, 1), ()),  # lists (lower.sequences)
+    "math.fsum": ("linear", (0,), ()),
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
@@ -92,7 +94,8 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return []
     if stmt.op == "rt.tree_grad":
         return _tree_grad_terms(stmt, active, tangent_of, operand)
-    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if stmt.op in SEQUENCE_OPS else None)
+    joins = stmt.op in SEQUENCE_OPS or stmt.op == "list"  # linear in every part
+    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if joins else None)
     if form is not None:
         return _linear_terms(stmt, form, active, tangent_of, operand)
     if stmt.op in _EXTREMA:
