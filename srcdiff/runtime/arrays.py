@@ -33,6 +33,8 @@ def unbroadcast(g, x):
 def broadcast_like(t, y):
     """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
     (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
+    if y.__class__ is float:  # scalar code given numbers: nothing to broadcast
+        return t
     shape = np.shape(y)
     return t if np.shape(t) == shape else np.broadcast_to(t, shape)
 
