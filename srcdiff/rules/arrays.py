@@ -250,7 +250,7 @@ def _getitem(stmt, names):
 
 def _setitem(stmt, names):
     where = _index_text(stmt, names, 2)
-    return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(g, {where}, {names[1]})") + (None,) * (len(names) - 2)
+    return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(rt.if_inexact(g, y), {where}, {names[1]})") + (None,) * (len(names) - 2)
 
 
 def _where(stmt, names):

@@ -202,6 +202,16 @@ def setitem(x, index, value):
     return out
 
 
+def if_inexact(t, y):
+    """``t``, the gradient or tangent of what was stored into ``y`` (``np.full_like``, an item
+    write), or zeros of ``t``'s shape where ``y`` holds integers or booleans: NumPy truncates
+    what it stores there, and a truncated value is piecewise constant in what was stored."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or np.issubdtype(dtype, np.inexact):
+        return t
+    return np.zeros(np.shape(t))
+
+
 def written_grad(g, index, value):
     """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
     if _reads_twice(index):

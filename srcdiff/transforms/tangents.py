@@ -43,6 +43,9 @@ _PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
 _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
                   "rt.inner_grad_left", "rt.inner_grad_right")
 
+# Operations storing values into an array whose dtype may be an integer one.
+_STORES = frozenset({"np.full", "np.full_like", "rt.setitem"})
+
 # op -> (kind, positions it is linear in, positions whose tangent does not matter)
 FORMS = {
     **{op: ("linear", (0,), ()) for op in _REDUCE + _SHAPE},
@@ -56,6 +59,7 @@ FORMS = {
     "rt.written_grad": ("linear", (0,), (2,)),
     "rt.concatenate_grad": ("linear", (0,), (2,)),
     "rt.setitem": ("linear", (0, 1), ()),
+    "rt.if_inexact": ("linear", (0,), (1,)),
     "np.where": ("linear", (1, 2), ()),
     "rt.vdot": ("multilinear", (0, 1), ()),
     "field[]": ("linear", (0,), ()),  # the same part of the container's tangent: dot_p['W']
@@ -96,6 +100,9 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return _tree_grad_terms(stmt, active, tangent_of, operand)
     joins = stmt.op in SEQUENCE_OPS or stmt.op == "list"  # linear in every part
     form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if joins else None)
+    if form is not None and stmt.op in _STORES:  # into an array of integers: truncated, piecewise constant
+        return [ast.Call(func=dotted("rt.if_inexact"), args=[sum_terms(_linear_terms(stmt, form, active, tangent_of,
+                                                                                      operand)), copy_expr(y)], keywords=[])]
     if form is not None:
         return _linear_terms(stmt, form, active, tangent_of, operand)
     if stmt.op in _EXTREMA:
