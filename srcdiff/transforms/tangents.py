@@ -100,11 +100,11 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return _tree_grad_terms(stmt, active, tangent_of, operand)
     joins = stmt.op in SEQUENCE_OPS or stmt.op == "list"  # linear in every part
     form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if joins else None)
-    if form is not None and stmt.op in _STORES:  # into an array of integers: truncated, piecewise constant
-        return [ast.Call(func=dotted("rt.if_inexact"), args=[sum_terms(_linear_terms(stmt, form, active, tangent_of,
-                                                                                      operand)), copy_expr(y)], keywords=[])]
     if form is not None:
-        return _linear_terms(stmt, form, active, tangent_of, operand)
+        terms = _linear_terms(stmt, form, active, tangent_of, operand)
+        if terms and stmt.op in _STORES:  # into an array of integers: truncated, piecewise constant
+            return [ast.Call(func=dotted("rt.if_inexact"), args=[sum_terms(terms), copy_expr(y)], keywords=[])]
+        return terms
     if stmt.op in _EXTREMA:
         return _extremum_terms(stmt, active, tangent_of, operand, y)
     if stmt.op in LINALG_TANGENTS:  # np.linalg (norms included) and the helpers of its gradients
