@@ -80,12 +80,21 @@ def _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol):
         analytic = float(np.sum(np.asarray(g, dtype=np.float64) * d))
         plus, minus = list(args), list(args)
         plus[position], minus[position] = start + eps * d, start - eps * d
-        numeric = (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
-        tolerance = atol + rtol * max(abs(numeric), abs(analytic))
-        if not abs(numeric - analytic) <= tolerance:
-            return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
-                    f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
+        wrong = _disagreement(fn, plus, minus, analytic, eps, atol, rtol)
+        if wrong:
+            return wrong
     return None
+
+
+def _disagreement(fn, plus, minus, analytic, eps, atol, rtol):
+    """A sentence saying that central differences of ``fn`` between the arguments ``plus`` and
+    ``minus`` (``2 * eps`` apart along one direction) disagree with ``analytic``, or None."""
+    numeric = (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
+    tolerance = atol + rtol * max(abs(numeric), abs(analytic))
+    if abs(numeric - analytic) <= tolerance:
+        return None
+    return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
+            f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
 
 
 def _check_container(fn, args, position, g, rng, directions, atol):
@@ -108,11 +117,9 @@ def _check_container(fn, args, position, g, rng, directions, atol):
         plus, minus = list(args), list(args)
         plus[position] = replace_leaves(x, {path: _moved(value, eps * d[path]) for path, value in parts})
         minus[position] = replace_leaves(x, {path: _moved(value, -eps * d[path]) for path, value in parts})
-        numeric = (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
-        tolerance = atol + rtol * max(abs(numeric), abs(analytic))
-        if not abs(numeric - analytic) <= tolerance:
-            return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
-                    f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
+        wrong = _disagreement(fn, plus, minus, analytic, eps, atol, rtol)
+        if wrong:
+            return wrong
     return None
 
 
