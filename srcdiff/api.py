@@ -93,7 +93,10 @@ def hessian(fn, *, wrt=0):
             return h(*positional, 1.0, **keyword)
         x = np.asarray(x)
         rewind = _random_rewinder(positional + list(keyword.values()))
-        rows = [rewind() or h(*positional, unit.reshape(x.shape), **keyword) for unit in np.eye(x.size, dtype=x.dtype)]
+        directions = [unit.reshape(x.shape) for unit in np.eye(x.size, dtype=x.dtype)]
+        if isinstance(bound.arguments.get(picked), (list, tuple)):  # a direction of the parameter's own type
+            directions = [type(bound.arguments[picked])(d.tolist()) for d in directions]
+        rows = [rewind() or h(*positional, d, **keyword) for d in directions]
         return np.stack([np.asarray(r) for r in rows]).reshape(x.shape + x.shape)
 
     hessian_fn.__name__ = hessian_fn.__qualname__ = f"hessian_{name_of(fn)}"

@@ -47,7 +47,7 @@ SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool"
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
                        "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
-SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
+SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.tangent_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
                                 "rt.max_grad", "rt.min_grad", "rt.index_grad"})
 # The runtime's array helpers: a function calling them is array code even without ``np.*``
 # (the gradient of array code, read back for a second derivative).

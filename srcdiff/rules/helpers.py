@@ -10,9 +10,10 @@ adjoint is the transposed operation; a product helper is the gradient of
 | helper                         | adjoint of ``g``         | of ``a``                          | of ``b``                          |
 | ------------------------------ | ------------------------ | --------------------------------- | --------------------------------- |
 | ``rt.like(g, x)``              | ``G``                    |                                   |                                   |
-| ``rt.unbroadcast(g, x)``       | ``np.broadcast_to(G, np.shape(g))`` |                        |                                   |
+| ``rt.unbroadcast(g, x)``       | ``rt.broadcast_like(G, g)`` |                                |                                   |
 | ``rt.broadcast_like(t, y)``    | ``rt.unbroadcast(G, t)`` |                                   |                                   |
 | ``rt.if_inexact(t, y)``        | ``rt.if_inexact(G, y)``  |                                   |                                   |
+| ``rt.tangent_like(t, x)``      | ``G``                    |                                   |                                   |
 | ``np.broadcast_to(g, shape)``  | ``rt.unbroadcast(G, g)`` |                                   |                                   |
 | ``rt.sum_grad(g, x, axis)``    | ``np.sum(G, axis)``      |                                   |                                   |
 | ``rt.mean_grad(g, x, axis)``   | ``np.mean(G, axis)``     |                                   |                                   |
@@ -80,10 +81,11 @@ def _product(left, right, product, other):
 
 HELPER_BUILDERS = {
     "rt.like": lambda stmt, names: ("g", None) if len(names) == 2 else None,
-    "rt.unbroadcast": lambda stmt, names: ("np.broadcast_to(g, np.shape(x0))", None) if len(names) == 2 else None,
+    "rt.unbroadcast": lambda stmt, names: ("rt.broadcast_like(g, x0)", None) if len(names) == 2 else None,
     "np.broadcast_to": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.broadcast_like": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.if_inexact": lambda stmt, names: ("rt.if_inexact(g, x1)", None) if len(names) == 2 else None,
+    "rt.tangent_like": lambda stmt, names: ("g", None) if len(names) == 2 else None,
     "rt.sum_grad": _reduction("np.sum"),
     "rt.mean_grad": _reduction("np.mean"),
     "rt.max_grad": _extremum("max"),

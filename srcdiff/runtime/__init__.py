@@ -28,7 +28,7 @@ from .arguments import ArrayGradientError, not_real
 from .arrays import (
     check_scalar, concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
-from .arrays import broadcast_like, check_direction, if_inexact
+from .arrays import broadcast_like, check_direction, if_inexact, tangent_like
 from . import linalg, tensors
 from .custom import Context, Function
 from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
@@ -51,7 +51,7 @@ s_ = np.s_  # the index maker of item writes when generated code calls the runti
 
 __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
-    "hstack_grad", "if_inexact", "index_grad", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
+    "hstack_grad", "if_inexact", "tangent_like", "index_grad", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",

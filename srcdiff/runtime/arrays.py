@@ -26,6 +26,8 @@ def unbroadcast(g, x):
     if not shape:
         return np.sum(g)
     lead = len(g_shape) - len(shape)
+    if lead < 0 or any(n != 1 and n != g_shape[lead + i] for i, n in enumerate(shape)):
+        raise _joined_sequence(g_shape, shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1)
     return np.reshape(np.sum(g, axis=axes), shape)
 
@@ -36,7 +38,21 @@ def broadcast_like(t, y):
     if y.__class__ is float:  # scalar code given numbers: nothing to broadcast
         return t
     shape = np.shape(y)
-    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+    if np.shape(t) == shape:
+        return t
+    try:
+        return np.broadcast_to(t, shape)
+    except ValueError:  # t longer or shorter than y: y was joined or repeated as a sequence
+        raise _joined_sequence(np.shape(t), shape) from None
+
+
+def _joined_sequence(g_shape, shape):
+    """The error for a gradient that does not fit its operand: what Python's ``+`` and ``*``
+    do to lists and tuples (join, repeat) read as NumPy's arithmetic."""
+    return ArrayGradientError(
+        f"a gradient of shape {g_shape} does not fit a value of shape {shape}: a list or tuple joined with "
+        "'+' or repeated with '*' changes its length, and srcdiff reads '+' and '*' as arithmetic",
+        hint="make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension")
 
 
 def like(g, x):
@@ -64,7 +80,10 @@ def like(g, x):
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.floating):
         return x.dtype.type(np.reshape(g, ()))
     if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
-        return type(x)(np.asarray(g, dtype=float).tolist())
+        g = np.asarray(g, dtype=float)
+        if g.shape != np.shape(x):
+            raise _joined_sequence(g.shape, np.shape(x))
+        return type(x)(g.tolist())
     return float(np.reshape(g, ()))
 
 
@@ -200,6 +219,18 @@ def setitem(x, index, value):
     out = np.array(x, copy=True)
     out[index] = value
     return out
+
+
+def tangent_like(t, x):
+    """The tangent ``t`` of a list or tuple parameter ``x``, given as an array, as a sequence of
+    ``x``'s type (Python's ``+`` and ``*`` join and repeat sequences, and the tangent must go
+    through them as ``x`` does); any other tangent as it is."""
+    if t.__class__ is not np.ndarray or x.__class__ not in (list, tuple):
+        return t
+    if t.shape != np.shape(x):
+        raise ArrayGradientError(f"a tangent of shape {t.shape} for a {type(x).__name__} of shape {np.shape(x)}",
+                                 hint="give each parameter a tangent of its own shape")
+    return type(x)(t)
 
 
 def if_inexact(t, y):

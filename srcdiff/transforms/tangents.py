@@ -60,6 +60,7 @@ FORMS = {
     "rt.concatenate_grad": ("linear", (0,), (2,)),
     "rt.setitem": ("linear", (0, 1), ()),
     "rt.if_inexact": ("linear", (0,), (1,)),
+    "rt.tangent_like": ("linear", (0,), (1,)),
     "np.where": ("linear", (1, 2), ()),
     "rt.vdot": ("multilinear", (0, 1), ()),
     "field[]": ("linear", (0,), ()),  # the same part of the container's tangent: dot_p['W']
