@@ -191,7 +191,8 @@ def _retained_per_function(tmp_path, count, functions_per_file):
         text = "".join(f"def f{j}(x):\n    y = x * {j}.0 + 1.0\n    return y * y\n" for j in range(functions_per_file))
         m = import_text(tmp_path, text + "def f(x):\n    return x * x + 1.0\n", f"trust_memory_{i}")
         assert srcdiff.grad(m.f)(1.0) == 2.0
-    one(0)  # warm up: first imports and caches of srcdiff itself
+    for i in range(1000, 1010):  # warm up: srcdiff's own caches, and the parsed-tree LRU full of files this size
+        one(i)
     gc.collect()
     tracemalloc.start()
     try:
