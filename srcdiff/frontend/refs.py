@@ -18,6 +18,7 @@ the functions of ``scipy.special`` srcdiff has rules for (the command line never
 import builtins
 import functools
 import math
+import operator
 import sys
 import types
 from dataclasses import dataclass
@@ -80,6 +81,10 @@ BUILTIN_PRIMITIVES = frozenset({
     "enumerate", "zip", "reversed", "list", "tuple", "pow", "divmod", "isinstance",
 })
 
+# The functions of the operator module that are Python's arithmetic, as the operations they are.
+OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "mod": "%", "matmul": "@", "neg": "neg",
+             "abs": "abs"}
+
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
                   "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",
                   "functools": "functools"}
@@ -105,6 +110,8 @@ def primitive_name(value):
         for attr in BUILTIN_PRIMITIVES:
             table[id(getattr(builtins, attr))] = attr
         table[id(functools.partial)] = "functools.partial"  # lowered as a function value
+        for attr, op in OPERATORS.items():
+            table[id(getattr(operator, attr))] = op
         _PRIMITIVES_BY_ID = table
     found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
