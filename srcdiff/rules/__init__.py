@@ -23,7 +23,7 @@ subscripts read as its helpers read them) and ``errors``.
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 | ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """
-from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of
+from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, STATISTICS_TANGENTS, ArrayRules, rules_of
 from .custom import CustomRule, backward_templates, is_custom_op
 from .families import LINEAR as LINEAR_FORMS
 from .families import refusal, tangent_rule

@@ -30,8 +30,7 @@ from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
 from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule, placeholders,
                      rule_of_call, tangent_rule, template_ast)
-from ..rules.linalg import LINALG_TANGENTS
-from .linalg_tangents import LINALG_FORMS, template_terms
+from .linalg_tangents import LINALG_FORMS, TANGENT_TEMPLATES, template_terms
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
@@ -100,7 +99,7 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return _linear_terms(stmt, form, active, tangent_of, operand)
     if stmt.op in _EXTREMA:
         return _extremum_terms(stmt, active, tangent_of, operand, y)
-    if stmt.op in LINALG_TANGENTS:  # np.linalg (norms included) and the helpers of its gradients
+    if stmt.op in TANGENT_TEMPLATES:  # np.linalg (norms included), its gradients' helpers, np.var, np.std
         terms = template_terms(stmt, active, tangent_of, operand, y)
         if terms is None:
             raise NoRule
