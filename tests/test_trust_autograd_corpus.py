@@ -247,3 +247,75 @@ def test_forward_mode_of_var_with_an_axis_from_a_parameter_is_refused_at_the_use
     with pytest.raises(srcdiff.SrcdiffError, match="the axis of 'np.var' must be a constant") as info:
         srcdiff.jvp(spread, wrt=0)(np.ones((2, 3)), 0, np.ones((2, 3)))
     assert_user_error(info.value, spread, "np.var")
+
+
+# ---------------------------------------------------------------- NumPy's other names; np.gradient
+
+ALIASED = {  # NumPy 2's array-API names and np.conj: the same functions as the names srcdiff's rules use
+    "acos": lambda a, b: np.sum(np.acos(a / 3.0) * b), "asin": lambda a, b: np.sum(np.asin(a / 3.0) * b),
+    "atan": lambda a, b: np.sum(np.atan(a) * b), "atan2": lambda a, b: np.sum(np.atan2(a, b)),
+    "acosh": lambda a, b: np.sum(np.acosh(a + 1.5) * b), "asinh": lambda a, b: np.sum(np.asinh(a) * b),
+    "atanh": lambda a, b: np.sum(np.atanh(a / 3.0) * b), "pow": lambda a, b: np.sum(np.pow(a, b)),
+    "concat": lambda a, b: np.sum(np.concat([a, b * a]) ** 2),
+    "permute_dims": lambda a, b: np.sum(np.permute_dims(np.outer(a, b), (1, 0)) * np.outer(b, a ** 2)),
+    "conj": lambda a, b: np.sum(np.conj(a) * b ** 2), "conjugate": lambda a, b: np.sum(np.conjugate(a * b) * a),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALIASED))
+def test_numpys_other_names_of_a_function_have_its_derivatives(name):
+    f = ALIASED[name]
+    a, b = RNG.uniform(0.2, 0.9, 3), RNG.uniform(0.5, 1.5, 3)
+    for p in (0, 1):
+        np.testing.assert_allclose(srcdiff.grad(f, wrt=p)(a, b), fd_grad(f, (a, b), p), rtol=1e-5, atol=1e-7)
+    d = RNG.standard_normal(3)
+    np.testing.assert_allclose(srcdiff.jvp(f, wrt=0)(a, b, d), fd_directional(f, (a, b), 0, d), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.hvp(f, wrt=0)(a, b, d), fd_directional(srcdiff.grad(f, wrt=0), (a, b), 0, d),
+                               rtol=1e-4, atol=1e-6)
+
+
+COORDINATES = np.array([0.0, 0.3, 0.5, 1.1])
+
+
+def slope_rows(x):
+    return np.gradient(x, axis=1)
+
+
+def slope_spaced(x):
+    return np.gradient(x, 0.5, axis=0, edge_order=2)
+
+
+def slope_coordinates(x):
+    return np.gradient(x ** 2, COORDINATES, axis=-1)
+
+
+def slope_of_a_vector(x):
+    return np.sum(np.gradient(x[0] ** 3) ** 2)
+
+
+@pytest.mark.parametrize("f", [slope_rows, slope_spaced, slope_coordinates, slope_of_a_vector])
+def test_np_gradient_along_one_axis_matches_finite_differences(f):
+    x = RNG.standard_normal((3, 4))
+    weight = RNG.standard_normal(np.shape(f(x))) + 0.5
+    np.testing.assert_allclose(srcdiff.api.vjp(f)(x, weight), fd_grad(lambda y: np.sum(weight * f(y)), (x,), 0),
+                               rtol=1e-5, atol=1e-7)
+    d = RNG.standard_normal((3, 4))
+    np.testing.assert_allclose(srcdiff.jvp(f)(x, d), fd_directional(f, (x,), 0, d), rtol=1e-5, atol=1e-7)
+
+
+def test_np_gradient_has_a_hessian():
+    x = RNG.standard_normal((1, 4))
+    H = srcdiff.hessian(slope_of_a_vector)(x)
+    gradient = srcdiff.grad(slope_of_a_vector)
+    numeric = np.stack([fd_directional(gradient, (x,), 0, e.reshape(1, 4)) for e in np.eye(4)]).reshape(1, 4, 1, 4)
+    np.testing.assert_allclose(H, numeric, rtol=1e-4, atol=1e-6)
+
+
+def slopes_along_every_axis(x):
+    return np.sum(np.gradient(x))
+
+
+def test_np_gradient_along_every_axis_is_refused_at_the_users_line():
+    with pytest.raises(srcdiff.SrcdiffError, match="np.gradient along axis=None of an array that is not a vector") as info:
+        srcdiff.grad(slopes_along_every_axis)(np.ones((2, 3)))
+    assert_user_error(info.value, slopes_along_every_axis, "np.gradient")

@@ -85,6 +85,11 @@ BUILTIN_PRIMITIVES = frozenset({
 OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "mod": "%", "matmul": "@", "neg": "neg",
              "abs": "abs"}
 
+# NumPy's other names of one function (its array-API names, conj), as the name srcdiff's rules use.
+NUMPY_ALIASES = {"np.acos": "np.arccos", "np.asin": "np.arcsin", "np.atan": "np.arctan", "np.atan2": "np.arctan2",
+                 "np.acosh": "np.arccosh", "np.asinh": "np.arcsinh", "np.atanh": "np.arctanh", "np.pow": "np.power",
+                 "np.concat": "np.concatenate", "np.permute_dims": "np.transpose", "np.conj": "np.conjugate"}
+
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
                   "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",
                   "functools": "functools"}
@@ -114,6 +119,7 @@ def primitive_name(value):
             table[id(getattr(operator, attr))] = op
         _PRIMITIVES_BY_ID = table
     found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
+    found = NUMPY_ALIASES.get(found, found)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
         return None
     return found
@@ -143,5 +149,5 @@ def known_module_attr(canonical, attr):
     if isinstance(value, types.ModuleType):
         return ModuleRef(MODULE_ALIASES.get(value.__name__, "user"), value)
     if callable(value):
-        return PrimitiveRef(f"{canonical}.{attr}")
+        return PrimitiveRef(NUMPY_ALIASES.get(f"{canonical}.{attr}", f"{canonical}.{attr}"))
     return ConstantRef(f"{canonical}.{attr}", value)

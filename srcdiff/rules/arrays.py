@@ -57,7 +57,7 @@ RESHAPES = frozenset({
     "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
     "np.expand_dims", "np.atleast_1d", "np.atleast_2d",
 })
-IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real"})
+IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real", "np.conjugate"})
 PRODUCTS = {
     "@": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
     "np.matmul": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),

@@ -11,6 +11,8 @@ so gradients can be differentiated again (the rules are in ``srcdiff.rules.shape
   copy modes ``constant``, ``edge``, ``reflect``, ``symmetric``, ``wrap``);
 - ``rollaxis_grad``: the axis moved back;
 - ``diff_grad``: the adjoint of the difference operator, ``n`` times;
+- ``gradient_grad`` / ``gradient_along``: the adjoint of ``np.gradient`` along one axis
+  (its difference matrix transposed) and ``np.gradient`` itself, each the other's adjoint;
 - ``unsort`` / ``sort_like``: ``g`` sent back to where ``np.sort`` took each entry from,
   and a tangent gathered in sorted order (stable on ties: equal entries keep their order);
 - ``part_grad`` / ``part_of``: the gradient of one part of ``np.split`` as a gradient of
@@ -92,6 +94,36 @@ def diff_grad(g, n=1, axis=-1):
     for _ in range(n):
         g = -np.diff(g, axis=axis, prepend=0, append=0)
     return g
+
+
+def _gradient_matrix(n, spacing, edge_order):
+    """``M`` with ``np.gradient(t, spacing, edge_order=...) == M @ t`` for vectors of ``n``
+    entries: column ``j`` is the result for the unit vector ``e_j``."""
+    return np.gradient(np.eye(n), spacing, axis=0, edge_order=edge_order)
+
+
+def _along_one_axis(t, axis, spacing, edge_order, transposed):
+    t = np.asarray(t)
+    if axis is None and t.ndim != 1 or not isinstance(axis, (int, np.integer, type(None))):
+        raise ArrayGradientError(f"np.gradient along axis={axis!r} of an array that is not a vector gives one array "
+                                 "per axis; srcdiff differentiates it along one axis",
+                                 hint="pass axis= as one int (np.gradient(f, axis=0))")
+    axis = 0 if axis is None else axis
+    matrix = _gradient_matrix(t.shape[axis], spacing, edge_order)
+    moved = np.tensordot(matrix.T if transposed else matrix, np.moveaxis(t, axis, 0), axes=1)
+    return np.moveaxis(moved, 0, axis)
+
+
+def gradient_along(t, spacing=1.0, axis=None, edge_order=1):
+    """``np.gradient(t, spacing, axis=axis, edge_order=edge_order)`` along one axis (the
+    tangent of ``np.gradient``, linear in ``t``); refused for several axes."""
+    return _along_one_axis(t, axis, spacing, edge_order, False)
+
+
+def gradient_grad(g, spacing=1.0, axis=None, edge_order=1):
+    """The gradient of ``np.gradient(x, spacing, axis=axis, edge_order=edge_order)``: the
+    transposed difference matrix applied to ``g`` along that one axis."""
+    return _along_one_axis(g, axis, spacing, edge_order, True)
 
 
 def _sorting(x, axis):
