@@ -319,3 +319,45 @@ def test_np_gradient_along_every_axis_is_refused_at_the_users_line():
     with pytest.raises(srcdiff.SrcdiffError, match="np.gradient along axis=None of an array that is not a vector") as info:
         srcdiff.grad(slopes_along_every_axis)(np.ones((2, 3)))
     assert_user_error(info.value, slopes_along_every_axis, "np.gradient")
+
+
+# ---------------------------------------------------------------- settings of scipy.special; second order of var/std
+
+def test_scipy_special_takes_none_as_a_setting():
+    special = pytest.importorskip("scipy.special")
+
+    def f(x):
+        return special.logsumexp(x, axis=None, keepdims=True) * 2.0
+    x, d = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3))
+    np.testing.assert_allclose(srcdiff.api.vjp(f)(x, np.ones((1, 1))), fd_grad(lambda y: np.sum(f(y)), (x,), 0),
+                               rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(srcdiff.jvp(f)(x, d), fd_directional(f, (x,), 0, d), rtol=1e-5, atol=1e-7)
+
+
+def spread_columns(x):
+    return np.sum(np.var(x, axis=0) ** 2)
+
+
+def spread_rows_sample(x):
+    return np.sum(np.std(x, axis=1, ddof=1) ** 3)
+
+
+def spread_everything(x):
+    return np.var(x) * np.std(x)
+
+
+def spread_kept(x):
+    return np.sum(np.std(x, axis=0, keepdims=True) * x)
+
+
+def standardized(x):
+    return np.sum((x - np.mean(x, axis=1, keepdims=True)) / np.std(x, axis=1, keepdims=True) * W2x3)
+
+
+@pytest.mark.parametrize("f", [spread_columns, spread_rows_sample, spread_everything, spread_kept, standardized])
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_hessian_vector_products_through_var_and_std(f, mode):
+    x = RNG.standard_normal((2, 3))
+    v = RNG.standard_normal((2, 3))
+    got = srcdiff.hvp(f, mode=mode)(x, v)
+    np.testing.assert_allclose(got, fd_directional(srcdiff.grad(f), (x,), 0, v, eps=1e-5), rtol=1e-4, atol=1e-6)
