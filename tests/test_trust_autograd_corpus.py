@@ -361,3 +361,55 @@ def test_hessian_vector_products_through_var_and_std(f, mode):
     v = RNG.standard_normal((2, 3))
     got = srcdiff.hvp(f, mode=mode)(x, v)
     np.testing.assert_allclose(got, fd_directional(srcdiff.grad(f), (x,), 0, v, eps=1e-5), rtol=1e-4, atol=1e-6)
+
+
+# ---------------------------------------------------------------- cumsum forward, rot90, parts of real values
+
+def running_columns(x):
+    return np.cumsum(x, axis=0) * W2x3
+
+
+def running_method(x):
+    return x.cumsum(axis=1) ** 2
+
+
+def running_flat(x):
+    return np.cumsum(x ** 2)
+
+
+def turned(x):
+    return np.rot90(x) * W2x3.T
+
+
+def turned_back_thrice(x):
+    return np.rot90(x ** 2, 3, axes=(1, 0))
+
+
+def real_parts(x):
+    return np.real_if_close(x) * 2.0 + np.imag(x) + np.angle(x) + np.conj(x)
+
+
+@pytest.mark.parametrize("f", [running_columns, running_method, running_flat, turned, turned_back_thrice, real_parts])
+def test_linear_reshapings_and_parts_of_real_values_in_both_modes(f):
+    x = RNG.standard_normal((2, 3))
+    weight = RNG.standard_normal(np.shape(f(x))) + 0.5
+    np.testing.assert_allclose(srcdiff.api.vjp(f)(x, weight), fd_grad(lambda y: np.sum(weight * f(y)), (x,), 0),
+                               rtol=1e-5, atol=1e-7)
+    d = RNG.standard_normal((2, 3))
+    np.testing.assert_allclose(srcdiff.jvp(f)(x, d), fd_directional(f, (x,), 0, d), rtol=1e-5, atol=1e-7)
+
+
+def running_turned(x):
+    return np.sum(np.cumsum(np.rot90(x) ** 2, axis=1) ** 2)
+
+
+def running_flat_squared(x):
+    return np.sum(np.cumsum(x ** 2) ** 2 * np.arange(1.0, 7.0))
+
+
+@pytest.mark.parametrize("f", [running_turned, running_flat_squared])
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_second_derivatives_through_cumsum_and_rot90(f, mode):
+    x, v = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3))
+    np.testing.assert_allclose(srcdiff.hvp(f, mode=mode)(x, v), fd_directional(srcdiff.grad(f), (x,), 0, v, eps=1e-5),
+                               rtol=1e-4, atol=1e-6)

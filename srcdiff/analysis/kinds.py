@@ -70,6 +70,7 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
     "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique", "np.cross",
     "np.rollaxis", "np.pad", "np.append", "np.split", "np.array_split", "np.percentile", "np.quantile", "np.ptp",
+    "np.rot90",
 })
 # scipy.special's functions that are not element-wise
 _NOT_ELEMENTWISE_SCIPY = frozenset({"scipy.special.logsumexp", "scipy.special.softmax", "scipy.special.log_softmax"})

@@ -42,7 +42,7 @@ NO_GRADIENT = frozenset({
     "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
     "np.argmax", "np.argmin", ".argmax()", ".argmin()",
     "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
-    "np.isinf", "np.isfinite", "np.greater", "np.less", "np.equal", "np.logical_and",
+    "np.isinf", "np.isfinite", "np.imag", "np.angle", "np.greater", "np.less", "np.equal", "np.logical_and",
     "np.logical_or", "np.logical_not", "len",
 })
 
@@ -57,7 +57,7 @@ RESHAPES = frozenset({
     "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
     "np.expand_dims", "np.atleast_1d", "np.atleast_2d",
 })
-IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real", "np.conjugate"})
+IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real", "np.conjugate", "np.real_if_close"})
 PRODUCTS = {
     "@": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
     "np.matmul": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
@@ -157,9 +157,9 @@ def _checked(rule, n):
 
 def _not_constant(stmt, what):
     """The error for a setting of ``stmt`` (``what``: 'axis') that is not a constant."""
+    loc, hint = stmt.loc, f"write {what}= as a number or a tuple of numbers"
     return NoGradientRuleError(f"the {what} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
-                               stmt.loc.filename, stmt.loc.lineno, stmt.loc.col, stmt.loc.line_text,
-                               f"write {what}= as a number or a tuple of numbers")
+                               loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
 class _NotConstant(Exception):

@@ -18,6 +18,7 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.max_grad(g, x, axis)``    | ``np.sum(G * rt.max_grad(np.ones_like(g), x, axis), axis)`` (G where the max was) |  |  |
 | ``rt.index_grad(g, x, index)`` | ``G[index]``             |                                   |                                   |
 | ``rt.written_grad(g, index, value)`` | ``G`` put back at ``index`` |                             |                                   |
+| ``rt.cumsum_grad(g, x, axis)`` | ``np.cumsum(G, axis)``   |                                   |                                   |
 | ``rt.var_grad(g, x)``          | ``np.sum(G * rt.var_grad(1, x), axis)`` | ``rt.var_grad(g, G)``   |                                   |
 | ``rt.std_grad(g, x, y)``       | ``np.sum(G * rt.std_grad(1, x, y), axis)`` | ``rt.std_grad(g, G, y)`` | ``-np.sum(G * rt.std_grad(g, x, y), axis) / y`` |
 | ``rt.norm_grad(g, x, y)``      | ``np.sum(G * x / y, axis)`` | ``g * G / y``                  | ``-np.sum(G * g * x / y**2, axis)`` (the third argument) |
@@ -124,6 +125,8 @@ HELPER_BUILDERS = {
         "rt.index_grad(np.broadcast_to(g, np.shape(x0[x1])), x0, x1)", None, None) if len(names) == 3 else None,
     "rt.norm_grad": _norm_grad,
     "rt.var_grad": _spread("var", False), "rt.std_grad": _spread("std", False),
+    "rt.cumsum_grad": lambda stmt, names: (f"np.cumsum(g{_keywords(stmt)})", None)
+    if len(names) == 2 and _keywords(stmt) is not None else None,  # a running sum from the end, turned around
     **_product("rt.matmul_grad_left", "rt.matmul_grad_right", "@", "matmul"),
     **_product("rt.dot_grad_left", "rt.dot_grad_right", "np.dot", "dot"),
     **_product("rt.inner_grad_left", "rt.inner_grad_right", "np.inner", "inner"),

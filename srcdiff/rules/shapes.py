@@ -4,7 +4,8 @@ Every function here is linear in its array argument, so its gradient is its adjo
 the inverse move for the permutations (``np.roll(g, -shift)``, ``np.flip(g)``,
 ``np.moveaxis(g, destination, source)``), a sum of the copies for the copying functions
 (``rt.repeat_grad``, ``rt.tile_grad``, ``rt.pad_grad``), the pieces of ``g`` for
-``np.append``, the adjoint difference for ``np.diff`` and ``np.gradient`` (along one axis).  The tangent is the function
+``np.append``, the adjoint difference for ``np.diff`` and ``np.gradient`` (along one axis),
+``np.rot90`` turned back.  The tangent is the function
 applied to the tangent (a pad's fill value is a constant: zero in the tangent).  The
 runtime helpers' own rules (the forward function again) close the family under
 differentiation.  ``x.astype(d)`` and ``np.float64(x)`` pass the gradient for a float
@@ -146,6 +147,20 @@ def _diff_tangent(stmt, names):
     return first("np.diff(g, {}, {})".format(*_diff_parts(stmt, names)), names)
 
 
+def _rot90_settings(stmt, names):
+    keywords(stmt, {"k", "axes"})
+    at_most(stmt, 3)
+    return text(stmt, names, 1, "k", "1"), text(stmt, names, 2, "axes", "(0, 1)")
+
+
+def _rot90(stmt, names):
+    return first("np.rot90(g, -({}), {})".format(*_rot90_settings(stmt, names)), names)  # turned back
+
+
+def _rot90_tangent(stmt, names):
+    return first("np.rot90(g, {}, {})".format(*_rot90_settings(stmt, names)), names)
+
+
 def _gradient_settings(stmt, names):
     """``spacing, axis, edge_order`` of ``np.gradient(f[, spacing], axis=, edge_order=)`` as template text."""
     keywords(stmt, {"axis", "edge_order"})
@@ -252,7 +267,7 @@ BUILDERS = {
     "np.roll": _roll, "np.repeat": _repeat, "np.tile": _tile, "np.pad": _pad, "np.flip": _flip,
     "np.fliplr": _flip_one("np.fliplr"), "np.flipud": _flip_one("np.flipud"), "np.moveaxis": _moveaxis,
     "np.swapaxes": _swapaxes, "np.rollaxis": _rollaxis, "np.append": _append, "np.diff": _diff,
-    "np.gradient": _gradient,
+    "np.gradient": _gradient, "np.rot90": _rot90,
     "np.column_stack": _column_stack, "np.atleast_1d": _at_least, "np.atleast_2d": _at_least,
     "np.atleast_3d": _at_least, ".astype()": _astype, **dict.fromkeys(FLOAT_TYPES + INTEGER_TYPES, _cast),
     "rt.concatenate_items": _items("concatenate"), "rt.stack_items": _items("stack"),
@@ -271,7 +286,7 @@ TANGENTS = {
     "np.flip": _flip, "np.fliplr": BUILDERS["np.fliplr"], "np.flipud": BUILDERS["np.flipud"],
     "np.rollaxis": _applied("np.rollaxis", _rollaxis, ("axis", None), ("start", "0")),
     **{op: _applied(op, _at_least) for op in ("np.atleast_1d", "np.atleast_2d", "np.atleast_3d")}, "np.append": _append_tangent, "np.diff": _diff_tangent,
-    "np.gradient": _gradient_tangent,
+    "np.gradient": _gradient_tangent, "np.rot90": _rot90_tangent,
     ".astype()": _astype_tangent, **dict.fromkeys(FLOAT_TYPES + INTEGER_TYPES, _cast), "np.nan_to_num": _nan_to_num,
 }
 LINEAR = {

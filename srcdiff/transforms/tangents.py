@@ -35,9 +35,9 @@ from .linalg_tangents import LINALG_FORMS, TANGENT_TEMPLATES, template_terms
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
           "np.expand_dims", "np.copy", ".copy()", "np.asarray", ".real",
-          "np.real", "np.conjugate", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
+          "np.real", "np.conjugate", "np.real_if_close", "np.cumsum", ".cumsum()", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
 _GRAD_HELPERS = ("rt.unbroadcast", "rt.broadcast_like", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad",
-                 "rt.min_grad", "rt.index_grad")
+                 "rt.min_grad", "rt.index_grad", "rt.cumsum_grad")
 _PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
 _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
                   "rt.inner_grad_left", "rt.inner_grad_right")
