@@ -13,7 +13,8 @@ skip      out of scope by design: complex numbers, no float argument, or a
           function that fails under plain NumPy (it needs autograd itself)
 ========  ==================================================================
 
-Reverse mode ("rev"): ``srcdiff.grad`` for a scalar result, otherwise srcdiff's
+Reverse mode ("rev"): ``srcdiff.value_and_grad`` for a scalar result (its value must be
+the function's), otherwise srcdiff's
 vector-Jacobian product with a random, non-uniform cotangent ``v``; compared entry by
 entry with finite differences of ``sum(v * f)``.  Forward mode ("fwd"): ``srcdiff.jvp``
 along random tangents, compared with the same finite-difference gradient.  Second order
@@ -38,6 +39,10 @@ from autograd_wrap import needs_wrapping, wrapped
 SEVERITY = {"pass": 0, "skip": 1, "refused": 2, "wrong": 3, "crash": 4}
 EPS = 1e-6
 SRCDIFF_DIR = os.path.dirname(os.path.abspath(srcdiff.__file__))
+
+
+class WrongValue(Exception):
+    """srcdiff's value of the function differs from the function's own."""
 
 
 class Skip(Exception):
@@ -129,10 +134,10 @@ def numeric_gradient(scalar, args, position):
 def agrees(got, expected):
     """Whether a gradient leaf matches finite differences (tolerance scaled by their size)."""
     got = np.asarray(got, dtype=float)
-    if got.shape != np.shape(expected) and got.size != np.size(expected):
+    if got.shape != np.shape(expected):
         return False
     scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
-    return bool(np.allclose(got.reshape(np.shape(expected)), expected, rtol=1e-4, atol=1e-5 * scale))
+    return bool(np.allclose(got, expected, rtol=1e-4, atol=1e-5 * scale))
 
 
 # ---------------------------------------------------------------- the case
@@ -242,6 +247,8 @@ def _mode(mode, fun, args, kwargs, positions, weight, expected, rng):
         return "pass", ""
     except srcdiff.SrcdiffError as err:
         return "refused", f"{mode}: " + err.one_line().split("error: ", 1)[-1][:200]
+    except WrongValue as err:
+        return "wrong", f"{mode}: {err}"[:240]
     except Exception as err:  # noqa: BLE001  (anything else is a bug in srcdiff)
         return "crash", f"{mode}: {type(err).__name__}: {err}"[:240]
 
@@ -264,7 +271,9 @@ def _positional(fun, args, kwargs):
 def _reverse(fun, args, kwargs, positions, weight):
     """{position: srcdiff's gradient of sum(weight * fun) with respect to it}."""
     if isinstance(weight, float):
-        got = srcdiff.grad(fun, wrt=tuple(positions))(*args, **kwargs)
+        value, got = srcdiff.value_and_grad(fun, wrt=tuple(positions))(*args, **kwargs)
+        if not np.allclose(value, fun(*args, **kwargs), rtol=1e-12, atol=0, equal_nan=True):
+            raise WrongValue(f"value_and_grad gives the value {value!r}, the function {fun(*args, **kwargs)!r}")
         return dict(zip(positions, got))
     call, keywords = _positional(fun, args, kwargs)
     return {p: srcdiff.api.vjp(fun, wrt=p)(*call, weight, **keywords) for p in positions}
