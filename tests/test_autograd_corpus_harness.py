@@ -127,18 +127,23 @@ def _always(value):
     return transform
 
 
-def test_a_gradient_off_by_a_little_is_wrong_and_any_other_exception_a_crash(monkeypatch):
+def test_a_gradient_or_value_off_by_a_little_is_wrong_and_any_other_exception_a_crash(monkeypatch):
     def fun(x):
         return np.sum(x ** 2)
     x = np.array([0.5, -1.0])
-    monkeypatch.setattr(autograd_cases.srcdiff, "grad", _always((2 * x + 1e-3,)))
+    patch = autograd_cases.srcdiff
+    monkeypatch.setattr(patch, "value_and_grad", _always((fun(x), (2 * x + 1e-3,))))
     assert autograd_cases.check_case(fun, (x,), {}, (0,), ("rev",))[0][1] == "wrong"
-    monkeypatch.setattr(autograd_cases.srcdiff, "grad", _always((2 * x,)))
+    monkeypatch.setattr(patch, "value_and_grad", _always((fun(x) + 1e-9, (2 * x,))))
+    assert autograd_cases.check_case(fun, (x,), {}, (0,), ("rev",))[0][1] == "wrong"
+    monkeypatch.setattr(patch, "value_and_grad", _always((fun(x), (2 * x[:, None],))))  # right numbers, wrong shape
+    assert autograd_cases.check_case(fun, (x,), {}, (0,), ("rev",))[0][1] == "wrong"
+    monkeypatch.setattr(patch, "value_and_grad", _always((fun(x), (2 * x,))))
     assert autograd_cases.check_case(fun, (x,), {}, (0,), ("rev",))[0][1] == "pass"
 
     def broken(fun, wrt=None):
         raise KeyError("inside srcdiff")
-    monkeypatch.setattr(autograd_cases.srcdiff, "grad", broken)
+    monkeypatch.setattr(patch, "value_and_grad", broken)
     label, status, detail, order = autograd_cases.check_case(fun, (x,), {}, (0,), ("rev",))[0]
     assert (status, order) == ("crash", 1) and "KeyError" in detail
 
