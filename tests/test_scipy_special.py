@@ -36,8 +36,14 @@ CASES = {
     "xlogy": "np.sum(W * sps.xlogy(x, x + W ** 2))",
     "xlog1py": "np.sum(W * sps.xlog1py(x ** 2, x))",
     "betaln": "np.sum(W * sps.betaln(x + 1.0, 2.0 * x + W ** 2))",
+    "gamma": "np.sum(W * sps.gamma(x + 0.5) ** 2)",
+    "rgamma": "np.sum(W * sps.rgamma(2.0 * x + 0.3))",
+    "erfinv": "np.sum(W * sps.erfinv(x - 0.5) ** 2)",
+    "erfcinv": "np.sum(W * sps.erfcinv(x + 0.1))",
+    "psi": "np.sum(W * sps.psi(x + 0.5))",
 }
-AUTOGRAD = {"expit", "logit", "logsumexp", "gammaln", "digamma", "erf", "erfc", "betaln"}
+AUTOGRAD = {"expit", "logit", "logsumexp", "gammaln", "digamma", "erf", "erfc", "betaln", "gamma", "rgamma", "erfinv",
+            "erfcinv", "psi"}
 
 
 @pytest.fixture(scope="module")

@@ -85,8 +85,9 @@ BUILTIN_PRIMITIVES = frozenset({
 OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "mod": "%", "matmul": "@", "neg": "neg",
              "abs": "abs"}
 
-# NumPy's other names of one function (its array-API names, conj), as the name srcdiff's rules use.
-NUMPY_ALIASES = {"np.acos": "np.arccos", "np.asin": "np.arcsin", "np.atan": "np.arctan", "np.atan2": "np.arctan2",
+# Other names of one function (NumPy's array-API names, conj; scipy.special's psi), as the name the rules use.
+NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma",
+                 "np.acos": "np.arccos", "np.asin": "np.arcsin", "np.atan": "np.arctan", "np.atan2": "np.arctan2",
                  "np.acosh": "np.arccosh", "np.asinh": "np.arcsinh", "np.atanh": "np.arctanh", "np.pow": "np.power",
                  "np.concat": "np.concatenate", "np.permute_dims": "np.transpose", "np.conj": "np.conjugate"}
 
@@ -95,7 +96,7 @@ MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "s
                   "functools": "functools"}
 KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
-                           "xlogy", "xlog1py", "betaln"})
+                           "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi"})
 
 
 _PRIMITIVES_BY_ID = None
@@ -140,7 +141,8 @@ def known_module_attr(canonical, attr):
     if canonical == "scipy":
         return ModuleRef("scipy.special", sys.modules.get("scipy.special")) if attr == "special" else None
     if canonical == "scipy.special" and "scipy.special" not in sys.modules:
-        return PrimitiveRef(f"scipy.special.{attr}") if attr in SPECIAL_NAMES else None
+        name = f"scipy.special.{attr}"
+        return PrimitiveRef(NUMPY_ALIASES.get(name, name)) if attr in SPECIAL_NAMES else None
     module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
               "scipy.special": sys.modules.get("scipy.special"), "functools": functools}[canonical]
     if not hasattr(module, attr):
