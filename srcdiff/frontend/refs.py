@@ -86,7 +86,7 @@ OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "m
              "abs": "abs"}
 
 # Other names of one function (NumPy's array-API names, conj; scipy.special's psi), as the name the rules use.
-NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma",
+NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma", "scipy.special.jn": "scipy.special.jv",
                  "np.acos": "np.arccos", "np.asin": "np.arcsin", "np.atan": "np.arctan", "np.atan2": "np.arctan2",
                  "np.acosh": "np.arccosh", "np.asinh": "np.arcsinh", "np.atanh": "np.arctanh", "np.pow": "np.power",
                  "np.concat": "np.concatenate", "np.permute_dims": "np.transpose", "np.conj": "np.conjugate"}
@@ -96,7 +96,8 @@ MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "s
                   "functools": "functools"}
 KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
-                           "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi"})
+                           "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi", "j0", "j1",
+                           "jv", "jn", "y0", "y1", "yv", "yn", "i0", "i1", "iv", "ive"})
 
 
 _PRIMITIVES_BY_ID = None
