@@ -413,3 +413,47 @@ def test_second_derivatives_through_cumsum_and_rot90(f, mode):
     x, v = RNG.standard_normal((2, 3)), RNG.standard_normal((2, 3))
     np.testing.assert_allclose(srcdiff.hvp(f, mode=mode)(x, v), fd_directional(srcdiff.grad(f), (x,), 0, v, eps=1e-5),
                                rtol=1e-4, atol=1e-6)
+
+
+# ---------------------------------------------------------------- vstack, hstack, column_stack of a sequence value
+
+def stacked_rows(t):
+    return np.vstack(t)
+
+
+def stacked_side(t):
+    return np.hstack(t)
+
+
+def stacked_columns(t):
+    return np.column_stack(t)
+
+
+@pytest.mark.parametrize("f", [stacked_rows, stacked_side, stacked_columns])
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+@pytest.mark.parametrize("kind", [tuple, list])
+def test_joining_a_sequence_passed_whole(f, shape, kind):
+    t = kind(RNG.standard_normal(shape) for _ in range(2))
+    weight = RNG.standard_normal(np.shape(f(t))) + 0.5
+    got = srcdiff.api.vjp(f)(t, weight)
+    expected = _fd_parts(lambda s: np.sum(weight * f(s)), t)
+    assert type(got) is kind
+    for g, e in zip(got, expected):
+        np.testing.assert_allclose(g, e, rtol=1e-5, atol=1e-7)
+    d = kind(RNG.standard_normal(shape) for _ in range(2))
+    eps = 1e-6
+    along = (f(kind(a + eps * b for a, b in zip(t, d))) - f(kind(a - eps * b for a, b in zip(t, d)))) / (2 * eps)
+    np.testing.assert_allclose(srcdiff.jvp(f)(t, d), along, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("mode", ["forward", "reverse"])
+def test_second_derivatives_through_a_joined_sequence(mode):
+    def f(t):
+        return np.sum(np.vstack(t) ** 3 * W2x3)
+    t, v = (RNG.standard_normal(3), RNG.standard_normal(3)), (RNG.standard_normal(3), RNG.standard_normal(3))
+    got = srcdiff.hvp(f, mode=mode)(t, v)
+    gradient, eps = srcdiff.grad(f), 1e-6
+    plus = gradient(tuple(a + eps * d for a, d in zip(t, v)))
+    minus = gradient(tuple(a - eps * d for a, d in zip(t, v)))
+    for g, p, m in zip(got, plus, minus):
+        np.testing.assert_allclose(g, (p - m) / (2 * eps), rtol=1e-5, atol=1e-6)

@@ -56,7 +56,8 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
     "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.gradient_grad", "rt.gradient_along", "rt.unsort", "rt.sort_like",
-    "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.cumprod_grad",
+    "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.joined_items",
+    "rt.joined_items_grad", "rt.cumprod_grad",
     "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
     "rt.appended", "list",  # lists of values (lower.sequences): their gradients hold one entry per item
 }) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)

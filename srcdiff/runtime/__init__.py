@@ -39,8 +39,9 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
 from .orders import cumprod_grad, cumprod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
-from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, pad_grad, part_grad, part_of,
-                     repeat_grad, rollaxis_grad, sort_like, split_items, stack_items, tile_grad, unsort)
+from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
+                     pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
+                     tile_grad, unsort)
 from .sequences import appended, argmax_item, argmin_item
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
@@ -57,7 +58,8 @@ __all__ = [
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
     "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
-    "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
+    "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
+    "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item",
 ] + linalg.__all__ + tensors.__all__

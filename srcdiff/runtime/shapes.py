@@ -19,7 +19,8 @@ so gradients can be differentiated again (the rules are in ``srcdiff.rules.shape
   the whole (the list of parts has an adjoint shaped like the array that was split);
 - ``concatenate_items`` / ``stack_items``: ``np.concatenate`` / ``np.stack`` of a sequence
   passed in as one value, and ``split_items``: the gradient of such a sequence, its items
-  stacked (the form a sequence parameter's gradient takes).
+  stacked (the form a sequence parameter's gradient takes); ``joined_items`` /
+  ``joined_items_grad`` the same for ``np.vstack``, ``np.hstack`` and ``np.column_stack``.
 """
 import numpy as np
 
@@ -198,3 +199,31 @@ def split_items(g, xs, axis=0):
                                  hint="pass the arrays as separate parameters, or make them one shape")
     ends = np.cumsum([np.shape(x)[axis] for x in xs])[:-1]
     return np.stack(np.split(g, ends, axis=axis))
+
+
+def _joined_parts(xs, kind):
+    """The items of ``xs`` as ``np.vstack``, ``np.hstack`` or ``np.column_stack`` (``kind``)
+    shapes them, and the axis it concatenates them along."""
+    if kind == "vstack":
+        return [np.atleast_2d(x) for x in xs], 0
+    if kind == "hstack":
+        parts = [np.atleast_1d(x) for x in xs]
+        return parts, 0 if parts and parts[0].ndim == 1 else 1
+    return [np.array(x, ndmin=2).T if np.ndim(x) < 2 else np.asarray(x) for x in xs], 1  # column_stack
+
+
+def joined_items(xs, kind):
+    """``np.<kind>(xs)`` (vstack, hstack, column_stack) of a sequence given as one value."""
+    parts, axis = _joined_parts(xs, kind)
+    return np.concatenate(parts, axis=axis)
+
+
+def joined_items_grad(g, xs, kind):
+    """The gradient of the items ``xs`` of ``joined_items(xs, kind)``: the pieces of ``g``,
+    each shaped like its item, stacked (items of different shapes are refused)."""
+    if len({np.shape(x) for x in xs}) > 1:
+        raise ArrayGradientError("the gradient of a sequence of arrays of different shapes is not supported",
+                                 hint="pass the arrays as separate parameters, or make them one shape")
+    parts, axis = _joined_parts(xs, kind)
+    ends = np.cumsum([p.shape[axis] for p in parts])[:-1]
+    return np.stack([np.reshape(piece, np.shape(x)) for piece, x in zip(np.split(g, ends, axis=axis), xs)])
