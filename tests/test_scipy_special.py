@@ -47,9 +47,10 @@ CASES = {
     "yv": "np.sum(W * sps.yv(1.5, x + 0.5))", "yn": "np.sum(W * sps.yn(2, x + 0.5))",
     "i0": "np.sum(W * sps.i0(2.0 * x - 0.5))", "i1": "np.sum(W * sps.i1(2.0 * x - 0.5) ** 2)",
     "iv": "np.sum(W * sps.iv(1.5, 2.0 * x))", "ive": "np.sum(W * sps.ive(2.0, 4.0 * x - 2.0))",
+    "polygamma": "np.sum(W * sps.polygamma(1, x + 0.5)) + np.sum(W * sps.polygamma(0, x))",
 }
 AUTOGRAD = {"expit", "logit", "logsumexp", "gammaln", "digamma", "erf", "erfc", "betaln", "gamma", "rgamma", "erfinv",
-            "erfcinv", "psi", "j0", "j1", "jn", "y0", "y1", "yn", "i0", "i1", "iv", "ive"}
+            "erfcinv", "psi", "j0", "j1", "jn", "y0", "y1", "yn", "i0", "i1", "iv", "ive", "polygamma"}
 
 
 @pytest.fixture(scope="module")

@@ -97,7 +97,7 @@ MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "s
 KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
                            "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi", "j0", "j1",
-                           "jv", "jn", "y0", "y1", "yv", "yn", "i0", "i1", "iv", "ive"})
+                           "jv", "jn", "y0", "y1", "yv", "yn", "i0", "i1", "iv", "ive", "polygamma"})
 
 
 _PRIMITIVES_BY_ID = None
