@@ -36,8 +36,21 @@ CASES = {
     "xlogy": "np.sum(W * sps.xlogy(x, x + W ** 2))",
     "xlog1py": "np.sum(W * sps.xlog1py(x ** 2, x))",
     "betaln": "np.sum(W * sps.betaln(x + 1.0, 2.0 * x + W ** 2))",
+    "gamma": "np.sum(W * sps.gamma(x + 0.5) ** 2)",
+    "rgamma": "np.sum(W * sps.rgamma(2.0 * x + 0.3))",
+    "erfinv": "np.sum(W * sps.erfinv(x - 0.5) ** 2)",
+    "erfcinv": "np.sum(W * sps.erfcinv(x + 0.1))",
+    "psi": "np.sum(W * sps.psi(x + 0.5))",
+    "j0": "np.sum(W * sps.j0(3.0 * x))", "j1": "np.sum(W * sps.j1(3.0 * x) ** 2)",
+    "jv": "np.sum(W * sps.jv(2.5, 3.0 * x))", "jn": "np.sum(W * sps.jn(2, 3.0 * x))",
+    "y0": "np.sum(W * sps.y0(x + 0.5))", "y1": "np.sum(W * sps.y1(x + 0.5))",
+    "yv": "np.sum(W * sps.yv(1.5, x + 0.5))", "yn": "np.sum(W * sps.yn(2, x + 0.5))",
+    "i0": "np.sum(W * sps.i0(2.0 * x - 0.5))", "i1": "np.sum(W * sps.i1(2.0 * x - 0.5) ** 2)",
+    "iv": "np.sum(W * sps.iv(1.5, 2.0 * x))", "ive": "np.sum(W * sps.ive(2.0, 4.0 * x - 2.0))",
+    "polygamma": "np.sum(W * sps.polygamma(1, x + 0.5)) + np.sum(W * sps.polygamma(0, x))",
 }
-AUTOGRAD = {"expit", "logit", "logsumexp", "gammaln", "digamma", "erf", "erfc", "betaln"}
+AUTOGRAD = {"expit", "logit", "logsumexp", "gammaln", "digamma", "erf", "erfc", "betaln", "gamma", "rgamma", "erfinv",
+            "erfcinv", "psi", "j0", "j1", "jn", "y0", "y1", "yn", "i0", "i1", "iv", "ive", "polygamma"}
 
 
 @pytest.fixture(scope="module")

@@ -55,8 +55,9 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.if_inexact", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
-    "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.unsort", "rt.sort_like",
-    "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.cumprod_grad",
+    "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.gradient_grad", "rt.gradient_along", "rt.unsort", "rt.sort_like",
+    "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.joined_items",
+    "rt.joined_items_grad", "rt.cumprod_grad",
     "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
     "rt.appended", "list",  # lists of values (lower.sequences): their gradients hold one entry per item
 }) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)
@@ -70,6 +71,7 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
     "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique", "np.cross",
     "np.rollaxis", "np.pad", "np.append", "np.split", "np.array_split", "np.percentile", "np.quantile", "np.ptp",
+    "np.rot90",
 })
 # scipy.special's functions that are not element-wise
 _NOT_ELEMENTWISE_SCIPY = frozenset({"scipy.special.logsumexp", "scipy.special.softmax", "scipy.special.log_softmax"})

@@ -113,9 +113,14 @@ class RuntimeScope:
             tables = (self.nonlocals, self.globals, vars(builtins))
             value = next((table[name] for table in tables if name in table), _MISSING)
         else:
-            value = getattr(module.handle, name, _MISSING) if module.canonical == "user" else _MISSING
+            value = getattr(module.handle, name, _MISSING) if module.handle is not None else _MISSING
         if value is _MISSING:
             return None
+        if _is_srcdiff_itself(value):
+            return (f"srcdiff's own '{getattr(value, '__name__', name)}', which cannot run inside a function srcdiff "
+                    "differentiates (a gradient taken inside the function)")
+        if isinstance(value, types.ModuleType):
+            return "a module srcdiff has no gradient rules for (it knows math, numpy, numpy.linalg and scipy.special)"
         if isinstance(value, types.FunctionType) and _is_library_code(value.__code__.co_filename):
             return f"a function of the standard library ({value.__module__}.{value.__qualname__}) with no gradient rule in srcdiff"
         if isinstance(value, type):
@@ -148,7 +153,7 @@ def classify(name, value, reads=None):
     if op is not None:
         return PrimitiveRef(op)
     if isinstance(value, types.FunctionType) and not _is_library_code(value.__code__.co_filename):
-        if getattr(value, "__srcdiff_source__", None) is not None or not value.__module__.startswith("srcdiff.runtime"):
+        if getattr(value, "__srcdiff_source__", None) is not None or not _is_srcdiff_itself(value):
             return FunctionRef(name, lambda: load_function(value, reads))
     if isinstance(value, functools.partial) and isinstance(value.func, types.FunctionType):
         return FunctionRef(name, lambda: load_function(value, reads))
@@ -158,6 +163,13 @@ def classify(name, value, reads=None):
 
 
 _MISSING = object()
+
+
+def _is_srcdiff_itself(value):
+    """Whether ``value`` is a function of srcdiff's own package (``srcdiff.grad``, a
+    runtime helper), not code srcdiff generated or a user wrote."""
+    module = getattr(value, "__module__", None) or ""
+    return getattr(value, "__srcdiff_source__", None) is None and (module == "srcdiff" or module.startswith("srcdiff."))
 
 
 def _is_library_code(filename):

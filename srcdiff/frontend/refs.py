@@ -18,6 +18,7 @@ the functions of ``scipy.special`` srcdiff has rules for (the command line never
 import builtins
 import functools
 import math
+import operator
 import sys
 import types
 from dataclasses import dataclass
@@ -80,12 +81,23 @@ BUILTIN_PRIMITIVES = frozenset({
     "enumerate", "zip", "reversed", "list", "tuple", "pow", "divmod", "isinstance",
 })
 
+# The functions of the operator module that are Python's arithmetic, as the operations they are.
+OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "mod": "%", "matmul": "@", "neg": "neg",
+             "abs": "abs"}
+
+# Other names of one function (NumPy's array-API names, conj; scipy.special's psi), as the name the rules use.
+NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma", "scipy.special.jn": "scipy.special.jv",
+                 "np.acos": "np.arccos", "np.asin": "np.arcsin", "np.atan": "np.arctan", "np.atan2": "np.arctan2",
+                 "np.acosh": "np.arccosh", "np.asinh": "np.arcsinh", "np.atanh": "np.arctanh", "np.pow": "np.power",
+                 "np.concat": "np.concatenate", "np.permute_dims": "np.transpose", "np.conj": "np.conjugate"}
+
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
                   "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",
                   "functools": "functools"}
 KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
-                           "xlogy", "xlog1py", "betaln"})
+                           "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi", "j0", "j1",
+                           "jv", "jn", "y0", "y1", "yv", "yn", "i0", "i1", "iv", "ive", "polygamma"})
 
 
 _PRIMITIVES_BY_ID = None
@@ -105,8 +117,11 @@ def primitive_name(value):
         for attr in BUILTIN_PRIMITIVES:
             table[id(getattr(builtins, attr))] = attr
         table[id(functools.partial)] = "functools.partial"  # lowered as a function value
+        for attr, op in OPERATORS.items():
+            table[id(getattr(operator, attr))] = op
         _PRIMITIVES_BY_ID = table
     found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
+    found = NUMPY_ALIASES.get(found, found)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
         return None
     return found
@@ -127,7 +142,8 @@ def known_module_attr(canonical, attr):
     if canonical == "scipy":
         return ModuleRef("scipy.special", sys.modules.get("scipy.special")) if attr == "special" else None
     if canonical == "scipy.special" and "scipy.special" not in sys.modules:
-        return PrimitiveRef(f"scipy.special.{attr}") if attr in SPECIAL_NAMES else None
+        name = f"scipy.special.{attr}"
+        return PrimitiveRef(NUMPY_ALIASES.get(name, name)) if attr in SPECIAL_NAMES else None
     module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
               "scipy.special": sys.modules.get("scipy.special"), "functools": functools}[canonical]
     if not hasattr(module, attr):
@@ -136,5 +152,5 @@ def known_module_attr(canonical, attr):
     if isinstance(value, types.ModuleType):
         return ModuleRef(MODULE_ALIASES.get(value.__name__, "user"), value)
     if callable(value):
-        return PrimitiveRef(f"{canonical}.{attr}")
+        return PrimitiveRef(NUMPY_ALIASES.get(f"{canonical}.{attr}", f"{canonical}.{attr}"))
     return ConstantRef(f"{canonical}.{attr}", value)

@@ -154,7 +154,8 @@ class CallLowering:
             if made is not None:
                 return TupleValue(made) if isinstance(made, tuple) else made
             return self.emit(op, tuple(args), node, hint, kwargs)
-        operand = self.helper_argument if op.startswith("rt.") else self.expr
+        # None and strings are settings of runtime helpers and of scipy.special (logsumexp(x, axis=None))
+        operand = self.helper_argument if op.startswith(("rt.", "scipy.special.")) else self.expr
         args = [_constant_tuple(operand(a)) for a in node.args]
         if op == "len" and len(args) == 1 and isinstance(args[0], TupleValue) and not node.keywords:
             return Const(len(args[0]))  # len(args) of a helper's *args: known when compiling

@@ -10,7 +10,8 @@
   NumPy reads the same;
 - ``np.concatenate(xs, axis)`` and ``np.stack(xs, axis)`` of a sequence given as one value
   (a parameter holding a list of arrays) are ``rt.concatenate_items(xs, axis)`` and
-  ``rt.stack_items(xs, axis)`` (a display ``[a, b]`` keeps its parts as arguments).
+  ``rt.stack_items(xs, axis)``, and ``rt.joined_items(xs, 'vstack')`` for ``np.vstack``,
+  ``np.hstack``, ``np.column_stack`` (a display ``[a, b]`` keeps its parts as arguments).
 """
 import ast
 
@@ -22,7 +23,9 @@ from ..ir import Const
 
 _BUILTIN_DTYPES = {"float": "float64", "int": np.dtype(int).name, "bool": "bool"}
 _CLIP_BOUNDS = {"a_min": 1, "a_max": 2, "min": 1, "max": 2}
-_SEQUENCE_VALUES = {"np.concatenate": "rt.concatenate_items", "np.stack": "rt.stack_items"}
+# np.<join>(xs) of a sequence value -> (the runtime helper, the constant arguments it takes first)
+_SEQUENCE_VALUES = {"np.concatenate": ("rt.concatenate_items",), "np.stack": ("rt.stack_items",),
+                    **{f"np.{kind}": ("rt.joined_items", kind) for kind in ("vstack", "hstack", "column_stack")}}
 # Methods of a random generator (``rng.normal(...)``): draws, with no gradient (``rules.random``).
 RANDOM_METHODS = frozenset({
     "normal", "standard_normal", "uniform", "random", "random_sample", "rand", "randn", "integers", "randint",
@@ -67,13 +70,14 @@ class NumpyArguments:
         return args, kwargs
 
     def sequence_value_call(self, op, node, hint):
-        """``np.concatenate(xs)`` / ``np.stack(xs)`` of a value ``xs``, else None."""
+        """``np.concatenate(xs)``, ``np.stack(xs)``, ``np.vstack(xs)``... of a value ``xs``, else None."""
         if op not in _SEQUENCE_VALUES or not node.args or isinstance(node.args[0], (ast.List, ast.Tuple)):
             return None
         sequence = self.expr(node.args[0])
         if isinstance(sequence, tuple):  # a tuple a helper returned: its parts are known
             return self.emit(op, tuple(sequence), node, hint,
                              tuple((k.arg, self.argument(k.value)) for k in node.keywords))
-        args = [sequence] + [self.argument(a) for a in node.args[1:]]
+        helper, *settings = _SEQUENCE_VALUES[op]
+        args = [sequence] + [Const(s) for s in settings] + [self.argument(a) for a in node.args[1:]]
         kwargs = tuple((k.arg, self.argument(k.value)) for k in node.keywords)
-        return self.emit(_SEQUENCE_VALUES[op], tuple(args), node, hint, kwargs)
+        return self.emit(helper, tuple(args), node, hint, kwargs)

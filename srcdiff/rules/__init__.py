@@ -23,8 +23,9 @@ subscripts read as its helpers read them) and ``errors``.
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 | ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """
-from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, ArrayRules, rules_of
+from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, STATISTICS_TANGENTS, ArrayRules, rules_of
 from .custom import CustomRule, backward_templates, is_custom_op
+from .helpers import HELPER_TANGENTS
 from .families import LINEAR as LINEAR_FORMS
 from .families import refusal, tangent_rule
 from .scalar import RULES, ZERO, placeholders, rule_for, rule_of_call, scalar_rule, template_ast

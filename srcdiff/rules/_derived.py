@@ -62,6 +62,10 @@ DERIVED = {
     'scipy.special.digamma': ('g * (rt.polygamma(1, x))',),
     'scipy.special.erf': ('g * (2 * np.exp(-x ** 2) / np.sqrt(np.pi))',),
     'scipy.special.erfc': ('g * (-2 * np.exp(-x ** 2) / np.sqrt(np.pi))',),
+    'scipy.special.erfcinv': ('g * (-np.sqrt(np.pi) * np.exp(y ** 2) / 2)',),
+    'scipy.special.erfinv': ('g * (np.sqrt(np.pi) * np.exp(y ** 2) / 2)',),
+    'scipy.special.gamma': ('g * (y * rt.digamma(x))',),
     'scipy.special.gammaln': ('g * (rt.digamma(x))',),
     'scipy.special.logit': ('g * (-1 / (x * (x - 1)))',),
+    'scipy.special.rgamma': ('g * (-y * rt.digamma(x))',),
 }

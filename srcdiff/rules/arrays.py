@@ -42,7 +42,7 @@ NO_GRADIENT = frozenset({
     "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
     "np.argmax", "np.argmin", ".argmax()", ".argmin()",
     "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
-    "np.isinf", "np.isfinite", "np.greater", "np.less", "np.equal", "np.logical_and",
+    "np.isinf", "np.isfinite", "np.imag", "np.angle", "np.greater", "np.less", "np.equal", "np.logical_and",
     "np.logical_or", "np.logical_not", "len",
 })
 
@@ -57,7 +57,7 @@ RESHAPES = frozenset({
     "np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
     "np.expand_dims", "np.atleast_1d", "np.atleast_2d",
 })
-IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real"})
+IDENTITIES = frozenset({"np.copy", ".copy()", "np.array", "np.asarray", ".real", "np.real", "np.conjugate", "np.real_if_close"})
 PRODUCTS = {
     "@": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
     "np.matmul": ("rt.matmul_grad_left(g, x0, x1)", "rt.matmul_grad_right(g, x0, x1)"),
@@ -106,11 +106,7 @@ class ArrayRules:
             try:
                 return _checked(builder(stmt, placeholders(n)), n)
             except _NotConstant as err:
-                loc = stmt.loc
-                raise NoGradientRuleError(
-                    f"the {err.args[0]} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
-                    loc.filename, loc.lineno, loc.col, loc.line_text,
-                    f"write {err.args[0]}= as a number or a tuple of numbers") from None
+                raise _not_constant(stmt, err.args[0]) from None
         rule = rule_of_call(op, stmt.args)
         if n > 1 and (op in ELEMENTWISE_OPS or is_ufunc(op)):
             return self._elementwise(stmt, rule)
@@ -159,6 +155,13 @@ def _checked(rule, n):
 
 # ---------------------------------------------------------------- rule builders
 
+def _not_constant(stmt, what):
+    """The error for a setting of ``stmt`` (``what``: 'axis') that is not a constant."""
+    loc, hint = stmt.loc, f"write {what}= as a number or a tuple of numbers"
+    return NoGradientRuleError(f"the {what} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
+                               loc.filename, loc.lineno, loc.col, loc.line_text, hint)
+
+
 class _NotConstant(Exception):
     pass
 
@@ -190,6 +193,24 @@ def _reduce(stmt, names):
     output = ", y" if kind == "std" else ""
     helper = f"rt.{kind}_grad(g, {names[0]}{output}{_keywords(axis=axis, keepdims=keepdims, ddof=ddof)})"
     return (helper,) + (None,) * (len(names) - 1)
+
+
+def _spread_tangent(stmt, names):
+    """Forward mode of ``np.var`` and ``np.std``: ``np.sum(g * G)`` over the reduced axes,
+    ``G`` their gradient for an upstream 1 (as for norms); None for a keyword it does not read."""
+    if not {k for k, _ in stmt.kwargs} <= KEYWORDS["reduce"]:
+        return None
+    try:
+        rule, axis, keepdims = _reduce(stmt, names), _param(stmt, 1, "axis"), _param(stmt, None, "keepdims", False)
+    except _NotConstant as err:
+        raise _not_constant(stmt, err.args[0]) from None
+    if rule is None:
+        return None
+    gradient = rule[0].replace("(g, ", "(np.ones_like(y), ", 1)  # G: the gradient for an upstream 1
+    return (f"np.sum(g * {gradient}{_keywords(axis=axis, keepdims=keepdims)})",) + (None,) * (len(names) - 1)
+
+
+STATISTICS_TANGENTS = {op: _spread_tangent for op in ("np.var", ".var()", "np.std", ".std()")}
 
 
 def _reshape(stmt, names):

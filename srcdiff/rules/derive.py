@@ -57,6 +57,10 @@ SPECIAL = [
     ("gammaln", 1, lambda sp, x: sp.loggamma(x)),
     ("digamma", 1, lambda sp, x: sp.polygamma(0, x)),
     ("betaln", 2, lambda sp, a, b: sp.loggamma(a) + sp.loggamma(b) - sp.loggamma(a + b)),
+    ("gamma", 1, lambda sp, x: sp.gamma(x)),
+    ("rgamma", 1, lambda sp, x: 1 / sp.gamma(x)),
+    ("erfinv", 1, lambda sp, x: sp.erfinv(x)),
+    ("erfcinv", 1, lambda sp, x: sp.erfcinv(x)),
 ]
 
 # sympy's printed function names -> (math spelling, numpy spelling)

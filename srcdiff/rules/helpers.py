@@ -20,12 +20,16 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.max_grad(g, x, axis)``    | ``np.sum(G * rt.max_grad(np.ones_like(g), x, axis), axis)`` (G where the max was) |  |  |
 | ``rt.index_grad(g, x, index)`` | ``G[index]``             |                                   |                                   |
 | ``rt.written_grad(g, index, value)`` | ``G`` put back at ``index`` |                             |                                   |
+| ``rt.cumsum_grad(g, x, axis)`` | ``np.cumsum(G, axis)``   |                                   |                                   |
+| ``rt.var_grad(g, x)``          | ``np.sum(G * rt.var_grad(1, x), axis)`` | ``rt.var_grad(g, G)``   |                                   |
+| ``rt.std_grad(g, x, y)``       | ``np.sum(G * rt.std_grad(1, x, y), axis)`` | ``rt.std_grad(g, G, y)`` | ``-np.sum(G * rt.std_grad(g, x, y), axis) / y`` |
 | ``rt.norm_grad(g, x, y)``      | ``np.sum(G * x / y, axis)`` | ``g * G / y``                  | ``-np.sum(G * g * x / y**2, axis)`` (the third argument) |
 | ``rt.matmul_grad_left(g, a, b)`` | ``G @ b``              | (shape only)                      | ``rt.matmul_grad_right(g, G, b)`` |
 | ``rt.matmul_grad_right(g, a, b)`` | ``a @ G``             | ``rt.matmul_grad_left(g, a, G)``  | (shape only)                      |
 
 and the same for ``np.dot`` and ``np.inner``.  The second argument of ``rt.like``,
 ``rt.unbroadcast``, ``rt.broadcast_like`` (forward mode's) and the reductions only gives a shape: no gradient flows to it.
+``HELPER_TANGENTS`` gives forward mode's templates of ``rt.var_grad`` and ``rt.std_grad``.
 Helpers without a row here (``rt.concatenate_grad``, ``rt.prod_grad``)
 have no rule: differentiating through them is an error naming them, never a silent zero.
 ``HELPER_BUILDERS`` plugs into ``arrays``'s builder table.
@@ -68,6 +72,36 @@ def _norm_grad(stmt, names):
             f"-np.sum(g * rt.norm_grad(x0, x1, x2 * x2{keywords}){keywords})")
 
 
+def _settings(stmt):
+    """``(every keyword, the reduction's axis and keepdims)`` of ``rt.var_grad`` / ``rt.std_grad`` as
+    template text, or None when one is computed at run time."""
+    every = _keywords(stmt)
+    reduced = "".join(f", {name}={value.value!r}" for name, value in stmt.kwargs if name in ("axis", "keepdims"))
+    return None if every is None else (every, reduced)
+
+
+def _spread(kind, tangent):
+    """The rules of ``rt.var_grad(g, x)`` and ``rt.std_grad(g, x, y)`` (``var_grad / 2y``).
+
+    ``var_grad`` is bilinear in ``g`` and ``x``; as ``g`` (and ``1/y``) is constant along
+    the reduced axes, the adjoint of its ``x`` is ``var_grad(g, G)``.  ``std_grad``'s ``y``
+    enters as ``1/y``: its tangent scales by ``-dot_y / y`` spread over the reduced axes."""
+    def build(stmt, names):
+        settings = _settings(stmt)
+        if settings is None or len(names) != (3 if kind == "std" else 2):
+            return None
+        every, reduced = settings
+        y = ", x2" if kind == "std" else ""
+        if tangent:
+            rules = (f"rt.{kind}_grad(g, x1{y}{every})", f"rt.{kind}_grad(x0, g{y}{every})")
+            return rules + ((f"-rt.std_grad(x0, x1, x2{every}) * rt.sum_grad(rt.div_or_zero(g, x2), x1{reduced})",)
+                            if kind == "std" else ())
+        rules = (f"np.sum(g * rt.{kind}_grad(np.ones_like(x0), x1{y}{every}){reduced})", f"rt.{kind}_grad(x0, g{y}{every})")
+        return rules + ((f"-rt.div_or_zero(np.sum(g * rt.std_grad(x0, x1, x2{every}){reduced}), x2)",)
+                        if kind == "std" else ())
+    return build
+
+
 def _product(left, right, product, other):
     """Rules of the ``left``/``right`` gradient helpers of a product (see the module table)."""
     rules = {
@@ -94,7 +128,12 @@ HELPER_BUILDERS = {
     "rt.written_grad": lambda stmt, names: (
         "rt.index_grad(np.broadcast_to(g, np.shape(x0[x1])), x0, x1)", None, None) if len(names) == 3 else None,
     "rt.norm_grad": _norm_grad,
+    "rt.var_grad": _spread("var", False), "rt.std_grad": _spread("std", False),
+    "rt.cumsum_grad": lambda stmt, names: (f"np.cumsum(g{_keywords(stmt)})", None)
+    if len(names) == 2 and _keywords(stmt) is not None else None,  # a running sum from the end, turned around
     **_product("rt.matmul_grad_left", "rt.matmul_grad_right", "@", "matmul"),
     **_product("rt.dot_grad_left", "rt.dot_grad_right", "np.dot", "dot"),
     **_product("rt.inner_grad_left", "rt.inner_grad_right", "np.inner", "inner"),
 }
+# forward mode of the same helpers: a template per argument, ``g`` its tangent
+HELPER_TANGENTS = {"rt.var_grad": _spread("var", True), "rt.std_grad": _spread("std", True)}

@@ -4,7 +4,8 @@ Every function here is linear in its array argument, so its gradient is its adjo
 the inverse move for the permutations (``np.roll(g, -shift)``, ``np.flip(g)``,
 ``np.moveaxis(g, destination, source)``), a sum of the copies for the copying functions
 (``rt.repeat_grad``, ``rt.tile_grad``, ``rt.pad_grad``), the pieces of ``g`` for
-``np.append``, the adjoint difference for ``np.diff``.  The tangent is the function
+``np.append``, the adjoint difference for ``np.diff`` and ``np.gradient`` (along one axis),
+``np.rot90`` turned back.  The tangent is the function
 applied to the tangent (a pad's fill value is a constant: zero in the tangent).  The
 runtime helpers' own rules (the forward function again) close the family under
 differentiation.  ``x.astype(d)`` and ``np.float64(x)`` pass the gradient for a float
@@ -146,6 +147,26 @@ def _diff_tangent(stmt, names):
     return first("np.diff(g, {}, {})".format(*_diff_parts(stmt, names)), names)
 
 
+def _rot90(template):
+    """``np.rot90(x, k, axes)``: its gradient turns back (``np.rot90(g, -(k), axes)``), its tangent turns."""
+    def build(stmt, names):
+        keywords(stmt, {"k", "axes"})
+        at_most(stmt, 3)
+        return first(template.format(text(stmt, names, 1, "k", "1"), text(stmt, names, 2, "axes", "(0, 1)")), names)
+    return build
+
+
+def _gradient(helper):
+    """``np.gradient(f[, spacing], axis=, edge_order=)`` along one axis: ``helper(g, spacing, axis, edge_order)``."""
+    def build(stmt, names):
+        keywords(stmt, {"axis", "edge_order"})
+        at_most(stmt, 2)
+        settings = (text(stmt, names, 1, "spacing", "1.0"), text(stmt, names, None, "axis", "None"),
+                    text(stmt, names, None, "edge_order", "1"))
+        return first(f"{helper}(g, {', '.join(settings)})", names)
+    return build
+
+
 def _column_stack(stmt, names):
     """``np.column_stack``: a vector becomes a column, a matrix keeps its columns; part ``i``
     gets its columns of ``g`` (``np.size(p) // np.shape(p)[0]`` of them)."""
@@ -216,6 +237,13 @@ def _items(function):
     return build
 
 
+def _joined_items(stmt, names):
+    """``rt.joined_items(xs, kind)`` (``np.vstack(xs)``...): the pieces of ``g`` back to the items."""
+    keywords(stmt, ())
+    at_most(stmt, 2)
+    return first(f"rt.joined_items_grad(g, {names[0]}, {text(stmt, names, 1, 'kind')})", names)
+
+
 def _applied(function, check, *arguments):
     """The tangent rule of a linear call: ``function`` applied to the tangent, with the call's
     other arguments (``(name, default)`` by position from 1), once ``check`` accepts the call."""
@@ -236,13 +264,17 @@ BUILDERS = {
     "np.roll": _roll, "np.repeat": _repeat, "np.tile": _tile, "np.pad": _pad, "np.flip": _flip,
     "np.fliplr": _flip_one("np.fliplr"), "np.flipud": _flip_one("np.flipud"), "np.moveaxis": _moveaxis,
     "np.swapaxes": _swapaxes, "np.rollaxis": _rollaxis, "np.append": _append, "np.diff": _diff,
+    "np.gradient": _gradient("rt.gradient_grad"), "np.rot90": _rot90("np.rot90(g, -({}), {})"),
     "np.column_stack": _column_stack, "np.atleast_1d": _at_least, "np.atleast_2d": _at_least,
     "np.atleast_3d": _at_least, ".astype()": _astype, **dict.fromkeys(FLOAT_TYPES + INTEGER_TYPES, _cast),
-    "rt.concatenate_items": _items("concatenate"), "rt.stack_items": _items("stack"),
+    "rt.concatenate_items": _items("concatenate"), "rt.stack_items": _items("stack"), "rt.joined_items": _joined_items,
+    "rt.joined_items_grad": _helper("rt.joined_items(g, x2)"),
     # ---- the runtime helpers: each one's adjoint
     "rt.repeat_grad": _helper("np.repeat(g, x2, x3)"), "rt.tile_grad": _helper("np.tile(g, x2)"),
     "rt.pad_grad": _helper("np.pad(g, x2, x3)"), "rt.rollaxis_grad": _helper("np.rollaxis(g, x1, x2)"),
     "rt.diff_grad": _helper("np.diff(g, x1, x2)"), "rt.split_items": _helper("rt.concatenate_items(g, x2)"),
+    "rt.gradient_grad": _helper("rt.gradient_along(g, x1, x2, x3)"),
+    "rt.gradient_along": _helper("rt.gradient_grad(g, x1, x2, x3)"),
 }
 ELEMENTWISE = {"np.nan_to_num": _nan_to_num}
 TANGENTS = {
@@ -252,10 +284,13 @@ TANGENTS = {
     "np.flip": _flip, "np.fliplr": BUILDERS["np.fliplr"], "np.flipud": BUILDERS["np.flipud"],
     "np.rollaxis": _applied("np.rollaxis", _rollaxis, ("axis", None), ("start", "0")),
     **{op: _applied(op, _at_least) for op in ("np.atleast_1d", "np.atleast_2d", "np.atleast_3d")}, "np.append": _append_tangent, "np.diff": _diff_tangent,
+    "np.gradient": _gradient("rt.gradient_along"), "np.rot90": _rot90("np.rot90(g, {}, {})"),
     ".astype()": _astype_tangent, **dict.fromkeys(FLOAT_TYPES + INTEGER_TYPES, _cast), "np.nan_to_num": _nan_to_num,
 }
 LINEAR = {
     "rt.repeat_grad": ((0,), (1, 2, 3)), "rt.tile_grad": ((0,), (1, 2)), "rt.pad_grad": ((0,), (1, 2, 3)),
     "rt.rollaxis_grad": ((0,), (1, 2)), "rt.diff_grad": ((0,), (1, 2)), "rt.split_items": ((0,), (1, 2)),
     "rt.concatenate_items": ((0,), (1,)), "rt.stack_items": ((0,), (1,)),
+    "rt.gradient_grad": ((0,), (1, 2, 3)), "rt.gradient_along": ((0,), (1, 2, 3)),
+    "rt.joined_items": ((0,), (1,)), "rt.joined_items_grad": ((0,), (1, 2)),
 }

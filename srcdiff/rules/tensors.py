@@ -101,11 +101,19 @@ def _bilinear_helpers(product, left, right, settings=lambda stmt: ""):
     }
 
 
+_CROSS_AXES = ("axisa", "axisb", "axisc", "axis")
+
+
+def _cross_settings(stmt, first):
+    """``, axisa=0, axis=1``: the axes of a cross product given from position ``first`` on
+    (2 for ``np.cross(a, b, axisa, axisb, axisc, axis)``; the helpers take them by keyword)."""
+    values = {name: setting(stmt, None if first is None else first + k, name) for k, name in enumerate(_CROSS_AXES)}
+    return keywords(**values)
+
+
 def _cross(stmt, names):
-    if len(names) != 2:
-        return None  # axisa, axisb, axisc given by position
-    axis = keywords(axis=setting(stmt, None, "axis"))
-    return (f"rt.cross_grad_left(g, x0, x1{axis})", f"rt.cross_grad_right(g, x0, x1{axis})")
+    axes = _cross_settings(stmt, 2)
+    return fill(len(names), f"rt.cross_grad_left(g, x0, x1{axes})", f"rt.cross_grad_right(g, x0, x1{axes})")
 
 
 def _diagonal_settings(stmt, first=1):
@@ -136,8 +144,7 @@ TENSOR_BUILDERS = {
     # the helpers of the gradients above
     **_bilinear_helpers("np.tensordot", "rt.tensordot_grad_left", "rt.tensordot_grad_right", lambda s: _axes(s, 3)),
     **_bilinear_helpers("np.kron", "rt.kron_grad_left", "rt.kron_grad_right"),
-    **_bilinear_helpers("np.cross", "rt.cross_grad_left", "rt.cross_grad_right",
-                        lambda s: keywords(axis=setting(s, 3, "axis"))),
+    **_bilinear_helpers("np.cross", "rt.cross_grad_left", "rt.cross_grad_right", lambda s: _cross_settings(s, None)),
     "rt.trace_grad": lambda stmt, names: fill(len(names), f"np.trace(g{_diagonal_settings(stmt, 2)})"),
     "rt.diagonal_grad": lambda stmt, names: fill(len(names), f"np.diagonal(g{_diagonal_settings(stmt, 2)})"),
     "rt.diag_grad": lambda stmt, names: fill(len(names), f"np.diag(g{_diag_k(stmt, 2)})"),
@@ -145,7 +152,7 @@ TENSOR_BUILDERS = {
 # the keyword arguments each rule reads (any other one means no rule)
 TENSOR_KEYWORDS = {
     "np.einsum": frozenset({"optimize"}), "rt.einsum_to": frozenset(), "np.tensordot": frozenset({"axes"}),
-    "np.cross": frozenset({"axis"}), "np.trace": frozenset({"offset", "axis1", "axis2"}),
+    "np.cross": frozenset(_CROSS_AXES), "np.trace": frozenset({"offset", "axis1", "axis2"}),
     ".trace()": frozenset({"offset", "axis1", "axis2"}), "np.diagonal": frozenset({"offset", "axis1", "axis2"}),
     ".diagonal()": frozenset({"offset", "axis1", "axis2"}), "np.diag": frozenset({"k"}),
     "np.triu": frozenset({"k"}), "np.tril": frozenset({"k"}),

@@ -13,7 +13,7 @@ enough to be copied next to generated code.
 | ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, indexing, joins |
 | ``arrays`` | forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape); ``check_direction`` (grad(grad) through loops) |
-| ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
+| ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
 | ``orders`` | ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
@@ -39,8 +39,9 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
 from .orders import cumprod_grad, cumprod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
-from .shapes import (concatenate_items, diff_grad, pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad,
-                     sort_like, split_items, stack_items, tile_grad, unsort)
+from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
+                     pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
+                     tile_grad, unsort)
 from .sequences import appended, argmax_item, argmin_item
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
@@ -57,7 +58,8 @@ __all__ = [
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
     "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
-    "concatenate_items", "diff_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
+    "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
+    "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item",
 ] + linalg.__all__ + tensors.__all__

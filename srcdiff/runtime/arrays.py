@@ -79,11 +79,15 @@ def like(g, x):
     refuse_if_not_real(x)
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.floating):
         return x.dtype.type(np.reshape(g, ()))
-    if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
+    if isinstance(x, (list, tuple)):  # a sequence indexed like an array: its gradient in its type, part by part
         g = np.asarray(g, dtype=float)
-        if g.shape != np.shape(x):
-            raise _joined_sequence(g.shape, np.shape(x))
-        return type(x)(g.tolist())
+        if g.shape == () and np.shape(x) != ():
+            g = np.broadcast_to(g, np.shape(x))
+        if len(g) != len(x):
+            raise _joined_sequence(g.shape, (len(x),))
+        if all(type(item) in (float, int, bool) for item in x):
+            return type(x)(g.tolist())
+        return type(x)(like(part, item) for part, item in zip(g, x))  # arrays keep their dtype and type
     return float(np.reshape(g, ()))
 
 

@@ -11,13 +11,16 @@ so gradients can be differentiated again (the rules are in ``srcdiff.rules.shape
   copy modes ``constant``, ``edge``, ``reflect``, ``symmetric``, ``wrap``);
 - ``rollaxis_grad``: the axis moved back;
 - ``diff_grad``: the adjoint of the difference operator, ``n`` times;
+- ``gradient_grad`` / ``gradient_along``: the adjoint of ``np.gradient`` along one axis
+  (its difference matrix transposed) and ``np.gradient`` itself, each the other's adjoint;
 - ``unsort`` / ``sort_like``: ``g`` sent back to where ``np.sort`` took each entry from,
   and a tangent gathered in sorted order (stable on ties: equal entries keep their order);
 - ``part_grad`` / ``part_of``: the gradient of one part of ``np.split`` as a gradient of
   the whole (the list of parts has an adjoint shaped like the array that was split);
 - ``concatenate_items`` / ``stack_items``: ``np.concatenate`` / ``np.stack`` of a sequence
   passed in as one value, and ``split_items``: the gradient of such a sequence, its items
-  stacked (the form a sequence parameter's gradient takes).
+  stacked (the form a sequence parameter's gradient takes); ``joined_items`` /
+  ``joined_items_grad`` the same for ``np.vstack``, ``np.hstack`` and ``np.column_stack``.
 """
 import numpy as np
 
@@ -94,6 +97,36 @@ def diff_grad(g, n=1, axis=-1):
     return g
 
 
+def _gradient_matrix(n, spacing, edge_order):
+    """``M`` with ``np.gradient(t, spacing, edge_order=...) == M @ t`` for vectors of ``n``
+    entries: column ``j`` is the result for the unit vector ``e_j``."""
+    return np.gradient(np.eye(n), spacing, axis=0, edge_order=edge_order)
+
+
+def _along_one_axis(t, axis, spacing, edge_order, transposed):
+    t = np.asarray(t)
+    if axis is None and t.ndim != 1 or not isinstance(axis, (int, np.integer, type(None))):
+        raise ArrayGradientError(f"np.gradient along axis={axis!r} of an array that is not a vector gives one array "
+                                 "per axis; srcdiff differentiates it along one axis",
+                                 hint="pass axis= as one int (np.gradient(f, axis=0))")
+    axis = 0 if axis is None else axis
+    matrix = _gradient_matrix(t.shape[axis], spacing, edge_order)
+    moved = np.tensordot(matrix.T if transposed else matrix, np.moveaxis(t, axis, 0), axes=1)
+    return np.moveaxis(moved, 0, axis)
+
+
+def gradient_along(t, spacing=1.0, axis=None, edge_order=1):
+    """``np.gradient(t, spacing, axis=axis, edge_order=edge_order)`` along one axis (the
+    tangent of ``np.gradient``, linear in ``t``); refused for several axes."""
+    return _along_one_axis(t, axis, spacing, edge_order, False)
+
+
+def gradient_grad(g, spacing=1.0, axis=None, edge_order=1):
+    """The gradient of ``np.gradient(x, spacing, axis=axis, edge_order=edge_order)``: the
+    transposed difference matrix applied to ``g`` along that one axis."""
+    return _along_one_axis(g, axis, spacing, edge_order, True)
+
+
 def _sorting(x, axis):
     """The stable order of ``x`` along ``axis`` (flattened when None) and that axis."""
     if axis is None:
@@ -166,3 +199,31 @@ def split_items(g, xs, axis=0):
                                  hint="pass the arrays as separate parameters, or make them one shape")
     ends = np.cumsum([np.shape(x)[axis] for x in xs])[:-1]
     return np.stack(np.split(g, ends, axis=axis))
+
+
+def _joined_parts(xs, kind):
+    """The items of ``xs`` as ``np.vstack``, ``np.hstack`` or ``np.column_stack`` (``kind``)
+    shapes them, and the axis it concatenates them along."""
+    if kind == "vstack":
+        return [np.atleast_2d(x) for x in xs], 0
+    if kind == "hstack":
+        parts = [np.atleast_1d(x) for x in xs]
+        return parts, 0 if parts and parts[0].ndim == 1 else 1
+    return [np.array(x, ndmin=2).T if np.ndim(x) < 2 else np.asarray(x) for x in xs], 1  # column_stack
+
+
+def joined_items(xs, kind):
+    """``np.<kind>(xs)`` (vstack, hstack, column_stack) of a sequence given as one value."""
+    parts, axis = _joined_parts(xs, kind)
+    return np.concatenate(parts, axis=axis)
+
+
+def joined_items_grad(g, xs, kind):
+    """The gradient of the items ``xs`` of ``joined_items(xs, kind)``: the pieces of ``g``,
+    each shaped like its item, stacked (items of different shapes are refused)."""
+    if len({np.shape(x) for x in xs}) > 1:
+        raise ArrayGradientError("the gradient of a sequence of arrays of different shapes is not supported",
+                                 hint="pass the arrays as separate parameters, or make them one shape")
+    parts, axis = _joined_parts(xs, kind)
+    ends = np.cumsum([p.shape[axis] for p in parts])[:-1]
+    return np.stack([np.reshape(piece, np.shape(x)) for piece, x in zip(np.split(g, ends, axis=axis), xs)])

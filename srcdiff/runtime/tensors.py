@@ -185,14 +185,29 @@ def _cross_grad(g, a, b, axis, of_a):
     return grad if np.shape(grad) == np.shape(own) else np.reshape(_sum_to(grad, np.shape(own)), np.shape(own))
 
 
-def cross_grad_left(g, a, b, axis=-1):
-    """The gradient of ``a`` in ``np.cross(a, b, axis=axis)`` (3-vectors, or 2-vectors read with a zero z)."""
-    return _cross_grad(g, a, b, axis, True)
+def _cross_grad_axes(g, a, b, of_a, axisa, axisb, axisc, axis):
+    """``_cross_grad`` for ``np.cross(a, b, axisa, axisb, axisc, axis)``: the vectors of
+    ``a``, ``b`` and the result moved last (``axis``, when given, is all three), then the
+    gradient's vectors moved back to where its operand holds them."""
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    if axisa == axisb == axisc == -1:
+        return _cross_grad(g, a, b, -1, of_a)
+    a_last, b_last = np.moveaxis(np.asarray(a), axisa, -1), np.moveaxis(np.asarray(b), axisb, -1)
+    planar = a_last.shape[-1] == 2 and b_last.shape[-1] == 2  # a result without a vector axis
+    g_last = g if planar else np.moveaxis(np.asarray(g), axisc, -1)
+    return np.moveaxis(_cross_grad(g_last, a_last, b_last, -1, of_a), -1, axisa if of_a else axisb)
 
 
-def cross_grad_right(g, a, b, axis=-1):
-    """The gradient of ``b`` in ``np.cross(a, b, axis=axis)``."""
-    return _cross_grad(g, a, b, axis, False)
+def cross_grad_left(g, a, b, axis=None, axisa=-1, axisb=-1, axisc=-1):
+    """The gradient of ``a`` in ``np.cross(a, b, axisa, axisb, axisc, axis)`` (3-vectors, or
+    2-vectors read with a zero z)."""
+    return _cross_grad_axes(g, a, b, True, axisa, axisb, axisc, axis)
+
+
+def cross_grad_right(g, a, b, axis=None, axisa=-1, axisb=-1, axisc=-1):
+    """The gradient of ``b`` in ``np.cross(a, b, axisa, axisb, axisc, axis)``."""
+    return _cross_grad_axes(g, a, b, False, axisa, axisb, axisc, axis)
 
 
 # ---------------------------------------------------------------- diagonals

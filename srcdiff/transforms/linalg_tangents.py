@@ -1,5 +1,6 @@
 """Forward mode of linear algebra: the forms of the linear and multilinear calls, and
-the tangent templates of the others (``rules.linalg.LINALG_TANGENTS``).
+the tangent templates of the others (``rules.linalg.LINALG_TANGENTS``, and
+``rules.arrays.STATISTICS_TANGENTS`` for ``np.var`` and ``np.std``).
 
 ``LINALG_FORMS`` extends ``tangents.FORMS`` (op -> kind, positions it is linear in,
 positions that only give a shape): einsum and ``rt.einsum_to`` are multilinear in every
@@ -11,7 +12,7 @@ is None where a tangent arrives makes the whole result None (the caller refuses 
 statement by name), ``ZERO`` gives no tangent.
 """
 from ..ir import copy_expr, is_zero, simplify_expr
-from ..rules import ZERO, placeholders, template_ast
+from ..rules import HELPER_TANGENTS, STATISTICS_TANGENTS, ZERO, placeholders, template_ast
 from ..rules.linalg import BILINEAR, LINALG_TANGENTS, LINEAR
 
 
@@ -30,9 +31,13 @@ LINALG_FORMS = {
 }
 
 
+# op -> its tangent templates: np.linalg (norms included), its gradients' helpers, np.var and np.std and theirs
+TANGENT_TEMPLATES = {**LINALG_TANGENTS, **STATISTICS_TANGENTS, **HELPER_TANGENTS}
+
+
 def template_terms(stmt, active, tangent_of, operand, y):
     """The tangent terms of ``stmt`` from its tangent templates; None where it has none."""
-    templates = LINALG_TANGENTS[stmt.op](stmt, placeholders(len(stmt.args)))
+    templates = TANGENT_TEMPLATES[stmt.op](stmt, placeholders(len(stmt.args)))
     if templates is ZERO:
         return []
     if templates is None or any(templates[i] is None for i in active):

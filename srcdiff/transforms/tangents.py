@@ -30,15 +30,14 @@ from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
 from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule, placeholders,
                      rule_of_call, tangent_rule, template_ast)
-from ..rules.linalg import LINALG_TANGENTS
-from .linalg_tangents import LINALG_FORMS, template_terms
+from .linalg_tangents import LINALG_FORMS, TANGENT_TEMPLATES, template_terms
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
 _SHAPE = ("np.reshape", ".reshape()", "np.ravel", ".ravel()", ".flatten()", "np.squeeze", ".squeeze()",
           "np.expand_dims", "np.copy", ".copy()", "np.asarray", ".real",
-          "np.real", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
+          "np.real", "np.conjugate", "np.real_if_close", "np.cumsum", ".cumsum()", "np.transpose", ".transpose()", ".T", "[]", "np.broadcast_to", "np.swapaxes", "np.moveaxis")
 _GRAD_HELPERS = ("rt.unbroadcast", "rt.broadcast_like", "rt.like", "rt.sum_grad", "rt.mean_grad", "rt.max_grad",
-                 "rt.min_grad", "rt.index_grad")
+                 "rt.min_grad", "rt.index_grad", "rt.cumsum_grad")
 _PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
 _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
                   "rt.inner_grad_left", "rt.inner_grad_right")
@@ -108,7 +107,7 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return terms
     if stmt.op in _EXTREMA:
         return _extremum_terms(stmt, active, tangent_of, operand, y)
-    if stmt.op in LINALG_TANGENTS:  # np.linalg (norms included) and the helpers of its gradients
+    if stmt.op in TANGENT_TEMPLATES:  # np.linalg (norms included), its gradients' helpers, np.var, np.std
         terms = template_terms(stmt, active, tangent_of, operand, y)
         if terms is None:
             raise NoRule
