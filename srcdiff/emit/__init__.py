@@ -19,9 +19,9 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | ``backward`` | the printer of gradients: adds the backward records |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
-| ``compile`` | compile the text in its namespace |
+| ``compile`` | compile the text in its namespace (and again without in-place writes, for Dask arrays) |
 """
-from .compile import compile_source, generated_namespace
+from .compile import compile_out_of_place, compile_source, generated_namespace
 from .gradient import emit_gradient
 from .naming import Namer, adjoint_prefix, aliased, assign_names, derivative_name, module_aliases
 from .tangent import tangent_source

@@ -14,6 +14,7 @@ import dataclasses
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
+from .lazy import array_module, entries, is_lazy, refuse_lazy
 
 
 def unbroadcast(g, x):
@@ -34,7 +35,7 @@ def broadcast_like(t, y):
     """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
     (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
     shape = np.shape(y)
-    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+    return t if np.shape(t) == shape else array_module(t, y).broadcast_to(t, shape)
 
 
 def like(g, x):
@@ -45,6 +46,8 @@ def like(g, x):
     A zero adjoint left as the number 0.0 (a parameter no path of this call reached)
     becomes zeros of the parameter's shape.  An argument that is not real is refused.
     """
+    if is_lazy(g) or is_lazy(x):
+        return _lazy_like(g, x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             refuse_if_not_real(x)
@@ -66,6 +69,20 @@ def like(g, x):
     return float(np.reshape(g, ()))
 
 
+def _lazy_like(g, x):
+    """``like`` where the gradient or the parameter is a Dask array: the gradient stays lazy,
+    of the parameter's shape and (floating) dtype; the API computes it and makes a 0-d result
+    a number."""
+    shape = np.shape(x)
+    dtype = np.result_type(x) if np.result_type(x).kind == "f" else np.dtype(np.float64)
+    if not is_lazy(g) and np.shape(g) == () and shape != () and not g:  # a parameter no path reached
+        return array_module(x).zeros_like(x, dtype=dtype)
+    if np.shape(g) != shape:
+        raise ArrayGradientError(f"internal error: a gradient of shape {np.shape(g)} for a parameter of shape {shape}",
+                                 hint="please report this function to the srcdiff maintainers")
+    return g.astype(dtype) if is_lazy(g) else np.asarray(g, dtype=dtype)
+
+
 def check_scalar(value):
     """Refuse a result that is not one real number: ``grad`` differentiates a scalar result."""
     if value.__class__ is float:  # the common case, checked first: it costs a few ns
@@ -76,6 +93,9 @@ def check_scalar(value):
                                  hint="return a number; for second derivatives with respect to a container of "
                                       "parameters use srcdiff.hvp(f, wrt=...) with a direction of its structure")
     refuse_if_not_real(value, "result")
+    if is_lazy(value) and value.dtype.kind not in "biuf":
+        raise ArrayGradientError(f"the function returned a Dask array of dtype {value.dtype}, not a real number",
+                                 hint="srcdiff differentiates functions of real numbers and arrays returning one number")
     if np.ndim(value) != 0:
         raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
                            "srcdiff.grad differentiates a function returning one number",
@@ -98,12 +118,12 @@ def sum_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
     if axis is not None and not keepdims and np.ndim(x) > 0:
         g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, np.shape(x))
+    return array_module(g, x).broadcast_to(g, np.shape(x))
 
 
 def mean_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.mean``: ``sum_grad`` divided by the number of averaged entries."""
-    count = np.size(x) // max(np.size(g), 1)
+    count = entries(x) // max(entries(g), 1)
     return sum_grad(g / count, x, axis, keepdims)
 
 
@@ -119,8 +139,8 @@ def min_grad(g, x, axis=None, keepdims=False):
 
 def prod_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.prod``: ``g`` times the product of the other entries (exact at zeros)."""
-    flat, restore = _reduced_last(np.asarray(x), axis)
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
+    flat, restore = _reduced_last(x if is_lazy(x) else np.asarray(x), axis)
+    ones = array_module(flat).ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
     before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     return restore(np.reshape(g, flat.shape[:-1])[..., None] * before * after)
@@ -128,8 +148,8 @@ def prod_grad(g, x, axis=None, keepdims=False):
 
 def var_grad(g, x, axis=None, keepdims=False, ddof=0):
     """The gradient of ``np.var``: ``g * 2 (x - mean) / (n - ddof)`` over the reduced axes."""
-    x = np.asarray(x)
-    count = x.size // max(np.size(g), 1) - ddof
+    x = x if is_lazy(x) else np.asarray(x)
+    count = x.size // max(entries(g), 1) - ddof
     return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - np.mean(x, axis=axis, keepdims=True))
 
 
@@ -148,12 +168,23 @@ def cumsum_grad(g, x, axis=None):
 
 
 def _route(g, x, axis, find):
+    if is_lazy(x) or is_lazy(g):
+        return _lazy_route(g, x, axis, find)
     flat, restore = _reduced_last(np.asarray(x), axis)
     dtype = flat.dtype if np.issubdtype(flat.dtype, np.inexact) else np.float64
     out = np.zeros(flat.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
     where = find(flat, axis=-1)[..., None]
     np.put_along_axis(out, where, np.reshape(g, flat.shape[:-1])[..., None], axis=-1)
     return restore(out)
+
+
+def _lazy_route(g, x, axis, find):
+    """``_route`` of Dask arrays: ``g`` times a mask of the first extreme position (the same
+    numbers; no ``put_along_axis``, which a Dask array has not)."""
+    flat, restore = _reduced_last(x, axis)
+    xp = array_module(flat, g)
+    first = find(flat, axis=-1)[..., None] == xp.arange(flat.shape[-1])
+    return restore(first * xp.reshape(g, flat.shape[:-1])[..., None])
 
 
 def _reduced_last(x, axis):
@@ -168,7 +199,7 @@ def _reduced_last(x, axis):
     flat = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
 
     def restore(values):
-        return np.transpose(np.reshape(values, moved.shape), np.argsort(order))
+        return np.transpose(np.reshape(values, moved.shape), tuple(int(a) for a in np.argsort(order)))
     return flat, restore
 
 
@@ -184,6 +215,12 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
 
 def index_grad(g, x, index):
     """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
+    if is_lazy(x) or is_lazy(g):
+        refuse_lazy("an index that may read one position twice (an array of integers)", _ONE_HOT,
+                    *([x, g] if _reads_twice(index) else []))
+        out = array_module(x, g).zeros(np.shape(x), dtype=_float_dtype(x))
+        out[index] = g
+        return out
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     if _reads_twice(index):
@@ -193,9 +230,18 @@ def index_grad(g, x, index):
     return out
 
 
+_ONE_HOT = ("Dask has no np.add.at; for labels y write np.sum(Y * scores, axis=1) with one-hot labels "
+            "Y (np.eye(C)[y]), or index with slices")
+
+
+def _float_dtype(x):
+    dtype = np.result_type(x)
+    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
+
+
 def setitem(x, index, value):
     """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
-    out = np.array(x, copy=True)
+    out = x.copy() if is_lazy(x) else np.array(x, copy=True)
     out[index] = value
     return out
 
@@ -203,13 +249,14 @@ def setitem(x, index, value):
 def written_grad(g, index, value):
     """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
     if _reads_twice(index):
+        refuse_lazy("an item write at an array of integers", _ONE_HOT, g, value)
         counts = np.zeros(np.shape(g), dtype=np.intp)
         np.add.at(counts, index, 1)
         if np.any(counts[index] > 1):
             raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
                                "srcdiff cannot differentiate with respect to that value",
                                hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
-    written = np.asarray(g)[index]
+    written = (g if is_lazy(g) else np.asarray(g))[index]
     extra = np.ndim(value) - written.ndim
     if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
         written = np.reshape(written, (1,) * extra + written.shape)
@@ -222,13 +269,16 @@ def _reads_twice(index):
     for part in parts:
         if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
             return True
+        if is_lazy(part) and part.dtype.kind in "iu":
+            return True
     return False
 
 
 def concatenate_grad(g, i, parts, axis=0):
     """The gradient of ``parts[i]`` in ``np.concatenate(parts, axis)``."""
-    sizes = [np.shape(p)[axis] for p in parts]
-    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)[i]
+    axis = axis % np.ndim(g)
+    start = sum(np.shape(p)[axis] for p in parts[:i])
+    return g[(slice(None),) * axis + (slice(start, start + np.shape(parts[i])[axis]),)]
 
 
 def hstack_grad(g, i, parts):

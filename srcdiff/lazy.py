@@ -1,0 +1,164 @@
+"""Gradients of Dask arrays: one lazy task graph for both sweeps, computed once.
+
+Contract: ``lazy_aware(compiled, lazy)`` is the function ``grad`` and ``value_and_grad``
+hand out for array code.  Called with NumPy arrays and numbers only, it calls
+``compiled`` and adds nothing but a look at the arguments' types.  Called with a Dask
+array among its arguments (or inside a list, tuple or dict argument), it
+
+1. runs the generated code compiled without in-place writes (``emit.compile_out_of_place``:
+   ``grad_W += e`` would write a Dask array into a NumPy one) while any compute in this
+   thread is refused: everything Dask would have to compute on the way (an ``if`` on data,
+   ``float()``, a NumPy function Dask lacks, ``np.add.at``) raises ``LazyComputeError`` at
+   the user's line instead, so the forward and backward sweeps become one task graph;
+2. with ``lazy=True`` returns that result: the gradients (and value) that depend on Dask
+   arrays are lazy Dask arrays, the others what they always are;
+3. otherwise computes every lazy part of the result in one ``dask.compute`` (on the
+   default scheduler: a ``dask.distributed`` Client when one is active), so no
+   intermediate runs twice and only the gradients travel to the client, and returns them
+   as NumPy arrays of the parameters' dtypes, a number for a number.
+
+Dask is optional: values are recognised by their class's module (``runtime.lazy``) and
+Dask is imported only here, inside the functions that run once a Dask array was passed.
+Imports ``emit``, ``runtime`` and ``errors``.
+"""
+import functools
+import sys
+import threading
+
+import numpy as np
+
+from .emit import compile_out_of_place
+from .errors import GeneratedCodeError, generated_file
+from .runtime.lazy import is_lazy
+from .runtime.trees import leaves, replace_leaves
+
+
+class LazyComputeError(GeneratedCodeError):
+    """A line of the function needs the value of a Dask array while its gradient is built
+    lazily: located at that line (``errors.GeneratedCodeError``)."""
+
+
+def lazy_aware(compiled, lazy=False):
+    """``compiled`` (a generated gradient of array code), taking Dask arrays as described in
+    the module doc; its attributes (``source``, ``__srcdiff_*__``) are ``compiled``'s and
+    ``__wrapped__`` is ``compiled``."""
+    out_of_place = []  # compiled on the first call with a Dask array
+
+    @functools.wraps(compiled)
+    def gradient(*args, **kwargs):
+        if not _holds_lazy(args) and not _holds_lazy(kwargs):
+            return compiled(*args, **kwargs)
+        if not out_of_place:
+            out_of_place.append(compile_out_of_place(compiled))
+        with _computes_refused():
+            try:
+                result = out_of_place[0](*args, **kwargs)
+            except NotImplementedError as error:  # what Dask arrays do not support (nd fancy indexing)
+                raise _located(error) from error
+        return result if lazy else computed(result)
+
+    gradient.__srcdiff_lazy__ = lazy
+    gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
+    return gradient
+
+
+def _located(error):
+    """A ``LazyComputeError`` for Dask's refusal ``error``, at the user's line of the innermost
+    generated line in its traceback."""
+    origin, trace = None, error.__traceback__
+    while trace is not None:
+        found = generated_file(trace.tb_frame.f_code.co_filename)
+        origin = found.origin(trace.tb_lineno) if found is not None else origin
+        trace = trace.tb_next
+    where = () if origin is None else (origin.filename, origin.lineno, origin.col, origin.line_text)
+    return LazyComputeError(f"Dask arrays do not support this line: {error}", *where,
+                            hint="pass NumPy arrays for this computation, or write it with what Dask supports "
+                                 "(one-hot labels: np.sum(Y * scores, axis=1) instead of scores[np.arange(N), y])")
+
+
+def _holds_lazy(value):
+    """Whether ``value`` is a Dask array or a list, tuple or dict (nested) holding one."""
+    kind = type(value)
+    if kind in (tuple, list):
+        return any(_holds_lazy(item) for item in value)
+    if kind is dict:
+        return any(_holds_lazy(item) for item in value.values())
+    return kind.__module__.startswith("dask.")
+
+
+def computed(result):
+    """``result`` with every Dask array in it computed, all in one ``dask.compute``: an
+    array as a writable NumPy array, a 0-d one as a number (a float for float64)."""
+    import dask
+
+    lazy_parts = [(path, value) for path, value in leaves(result) if is_lazy(value)]
+    if not lazy_parts:
+        return result
+    values = dask.compute(*[value for _, value in lazy_parts])
+    return replace_leaves(result, {path: _finished(value) for (path, _), value in zip(lazy_parts, values)})
+
+
+def _finished(value):
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return float(value) if value.dtype == np.float64 else value[()]
+    return value if value.flags.writeable else value.copy()
+
+
+class _computes_refused:
+    """A context in which this thread's Dask computes raise ``LazyComputeError`` (other
+    threads compute as before): Dask's ``scheduler`` setting, replaced while it lasts."""
+
+    def __enter__(self):
+        import dask
+
+        owner, before = threading.get_ident(), dask.config.get("scheduler", None)
+
+        def refuse(graph, keys, **kwargs):
+            if threading.get_ident() != owner:
+                return _scheduler(before)(graph, keys, **kwargs)
+            raise LazyComputeError(
+                f"this line needs the value of a Dask array ({_what_computes()}), but srcdiff builds a gradient of Dask "
+                "arrays as one lazy task graph and computes it once",
+                hint="keep decisions on data (if, while, float(), item writes at integer arrays) out of the function, "
+                     "or compute that value first and pass it in as an argument")
+
+        self.setting = dask.config.set(scheduler=refuse)
+        self.setting.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self.setting.__exit__(*exc)
+        return False
+
+
+def _scheduler(setting):
+    """The schedule function Dask's ``scheduler`` setting names (its threads when unset)."""
+    import dask
+
+    return dask.base.get_scheduler(scheduler="threads" if setting is None else setting)
+
+
+_WHAT = {"__bool__": "a truth test: if, while, and, or on data", "__float__": "float()", "__int__": "int()",
+         "__index__": "an index", "__array__": "a conversion to a NumPy array", "__len__": "len()",
+         "handle_nonmatching_names": "a NumPy function Dask does not have"}
+
+
+def _what_computes():
+    """What asked for the compute: the innermost runtime helper or Dask method on the stack."""
+    for code in _caller_frames():
+        module = code.co_filename.replace("\\", "/")
+        if "/srcdiff/runtime/" in module:
+            return f"in rt.{code.co_name}"
+        if code.co_name in _WHAT:
+            return _WHAT[code.co_name]
+    return "a compute"
+
+
+def _caller_frames():
+    """The code objects on this thread's stack, innermost first, up to generated code."""
+    codes, frame = [], sys._getframe(2)
+    while frame is not None and not frame.f_code.co_filename.startswith("<srcdiff"):
+        codes.append(frame.f_code)
+        frame = frame.f_back
+    return codes[::-1]

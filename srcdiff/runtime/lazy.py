@@ -1,0 +1,43 @@
+"""Lazy arrays (Dask) in the runtime, recognised without importing Dask.
+
+Dask is optional: srcdiff never imports it to ask whether a value is a Dask array.  A
+value is lazy when its class is defined in a ``dask`` module (``dask.array.core.Array``);
+such a value exists only once its program imported ``dask.array``, so ``array_module``
+finds that module in ``sys.modules``.  The helpers of ``arrays`` and ``scalars`` build
+what they make "shaped like ``x``" with ``x``'s own namespace, so a gradient of a Dask
+array stays one lazy task graph (NumPy's ``np.zeros(x.shape)`` would hold it in the
+client's memory instead).
+
+Computing is the API's business (``srcdiff.lazy``, which the API calls): nothing
+here computes.  A helper that could only answer by computing (an index read twice,
+which needs ``np.add.at``) refuses a lazy value with ``ArrayGradientError``.
+"""
+import sys
+
+import numpy as np
+
+from .arguments import ArrayGradientError
+
+
+def is_lazy(x):
+    """Whether ``x`` is a Dask collection (its class comes from a ``dask`` module)."""
+    return type(x).__module__.startswith("dask.")
+
+
+def array_module(*values):
+    """``dask.array`` when any of ``values`` is a Dask array, else ``numpy``."""
+    for value in values:
+        if is_lazy(value):
+            return sys.modules["dask.array"]
+    return np
+
+
+def entries(x):
+    """The number of entries of ``x`` (``np.size``, which Dask would answer by computing)."""
+    return x.size if is_lazy(x) else np.size(x)
+
+
+def refuse_lazy(what, hint, *values):
+    """Refuse a lazy value among ``values`` where the gradient of ``what`` cannot stay lazy."""
+    if any(is_lazy(v) for v in values):
+        raise ArrayGradientError(f"the gradient of {what} cannot be built lazily on a Dask array", hint=hint)
