@@ -171,7 +171,9 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 def _cached_gradient(fn, kind, wrt, lazy=False):
     def build(f, w, owner):
         compiled = build_gradient(f, kind, w, owner)
-        return lazy_aware(compiled, bool(lazy)) if getattr(compiled, "__srcdiff_arrays__", False) else compiled
+        if not getattr(compiled, "__srcdiff_arrays__", False):
+            return compiled
+        return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad")
     return _built(fn, kind, wrt, build, bool(lazy))
 
 

@@ -38,10 +38,11 @@ class LazyComputeError(GeneratedCodeError):
     lazily: located at that line (``errors.GeneratedCodeError``)."""
 
 
-def lazy_aware(compiled, lazy=False):
+def lazy_aware(compiled, lazy=False, value_first=False):
     """``compiled`` (a generated gradient of array code), taking Dask arrays as described in
     the module doc; its attributes (``source``, ``__srcdiff_*__``) are ``compiled``'s and
-    ``__wrapped__`` is ``compiled``."""
+    ``__wrapped__`` is ``compiled``.  ``value_first``: ``compiled`` returns ``(value,
+    gradients)``, and the value computed is a NumPy scalar, as NumPy's reductions give."""
     out_of_place = []  # compiled on the first call with a Dask array
 
     @functools.wraps(compiled)
@@ -55,7 +56,7 @@ def lazy_aware(compiled, lazy=False):
                 result = out_of_place[0](*args, **kwargs)
             except NotImplementedError as error:  # what Dask arrays do not support (nd fancy indexing)
                 raise _located(error) from error
-        return result if lazy else computed(result)
+        return result if lazy else computed(result, value_first)
 
     gradient.__srcdiff_lazy__ = lazy
     gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
@@ -86,22 +87,25 @@ def _holds_lazy(value):
     return kind.__module__.startswith("dask.")
 
 
-def computed(result):
+def computed(result, value_first=False):
     """``result`` with every Dask array in it computed, all in one ``dask.compute``: an
-    array as a writable NumPy array, a 0-d one as a number (a float for float64)."""
+    array as a writable NumPy array, a 0-d one as a number (a float for float64, as
+    ``rt.like`` gives a float parameter's gradient), or with ``value_first`` the 0-d
+    ``result[0]`` as a NumPy scalar."""
     import dask
 
     lazy_parts = [(path, value) for path, value in leaves(result) if is_lazy(value)]
     if not lazy_parts:
         return result
     values = dask.compute(*[value for _, value in lazy_parts])
-    return replace_leaves(result, {path: _finished(value) for (path, _), value in zip(lazy_parts, values)})
+    return replace_leaves(result, {path: _finished(value, value_first and path == (0,))
+                                   for (path, _), value in zip(lazy_parts, values)})
 
 
-def _finished(value):
+def _finished(value, scalar=False):
     value = np.asarray(value)
     if value.ndim == 0:
-        return float(value) if value.dtype == np.float64 else value[()]
+        return float(value) if value.dtype == np.float64 and not scalar else value[()]
     return value if value.flags.writeable else value.copy()
 
 

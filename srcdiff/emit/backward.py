@@ -70,7 +70,7 @@ class BackwardPrinter(Printer):
             after.append(mine)
         owned.clear()
         owned.update(after[0] & after[1])
-        return if_lines(self.operand(stmt.cond), *sides, depth)
+        return self.located_if(if_lines(self.operand(stmt.cond), *sides, depth), fwd.loc)
 
     def backward_loop(self, stmt, depth, owned):
         loop = stmt.forward

@@ -142,7 +142,14 @@ class Printer:
             if in_loop and self.tape is not None:
                 lines += self.tape.push_branch(stmt, side, body, depth + 1)
             sides.append(lines)
-        return if_lines(self.operand(stmt.cond), *sides, depth)
+        return self.located_if(if_lines(self.operand(stmt.cond), *sides, depth), stmt.loc)
+
+    def located_if(self, lines, loc):
+        """The lines of an ``if`` statement, its ``if`` line marked as coming from ``loc`` (the
+        user's ``if``: a condition Python cannot test, such as a Dask array's, is refused there)."""
+        if lines:
+            lines[0] = self.located(lines[0], loc)
+        return lines
 
     def forward_loop(self, stmt, depth):
         carries = [c for c in stmt.carries if c.target in self.live]
