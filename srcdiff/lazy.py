@@ -15,13 +15,16 @@ array among its arguments (or inside a list, tuple or dict argument), it
 3. otherwise computes every lazy part of the result in one ``dask.compute`` (on the
    default scheduler: a ``dask.distributed`` Client when one is active), so no
    intermediate runs twice and only the gradients travel to the client, and returns them
-   as NumPy arrays of the parameters' dtypes, a number for a number.
+   as NumPy arrays of the parameters' dtypes, a number for a number.  The gradient of a
+   parameter that is itself a Dask array (the data ``X``, when ``wrt`` includes it) stays
+   a Dask array, of its parameter's type, and is not computed: it is as large as the data.
 
 Dask is optional: values are recognised by their class's module (``runtime.lazy``) and
 Dask is imported only here, inside the functions that run once a Dask array was passed.
 Imports ``emit``, ``runtime`` and ``errors``.
 """
 import functools
+import inspect
 import sys
 import threading
 
@@ -30,7 +33,7 @@ import numpy as np
 from .emit import compile_out_of_place
 from .errors import GeneratedCodeError, generated_file
 from .runtime.lazy import is_lazy
-from .runtime.trees import leaves, replace_leaves
+from .runtime.trees import leaves, replace_leaves, tree_part
 
 
 class LazyComputeError(GeneratedCodeError):
@@ -56,7 +59,9 @@ def lazy_aware(compiled, lazy=False, value_first=False):
                 result = out_of_place[0](*args, **kwargs)
             except NotImplementedError as error:  # what Dask arrays do not support (nd fancy indexing)
                 raise _located(error) from error
-        return result if lazy else computed(result, value_first)
+        if lazy:
+            return result
+        return computed(result, value_first, _parameters_like(compiled, args, kwargs, value_first))
 
     gradient.__srcdiff_lazy__ = lazy
     gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
@@ -87,14 +92,36 @@ def _holds_lazy(value):
     return kind.__module__.startswith("dask.")
 
 
-def computed(result, value_first=False):
+def _parameters_like(compiled, args, kwargs, value_first):
+    """A value of the structure of ``compiled``'s result holding, where the result holds a
+    gradient, its parameter's argument (None at the value of ``value_and_grad``)."""
+    positions, single = compiled.__srcdiff_wrt__
+    signature = inspect.signature(compiled)
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    names = list(signature.parameters)
+    params = bound.arguments[names[positions[0]]] if single else tuple(bound.arguments[names[i]] for i in positions)
+    return (None, params) if value_first else params
+
+
+def _part(tree, path):
+    """The part of ``tree`` at ``path``, or None where ``tree`` has no such part."""
+    try:
+        return tree_part(tree, path)
+    except (LookupError, TypeError, AttributeError):
+        return None
+
+
+def computed(result, value_first=False, parameters=None):
     """``result`` with every Dask array in it computed, all in one ``dask.compute``: an
     array as a writable NumPy array, a 0-d one as a number (a float for float64, as
     ``rt.like`` gives a float parameter's gradient), or with ``value_first`` the 0-d
-    ``result[0]`` as a NumPy scalar."""
+    ``result[0]`` as a NumPy scalar.  ``parameters`` (of ``result``'s structure, see
+    ``_parameters_like``): a gradient whose parameter is a Dask array is left lazy."""
     import dask
 
-    lazy_parts = [(path, value) for path, value in leaves(result) if is_lazy(value)]
+    lazy_parts = [(path, value) for path, value in leaves(result)
+                  if is_lazy(value) and not is_lazy(_part(parameters, path))]
     if not lazy_parts:
         return result
     values = dask.compute(*[value for _, value in lazy_parts])
@@ -127,6 +154,7 @@ class _computes_refused:
                 hint="keep decisions on data (if, while, float(), item writes at integer arrays) out of the function, "
                      "or compute that value first and pass it in as an argument")
 
+        refuse.srcdiff_sweep = True  # rt.check_scalar tells array code's sweep from scalar code by it
         self.setting = dask.config.set(scheduler=refuse)
         self.setting.__enter__()
         return self

@@ -52,6 +52,27 @@ def stops_early(w, X):
     return loss
 
 
+def spreads(w, X):
+    z = X @ w
+    return np.var(z) + np.sum(np.std(X * w, axis=1)) / X.shape[0] + np.linalg.norm(z) + np.sum(np.prod(X[:, :2], axis=1) * z)
+
+
+def joins_and_shapes(w, X):
+    Z = np.concatenate([X * w, X[:, ::-1]], axis=1)
+    h = (Z.T * np.concatenate([w, w])[:, None]).T
+    return np.sum(np.stack([h, Z * 2]).reshape(2, -1).T ** 2) / X.shape[0] + np.sum(np.expand_dims(X @ w, 1)[10:20])
+
+
+def kinks_and_scans(w, X):
+    z = X @ w
+    smooth = np.where(z > 0, z, 0.1 * z) + np.clip(z, -1.0, 1.0) + np.abs(z) + np.tanh(z)
+    return np.mean(smooth) + np.sum(np.cumsum(z)) / X.shape[0] + np.sum(np.max(X * w, axis=0)) + np.min(X * w)
+
+
+def scalar_product(x, y):
+    return x * y + 1.0
+
+
 logistic_loss = load_sample("distributed_logreg").logistic_loss
 
 
@@ -122,6 +143,32 @@ def test_two_layer_net_matches_numpy(data):
         _assert_same(g, w)
 
 
+@pytest.mark.parametrize("fn", [spreads, joins_and_shapes, kinks_and_scans], ids=lambda fn: fn.__name__)
+def test_reductions_joins_shapes_and_kinks_stay_lazy(fn, client, data):
+    lazy, memory = data
+    w = np.linspace(-1.0, 1.0, FEATURES)
+    computes = Computes(client)
+    with dask.config.set(scheduler=computes):
+        got = srcdiff.grad(fn, wrt=0)(w, lazy["X"])
+    assert len(computes.calls) == 1
+    _assert_same(got, srcdiff.grad(fn, wrt=0)(w, memory["X"]))
+
+
+def test_the_gradient_of_a_dask_parameter_stays_a_dask_array(client, data):
+    """wrt=None includes the data X: its gradient is as large as X, a Dask array like X, and
+    is not computed; the gradients of w and b still come in one compute."""
+    lazy, memory = data
+    w, b = np.full(FEATURES, 0.1), -0.2
+    computes = Computes(client)
+    with dask.config.set(scheduler=computes):
+        g_w, g_b, g_X, g_y = srcdiff.grad(logistic_loss)(w, b, lazy["X"], lazy["y"])
+    assert len(computes.calls) == 1 and len(computes.calls[0]) == 2
+    assert isinstance(g_X, da.Array) and isinstance(g_y, da.Array) and type(g_w) is np.ndarray
+    want = srcdiff.grad(logistic_loss)(w, b, memory["X"], memory["y"])
+    np.testing.assert_allclose(g_X.compute(), want[2], rtol=1e-10)
+    np.testing.assert_allclose(g_y.compute(), want[3], rtol=1e-10)
+
+
 def test_one_compute_runs_every_task_once(client, data):
     """One call of the scheduler for value and gradients, none while the graph is built, and
     no task of that call run twice on the workers."""
@@ -172,6 +219,17 @@ def test_what_cannot_stay_lazy_is_refused_at_its_line(client, data):
     assert "one-hot" in str(indexed.value)
     assert branch.value.filename == __file__ and branch.value.line_text.strip() == "if loss > 1.0:"
     assert "truth test" in branch.value.message
+
+
+def test_scalar_code_refuses_dask_arrays():
+    with pytest.raises(srcdiff.SrcdiffError, match="written without NumPy"):
+        srcdiff.grad(scalar_product)(da.from_array(np.array(2.0)), 3.0)
+
+
+def test_an_index_read_twice_is_refused_for_a_dask_array(data):
+    lazy, _ = data
+    with pytest.raises(srcdiff.SrcdiffError, match="one-hot"):
+        srcdiff.grad(labels_indexed, wrt=1)(np.ones((FEATURES, CLASSES)), lazy["X"], np.zeros(ROWS, dtype=int))
 
 
 def test_second_derivatives_read_through_the_dask_aware_gradient():

@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
-from .lazy import array_module, entries, is_lazy, refuse_lazy
+from .lazy import array_module, entries, in_lazy_sweep, is_lazy, refuse_lazy
 
 
 def unbroadcast(g, x):
@@ -93,6 +93,11 @@ def check_scalar(value):
                                  hint="return a number; for second derivatives with respect to a container of "
                                       "parameters use srcdiff.hvp(f, wrt=...) with a direction of its structure")
     refuse_if_not_real(value, "result")
+    if is_lazy(value) and not in_lazy_sweep():
+        raise ArrayGradientError("the function returned a Dask array, but it is written without NumPy (plain "
+                                 "arithmetic and math), which computes Dask arrays one number at a time",
+                                 hint="write it with NumPy (np.exp, np.sum, ...): srcdiff then keeps its gradient "
+                                      "one lazy task graph, computed once")
     if is_lazy(value) and value.dtype.kind not in "biuf":
         raise ArrayGradientError(f"the function returned a Dask array of dtype {value.dtype}, not a real number",
                                  hint="srcdiff differentiates functions of real numbers and arrays returning one number")
@@ -184,7 +189,7 @@ def _lazy_route(g, x, axis, find):
     flat, restore = _reduced_last(x, axis)
     xp = array_module(flat, g)
     first = find(flat, axis=-1)[..., None] == xp.arange(flat.shape[-1])
-    return restore(first * xp.reshape(g, flat.shape[:-1])[..., None])
+    return restore(first * np.reshape(g, flat.shape[:-1])[..., None])
 
 
 def _reduced_last(x, axis):
@@ -218,8 +223,10 @@ def index_grad(g, x, index):
     if is_lazy(x) or is_lazy(g):
         refuse_lazy("an index that may read one position twice (an array of integers)", _ONE_HOT,
                     *([x, g] if _reads_twice(index) else []))
-        out = array_module(x, g).zeros(np.shape(x), dtype=_float_dtype(x))
-        out[index] = g
+        xp = array_module(x, g)
+        out = xp.zeros(np.shape(x), dtype=_float_dtype(x))
+        where = tuple(part for part in (index if isinstance(index, tuple) else (index,)) if part is not None)
+        out[where] = xp.reshape(g, out[where].shape)  # Dask writes at no new axis: g without them
         return out
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)

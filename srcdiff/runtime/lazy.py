@@ -41,3 +41,10 @@ def refuse_lazy(what, hint, *values):
     """Refuse a lazy value among ``values`` where the gradient of ``what`` cannot stay lazy."""
     if any(is_lazy(v) for v in values):
         raise ArrayGradientError(f"the gradient of {what} cannot be built lazily on a Dask array", hint=hint)
+
+
+def in_lazy_sweep():
+    """Whether a gradient runs under ``srcdiff.lazy``'s refusal of computes: the scheduler it
+    installs in Dask's settings is marked ``srcdiff_sweep``."""
+    dask = sys.modules.get("dask")
+    return dask is not None and getattr(dask.config.get("scheduler", None), "srcdiff_sweep", False)
