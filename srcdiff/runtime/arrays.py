@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
-from .lazy import array_module, entries, in_lazy_sweep, is_lazy, refuse_lazy
+from .lazy import array_module, entries, in_lazy_sweep, is_lazy, refuse_lazy, spread_to
 
 
 def unbroadcast(g, x):
@@ -35,7 +35,7 @@ def broadcast_like(t, y):
     """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
     (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
     shape = np.shape(y)
-    return t if np.shape(t) == shape else array_module(t, y).broadcast_to(t, shape)
+    return t if np.shape(t) == shape else spread_to(t, y)
 
 
 def like(g, x):
@@ -123,7 +123,7 @@ def sum_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
     if axis is not None and not keepdims and np.ndim(x) > 0:
         g = np.expand_dims(g, axis)
-    return array_module(g, x).broadcast_to(g, np.shape(x))
+    return spread_to(g, x)
 
 
 def mean_grad(g, x, axis=None, keepdims=False):
