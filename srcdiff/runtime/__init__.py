@@ -1,7 +1,8 @@
 """The runtime: what generated code calls, bound to the name ``rt`` in its globals.
 
 Contract: every public name here is a plain function (or ``Context``) that works on
-Python numbers, NumPy scalars and NumPy arrays, keeps its input's type (a float stays a
+Python numbers, NumPy scalars and NumPy arrays (the array helpers on Dask arrays too,
+lazily: ``lazy``), keeps its input's type (a float stays a
 float) and has a gradient rule of its own in ``srcdiff.rules``, so that generated code
 can be differentiated again.  Imports only ``errors``: it is the bottom layer, small
 enough to be copied next to generated code.
@@ -19,6 +20,7 @@ enough to be copied next to generated code.
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
+| ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """
 import numpy as np
