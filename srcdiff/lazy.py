@@ -50,7 +50,7 @@ def lazy_aware(compiled, lazy=False, value_first=False):
 
     @functools.wraps(compiled)
     def gradient(*args, **kwargs):
-        if not _holds_lazy(args) and not _holds_lazy(kwargs):
+        if not _holds_lazy(args) and not (kwargs and _holds_lazy(kwargs.values())):
             return compiled(*args, **kwargs)
         if not out_of_place:
             out_of_place.append(compile_out_of_place(compiled))
@@ -82,14 +82,22 @@ def _located(error):
                                  "(one-hot labels: np.sum(Y * scores, axis=1) instead of scores[np.arange(N), y])")
 
 
-def _holds_lazy(value):
-    """Whether ``value`` is a Dask array or a list, tuple or dict (nested) holding one."""
-    kind = type(value)
-    if kind in (tuple, list):
-        return any(_holds_lazy(item) for item in value)
-    if kind is dict:
-        return any(_holds_lazy(item) for item in value.values())
-    return kind.__module__.startswith("dask.")
+def _holds_lazy(values):
+    """Whether any of ``values`` is a Dask array or a list, tuple or dict (nested) holding one;
+    the NumPy arrays and numbers of every call are passed over first, at a few ns each."""
+    for value in values:
+        kind = type(value)
+        if kind is np.ndarray or kind is float or kind is int:
+            continue
+        if kind is tuple or kind is list:
+            if _holds_lazy(value):
+                return True
+        elif kind is dict:
+            if _holds_lazy(value.values()):
+                return True
+        elif kind.__module__.startswith("dask."):
+            return True
+    return False
 
 
 def _parameters_like(compiled, args, kwargs, value_first):
