@@ -23,6 +23,7 @@ Dask is optional: values are recognised by their class's module (``runtime.lazy`
 Dask is imported only here, inside the functions that run once a Dask array was passed.
 Imports ``emit``, ``runtime`` and ``errors``.
 """
+import contextlib
 import functools
 import inspect
 import sys
@@ -138,38 +139,33 @@ def computed(result, value_first=False, parameters=None):
 
 
 def _finished(value, scalar=False):
+    """A computed gradient as ``rt.like`` gives it (see ``computed``)."""
     value = np.asarray(value)
     if value.ndim == 0:
         return float(value) if value.dtype == np.float64 and not scalar else value[()]
     return value if value.flags.writeable else value.copy()
 
 
-class _computes_refused:
+@contextlib.contextmanager
+def _computes_refused():
     """A context in which this thread's Dask computes raise ``LazyComputeError`` (other
     threads compute as before): Dask's ``scheduler`` setting, replaced while it lasts."""
+    import dask
 
-    def __enter__(self):
-        import dask
+    owner, before = threading.get_ident(), dask.config.get("scheduler", None)
 
-        owner, before = threading.get_ident(), dask.config.get("scheduler", None)
+    def refuse(graph, keys, **kwargs):
+        if threading.get_ident() != owner:
+            return _scheduler(before)(graph, keys, **kwargs)
+        raise LazyComputeError(
+            f"this line needs the value of a Dask array ({_what_computes()}), but srcdiff builds a gradient of Dask "
+            "arrays as one lazy task graph and computes it once",
+            hint="keep decisions on data (if, while, float(), item writes at integer arrays) out of the function, "
+                 "or compute that value first and pass it in as an argument")
 
-        def refuse(graph, keys, **kwargs):
-            if threading.get_ident() != owner:
-                return _scheduler(before)(graph, keys, **kwargs)
-            raise LazyComputeError(
-                f"this line needs the value of a Dask array ({_what_computes()}), but srcdiff builds a gradient of Dask "
-                "arrays as one lazy task graph and computes it once",
-                hint="keep decisions on data (if, while, float(), item writes at integer arrays) out of the function, "
-                     "or compute that value first and pass it in as an argument")
-
-        refuse.srcdiff_sweep = True  # rt.check_scalar tells array code's sweep from scalar code by it
-        self.setting = dask.config.set(scheduler=refuse)
-        self.setting.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self.setting.__exit__(*exc)
-        return False
+    refuse.srcdiff_sweep = True  # rt.check_scalar tells array code's sweep from scalar code by it
+    with dask.config.set(scheduler=refuse):
+        yield
 
 
 def _scheduler(setting):
@@ -180,12 +176,13 @@ def _scheduler(setting):
 
 
 _WHAT = {"__bool__": "a truth test: if, while, and, or on data", "__float__": "float()", "__int__": "int()",
-         "__index__": "an index", "__array__": "a conversion to a NumPy array", "__len__": "len()",
+         "__index__": "an index", "__array__": "a conversion to a NumPy array",
          "handle_nonmatching_names": "a NumPy function Dask does not have"}
 
 
 def _what_computes():
-    """What asked for the compute: the innermost runtime helper or Dask method on the stack."""
+    """What asked for the compute: the runtime helper the generated line called, or the Dask
+    method Python called for it (``__bool__`` for an ``if``)."""
     for code in _caller_frames():
         module = code.co_filename.replace("\\", "/")
         if "/srcdiff/runtime/" in module:
@@ -196,7 +193,8 @@ def _what_computes():
 
 
 def _caller_frames():
-    """The code objects on this thread's stack, innermost first, up to generated code."""
+    """The code objects on this thread's stack between the innermost generated line and the
+    caller of the caller, the one the generated line called first."""
     codes, frame = [], sys._getframe(2)
     while frame is not None and not frame.f_code.co_filename.startswith("<srcdiff"):
         codes.append(frame.f_code)
