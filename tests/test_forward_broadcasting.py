@@ -288,11 +288,18 @@ def test_mixed_second_partial_through_a_loop():
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
 
 
-def test_scalar_jvp_text_is_unchanged():
+def test_scalar_code_jvp_has_its_results_shape():
+    # Code without NumPy syntax given an array: the tangent along a number that meets the
+    # array only in an addition is still a number until the result is broadcast.
     def scalar(x, y):
-        return x * y + x
+        return x * 2.0 + y
 
-    assert "broadcast_like" not in srcdiff.jvp(scalar).source
+    y = np.array([[1.0, 2.0], [3.0, 4.0]])
+    got = srcdiff.jvp(scalar, wrt=0)(1.5, y, 0.5)
+    assert isinstance(got, np.ndarray) and got.shape == (2, 2)
+    np.testing.assert_allclose(got, np.full((2, 2), 1.0))
+    on_numbers = srcdiff.jvp(scalar, wrt=0)(1.5, 2.0, 0.5)
+    assert on_numbers.__class__ is float and on_numbers == 1.0
 
 
 def test_the_tangent_is_broadcast_only_where_it_may_be_smaller():

@@ -101,13 +101,17 @@ CASES = [
     ("math.floor", "math.floor(a) * 1.0", [(2.5,)], None),
     ("math.ceil", "math.ceil(a) * 1.0", [(2.5,)], None),
     ("math.trunc", "math.trunc(a) * 1.0", [(-2.5,)], None),
+    ("math.fsum", "math.fsum([a * b, a, b * c])", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)], A * B + A + B * C),
+    ("math.prod", "math.prod([a, b, c], start=2.0)", [(0.3, -1.2, 0.1)], 2 * A * B * C),
+    ("sum", "sum((a, b * c), a)", [(0.3, -1.2, 0.1)], 2 * A + B * C),
 ]
 
 # Rules that are not about a user's scalar code: predicates, and (by prefix) the helpers
 # generated code calls (rt.*, tested with higher order) and NumPy's (tested with arrays).
 # ``copy`` is made by lowering for loop-carried values (tests/test_control_flow.py)
 NOT_USER_FACING = {"len", "math.isfinite", "math.isinf", "math.isnan", "math.isclose", "copy",
-                   "field[]", "field."}  # parts of containers of parameters: tests/test_trees.py
+                   "field[]", "field.",  # parts of containers of parameters: tests/test_trees.py
+                   "effect", "isinstance"}  # no gradient: tests/test_effects.py
 
 
 def _available(expr):

@@ -42,8 +42,10 @@ REDUCTIONS = frozenset({
     "np.median", "np.ptp", "scipy.special.logsumexp",
 })
 # Results that are single numbers or not arrays of numbers.
-SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size"})
-OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction"})
+SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
+                        "rt.argmax_item", "rt.argmin_item"})
+OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
+                       "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
 SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
                                 "rt.max_grad", "rt.min_grad", "rt.index_grad"})
@@ -52,10 +54,11 @@ SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.unbroadcast", "rt.like"
 ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
-    "rt.setitem", "rt.written_grad", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
+    "rt.setitem", "rt.written_grad", "rt.if_inexact", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
     "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.unsort", "rt.sort_like",
     "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.cumprod_grad",
     "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
+    "rt.appended", "list",  # lists of values (lower.sequences): their gradients hold one entry per item
 }) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({

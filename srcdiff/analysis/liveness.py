@@ -6,15 +6,16 @@ need, directly or because it decides whether and how often a needed value is com
 (a kept loop keeps its range, test and break flag; a kept branch its condition).
 Solved to a fixed point, flow-insensitively: each Var has one definition.
 """
-from ..ir import CHECK_OPS, Assign, If, Loop, Var, defined_within, walk
+from ..ir import CHECK_OPS, EFFECT, Assign, If, Loop, Var, defined_within, walk
 
 
 def live_vars(body, roots):
     """Every Var some root needs, directly or through control flow; a check
-    (``ir.CHECK_OPS``) is always a root: it runs wherever the function runs."""
+    (``ir.CHECK_OPS``) and an effect (``ir.EFFECT``: a print, an assert) are always roots:
+    they run wherever the function runs."""
     statements = list(walk(body))
     live = {r for r in roots if isinstance(r, Var)}
-    live.update(s.target for s in statements if isinstance(s, Assign) and s.op in CHECK_OPS)
+    live.update(s.target for s in statements if isinstance(s, Assign) and (s.op in CHECK_OPS or s.op == EFFECT))
     inside = {id(s): defined_within(s) for s in statements if not isinstance(s, Assign)}
     changed = True
     while changed:

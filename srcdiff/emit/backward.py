@@ -5,7 +5,7 @@
 | ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (a fork), or ``grad_v = grad_v + e`` where the adjoint may still be another array (adding in place would change that one) |
 | ``ItemAccumulate`` | ``grad_ws[k] += e`` (``[-1 - k]`` for ``reversed``) |
 | ``Unpack`` | ``grad_a, grad_b = Cls.backward(ctx, grad_z)`` |
-| ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop) |
+| ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop); nothing for a side whose forward side raised |
 | ``BLoop`` | ``for i in reversed(range(...)):`` for a range that never breaks, else ``for _ in range(iterations):`` (``for k in reversed(range(iterations)):`` when items need their position), first popping what an iteration pushed |
 
 Whether ``+=`` is safe is decided along the paths the code runs: an adjoint is *owned*
@@ -19,7 +19,7 @@ import ast
 from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
-from .printer import Printer, alias_modules, if_lines, indented, pad
+from .printer import Printer, alias_modules, if_lines, indented, pad, raises
 from .text import statement_source
 
 
@@ -64,12 +64,15 @@ class BackwardPrinter(Printer):
         fwd = stmt.forward
         sides, after = [], []
         for side, back_side in enumerate((stmt.then, stmt.orelse)):
+            if raises((fwd.body, fwd.orelse)[side]):  # the forward side raised: this one never runs
+                sides.append([])
+                continue
             lines = self.tape.pop_branch(fwd, side, back_side, depth + 1)
             mine = set(owned)
             sides.append(lines + self.backward(back_side, depth + 1, mine))
             after.append(mine)
         owned.clear()
-        owned.update(after[0] & after[1])
+        owned.update(set.intersection(*after) if after else set())
         return self.located_if(if_lines(self.operand(stmt.cond), *sides, depth), fwd.loc)
 
     def backward_loop(self, stmt, depth, owned):

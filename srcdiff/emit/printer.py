@@ -22,7 +22,8 @@ the compiled text runs can point there (``errors.GeneratedCodeError``).
 import ast
 import dataclasses
 
-from ..ir import CHECK_OPS, Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at, walk
+from ..ir import (CHECK_OPS, EFFECT, Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
+                  effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .naming import aliased
 from .text import statement_source
@@ -110,7 +111,10 @@ class Printer:
     def forward(self, stmts, depth, in_loop=False):
         lines = []
         for stmt in stmts:
-            if isinstance(stmt, Assign) and stmt.op in CHECK_OPS:
+            if isinstance(stmt, Assign) and stmt.op == EFFECT:  # a print, an assert: where the user had it
+                text = ast.unparse(effect_node(stmt, self.names, self.aliases))  # as the user wrote it: unwrapped
+                lines.append(self.located(indented(text, depth), stmt.loc))
+            elif isinstance(stmt, Assign) and stmt.op in CHECK_OPS:
                 lines.append(self.located("\n".join(check_lines(self.operand(stmt.args[0]), stmt.op, self.aliases,
                                                                    depth, [self.operand(a) for a in stmt.args[1:]])),
                                           stmt.loc))
@@ -133,6 +137,9 @@ class Printer:
         sides = []
         for side, (body, pick) in enumerate(((stmt.body, lambda m: m.then), (stmt.orelse, lambda m: m.orelse))):
             lines = self.forward(body, depth + 1, in_loop)
+            if raises(body):  # nothing after a raise runs: no merged values, tangents or tape there
+                sides.append(lines)
+                continue
             for m in merges:
                 written = self.every_merge or in_loop or m.target in self.merge_read
                 if written or not isinstance(pick(m), Undefined):
@@ -179,6 +186,11 @@ class Printer:
         if lines[-1].endswith(":"):
             lines.append(inner + "pass")
         return lines
+
+
+def raises(body):
+    """Whether a block ends in a ``raise`` (an effect, ``ir.EFFECT``): the path ends there."""
+    return bool(body) and isinstance(body[-1], Assign) and body[-1].op == EFFECT and effect_kind(body[-1]) == "raise"
 
 
 def merged_operands(body, live):

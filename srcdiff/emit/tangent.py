@@ -4,7 +4,10 @@ Output contract: ``tangent_source`` returns the text of one function with the gi
 signature whose body is the forward statements interleaved with their tangents
 (``dot_<name>``), ``if`` blocks kept where a kept statement or tangent lives in them
 (``dot_z = dot_z_1`` beside ``z = z_1`` at the end of a branch), and which returns the
-tangent of the result (``rt.zeros_like(result)`` when it has none).  Liveness is solved
+tangent of the result (``rt.zeros_like(result)`` when it has none).  A user's ``jvp`` of
+scalar code (no NumPy syntax) given arrays broadcasts: its result's tangent goes through
+``rt.broadcast_like(dot, result)``, since a tangent from a number added to an array is
+still a number (array code broadcasts where it happens, see ``transforms.tangents``).  Liveness is solved
 to a fixed point over the tangents, then over the values (``prune.live_vars``), flow-
 insensitively: every Var has one definition.  Used by ``jvp`` and by forward-over-reverse
 Hessian-vector products (``higher``).
@@ -12,7 +15,7 @@ Hessian-vector products (``higher``).
 import ast
 import dataclasses
 
-from ..analysis import live_vars
+from ..analysis import live_vars, uses_arrays
 from ..ir import Const, Undefined, Var, dotted
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases
@@ -97,12 +100,16 @@ def _has_tangent(record, tangents):
                for r in _walk_records([record]))
 
 
-def tangent_source(function, seeds, *, name, docstring=None):
-    """The text of a function returning the tangent of ``function``'s result (see module doc)."""
+def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=False):
+    """The text of a function returning the tangent of ``function``'s result (see module doc);
+    ``broadcast_result``: a user's ``jvp``, whose tangent has its result's shape."""
     records, tangent_of, tokens = tangent_statements(function, seeds)
     result = function.result
     if isinstance(result, Var) and result in tangent_of:
         result_expr = tangent_of[result]
+        if broadcast_result and not uses_arrays(function):
+            result_expr = ast.Call(func=dotted("rt.broadcast_like"), args=[result_expr, operand_expr(result, tokens)],
+                                   keywords=[])
     else:  # the result does not depend on the seeded parameters
         result_expr = ast.Call(func=dotted("rt.zeros_like"), args=[operand_expr(result, tokens)], keywords=[])
     live, needed = liveness(function, records, result_expr, tokens)

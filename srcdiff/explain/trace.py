@@ -8,6 +8,7 @@ loop variable) are rows of their own, so every gradient can be followed step by 
 | statement | rows added to the trace |
 | --- | --- |
 | ``Assign`` | its value, evaluated on the operands' current values |
+| an effect (``ir.EFFECT``) | none: an ``assert`` or a ``raise`` runs (an error at the inputs given is a SrcdiffError at its line); a ``print`` or a logging call does not (explain mode prints its table instead) |
 | ``If`` | the taken side's rows, then ``m = a`` for each merge (a copy: local gradient 1) |
 | ``Loop`` | ``h = init`` for each carry; per iteration: ``i = range(n)`` (a counter, no gradient) or ``w = ws[k]`` (an item: its gradient goes to position ``k`` of ``ws``), the body's rows, ``h = next`` |
 
@@ -19,7 +20,8 @@ import itertools
 from dataclasses import dataclass
 
 from ..errors import SrcdiffError
-from ..ir import CHECK_OPS, Assign, Const, Global, If, Loop, Slice, Undefined, Var, operand_node, operation_node
+from ..ir import (CHECK_OPS, EFFECT, Assign, Const, Global, If, Loop, Slice, Undefined, Var, assigns, effect_kind,
+                 effect_node, effect_template, operand_node, operation_node)
 from ..transforms.items import item_sources
 
 @dataclass
@@ -93,6 +95,8 @@ def walk(statements, trace):
 
 def run_assign(stmt, trace):
     """``target = op(args)``: evaluate the operation on the operands' current values."""
+    if stmt.op == EFFECT:
+        return run_effect(stmt, trace)
     values = {f"_a{i}": trace.operand_value(a, stmt) for i, a in enumerate(stmt.args)}
     values.update({f"_k{j}": trace.operand_value(v, stmt) for j, (_, v) in enumerate(stmt.kwargs)})
     expr = operation_node(stmt.op, [ast.Name(id=f"_a{i}", ctx=ast.Load()) for i in range(len(stmt.args))],
@@ -102,6 +106,36 @@ def run_assign(stmt, trace):
         return  # a check of generated code read back refuses or passes: it is not a row
     operands = tuple(trace.latest[a] if isinstance(a, Var) else None for a in stmt.args)
     trace.add(stmt.target, value, stmt, operands)
+
+
+def run_effect(stmt, trace):
+    """An ``assert`` or a ``raise`` of the user's code runs on the current values (the inputs may
+    be ones the function refuses); a ``print`` or a logging call is left out: not a row either."""
+    if effect_kind(stmt) == "output":
+        return
+    if any(isinstance(n, ast.Name) and n.id in trace.function.globals and trace.function.globals[n.id] is None
+           for n in ast.walk(effect_template(stmt.args[0].value))):
+        return  # it reads a name known only from the file's text (the command line): it cannot run
+    operands = [a for a in stmt.args[1:] if isinstance(a, Var)]
+    values = {f"_a{i}": trace.nodes[trace.latest[a]].value for i, a in enumerate(operands)}
+    node = effect_node(stmt, {a: f"_a{i}" for i, a in enumerate(operands)})
+    try:
+        exec(compile(ast.fix_missing_locations(ast.Module(body=[node], type_ignores=[])), "<srcdiff explain>", "exec"),
+             trace.namespace, values)
+    except Exception as err:  # the user's own check refuses these inputs: say where
+        loc = stmt.loc
+        message = f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+        raise SrcdiffError(f"the function stops here at these inputs ({message})", loc.filename, loc.lineno,
+                           loc.col, loc.line_text, "explain it at inputs the function accepts") from None
+
+
+def effect_only_globals(function):
+    """The module-level names only effects (``ir.EFFECT``) read, never an operation's operand."""
+    read = {n.id for s in assigns(function.body) if s.op == EFFECT
+            for n in ast.walk(effect_template(s.args[0].value)) if isinstance(n, ast.Name)}
+    operands = {a.name for s in assigns(function.body) if s.op != EFFECT
+                for a in list(s.args) + [v for _, v in s.kwargs] if isinstance(a, Global)}
+    return read - operands
 
 
 MAX_STEPS = 10000

@@ -32,7 +32,7 @@ from ..transforms import reverse
 from .display import format_value
 from .model import Explanation, Row, Step
 from .pictures import to_dot
-from .trace import ITEM_RULE, ItemAssign, Trace, walk
+from .trace import ITEM_RULE, ItemAssign, Trace, effect_only_globals, walk
 
 
 # ---------------------------------------------------------------- entry points
@@ -99,14 +99,17 @@ def _gradient_names(function, names):
 
 
 def _namespace(function):
-    """The globals the SSA statements run with: the same as generated code's."""
+    """The globals the SSA statements run with: the same as generated code's (a name only a
+    print or an assert reads may be unknown: the command line reads files, never runs them)."""
+    only_effects = effect_only_globals(function)
     for name, value in function.globals.items():
-        if value is None:
+        if value is None and name not in only_effects:
             raise SrcdiffError(
                 f"the module-level constant {name!r} is not a literal, so its value is unknown without running the file",
                 function.loc.filename, function.loc.lineno, function.loc.col, function.loc.line_text,
                 "use srcdiff.explain from Python, or write the constant as a literal")
-    return {"__builtins__": __builtins__, "math": math, "np": np, "rt": runtime, **function.globals}
+    known = {name: value for name, value in function.globals.items() if value is not None or name not in only_effects}
+    return {"__builtins__": __builtins__, "math": math, "np": np, "rt": runtime, **known}
 
 
 # ---------------------------------------------------------------- forward walk

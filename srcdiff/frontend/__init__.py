@@ -21,10 +21,12 @@ helpers) and ``errors``.
 | ``live`` | ``load_function`` and ``RuntimeScope`` |
 | ``callables`` | lambdas and ``functools.partial`` objects as Sources; ``defaults_of``, ``name_of`` |
 | ``static_scope`` | ``StaticScope`` |
+| ``free_names`` | ``free_binding``: the object a free name is bound to, for code kept as written (a ``print``) |
 """
 from .callables import LAMBDA, as_def, defaults_of, name_of, title
 from .classes import Member, Owner, member, owner_of, owner_of_bound
 from .fence import check_supported
+from .free_names import BUILTIN, UNBOUND, free_binding, static_module
 from .live import RuntimeScope, classify, load_function
 from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
                    primitive_name)

@@ -13,25 +13,19 @@ from ..errors import UnsupportedSyntaxError
 
 REFUSED = {
     ast.Try: ("'try' statements are not supported", "remove the try/except; srcdiff differentiates straight-line code"),
-    ast.With: ("'with' statements are not supported", "move the 'with' block outside the differentiated function"),
     ast.ClassDef: ("class definitions are not supported", "define classes outside the differentiated function"),
     ast.AsyncFunctionDef: ("async functions are not supported", "use a plain 'def'"),
     ast.Global: ("'global' statements are not supported", "pass the value in as a parameter"),
     ast.Nonlocal: ("'nonlocal' statements are not supported", "pass the value in as a parameter"),
-    ast.GeneratorExp: ("generator expressions are not supported", "write the sum out or use numpy"),
-    ast.ListComp: ("list comprehensions are not supported", "write the elements out or use numpy"),
     ast.SetComp: ("set comprehensions are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.DictComp: ("dict comprehensions are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Yield: ("'yield' is not supported", "return a value instead"),
     ast.YieldFrom: ("'yield from' is not supported", "return a value instead"),
     ast.Await: ("'await' is not supported", "use a plain synchronous function"),
     ast.Delete: ("'del' statements are not supported", "remove the 'del'"),
-    ast.Raise: ("'raise' statements are not supported", "check inputs before calling the differentiated function"),
-    ast.Assert: ("'assert' statements are not supported", "check inputs before calling the differentiated function"),
     ast.NamedExpr: ("the walrus operator ':=' is not supported", "assign in a statement of its own"),
     ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Dict: ("dict displays are not supported", "srcdiff differentiates numbers and arrays only"),
-    ast.JoinedStr: ("f-strings are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Match: ("'match' statements are not supported", "write the cases as if/elif/else"),
     ast.Import: ("imports inside a function are not supported", "import at module level"),
     ast.ImportFrom: ("imports inside a function are not supported", "import at module level"),
@@ -44,12 +38,28 @@ def check_supported(source):
     if isinstance(fn, ast.AsyncFunctionDef):
         raise source.error(UnsupportedSyntaxError, fn, "async functions are not supported", "use a plain 'def'")
     for stmt in fn.body:
-        for node in ast.walk(stmt):
+        for node in _walk(stmt):
             if type(node) in REFUSED:
                 message, hint = REFUSED[type(node)]
                 raise source.error(UnsupportedSyntaxError, node, message, hint)
     _check_has_return(source)
     _check_generated_loops(source)
+
+
+# Statements generated code keeps as written (a print, an assert: ``lower.effects``): only what
+# would change the function inside them is refused there (lowering refuses other calls by name).
+KEPT_AS_WRITTEN = (ast.Assert, ast.Raise)
+REFUSED_IN_KEPT = frozenset({ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.FunctionDef, ast.AsyncFunctionDef,
+                             ast.ClassDef})
+
+
+def _walk(node):
+    """The nodes of ``node`` the fence checks (inside a statement kept as written: what it refuses there)."""
+    if isinstance(node, KEPT_AS_WRITTEN) or isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        return [n for n in ast.walk(node) if type(n) in REFUSED_IN_KEPT]
+    if isinstance(node, (ast.stmt, ast.mod)):
+        return [node] + [n for child in ast.iter_child_nodes(node) for n in _walk(child)]
+    return list(ast.walk(node))
 
 
 def _check_has_return(source):

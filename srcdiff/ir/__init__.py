@@ -19,8 +19,9 @@ copy and simplify).  Imports nothing of srcdiff: every stage may use it.
 from .expressions import copy_expr, is_zero, literal, number, simplify_expr
 from .flow import (RANGES, Carry, ForIter, If, Loop, Merge, Undefined, assigns, blocks_of, defined_at,
                    defined_in_block, defined_within, has_flow, loop_body_defined, reads, replays_range, walk)
-from .nodes import assign_node, constant_node, dotted, index_node, operand_node, operation_node
+from .nodes import (assign_node, constant_node, dotted, effect_kind, effect_node, effect_template, index_node,
+                    operand_node, operation_node)
 from .printing import format_ssa
-from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, FIELD_OPS, SEQUENCE_OPS, SYMBOL_OF, UNARY_OPS, Assign, Const, Function,
-                     Global, Loc, Slice, Var)
+from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, SEQUENCE_OPS, SYMBOL_OF,
+                     UNARY_OPS, Assign, Const, Function, Global, Loc, Slice, Var)
 from .verify import verify

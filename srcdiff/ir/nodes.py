@@ -6,8 +6,10 @@ is the one table from an IR ``op`` (see ``ir.values``) to Python syntax.
 """
 import ast
 import math
+import copy
+from functools import lru_cache
 
-from .values import BINARY_OPS, COMPARE_OPS, SEQUENCE_OPS, UNARY_OPS, Global, Slice, Var
+from .values import BINARY_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, SEQUENCE_OPS, UNARY_OPS, Global, Slice, Var
 
 
 def dotted(path):
@@ -56,6 +58,10 @@ def operation_node(op, args, kwargs=()):
         return ast.Call(func=ast.Name(id="getattr", ctx=ast.Load()), args=list(args), keywords=[])
     if op == "tuple":
         return ast.Tuple(elts=list(args), ctx=ast.Load())
+    if op == "list":  # a list of values (math.fsum's argument): one gradient per item
+        return ast.List(elts=list(args), ctx=ast.Load())
+    if op == "isinstance" and len(args) > 2:  # isinstance(x, (int, float)): the types as one tuple
+        return ast.Call(func=dotted(op), args=[args[0], ast.Tuple(elts=list(args[1:]), ctx=ast.Load())], keywords=[])
     module, _, name = op.rpartition(".")
     if name == "setitem" and module and "." not in module:  # rt.setitem, or rt_1.setitem where rt is taken
         index_maker = "np.s_" if module == "rt" else f"{module}.s_"  # (the runtime's s_ is np.s_)
@@ -81,10 +87,47 @@ def operand_node(operand, names):
 
 
 def assign_node(stmt, names):
-    """The ``ast.Assign`` statement of an IR assignment."""
+    """The ``ast.Assign`` statement of an IR assignment (an effect: its own statement)."""
+    if stmt.op == EFFECT:
+        return effect_node(stmt, names)
     value = operation_node(
         stmt.op,
         [operand_node(a, names) for a in stmt.args],
         [(k, operand_node(v, names)) for k, v in stmt.kwargs],
     )
     return ast.Assign(targets=[ast.Name(id=names[stmt.target], ctx=ast.Store())], value=value, lineno=0)
+
+
+@lru_cache(maxsize=None)
+def effect_template(text):
+    """The statement an effect (``values.EFFECT``) keeps, parsed once: copy it before changing it."""
+    return ast.parse(text).body[0]
+
+
+def effect_kind(stmt):
+    """``'assert'``, ``'raise'`` or ``'output'`` (a call made for what it prints or logs)."""
+    template = effect_template(stmt.args[0].value)
+    return {ast.Assert: "assert", ast.Raise: "raise"}.get(type(template), "output")
+
+
+def effect_node(stmt, names, aliases=None):
+    """The statement of an effect: its text with each placeholder replaced by the operand it
+    stands for, and module names (``np.mean``) by their ``aliases`` in generated code."""
+    node = copy.deepcopy(effect_template(stmt.args[0].value))
+    for sub in ast.walk(node):  # first the modules: an operand's own name is never renamed
+        if isinstance(sub, ast.Name) and aliases and sub.id in aliases:
+            sub.id = aliases[sub.id]
+    operands = [operand_node(a, names) for a in stmt.args[1:]]
+
+    def filled(value):
+        if isinstance(value, ast.Name) and value.id.startswith(EFFECT_ARG):
+            return operands[int(value.id[len(EFFECT_ARG):])]
+        return value
+
+    for sub in list(ast.walk(node)):
+        for field, value in ast.iter_fields(sub):
+            if isinstance(value, list):
+                value[:] = [filled(v) for v in value]
+            else:
+                setattr(sub, field, filled(value))
+    return node

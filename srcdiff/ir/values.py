@@ -16,7 +16,8 @@ canonical dotted name of a callee (``math.sin``, ``np.sum``, ``abs``, ``rt.sign`
 ``copy`` (the value of its one operand).  Control flow (``If``, ``Loop``) lives in ``ir.flow``.
 Array code adds: ``.T`` (an attribute of the first argument), ``.sum()`` (a method
 called on the first argument with the rest), ``[]`` (indexing the first argument by the
-others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display),
+others; a constant slice is a ``Const(Slice(...))``), ``tuple`` (a tuple display), ``list``
+(a list of values), ``rt.appended`` (a new list: the first argument's items, then the second),
 ``rt.setitem`` (a copy of the first argument with the index, the arguments after the
 second, set to the second) and ``np.concatenate``-style calls whose arguments are
 printed as one list.
@@ -117,4 +118,11 @@ CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction", "rt.check_class"
 # A part of a container parameter read at a constant key (``p['W']``, ``p[0]``) or attribute
 # (``self.W``): ``field[](p, Const(key))``, ``field.(p, Const(name))`` (see ``lower.trees``).
 FIELD_OPS = frozenset({"field[]", "field."})
+# A statement kept for its effect alone (``print``, logging, ``assert``, ``raise``): ``args[0]`` is a
+# ``Const`` holding the statement's text as the user wrote it, each local it reads replaced by a
+# placeholder (``EFFECT_ARG`` and its position among ``args[1:]``, the operands it reads).  It runs in
+# the forward sweep where the user's code ran it; it has no gradient and no tangent, and its target
+# is never read (see ``nodes.effect_node``).
+EFFECT = "effect"
+EFFECT_ARG = "_srcdiff_arg_"
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}

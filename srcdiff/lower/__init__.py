@@ -25,6 +25,10 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``operators`` | ``+ - * / ** // % @``, ``& | ^ ~`` on masks, comparisons: with a stack of their own |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
 | ``loops`` | ``for`` and ``while`` |
+| ``sequences`` | comprehensions and generator expressions: folds into accumulators |
+| ``consumers`` | the calls that consume sequences (``sum``, ``max``, ``math.fsum``, ``np.stack``...) |
+| ``comprehensions`` | a comprehension as the ``for`` statements it stands for |
+| ``effects`` | ``print``, logging, ``assert``, ``raise`` kept as written (``ir.EFFECT``); ``isinstance``; ``np.errstate``; type hints |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |
 """
 from .function import lower

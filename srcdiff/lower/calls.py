@@ -142,6 +142,9 @@ class CallLowering:
 
     def primitive_call(self, op, node, hint):
         op = _BUILTIN_ALIASES.get(op, op)
+        special = self.special_call(op, node, hint)  # isinstance, sum of a generator... (``sequences``)
+        if special is not None:
+            return special
         if op.startswith("np."):
             made = self.array_of_display(op, node, hint) or self.sequence_value_call(op, node, hint)
             if made is not None:

@@ -13,13 +13,14 @@ import ast
 from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
 from ..ir import BINARY_OPS, SYMBOL_OF, Assign, Const, Function, Var
-from . import branches, callables, loops
+from . import branches, callables, effects, loops
 from .arrays import ArrayLowering
 from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
 from .methods import MethodLowering
 from .operators import OperatorLowering
+from .sequences import Accumulated, SequenceLowering
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -54,7 +55,7 @@ def lower(source):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     callables.check_result(source, _last_return(source), result)
-    args = _strip_annotations(source.node.args)
+    args = effects.without_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
@@ -72,16 +73,8 @@ def _last_return(source):
     return [n for n in ast.walk(source.node) if isinstance(n, ast.Return)][-1]
 
 
-def _strip_annotations(args):
-    stripped = ast.arguments(
-        posonlyargs=[ast.arg(arg=a.arg) for a in args.posonlyargs],
-        args=[ast.arg(arg=a.arg) for a in args.args],
-        vararg=None, kwonlyargs=[ast.arg(arg=a.arg) for a in args.kwonlyargs],
-        kw_defaults=list(args.kw_defaults), kwarg=None, defaults=list(args.defaults))
-    return stripped
-
-
-class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering):
+class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
+               SequenceLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -107,8 +100,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         ``tails`` first moves every early exit to the end of its block; each
         ``return`` then sets the pseudo-variable ``<value>`` (see ``branches``).
         """
-        body = tails(self.source.node.body)
-        if not always_exits(body, (ast.Return,)):
+        body = tails(effects.without_withs(self, self.source.node.body))
+        if not always_exits(body, (ast.Return, ast.Raise)):
             raise self.error(ResultError, body[-1], f"'{self.source.node.name}' can end without returning a value",
                              "end every path through the function with a return")
         self.result_hint = hint
@@ -119,6 +112,9 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             except RecursionError:
                 raise self.error(UnsupportedSyntaxError, stmt, "this statement is nested too deeply for srcdiff",
                                  "split it into several assignments") from None
+        if branches.VALUE not in self.env:
+            raise self.error(ResultError, effects.last_raise(self.source.node, body[-1]),
+                             f"every path through '{self.source.node.name}' raises", "return a value on some path")
         return self.env[branches.VALUE]
 
     def statement(self, stmt):
@@ -136,9 +132,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         elif type(stmt) in _FLOW_STATEMENTS:
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
-            if not (isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)):
-                raise self.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
-                                 "remove it (srcdiff functions must be pure: no print or other side effects)")
+            effects.statement_expr(self, stmt)
         elif not isinstance(stmt, ast.Pass):
             raise self.error(UnsupportedSyntaxError, stmt, f"'{type(stmt).__name__}' statements are not supported",
                              "rewrite it as assignments")
@@ -199,8 +193,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             return branches.expr_ifexp(self, node, hint)
         if isinstance(node, ast.BoolOp):
             return branches.expr_boolop(self, node, hint)
-        if isinstance(node, ast.Tuple):
-            return TupleValue(self.expr(e) for e in node.elts)
+        if isinstance(node, (ast.Tuple, ast.List)):  # a list display too: its length is known (sequences)
+            return TupleValue(self.expr(e) for e in node.elts) if node.elts else Const(())  # () may grow in a loop
+        if isinstance(node, (ast.ListComp, ast.GeneratorExp, Accumulated)):
+            return self.sequence_expr(node, hint)
         if isinstance(node, ast.Call):
             return self.call(node, hint)
         if isinstance(node, ast.Subscript):
@@ -235,6 +231,9 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
         self.operands_only(args, kwargs, node)
+        if any(isinstance(a, tuple) for a in args):  # (a, b) + (c,): a sequence where a value goes
+            raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
+                             "use numbers or arrays")
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target
@@ -248,6 +247,7 @@ _FLOW_STATEMENTS = {
     ast.Return: branches.statement_return, ast.Break: branches.statement_break,
     ast.Continue: lambda lowerer, stmt: None,  # last in its block (tails): the iteration just ends
     ast.FunctionDef: lambda lowerer, stmt: lowerer.define(stmt),
+    ast.Assert: effects.statement_assert, ast.Raise: effects.statement_raise,  # kept as written (effects)
 }
 
 
@@ -259,4 +259,5 @@ def _single_name(targets):
 
 def _describe(node):
     return {ast.Subscript: "indexing", ast.List: "a list display", ast.Attribute: "attribute access",
-            ast.Slice: "slicing"}.get(type(node), f"the expression '{ast.unparse(node)}'")
+            ast.Slice: "slicing", ast.JoinedStr: "an f-string outside print, logging, assert and raise",
+            }.get(type(node), f"the expression '{ast.unparse(node)}'")

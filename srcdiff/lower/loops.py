@@ -19,7 +19,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
 from .callables import NOT_OPERANDS, defined_in_loop
-from .scopes import walk_scope
+from .scopes import SCOPES, walk_scope
 
 
 def statement_for(lw, stmt):
@@ -94,7 +94,8 @@ def _target_names(lw, target):
 
 def _loop(lw, stmt, target_names, header):
     """Lower a loop: carries for every variable the body assigns, then the body."""
-    carried = [n for n in assigned_names(stmt.body) if n not in target_names]
+    local = getattr(stmt, "srcdiff_locals", ())  # a comprehension's names, not seen after it (sequences)
+    carried = [n for n in assigned_names(stmt.body) if n not in target_names and n not in local]
     carries = {}
     for name in carried:
         init = lw.env.get(name, UNDEF)
@@ -161,7 +162,7 @@ def assigned_names(body):
     """Every variable (and pseudo-variable) a loop body may assign, in order of appearance."""
     names = []
     for stmt in body:
-        for node in walk_scope(stmt):  # not into a nested def or lambda: its names are its own
+        for node in walk_scope(stmt, SCOPES):  # not into a nested def, lambda or comprehension
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.append(node.id)
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):

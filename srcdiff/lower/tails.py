@@ -4,7 +4,9 @@
 Input: a checked function body (a list of AST statements).  Output: a new list of
 statements (the user's tree is never mutated) in which every ``return``, ``break`` and
 ``continue`` is the last statement of its block, so that lowering can treat each as
-"set the result (or the break flag) and fall off the end of the block".
+"set the result (or the break flag) and fall off the end of the block".  A ``raise`` is
+last in its block too, but what follows its branch stays after the branch: it sets
+nothing, and the path through it never gets there (its values merge as undefined).
 
 | rule | before | after |
 | --- | --- | --- |
@@ -24,6 +26,7 @@ from .scopes import walk_scope
 
 RETURNED = "<returned>"
 EXITS = (ast.Return, ast.Break, ast.Continue)
+ENDS = EXITS + (ast.Raise,)  # a raise ends its path too, but sets nothing: what follows its branch stays there
 
 
 def tails(body):
@@ -34,7 +37,7 @@ def tails(body):
 def _block(stmts):
     out = []
     for k, stmt in enumerate(stmts):
-        if isinstance(stmt, EXITS):
+        if isinstance(stmt, ENDS):
             out.append(stmt)
             return out  # anything after it never runs
         if isinstance(stmt, ast.If):
@@ -103,7 +106,7 @@ def always_exits(block, kinds=EXITS):
 def _append_to_fallthrough(if_node, rest):
     """Append a copy of ``rest`` to every path of ``if_node`` that does not exit."""
     for block in (if_node.body, if_node.orelse):
-        if block and isinstance(block[-1], EXITS):
+        if block and isinstance(block[-1], ENDS):
             continue
         if block and isinstance(block[-1], ast.If) and may_exit(block):
             _append_to_fallthrough(block[-1], rest)

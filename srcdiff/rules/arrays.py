@@ -250,7 +250,7 @@ def _getitem(stmt, names):
 
 def _setitem(stmt, names):
     where = _index_text(stmt, names, 2)
-    return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(g, {where}, {names[1]})") + (None,) * (len(names) - 2)
+    return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(rt.if_inexact(g, y), {where}, {names[1]})") + (None,) * (len(names) - 2)
 
 
 def _where(stmt, names):
@@ -269,6 +269,7 @@ _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linspace": linspace_rule, "[]": _getitem, "rt.setitem": _setitem,
+    "list": lambda stmt, names: tuple(f"g[{i}]" for i in range(len(names))),  # item i gets the i-th gradient
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
     **TENSOR_BUILDERS, **LINALG_BUILDERS,  # einsum and friends; np.linalg (norms included)
 }

@@ -12,6 +12,7 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.like(g, x)``              | ``G``                    |                                   |                                   |
 | ``rt.unbroadcast(g, x)``       | ``np.broadcast_to(G, np.shape(g))`` |                        |                                   |
 | ``rt.broadcast_like(t, y)``    | ``rt.unbroadcast(G, t)`` |                                   |                                   |
+| ``rt.if_inexact(t, y)``        | ``rt.if_inexact(G, y)``  |                                   |                                   |
 | ``np.broadcast_to(g, shape)``  | ``rt.unbroadcast(G, g)`` |                                   |                                   |
 | ``rt.sum_grad(g, x, axis)``    | ``np.sum(G, axis)``      |                                   |                                   |
 | ``rt.mean_grad(g, x, axis)``   | ``np.mean(G, axis)``     |                                   |                                   |
@@ -82,6 +83,7 @@ HELPER_BUILDERS = {
     "rt.unbroadcast": lambda stmt, names: ("np.broadcast_to(g, np.shape(x0))", None) if len(names) == 2 else None,
     "np.broadcast_to": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.broadcast_like": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
+    "rt.if_inexact": lambda stmt, names: ("rt.if_inexact(g, x1)", None) if len(names) == 2 else None,
     "rt.sum_grad": _reduction("np.sum"),
     "rt.mean_grad": _reduction("np.mean"),
     "rt.max_grad": _extremum("max"),

@@ -8,8 +8,8 @@ arguments and returns one template per argument, ``ZERO`` or None (see ``rules.s
 tangent templates too, so their templates give a value of the result's shape
 (``g * np.ones_like(y)``, not ``g``).  What only sets a length or a shape (``stop`` of
 ``np.arange``, ``num``, the shape of ``np.full``) gets no gradient: the values are
-piecewise constant in it.  Note: ``np.full_like`` of an integer array truncates the fill
-value; its rule, like an item write's, differentiates as if it did not.
+piecewise constant in it.  ``np.full_like`` of an integer array truncates the fill value,
+which is piecewise constant too: ``rt.if_inexact(g, y)`` is zero there.
 """
 from ..ir import Const
 from .scalar import ZERO
@@ -17,7 +17,7 @@ from .scalar import ZERO
 
 def _fill(stmt, names):
     """``np.full(shape, v)``, ``np.full_like(a, v)``: ``v`` is every entry."""
-    return (None, "g") if len(names) == 2 else None
+    return (None, "rt.if_inexact(g, y)") if len(names) == 2 else None
 
 
 def _arange(stmt, names):

@@ -64,6 +64,8 @@ HANDWRITTEN = {
     "rt.xlogy": ("rt.xlogy(g, x1)", "rt.scaled_pow(g * x0, x1, -1)"),  # 0 where a or g is 0, as xlogy itself
     "rt.vdot": ("g * x1", "g * x0"),
     "rt.unpacked": ("g", None),
+    "rt.appended": ("g[:-1]", "g[-1]"),  # a list with one more item (lower.sequences): g holds one gradient per item
+    "math.fsum": ("rt.sum_grad(g, x)",),  # every item's gradient is g
     "rt.digamma": ("g * rt.polygamma(1, x)",),
     "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
     "rt.div_or_zero": ("rt.div_or_zero(g, x1)", "-rt.div_or_zero(g * y, x1)"),
@@ -75,6 +77,8 @@ HANDWRITTEN = {
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
     "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,
     "rt.check_scalar": ZERO, "rt.check_direction": ZERO, "rt.check_class": ZERO,  # checks: their value is never read
+    "rt.argmax_item": ZERO, "rt.argmin_item": ZERO,
+    "effect": ZERO, "isinstance": ZERO,  # a print, an assert (ir.EFFECT): kept for what it does, never read
 }
 
 RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES, **TREE_RULES}  # containers of parameters: see ``trees``

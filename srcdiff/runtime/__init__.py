@@ -11,6 +11,7 @@ enough to be copied next to generated code.
 | --- | --- |
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
+| ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, indexing, joins |
 | ``arrays`` | forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape); ``check_direction`` (grad(grad) through loops) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
@@ -29,7 +30,7 @@ from .arguments import ArrayGradientError, not_real
 from .arrays import (
     check_scalar, concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
-from .arrays import broadcast_like, check_direction
+from .arrays import broadcast_like, check_direction, if_inexact
 from . import linalg, tensors
 from .custom import Context, Function
 from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
@@ -42,6 +43,7 @@ from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scal
 from .orders import cumprod_grad, cumprod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
 from .shapes import (concatenate_items, diff_grad, pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad,
                      sort_like, split_items, stack_items, tile_grad, unsort)
+from .sequences import appended, argmax_item, argmin_item
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
@@ -51,7 +53,7 @@ s_ = np.s_  # the index maker of item writes when generated code calls the runti
 
 __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
-    "hstack_grad", "index_grad", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
+    "hstack_grad", "if_inexact", "index_grad", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
@@ -59,5 +61,5 @@ __all__ = [
     "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
-    "tree_vdot", "tree_zeros",
+    "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item",
 ] + linalg.__all__ + tensors.__all__

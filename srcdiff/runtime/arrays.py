@@ -34,6 +34,8 @@ def unbroadcast(g, x):
 def broadcast_like(t, y):
     """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
     (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
+    if y.__class__ is float:  # scalar code given numbers: nothing to broadcast
+        return t
     shape = np.shape(y)
     return t if np.shape(t) == shape else spread_to(t, y)
 
@@ -251,6 +253,16 @@ def setitem(x, index, value):
     out = x.copy() if is_lazy(x) else np.array(x, copy=True)
     out[index] = value
     return out
+
+
+def if_inexact(t, y):
+    """``t``, the gradient or tangent of what was stored into ``y`` (``np.full_like``, an item
+    write), or zeros of ``t``'s shape where ``y`` holds integers or booleans: NumPy truncates
+    what it stores there, and a truncated value is piecewise constant in what was stored."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or np.issubdtype(dtype, np.inexact):
+        return t
+    return np.zeros(np.shape(t))
 
 
 def written_grad(g, index, value):

@@ -43,6 +43,9 @@ _PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
 _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
                   "rt.inner_grad_left", "rt.inner_grad_right")
 
+# Operations storing values into an array whose dtype may be an integer one.
+_STORES = frozenset({"np.full", "np.full_like", "rt.setitem"})
+
 # op -> (kind, positions it is linear in, positions whose tangent does not matter)
 FORMS = {
     **{op: ("linear", (0,), ()) for op in _REDUCE + _SHAPE},
@@ -56,6 +59,7 @@ FORMS = {
     "rt.written_grad": ("linear", (0,), (2,)),
     "rt.concatenate_grad": ("linear", (0,), (2,)),
     "rt.setitem": ("linear", (0, 1), ()),
+    "rt.if_inexact": ("linear", (0,), (1,)),
     "np.where": ("linear", (1, 2), ()),
     "rt.vdot": ("multilinear", (0, 1), ()),
     "field[]": ("linear", (0,), ()),  # the same part of the container's tangent: dot_p['W']
@@ -63,6 +67,8 @@ FORMS = {
     "rt.tree_part": ("linear", (0,), ()),
     "rt.tree_vdot": ("multilinear", (0, 1), ()),
     "rt.tree_scale": ("multilinear", (0, 1), ()),
+    "rt.appended": ("linear", (0, 1), ()),  # lists (lower.sequences)
+    "math.fsum": ("linear", (0,), ()),
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
@@ -92,9 +98,13 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return []
     if stmt.op == "rt.tree_grad":
         return _tree_grad_terms(stmt, active, tangent_of, operand)
-    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if stmt.op in SEQUENCE_OPS else None)
+    joins = stmt.op in SEQUENCE_OPS or stmt.op == "list"  # linear in every part
+    form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if joins else None)
     if form is not None:
-        return _linear_terms(stmt, form, active, tangent_of, operand)
+        terms = _linear_terms(stmt, form, active, tangent_of, operand)
+        if terms and stmt.op in _STORES:  # into an array of integers: truncated, piecewise constant
+            return [ast.Call(func=dotted("rt.if_inexact"), args=[sum_terms(terms), copy_expr(y)], keywords=[])]
+        return terms
     if stmt.op in _EXTREMA:
         return _extremum_terms(stmt, active, tangent_of, operand, y)
     if stmt.op in LINALG_TANGENTS:  # np.linalg (norms included) and the helpers of its gradients

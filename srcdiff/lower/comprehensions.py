@@ -1,0 +1,133 @@
+"""A comprehension as the statements of the loops it stands for, which ``loops`` lowers.
+
+``loop_statements(lw, comp, step)`` returns synthetic ``ast`` statements (never the user's
+nodes changed): one ``for`` per generator, nested, its ``if`` clauses as ``if`` statements
+around ``step`` (the accumulator's update, ``sequences.Accumulated``).  A sequence the loop
+reads is read by position, so that forward mode and second derivatives go through it (a
+loop over values that carry a tangent has none) and the sequence may be used elsewhere too:
+
+| generator | loop |
+| --- | --- |
+| ``for t in (a, b)``, ``for i in range(n)`` | itself (a display is unrolled by ``loops``) |
+| ``for t in xs`` (a name bound to a tuple of operands) | a display of them: unrolled |
+| ``for t in xs`` (any other sequence, an array) | ``for k in range(len(xs)): t = xs[k]`` |
+| ``for a, b in zip(xs, ys)`` | ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]`` |
+| ``for i, t in enumerate(xs)`` | ``for i in range(len(xs)): t = xs[i]`` |
+| ``for t in reversed(xs)`` | ``for k in reversed(range(len(xs))): t = xs[k]`` |
+
+The first generator's sequences are lowered once, before the loop (as Python evaluates them),
+and bound to pseudo-variables of ``env``; an inner generator's are evaluated in the loop.
+The names the statements bind (targets, positions) are the comprehension's own: the caller
+saves and restores them.
+"""
+import ast
+import itertools
+
+_CALLS = ("zip", "enumerate", "reversed")
+
+
+def loop_statements(lw, comp, step, value_step, pseudo):
+    """The statements of ``comp``'s loops around ``step`` (see the module doc).
+
+    ``value_step(expr)`` wraps an expression assigned to a pseudo-variable (an inner generator's
+    sequence); ``pseudo(operand)`` binds an operand to a new pseudo-variable of ``env`` and
+    returns its name."""
+    taken = {n.id for n in ast.walk(comp) if isinstance(n, ast.Name)}
+    body = [step]
+    for depth, generator in reversed(list(enumerate(comp.generators))):
+        for condition in reversed(generator.ifs):
+            body = [_at(ast.If(test=condition, body=body, orelse=[]), condition)]
+        body = _generator_loop(lw, generator, body, depth == 0, taken, value_step, pseudo)
+    return body
+
+
+def _generator_loop(lw, generator, body, first, taken, value_step, pseudo):
+    """The statements running ``body`` once per item of ``generator``."""
+    it, target = generator.iter, generator.target
+    kind = _call_kind(lw, it)
+    if isinstance(it, (ast.Tuple, ast.List)) or kind == "range" or kind in _CALLS and it.keywords:
+        return [_at(ast.For(target=target, iter=it, body=body, orelse=[]), it)]
+    sequences = list(it.args) if kind in _CALLS else [it]
+    if kind == "zip" and not (isinstance(target, ast.Tuple) and len(target.elts) == len(sequences)) \
+            or kind == "enumerate" and not (len(sequences) == 1 and isinstance(target, ast.Tuple)
+                                            and len(target.elts) == 2 and isinstance(target.elts[0], ast.Name)) \
+            or kind == "reversed" and len(sequences) != 1:
+        return [_at(ast.For(target=target, iter=it, body=body, orelse=[]), it)]  # loops refuses it by name
+    before, names = [], []
+    for sequence in sequences:
+        if isinstance(sequence, ast.Name) and not first:
+            names.append(sequence)
+        elif first:
+            names.append(lw.expr(sequence))
+        else:
+            name = pseudo(None)
+            before.append(_at(ast.Assign(targets=[_name(name, sequence, ast.Store())], value=value_step(sequence)),
+                              sequence))
+            names.append(_name(name, sequence))
+    if first and all(isinstance(operand, tuple) for operand in names):  # tuples of operands: unrolled
+        display = _at(ast.Tuple(elts=[_known(item, pseudo, it) for item in _items(kind, names)], ctx=ast.Load()), it)
+        return [_at(ast.For(target=target, iter=display, body=body, orelse=[]), it)]
+    if first:
+        names = [_name(pseudo(operand), sequence) for operand, sequence in zip(names, sequences)]
+    if kind == "enumerate":
+        index, items = target.elts[0].id, [target.elts[1]]
+    else:
+        index = next(n for n in _fresh() if n not in taken)
+        taken.add(index)
+        items = target.elts if kind == "zip" else [target]
+    reads = [_at(ast.Assign(targets=[item], value=ast.Subscript(value=name, slice=_name(index, it), ctx=ast.Load())),
+                 item) for item, name in zip(items, names)]
+    lengths = [_call("len", [name], it) for name in names]
+    count = lengths[0] if len(lengths) == 1 else _call("min", lengths, it)
+    indices = _call("range", [count], it)
+    if kind == "reversed":
+        indices = _call("reversed", [indices], it)
+    loop = ast.For(target=_name(index, it, ast.Store()), iter=indices, body=reads + body, orelse=[])
+    return before + [ast.fix_missing_locations(_at(loop, it))]
+
+
+def _items(kind, tuples):
+    """The items a loop over tuples of operands takes, known when compiling."""
+    if kind == "zip":
+        return list(zip(*tuples))
+    if kind == "enumerate":
+        return [(k, item) for k, item in enumerate(tuples[0])]
+    return list(reversed(tuples[0])) if kind == "reversed" else list(tuples[0])
+
+
+def _known(item, pseudo, where):
+    """The expression of one item known when compiling: a pseudo-variable, or a tuple of them."""
+    if isinstance(item, int):
+        return _at(ast.Constant(item), where)
+    if isinstance(item, tuple):
+        return _at(ast.Tuple(elts=[_known(v, pseudo, where) for v in item], ctx=ast.Load()), where)
+    return _name(pseudo(item), where)
+
+
+def _call_kind(lw, node):
+    """``range``, ``zip``, ``enumerate`` or ``reversed`` for a call of that builtin, else None."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _CALLS + ("range",) \
+            and node.func.id not in lw.env and lw.source.scope.resolve(node.func.id) is not None:
+        if node.func.id == "reversed" and node.args and _call_kind(lw, node.args[0]) == "range":
+            return "range"  # reversed(range(n)): loops' own
+        return node.func.id
+    return None
+
+
+def _fresh():
+    yield from ("k", "i", "j", "index")
+    for n in itertools.count(1):
+        yield f"k_{n}"
+
+
+def _name(name, where, ctx=None):
+    return _at(ast.Name(id=name, ctx=ctx or ast.Load()), where)
+
+
+def _call(function, args, where):
+    return _at(ast.Call(func=_name(function, where), args=args, keywords=[]), where)
+
+
+def _at(node, where):
+    return ast.fix_missing_locations(ast.copy_location(node, where))
+

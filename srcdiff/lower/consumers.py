@@ -1,0 +1,139 @@
+"""The calls that consume sequences, lowered with ``sequences.SequenceLowering``'s folds.
+
+``SPECIAL_CALLS`` maps a callee's canonical name to its lowering (``lw`` the lowerer, the
+call node, the hint), which returns an operand, or None to leave the call to ``calls``.
+See ``sequences`` for the table of what each becomes.
+"""
+import ast
+
+from ..errors import UnsupportedSyntaxError
+from ..ir import Const, Slice
+from . import effects
+from .calls import TupleValue
+
+COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp)
+
+
+def values(operand):
+    """Whether ``operand`` is a tuple of operands not all constants (a list of values, read back)."""
+    return isinstance(operand, tuple) and not all(isinstance(v, Const) for v in operand)
+
+
+def single(lw, value, node):
+    """``value``, one operand: a tuple of them is refused at ``node``."""
+    if isinstance(value, tuple):
+        raise lw.error(UnsupportedSyntaxError, node, "a sequence of tuples is not supported here",
+                       "make each item one number or array (np.array((a, b)))")
+    return value
+
+
+# ---------------------------------------------------------------- the consumers
+
+def _one_sequence(lw, node, name, keywords=()):
+    """The sequence argument of a call taking one (and the ``keywords`` it allows)."""
+    given = {k.arg for k in node.keywords}
+    if len(node.args) != 1 or not given <= set(keywords):
+        raise lw.error(UnsupportedSyntaxError, node, f"{name}() is supported with one sequence"
+                       + (f" and {', '.join(keywords)}=" if keywords else ""),
+                       f"write {name}(xs)" + (f" or {name}(xs, {keywords[0]}=...)" if keywords else ""))
+    return node.args[0]
+
+
+def call_sum(lw, node, hint):
+    if len(node.args) == 2 and not node.keywords:  # sum(xs, start)
+        return lw.fold(node.args[0], "sum", lw.expr(node.args[1]), hint)
+    sequence = _one_sequence(lw, node, "sum", ("start",))
+    start = next((lw.expr(k.value) for k in node.keywords), None)
+    return lw.fold(sequence, "sum", start, hint)
+
+
+def call_prod(lw, node, hint):
+    sequence = _one_sequence(lw, node, "math.prod", ("start",))
+    start = next((lw.expr(k.value) for k in node.keywords), None)
+    return lw.fold(sequence, "prod", start, hint)
+
+
+def call_fsum(lw, node, hint):
+    items = lw.as_list(_one_sequence(lw, node, "math.fsum"))
+    if isinstance(items, tuple):
+        items = lw.emit("list", tuple(single(lw, v, node) for v in items), node)
+    return lw.emit("math.fsum", (items,), node, hint)
+
+
+def _extremum(op):
+    def call(lw, node, hint):
+        if len(node.args) > 1 and not node.keywords:
+            return None  # max(a, b, ...): calls' pairwise chain
+        items = lw.as_list(_one_sequence(lw, node, op))
+        if isinstance(items, tuple):
+            if not items:
+                raise lw.error(UnsupportedSyntaxError, node, f"{op}() of an empty sequence", "give it items")
+            result = single(lw, items[0], node)
+            for k, item in enumerate(items[1:], start=2):
+                result = lw.emit(op, (result, single(lw, item, node)), node, hint if k == len(items) else None)
+            return result
+        position = lw.emit(f"rt.arg{op}_item", (items,), node)
+        return lw.emit("[]", (items, position), node, hint)
+    return call
+
+
+def call_len(lw, node, hint):
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], (ast.ListComp, ast.List, ast.Tuple)):
+        return None  # len(xs) of a value: calls' own len
+    items = lw.as_list(node.args[0])
+    return Const(len(items)) if isinstance(items, tuple) else lw.emit("len", (items,), node, hint)
+
+
+def call_list(lw, node, hint):
+    """``list(...)``, ``tuple(...)``: the sequence itself (srcdiff's values never change in place)."""
+    return lw.as_list(_one_sequence(lw, node, "list"), hint)
+
+
+def call_array(lw, node, hint):
+    """``np.array([f(x) for x in xs])``: the stack of an unrolled one, else ``np.array`` of the list."""
+    if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.ListComp):
+        return None
+    items = lw.as_list(node.args[0])
+    if isinstance(items, tuple):
+        return lw.joined(list(items), node, True, hint)
+    return lw.emit("np.array", (items,), node, hint)
+
+
+def _joined(op):
+    """``np.stack([f(x) for x in xs], axis=...)`` and friends: unrolled, the parts; else ``np.array`` of the list."""
+    def call(lw, node, hint):
+        if not node.args or not isinstance(node.args[0], COMPREHENSIONS):
+            return None
+        items = lw.as_list(node.args[0])
+        if isinstance(items, tuple):
+            keywords = tuple((k.arg, lw.argument(k.value)) for k in node.keywords)
+            if len(node.args) > 1:
+                raise lw.error(UnsupportedSyntaxError, node, f"pass the axis of {op} as axis=...")
+            return lw.emit(op, tuple(lw.joined(v, node, True) if isinstance(v, tuple) else v for v in items),
+                           node, hint, keywords)
+        axis = next((k.value for k in node.keywords if k.arg == "axis"), node.args[1] if len(node.args) > 1 else None)
+        if op != "np.stack" or [k for k in node.keywords if k.arg != "axis"] \
+                or axis is not None and not (isinstance(axis, ast.Constant) and axis.value == 0):
+            raise lw.error(UnsupportedSyntaxError, node, f"{op} of a comprehension whose length is known only at run "
+                           "time is supported in np.array(...) and np.stack(..., axis=0)",
+                           "stack along axis 0 and move the axis (np.transpose), or loop over a display")
+        return lw.emit("np.array", (items,), node, hint)
+    return call
+
+
+def call_reversed(lw, node, hint):
+    """``reversed(xs)`` as a value (``enumerate(reversed(xs))``): ``xs[::-1]``, or the tuple reversed."""
+    items = lw.as_list(_one_sequence(lw, node, "reversed"))
+    if isinstance(items, tuple):
+        return TupleValue(items[::-1])
+    return lw.emit("[]", (items, Const(Slice(None, None, -1))), node, hint)
+
+
+SPECIAL_CALLS = {
+    "isinstance": effects.call_isinstance,
+    "sum": call_sum, "math.prod": call_prod, "math.fsum": call_fsum,
+    "max": _extremum("max"), "min": _extremum("min"),
+    "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed,
+    "np.array": call_array, "np.asarray": call_array,
+    **{op: _joined(op) for op in ("np.stack", "np.concatenate", "np.hstack", "np.vstack", "np.column_stack")},
+}
