@@ -12,7 +12,7 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 
 | module | what it does |
 | --- | --- |
-| ``naming`` | deterministic names that never collide with the user's |
+| ``naming`` | deterministic names that never collide with the user's; module references written with their aliases |
 | ``prune`` | forward statements nothing needs, removed |
 | ``text`` | the one module touching astor: a statement's text (``ast.unparse`` where astor fails) |
 | ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, and the lines around them |

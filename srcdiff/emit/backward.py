@@ -19,7 +19,8 @@ import ast
 from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
-from .printer import Printer, alias_modules, if_lines, indented, pad, raises
+from .naming import alias_modules
+from .printer import Printer, if_lines, indented, pad, raises
 from .text import statement_source
 
 

@@ -14,7 +14,8 @@ import dataclasses
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
-from .lazy import array_module, entries, in_lazy_sweep, is_lazy, refuse_lazy, spread_to
+from .lazy import (ONE_HOT, array_module, entries, in_lazy_sweep, index_grad_lazily, is_lazy, like_lazily, refuse_lazy,
+                   spread_to)
 
 
 def unbroadcast(g, x):
@@ -49,7 +50,7 @@ def like(g, x):
     becomes zeros of the parameter's shape.  An argument that is not real is refused.
     """
     if is_lazy(g) or is_lazy(x):
-        return _lazy_like(g, x)
+        return like_lazily(g, x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             refuse_if_not_real(x)
@@ -69,20 +70,6 @@ def like(g, x):
     if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
         return type(x)(np.asarray(g, dtype=float).tolist())
     return float(np.reshape(g, ()))
-
-
-def _lazy_like(g, x):
-    """``like`` where the gradient or the parameter is a Dask array: the gradient stays lazy,
-    of the parameter's shape and (floating) dtype; the API computes it and makes a 0-d result
-    a number."""
-    shape = np.shape(x)
-    dtype = np.result_type(x) if np.result_type(x).kind == "f" else np.dtype(np.float64)
-    if not is_lazy(g) and np.shape(g) == () and shape != () and not g:  # a parameter no path reached
-        return array_module(x).zeros_like(x, dtype=dtype)
-    if np.shape(g) != shape:
-        raise ArrayGradientError(f"internal error: a gradient of shape {np.shape(g)} for a parameter of shape {shape}",
-                                 hint="please report this function to the srcdiff maintainers")
-    return g.astype(dtype) if is_lazy(g) else np.asarray(g, dtype=dtype)
 
 
 def check_scalar(value):
@@ -223,13 +210,7 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
 def index_grad(g, x, index):
     """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
     if is_lazy(x) or is_lazy(g):
-        refuse_lazy("an index that may read one position twice (an array of integers)", _ONE_HOT,
-                    *([x, g] if _reads_twice(index) else []))
-        xp = array_module(x, g)
-        out = xp.zeros(np.shape(x), dtype=_float_dtype(x))
-        where = tuple(part for part in (index if isinstance(index, tuple) else (index,)) if part is not None)
-        out[where] = xp.reshape(g, out[where].shape)  # Dask writes at no new axis: g without them
-        return out
+        return index_grad_lazily(g, x, index, _reads_twice(index))
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     if _reads_twice(index):
@@ -237,15 +218,6 @@ def index_grad(g, x, index):
     else:
         out[index] = g
     return out
-
-
-_ONE_HOT = ("Dask has no np.add.at; for labels y write np.sum(Y * scores, axis=1) with one-hot labels "
-            "Y (np.eye(C)[y]), or index with slices")
-
-
-def _float_dtype(x):
-    dtype = np.result_type(x)
-    return dtype if dtype.kind in "fc" else np.dtype(np.float64)
 
 
 def setitem(x, index, value):
@@ -268,7 +240,7 @@ def if_inexact(t, y):
 def written_grad(g, index, value):
     """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
     if _reads_twice(index):
-        refuse_lazy("an item write at an array of integers", _ONE_HOT, g, value)
+        refuse_lazy("an item write at an array of integers", ONE_HOT, g, value)
         counts = np.zeros(np.shape(g), dtype=np.intp)
         np.add.at(counts, index, 1)
         if np.any(counts[index] > 1):

@@ -60,3 +60,35 @@ def in_lazy_sweep():
     installs in Dask's settings is marked ``srcdiff_sweep``."""
     dask = sys.modules.get("dask")
     return dask is not None and getattr(dask.config.get("scheduler", None), "srcdiff_sweep", False)
+
+
+ONE_HOT = ("Dask has no np.add.at; for labels y write np.sum(Y * scores, axis=1) with one-hot labels "
+           "Y (np.eye(C)[y]), or index with slices")
+
+
+def like_lazily(g, x):
+    """``rt.like`` where the gradient or the parameter is a Dask array: the gradient stays
+    lazy, of the parameter's shape and floating dtype (``srcdiff.lazy`` computes it and makes
+    a 0-d result a number)."""
+    shape = np.shape(x)
+    dtype = np.result_type(x) if np.result_type(x).kind == "f" else np.dtype(np.float64)
+    if not is_lazy(g) and np.shape(g) == () and shape != () and not g:  # a parameter no path reached
+        return array_module(x).zeros_like(x, dtype=dtype)
+    if np.shape(g) != shape:
+        raise ArrayGradientError(f"internal error: a gradient of shape {np.shape(g)} for a parameter of shape {shape}",
+                                 hint="please report this function to the srcdiff maintainers")
+    return g.astype(dtype) if is_lazy(g) else np.asarray(g, dtype=dtype)
+
+
+def index_grad_lazily(g, x, index, reads_twice):
+    """``rt.index_grad`` of Dask arrays: zeros with ``g`` written where ``x[index]`` read;
+    refused where the index may read one position twice (``reads_twice``: Dask has no
+    ``np.add.at``)."""
+    if reads_twice:
+        refuse_lazy("an index that may read one position twice (an array of integers)", ONE_HOT, x, g)
+    xp = array_module(x, g)
+    dtype = np.result_type(x) if np.result_type(x).kind in "fc" else np.dtype(np.float64)
+    out = xp.zeros(np.shape(x), dtype=dtype)
+    where = tuple(part for part in (index if isinstance(index, tuple) else (index,)) if part is not None)
+    out[where] = xp.reshape(g, out[where].shape)  # Dask writes at no new axis: g without them
+    return out
