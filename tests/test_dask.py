@@ -69,6 +69,11 @@ def kinks_and_scans(w, X):
     return np.mean(smooth) + np.sum(np.cumsum(z)) / X.shape[0] + np.sum(np.max(X * w, axis=0)) + np.min(X * w)
 
 
+def positive_mean(w, X):
+    z = X @ w
+    return np.mean(z[z > 0])
+
+
 def scalar_product(x, y):
     return x * y + 1.0
 
@@ -230,6 +235,14 @@ def test_an_index_read_twice_is_refused_for_a_dask_array(data):
     lazy, _ = data
     with pytest.raises(srcdiff.SrcdiffError, match="one-hot"):
         srcdiff.grad(labels_indexed, wrt=1)(np.ones((FEATURES, CLASSES)), lazy["X"], np.zeros(ROWS, dtype=int))
+
+
+def test_unknown_chunk_sizes_are_refused_at_the_line(data):
+    """A boolean mask gives a Dask array of unknown length: the mean's gradient would divide by nan."""
+    lazy, _ = data
+    with pytest.raises(srcdiff.SrcdiffError, match="unknown chunk sizes") as refused:
+        srcdiff.grad(positive_mean, wrt=0)(np.ones(FEATURES), lazy["X"])
+    assert refused.value.filename == __file__ and refused.value.line_text.strip() == "return np.mean(z[z > 0])"
 
 
 def test_second_derivatives_read_through_the_dask_aware_gradient():

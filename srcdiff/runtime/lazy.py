@@ -32,11 +32,23 @@ def array_module(*values):
     return np
 
 
+def known_shape(x):
+    """``np.shape(x)``, refusing a Dask array whose chunk sizes are unknown (its shape holds
+    nan): a gradient spread back over it cannot know how many entries it has."""
+    shape = np.shape(x)
+    if any(n != n for n in shape):
+        raise ArrayGradientError(f"a Dask array of unknown chunk sizes (shape {shape}), as boolean indexing or a "
+                                 "DataFrame without lengths makes, cannot take a gradient back",
+                                 hint="call .compute_chunk_sizes() on the data first (to_dask_array(lengths=True)), "
+                                      "or write np.where(mask, x, 0.0) instead of x[mask]")
+    return shape
+
+
 def spread_to(g, x):
     """``g`` broadcast to the shape of ``x`` (``np.broadcast_to``) by their array module; a
     NumPy ``g`` spread over a Dask ``x`` is chunked as ``x`` along the axes it is spread on
     (Dask would make one chunk of the whole shape, then cut it again to meet ``x``)."""
-    shape = np.shape(x)
+    shape, _ = known_shape(x), known_shape(g)
     if not is_lazy(x) or is_lazy(g):
         return array_module(g, x).broadcast_to(g, shape)
     lead = len(shape) - np.ndim(g)
@@ -46,7 +58,7 @@ def spread_to(g, x):
 
 def entries(x):
     """The number of entries of ``x`` (``np.size``, which Dask would answer by computing)."""
-    return x.size if is_lazy(x) else np.size(x)
+    return int(np.prod(known_shape(x))) if is_lazy(x) else np.size(x)
 
 
 def refuse_lazy(what, hint, *values):
@@ -70,11 +82,11 @@ def like_lazily(g, x):
     """``rt.like`` where the gradient or the parameter is a Dask array: the gradient stays
     lazy, of the parameter's shape and floating dtype (``srcdiff.lazy`` computes it and makes
     a 0-d result a number)."""
-    shape = np.shape(x)
+    shape = known_shape(x)
     dtype = np.result_type(x) if np.result_type(x).kind == "f" else np.dtype(np.float64)
     if not is_lazy(g) and np.shape(g) == () and shape != () and not g:  # a parameter no path reached
         return array_module(x).zeros_like(x, dtype=dtype)
-    if np.shape(g) != shape:
+    if known_shape(g) != shape:
         raise ArrayGradientError(f"internal error: a gradient of shape {np.shape(g)} for a parameter of shape {shape}",
                                  hint="please report this function to the srcdiff maintainers")
     return g.astype(dtype) if is_lazy(g) else np.asarray(g, dtype=dtype)
@@ -88,7 +100,7 @@ def index_grad_lazily(g, x, index, reads_twice):
         refuse_lazy("an index that may read one position twice (an array of integers)", ONE_HOT, x, g)
     xp = array_module(x, g)
     dtype = np.result_type(x) if np.result_type(x).kind in "fc" else np.dtype(np.float64)
-    out = xp.zeros(np.shape(x), dtype=dtype)
+    out = xp.zeros(known_shape(x), dtype=dtype)
     where = tuple(part for part in (index if isinstance(index, tuple) else (index,)) if part is not None)
     out[where] = xp.reshape(g, out[where].shape)  # Dask writes at no new axis: g without them
     return out
