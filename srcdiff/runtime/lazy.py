@@ -48,9 +48,11 @@ def spread_to(g, x):
     """``g`` broadcast to the shape of ``x`` (``np.broadcast_to``) by their array module; a
     NumPy ``g`` spread over a Dask ``x`` is chunked as ``x`` along the axes it is spread on
     (Dask would make one chunk of the whole shape, then cut it again to meet ``x``)."""
+    if not is_lazy(x) and not is_lazy(g):  # NumPy's: nothing more to ask
+        return np.broadcast_to(g, np.shape(x))
     shape, _ = known_shape(x), known_shape(g)
-    if not is_lazy(x) or is_lazy(g):
-        return array_module(g, x).broadcast_to(g, shape)
+    if is_lazy(g):
+        return array_module(g).broadcast_to(g, shape)
     lead = len(shape) - np.ndim(g)
     chunks = tuple(x.chunks[i] if i < lead or np.shape(g)[i - lead] == 1 else (shape[i],) for i in range(len(shape)))
     return array_module(x).broadcast_to(g, shape, chunks=chunks)
