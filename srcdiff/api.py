@@ -1,6 +1,6 @@
 """The public transforms (see API.md): each builds through the pipeline, then caches.
 
-    grad, value_and_grad -> pipeline.build_gradient
+    grad, value_and_grad -> pipeline.build_gradient (array code: lazy.lazy_aware, for Dask arrays)
     export               -> pipeline.export_function (a module, written to a file)
     hvp, hessian         -> pipeline.build_hvp
     jvp                  -> pipeline.build_jvp
@@ -27,24 +27,28 @@ import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
+from .lazy import lazy_aware
 from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function
 from .runtime.trees import is_container, stacked_rows
 
 _CACHE = weakref.WeakKeyDictionary()
 
 
-def grad(fn=None, *, wrt=None):
-    """The gradient of ``fn``'s scalar result, as a compiled function (see API.md)."""
+def grad(fn=None, *, wrt=None, lazy=False):
+    """The gradient of ``fn``'s scalar result, as a compiled function (see API.md).
+
+    Given Dask arrays, the gradient of array code is one task graph computed once
+    (``srcdiff.lazy``); ``lazy=True`` returns the lazy Dask arrays instead of computing them."""
     if fn is None:
-        return functools.partial(grad, wrt=wrt)
-    return _cached_gradient(fn, "grad", wrt)
+        return functools.partial(grad, wrt=wrt, lazy=lazy)
+    return _cached_gradient(fn, "grad", wrt, lazy)
 
 
-def value_and_grad(fn=None, *, wrt=None):
-    """Like ``grad``, returning ``(value, gradient)``."""
+def value_and_grad(fn=None, *, wrt=None, lazy=False):
+    """Like ``grad``, returning ``(value, gradient)``; on Dask arrays both in one compute."""
     if fn is None:
-        return functools.partial(value_and_grad, wrt=wrt)
-    return _cached_gradient(fn, "value_and_grad", wrt)
+        return functools.partial(value_and_grad, wrt=wrt, lazy=lazy)
+    return _cached_gradient(fn, "value_and_grad", wrt, lazy)
 
 
 def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
@@ -167,8 +171,13 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 
 # ---------------------------------------------------------------- caching
 
-def _cached_gradient(fn, kind, wrt):
-    return _built(fn, kind, wrt, lambda f, w, owner: build_gradient(f, kind, w, owner))
+def _cached_gradient(fn, kind, wrt, lazy=False):
+    def build(f, w, owner):
+        compiled = build_gradient(f, kind, w, owner)
+        if not getattr(compiled, "__srcdiff_arrays__", False):
+            return compiled
+        return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad")
+    return _built(fn, kind, wrt, build, bool(lazy))
 
 
 def _built(fn, kind, wrt, build, *options):

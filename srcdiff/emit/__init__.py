@@ -12,16 +12,16 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 
 | module | what it does |
 | --- | --- |
-| ``naming`` | deterministic names that never collide with the user's |
+| ``naming`` | deterministic names that never collide with the user's; module references written with their aliases |
 | ``prune`` | forward statements nothing needs, removed |
 | ``text`` | the one module touching astor: a statement's text (``ast.unparse`` where astor fails) |
 | ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, and the lines around them |
 | ``backward`` | the printer of gradients: adds the backward records |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
-| ``compile`` | compile the text in its namespace |
+| ``compile`` | compile the text in its namespace (and again without in-place writes, for Dask arrays) |
 """
-from .compile import compile_source, generated_namespace
+from .compile import compile_out_of_place, compile_source, generated_namespace
 from .gradient import emit_gradient
 from .naming import Namer, adjoint_prefix, aliased, assign_names, derivative_name, module_aliases
 from .tangent import tangent_source

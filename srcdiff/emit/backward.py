@@ -19,7 +19,8 @@ import ast
 from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
-from .printer import Printer, alias_modules, if_lines, indented, pad, raises
+from .naming import alias_modules
+from .printer import Printer, if_lines, indented, pad, raises
 from .text import statement_source
 
 
@@ -73,7 +74,7 @@ class BackwardPrinter(Printer):
             after.append(mine)
         owned.clear()
         owned.update(set.intersection(*after) if after else set())
-        return if_lines(self.operand(stmt.cond), *sides, depth)
+        return self.located_if(if_lines(self.operand(stmt.cond), *sides, depth), fwd.loc)
 
     def backward_loop(self, stmt, depth, owned):
         loop = stmt.forward

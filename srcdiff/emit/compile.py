@@ -64,6 +64,33 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     return fn
 
 
+def compile_out_of_place(fn):
+    """``fn``, a function ``compile_source`` compiled, compiled again with every augmented
+    assignment ``a += b`` written ``a = a + b``: for arguments an in-place write cannot
+    take (a NumPy adjoint plus a Dask array, which NumPy would write into).  The lines keep
+    their numbers and file name, so run-time errors still find the user's line."""
+    filename = fn.__code__.co_filename
+    tree = _OutOfPlace().visit(_without_default_values(ast.parse(fn.__srcdiff_source__, filename)))
+    namespace = dict(fn.__globals__)
+    exec(compile(ast.fix_missing_locations(tree), filename, "exec"), namespace)
+    copy = namespace[fn.__code__.co_name]
+    copy.__defaults__, copy.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
+    copy.__srcdiff_file__ = fn.__srcdiff_file__
+    return copy
+
+
+class _OutOfPlace(ast.NodeTransformer):
+    def visit_AugAssign(self, node):
+        read = _read_of(node.target)
+        return ast.copy_location(ast.Assign(targets=[node.target], value=ast.BinOp(read, node.op, node.value)), node)
+
+
+def _read_of(target):
+    """The expression reading what the assignment target ``target`` writes."""
+    read = ast.parse(ast.unparse(target), mode="eval").body
+    return ast.copy_location(read, target)
+
+
 def _without_default_values(tree):
     """``tree`` with the default values of its function replaced by None.
 

@@ -4,14 +4,17 @@ Guarantees: the same IR always gets the same names; no two live values share a n
 no generated name collides with an identifier of the user's source or with a name the
 generated code needs (module aliases, runtime helpers).  The user's names win: when
 the user's source uses ``math``, ``np`` or ``rt`` as a name of its own, generated code
-refers to that module under another alias (``rt_1``; see ``module_aliases``).  Preferences, in order:
+refers to that module under another alias (``rt_1``; see ``module_aliases``; ``alias_modules``
+and ``with_aliases`` write module references with those aliases).  Preferences, in order:
 parameters keep their names; a value the user named keeps that name the first time and
 becomes ``name_1``, ``name_2``... on reassignment; temporaries are ``s0, s1, ...``;
 adjoints are ``grad_<name>``.
 """
+import ast
 import builtins
+import dataclasses
 
-from ..ir import Var, assigns, defined_at, walk
+from ..ir import Global, Var, assigns, defined_at, walk
 
 # Names generated code binds at module level; never given to a value (``scipy`` only where it is used).
 GENERATED_GLOBALS = frozenset({"math", "np", "rt", "scipy"})
@@ -130,3 +133,29 @@ def derivative_name(kind, base, order=1):
 def adjoint_prefix(order=1):
     """``grad_`` for the adjoints of a first derivative, ``grad2_`` for a second one, ..."""
     return "grad_" if order <= 1 else f"grad{order}_"
+
+
+# ---------------------------------------------------------------- module aliases
+
+def aliased_operand(operand, aliases):
+    """A ``Global`` naming ``math.pi`` as ``math_1.pi`` when ``math`` is aliased; others unchanged."""
+    return Global(aliased(operand.name, aliases)) if isinstance(operand, Global) else operand
+
+
+def with_aliases(stmt, aliases):
+    """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
+    args = tuple(aliased_operand(a, aliases) for a in stmt.args)
+    kwargs = tuple((k, aliased_operand(v, aliases)) for k, v in stmt.kwargs)
+    return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)
+
+
+def alias_modules(expr, aliases):
+    """``expr`` (owned by the caller) with ``math.cos``, ``rt.sign``, ``math.pi`` using ``aliases``."""
+    if all(alias == module for module, alias in aliases.items()):
+        return expr
+    for node in ast.walk(expr):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            node.value.id = aliases.get(node.value.id, node.value.id)
+        elif isinstance(node, ast.Name) and "." in node.id:  # a dotted Global operand
+            node.id = aliased(node.id, aliases)
+    return expr

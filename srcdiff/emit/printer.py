@@ -20,12 +20,11 @@ the end of each of its lines, taken off by ``finish``), so that an error raised 
 the compiled text runs can point there (``errors.GeneratedCodeError``).
 """
 import ast
-import dataclasses
 
-from ..ir import (CHECK_OPS, EFFECT, Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
+from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
-from .naming import aliased
+from .naming import aliased, aliased_operand, alias_modules, with_aliases
 from .text import statement_source
 
 # a return of several gradients longer than this puts one gradient per line
@@ -149,7 +148,14 @@ class Printer:
             if in_loop and self.tape is not None:
                 lines += self.tape.push_branch(stmt, side, body, depth + 1)
             sides.append(lines)
-        return if_lines(self.operand(stmt.cond), *sides, depth)
+        return self.located_if(if_lines(self.operand(stmt.cond), *sides, depth), stmt.loc)
+
+    def located_if(self, lines, loc):
+        """The lines of an ``if`` statement, its ``if`` line marked as coming from ``loc`` (the
+        user's ``if``: a condition Python cannot test, such as a Dask array's, is refused there)."""
+        if lines:
+            lines[0] = self.located(lines[0], loc)
+        return lines
 
     def forward_loop(self, stmt, depth):
         carries = [c for c in stmt.carries if c.target in self.live]
@@ -272,29 +278,3 @@ def return_line(result, gradients, single, names, aliases):
     # a long tuple of gradients: one per line, which reads better than astor's wrapping
     nested = [g.replace("\n", "\n    ") for g in gradients]  # a container's gradient written over lines
     return "\n".join([f"    return {value}(", *(f"        {g}," for g in nested), "    )"])
-
-
-# ---------------------------------------------------------------- module aliases
-
-def aliased_operand(operand, aliases):
-    """A ``Global`` naming ``math.pi`` as ``math_1.pi`` when ``math`` is aliased; others unchanged."""
-    return Global(aliased(operand.name, aliases)) if isinstance(operand, Global) else operand
-
-
-def with_aliases(stmt, aliases):
-    """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
-    args = tuple(aliased_operand(a, aliases) for a in stmt.args)
-    kwargs = tuple((k, aliased_operand(v, aliases)) for k, v in stmt.kwargs)
-    return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)
-
-
-def alias_modules(expr, aliases):
-    """``expr`` (owned by the caller) with ``math.cos``, ``rt.sign``, ``math.pi`` using ``aliases``."""
-    if all(alias == module for module, alias in aliases.items()):
-        return expr
-    for node in ast.walk(expr):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-            node.value.id = aliases.get(node.value.id, node.value.id)
-        elif isinstance(node, ast.Name) and "." in node.id:  # a dotted Global operand
-            node.id = aliased(node.id, aliases)
-    return expr

@@ -202,6 +202,7 @@ def _is_constant(value):
 def defaults_of(fn):
     """``(__defaults__, __kwdefaults__)`` of a function, or of what a partial object leaves to pass."""
     if not isinstance(fn, functools.partial):
+        fn = getattr(fn, "__srcdiff_compiled__", fn)  # a gradient taking Dask arrays (srcdiff.lazy)
         return fn.__defaults__, fn.__kwdefaults__
     params = inspect.signature(fn).parameters.values()
     positional = tuple(p.default for p in params if p.kind != p.KEYWORD_ONLY and p.default is not p.empty)

@@ -35,6 +35,7 @@ def load_function(fn, reads=None, owner=None):
     if isinstance(fn, functools.partial):  # the function it calls, of the parameters it leaves
         reads = Reads() if reads is None else reads
         return partial_source(fn, load_function(fn.func, reads))
+    fn = getattr(fn, "__srcdiff_compiled__", fn)  # a gradient taking Dask arrays (srcdiff.lazy): its generated code
     name = getattr(fn, "__name__", repr(fn))
     code = getattr(fn, "__code__", None)
     if code is None:

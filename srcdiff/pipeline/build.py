@@ -6,7 +6,10 @@ result, with ``source`` (the generated text) and the ``__srcdiff_*__`` attribute
 later transform of it reads: ``order`` (how many sweeps made it: ``grad2_f`` is the
 gradient of ``grad_f``), ``base`` (the user's function's name), ``reads`` (what the
 build read from live objects, ``frontend.Reads``: the API builds again when it changed)
-and, for the gradient of a function with loops, ``directions`` (what to build its own
+``arrays`` (whether it is array code, which the API lets take Dask arrays), ``wrt`` (the
+positions of the parameters whose gradients it returns, and whether one is returned bare)
+and, for the
+gradient of a function with loops, ``directions`` (what to build its own
 gradient from, since its tape is not differentiated again; the function is held by weak
 reference, so that a cached gradient does not keep it alive).  Nothing is cached here:
 that is the API's business.
@@ -16,6 +19,7 @@ import weakref
 from ..emit import compile_source, generated_namespace
 from ..errors import SourceNotFoundError
 from ..frontend import defaults_of, load_function, name_of
+from ..analysis import uses_arrays
 from ..ir import Loop, walk
 from ..lower import lower
 from .gradient import gradient_source, select_wrt
@@ -47,8 +51,9 @@ def build_gradient(fn, kind, wrt, owner=None):
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
     compiled = compiled_function(text, name, function, *defaults_of(fn),
-                                 order=order, base=base, reads=source.scope.reads)
+                                 order=order, base=base, reads=source.scope.reads, arrays=uses_arrays(function))
     params, single = select_wrt(function, wrt, source)
+    compiled.__srcdiff_wrt__ = (tuple(function.params.index(p) for p in params), single)
     if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
         # its own code keeps a tape; a gradient of it is built from fn along this parameter
         compiled.__srcdiff_directions__ = (weakref.ref(fn), (function.params.index(params[0]),))

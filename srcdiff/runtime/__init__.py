@@ -1,7 +1,8 @@
 """The runtime: what generated code calls, bound to the name ``rt`` in its globals.
 
 Contract: every public name here is a plain function (or ``Context``) that works on
-Python numbers, NumPy scalars and NumPy arrays, keeps its input's type (a float stays a
+Python numbers, NumPy scalars and NumPy arrays (the array helpers on Dask arrays too,
+lazily: ``lazy``), keeps its input's type (a float stays a
 float) and has a gradient rule of its own in ``srcdiff.rules``, so that generated code
 can be differentiated again.  Imports only ``errors``: it is the bottom layer, small
 enough to be copied next to generated code.
@@ -11,8 +12,8 @@ enough to be copied next to generated code.
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
 | ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
-| ``arrays`` | the array gradients: ``unbroadcast``, ``like``, ``check_scalar``, the reductions' ``*_grad``, indexing, joins |
-| ``arrays`` | forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape); ``check_direction`` (grad(grad) through loops) |
+| ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``, indexing, joins; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) and ``tangent_like`` (a list parameter's tangent as a list); ``if_inexact`` (nothing through a store into integers) |
+| ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
 | ``orders`` | ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
@@ -20,15 +21,17 @@ enough to be copied next to generated code.
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
+| ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """
 import numpy as np
 
 from .arguments import ArrayGradientError, not_real
 from .arrays import (
-    check_scalar, concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
+    concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
     norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
-from .arrays import broadcast_like, check_direction, if_inexact, tangent_like
+from .arrays import broadcast_like, if_inexact, tangent_like
+from .checks import check_direction, check_scalar
 from . import linalg, tensors
 from .custom import Context, Function
 from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,

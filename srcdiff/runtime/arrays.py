@@ -9,11 +9,12 @@ finds it; ``norm_grad`` is 0 where the norm is 0.  A reduction of a number (0-d)
 an axis (``np.max(x, axis=0)``, which NumPy allows) passes ``g`` through; ``cumsum`` of
 a number along an axis is 1-d in NumPy, its gradient 0-d again.
 """
-import dataclasses
 
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
+from .lazy import (ONE_HOT, array_module, entries, index_grad_lazily, is_lazy, like_lazily, refuse_lazy,
+                   spread_to)
 
 
 def unbroadcast(g, x):
@@ -41,7 +42,7 @@ def broadcast_like(t, y):
     if np.shape(t) == shape:
         return t
     try:
-        return np.broadcast_to(t, shape)
+        return spread_to(t, y)
     except ValueError:  # t longer or shorter than y: y was joined or repeated as a sequence
         raise _joined_sequence(np.shape(t), shape) from None
 
@@ -63,6 +64,8 @@ def like(g, x):
     A zero adjoint left as the number 0.0 (a parameter no path of this call reached)
     becomes zeros of the parameter's shape.  An argument that is not real is refused.
     """
+    if is_lazy(g) or is_lazy(x):
+        return like_lazily(g, x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             refuse_if_not_real(x)
@@ -91,44 +94,18 @@ def like(g, x):
     return float(np.reshape(g, ()))
 
 
-def check_scalar(value):
-    """Refuse a result that is not one real number: ``grad`` differentiates a scalar result."""
-    if value.__class__ is float:  # the common case, checked first: it costs a few ns
-        return
-    if isinstance(value, (dict, list, tuple)) or dataclasses.is_dataclass(value):
-        raise ArrayGradientError(f"the function returned a {type(value).__name__}, not one number; "
-                                 "srcdiff.grad differentiates a function returning one number",
-                                 hint="return a number; for second derivatives with respect to a container of "
-                                      "parameters use srcdiff.hvp(f, wrt=...) with a direction of its structure")
-    refuse_if_not_real(value, "result")
-    if np.ndim(value) != 0:
-        raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
-                           "srcdiff.grad differentiates a function returning one number",
-                           hint="return a number (np.sum(...), a mean, a loss), or use srcdiff.jacobian for arrays")
-
-
-def check_direction(value):
-    """Refuse an array parameter that ``grad(grad(f, wrt=i))`` of a function with loops
-    differentiates along: it is built from the derivative of ``f`` along ``x_i``, which is
-    ``f``'s gradient only when ``x_i`` is one number."""
-    if np.ndim(value) != 0:
-        raise ArrayGradientError(f"grad(grad(f, wrt=i)) needs the gradient of f with respect to parameter i to be "
-                                 f"one number, but that parameter is an array of shape {np.shape(value)}",
-                                 hint="use srcdiff.hessian or srcdiff.hvp for second derivatives of an array parameter")
-
-
 # ---------------------------------------------------------------- reductions
 
 def sum_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
     if axis is not None and not keepdims and np.ndim(x) > 0:
         g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, np.shape(x))
+    return spread_to(g, x)
 
 
 def mean_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.mean``: ``sum_grad`` divided by the number of averaged entries."""
-    count = np.size(x) // max(np.size(g), 1)
+    count = entries(x) // max(entries(g), 1)
     return sum_grad(g / count, x, axis, keepdims)
 
 
@@ -144,8 +121,8 @@ def min_grad(g, x, axis=None, keepdims=False):
 
 def prod_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.prod``: ``g`` times the product of the other entries (exact at zeros)."""
-    flat, restore = _reduced_last(np.asarray(x), axis)
-    ones = np.ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
+    flat, restore = _reduced_last(x if is_lazy(x) else np.asarray(x), axis)
+    ones = array_module(flat).ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
     before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
     after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
     return restore(np.reshape(g, flat.shape[:-1])[..., None] * before * after)
@@ -153,8 +130,8 @@ def prod_grad(g, x, axis=None, keepdims=False):
 
 def var_grad(g, x, axis=None, keepdims=False, ddof=0):
     """The gradient of ``np.var``: ``g * 2 (x - mean) / (n - ddof)`` over the reduced axes."""
-    x = np.asarray(x)
-    count = x.size // max(np.size(g), 1) - ddof
+    x = x if is_lazy(x) else np.asarray(x)
+    count = x.size // max(entries(g), 1) - ddof
     return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - np.mean(x, axis=axis, keepdims=True))
 
 
@@ -173,12 +150,23 @@ def cumsum_grad(g, x, axis=None):
 
 
 def _route(g, x, axis, find):
+    if is_lazy(x) or is_lazy(g):
+        return _lazy_route(g, x, axis, find)
     flat, restore = _reduced_last(np.asarray(x), axis)
     dtype = flat.dtype if np.issubdtype(flat.dtype, np.inexact) else np.float64
     out = np.zeros(flat.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
     where = find(flat, axis=-1)[..., None]
     np.put_along_axis(out, where, np.reshape(g, flat.shape[:-1])[..., None], axis=-1)
     return restore(out)
+
+
+def _lazy_route(g, x, axis, find):
+    """``_route`` of Dask arrays: ``g`` times a mask of the first extreme position (the same
+    numbers; no ``put_along_axis``, which a Dask array has not)."""
+    flat, restore = _reduced_last(x, axis)
+    xp = array_module(flat, g)
+    first = find(flat, axis=-1)[..., None] == xp.arange(flat.shape[-1])
+    return restore(first * np.reshape(g, flat.shape[:-1])[..., None])
 
 
 def _reduced_last(x, axis):
@@ -193,7 +181,7 @@ def _reduced_last(x, axis):
     flat = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
 
     def restore(values):
-        return np.transpose(np.reshape(values, moved.shape), np.argsort(order))
+        return np.transpose(np.reshape(values, moved.shape), tuple(int(a) for a in np.argsort(order)))
     return flat, restore
 
 
@@ -209,6 +197,8 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
 
 def index_grad(g, x, index):
     """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
+    if is_lazy(x) or is_lazy(g):
+        return index_grad_lazily(g, x, index, _reads_twice(index))
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     if _reads_twice(index):
@@ -220,7 +210,7 @@ def index_grad(g, x, index):
 
 def setitem(x, index, value):
     """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
-    out = np.array(x, copy=True)
+    out = x.copy() if is_lazy(x) else np.array(x, copy=True)
     out[index] = value
     return out
 
@@ -250,13 +240,14 @@ def if_inexact(t, y):
 def written_grad(g, index, value):
     """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
     if _reads_twice(index):
+        refuse_lazy("an item write at an array of integers", ONE_HOT, g, value)
         counts = np.zeros(np.shape(g), dtype=np.intp)
         np.add.at(counts, index, 1)
         if np.any(counts[index] > 1):
             raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
                                "srcdiff cannot differentiate with respect to that value",
                                hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
-    written = np.asarray(g)[index]
+    written = (g if is_lazy(g) else np.asarray(g))[index]
     extra = np.ndim(value) - written.ndim
     if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
         written = np.reshape(written, (1,) * extra + written.shape)
@@ -269,13 +260,16 @@ def _reads_twice(index):
     for part in parts:
         if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
             return True
+        if is_lazy(part) and part.dtype.kind in "iu":
+            return True
     return False
 
 
 def concatenate_grad(g, i, parts, axis=0):
     """The gradient of ``parts[i]`` in ``np.concatenate(parts, axis)``."""
-    sizes = [np.shape(p)[axis] for p in parts]
-    return np.split(g, np.cumsum(sizes)[:-1], axis=axis)[i]
+    axis = axis % np.ndim(g)
+    start = sum(np.shape(p)[axis] for p in parts[:i])
+    return g[(slice(None),) * axis + (slice(start, start + np.shape(parts[i])[axis]),)]
 
 
 def hstack_grad(g, i, parts):

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .arguments import refuse_if_not_real
+from .lazy import array_module, is_lazy
 from .trees import is_container, tree_zeros
 
 _PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
@@ -58,6 +59,8 @@ def zeros_like(x):
     if is_container(x) and type(x) not in (list, tuple):  # a dict, namedtuple, dataclass, object
         return tree_zeros(x)
     refuse_if_not_real(x)
+    if is_lazy(x):
+        return array_module(x).zeros_like(x, dtype=x.dtype if x.dtype.kind == "f" else np.float64)
     if isinstance(x, np.ndarray):
         return np.zeros_like(x) if np.issubdtype(x.dtype, np.inexact) else np.zeros(x.shape)
     if isinstance(x, np.generic):

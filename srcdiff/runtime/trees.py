@@ -32,6 +32,7 @@ import numpy as np
 
 from .arguments import ArrayGradientError
 from .arrays import like
+from .lazy import is_lazy
 
 
 def tree_grad(x, *pairs):
@@ -91,7 +92,7 @@ def tree_zeros(x):
 
 def is_container(x):
     """Whether ``x`` is a container ``tree_grad`` rebuilds (not a number or an array)."""
-    return not isinstance(x, (int, float, np.ndarray, np.generic, str, bytes, type(None))) and (
+    return not isinstance(x, (int, float, np.ndarray, np.generic, str, bytes, type(None))) and not is_lazy(x) and (
         isinstance(x, (dict, list, tuple)) or _is_object(x))
 
 
@@ -220,7 +221,7 @@ def _is_number(x):
         return False
     if isinstance(x, (int, float)):
         return True
-    return isinstance(x, (np.ndarray, np.generic)) and x.dtype.kind in "iuf"
+    return (isinstance(x, (np.ndarray, np.generic)) or is_lazy(x)) and x.dtype.kind in "iuf"
 
 
 def _is_object(x):

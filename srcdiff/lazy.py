@@ -1,0 +1,202 @@
+"""Gradients of Dask arrays: one lazy task graph for both sweeps, computed once.
+
+Contract: ``lazy_aware(compiled, lazy)`` is the function ``grad`` and ``value_and_grad``
+hand out for array code.  Called with NumPy arrays and numbers only, it calls
+``compiled`` and adds nothing but a look at the arguments' types.  Called with a Dask
+array among its arguments (or inside a list, tuple or dict argument), it
+
+1. runs the generated code compiled without in-place writes (``emit.compile_out_of_place``:
+   ``grad_W += e`` would write a Dask array into a NumPy one) while any compute in this
+   thread is refused: everything Dask would have to compute on the way (an ``if`` on data,
+   ``float()``, a NumPy function Dask lacks, ``np.add.at``) raises ``LazyComputeError`` at
+   the user's line instead, so the forward and backward sweeps become one task graph;
+2. with ``lazy=True`` returns that result: the gradients (and value) that depend on Dask
+   arrays are lazy Dask arrays, the others what they always are;
+3. otherwise computes every lazy part of the result in one ``dask.compute`` (on the
+   default scheduler: a ``dask.distributed`` Client when one is active), so no
+   intermediate runs twice and only the gradients travel to the client, and returns them
+   as NumPy arrays of the parameters' dtypes, a number for a number.  The gradient of a
+   parameter that is itself a Dask array (the data ``X``, when ``wrt`` includes it) stays
+   a Dask array, of its parameter's type, and is not computed: it is as large as the data.
+
+Dask is optional: values are recognised by their class's module (``runtime.lazy``) and
+Dask is imported only here, inside the functions that run once a Dask array was passed.
+Imports ``emit``, ``runtime`` and ``errors``.
+"""
+import contextlib
+import functools
+import inspect
+import sys
+import threading
+
+import numpy as np
+
+from .emit import compile_out_of_place
+from .errors import GeneratedCodeError, generated_file
+from .runtime.lazy import is_lazy
+from .runtime.trees import leaves, replace_leaves, tree_part
+
+
+class LazyComputeError(GeneratedCodeError):
+    """A line of the function needs the value of a Dask array while its gradient is built
+    lazily: located at that line (``errors.GeneratedCodeError``)."""
+
+
+def lazy_aware(compiled, lazy=False, value_first=False):
+    """``compiled`` (a generated gradient of array code), taking Dask arrays as described in
+    the module doc; its attributes (``source``, ``__srcdiff_*__``) are ``compiled``'s and
+    ``__wrapped__`` is ``compiled``.  ``value_first``: ``compiled`` returns ``(value,
+    gradients)``, and the value computed is a NumPy scalar, as NumPy's reductions give."""
+    out_of_place = []  # compiled on the first call with a Dask array
+
+    @functools.wraps(compiled)
+    def gradient(*args, **kwargs):
+        if not _holds_lazy(args) and not (kwargs and _holds_lazy(kwargs.values())):
+            return compiled(*args, **kwargs)
+        if not out_of_place:
+            out_of_place.append(compile_out_of_place(compiled))
+        with _computes_refused():
+            try:
+                result = out_of_place[0](*args, **kwargs)
+            except NotImplementedError as error:  # what Dask arrays do not support (nd fancy indexing)
+                raise _located(error) from error
+        if lazy:
+            return result
+        return computed(result, value_first, _parameters_like(compiled, args, kwargs, value_first))
+
+    gradient.__srcdiff_lazy__ = lazy
+    gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
+    return gradient
+
+
+def _located(error):
+    """A ``LazyComputeError`` for Dask's refusal ``error``, at the user's line of the innermost
+    generated line in its traceback."""
+    origin, trace = None, error.__traceback__
+    while trace is not None:
+        found = generated_file(trace.tb_frame.f_code.co_filename)
+        origin = found.origin(trace.tb_lineno) if found is not None else origin
+        trace = trace.tb_next
+    where = () if origin is None else (origin.filename, origin.lineno, origin.col, origin.line_text)
+    return LazyComputeError(f"Dask arrays do not support this line: {error}", *where,
+                            hint="pass NumPy arrays for this computation, or write it with what Dask supports "
+                                 "(one-hot labels: np.sum(Y * scores, axis=1) instead of scores[np.arange(N), y])")
+
+
+def _holds_lazy(values):
+    """Whether any of ``values`` is a Dask array or a list, tuple or dict (nested) holding one;
+    the NumPy arrays and numbers of every call are passed over first, at a few ns each."""
+    for value in values:
+        kind = type(value)
+        if kind is np.ndarray or kind is float or kind is int:
+            continue
+        if kind is tuple or kind is list:
+            if _holds_lazy(value):
+                return True
+        elif kind is dict:
+            if _holds_lazy(value.values()):
+                return True
+        elif kind.__module__.startswith("dask."):
+            return True
+    return False
+
+
+def _parameters_like(compiled, args, kwargs, value_first):
+    """A value of the structure of ``compiled``'s result holding, where the result holds a
+    gradient, its parameter's argument (None at the value of ``value_and_grad``)."""
+    positions, single = compiled.__srcdiff_wrt__
+    signature = inspect.signature(compiled)
+    bound = signature.bind(*args, **kwargs)
+    bound.apply_defaults()
+    names = list(signature.parameters)
+    params = bound.arguments[names[positions[0]]] if single else tuple(bound.arguments[names[i]] for i in positions)
+    return (None, params) if value_first else params
+
+
+def _part(tree, path):
+    """The part of ``tree`` at ``path``, or None where ``tree`` has no such part."""
+    try:
+        return tree_part(tree, path)
+    except (LookupError, TypeError, AttributeError):
+        return None
+
+
+def computed(result, value_first=False, parameters=None):
+    """``result`` with every Dask array in it computed, all in one ``dask.compute``: an
+    array as a writable NumPy array, a 0-d one as a number (a float for float64, as
+    ``rt.like`` gives a float parameter's gradient), or with ``value_first`` the 0-d
+    ``result[0]`` as a NumPy scalar.  ``parameters`` (of ``result``'s structure, see
+    ``_parameters_like``): a gradient whose parameter is a Dask array is left lazy."""
+    import dask
+
+    lazy_parts = [(path, value) for path, value in leaves(result)
+                  if is_lazy(value) and not is_lazy(_part(parameters, path))]
+    if not lazy_parts:
+        return result
+    values = dask.compute(*[value for _, value in lazy_parts])
+    return replace_leaves(result, {path: _finished(value, value_first and path == (0,))
+                                   for (path, _), value in zip(lazy_parts, values)})
+
+
+def _finished(value, scalar=False):
+    """A computed gradient as ``rt.like`` gives it (see ``computed``)."""
+    value = np.asarray(value)
+    if value.ndim == 0:
+        return float(value) if value.dtype == np.float64 and not scalar else value[()]
+    return value if value.flags.writeable else value.copy()
+
+
+@contextlib.contextmanager
+def _computes_refused():
+    """A context in which this thread's Dask computes raise ``LazyComputeError`` (other
+    threads compute as before): Dask's ``scheduler`` setting, replaced while it lasts."""
+    import dask
+
+    owner, before = threading.get_ident(), dask.config.get("scheduler", None)
+
+    def refuse(graph, keys, **kwargs):
+        if threading.get_ident() != owner:
+            return _scheduler(before)(graph, keys, **kwargs)
+        raise LazyComputeError(
+            f"this line needs the value of a Dask array ({_what_computes()}), but srcdiff builds a gradient of Dask "
+            "arrays as one lazy task graph and computes it once",
+            hint="keep decisions on data (if, while, float(), item writes at integer arrays) out of the function, "
+                 "or compute that value first and pass it in as an argument")
+
+    refuse.srcdiff_sweep = True  # rt.check_scalar tells array code's sweep from scalar code by it
+    with dask.config.set(scheduler=refuse):
+        yield
+
+
+def _scheduler(setting):
+    """The schedule function Dask's ``scheduler`` setting names (its threads when unset)."""
+    import dask
+
+    return dask.base.get_scheduler(scheduler="threads" if setting is None else setting)
+
+
+_WHAT = {"__bool__": "a truth test: if, while, and, or on data", "__float__": "float()", "__int__": "int()",
+         "__index__": "an index", "__array__": "a conversion to a NumPy array",
+         "handle_nonmatching_names": "a NumPy function Dask does not have"}
+
+
+def _what_computes():
+    """What asked for the compute: the runtime helper the generated line called, or the Dask
+    method Python called for it (``__bool__`` for an ``if``)."""
+    for code in _caller_frames():
+        module = code.co_filename.replace("\\", "/")
+        if "/srcdiff/runtime/" in module:
+            return f"in rt.{code.co_name}"
+        if code.co_name in _WHAT:
+            return _WHAT[code.co_name]
+    return "a compute"
+
+
+def _caller_frames():
+    """The code objects on this thread's stack between the innermost generated line and the
+    caller of the caller, the one the generated line called first."""
+    codes, frame = [], sys._getframe(2)
+    while frame is not None and not frame.f_code.co_filename.startswith("<srcdiff"):
+        codes.append(frame.f_code)
+        frame = frame.f_back
+    return codes[::-1]
