@@ -24,6 +24,7 @@ import dataclasses
 
 from ..ir import CHECK_OPS, Assign, Const, Global, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at, walk
 from ..ir.printing import iter_header, loop_end_lines, operand_text
+from .masks import masks_as_where
 from .naming import aliased
 from .text import statement_source
 
@@ -280,6 +281,7 @@ def alias_modules(expr, aliases):
     """``expr`` (owned by the caller) with ``math.cos``, ``rt.sign``, ``math.pi`` using ``aliases``."""
     if all(alias == module for module, alias in aliases.items()):
         return expr
+    expr = masks_as_where(expr, aliases)  # Array API code: g * (x > 0) as xp.where (masks)
     for node in ast.walk(expr):
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             node.value.id = aliases.get(node.value.id, node.value.id)

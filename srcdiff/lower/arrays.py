@@ -22,6 +22,7 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
 from .displays import is_value_position
+from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
@@ -54,7 +55,7 @@ class ArrayLowering(NumpyArguments):
         while isinstance(node, ast.Attribute):
             node = node.value
         if not isinstance(node, ast.Name) or node.id in self.env:
-            return True
+            return not is_namespace(self.env.get(getattr(node, "id", None)))
         return isinstance(self.source.scope.resolve(node.id), (frontend.ConstantRef, frontend.ClassRef))
 
     def attribute(self, node, hint):

@@ -1,7 +1,8 @@
 """The runtime: what generated code calls, bound to the name ``rt`` in its globals.
 
 Contract: every public name here is a plain function (or ``Context``) that works on
-Python numbers, NumPy scalars and NumPy arrays, keeps its input's type (a float stays a
+Python numbers, NumPy scalars and NumPy arrays (the helpers generated code of the Array API
+calls also on arrays of other libraries, through ``namespace``), keeps its input's type (a float stays a
 float) and has a gradient rule of its own in ``srcdiff.rules``, so that generated code
 can be differentiated again.  Imports only ``errors``: it is the bottom layer, small
 enough to be copied next to generated code.
@@ -15,6 +16,8 @@ enough to be copied next to generated code.
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
 | ``orders`` | ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
+| ``namespaces`` | ``namespace``: NumPy itself for NumPy values (the fast path), else NumPy's names over the values' Array API namespace (array-api-compat), on their device |
+| ``scatter`` | ``scatter_add``: ``x[index]``'s gradient for arrays of any library (no ``np.add.at``) |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
@@ -40,6 +43,7 @@ from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scal
 from .orders import cumprod_grad, cumprod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
 from .shapes import (concatenate_items, diff_grad, pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad,
                      sort_like, split_items, stack_items, tile_grad, unsort)
+from .namespaces import namespace
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
@@ -57,5 +61,5 @@ __all__ = [
     "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
-    "tree_vdot", "tree_zeros",
+    "tree_vdot", "tree_zeros", "namespace",
 ] + linalg.__all__ + tensors.__all__

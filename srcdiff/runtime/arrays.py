@@ -14,27 +14,31 @@ import dataclasses
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
+from .namespaces import namespace
+from .scatter import scatter_add
 
 
 def unbroadcast(g, x):
     """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``):
     ``g`` has at least as many dimensions as ``x``, as a broadcast result has."""
-    shape = np.shape(x)
-    g_shape = np.shape(g)
+    xp = namespace(g, x)
+    shape = xp.shape(x)
+    g_shape = xp.shape(g)
     if g_shape == shape:
         return g
     if not shape:
-        return np.sum(g)
+        return xp.sum(g)
     lead = len(g_shape) - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1)
-    return np.reshape(np.sum(g, axis=axes), shape)
+    return xp.reshape(xp.sum(g, axis=axes), shape)
 
 
 def broadcast_like(t, y):
     """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
     (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
-    shape = np.shape(y)
-    return t if np.shape(t) == shape else np.broadcast_to(t, shape)
+    xp = namespace(t, y)
+    shape = xp.shape(y)
+    return t if xp.shape(t) == shape else xp.broadcast_to(t, shape)
 
 
 def like(g, x):
@@ -58,12 +62,27 @@ def like(g, x):
         if g.dtype != dtype or not g.flags.writeable:
             g = g.astype(dtype)
         return g
+    if namespace(x) is not np:
+        return _like_foreign(g, x, namespace(x))
     refuse_if_not_real(x)
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.floating):
         return x.dtype.type(np.reshape(g, ()))
     if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
         return type(x)(np.asarray(g, dtype=float).tolist())
     return float(np.reshape(g, ()))
+
+
+def _like_foreign(g, x, xp):
+    """``like`` for an array of another library: its shape, its floating dtype (else float64), its device."""
+    dtype = x.dtype if xp.isdtype(x.dtype, "real floating") else xp.float64
+    if not hasattr(g, "shape") or namespace(g) is not xp:  # a number, or a zero adjoint left as 0.0
+        g = xp.asarray(float(g) if xp.shape(g) == () else np.asarray(g), dtype=dtype)
+    if g.shape == () and x.shape != ():
+        g = xp.broadcast_to(g, tuple(x.shape))
+    if tuple(g.shape) != tuple(x.shape):
+        raise ArrayGradientError(f"internal error: a gradient of shape {tuple(g.shape)} for a parameter of shape "
+                                 f"{tuple(x.shape)}", hint="please report this function to the srcdiff maintainers")
+    return xp.astype(g, dtype, copy=True)
 
 
 def check_scalar(value):
@@ -76,8 +95,9 @@ def check_scalar(value):
                                  hint="return a number; for second derivatives with respect to a container of "
                                       "parameters use srcdiff.hvp(f, wrt=...) with a direction of its structure")
     refuse_if_not_real(value, "result")
-    if np.ndim(value) != 0:
-        raise ArrayGradientError(f"the function returned an array of shape {np.shape(value)}; "
+    xp = namespace(value)
+    if xp.ndim(value) != 0:
+        raise ArrayGradientError(f"the function returned an array of shape {xp.shape(value)}; "
                            "srcdiff.grad differentiates a function returning one number",
                            hint="return a number (np.sum(...), a mean, a loss), or use srcdiff.jacobian for arrays")
 
@@ -96,25 +116,27 @@ def check_direction(value):
 
 def sum_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
-    if axis is not None and not keepdims and np.ndim(x) > 0:
-        g = np.expand_dims(g, axis)
-    return np.broadcast_to(g, np.shape(x))
+    xp = namespace(g, x)
+    if axis is not None and not keepdims and xp.ndim(x) > 0:
+        g = xp.expand_dims(g, axis)
+    return xp.broadcast_to(g, xp.shape(x))
 
 
 def mean_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.mean``: ``sum_grad`` divided by the number of averaged entries."""
-    count = np.size(x) // max(np.size(g), 1)
+    xp = namespace(g, x)
+    count = xp.size(x) // max(xp.size(g), 1)
     return sum_grad(g / count, x, axis, keepdims)
 
 
 def max_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.max``: all of ``g`` to the first position of each maximum."""
-    return _route(g, x, axis, np.argmax)
+    return _route(g, x, axis, "argmax")
 
 
 def min_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.min``: all of ``g`` to the first position of each minimum."""
-    return _route(g, x, axis, np.argmin)
+    return _route(g, x, axis, "argmin")
 
 
 def prod_grad(g, x, axis=None, keepdims=False):
@@ -148,15 +170,26 @@ def cumsum_grad(g, x, axis=None):
 
 
 def _route(g, x, axis, find):
+    xp = namespace(g, x)
+    if xp is not np:
+        return _route_foreign(g, x, axis, find, xp)
     flat, restore = _reduced_last(np.asarray(x), axis)
     dtype = flat.dtype if np.issubdtype(flat.dtype, np.inexact) else np.float64
     out = np.zeros(flat.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
-    where = find(flat, axis=-1)[..., None]
+    where = getattr(np, find)(flat, axis=-1)[..., None]
     np.put_along_axis(out, where, np.reshape(g, flat.shape[:-1])[..., None], axis=-1)
     return restore(out)
 
 
-def _reduced_last(x, axis):
+def _route_foreign(g, x, axis, find, xp):
+    """``_route`` in the standard's terms: a one-hot mask of the first extremum along the flattened axes."""
+    flat, restore = _reduced_last(x, axis, xp)
+    where = getattr(xp, find)(flat, axis=-1)
+    hot = xp.arange(flat.shape[-1])[(None,) * (flat.ndim - 1) + (slice(None),)] == where[..., None]
+    return restore(xp.where(hot, xp.reshape(g, flat.shape[:-1] + (1,)), 0.0))
+
+
+def _reduced_last(x, axis, xp=np):
     """``x`` with the reduced axes moved last and flattened into one, and the inverse map."""
     if axis is None or x.ndim == 0:  # a number reduced along an axis is itself
         axes = tuple(range(x.ndim))
@@ -164,11 +197,11 @@ def _reduced_last(x, axis):
         axes = tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
     kept = [a for a in range(x.ndim) if a not in axes]
     order = kept + list(axes)
-    moved = np.transpose(x, order)
-    flat = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
+    moved = xp.transpose(x, order)
+    flat = xp.reshape(moved, tuple(moved.shape[:len(kept)]) + (-1,))
 
     def restore(values):
-        return np.transpose(np.reshape(values, moved.shape), np.argsort(order))
+        return xp.transpose(xp.reshape(values, moved.shape), tuple(int(i) for i in np.argsort(order)))
     return flat, restore
 
 
@@ -184,6 +217,8 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
 
 def index_grad(g, x, index):
     """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
+    if namespace(g, x) is not np:
+        return scatter_add(g, x, index, namespace(g, x))
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     if _reads_twice(index):

@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from .arguments import refuse_if_not_real
+from .namespaces import namespace
 from .trees import is_container, tree_zeros
 
 _PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
@@ -55,6 +56,9 @@ def zeros_like(x):
     """
     if x.__class__ is float:
         return 0.0
+    if x.__class__ is not np.ndarray and hasattr(x, "shape") and namespace(x) is not np:  # another library's array
+        xp = namespace(x)
+        return xp.zeros(xp.shape(x), dtype=x.dtype if xp.isdtype(x.dtype, "real floating") else xp.float64)
     if is_container(x) and type(x) not in (list, tuple):  # a dict, namedtuple, dataclass, object
         return tree_zeros(x)
     refuse_if_not_real(x)
