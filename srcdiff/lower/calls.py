@@ -106,6 +106,8 @@ class CallLowering:
                 raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported",
                                  "use module functions (math.sin, np.exp) or your own functions")
             ref = self.source.scope.resolve_attr(base, node.attr)
+            if ref is None and base.canonical in ("xp", "xp.linalg"):
+                raise self.not_in_standard(node)  # (namespaces)
             if ref is None:
                 raise self._unresolved(node, self.source.scope.unusable(node.attr, base), f"'{ast.unparse(node)}' does not exist")
             return ref

@@ -11,7 +11,7 @@ arguments' namespace (``rt.namespace``).  ``NamespaceLowering`` is mixed into
 import ast
 
 from .. import frontend
-from ..errors import SrcdiffError
+from ..errors import NoGradientRuleError, SrcdiffError
 
 NAMESPACE = frontend.ModuleRef("xp")
 
@@ -38,6 +38,14 @@ class NamespaceLowering:
         if isinstance(ref, frontend.ModuleRef) and ref.canonical in ("xp", "xp.linalg"):
             self.shared.namespace = True
         return ref
+
+    def not_in_standard(self, node):
+        """The error for ``xp.<name>`` that is not a function of the standard srcdiff has a rule for."""
+        return self.error(NoGradientRuleError, node,
+                          f"'{ast.unparse(node)}' is not a function of the Array API standard that srcdiff has a rule for",
+                          "use the standard's functions (xp.sum, xp.exp, xp.matmul or @, xp.maximum, xp.where, "
+                          "xp.reshape, xp.matrix_transpose, xp.linalg.solve...); NumPy-only functions (einsum, "
+                          "pad, median) are for NumPy code (np.*)")
 
     def _is_namespace_call(self, call):
         func = call.func

@@ -69,12 +69,19 @@ def like(g, x):
         return x.dtype.type(np.reshape(g, ()))
     if isinstance(x, (list, tuple)):  # a sequence of numbers indexed like an array: its gradient in its type
         return type(x)(np.asarray(g, dtype=float).tolist())
+    if g.__class__ is not float and namespace(g) is not np:  # a number's gradient as another library's 0-d array
+        return float(g)
     return float(np.reshape(g, ()))
 
 
 def _like_foreign(g, x, xp):
     """``like`` for an array of another library: its shape, its floating dtype (else float64), its device."""
     dtype = x.dtype if xp.isdtype(x.dtype, "real floating") else xp.float64
+    if isinstance(g, np.ndarray) and g.ndim:
+        raise ArrayGradientError(f"this gradient computed a NumPy array for an argument that is a "
+                                 f"{type(x).__module__}.{type(x).__name__}: the function calls NumPy (np.*), "
+                                 "which works on NumPy arrays only", hint="write the function against the Array API "
+                                 "standard: xp = array_namespace(x) (array_api_compat), then xp.sum, xp.exp, ...")
     if not hasattr(g, "shape") or namespace(g) is not xp:  # a number, or a zero adjoint left as 0.0
         g = xp.asarray(float(g) if xp.shape(g) == () else np.asarray(g), dtype=dtype)
     if g.shape == () and x.shape != ():

@@ -26,6 +26,10 @@ def scatter_add(g, x, index, xp):
     out = xp.zeros(tuple(x.shape), dtype=dtype)
     parts = index if isinstance(index, tuple) else (index,)
     g = xp.astype(xp.broadcast_to(xp.asarray(g, dtype=dtype), tuple(x[index].shape)), dtype)
+    if any(p is None for p in parts):  # x[:, None]: the new axes dropped from g and from the index
+        parts = tuple(p for p in parts if p is not None)
+        index = parts
+        g = xp.reshape(g, tuple(x[index].shape))
     arrays = [p for p in parts if hasattr(p, "shape") and p.ndim > 0 or isinstance(p, list)]
     if not arrays:
         if hasattr(out, "at"):
