@@ -239,3 +239,15 @@ def test_the_command_line_reads_a_twin_without_running_it():
     with contextlib.redirect_stdout(out):
         assert main([str(TWINS / "softmax.py")]) == 0
     assert "xp = rt.namespace(W, X, y, reg)" in out.getvalue() and "xp.s_[" in out.getvalue()
+
+
+def test_the_gpu_benchmark_says_no_gpu_and_succeeds_without_one():
+    spec = importlib.util.spec_from_file_location("bench_gpu", SAMPLES.parent / "benchmarks" / "bench_gpu.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    if bench.has_gpu():
+        pytest.skip("a GPU is present: the benchmark runs for real")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert bench.main([]) == 0
+    assert out.getvalue() == "no GPU\n"

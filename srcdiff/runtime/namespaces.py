@@ -28,11 +28,6 @@ import numpy as np
 
 from .arguments import ArrayGradientError
 
-try:  # an optional dependency: NumPy code never needs it
-    import array_api_compat
-except ImportError:  # pragma: no cover - exercised where it is not installed
-    array_api_compat = None
-
 # Types of the fast path: values NumPy computes with as they are.
 _PLAIN = frozenset({np.ndarray, float, int, bool, np.float64, np.float32, np.float16, np.int64, np.int32, np.bool_,
                     type(None), str, slice})
@@ -70,6 +65,7 @@ def _foreign(values):
     arrays = [v for v in _leaves(values) if not isinstance(v, np.ndarray)]
     if not arrays:
         return np
+    array_api_compat = _compat()
     if array_api_compat is None:
         raise ArrayGradientError(f"an argument is a {type(arrays[0]).__module__}.{type(arrays[0]).__name__}; "
                                  "arrays other than NumPy's need array-api-compat",
@@ -85,6 +81,15 @@ def _foreign(values):
     return found
 
 
+def _compat():
+    """array-api-compat, imported on first use (an optional dependency NumPy code never needs), or None."""
+    try:
+        import array_api_compat
+    except ImportError:  # pragma: no cover - exercised where it is not installed
+        return None
+    return array_api_compat
+
+
 class _IndexMaker:
     """``s_[i, j]`` is ``(i, j)``: NumPy's ``np.s_`` for any library."""
 
@@ -96,10 +101,9 @@ class Namespace:
     """NumPy's names over an Array API namespace ``xp``: arrays made on ``device``, Python
     numbers made arrays of ``dtype`` (the floating dtype of the arguments)."""
 
-    s_ = _IndexMaker()
-
     def __init__(self, xp, device, dtype):
         self.xp, self.device, self.dtype = xp, device, dtype
+        self.s_ = _IndexMaker()
         self.linalg = xp.linalg
 
     def __getattr__(self, name):
