@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 
 from .arguments import ArrayGradientError, as_array, refuse_if_not_real
-from .namespaces import namespace
+from .namespaces import namespace_of as namespace
 from .scatter import scatter_add
 
 

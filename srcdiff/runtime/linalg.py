@@ -15,7 +15,7 @@ instead of returning infinities.
 import numpy as np
 
 from .arguments import ArrayGradientError
-from .namespaces import namespace
+from .namespaces import namespace_of as namespace
 
 __all__ = ["mT", "inv_t", "sym_lower", "sym_lower_grad", "lower_half", "solve_t", "rhs_outer", "rhs_times", "slogdet_sign", "logabsdet",
            "eigh_vectors", "svd_u", "svd_vh", "qr_q", "qr_r", "tall_r", "eig_compose", "eig_project", "inverse_gaps",

@@ -13,7 +13,7 @@ Operand ranks, as NumPy defines the products:
 import numpy as np
 
 from .arrays import ArrayGradientError, unbroadcast
-from .namespaces import namespace
+from .namespaces import namespace_of as namespace
 
 
 def matmul_grad_left(g, a, b):

@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from .arguments import refuse_if_not_real
-from .namespaces import namespace
+from .namespaces import namespace_of as namespace
 from .trees import is_container, tree_zeros
 
 _PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
