@@ -110,7 +110,7 @@ def primitive_name(value):
         table[id(functools.partial)] = "functools.partial"  # lowered as a function value
         _PRIMITIVES_BY_ID = table
     if _is_array_namespace(value):
-        return "rt.namespace"
+        return "array_api_compat.array_namespace"
     found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
         return None
@@ -118,7 +118,7 @@ def primitive_name(value):
 
 
 def _is_array_namespace(value):
-    """Whether ``value`` is array-api-compat's ``array_namespace`` (read as ``rt.namespace``)."""
+    """Whether ``value`` is array-api-compat's ``array_namespace``."""
     compat = sys.modules.get("array_api_compat")
     return compat is not None and value is getattr(compat, "array_namespace", None)
 
@@ -157,7 +157,7 @@ def _namespace_attr(canonical, attr):
     """``xp.<attr>`` of a standard namespace (its functions by ``standard.standard_op``, ``xp.linalg``)
     or ``array_api_compat.array_namespace``; None for anything else."""
     if canonical == "array_api_compat":
-        return PrimitiveRef("rt.namespace") if attr == "array_namespace" else None
+        return PrimitiveRef("array_api_compat.array_namespace") if attr == "array_namespace" else None
     if canonical == "xp" and attr == "linalg":
         return ModuleRef("xp.linalg")
     op = standard_op(canonical, attr)

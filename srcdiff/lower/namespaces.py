@@ -1,10 +1,11 @@
 """The array namespace a function written against the Array API standard calls.
 
-``xp = array_namespace(x)`` (array-api-compat), ``xp = x.__array_namespace__()`` and, in
-generated code read back, ``xp = rt.namespace(x, y)`` bind the local ``xp`` to the
-namespace ``frontend.ModuleRef('xp')``; they emit nothing.  Calls ``xp.<name>`` then
-resolve through ``frontend.standard`` to the NumPy operations the rules know, and the
-function is marked (``Function.namespace``) so that its generated code binds ``xp`` to its
+``xp = array_namespace(x)`` (array-api-compat) and ``xp = x.__array_namespace__()`` bind
+the local ``xp`` to the standard's namespace ``frontend.ModuleRef('xp')``: calls
+``xp.<name>`` resolve through ``frontend.standard`` to the NumPy operations the rules know.
+In generated code read back (second derivatives), ``xp = rt.namespace(x, y)`` binds ``xp``
+to NumPy's names (``ModuleRef('np')``), which is what ``rt.namespace`` gives at run time.
+Neither emits a statement; either marks the function (``Function.namespace``) so that its generated code binds ``xp`` to its
 arguments' namespace (``rt.namespace``).  ``NamespaceLowering`` is mixed into
 ``function._Lowerer`` (which supplies ``env``, ``shared``, ``resolve`` and ``is_value``).
 """
@@ -13,7 +14,8 @@ import ast
 from .. import frontend
 from ..errors import NoGradientRuleError, SrcdiffError
 
-NAMESPACE = frontend.ModuleRef("xp")
+# the op a call resolves to -> what the name it is assigned to stands for
+NAMESPACES = {"array_api_compat.array_namespace": frontend.ModuleRef("xp"), "rt.namespace": frontend.ModuleRef("np")}
 
 
 def is_namespace(value):
@@ -27,9 +29,12 @@ class NamespaceLowering:
     def namespace_binding(self, stmt):
         """Bind ``name = array_namespace(...)`` (and its spellings) and return True; else False."""
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                and isinstance(stmt.value, ast.Call) and self._is_namespace_call(stmt.value)):
+                and isinstance(stmt.value, ast.Call)):
             return False
-        self.env[stmt.targets[0].id] = NAMESPACE
+        namespace = self._namespace_called(stmt.value)
+        if namespace is None:
+            return False
+        self.env[stmt.targets[0].id] = namespace
         self.shared.namespace = True
         return True
 
@@ -47,14 +52,16 @@ class NamespaceLowering:
                           "xp.reshape, xp.matrix_transpose, xp.linalg.solve...); NumPy-only functions (einsum, "
                           "pad, median) are for NumPy code (np.*)")
 
-    def _is_namespace_call(self, call):
+    def _namespace_called(self, call):
+        """What ``call`` returns when it gives an array namespace (see ``NAMESPACES``), else None."""
         func = call.func
         if isinstance(func, ast.Attribute) and func.attr == "__array_namespace__":
-            return not call.args and not call.keywords and self.is_value(func.value)
+            standard = not call.args and not call.keywords and self.is_value(func.value)
+            return NAMESPACES["array_api_compat.array_namespace"] if standard else None
         if isinstance(func, ast.Attribute) and self.is_value(func.value):
-            return False
+            return None
         try:
             ref = self.resolve(func)
         except SrcdiffError:
-            return False
-        return isinstance(ref, frontend.PrimitiveRef) and ref.op == "rt.namespace"
+            return None
+        return NAMESPACES.get(ref.op) if isinstance(ref, frontend.PrimitiveRef) else None
