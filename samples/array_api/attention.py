@@ -13,7 +13,7 @@ def softmax(xp, s):
 def attention_loss(Q, K, V, W):
     xp = array_namespace(Q, K, V)
     d = Q.shape[-1]
-    scores = Q @ xp.matrix_transpose(K) / math.sqrt(d)
+    scores = Q @ K.mT / math.sqrt(d)
     weights = softmax(xp, scores)
     out = weights @ V
     return xp.sum(W * out)

@@ -63,6 +63,8 @@ class ArrayLowering(NumpyArguments):
         part = self.tree_attribute(value, node, hint)  # self.W, params.W, Model.K (methods)
         if part is not None:
             return part
+        if node.attr == "mT":  # the Array API's matrix transpose
+            return self.emit("rt.mT", (value,), node, hint)
         if node.attr not in ATTRIBUTES:
             raise self.error(UnsupportedSyntaxError, node, f"the attribute '.{node.attr}' is not supported",
                              "use " + ", ".join(f".{a}" for a in sorted(ATTRIBUTES)) + " or a numpy function")
