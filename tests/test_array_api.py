@@ -11,6 +11,7 @@ import io
 import numpy as np
 import pytest
 
+import array_api_functions
 import srcdiff
 from conftest import SAMPLES, load_sample
 from srcdiff.cli import main
@@ -194,6 +195,26 @@ def test_hessian_vector_products_of_a_twin_match_numpys(backend, mode):
     got = srcdiff.hvp(load_twin("rosenbrock_nd").rosenbrock_nd, mode=mode)(convert(x), convert(v))
     assert type(got) is type(convert(x))
     np.testing.assert_allclose(_to_numpy(got), want, rtol=1e-10)
+
+
+FUNCTIONS = sorted(name for name in dir(array_api_functions) if name.startswith("f_"))
+
+
+@pytest.mark.parametrize("backend", ["array_api_strict", "torch", "torch-cuda", "cupy", "jax"])
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_each_family_of_rules_matches_numpy(name, backend):
+    """The standard's functions, a family at a time, on another library: the NumPy arrays' gradients, in its type."""
+    if backend == "jax" and name not in ("f_abs", "f_where", "f_reshape"):
+        pytest.skip("JAX compiles each operation on its first call: three families there")
+    convert = BACKENDS[backend]()
+    rng = np.random.default_rng(len(name))
+    x, A = rng.normal(size=3), rng.normal(size=(3, 3))
+    gradient = srcdiff.grad(getattr(array_api_functions, name))
+    want = gradient(x, A)
+    got = gradient(convert(x), convert(A))
+    for w, g in zip(want, got):
+        assert type(g) is type(convert(x))
+        np.testing.assert_allclose(_to_numpy(g), w, rtol=1e-9, atol=1e-12)
 
 
 def test_every_array_sample_has_a_twin_or_a_reason():

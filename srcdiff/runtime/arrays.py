@@ -157,16 +157,18 @@ def prod_grad(g, x, axis=None, keepdims=False):
 
 def var_grad(g, x, axis=None, keepdims=False, ddof=0):
     """The gradient of ``np.var``: ``g * 2 (x - mean) / (n - ddof)`` over the reduced axes."""
-    x = np.asarray(x)
-    count = x.size // max(np.size(g), 1) - ddof
-    return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - np.mean(x, axis=axis, keepdims=True))
+    xp = namespace(g, x)
+    x = xp.asarray(x)
+    count = xp.size(x) // max(xp.size(g), 1) - ddof
+    return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - xp.mean(x, axis=axis, keepdims=True))
 
 
 def std_grad(g, x, y, axis=None, keepdims=False, ddof=0):
     """The gradient of ``np.std`` (``y``): ``var_grad / (2 y)``, 0 where ``y`` is 0."""
+    xp = namespace(g, x, y)
     if axis is not None and not keepdims:
-        y = np.expand_dims(y, axis)
-    return var_grad(g, x, axis, keepdims, ddof) / (2.0 * np.where(y == 0, 1.0, y)) * (y != 0)
+        y = xp.expand_dims(y, axis)
+    return xp.where(y != 0, var_grad(g, x, axis, keepdims, ddof) / (2.0 * xp.where(y == 0, 1.0, y)), 0.0)
 
 
 def cumsum_grad(g, x, axis=None):

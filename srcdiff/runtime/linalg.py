@@ -30,17 +30,20 @@ def mT(x):
 
 def sym_lower(x):
     """The symmetric matrix with ``x``'s lower triangle: what ``eigh`` and ``cholesky`` read."""
-    return np.tril(x) + mT(np.tril(x, -1))
+    xp = namespace(x)
+    return xp.tril(x) + mT(xp.tril(x, -1))
 
 
 def sym_lower_grad(g):
     """The gradient of ``sym_lower``: ``g`` on the lower triangle, plus ``g``'s upper one folded onto it."""
-    return np.tril(g) + np.tril(mT(g), -1)
+    xp = namespace(g)
+    return xp.tril(g) + xp.tril(mT(g), -1)
 
 
 def lower_half(x):
     """The lower triangle of ``x`` with its diagonal halved (Murray's Phi of the Cholesky gradient)."""
-    return np.tril(x) - 0.5 * (x * np.eye(np.shape(x)[-1]))
+    xp = namespace(x)
+    return xp.tril(x) - 0.5 * (x * xp.eye(xp.shape(x)[-1]))
 
 
 def inv_t(a):

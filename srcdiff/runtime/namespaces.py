@@ -21,6 +21,9 @@ what to install.
 | ``shape``, ``ndim``, ``size`` | the array's ``.shape``, ``.ndim``, their product |
 | ``transpose``, ``swapaxes``, ``ravel`` | ``permute_dims``, ``reshape`` |
 | ``s_`` | an index maker (``xp.s_[i, j]`` is ``(i, j)``) |
+| ``tril`` | ``where`` of a mask of ``arange``s |
+| ``zeros``, ``ones``, ``eye``, ``arange``, ``asarray`` | the same, on the arguments' device (numbers as their dtype) |
+| ``flip``, ``roll`` | the same, the axis as a keyword |
 """
 import math
 
@@ -168,6 +171,21 @@ class Namespace:
 
     def arange(self, *args, **kwargs):
         return self.xp.arange(*args, device=self.device, **kwargs)
+
+    def eye(self, n, dtype=None):
+        return self.xp.eye(n, dtype=self.dtype if dtype is None else dtype, device=self.device)
+
+    def tril(self, x, k=0):
+        """The lower triangle of each matrix of ``x`` from diagonal ``k`` (the standard has no ``tril``)."""
+        rows, cols = x.shape[-2], x.shape[-1]
+        keep = self.xp.arange(rows, device=self.device)[:, None] + k >= self.xp.arange(cols, device=self.device)[None, :]
+        return self.xp.where(keep, x, 0.0)
+
+    def flip(self, x, axis=None):
+        return self.xp.flip(x, axis=axis)
+
+    def roll(self, x, shift, axis=None):
+        return self.xp.roll(x, shift=shift, axis=axis)
 
     def argmax(self, x, axis=None):
         return self.xp.argmax(x, axis=axis)

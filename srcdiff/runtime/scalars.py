@@ -22,7 +22,7 @@ def sign(x):
     """-1, 0 or 1 (0 at 0: the subgradient srcdiff uses for abs at its kink)."""
     if x.__class__ in _PLAIN:
         return float((x > 0) - (x < 0))
-    return np.sign(x)
+    return namespace(x).sign(x)
 
 
 def log(x):

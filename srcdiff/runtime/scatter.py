@@ -30,6 +30,9 @@ def scatter_add(g, x, index, xp):
         parts = tuple(p for p in parts if p is not None)
         index = parts
         g = xp.reshape(g, tuple(x[index].shape))
+    while parts and (parts[-1] is Ellipsis or isinstance(parts[-1], slice) and parts[-1] == slice(None)):
+        parts = parts[:-1]  # x[i, :] and x[i, ...] are x[i]
+    index = parts if any(p is Ellipsis for p in parts) else parts + (Ellipsis,)  # the other axes whole, said as the standard wants
     arrays = [p for p in parts if hasattr(p, "shape") and p.ndim > 0 or isinstance(p, list)]
     if not arrays:
         if hasattr(out, "at"):
