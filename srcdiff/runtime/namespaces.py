@@ -68,10 +68,26 @@ def _leaves(values):
             yield value
 
 
-_CACHE = {}
+_CACHE = {}  # (namespace, device, dtype) -> Namespace
+_SEEN = {}  # (type, dtype, device) of each value not of the fast path -> what ``_found`` answered for them
 
 
 def _foreign(values):
+    """``namespace`` off the fast path: looked up by the values' types, dtypes and devices, else found."""
+    try:
+        key = tuple((v.__class__, v.dtype, v.device) for v in values if v.__class__ not in _PLAIN)
+        found = _SEEN.get(key)
+    except Exception:  # a container, a value without a dtype or a device, unhashable ones: found each time
+        key = found = None
+    if found is not None:
+        return found
+    found = _found(values)
+    if key is not None:
+        _SEEN[key] = found
+    return found
+
+
+def _found(values):
     arrays = [v for v in _leaves(values) if not isinstance(v, np.ndarray)]
     if not arrays:
         return np
@@ -117,7 +133,10 @@ class Namespace:
         self.linalg = xp.linalg
 
     def __getattr__(self, name):
-        return getattr(self.xp, NUMPY_NAMES.get(name, name))
+        """The standard's function for NumPy's ``name``, kept on the instance: the next lookup finds it directly."""
+        value = getattr(self.xp, NUMPY_NAMES.get(name, name))
+        setattr(self, name, value)
+        return value
 
     def __repr__(self):
         return f"<srcdiff namespace {self.xp.__name__} on {self.device}, numbers as {self.dtype}>"
