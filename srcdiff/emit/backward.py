@@ -19,7 +19,7 @@ import ast
 from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
-from .naming import alias_modules
+from .masks import aliased_expr
 from .printer import Printer, if_lines, indented, pad, raises
 from .text import statement_source
 
@@ -98,7 +98,7 @@ class BackwardPrinter(Printer):
 
     def accumulate(self, acc, owned):
         target = self.grad_names[acc.var]
-        expr = alias_modules(copy_expr(acc.expr, self.final_names), self.aliases)
+        expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
         if acc.first:
             (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)

@@ -23,7 +23,7 @@ from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
-from .naming import Namer, assign_names, module_aliases
+from .naming import Namer, assign_names, module_aliases, namespace_line
 from .printer import header_lines, merged_operands, pad, result_check_lines, result_loc, return_line
 from .prune import prune
 
@@ -63,6 +63,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)
+    bound = namespace_line(function, module_aliases(function))
+    lines += [bound] if bound else []
     if forward:
         lines.append("    # forward")
         if tape.used:

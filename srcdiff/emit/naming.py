@@ -23,18 +23,33 @@ GENERATED_GLOBALS = frozenset({"math", "np", "rt", "scipy"})
 def module_aliases(function):
     """The names generated code uses for ``math``, ``np`` and ``rt``: each the module's
     usual name unless the user names a value so (a parameter, a variable, a module-level
-    constant), then ``rt_1``, ... avoiding every identifier of the user's source."""
+    constant), then ``rt_1``, ... avoiding every identifier of the user's source.  A function
+    written against the Array API (``Function.namespace``) reads NumPy's names from ``xp``,
+    the namespace of its arguments (``namespace_line``)."""
     values = {p.hint for p in function.params} | set(function.globals)
     values.update(s.target.hint for s in assigns(function.body) if s.target.user_named)
     reserved = set(function.reserved) | values
     aliases = {}
     for module in sorted(GENERATED_GLOBALS):
-        alias, n = module, 0
-        while alias in (values if alias == module else reserved):
+        base = NAMESPACE_ALIAS if module == "np" and getattr(function, "namespace", False) else module
+        alias, n = base, 0
+        while alias in (values if alias == base else reserved):
             n += 1
-            alias = f"{module}_{n}"
+            alias = f"{base}_{n}"
         aliases[module] = alias
     return aliases
+
+
+NAMESPACE_ALIAS = "xp"
+
+
+def namespace_line(function, aliases, indent="    "):
+    """``xp = rt.namespace(a, b)``: the namespace of the arguments, bound where a function written
+    against the Array API starts (None for NumPy code, which reads ``np`` from its globals)."""
+    if not getattr(function, "namespace", False):
+        return None
+    names = ", ".join(p.hint for p in function.params)
+    return f"{indent}{aliases['np']} = {aliases['rt']}.namespace({names})"
 
 
 def aliased(dotted_name, aliases):

@@ -24,7 +24,8 @@ import ast
 from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
-from .naming import aliased, aliased_operand, alias_modules, with_aliases
+from .masks import aliased_expr
+from .naming import aliased, aliased_operand, with_aliases
 from .text import statement_source
 
 # a return of several gradients longer than this puts one gradient per line
@@ -64,11 +65,11 @@ class Printer:
 
     def expr(self, expr):
         """The text of an expression of tokens (owned by the caller or not)."""
-        return ast.unparse(alias_modules(copy_expr(expr, self.final_names), self.aliases))
+        return ast.unparse(aliased_expr(copy_expr(expr, self.final_names), self.aliases))
 
     def assignment(self, target, expr, depth):
         """``target = expr`` for an expression of tokens."""
-        value = alias_modules(copy_expr(expr, self.final_names), self.aliases)
+        value = aliased_expr(copy_expr(expr, self.final_names), self.aliases)
         return indented(statement_source(ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=value,
                                                     lineno=0)), depth)
 

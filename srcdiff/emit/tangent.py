@@ -18,7 +18,7 @@ import dataclasses
 from ..analysis import live_vars, uses_arrays
 from ..ir import Const, Undefined, Var, dotted
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
-from .naming import assign_names, module_aliases
+from .naming import assign_names, module_aliases, namespace_line
 from .printer import Printer, header_lines, merged_operands
 from .prune import prune
 
@@ -126,6 +126,8 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
     printer = Printer(names, final, live, module_aliases(function), tangents=tangents,
                       merge_read=merged_operands(function.body, live), every_merge=True)
     lines = header_lines(name, function.arguments, docstring)
+    bound = namespace_line(function, module_aliases(function))
+    lines += [bound] if bound else []
     lines += printer.forward(function.body, 1)
     lines.append(f"    return {printer.expr(result_expr)}")
     return printer.finish(lines, function)

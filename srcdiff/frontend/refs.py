@@ -2,7 +2,7 @@
 
 | Resolution | meaning |
 | --- | --- |
-| ``ModuleRef`` | a module: ``math``, ``np``, ``np.linalg``, ``rt`` (srcdiff's runtime) or one of the user's |
+| ``ModuleRef`` | a module: ``math``, ``np``, ``np.linalg``, ``rt`` (srcdiff's runtime), ``xp`` (an Array API namespace, ``standard``) or one of the user's |
 | ``PrimitiveRef`` | a callable srcdiff knows by its canonical dotted name (``math.exp``, ``abs``) |
 | ``FunctionRef`` | a user's function, inlined where it is called |
 | ``ConstantRef`` | a module-level constant (value None when only known statically) |
@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import runtime
+from .standard import NAMESPACE_MODULES, standard_op
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,10 @@ NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma", "scipy.special.jn
 
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
                   "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",
-                  "functools": "functools"}
-KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools")
+                  "functools": "functools", "array_api_compat": "array_api_compat",
+                  **dict.fromkeys(NAMESPACE_MODULES, "xp")}
+KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools", "xp", "xp.linalg",
+                 "array_api_compat")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
                            "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi", "j0", "j1",
                            "jv", "jn", "y0", "y1", "yv", "yn", "i0", "i1", "iv", "ive", "polygamma"})
@@ -120,11 +123,19 @@ def primitive_name(value):
         for attr, op in OPERATORS.items():
             table[id(getattr(operator, attr))] = op
         _PRIMITIVES_BY_ID = table
+    if _is_array_namespace(value):
+        return "array_api_compat.array_namespace"
     found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
     found = NUMPY_ALIASES.get(found, found)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
         return None
     return found
+
+
+def _is_array_namespace(value):
+    """Whether ``value`` is array-api-compat's ``array_namespace``."""
+    compat = sys.modules.get("array_api_compat")
+    return compat is not None and value is getattr(compat, "array_namespace", None)
 
 
 def _special_name(value):
@@ -141,6 +152,8 @@ def known_module_attr(canonical, attr):
     """The Resolution of ``attr`` of a module srcdiff knows (``KNOWN_MODULES``), or None."""
     if canonical == "scipy":
         return ModuleRef("scipy.special", sys.modules.get("scipy.special")) if attr == "special" else None
+    if canonical in ("xp", "xp.linalg", "array_api_compat"):
+        return _namespace_attr(canonical, attr)
     if canonical == "scipy.special" and "scipy.special" not in sys.modules:
         name = f"scipy.special.{attr}"
         return PrimitiveRef(NUMPY_ALIASES.get(name, name)) if attr in SPECIAL_NAMES else None
@@ -154,3 +167,14 @@ def known_module_attr(canonical, attr):
     if callable(value):
         return PrimitiveRef(NUMPY_ALIASES.get(f"{canonical}.{attr}", f"{canonical}.{attr}"))
     return ConstantRef(f"{canonical}.{attr}", value)
+
+
+def _namespace_attr(canonical, attr):
+    """``xp.<attr>`` of a standard namespace (its functions by ``standard.standard_op``, ``xp.linalg``)
+    or ``array_api_compat.array_namespace``; None for anything else."""
+    if canonical == "array_api_compat":
+        return PrimitiveRef("array_api_compat.array_namespace") if attr == "array_namespace" else None
+    if canonical == "xp" and attr == "linalg":
+        return ModuleRef("xp.linalg")
+    op = standard_op(canonical, attr)
+    return None if op is None else PrimitiveRef(op)

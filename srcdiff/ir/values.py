@@ -88,7 +88,8 @@ class Function:
     takes exactly the same arguments; ``globals`` maps every ``Global`` name and module
     alias the body refers to onto its value (empty when lowered statically by the CLI);
     ``reserved`` holds every identifier of the user's source, which generated names
-    must avoid.
+    must avoid.  ``namespace``: the function calls an Array API namespace (``xp``), and its
+    generated code binds ``xp`` to its arguments' namespace.
     """
 
     name: str
@@ -99,6 +100,7 @@ class Function:
     loc: Loc
     globals: dict = field(default_factory=dict)
     reserved: frozenset = frozenset()
+    namespace: bool = False
 
 
 BINARY_OPS = {

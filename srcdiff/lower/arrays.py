@@ -22,6 +22,7 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
 from .displays import is_value_position
+from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
@@ -54,7 +55,7 @@ class ArrayLowering(NumpyArguments):
         while isinstance(node, ast.Attribute):
             node = node.value
         if not isinstance(node, ast.Name) or node.id in self.env:
-            return True
+            return not is_namespace(self.env.get(getattr(node, "id", None)))
         return isinstance(self.source.scope.resolve(node.id), (frontend.ConstantRef, frontend.ClassRef))
 
     def attribute(self, node, hint):
@@ -62,6 +63,8 @@ class ArrayLowering(NumpyArguments):
         part = self.tree_attribute(value, node, hint)  # self.W, params.W, Model.K (methods)
         if part is not None:
             return part
+        if node.attr == "mT":  # the Array API's matrix transpose
+            return self.emit("rt.mT", (value,), node, hint)
         if node.attr not in ATTRIBUTES:
             raise self.error(UnsupportedSyntaxError, node, f"the attribute '.{node.attr}' is not supported",
                              "use " + ", ".join(f".{a}" for a in sorted(ATTRIBUTES)) + " or a numpy function")

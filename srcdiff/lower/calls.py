@@ -15,6 +15,7 @@ from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
 from ..ir import CHECK_OPS, Const, Global
 from . import custom, linalg
+from .namespaces import is_namespace
 
 
 class TupleValue(tuple):
@@ -90,19 +91,23 @@ class CallLowering:
     def resolve(self, node):
         """The Resolution of a free name or a dotted attribute chain; errors when unknown."""
         if isinstance(node, ast.Name):
+            if is_namespace(self.env.get(node.id)):  # xp = array_namespace(x) (namespaces)
+                return self.env[node.id]
             ref = self.source.scope.resolve(node.id)
             if ref is None:
                 raise self._unresolved(node, self.source.scope.unusable(node.id), f"name '{node.id}' is not defined")
             return ref
         if isinstance(node, ast.Attribute):
-            if isinstance(node.value, ast.Name) and node.value.id in self.env:
+            if isinstance(node.value, ast.Name) and node.value.id in self.env and not is_namespace(self.env[node.value.id]):
                 raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported yet",
                                  "use functions of math or numpy on the value")
-            base = self.resolve(node.value)
+            base = self.uses_namespace_module(self.resolve(node.value))
             if not isinstance(base, frontend.ModuleRef):
                 raise self.error(UnsupportedSyntaxError, node, f"attribute access '{ast.unparse(node)}' is not supported",
                                  "use module functions (math.sin, np.exp) or your own functions")
             ref = self.source.scope.resolve_attr(base, node.attr)
+            if ref is None and base.canonical in ("xp", "xp.linalg"):
+                raise self.not_in_standard(node)  # (namespaces)
             if ref is None:
                 raise self._unresolved(node, self.source.scope.unusable(node.attr, base), f"'{ast.unparse(node)}' does not exist")
             return ref

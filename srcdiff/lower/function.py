@@ -19,6 +19,7 @@ from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
 from .methods import MethodLowering
+from .namespaces import NamespaceLowering
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
 from .tails import always_exits, tails
@@ -36,6 +37,7 @@ class _Shared:
         self.call_stack = []
         self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
         self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
+        self.namespace = False  # whether the function calls an Array API namespace (namespaces)
 
 
 def lower(source):
@@ -59,7 +61,7 @@ def lower(source):
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
-        reserved=frozenset(shared.reserved))
+        reserved=frozenset(shared.reserved), namespace=shared.namespace)
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
     return function
@@ -74,7 +76,7 @@ def _last_return(source):
 
 
 class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
-               SequenceLowering):
+               SequenceLowering, NamespaceLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -118,6 +120,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         return self.env[branches.VALUE]
 
     def statement(self, stmt):
+        if self.namespace_binding(stmt):  # xp = array_namespace(x): no statement (namespaces)
+            return
         if isinstance(stmt, ast.Assign):
             value = self.operand(stmt.value, hint=_single_name(stmt.targets))
             for target in stmt.targets:

@@ -2,7 +2,8 @@
 
 Contract: every public name here is a plain function (or ``Context``) that works on
 Python numbers, NumPy scalars and NumPy arrays (the array helpers on Dask arrays too,
-lazily: ``lazy``), keeps its input's type (a float stays a
+lazily: ``lazy``; the helpers generated code of the Array API calls also on arrays of other
+libraries, through ``namespace``), keeps its input's type (a float stays a
 float) and has a gradient rule of its own in ``srcdiff.rules``, so that generated code
 can be differentiated again.  Imports only ``errors``: it is the bottom layer, small
 enough to be copied next to generated code.
@@ -12,11 +13,14 @@ enough to be copied next to generated code.
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
 | ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
-| ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``, indexing, joins; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) and ``tangent_like`` (a list parameter's tangent as a list); ``if_inexact`` (nothing through a store into integers) |
+| ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
+| ``indexing`` | indexing and joining: ``index_grad``, ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
 | ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
 | ``orders`` | ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
+| ``namespaces`` | ``namespace``: NumPy itself for NumPy values (the fast path), else NumPy's names over the values' Array API namespace (array-api-compat), on their device |
+| ``scatter`` | ``scatter_add``: ``x[index]``'s gradient for arrays of any library (no ``np.add.at``) |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
@@ -27,10 +31,10 @@ enough to be copied next to generated code.
 import numpy as np
 
 from .arguments import ArrayGradientError, not_real
-from .arrays import (
-    concatenate_grad, cumsum_grad, hstack_grad, index_grad, like, max_grad, mean_grad, min_grad,
-    norm_grad, prod_grad, setitem, std_grad, sum_grad, unbroadcast, var_grad, vstack_grad, written_grad)
-from .arrays import broadcast_like, if_inexact, tangent_like
+from .arrays import (broadcast_like, cumsum_grad, like, max_grad, mean_grad, min_grad, norm_grad, prod_grad, std_grad,
+                     sum_grad, unbroadcast, var_grad)
+from .indexing import (concatenate_grad, hstack_grad, if_inexact, index_grad, setitem, tangent_like, vstack_grad,
+                       written_grad)
 from .checks import check_direction, check_scalar
 from . import linalg, tensors
 from .custom import Context, Function
@@ -46,6 +50,7 @@ from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad
                      pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
                      tile_grad, unsort)
 from .sequences import appended, argmax_item, argmin_item
+from .namespaces import namespace
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
@@ -64,5 +69,5 @@ __all__ = [
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
-    "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item",
+    "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item", "namespace",
 ] + linalg.__all__ + tensors.__all__

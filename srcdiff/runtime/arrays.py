@@ -12,25 +12,26 @@ a number along an axis is 1-d in NumPy, its gradient 0-d again.
 
 import numpy as np
 
-from .arguments import ArrayGradientError, as_array, refuse_if_not_real
-from .lazy import (ONE_HOT, array_module, entries, index_grad_lazily, is_lazy, like_lazily, refuse_lazy,
-                   spread_to)
+from .arguments import ArrayGradientError, refuse_if_not_real
+from .lazy import (array_module, entries, is_lazy, like_lazily, spread_to)
+from .namespaces import namespace_of as namespace
 
 
 def unbroadcast(g, x):
     """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``):
     ``g`` has at least as many dimensions as ``x``, as a broadcast result has."""
-    shape = np.shape(x)
-    g_shape = np.shape(g)
+    xp = namespace(g, x)
+    shape = xp.shape(x)
+    g_shape = xp.shape(g)
     if g_shape == shape:
         return g
     if not shape:
-        return np.sum(g)
+        return xp.sum(g)
     lead = len(g_shape) - len(shape)
     if lead < 0 or any(n != 1 and n != g_shape[lead + i] for i, n in enumerate(shape)):
         raise _joined_sequence(g_shape, shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1)
-    return np.reshape(np.sum(g, axis=axes), shape)
+    return xp.reshape(xp.sum(g, axis=axes), shape)
 
 
 def broadcast_like(t, y):
@@ -38,6 +39,11 @@ def broadcast_like(t, y):
     (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
     if y.__class__ is float:  # scalar code given numbers: nothing to broadcast
         return t
+    if not (is_lazy(t) or is_lazy(y)):
+        xp = namespace(t, y)
+        if xp is not np:
+            shape = xp.shape(y)
+            return t if xp.shape(t) == shape else xp.broadcast_to(t, shape)
     shape = np.shape(y)
     if np.shape(t) == shape:
         return t
@@ -79,6 +85,8 @@ def like(g, x):
         if g.dtype != dtype or not g.flags.writeable:
             g = g.astype(dtype)
         return g
+    if namespace(x) is not np:
+        return _like_foreign(g, x, namespace(x))
     refuse_if_not_real(x)
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.floating):
         return x.dtype.type(np.reshape(g, ()))
@@ -91,32 +99,61 @@ def like(g, x):
         if all(type(item) in (float, int, bool) for item in x):
             return type(x)(g.tolist())
         return type(x)(like(part, item) for part, item in zip(g, x))  # arrays keep their dtype and type
+    if g.__class__ is not float and not is_lazy(g) and namespace(g) is not np:  # another library's 0-d array
+        return float(g)
     return float(np.reshape(g, ()))
+
+
+def _like_foreign(g, x, xp):
+    """``like`` for an array of another library: its shape, its floating dtype (else float64), its device."""
+    dtype = x.dtype if xp.isdtype(x.dtype, "real floating") else xp.float64
+    if isinstance(g, np.ndarray) and g.ndim:
+        raise ArrayGradientError(f"this gradient computed a NumPy array for an argument that is a "
+                                 f"{type(x).__module__}.{type(x).__name__}: the function calls NumPy (np.*), "
+                                 "which works on NumPy arrays only", hint="write the function against the Array API "
+                                 "standard: xp = array_namespace(x) (array_api_compat), then xp.sum, xp.exp, ...")
+    if not hasattr(g, "shape") or namespace(g) is not xp:  # a number, or a zero adjoint left as 0.0
+        g = xp.asarray(float(g) if xp.shape(g) == () else np.asarray(g), dtype=dtype)
+    if g.shape == () and x.shape != ():
+        g = xp.broadcast_to(g, tuple(x.shape))
+    if tuple(g.shape) != tuple(x.shape):
+        raise ArrayGradientError(f"internal error: a gradient of shape {tuple(g.shape)} for a parameter of shape "
+                                 f"{tuple(x.shape)}", hint="please report this function to the srcdiff maintainers")
+    return xp.astype(g, dtype, copy=True)
 
 
 # ---------------------------------------------------------------- reductions
 
 def sum_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
-    if axis is not None and not keepdims and np.ndim(x) > 0:
-        g = np.expand_dims(g, axis)
-    return spread_to(g, x)
+    if is_lazy(x) or is_lazy(g):
+        if axis is not None and not keepdims and np.ndim(x) > 0:
+            g = np.expand_dims(g, axis)
+        return spread_to(g, x)
+    xp = namespace(g, x)
+    if axis is not None and not keepdims and xp.ndim(x) > 0:
+        g = xp.expand_dims(g, axis)
+    return spread_to(g, x) if xp is np else xp.broadcast_to(g, xp.shape(x))
 
 
 def mean_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.mean``: ``sum_grad`` divided by the number of averaged entries."""
-    count = entries(x) // max(entries(g), 1)
+    if is_lazy(x) or is_lazy(g):
+        count = entries(x) // max(entries(g), 1)
+    else:
+        xp = namespace(g, x)
+        count = xp.size(x) // max(xp.size(g), 1)
     return sum_grad(g / count, x, axis, keepdims)
 
 
 def max_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.max``: all of ``g`` to the first position of each maximum."""
-    return _route(g, x, axis, np.argmax)
+    return _route(g, x, axis, "argmax")
 
 
 def min_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.min``: all of ``g`` to the first position of each minimum."""
-    return _route(g, x, axis, np.argmin)
+    return _route(g, x, axis, "argmin")
 
 
 def prod_grad(g, x, axis=None, keepdims=False):
@@ -130,16 +167,21 @@ def prod_grad(g, x, axis=None, keepdims=False):
 
 def var_grad(g, x, axis=None, keepdims=False, ddof=0):
     """The gradient of ``np.var``: ``g * 2 (x - mean) / (n - ddof)`` over the reduced axes."""
-    x = x if is_lazy(x) else np.asarray(x)
-    count = x.size // max(entries(g), 1) - ddof
-    return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - np.mean(x, axis=axis, keepdims=True))
+    if is_lazy(x) or is_lazy(g):
+        count = x.size // max(entries(g), 1) - ddof
+        return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - np.mean(x, axis=axis, keepdims=True))
+    xp = namespace(g, x)
+    x = xp.asarray(x)
+    count = xp.size(x) // max(xp.size(g), 1) - ddof
+    return sum_grad(g, x, axis, keepdims) * (2.0 / count) * (x - xp.mean(x, axis=axis, keepdims=True))
 
 
 def std_grad(g, x, y, axis=None, keepdims=False, ddof=0):
     """The gradient of ``np.std`` (``y``): ``var_grad / (2 y)``, 0 where ``y`` is 0."""
+    xp = namespace(g, x, y)
     if axis is not None and not keepdims:
-        y = np.expand_dims(y, axis)
-    return var_grad(g, x, axis, keepdims, ddof) / (2.0 * np.where(y == 0, 1.0, y)) * (y != 0)
+        y = xp.expand_dims(y, axis)
+    return xp.where(y != 0, var_grad(g, x, axis, keepdims, ddof) / (2.0 * xp.where(y == 0, 1.0, y)), 0.0)
 
 
 def cumsum_grad(g, x, axis=None):
@@ -152,10 +194,13 @@ def cumsum_grad(g, x, axis=None):
 def _route(g, x, axis, find):
     if is_lazy(x) or is_lazy(g):
         return _lazy_route(g, x, axis, find)
+    xp = namespace(g, x)
+    if xp is not np:
+        return _route_foreign(g, x, axis, find, xp)
     flat, restore = _reduced_last(np.asarray(x), axis)
     dtype = flat.dtype if np.issubdtype(flat.dtype, np.inexact) else np.float64
     out = np.zeros(flat.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
-    where = find(flat, axis=-1)[..., None]
+    where = getattr(np, find)(flat, axis=-1)[..., None]
     np.put_along_axis(out, where, np.reshape(g, flat.shape[:-1])[..., None], axis=-1)
     return restore(out)
 
@@ -165,11 +210,19 @@ def _lazy_route(g, x, axis, find):
     numbers; no ``put_along_axis``, which a Dask array has not)."""
     flat, restore = _reduced_last(x, axis)
     xp = array_module(flat, g)
-    first = find(flat, axis=-1)[..., None] == xp.arange(flat.shape[-1])
+    first = getattr(np, find)(flat, axis=-1)[..., None] == xp.arange(flat.shape[-1])
     return restore(first * np.reshape(g, flat.shape[:-1])[..., None])
 
 
-def _reduced_last(x, axis):
+def _route_foreign(g, x, axis, find, xp):
+    """``_route`` in the standard's terms: a one-hot mask of the first extremum along the flattened axes."""
+    flat, restore = _reduced_last(x, axis, xp)
+    where = getattr(xp, find)(flat, axis=-1)
+    hot = xp.arange(flat.shape[-1])[(None,) * (flat.ndim - 1) + (slice(None),)] == where[..., None]
+    return restore(xp.where(hot, xp.reshape(g, flat.shape[:-1] + (1,)), 0.0))
+
+
+def _reduced_last(x, axis, xp=np):
     """``x`` with the reduced axes moved last and flattened into one, and the inverse map."""
     if axis is None or x.ndim == 0:  # a number reduced along an axis is itself
         axes = tuple(range(x.ndim))
@@ -177,11 +230,11 @@ def _reduced_last(x, axis):
         axes = tuple(a % x.ndim for a in (axis if isinstance(axis, tuple) else (axis,)))
     kept = [a for a in range(x.ndim) if a not in axes]
     order = kept + list(axes)
-    moved = np.transpose(x, order)
-    flat = np.reshape(moved, moved.shape[:len(kept)] + (-1,))
+    moved = xp.transpose(x, order)
+    flat = xp.reshape(moved, tuple(moved.shape[:len(kept)]) + (-1,))
 
     def restore(values):
-        return np.transpose(np.reshape(values, moved.shape), tuple(int(a) for a in np.argsort(order)))
+        return xp.transpose(xp.reshape(values, moved.shape), tuple(int(i) for i in np.argsort(order)))
     return flat, restore
 
 
@@ -191,93 +244,3 @@ def norm_grad(g, x, y, axis=None, keepdims=False):
         g, y = np.expand_dims(g, axis), np.expand_dims(y, axis)
     safe = np.where(y == 0, 1.0, y)
     return g * x / safe * (y != 0)
-
-
-# ---------------------------------------------------------------- indexing and joining
-
-def index_grad(g, x, index):
-    """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
-    if is_lazy(x) or is_lazy(g):
-        return index_grad_lazily(g, x, index, _reads_twice(index))
-    x = as_array(x)
-    out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
-    if _reads_twice(index):
-        np.add.at(out, index, g)
-    else:
-        out[index] = g
-    return out
-
-
-def setitem(x, index, value):
-    """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
-    out = x.copy() if is_lazy(x) else np.array(x, copy=True)
-    out[index] = value
-    return out
-
-
-def tangent_like(t, x):
-    """The tangent ``t`` of a list or tuple parameter ``x``, given as an array, as a sequence of
-    ``x``'s type (Python's ``+`` and ``*`` join and repeat sequences, and the tangent must go
-    through them as ``x`` does); any other tangent as it is."""
-    if t.__class__ is not np.ndarray or x.__class__ not in (list, tuple):
-        return t
-    if t.shape != np.shape(x):
-        raise ArrayGradientError(f"a tangent of shape {t.shape} for a {type(x).__name__} of shape {np.shape(x)}",
-                                 hint="give each parameter a tangent of its own shape")
-    return type(x)(t)
-
-
-def if_inexact(t, y):
-    """``t``, the gradient or tangent of what was stored into ``y`` (``np.full_like``, an item
-    write), or zeros of ``t``'s shape where ``y`` holds integers or booleans: NumPy truncates
-    what it stores there, and a truncated value is piecewise constant in what was stored."""
-    dtype = getattr(y, "dtype", None)
-    if dtype is None or np.issubdtype(dtype, np.inexact):
-        return t
-    return np.zeros(np.shape(t))
-
-
-def written_grad(g, index, value):
-    """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
-    if _reads_twice(index):
-        refuse_lazy("an item write at an array of integers", ONE_HOT, g, value)
-        counts = np.zeros(np.shape(g), dtype=np.intp)
-        np.add.at(counts, index, 1)
-        if np.any(counts[index] > 1):
-            raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
-                               "srcdiff cannot differentiate with respect to that value",
-                               hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
-    written = (g if is_lazy(g) else np.asarray(g))[index]
-    extra = np.ndim(value) - written.ndim
-    if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
-        written = np.reshape(written, (1,) * extra + written.shape)
-    return unbroadcast(written, value)
-
-
-def _reads_twice(index):
-    """Whether an index may name one position twice (it holds an array of integers)."""
-    parts = index if isinstance(index, tuple) else (index,)
-    for part in parts:
-        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
-            return True
-        if is_lazy(part) and part.dtype.kind in "iu":
-            return True
-    return False
-
-
-def concatenate_grad(g, i, parts, axis=0):
-    """The gradient of ``parts[i]`` in ``np.concatenate(parts, axis)``."""
-    axis = axis % np.ndim(g)
-    start = sum(np.shape(p)[axis] for p in parts[:i])
-    return g[(slice(None),) * axis + (slice(start, start + np.shape(parts[i])[axis]),)]
-
-
-def hstack_grad(g, i, parts):
-    """The gradient of ``parts[i]`` in ``np.hstack(parts)`` (joined along axis 0 for vectors, else 1)."""
-    axis = 0 if np.ndim(parts[0]) <= 1 else 1
-    return np.reshape(concatenate_grad(g, i, [np.atleast_1d(p) for p in parts], axis), np.shape(parts[i]))
-
-
-def vstack_grad(g, i, parts):
-    """The gradient of ``parts[i]`` in ``np.vstack(parts)`` (vectors become rows)."""
-    return np.reshape(concatenate_grad(g, i, [np.atleast_2d(p) for p in parts], 0), np.shape(parts[i]))

@@ -15,6 +15,7 @@ instead of returning infinities.
 import numpy as np
 
 from .arguments import ArrayGradientError
+from .namespaces import namespace_of as namespace
 
 __all__ = ["mT", "inv_t", "sym_lower", "sym_lower_grad", "lower_half", "solve_t", "rhs_outer", "rhs_times", "slogdet_sign", "logabsdet",
            "eigh_vectors", "svd_u", "svd_vh", "qr_q", "qr_r", "tall_r", "eig_compose", "eig_project", "inverse_gaps",
@@ -24,28 +25,31 @@ _NUMPY2 = np.lib.NumpyVersion(np.__version__) >= "2.0.0"
 
 def mT(x):
     """The transpose of a matrix or of each matrix of a stack (the array API's ``x.mT``)."""
-    return np.swapaxes(x, -1, -2)
+    return namespace(x).swapaxes(x, -1, -2)
 
 
 def sym_lower(x):
     """The symmetric matrix with ``x``'s lower triangle: what ``eigh`` and ``cholesky`` read."""
-    return np.tril(x) + mT(np.tril(x, -1))
+    xp = namespace(x)
+    return xp.tril(x) + mT(xp.tril(x, -1))
 
 
 def sym_lower_grad(g):
     """The gradient of ``sym_lower``: ``g`` on the lower triangle, plus ``g``'s upper one folded onto it."""
-    return np.tril(g) + np.tril(mT(g), -1)
+    xp = namespace(g)
+    return xp.tril(g) + xp.tril(mT(g), -1)
 
 
 def lower_half(x):
     """The lower triangle of ``x`` with its diagonal halved (Murray's Phi of the Cholesky gradient)."""
-    return np.tril(x) - 0.5 * (x * np.eye(np.shape(x)[-1]))
+    xp = namespace(x)
+    return xp.tril(x) - 0.5 * (x * xp.eye(xp.shape(x)[-1]))
 
 
 def inv_t(a):
     """``inv(a).T`` (the gradient of ``log |det a|``), refused for a singular ``a``."""
     try:
-        return mT(np.linalg.inv(a))
+        return mT(namespace(a).linalg.inv(a))
     except np.linalg.LinAlgError:
         raise ArrayGradientError("srcdiff differentiates np.linalg.det and slogdet through the inverse of the matrix, "
                                  "and this matrix is singular", hint="keep the matrix invertible (add a small multiple "
@@ -54,12 +58,13 @@ def inv_t(a):
 
 def _vector_rhs(a, b):
     """Whether ``np.linalg.solve(a, b)`` reads ``b`` as vectors (NumPy 2: ``b`` is 1-d; before: one axis less than ``a``)."""
-    return np.ndim(b) == 1 if _NUMPY2 else np.ndim(b) == np.ndim(a) - 1
+    xp = namespace(a, b)
+    return xp.ndim(b) == 1 if _NUMPY2 or xp is not np else xp.ndim(b) == xp.ndim(a) - 1
 
 
 def _columns(v, a, b):
     """``v``, shaped like a right-hand side ``b`` of ``solve(a, b)``, as matrices: vectors become columns."""
-    return np.expand_dims(v, -1) if _vector_rhs(a, b) else v
+    return namespace(v).expand_dims(v, -1) if _vector_rhs(a, b) else v
 
 
 def _uncolumns(v, a, b):
@@ -69,7 +74,7 @@ def _uncolumns(v, a, b):
 def solve_t(a, g, b):
     """``solve(a.T, g)``, ``g`` a right-hand side read as ``b`` is (vectors or matrices): the
     second solve of ``solve``'s gradient."""
-    return _uncolumns(np.linalg.solve(mT(a), _columns(g, a, b)), a, b)
+    return _uncolumns(namespace(a, g).linalg.solve(mT(a), _columns(g, a, b)), a, b)
 
 
 def rhs_outer(z, y, a, b):
@@ -86,17 +91,17 @@ def rhs_times(m, y, a, b):
 
 def slogdet_sign(a):
     """The sign of ``np.linalg.slogdet(a)`` (piecewise constant: no gradient)."""
-    return np.linalg.slogdet(a)[0]
+    return namespace(a).linalg.slogdet(a)[0]
 
 
 def logabsdet(a):
     """The log of the absolute determinant, ``np.linalg.slogdet(a)[1]``."""
-    return np.linalg.slogdet(a)[1]
+    return namespace(a).linalg.slogdet(a)[1]
 
 
 def eigh_vectors(a):
     """The eigenvectors of ``np.linalg.eigh(a)`` (columns, in ascending order of the eigenvalues)."""
-    return np.linalg.eigh(a)[1]
+    return namespace(a).linalg.eigh(a)[1]
 
 
 def svd_u(a, full_matrices=False):

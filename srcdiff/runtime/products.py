@@ -13,26 +13,29 @@ Operand ranks, as NumPy defines the products:
 import numpy as np
 
 from .arrays import ArrayGradientError, unbroadcast
+from .namespaces import namespace_of as namespace
 
 
 def matmul_grad_left(g, a, b):
     """The gradient of ``a`` in ``a @ b``: ``g @ b.T``, for vectors, matrices and stacks of them."""
-    a_dims, b_dims = np.ndim(a), np.ndim(b)
+    xp = namespace(g, a, b)
+    a_dims, b_dims = xp.ndim(a), xp.ndim(b)
     if b_dims == 1:
-        return unbroadcast(g * b, a) if a_dims == 1 else unbroadcast(np.expand_dims(g, -1) * b, a)
+        return unbroadcast(g * b, a) if a_dims == 1 else unbroadcast(xp.expand_dims(g, -1) * b, a)
     if a_dims == 1:
-        return unbroadcast((np.expand_dims(g, -2) @ np.swapaxes(b, -1, -2))[..., 0, :], a)
-    return unbroadcast(g @ np.swapaxes(b, -1, -2), a)
+        return unbroadcast((xp.expand_dims(g, -2) @ xp.swapaxes(b, -1, -2))[..., 0, :], a)
+    return unbroadcast(g @ xp.swapaxes(b, -1, -2), a)
 
 
 def matmul_grad_right(g, a, b):
     """The gradient of ``b`` in ``a @ b``: ``a.T @ g``, for vectors, matrices and stacks of them."""
-    a_dims, b_dims = np.ndim(a), np.ndim(b)
+    xp = namespace(g, a, b)
+    a_dims, b_dims = xp.ndim(a), xp.ndim(b)
     if a_dims == 1:
-        return unbroadcast(g * a, b) if b_dims == 1 else unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
+        return unbroadcast(g * a, b) if b_dims == 1 else unbroadcast(a[:, None] * xp.expand_dims(g, -2), b)
     if b_dims == 1:
-        return unbroadcast((np.swapaxes(a, -1, -2) @ np.expand_dims(g, -1))[..., 0], b)
-    return unbroadcast(np.swapaxes(a, -1, -2) @ g, b)
+        return unbroadcast((xp.swapaxes(a, -1, -2) @ xp.expand_dims(g, -1))[..., 0], b)
+    return unbroadcast(xp.swapaxes(a, -1, -2) @ g, b)
 
 
 def dot_grad_left(g, a, b):

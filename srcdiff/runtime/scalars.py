@@ -13,6 +13,7 @@ import numpy as np
 
 from .arguments import refuse_if_not_real
 from .lazy import array_module, is_lazy
+from .namespaces import namespace_of as namespace
 from .trees import is_container, tree_zeros
 
 _PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
@@ -22,7 +23,7 @@ def sign(x):
     """-1, 0 or 1 (0 at 0: the subgradient srcdiff uses for abs at its kink)."""
     if x.__class__ in _PLAIN:
         return float((x > 0) - (x < 0))
-    return np.sign(x)
+    return namespace(x).sign(x)
 
 
 def log(x):
@@ -56,6 +57,9 @@ def zeros_like(x):
     """
     if x.__class__ is float:
         return 0.0
+    if x.__class__ is not np.ndarray and hasattr(x, "shape") and namespace(x) is not np:  # another library's array
+        xp = namespace(x)
+        return xp.zeros(xp.shape(x), dtype=x.dtype if xp.isdtype(x.dtype, "real floating") else xp.float64)
     if is_container(x) and type(x) not in (list, tuple):  # a dict, namedtuple, dataclass, object
         return tree_zeros(x)
     refuse_if_not_real(x)

@@ -184,7 +184,7 @@ def _sum(grads):
 def _whole(g, x):
     """The gradient ``g`` of a part read whole, in that part's own type (``rt.like``); a part
     that is not a number (None, a str, a bool) is kept as it is."""
-    if not (_is_number(x) or isinstance(x, (list, tuple, np.ndarray))):
+    if not (_is_number(x) or isinstance(x, (list, tuple, np.ndarray)) or _is_array(x)):
         return x
     if isinstance(x, (list, tuple)) and not _is_number(x) and not isinstance(g, (list, tuple)):
         items = [_whole(g[i], item) for i, item in enumerate(x)]  # an array gradient of a sequence
@@ -201,7 +201,8 @@ def _added(a, b):
 
 
 def _zeros(x, busy):
-    if _is_number(x):
+    if _is_number(x) or _is_array(x) and not isinstance(x, np.ndarray):  # an array of another library: zeros
+        return like(0.0, x)
         return like(0.0, x)
     if isinstance(x, np.ndarray):  # not real (complex, objects): kept, as anything not a number
         return x
@@ -226,9 +227,14 @@ def _is_number(x):
 
 def _is_object(x):
     """An instance of a dataclass or of a class of the user's (something with attributes)."""
-    if isinstance(x, _NOT_OBJECTS):
+    if isinstance(x, _NOT_OBJECTS) or _is_array(x):
         return False
     return dataclasses.is_dataclass(x) or hasattr(x, "__dict__") and type(x).__module__ != "builtins"
+
+
+def _is_array(x):
+    """An array of any library (NumPy's, PyTorch's, CuPy's...): it has a shape and a dtype."""
+    return hasattr(x, "shape") and hasattr(x, "dtype")
 
 
 _NOT_OBJECTS = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType, types.MethodType,

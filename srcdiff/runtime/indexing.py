@@ -1,0 +1,102 @@
+"""The runtime helpers of indexing and joining: an item read's gradient (``index_grad``), item
+writes as copies (``setitem``) and their value's gradient (``written_grad``), the gradients of
+the joins (``concatenate_grad``, ``hstack_grad``, ``vstack_grad``); forward mode's
+``tangent_like`` (a list parameter's tangent as a list) and ``if_inexact`` (nothing flows
+through a value stored into an array of integers).
+"""
+import numpy as np
+
+from .arguments import ArrayGradientError, as_array
+from .arrays import unbroadcast
+from .lazy import ONE_HOT, index_grad_lazily, is_lazy, refuse_lazy
+from .namespaces import namespace_of as namespace
+from .scatter import scatter_add
+
+def index_grad(g, x, index):
+    """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
+    if is_lazy(x) or is_lazy(g):
+        return index_grad_lazily(g, x, index, _reads_twice(index))
+    if namespace(g, x) is not np:
+        return scatter_add(g, x, index, namespace(g, x))
+    x = as_array(x)
+    out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
+    if _reads_twice(index):
+        np.add.at(out, index, g)
+    else:
+        out[index] = g
+    return out
+
+
+def setitem(x, index, value):
+    """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
+    out = x.copy() if is_lazy(x) else np.array(x, copy=True)
+    out[index] = value
+    return out
+
+
+def tangent_like(t, x):
+    """The tangent ``t`` of a list or tuple parameter ``x``, given as an array, as a sequence of
+    ``x``'s type (Python's ``+`` and ``*`` join and repeat sequences, and the tangent must go
+    through them as ``x`` does); any other tangent as it is."""
+    if t.__class__ is not np.ndarray or x.__class__ not in (list, tuple):
+        return t
+    if t.shape != np.shape(x):
+        raise ArrayGradientError(f"a tangent of shape {t.shape} for a {type(x).__name__} of shape {np.shape(x)}",
+                                 hint="give each parameter a tangent of its own shape")
+    return type(x)(t)
+
+
+def if_inexact(t, y):
+    """``t``, the gradient or tangent of what was stored into ``y`` (``np.full_like``, an item
+    write), or zeros of ``t``'s shape where ``y`` holds integers or booleans: NumPy truncates
+    what it stores there, and a truncated value is piecewise constant in what was stored."""
+    dtype = getattr(y, "dtype", None)
+    if dtype is None or np.issubdtype(dtype, np.inexact):
+        return t
+    return np.zeros(np.shape(t))
+
+
+def written_grad(g, index, value):
+    """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
+    if _reads_twice(index):
+        refuse_lazy("an item write at an array of integers", ONE_HOT, g, value)
+        counts = np.zeros(np.shape(g), dtype=np.intp)
+        np.add.at(counts, index, 1)
+        if np.any(counts[index] > 1):
+            raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
+                               "srcdiff cannot differentiate with respect to that value",
+                               hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
+    written = (g if is_lazy(g) else np.asarray(g))[index]
+    extra = np.ndim(value) - written.ndim
+    if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
+        written = np.reshape(written, (1,) * extra + written.shape)
+    return unbroadcast(written, value)
+
+
+def _reads_twice(index):
+    """Whether an index may name one position twice (it holds an array of integers)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for part in parts:
+        if isinstance(part, (list, np.ndarray)) and np.asarray(part).dtype.kind in "iu":
+            return True
+        if is_lazy(part) and part.dtype.kind in "iu":
+            return True
+    return False
+
+
+def concatenate_grad(g, i, parts, axis=0):
+    """The gradient of ``parts[i]`` in ``np.concatenate(parts, axis)``."""
+    axis = axis % np.ndim(g)
+    start = sum(np.shape(p)[axis] for p in parts[:i])
+    return g[(slice(None),) * axis + (slice(start, start + np.shape(parts[i])[axis]),)]
+
+
+def hstack_grad(g, i, parts):
+    """The gradient of ``parts[i]`` in ``np.hstack(parts)`` (joined along axis 0 for vectors, else 1)."""
+    axis = 0 if np.ndim(parts[0]) <= 1 else 1
+    return np.reshape(concatenate_grad(g, i, [np.atleast_1d(p) for p in parts], axis), np.shape(parts[i]))
+
+
+def vstack_grad(g, i, parts):
+    """The gradient of ``parts[i]`` in ``np.vstack(parts)`` (vectors become rows)."""
+    return np.reshape(concatenate_grad(g, i, [np.atleast_2d(p) for p in parts], 0), np.shape(parts[i]))
