@@ -19,6 +19,7 @@ too, and is ``"self"`` by default for ``grad``, ``value_and_grad`` and ``jvp``.
 import functools
 import inspect
 import linecache
+import os
 import sys
 import types
 import weakref
@@ -27,7 +28,8 @@ import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
-from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function
+from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, dispatching, export_function,
+                       specializable, specialized_gradient)
 from .runtime.trees import is_container, stacked_rows
 
 _CACHE = weakref.WeakKeyDictionary()
@@ -165,12 +167,24 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 # ---------------------------------------------------------------- caching
 
 def _cached_gradient(fn, kind, wrt):
-    return _built(fn, kind, wrt, lambda f, w, owner: build_gradient(f, kind, w, owner))
+    return _built(fn, kind, wrt, lambda f, w, owner: _specialized(build_gradient(f, kind, w, owner), f, kind, w, owner))
+
+
+def _specialized(generic, fn, kind, wrt, owner):
+    """``generic`` wrapped to run code specialized to each call's argument kinds
+    (``pipeline.specialize``); ``generic`` itself for a derivative of generated code, a
+    signature that cannot be dispatched on, or when ``SRCDIFF_GENERIC=1`` is set (which
+    runs every gradient through the generic code, for tests comparing the two)."""
+    if os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic):
+        return generic
+    return dispatching(generic, lambda kinds: specialized_gradient(fn, kind, wrt, owner, kinds, generic))
 
 
 def _built(fn, kind, wrt, build, *options):
     """``build(function, wrt, owner)``, cached; a bound method's built from its function with the
-    class of its object (``owner``) and bound to that object again."""
+    class of its object (``owner``) and bound to that object again.  A specialized gradient
+    (``pipeline.specialize``) stands for its generic function here."""
+    fn = getattr(fn, "__srcdiff_generic__", fn)
     if not (inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType)):
         return _cached(fn, (kind, _wrt_key(wrt), *options), lambda: build(fn, wrt, None))
     owner = owner_of_bound(fn)

@@ -35,7 +35,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple;
     ``prefix`` starts the adjoints' names (``grad2_`` in a second derivative).  Array code:
-    ``like`` returns each gradient as ``rt.like(grad_x, x)``; ``check_scalar`` ends the
+    ``like`` returns each gradient as ``rt.like(grad_x, x)`` (a dict: per parameter Var,
+    ``"like"``, ``"float"`` for ``float(grad_x)`` or ``"bare"``); ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``).
     """
     want_value = returns == "value_and_grad"
@@ -94,7 +95,10 @@ def _gradient_text(param, names, grad_names, aliases, like, by_items):
         return f"{rt}.zeros_like({names[param]})"
     if by_items:  # a sequence's gradient in its own type (a tuple for a tuple)
         return f"{rt}.items_like({grad_names[param]}, {names[param]})"
-    return f"{rt}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
+    how = like.get(param, "like") if isinstance(like, dict) else "like" if like else "bare"
+    if how == "float":
+        return f"float({grad_names[param]})"
+    return f"{rt}.like({grad_names[param]}, {names[param]})" if how == "like" else grad_names[param]
 
 
 def _container_text(function, param, wrt, names, grad_names, aliases, by_items):

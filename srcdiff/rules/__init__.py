@@ -20,6 +20,7 @@ subscripts read as its helpers read them) and ``errors``.
 | ``linalg``, ``norms`` | ``np.linalg`` (reverse and tangent templates) and ``np.linalg.norm`` for every ``ord`` |
 | ``tensors`` | ``np.einsum``, ``tensordot``, ``kron``, ``cross``, ``trace``, ``diag``, ``diagonal``, ``triu``, ``tril`` |
 | ``settings`` | the constant settings (``axis``, ``ord``, subscripts) a rule reads, or a refusal naming them |
+| ``specialized`` | what array code specialized to its arguments' kinds writes instead of a helper (``g @ W.T``) |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 | ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """

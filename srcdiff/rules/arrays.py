@@ -12,19 +12,25 @@ gradient (``axis``, ``keepdims``) must be constants; they are written into the t
 is one number (``rt.check_scalar``), which the shape rules then rely on.
 ``rules_of(function)`` picks the table: array rules for array code
 (``analysis.uses_arrays``), the scalar table otherwise, so scalar functions keep their
-generated text byte for byte.
+generated text byte for byte.  Given the arguments' kinds (``kinds``: specialized code),
+the shapes know more: numbers are ``SCALAR`` (no ``rt.unbroadcast`` on floats), products of
+two matrices get ``g @ x1.T`` and ``x0.T @ g`` (``specialized``), ``item_reads``
+names the ``xs[i]`` reads whose gradient is added entry by entry, a contribution to the
+result of a ``keepdims`` reduction along a constant axis is ``np.sum(t, axis, keepdims=True)``,
+and ``np.sum(W * W)`` passes its adjoint on as the number it is (``specialized``).
 """
 import ast
 
 from ..analysis import ELEMENTWISE as ELEMENTWISE_OPS
-from ..analysis import SCALAR, infer_shapes, is_ufunc, proves_scalar, uses_arrays
+from ..analysis import SCALAR, infer_shapes, is_ufunc, item_reads, proves_scalar, uses_arrays
 from ..errors import NoGradientRuleError
-from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
+from ..ir import SEQUENCE_OPS, Const, Var, assigns, constant_node, index_node
 from .families import Families
 from .helpers import HELPER_BUILDERS
 from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
+from .specialized import reduced_from, specialized_rule
 from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -67,19 +73,22 @@ PRODUCTS = {
     "np.outer": ("np.reshape(g @ np.ravel(x1), np.shape(x0))", "np.reshape(np.ravel(x0) @ g, np.shape(x1))"),
 }
 
-
-def rules_of(function):
-    """The rule lookup of ``function``: ``ArrayRules`` for array code, the scalar table otherwise."""
-    return ArrayRules(function) if uses_arrays(function) else scalar_rule
+def rules_of(function, kinds=None):
+    """The rule lookup of ``function``: ``ArrayRules`` for array code, the scalar table
+    otherwise; ``kinds`` (parameter Var -> ``analysis.Kind``) specializes array rules."""
+    return ArrayRules(function, kinds=kinds) if uses_arrays(function) else scalar_rule
 
 
 class ArrayRules:
     """The rule of each statement of one array function (see the module docstring)."""
 
-    def __init__(self, function, scalar_result=True):
-        self.shapes = infer_shapes(function, scalar_result)
-        self.check_result = scalar_result and not proves_scalar(function)
+    def __init__(self, function, scalar_result=True, kinds=None):
+        self.shapes = infer_shapes(function, scalar_result, kinds)
+        self.check_result = scalar_result and not proves_scalar(function, kinds)
         self.families = Families(function)  # shapes, orders, splits, scipy.special, random draws
+        self.item_reads = item_reads(function, self.shapes) if kinds else frozenset()
+        self.specialized = bool(kinds)
+        self.definitions = {s.target: s for s in assigns(function.body)} if kinds else {}
         self._cache = {}
 
     def __call__(self, stmt):
@@ -101,6 +110,9 @@ class ArrayRules:
             return self._elementwise(stmt, rule_of_call(op, stmt.args))
         if op in ELEMENTWISE_BUILDERS:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
+        settled = specialized_rule(stmt, op, self.shapes, self.definitions) if self.specialized else None
+        if settled is not None:
+            return settled
         builder = _BUILDERS.get(_family(op))
         if builder is not None:
             try:
@@ -126,6 +138,8 @@ class ArrayRules:
             shape = self.shapes.of(arg) if isinstance(arg, Var) else None
             if template is None or shape is None or shape is result:
                 wrapped.append(template)
+            elif self.specialized and reduced_from(shape, result):
+                wrapped.append(f"np.sum({template}, axis={shape.axis!r}, keepdims=True)")
             elif shape is SCALAR:
                 wrapped.append(f"np.sum({template})")
             else:

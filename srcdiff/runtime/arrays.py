@@ -95,7 +95,10 @@ def check_direction(value):
 # ---------------------------------------------------------------- reductions
 
 def sum_grad(g, x, axis=None, keepdims=False):
-    """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
+    """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes.
+    A number ``g`` (``1.0``) takes the dtype of a floating array ``x``: float32 stays float32."""
+    if g.__class__ is float and x.__class__ is np.ndarray and x.dtype.kind == "f":
+        g = x.dtype.type(g)
     if axis is not None and not keepdims and np.ndim(x) > 0:
         g = np.expand_dims(g, axis)
     return np.broadcast_to(g, np.shape(x))

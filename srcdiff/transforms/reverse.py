@@ -58,7 +58,7 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
     parameter) for a vector-Jacobian product.  ``rules`` maps a statement to its rule.
     """
-    if has_flow(function.body):
+    if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
         return reverse_flow(function, wrt, seed, rules)
     active = activity(function, wrt, rules)
     tokens = Tokens()
