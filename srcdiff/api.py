@@ -29,17 +29,23 @@ import numpy as np
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, dispatching, export_function,
-                       specializable, specialized_gradient)
+                       numba_dispatching, specializable, specialized_gradient)
 from .runtime.trees import is_container, stacked_rows
 
 _CACHE = weakref.WeakKeyDictionary()
 
 
-def grad(fn=None, *, wrt=None):
-    """The gradient of ``fn``'s scalar result, as a compiled function (see API.md)."""
+def grad(fn=None, *, wrt=None, jit=None):
+    """The gradient of ``fn``'s scalar result, as a compiled function (see API.md);
+    ``jit="numba"`` compiles the code specialized to each signature with numba."""
     if fn is None:
-        return functools.partial(grad, wrt=wrt)
-    return _cached_gradient(fn, "grad", wrt)
+        return functools.partial(grad, wrt=wrt, jit=jit)
+    if jit is None:
+        return _cached_gradient(fn, "grad", wrt)
+    if jit != "numba":
+        raise ValueError(f"jit={jit!r}: the one compiler srcdiff knows is jit='numba'")
+    return _built(fn, "grad", wrt, lambda f, w, owner: numba_dispatching(build_gradient(f, "grad", w, owner),
+                                                                         weakref.ref(f), "grad", w, owner), "numba")
 
 
 def value_and_grad(fn=None, *, wrt=None):
@@ -177,7 +183,14 @@ def _specialized(generic, fn, kind, wrt, owner):
     runs every gradient through the generic code, for tests comparing the two)."""
     if os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic):
         return generic
-    return dispatching(generic, lambda kinds: specialized_gradient(fn, kind, wrt, owner, kinds, generic))
+    return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic))
+
+
+def _specialized_for(fn_ref, kind, wrt, owner, generic, kinds):
+    """The code specialized to ``kinds``; the function is held weakly (the cache is keyed by
+    it), and once it is gone the generic code, which no longer needs it, runs."""
+    fn = fn_ref()
+    return generic if fn is None else specialized_gradient(fn, kind, wrt, owner, kinds, generic)
 
 
 def _built(fn, kind, wrt, build, *options):

@@ -18,7 +18,7 @@ PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "srcdiff"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 STAGES = ["frontend", "ir", "analysis", "lower", "rules", "transforms", "emit", "pipeline", "explain", "runtime"]
 # Imports inside functions that load something heavy lazily, on purpose (never to dodge a circle).
-LAZY = {("rules/derive.py", "sympy"), ("emit/compile.py", "scipy.special")}
+LAZY = {("rules/derive.py", "sympy"), ("emit/compile.py", "scipy.special"), ("pipeline/jit.py", "numba")}
 MAX_LINES = 300
 
 

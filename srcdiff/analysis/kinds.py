@@ -159,6 +159,9 @@ def _loop(loop, shapes, scalars):
     if loop.iter is not None and loop.iter.kind in RANGES:
         for target in loop.iter.targets:
             put(target, SCALAR)
+    elif loop.iter is not None and loop.iter.kind in ("iter", "reversed") and len(loop.iter.targets) == 1 \
+            and getattr(shapes.of(loop.iter.args[0]), "items", False):
+        put(loop.iter.targets[0], SCALAR)  # for x in xs: an item of a sequence of numbers
     for carry in loop.carries:
         put(carry.target, _side(shapes, carry.init) or Shape())
     given_up = set()

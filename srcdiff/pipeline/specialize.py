@@ -8,7 +8,7 @@ table per signature.  What the table holds per key:
 
 | arguments | runs |
 | --- | --- |
-| at least one has a kind (``analysis.kind_of``) | the specialized code (``specialized_gradient``) |
+| at least one has a kind (``analysis.kind_of``) | the specialized code (``specialized_gradient``), or the generic code where the text is the same |
 | none has a kind (dicts, objects, int arrays...) | the generic code itself, nothing built |
 | keyword arguments, or a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
 
@@ -16,16 +16,21 @@ The wrapper carries the generic function's attributes (``source`` is the generic
 ``__srcdiff_*__`` for the cache and for derivatives of derivatives, which transform the
 generic function: ``__srcdiff_generic__``), and adds ``source_for(*args)``: the text of
 the code that runs for those arguments.
+
+``numba_dispatching`` is the same with ``jit="numba"``: each signature's specialized text
+is compiled by numba (``jit``); a statement numba mode cannot compile is refused when the
+gradient is built, an argument of another kind when it is first called with it.
 """
 import functools
 import inspect
 
-from ..analysis import call_key, kind_of
-from ..errors import SrcdiffError
+from ..analysis import call_key, infer_shapes, kind_of
+from ..errors import SourceNotFoundError, SrcdiffError
 from ..frontend import defaults_of, load_function
 from ..lower import lower
 from .build import compiled_function
-from .gradient import gradient_source
+from .gradient import gradient_source, specialized_kinds
+from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
 
 _PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
 
@@ -36,9 +41,10 @@ def specializable(generic):
     return code.co_flags == code.co_flags & _PLAIN and code.co_kwonlyargcount == 0
 
 
-def dispatching(generic, build_for):
+def dispatching(generic, build_for, unknown_runs_generic=True):
     """A function running, for each call, the code built for its arguments' kinds (see the
-    module doc); ``build_for(kinds)`` builds it from ``{parameter name: Kind or None}``."""
+    module doc); ``build_for(kinds)`` builds it from ``{parameter name: Kind or None}``,
+    also for arguments of no kind at all unless ``unknown_runs_generic``."""
     names = generic.__code__.co_varnames[:generic.__code__.co_argcount]
     table = {}
 
@@ -47,11 +53,12 @@ def dispatching(generic, build_for):
         compiled = table.get(key)
         if compiled is None:
             kinds = {name: kind_of(value) for name, value in zip(names, args)}
-            compiled = table[key] = generic if not any(kinds.values()) else build_for(kinds)
+            unknown = unknown_runs_generic and not any(kinds.values())
+            compiled = table[key] = generic if unknown else build_for(kinds)
         return compiled
 
     def dispatch(*args, **kwargs):
-        if kwargs:
+        if kwargs:  # keywords: the generic code (numba mode too: its dispatch is by position)
             return generic(*args, **kwargs)
         compiled = table.get(call_key(args))
         return (compiled or compiled_for(args))(*args)
@@ -74,5 +81,37 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
         name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds)
     except SrcdiffError:
         return generic
+    if text == generic.source:  # scalar code: the kinds change nothing
+        return generic
     return compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
                              reads=source.scope.reads, kinds=kinds)
+
+
+def numba_dispatching(generic, fn_ref, kind, wrt, owner):
+    """The gradient ``kind`` of the function ``fn_ref`` refers to (weakly: the API's cache is
+    keyed by it) compiled with numba per signature (see the module doc)."""
+    numba_module()
+    check_numba(lower(load_function(fn_ref(), owner=owner)))
+    build = functools.partial(numba_gradient, fn_ref, kind, wrt, owner)
+    return dispatching(generic, build, unknown_runs_generic=False)
+
+
+def numba_gradient(fn_ref, kind, wrt, owner, kinds):
+    """The specialized gradient of ``fn_ref()`` for ``kinds``, compiled by numba (NumbaError where it cannot)."""
+    fn = fn_ref()
+    if fn is None:
+        raise SourceNotFoundError("cannot compile the gradient: the function it is the gradient of was deleted",
+                                  hint="keep the function alive while its gradient is used")
+    source = load_function(fn, owner=owner)
+    function = lower(source)
+    check_kinds(function, kinds)
+    check_shapes(function, infer_shapes(function, True, specialized_kinds(function, kinds)))
+    order = getattr(fn, "__srcdiff_order__", 0) + 1
+    base = getattr(fn, "__srcdiff_base__", function.name)
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds)
+    text = numba_text(text, function)
+    python = compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
+                               reads=source.scope.reads, kinds=kinds)
+    jitted = compile_numba(python)
+    jitted.source = text
+    return jitted
