@@ -187,14 +187,19 @@ def lambda_free(x, y):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smoke test: small sizes, two rounds")
+    parser.add_argument("--only", choices=("dispatch", "loops", "nets"), help="one section only")
+    parser.add_argument("--rounds", type=int, help="interleaved rounds (15; 2 with --quick)")
     args = parser.parse_args(argv)
-    rounds = 2 if args.quick else 15
+    rounds = args.rounds or (2 if args.quick else 15)
     print(f"srcdiff specialized benchmark; NumPy {np.__version__}; BLAS threads: "
           f"OMP/OPENBLAS/MKL_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
     print(f"{rounds} interleaved rounds; times per call: min (median); ratios: median of per-round ratios")
-    dispatch_cost(rounds)
-    loops(rounds, (1_000,) if args.quick else (1_000, 100_000))
-    nets(rounds, ((64, 128, 128),) if args.quick else ((64, 128, 128), (512, 1024, 1024)))
+    if args.only in (None, "dispatch"):
+        dispatch_cost(rounds)
+    if args.only in (None, "loops"):
+        loops(rounds, (1_000,) if args.quick else (1_000, 100_000))
+    if args.only in (None, "nets"):
+        nets(rounds, ((64, 128, 128),) if args.quick else ((64, 128, 128), (512, 1024, 1024)))
 
 
 if __name__ == "__main__":

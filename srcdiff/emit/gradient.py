@@ -36,7 +36,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple;
     ``prefix`` starts the adjoints' names (``grad2_`` in a second derivative).  Array code:
     ``like`` returns each gradient as ``rt.like(grad_x, x)`` (a dict: per parameter Var,
-    ``"like"``, ``"float"`` for ``float(grad_x)`` or ``"bare"``); ``check_scalar`` ends the
+    ``"like"``, ``"float"`` for ``float(grad_x)`` or ``"bare"``; for a sequence's gradient
+    gathered item by item in a list: ``"list"``, ``"tuple"``, ``"array"``: ``ITEMS_LIKE``); ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``).
     """
     want_value = returns == "value_and_grad"
@@ -93,12 +94,17 @@ def _gradient_text(param, names, grad_names, aliases, like, by_items):
     rt = aliases["rt"]
     if param not in grad_names:
         return f"{rt}.zeros_like({names[param]})"
-    if by_items:  # a sequence's gradient in its own type (a tuple for a tuple)
-        return f"{rt}.items_like({grad_names[param]}, {names[param]})"
     how = like.get(param, "like") if isinstance(like, dict) else "like" if like else "bare"
+    if by_items:  # a sequence's gradient in its own type (a tuple for a tuple)
+        return ITEMS_LIKE.get(how, "{rt}.items_like({g}, {x})").format(rt=rt, np=aliases["np"], g=grad_names[param],
+                                                                        x=names[param])
     if how == "float":
         return f"float({grad_names[param]})"
     return f"{rt}.like({grad_names[param]}, {names[param]})" if how == "like" else grad_names[param]
+
+
+# the gradient of a sequence gathered item by item in a list, as the kinds say to return it
+ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)"}
 
 
 def _container_text(function, param, wrt, names, grad_names, aliases, by_items):

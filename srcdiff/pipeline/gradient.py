@@ -29,7 +29,8 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     by_var = specialized_kinds(function, kinds)
     rules = rules_of(function, by_var)
     arrays = rules is not scalar_rule
-    backward = reverse(function, leaves_of(function, params), rules=rules)
+    numbers = frozenset(p for p, k in (by_var or {}).items() if k.items)
+    backward = reverse(function, leaves_of(function, params), rules=rules, numbers=numbers)
     name = name or derivative_name(kind, base or function.name, order)
     names = ", ".join(p.hint for p in params)
     what = title(function.name, function.loc)
@@ -52,7 +53,13 @@ def returned_as(function, kinds, arrays):
     the others through ``rt.like`` in array code (shape, dtype, a copy of a read-only view)."""
     entries = any(k.name == "array" for k in kinds.values())
     other = "like" if arrays else "bare"
-    return {p: "float" if p in kinds and kinds[p].scalar and (arrays or entries) else other for p in function.params}
+    how = {p: "float" if p in kinds and kinds[p].scalar and (arrays or entries) else other for p in function.params}
+    how.update((p, ITEMS_RETURNED[k.name]) for p, k in kinds.items() if k.items)  # gathered item by item in a list
+    return how
+
+
+# a sequence's gradient gathered item by item in a list of numbers, returned in its own type
+ITEMS_RETURNED = {"list": "list", "tuple": "tuple", "array": "array"}
 
 
 def needs_result_check(rules, arrays):

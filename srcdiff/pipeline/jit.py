@@ -16,6 +16,7 @@ runtime calls into what numba compiles; ``compile_numba`` compiles it (``numba.n
 | runtime call in the specialized text | numba form |
 | --- | --- |
 | ``rt.items_zeros(xs)`` | ``np.zeros_like(xs)`` |
+| ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
 | ``rt.items_like(g, xs)`` | ``g`` |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``if r.__class__ is not float: rt.check_scalar(r)`` | dropped: every value is a number here |
@@ -86,9 +87,18 @@ class _ForNumba(ast.NodeTransformer):
         calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and ast.unparse(n.func) == "rt.check_scalar"]
         return None if calls else self.generic_visit(node)
 
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if ast.unparse(node.left) == "[0.0]" and isinstance(node.op, ast.Mult):
+            return ast.Call(func=ast.parse("np.zeros", mode="eval").body, args=[node.right], keywords=[])
+        return node
+
     def visit_Call(self, node):
         self.generic_visit(node)
         called = ast.unparse(node.func)
+        if called == "np.array" and len(node.args) == 2:  # np.array(grad_xs, xs.dtype): already an array here
+            return ast.Call(func=ast.Attribute(value=node.args[0], attr="astype", ctx=ast.Load()), args=[node.args[1]],
+                            keywords=[])
         if called == "rt.items_zeros":
             return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_like":

@@ -44,10 +44,15 @@ def item_sources(loop):
     return [(it.args[0], it.targets[0], it.kind == "reversed")]
 
 
-def zeros_for_items(sequence_token):
-    """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in."""
+def zeros_for_items(sequence_token, numbers=False):
+    """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in;
+    ``[0.0] * len(<the sequence>)`` where its items are known to be numbers (specialized code)."""
+    sequence = ast.Name(id=sequence_token, ctx=ast.Load())
+    if numbers:
+        length = ast.Call(func=ast.Name(id="len", ctx=ast.Load()), args=[sequence], keywords=[])
+        return ast.BinOp(left=ast.List(elts=[ast.Constant(0.0)], ctx=ast.Load()), op=ast.Mult(), right=length)
     call = ast.Attribute(value=ast.Name(id="rt", ctx=ast.Load()), attr="items_zeros", ctx=ast.Load())
-    return ast.Call(func=call, args=[ast.Name(id=sequence_token, ctx=ast.Load())], keywords=[])
+    return ast.Call(func=call, args=[sequence], keywords=[])
 
 
 def check_item_sequences(body, active, edges):

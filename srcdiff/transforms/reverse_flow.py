@@ -35,10 +35,12 @@ ZERO_NODE = ast.Constant(0.0)
 
 # ---------------------------------------------------------------- the sweep
 
-def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
+def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()):
     """The Backward of a function with control flow with respect to parameter Vars ``wrt``.
 
-    ``rules`` maps an ``Assign`` to its rule (``rules.scalar_rule`` by default).
+    ``rules`` maps an ``Assign`` to its rule (``rules.scalar_rule`` by default);
+    ``numbers`` holds the sequence parameters known to hold numbers (specialized code):
+    their adjoints gathered item by item start as a list of zeros.
     """
     rules = rules or scalar_rule
     scalar = rules is scalar_rule
@@ -48,6 +50,7 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
     sweep.wrt = set(wrt)  # parts of a container read in the body are returned too: their adjoints escape
     sweep.parts = sweep.wrt - set(function.params)  # their zero is rt.tree_zeros (a part may be None)
     sweep.item_sequences = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
+    sweep.numbers = numbers
     statements, written = [], set()
     for seq in read_item_by_item(function, rules, active):  # grad_xs[i] += g below: zeros first
         sweep.item_sequences.add(seq)
@@ -87,7 +90,7 @@ class _Sweep:
         the right length for a sequence looped over item by item."""
         if var in self.item_sequences:
             self.needed.add(var)
-            return zeros_for_items(self.tokens.value(var))
+            return zeros_for_items(self.tokens.value(var), var in self.numbers)
         if var in self.parts:
             self.needed.add(var)
             return ast.Call(func=dotted("rt.tree_zeros"), args=[token_node(self.tokens.value(var))], keywords=[])
