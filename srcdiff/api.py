@@ -19,7 +19,6 @@ too, and is ``"self"`` by default for ``grad``, ``value_and_grad`` and ``jvp``.
 import functools
 import inspect
 import linecache
-import os
 import sys
 import types
 import weakref
@@ -28,8 +27,8 @@ import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
-from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, dispatching, export_function,
-                       numba_dispatching, specializable, specialized_gradient)
+from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function, numba_dispatching,
+                       specialized)
 from .runtime.trees import is_container, stacked_rows
 
 _CACHE = weakref.WeakKeyDictionary()
@@ -173,24 +172,7 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 # ---------------------------------------------------------------- caching
 
 def _cached_gradient(fn, kind, wrt):
-    return _built(fn, kind, wrt, lambda f, w, owner: _specialized(build_gradient(f, kind, w, owner), f, kind, w, owner))
-
-
-def _specialized(generic, fn, kind, wrt, owner):
-    """``generic`` wrapped to run code specialized to each call's argument kinds
-    (``pipeline.specialize``); ``generic`` itself for a derivative of generated code, a
-    signature that cannot be dispatched on, or when ``SRCDIFF_GENERIC=1`` is set (which
-    runs every gradient through the generic code, for tests comparing the two)."""
-    if os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic):
-        return generic
-    return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic))
-
-
-def _specialized_for(fn_ref, kind, wrt, owner, generic, kinds):
-    """The code specialized to ``kinds``; the function is held weakly (the cache is keyed by
-    it), and once it is gone the generic code, which no longer needs it, runs."""
-    fn = fn_ref()
-    return generic if fn is None else specialized_gradient(fn, kind, wrt, owner, kinds, generic)
+    return _built(fn, kind, wrt, lambda f, w, owner: specialized(build_gradient(f, kind, w, owner), f, kind, w, owner))
 
 
 def _built(fn, kind, wrt, build, *options):

@@ -154,6 +154,7 @@ def test_source_for_matrices_writes_the_products():
     assert "grad_hidden = grad_s3 @ W2.T" in text and "X.T @ grad_s1" in text and "matmul_grad" not in text
     assert "np.sum(-grad_scores_1, axis=1, keepdims=True)" in text
     assert "rt.matmul_grad_left" in g.source
+    assert "rt.like(grad_b1, b1)" in text  # a vector not read item by item keeps its dtype, shape, a copy
 
 
 @pytest.mark.parametrize("fn, args", [

@@ -29,4 +29,4 @@ from .gradient import gradient_source, select_wrt
 from .higher import DEFAULT_MODE, MODES, hvp_source, jvp_source, single_parameter
 from .jacobian import vjp_source
 from .jit import NumbaError
-from .specialize import dispatching, numba_dispatching, specializable, specialized_gradient
+from .specialize import dispatching, numba_dispatching, specializable, specialized, specialized_gradient

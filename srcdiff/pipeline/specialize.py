@@ -23,6 +23,8 @@ gradient is built, an argument of another kind when it is first called with it.
 """
 import functools
 import inspect
+import os
+import weakref
 
 from ..analysis import call_key, infer_shapes, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
@@ -70,6 +72,22 @@ def dispatching(generic, build_for, unknown_runs_generic=True):
     return dispatch
 
 
+def specialized(generic, fn, kind, wrt, owner):
+    """``generic`` wrapped to run code specialized to each call's argument kinds; ``generic``
+    itself for a derivative of generated code, a signature that cannot be dispatched on, or
+    when ``SRCDIFF_GENERIC=1`` is set (which runs every gradient through the generic code:
+    ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it."""
+    if os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic):
+        return generic
+    return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic))
+
+
+def _specialized_for(fn_ref, kind, wrt, owner, generic, kinds):
+    """The code specialized to ``kinds``; the generic code once the function is gone."""
+    fn = fn_ref()
+    return generic if fn is None else specialized_gradient(fn, kind, wrt, owner, kinds, generic)
+
+
 def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
     """The gradient ``kind`` of ``fn`` for arguments of ``kinds`` (names -> Kind), compiled;
     ``generic`` itself when specialized code cannot be built (the generic code stands)."""
@@ -90,8 +108,8 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
 def numba_dispatching(generic, fn_ref, kind, wrt, owner):
     """The gradient ``kind`` of the function ``fn_ref`` refers to (weakly: the API's cache is
     keyed by it) compiled with numba per signature (see the module doc)."""
+    check_numba(lower(load_function(fn_ref(), owner=owner)))  # what cannot compile is said with or without numba
     numba_module()
-    check_numba(lower(load_function(fn_ref(), owner=owner)))
     build = functools.partial(numba_gradient, fn_ref, kind, wrt, owner)
     return dispatching(generic, build, unknown_runs_generic=False)
 
