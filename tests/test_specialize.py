@@ -13,6 +13,7 @@ from gradcheck import check_grad, numeric_grad
 
 import srcdiff
 from srcdiff.analysis import Kind, call_key, kind_of, parse_signature
+from srcdiff.pipeline.specialize import _KEY
 
 
 def recurrence(w, u, xs):
@@ -70,6 +71,12 @@ def test_equal_keys_mean_equal_kinds():
     a, b = (0.5, [1.0, 2.0], np.ones((2, 2), np.float32)), (1.5, [3.0], np.zeros((4, 1), np.float32))
     assert call_key(a) == call_key(b) and [kind_of(v) for v in a] == [kind_of(v) for v in b]
     assert call_key((0.5,)) != call_key((1,)) != call_key((np.ones(2),)) != call_key((np.ones(2, np.float32),))
+
+
+@pytest.mark.parametrize("value", [1.5, 3, True, [1.0], [], (2, 3.0), [np.ones(2)], np.ones(3), np.ones((2, 2), np.float32),
+                                   np.array(2.0), np.ones(2, int), np.float32(1.0), None, {"a": 1.0}])
+def test_the_dispatchers_inline_key_is_call_key(value):
+    assert eval(_KEY.format(a="v"), {"ND": np.ndarray, "v": value}) == call_key((value,))[0]
 
 
 def test_signature_grammar():

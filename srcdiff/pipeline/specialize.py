@@ -26,6 +26,8 @@ import inspect
 import os
 import weakref
 
+import numpy as np
+
 from ..analysis import call_key, infer_shapes, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..frontend import defaults_of, load_function
@@ -59,17 +61,51 @@ def dispatching(generic, build_for, unknown_runs_generic=True):
             compiled = table[key] = generic if unknown else build_for(kinds)
         return compiled
 
-    def dispatch(*args, **kwargs):
+    def slow(args, kwargs):
         if kwargs:  # keywords: the generic code (numba mode too: its dispatch is by position)
             return generic(*args, **kwargs)
-        compiled = table.get(call_key(args))
-        return (compiled or compiled_for(args))(*args)
+        return compiled_for(args)(*args)
 
+    dispatch = _fast_path(len(names))(table, slow)
     functools.update_wrapper(dispatch, generic)
     dispatch.__srcdiff_generic__ = generic
     dispatch.source_for = lambda *args: compiled_for(args).source
     dispatch.__srcdiff_table__ = table
     return dispatch
+
+
+def _fast_path(n):
+    """``make(table, slow)``: a dispatcher for ``n`` parameters that computes ``call_key`` of
+    exactly ``n`` positional arguments inline (no call per argument) and runs the code the
+    table holds for it; anything else (keywords, another count, a key not seen) goes to
+    ``slow(args, kwargs)``.  Compiled once per ``n``."""
+    if n not in _FAST_PATHS:
+        namespace = {"ND": _NDARRAY}
+        exec(_fast_path_text(n), namespace)
+        _FAST_PATHS[n] = namespace["make"]
+    return _FAST_PATHS[n]
+
+
+def _fast_path_text(n):
+    unpack = f"        {', '.join(f'a{i}' for i in range(n))}{',' if n == 1 else ''} = args\n" if n else ""
+    keys = "".join(f"            {_KEY.format(a=f'a{i}')},\n" for i in range(n))
+    return (f"def make(table, slow):\n"
+            f"    def dispatch(*args, **kwargs):\n"
+            f"        if kwargs or len(args) != {n}:\n"
+            f"            return slow(args, kwargs)\n"
+            f"{unpack}"
+            f"        compiled = table.get((\n{keys}        ))\n"
+            f"        if compiled is None:\n"
+            f"            return slow(args, kwargs)\n"
+            f"        return compiled(*args)\n"
+            f"    return dispatch\n")
+
+
+# call_key of one argument, inline (analysis.signature.call_key says the same per argument)
+_KEY = ("({a}.ndim, {a}.dtype) if {a}.__class__ is ND else ({a}.__class__, {a}[0].__class__ if {a} else None) "
+        "if {a}.__class__ is list or {a}.__class__ is tuple else {a}.__class__")
+_FAST_PATHS = {}
+_NDARRAY = np.ndarray
 
 
 def specialized(generic, fn, kind, wrt, owner):
