@@ -3,6 +3,7 @@
 finite differences, and ``jit="numba"`` (skipped where numba is missing)."""
 import inspect
 import math
+import os
 import subprocess
 import sys
 
@@ -14,6 +15,9 @@ from gradcheck import check_grad, numeric_grad
 import srcdiff
 from srcdiff.analysis import Kind, call_key, kind_of, parse_signature
 from srcdiff.pipeline.specialize import _KEY
+
+pytestmark = pytest.mark.skipif(os.environ.get("SRCDIFF_GENERIC") == "1",
+                                reason="pytest --generic: gradients run their generic code, nothing is specialized")
 
 
 def recurrence(w, u, xs):
