@@ -28,20 +28,31 @@ import numpy as np
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
 from .lazy import lazy_aware
-from .pipeline import DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function
+from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function, numba_dispatching,
+                       specialized)
+from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container, stacked_rows
 
 _CACHE = weakref.WeakKeyDictionary()
 
 
-def grad(fn=None, *, wrt=None, lazy=False):
+def grad(fn=None, *, wrt=None, jit=None, lazy=False):
     """The gradient of ``fn``'s scalar result, as a compiled function (see API.md).
 
-    Given Dask arrays, the gradient of array code is one task graph computed once
-    (``srcdiff.lazy``); ``lazy=True`` returns the lazy Dask arrays instead of computing them."""
+    Each call runs code specialized to its arguments' kinds (``pipeline.specialize``);
+    ``jit="numba"`` compiles that code with numba.  Given Dask arrays, the gradient of array
+    code is one task graph computed once (``srcdiff.lazy``); ``lazy=True`` returns the lazy
+    Dask arrays instead of computing them."""
     if fn is None:
-        return functools.partial(grad, wrt=wrt, lazy=lazy)
-    return _cached_gradient(fn, "grad", wrt, lazy)
+        return functools.partial(grad, wrt=wrt, jit=jit, lazy=lazy)
+    if jit is None:
+        return _cached_gradient(fn, "grad", wrt, lazy)
+    if jit != "numba":
+        raise ValueError(f"jit={jit!r}: the one compiler srcdiff knows is jit='numba'")
+    if lazy:
+        raise ValueError("jit='numba' compiles code for NumPy arrays and numbers; lazy=True is for Dask arrays")
+    return _built(fn, "grad", wrt, lambda f, w, owner: numba_dispatching(build_gradient(f, "grad", w, owner),
+                                                                         weakref.ref(f), "grad", w, owner), "numba")
 
 
 def value_and_grad(fn=None, *, wrt=None, lazy=False):
@@ -96,7 +107,7 @@ def hessian(fn, *, wrt=0):
         if np.ndim(x) == 0 and not isinstance(x, np.ndarray):
             return h(*positional, 1.0, **keyword)
         x = np.asarray(x)
-        rewind = _random_rewinder(positional + list(keyword.values()))
+        rewind = random_rewinder(positional + list(keyword.values()))
         directions = [unit.reshape(x.shape) for unit in np.eye(x.size, dtype=x.dtype)]
         if isinstance(bound.arguments.get(picked), (list, tuple)):  # a direction of the parameter's own type
             directions = [type(bound.arguments[picked])(d.tolist()) for d in directions]
@@ -132,7 +143,7 @@ def jacobian(fn, *, wrt=0):
     @functools.wraps(fn)
     def jacobian_fn(*args, **kwargs):
         positional, keyword, _ = _bind(signature, args, kwargs)
-        rewind = _random_rewinder(positional + list(keyword.values()))
+        rewind = random_rewinder(positional + list(keyword.values()))
         result = fn(*args, **kwargs)
         if np.ndim(result) == 0 and not isinstance(result, np.ndarray):
             rewind()  # the product draws the noise fn drew
@@ -174,15 +185,18 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 def _cached_gradient(fn, kind, wrt, lazy=False):
     def build(f, w, owner):
         compiled = build_gradient(f, kind, w, owner)
+        fast = specialized(compiled, f, kind, w, owner)
         if not getattr(compiled, "__srcdiff_arrays__", False):
-            return compiled
-        return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad")
+            return fast
+        return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad", numpy_call=fast)
     return _built(fn, kind, wrt, build, bool(lazy))
 
 
 def _built(fn, kind, wrt, build, *options):
     """``build(function, wrt, owner)``, cached; a bound method's built from its function with the
-    class of its object (``owner``) and bound to that object again."""
+    class of its object (``owner``) and bound to that object again.  A specialized gradient
+    (``pipeline.specialize``) stands for its generic function here."""
+    fn = getattr(fn, "__srcdiff_generic__", fn)
     if not (inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType)):
         return _cached(fn, (kind, _wrt_key(wrt), *options), lambda: build(fn, wrt, None))
     owner = owner_of_bound(fn)
@@ -258,23 +272,6 @@ def _caller():
         frame = frame.f_back
     filename, lineno = frame.f_code.co_filename, frame.f_lineno
     return filename, lineno, linecache.getline(filename, lineno)
-
-
-def _random_rewinder(args):
-    """A function setting NumPy's global random state, and that of every generator among
-    ``args``, back to what they are now: the rows of a Jacobian or Hessian each draw the
-    noise one call of the function draws (a gradient call draws its own, once)."""
-    generators = [(a.bit_generator, a.bit_generator.state) for a in args if isinstance(a, np.random.Generator)]
-    legacy = [(a, a.get_state()) for a in args if isinstance(a, np.random.RandomState)]
-    state = np.random.get_state()
-
-    def rewind():
-        np.random.set_state(state)
-        for bits, saved in generators:
-            bits.state = saved
-        for generator, saved in legacy:
-            generator.set_state(saved)
-    return rewind
 
 
 def _array_like(x):

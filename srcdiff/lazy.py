@@ -42,17 +42,20 @@ class LazyComputeError(GeneratedCodeError):
     lazily: located at that line (``errors.GeneratedCodeError``)."""
 
 
-def lazy_aware(compiled, lazy=False, value_first=False):
+def lazy_aware(compiled, lazy=False, value_first=False, numpy_call=None):
     """``compiled`` (a generated gradient of array code), taking Dask arrays as described in
     the module doc; its attributes (``source``, ``__srcdiff_*__``) are ``compiled``'s and
     ``__wrapped__`` is ``compiled``.  ``value_first``: ``compiled`` returns ``(value,
-    gradients)``, and the value computed is a NumPy scalar, as NumPy's reductions give."""
+    gradients)``, and the value computed is a NumPy scalar, as NumPy's reductions give.
+    ``numpy_call`` runs calls without Dask arrays (the code specialized to their kinds;
+    ``compiled`` by default), and its ``source_for`` is the wrapper's."""
     out_of_place = []  # compiled on the first call with a Dask array
+    numpy_call = numpy_call or compiled
 
     @functools.wraps(compiled)
     def gradient(*args, **kwargs):
         if not _holds_lazy(args) and not (kwargs and _holds_lazy(kwargs.values())):
-            return compiled(*args, **kwargs)
+            return numpy_call(*args, **kwargs)
         if not out_of_place:
             out_of_place.append(compile_out_of_place(compiled))
         with _computes_refused():
@@ -64,6 +67,9 @@ def lazy_aware(compiled, lazy=False, value_first=False):
             return result
         return computed(result, value_first, _parameters_like(compiled, args, kwargs, value_first))
 
+    for name in ("source_for", "__srcdiff_generic__", "__srcdiff_table__"):  # the specialized code's dispatch
+        if hasattr(numpy_call, name):
+            setattr(gradient, name, getattr(numpy_call, name))
     gradient.__srcdiff_lazy__ = lazy
     gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
     return gradient

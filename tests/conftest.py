@@ -24,6 +24,14 @@ GOLDEN = pathlib.Path(__file__).resolve().parent / "golden"
 def pytest_addoption(parser):
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="rewrite the golden files of generated code instead of comparing")
+    parser.addoption("--generic", action="store_true", default=False,
+                     help="run every gradient through its generic code, not the code specialized to its "
+                          "arguments' kinds (which runs by default, so the suite checks it)")
+
+
+def pytest_configure(config):
+    if config.getoption("--generic"):
+        os.environ["SRCDIFF_GENERIC"] = "1"
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ STAGES = ["frontend", "ir", "analysis", "lower", "rules", "transforms", "emit", 
 # Imports inside functions that load something heavy lazily, on purpose (never to dodge a circle).
 LAZY = {("rules/derive.py", "sympy"), ("emit/compile.py", "scipy.special"),
         ("lazy.py", "dask"),  # Dask is optional: imported once a Dask array was passed
-        ("runtime/namespaces.py", "array_api_compat")}  # imported once another library's array was passed
+        ("runtime/namespaces.py", "array_api_compat"),  # imported once another library's array was passed
+        ("pipeline/jit.py", "numba")}  # numba is optional: imported for jit="numba"
 MAX_LINES = 300
 
 

@@ -8,7 +8,12 @@
   reduction of ``s`` records ``fits=s`` (it broadcasts into ``s`` without growing it).
 
 Nothing else is promised: parameters get a fresh Shape each (they may even be floats at
-run time).  The rules use this to leave out ``rt.unbroadcast`` where an operand
+run time), unless the gradient is specialized to its arguments' kinds (``kinds``, see
+``signature``): then a number is ``SCALAR``, and an array or sequence gets a Shape with
+its ``rank`` (and ``dtype``); ``items`` marks a sequence or 1-D array whose entry at one
+integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction of
+``s`` along a constant ``axis`` records it.  Ranks follow element-wise
+operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
@@ -18,8 +23,8 @@ from ..runtime import linalg, tensors
 class Shape:
     """An unknown array shape, equal to itself only; ``fits`` is a Shape it broadcasts into."""
 
-    def __init__(self, fits=None):
-        self.fits = fits
+    def __init__(self, fits=None, rank=None, dtype=None, items=False, axis=None):
+        self.fits, self.rank, self.dtype, self.items, self.axis = fits, rank, dtype, items, axis
 
     def __repr__(self):
         return f"Shape#{id(self) % 10000}"
@@ -88,17 +93,18 @@ class Shapes(dict):
         return self.setdefault(operand, Shape())  # a module constant: may be an array
 
 
-def infer_shapes(function, scalar_result=False):
+def infer_shapes(function, scalar_result=False, kinds=None):
     """The ``Shapes`` of every parameter and statement target of ``function``.
 
     ``scalar_result=True`` also assumes the result is one number (what ``grad`` needs;
     generated code checks it at run time where ``proves_scalar`` is false): then every
     operand of an element-wise operation with a scalar result is a scalar too, since
-    broadcasting never shrinks a shape (``reg`` in ``loss + reg * r``).
+    broadcasting never shrinks a shape (``reg`` in ``loss + reg * r``).  ``kinds`` maps
+    parameter Vars to the ``signature.Kind`` of their argument (specialized code).
     """
     scalars = set()
     while True:
-        shapes = _forward(function, scalars)
+        shapes = _forward(function, scalars, kinds)
         if not scalar_result:
             return shapes
         more = _scalar_operands(function, shapes) - scalars
@@ -107,16 +113,17 @@ def infer_shapes(function, scalar_result=False):
         scalars |= more
 
 
-def proves_scalar(function):
-    """Whether the result of ``function`` is one number by its own statements alone."""
+def proves_scalar(function, kinds=None):
+    """Whether the result of ``function`` is one number by its own statements alone (and
+    its arguments' ``kinds``, when specialized)."""
     result = function.result
-    return not isinstance(result, Var) or _forward(function, set()).of(result) is SCALAR
+    return not isinstance(result, Var) or _forward(function, set(), kinds).of(result) is SCALAR
 
 
-def _forward(function, scalars):
+def _forward(function, scalars, kinds=None):
     shapes = Shapes()
     for param in function.params:
-        shapes[param] = SCALAR if param in scalars else Shape()
+        shapes[param] = SCALAR if param in scalars else _seed((kinds or {}).get(param))
     _block(function.body, shapes, scalars)
     return shapes
 
@@ -135,6 +142,15 @@ def _block(body, shapes, scalars):
             _loop(stmt, shapes, scalars)
 
 
+def _seed(kind):
+    """The shape of a parameter of this ``signature.Kind`` (None: nothing known)."""
+    if kind is None:
+        return Shape()
+    if kind.scalar:
+        return SCALAR
+    return Shape(rank=kind.ndim or 1, dtype=kind.dtype or None, items=kind.items)
+
+
 def _setter(shapes, scalars):
     def put(var, shape):
         shapes[var] = SCALAR if var in scalars else shape
@@ -148,6 +164,9 @@ def _loop(loop, shapes, scalars):
     if loop.iter is not None and loop.iter.kind in RANGES:
         for target in loop.iter.targets:
             put(target, SCALAR)
+    elif loop.iter is not None and loop.iter.kind in ("iter", "reversed") and len(loop.iter.targets) == 1 \
+            and getattr(shapes.of(loop.iter.args[0]), "items", False):
+        put(loop.iter.targets[0], SCALAR)  # for x in xs: an item of a sequence of numbers
     for carry in loop.carries:
         put(carry.target, _side(shapes, carry.init) or Shape())
     given_up = set()
@@ -192,6 +211,10 @@ def _shape_of(stmt, args, kwargs):
         return OTHER
     if op == "[]" and args[0] is OTHER:
         return SCALAR  # an entry of a shape tuple
+    if op == "[]" and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
+        return SCALAR  # xs[i] of a sequence of numbers or a 1-D array
+    if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):
+        return Shape(rank=2, dtype=args[0].dtype if args[0].dtype == args[1].dtype else None)
     if op in REDUCTIONS:
         return _reduction(stmt, args, kwargs)
     if op in SHAPED_LIKE_SECOND and len(args) > 1:
@@ -218,7 +241,8 @@ def _reduction(stmt, args, kwargs):
     if args[0] is SCALAR:
         return SCALAR
     if keep and isinstance(args[0], Shape):
-        return Shape(fits=args[0])
+        return Shape(fits=args[0], rank=args[0].rank, dtype=args[0].dtype,
+                     axis=axis.value if isinstance(axis, Const) else None)
     if (axis is None or isinstance(axis, Const) and axis.value is None) and keepdims is None:
         return SCALAR
     return Shape()
@@ -233,8 +257,13 @@ def broadcast(*shapes):
         if result is SCALAR or _fits(result, shape):
             result = shape
         elif not _fits(shape, result):
-            result = Shape()
+            result = Shape(rank=_larger(result.rank, shape.rank), dtype=result.dtype if result.dtype == shape.dtype else None)
     return result
+
+
+def _larger(a, b):
+    """The rank of a broadcast of ranks ``a`` and ``b``; None when either is unknown."""
+    return None if a is None or b is None else max(a, b)
 
 
 def _fits(small, big):

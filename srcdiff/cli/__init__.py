@@ -1,6 +1,7 @@
 """The srcdiff command line: print generated gradient code for a function in a file.
 
     python cli.py FILE[:FUNC] [--wrt a,b] [--ssa | --value] [--comments]
+    python cli.py FILE[:FUNC] [--wrt a,b] [--value] --sig x=float,xs=list,W=f32[2]   (specialized code)
     python cli.py FILE[:FUNC] --at NAME=VALUE ... [--graph PATH]     (explain mode)
     python cli.py FILE[:FUNC] --hvp [--wrt a] [--mode forward|reverse] (Hessian-vector product)
     python cli.py FILE[:FUNC] --jvp [--wrt a,b]                        (forward mode)
@@ -25,6 +26,7 @@ a file is never executed.
 """
 import sys
 
+from ..analysis import parse_signature
 from ..emit import assign_names
 from ..errors import SrcdiffError, ToolError
 from ..explain import explain_function, write_picture
@@ -76,9 +78,27 @@ def run(args):
     elif args.jvp:
         name, text, _ = jvp_source(function, source, wrt)
     else:
+        kinds = signature_of(function, args.sig) if args.sig else None
         name, text = gradient_source(function, source, "value_and_grad" if args.value else "grad", wrt,
-                                     comments=args.comments)
+                                     comments=args.comments, kinds=kinds)
+        if kinds:
+            return f"# the code srcdiff.grad runs for arguments of kinds {args.sig} (g.source_for(*args))\n" + text
     return _standalone_line(args, name) + text
+
+
+def signature_of(function, text):
+    """``{name: Kind}`` of ``--sig`` text; an error for a bad kind or a name that is no parameter."""
+    loc = function.loc
+    try:
+        kinds = parse_signature(text)
+    except ValueError as err:
+        raise SrcdiffError(f"--sig: {err}", loc.filename, loc.lineno, loc.col, loc.line_text) from None
+    params = [p.hint for p in function.params]
+    for name in kinds:
+        if name not in params:
+            raise SrcdiffError(f"--sig: {function.name} has no parameter named {name!r} (it has {', '.join(params)})",
+                               loc.filename, loc.lineno, loc.col, loc.line_text)
+    return kinds
 
 
 def _standalone_line(args, name):

@@ -3,13 +3,15 @@
 ``parse_args(argv)`` returns argparse's namespace with ``target`` filled in, or raises
 ``SrcdiffError`` with one line to print: an unknown option, a missing target, an option
 given twice, options that ask for different outputs (``--jvp --ssa``), and options that
-would be ignored (``--mode`` without ``--hvp``, ``--wrt`` in explain mode).  Nothing is
+would be ignored (``--mode`` without ``--hvp``, ``--wrt`` in explain mode, ``--sig`` with
+another output than the gradient).  Nothing is
 silently dropped or overridden.  These errors point at the target file (line 1), or at
 ``<command line>`` before one is known.
 """
 import argparse
 import functools
 
+from ..analysis import SIGNATURE_GRAMMAR
 from ..errors import SrcdiffError, ToolError
 from ..explain import picture_format
 
@@ -50,6 +52,8 @@ def build_parser():
                              "reverse over reverse, or reverse over forward")
     parser.add_argument("--jvp", action="store_true",
                         help="print the generated forward-mode code jvp_FUNC(..., dot_a, ...) instead")
+    parser.add_argument("--sig", action=_Once, metavar="NAME=KIND,...",
+                        help="print the gradient specialized to arguments of these kinds: " + SIGNATURE_GRAMMAR)
     parser.add_argument("--at", nargs="+", action="extend", metavar="NAME=VALUE",
                         help="explain: run FUNC at these values; print every value, gradient and backward step "
                              "(FILE may follow the values)")
@@ -86,6 +90,8 @@ def check_options(args, target):
         "--ssa (the forward pass has no gradient)" if args.ssa else None
     if args.wrt is not None and ignored_by:
         raise fail(f"--wrt does not apply to {ignored_by}")
+    if args.sig is not None and (args.explain or args.ssa or args.hvp or args.jvp):
+        raise fail(f"--sig specializes the gradient's code; it does not apply to {asked[0]}")
     if args.comments and (args.explain or args.ssa or args.hvp or args.jvp):
         raise fail(f"--comments annotates the gradient's code; it does not apply to {asked[0]}")
     if args.graph is not None:

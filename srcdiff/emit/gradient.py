@@ -29,13 +29,16 @@ from .prune import prune
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
-                  like=False, check_scalar=False):
+                  like=False, check_scalar=False, items_as=None):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple;
     ``prefix`` starts the adjoints' names (``grad2_`` in a second derivative).  Array code:
-    ``like`` returns each gradient as ``rt.like(grad_x, x)``; ``check_scalar`` ends the
+    ``like`` returns each gradient as ``rt.like(grad_x, x)`` (a dict: per parameter Var,
+    ``"like"``, ``"float"`` for ``float(grad_x)`` or ``"bare"``); ``items_as`` (Var ->
+    ``"list"``, ``"tuple"`` or ``"array"``) returns a sequence's gradient gathered item by
+    item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``).
     """
     want_value = returns == "value_and_grad"
@@ -84,19 +87,30 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     by_items = {s.var for s in accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
     parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
     gradients = [_container_text(function, p, backward.wrt, names, grad_names, aliases, by_items)
-                 if is_container(function, p) else _gradient_text(p, names, grad_names, aliases, like, p in by_items)
+                 if is_container(function, p) else
+                 _gradient_text(p, names, grad_names, aliases, like, (items_as or {}).get(p, "") if p in by_items else None)
                  for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
     return printer.finish(lines, function)
 
 
-def _gradient_text(param, names, grad_names, aliases, like, by_items):
+def _gradient_text(param, names, grad_names, aliases, like, items):
+    """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
+    gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``)."""
     rt = aliases["rt"]
     if param not in grad_names:
         return f"{rt}.zeros_like({names[param]})"
-    if by_items:  # a sequence's gradient in its own type (a tuple for a tuple)
-        return f"{rt}.items_like({grad_names[param]}, {names[param]})"
-    return f"{rt}.like({grad_names[param]}, {names[param]})" if like else grad_names[param]
+    if items is not None:  # a sequence's gradient in its own type (a tuple for a tuple)
+        return ITEMS_LIKE.get(items, "{rt}.items_like({g}, {x})").format(rt=rt, np=aliases["np"], g=grad_names[param],
+                                                                         x=names[param])
+    how = like.get(param, "like") if isinstance(like, dict) else "like" if like else "bare"
+    if how == "float":
+        return f"float({grad_names[param]})"
+    return f"{rt}.like({grad_names[param]}, {names[param]})" if how == "like" else grad_names[param]
+
+
+# the gradient of a sequence gathered item by item in a list, as the kinds say to return it
+ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)"}
 
 
 def _container_text(function, param, wrt, names, grad_names, aliases, by_items):

@@ -32,6 +32,7 @@ def load_function(fn, reads=None, owner=None):
     ``owner`` (a ``classes.Owner``) is the class of a method's first parameter; when None,
     an instance method's class is found from its qualified name (``Model.loss``).
     """
+    fn = getattr(fn, "__srcdiff_generic__", fn)  # a gradient dispatching on kinds: its generic code
     if isinstance(fn, functools.partial):  # the function it calls, of the parameters it leaves
         reads = Reads() if reads is None else reads
         return partial_source(fn, load_function(fn.func, reads))

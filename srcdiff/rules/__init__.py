@@ -15,11 +15,13 @@ subscripts read as its helpers read them) and ``errors``.
 | ``_derived`` | the elementary functions, derived by sympy (``derive``) and pinned |
 | ``arrays`` | NumPy: element-wise rules wrapped by shape, reductions, products, reshapes, indexing |
 | ``makers`` | NumPy's array makers from numbers: ``np.full``, ``np.full_like``, ``np.arange``, ``np.linspace``; ``np.heaviside`` |
+| ``selections`` | item reads and writes (``x[i]``, ``x[i] = v`` as a copy), ``np.where``, ``np.clip`` |
 | ``helpers`` | the runtime's array-gradient helpers, so a gradient can be differentiated again |
 | ``families`` | NumPy's shape and order functions (``shapes``, ``orders``, ``parts``), ``scipy.special`` (``special``, and ``elementwise`` in the scalar table), random draws (``random``); ``params`` reads their arguments |
 | ``linalg``, ``norms`` | ``np.linalg`` (reverse and tangent templates) and ``np.linalg.norm`` for every ``ord`` |
 | ``tensors`` | ``np.einsum``, ``tensordot``, ``kron``, ``cross``, ``trace``, ``diag``, ``diagonal``, ``triu``, ``tril`` |
 | ``settings`` | the constant settings (``axis``, ``ord``, subscripts) a rule reads, or a refusal naming them |
+| ``specialized`` | what array code specialized to its arguments' kinds writes instead of a helper (``g @ W.T``) |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 | ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """

@@ -12,19 +12,25 @@ gradient (``axis``, ``keepdims``) must be constants; they are written into the t
 is one number (``rt.check_scalar``), which the shape rules then rely on.
 ``rules_of(function)`` picks the table: array rules for array code
 (``analysis.uses_arrays``), the scalar table otherwise, so scalar functions keep their
-generated text byte for byte.
+generated text byte for byte.  Given the arguments' kinds (``kinds``: specialized code),
+the shapes know more: numbers are ``SCALAR`` (no ``rt.unbroadcast`` on floats), products of
+two matrices get ``g @ x1.T`` and ``x0.T @ g`` (``specialized``), ``item_reads``
+names the ``xs[i]`` reads whose gradient is added entry by entry, a contribution to the
+result of a ``keepdims`` reduction along a constant axis is ``np.sum(t, axis, keepdims=True)``,
+and ``np.sum(W * W)`` passes its adjoint on as the number it is (``specialized``).
 """
-import ast
 
 from ..analysis import ELEMENTWISE as ELEMENTWISE_OPS
-from ..analysis import SCALAR, infer_shapes, is_ufunc, proves_scalar, uses_arrays
+from ..analysis import SCALAR, infer_shapes, is_ufunc, item_reads, proves_scalar, uses_arrays
 from ..errors import NoGradientRuleError
-from ..ir import SEQUENCE_OPS, Const, Var, constant_node, index_node
+from ..ir import SEQUENCE_OPS, Const, Var, assigns
 from .families import Families
 from .helpers import HELPER_BUILDERS
 from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
+from .selections import clip_rule, getitem_rule, setitem_rule, where_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
+from .specialized import reduced_from, specialized_rule
 from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -67,19 +73,22 @@ PRODUCTS = {
     "np.outer": ("np.reshape(g @ np.ravel(x1), np.shape(x0))", "np.reshape(np.ravel(x0) @ g, np.shape(x1))"),
 }
 
-
-def rules_of(function):
-    """The rule lookup of ``function``: ``ArrayRules`` for array code, the scalar table otherwise."""
-    return ArrayRules(function) if uses_arrays(function) else scalar_rule
+def rules_of(function, kinds=None):
+    """The rule lookup of ``function``: ``ArrayRules`` for array code, the scalar table
+    otherwise; ``kinds`` (parameter Var -> ``analysis.Kind``) specializes array rules."""
+    return ArrayRules(function, kinds=kinds) if uses_arrays(function) else scalar_rule
 
 
 class ArrayRules:
     """The rule of each statement of one array function (see the module docstring)."""
 
-    def __init__(self, function, scalar_result=True):
-        self.shapes = infer_shapes(function, scalar_result)
-        self.check_result = scalar_result and not proves_scalar(function)
+    def __init__(self, function, scalar_result=True, kinds=None):
+        self.shapes = infer_shapes(function, scalar_result, kinds)
+        self.check_result = scalar_result and not proves_scalar(function, kinds)
         self.families = Families(function)  # shapes, orders, splits, scipy.special, random draws
+        self.item_reads = item_reads(function, self.shapes) if kinds else frozenset()
+        self.specialized = bool(kinds)
+        self.definitions = {s.target: s for s in assigns(function.body)} if kinds else {}
         self._cache = {}
 
     def __call__(self, stmt):
@@ -101,6 +110,9 @@ class ArrayRules:
             return self._elementwise(stmt, rule_of_call(op, stmt.args))
         if op in ELEMENTWISE_BUILDERS:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
+        settled = specialized_rule(stmt, op, self.shapes, self.definitions) if self.specialized else None
+        if settled is not None:
+            return settled
         builder = _BUILDERS.get(_family(op))
         if builder is not None:
             try:
@@ -122,6 +134,8 @@ class ArrayRules:
             shape = self.shapes.of(arg) if isinstance(arg, Var) else None
             if template is None or shape is None or shape is result:
                 wrapped.append(template)
+            elif self.specialized and reduced_from(shape, result):
+                wrapped.append(f"np.sum({template}, axis={shape.axis!r}, keepdims=True)")
             elif shape is SCALAR:
                 wrapped.append(f"np.sum({template})")
             else:
@@ -258,38 +272,10 @@ def _cumsum(stmt, names):
     return (f"rt.cumsum_grad(g, {names[0]}{_keywords(axis=axis)})",) + (None,) * (len(names) - 1)
 
 
-def _index_text(stmt, names, first):
-    """``np.s_[...]`` of the index parts ``stmt.args[first:]`` written with placeholders."""
-    parts = [constant_node(arg.value) if isinstance(arg, Const) else ast.Name(id=name, ctx=ast.Load())
-             for arg, name in zip(stmt.args[first:], names[first:])]
-    return ast.unparse(ast.Subscript(value=ast.Name(id="np.s_"), slice=index_node(parts), ctx=ast.Load()))
-
-
-def _getitem(stmt, names):
-    return (f"rt.index_grad(g, {names[0]}, {_index_text(stmt, names, 1)})",) + (None,) * (len(names) - 1)
-
-
-def _setitem(stmt, names):
-    where = _index_text(stmt, names, 2)
-    return (f"rt.setitem(g, {where}, 0.0)", f"rt.written_grad(rt.if_inexact(g, y), {where}, {names[1]})") + (None,) * (len(names) - 2)
-
-
-def _where(stmt, names):
-    return (None, "np.where(x0, g, 0.0)", "np.where(x0, 0.0, g)") if len(names) == 3 else None
-
-
-def _clip(stmt, names):
-    if len(names) != 3:
-        return None
-    low, high = (not (isinstance(a, Const) and a.value is None) for a in stmt.args[1:])
-    inside = (["(x0 >= x1)"] if low else []) + (["(x0 <= x2)"] if high else [])  # a product: srcdiff reads no &
-    return (" * ".join(["g"] + inside), "g * (x0 < x1)" if low else None, "g * (x0 > x2)" if high else None)
-
-
 _BUILDERS = {
     "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
-    "np.linspace": linspace_rule, "[]": _getitem, "rt.setitem": _setitem,
+    "np.linspace": linspace_rule, "[]": getitem_rule, "rt.setitem": setitem_rule,
     "list": lambda stmt, names: tuple(f"g[{i}]" for i in range(len(names))),  # item i gets the i-th gradient
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
     **TENSOR_BUILDERS, **LINALG_BUILDERS,  # einsum and friends; np.linalg (norms included)
@@ -297,4 +283,4 @@ _BUILDERS = {
 
 
 # element-wise with three operands: each contribution is summed down like a binary one's
-ELEMENTWISE_BUILDERS = {"np.clip": _clip, ".clip()": _clip, "np.where": _where, **ELEMENTWISE_MAKERS}
+ELEMENTWISE_BUILDERS = {"np.clip": clip_rule, ".clip()": clip_rule, "np.where": where_rule, **ELEMENTWISE_MAKERS}

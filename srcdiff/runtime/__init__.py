@@ -25,6 +25,7 @@ enough to be copied next to generated code.
 | ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
+| ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """

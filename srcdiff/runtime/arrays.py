@@ -125,7 +125,10 @@ def _like_foreign(g, x, xp):
 # ---------------------------------------------------------------- reductions
 
 def sum_grad(g, x, axis=None, keepdims=False):
-    """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes."""
+    """The gradient of ``np.sum(x, axis, keepdims=keepdims)``: ``g`` spread over the summed axes.
+    A number ``g`` (``1.0``) takes the dtype of a floating array ``x``: float32 stays float32."""
+    if g.__class__ is float and x.__class__ is np.ndarray and x.dtype.kind == "f":
+        g = x.dtype.type(g)
     if is_lazy(x) or is_lazy(g):
         if axis is not None and not keepdims and np.ndim(x) > 0:
             g = np.expand_dims(g, axis)

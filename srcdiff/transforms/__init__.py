@@ -15,6 +15,7 @@ Imports ``rules``, ``ir`` and ``errors``.
 | ``contributions`` | one contribution: a template filled in and simplified; int-valued values |
 | ``reverse`` | activity and the sweep of straight-line code; dispatches structured code to ``reverse_flow`` |
 | ``reverse_flow`` | the sweep of branches and loops |
+| ``activity`` | which values of structured code carry adjoints |
 | ``items`` | gradients of the items of a sequence a loop walks over |
 | ``custom`` | a ``srcdiff.Function``: one call of its backward |
 | ``cleanup`` | adjoint copies propagated, dead adjoint writes dropped |

@@ -14,13 +14,18 @@ reversed(range(iterations)):``; the sequence's adjoint starts as ``rt.items_zero
 | ``for i, w in enumerate(ws)`` | ``ws[k]`` |
 | ``for a, b in zip(xs, ys)`` | ``xs[k]``, ``ys[k]`` |
 
+In specialized code the rules may also name ``xs[i]`` reads of a sequence parameter
+(``ArrayRules.item_reads``): the sweep records ``grad_xs[i] += g`` for them, after
+``grad_xs = rt.items_zeros(xs)`` at the start of the backward section
+(``read_item_by_item``).
+
 A sequence whose gradient is taken item by item may not also be used in another way that
 needs its gradient (``np.sum(ws)`` besides the loop): that is refused, naming the loop.
 """
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import RANGES, Loop, walk
+from ..ir import RANGES, Assign, Loop, walk
 
 
 def item_sources(loop):
@@ -39,10 +44,15 @@ def item_sources(loop):
     return [(it.args[0], it.targets[0], it.kind == "reversed")]
 
 
-def zeros_for_items(sequence_token):
-    """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in."""
+def zeros_for_items(sequence_token, numbers=False):
+    """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in;
+    ``[0.0] * len(<the sequence>)`` where its items are known to be numbers (specialized code)."""
+    sequence = ast.Name(id=sequence_token, ctx=ast.Load())
+    if numbers:
+        length = ast.Call(func=ast.Name(id="len", ctx=ast.Load()), args=[sequence], keywords=[])
+        return ast.BinOp(left=ast.List(elts=[ast.Constant(0.0)], ctx=ast.Load()), op=ast.Mult(), right=length)
     call = ast.Attribute(value=ast.Name(id="rt", ctx=ast.Load()), attr="items_zeros", ctx=ast.Load())
-    return ast.Call(func=call, args=[ast.Name(id=sequence_token, ctx=ast.Load())], keywords=[])
+    return ast.Call(func=call, args=[sequence], keywords=[])
 
 
 def check_item_sequences(body, active, edges):
@@ -70,3 +80,10 @@ def check_item_sequences(body, active, edges):
                 f"'{source.hint}' is looped over item by item here and also used in another way that needs its gradient",
                 loc.filename, loc.lineno, loc.col, loc.line_text,
                 "loop over it only, or index it (range(len(...))) everywhere, or leave it out of wrt")
+
+
+def read_item_by_item(function, rules, active):
+    """The active parameters whose ``xs[i]`` reads the rules add to entry by entry (specialized code)."""
+    ids = getattr(rules, "item_reads", ())
+    found = [s.args[0] for s in walk(function.body) if isinstance(s, Assign) and id(s) in ids]
+    return [seq for seq in dict.fromkeys(found) if seq in active]

@@ -52,14 +52,15 @@ def activity(function, wrt, rules=scalar_rule):
     return varied & useful
 
 
-def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule):
+def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset()):
     """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
 
     ``seed`` is the gradient of the result: 1.0 for a scalar, or an operand (a cotangent
     parameter) for a vector-Jacobian product.  ``rules`` maps a statement to its rule.
+    ``numbers``: sequence parameters known to hold numbers (``reverse_flow``).
     """
-    if has_flow(function.body):
-        return reverse_flow(function, wrt, seed, rules)
+    if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
+        return reverse_flow(function, wrt, seed, rules, numbers)
     active = activity(function, wrt, rules)
     tokens = Tokens()
     statements, written, needed = [], set(), set()

@@ -20,11 +20,12 @@ import ast
 
 from ..analysis import SCALAR
 from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, dotted, is_zero, replays_range, walk
-from ..rules import ZERO, CustomRule, placeholders, scalar_rule
+from ..rules import CustomRule, placeholders, scalar_rule
+from .activity import activity, edges_of as _edges
 from .cleanup import without_adjoint_copies, without_dead_adjoints
 from .contributions import contribution, integer_valued, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
-from .items import check_item_sequences, item_sources, zeros_for_items
+from .items import check_item_sequences, item_sources, read_item_by_item, zeros_for_items
 from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens, token_node
 from .sinking import OpenIf, OpenSide, Pending, closed, mentioned
 
@@ -32,61 +33,14 @@ from .sinking import OpenIf, OpenSide, Pending, closed, mentioned
 ZERO_NODE = ast.Constant(0.0)
 
 
-# ---------------------------------------------------------------- activity
-
-def _edges(body, rules):
-    """``(source, target, gradient_flows)`` for every value flowing into another."""
-    for stmt in walk(body):
-        if isinstance(stmt, Assign):
-            rule = rules(stmt)
-            if rule is ZERO:
-                continue
-            for i, arg in enumerate(stmt.args):
-                yield arg, stmt.target, rule is None or rule[i] is not None
-            for _, value in stmt.kwargs:
-                yield value, stmt.target, rule is None
-        elif isinstance(stmt, If):
-            for m in stmt.merges:
-                yield m.then, m.target, True
-                yield m.orelse, m.target, True
-        elif isinstance(stmt, Loop):
-            for c in stmt.carries:
-                yield c.init, c.target, True
-                yield c.next, c.target, True
-            for seq, item, _ in item_sources(stmt):  # gradient goes back item by item (items)
-                yield seq, item, True
-            if stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
-                yield from ((stmt.iter.args[0], t, True) for t in stmt.iter.targets)  # refused if active
-
-
-def activity(body, wrt, result, rules):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
-    edges = [(s, t, flows) for s, t, flows in _edges(body, rules) if isinstance(s, Var)]
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for source, target, _ in edges:
-            if source in varied and target not in varied:
-                varied.add(target)
-                changed = True
-    useful = {result} if isinstance(result, Var) else set()
-    changed = True
-    while changed:
-        changed = False
-        for source, target, flows in edges:
-            if flows and target in useful and source not in useful:
-                useful.add(source)
-                changed = True
-    return varied & useful, varied
-
-
 # ---------------------------------------------------------------- the sweep
 
-def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
+def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()):
     """The Backward of a function with control flow with respect to parameter Vars ``wrt``.
 
-    ``rules`` maps an ``Assign`` to its rule (``rules.scalar_rule`` by default).
+    ``rules`` maps an ``Assign`` to its rule (``rules.scalar_rule`` by default);
+    ``numbers`` holds the sequence parameters known to hold numbers (specialized code):
+    their adjoints gathered item by item start as a list of zeros.
     """
     rules = rules or scalar_rule
     scalar = rules is scalar_rule
@@ -96,7 +50,11 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None):
     sweep.wrt = set(wrt)  # parts of a container read in the body are returned too: their adjoints escape
     sweep.parts = sweep.wrt - set(function.params)  # their zero is rt.tree_zeros (a part may be None)
     sweep.item_sequences = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
+    sweep.numbers = numbers
     statements, written = [], set()
+    for seq in read_item_by_item(function, rules, active):  # grad_xs[i] += g below: zeros first
+        sweep.item_sequences.add(seq)
+        sweep.add(statements, seq, sweep.zero(seq), written)
     result = function.result
     if result in active:
         carried = {c.target for s in walk(function.body) if isinstance(s, Loop) for c in s.carries}
@@ -132,7 +90,7 @@ class _Sweep:
         the right length for a sequence looped over item by item."""
         if var in self.item_sequences:
             self.needed.add(var)
-            return zeros_for_items(self.tokens.value(var))
+            return zeros_for_items(self.tokens.value(var), var in self.numbers)
         if var in self.parts:
             self.needed.add(var)
             return ast.Call(func=dotted("rt.tree_zeros"), args=[token_node(self.tokens.value(var))], keywords=[])
@@ -214,6 +172,12 @@ class _Sweep:
         tokens = self.tokens
         bindings = {"g": self.adjoint(stmt.target), "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
         bindings.update(zip(placeholders(len(stmt.args)), (operand_expr(a, tokens) for a in stmt.args)))
+        if id(stmt) in getattr(self.rules, "item_reads", ()):  # grad_xs[i] += g
+            if stmt.args[0] in self.active:
+                out.append(ItemAccumulate(stmt.args[0], self.adjoint(stmt.target), False,
+                                          operand_expr(stmt.args[1], tokens), loc=stmt.loc))
+                self.needed.update(a for a in stmt.args[1:] if isinstance(a, Var))
+            return
         for arg, template in zip(stmt.args, rule):
             if template is None or not isinstance(arg, Var) or arg not in self.active:
                 continue

@@ -1,0 +1,143 @@
+"""``jit="numba"``: the specialized gradient compiled with numba (an optional extra).
+
+numba compiles the gradient of scalar code that reads float arrays entry by entry (the
+loops over data where Python's interpreter is the cost).  ``check_numba(function)``
+refuses, with the statement's file, line and column, any statement outside this subset,
+when ``grad`` is called; ``check_kinds`` refuses an argument of another kind when the
+gradient is first called with it; ``numba_text`` rewrites the specialized text's few
+runtime calls into what numba compiles; ``compile_numba`` compiles it (``numba.njit``).
+
+| in the function | allowed |
+| --- | --- |
+| arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
+| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]`` |
+| loops | ``for i in range(...)``, ``for x in xs``, ``while`` |
+
+| runtime call in the specialized text | numba form |
+| --- | --- |
+| ``rt.items_zeros(xs)`` | ``np.zeros_like(xs)`` |
+| ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
+| ``rt.items_like(g, xs)`` | ``g`` |
+| ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
+| ``if r.__class__ is not float: rt.check_scalar(r)`` | dropped: every value is a number here |
+"""
+import ast
+
+from ..analysis import SCALAR, Shape
+from ..errors import SrcdiffError
+from ..ir import Assign, Loop, walk
+
+NUMBA_MATH = frozenset(f"math.{name}" for name in (
+    "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
+    "exp", "expm1", "log", "log1p", "log10", "log2", "sqrt", "pow", "hypot", "fabs", "erf", "erfc", "floor", "ceil"))
+NUMBA_OPS = NUMBA_MATH | frozenset({
+    "+", "-", "*", "/", "**", "//", "%", "neg", "pos", "<", "<=", ">", ">=", "==", "!=", "not",
+    "abs", "float", "int", "min", "max", "len", "[]",
+})
+NUMBA_LOOPS = frozenset({"range", "iter"})
+NUMBA_KINDS = frozenset({"float", "int", "bool", "array"})
+
+
+class NumbaError(SrcdiffError):
+    """A function (or an argument) ``jit="numba"`` cannot compile."""
+
+
+def check_numba(function):
+    """Refuse the first statement of ``function`` that numba mode cannot compile (see the module table)."""
+    for stmt in walk(function.body):
+        if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS or stmt.kwargs or _bad_pair(stmt)):
+            raise _refusal(stmt.loc, f"jit='numba' cannot compile '{stmt.op}'",
+                           "keep to arithmetic, math functions and xs[i] reads of float arrays, or drop jit='numba'")
+        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in NUMBA_LOOPS:
+            raise _refusal(stmt.loc, f"jit='numba' cannot compile a loop over {stmt.iter.kind}(...)",
+                           "loop over range(len(xs)) or over the array itself")
+
+
+def _bad_pair(stmt):
+    return stmt.op in ("min", "max") and len(stmt.args) != 2
+
+
+def check_kinds(function, kinds):
+    """Refuse a parameter whose argument has a kind numba mode does not take (see the module table)."""
+    for param in function.params:
+        kind = kinds.get(param.hint)
+        if kind is None or kind.name not in NUMBA_KINDS:
+            what = "an argument srcdiff cannot type" if kind is None else f"a {kind}"
+            raise _refusal(function.loc, f"jit='numba': '{param.hint}' is {what}",
+                           "pass floats, ints and float64 or float32 arrays (np.asarray(xs) for a list)")
+
+
+def check_shapes(function, shapes):
+    """Refuse a value that may be an array rather than a number, other than an argument."""
+    for stmt in walk(function.body):
+        if isinstance(stmt, Assign) and stmt.op != "len" and shapes.of(stmt.target) is not SCALAR \
+                and isinstance(shapes.of(stmt.target), Shape):
+            raise _refusal(stmt.loc, f"jit='numba' compiles scalar code; '{stmt.op}' here may give an array",
+                           "read arrays one entry at a time (xs[i]), or drop jit='numba'")
+
+
+def _refusal(loc, message, hint):
+    return NumbaError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
+
+
+class _ForNumba(ast.NodeTransformer):
+    """The rewrites of ``numba_text`` (see the module table)."""
+
+    def visit_If(self, node):
+        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and ast.unparse(n.func) == "rt.check_scalar"]
+        return None if calls else self.generic_visit(node)
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if ast.unparse(node.left) == "[0.0]" and isinstance(node.op, ast.Mult):
+            return ast.Call(func=ast.parse("np.zeros", mode="eval").body, args=[node.right], keywords=[])
+        return node
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        called = ast.unparse(node.func)
+        if called == "np.array" and len(node.args) == 2:  # np.array(grad_xs, xs.dtype): already an array here
+            return ast.Call(func=ast.Attribute(value=node.args[0], attr="astype", ctx=ast.Load()), args=[node.args[1]],
+                            keywords=[])
+        if called == "rt.items_zeros":
+            return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
+        if called == "rt.items_like":
+            return node.args[0]
+        if called == "reversed" and _is_range(node.args[0]) and len(node.args[0].args) <= 2:
+            bounds = node.args[0].args
+            start, stop = (ast.Constant(0), bounds[0]) if len(bounds) == 1 else bounds
+            last = ast.BinOp(left=stop, op=ast.Sub(), right=ast.Constant(1))
+            before = ast.BinOp(left=start, op=ast.Sub(), right=ast.Constant(1))
+            return ast.Call(func=ast.Name(id="range", ctx=ast.Load()), args=[last, before, ast.Constant(-1)], keywords=[])
+        if called.startswith("rt.") or called == "reversed":
+            raise ValueError(called)
+        return node
+
+
+def _is_range(node):
+    return isinstance(node, ast.Call) and ast.unparse(node.func) == "range" and not node.keywords
+
+
+def numba_text(text, function):
+    """The specialized ``text`` with its runtime calls in numba's terms; a NumbaError at
+    ``function``'s definition for a runtime call numba mode has no form for."""
+    try:
+        tree = _ForNumba().visit(ast.parse(text))
+    except ValueError as err:
+        raise _refusal(function.loc, f"jit='numba' cannot compile the gradient's call of {err}",
+                       "drop jit='numba' for this function") from None
+    return ast.unparse(ast.fix_missing_locations(tree)) + "\n"
+
+
+def numba_module():
+    """numba, imported on first use (an optional extra); ImportError saying how to install it."""
+    try:
+        import numba
+    except ImportError:
+        raise ImportError("jit='numba' needs numba: pip install 'srcdiff[numba]' (or pip install numba)") from None
+    return numba
+
+
+def compile_numba(python_function):
+    """``python_function`` compiled by ``numba.njit`` (nopython mode), on its first call."""
+    return numba_module().njit(python_function)

@@ -1,0 +1,172 @@
+"""Gradients specialized to the kinds of their arguments, chosen at each call.
+
+``dispatching(generic, build_for)`` wraps the generic gradient ``generic`` (what
+``build_gradient`` compiled) in a plain function that, at each call, reads the kinds of
+the positional arguments (``analysis.call_key``: one class look per argument), and runs
+the code built for that signature, built once by ``build_for(kinds)`` and kept in a
+table per signature.  What the table holds per key:
+
+| arguments | runs |
+| --- | --- |
+| at least one has a kind (``analysis.kind_of``) | the specialized code (``specialized_gradient``), or the generic code where the text is the same |
+| none has a kind (dicts, objects, int arrays...) | the generic code itself, nothing built |
+| keyword arguments, or a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
+
+The wrapper carries the generic function's attributes (``source`` is the generic text,
+``__srcdiff_*__`` for the cache and for derivatives of derivatives, which transform the
+generic function: ``__srcdiff_generic__``), and adds ``source_for(*args)``: the text of
+the code that runs for those arguments.
+
+``numba_dispatching`` is the same with ``jit="numba"``: each signature's specialized text
+is compiled by numba (``jit``); a statement numba mode cannot compile is refused when the
+gradient is built, an argument of another kind when it is first called with it.
+"""
+import functools
+import inspect
+import os
+import weakref
+
+import numpy as np
+
+from ..analysis import call_key, infer_shapes, kind_of
+from ..errors import SourceNotFoundError, SrcdiffError
+from ..frontend import defaults_of, load_function
+from ..lower import lower
+from .build import compiled_function
+from .gradient import gradient_source, specialized_kinds
+from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
+
+_PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+
+
+def specializable(generic):
+    """Whether calls of ``generic`` can be dispatched on positional arguments alone."""
+    code = generic.__code__
+    return code.co_flags == code.co_flags & _PLAIN and code.co_kwonlyargcount == 0
+
+
+def dispatching(generic, build_for, unknown_runs_generic=True):
+    """A function running, for each call, the code built for its arguments' kinds (see the
+    module doc); ``build_for(kinds)`` builds it from ``{parameter name: Kind or None}``,
+    also for arguments of no kind at all unless ``unknown_runs_generic``."""
+    names = generic.__code__.co_varnames[:generic.__code__.co_argcount]
+    table = {}
+
+    def compiled_for(args):
+        key = call_key(args)
+        compiled = table.get(key)
+        if compiled is None:
+            kinds = {name: kind_of(value) for name, value in zip(names, args)}
+            unknown = unknown_runs_generic and not any(kinds.values())
+            compiled = table[key] = generic if unknown else build_for(kinds)
+        return compiled
+
+    def slow(args, kwargs):
+        if kwargs:  # keywords: the generic code (numba mode too: its dispatch is by position)
+            return generic(*args, **kwargs)
+        return compiled_for(args)(*args)
+
+    dispatch = _fast_path(len(names))(table, slow)
+    functools.update_wrapper(dispatch, generic)
+    dispatch.__srcdiff_generic__ = generic
+    dispatch.source_for = lambda *args: compiled_for(args).source
+    dispatch.__srcdiff_table__ = table
+    return dispatch
+
+
+def _fast_path(n):
+    """``make(table, slow)``: a dispatcher for ``n`` parameters that computes ``call_key`` of
+    exactly ``n`` positional arguments inline (no call per argument) and runs the code the
+    table holds for it; anything else (keywords, another count, a key not seen) goes to
+    ``slow(args, kwargs)``.  Compiled once per ``n``."""
+    if n not in _FAST_PATHS:
+        namespace = {"ND": _NDARRAY}
+        exec(_fast_path_text(n), namespace)
+        _FAST_PATHS[n] = namespace["make"]
+    return _FAST_PATHS[n]
+
+
+def _fast_path_text(n):
+    unpack = f"        {', '.join(f'a{i}' for i in range(n))}{',' if n == 1 else ''} = args\n" if n else ""
+    keys = "".join(f"            {_KEY.format(a=f'a{i}')},\n" for i in range(n))
+    return (f"def make(table, slow):\n"
+            f"    def dispatch(*args, **kwargs):\n"
+            f"        if kwargs or len(args) != {n}:\n"
+            f"            return slow(args, kwargs)\n"
+            f"{unpack}"
+            f"        compiled = table.get((\n{keys}        ))\n"
+            f"        if compiled is None:\n"
+            f"            return slow(args, kwargs)\n"
+            f"        return compiled(*args)\n"
+            f"    return dispatch\n")
+
+
+# call_key of one argument, inline (analysis.signature.call_key says the same per argument)
+_KEY = ("({a}.ndim, {a}.dtype) if {a}.__class__ is ND else ({a}.__class__, {a}[0].__class__ if {a} else None) "
+        "if {a}.__class__ is list or {a}.__class__ is tuple else {a}.__class__")
+_FAST_PATHS = {}
+_NDARRAY = np.ndarray
+
+
+def specialized(generic, fn, kind, wrt, owner):
+    """``generic`` wrapped to run code specialized to each call's argument kinds; ``generic``
+    itself for a derivative of generated code, a signature that cannot be dispatched on, or
+    when ``SRCDIFF_GENERIC=1`` is set (which runs every gradient through the generic code:
+    ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it."""
+    if os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic):
+        generic.source_for = lambda *args: generic.source  # the code that runs, whatever the arguments
+        return generic
+    return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic))
+
+
+def _specialized_for(fn_ref, kind, wrt, owner, generic, kinds):
+    """The code specialized to ``kinds``; the generic code once the function is gone."""
+    fn = fn_ref()
+    return generic if fn is None else specialized_gradient(fn, kind, wrt, owner, kinds, generic)
+
+
+def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
+    """The gradient ``kind`` of ``fn`` for arguments of ``kinds`` (names -> Kind), compiled;
+    ``generic`` itself when specialized code cannot be built (the generic code stands)."""
+    try:
+        source = load_function(fn, owner=owner)
+        function = lower(source)
+        order = getattr(fn, "__srcdiff_order__", 0) + 1
+        base = getattr(fn, "__srcdiff_base__", function.name)
+        name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds)
+    except SrcdiffError:
+        return generic
+    if text == generic.source:  # scalar code: the kinds change nothing
+        return generic
+    return compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
+                             reads=source.scope.reads, kinds=kinds)
+
+
+def numba_dispatching(generic, fn_ref, kind, wrt, owner):
+    """The gradient ``kind`` of the function ``fn_ref`` refers to (weakly: the API's cache is
+    keyed by it) compiled with numba per signature (see the module doc)."""
+    check_numba(lower(load_function(fn_ref(), owner=owner)))  # what cannot compile is said with or without numba
+    numba_module()
+    build = functools.partial(numba_gradient, fn_ref, kind, wrt, owner)
+    return dispatching(generic, build, unknown_runs_generic=False)
+
+
+def numba_gradient(fn_ref, kind, wrt, owner, kinds):
+    """The specialized gradient of ``fn_ref()`` for ``kinds``, compiled by numba (NumbaError where it cannot)."""
+    fn = fn_ref()
+    if fn is None:
+        raise SourceNotFoundError("cannot compile the gradient: the function it is the gradient of was deleted",
+                                  hint="keep the function alive while its gradient is used")
+    source = load_function(fn, owner=owner)
+    function = lower(source)
+    check_kinds(function, kinds)
+    check_shapes(function, infer_shapes(function, True, specialized_kinds(function, kinds)))
+    order = getattr(fn, "__srcdiff_order__", 0) + 1
+    base = getattr(fn, "__srcdiff_base__", function.name)
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds)
+    text = numba_text(text, function)
+    python = compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
+                               reads=source.scope.reads, kinds=kinds)
+    jitted = compile_numba(python)
+    jitted.source = text
+    return jitted
