@@ -17,6 +17,7 @@ parameters the bound method shows (``X`` is 0 in ``model.loss(X, y)``), names ``
 too, and is ``"self"`` by default for ``grad``, ``value_and_grad`` and ``jvp``.
 """
 import functools
+import gc
 import inspect
 import linecache
 import sys
@@ -200,12 +201,29 @@ def _cached(fn, key, build):
     try:
         hash(key)
     except TypeError:  # a wrt srcdiff refuses (a list inside, an array): building says why
-        return build()
+        return _collector_paused(build)
     per_function = _CACHE.setdefault(fn, {})
     compiled = per_function.get(key)
     if compiled is None or compiled.__srcdiff_reads__.changed():
-        compiled = per_function[key] = build()
+        compiled = per_function[key] = _collector_paused(build)
     return compiled
+
+
+def _collector_paused(build):
+    """``build()`` with the cyclic garbage collector paused (as it was before, after).
+
+    A build makes many small objects that live until it ends (syntax trees, records);
+    each automatic collection scans all of them, so with the collector running a build
+    of 30,000 operations took 1.6 times as long as ten of 3,000.  Cycles a build leaves
+    are collected by the next automatic collection after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _wrt_key(wrt):
