@@ -38,6 +38,41 @@ def is_zero(node):
 _SHARED_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
 
+def names_of(expr, found=None):
+    """The set of identifiers ``expr`` reads (added to ``found`` when given); a walk spelled
+    out for the nodes adjoint expressions are made of, faster than ``ast.walk``."""
+    found = set() if found is None else found
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            found.add(node.id)
+        elif kind is ast.BinOp:
+            stack += (node.left, node.right)
+        elif kind is ast.UnaryOp:
+            stack.append(node.operand)
+        elif kind is not ast.Constant:
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def expr_size(expr):
+    """How many expression nodes ``expr`` has (names, numbers, operations, calls...)."""
+    size, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.BinOp:
+            stack += (node.left, node.right)
+        elif kind is ast.UnaryOp:
+            stack.append(node.operand)
+        elif kind is not ast.Name and kind is not ast.Constant:
+            stack.extend(ast.iter_child_nodes(node))
+        size += isinstance(node, ast.expr)
+    return size
+
+
 def copy_expr(node, bindings=None):
     """A deep copy of expression ``node``; a Name whose id is a key of ``bindings`` is
     replaced by a copy of its value (how rule templates are filled in).
@@ -142,8 +177,13 @@ class _Rewrite(ast.NodeTransformer):
             self.changed = True
         return new
 
+    def visit_Name(self, node):  # leaves: nothing to rewrite (and no walk over their fields)
+        return node
+
+    visit_Constant = visit_Name
+
     def visit_UnaryOp(self, node):
-        self.generic_visit(node)
+        node.operand = self.visit(node.operand)
         if isinstance(node.op, ast.USub):
             inner = node.operand
             if isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.USub):
@@ -170,7 +210,7 @@ class _Rewrite(ast.NodeTransformer):
         return node
 
     def visit_BinOp(self, node):
-        self.generic_visit(node)
+        node.left, node.right = self.visit(node.left), self.visit(node.right)
         left, right, op = node.left, node.right, node.op
         a, b = number(left), number(right)
         if a is not None and b is not None and type(op) in _FOLD:

@@ -21,7 +21,7 @@ in the lecture's flat code.  Parameters always get theirs.
 """
 import ast
 
-from ..ir import Var, copy_expr, is_zero, literal, number, simplify_expr
+from ..ir import Var, copy_expr, expr_size, is_zero, literal, number, simplify_expr
 from ..rules import CustomRule, placeholders
 from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
@@ -203,12 +203,22 @@ FUSED_SIZE = 12  # the most operands and operations an inlined line may have: a 
 
 def _size(expr):
     """How many operands and operations ``expr`` has (names, numbers, operators, calls)."""
-    return sum(1 for node in ast.walk(expr) if isinstance(node, ast.expr))
+    return expr_size(expr)
 
 
 def _reads(expr, token):
     """How many times ``expr`` reads the identifier ``token``."""
-    return sum(1 for node in ast.walk(expr) if isinstance(node, ast.Name) and node.id == token)
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            count += node.id == token
+        elif kind is ast.BinOp:
+            stack += (node.left, node.right)
+        elif kind is not ast.Constant:
+            stack.extend(ast.iter_child_nodes(node))
+    return count
 
 
 def count_uses(function, active, rules):
