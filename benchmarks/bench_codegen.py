@@ -137,7 +137,7 @@ def run_scalar(folder, rounds):
         contenders = [generated, tight] + ([jitted] if jitted else [])
         times = per_call_times(contenders, args, rounds)
         ratio = paired_ratio(times[0], times[1])
-        jax_cells = (f"{min(times[2]) * 1e6:10.2f}us{paired_ratio(times[0], times[2]):8.2f}x" if jitted else "")
+        jax_cells = (f"{min(times[2]) * 1e6:10.2f}us{paired_ratio(times[0], times[2]):8.3f}x" if jitted else "")
         print(f"   {label:<20}{min(times[0]) * 1e6:10.2f}us{min(times[1]) * 1e6:10.2f}us{ratio:8.2f}x{jax_cells}")
         rows.append((label, ratio, paired_ratio(times[0], times[2]) if jitted else None))
     return rows

@@ -116,7 +116,7 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    text = statement_source(assign_node(with_aliases(stmt, self.aliases), self.names))
+                    text = statement_source(assign_node(with_aliases(squared(stmt), self.aliases), self.names))
                     lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)
@@ -269,8 +269,19 @@ def aliased_operand(operand, aliases):
     return Global(aliased(operand.name, aliases)) if isinstance(operand, Global) else operand
 
 
+def squared(stmt):
+    """``x * x`` for ``x ** 2`` (an int exponent 2 and a Var base): the same value for floats,
+    ints and arrays, and one multiplication where ``**`` is a call of ``pow``."""
+    if stmt.op == "**" and isinstance(stmt.args[0], Var) and isinstance(stmt.args[1], Const) \
+            and type(stmt.args[1].value) is int and stmt.args[1].value == 2:
+        return dataclasses.replace(stmt, op="*", args=(stmt.args[0], stmt.args[0]))
+    return stmt
+
+
 def with_aliases(stmt, aliases):
     """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
+    if all(alias == module for module, alias in aliases.items()):  # the usual case: nothing renamed
+        return stmt
     args = tuple(aliased_operand(a, aliases) for a in stmt.args)
     kwargs = tuple((k, aliased_operand(v, aliases)) for k, v in stmt.kwargs)
     return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)

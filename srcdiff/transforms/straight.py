@@ -70,11 +70,13 @@ class Sweep:
             self._add(arg, expr, names, stmt.loc)
 
     def finish(self):
-        """The ``wrt`` parameters whose adjoint is a known expression get their line."""
+        """The ``wrt`` parameters whose adjoint is a known expression get their line; copies
+        merged into the next write of the same adjoint (``merged_copies``)."""
         for param in self.wrt:
             if param in self.known and param not in self.written:
                 expr = self.known[param]
                 self._write(param, expr, names_in(expr), None)
+        self.statements = merged_copies(self.statements)
 
     # ------------------------------------------------------------ one statement
 
@@ -146,6 +148,34 @@ class Sweep:
         if target in self.written:
             return ast.Name(id=self.tokens.adjoint(target), ctx=ast.Load())
         return None
+
+
+def merged_copies(statements):
+    """``statements`` with each first write that copies a name (``grad_x = grad_s8``) merged
+    into the next write of the same adjoint (``grad_x += e`` -> ``grad_x = grad_s8 + e``).
+
+    Sound in straight-line code: an adjoint is read only once complete, so nothing reads
+    ``grad_x`` in between, and the name copied (a complete adjoint, or a value) keeps its
+    value; the sum is a new value, so later ``+=`` still never writes into another array.
+    """
+    out, copies = [], {}
+    for record in statements:
+        if type(record) is Accumulate:
+            if record.first and isinstance(record.expr, ast.Name):
+                copies[record.var] = len(out)
+            elif not record.first and record.var in copies:
+                at = copies.pop(record.var)
+                copied, out[at] = out[at].expr, None
+                record = Accumulate(record.var, _sum(copied, record.expr), True, record.loc)
+        out.append(record)
+    return [record for record in out if record is not None]
+
+
+def _sum(name, expr):
+    """``name + expr``, or ``name - e`` for ``expr = -e``."""
+    if type(expr) is ast.UnaryOp and isinstance(expr.op, ast.USub) and number(expr) is None:
+        return ast.BinOp(left=name, op=ast.Sub(), right=expr.operand)
+    return ast.BinOp(left=name, op=ast.Add(), right=expr)
 
 
 def combined(terms):
