@@ -44,6 +44,10 @@ def half_norm(a, b):
     return r * a
 
 
+def powers(x, n):
+    return x ** 2 + x ** 2.0 * n ** 2
+
+
 def folded(x):
     return 3.0 * (2.0 * (x * 5.0))
 
@@ -96,6 +100,20 @@ def test_a_number_moves_where_it_folds():
     assert backward_lines(norm) == ["grad_s2 = 1 / s3", "grad_y = grad_s2 * y", "grad_x = grad_s2 * x",
                                     "return (grad_x, grad_y)"]
     assert srcdiff.grad(norm)(3.0, 4.0) == pytest.approx((0.6, 0.8), rel=1e-15)
+
+
+def test_a_copy_merges_into_the_next_write():
+    lines = backward_lines(load_sample("exercise").exercise)
+    assert "grad_y = grad_s8" not in lines and "grad_x = grad_s8" not in lines, lines
+    assert any(line.startswith("grad_y = grad_s8 + ") for line in lines), lines
+    check_grad(load_sample("exercise").exercise, 3.0, -4.0)
+
+
+def test_an_int_square_is_printed_as_a_product():
+    source = srcdiff.grad(powers, wrt=0).source
+    assert "s0 = x * x" in source and "x ** 2.0" in source and "n * n" in source  # 2.0 keeps its pow
+    assert srcdiff.grad(powers, wrt=0)(1.5, 3) == pytest.approx(3.0 + 2 * 1.5 * 9, rel=1e-15)
+    assert srcdiff.hvp(powers, wrt=0)(1.5, 3, 1.0) == pytest.approx(2.0 + 2 * 9, rel=1e-15)
 
 
 def test_a_minus_under_a_minus_cancels():
