@@ -28,8 +28,8 @@ import numpy as np
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
 from .lazy import lazy_aware
-from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, export_function, numba_dispatching,
-                       specialized)
+from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
+                       numba_dispatching, specialized)
 from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container, stacked_rows
 
@@ -226,11 +226,11 @@ def _cached(fn, key, build):
     try:
         hash(key)
     except TypeError:  # a wrt srcdiff refuses (a list inside, an array): building says why
-        return build()
+        return collector_paused(build)
     per_function = _CACHE.setdefault(fn, {})
     compiled = per_function.get(key)
     if compiled is None or compiled.__srcdiff_reads__.changed():
-        compiled = per_function[key] = build()
+        compiled = per_function[key] = collector_paused(build)
     return compiled
 
 

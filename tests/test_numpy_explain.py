@@ -60,7 +60,7 @@ def test_cli_draws_array_graph(tmp_path):
 def test_cli_prints_array_gradient_code():
     done = _cli("samples/two_layer_net.py", "--wrt", "W1,b1,W2,b2")
     assert done.returncode == 0, done.stderr
-    assert "grad_W1 += rt.matmul_grad_right(grad_s1, X, W1)" in done.stdout
+    assert "grad_W1 += rt.matmul_grad_right(rt.unbroadcast(grad_s2, s1), X, W1)" in done.stdout
 
 
 def test_cli_passes_integer_labels_to_an_index_parameter():

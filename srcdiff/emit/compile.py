@@ -55,7 +55,7 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     digest = hashlib.sha1((str(source) + where).encode()).hexdigest()[:12]
     filename = f"<srcdiff {name} {digest}>"
     registered = register_generated(filename, str(source), origins, default)
-    code = compile(_without_default_values(ast.parse(source, filename)), filename, "exec")
+    code = compile(_compilable(str(source), filename), filename, "exec")
     exec(code, namespace)
     fn = namespace[name]
     fn.__defaults__ = defaults
@@ -91,6 +91,15 @@ def _read_of(target):
     return ast.copy_location(read, target)
 
 
+def _compilable(text, filename):
+    """What to compile: the text itself, or its tree with the defaults blanked (below) where
+    the signature has ``=`` (parsing once more, and compiling from a tree, is the slow path)."""
+    head = text[:text.find(":\n")] if ":\n" in text else text
+    if "=" not in head:
+        return text
+    return _without_default_values(ast.parse(text, filename))
+
+
 def _without_default_values(tree):
     """``tree`` with the default values of its function replaced by None.
 
@@ -99,9 +108,15 @@ def _without_default_values(tree):
     would look ``K`` up among the generated code's globals, where it need not be.
     """
     args = tree.body[0].args
-    args.defaults = [ast.Constant(None) for _ in args.defaults]
-    args.kw_defaults = [None if d is None else ast.Constant(None) for d in args.kw_defaults]
-    return ast.fix_missing_locations(tree)
+    args.defaults = [_none_at(d) for d in args.defaults]
+    args.kw_defaults = [None if d is None else _none_at(d) for d in args.kw_defaults]
+    return tree
+
+
+def _none_at(node):
+    """A ``None`` literal where ``node`` stood (only the new nodes get positions: fixing the
+    whole tree's would walk every statement of a long gradient)."""
+    return ast.copy_location(ast.Constant(None), node)
 
 
 def _position(loc):

@@ -20,7 +20,7 @@ import ast
 import dataclasses
 
 from ..analysis import is_container, live_vars, tree_leaves, tree_paths
-from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, replays_range, walk
+from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, names_of, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
 from .naming import Namer, assign_names, module_aliases, namespace_line
@@ -137,10 +137,13 @@ def _collect_reads(statements, tokens, reads):
     found = set()
     for stmt in statements:
         if isinstance(stmt, (Accumulate, ItemAccumulate, Unpack)):
-            index = [stmt.index] if isinstance(stmt, ItemAccumulate) and stmt.index is not None else []
-            for node in [n for e in [stmt.expr] + index for n in ast.walk(e)]:
-                if isinstance(node, ast.Name) and tokens.by_token.get(node.id, ("",))[0] == "value":
-                    found.add(tokens.by_token[node.id][1])
+            names = names_of(stmt.expr)
+            if isinstance(stmt, ItemAccumulate) and stmt.index is not None:
+                names_of(stmt.index, names)
+            for name in names:
+                kind, var = tokens.by_token.get(name, ("", None))
+                if kind == "value":
+                    found.add(var)
         elif isinstance(stmt, BIf):
             found |= _collect_reads(stmt.then, tokens, reads) | _collect_reads(stmt.orelse, tokens, reads)
             if isinstance(stmt.cond, Var):

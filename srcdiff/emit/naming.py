@@ -159,6 +159,8 @@ def aliased_operand(operand, aliases):
 
 def with_aliases(stmt, aliases):
     """A forward statement whose module references (``math.sin``, ``math.pi``) use ``aliases``."""
+    if all(alias == module for module, alias in aliases.items()):  # the usual case: nothing renamed
+        return stmt
     args = tuple(aliased_operand(a, aliases) for a in stmt.args)
     kwargs = tuple((k, aliased_operand(v, aliases)) for k, v in stmt.kwargs)
     return dataclasses.replace(stmt, op=aliased(stmt.op, aliases), args=args, kwargs=kwargs)

@@ -20,6 +20,7 @@ the end of each of its lines, taken off by ``finish``), so that an error raised 
 the compiled text runs can point there (``errors.GeneratedCodeError``).
 """
 import ast
+import dataclasses
 
 from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
                   effect_kind, effect_node, walk)
@@ -120,7 +121,7 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    text = statement_source(assign_node(with_aliases(stmt, self.aliases), self.names))
+                    text = statement_source(assign_node(with_aliases(squared(stmt), self.aliases), self.names))
                     lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)
@@ -279,3 +280,12 @@ def return_line(result, gradients, single, names, aliases):
     # a long tuple of gradients: one per line, which reads better than astor's wrapping
     nested = [g.replace("\n", "\n    ") for g in gradients]  # a container's gradient written over lines
     return "\n".join([f"    return {value}(", *(f"        {g}," for g in nested), "    )"])
+
+
+def squared(stmt):
+    """``x * x`` for ``x ** 2`` (an int exponent 2 and a Var base): the same value for floats,
+    ints and arrays, and one multiplication where ``**`` is a call of ``pow``."""
+    if stmt.op == "**" and isinstance(stmt.args[0], Var) and isinstance(stmt.args[1], Const) \
+            and type(stmt.args[1].value) is int and stmt.args[1].value == 2:
+        return dataclasses.replace(stmt, op="*", args=(stmt.args[0], stmt.args[0]))
+    return stmt

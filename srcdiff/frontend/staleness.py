@@ -35,13 +35,36 @@ def runs_this_code(node, lines, filename, code):
     """Whether the ``def`` ``node`` (of a file whose text is ``lines``) compiles to what the
     code object ``code`` does; True where the text cannot be compiled on its own (nothing
     to compare)."""
+    flags = code.co_flags & _FUTURE_FLAGS
+    if node.col_offset == 0:  # with the file's imports, a module-level def compiles exactly as it did
+        try:
+            found = _code_named(compile(_with_imports(node, lines), filename, "exec", flags=flags, dont_inherit=True),
+                                node.name)
+            if found == code:
+                return True
+        except (SyntaxError, ValueError, RecursionError):
+            pass
     try:
-        compiled = compile(_def_text(node, lines, code.co_freevars), filename, "exec",
-                           flags=code.co_flags & _FUTURE_FLAGS, dont_inherit=True)
+        compiled = compile(_def_text(node, lines, code.co_freevars), filename, "exec", flags=flags, dont_inherit=True)
     except (SyntaxError, ValueError, RecursionError):  # e.g. 'nonlocal' outside its function
         return True
     found = _code_named(compiled, node.name)
-    return found is not None and _fingerprint(found) == _fingerprint(code)
+    return found is not None and _same_code(found, code)
+
+
+def _with_imports(node, lines):
+    """The module-level ``def``'s text at its own lines, after the one-line imports at column 0
+    above it at theirs (every other line blank): compiled, it equals the function's code
+    object when the file is unchanged, a module read by attribute loads included."""
+    above = [line if line.startswith(("import ", "from ")) else "\n" for line in lines[:node.lineno - 1]]
+    return "".join(above) + "".join(lines[node.lineno - 1:node.end_lineno])
+
+
+def _same_code(found, code):
+    """Whether two code objects do the same: equal objects (the common case, where the text
+    compiles exactly as it did: one comparison instead of disassembling both), else equal
+    fingerprints."""
+    return found == code or _fingerprint(found) == _fingerprint(code)
 
 
 def lambda_runs_this_code(node, filename, code):
@@ -52,7 +75,7 @@ def lambda_runs_this_code(node, filename, code):
     except (SyntaxError, ValueError, RecursionError):
         return True
     found = _code_named(compiled, "<lambda>")
-    return found is not None and _fingerprint(found) == _fingerprint(code)
+    return found is not None and _same_code(found, code)
 
 
 def _def_text(node, lines, free):

@@ -38,6 +38,41 @@ def is_zero(node):
 _SHARED_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
 
 
+def names_of(expr, found=None):
+    """The set of identifiers ``expr`` reads (added to ``found`` when given); a walk spelled
+    out for the nodes adjoint expressions are made of, faster than ``ast.walk``."""
+    found = set() if found is None else found
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            found.add(node.id)
+        elif kind is ast.BinOp:
+            stack += (node.left, node.right)
+        elif kind is ast.UnaryOp:
+            stack.append(node.operand)
+        elif kind is not ast.Constant:
+            stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def expr_size(expr):
+    """How many expression nodes ``expr`` has (names, numbers, operations, calls...)."""
+    size, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.BinOp:
+            stack += (node.left, node.right)
+        elif kind is ast.UnaryOp:
+            stack.append(node.operand)
+        elif kind is not ast.Name and kind is not ast.Constant:
+            stack.extend(ast.iter_child_nodes(node))
+        size += isinstance(node, ast.expr)
+    return size
+
+
 def copy_expr(node, bindings=None):
     """A deep copy of expression ``node``; a Name whose id is a key of ``bindings`` is
     replaced by a copy of its value (how rule templates are filled in).
@@ -84,6 +119,40 @@ def simplify_expr(node, copy=True):
             return node
 
 
+def _without_leading_minus(node):
+    """``e * b / c`` for a product or quotient ``-e * b / c`` whose first factor is negated
+    (``e`` not a number), else None."""
+    if type(node) is ast.UnaryOp and isinstance(node.op, ast.USub) and number(node) is None:
+        return node.operand
+    if type(node) is ast.BinOp and type(node.op) in (ast.Mult, ast.Div):
+        left = _without_leading_minus(node.left)
+        if left is not None:
+            return ast.BinOp(left=left, op=node.op, right=node.right)
+    return None
+
+
+# runtime helpers linear in their first argument, whose sign can come out of the call
+_LINEAR_HELPERS = frozenset({"unbroadcast"})
+
+
+def _negated(node):
+    """Whether ``node`` is ``-e`` for an expression ``e`` that is not a number."""
+    return type(node) is ast.UnaryOp and isinstance(node.op, ast.USub) and number(node) is None
+
+
+def _negated_factor(node):
+    """A product or quotient ``e * n / f`` (one factor on its left spine a number ``n``) with
+    ``n`` negated, else None: ``-(e * n / f)`` without the unary minus."""
+    if type(node) is not ast.BinOp or type(node.op) not in (ast.Mult, ast.Div):
+        return None
+    if type(node.op) is ast.Mult and number(node.right) is not None:
+        return ast.BinOp(left=node.left, op=node.op, right=literal(-number(node.right)))
+    if number(node.left) is not None:  # -(2 * g) -> -2 * g ;  -(1.0 / n) -> -1.0 / n
+        return ast.BinOp(left=literal(-number(node.left)), op=node.op, right=node.right)
+    left = _negated_factor(node.left)
+    return None if left is None else ast.BinOp(left=left, op=node.op, right=node.right)
+
+
 def _neg(node):
     return ast.UnaryOp(op=ast.USub(), operand=node)
 
@@ -108,20 +177,40 @@ class _Rewrite(ast.NodeTransformer):
             self.changed = True
         return new
 
+    def visit_Name(self, node):  # leaves: nothing to rewrite (and no walk over their fields)
+        return node
+
+    visit_Constant = visit_Name
+
     def visit_UnaryOp(self, node):
-        self.generic_visit(node)
+        node.operand = self.visit(node.operand)
         if isinstance(node.op, ast.USub):
             inner = node.operand
             if isinstance(inner, ast.UnaryOp) and isinstance(inner.op, ast.USub):
                 return inner.operand
             if number(inner) == 0:
                 return ast.Constant(0)
+            positive = _without_leading_minus(inner)
+            if positive is not None:  # -(-a / b * c) -> a / b * c  (an inlined negative upstream under a minus)
+                return positive
+            scaled = _negated_factor(inner)
+            if scaled is not None:  # -(g * 2 * s) -> g * -2 * s
+                return scaled
         if isinstance(node.op, ast.UAdd):
             return node.operand
         return node
 
-    def visit_BinOp(self, node):
+    def visit_Call(self, node):
         self.generic_visit(node)
+        func = node.func
+        if type(func) is ast.Attribute and func.attr in _LINEAR_HELPERS and type(func.value) is ast.Name \
+                and func.value.id == "rt" and node.args and _negated(node.args[0]):
+            # rt.unbroadcast(-g, x) -> -rt.unbroadcast(g, x): the sign can then go into a number
+            return _neg(ast.Call(func=func, args=[node.args[0].operand, *node.args[1:]], keywords=node.keywords))
+        return node
+
+    def visit_BinOp(self, node):
+        node.left, node.right = self.visit(node.left), self.visit(node.right)
         left, right, op = node.left, node.right, node.op
         a, b = number(left), number(right)
         if a is not None and b is not None and type(op) in _FOLD:
@@ -158,6 +247,15 @@ class _Rewrite(ast.NodeTransformer):
             return _neg(right)
         if b == -1:
             return _neg(left)
+        if b is not None and type(left) is ast.BinOp and type(left.op) is ast.Mult and number(left.right) is not None:
+            # g * 100.0 * 2 -> g * 200.0
+            return ast.BinOp(left=left.left, op=ast.Mult(), right=literal(number(left.right) * b))
+        if b is not None and type(left) is ast.BinOp and type(left.op) is ast.Mult and number(left.left) is not None:
+            # 0.5 * g * 2 -> 1.0 * g -> g
+            return ast.BinOp(left=literal(number(left.left) * b), op=ast.Mult(), right=left.right)
+        if b is not None and type(left) is ast.UnaryOp and isinstance(left.op, ast.USub):
+            # -g * 2 -> g * -2  (the sign goes into the number: one operation fewer)
+            return ast.BinOp(left=left.operand, op=ast.Mult(), right=literal(-b))
         if isinstance(right, ast.BinOp) and isinstance(right.op, ast.Mult):
             # g * (a * b) -> g * a * b
             return ast.BinOp(left=ast.BinOp(left=left, op=ast.Mult(), right=right.left), op=ast.Mult(), right=right.right)

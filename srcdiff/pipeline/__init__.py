@@ -22,7 +22,7 @@ line.
 | ``export`` | a generated function as a module that runs without srcdiff |
 | ``runtime_copy`` | the runtime helpers generated text calls, copied as source for such a module |
 """
-from .build import build_gradient, build_hvp, build_jvp, build_vjp, compiled_function
+from .build import build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, compiled_function
 from .export import KINDS as EXPORT_KINDS, export_function, export_text
 from .generated import gradient_as_source, static_scope
 from .gradient import gradient_source, select_wrt

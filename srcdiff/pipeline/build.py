@@ -14,6 +14,7 @@ gradient from, since its tape is not differentiated again; the function is held 
 reference, so that a cached gradient does not keep it alive).  Nothing is cached here:
 that is the API's business.
 """
+import gc
 import weakref
 
 from ..emit import compile_source, generated_namespace
@@ -105,3 +106,20 @@ def build_vjp(fn, wrt, owner=None):
     source = load_function(fn, owner=owner)
     name, text, emitted = vjp_source(lower(source), source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
+
+
+def collector_paused(build):
+    """``build()`` with the cyclic garbage collector paused (as it was before, after).
+
+    A build makes many small objects that live until it ends (syntax trees, records);
+    each automatic collection scans all of them, so with the collector running a build
+    of 30,000 operations took 1.6 times as long as ten of 3,000.  Cycles a build leaves
+    are collected by the next automatic collection after it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return build()
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -28,7 +28,7 @@ import weakref
 
 import numpy as np
 
-from ..analysis import call_key, infer_shapes, kind_of
+from ..analysis import call_key, infer_shapes, joined_parameters, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..frontend import defaults_of, load_function
 from ..lower import lower
@@ -131,6 +131,8 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
     try:
         source = load_function(fn, owner=owner)
         function = lower(source)
+        if _joins_a_sequence_argument(function, kinds):
+            return generic  # Python joins or repeats it: the generic code refuses that at run time
         order = getattr(fn, "__srcdiff_order__", 0) + 1
         base = getattr(fn, "__srcdiff_base__", function.name)
         name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds)
@@ -140,6 +142,13 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
         return generic
     return compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
                              reads=source.scope.reads, kinds=kinds)
+
+
+def _joins_a_sequence_argument(function, kinds):
+    """Whether a list or tuple argument (by ``kinds``) may meet ``+`` or ``*`` as a sequence."""
+    joined = joined_parameters(function)
+    return any(p in joined and kinds.get(p.hint) is not None and kinds[p.hint].name in ("list", "tuple")
+               for p in function.params)
 
 
 def numba_dispatching(generic, fn_ref, kind, wrt, owner):

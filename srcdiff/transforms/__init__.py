@@ -13,7 +13,8 @@ Imports ``rules``, ``ir`` and ``errors``.
 | --- | --- |
 | ``records`` | the backward program's records and ``Tokens`` |
 | ``contributions`` | one contribution: a template filled in and simplified; int-valued values |
-| ``reverse`` | activity and the sweep of straight-line code; dispatches structured code to ``reverse_flow`` |
+| ``reverse`` | activity; dispatches straight-line code to ``straight``, structured code to ``reverse_flow`` |
+| ``straight`` | the sweep of straight-line code, written as a person would: one statement's contributions to one adjoint combined, temporaries' copies substituted and single uses inlined, numbers moved where they fold |
 | ``reverse_flow`` | the sweep of branches and loops |
 | ``activity`` | which values of structured code carry adjoints |
 | ``items`` | gradients of the items of a sequence a loop walks over |

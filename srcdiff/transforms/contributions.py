@@ -10,7 +10,7 @@ active statement without a rule.
 import ast
 
 from ..errors import NoGradientRuleError
-from ..ir import Const, If, Loop, Var, assigns, copy_expr, number, operand_node, simplify_expr, walk
+from ..ir import Const, If, Loop, Var, assigns, copy_expr, names_of, number, operand_node, simplify_expr, walk
 from ..rules import refusal, template_ast
 
 
@@ -111,7 +111,8 @@ def _literal_key(node):
 
 
 def names_in(expr):
-    return {node.id for node in ast.walk(expr) if isinstance(node, ast.Name)}
+    """The identifiers ``expr`` reads."""
+    return names_of(expr)
 
 
 def values_read(names, tokens):

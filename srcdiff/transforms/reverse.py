@@ -14,15 +14,13 @@ would be an int or a bool (``n`` for ``n * x`` with ``n = int(t)``, once the ups
 is a float.  Expressions name
 values by tokens (see ``Tokens``) that the emitter replaces with final names.
 """
-import ast
 
-from ..ir import Const, Var, has_flow, is_zero, number
-from ..rules import ZERO, CustomRule, placeholders, scalar_rule
-from .contributions import (contribution, integer_valued, may_be_integer, names_in, no_rule_error, operand_expr,
-                            values_read)
-from .custom import backward_statements as custom_backward
-from .records import Accumulate, Backward, Tokens
+from ..ir import Const, Var, has_flow
+from ..rules import ZERO, scalar_rule
+from .contributions import integer_valued, operand_expr
+from .records import Backward, Tokens
 from .reverse_flow import reverse_flow
+from .straight import Sweep
 
 
 def activity(function, wrt, rules=scalar_rule):
@@ -63,61 +61,12 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset
         return reverse_flow(function, wrt, seed, rules, numbers)
     active = activity(function, wrt, rules)
     tokens = Tokens()
-    statements, written, needed = [], set(), set()
-    uses = _count_uses(function, active, rules)
-    integer = integer_valued(function.body)
-    # adjoints known to be a constant (the seed, or a lone constant contribution such as
-    # the 2.0 of ``c * 2.0``) are substituted where they are read instead of assigned
-    constant = {function.result: operand_expr(seed, tokens)} if function.result in active else {}
+    sweep = Sweep(function, wrt, active, rules, tokens, integer_valued(function.body))
+    if function.result in active:
+        sweep.known[function.result] = operand_expr(seed, tokens)
     for stmt in reversed(function.body):
-        if stmt.target not in active:
-            continue
-        rule = rules(stmt)
-        if rule is None:
-            raise no_rule_error(stmt)
-        if stmt.target in constant:
-            upstream = constant[stmt.target]
-        elif stmt.target in written:
-            upstream = ast.Name(id=tokens.adjoint(stmt.target), ctx=ast.Load())
-        else:
-            continue  # every contribution to this adjoint was zero
-        if isinstance(rule, CustomRule):  # a srcdiff.Function: call its backward
-            records, reads = custom_backward(stmt, upstream, tokens, active, written, Accumulate)
-            statements.extend(records)
-            needed.update(reads)
-            continue
-        bindings = {"g": upstream, "y": ast.Name(id=tokens.value(stmt.target), ctx=ast.Load())}
-        bindings.update(zip(placeholders(len(stmt.args)), (operand_expr(a, tokens) for a in stmt.args)))
-        for arg, template in zip(stmt.args, rule):
-            if template is None or not isinstance(arg, Var) or arg not in active:
-                continue
-            expr, names = contribution(template, bindings)
-            if is_zero(expr):
-                continue
-            if may_be_integer(expr, tokens, integer):
-                expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
-            if uses[arg] == 1 and number(expr) is not None and arg not in function.params:
-                constant[arg] = expr
-                continue
-            statements.append(Accumulate(arg, expr, arg not in written, stmt.loc))
-            written.add(arg)
-            needed.update(values_read(names, tokens))
-    for param in wrt:
-        if param in constant and param not in written:
-            statements.append(Accumulate(param, constant[param], True))
-            written.add(param)
-            needed.update(values_read(names_in(statements[-1].expr), tokens))
-    return Backward(statements, tuple(wrt), written, needed, tokens, active)
+        if stmt.target in active:
+            sweep.statement(stmt)
+    sweep.finish()
+    return Backward(sweep.statements, tuple(wrt), sweep.written, sweep.needed, tokens, active)
 
-
-def _count_uses(function, active, rules):
-    """How many contributions each active Var can receive (its gradient-carrying uses)."""
-    uses = dict.fromkeys(active, 0)
-    for stmt in function.body:
-        if stmt.target not in active:
-            continue
-        rule = rules(stmt)
-        for arg, template in zip(stmt.args, rule or ()):
-            if template is not None and isinstance(arg, Var) and arg in active:
-                uses[arg] += 1
-    return uses

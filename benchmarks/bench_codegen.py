@@ -1,0 +1,249 @@
+"""The generic generated code against tight hand-written code and jax.jit, and build time.
+
+    python benchmarks/bench_codegen.py            # about a minute
+    python benchmarks/bench_codegen.py --quick    # fewer rounds, for a smoke test
+
+Prints, in one run, with one BLAS thread (``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
+MKL_NUM_THREADS=1``, set before NumPy is imported):
+
+  1. scalar functions (the seeds' neuron, the lecture's exercise, ``sqrt(x**2 + y**2)``)
+     and chains of 201 and 2,001 operations: srcdiff's gradient over the tight gradient a
+     person writes for speed (no copies, expressions fused), and over ``jax.jit`` of
+     ``jax.grad`` (float64) where JAX is installed;
+  2. the n-dimensional Rosenbrock function: the gradient at n = 1,000 and the
+     Hessian-vector product at n = 100,000 over hand-written NumPy, with the peak memory
+     of one call in arrays of n float64 (what the temporaries cost);
+  3. build time of a 3,000-operation chain over Python's ``compile()`` of the generated
+     text, and the growth from 3,000 to 30,000 operations.
+
+Timing method as in ``bench_scalar.py``: contenders measured in interleaved rounds; a
+ratio is the median of the ratios measured within each round.
+"""
+import os
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = "1"
+
+import argparse  # noqa: E402
+import linecache  # noqa: E402
+import math  # noqa: E402
+import pathlib  # noqa: E402
+import platform  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
+import types  # noqa: E402
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # benchmark this checkout, not whatever is installed
+sys.path.insert(0, str(HERE))
+
+import numpy as np  # noqa: E402
+
+import srcdiff  # noqa: E402
+from bench_scalar import (CHAIN_ARGS, NEURON_ARGS, chain_source, grad_neuron_tight, load_chain, load_module,  # noqa: E402
+                          neuron, paired_ratio, per_call_times)
+
+try:
+    import jax
+    import jax.numpy as jnp
+    jax.config.update("jax_enable_x64", True)
+except ImportError:  # JAX is optional: its columns are left out
+    jax = None
+
+
+# ---------------------------------------------------------------- scalar functions and their tight gradients
+
+SCALAR_SOURCE = '''import math
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def exercise(x, y):
+    num = x + sigmoid(y)
+    den = sigmoid(x) + (x + y) ** 2
+    return num / den
+
+
+def norm(x, y):
+    return math.sqrt(x**2 + y**2)
+'''
+
+
+def grad_exercise_tight(x, y):
+    """The exercise's gradient as a person writes it for speed."""
+    sy = 1.0 / (1.0 + math.exp(-y))
+    sx = 1.0 / (1.0 + math.exp(-x))
+    xy = x + y
+    inv = 1.0 / (sx + xy * xy)
+    g_den = -(x + sy) * inv * inv
+    g_xy = 2.0 * xy * g_den
+    return (inv + g_den * sx * (1.0 - sx) + g_xy, inv * sy * (1.0 - sy) + g_xy)
+
+
+def grad_norm_tight(x, y):
+    r = math.sqrt(x * x + y * y)
+    return (x / r, y / r)
+
+
+def jax_scalar(name, n_ops=0):
+    """The JAX version of a scalar case, or None without JAX."""
+    if jax is None:
+        return None
+    if name == "neuron":
+        def f(w0, x0, w1, x1, w2):
+            return 1.0 / (1.0 + jnp.exp(-(w0 * x0 + w1 * x1 + w2)))
+    elif name == "exercise":
+        def f(x, y):
+            return (x + 1.0 / (1.0 + jnp.exp(-y))) / (1.0 / (1.0 + jnp.exp(-x)) + (x + y) ** 2)
+    elif name == "norm":
+        def f(x, y):
+            return jnp.sqrt(x ** 2 + y ** 2)
+    else:
+        def f(x, a, b):
+            s = x
+            for _ in range(n_ops // 3):
+                s = jnp.sin(s) * a + b
+            return s
+    nargs = f.__code__.co_argcount
+    return jax.jit(jax.grad(f, argnums=tuple(range(nargs))))
+
+
+def scalar_cases(folder):
+    module = load_module(folder, "codegen_scalar", SCALAR_SOURCE)
+    cases = [("neuron", neuron, grad_neuron_tight, NEURON_ARGS, jax_scalar("neuron")),
+             ("exercise", module.exercise, grad_exercise_tight, (3.0, -4.0), jax_scalar("exercise")),
+             ("sqrt(x**2 + y**2)", module.norm, grad_norm_tight, (3.0, 4.0), jax_scalar("norm"))]
+    for n_ops in (201, 2001):
+        chain = load_chain(folder, n_ops)
+        cases.append((f"chain, {n_ops} ops", chain.chain, chain.grad_chain_tight, CHAIN_ARGS,
+                      jax_scalar("chain", n_ops)))
+    return cases
+
+
+def run_scalar(folder, rounds):
+    print("1. scalar code: srcdiff's gradient over tight hand-written code (target <= 1.10x) and over jax.jit")
+    print(f"   {'case':<20}{'srcdiff':>12}{'tight':>12}{'ratio':>9}{'jax.jit':>12}{'ratio':>9}")
+    rows = []
+    for label, fn, tight, args, jitted in scalar_cases(folder):
+        generated = srcdiff.grad(fn)
+        want = tight(*args)
+        for got in (generated(*args),) + ((tuple(float(v) for v in jitted(*args)),) if jitted else ()):
+            if not all(math.isclose(g, w, rel_tol=1e-9, abs_tol=1e-12) for g, w in zip(got, want)):
+                raise SystemExit(f"{label}: contenders disagree: {got} != {want}")
+        contenders = [generated, tight] + ([jitted] if jitted else [])
+        times = per_call_times(contenders, args, rounds)
+        ratio = paired_ratio(times[0], times[1])
+        jax_cells = (f"{min(times[2]) * 1e6:10.2f}us{paired_ratio(times[0], times[2]):8.3f}x" if jitted else "")
+        print(f"   {label:<20}{min(times[0]) * 1e6:10.2f}us{min(times[1]) * 1e6:10.2f}us{ratio:8.2f}x{jax_cells}")
+        rows.append((label, ratio, paired_ratio(times[0], times[2]) if jitted else None))
+    return rows
+
+
+# ---------------------------------------------------------------- Rosenbrock
+
+ROSENBROCK_SOURCE = '''import numpy as np
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+'''
+
+
+def rosenbrock_grad_hand(x):
+    a = x[:-1]
+    d = x[1:] - a * a
+    g = np.zeros_like(x)
+    g[1:] = 200.0 * d
+    g[:-1] += -400.0 * d * a - 2.0 * (1.0 - a)
+    return g
+
+
+def rosenbrock_hvp_hand(x, v):
+    a, va = x[:-1], v[:-1]
+    d = x[1:] - a * a
+    dd = v[1:] - 2.0 * a * va
+    h = np.zeros_like(x)
+    h[1:] = 200.0 * dd
+    h[:-1] += -400.0 * (dd * a + d * va) + 2.0 * va
+    return h
+
+
+def peak_arrays(fn, args, n):
+    """The peak memory one call of ``fn`` allocates, in arrays of ``n`` float64."""
+    fn(*args)
+    tracemalloc.start()
+    fn(*args)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / (8 * n)
+
+
+def run_rosenbrock(folder, rounds):
+    print("\n2. Rosenbrock over hand-written NumPy (targets: gradient <= 1.20x, hvp <= 1.50x)")
+    f = load_module(folder, "codegen_rosenbrock", ROSENBROCK_SOURCE).rosenbrock
+    rng = np.random.default_rng(0)
+    rows = []
+    for label, n, generated, hand in (("gradient, n = 1,000", 1000, srcdiff.grad(f), rosenbrock_grad_hand),
+                                      ("hvp, n = 100,000", 100000, srcdiff.hvp(f), rosenbrock_hvp_hand)):
+        args = (rng.standard_normal(n),) + ((rng.standard_normal(n),) if "hvp" in label else ())
+        if not np.allclose(generated(*args), hand(*args), rtol=1e-10, atol=1e-10):
+            raise SystemExit(f"Rosenbrock {label}: srcdiff and the hand-written code disagree")
+        times = per_call_times([generated, hand], args, rounds, budget=0.02)
+        ratio = paired_ratio(times[0], times[1])
+        memory = f"peak memory {peak_arrays(generated, args, n):.1f} vs {peak_arrays(hand, args, n):.1f} arrays of n"
+        print(f"   {label:<22}{min(times[0]) * 1e6:10.1f}us{min(times[1]) * 1e6:10.1f}us{ratio:8.2f}x   {memory}")
+        rows.append((label, ratio))
+    return rows
+
+
+# ---------------------------------------------------------------- build time
+
+def build_and_compile(fn):
+    """Seconds to build ``srcdiff.grad(fn)`` from scratch, and to ``compile()`` its text."""
+    fresh = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__)
+    linecache.cache.pop(fn.__code__.co_filename, None)
+    start = time.perf_counter()
+    text = srcdiff.grad(fresh).source
+    built = time.perf_counter() - start
+    start = time.perf_counter()
+    compile(text, "<generated>", "exec")
+    return built, time.perf_counter() - start
+
+
+def run_build(folder, rounds):
+    print(f"\n3. build time (min of {rounds} interleaved rounds): srcdiff.grad from scratch over compile() of its text")
+    chains = {n: load_module(folder, f"codegen_chain{n}", chain_source(n)).chain for n in (3000, 30000)}
+    times = {n: [] for n in chains}
+    for _ in range(rounds):
+        for n, fn in chains.items():
+            times[n].append(build_and_compile(fn))
+    build = {n: min(b for b, _ in t) for n, t in times.items()}
+    compiled = {n: min(c for _, c in t) for n, t in times.items()}
+    for n in chains:
+        print(f"   {n:>6} ops: build {build[n] * 1e3:8.1f} ms, compile() {compiled[n] * 1e3:7.1f} ms, "
+              f"{build[n] / compiled[n]:5.1f}x (target <= 5x)")
+    growth = build[30000] / build[3000]
+    print(f"   30,000 ops / 3,000 ops: {growth:.1f}x (target <= 11x; compile() itself "
+          f"{compiled[30000] / compiled[3000]:.1f}x)")
+    return build[3000] / compiled[3000], growth
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds: a smoke test, not a measurement")
+    options = parser.parse_args(argv)
+    rounds = 5 if options.quick else 51
+    print(f"srcdiff codegen benchmark: Python {platform.python_version()}, NumPy {np.__version__}, "
+          f"{'JAX ' + jax.__version__ if jax else 'no JAX'}, BLAS threads 1, {platform.machine()}\n")
+    with tempfile.TemporaryDirectory(prefix="srcdiff_codegen_") as folder:
+        run_scalar(folder, rounds)
+        run_rosenbrock(folder, max(3, rounds // 3))
+        run_build(folder, 2 if options.quick else 3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,266 @@
+"""The reverse sweep of straight-line code, written as a person would write it.
+
+``Sweep.statement`` visits the forward statements in reverse order and adds, for each,
+one contribution per active argument: upstream gradient times local gradient, from the
+rule's templates.  Four rewrites keep the result close to hand-written code:
+
+| rewrite | before | after |
+| --- | --- | --- |
+| one statement's contributions to one adjoint combined | ``grad_x = g * x`` then ``grad_x += g * x`` | ``grad_x = 2.0 * g * x`` (``A + A`` is ``2.0 * A``, else ``A + B``) |
+| a lone number or name into a temporary, substituted | ``grad_s3 = grad_s``; ``grad_s2 = grad_s3 * a`` | ``grad_s2 = grad_s * a`` |
+| a lone contribution into a temporary read once, inlined (while the line stays short: ``FUSED_SIZE``) | ``grad_s2 = g * a``; ``grad_s = grad_s2 * math.cos(s)`` | ``grad_s = g * a * math.cos(s)`` |
+| constants folded, signs cancelled | ``-(-L / s6 * s5)`` | ``L / s6 * s5`` (``ir.simplify_expr``) |
+
+Why this is sound: in straight-line SSA every use of a value comes after its definition,
+so by the time the sweep reads an adjoint (at its value's defining statement) every
+contribution to it has been made: it never changes afterwards.  An adjoint with exactly
+one contribution therefore equals that contribution wherever it is read, and moving its
+evaluation to its one reader changes no value.  Only temporaries (Vars the user did not
+name) are substituted: the adjoint of every name the user wrote keeps its own line, as
+in the lecture's flat code.  Parameters always get theirs.
+"""
+import ast
+
+from ..ir import Var, copy_expr, expr_size, is_zero, literal, number, simplify_expr
+from ..rules import CustomRule, placeholders
+from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
+from .custom import backward_statements as custom_backward
+from .records import Accumulate
+
+
+class Sweep:
+    """The records of a straight-line reverse sweep, built one statement at a time.
+
+    ``known`` maps a Var to the expression its adjoint stands for where it is read (the
+    seed, a number, another name) and ``pending`` to its one contribution not yet written
+    (with the identifiers it reads and its location); ``statements``, ``written`` and
+    ``needed`` are the Backward's records, adjoints written and forward values read.
+    """
+
+    def __init__(self, function, wrt, active, rules, tokens, integer):
+        self.wrt, self.active, self.rules, self.tokens, self.integer = wrt, active, rules, tokens, integer
+        self.kept = set(function.params) | set(wrt)  # their adjoints are returned: always written
+        self.uses = count_uses(function, active, rules)
+        self.known, self.pending = {}, {}
+        self.statements, self.written, self.needed = [], set(), set()
+
+    def statement(self, stmt):
+        """Add the contributions of forward statement ``stmt`` (whose target is active)."""
+        rule = self.rules(stmt)
+        if rule is None:
+            raise no_rule_error(stmt)
+        target = stmt.target
+        if isinstance(rule, CustomRule):  # a srcdiff.Function: call its backward
+            upstream = self._upstream_written(target)
+            if upstream is not None:
+                records, reads = custom_backward(stmt, upstream, self.tokens, self.active, self.written, Accumulate)
+                self.statements.extend(records)
+                self.needed.update(reads)
+            return
+        if target in self.known:
+            upstream = self.known[target]
+        elif target in self.written or target in self.pending:
+            upstream = ast.Name(id=self.tokens.adjoint(target), ctx=ast.Load())
+        else:
+            return  # every contribution to this adjoint was zero
+        parts = self._contributions(stmt, rule, upstream)
+        if target in self.pending:
+            parts = self._inlined(target, parts, stmt.loc)
+        for arg, (expr, names) in parts.items():
+            self._add(arg, expr, names, stmt.loc)
+
+    def finish(self):
+        """The ``wrt`` parameters whose adjoint is a known expression get their line; copies
+        merged into the next write of the same adjoint (``merged_copies``)."""
+        for param in self.wrt:
+            if param in self.known and param not in self.written:
+                expr = self.known[param]
+                self._write(param, expr, names_in(expr), None)
+        self.statements = merged_copies(self.statements)
+
+    # ------------------------------------------------------------ one statement
+
+    def _contributions(self, stmt, rule, upstream):
+        """``{arg: (expr, names)}``: each active argument's contribution, those of one Var
+        combined (``combined``), zeros dropped, ints made floats."""
+        bindings = {"g": upstream, "y": ast.Name(id=self.tokens.value(stmt.target), ctx=ast.Load())}
+        bindings.update(zip(placeholders(len(stmt.args)), (operand_expr(a, self.tokens) for a in stmt.args)))
+        found = {}
+        for arg, template in zip(stmt.args, rule):
+            if template is None or not isinstance(arg, Var) or arg not in self.active:
+                continue
+            expr, names = contribution(template, bindings)
+            if not is_zero(expr):
+                found.setdefault(arg, []).append((expr, names))
+        parts = {}
+        for arg, terms in found.items():
+            expr, names = combined(terms)
+            if may_be_integer(expr, self.tokens, self.integer):
+                expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
+            parts[arg] = expr, names
+        return parts
+
+    def _inlined(self, target, parts, loc):
+        """``parts`` with the pending contribution of ``target`` put where its adjoint is read,
+        when it is read once; else that contribution is written first, as its own line."""
+        token = self.tokens.adjoint(target)
+        readers = [arg for arg, (expr, names) in parts.items() if token in names]
+        expr, names, where = self.pending.pop(target)
+        if len(readers) == 1 and _reads(parts[readers[0]][0], token) == 1:
+            arg = readers[0]
+            fused = simplify_expr(copy_expr(parts[arg][0], {token: expr}), copy=False)
+            if _size(fused) <= FUSED_SIZE:
+                return {**parts, arg: (fused, (parts[arg][1] - {token}) | names)}
+        if readers:
+            expr, parts = _scaled(token, expr, parts, readers, self.kept,
+                                  lambda e: may_be_integer(e, self.tokens, self.integer))
+            self._write(target, expr, names, where)
+        return parts
+
+    def _add(self, arg, expr, names, loc):
+        """Record ``arg``'s contribution: substituted or deferred when it is the one
+        contribution to a temporary (see the module doc), else written."""
+        if self.uses[arg] == 1 and arg not in self.kept:
+            if number(expr) is not None:
+                self.known[arg] = expr
+                return
+            if not arg.user_named:
+                if isinstance(expr, ast.Name):
+                    self.known[arg] = expr
+                else:
+                    self.pending[arg] = (expr, names, loc)
+                return
+        self._write(arg, expr, names, loc)
+
+    def _write(self, var, expr, names, loc):
+        self.statements.append(Accumulate(var, expr, var not in self.written, loc))
+        self.written.add(var)
+        self.needed.update(values_read(names, self.tokens))
+
+    def _upstream_written(self, target):
+        """The upstream of a statement whose gradient is a call (a Function's backward): its
+        adjoint's known expression, or its name once a pending contribution is written."""
+        if target in self.known:
+            return self.known[target]
+        if target in self.pending:
+            expr, names, loc = self.pending.pop(target)
+            self._write(target, expr, names, loc)
+        if target in self.written:
+            return ast.Name(id=self.tokens.adjoint(target), ctx=ast.Load())
+        return None
+
+
+def merged_copies(statements):
+    """``statements`` with each first write that copies a name (``grad_x = grad_s8``) merged
+    into the next write of the same adjoint (``grad_x += e`` -> ``grad_x = grad_s8 + e``).
+
+    Sound in straight-line code: an adjoint is read only once complete, so nothing reads
+    ``grad_x`` in between, and the name copied (a complete adjoint, or a value) keeps its
+    value; the sum is a new value, so later ``+=`` still never writes into another array.
+    """
+    out, copies = [], {}
+    for record in statements:
+        if type(record) is Accumulate:
+            if record.first and isinstance(record.expr, ast.Name):
+                copies[record.var] = len(out)
+            elif not record.first and record.var in copies:
+                at = copies.pop(record.var)
+                copied, out[at] = out[at].expr, None
+                record = Accumulate(record.var, _sum(copied, record.expr), True, record.loc)
+        out.append(record)
+    return [record for record in out if record is not None]
+
+
+def _sum(name, expr):
+    """``name + expr``, or ``name - e`` for ``expr = -e``."""
+    if type(expr) is ast.UnaryOp and isinstance(expr.op, ast.USub) and number(expr) is None:
+        return ast.BinOp(left=name, op=ast.Sub(), right=expr.operand)
+    return ast.BinOp(left=name, op=ast.Add(), right=expr)
+
+
+def combined(terms):
+    """One expression for the contributions ``terms`` (``[(expr, names)]``) one statement
+    makes to one adjoint: the expression itself, ``2.0 * A`` for ``A + A`` (``x * x``),
+    else their sum (``x / x``, ``x ** x``); with the identifiers it reads."""
+    if len(terms) == 1:
+        return terms[0]
+    names = set().union(*(n for _, n in terms))
+    exprs = [e for e, _ in terms]
+    first = ast.dump(exprs[0])
+    if all(ast.dump(e) == first for e in exprs[1:]):
+        total = ast.BinOp(left=ast.Constant(float(len(exprs))), op=ast.Mult(), right=exprs[0])
+    else:
+        total = exprs[0]
+        for expr in exprs[1:]:
+            total = ast.BinOp(left=total, op=ast.Add(), right=expr)
+    return simplify_expr(total, copy=False), names
+
+
+def _scaled(token, expr, parts, readers, kept, integer_like):
+    """``(expr, parts)``, or with a number ``c`` taken out of ``expr = c * rest`` and put into
+    its readers (``token`` read as ``c * token``) when every reader folds it or passes it on
+    to a temporary's single use, where it may fold (``grad_s2 = 1 / (2 * s3)``;
+    ``grad_x = grad_s2 * 2 * x`` -> ``grad_s2 = 1 / s3``; ``grad_x = grad_s2 * x``).  Never
+    where ``rest`` may be an int (``integer_like``): an adjoint stays a float."""
+    factored = _factored(expr)
+    if factored is None or integer_like(factored[1]):
+        return expr, parts
+    c, rest = factored
+    scaled = {arg: simplify_expr(copy_expr(parts[arg][0], {token: ast.BinOp(
+        left=literal(c), op=ast.Mult(), right=ast.Name(id=token, ctx=ast.Load()))}), copy=False) for arg in readers}
+    passed_on = {arg for arg in readers if isinstance(parts[arg][0], ast.Name) and not arg.user_named and arg not in kept}
+    if any(_size(scaled[arg]) > _size(parts[arg][0]) for arg in readers if arg not in passed_on):
+        return expr, parts
+    return rest, {**parts, **{arg: (scaled[arg], parts[arg][1]) for arg in readers}}
+
+
+def _factored(expr):
+    """``(c, rest)`` with ``expr`` equal to ``c * rest`` for a number ``c`` read off its form
+    (``c * e``, ``e * c``, ``a / (b * e)``), else None."""
+    if type(expr) is not ast.BinOp:
+        return None
+    left, right = number(expr.left), number(expr.right)
+    if type(expr.op) is ast.Mult and (left is not None or right is not None):
+        return (left, expr.right) if left is not None else (right, expr.left)
+    if type(expr.op) is ast.Div and left is not None and type(expr.right) is ast.BinOp \
+            and type(expr.right.op) is ast.Mult and number(expr.right.left) not in (None, 0):
+        return left / number(expr.right.left), ast.BinOp(left=ast.Constant(1), op=ast.Div(), right=expr.right.right)
+    return None
+
+
+FUSED_SIZE = 12  # the most operands and operations an inlined line may have: a line a person reads at a glance
+
+
+def _size(expr):
+    """How many operands and operations ``expr`` has (names, numbers, operators, calls)."""
+    return expr_size(expr)
+
+
+def _reads(expr, token):
+    """How many times ``expr`` reads the identifier ``token``."""
+    count, stack = 0, [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            count += node.id == token
+        elif kind is ast.BinOp:
+            stack += (node.left, node.right)
+        elif kind is not ast.Constant:
+            stack.extend(ast.iter_child_nodes(node))
+    return count
+
+
+def count_uses(function, active, rules):
+    """How many statements contribute to each active Var's adjoint (its gradient-carrying
+    uses; ``x * x`` counts once, its two contributions are combined)."""
+    uses = dict.fromkeys(active, 0)
+    for stmt in function.body:
+        if stmt.target not in active:
+            continue
+        rule = rules(stmt)
+        receivers = {arg for arg, template in zip(stmt.args, rule or ())
+                     if template is not None and isinstance(arg, Var) and arg in active}
+        for arg in receivers:
+            uses[arg] += 1
+    return uses
