@@ -414,3 +414,18 @@ def test_command_line_prints_the_same_code():
     hint, _, printed = out.stdout.partition("\n")
     assert hint.startswith("# srcdiff export samples/dict_mlp.py:loss")
     assert printed.strip() == srcdiff.grad(load_sample("dict_mlp").loss, wrt="params").source.strip()
+
+
+def _reads_parts_it_never_uses(s, M, p):
+    first = M[3]  # read at a constant position, never used: M's gradient is zero, not missing
+    w = p["w"]
+    return np.sum(s * np.ones(2)) * 2.0
+
+
+def test_a_parameter_whose_parts_are_read_but_unused_gets_a_zero_gradient():
+    M, p = np.arange(4.0), {"w": np.ones(2), "b": 0.5}
+    grads = srcdiff.grad(_reads_parts_it_never_uses)(1.5, M, p)
+    assert len(grads) == 3 and grads[0] == 4.0
+    np.testing.assert_array_equal(grads[1], np.zeros(4))
+    assert set(grads[2]) == {"w", "b"} and not np.any(grads[2]["w"]) and grads[2]["b"] == 0.0
+    assert srcdiff.jvp(_reads_parts_it_never_uses, wrt=0)(1.5, M, p, 1.0) == 4.0

@@ -37,7 +37,8 @@ def tree_leaves(function, param):
         return [((), param)]
     used = whole_uses(function)
     leaves = [((), param)] if param in used else []
-    return leaves + [(path, var) for var, path in paths.items() if var in used]
+    leaves += [(path, var) for var, path in paths.items() if var in used]
+    return leaves or [((), param)]  # parts read but none used: the parameter itself (a zero gradient)
 
 
 def whole_uses(function):
