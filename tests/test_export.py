@@ -152,6 +152,24 @@ def test_the_command_line_exports_every_kind(tmp_path, flags, name):
     assert f"def {name}(" in out.read_text()
 
 
+@pytest.mark.parametrize("sig,args", [("w=float,u=float,xs=list", (0.8, 0.6, [0.1, -0.2, 0.3])),
+                                      ("w=float,u=float,xs=f64[1]", (0.8, 0.6, np.array([0.1, -0.2, 0.3])))])
+def test_the_command_line_exports_the_code_specialized_to_a_signature(tmp_path, sig, args):
+    out = tmp_path / "grad_recurrence.py"
+    done = run_cli("export", "samples/recurrence.py", "-o", out, "--sig", sig)
+    assert done.returncode == 0, done.stderr
+    sample = load_sample("recurrence")  # kept alive: a gradient holds its function weakly
+    g = srcdiff.grad(sample.recurrence)
+    text = out.read_text()
+    assert "rt.index_grad" not in g.source_for(*args) and "index_grad" not in text  # the specialized code
+    _assert_same(_run_exported(out, "grad_recurrence", args, tmp_path), g(*args))
+
+
+def test_export_sig_does_not_apply_to_other_kinds(tmp_path):
+    done = run_cli("export", "samples/rosenbrock.py", "-o", tmp_path / "g.py", "--hvp", "--sig", "x=float")
+    assert done.returncode != 0 and "--sig" in done.stderr
+
+
 def test_a_srcdiff_function_cannot_be_exported(tmp_path):
     module = load_sample("multiply_function")
     with pytest.raises(srcdiff.SrcdiffError, match="cannot export"):

@@ -417,8 +417,8 @@ def test_command_line_prints_the_same_code():
 
 
 def _reads_parts_it_never_uses(s, M, p):
-    first = M[3]  # read at a constant position, never used: M's gradient is zero, not missing
-    w = p["w"]
+    first = M[3]  # noqa: F841 (read at a constant position, never used: a zero gradient, not a missing one)
+    w = p["w"]  # noqa: F841
     return np.sum(s * np.ones(2)) * 2.0
 
 

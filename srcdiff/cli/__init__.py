@@ -121,7 +121,7 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     try:
         if argv[:1] == ["export"]:
-            text = run_export(parse_export_args(argv[1:]), target_function)
+            text = run_export(parse_export_args(argv[1:]), target_function, signature_of)
         else:
             text = run(parse_args(argv))
     except SrcdiffError as err:

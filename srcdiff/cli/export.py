@@ -1,4 +1,4 @@
-"""``srcdiff export FILE[:FUNC] -o PATH [--wrt a,b] [--value | --hvp | --jvp] [--mode M]``.
+"""``srcdiff export FILE[:FUNC] -o PATH [--wrt a,b] [--value | --hvp | --jvp] [--mode M] [--sig ...]``.
 
 Writes a module holding the generated function that runs without srcdiff installed
 (``pipeline.export``).  The file is read, never run, as for printing: its module-level
@@ -26,15 +26,19 @@ def parse_export_args(argv):
     kinds.add_argument("--hvp", action="store_true", help="export the Hessian-vector product hvp_FUNC(..., v)")
     kinds.add_argument("--jvp", action="store_true", help="export the forward-mode jvp_FUNC(..., dot_a, ...)")
     parser.add_argument("--mode", choices=("forward", "reverse", "reverse-over-forward"), help="with --hvp: how it is built")
+    parser.add_argument("--sig", metavar="NAME=KIND,...", help="export the gradient specialized to these argument kinds")
     args = parser.parse_args(argv)
     if args.mode and not args.hvp:
         raise command_line_error("--mode needs --hvp", args.target)
+    if args.sig and (args.hvp or args.jvp):
+        raise command_line_error("--sig specializes the gradient's code; it does not apply to --hvp or --jvp", args.target)
     return args
 
 
-def run_export(args, source_of):
+def run_export(args, source_of, signature_of):
     """Write the module; return the line to print.  ``source_of(target)`` finds the
-    function as the printing commands do: ``(Source, lowered function)``."""
+    function as the printing commands do: ``(Source, lowered function)``;
+    ``signature_of(function, text)`` reads ``--sig``."""
     kind = "hvp" if args.hvp else "jvp" if args.jvp else "value_and_grad" if args.value else "grad"
     wrt = None
     if args.wrt:
@@ -43,8 +47,9 @@ def run_export(args, source_of):
     source, function = source_of(args.target)
     command = " ".join(["srcdiff export", args.target, "-o", args.output]
                        + (["--wrt", args.wrt] if args.wrt else []) + ([f"--{kind}"] if kind != "grad" else [])
-                       + (["--mode", args.mode] if args.mode else []))
-    text = export_text(function, source, kind=kind, wrt=wrt, mode=args.mode, command=command)
+                       + (["--mode", args.mode] if args.mode else []) + (["--sig", args.sig] if args.sig else []))
+    kinds = signature_of(function, args.sig) if args.sig else None
+    text = export_text(function, source, kind=kind, wrt=wrt, mode=args.mode, command=command, kinds=kinds)
     try:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)

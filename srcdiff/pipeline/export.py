@@ -33,15 +33,16 @@ from .runtime_copy import copied_helpers
 KINDS = ("grad", "value_and_grad", "hvp", "jvp")
 
 def export_text(function, source, *, kind="grad", wrt=None, mode=DEFAULT_MODE, defaults=None, kwdefaults=None,
-                command=None):
+                command=None, kinds=None):
     """The text of the module exporting ``kind`` ('grad', 'value_and_grad', 'hvp' or 'jvp')
     of the lowered ``function``.  ``defaults``/``kwdefaults`` are the live function's
-    (None: the literals of its source); ``command`` is how to make the module again."""
+    (None: the literals of its source); ``command`` is how to make the module again;
+    ``kinds`` (``{name: Kind}``, a gradient only) gives the code specialized to them."""
     if kind not in KINDS:
         raise source.error(SrcdiffError, source.node, f"cannot export kind={kind!r}",
                            "export one of " + ", ".join(repr(k) for k in KINDS))
     _refuse_custom_functions(function, source)
-    name, text, emitted = _generated(function, source, kind, wrt, mode)
+    name, text, emitted = _generated(function, source, kind, wrt, mode, kinds)
     aliases = module_aliases(emitted)
     constants, arrays = _constant_lines(emitted, source)
     read = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
@@ -85,12 +86,12 @@ def _import_line(module, alias):
     return f"import {module}" if alias == module else f"import {module} as {alias}"
 
 
-def _generated(function, source, kind, wrt, mode):
+def _generated(function, source, kind, wrt, mode, kinds=None):
     if kind == "hvp":
         return hvp_source(function, source, wrt if wrt is not None else 0, mode)
     if kind == "jvp":
         return jvp_source(function, source, wrt)
-    name, text = gradient_source(function, source, kind, wrt)
+    name, text = gradient_source(function, source, kind, wrt, kinds=kinds)
     return name, text, function
 
 
