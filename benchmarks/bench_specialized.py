@@ -41,15 +41,12 @@ from bench_numpy import by_hand, load_sample  # noqa: E402
 from bench_scalar import cell, paired_ratio, per_call_times  # noqa: E402
 from contenders import jax_net, jax_recurrence, torch_net  # noqa: E402
 
-
-def recurrence(w, u, xs):
-    h = 0.0
-    for i in range(len(xs)):
-        h = math.tanh(w * h + u * xs[i])
-    return h
+sys.path.insert(0, str(ROOT / "samples"))
+from recurrence import recurrence  # noqa: E402  (samples/recurrence.py)
 
 
 def recurrence_items(w, u, xs):
+    """The same recurrence written over the items."""
     h = 0.0
     for x in xs:
         h = math.tanh(w * h + u * x)
