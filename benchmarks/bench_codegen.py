@@ -55,18 +55,8 @@ except ImportError:  # JAX is optional: its columns are left out
 
 # ---------------------------------------------------------------- scalar functions and their tight gradients
 
-SCALAR_SOURCE = '''import math
-
-
-def sigmoid(x):
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def exercise(x, y):
-    num = x + sigmoid(y)
-    den = sigmoid(x) + (x + y) ** 2
-    return num / den
-
+# the lecture's exercise (samples/exercise.py, with its sigmoid) and the norm of a 2-vector
+SCALAR_SOURCE = (HERE.parent / "samples" / "exercise.py").read_text() + '''
 
 def norm(x, y):
     return math.sqrt(x**2 + y**2)
