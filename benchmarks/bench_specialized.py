@@ -166,7 +166,9 @@ def nets(rounds, sizes):
 
 def dispatch_cost(rounds):
     print("\n## dispatch: srcdiff.grad's function against the specialized code it runs, called directly")
-    for label, fn, args in (("f(x, y) = x * y + y", lambda_free, (1.5, 2.5)),
+    dispatched = hasattr(srcdiff.grad(lambda_free), "__srcdiff_table__")
+    print(f"{'f(x, y) = x * y + y':<34} {'dispatched' if dispatched else 'numbers alone: runs the generic code, no dispatch'}")
+    for label, fn, args in (("np.sum(w * x), 2 arrays", weighted_sum, (np.ones(3), np.arange(3.0))),
                             ("recurrence, 3 arguments", recurrence, (0.7, 0.3, [0.1]))):
         g = srcdiff.grad(fn)
         g(*args)
@@ -179,6 +181,10 @@ def dispatch_cost(rounds):
 
 def lambda_free(x, y):
     return x * y + y
+
+
+def weighted_sum(w, x):
+    return np.sum(w * x)
 
 
 def main(argv=None):

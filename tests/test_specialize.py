@@ -139,6 +139,44 @@ def test_keywords_and_kindless_arguments_run_the_generic_code():
     assert g.__srcdiff_generic__ in g.__srcdiff_table__.values()
 
 
+def neuron_like(w, x, b):
+    return 1.0 / (1.0 + math.exp(-(w * x + b)))
+
+
+def counted(x, n):
+    for i in range(n):
+        x = math.sin(x) * x + max(x, 0.5)
+    return x
+
+
+def longest(x, xs):
+    return max(xs) * x + len(xs)
+
+
+@pytest.mark.parametrize("fn, args", [(neuron_like, (0.3, -1.2, 0.4)), (counted, (0.7, 3)), (counted, (2, 2))])
+def test_functions_of_numbers_alone_run_their_generic_code_without_dispatch(fn, args):
+    g = srcdiff.grad(fn, wrt=0)
+    assert not hasattr(g, "__srcdiff_table__") and g.source_for(*args) == g.source
+    assert g(*args) == pytest.approx(numeric_grad(fn, [float(args[0]), *args[1:]], 0), rel=1e-6)
+    assert g(np.float64(args[0]), *args[1:]) == pytest.approx(g(*args))  # a NumPy scalar: the same code
+
+
+def affine(w, x, b):
+    return w * x + b
+
+
+def test_a_function_of_numbers_alone_given_an_array_still_refuses_a_result_of_many_numbers():
+    g = srcdiff.grad(affine)
+    assert g(np.array(0.5), 2.0, 1.0) == pytest.approx((2.0, 0.5, 1.0))  # a 0-d array is one number
+    with pytest.raises(srcdiff.SrcdiffError):
+        g(np.array([0.3, 0.1]), -1.2, 0.4)
+
+
+@pytest.mark.parametrize("fn", [recurrence, recurrence_items, longest])
+def test_functions_reading_sequences_dispatch(fn):
+    assert hasattr(srcdiff.grad(fn), "__srcdiff_table__")
+
+
 def test_a_gradient_of_the_dispatching_function_is_built_from_its_generic_code():
     g = srcdiff.grad(recurrence_items, wrt=0)
     assert srcdiff.grad(g, wrt=0)(0.8, 0.6, [0.1, 0.2]) == pytest.approx(

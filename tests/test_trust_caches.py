@@ -442,11 +442,11 @@ def test_an_edit_of_one_operator_or_name_is_noticed(tmp_path, old, new):
 
 
 def test_generated_text_leaves_linecache_with_its_function(tmp_path):
-    m = import_text(tmp_path, "def g(x, n):\n    for i in range(n):\n        x = x * 1.5\n    return x * x\n",
+    m = import_text(tmp_path, "def g(x, xs):\n    for i in range(len(xs)):\n        x = x * xs[i]\n    return x * x\n",
                     "trust_linecache")
     first = srcdiff.grad(m.g, wrt=0)
     second = srcdiff.grad(first, wrt=0)
-    first(2.0, 3)  # builds the code specialized to (float, int), whose text goes with it too
+    first(2.0, [1.5, 1.5])  # builds the code specialized to (float, list), whose text goes with it too
     specialized = next(iter(first.__srcdiff_table__.values()))
     names = [inspect.unwrap(f).__code__.co_filename for f in (first, second, specialized)]
     assert all(linecache.getlines(name) for name in names)  # inspect.getsource works while they live

@@ -12,6 +12,11 @@ table per signature.  What the table holds per key:
 | none has a kind (dicts, objects, int arrays...) | the generic code itself, nothing built |
 | keyword arguments, or a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
 
+A function of numbers alone (``computes_with_numbers_alone``: scalar code made only of
+number operations and ``range`` loops) has one text for every kind of argument, so its
+gradient is the generic function itself, with no dispatch in front of it: on a function
+of a few operations the dispatch would cost more than the gradient.
+
 The wrapper carries the generic function's attributes (``source`` is the generic text,
 ``__srcdiff_*__`` for the cache and for derivatives of derivatives, which transform the
 generic function: ``__srcdiff_generic__``), and adds ``source_for(*args)``: the text of
@@ -28,10 +33,12 @@ import weakref
 
 import numpy as np
 
-from ..analysis import call_key, infer_shapes, joined_parameters, kind_of
+from ..analysis import call_key, infer_shapes, joined_parameters, kind_of, uses_arrays
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..frontend import defaults_of, load_function
+from ..ir import RANGES, Assign, Loop, walk
 from ..lower import lower
+from ..rules import NUMBER_OPS, NUMBER_OPS_OF_TWO_OR_MORE
 from .build import compiled_function
 from .gradient import gradient_source, specialized_kinds
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
@@ -113,10 +120,33 @@ def specialized(generic, fn, kind, wrt, owner):
     itself for a derivative of generated code, a signature that cannot be dispatched on, or
     when ``SRCDIFF_GENERIC=1`` is set (which runs every gradient through the generic code:
     ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it."""
-    if os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic):
+    if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
+            or _numbers_alone(fn, owner)):
         generic.source_for = lambda *args: generic.source  # the code that runs, whatever the arguments
         return generic
     return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic))
+
+
+def _numbers_alone(fn, owner):
+    try:
+        return computes_with_numbers_alone(lower(load_function(fn, owner=owner)))
+    except SrcdiffError:
+        return False
+
+
+def computes_with_numbers_alone(function):
+    """Whether ``function`` is scalar code whose every operation takes numbers and gives a
+    number (``rules.NUMBER_OPS``) and whose loops count (``range``), never walk a sequence:
+    the kinds of its arguments cannot change its gradient's text."""
+    if uses_arrays(function):
+        return False
+    for stmt in walk(function.body):
+        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in RANGES:
+            return False
+        if isinstance(stmt, Assign) and not (stmt.op in NUMBER_OPS or stmt.op in NUMBER_OPS_OF_TWO_OR_MORE
+                                             and len(stmt.args) >= 2):
+            return False
+    return True
 
 
 def _specialized_for(fn_ref, kind, wrt, owner, generic, kinds):

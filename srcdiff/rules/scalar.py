@@ -82,6 +82,17 @@ HANDWRITTEN = {
 }
 
 RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES, **TREE_RULES}  # containers of parameters: see ``trees``
+
+# Operations that take numbers and give a number whatever their operands are: a function
+# built only of these computes with numbers alone (``pipeline.specialize`` needs no
+# dispatch for it).  ``len``, ``max``/``min`` of one sequence, ``math.fsum`` and the
+# helpers of sequences and containers are left out on purpose.
+NUMBER_OPS = frozenset(op for op in {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES} if op.startswith("math.") and op != "math.fsum") | {
+    "+", "-", "*", "/", "**", "pow", "%", "//", "neg", "pos", "float", "int", "bool", "round", "copy", "abs",
+    "not", "&", "|", "^", "invert", "<", "<=", ">", ">=", "==", "!=",
+    "rt.sign", "rt.log", "rt.xlogy", "rt.div_or_zero", "rt.scaled_pow", "rt.check_scalar",
+}
+NUMBER_OPS_OF_TWO_OR_MORE = frozenset({"max", "min"})  # of one argument, they read a sequence
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 
