@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
-from .lazy import lazy_aware
+from .lazy import lazy_aware, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
                        numba_dispatching, specialized)
 from .runtime.random_state import random_rewinder
@@ -69,19 +69,19 @@ def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
     reverse), ``"reverse-over-forward"`` or None: forward over reverse, or reverse over
     forward for a function with loops.
     """
-    return _built(fn, "hvp", wrt, lambda f, w, owner: build_hvp(f, w, mode, owner), mode)
+    return _built(fn, "hvp", wrt, lambda f, w, owner: numpy_arrays_only(build_hvp(f, w, mode, owner)), mode)
 
 
 def jvp(fn, *, wrt=None):
     """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
     parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
     ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    return _built(fn, "jvp", wrt, build_jvp)
+    return _built(fn, "jvp", wrt, lambda f, w, owner: numpy_arrays_only(build_jvp(f, w, owner)))
 
 
 def vjp(fn, *, wrt=0):
     """``vjp_f(*args, v)``: ``v`` times the Jacobian of ``fn`` with respect to one parameter."""
-    return _built(fn, "vjp", wrt, build_vjp)
+    return _built(fn, "vjp", wrt, lambda f, w, owner: numpy_arrays_only(build_vjp(f, w, owner)))
 
 
 def hessian(fn, *, wrt=0):
@@ -142,6 +142,7 @@ def jacobian(fn, *, wrt=0):
 
     @functools.wraps(fn)
     def jacobian_fn(*args, **kwargs):
+        refuse_other_arrays(getattr(product, "__srcdiff_numpy_code__", None), args, kwargs)  # before fn runs
         positional, keyword, _ = _bind(signature, args, kwargs)
         rewind = random_rewinder(positional + list(keyword.values()))
         result = fn(*args, **kwargs)

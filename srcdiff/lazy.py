@@ -32,7 +32,7 @@ import threading
 import numpy as np
 
 from .emit import compile_out_of_place
-from .errors import GeneratedCodeError, generated_file
+from .errors import GeneratedCodeError, SignatureError, generated_file
 from .runtime.lazy import is_lazy
 from .runtime.trees import leaves, replace_leaves, tree_part
 
@@ -52,9 +52,16 @@ def lazy_aware(compiled, lazy=False, value_first=False, numpy_call=None):
     out_of_place = []  # compiled on the first call with a Dask array
     numpy_call = numpy_call or compiled
 
+    numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
+
     @functools.wraps(compiled)
     def gradient(*args, **kwargs):
-        if not _holds_lazy(args) and not (kwargs and _holds_lazy(kwargs.values())):
+        other = _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
+        if other is None:
+            return numpy_call(*args, **kwargs)
+        if not is_lazy(other):  # another library's array: NumPy code refuses it, standard code runs on it
+            if numpy_code is not None:
+                raise numpy_code_refusal(numpy_code, other)
             return numpy_call(*args, **kwargs)
         if not out_of_place:
             out_of_place.append(compile_out_of_place(compiled))
@@ -89,22 +96,71 @@ def _located(error):
                                  "(one-hot labels: np.sum(Y * scores, axis=1) instead of scores[np.arange(N), y])")
 
 
-def _holds_lazy(values):
-    """Whether any of ``values`` is a Dask array or a list, tuple or dict (nested) holding one;
-    the NumPy arrays and numbers of every call are passed over first, at a few ns each."""
+def _other_array(values):
+    """The first of ``values``, or of the lists, tuples and dicts among them (nested), that
+    is a Dask array or an array of another library than NumPy (``is_other_array``); None
+    when there is none.  The NumPy arrays and numbers of every call are passed over first,
+    at a few ns each."""
     for value in values:
         kind = type(value)
         if kind is np.ndarray or kind is float or kind is int:
             continue
         if kind is tuple or kind is list:
-            if _holds_lazy(value):
-                return True
+            found = _other_array(value)
         elif kind is dict:
-            if _holds_lazy(value.values()):
-                return True
-        elif kind.__module__.startswith("dask."):
-            return True
-    return False
+            found = _other_array(value.values())
+        else:
+            found = value if is_other_array(value) else None
+        if found is not None:
+            return found
+    return None
+
+
+def is_other_array(value):
+    """Whether ``value`` is a Dask array or an array of a library other than NumPy: its class
+    speaks the Array API (``__array_namespace__``) or DLPack (``__dlpack__``: PyTorch)."""
+    kind = type(value)
+    module = kind.__module__
+    return module.startswith("dask.") or (not module.startswith("numpy") and (
+        hasattr(kind, "__array_namespace__") or hasattr(kind, "__dlpack__")))
+
+
+def numpy_arrays_only(compiled):
+    """``compiled`` (generated from a function written with NumPy) behind a look at its
+    arguments that refuses another library's arrays (``numpy_code_refusal``), which NumPy
+    functions would convert, reject or misread; ``compiled`` itself for other code."""
+    where = getattr(compiled, "__srcdiff_numpy_code__", None)
+    if where is None:
+        return compiled
+
+    @functools.wraps(compiled)
+    def numpy_only(*args, **kwargs):
+        refuse_other_arrays(where, args, kwargs)
+        return compiled(*args, **kwargs)
+
+    numpy_only.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of it
+    return numpy_only
+
+
+def refuse_other_arrays(where, args, kwargs):
+    """Raise ``numpy_code_refusal`` when ``where`` (the ``def`` of a function written with
+    NumPy) is not None and the arguments hold another library's array (not Dask's)."""
+    if where is not None:
+        other = _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
+        if other is not None and not is_lazy(other):
+            raise numpy_code_refusal(where, other)
+
+
+def numpy_code_refusal(where, value):
+    """The error for an array of another library passed to the derivative of a function
+    written with NumPy (``where``: its ``def``, an ``ir.Loc``)."""
+    kind = type(value)
+    return SignatureError(
+        f"this function is written with NumPy (np.*), whose functions work on NumPy arrays only, and one of its "
+        f"arguments is a {kind.__module__.split('.')[0]}.{kind.__name__}; a function written against the Array API standard "
+        "runs on any library's arrays", where.filename, where.lineno, where.col, where.line_text,
+        hint="start the function with xp = array_namespace(x, ...) (from array_api_compat) and call xp.sum, "
+             "xp.exp, ... instead of np.sum, np.exp; or pass NumPy arrays (tensor.numpy())")
 
 
 def _parameters_like(compiled, args, kwargs, value_first):

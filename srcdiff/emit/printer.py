@@ -26,7 +26,7 @@ from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, as
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
-from .naming import aliased, aliased_operand, with_aliases
+from .naming import alias_modules, aliased, aliased_operand, with_aliases
 from .text import statement_source
 
 # a return of several gradients longer than this puts one gradient per line
@@ -121,7 +121,10 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    text = statement_source(assign_node(with_aliases(squared(stmt), self.aliases), self.names))
+                    node = assign_node(with_aliases(squared(stmt), self.aliases), self.names)
+                    if stmt.op == "rt.setitem":  # its index is np.s_[...]: the namespace's own name
+                        alias_modules(node.value, self.aliases)
+                    text = statement_source(node)
                     lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)

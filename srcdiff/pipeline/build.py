@@ -53,6 +53,7 @@ def build_gradient(fn, kind, wrt, owner=None):
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
     compiled = compiled_function(text, name, function, *defaults_of(fn),
                                  order=order, base=base, reads=source.scope.reads, arrays=uses_arrays(function))
+    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
     params, single = select_wrt(function, wrt, source)
     compiled.__srcdiff_wrt__ = (tuple(function.params.index(p) for p in params), single)
     if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
@@ -90,22 +91,37 @@ def build_hvp(fn, wrt, mode, owner=None):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
-                             reads=source.scope.reads)
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
+                                 reads=source.scope.reads)
+    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
+    return compiled
 
 
 def build_jvp(fn, wrt, owner=None):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    name, text, emitted = jvp_source(lower(source), source, wrt)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
+    function = lower(source)
+    name, text, emitted = jvp_source(function, source, wrt)
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
+    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
+    return compiled
 
 
 def build_vjp(fn, wrt, owner=None):
     """``vjp_f(*args, v)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    name, text, emitted = vjp_source(lower(source), source, wrt)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
+    function = lower(source)
+    name, text, emitted = vjp_source(function, source, wrt)
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
+    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
+    return compiled
+
+
+def numpy_code_at(function):
+    """Where ``function`` is defined (its ``ir.Loc``) when it is array code written with NumPy
+    (``np.*``) rather than against the Array API standard (``xp = array_namespace(x)``):
+    its derivatives run on NumPy arrays only.  None for scalar code and standard code."""
+    return function.loc if uses_arrays(function) and not getattr(function, "namespace", False) else None
 
 
 def collector_paused(build):
