@@ -6,6 +6,7 @@ jvp and hvp against finite differences and HIPS autograd (tests/fuzzing/).
     python benchmarks/fuzz.py --show 17 --features all                # one program and its failure
     python benchmarks/fuzz.py --show 17 --features all --source       # ... and srcdiff's code for it
     python benchmarks/fuzz.py --shrink 17 --features all              # a smaller program failing the same way
+    python benchmarks/fuzz.py --count 2000 --generic                  # through the generic code, not the specialized
 
 Prints the counts of pass / skip / refused / crash / wrong per check and per program,
 then every distinct failure signature (check, status, exception type and the first line
@@ -197,8 +198,13 @@ def main(argv=None):
     parser.add_argument("--shrink", type=int, metavar="SEED",
                         help="print a smaller program failing like SEED (its first failure, or --signature)")
     parser.add_argument("--signature", help="with --shrink: the failure signature to keep")
+    parser.add_argument("--generic", action="store_true",
+                        help="run every gradient through its generic code (SRCDIFF_GENERIC=1), not the code "
+                             "specialized to its arguments' kinds (the default)")
     args = parser.parse_args(argv)
     features = expand_features(args.features)
+    if args.generic:  # read when each gradient is built, here and in the forked workers
+        os.environ["SRCDIFF_GENERIC"] = "1"
 
     if args.show is not None:
         show(args.show, features, args.size, args.points, args.timeout, args.source)
@@ -257,7 +263,8 @@ def report(records, features, args, elapsed):
     n = len(records)
     print(f"srcdiff fuzz: {n} programs, seeds {args.seed_start}..{args.seed_start + n - 1}, "
           f"features {feature_arg}, {elapsed:.0f} s ({1000 * elapsed / max(n, 1):.0f} ms per program, "
-          f"{args.jobs} job{'s' if args.jobs > 1 else ''})")
+          f"{args.jobs} job{'s' if args.jobs > 1 else ''}), "
+          f"{'generic code' if os.environ.get('SRCDIFF_GENERIC') == '1' else 'specialized code'}")
     kinds = collections.Counter(r["kind"] for r in records)
     print("programs: " + ", ".join(f"{k} {kinds[k]}" for k in STATUSES + ("invalid",) if kinds[k] or k != "invalid"))
     print(f"\n{'check':6}" + "".join(f"{s:>9}" for s in STATUSES))

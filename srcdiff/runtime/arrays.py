@@ -62,6 +62,9 @@ def _joined_sequence(g_shape, shape):
         hint="make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension")
 
 
+_PYTHON_NUMBERS = (float, int, bool)  # classes, compared with ``in``: bool is not taken for int
+
+
 def like(g, x):
     """The gradient ``g`` as a value of the parameter ``x``'s type, shape and dtype.
 
@@ -70,6 +73,8 @@ def like(g, x):
     A zero adjoint left as the number 0.0 (a parameter no path of this call reached)
     becomes zeros of the parameter's shape.  An argument that is not real is refused.
     """
+    if x.__class__ in _PYTHON_NUMBERS and g.__class__ in _PYTHON_NUMBERS:  # the usual number: nothing to check
+        return float(g)
     if is_lazy(g) or is_lazy(x):
         return like_lazily(g, x)
     if isinstance(x, np.ndarray):

@@ -155,7 +155,8 @@ def _build(x, found, busy):
     busy.add(id(x))
     try:
         groups = _grouped([((_normal_key(x, path[0]),) + path[1:], g) for path, g in deeper])
-        built = {key: _build(child, groups.get(key, []), busy) for key, child in _children(x)}
+        built = {key: _build(child, groups[key], busy) if key in groups else _zeros(child, busy)
+                 for key, child in _children(x)}
         missing = [key for key in groups if key not in built]
         for key in missing:  # an attribute of the class read through the object (not in its __dict__)
             built[key] = _build(getattr(x, key), groups[key], busy)
@@ -201,8 +202,9 @@ def _added(a, b):
 
 
 def _zeros(x, busy):
+    if x.__class__ is float or x.__class__ is int:  # the usual part, a Python number: no checks needed
+        return 0.0
     if _is_number(x) or _is_array(x) and not isinstance(x, np.ndarray):  # an array of another library: zeros
-        return like(0.0, x)
         return like(0.0, x)
     if isinstance(x, np.ndarray):  # not real (complex, objects): kept, as anything not a number
         return x
@@ -218,10 +220,8 @@ def _zeros(x, busy):
 # ---------------------------------------------------------------- structure
 
 def _is_number(x):
-    if isinstance(x, bool) or isinstance(x, np.bool_):
-        return False
-    if isinstance(x, (int, float)):
-        return True
+    if isinstance(x, (bool, np.bool_)) or isinstance(x, (int, float)):
+        return not isinstance(x, (bool, np.bool_))
     return (isinstance(x, (np.ndarray, np.generic)) or is_lazy(x)) and x.dtype.kind in "iuf"
 
 
