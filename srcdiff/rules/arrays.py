@@ -30,7 +30,7 @@ from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .selections import clip_rule, getitem_rule, setitem_rule, where_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
-from .specialized import reduced_from, specialized_rule
+from .specialized import by_result, reduced_from, specialized_rule
 from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -107,7 +107,8 @@ class ArrayRules:
         if stmt.op.startswith(("np.", ".")) and not {k for k, _ in stmt.kwargs} <= KEYWORDS.get(_family(op), frozenset()):
             return None  # out=, where=, initial=, order=...: not differentiated (the error names the call)
         if op in BINARY and n == 2:
-            return self._elementwise(stmt, rule_of_call(op, stmt.args))
+            settled = by_result(stmt, op) if self.specialized else None
+            return self._elementwise(stmt, settled or rule_of_call(op, stmt.args))
         if op in ELEMENTWISE_BUILDERS:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
         settled = specialized_rule(stmt, op, self.shapes, self.definitions) if self.specialized else None

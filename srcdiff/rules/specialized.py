@@ -6,7 +6,9 @@ whose rule the known shapes simplify, or None for the usual rule:
 | statement | known | templates |
 | --- | --- | --- |
 | ``a @ b``, ``np.matmul``, ``np.dot``, ``.dot()`` | both operands of rank 2 | ``g @ b.T``, ``a.T @ g`` |
-| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1 | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
+| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1, or a ufunc of ``SPREADING_UFUNCS`` of one array | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
+| ``np.mean(x)``, ``x.mean()`` | the same | ``g / np.size(x)`` |
+| ``np.maximum(c, x)``, ``np.minimum(c, x)`` for a number ``c`` | nothing more | ``g * (c < y)`` (``g * (c > y)``): the result ``y`` says where ``x`` won, so ``x`` need not be kept for the backward sweep (``by_result``) |
 
 ``reduced_from(shape, result)``: whether an operand of an element-wise statement is a
 ``keepdims`` reduction of the result's shape along a constant axis; its contribution is
@@ -20,6 +22,12 @@ KNOWN_RANK_PRODUCTS = {  # (op, rank of x0, rank of x1) -> templates
     ("np.dot", 2, 2): ("g @ x1.T", "x0.T @ g"), (".dot()", 2, 2): ("g @ x1.T", "x0.T @ g"),
 }
 FULL_SUMS = frozenset({"np.sum", ".sum()"})
+FULL_MEANS = frozenset({"np.mean", ".mean()"})
+# one-argument ufuncs whose rule is ``g * (an array of x's shape)``
+SPREADING_UFUNCS = frozenset({"np.log", "np.exp", "np.tanh", "np.sqrt", "np.sin", "np.cos", "np.log1p", "np.expm1",
+                              "np.log2", "np.log10", "np.square", "np.sinh", "np.cosh", "np.arctan"})
+# max(c, x), min(c, x) of a number c: (op) -> the templates of c and x, reading x's win from the result
+BY_RESULT = {"max": ("g * (x0 >= x1)", "g * (x0 < y)"), "min": ("g * (x0 <= x1)", "g * (x0 > y)")}
 
 
 def specialized_rule(stmt, op, shapes, definitions):
@@ -30,6 +38,8 @@ def specialized_rule(stmt, op, shapes, definitions):
         return None
     if op in FULL_SUMS and n == 1 and spread_by_product(stmt.args[0], definitions, shapes):
         return ("g",)
+    if op in FULL_MEANS and n == 1 and spread_by_product(stmt.args[0], definitions, shapes):
+        return ("g / np.size(x)",)
     if n == 2:
         ranks = tuple(getattr(shapes.of(a), "rank", None) if isinstance(a, Var) else None for a in stmt.args)
         return KNOWN_RANK_PRODUCTS.get((op, *ranks))
@@ -41,6 +51,8 @@ def spread_by_product(x, definitions, shapes):
     ``x`` is ``a * b`` of two operands of its own shape or ``a ** c`` for a constant ``c``,
     whose rule multiplies ``g`` by an operand of that shape, giving the array anyway."""
     stmt = definitions.get(x)
+    if stmt is not None and not stmt.kwargs and stmt.op in SPREADING_UFUNCS and len(stmt.args) == 1:
+        return isinstance(stmt.args[0], Var) and shapes.of(stmt.args[0]) is shapes.of(x) is not SCALAR
     if stmt is None or stmt.kwargs or len(stmt.args) != 2 or not isinstance(stmt.args[0], Var):
         return False
     own = shapes.of(x)
@@ -50,6 +62,15 @@ def spread_by_product(x, definitions, shapes):
         return all(isinstance(a, Var) and shapes.of(a) is own for a in stmt.args)
     exponent = stmt.args[1]  # not 0 or 1, whose rules need no operand
     return stmt.op == "**" and isinstance(exponent, Const) and exponent.value not in (0, 1) and shapes.of(stmt.args[0]) is own
+
+
+def by_result(stmt, op):
+    """The templates of ``max(c, x)`` or ``min(c, x)`` of a constant number ``c`` that read
+    the result instead of ``x`` (NaN and ties give what ``x0 < x1`` gives), or None."""
+    if op in BY_RESULT and not stmt.kwargs and len(stmt.args) == 2 and isinstance(stmt.args[0], Const) \
+            and isinstance(stmt.args[0].value, (int, float)) and isinstance(stmt.args[1], Var):
+        return BY_RESULT[op]
+    return None
 
 
 def reduced_from(shape, result):
