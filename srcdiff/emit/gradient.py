@@ -23,7 +23,7 @@ from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, names_of, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
-from .freeing import freed
+from .freeing import freed, sunk
 from .naming import Namer, assign_names, module_aliases, namespace_line
 from .printer import header_lines, merged_operands, pad, result_check_lines, result_loc, return_line
 from .prune import prune
@@ -42,9 +42,12 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``);
     the arrays among the values and adjoints of the Vars ``free`` are deleted after their
-    last use (``freeing``).
+    last use, and the penalty terms of the parameters' adjoints come last (``freeing``).
     """
     want_value = returns == "value_and_grad"
+    if free:
+        params = set(function.params) & set(backward.wrt)
+        backward = dataclasses.replace(backward, statements=sunk(backward.statements, params, backward.tokens))
     reads = {}
     roots = _collect_reads(backward.statements, backward.tokens, reads) | set(backward.needed)
     if (want_value or check_scalar) and isinstance(function.result, Var):

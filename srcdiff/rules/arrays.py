@@ -30,7 +30,7 @@ from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .selections import clip_rule, getitem_rule, setitem_rule, where_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
-from .specialized import by_result, reduced_from, specialized_rule
+from .specialized import by_result, reduced_from, specialized_rule, summed_along
 from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -136,7 +136,7 @@ class ArrayRules:
             if template is None or shape is None or shape is result:
                 wrapped.append(template)
             elif self.specialized and reduced_from(shape, result):
-                wrapped.append(f"np.sum({template}, axis={shape.axis!r}, keepdims=True)")
+                wrapped.append(summed_along(ELEMENTWISE.get(stmt.op, stmt.op), name, template, shape.axis))
             elif shape is SCALAR:
                 wrapped.append(f"np.sum({template})")
             else:

@@ -12,7 +12,9 @@ whose rule the known shapes simplify, or None for the usual rule:
 
 ``reduced_from(shape, result)``: whether an operand of an element-wise statement is a
 ``keepdims`` reduction of the result's shape along a constant axis; its contribution is
-then ``np.sum(t, axis, keepdims=True)`` instead of ``rt.unbroadcast(t, x)``.
+then ``np.sum(t, axis, keepdims=True)`` instead of ``rt.unbroadcast(t, x)`` (``summed_along``),
+with the operand taken out of the sum where the rule divides by it or negates
+(``-np.sum(g * y, axis, keepdims=True) / x1`` for ``x0 / x1``: ``x1`` is constant along the axis).
 """
 from ..analysis import SCALAR
 from ..ir import Const, Var
@@ -71,6 +73,20 @@ def by_result(stmt, op):
             and isinstance(stmt.args[0].value, (int, float)) and isinstance(stmt.args[1], Var):
         return BY_RESULT[op]
     return None
+
+
+# the contribution to a right operand x1 that is a keepdims reduction of the result along
+# ``axis``, with x1 (constant along the axis) taken out of the sum: (op, rule template) -> text
+FACTORED = {("/", "-g * y / x1"): "-np.sum(g * y, axis={axis!r}, keepdims=True) / x1",
+            ("-", "-g"): "-np.sum(g, axis={axis!r}, keepdims=True)"}
+
+
+def summed_along(op, name, template, axis):
+    """``template`` (the contribution to the operand ``name`` of an element-wise ``op``)
+    summed along ``axis`` with ``keepdims``, where that operand is a reduction of the result
+    along it (``reduced_from``): factored (``FACTORED``) for the right operand."""
+    factored = FACTORED.get((op, template)) if name == "x1" else None
+    return factored.format(axis=axis) if factored else f"np.sum({template}, axis={axis!r}, keepdims=True)"
 
 
 def reduced_from(shape, result):

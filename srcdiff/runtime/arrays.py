@@ -221,7 +221,10 @@ def _route_along(g, x, axis, find):
     dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
     where = getattr(x, find)(axis=axis, keepdims=True)
     out = np.zeros(x.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
-    np.put_along_axis(out, where, np.reshape(g, where.shape), axis=axis)
+    if axis % x.ndim == x.ndim - 1 and x.size:  # the last axis: one flat write, rows x.shape[-1] apart
+        out.reshape(-1)[where.reshape(-1) + np.arange(0, x.size, x.shape[-1])] = np.reshape(g, -1)
+    else:
+        np.put_along_axis(out, where, np.reshape(g, where.shape), axis=axis)
     return out
 
 
