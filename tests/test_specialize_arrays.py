@@ -110,10 +110,18 @@ def mean_of_ufuncs(x, w):
     return np.mean(np.exp(x)) + x.mean() * 0.0 + np.mean(np.tanh(x * w)) + np.mean(x * w)
 
 
-@pytest.mark.parametrize("fn", [mean_log, mean_of_ufuncs])
+def mean_and_sums_along_both_axes(z, w):
+    x = np.log(z)  # its adjoint starts as a number; the sums along each axis add arrays of other shapes
+    rows, columns = np.sum(x, axis=1, keepdims=True), np.sum(x, axis=0, keepdims=True)
+    return np.mean(x) + np.sum(rows * rows) + np.sum(columns * w[:1])
+
+
+@pytest.mark.parametrize("fn", [mean_log, mean_of_ufuncs, mean_and_sums_along_both_axes])
 @pytest.mark.parametrize("shape", [(4,), (3, 4), (1, 4), (4, 1)])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_mean_of_a_ufunc_or_product(fn, shape, dtype):
+    if fn is mean_and_sums_along_both_axes and len(shape) == 1:
+        pytest.skip("sums along axis 1: matrices only")
     rng = np.random.default_rng(3)
     x = rng.uniform(0.5, 2.0, shape).astype(dtype)
     w = rng.normal(size=shape).astype(dtype)

@@ -30,7 +30,7 @@ from .prune import prune
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
-                  like=False, check_scalar=False, items_as=None, free=frozenset()):
+                  like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset()):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -42,7 +42,9 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``);
     the arrays among the values and adjoints of the Vars ``free`` are deleted after their
-    last use, and the penalty terms of the parameters' adjoints come last (``freeing``).
+    last use, and the penalty terms of the parameters' adjoints come last (``freeing``);
+    their adjoints add a ``keepdims`` sum's adjoint in place by broadcasting, but for the
+    Vars ``spread`` (whose adjoint may be a number standing for an array: ``backward``).
     """
     want_value = returns == "value_and_grad"
     if free:
@@ -68,7 +70,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             final_names[token] = ast.Name(id=table[var], ctx=ast.Load())
     tape = Tape(function.body, backward.statements, reads, namer, names)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
-                              merge_read=merged_operands(function.body, live))
+                              merge_read=merged_operands(function.body, live), spread_in_place=frozenset(free) - spread)
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)

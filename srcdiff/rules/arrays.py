@@ -30,7 +30,7 @@ from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .selections import clip_rule, getitem_rule, setitem_rule, where_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
-from .specialized import by_result, reduced_from, specialized_rule, summed_along
+from .specialized import by_result, reduced_from, specialized_rule, spread_vars, summed_along
 from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -89,6 +89,8 @@ class ArrayRules:
         self.item_reads = item_reads(function, self.shapes) if kinds else frozenset()
         self.specialized = bool(kinds)
         self.definitions = {s.target: s for s in assigns(function.body)} if kinds else {}
+        # Vars whose adjoint may be a number standing for an array of their shape (``spread_by_product``)
+        self.spread = spread_vars(self.definitions, self.shapes)
         self._cache = {}
 
     def __call__(self, stmt):

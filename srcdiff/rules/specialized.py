@@ -48,6 +48,14 @@ def specialized_rule(stmt, op, shapes, definitions):
     return None
 
 
+def spread_vars(definitions, shapes):
+    """The Vars whose adjoint the rules above may leave a number standing for an array:
+    the operands of full sums and means that ``spread_by_product`` allows."""
+    return frozenset(stmt.args[0] for stmt in definitions.values()
+                     if stmt.op in FULL_SUMS | FULL_MEANS and len(stmt.args) == 1 and not stmt.kwargs
+                     and spread_by_product(stmt.args[0], definitions, shapes))
+
+
 def spread_by_product(x, definitions, shapes):
     """Whether the adjoint of ``x`` may stay one number ``g`` standing for an array of g's:
     ``x`` is ``a * b`` of two operands of its own shape or ``a ** c`` for a constant ``c``,
