@@ -144,7 +144,8 @@ def peak_bytes(fn, args):
 
 def nets(rounds, sizes):
     print("\n## 2-layer ReLU net with softmax loss, gradient w.r.t. W1, b1, W2, b2; ratio to hand NumPy backprop")
-    g = srcdiff.grad(load_sample(), wrt=(0, 1, 2, 3))
+    net = load_sample()  # kept alive: specialized code is built from the function at the first call
+    g = srcdiff.grad(net, wrt=(0, 1, 2, 3))
     for n, d, h in sizes:
         for dtype in (np.float64, np.float32):
             args = net_args(n, d, h, 10, dtype)

@@ -200,7 +200,9 @@ def test_source_for_matrices_writes_the_products():
     g = srcdiff.grad(sample.two_layer_net, wrt=(0, 1, 2, 3))
     text = g.source_for(*net_args(np.float32))
     assert "grad_hidden = grad_s3 @ W2.T" in text and "X.T @ " in text and "matmul_grad" not in text
-    assert "np.sum(-grad_scores_1, axis=1, keepdims=True)" in text
+    assert "grad_s4 = -np.sum(grad_scores_1, axis=1, keepdims=True)" in text  # the negation taken out of the sum
+    assert "grad_W1 = X.T @ " in text and text.index("grad_W1 = X.T @ ") < text.index("grad_W1 += 2.0 * s9 * W1")
+    assert "del s2" in text and "(0.0 < hidden)" in text  # np.maximum's mask read from its result: s2 freed at once
     assert "rt.matmul_grad_left" in g.source
     assert "rt.like(grad_b1, b1)" in text  # a vector not read item by item keeps its dtype, shape, a copy
 
@@ -235,8 +237,10 @@ def _adjoints_seen(compiled, args):
 
 
 def test_float32_net_against_generic_and_float64():
-    g = srcdiff.grad(load_sample("two_layer_net").two_layer_net, wrt=(0, 1, 2, 3))
+    sample = load_sample("two_layer_net")  # kept alive: a gradient holds its function weakly
+    g = srcdiff.grad(sample.two_layer_net, wrt=(0, 1, 2, 3))
     got, wide = g(*net_args(np.float32)), g(*net_args(np.float64))
+    assert len(g.__srcdiff_table__) == 2 and g.__srcdiff_generic__ not in g.__srcdiff_table__.values()
     for a, b in zip(got, wide):
         assert a.dtype == np.float32 and a.flags.writeable
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -8,6 +8,11 @@
 | ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop); nothing for a side whose forward side raised |
 | ``BLoop`` | ``for i in reversed(range(...)):`` for a range that never breaks, else ``for _ in range(iterations):`` (``for k in reversed(range(iterations)):`` when items need their position), first popping what an iteration pushed |
 
+Specialized array code writes ``grad_v += e`` for ``grad_v += rt.sum_grad(e, v, axis=a,
+keepdims=True)`` (or without an axis) into an owned adjoint of a Var of ``spread_in_place``
+(an array whose adjoint has its shape: never a number standing for one): NumPy
+broadcasts ``e`` in the addition as ``sum_grad`` would have.
+
 Whether ``+=`` is safe is decided along the paths the code runs: an adjoint is *owned*
 once it was written as a new value (an arithmetic expression, a constant) or rebound by
 ``grad_v = grad_v + e``; a first write that is another name (``grad_a = grad_b``) may
@@ -32,8 +37,10 @@ class BackwardPrinter(Printer):
     records of each source line) and a ``Tape``.
     """
 
-    def __init__(self, names, final_names, live, aliases, grad_names, namer, comments, tape, merge_read=frozenset()):
+    def __init__(self, names, final_names, live, aliases, grad_names, namer, comments, tape, merge_read=frozenset(),
+                 spread_in_place=frozenset()):
         super().__init__(names, final_names, live, aliases, tape=tape, merge_read=merge_read)
+        self.spread_in_place = spread_in_place
         self.grad_names, self.namer, self.comments = grad_names, namer, comments
         self.dummy = namer.fresh("_")
         self.index = None  # the name of the position of a reversed loop's items
@@ -104,6 +111,8 @@ class BackwardPrinter(Printer):
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
         op, expr = accumulation(expr)
         if acc.var in owned:
+            if acc.var in self.spread_in_place:
+                expr = _spread_operand(expr, self.aliases["rt"])
             return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
         owned.add(acc.var)  # the adjoint may alias another array: rebind instead of adding in place
         total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
@@ -128,6 +137,16 @@ def accumulation(expr):
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
         return ast.Sub(), expr.operand
     return ast.Add(), expr
+
+
+def _spread_operand(expr, rt):
+    """``e`` of ``rt.sum_grad(e, x, axis=a, keepdims=True)`` or ``rt.sum_grad(e, x)``; else ``expr``."""
+    if not (isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute) and expr.func.attr == "sum_grad"
+            and isinstance(expr.func.value, ast.Name) and expr.func.value.id == rt and len(expr.args) == 2):
+        return expr
+    keywords = {k.arg: k.value for k in expr.keywords}
+    kept = isinstance(keywords.get("keepdims"), ast.Constant) and keywords["keepdims"].value is True
+    return expr.args[0] if kept or not keywords else expr
 
 
 def _makes_new_value(expr):

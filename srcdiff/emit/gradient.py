@@ -23,13 +23,14 @@ from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, names_of, replays_range, walk
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
+from .freeing import freed, sunk
 from .naming import Namer, assign_names, module_aliases, namespace_line
 from .printer import header_lines, merged_operands, pad, result_check_lines, result_loc, return_line
 from .prune import prune
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
-                  like=False, check_scalar=False, items_as=None):
+                  like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset()):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -39,9 +40,16 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``"like"``, ``"float"`` for ``float(grad_x)`` or ``"bare"``); ``items_as`` (Var ->
     ``"list"``, ``"tuple"`` or ``"array"``) returns a sequence's gradient gathered item by
     item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
-    forward section with a check that the result is one number (``result_check_lines``).
+    forward section with a check that the result is one number (``result_check_lines``);
+    the arrays among the values and adjoints of the Vars ``free`` are deleted after their
+    last use, and the penalty terms of the parameters' adjoints come last (``freeing``);
+    their adjoints add a ``keepdims`` sum's adjoint in place by broadcasting, but for the
+    Vars ``spread`` (whose adjoint may be a number standing for an array: ``backward``).
     """
     want_value = returns == "value_and_grad"
+    if free:
+        params = set(function.params) & set(backward.wrt)
+        backward = dataclasses.replace(backward, statements=sunk(backward.statements, params, backward.tokens))
     reads = {}
     roots = _collect_reads(backward.statements, backward.tokens, reads) | set(backward.needed)
     if (want_value or check_scalar) and isinstance(function.result, Var):
@@ -62,7 +70,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             final_names[token] = ast.Name(id=table[var], ctx=ast.Load())
     tape = Tape(function.body, backward.statements, reads, namer, names)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
-                              merge_read=merged_operands(function.body, live))
+                              merge_read=merged_operands(function.body, live), spread_in_place=frozenset(free) - spread)
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)
@@ -91,7 +99,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                  _gradient_text(p, names, grad_names, aliases, like, (items_as or {}).get(p, "") if p in by_items else None)
                  for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
-    return printer.finish(lines, function)
+    text = printer.finish(lines, function)
+    return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}) if free else text
 
 
 def _gradient_text(param, names, grad_names, aliases, like, items):

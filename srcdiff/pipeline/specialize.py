@@ -202,7 +202,7 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     check_shapes(function, infer_shapes(function, True, specialized_kinds(function, kinds)))
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
-    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds)
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False)
     text = numba_text(text, function)
     python = compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)

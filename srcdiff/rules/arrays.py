@@ -30,7 +30,7 @@ from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
 from .makers import ELEMENTWISE_MAKERS, linspace_rule
 from .selections import clip_rule, getitem_rule, setitem_rule, where_rule
 from .scalar import ZERO, placeholders, rule_of_call, scalar_rule
-from .specialized import reduced_from, specialized_rule
+from .specialized import by_result, reduced_from, specialized_rule, spread_vars, summed_along
 from .tensors import TENSOR_BUILDERS, TENSOR_KEYWORDS
 
 # ---- element-wise: the scalar rule of each, shared (tie: first argument of maximum/minimum)
@@ -89,6 +89,8 @@ class ArrayRules:
         self.item_reads = item_reads(function, self.shapes) if kinds else frozenset()
         self.specialized = bool(kinds)
         self.definitions = {s.target: s for s in assigns(function.body)} if kinds else {}
+        # Vars whose adjoint may be a number standing for an array of their shape (``spread_by_product``)
+        self.spread = spread_vars(self.definitions, self.shapes)
         self._cache = {}
 
     def __call__(self, stmt):
@@ -107,7 +109,8 @@ class ArrayRules:
         if stmt.op.startswith(("np.", ".")) and not {k for k, _ in stmt.kwargs} <= KEYWORDS.get(_family(op), frozenset()):
             return None  # out=, where=, initial=, order=...: not differentiated (the error names the call)
         if op in BINARY and n == 2:
-            return self._elementwise(stmt, rule_of_call(op, stmt.args))
+            settled = by_result(stmt, op) if self.specialized else None
+            return self._elementwise(stmt, settled or rule_of_call(op, stmt.args))
         if op in ELEMENTWISE_BUILDERS:
             return self._elementwise(stmt, ELEMENTWISE_BUILDERS[op](stmt, placeholders(n)))
         settled = specialized_rule(stmt, op, self.shapes, self.definitions) if self.specialized else None
@@ -135,7 +138,7 @@ class ArrayRules:
             if template is None or shape is None or shape is result:
                 wrapped.append(template)
             elif self.specialized and reduced_from(shape, result):
-                wrapped.append(f"np.sum({template}, axis={shape.axis!r}, keepdims=True)")
+                wrapped.append(summed_along(ELEMENTWISE.get(stmt.op, stmt.op), name, template, shape.axis))
             elif shape is SCALAR:
                 wrapped.append(f"np.sum({template})")
             else:

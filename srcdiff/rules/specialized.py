@@ -6,11 +6,15 @@ whose rule the known shapes simplify, or None for the usual rule:
 | statement | known | templates |
 | --- | --- | --- |
 | ``a @ b``, ``np.matmul``, ``np.dot``, ``.dot()`` | both operands of rank 2 | ``g @ b.T``, ``a.T @ g`` |
-| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1 | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
+| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1, or a ufunc of ``SPREADING_UFUNCS`` of one array | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
+| ``np.mean(x)``, ``x.mean()`` | the same | ``g / np.size(x)`` |
+| ``np.maximum(c, x)``, ``np.minimum(c, x)`` for a number ``c`` | nothing more | ``g * (c < y)`` (``g * (c > y)``): the result ``y`` says where ``x`` won, so ``x`` need not be kept for the backward sweep (``by_result``) |
 
 ``reduced_from(shape, result)``: whether an operand of an element-wise statement is a
 ``keepdims`` reduction of the result's shape along a constant axis; its contribution is
-then ``np.sum(t, axis, keepdims=True)`` instead of ``rt.unbroadcast(t, x)``.
+then ``np.sum(t, axis, keepdims=True)`` instead of ``rt.unbroadcast(t, x)`` (``summed_along``),
+with the operand taken out of the sum where the rule divides by it or negates
+(``-np.sum(g * y, axis, keepdims=True) / x1`` for ``x0 / x1``: ``x1`` is constant along the axis).
 """
 from ..analysis import SCALAR
 from ..ir import Const, Var
@@ -20,6 +24,12 @@ KNOWN_RANK_PRODUCTS = {  # (op, rank of x0, rank of x1) -> templates
     ("np.dot", 2, 2): ("g @ x1.T", "x0.T @ g"), (".dot()", 2, 2): ("g @ x1.T", "x0.T @ g"),
 }
 FULL_SUMS = frozenset({"np.sum", ".sum()"})
+FULL_MEANS = frozenset({"np.mean", ".mean()"})
+# one-argument ufuncs whose rule is ``g * (an array of x's shape)``
+SPREADING_UFUNCS = frozenset({"np.log", "np.exp", "np.tanh", "np.sqrt", "np.sin", "np.cos", "np.log1p", "np.expm1",
+                              "np.log2", "np.log10", "np.square", "np.sinh", "np.cosh", "np.arctan"})
+# max(c, x), min(c, x) of a number c: (op) -> the templates of c and x, reading x's win from the result
+BY_RESULT = {"max": ("g * (x0 >= x1)", "g * (x0 < y)"), "min": ("g * (x0 <= x1)", "g * (x0 > y)")}
 
 
 def specialized_rule(stmt, op, shapes, definitions):
@@ -30,10 +40,20 @@ def specialized_rule(stmt, op, shapes, definitions):
         return None
     if op in FULL_SUMS and n == 1 and spread_by_product(stmt.args[0], definitions, shapes):
         return ("g",)
+    if op in FULL_MEANS and n == 1 and spread_by_product(stmt.args[0], definitions, shapes):
+        return ("g / np.size(x)",)
     if n == 2:
         ranks = tuple(getattr(shapes.of(a), "rank", None) if isinstance(a, Var) else None for a in stmt.args)
         return KNOWN_RANK_PRODUCTS.get((op, *ranks))
     return None
+
+
+def spread_vars(definitions, shapes):
+    """The Vars whose adjoint the rules above may leave a number standing for an array:
+    the operands of full sums and means that ``spread_by_product`` allows."""
+    return frozenset(stmt.args[0] for stmt in definitions.values()
+                     if stmt.op in FULL_SUMS | FULL_MEANS and len(stmt.args) == 1 and not stmt.kwargs
+                     and spread_by_product(stmt.args[0], definitions, shapes))
 
 
 def spread_by_product(x, definitions, shapes):
@@ -41,6 +61,8 @@ def spread_by_product(x, definitions, shapes):
     ``x`` is ``a * b`` of two operands of its own shape or ``a ** c`` for a constant ``c``,
     whose rule multiplies ``g`` by an operand of that shape, giving the array anyway."""
     stmt = definitions.get(x)
+    if stmt is not None and not stmt.kwargs and stmt.op in SPREADING_UFUNCS and len(stmt.args) == 1:
+        return isinstance(stmt.args[0], Var) and shapes.of(stmt.args[0]) is shapes.of(x) is not SCALAR
     if stmt is None or stmt.kwargs or len(stmt.args) != 2 or not isinstance(stmt.args[0], Var):
         return False
     own = shapes.of(x)
@@ -50,6 +72,29 @@ def spread_by_product(x, definitions, shapes):
         return all(isinstance(a, Var) and shapes.of(a) is own for a in stmt.args)
     exponent = stmt.args[1]  # not 0 or 1, whose rules need no operand
     return stmt.op == "**" and isinstance(exponent, Const) and exponent.value not in (0, 1) and shapes.of(stmt.args[0]) is own
+
+
+def by_result(stmt, op):
+    """The templates of ``max(c, x)`` or ``min(c, x)`` of a constant number ``c`` that read
+    the result instead of ``x`` (NaN and ties give what ``x0 < x1`` gives), or None."""
+    if op in BY_RESULT and not stmt.kwargs and len(stmt.args) == 2 and isinstance(stmt.args[0], Const) \
+            and isinstance(stmt.args[0].value, (int, float)) and isinstance(stmt.args[1], Var):
+        return BY_RESULT[op]
+    return None
+
+
+# the contribution to a right operand x1 that is a keepdims reduction of the result along
+# ``axis``, with x1 (constant along the axis) taken out of the sum: (op, rule template) -> text
+FACTORED = {("/", "-g * y / x1"): "-np.sum(g * y, axis={axis!r}, keepdims=True) / x1",
+            ("-", "-g"): "-np.sum(g, axis={axis!r}, keepdims=True)"}
+
+
+def summed_along(op, name, template, axis):
+    """``template`` (the contribution to the operand ``name`` of an element-wise ``op``)
+    summed along ``axis`` with ``keepdims``, where that operand is a reduction of the result
+    along it (``reduced_from``): factored (``FACTORED``) for the right operand."""
+    factored = FACTORED.get((op, template)) if name == "x1" else None
+    return factored.format(axis=axis) if factored else f"np.sum({template}, axis={axis!r}, keepdims=True)"
 
 
 def reduced_from(shape, result):

@@ -20,6 +20,8 @@ from .namespaces import namespace_of as namespace
 def unbroadcast(g, x):
     """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``):
     ``g`` has at least as many dimensions as ``x``, as a broadcast result has."""
+    if g.__class__ is np.ndarray and x.__class__ is np.ndarray and g.shape == x.shape:
+        return g  # nothing was broadcast: settled before looking for the arrays' namespace
     xp = namespace(g, x)
     shape = xp.shape(x)
     g_shape = xp.shape(g)
@@ -31,6 +33,9 @@ def unbroadcast(g, x):
     if lead < 0 or any(n != 1 and n != g_shape[lead + i] for i, n in enumerate(shape)):
         raise _joined_sequence(g_shape, shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1)
+    if g.__class__ is np.ndarray:  # the method: np.sum's own dispatch costs as much as the sum of a small g
+        total = g.sum(axis=axes)
+        return total if total.shape == shape else total.reshape(shape)
     return xp.reshape(xp.sum(g, axis=axes), shape)
 
 
@@ -75,6 +80,9 @@ def like(g, x):
     """
     if x.__class__ in _PYTHON_NUMBERS and g.__class__ in _PYTHON_NUMBERS:  # the usual number: nothing to check
         return float(g)
+    if g.__class__ is np.ndarray and x.__class__ is np.ndarray and g.dtype == x.dtype and x.dtype.kind == "f" \
+            and g.shape == x.shape and g.flags.writeable:
+        return g  # the common case, settled before the checks below (which say the same of it)
     if is_lazy(g) or is_lazy(x):
         return like_lazily(g, x)
     if isinstance(x, np.ndarray):
@@ -205,12 +213,26 @@ def _route(g, x, axis, find):
     xp = namespace(g, x)
     if xp is not np:
         return _route_foreign(g, x, axis, find, xp)
+    if axis.__class__ is int and x.__class__ is np.ndarray and x.ndim:
+        return _route_along(g, x, axis, find)
     flat, restore = _reduced_last(np.asarray(x), axis)
     dtype = flat.dtype if np.issubdtype(flat.dtype, np.inexact) else np.float64
     out = np.zeros(flat.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
     where = getattr(np, find)(flat, axis=-1)[..., None]
     np.put_along_axis(out, where, np.reshape(g, flat.shape[:-1])[..., None], axis=-1)
     return restore(out)
+
+
+def _route_along(g, x, axis, find):
+    """``_route`` along one axis of an ndarray: the same numbers, without moving axes."""
+    dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
+    where = getattr(x, find)(axis=axis, keepdims=True)
+    out = np.zeros(x.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
+    if axis % x.ndim == x.ndim - 1 and x.size:  # the last axis: one flat write, rows x.shape[-1] apart
+        out.reshape(-1)[where.reshape(-1) + np.arange(0, x.size, x.shape[-1])] = np.reshape(g, -1)
+    else:
+        np.put_along_axis(out, where, np.reshape(g, where.shape), axis=axis)
+    return out
 
 
 def _lazy_route(g, x, axis, find):
