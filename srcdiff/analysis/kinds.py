@@ -16,7 +16,7 @@ integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction
 operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
-from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
+from ..ir import RANGES, Assign, Const, If, Loop, Slice, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 
 
@@ -25,6 +25,7 @@ class Shape:
 
     def __init__(self, fits=None, rank=None, dtype=None, items=False, axis=None):
         self.fits, self.rank, self.dtype, self.items, self.axis = fits, rank, dtype, items, axis
+        self.parts = None  # the Shapes of its basic-index reads, by ``read_key``: x[1:] and x[:-1] share one
 
     def __repr__(self):
         return f"Shape#{id(self) % 10000}"
@@ -57,7 +58,7 @@ SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.tangent_like", "rt.unbr
 # The runtime's array helpers: a function calling them is array code even without ``np.*``
 # (the gradient of array code, read back for a second derivative).
 ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
-    "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
+    "rt.index_grads", "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.if_inexact", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
     "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.gradient_grad", "rt.gradient_along", "rt.unsort", "rt.sort_like",
@@ -213,15 +214,54 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR  # an entry of a shape tuple
     if op == "[]" and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
         return SCALAR  # xs[i] of a sequence of numbers or a 1-D array
+    if op == "[]" and isinstance(args[0], Shape):
+        return _basic_read(args[0], stmt.args[1:])
     if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):
         return Shape(rank=2, dtype=args[0].dtype if args[0].dtype == args[1].dtype else None)
     if op in REDUCTIONS:
         return _reduction(stmt, args, kwargs)
     if op in SHAPED_LIKE_SECOND and len(args) > 1:
         return args[1]
+    if op == "rt.index_grads":
+        return args[0]
     if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
         return broadcast(*[a for a in args if a is not OTHER])
     return Shape()
+
+
+def _basic_read(base, index):
+    """The Shape of ``x[index]`` for ``x`` of Shape ``base``: for an index of constant slices
+    and ints, one Shape per ``read_key``, so reads of the same length share it; else a new one."""
+    key = read_key(index)
+    if key is None:
+        return Shape()
+    if base.parts is None:
+        base.parts = {}
+    if key not in base.parts:
+        rank = None if base.rank is None else base.rank - sum(part == ("int",) for part in key)
+        slices_only = all(part[0] in ("drop", "slice") for part in key)
+        base.parts[key] = Shape(rank=rank, dtype=base.dtype, items=base.items and slices_only)
+    return base.parts[key]
+
+
+def read_key(index):
+    """What the shape of ``x[index]`` depends on, for an index of constant ints and slices of
+    step 1 or none (None for anything else).  A slice ``lo:hi`` with ``lo >= 0`` (or none) and
+    ``hi < 0`` (or none) keeps ``max(0, n - lo + hi)`` of ``n`` entries: its key is
+    ``("drop", lo - hi)``, so ``x[1:]`` and ``x[:-1]`` have the same shape; an int drops its
+    axis, whichever it is (``("int",)``)."""
+    key = []
+    for part in index:
+        value = part.value if isinstance(part, Const) else Ellipsis
+        if type(value) is int:
+            key.append(("int",))
+        elif isinstance(value, Slice) and all(b is None or type(b) is int for b in (value.lo, value.hi, value.step)):
+            lo, hi = value.lo or 0, value.hi or 0
+            dropping = value.step in (None, 1) and lo >= 0 and hi <= 0
+            key.append(("drop", lo - hi) if dropping else ("slice", value.lo, value.hi, value.step))
+        else:
+            return None
+    return tuple(key)
 
 
 def is_ufunc(op):

@@ -50,10 +50,12 @@ def specialized_kinds(function, kinds):
 def returned_as(function, kinds, arrays):
     """How specialized code returns each parameter's gradient (``emit_gradient``'s ``like``):
     a number's as ``float(grad_x)`` where an array's entries (NumPy scalars) may reach it,
-    the others through ``rt.like`` in array code (shape, dtype, a copy of a read-only view)."""
+    the others through ``rt.like`` in array code (shape, dtype, a copy of a read-only view),
+    a float array's (``"array"``) bare where its gradient is made fresh with its shape and dtype."""
     entries = any(k.name == "array" for k in kinds.values())
     other = "like" if arrays else "bare"
-    return {p: "float" if p in kinds and kinds[p].scalar and (arrays or entries) else other for p in function.params}
+    return {p: "float" if p in kinds and kinds[p].scalar and (arrays or entries) else
+            "array" if p in kinds and kinds[p].name == "array" and arrays else other for p in function.params}
 
 
 def items_returned_as(kinds):

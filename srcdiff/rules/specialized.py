@@ -6,7 +6,7 @@ whose rule the known shapes simplify, or None for the usual rule:
 | statement | known | templates |
 | --- | --- | --- |
 | ``a @ b``, ``np.matmul``, ``np.dot``, ``.dot()`` | both operands of rank 2 | ``g @ b.T``, ``a.T @ g`` |
-| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1 | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
+| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1, or sums, differences and constant multiples of those (``spread_by_product``) | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
 
 ``reduced_from(shape, result)``: whether an operand of an element-wise statement is a
 ``keepdims`` reduction of the result's shape along a constant axis; its contribution is
@@ -39,17 +39,34 @@ def specialized_rule(stmt, op, shapes, definitions):
 def spread_by_product(x, definitions, shapes):
     """Whether the adjoint of ``x`` may stay one number ``g`` standing for an array of g's:
     ``x`` is ``a * b`` of two operands of its own shape or ``a ** c`` for a constant ``c``,
-    whose rule multiplies ``g`` by an operand of that shape, giving the array anyway."""
+    whose rule multiplies ``g`` by an operand of that shape, giving the array anyway; or a
+    sum, difference, negation or constant multiple of such values of its shape (``100.0 *
+    (a - b) ** 2 + c ** 2``), whose rules pass the number on to them."""
     stmt = definitions.get(x)
-    if stmt is None or stmt.kwargs or len(stmt.args) != 2 or not isinstance(stmt.args[0], Var):
+    if stmt is None or stmt.kwargs or not stmt.args:
         return False
     own = shapes.of(x)
     if own is SCALAR:
+        return False
+    if stmt.op == "neg":
+        return _spreads_with_shape(stmt.args[0], own, definitions, shapes)
+    if len(stmt.args) != 2:
+        return False
+    if stmt.op in ("+", "-") or stmt.op == "*" and any(isinstance(a, Const) for a in stmt.args):
+        return any(isinstance(a, Var) for a in stmt.args) and all(
+            _spreads_with_shape(a, own, definitions, shapes) if isinstance(a, Var) else
+            isinstance(a, Const) and type(a.value) in (int, float) for a in stmt.args)
+    if not isinstance(stmt.args[0], Var):
         return False
     if stmt.op == "*":
         return all(isinstance(a, Var) and shapes.of(a) is own for a in stmt.args)
     exponent = stmt.args[1]  # not 0 or 1, whose rules need no operand
     return stmt.op == "**" and isinstance(exponent, Const) and exponent.value not in (0, 1) and shapes.of(stmt.args[0]) is own
+
+
+def _spreads_with_shape(operand, own, definitions, shapes):
+    """Whether ``operand`` has the Shape ``own`` and its adjoint may stay a number too."""
+    return shapes.of(operand) is own and spread_by_product(operand, definitions, shapes)
 
 
 def reduced_from(shape, result):
