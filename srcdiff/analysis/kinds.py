@@ -16,8 +16,9 @@ integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction
 operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
-from ..ir import RANGES, Assign, Const, If, Loop, Slice, Undefined, Var, assigns
+from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
+from .reads import read_shape
 
 
 class Shape:
@@ -215,7 +216,7 @@ def _shape_of(stmt, args, kwargs):
     if op == "[]" and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
         return SCALAR  # xs[i] of a sequence of numbers or a 1-D array
     if op == "[]" and isinstance(args[0], Shape):
-        return _basic_read(args[0], stmt.args[1:])
+        return read_shape(args[0], stmt.args[1:], Shape)
     if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):
         return Shape(rank=2, dtype=args[0].dtype if args[0].dtype == args[1].dtype else None)
     if op in REDUCTIONS:
@@ -227,41 +228,6 @@ def _shape_of(stmt, args, kwargs):
     if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
         return broadcast(*[a for a in args if a is not OTHER])
     return Shape()
-
-
-def _basic_read(base, index):
-    """The Shape of ``x[index]`` for ``x`` of Shape ``base``: for an index of constant slices
-    and ints, one Shape per ``read_key``, so reads of the same length share it; else a new one."""
-    key = read_key(index)
-    if key is None:
-        return Shape()
-    if base.parts is None:
-        base.parts = {}
-    if key not in base.parts:
-        rank = None if base.rank is None else base.rank - sum(part == ("int",) for part in key)
-        slices_only = all(part[0] in ("drop", "slice") for part in key)
-        base.parts[key] = Shape(rank=rank, dtype=base.dtype, items=base.items and slices_only)
-    return base.parts[key]
-
-
-def read_key(index):
-    """What the shape of ``x[index]`` depends on, for an index of constant ints and slices of
-    step 1 or none (None for anything else).  A slice ``lo:hi`` with ``lo >= 0`` (or none) and
-    ``hi < 0`` (or none) keeps ``max(0, n - lo + hi)`` of ``n`` entries: its key is
-    ``("drop", lo - hi)``, so ``x[1:]`` and ``x[:-1]`` have the same shape; an int drops its
-    axis, whichever it is (``("int",)``)."""
-    key = []
-    for part in index:
-        value = part.value if isinstance(part, Const) else Ellipsis
-        if type(value) is int:
-            key.append(("int",))
-        elif isinstance(value, Slice) and all(b is None or type(b) is int for b in (value.lo, value.hi, value.step)):
-            lo, hi = value.lo or 0, value.hi or 0
-            dropping = value.step in (None, 1) and lo >= 0 and hi <= 0
-            key.append(("drop", lo - hi) if dropping else ("slice", value.lo, value.hi, value.step))
-        else:
-            return None
-    return tuple(key)
 
 
 def is_ufunc(op):

@@ -12,7 +12,7 @@ from ..emit import adjoint_prefix, derivative_name, emit_gradient
 from ..errors import SignatureError
 from ..frontend import title
 from ..rules import rules_of, scalar_rule
-from ..transforms import reverse
+from ..transforms import reverse, shared_subexpressions
 
 
 def gradient_source(function, source, kind="grad", wrt=None, comments=False, order=1, base=None, name=None,
@@ -26,6 +26,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     the arguments it will be called with (``specialized_kinds``).
     """
     params, single = select_wrt(function, wrt, source)
+    function = shared_subexpressions(function)
     by_var = specialized_kinds(function, kinds)
     rules = rules_of(function, by_var)
     arrays = rules is not scalar_rule

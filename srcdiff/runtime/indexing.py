@@ -32,11 +32,19 @@ def index_grads(x, *pairs):
     and slices, which never read one position twice): ``pairs`` is ``g0, index0, g1, index1...``,
     each ``g`` added where its index read, into one array of zeros (one allocation for all the
     reads, where ``index_grad`` makes one per read)."""
-    if x.__class__ is np.ndarray and x.dtype.kind == "f" and all(g.__class__ in _NUMPY for g in pairs[0::2]):
+    if x.__class__ is np.ndarray and x.dtype.kind == "f":
         out = np.zeros(x.shape, x.dtype)
         for at in range(0, len(pairs), 2):
-            out[pairs[at + 1]] += pairs[at]
+            g = pairs[at]
+            if g.__class__ not in _NUMPY:  # a lazy or foreign array: the general way
+                return _index_grads_summed(x, pairs)
+            out[pairs[at + 1]] += g
         return out
+    return _index_grads_summed(x, pairs)
+
+
+def _index_grads_summed(x, pairs):
+    """``index_grads`` as the sum of one ``index_grad`` per read (lazy and foreign arrays, ints)."""
     total = index_grad(pairs[0], x, pairs[1])
     for at in range(2, len(pairs), 2):
         total = total + index_grad(pairs[at], x, pairs[at + 1])
