@@ -36,8 +36,9 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple;
     ``prefix`` starts the adjoints' names (``grad2_`` in a second derivative).  Array code:
     ``like`` returns each gradient as ``rt.like(grad_x, x)`` (a dict: per parameter Var,
-    ``"like"``, ``"float"`` for ``float(grad_x)``, ``"bare"``, or ``"array"``: a float array's,
-    bare where its one write makes it fresh with its shape and dtype, ``rt.index_grads``); ``items_as`` (Var ->
+    ``"like"``, ``"float"`` for ``float(grad_x)``, ``"bare"``, or ``"array"`` and ``"fresh"``: a
+    float array's, bare where its one write makes it fresh with its shape and dtype,
+    ``rt.index_grads``, which ``"array"`` writes in place: ``reads_in_place``); ``items_as`` (Var ->
     ``"list"``, ``"tuple"`` or ``"array"``) returns a sequence's gradient gathered item by
     item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``).
@@ -64,6 +65,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     tape = Tape(function.body, backward.statements, reads, namer, names)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live))
+    if isinstance(like, dict):  # specialized: a float array parameter's basic reads' gradients in place
+        printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)
@@ -121,7 +124,7 @@ def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     how = like.get(param, "like") if isinstance(like, dict) else "like" if like else "bare"
     if how == "float":
         return f"float({grad_names[param]})"
-    if how == "array":
+    if how in ("array", "fresh"):
         how = "bare" if fresh else "like"
     return f"{rt}.like({grad_names[param]}, {names[param]})" if how == "like" else grad_names[param]
 
