@@ -190,3 +190,16 @@ grad_rosenbrock = srcdiff.grad(rosenbrock)
 
 def calls_the_gradient(x, w):
     return np.sum(w * grad_rosenbrock(x))
+
+
+def scaled(x, lam):
+    return np.sum(lam * lam * x[1:] * x[:-1]) + lam ** 3
+
+
+def test_specialized_hvp_with_respect_to_a_number_is_a_float():
+    x = RNG.standard_normal(5)
+    got = srcdiff.hvp(scaled, wrt=1)(x, 0.7, 1.3)
+    assert type(got) is float
+    assert got == pytest.approx(1.3 * (2.0 * np.sum(x[1:] * x[:-1]) + 6.0 * 0.7), rel=1e-12)
+    H = srcdiff.hvp(scaled, wrt=0)(x, 0.7, RNG.standard_normal(5))
+    assert H.shape == x.shape and H.dtype == np.float64
