@@ -2,7 +2,7 @@
 
     grad, value_and_grad -> pipeline.build_gradient (array code: lazy.lazy_aware, for Dask arrays)
     export               -> pipeline.export_function (a module, written to a file)
-    hvp, hessian         -> pipeline.build_hvp
+    hvp, hessian         -> pipeline.build_hvp (specialized to the arguments' kinds: pipeline.specialized_hvp)
     jvp                  -> pipeline.build_jvp
     jacobian             -> pipeline.build_vjp
 
@@ -29,7 +29,7 @@ from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
 from .lazy import lazy_aware, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
-                       numba_dispatching, specialized)
+                       numba_dispatching, specialized, specialized_hvp)
 from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container, stacked_rows
 
@@ -69,7 +69,8 @@ def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
     reverse), ``"reverse-over-forward"`` or None: forward over reverse, or reverse over
     forward for a function with loops.
     """
-    return _built(fn, "hvp", wrt, lambda f, w, owner: numpy_arrays_only(build_hvp(f, w, mode, owner)), mode)
+    return _built(fn, "hvp", wrt, lambda f, w, owner: numpy_arrays_only(
+        specialized_hvp(build_hvp(f, w, mode, owner), f, w, mode, owner)), mode)
 
 
 def jvp(fn, *, wrt=None):

@@ -18,6 +18,7 @@ provably has the result's shape, and to sum (``np.sum``) a scalar operand's grad
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
+from .reads import read_shape
 
 
 class Shape:
@@ -25,6 +26,7 @@ class Shape:
 
     def __init__(self, fits=None, rank=None, dtype=None, items=False, axis=None):
         self.fits, self.rank, self.dtype, self.items, self.axis = fits, rank, dtype, items, axis
+        self.parts = None  # the Shapes of its basic-index reads, by ``read_key``: x[1:] and x[:-1] share one
 
     def __repr__(self):
         return f"Shape#{id(self) % 10000}"
@@ -57,7 +59,7 @@ SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.tangent_like", "rt.unbr
 # The runtime's array helpers: a function calling them is array code even without ``np.*``
 # (the gradient of array code, read back for a second derivative).
 ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
-    "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
+    "rt.index_grads", "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.if_inexact", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
     "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.gradient_grad", "rt.gradient_along", "rt.unsort", "rt.sort_like",
@@ -213,12 +215,16 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR  # an entry of a shape tuple
     if op == "[]" and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
         return SCALAR  # xs[i] of a sequence of numbers or a 1-D array
+    if op == "[]" and isinstance(args[0], Shape):
+        return read_shape(args[0], stmt.args[1:], Shape)
     if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):
         return Shape(rank=2, dtype=args[0].dtype if args[0].dtype == args[1].dtype else None)
     if op in REDUCTIONS:
         return _reduction(stmt, args, kwargs)
     if op in SHAPED_LIKE_SECOND and len(args) > 1:
         return args[1]
+    if op == "rt.index_grads":
+        return args[0]
     if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
         return broadcast(*[a for a in args if a is not OTHER])
     return Shape()

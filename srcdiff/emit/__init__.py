@@ -19,6 +19,7 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | ``backward`` | the printer of gradients: adds the backward records |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
+| ``released`` | straight-line forward-mode code's names dropped after their last read (``del``), so arrays are freed |
 | ``compile`` | compile the text in its namespace (and again without in-place writes, for Dask arrays) |
 """
 from .compile import compile_out_of_place, compile_source, generated_namespace

@@ -2,7 +2,7 @@
 
 | record | printed as |
 | --- | --- |
-| ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (a fork), or ``grad_v = grad_v + e`` where the adjoint may still be another array (adding in place would change that one) |
+| ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (a fork), or ``grad_v = grad_v + e`` where the adjoint may still be another array (adding in place would change that one); ``rt.index_grads`` of a float array parameter (``float_arrays``) written in place (``reads_in_place``) |
 | ``ItemAccumulate`` | ``grad_ws[k] += e`` (``[-1 - k]`` for ``reversed``) |
 | ``Unpack`` | ``grad_a, grad_b = Cls.backward(ctx, grad_z)`` |
 | ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop); nothing for a side whose forward side raised |
@@ -26,6 +26,7 @@ from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
 from .masks import aliased_expr
 from .printer import Printer, if_lines, indented, pad, raises
+from .reads_in_place import reads_in_place, reads_in_place_lines
 from .text import statement_source
 
 
@@ -45,6 +46,7 @@ class BackwardPrinter(Printer):
         self.dummy = namer.fresh("_")
         self.index = None  # the name of the position of a reversed loop's items
         self.last_line = None
+        self.float_arrays = frozenset()  # float array parameters' names: their basic reads' gradients in place
 
     def backward(self, statements, depth, owned):
         """The lines of ``statements``; ``owned`` (a set of Vars, updated) holds the adjoints
@@ -60,6 +62,10 @@ class BackwardPrinter(Printer):
                 owned.difference_update(stmt.parts)
             elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
                 lines.append(self.located(pad(depth) + self.item(stmt), loc))
+            elif isinstance(stmt, Accumulate) and reads_in_place(stmt, self.final_names, self.float_arrays):
+                lines.append(self.located(reads_in_place_lines(stmt, self.grad_names[stmt.var], self.final_names,
+                                                               self.aliases, depth), loc))
+                owned.add(stmt.var)
             elif isinstance(stmt, Accumulate):
                 lines.append(self.located(indented(statement_source(self.accumulate(stmt, owned)), depth), loc))
             elif isinstance(stmt, BIf):

@@ -37,7 +37,9 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``value, gradients``); ``single`` returns one gradient bare instead of a tuple;
     ``prefix`` starts the adjoints' names (``grad2_`` in a second derivative).  Array code:
     ``like`` returns each gradient as ``rt.like(grad_x, x)`` (a dict: per parameter Var,
-    ``"like"``, ``"float"`` for ``float(grad_x)`` or ``"bare"``); ``items_as`` (Var ->
+    ``"like"``, ``"float"`` for ``float(grad_x)``, ``"bare"``, or ``"array"`` and ``"fresh"``: a
+    float array's, bare where its one write makes it fresh with its shape and dtype,
+    ``rt.index_grads``, which ``"array"`` writes in place: ``reads_in_place``); ``items_as`` (Var ->
     ``"list"``, ``"tuple"`` or ``"array"``) returns a sequence's gradient gathered item by
     item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``);
@@ -71,6 +73,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     tape = Tape(function.body, backward.statements, reads, namer, names)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live), spread_in_place=frozenset(free) - spread)
+    if isinstance(like, dict):  # specialized: a float array parameter's basic reads' gradients in place
+        printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)
@@ -94,18 +98,32 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines += backward_lines
     by_items = {s.var for s in accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
     parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
+    fresh = fresh_gradients(backward.statements)
     gradients = [_container_text(function, p, backward.wrt, names, grad_names, aliases, by_items)
                  if is_container(function, p) else
-                 _gradient_text(p, names, grad_names, aliases, like, (items_as or {}).get(p, "") if p in by_items else None)
+                 _gradient_text(p, names, grad_names, aliases, like, (items_as or {}).get(p, "") if p in by_items else None,
+                                p in fresh)
                  for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
     text = printer.finish(lines, function)
     return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}) if free else text
 
 
-def _gradient_text(param, names, grad_names, aliases, like, items):
+def fresh_gradients(statements):
+    """The Vars whose adjoint is written once, by ``rt.index_grads``: a new array of zeros
+    of their shape and floating dtype, the reads added in place (a float array's gradient as
+    ``rt.like`` would return it)."""
+    writes = {}
+    for record in accumulates(statements):
+        writes.setdefault(record.var, []).append(record)
+    return {var for var, records in writes.items() if len(records) == 1 and type(records[0]) is Accumulate
+            and type(records[0].expr) is ast.Call and ast.unparse(records[0].expr.func) == "rt.index_grads"}
+
+
+def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
-    gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``)."""
+    gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``); ``fresh``:
+    its adjoint is made new with its shape and dtype (``fresh_gradients``)."""
     rt = aliases["rt"]
     if param not in grad_names:
         return f"{rt}.zeros_like({names[param]})"
@@ -115,6 +133,8 @@ def _gradient_text(param, names, grad_names, aliases, like, items):
     how = like.get(param, "like") if isinstance(like, dict) else "like" if like else "bare"
     if how == "float":
         return f"float({grad_names[param]})"
+    if how in ("array", "fresh"):
+        how = "bare" if fresh else "like"
     return f"{rt}.like({grad_names[param]}, {names[param]})" if how == "like" else grad_names[param]
 
 

@@ -16,11 +16,12 @@ import ast
 import dataclasses
 
 from ..analysis import live_vars, uses_arrays
-from ..ir import Const, Undefined, Var, dotted
+from ..ir import Const, Undefined, Var, dotted, has_flow
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
 from .printer import Printer, header_lines, merged_operands
 from .prune import prune
+from .released import released
 
 
 def _walk_records(records):
@@ -100,10 +101,13 @@ def _has_tangent(record, tangents):
                for r in _walk_records([record]))
 
 
-def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=False):
+def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=False, release=False):
     """The text of a function returning the tangent of ``function``'s result (see module doc);
-    ``broadcast_result``: a user's ``jvp``, whose tangent has its result's shape."""
-    records, tangent_of, tokens = tangent_statements(function, seeds)
+    ``broadcast_result``: a user's ``jvp``, whose tangent has its result's shape; ``release``:
+    straight-line code fuses the tangents of values read once into their readers' and drops
+    each name after its last read (``released``: a Hessian-vector product of array code then
+    holds a few arrays at a time, not all of them)."""
+    records, tangent_of, tokens = tangent_statements(function, seeds, fuse=release)
     result = function.result
     if isinstance(result, Var) and result in tangent_of:
         result_expr = tangent_of[result]
@@ -128,8 +132,14 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
     lines = header_lines(name, function.arguments, docstring)
     bound = namespace_line(function, module_aliases(function))
     lines += [bound] if bound else []
-    lines += printer.forward(function.body, 1)
-    lines.append(f"    return {printer.expr(result_expr)}")
+    body = printer.forward(function.body, 1)
+    returned = printer.expr(result_expr)
+    if release and not has_flow(function.body):
+        kept = {names[p] for p in function.params if p in names} | {n.id for n in ast.walk(ast.parse(returned))
+                                                                     if isinstance(n, ast.Name)}
+        body = released(body, kept)
+    lines += body
+    lines.append(f"    return {returned}")
     return printer.finish(lines, function)
 
 

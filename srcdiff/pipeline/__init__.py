@@ -17,7 +17,7 @@ line.
 | ``higher`` | Hessian-vector products, derivatives through loops, forward mode |
 | ``jacobian`` | vector-Jacobian products |
 | ``build`` | the compiled functions the API hands out |
-| ``specialize`` | gradients dispatching on their arguments' kinds to code built for them |
+| ``specialize`` | gradients (and Hessian-vector products) dispatching on their arguments' kinds to code built for them |
 | ``jit`` | ``jit="numba"``: what numba mode compiles, and the specialized text in numba's terms |
 | ``export`` | a generated function as a module that runs without srcdiff |
 | ``runtime_copy`` | the runtime helpers generated text calls, copied as source for such a module |
@@ -29,4 +29,5 @@ from .gradient import gradient_source, select_wrt
 from .higher import DEFAULT_MODE, MODES, hvp_source, jvp_source, single_parameter
 from .jacobian import vjp_source
 from .jit import NumbaError
-from .specialize import dispatching, numba_dispatching, specializable, specialized, specialized_gradient
+from .specialize import (dispatching, numba_dispatching, specializable, specialized, specialized_gradient,
+                         specialized_hvp)

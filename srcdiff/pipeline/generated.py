@@ -57,9 +57,11 @@ def gradient_as_source(source, wrt=None):
     return generated_source(text, source.scope, module_aliases(function), function.globals)
 
 
-def first_gradient(function, source, index, order=0, base=None):
-    """The lowered SSA of the gradient of ``function`` with respect to parameter ``index``."""
-    _, text = gradient_source(function, source, "grad", index, order=order + 1, base=base)
+def first_gradient(function, source, index, order=0, base=None, kinds=None):
+    """The lowered SSA of the gradient of ``function`` with respect to parameter ``index``
+    (specialized to the arguments' ``kinds``, by parameter name, when given)."""
+    _, text = gradient_source(function, source, "grad", index, order=order + 1, base=base, kinds=kinds, in_place=False,
+                              free=False)
     return lower(generated_source(text, source.scope, module_aliases(function), function.globals))
 
 

@@ -43,10 +43,11 @@ MODES = ("forward", "reverse", "reverse-over-forward")
 DEFAULT_MODE = None  # forward over reverse; reverse over forward for a function with loops
 
 
-def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None):
+def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None, kinds=None):
     """``(name, text, emitted)`` of the Hessian-vector product of ``function`` with respect
     to ``wrt``; ``emitted`` is the SSA function the text was printed from (its module
-    aliases and constants make the namespace the text runs in)."""
+    aliases and constants make the namespace the text runs in).  ``kinds`` (parameter name
+    -> ``analysis.Kind``) builds it from the gradient specialized to them (``specialize``)."""
     index = single_parameter(function, source, wrt, "hvp")
     base = base or function.name
     name = f"hvp_{base}"
@@ -54,7 +55,7 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None):
         mode = "reverse-over-forward" if any(isinstance(s, Loop) for s in walk(function.body)) else "forward"
     if mode == "reverse-over-forward":
         return _reverse_over_forward(function, source, index, name, base, order)
-    inner = first_gradient(function, source, index, order, base)
+    inner = first_gradient(function, source, index, order, base, _without_number(kinds, function.params[index]))
     param = inner.params[index]
     v = Var(fresh_name("v", inner.reserved), user_named=True)
     inner = with_extra_parameter(inner, v)
@@ -63,7 +64,7 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None):
         seeds = {param: v}
         if uses_arrays(inner):
             inner, seeds = _tangents_like_parameters(inner, seeds, joined_parameters(inner))
-        return name, tangent_source(inner, seeds, name=name, docstring=doc), inner
+        return name, tangent_source(inner, seeds, name=name, docstring=doc, release=uses_arrays(inner)), inner
     if mode != "reverse":
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     dot = Var("s")
@@ -73,6 +74,13 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None):
     text = emit_gradient(composed, backward, name=name, returns="grad", single=True, docstring=doc,
                          prefix=adjoint_prefix(order + 2), like=uses_arrays(composed))
     return name, text, composed
+
+
+def _without_number(kinds, param):
+    """``kinds`` without ``param``'s when it is a number: its specialized gradient is returned
+    as ``float(...)``, whose tangent would be a NumPy number, where ``rt.like`` gives a float."""
+    kind = (kinds or {}).get(param.hint)
+    return {k: v for k, v in kinds.items() if k != param.hint} if kind is not None and kind.scalar else kinds
 
 
 def _reverse_over_forward(function, source, index, name, base, order):

@@ -17,6 +17,9 @@ number operations and ``range`` loops) has one text for every kind of argument, 
 gradient is the generic function itself, with no dispatch in front of it: on a function
 of a few operations the dispatch would cost more than the gradient.
 
+``specialized_hvp`` does the same for a Hessian-vector product: its code is built from the
+gradient specialized to the arguments' kinds.
+
 The wrapper carries the generic function's attributes (``source`` is the generic text,
 ``__srcdiff_*__`` for the cache and for derivatives of derivatives, which transform the
 generic function: ``__srcdiff_generic__``), and adds ``source_for(*args)``: the text of
@@ -41,6 +44,7 @@ from ..lower import lower
 from ..rules import NUMBER_OPS, NUMBER_OPS_OF_TWO_OR_MORE
 from .build import compiled_function
 from .gradient import gradient_source, specialized_kinds
+from .higher import hvp_source
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
 
 _PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
@@ -147,6 +151,39 @@ def computes_with_numbers_alone(function):
                                              and len(stmt.args) >= 2):
             return False
     return True
+
+
+def specialized_hvp(generic, fn, wrt, mode, owner):
+    """``generic``, a Hessian-vector product, wrapped like a gradient (``specialized``) to run
+    code built from the gradient specialized to each call's argument kinds (``v`` has none
+    of its own there: the first gradient does not read it)."""
+    if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
+            or _numbers_alone(fn, owner)):
+        generic.source_for = lambda *args: generic.source
+        return generic
+    return dispatching(generic, functools.partial(_specialized_hvp_for, weakref.ref(fn), wrt, mode, owner, generic))
+
+
+def _specialized_hvp_for(fn_ref, wrt, mode, owner, generic, kinds):
+    """The Hessian-vector product of ``fn_ref()`` built from its gradient specialized to
+    ``kinds``; ``generic`` itself where that cannot be built or changes nothing."""
+    fn = fn_ref()
+    if fn is None:
+        return generic
+    try:
+        source = load_function(fn, owner=owner)
+        function = lower(source)
+        if _joins_a_sequence_argument(function, kinds):
+            return generic
+        order = getattr(fn, "__srcdiff_order__", 0)
+        base = getattr(fn, "__srcdiff_base__", function.name)
+        name, text, emitted = hvp_source(function, source, wrt, mode, order, base, kinds=kinds)
+    except SrcdiffError:
+        return generic
+    if text == generic.source:
+        return generic
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
+                             reads=source.scope.reads, kinds=kinds)
 
 
 def _specialized_for(fn_ref, kind, wrt, owner, generic, kinds):

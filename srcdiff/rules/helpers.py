@@ -19,6 +19,7 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.mean_grad(g, x, axis)``   | ``np.mean(G, axis)``     |                                   |                                   |
 | ``rt.max_grad(g, x, axis)``    | ``np.sum(G * rt.max_grad(np.ones_like(g), x, axis), axis)`` (G where the max was) |  |  |
 | ``rt.index_grad(g, x, index)`` | ``G[index]``             |                                   |                                   |
+| ``rt.index_grads(x, g0, i0, g1, i1...)`` | (shape only) | ``G[i0]`` for ``g0``, ``G[i1]`` for ``g1``... |                   |
 | ``rt.written_grad(g, index, value)`` | ``G`` put back at ``index`` |                             |                                   |
 | ``rt.cumsum_grad(g, x, axis)`` | ``np.cumsum(G, axis)``   |                                   |                                   |
 | ``rt.var_grad(g, x)``          | ``np.sum(G * rt.var_grad(1, x), axis)`` | ``rt.var_grad(g, G)``   |                                   |
@@ -102,6 +103,13 @@ def _spread(kind, tangent):
     return build
 
 
+def _index_grads(names):
+    """``rt.index_grads(x, g0, i0, g1, i1...)``: each ``g`` gets ``G`` where its index read."""
+    if len(names) < 3 or len(names) % 2 == 0:
+        return None
+    return (None,) + sum(((f"g[x{i + 1}]", None) for i in range(1, len(names), 2)), ())
+
+
 def _product(left, right, product, other):
     """Rules of the ``left``/``right`` gradient helpers of a product (see the module table)."""
     rules = {
@@ -125,6 +133,7 @@ HELPER_BUILDERS = {
     "rt.max_grad": _extremum("max"),
     "rt.min_grad": _extremum("min"),
     "rt.index_grad": lambda stmt, names: ("g[x2]", None, None) if len(names) == 3 else None,
+    "rt.index_grads": lambda stmt, names: _index_grads(names),
     "rt.written_grad": lambda stmt, names: (
         "rt.index_grad(np.broadcast_to(g, np.shape(x0[x1])), x0, x1)", None, None) if len(names) == 3 else None,
     "rt.norm_grad": _norm_grad,

@@ -6,7 +6,7 @@ whose rule the known shapes simplify, or None for the usual rule:
 | statement | known | templates |
 | --- | --- | --- |
 | ``a @ b``, ``np.matmul``, ``np.dot``, ``.dot()`` | both operands of rank 2 | ``g @ b.T``, ``a.T @ g`` |
-| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1, or a ufunc of ``SPREADING_UFUNCS`` of one array | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
+| ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1, or a ufunc of ``SPREADING_UFUNCS`` of one array, or sums, differences and constant multiples of those | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
 | ``np.mean(x)``, ``x.mean()`` | the same | ``g / np.size(x)`` |
 | ``np.maximum(c, x)``, ``np.minimum(c, x)`` for a number ``c`` | nothing more | ``g * (c < y)`` (``g * (c > y)``): the result ``y`` says where ``x`` won, so ``x`` need not be kept for the backward sweep (``by_result``) |
 
@@ -50,28 +50,58 @@ def specialized_rule(stmt, op, shapes, definitions):
 
 def spread_vars(definitions, shapes):
     """The Vars whose adjoint the rules above may leave a number standing for an array:
-    the operands of full sums and means that ``spread_by_product`` allows."""
-    return frozenset(stmt.args[0] for stmt in definitions.values()
-                     if stmt.op in FULL_SUMS | FULL_MEANS and len(stmt.args) == 1 and not stmt.kwargs
-                     and spread_by_product(stmt.args[0], definitions, shapes))
+    the operands of full sums and means that ``spread_by_product`` allows, and the operands
+    of their sums, differences, negations and constant multiples it passes the number on to."""
+    found = set()
+    pending = [stmt.args[0] for stmt in definitions.values()
+               if stmt.op in FULL_SUMS | FULL_MEANS and len(stmt.args) == 1 and not stmt.kwargs
+               and spread_by_product(stmt.args[0], definitions, shapes)]
+    while pending:
+        var = pending.pop()
+        if var in found:
+            continue
+        found.add(var)
+        stmt = definitions.get(var)
+        if stmt is not None and (stmt.op in ("+", "-", "neg") or stmt.op == "*" and any(isinstance(a, Const)
+                                                                                        for a in stmt.args)):
+            pending.extend(a for a in stmt.args if isinstance(a, Var) and _spreads_with_shape(a, shapes.of(var),
+                                                                                                 definitions, shapes))
+    return frozenset(found)
 
 
 def spread_by_product(x, definitions, shapes):
     """Whether the adjoint of ``x`` may stay one number ``g`` standing for an array of g's:
     ``x`` is ``a * b`` of two operands of its own shape or ``a ** c`` for a constant ``c``,
-    whose rule multiplies ``g`` by an operand of that shape, giving the array anyway."""
+    whose rule multiplies ``g`` by an operand of that shape, giving the array anyway; or a
+    sum, difference, negation or constant multiple of such values of its shape (``100.0 *
+    (a - b) ** 2 + c ** 2``), whose rules pass the number on to them."""
     stmt = definitions.get(x)
     if stmt is not None and not stmt.kwargs and stmt.op in SPREADING_UFUNCS and len(stmt.args) == 1:
         return isinstance(stmt.args[0], Var) and shapes.of(stmt.args[0]) is shapes.of(x) is not SCALAR
-    if stmt is None or stmt.kwargs or len(stmt.args) != 2 or not isinstance(stmt.args[0], Var):
+    if stmt is None or stmt.kwargs or not stmt.args:
         return False
     own = shapes.of(x)
     if own is SCALAR:
+        return False
+    if stmt.op == "neg":
+        return _spreads_with_shape(stmt.args[0], own, definitions, shapes)
+    if len(stmt.args) != 2:
+        return False
+    if stmt.op in ("+", "-") or stmt.op == "*" and any(isinstance(a, Const) for a in stmt.args):
+        return any(isinstance(a, Var) for a in stmt.args) and all(
+            _spreads_with_shape(a, own, definitions, shapes) if isinstance(a, Var) else
+            isinstance(a, Const) and type(a.value) in (int, float) for a in stmt.args)
+    if not isinstance(stmt.args[0], Var):
         return False
     if stmt.op == "*":
         return all(isinstance(a, Var) and shapes.of(a) is own for a in stmt.args)
     exponent = stmt.args[1]  # not 0 or 1, whose rules need no operand
     return stmt.op == "**" and isinstance(exponent, Const) and exponent.value not in (0, 1) and shapes.of(stmt.args[0]) is own
+
+
+def _spreads_with_shape(operand, own, definitions, shapes):
+    """Whether ``operand`` has the Shape ``own`` and its adjoint may stay a number too."""
+    return shapes.of(operand) is own and spread_by_product(operand, definitions, shapes)
 
 
 def by_result(stmt, op):

@@ -14,7 +14,7 @@ enough to be copied next to generated code.
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
 | ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
-| ``indexing`` | indexing and joining: ``index_grad``, ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
+| ``indexing`` | indexing and joining: ``index_grad`` (``index_grads``: several basic reads into one array), ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
 | ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
 | ``orders`` | ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
@@ -34,8 +34,8 @@ import numpy as np
 from .arguments import ArrayGradientError, not_real
 from .arrays import (broadcast_like, cumsum_grad, like, max_grad, mean_grad, min_grad, norm_grad, prod_grad, std_grad,
                      sum_grad, unbroadcast, var_grad)
-from .indexing import (concatenate_grad, hstack_grad, if_inexact, index_grad, setitem, tangent_like, vstack_grad,
-                       written_grad)
+from .indexing import (concatenate_grad, hstack_grad, if_inexact, index_grad, index_grads, setitem, tangent_like,
+                       vstack_grad, written_grad)
 from .checks import check_direction, check_scalar
 from . import linalg, tensors
 from .custom import Context, Function
@@ -61,7 +61,7 @@ s_ = np.s_  # the index maker of item writes when generated code calls the runti
 
 __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
-    "hstack_grad", "if_inexact", "tangent_like", "index_grad", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
+    "hstack_grad", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",

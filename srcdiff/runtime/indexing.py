@@ -27,6 +27,33 @@ def index_grad(g, x, index):
     return out
 
 
+def index_grads(x, *pairs):
+    """The gradient of several reads ``x[index]`` of one ``x`` by basic indexes (constant ints
+    and slices, which never read one position twice): ``pairs`` is ``g0, index0, g1, index1...``,
+    each ``g`` added where its index read, into one array of zeros (one allocation for all the
+    reads, where ``index_grad`` makes one per read)."""
+    if x.__class__ is np.ndarray and x.dtype.kind == "f":
+        out = np.zeros(x.shape, x.dtype)
+        for at in range(0, len(pairs), 2):
+            g = pairs[at]
+            if g.__class__ not in _NUMPY:  # a lazy or foreign array: the general way
+                return _index_grads_summed(x, pairs)
+            out[pairs[at + 1]] += g
+        return out
+    return _index_grads_summed(x, pairs)
+
+
+def _index_grads_summed(x, pairs):
+    """``index_grads`` as the sum of one ``index_grad`` per read (lazy and foreign arrays, ints)."""
+    total = index_grad(pairs[0], x, pairs[1])
+    for at in range(2, len(pairs), 2):
+        total = total + index_grad(pairs[at], x, pairs[at + 1])
+    return total
+
+
+_NUMPY = frozenset({np.ndarray, float, int, np.float64, np.float32})
+
+
 def setitem(x, index, value):
     """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
     out = x.copy() if is_lazy(x) else np.array(x, copy=True)

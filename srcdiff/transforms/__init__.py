@@ -23,6 +23,8 @@ Imports ``rules``, ``ir`` and ``errors``.
 | ``forward``, ``tangents`` | forward mode and its tangent rules |
 | ``linalg_tangents`` | forward mode of linear algebra: forms of einsum and friends, tangent templates |
 | ``signature`` | a function with one more parameter (a tangent or a cotangent) |
+| ``slices`` | the reads of one array by basic indexes: their contributions gathered into one ``rt.index_grads`` |
+| ``shared`` | common subexpressions of straight-line array code computed once, before the sweep |
 """
 from .forward import Tangent, TangentIf, TangentLoop, tangent_statements
 from .records import (Accumulate, Backward, BIf, BLoop, ItemAccumulate, Tokens, Unpack, accumulates, token_node,
@@ -30,3 +32,4 @@ from .records import (Accumulate, Backward, BIf, BLoop, ItemAccumulate, Tokens, 
 from .contributions import operand_expr
 from .reverse import reverse
 from .signature import fresh_name, with_extra_parameter
+from .shared import shared_subexpressions

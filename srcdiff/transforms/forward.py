@@ -21,7 +21,7 @@ import dataclasses
 
 from ..analysis import infer_shapes, uses_arrays
 from ..errors import NoGradientRuleError, UnsupportedSyntaxError
-from ..ir import If, Loop, Var
+from ..ir import If, Loop, Var, expr_size, has_flow, simplify_expr
 from ..rules import is_custom_op, refusal
 from .contributions import operand_expr
 from .records import Tokens, token_node
@@ -60,21 +60,35 @@ class TangentLoop:
     carries: tuple
 
 
-def tangent_statements(function, seeds):
+def tangent_statements(function, seeds, fuse=False):
     """The forward statements interleaved with ``Tangent`` records, and the Tokens used.
 
     ``seeds`` maps a parameter Var to the Var (a parameter too) holding its tangent, or to a
-    ``Const`` (``1.0``: the derivative along that parameter).
+    ``Const`` (``1.0``: the derivative along that parameter).  ``fuse`` (straight-line code
+    only) writes the tangent of a value read once into its reader's, while the line stays
+    short (``FUSED_SIZE``), and equal terms as one (``dot_a * a + dot_a * a`` is ``2.0 * dot_a * a``):
+    fewer arrays named and held.
     Returns ``(records, tangent_of, tokens)``: ``tangent_of[var]`` is the expression
     (a token Name) of the tangent of ``var`` for every Var that has one.
     """
     tokens = Tokens()
     tangent_of = {p: operand_expr(t, tokens) for p, t in seeds.items()}
     shapes = infer_shapes(function) if uses_arrays(function) else None  # scalar code: no broadcasting
-    return _block(function.body, tangent_of, tokens, function, shapes), tangent_of, tokens
+    fused = _read_once(function) if fuse and not has_flow(function.body) else None
+    return _block(function.body, tangent_of, tokens, function, shapes, fused=fused), tangent_of, tokens
 
 
-def _block(body, tangent_of, tokens, function, shapes, in_loop=False):
+def _read_once(function):
+    """The Vars of straight-line code read by exactly one operand of one statement (not the result)."""
+    counts = {}
+    for stmt in function.body:
+        for operand in list(stmt.args) + [v for _, v in stmt.kwargs]:
+            if isinstance(operand, Var):
+                counts[operand] = counts.get(operand, 0) + 1
+    return {var for var, count in counts.items() if count == 1 and var is not function.result}
+
+
+def _block(body, tangent_of, tokens, function, shapes, in_loop=False, fused=None):
     records = []
     for stmt in body:
         if isinstance(stmt, If):
@@ -84,11 +98,14 @@ def _block(body, tangent_of, tokens, function, shapes, in_loop=False):
             records.append(_loop(stmt, tangent_of, tokens, function, shapes))
             continue
         records.append(stmt)
-        tangent = _tangent(stmt, tangent_of, tokens, shapes)
+        tangent = _tangent(stmt, tangent_of, tokens, shapes, fused is not None)
         if tangent is None:
             continue
         if isinstance(tangent, ast.Name) and not in_loop:  # dot_y would be a copy: read the other tangent
             tangent_of[stmt.target] = tangent  # (in a loop, copies stay: a carry's next must not alias)
+            continue
+        if fused is not None and stmt.target in fused and expr_size(tangent) <= FUSED_SIZE:
+            tangent_of[stmt.target] = tangent  # read once: written into its reader's tangent
             continue
         tangent_of[stmt.target] = token_node(tokens.adjoint(stmt.target))
         records.append(Tangent(stmt.target, tangent))
@@ -138,8 +155,9 @@ def _loop(stmt, tangent_of, tokens, function, shapes):
     return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries))
 
 
-def _tangent(stmt, tangent_of, tokens, shapes):
-    """The simplified tangent expression of an assignment, or None when it has none."""
+def _tangent(stmt, tangent_of, tokens, shapes, combine=False):
+    """The simplified tangent expression of an assignment, or None when it has none; ``combine``:
+    equal terms written once, times their count."""
     if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
         loc = stmt.loc
         name = stmt.op[: -len(".forward")]
@@ -156,5 +174,16 @@ def _tangent(stmt, tangent_of, tokens, shapes):
             f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
             "use a function srcdiff knows (see the README's list)")
         raise NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint) from None
+    if combine and len(terms) > 1 and _product(terms[0]) and len({ast.dump(t) for t in terms}) == 1:
+        return simplify_expr(ast.BinOp(left=ast.Constant(float(len(terms))), op=ast.Mult(), right=terms[0]), copy=False)
     return sum_terms(terms) if terms else None
+
+
+def _product(term):
+    """Whether ``term`` is a product or quotient (``dot_a * a``), never a list: a sum of equal
+    names may join lists (``xs + xs``), which ``2.0 * xs`` does not."""
+    return type(term) is ast.BinOp and type(term.op) in (ast.Mult, ast.Div)
+
+
+FUSED_SIZE = 12  # as the reverse sweep's (``straight``): a line a person reads at a glance
 

@@ -26,6 +26,7 @@ from ..rules import CustomRule, placeholders
 from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
+from .slices import merged_reads
 
 
 class Sweep:
@@ -71,12 +72,13 @@ class Sweep:
 
     def finish(self):
         """The ``wrt`` parameters whose adjoint is a known expression get their line; copies
-        merged into the next write of the same adjoint (``merged_copies``)."""
+        merged into the next write of the same adjoint (``merged_copies``), the reads of one array
+        by basic indexes gathered into one (``slices.merged_reads``)."""
         for param in self.wrt:
             if param in self.known and param not in self.written:
                 expr = self.known[param]
                 self._write(param, expr, names_in(expr), None)
-        self.statements = merged_copies(self.statements)
+        self.statements = merged_copies(merged_reads(self.statements))
 
     # ------------------------------------------------------------ one statement
 

@@ -8,6 +8,7 @@ of ``stmt.target``.  Three kinds of rule, tried in this order:
 | linear          | reductions, reshapes, transposes, indexing, joining,  | ``op(dot_a, b)``: the same operation applied |
 |                 | ``np.where``, item writes, and the runtime helpers of | to the tangents of the positions it is       |
 |                 | array gradients (``rt.unbroadcast``, ``rt.like``...)  | linear in (zeros for those without one)      |
+|                 | (``rt.index_grads``: the pairs whose ``g`` has one)   |                                              |
 | multilinear     | ``@``, ``np.dot``, ``np.inner``, ``np.outer``,        | ``op(dot_a, b) + op(a, dot_b)``              |
 |                 | ``rt.matmul_grad_left(g, a, b)`` and friends          |                                              |
 | element-wise    | everything else with a rule in ``rules``              | the adjoint template with ``g`` replaced by  |
@@ -114,6 +115,8 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return terms
     if stmt.op == "rt.norm_grad":
         return _norm_grad_terms(stmt, active, tangent_of, operand)
+    if stmt.op == "rt.index_grads":
+        return _index_grads_terms(stmt, active, tangent_of, operand)
     templates = _elementwise_templates(stmt)
     if templates is ZERO:
         return []
@@ -233,6 +236,18 @@ def _norm_grad_terms(stmt, active, tangent_of, operand):
             square = ast.BinOp(left=y, op=ast.Mult(), right=copy_expr(y))
             terms.append(ast.UnaryOp(op=ast.USub(), operand=call(product, x, square)))
     return terms
+
+
+def _index_grads_terms(stmt, active, tangent_of, operand):
+    """``rt.index_grads(x, g0, i0, g1, i1...)`` is linear in each ``g``: the same call of the
+    tangents of the ``g`` that have one (``x`` only gives a shape; an index has no tangent)."""
+    if any(i > 0 and i % 2 == 0 for i in active) or stmt.kwargs:
+        raise NoRule
+    args = [operand(stmt.args[0])]
+    for i in range(1, len(stmt.args), 2):
+        if i in active:
+            args += [copy_expr(tangent_of[stmt.args[i]]), operand(stmt.args[i + 1])]
+    return [operation_node(stmt.op, args)] if len(args) > 1 else []
 
 
 def _tree_grad_terms(stmt, active, tangent_of, operand):
