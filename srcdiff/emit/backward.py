@@ -37,6 +37,7 @@ class BackwardPrinter(Printer):
         self.grad_names, self.namer, self.comments = grad_names, namer, comments
         self.dummy = namer.fresh("_")
         self.index = None  # the name of the position of a reversed loop's items
+        self.renamed = None  # token -> final name, where no module is renamed (else empty); made when first needed
         self.last_line = None
 
     def backward(self, statements, depth, owned):
@@ -54,7 +55,7 @@ class BackwardPrinter(Printer):
             elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
                 lines.append(self.located(pad(depth) + self.item(stmt), loc))
             elif isinstance(stmt, Accumulate):
-                lines.append(self.located(indented(statement_source(self.accumulate(stmt, owned)), depth), loc))
+                lines.append(self.located(indented(self.accumulate_source(stmt, owned), depth), loc))
             elif isinstance(stmt, BIf):
                 lines += self.backward_if(stmt, depth, owned)
             elif isinstance(stmt, BLoop):
@@ -96,9 +97,30 @@ class BackwardPrinter(Printer):
         self.index = outer_index
         return lines
 
-    def accumulate(self, acc, owned):
+    def accumulate_source(self, acc, owned):
+        """The text of an ``Accumulate``: printed straight from its tokens where no module is
+        renamed (``renamed``), else (or where astor must print it) from a copy with final names."""
+        if self.renamed is None:
+            self.renamed = {token: node.id for token, node in self.final_names.items()} \
+                if all(alias == module for module, alias in self.aliases.items()) else {}
+        if not self.renamed:
+            return statement_source(self.accumulate(acc, owned))
+        stmt = self.accumulate(acc, owned, acc.expr)
+        text = statement_source(stmt, self.renamed)
+        if text is None:  # for astor: the same statement with its final names
+            if isinstance(stmt, ast.AugAssign):
+                stmt = ast.AugAssign(target=stmt.target, op=stmt.op, value=copy_expr(stmt.value, self.final_names))
+            else:
+                stmt = ast.Assign(targets=stmt.targets, value=copy_expr(stmt.value, self.final_names), lineno=0)
+            text = statement_source(stmt)
+        return text
+
+    def accumulate(self, acc, owned, expr=None):
+        """The statement of an ``Accumulate`` (``owned`` updated); its expression a copy with
+        final names and aliased modules, or ``expr`` as it is."""
         target = self.grad_names[acc.var]
-        expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
+        if expr is None:
+            expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
         if acc.first:
             (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)

@@ -22,12 +22,12 @@ the compiled text runs can point there (``errors.GeneratedCodeError``).
 import ast
 import dataclasses
 
-from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
+from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, copy_expr, defined_at,
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
 from .naming import aliased, aliased_operand, with_aliases
-from .text import statement_source
+from .text import assignment_source, statement_source
 
 # a return of several gradients longer than this puts one gradient per line
 RETURN_MAX_LINE = 88
@@ -121,7 +121,7 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    text = statement_source(assign_node(with_aliases(squared(stmt), self.aliases), self.names))
+                    text = assignment_source(with_aliases(squared(stmt), self.aliases), self.names)
                     lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)
