@@ -81,15 +81,22 @@ def copy_expr(node, bindings=None):
     in place.  Source positions are not copied: generated code is printed, not compiled
     from the tree.
     """
-    kind = type(node)
+    kind = type(node)  # the nodes adjoint expressions are made of, spelled out for speed (fields in order)
     if kind is ast.Name:
         if bindings is not None and node.id in bindings:
             return copy_expr(bindings[node.id])
-        return ast.Name(id=node.id, ctx=node.ctx)
+        return ast.Name(node.id, node.ctx)
+    if kind is ast.BinOp:
+        return ast.BinOp(copy_expr(node.left, bindings), node.op, copy_expr(node.right, bindings))
     if kind is ast.Constant:
-        return ast.Constant(value=node.value)
-    if kind is ast.BinOp:  # the common case, spelled out for speed
-        return ast.BinOp(left=copy_expr(node.left, bindings), op=node.op, right=copy_expr(node.right, bindings))
+        return ast.Constant(node.value)
+    if kind is ast.Call:
+        return ast.Call(copy_expr(node.func, bindings), [copy_expr(a, bindings) for a in node.args],
+                        [copy_expr(k, bindings) for k in node.keywords])
+    if kind is ast.Attribute:
+        return ast.Attribute(copy_expr(node.value, bindings), node.attr, node.ctx)
+    if kind is ast.UnaryOp:
+        return ast.UnaryOp(node.op, copy_expr(node.operand, bindings))
     if isinstance(node, _SHARED_LEAVES):
         return node
     fields = {}
@@ -101,6 +108,31 @@ def copy_expr(node, bindings=None):
             value = [copy_expr(v, bindings) if isinstance(v, ast.AST) else v for v in value]
         fields[name] = value
     return type(node)(**fields)
+
+
+def substitute_once(expr, name, value):
+    """``expr`` (owned by the caller) with its first read of identifier ``name`` replaced by
+    ``value`` itself, not a copy (``value`` then belongs to the tree): for a caller that
+    knows ``expr`` reads ``name`` once and owns ``value``.  ``expr`` itself when it is that read."""
+    if type(expr) is ast.Name and expr.id == name:
+        return value
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        for field in node._fields:
+            child = getattr(node, field, None)
+            if type(child) is ast.Name and child.id == name:
+                setattr(node, field, value)
+                return expr
+            if isinstance(child, list):
+                for i, item in enumerate(child):
+                    if type(item) is ast.Name and item.id == name:
+                        child[i] = value
+                        return expr
+                stack.extend(item for item in reversed(child) if isinstance(item, ast.AST))
+            elif isinstance(child, ast.AST):
+                stack.append(child)
+    return expr
 
 
 def simplify_expr(node, copy=True):

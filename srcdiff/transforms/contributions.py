@@ -87,12 +87,14 @@ def contribution(template, bindings):
     """
     numeric = {}
     for placeholder, node in bindings.items():
+        if isinstance(node, ast.Name):
+            continue
         if number(node) is not None:
             numeric[placeholder] = node
-        elif not isinstance(node, ast.Name):
+        else:
             expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
             return expr, names_in(expr)
-    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
+    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())) if numeric else ())
     entry = _SHAPES.get(key)
     if entry is None:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded

@@ -50,6 +50,23 @@ def activity(function, wrt, rules=scalar_rule):
     return varied & useful
 
 
+class RulesOnce:
+    """``rules`` asked once per statement: the activity analysis, the use counts and the sweep
+    each ask for every statement's rule.  Other attributes are ``rules``' own."""
+
+    def __init__(self, rules):
+        self.rules, self.found = rules, {}
+
+    def __call__(self, stmt):
+        key = id(stmt)  # the statements outlive the sweep: their ids stay theirs
+        if key not in self.found:
+            self.found[key] = self.rules(stmt)
+        return self.found[key]
+
+    def __getattr__(self, attr):
+        return getattr(self.rules, attr)
+
+
 def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset()):
     """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
 
@@ -59,6 +76,7 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset
     """
     if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
         return reverse_flow(function, wrt, seed, rules, numbers)
+    rules = RulesOnce(rules)
     active = activity(function, wrt, rules)
     tokens = Tokens()
     sweep = Sweep(function, wrt, active, rules, tokens, integer_valued(function.body))
