@@ -18,9 +18,9 @@ def live_vars(body, roots):
     live.update(s.target for s in statements if isinstance(s, Assign) and (s.op in CHECK_OPS or s.op == EFFECT))
     inside = {id(s): defined_within(s) for s in statements if not isinstance(s, Assign)}
     changed = True
-    while changed:
+    while changed:  # last statement first: a value is read after its definition, so one pass reaches straight code's fixed point
         changed = False
-        for stmt in statements:
+        for stmt in reversed(statements):
             for var in _reads_if_live(stmt, live, inside):
                 if isinstance(var, Var) and var not in live:
                     live.add(var)
