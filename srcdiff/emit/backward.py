@@ -101,7 +101,7 @@ class BackwardPrinter(Printer):
         """The text of an ``Accumulate``: printed straight from its tokens where no module is
         renamed (``renamed``), else (or where astor must print it) from a copy with final names."""
         if self.renamed is None:
-            self.renamed = {token: node.id for token, node in self.final_names.items()} \
+            self.renamed = {token: getattr(name, "id", name) for token, name in self.final_names.items()} \
                 if all(alias == module for module, alias in self.aliases.items()) else {}
         if not self.renamed:
             return statement_source(self.accumulate(acc, owned))

@@ -48,7 +48,7 @@ def names_of(expr, found=None):
         elif kind is ast.UnaryOp:
             stack.append(node.operand)
         elif kind is not ast.Constant:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children_of(node))
     return found
 
 
@@ -63,9 +63,20 @@ def expr_size(expr):
         elif kind is ast.UnaryOp:
             stack.append(node.operand)
         elif kind is not ast.Name and kind is not ast.Constant:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children_of(node))
         size += isinstance(node, ast.expr)
     return size
+
+
+def children_of(node):
+    """The child nodes of ``node`` that may hold expressions: ``ast.iter_child_nodes``, except
+    that a call's or an attribute's context leaf (``Load``) is left out, spelled out for speed."""
+    kind = type(node)
+    if kind is ast.Call:
+        return [node.func, *node.args, *node.keywords]
+    if kind is ast.Attribute:
+        return (node.value,)
+    return ast.iter_child_nodes(node)
 
 
 def copy_expr(node, bindings=None):

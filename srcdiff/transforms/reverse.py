@@ -34,9 +34,10 @@ def activity(function, wrt, rules=scalar_rule):
         if rule is ZERO:
             continue
         # varied through a position that carries a gradient (not rt.sum_grad(g, x)'s shape-only x)
-        if any(isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None)
-               for i, a in enumerate(stmt.args)):
-            varied.add(stmt.target)
+        for i, a in enumerate(stmt.args):
+            if isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None):
+                varied.add(stmt.target)
+                break
     useful = {function.result} if isinstance(function.result, Var) else set()
     for stmt in reversed(function.body):
         if stmt.target not in useful:

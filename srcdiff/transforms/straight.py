@@ -21,7 +21,7 @@ in the lecture's flat code.  Parameters always get theirs.
 """
 import ast
 
-from ..ir import Var, copy_expr, expr_size, is_zero, literal, number, simplify_expr, substitute_once
+from ..ir import Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr, substitute_once
 from ..rules import CustomRule, placeholders
 from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
@@ -261,7 +261,7 @@ def _reads(expr, token):
         elif kind is ast.BinOp:
             stack += (node.left, node.right)
         elif kind is not ast.Constant:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children_of(node))
     return count
 
 
