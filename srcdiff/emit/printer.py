@@ -39,6 +39,8 @@ def pad(depth):
 
 def indented(text, depth=1):
     """``text`` (one statement, maybe wrapped over several lines) at ``depth``."""
+    if "\n" not in text:  # the usual statement: one line
+        return pad(depth) + text if text else text
     return "\n".join(pad(depth) + line if line else line for line in text.split("\n"))
 
 
@@ -88,6 +90,8 @@ class Printer:
             return text
         self.origins.append(loc.origin if loc.origin is not None else loc)
         mark = f"{MARK}{len(self.origins) - 1}"
+        if "\n" not in text:
+            return text + mark
         return "\n".join(line + mark for line in text.split("\n"))
 
     def finish(self, lines, function):
