@@ -28,6 +28,9 @@ from .custom import backward_statements as custom_backward
 from .records import Accumulate
 
 
+_LOAD = ast.Load()  # one context leaf for the names the sweep makes (the parser shares them too)
+
+
 class Sweep:
     """The records of a straight-line reverse sweep, built one statement at a time.
 
@@ -61,7 +64,7 @@ class Sweep:
         if target in self.known:
             upstream = self.known[target]
         elif target in self.written or target in self.pending:
-            upstream = ast.Name(id=self.tokens.adjoint(target), ctx=ast.Load())
+            upstream = ast.Name(self.tokens.adjoint(target), _LOAD)
         else:
             return  # every contribution to this adjoint was zero
         parts = self._contributions(stmt, rule, upstream)
@@ -107,7 +110,7 @@ class Sweep:
         if not isinstance(operand, Var):
             return operand_expr(operand, self.tokens)
         if operand not in self.value_names:
-            self.value_names[operand] = ast.Name(id=self.tokens.value(operand), ctx=ast.Load())
+            self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
         return self.value_names[operand]
 
     def _inlined(self, target, parts, loc):
