@@ -21,6 +21,8 @@ def live_vars(body, roots):
     while changed:  # last statement first: a value is read after its definition, so one pass reaches straight code's fixed point
         changed = False
         for stmt in reversed(statements):
+            if type(stmt) is Assign and stmt.target not in live:  # the usual statement, decided here
+                continue
             for var in _reads_if_live(stmt, live, inside):
                 if isinstance(var, Var) and var not in live:
                     live.add(var)

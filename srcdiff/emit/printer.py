@@ -63,6 +63,7 @@ class Printer:
         self.merge_read = merge_read
         self.every_merge = every_merge
         self.origins = []  # the user's Loc of each mark (see ``located``)
+        self.renaming = any(alias != module for module, alias in aliases.items())  # a module under another name
 
     # ------------------------------------------------------------ pieces
 
@@ -125,7 +126,8 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    text = assignment_source(with_aliases(squared(stmt), self.aliases), self.names)
+                    printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
+                    text = assignment_source(printed, self.names)
                     lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)
