@@ -52,20 +52,22 @@ def activity(function, wrt, rules=scalar_rule):
 
 
 class RulesOnce:
-    """``rules`` asked once per statement: the activity analysis, the use counts and the sweep
-    each ask for every statement's rule.  Other attributes are ``rules``' own."""
+    """``rules`` asked once per statement of ``body``: the activity analysis, the use counts
+    and the sweep each ask for every statement's rule.  Other attributes are ``rules``' own."""
 
-    def __init__(self, rules):
-        self.rules, self.found = rules, {}
+    def __init__(self, rules, body):
+        self.rules = rules
+        self.found = {id(stmt): rules(stmt) for stmt in body}  # the statements outlive the sweep: ids stay theirs
 
     def __call__(self, stmt):
-        key = id(stmt)  # the statements outlive the sweep: their ids stay theirs
-        if key not in self.found:
-            self.found[key] = self.rules(stmt)
-        return self.found[key]
+        found = self.found.get(id(stmt), _ASK)
+        return self.rules(stmt) if found is _ASK else found
 
     def __getattr__(self, attr):
         return getattr(self.rules, attr)
+
+
+_ASK = object()  # a statement RulesOnce was not given
 
 
 def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset()):
@@ -77,7 +79,7 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset
     """
     if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
         return reverse_flow(function, wrt, seed, rules, numbers)
-    rules = RulesOnce(rules)
+    rules = RulesOnce(rules, function.body)
     active = activity(function, wrt, rules)
     tokens = Tokens()
     sweep = Sweep(function, wrt, active, rules, tokens, integer_valued(function.body))
