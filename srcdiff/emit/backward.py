@@ -21,7 +21,7 @@ from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
 from .masks import aliased_expr
 from .printer import Printer, if_lines, indented, pad, raises
-from .text import statement_source
+from .text import quick_assignment, statement_source
 
 
 class BackwardPrinter(Printer):
@@ -105,31 +105,30 @@ class BackwardPrinter(Printer):
                 if all(alias == module for module, alias in self.aliases.items()) else {}
         if not self.renamed:
             return statement_source(self.accumulate(acc, owned))
-        stmt = self.accumulate(acc, owned, acc.expr)
-        text = statement_source(stmt, self.renamed)
-        if text is None:  # for astor: the same statement with its final names
-            if isinstance(stmt, ast.AugAssign):
-                stmt = ast.AugAssign(target=stmt.target, op=stmt.op, value=copy_expr(stmt.value, self.final_names))
-            else:
-                stmt = ast.Assign(targets=stmt.targets, value=copy_expr(stmt.value, self.final_names), lineno=0)
-            text = statement_source(stmt)
+        target = self.grad_names[acc.var]
+        form, op, expr = self.written_as(acc, owned, acc.expr)
+        text = None if form == "rebound" else quick_assignment(target, op, expr, self.renamed)
+        if text is None:  # the rare rebinding, or for astor: the statement with its final names
+            text = statement_source(_statement(form, op, copy_expr(expr, self.final_names), target))
         return text
 
-    def accumulate(self, acc, owned, expr=None):
-        """The statement of an ``Accumulate`` (``owned`` updated); its expression a copy with
-        final names and aliased modules, or ``expr`` as it is."""
-        target = self.grad_names[acc.var]
-        if expr is None:
-            expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
+    def accumulate(self, acc, owned):
+        """The statement of an ``Accumulate`` (``owned`` updated), its expression a copy with
+        final names and aliased modules."""
+        expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
+        return _statement(*self.written_as(acc, owned, expr), target=self.grad_names[acc.var])
+
+    def written_as(self, acc, owned, expr):
+        """``(form, op, expr)`` of an ``Accumulate`` whose expression is ``expr`` (``owned`` updated):
+        ``first`` (``grad_v = e``), ``augmented`` (``grad_v op= e``) or ``rebound`` (``grad_v = grad_v op e``)."""
         if acc.first:
             (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
-            return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
+            return "first", None, expr
         op, expr = accumulation(expr)
         if acc.var in owned:
-            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
+            return "augmented", op, expr
         owned.add(acc.var)  # the adjoint may alias another array: rebind instead of adding in place
-        total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
-        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
+        return "rebound", op, expr
 
     def item(self, stmt):
         if stmt.index is not None:  # the loop's own counter (enumerate)
@@ -143,6 +142,16 @@ class BackwardPrinter(Printer):
         targets = [self.grad_names[p] if p is not None else "_" for p in record.parts]
         left = targets[0] if len(targets) == 1 else ", ".join(targets)
         return f"{left} = {ast.unparse(copy_expr(record.expr, self.final_names))}"
+
+
+def _statement(form, op, expr, target):
+    """The statement ``written_as`` describes, writing the adjoint named ``target``."""
+    if form == "first":
+        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
+    if form == "augmented":
+        return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
+    total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
+    return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
 
 
 def accumulation(expr):

@@ -77,6 +77,21 @@ def quick_source(stmt, renamed=None):
     return None
 
 
+def quick_assignment(target, op, expr, renamed):
+    """``quick_source`` of ``target = expr`` (``op`` None) or ``target op= expr`` where the line
+    is short enough to print unwrapped, else None; without building the statement."""
+    if astor is None:
+        return None
+    try:
+        if op is None:
+            text = f"{target} = {_quick(expr, Precedence.Assign, renamed)}"
+        else:
+            text = f"{target}{get_op_symbol(op, ' %s= ')}{_quick(expr, Precedence.AugAssign, renamed)}"
+    except _NotQuick:
+        return None
+    return text if len(text) <= ASTOR_MAX_LINE else None
+
+
 def _quick(node, outer, renamed):
     """The text of expression ``node`` where the context binds with precedence ``outer``."""
     kind = type(node)

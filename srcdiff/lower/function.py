@@ -237,9 +237,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
         self.operands_only(args, kwargs, node)
-        if any(isinstance(a, tuple) for a in args):  # (a, b) + (c,): a sequence where a value goes
-            raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
-                             "use numbers or arrays")
+        for arg in args:  # a loop, not any(): every operation of the function passes here
+            if isinstance(arg, tuple):  # (a, b) + (c,): a sequence where a value goes
+                raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
+                                 "use numbers or arrays")
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target
