@@ -20,21 +20,18 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 ASTOR_MAX_LINE = 79
 
 
-def statement_source(stmt, renamed=None):
+def statement_source(stmt):
     """One statement as source text, as astor prints it (long lines wrapped).
 
     Short statements of plain arithmetic, by far the most common, are printed by
     ``quick_source`` with astor's own precedence table instead of by astor itself,
     several times faster and with the same text; everything else goes to astor, and
-    to ``ast.unparse`` where astor fails.  ``renamed`` (identifier -> identifier) is
-    for the quick print only: the caller gives astor a tree with its final names.
+    to ``ast.unparse`` where astor fails.
     """
     if astor is not None:
-        text = quick_source(stmt, renamed)
+        text = quick_source(stmt)
         if text is not None and len(text) <= ASTOR_MAX_LINE:
             return text
-        if renamed:
-            return None
         try:
             return astor.to_source(stmt, pretty_string=_one_line_string).rstrip("\n")
         except Exception:  # astor 0.8 does not know every node of newer Pythons
@@ -56,17 +53,15 @@ class _NotQuick(Exception):
     """The statement uses something ``quick_source`` leaves to astor."""
 
 
-def quick_source(stmt, renamed=None):
+def quick_source(stmt):
     """astor's text of ``name = expr`` or ``name op= expr``, or None for other statements.
 
     ``expr`` may use names, dotted names, non-negative finite int and float literals,
     binary operators, unary ``-`` and ``+``, single comparisons, and calls with
     positional and keyword arguments; parentheses follow astor's precedence rules
     exactly (a test compares the two on random expressions).  Lines are not wrapped.
-    An identifier that is a key of ``renamed`` is printed as its value (the tree need
-    not be copied to rename its names).
     """
-    renamed = renamed or {}
+    renamed = {}
     try:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
             return f"{stmt.targets[0].id} = {_quick(stmt.value, Precedence.Assign, renamed)}"
@@ -79,7 +74,9 @@ def quick_source(stmt, renamed=None):
 
 def quick_assignment(target, op, expr, renamed):
     """``quick_source`` of ``target = expr`` (``op`` None) or ``target op= expr`` where the line
-    is short enough to print unwrapped, else None; without building the statement."""
+    is short enough to print unwrapped, else None; without building the statement, and with
+    each identifier of ``expr`` that is a key of ``renamed`` printed as its value (a tree
+    of tokens printed with final names, without copying it)."""
     if astor is None:
         return None
     try:
@@ -93,7 +90,8 @@ def quick_assignment(target, op, expr, renamed):
 
 
 def _quick(node, outer, renamed):
-    """The text of expression ``node`` where the context binds with precedence ``outer``."""
+    """The text of expression ``node`` where the context binds with precedence ``outer``,
+    an identifier that is a key of ``renamed`` written as its value."""
     kind = type(node)
     if kind is ast.Name:
         return renamed.get(node.id, node.id)
@@ -140,6 +138,8 @@ def assignment_source(stmt, names):
     """``statement_source(assign_node(stmt, names))`` of a forward statement, printed from its
     operation's pattern (``_pattern``) when every operand is a name or a number ``_quick``
     prints as it is (non-negative and finite): no tree to build for the usual statement."""
+    if astor is None:
+        return statement_source(assign_node(stmt, names))
     texts, kinds = [], []
     for operand in stmt.args + tuple(value for _, value in stmt.kwargs):
         kind = type(operand)
