@@ -20,6 +20,7 @@ from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
 from .masks import aliased_expr
+from .naming import FinalNames
 from .printer import Printer, if_lines, indented, pad, raises
 from .text import quick_assignment, statement_source
 
@@ -100,9 +101,10 @@ class BackwardPrinter(Printer):
     def accumulate_source(self, acc, owned):
         """The text of an ``Accumulate``: printed straight from its tokens where no module is
         renamed (``renamed``), else (or where astor must print it) from a copy with final names."""
-        if self.renamed is None:
-            self.renamed = {token: getattr(name, "id", name) for token, name in self.final_names.items()} \
-                if all(alias == module for module, alias in self.aliases.items()) else {}
+        if self.renamed is None:  # token -> final name: what FinalNames holds, or the ids of Name nodes
+            names = self.final_names if isinstance(self.final_names, FinalNames) else \
+                {token: name.id for token, name in self.final_names.items()}
+            self.renamed = names if all(alias == module for module, alias in self.aliases.items()) else {}
         if not self.renamed:
             return statement_source(self.accumulate(acc, owned))
         target = self.grad_names[acc.var]
