@@ -18,7 +18,7 @@ def live_vars(body, roots):
     live.update(s.target for s in statements if isinstance(s, Assign) and (s.op in CHECK_OPS or s.op == EFFECT))
     inside = {id(s): defined_within(s) for s in statements if not isinstance(s, Assign)}
     changed = True
-    while changed:  # last statement first: a value is read after its definition, so one pass reaches straight code's fixed point
+    while changed:  # last statement first: a value is read after its definition (one pass for straight code)
         changed = False
         for stmt in reversed(statements):
             if type(stmt) is Assign and stmt.target not in live:  # the usual statement, decided here
