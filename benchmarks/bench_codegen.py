@@ -2,7 +2,7 @@
 
     python benchmarks/bench_codegen.py            # about a minute
     python benchmarks/bench_codegen.py --quick    # fewer rounds, for a smoke test
-    python benchmarks/bench_codegen.py --only rosenbrock    # one section (scalar, rosenbrock, build)
+    python benchmarks/bench_codegen.py --only build   # one section alone (scalar, rosenbrock, build)
 
 Prints, in one run, with one BLAS thread (``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 MKL_NUM_THREADS=1``, set before NumPy is imported):
@@ -223,10 +223,13 @@ def run_build(folder, rounds):
     return build[3000] / compiled[3000], growth
 
 
+SECTIONS = ("scalar", "rosenbrock", "build")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds: a smoke test, not a measurement")
-    parser.add_argument("--only", choices=("scalar", "rosenbrock", "build"), help="run one section only")
+    parser.add_argument("--only", choices=SECTIONS, help="run one section alone")
     options = parser.parse_args(argv)
     rounds = 5 if options.quick else 51
     print(f"srcdiff codegen benchmark: Python {platform.python_version()}, NumPy {np.__version__}, "

@@ -18,9 +18,11 @@ def live_vars(body, roots):
     live.update(s.target for s in statements if isinstance(s, Assign) and (s.op in CHECK_OPS or s.op == EFFECT))
     inside = {id(s): defined_within(s) for s in statements if not isinstance(s, Assign)}
     changed = True
-    while changed:
+    while changed:  # last statement first: a value is read after its definition (one pass for straight code)
         changed = False
-        for stmt in statements:
+        for stmt in reversed(statements):
+            if type(stmt) is Assign and stmt.target not in live:  # the usual statement, decided here
+                continue
             for var in _reads_if_live(stmt, live, inside):
                 if isinstance(var, Var) and var not in live:
                     live.add(var)

@@ -8,11 +8,22 @@ differentiated as values of their own, and the container's gradient is built fro
 (``rt.tree_grad``).  A part read only to read deeper parts is no leaf; a parameter read
 through no path is its own only leaf, ``((), param)``.
 """
+import weakref
+
 from ..ir import CHECK_OPS, FIELD_OPS, Assign, If, Loop, Var, walk
+
+_PATHS = weakref.WeakKeyDictionary()  # Function -> its tree_paths: asked for each parameter, a Function never changes
 
 
 def tree_paths(function):
-    """``Var -> (parameter, path)`` of every part of a parameter read at a constant path."""
+    """``Var -> (parameter, path)`` of every part of a parameter read at a constant path
+    (one dict per function: read it, do not change it)."""
+    if function not in _PATHS:
+        _PATHS[function] = _paths(function)
+    return _PATHS[function]
+
+
+def _paths(function):
     found = {p: (p, ()) for p in function.params}
     for stmt in function.body:
         if not isinstance(stmt, Assign) or not stmt.args or stmt.args[0] not in found:

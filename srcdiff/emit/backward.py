@@ -25,9 +25,10 @@ from ..ir import copy_expr, replays_range
 from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
 from .masks import aliased_expr
+from .naming import FinalNames
 from .printer import Printer, if_lines, indented, pad, raises
 from .reads_in_place import reads_in_place, reads_in_place_lines
-from .text import statement_source
+from .text import quick_assignment, statement_source
 
 
 class BackwardPrinter(Printer):
@@ -45,6 +46,7 @@ class BackwardPrinter(Printer):
         self.grad_names, self.namer, self.comments = grad_names, namer, comments
         self.dummy = namer.fresh("_")
         self.index = None  # the name of the position of a reversed loop's items
+        self.renamed = None  # token -> final name, where no module is renamed (else empty); made when first needed
         self.last_line = None
         self.float_arrays = frozenset()  # float array parameters' names: their basic reads' gradients in place
 
@@ -67,7 +69,7 @@ class BackwardPrinter(Printer):
                                                                self.aliases, depth), loc))
                 owned.add(stmt.var)
             elif isinstance(stmt, Accumulate):
-                lines.append(self.located(indented(statement_source(self.accumulate(stmt, owned)), depth), loc))
+                lines.append(self.located(indented(self.accumulate_source(stmt, owned), depth), loc))
             elif isinstance(stmt, BIf):
                 lines += self.backward_if(stmt, depth, owned)
             elif isinstance(stmt, BLoop):
@@ -109,20 +111,41 @@ class BackwardPrinter(Printer):
         self.index = outer_index
         return lines
 
-    def accumulate(self, acc, owned):
+    def accumulate_source(self, acc, owned):
+        """The text of an ``Accumulate``: printed straight from its tokens where no module is
+        renamed (``renamed``), else (or where astor must print it) from a copy with final names."""
+        if self.renamed is None:  # token -> final name: what FinalNames holds, or the ids of Name nodes
+            names = self.final_names if isinstance(self.final_names, FinalNames) else \
+                {token: name.id for token, name in self.final_names.items()}
+            self.renamed = names if all(alias == module for module, alias in self.aliases.items()) else {}
+        if not self.renamed:
+            return statement_source(self.accumulate(acc, owned))
         target = self.grad_names[acc.var]
+        form, op, expr = self.written_as(acc, owned, acc.expr)
+        text = None if form == "rebound" else quick_assignment(target, op, expr, self.renamed)
+        if text is None:  # the rare rebinding, or for astor: the statement with its final names
+            text = statement_source(_statement(form, op, copy_expr(expr, self.final_names), target))
+        return text
+
+    def accumulate(self, acc, owned):
+        """The statement of an ``Accumulate`` (``owned`` updated), its expression a copy with
+        final names and aliased modules."""
         expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
+        return _statement(*self.written_as(acc, owned, expr), target=self.grad_names[acc.var])
+
+    def written_as(self, acc, owned, expr):
+        """``(form, op, expr)`` of an ``Accumulate`` whose expression is ``expr`` (``owned`` updated):
+        ``first`` (``grad_v = e``), ``augmented`` (``grad_v op= e``) or ``rebound`` (``grad_v = grad_v op e``)."""
         if acc.first:
             (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
-            return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
+            return "first", None, expr
         op, expr = accumulation(expr)
         if acc.var in owned:
             if acc.var in self.spread_in_place:
                 expr = _spread_operand(expr, self.aliases["rt"])
-            return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
+            return "augmented", op, expr
         owned.add(acc.var)  # the adjoint may alias another array: rebind instead of adding in place
-        total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
-        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
+        return "rebound", op, expr
 
     def item(self, stmt):
         if stmt.index is not None:  # the loop's own counter (enumerate)
@@ -136,6 +159,16 @@ class BackwardPrinter(Printer):
         targets = [self.grad_names[p] if p is not None else "_" for p in record.parts]
         left = targets[0] if len(targets) == 1 else ", ".join(targets)
         return f"{left} = {ast.unparse(copy_expr(record.expr, self.final_names))}"
+
+
+def _statement(form, op, expr, target):
+    """The statement ``written_as`` describes, writing the adjoint named ``target``."""
+    if form == "first":
+        return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
+    if form == "augmented":
+        return ast.AugAssign(target=ast.Name(id=target, ctx=ast.Store()), op=op, value=expr)
+    total = ast.BinOp(left=ast.Name(id=target, ctx=ast.Load()), op=op, right=expr)
+    return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=total, lineno=0)
 
 
 def accumulation(expr):

@@ -51,7 +51,7 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     origins, default = getattr(source, "origins", ()), getattr(source, "default", None)
     # the same text made from two users' functions (two files defining the same cube(x)) gets
     # two names: each maps its lines back to its own origins
-    where = repr([_position(loc) for loc in origins] + [_position(default)])
+    where = _positions_text(tuple(origins) + (default,))
     digest = hashlib.sha1((str(source) + where).encode()).hexdigest()[:12]
     filename = f"<srcdiff {name} {digest}>"
     registered = register_generated(filename, str(source), origins, default)
@@ -117,6 +117,15 @@ def _none_at(node):
     """A ``None`` literal where ``node`` stood (only the new nodes get positions: fixing the
     whole tree's would walk every statement of a long gradient)."""
     return ast.copy_location(ast.Constant(None), node)
+
+
+def _positions_text(locs):
+    """``repr([_position(loc) for loc in locs])``, each Loc written once (lines share them)."""
+    written = {}
+    for loc in locs:
+        if id(loc) not in written:
+            written[id(loc)] = repr(_position(loc))
+    return "[" + ", ".join([written[id(loc)] for loc in locs]) + "]"
 
 
 def _position(loc):

@@ -16,7 +16,6 @@ branches and loops go through the same printer.
 Only what a loop overwrites goes on the tape: values defined outside every loop stay in
 their variables.  The tape is one Python list, used as a stack.
 """
-import ast
 import dataclasses
 
 from ..analysis import is_container, live_vars, tree_leaves, tree_paths
@@ -24,7 +23,7 @@ from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, names_of, r
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 from .backward import BackwardPrinter
 from .freeing import freed, sunk
-from .naming import Namer, assign_names, module_aliases, namespace_line
+from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_line
 from .printer import header_lines, merged_operands, pad, result_check_lines, result_loc, return_line
 from .prune import prune
 
@@ -65,11 +64,11 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     for stmt in walk(function.body):  # a loop replayed backwards whose forward run was not needed
         if isinstance(stmt, Loop) and replays_range(stmt):
             names.update((t, namer.fresh(t.hint)) for t in stmt.iter.targets if t not in names)
-    final_names = {}  # token -> a Name node of its final name
+    final_names = FinalNames()  # token -> its final name, read as a Name node
     for token, (kind, var) in backward.tokens.by_token.items():
         table = grad_names if kind == "adjoint" else names
         if var in table:  # tokens made for placeholders a template did not use have no name
-            final_names[token] = ast.Name(id=table[var], ctx=ast.Load())
+            final_names[token] = table[var]
     tape = Tape(function.body, backward.statements, reads, namer, names)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live), spread_in_place=frozenset(free) - spread)

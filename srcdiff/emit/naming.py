@@ -98,6 +98,14 @@ class Namer:
                 return candidate
 
 
+class FinalNames(dict):
+    """Token -> final name (a str), whose items read as ``ast.Name`` nodes (``copy_expr``'s
+    bindings): a gradient has a token per value and per adjoint, few of them copied."""
+
+    def __getitem__(self, token):
+        return ast.Name(id=dict.__getitem__(self, token), ctx=ast.Load())
+
+
 def _name_of(namer, var):
     """A source name, a temporary ``sN``, or a readable fresh name for a generated value (``stop``)."""
     if var.user_named:

@@ -22,12 +22,12 @@ the compiled text runs can point there (``errors.GeneratedCodeError``).
 import ast
 import dataclasses
 
-from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
+from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, copy_expr, defined_at,
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
 from .naming import alias_modules, aliased, aliased_operand, with_aliases
-from .text import statement_source
+from .text import assignment_source, statement_source
 
 # a return of several gradients longer than this puts one gradient per line
 RETURN_MAX_LINE = 88
@@ -39,6 +39,8 @@ def pad(depth):
 
 def indented(text, depth=1):
     """``text`` (one statement, maybe wrapped over several lines) at ``depth``."""
+    if "\n" not in text:  # the usual statement: one line
+        return pad(depth) + text if text else text
     return "\n".join(pad(depth) + line if line else line for line in text.split("\n"))
 
 
@@ -61,6 +63,7 @@ class Printer:
         self.merge_read = merge_read
         self.every_merge = every_merge
         self.origins = []  # the user's Loc of each mark (see ``located``)
+        self.renaming = any(alias != module for module, alias in aliases.items())  # a module under another name
 
     # ------------------------------------------------------------ pieces
 
@@ -88,6 +91,8 @@ class Printer:
             return text
         self.origins.append(loc.origin if loc.origin is not None else loc)
         mark = f"{MARK}{len(self.origins) - 1}"
+        if "\n" not in text:
+            return text + mark
         return "\n".join(line + mark for line in text.split("\n"))
 
     def finish(self, lines, function):
@@ -121,10 +126,11 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    node = assign_node(with_aliases(squared(stmt), self.aliases), self.names)
-                    if stmt.op == "rt.setitem":  # its index is np.s_[...]: the namespace's own name
-                        alias_modules(node.value, self.aliases)
-                    text = statement_source(node)
+                    printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
+                    if printed.op == "rt.setitem" and self.renaming:  # its index np.s_[...] takes the namespace's name
+                        text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))
+                    else:
+                        text = assignment_source(printed, self.names)
                     lines.append(self.located(indented(text, depth), stmt.loc))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)

@@ -8,6 +8,7 @@ text (a test compares the two on random expressions).
 import ast
 import math
 
+from ..ir import EFFECT, Assign, Const, Global, Var, assign_node
 
 try:  # astor prints long lines wrapped; it is old, so ast.unparse stands by
     import astor
@@ -60,52 +61,131 @@ def quick_source(stmt):
     positional and keyword arguments; parentheses follow astor's precedence rules
     exactly (a test compares the two on random expressions).  Lines are not wrapped.
     """
+    renamed = {}
     try:
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            return f"{stmt.targets[0].id} = {_quick(stmt.value, Precedence.Assign)}"
+            return f"{stmt.targets[0].id} = {_quick(stmt.value, Precedence.Assign, renamed)}"
         if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-            return f"{stmt.target.id}{get_op_symbol(stmt.op, ' %s= ')}{_quick(stmt.value, Precedence.AugAssign)}"
+            return f"{stmt.target.id}{get_op_symbol(stmt.op, ' %s= ')}{_quick(stmt.value, Precedence.AugAssign, renamed)}"
     except _NotQuick:
         pass
     return None
 
 
-def _quick(node, outer):
-    """The text of expression ``node`` where the context binds with precedence ``outer``."""
+def quick_assignment(target, op, expr, renamed):
+    """``quick_source`` of ``target = expr`` (``op`` None) or ``target op= expr`` where the line
+    is short enough to print unwrapped, else None; without building the statement, and with
+    each identifier of ``expr`` that is a key of ``renamed`` printed as its value (a tree
+    of tokens printed with final names, without copying it)."""
+    if astor is None:
+        return None
+    try:
+        if op is None:
+            text = f"{target} = {_quick(expr, Precedence.Assign, renamed)}"
+        else:
+            text = f"{target}{get_op_symbol(op, ' %s= ')}{_quick(expr, Precedence.AugAssign, renamed)}"
+    except _NotQuick:
+        return None
+    return text if len(text) <= ASTOR_MAX_LINE else None
+
+
+def _quick(node, outer, renamed):
+    """The text of expression ``node`` where the context binds with precedence ``outer``,
+    an identifier that is a key of ``renamed`` written as its value."""
     kind = type(node)
     if kind is ast.Name:
-        return node.id
+        return renamed.get(node.id, node.id)
     if kind is ast.Constant:
         value = node.value
         if type(value) in (int, float) and value >= 0 and math.isfinite(value):
             return repr(value)
         raise _NotQuick
     if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
-        return f"{_quick(node.value, outer)}.{node.attr}"
+        return f"{_quick(node.value, outer, renamed)}.{node.attr}"
     if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
-        return _quick_call(node)
+        return _quick_call(node, renamed)
     if kind is ast.BinOp:
         inner = get_op_precedence(node.op)
         if isinstance(node.op, ast.Pow):
-            left, right = _quick(node.left, Precedence.Pow + 1), _quick(node.right, Precedence.PowRHS)
+            left, right = _quick(node.left, Precedence.Pow + 1, renamed), _quick(node.right, Precedence.PowRHS, renamed)
         else:
-            left, right = _quick(node.left, inner), _quick(node.right, inner + 1)
+            left, right = _quick(node.left, inner, renamed), _quick(node.right, inner + 1, renamed)
         text = left + get_op_symbol(node.op, " %s ") + right
     elif kind is ast.UnaryOp and type(node.op) in (ast.USub, ast.UAdd):
         inner = get_op_precedence(node.op)
-        text = get_op_symbol(node.op) + _quick(node.operand, inner)
+        text = get_op_symbol(node.op) + _quick(node.operand, inner, renamed)
     elif kind is ast.Compare and len(node.ops) == 1:
         inner = get_op_precedence(node.ops[0])
-        text = _quick(node.left, inner + 1) + get_op_symbol(node.ops[0], " %s ") + _quick(node.comparators[0], inner + 1)
+        text = (_quick(node.left, inner + 1, renamed) + get_op_symbol(node.ops[0], " %s ")
+                + _quick(node.comparators[0], inner + 1, renamed))
     else:
         raise _NotQuick
     return text if inner >= outer else f"({text})"
 
 
-def _quick_call(node):
+def _quick_call(node, renamed):
     if any(k.arg is None for k in node.keywords) or any(type(a) is ast.Starred for a in node.args):
         raise _NotQuick
     each = Precedence.Comma if len(node.args) + len(node.keywords) > 1 else Precedence.call_one_arg
-    parts = [_quick(a, each) for a in node.args]
-    parts += [f"{k.arg}={_quick(k.value, Precedence.Comma)}" for k in node.keywords]
-    return f"{_quick(node.func, Precedence.highest)}({', '.join(parts)})"
+    parts = [_quick(a, each, renamed) for a in node.args]
+    parts += [f"{k.arg}={_quick(k.value, Precedence.Comma, renamed)}" for k in node.keywords]
+    return f"{_quick(node.func, Precedence.highest, renamed)}({', '.join(parts)})"
+
+
+# ---------------------------------------------------------------- forward statements from patterns
+
+def assignment_source(stmt, names):
+    """``statement_source(assign_node(stmt, names))`` of a forward statement, printed from its
+    operation's pattern (``_pattern``) when every operand is a name or a number ``_quick``
+    prints as it is (non-negative and finite): no tree to build for the usual statement."""
+    if astor is None:
+        return statement_source(assign_node(stmt, names))
+    texts, kinds = [], []
+    for operand in stmt.args + tuple(value for _, value in stmt.kwargs):
+        kind = type(operand)
+        if kind is Var:
+            texts.append(names[operand])
+        elif kind is Global:
+            texts.append(operand.name)
+        elif kind is Const and type(operand.value) in (int, float) and operand.value >= 0 \
+                and math.isfinite(operand.value):
+            texts.append(repr(operand.value))
+        else:
+            break
+        kinds.append(kind is Const)
+    else:
+        key = (stmt.op, tuple(kinds), tuple(name for name, _ in stmt.kwargs))
+        pattern = _PATTERNS[key] if key in _PATTERNS else _pattern(key)
+        if pattern is not None:
+            text = f"{names[stmt.target]} = {pattern.format(*texts)}"
+            if len(text) <= ASTOR_MAX_LINE:
+                return text
+    return statement_source(assign_node(stmt, names))
+
+
+_PATTERNS = {}  # (op, which operands are numbers, keyword names) -> a format string, or None
+_NAME_MARK = "\x01{}\x02"  # an operand printed as a name in a pattern: no identifier holds these
+_NUMBER_MARK = 7 ** 40  # an operand printed as a number in a pattern: 7 ** 40 + its position
+
+
+def _pattern(key):
+    """The text of ``op(operands)`` with operand ``i`` printed as ``{i}``: operands stand in as
+    names (``_NAME_MARK``) or as numbers (``_NUMBER_MARK``), so ``_quick`` takes the same
+    decisions as for the real ones, whose texts are context-free (never in parentheses);
+    None where ``quick_source`` declines the statement."""
+    if len(_PATTERNS) > 10000:  # keyed by users' op names too: keep it bounded
+        _PATTERNS.clear()
+    op, numbers, keywords = key
+    operands = [Const(_NUMBER_MARK + i) if number else Var(_NAME_MARK.format(i)) for i, number in enumerate(numbers)]
+    names = {v: v.hint for v in operands if type(v) is Var}
+    target = Var("target")
+    names[target] = target.hint
+    count = len(numbers) - len(keywords)
+    stmt = Assign(target, op, tuple(operands[:count]), tuple(zip(keywords, operands[count:])))
+    text = None if op == EFFECT else quick_source(assign_node(stmt, names))
+    if text is not None:
+        text = text[len("target = "):].replace("{", "{{").replace("}", "}}")
+        for i, number in enumerate(numbers):
+            text = text.replace(repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i), "{%d}" % i)
+    _PATTERNS[key] = text
+    return text

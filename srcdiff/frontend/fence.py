@@ -37,13 +37,25 @@ def check_supported(source):
     fn = source.node
     if isinstance(fn, ast.AsyncFunctionDef):
         raise source.error(UnsupportedSyntaxError, fn, "async functions are not supported", "use a plain 'def'")
-    for stmt in fn.body:
+    if _may_refuse(source):
+        _check_statements(source)
+    _check_has_return(source)
+    _check_generated_loops(source)
+
+
+def _may_refuse(source):
+    """Whether a class the fence may refuse occurs anywhere in the function (itself aside):
+    when none does, the statement by statement walk cannot find anything."""
+    itself = 1 if type(source.node) is ast.FunctionDef else 0
+    return len(source.nodes(ast.FunctionDef)) > itself or any(source.nodes(kind) for kind in _REFUSABLE)
+
+
+def _check_statements(source):
+    for stmt in source.node.body:
         for node in _walk(stmt):
             if type(node) in REFUSED:
                 message, hint = REFUSED[type(node)]
                 raise source.error(UnsupportedSyntaxError, node, message, hint)
-    _check_has_return(source)
-    _check_generated_loops(source)
 
 
 # Statements generated code keeps as written (a print, an assert: ``lower.effects``): only what
@@ -51,6 +63,7 @@ def check_supported(source):
 KEPT_AS_WRITTEN = (ast.Assert, ast.Raise)
 REFUSED_IN_KEPT = frozenset({ast.Yield, ast.YieldFrom, ast.Await, ast.NamedExpr, ast.FunctionDef, ast.AsyncFunctionDef,
                              ast.ClassDef})
+_REFUSABLE = (REFUSED.keys() | REFUSED_IN_KEPT) - {ast.FunctionDef}  # a def: the function itself, or nested
 
 
 def _walk(node):
@@ -63,8 +76,7 @@ def _walk(node):
 
 
 def _check_has_return(source):
-    body = source.node.body
-    if not any(isinstance(n, ast.Return) for stmt in body for n in ast.walk(stmt)):
+    if not source.nodes(ast.Return):  # a statement: in the body, never in a decorator or a default
         raise source.error(UnsupportedSyntaxError, source.node, f"function {source.node.name!r} has no return statement",
                            "return the value to differentiate")
 
@@ -74,7 +86,7 @@ def _check_generated_loops(source):
     Generated loops without a tape (forward mode's ``jvp_f``) are ordinary loops."""
     if not source.filename.startswith("<srcdiff"):
         return
-    if not any(isinstance(n, ast.Attribute) and n.attr in ("append", "pop") for n in ast.walk(source.node)):
+    if not any(n.attr in ("append", "pop") for n in source.nodes(ast.Attribute)):
         return
     for stmt in source.node.body:
         for node in ast.walk(stmt):

@@ -6,7 +6,7 @@ characters, the line's text) and into a SrcdiffError pointing there.
 """
 import ast
 import collections
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Loc
@@ -23,6 +23,18 @@ class Source:
     origins: tuple = None  # generated text: per line (from 1), the user's Loc it came from
     fixed: frozenset = frozenset()  # parameters a functools.partial binds by keyword: not in the default wrt
     owner: object = None  # a method's ``classes.Owner``: the class its first parameter belongs to
+    _index: tuple = field(default=None, init=False, repr=False, compare=False)  # (node, {AST class: nodes})
+
+    def nodes(self, kind):
+        """The nodes of class ``kind`` (exactly, not a subclass; no context leaf) in ``node``, its
+        decorators and parameters included, in ``ast.walk``'s order.  The function is walked once per Source,
+        so the checks that ask need not each walk it again."""
+        if self._index is None or self._index[0] is not self.node:
+            index = {}
+            for sub in walk(self.node):
+                index.setdefault(type(sub), []).append(sub)
+            self._index = (self.node, index)
+        return self._index[1].get(kind, ())
 
     def loc(self, node):
         """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""
@@ -66,6 +78,29 @@ def parse_file(filename, lines):
     while len(_PARSED) > PARSED_FILES:
         _PARSED.popitem(last=False)
     return tree
+
+
+def walk(root):
+    """Every node under ``root``, itself first, as a list in ``ast.walk``'s order, less the
+    context leaves (``Load``, ``Store``): about three times as fast as ``ast.walk``."""
+    found = [root]
+    append = found.append
+    for node in found:  # the list grows while it is read: breadth first, as ast.walk
+        kind = type(node)
+        if kind not in _FIELDS:
+            _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
+        for name in _FIELDS[kind]:
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+            elif isinstance(value, ast.AST):
+                append(value)
+    return found
+
+
+_FIELDS = {}  # AST class -> the fields walk reads (all but the context leaf)
 
 
 def find_def(tree, name, firstlineno):

@@ -106,8 +106,9 @@ def walk(body):
     """Every statement of ``body`` and of its nested blocks, in program order."""
     for stmt in body:
         yield stmt
-        for block in blocks_of(stmt):
-            yield from walk(block)
+        if type(stmt) is not Assign:  # the usual statement has no blocks
+            for block in blocks_of(stmt):
+                yield from walk(block)
 
 
 def defined_at(stmt, counts=True):

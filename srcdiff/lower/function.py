@@ -72,7 +72,7 @@ def _error_at(loc, message, hint):
 
 
 def _last_return(source):
-    return [n for n in ast.walk(source.node) if isinstance(n, ast.Return)][-1]
+    return source.nodes(ast.Return)[-1]
 
 
 class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
@@ -85,11 +85,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         self.env = {}
         self.loop_depth = 0  # loops of this function (not of its callers) around the current statement
         self.result_hint = None
-        shared.reserved.update(
-            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name))
+        names = source.nodes(ast.Name)
+        shared.reserved.update(n.id for n in names)
         shared.reserved.update(a.arg for a in all_params(source.node.args))
-        shared.local_names.update(
-            n.id for n in ast.walk(source.node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        shared.local_names.update(n.id for n in names if isinstance(n.ctx, ast.Store))
         shared.local_names.update(a.arg for a in all_params(source.node.args))
 
     # ------------------------------------------------------------ statements
@@ -102,7 +101,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         ``tails`` first moves every early exit to the end of its block; each
         ``return`` then sets the pseudo-variable ``<value>`` (see ``branches``).
         """
-        body = tails(effects.without_withs(self, self.source.node.body))
+        body = self.source.node.body
+        if self.source.nodes(ast.With):  # the walk without_withs starts with, done once per Source
+            body = effects.without_withs(self, body)
+        body = tails(body)
         if not always_exits(body, (ast.Return, ast.Raise)):
             raise self.error(ResultError, body[-1], f"'{self.source.node.name}' can end without returning a value",
                              "end every path through the function with a return")
@@ -235,9 +237,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
         self.operands_only(args, kwargs, node)
-        if any(isinstance(a, tuple) for a in args):  # (a, b) + (c,): a sequence where a value goes
-            raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
-                             "use numbers or arrays")
+        for arg in args:  # a loop, not any(): every operation of the function passes here
+            if isinstance(arg, tuple):  # (a, b) + (c,): a sequence where a value goes
+                raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
+                                 "use numbers or arrays")
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target

@@ -121,6 +121,7 @@ def rule_of_call(op, args):
     return rule_for(op, len(args))
 
 
+@lru_cache(maxsize=64)
 def placeholders(nargs):
     """The placeholder names of the inputs of an ``nargs``-ary rule."""
     return ("x",) if nargs == 1 else tuple(f"x{i}" for i in range(nargs))

@@ -50,7 +50,7 @@ def activity(body, wrt, result, rules):
     changed = True
     while changed:
         changed = False
-        for source, target, flows in edges:
+        for source, target, flows in reversed(edges):  # backwards: one pass carries usefulness up a chain
             if flows and target in useful and source not in useful:
                 useful.add(source)
                 changed = True

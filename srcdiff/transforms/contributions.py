@@ -10,7 +10,7 @@ active statement without a rule.
 import ast
 
 from ..errors import NoGradientRuleError
-from ..ir import Const, If, Loop, Var, assigns, copy_expr, names_of, number, operand_node, simplify_expr, walk
+from ..ir import Const, If, Loop, Var, assigns, copy_expr, has_flow, names_of, number, operand_node, simplify_expr, walk
 from ..rules import refusal, template_ast
 
 
@@ -59,6 +59,8 @@ def integer_valued(body):
                     or stmt.op in _INTEGER_PRESERVING and all(maybe(a) for a in stmt.args) \
                     or stmt.op in ("max", "min", "copy") and any(maybe(a) for a in stmt.args):
                 integer.add(stmt.target)
+        if not has_flow(body):  # straight code: operands are defined above their uses, one pass is enough
+            return integer
         for stmt in walk(body):
             if isinstance(stmt, If):
                 integer.update(m.target for m in stmt.merges if maybe(m.then) or maybe(m.orelse))
@@ -87,12 +89,14 @@ def contribution(template, bindings):
     """
     numeric = {}
     for placeholder, node in bindings.items():
+        if isinstance(node, ast.Name):
+            continue
         if number(node) is not None:
             numeric[placeholder] = node
-        elif not isinstance(node, ast.Name):
+        else:
             expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
             return expr, names_in(expr)
-    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
+    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())) if numeric else ())
     entry = _SHAPES.get(key)
     if entry is None:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded

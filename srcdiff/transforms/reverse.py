@@ -34,9 +34,10 @@ def activity(function, wrt, rules=scalar_rule):
         if rule is ZERO:
             continue
         # varied through a position that carries a gradient (not rt.sum_grad(g, x)'s shape-only x)
-        if any(isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None)
-               for i, a in enumerate(stmt.args)):
-            varied.add(stmt.target)
+        for i, a in enumerate(stmt.args):
+            if isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None):
+                varied.add(stmt.target)
+                break
     useful = {function.result} if isinstance(function.result, Var) else set()
     for stmt in reversed(function.body):
         if stmt.target not in useful:
@@ -50,6 +51,25 @@ def activity(function, wrt, rules=scalar_rule):
     return varied & useful
 
 
+class RulesOnce:
+    """``rules`` asked once per statement of ``body``: the activity analysis, the use counts
+    and the sweep each ask for every statement's rule.  Other attributes are ``rules``' own."""
+
+    def __init__(self, rules, body):
+        self.rules = rules
+        self.found = {id(stmt): rules(stmt) for stmt in body}  # the statements outlive the sweep: ids stay theirs
+
+    def __call__(self, stmt):
+        found = self.found.get(id(stmt), _ASK)
+        return self.rules(stmt) if found is _ASK else found
+
+    def __getattr__(self, attr):
+        return getattr(self.rules, attr)
+
+
+_ASK = object()  # a statement RulesOnce was not given
+
+
 def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset()):
     """The Backward of ``function`` with respect to the parameter Vars ``wrt``.
 
@@ -59,6 +79,7 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset
     """
     if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
         return reverse_flow(function, wrt, seed, rules, numbers)
+    rules = RulesOnce(rules, function.body)
     active = activity(function, wrt, rules)
     tokens = Tokens()
     sweep = Sweep(function, wrt, active, rules, tokens, integer_valued(function.body))

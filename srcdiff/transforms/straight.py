@@ -21,12 +21,15 @@ in the lecture's flat code.  Parameters always get theirs.
 """
 import ast
 
-from ..ir import Var, copy_expr, expr_size, is_zero, literal, number, simplify_expr
+from ..ir import Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr, substitute_once
 from ..rules import CustomRule, placeholders
 from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
 from .slices import merged_reads
+
+
+_LOAD = ast.Load()  # one context leaf for the names the sweep makes (the parser shares them too)
 
 
 class Sweep:
@@ -44,6 +47,7 @@ class Sweep:
         self.uses = count_uses(function, active, rules)
         self.known, self.pending = {}, {}
         self.statements, self.written, self.needed = [], set(), set()
+        self.value_names = {}  # Var -> its token's Name node, shared by the bindings (``_value_name``)
 
     def statement(self, stmt):
         """Add the contributions of forward statement ``stmt`` (whose target is active)."""
@@ -61,7 +65,7 @@ class Sweep:
         if target in self.known:
             upstream = self.known[target]
         elif target in self.written or target in self.pending:
-            upstream = ast.Name(id=self.tokens.adjoint(target), ctx=ast.Load())
+            upstream = ast.Name(self.tokens.adjoint(target), _LOAD)
         else:
             return  # every contribution to this adjoint was zero
         parts = self._contributions(stmt, rule, upstream)
@@ -85,8 +89,8 @@ class Sweep:
     def _contributions(self, stmt, rule, upstream):
         """``{arg: (expr, names)}``: each active argument's contribution, those of one Var
         combined (``combined``), zeros dropped, ints made floats."""
-        bindings = {"g": upstream, "y": ast.Name(id=self.tokens.value(stmt.target), ctx=ast.Load())}
-        bindings.update(zip(placeholders(len(stmt.args)), (operand_expr(a, self.tokens) for a in stmt.args)))
+        bindings = {"g": upstream, "y": self._value_name(stmt.target)}
+        bindings.update(zip(placeholders(len(stmt.args)), (self._value_name(a) for a in stmt.args)))
         found = {}
         for arg, template in zip(stmt.args, rule):
             if template is None or not isinstance(arg, Var) or arg not in self.active:
@@ -102,6 +106,15 @@ class Sweep:
             parts[arg] = expr, names
         return parts
 
+    def _value_name(self, operand):
+        """The node of an operand in a template's bindings: one Name per Var, made once and
+        shared, since ``contribution`` copies what it puts into a tree."""
+        if not isinstance(operand, Var):
+            return operand_expr(operand, self.tokens)
+        if operand not in self.value_names:
+            self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
+        return self.value_names[operand]
+
     def _inlined(self, target, parts, loc):
         """``parts`` with the pending contribution of ``target`` put where its adjoint is read,
         when it is read once; else that contribution is written first, as its own line."""
@@ -110,7 +123,11 @@ class Sweep:
         expr, names, where = self.pending.pop(target)
         if len(readers) == 1 and _reads(parts[readers[0]][0], token) == 1:
             arg = readers[0]
-            fused = simplify_expr(copy_expr(parts[arg][0], {token: expr}), copy=False)
+            reader = parts[arg][0]
+            if _size(reader) - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
+                fused = simplify_expr(substitute_once(reader, token, expr), copy=False)  # both trees are the sweep's own
+                return {**parts, arg: (fused, (parts[arg][1] - {token}) | names)}
+            fused = simplify_expr(copy_expr(reader, {token: expr}), copy=False)
             if _size(fused) <= FUSED_SIZE:
                 return {**parts, arg: (fused, (parts[arg][1] - {token}) | names)}
         if readers:
@@ -249,7 +266,7 @@ def _reads(expr, token):
         elif kind is ast.BinOp:
             stack += (node.left, node.right)
         elif kind is not ast.Constant:
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(children_of(node))
     return count
 
 
