@@ -1,4 +1,4 @@
-"""The gradients of cumulative products and of quantiles (``np.median``, ``np.percentile``, ``np.quantile``).
+"""The gradients of products and cumulative products (``np.prod``, ``np.cumprod``) and of quantiles (``np.median``, ``np.percentile``, ``np.quantile``).
 
 ``np.cumprod``: ``y_i = x_0 x_1 ... x_i``.  Its gradient ``J^T g`` and tangent ``J t`` are
 computed by recurrences along the axis, never dividing by ``x`` (exact where entries are
@@ -17,6 +17,8 @@ adjoint.  The median is the 0.5 quantile (half to each of the two middle values 
 import numpy as np
 
 from .arrays import _reduced_last
+from .lazy import array_module, is_lazy
+from .namespaces import namespace_of as namespace
 
 
 def _lanes(v, axis):
@@ -30,10 +32,24 @@ def _unlanes(v, x, axis):
     return np.reshape(v, np.shape(x)) if axis is None else np.moveaxis(v, -1, axis)
 
 
-def _before(lanes):
+def _before(lanes, xp=np):
     """The product of the entries before each one along the last axis (1 for the first)."""
-    ones = np.ones(lanes.shape[:-1] + (1,), dtype=lanes.dtype)
-    return np.cumprod(np.concatenate([ones, lanes[..., :-1]], axis=-1), axis=-1)
+    ones = (array_module(lanes) if xp is np else xp).ones(tuple(lanes.shape[:-1]) + (1,), dtype=lanes.dtype)
+    return xp.cumprod(xp.concatenate([ones, lanes[..., :-1]], axis=-1), axis=-1)
+
+
+def _reversed(lanes, xp):
+    """``lanes`` in the reverse order along the last axis (the standard has no negative steps)."""
+    return lanes[..., ::-1] if xp is np else xp.flip(lanes, axis=-1)
+
+
+def prod_grad(g, x, axis=None, keepdims=False):
+    """The gradient of ``np.prod``: ``g`` times the product of the other entries, those
+    before each one times those after it (exact at zeros: no division)."""
+    xp = np if is_lazy(x) or is_lazy(g) else namespace(g, x)
+    flat, restore = _reduced_last(x if is_lazy(x) else xp.asarray(x), axis, xp)
+    after = _reversed(_before(_reversed(flat, xp), xp), xp)
+    return restore(xp.reshape(g, tuple(flat.shape[:-1]) + (1,)) * _before(flat, xp) * after)
 
 
 def _tangent_lanes(t, x):
