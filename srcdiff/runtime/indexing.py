@@ -65,12 +65,10 @@ def if_inexact(t, y):
     dtype = getattr(y, "dtype", None)
     if dtype is None:
         return t
-    if not isinstance(dtype, np.dtype):  # another library's array
-        xp = namespace(y)
-        return t if xp.isdtype(dtype, ("real floating", "complex floating")) else xp.zeros(xp.shape(t))
-    if np.issubdtype(dtype, np.inexact):
-        return t
-    return np.zeros(np.shape(t))
+    if y.__class__ is np.ndarray or isinstance(y, np.generic) or is_lazy(y):
+        return t if dtype.kind in "fc" else np.zeros(np.shape(t))  # NumPy's inexact kinds: floating, complex
+    xp = namespace(y)
+    return t if xp.isdtype(dtype, ("real floating", "complex floating")) else xp.zeros(xp.shape(t))
 
 
 def written_grad(g, index, value):

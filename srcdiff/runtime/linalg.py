@@ -143,12 +143,12 @@ def tall_r(r):
 
 def eig_compose(v, d):
     """``v @ diag(d) @ v.T`` for each matrix of a stack."""
-    return (v * namespace(v, d).expand_dims(d, -2)) @ mT(v)
+    return (v * namespace(v).expand_dims(d, -2)) @ mT(v)
 
 
 def eig_project(v, x):
     """``diag(v.T @ x @ v)`` for each matrix of a stack (the adjoint of ``eig_compose`` in ``d``)."""
-    return namespace(v, x).sum(v * (x @ v), axis=-2)
+    return namespace(v).sum(v * (x @ v), axis=-2)
 
 
 def inverse_gaps(w):

@@ -32,10 +32,10 @@ def _unlanes(v, x, axis):
     return np.reshape(v, np.shape(x)) if axis is None else np.moveaxis(v, -1, axis)
 
 
-def _before(lanes, xp=np):
+def _before(lanes):
     """The product of the entries before each one along the last axis (1 for the first)."""
-    ones = (array_module(lanes) if xp is np else xp).ones(tuple(lanes.shape[:-1]) + (1,), dtype=lanes.dtype)
-    return xp.cumprod(xp.concatenate([ones, lanes[..., :-1]], axis=-1), axis=-1)
+    ones = np.ones(lanes.shape[:-1] + (1,), dtype=lanes.dtype)
+    return np.cumprod(np.concatenate([ones, lanes[..., :-1]], axis=-1), axis=-1)
 
 
 def _reversed(lanes, xp):
@@ -46,10 +46,14 @@ def _reversed(lanes, xp):
 def prod_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.prod``: ``g`` times the product of the other entries, those
     before each one times those after it (exact at zeros: no division)."""
-    xp = np if is_lazy(x) or is_lazy(g) else namespace(g, x)
-    flat, restore = _reduced_last(x if is_lazy(x) else xp.asarray(x), axis, xp)
-    after = _reversed(_before(_reversed(flat, xp), xp), xp)
-    return restore(xp.reshape(g, tuple(flat.shape[:-1]) + (1,)) * _before(flat, xp) * after)
+    lazy = is_lazy(x) or is_lazy(g)
+    xp = np if lazy else namespace(g, x)
+    flat, restore = _reduced_last(x if lazy else xp.asarray(x), axis, xp)
+    lanes = tuple(flat.shape[:-1])
+    ones = (array_module(flat) if lazy else xp).ones(lanes + (1,), dtype=flat.dtype)
+    before = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = xp.cumprod(xp.concatenate([ones, _reversed(flat, xp)[..., :-1]], axis=-1), axis=-1)
+    return restore(xp.reshape(g, lanes + (1,)) * before * _reversed(after, xp))
 
 
 def _tangent_lanes(t, x):

@@ -164,7 +164,7 @@ def sort_like(t, x, axis=-1):
 
 def _other_library(g, x):
     """The namespace of ``g`` and ``x`` when they are arrays of a library other than NumPy (or Dask), else None."""
-    if is_lazy(g) or is_lazy(x):
+    if x.__class__ is np.ndarray and g.__class__ is np.ndarray or is_lazy(g) or is_lazy(x):
         return None
     xp = namespace(g, x)
     return None if xp is np else xp
