@@ -29,9 +29,14 @@ def index_grad(g, x, index):
 
 def setitem(x, index, value):
     """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
-    if x.__class__ is not np.ndarray and hasattr(x, "shape") and not is_lazy(x) and namespace(x) is not np:
+    if x.__class__ is np.ndarray:
+        out = np.array(x, copy=True)
+    elif is_lazy(x):
+        out = x.copy()
+    elif hasattr(x, "shape") and namespace(x) is not np:
         return _written_copy(x, index, value)
-    out = x.copy() if is_lazy(x) else np.array(x, copy=True)
+    else:  # a list, a number
+        out = np.array(x, copy=True)
     out[index] = value
     return out
 
