@@ -35,7 +35,7 @@ def setitem(x, index, value):
         out = x.copy()
     elif hasattr(x, "shape") and namespace(x) is not np:
         return _written_copy(x, index, value)
-    else:  # a list, a number
+    else:  # a list, a number, a subclass of ndarray
         out = np.array(x, copy=True)
     out[index] = value
     return out
@@ -70,7 +70,7 @@ def if_inexact(t, y):
     dtype = getattr(y, "dtype", None)
     if dtype is None:
         return t
-    if y.__class__ is np.ndarray or isinstance(y, np.generic) or is_lazy(y):
+    if isinstance(y, (np.ndarray, np.generic)) or is_lazy(y):
         return t if dtype.kind in "fc" else np.zeros(np.shape(t))  # NumPy's inexact kinds: floating, complex
     xp = namespace(y)
     return t if xp.isdtype(dtype, ("real floating", "complex floating")) else xp.zeros(xp.shape(t))
