@@ -32,6 +32,8 @@ SAME = frozenset({
     "less", "less_equal", "equal", "not_equal", "logical_and", "logical_or", "logical_not", "where", "clip",
     # reductions and cumulative
     "sum", "mean", "max", "min", "prod", "var", "std", "argmax", "argmin",
+    # sorting
+    "sort", "argsort",
     # shapes and products
     "reshape", "expand_dims", "squeeze", "stack", "broadcast_to", "flip", "roll", "matmul", "tensordot",
     # creation

@@ -122,9 +122,10 @@ def _like_foreign(g, x, xp):
     dtype = x.dtype if xp.isdtype(x.dtype, "real floating") else xp.float64
     if isinstance(g, np.ndarray) and g.ndim:
         raise ArrayGradientError(f"this gradient computed a NumPy array for an argument that is a "
-                                 f"{type(x).__module__}.{type(x).__name__}: the function calls NumPy (np.*), "
-                                 "which works on NumPy arrays only", hint="write the function against the Array API "
-                                 "standard: xp = array_namespace(x) (array_api_compat), then xp.sum, xp.exp, ...")
+                                 f"{type(x).__module__}.{type(x).__name__}: a step of it ran with NumPy, which works "
+                                 "on NumPy arrays only", hint="if the function calls NumPy (np.*), write it against "
+                                 "the Array API standard: xp = array_namespace(x) (array_api_compat), then xp.sum, "
+                                 "xp.exp, ...; if it is written so already, please report it to the srcdiff maintainers")
     if not hasattr(g, "shape") or namespace(g) is not xp:  # a number, or a zero adjoint left as 0.0
         g = xp.asarray(float(g) if xp.shape(g) == () else np.asarray(g), dtype=dtype)
     if g.shape == () and x.shape != ():
@@ -170,15 +171,6 @@ def max_grad(g, x, axis=None, keepdims=False):
 def min_grad(g, x, axis=None, keepdims=False):
     """The gradient of ``np.min``: all of ``g`` to the first position of each minimum."""
     return _route(g, x, axis, "argmin")
-
-
-def prod_grad(g, x, axis=None, keepdims=False):
-    """The gradient of ``np.prod``: ``g`` times the product of the other entries (exact at zeros)."""
-    flat, restore = _reduced_last(x if is_lazy(x) else np.asarray(x), axis)
-    ones = array_module(flat).ones(flat.shape[:-1] + (1,), dtype=flat.dtype)
-    before = np.cumprod(np.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
-    after = np.cumprod(np.concatenate([ones, flat[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
-    return restore(np.reshape(g, flat.shape[:-1])[..., None] * before * after)
 
 
 def var_grad(g, x, axis=None, keepdims=False, ddof=0):

@@ -56,7 +56,24 @@ _NUMPY = frozenset({np.ndarray, float, int, np.float64, np.float32})
 
 def setitem(x, index, value):
     """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
-    out = x.copy() if is_lazy(x) else np.array(x, copy=True)
+    if x.__class__ is np.ndarray:
+        out = np.array(x, copy=True)
+    elif is_lazy(x):
+        out = x.copy()
+    elif hasattr(x, "shape") and namespace(x) is not np:
+        return _written_copy(x, index, value)
+    else:  # a list, a number, a subclass of ndarray
+        out = np.array(x, copy=True)
+    out[index] = value
+    return out
+
+
+def _written_copy(x, index, value):
+    """``setitem`` of another library's array: a copy written in place, or JAX's ``x.at[index].set(value)``
+    (its arrays cannot be written)."""
+    if hasattr(x, "at"):
+        return x.at[index].set(value)
+    out = namespace(x).copy(x)
     out[index] = value
     return out
 
@@ -78,26 +95,50 @@ def if_inexact(t, y):
     write), or zeros of ``t``'s shape where ``y`` holds integers or booleans: NumPy truncates
     what it stores there, and a truncated value is piecewise constant in what was stored."""
     dtype = getattr(y, "dtype", None)
-    if dtype is None or np.issubdtype(dtype, np.inexact):
+    if dtype is None:
         return t
-    return np.zeros(np.shape(t))
+    if isinstance(y, (np.ndarray, np.generic)) or is_lazy(y):
+        return t if dtype.kind in "fc" else np.zeros(np.shape(t))  # NumPy's inexact kinds: floating, complex
+    xp = namespace(y)
+    return t if xp.isdtype(dtype, ("real floating", "complex floating")) else xp.zeros(xp.shape(t))
 
 
 def written_grad(g, index, value):
     """The gradient of ``value`` in ``x[index] = value``: the part of ``g`` that was written."""
+    if g.__class__ is not np.ndarray and hasattr(g, "shape") and not is_lazy(g) and namespace(g) is not np:
+        return _written_part(g, index, value, namespace(g))
     if _reads_twice(index):
         refuse_lazy("an item write at an array of integers", ONE_HOT, g, value)
         counts = np.zeros(np.shape(g), dtype=np.intp)
         np.add.at(counts, index, 1)
         if np.any(counts[index] > 1):
-            raise ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
-                               "srcdiff cannot differentiate with respect to that value",
-                               hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
+            raise _repeated_write()
     written = (g if is_lazy(g) else np.asarray(g))[index]
     extra = np.ndim(value) - written.ndim
     if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
         written = np.reshape(written, (1,) * extra + written.shape)
     return unbroadcast(written, value)
+
+
+def _written_part(g, index, value, xp):
+    """``written_grad`` of another library's arrays: a position written twice is found by
+    counting the writes with ``scatter_add`` (the standard has no ``np.add.at``)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, list) or hasattr(p, "dtype") and xp.isdtype(p.dtype, "integral") for p in parts):
+        counts = scatter_add(xp.ones(tuple(g[index].shape)), g, index, xp)
+        if xp.any(counts[index] > 1):
+            raise _repeated_write()
+    written = g[index]
+    extra = xp.ndim(value) - written.ndim
+    if extra > 0:  # NumPy drops a value's leading 1-axes when writing it (a[0] = v with v of shape (1, 3))
+        written = xp.reshape(written, (1,) * extra + tuple(written.shape))
+    return unbroadcast(written, value)
+
+
+def _repeated_write():
+    return ArrayGradientError("an item write repeats an index, so one of the written values is lost; "
+                              "srcdiff cannot differentiate with respect to that value",
+                              hint="write each position once (np.unique), or add with np.add.at semantics explicitly")
 
 
 def _reads_twice(index):

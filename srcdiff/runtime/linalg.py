@@ -106,32 +106,34 @@ def eigh_vectors(a):
 
 def svd_u(a, full_matrices=False):
     """``U`` of ``np.linalg.svd(a, full_matrices)``."""
-    return np.linalg.svd(a, full_matrices=full_matrices)[0]
+    return namespace(a).linalg.svd(a, full_matrices=full_matrices)[0]
 
 
 def svd_vh(a, full_matrices=False):
     """``Vh`` of ``np.linalg.svd(a, full_matrices)``."""
-    return np.linalg.svd(a, full_matrices=full_matrices)[2]
+    return namespace(a).linalg.svd(a, full_matrices=full_matrices)[2]
 
 
 def qr_q(a):
     """``Q`` of ``np.linalg.qr(a)`` (mode 'reduced')."""
-    return np.linalg.qr(a)[0]
+    return namespace(a).linalg.qr(a)[0]
 
 
 def qr_r(a):
     """``R`` of ``np.linalg.qr(a)`` (mode 'reduced' or 'r')."""
-    return np.linalg.qr(a)[1]
+    return namespace(a).linalg.qr(a)[1]
 
 
 def tall_r(r):
     """``r`` itself, refused unless it is square and invertible: srcdiff differentiates the QR
     decomposition of square and tall matrices of full column rank."""
-    if np.shape(r)[-1] != np.shape(r)[-2]:
+    xp = namespace(r)
+    shape = tuple(xp.shape(r))
+    if shape[-1] != shape[-2]:
         raise ArrayGradientError("srcdiff differentiates np.linalg.qr of a matrix with at least as many rows as "
-                                 f"columns; this one gives an R of shape {np.shape(r)}",
+                                 f"columns; this one gives an R of shape {shape}",
                                  hint="differentiate the QR decomposition of the transposed matrix instead")
-    if np.any(np.diagonal(r, axis1=-2, axis2=-1) == 0):
+    if xp.any(xp.diagonal(r, axis1=-2, axis2=-1) == 0):
         raise ArrayGradientError("the columns of the matrix given to np.linalg.qr are linearly dependent, so its "
                                  "Q is not unique and has no gradient", hint="pass a matrix of full column rank")
     return r
@@ -141,12 +143,12 @@ def tall_r(r):
 
 def eig_compose(v, d):
     """``v @ diag(d) @ v.T`` for each matrix of a stack."""
-    return (v * np.expand_dims(d, -2)) @ mT(v)
+    return (v * namespace(v).expand_dims(d, -2)) @ mT(v)
 
 
 def eig_project(v, x):
     """``diag(v.T @ x @ v)`` for each matrix of a stack (the adjoint of ``eig_compose`` in ``d``)."""
-    return np.sum(v * (x @ v), axis=-2)
+    return namespace(v).sum(v * (x @ v), axis=-2)
 
 
 def inverse_gaps(w):
@@ -154,16 +156,25 @@ def inverse_gaps(w):
 
     Refused (``ArrayGradientError``) when two eigenvalues are equal to within rounding
     (``n * eps * max |w|``): the eigenvectors of a repeated eigenvalue are not unique."""
-    gaps = np.expand_dims(w, -2) - np.expand_dims(w, -1)
-    off = ~np.eye(np.shape(w)[-1], dtype=bool)
-    _refuse_degenerate(np.abs(gaps[..., off]), w, "eigenvalues", "eigenvectors of np.linalg.eigh")
-    return np.where(off, 1.0 / np.where(off, gaps, 1.0), 0.0)
+    xp = namespace(w)
+    gaps = xp.expand_dims(w, -2) - xp.expand_dims(w, -1)
+    off = _off_diagonal(xp, xp.shape(w)[-1])
+    _refuse_degenerate(xp, xp.where(off, xp.abs(gaps), xp.inf), w, "eigenvalues", "eigenvectors of np.linalg.eigh")
+    return xp.where(off, 1.0 / xp.where(off, gaps, 1.0), 0.0)
 
 
-def _refuse_degenerate(gaps, values, what, of):
-    scale = np.max(np.abs(values), initial=0.0)
-    tolerance = max(np.shape(values)[-1], 1) * np.finfo(np.result_type(values, float)).eps * scale
-    if np.size(gaps) and np.min(gaps) <= tolerance:
+def _off_diagonal(xp, n):
+    """The mask of the entries off the diagonal of an ``n`` x ``n`` matrix."""
+    return xp.arange(n)[:, None] != xp.arange(n)[None, :]
+
+
+def _refuse_degenerate(xp, gaps, values, what, of):
+    """Refused when the smallest of ``gaps`` is 0 to within rounding of the largest ``|values|``."""
+    if not xp.size(gaps):
+        return
+    eps = np.finfo(np.result_type(values, float)).eps if xp is np else xp.finfo(values.dtype).eps
+    tolerance = max(xp.shape(values)[-1], 1) * eps * float(xp.max(xp.abs(values)))
+    if float(xp.min(gaps)) <= tolerance:
         raise ArrayGradientError(f"two {what} are equal (to within rounding), so the {of} are not unique and "
                                  "have no gradient", hint=f"differentiate a function of the {what} only, or of a "
                                  "projector onto the eigenspace (v @ v.T summed over the repeated ones)")
@@ -172,60 +183,66 @@ def _refuse_degenerate(gaps, values, what, of):
 # ---------------------------------------------------------------- singular vectors
 
 def _svd_parts(a, full_matrices):
-    m, n = np.shape(a)[-2:]
+    xp = namespace(a)
+    m, n = tuple(xp.shape(a))[-2:]
     if full_matrices and m != n:
         raise ArrayGradientError("the extra singular vectors of np.linalg.svd(a, full_matrices=True) of a "
-                                 f"non-square matrix (shape {np.shape(a)}) are not unique and have no gradient",
+                                 f"non-square matrix (shape {tuple(xp.shape(a))}) are not unique and have no gradient",
                                  hint="call np.linalg.svd(a, full_matrices=False)")
-    u, s, vh = np.linalg.svd(a, full_matrices=False)
-    gaps = np.abs(np.expand_dims(s, -2) ** 2 - np.expand_dims(s, -1) ** 2)
-    off = ~np.eye(np.shape(s)[-1], dtype=bool)
-    _refuse_degenerate(gaps[..., off], s ** 2, "singular values", "singular vectors of np.linalg.svd")
+    u, s, vh = xp.linalg.svd(a, full_matrices=False)
+    gaps = xp.expand_dims(s, -2) ** 2 - xp.expand_dims(s, -1) ** 2
+    off = _off_diagonal(xp, xp.shape(s)[-1])
+    _refuse_degenerate(xp, xp.where(off, xp.abs(gaps), xp.inf), s ** 2, "singular values",
+                       "singular vectors of np.linalg.svd")
     if m != n:
-        _refuse_degenerate(s, s, "singular values", "singular vectors of np.linalg.svd")  # a zero one
-    f = np.where(off, 1.0 / np.where(off, np.expand_dims(s, -2) ** 2 - np.expand_dims(s, -1) ** 2, 1.0), 0.0)
+        _refuse_degenerate(xp, s, s, "singular values", "singular vectors of np.linalg.svd")  # a zero one
+    f = xp.where(off, 1.0 / xp.where(off, gaps, 1.0), 0.0)
     return u, s, mT(vh), f
 
 
 def svd_u_grad(g, a, u, full_matrices=False):
     """The gradient of ``a`` through ``U`` of its SVD (Townsend's formula):
     ``U [(F o (U'G - G'U)) S] V' + (I - U U') G S^-1 V'``, with ``F[i, j] = 1 / (s_j^2 - s_i^2)``."""
+    xp = namespace(g, a)
     u, s, v, f = _svd_parts(a, full_matrices)
-    inner = u @ ((f * (mT(u) @ g - mT(g) @ u)) * np.expand_dims(s, -2))
-    if np.shape(a)[-2] > np.shape(s)[-1]:
-        inner = inner + (g - u @ (mT(u) @ g)) / np.expand_dims(s, -2)
+    inner = u @ ((f * (mT(u) @ g - mT(g) @ u)) * xp.expand_dims(s, -2))
+    if xp.shape(a)[-2] > xp.shape(s)[-1]:
+        inner = inner + (g - u @ (mT(u) @ g)) / xp.expand_dims(s, -2)
     return inner @ mT(v)
 
 
 def svd_vh_grad(g, a, vh, full_matrices=False):
     """The gradient of ``a`` through ``Vh`` of its SVD: with ``Gv = g.T`` (the gradient of ``V``),
     ``U [S (F o (V'Gv - Gv'V))] V' + U S^-1 Gv' (I - V V')``."""
+    xp = namespace(g, a)
     u, s, v, f = _svd_parts(a, full_matrices)
     gv = mT(g)
-    inner = (np.expand_dims(s, -1) * (f * (mT(v) @ gv - mT(gv) @ v))) @ mT(v)
-    if np.shape(a)[-1] > np.shape(s)[-1]:
-        inner = inner + (mT(gv) - (mT(gv) @ v) @ mT(v)) / np.expand_dims(s, -1)
+    inner = (xp.expand_dims(s, -1) * (f * (mT(v) @ gv - mT(gv) @ v))) @ mT(v)
+    if xp.shape(a)[-1] > xp.shape(s)[-1]:
+        inner = inner + (mT(gv) - (mT(gv) @ v) @ mT(v)) / xp.expand_dims(s, -1)
     return u @ inner
 
 
 def svd_u_tangent(t, a, full_matrices=False):
     """The derivative of ``U`` along ``t``: with ``P = U' t V``,
     ``U (F o (P S + S P')) + (I - U U') t V S^-1``."""
+    xp = namespace(t, a)
     u, s, v, f = _svd_parts(a, full_matrices)
     p = mT(u) @ t @ v
-    tangent = u @ (f * (p * np.expand_dims(s, -2) + np.expand_dims(s, -1) * mT(p)))
-    if np.shape(a)[-2] > np.shape(s)[-1]:
-        tangent = tangent + (t @ v - u @ p) / np.expand_dims(s, -2)
+    tangent = u @ (f * (p * xp.expand_dims(s, -2) + xp.expand_dims(s, -1) * mT(p)))
+    if xp.shape(a)[-2] > xp.shape(s)[-1]:
+        tangent = tangent + (t @ v - u @ p) / xp.expand_dims(s, -2)
     return tangent
 
 
 def svd_vh_tangent(t, a, full_matrices=False):
     """The derivative of ``Vh`` along ``t``: the transpose of ``V (F o (S P + P' S)) + (I - V V') t' U S^-1``."""
+    xp = namespace(t, a)
     u, s, v, f = _svd_parts(a, full_matrices)
     p = mT(u) @ t @ v
-    tangent = v @ (f * (np.expand_dims(s, -1) * p + mT(p) * np.expand_dims(s, -2)))
-    if np.shape(a)[-1] > np.shape(s)[-1]:
-        tangent = tangent + (mT(t) @ u - v @ mT(p)) / np.expand_dims(s, -2)
+    tangent = v @ (f * (xp.expand_dims(s, -1) * p + mT(p) * xp.expand_dims(s, -2)))
+    if xp.shape(a)[-1] > xp.shape(s)[-1]:
+        tangent = tangent + (mT(t) @ u - v @ mT(p)) / xp.expand_dims(s, -2)
     return mT(tangent)
 
 
@@ -233,11 +250,12 @@ def _qr_tangents(t, a):
     """``(dQ, dR)`` along ``t``: with ``X = Q' t R^-1`` split into an antisymmetric part
     (from its strict lower triangle) and an upper triangular rest ``D``, ``dR = D R`` and
     ``dQ = t R^-1 - Q D``."""
-    q, r = np.linalg.qr(a)
+    xp = namespace(t, a)
+    q, r = xp.linalg.qr(a)
     r = tall_r(r)
-    p = mT(np.linalg.solve(mT(r), mT(t)))
+    p = mT(xp.linalg.solve(mT(r), mT(t)))
     x = mT(q) @ p
-    lower = np.tril(x, -1)
+    lower = xp.tril(x, -1)
     rest = x - lower + mT(lower)
     return p - q @ rest, rest @ r
 

@@ -23,7 +23,11 @@ what to install.
 | ``s_`` | an index maker (``xp.s_[i, j]`` is ``(i, j)``) |
 | ``tril`` | ``where`` of a mask of ``arange``s |
 | ``zeros``, ``ones``, ``eye``, ``arange``, ``asarray`` | the same, on the arguments' device (numbers as their dtype) |
-| ``flip``, ``roll`` | the same, the axis as a keyword |
+| ``flip``, ``roll``, ``take_along_axis`` | the same, the axis as a keyword |
+| ``sort``, ``argsort`` | the same, stable (NumPy's ``kind`` left out) |
+| ``cumprod`` | ``cumulative_prod`` |
+| ``diagonal`` (of the last two axes), ``copy`` | ``linalg.diagonal``, ``asarray(x, copy=True)`` |
+| ``linalg.svd(a, compute_uv=False)`` | ``linalg.svdvals(a)`` (the other ``linalg`` functions as they are) |
 """
 import math
 
@@ -123,6 +127,47 @@ class _IndexMaker:
         return index
 
 
+# Libraries whose eigh, eigvalsh and cholesky read (a + a.T) / 2, where NumPy (and srcdiff's
+# rules) read the lower triangle: the two agree on symmetric matrices only.
+_SYMMETRIZING = ("jax",)
+
+
+class _Linalg:
+    """NumPy's ``np.linalg`` names over the standard's ``xp.linalg`` (``xp`` its namespace)."""
+
+    def __init__(self, linalg, xp):
+        self.linalg = linalg
+        if xp.__name__.split(".")[0] in _SYMMETRIZING:
+            for name in ("eigh", "eigvalsh", "cholesky"):
+                setattr(self, name, _symmetric_only(getattr(linalg, name), name, xp))
+
+    def __getattr__(self, name):
+        value = getattr(self.linalg, name)
+        setattr(self, name, value)
+        return value
+
+    def svd(self, a, full_matrices=True, compute_uv=True):
+        """``np.linalg.svd``: the singular values alone (``svdvals``) when ``compute_uv`` is false."""
+        if not compute_uv:
+            return self.linalg.svdvals(a)
+        return self.linalg.svd(a, full_matrices=full_matrices)
+
+
+def _symmetric_only(decompose, name, xp):
+    """``decompose`` refused for a matrix that is not symmetric (to within rounding): this
+    library symmetrizes it, so srcdiff's gradient, which reads its lower triangle as NumPy
+    does, would not be the gradient of what the library computes."""
+    def checked(a, *args, **kwargs):
+        scale = float(xp.max(xp.abs(a))) if math.prod(a.shape) else 0.0
+        gap = float(xp.max(xp.abs(a - xp.matrix_transpose(a)))) if math.prod(a.shape) else 0.0
+        if gap > 8 * a.shape[-1] * xp.finfo(a.dtype).eps * scale:
+            raise ArrayGradientError(f"{xp.__name__}.linalg.{name} reads (a + a.T) / 2 of a matrix that is not "
+                                     "symmetric, where srcdiff differentiates it as NumPy computes it, from the "
+                                     "lower triangle", hint=f"pass a symmetric matrix to {name}")
+        return decompose(a, *args, **kwargs)
+    return checked
+
+
 class Namespace:
     """NumPy's names over an Array API namespace ``xp``: arrays made on ``device``, Python
     numbers made arrays of ``dtype`` (the floating dtype of the arguments)."""
@@ -130,7 +175,7 @@ class Namespace:
     def __init__(self, xp, device, dtype):
         self.xp, self.device, self.dtype = xp, device, dtype
         self.s_ = _IndexMaker()
-        self.linalg = xp.linalg
+        self.linalg = _Linalg(xp.linalg, xp)
 
     def __getattr__(self, name):
         """The standard's function for NumPy's ``name``, kept on the instance: the next lookup finds it directly."""
@@ -211,3 +256,25 @@ class Namespace:
 
     def argmin(self, x, axis=None):
         return self.xp.argmin(x, axis=axis)
+
+    def take_along_axis(self, x, indices, axis=-1):
+        return self.xp.take_along_axis(x, indices, axis=axis)
+
+    def sort(self, x, axis=-1, kind=None):
+        return self.xp.sort(x, axis=axis, stable=True)
+
+    def argsort(self, x, axis=-1, kind=None):
+        return self.xp.argsort(x, axis=axis, stable=True)
+
+    def cumprod(self, x, axis=None):
+        return self.xp.cumulative_prod(x, axis=axis)
+
+    def diagonal(self, x, offset=0, axis1=0, axis2=1):
+        """The diagonals of the matrices of ``x`` (its last two axes: the standard's ``linalg.diagonal``)."""
+        if (axis1 % x.ndim, axis2 % x.ndim) != (x.ndim - 2, x.ndim - 1):
+            raise ArrayGradientError(f"internal error: a diagonal of the axes {axis1}, {axis2} of another library's array",
+                                     hint="please report this function to the srcdiff maintainers")
+        return self.xp.linalg.diagonal(x, offset=offset)
+
+    def copy(self, x):
+        return self.xp.asarray(x, copy=True)

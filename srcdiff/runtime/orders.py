@@ -1,4 +1,4 @@
-"""The gradients of cumulative products and of quantiles (``np.median``, ``np.percentile``, ``np.quantile``).
+"""The gradients of products and cumulative products (``np.prod``, ``np.cumprod``) and of quantiles (``np.median``, ``np.percentile``, ``np.quantile``).
 
 ``np.cumprod``: ``y_i = x_0 x_1 ... x_i``.  Its gradient ``J^T g`` and tangent ``J t`` are
 computed by recurrences along the axis, never dividing by ``x`` (exact where entries are
@@ -17,6 +17,8 @@ adjoint.  The median is the 0.5 quantile (half to each of the two middle values 
 import numpy as np
 
 from .arrays import _reduced_last
+from .lazy import array_module, is_lazy
+from .namespaces import namespace_of as namespace
 
 
 def _lanes(v, axis):
@@ -34,6 +36,24 @@ def _before(lanes):
     """The product of the entries before each one along the last axis (1 for the first)."""
     ones = np.ones(lanes.shape[:-1] + (1,), dtype=lanes.dtype)
     return np.cumprod(np.concatenate([ones, lanes[..., :-1]], axis=-1), axis=-1)
+
+
+def _reversed(lanes, xp):
+    """``lanes`` in the reverse order along the last axis (the standard has no negative steps)."""
+    return lanes[..., ::-1] if xp is np else xp.flip(lanes, axis=-1)
+
+
+def prod_grad(g, x, axis=None, keepdims=False):
+    """The gradient of ``np.prod``: ``g`` times the product of the other entries, those
+    before each one times those after it (exact at zeros: no division)."""
+    lazy = is_lazy(x) or is_lazy(g)
+    xp = np if lazy else namespace(g, x)
+    flat, restore = _reduced_last(x if lazy else xp.asarray(x), axis, xp)
+    lanes = tuple(flat.shape[:-1])
+    ones = (array_module(flat) if lazy else xp).ones(lanes + (1,), dtype=flat.dtype)
+    before = xp.cumprod(xp.concatenate([ones, flat[..., :-1]], axis=-1), axis=-1)
+    after = xp.cumprod(xp.concatenate([ones, _reversed(flat, xp)[..., :-1]], axis=-1), axis=-1)
+    return restore(xp.reshape(g, lanes + (1,)) * before * _reversed(after, xp))
 
 
 def _tangent_lanes(t, x):

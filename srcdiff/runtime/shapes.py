@@ -25,6 +25,8 @@ so gradients can be differentiated again (the rules are in ``srcdiff.rules.shape
 import numpy as np
 
 from .arguments import ArrayGradientError
+from .lazy import is_lazy
+from .namespaces import namespace_of as namespace
 
 
 def _float_dtype(like):
@@ -137,6 +139,9 @@ def _sorting(x, axis):
 def unsort(g, x, axis=-1):
     """The gradient of ``np.sort(x, axis)``: each entry of ``g`` sent back to the position of
     ``x`` it was sorted from (ties in a stable order)."""
+    xp = _other_library(g, x)
+    if xp is not None:
+        return _unsorted(xp, g, x, axis)
     order, axis = _sorting(x, axis)
     out = _float_zeros(np.shape(order), g)
     if axis is None:
@@ -148,10 +153,38 @@ def unsort(g, x, axis=-1):
 
 def sort_like(t, x, axis=-1):
     """The entries of ``t`` in the order ``np.sort(x, axis)`` puts ``x`` in (the tangent of a sort)."""
+    xp = _other_library(t, x)
+    if xp is not None:
+        return _sorted_like(xp, t, x, axis)
     order, axis = _sorting(x, axis)
     if axis is None:
         return np.ravel(t)[order]
     return np.take_along_axis(np.broadcast_to(t, np.shape(x)), order, axis=axis)
+
+
+def _other_library(g, x):
+    """The namespace of ``g`` and ``x`` when they are arrays of a library other than NumPy (or Dask), else None."""
+    if x.__class__ is np.ndarray and g.__class__ is np.ndarray or is_lazy(g) or is_lazy(x):
+        return None
+    xp = namespace(g, x)
+    return None if xp is np else xp
+
+
+def _unsorted(xp, g, x, axis):
+    """``unsort`` in the standard's terms (no ``put_along_axis``): ``g`` gathered at the inverse
+    permutation of the stable order, which is that order's own ``argsort``."""
+    if axis is None:
+        return xp.reshape(_unsorted(xp, xp.reshape(g, (-1,)), xp.reshape(x, (-1,)), 0), tuple(x.shape))
+    inverse = xp.argsort(xp.argsort(x, axis=axis), axis=axis)
+    return xp.take_along_axis(xp.broadcast_to(xp.asarray(g), tuple(x.shape)), inverse, axis=axis)
+
+
+def _sorted_like(xp, t, x, axis):
+    """``sort_like`` in the standard's terms."""
+    t = xp.broadcast_to(xp.asarray(t), tuple(x.shape))
+    if axis is None:
+        t, x, axis = xp.reshape(t, (-1,)), xp.reshape(x, (-1,)), 0
+    return xp.take_along_axis(t, xp.argsort(x, axis=axis), axis=axis)
 
 
 def _part_slice(parts, i, axis):

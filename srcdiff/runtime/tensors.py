@@ -15,6 +15,8 @@ import string
 
 import numpy as np
 
+from .namespaces import namespace_of as namespace
+
 __all__ = ["einsum_to", "tensordot_grad_left", "tensordot_grad_right", "kron_grad_left", "kron_grad_right",
            "cross_grad_left", "cross_grad_right", "diagonal_grad", "trace_grad", "diag_grad"]
 LETTERS = string.ascii_letters
@@ -124,22 +126,29 @@ def _tensordot_axes(axes, a_dims, b_dims):
 def tensordot_grad_left(g, a, b, axes=2):
     """The gradient of ``a`` in ``np.tensordot(a, b, axes)``: ``g`` contracted with ``b``
     over ``b``'s free axes, its axes put back in ``a``'s order."""
-    summed_a, summed_b = _tensordot_axes(axes, np.ndim(a), np.ndim(b))
-    free_a = [i for i in range(np.ndim(a)) if i not in summed_a]
-    free_b = [i for i in range(np.ndim(b)) if i not in summed_b]
-    out = np.tensordot(g, b, axes=(list(range(len(free_a), np.ndim(g))), free_b))
-    order = free_a + [summed_a[i] for i in np.argsort(summed_b)]  # out's axes: a's free ones, then b's summed ones
-    return np.transpose(out, np.argsort(order))
+    xp = namespace(g, a, b)
+    summed_a, summed_b = _tensordot_axes(axes, xp.ndim(a), xp.ndim(b))
+    free_a = [i for i in range(xp.ndim(a)) if i not in summed_a]
+    free_b = [i for i in range(xp.ndim(b)) if i not in summed_b]
+    out = xp.tensordot(g, b, axes=(list(range(len(free_a), xp.ndim(g))), free_b))
+    order = free_a + [summed_a[i] for i in _argsort(summed_b)]  # out's axes: a's free ones, then b's summed ones
+    return xp.transpose(out, _argsort(order))
 
 
 def tensordot_grad_right(g, a, b, axes=2):
     """The gradient of ``b`` in ``np.tensordot(a, b, axes)``."""
-    summed_a, summed_b = _tensordot_axes(axes, np.ndim(a), np.ndim(b))
-    free_a = [i for i in range(np.ndim(a)) if i not in summed_a]
-    free_b = [i for i in range(np.ndim(b)) if i not in summed_b]
-    out = np.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
-    order = [summed_b[i] for i in np.argsort(summed_a)] + free_b
-    return np.transpose(out, np.argsort(order))
+    xp = namespace(g, a, b)
+    summed_a, summed_b = _tensordot_axes(axes, xp.ndim(a), xp.ndim(b))
+    free_a = [i for i in range(xp.ndim(a)) if i not in summed_a]
+    free_b = [i for i in range(xp.ndim(b)) if i not in summed_b]
+    out = xp.tensordot(a, g, axes=(free_a, list(range(len(free_a)))))
+    order = [summed_b[i] for i in _argsort(summed_a)] + free_b
+    return xp.transpose(out, _argsort(order))
+
+
+def _argsort(values):
+    """The positions of a list of distinct axes in their ascending order (``np.argsort`` of a short list)."""
+    return sorted(range(len(values)), key=values.__getitem__)
 
 
 def _kron_blocks(g, a, b):
