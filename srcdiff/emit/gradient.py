@@ -16,6 +16,7 @@ branches and loops go through the same printer.
 Only what a loop overwrites goes on the tape: values defined outside every loop stay in
 their variables.  The tape is one Python list, used as a stack.
 """
+import ast
 import dataclasses
 
 from ..analysis import is_container, live_vars, tree_leaves, tree_paths

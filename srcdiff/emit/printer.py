@@ -22,7 +22,7 @@ the compiled text runs can point there (``errors.GeneratedCodeError``).
 import ast
 import dataclasses
 
-from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, copy_expr, defined_at,
+from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
