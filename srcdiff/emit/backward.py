@@ -83,14 +83,15 @@ class BackwardPrinter(Printer):
             targets = ", ".join(self.names[t] for t in loop.iter.targets)
             args = ", ".join(self.operand(a) for a in loop.iter.args)
             header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
-        elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body):  # the item's position
+        elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body) \
+                or self.tape.needs_position(loop):  # the item's position
             self.index = self.namer.fresh("k")
             header = f"for {self.index} in reversed(range({self.names[loop.count]}))"
         else:
             header = f"for {self.dummy} in range({self.names[loop.count]})"
         entry = _owned_at_loop_entry(stmt.body, owned)
         lines = [pad(depth) + header + ":"]
-        lines += self.tape.pop_iteration(loop, stmt.body, depth + 1)
+        lines += self.tape.pop_iteration(loop, depth + 1, self.index)
         lines += self.backward(stmt.body, depth + 1, set(entry))
         owned.intersection_update(entry)  # the loop may run no iteration at all
         self.index = outer_index
@@ -98,7 +99,7 @@ class BackwardPrinter(Printer):
 
     def accumulate(self, acc, owned):
         target = self.grad_names[acc.var]
-        expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
+        expr = squares_multiplied(aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases))
         if acc.first:
             (owned.add if _makes_new_value(expr) else owned.discard)(acc.var)
             return ast.Assign(targets=[ast.Name(id=target, ctx=ast.Store())], value=expr, lineno=0)
@@ -114,7 +115,8 @@ class BackwardPrinter(Printer):
             index = ast.unparse(copy_expr(stmt.index, self.final_names))
         else:
             index = f"-1 - {self.index}" if stmt.backwards else self.index
-        return f"{self.grad_names[stmt.var]}[{index}] += {self.expr(stmt.expr)}"
+        expr = squares_multiplied(aliased_expr(copy_expr(stmt.expr, self.final_names), self.aliases))
+        return f"{self.grad_names[stmt.var]}[{index}] += {ast.unparse(expr)}"
 
     def unpack(self, record):
         """``grad_a, _ = Cls.backward(ctx, grad_z)`` (a bare target when forward has one argument)."""
@@ -161,3 +163,19 @@ def _owned_at_loop_entry(body, before):
         if nxt == entry:
             return entry
         entry = nxt
+
+
+def squares_multiplied(expr):
+    """``expr`` (an ``ast`` expression, changed in place) with each ``v ** 2`` of a name
+    written ``v * v``, as ``squared`` does for forward statements: ``1 - y * y`` in the
+    adjoint of ``tanh``."""
+    return _SquaresMultiplied().visit(expr)
+
+
+class _SquaresMultiplied(ast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Name) and isinstance(node.right, ast.Constant) \
+                and type(node.right.value) is int and node.right.value == 2:
+            return ast.BinOp(left=node.left, op=ast.Mult(), right=ast.Name(id=node.left.id, ctx=ast.Load()))
+        return node

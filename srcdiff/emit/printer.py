@@ -289,3 +289,4 @@ def squared(stmt):
             and type(stmt.args[1].value) is int and stmt.args[1].value == 2:
         return dataclasses.replace(stmt, op="*", args=(stmt.args[0], stmt.args[0]))
     return stmt
+
