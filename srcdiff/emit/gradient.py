@@ -23,6 +23,7 @@ from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import Loop, Var, replays_range, walk
 from ..transforms import ItemAccumulate, accumulates
 from .backward import BackwardPrinter
+from .fusion import Held, fusable
 from .naming import Namer, assign_names, module_aliases, namespace_line
 from .printer import header_lines, merged_operands, result_check_lines, result_loc, return_line
 from .prune import prune
@@ -30,7 +31,7 @@ from .tape import Tape, reads_of
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
-                  like=False, check_scalar=False, items_as=None, reread=frozenset()):
+                  like=False, check_scalar=False, items_as=None, reread=frozenset(), fuse=False):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -42,7 +43,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``);
     ``reread`` holds the parameters whose items reversed loops read again instead of taping
-    them (``tape``: lists and tuples a function only reads item by item, in specialized code).
+    them (``tape``: lists and tuples a function only reads item by item, in specialized code);
+    ``fuse`` writes the temporaries of loops into the expressions that read them (``fusion``).
     """
     want_value = returns == "value_and_grad"
     found, reads, plans = reads_of(backward.statements, backward.tokens, reread)
@@ -66,6 +68,9 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live))
+    if fuse:
+        temps = fusable(function, roots, {v for plan in plans.values() for v in plan.reread})
+        printer.holding = lambda located: Held(temps, names, located)
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)

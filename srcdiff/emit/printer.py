@@ -61,6 +61,7 @@ class Printer:
         self.merge_read = merge_read
         self.every_merge = every_merge
         self.origins = []  # the user's Loc of each mark (see ``located``)
+        self.holding = None  # makes a block's ``fusion.Held`` where temporaries are written into their readers
 
     # ------------------------------------------------------------ pieces
 
@@ -111,7 +112,14 @@ class Printer:
 
     def forward(self, stmts, depth, in_loop=False):
         lines = []
+        held = self.holding(self.located) if self.holding is not None and in_loop else None  # fusion, in loops
         for stmt in stmts:
+            if held is not None and isinstance(stmt, Assign) and stmt.op not in CHECK_OPS and stmt.op != EFFECT:
+                if stmt.target in self.live:
+                    lines += held.assign(stmt, assign_node(with_aliases(squared(stmt), self.aliases), self.names), depth)
+                continue
+            if held is not None:
+                lines += held.flush(depth)
             if isinstance(stmt, Assign) and stmt.op == EFFECT:  # a print, an assert: where the user had it
                 text = ast.unparse(effect_node(stmt, self.names, self.aliases))  # as the user wrote it: unwrapped
                 lines.append(self.located(indented(text, depth), stmt.loc))
@@ -131,7 +139,7 @@ class Printer:
                 lines += self.forward_if(stmt, depth, in_loop)
             elif isinstance(stmt, Loop):
                 lines += self.forward_loop(stmt, depth)
-        return lines
+        return lines + (held.flush(depth) if held is not None else [])
 
     def forward_if(self, stmt, depth, in_loop):
         merges = [m for m in stmt.merges if m.target in self.live]

@@ -38,7 +38,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     text = emit_gradient(function, backward, name=name, returns=kind, single=single, docstring=doc, comments=comments,
                          prefix=adjoint_prefix(order), like=returned_as(function, by_var, arrays) if by_var else arrays,
                          check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(by_var),
-                         reread=read_again(function, by_var))
+                         reread=read_again(function, by_var), fuse=by_var is not None)
     return name, text
 
 
