@@ -17,6 +17,8 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | ``text`` | the one module touching astor: a statement's text (``ast.unparse`` where astor fails) |
 | ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, and the lines around them |
 | ``backward`` | the printer of gradients: adds the backward records |
+| ``tape`` | what loops keep for the backward section: taped, copied from a carry, or read again from a list |
+| ``fusion`` | specialized code's loops: temporaries written into the expression that reads them |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
 | ``compile`` | compile the text in its namespace (and again without in-place writes, for Dask arrays) |

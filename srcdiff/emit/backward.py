@@ -3,6 +3,7 @@
 | record | printed as |
 | --- | --- |
 | ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (a fork), or ``grad_v = grad_v + e`` where the adjoint may still be another array (adding in place would change that one) |
+| any expression | ``v ** 2`` written ``v * v`` (``squares_multiplied``): one multiplication where ``**`` calls ``pow`` |
 | ``ItemAccumulate`` | ``grad_ws[k] += e`` (``[-1 - k]`` for ``reversed``) |
 | ``Unpack`` | ``grad_a, grad_b = Cls.backward(ctx, grad_z)`` |
 | ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop); nothing for a side whose forward side raised |
