@@ -109,11 +109,14 @@ class _Propagation:
 
     def read_before_rewritten(self, rest, copy, source):
         """Whether every read of ``grad_<copy>`` is in ``rest``, before any record that writes
-        ``grad_<source>`` (or in the last such read itself, an ``=`` or ``+=`` reading first)."""
+        ``grad_<source>`` (or in the last such read itself, an ``=`` or ``+=`` reading first),
+        none of them a copy of it."""
         token = self.tokens.adjoint(copy)
         counts = [_names_read(r).count(token) for r in rest]
         if not any(counts) or sum(counts) != self.reads[token]:
             return False
+        if any(_copied_adjoint(r, self.writes, self.wrt, self.adjoint_of) is copy for r in rest):
+            return False  # copied on, ``grad_a`` keeps one name for its value (the copy goes instead)
         last = max(i for i, n in enumerate(counts) if n)
         for i, record in enumerate(rest[:last + 1]):
             if any(w.var is source for w in accumulates([record])) and (i < last or not isinstance(record, Accumulate)):
