@@ -91,12 +91,17 @@ def _located(error):
 
 def _holds_lazy(values):
     """Whether any of ``values`` is a Dask array or a list, tuple or dict (nested) holding one;
-    the NumPy arrays and numbers of every call are passed over first, at a few ns each."""
+    the NumPy arrays and numbers of every call are passed over first, at a few ns each.  A
+    list or tuple whose first item is a number is a sequence of numbers (judged by its first
+    item, as ``analysis.kind_of`` judges it: a look at every item would cost a pass over the
+    data on every call)."""
     for value in values:
         kind = type(value)
         if kind is np.ndarray or kind is float or kind is int:
             continue
         if kind is tuple or kind is list:
+            if value and (type(value[0]) is float or type(value[0]) is int):
+                continue
             if _holds_lazy(value):
                 return True
         elif kind is dict:
