@@ -100,12 +100,16 @@ def _other_array(values):
     """The first of ``values``, or of the lists, tuples and dicts among them (nested), that
     is a Dask array or an array of another library than NumPy (``is_other_array``); None
     when there is none.  The NumPy arrays and numbers of every call are passed over first,
-    at a few ns each."""
+    at a few ns each.  A list or tuple whose first item is a number is a sequence of numbers
+    (judged by its first item, as ``analysis.kind_of`` judges it: a look at every item would
+    cost a pass over the data on every call)."""
     for value in values:
         kind = type(value)
         if kind is np.ndarray or kind is float or kind is int:
             continue
         if kind is tuple or kind is list:
+            if value and (type(value[0]) is float or type(value[0]) is int):
+                continue
             found = _other_array(value)
         elif kind is dict:
             found = _other_array(value.values())

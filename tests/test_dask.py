@@ -15,6 +15,7 @@ import pytest
 
 from conftest import ROOT, load_sample
 import srcdiff
+from srcdiff.lazy import _other_array
 
 dask = pytest.importorskip("dask")
 distributed = pytest.importorskip("dask.distributed")
@@ -272,3 +273,11 @@ def test_the_sample_trains_on_a_local_cluster():
     assert run.returncode == 0, run.stderr[-2000:]
     losses = [float(loss) for loss in re.findall(r"step \d+/3  loss ([0-9.]+)", run.stdout)]
     assert len(losses) == 3 and losses[-1] < losses[0]
+
+
+def test_a_list_of_numbers_is_judged_by_its_first_item():
+    """Looking for Dask arrays passes over a list of numbers without a look at each item (a
+    pass over the data on every call); lists of arrays are still searched."""
+    lazy = da.ones(3, chunks=3)
+    assert _other_array([[0.5] * 1000, (1, 2.0)]) is None
+    assert all(_other_array(args) is lazy for args in ([[np.ones(3), lazy]], [(lazy,)], [{"w": [np.ones(2), lazy]}]))

@@ -192,7 +192,20 @@ def test_source_for_a_list_reads_floats_and_adds_in_place():
     assert g.source != text and "rt.index_grad" in g.source and "rt.unbroadcast" in g.source
     for helper in ("rt.unbroadcast", "rt.index_grad", "rt.like", "np.sum", "rt.zeros_like"):
         assert helper not in text
-    assert "grad_xs[i] += grad_s2" in text and "tape.append((h, s2, h_1))" in text
+    assert "grad_xs[i] += grad_s2" in text
+
+
+def test_source_for_a_list_tapes_the_carried_value_alone():
+    """The next value is the carried value one iteration on; an item of a list the function
+    only reads is read again (an array's is taped: a NumPy scalar costs more than the tape)."""
+    g = srcdiff.grad(recurrence)
+    text = g.source_for(0.8, 0.6, [0.1, 0.2])
+    assert "tape.append(h)\n" in text and "h_1 = h\n        h = tape.pop()\n        s2 = xs[i]\n" in text
+    assert "1 - h_1 * h_1" in text
+    assert "tape.append((h, s2))" in g.source_for(0.8, 0.6, np.array([0.1, 0.2]))
+    assert "tape.append((h, s1, s2, s3))" in g.source  # xs may be anything: taped
+    items = srcdiff.grad(recurrence_items).source_for(0.8, 0.6, (0.1, 0.2))
+    assert "for k in reversed(range(iterations)):\n        h_1 = h\n        h = tape.pop()\n        x = xs[k]\n" in items
 
 
 def test_source_for_matrices_writes_the_products():

@@ -10,12 +10,12 @@ helpers that make a function array code.
 | ``reads`` | what the shape of ``x[index]`` depends on for a basic index (``x[1:]`` and ``x[:-1]`` share one) |
 | ``liveness`` | which values some roots need, through branches and loops |
 | ``signature`` | the kind of each argument a gradient is specialized to (``Kind``), from a value (``kind_of``, ``call_key``) or from ``--sig`` text |
-| ``items`` | the ``xs[i]`` reads of a sequence parameter whose gradient is added entry by entry |
+| ``items`` | the ``xs[i]`` reads of a sequence parameter whose gradient is added entry by entry; the parameters only read item by item |
 | ``trees`` | the parts of a container parameter a function uses whole (its leaves) |
 | ``joins`` | the parameters Python may join (``+``) or repeat (``*``) as lists or tuples |
 """
 from .kinds import ELEMENTWISE, OTHER, REDUCTIONS, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar, uses_arrays
-from .items import item_reads
+from .items import item_reads, only_read_by_items
 from .joins import joined_parameters
 from .liveness import live_vars
 from .signature import GRAMMAR as SIGNATURE_GRAMMAR

@@ -10,7 +10,7 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 | the index is ``SCALAR`` | one position, not a slice or an array of positions |
 | every other use of ``xs`` is another such read or ``len(xs)`` | its adjoint is only ever added to entry by entry |
 """
-from ..ir import Assign, If, Loop, Var, reads, walk
+from ..ir import RANGES, Assign, If, Loop, Var, reads, walk
 from .kinds import SCALAR
 
 
@@ -34,8 +34,17 @@ def _is_item_read(stmt, function, shapes):
             and shapes.of(index) is SCALAR)
 
 
-def _other_uses(function):
-    """The Vars read anywhere other than as the sequence of an ``xs[i]`` or ``len(xs)``."""
+def only_read_by_items(function):
+    """The parameters the function reads only item by item: ``xs[i]``, ``len(xs)`` and the
+    sequences its loops walk over (``for x in xs``, ``zip``, ``enumerate``, ``reversed``).
+    Nothing writes them, so an item read again later is the item read before."""
+    used = _other_uses(function, loops=False)
+    return frozenset(p for p in function.params if p not in used)
+
+
+def _other_uses(function, loops=True):
+    """The Vars read anywhere other than as the sequence of an ``xs[i]`` or ``len(xs)`` (or,
+    without ``loops``, of a loop over its items)."""
     used = {function.result} if isinstance(function.result, Var) else set()
     for stmt in walk(function.body):
         operands = reads(stmt)
@@ -44,6 +53,9 @@ def _other_uses(function):
         if isinstance(stmt, If):
             operands = operands + [v for m in stmt.merges for v in (m.then, m.orelse)]
         if isinstance(stmt, Loop) and stmt.iter is not None:
-            operands = operands + list(stmt.iter.args)
+            if loops:
+                operands = operands + list(stmt.iter.args)
+            elif stmt.iter.kind not in RANGES:  # walked over item by item
+                operands = [v for v in operands if v not in stmt.iter.args]
         used.update(v for v in operands if isinstance(v, Var))
     return used

@@ -15,10 +15,15 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | ``naming`` | deterministic names that never collide with the user's; module references written with their aliases |
 | ``prune`` | forward statements nothing needs, removed |
 | ``text`` | the one module touching astor: a statement's text (``ast.unparse`` where astor fails) |
-| ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, and the lines around them |
+| ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, ``if`` lines and checks |
+| ``frame`` | the lines around a body: the ``def`` line, the docstring, the ``return`` |
 | ``backward`` | the printer of gradients: adds the backward records |
+| ``tape`` | what loops keep for the backward section: taped, copied from a carry, or read again from a list |
+| ``fusion`` | specialized code's loops: temporaries written into the expression that reads them |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
+| ``freeing`` | specialized array code: each array deleted after its last use, a parameter's penalty term added last |
+| ``reads_in_place`` | specialized code: a float array's basic reads' gradients written into one zeros array in place |
 | ``released`` | straight-line forward-mode code's names dropped after their last read (``del``), so arrays are freed |
 | ``compile`` | compile the text in its namespace (and again without in-place writes, for Dask arrays) |
 """
@@ -26,5 +31,5 @@ from .compile import compile_out_of_place, compile_source, generated_namespace
 from .gradient import emit_gradient
 from .naming import Namer, adjoint_prefix, aliased, assign_names, derivative_name, module_aliases
 from .tangent import tangent_source
-from .printer import signature_line
+from .frame import signature_line
 from .text import quick_source, statement_source

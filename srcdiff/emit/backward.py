@@ -3,6 +3,7 @@
 | record | printed as |
 | --- | --- |
 | ``Accumulate`` | ``grad_v = e`` (first write), ``grad_v += e`` (a fork), or ``grad_v = grad_v + e`` where the adjoint may still be another array (adding in place would change that one); ``rt.index_grads`` of a float array parameter (``float_arrays``) written in place (``reads_in_place``) |
+| any expression | ``v ** 2`` written ``v * v`` (``squares_multiplied``): one multiplication where ``**`` calls ``pow`` |
 | ``ItemAccumulate`` | ``grad_ws[k] += e`` (``[-1 - k]`` for ``reversed``) |
 | ``Unpack`` | ``grad_a, grad_b = Cls.backward(ctx, grad_z)`` |
 | ``BIf`` | ``if c:`` / ``else:``, each side first popping what its forward side pushed (inside a loop); nothing for a side whose forward side raised |
@@ -98,14 +99,15 @@ class BackwardPrinter(Printer):
             targets = ", ".join(self.names[t] for t in loop.iter.targets)
             args = ", ".join(self.operand(a) for a in loop.iter.args)
             header = f"for {targets} in {iter_source(loop.iter.kind, args, backwards=True)}"
-        elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body):  # the item's position
+        elif any(isinstance(s, ItemAccumulate) and s.index is None for s in stmt.body) \
+                or self.tape.needs_position(loop):  # the item's position
             self.index = self.namer.fresh("k")
             header = f"for {self.index} in reversed(range({self.names[loop.count]}))"
         else:
             header = f"for {self.dummy} in range({self.names[loop.count]})"
         entry = _owned_at_loop_entry(stmt.body, owned)
         lines = [pad(depth) + header + ":"]
-        lines += self.tape.pop_iteration(loop, stmt.body, depth + 1)
+        lines += self.tape.pop_iteration(loop, depth + 1, self.index)
         lines += self.backward(stmt.body, depth + 1, set(entry))
         owned.intersection_update(entry)  # the loop may run no iteration at all
         self.index = outer_index
@@ -124,13 +126,13 @@ class BackwardPrinter(Printer):
         form, op, expr = self.written_as(acc, owned, acc.expr)
         text = None if form == "rebound" else quick_assignment(target, op, expr, self.renamed)
         if text is None:  # the rare rebinding, or for astor: the statement with its final names
-            text = statement_source(_statement(form, op, copy_expr(expr, self.final_names), target))
+            text = statement_source(_statement(form, op, squares_multiplied(copy_expr(expr, self.final_names)), target))
         return text
 
     def accumulate(self, acc, owned):
         """The statement of an ``Accumulate`` (``owned`` updated), its expression a copy with
         final names and aliased modules."""
-        expr = aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases)
+        expr = squares_multiplied(aliased_expr(copy_expr(acc.expr, self.final_names), self.aliases))
         return _statement(*self.written_as(acc, owned, expr), target=self.grad_names[acc.var])
 
     def written_as(self, acc, owned, expr):
@@ -152,7 +154,8 @@ class BackwardPrinter(Printer):
             index = ast.unparse(copy_expr(stmt.index, self.final_names))
         else:
             index = f"-1 - {self.index}" if stmt.backwards else self.index
-        return f"{self.grad_names[stmt.var]}[{index}] += {self.expr(stmt.expr)}"
+        expr = squares_multiplied(aliased_expr(copy_expr(stmt.expr, self.final_names), self.aliases))
+        return f"{self.grad_names[stmt.var]}[{index}] += {ast.unparse(expr)}"
 
     def unpack(self, record):
         """``grad_a, _ = Cls.backward(ctx, grad_z)`` (a bare target when forward has one argument)."""
@@ -219,3 +222,19 @@ def _owned_at_loop_entry(body, before):
         if nxt == entry:
             return entry
         entry = nxt
+
+
+def squares_multiplied(expr):
+    """``expr`` (an ``ast`` expression, changed in place) with each ``v ** 2`` of a name
+    written ``v * v``, as ``squared`` does for forward statements: ``1 - y * y`` in the
+    adjoint of ``tanh``."""
+    return _SquaresMultiplied().visit(expr)
+
+
+class _SquaresMultiplied(ast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Name) and isinstance(node.right, ast.Constant) \
+                and type(node.right.value) is int and node.right.value == 2:
+            return ast.BinOp(left=node.left, op=ast.Mult(), right=ast.Name(id=node.left.id, ctx=ast.Load()))
+        return node

@@ -11,7 +11,7 @@ branches and loops go through the same printer.
 | --- | --- | --- |
 | ``If`` | ``if c:`` the branch, then ``m = a`` for each merge | ``if c:`` the branch's adjoints (the same ``c``: the path taken) |
 | ``Loop`` | ``h = init``; ``for``/``while True`` body; ``h = next``; ``if stop: break``; ``iterations += 1`` when the backward sweep needs the count | ``for _ in range(iterations):`` the body's adjoints |
-| a value a reversed block reads, defined in a block inside a loop | ``tape.append(v)`` at the end of its block | ``v = tape.pop()`` at the start of the reversed block |
+| a value a reversed block reads, defined in a block inside a loop | ``tape.append(v)`` at the end of its block | ``v = tape.pop()`` at the start of the reversed block, or ``h_1 = h`` for a carry's next value, or ``x = xs[k]`` for an item read again (``tape``) |
 
 Only what a loop overwrites goes on the tape: values defined outside every loop stay in
 their variables.  The tape is one Python list, used as a stack.
@@ -20,17 +20,21 @@ import ast
 import dataclasses
 
 from ..analysis import is_container, live_vars, tree_leaves, tree_paths
-from ..ir import If, Loop, Var, defined_in_block, loop_body_defined, names_of, replays_range, walk
-from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
+from ..ir import Loop, Var, replays_range, walk
+from ..transforms import Accumulate, ItemAccumulate, accumulates
 from .backward import BackwardPrinter
 from .freeing import freed, sunk
+from .fusion import Held, fusable
 from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_line
-from .printer import header_lines, merged_operands, pad, result_check_lines, result_loc, return_line
+from .frame import header_lines, result_loc, return_line
+from .printer import merged_operands, result_check_lines
 from .prune import prune
+from .tape import Tape, reads_of
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
-                  like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset()):
+                  like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset(),
+                  reread=frozenset(), fuse=False):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -47,13 +51,16 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     last use, and the penalty terms of the parameters' adjoints come last (``freeing``);
     their adjoints add a ``keepdims`` sum's adjoint in place by broadcasting, but for the
     Vars ``spread`` (whose adjoint may be a number standing for an array: ``backward``).
+    ``reread`` holds the parameters whose items reversed loops read again instead of taping
+    them (``tape``: lists and tuples a function only reads item by item, in specialized code);
+    ``fuse`` writes the temporaries of loops into the expressions that read them (``fusion``).
     """
     want_value = returns == "value_and_grad"
     if free:
         params = set(function.params) & set(backward.wrt)
         backward = dataclasses.replace(backward, statements=sunk(backward.statements, params, backward.tokens))
-    reads = {}
-    roots = _collect_reads(backward.statements, backward.tokens, reads) | set(backward.needed)
+    found, reads, plans = reads_of(backward.statements, backward.tokens, reread)
+    roots = found | set(backward.needed)
     if (want_value or check_scalar) and isinstance(function.result, Var):
         roots.add(function.result)
     live = live_vars(function.body, roots)
@@ -70,11 +77,14 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         table = grad_names if kind == "adjoint" else names
         if var in table:  # tokens made for placeholders a template did not use have no name
             final_names[token] = table[var]
-    tape = Tape(function.body, backward.statements, reads, namer, names)
+    tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live), spread_in_place=frozenset(free) - spread)
     if isinstance(like, dict):  # specialized: a float array parameter's basic reads' gradients in place
         printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
+    if fuse:
+        temps = fusable(function, roots, {v for plan in plans.values() for v in plan.reread})
+        printer.holding = lambda located: Held(temps, names, located)
 
     forward = printer.forward(function.body, 1)
     lines = header_lines(name, function.arguments, docstring)
@@ -159,107 +169,3 @@ def _container_text(function, param, wrt, names, grad_names, aliases, by_items):
 
 
 CONTAINER_LINE = 90  # a longer rt.tree_grad(...) is written a part a line
-
-
-def _collect_reads(statements, tokens, reads):
-    """``reads[id(block)]``: the forward values a backward block (and its nested ones) reads."""
-    found = set()
-    for stmt in statements:
-        if isinstance(stmt, (Accumulate, ItemAccumulate, Unpack)):
-            names = names_of(stmt.expr)
-            if isinstance(stmt, ItemAccumulate) and stmt.index is not None:
-                names_of(stmt.index, names)
-            for name in names:
-                kind, var = tokens.by_token.get(name, ("", None))
-                if kind == "value":
-                    found.add(var)
-        elif isinstance(stmt, BIf):
-            found |= _collect_reads(stmt.then, tokens, reads) | _collect_reads(stmt.orelse, tokens, reads)
-            if isinstance(stmt.cond, Var):
-                found.add(stmt.cond)
-        elif isinstance(stmt, BLoop):
-            loop = stmt.forward
-            # what an iteration defines, the reversed loop restores itself (pops, or reversed(range))
-            found |= _collect_reads(stmt.body, tokens, reads) - set(loop_body_defined(loop))
-            if replays_range(loop):
-                found.update(a for a in loop.iter.args if isinstance(a, Var))
-            else:
-                found.add(loop.count)
-    reads[id(statements)] = found
-    return found
-
-
-class Tape:
-    """What the forward section keeps for the backward one inside loops: the values a
-    reversed block reads that a loop overwrites (pushed at the end of their block, popped
-    at the start of the reversed block), and each loop's trip counter."""
-
-    def __init__(self, body, statements, reads, namer, names):
-        self.reads, self.namer, self.names = reads, namer, names
-        self.name = namer.fresh("tape")
-        self.used = False
-        self.popped = set()  # every value the backward sweep restores from the tape
-        self.by_forward = {}  # id(forward If/Loop) -> its backward record
-        self._index(statements)
-        self.in_loop_ifs = {id(s) for loop in walk(body) if isinstance(loop, Loop)
-                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
-
-    def _index(self, statements):
-        for stmt in statements:
-            if isinstance(stmt, BIf):
-                self.by_forward[id(stmt.forward)] = stmt
-                self._index(stmt.then)
-                self._index(stmt.orelse)
-            elif isinstance(stmt, BLoop):
-                self.by_forward[id(stmt.forward)] = stmt
-                self._index(stmt.body)
-
-    def counter(self, loop):
-        """The name of ``loop``'s trip counter, when the backward sweep needs the count."""
-        if id(loop) not in self.by_forward or replays_range(loop):
-            return None
-        return self.names.setdefault(loop.count, self.namer.fresh("iterations"))
-
-    def _taped(self, defined, backward_block):
-        if backward_block is None:
-            return []
-        wanted = self.reads[id(backward_block)]
-        return [v for v in dict.fromkeys(defined) if v in wanted]
-
-    def _loop_taped(self, loop, backward_body):
-        """What one iteration tapes; not a loop variable that ``reversed(range(...))`` gives back."""
-        replayed = set(loop.iter.targets) if replays_range(loop) else set()
-        return [v for v in self._taped(loop_body_defined(loop), backward_body) if v not in replayed]
-
-    def push_branch(self, stmt, side, body, depth):
-        """The push at the end of one side of a branch inside a loop."""
-        back = self.by_forward.get(id(stmt))
-        return self._push(self._taped(defined_in_block(body), back and (back.then, back.orelse)[side]), depth)
-
-    def push_iteration(self, loop, depth):
-        """The push at the end of an iteration."""
-        back = self.by_forward.get(id(loop))
-        return self._push(self._loop_taped(loop, back and back.body), depth)
-
-    def pop_branch(self, fwd, side, back_side, depth):
-        """The pop at the start of one side of a replayed branch inside a loop."""
-        if id(fwd) not in self.in_loop_ifs:
-            return []
-        return self._pop(self._taped(defined_in_block((fwd.body, fwd.orelse)[side]), back_side), depth)
-
-    def pop_iteration(self, loop, back_body, depth):
-        """The pop at the start of a reversed iteration."""
-        return self._pop(self._loop_taped(loop, back_body), depth)
-
-    def _push(self, values, depth):
-        if not values:
-            return []
-        self.used = True
-        items = ", ".join(self.names[v] for v in values)
-        return [pad(depth) + f"{self.name}.append({items if len(values) == 1 else '(' + items + ')'})"]
-
-    def _pop(self, values, depth):
-        if not values:
-            return []
-        self.popped.update(values)
-        return [pad(depth) + f"{', '.join(self.names[v] for v in values)} = {self.name}.pop()"]

@@ -1,5 +1,5 @@
 """The one printer of generated functions: forward statements, branches and loops, tangents,
-tape pushes, backward records, and the lines around them.
+tape pushes, backward records, ``if`` lines and checks (the ``def`` and ``return`` lines: ``frame``).
 
 ``Printer`` prints the forward part of every generated function from the SSA body
 itself: a live ``Assign`` as one statement; an ``If`` as ``if c:`` with each side's
@@ -26,11 +26,9 @@ from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, as
                   effect_kind, effect_node, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
-from .naming import alias_modules, aliased, aliased_operand, with_aliases
+from .naming import alias_modules, aliased, with_aliases
 from .text import assignment_source, statement_source
 
-# a return of several gradients longer than this puts one gradient per line
-RETURN_MAX_LINE = 88
 
 
 def pad(depth):
@@ -64,6 +62,7 @@ class Printer:
         self.every_merge = every_merge
         self.origins = []  # the user's Loc of each mark (see ``located``)
         self.renaming = any(alias != module for module, alias in aliases.items())  # a module under another name
+        self.holding = None  # makes a block's ``fusion.Held`` where temporaries are written into their readers
 
     # ------------------------------------------------------------ pieces
 
@@ -116,7 +115,14 @@ class Printer:
 
     def forward(self, stmts, depth, in_loop=False):
         lines = []
+        held = self.holding(self.located) if self.holding is not None and in_loop else None  # fusion, in loops
         for stmt in stmts:
+            if held is not None and isinstance(stmt, Assign) and stmt.op not in CHECK_OPS and stmt.op != EFFECT:
+                if stmt.target in self.live:
+                    lines += held.assign(stmt, assign_node(with_aliases(squared(stmt), self.aliases), self.names), depth)
+                continue
+            if held is not None:
+                lines += held.flush(depth)
             if isinstance(stmt, Assign) and stmt.op == EFFECT:  # a print, an assert: where the user had it
                 text = ast.unparse(effect_node(stmt, self.names, self.aliases))  # as the user wrote it: unwrapped
                 lines.append(self.located(indented(text, depth), stmt.loc))
@@ -140,7 +146,7 @@ class Printer:
                 lines += self.forward_if(stmt, depth, in_loop)
             elif isinstance(stmt, Loop):
                 lines += self.forward_loop(stmt, depth)
-        return lines
+        return lines + (held.flush(depth) if held is not None else [])
 
     def forward_if(self, stmt, depth, in_loop):
         merges = [m for m in stmt.merges if m.target in self.live]
@@ -223,21 +229,7 @@ class GeneratedText(str):
         return made
 
 
-# ---------------------------------------------------------------- the lines around a body
-
-def signature_line(name, arguments):
-    """``def name(<the user's parameters and defaults>):``"""
-    stub = ast.FunctionDef(name=name, args=arguments, body=[ast.Pass()], decorator_list=[], returns=None,
-                           type_comment=None, lineno=1, col_offset=0)
-    if hasattr(ast.FunctionDef, "type_params"):
-        stub.type_params = []
-    return ast.unparse(stub).split("\n")[0]
-
-
-def header_lines(name, arguments, docstring):
-    """The ``def`` line and the docstring of a generated function."""
-    return [signature_line(name, arguments)] + ([f'    """{docstring}"""'] if docstring else [])
-
+# ---------------------------------------------------------------- if statements and checks
 
 def if_lines(cond, then, orelse, depth):
     """``if c:`` / ``else:`` lines; an empty then-side becomes ``if not c:``."""
@@ -273,24 +265,6 @@ def check_lines(value, op, aliases, depth=1, expected=()):
     return [pad(depth) + f"if {value}.__class__ is not {cls}:", pad(depth + 1) + f"{aliased(op, aliases)}({call})"]
 
 
-def result_loc(function):
-    """The Loc of the statement computing ``function``'s result (None: a parameter or a merge)."""
-    return next((s.loc for s in walk(function.body) if isinstance(s, Assign) and s.target == function.result), None)
-
-
-def return_line(result, gradients, single, names, aliases):
-    """The generated function's ``return``: the gradients (bare when ``single``, else a
-    tuple), after the value of ``result`` when it is not None (value_and_grad)."""
-    value = "" if result is None else f"{operand_text(aliased_operand(result, aliases), names)}, "
-    grads = gradients[0] if single else "(" + ", ".join(gradients) + ("," if len(gradients) == 1 else "") + ")"
-    line = f"    return {value}{grads}"
-    if single or len(gradients) < 2 or len(line) <= RETURN_MAX_LINE:
-        return line
-    # a long tuple of gradients: one per line, which reads better than astor's wrapping
-    nested = [g.replace("\n", "\n    ") for g in gradients]  # a container's gradient written over lines
-    return "\n".join([f"    return {value}(", *(f"        {g}," for g in nested), "    )"])
-
-
 def squared(stmt):
     """``x * x`` for ``x ** 2`` (an int exponent 2 and a Var base): the same value for floats,
     ints and arrays, and one multiplication where ``**`` is a call of ``pow``."""
@@ -298,3 +272,4 @@ def squared(stmt):
             and type(stmt.args[1].value) is int and stmt.args[1].value == 2:
         return dataclasses.replace(stmt, op="*", args=(stmt.args[0], stmt.args[0]))
     return stmt
+

@@ -19,7 +19,8 @@ from ..analysis import live_vars, uses_arrays
 from ..ir import Const, Undefined, Var, dotted, has_flow
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
-from .printer import Printer, header_lines, merged_operands
+from .frame import header_lines
+from .printer import Printer, merged_operands
 from .prune import prune
 from .released import released
 

@@ -76,22 +76,23 @@ def quick_assignment(target, op, expr, renamed):
     """``quick_source`` of ``target = expr`` (``op`` None) or ``target op= expr`` where the line
     is short enough to print unwrapped, else None; without building the statement, and with
     each identifier of ``expr`` that is a key of ``renamed`` printed as its value (a tree
-    of tokens printed with final names, without copying it)."""
+    of tokens printed with final names, without copying it); ``v ** 2`` printed ``v * v``."""
     if astor is None:
         return None
     try:
         if op is None:
-            text = f"{target} = {_quick(expr, Precedence.Assign, renamed)}"
+            text = f"{target} = {_quick(expr, Precedence.Assign, renamed, True)}"
         else:
-            text = f"{target}{get_op_symbol(op, ' %s= ')}{_quick(expr, Precedence.AugAssign, renamed)}"
+            text = f"{target}{get_op_symbol(op, ' %s= ')}{_quick(expr, Precedence.AugAssign, renamed, True)}"
     except _NotQuick:
         return None
     return text if len(text) <= ASTOR_MAX_LINE else None
 
 
-def _quick(node, outer, renamed):
+def _quick(node, outer, renamed, squares=False):
     """The text of expression ``node`` where the context binds with precedence ``outer``,
-    an identifier that is a key of ``renamed`` written as its value."""
+    an identifier that is a key of ``renamed`` written as its value; with ``squares``, ``v ** 2``
+    of a name written ``v * v``."""
     kind = type(node)
     if kind is ast.Name:
         return renamed.get(node.id, node.id)
@@ -101,35 +102,40 @@ def _quick(node, outer, renamed):
             return repr(value)
         raise _NotQuick
     if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
-        return f"{_quick(node.value, outer, renamed)}.{node.attr}"
+        return f"{_quick(node.value, outer, renamed, squares)}.{node.attr}"
     if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
-        return _quick_call(node, renamed)
+        return _quick_call(node, renamed, squares)
     if kind is ast.BinOp:
         inner = get_op_precedence(node.op)
         if isinstance(node.op, ast.Pow):
-            left, right = _quick(node.left, Precedence.Pow + 1, renamed), _quick(node.right, Precedence.PowRHS, renamed)
+            if squares and type(node.left) is ast.Name and type(node.right) is ast.Constant and node.right.value == 2 \
+                    and type(node.right.value) is int:  # v * v, as backward.squares_multiplied writes it
+                inner = get_op_precedence(ast.Mult())
+                name = _quick(node.left, inner, renamed, squares)
+                return f"{name} * {name}" if inner >= outer else f"({name} * {name})"
+            left, right = _quick(node.left, Precedence.Pow + 1, renamed, squares), _quick(node.right, Precedence.PowRHS, renamed, squares)
         else:
-            left, right = _quick(node.left, inner, renamed), _quick(node.right, inner + 1, renamed)
+            left, right = _quick(node.left, inner, renamed, squares), _quick(node.right, inner + 1, renamed, squares)
         text = left + get_op_symbol(node.op, " %s ") + right
     elif kind is ast.UnaryOp and type(node.op) in (ast.USub, ast.UAdd):
         inner = get_op_precedence(node.op)
-        text = get_op_symbol(node.op) + _quick(node.operand, inner, renamed)
+        text = get_op_symbol(node.op) + _quick(node.operand, inner, renamed, squares)
     elif kind is ast.Compare and len(node.ops) == 1:
         inner = get_op_precedence(node.ops[0])
-        text = (_quick(node.left, inner + 1, renamed) + get_op_symbol(node.ops[0], " %s ")
-                + _quick(node.comparators[0], inner + 1, renamed))
+        text = (_quick(node.left, inner + 1, renamed, squares) + get_op_symbol(node.ops[0], " %s ")
+                + _quick(node.comparators[0], inner + 1, renamed, squares))
     else:
         raise _NotQuick
     return text if inner >= outer else f"({text})"
 
 
-def _quick_call(node, renamed):
+def _quick_call(node, renamed, squares):
     if any(k.arg is None for k in node.keywords) or any(type(a) is ast.Starred for a in node.args):
         raise _NotQuick
     each = Precedence.Comma if len(node.args) + len(node.keywords) > 1 else Precedence.call_one_arg
-    parts = [_quick(a, each, renamed) for a in node.args]
-    parts += [f"{k.arg}={_quick(k.value, Precedence.Comma, renamed)}" for k in node.keywords]
-    return f"{_quick(node.func, Precedence.highest, renamed)}({', '.join(parts)})"
+    parts = [_quick(a, each, renamed, squares) for a in node.args]
+    parts += [f"{k.arg}={_quick(k.value, Precedence.Comma, renamed, squares)}" for k in node.keywords]
+    return f"{_quick(node.func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
 
 
 # ---------------------------------------------------------------- forward statements from patterns

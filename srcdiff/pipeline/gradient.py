@@ -7,7 +7,7 @@ names, one bare or a tuple), the rules (scalar or array), sweeps and prints.
 """
 import numpy as np
 
-from ..analysis import OTHER, SCALAR, tree_leaves
+from ..analysis import OTHER, SCALAR, only_read_by_items, tree_leaves
 from ..emit import adjoint_prefix, derivative_name, emit_gradient
 from ..errors import SignatureError
 from ..frontend import title
@@ -45,7 +45,8 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
                          like=returned_as(function, by_var, arrays, in_place) if by_var else arrays,
                          check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(by_var),
                          free=arrays_of(rules) if by_var and arrays and free else frozenset(),
-                         spread=rules.spread if by_var and arrays else frozenset())
+                         spread=rules.spread if by_var and arrays else frozenset(),
+                         reread=read_again(function, by_var), fuse=by_var is not None)
     return name, text
 
 
@@ -77,6 +78,14 @@ def items_returned_as(kinds):
     """How specialized code returns a sequence's gradient gathered item by item in a list of
     numbers (``emit_gradient``'s ``items_as``): in the sequence's own type."""
     return {p: k.name for p, k in (kinds or {}).items() if k.items}
+
+
+def read_again(function, kinds):
+    """The parameters whose items reversed loops read again rather than tape (``emit.tape``):
+    lists and tuples of numbers the function only reads item by item.  Not arrays: reading
+    an array's item makes a NumPy scalar, which costs more than the tape."""
+    lists = {p for p, k in (kinds or {}).items() if k.name in ("list", "tuple")}
+    return frozenset(lists & only_read_by_items(function)) if lists else frozenset()
 
 
 def needs_result_check(rules, arrays):

@@ -30,6 +30,7 @@ from .forward import Tangent, TangentIf, TangentLoop, tangent_statements
 from .records import (Accumulate, Backward, BIf, BLoop, ItemAccumulate, Tokens, Unpack, accumulates, token_node,
                       with_blocks)
 from .contributions import operand_expr
+from .items import item_sources
 from .reverse import reverse
 from .signature import fresh_name, with_extra_parameter
 from .shared import shared_subexpressions

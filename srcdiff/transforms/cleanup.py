@@ -7,6 +7,7 @@ backwards).  ``without_dead_adjoints`` drops the writes of adjoints nothing read
 fixed point, and the branches and loops left empty.
 """
 import ast
+from collections import Counter
 
 from ..ir import copy_expr, number, simplify_expr
 from .contributions import may_be_integer
@@ -49,8 +50,10 @@ def _filter(statements, live):
 
 def without_adjoint_copies(statements, wrt, tokens, integer=None):
     """Read ``grad_b`` where ``grad_a = grad_b`` is the only write of ``grad_a`` and ``grad_b``
-    does not change while ``grad_a`` is read (the rest of that block): the copies a merge or
-    an addition leaves (``grad_total_2 = grad_total_1``) disappear.  With ``integer`` (the
+    does not change while ``grad_a`` is read (the rest of that block, or up to the last
+    record reading ``grad_a`` when every read is there: ``grad_n = grad_h`` at the start of
+    a reversed iteration that rewrites ``grad_h`` at its end): the copies a merge, an
+    addition or a loop's carry leaves (``grad_total_2 = grad_total_1``) disappear.  With ``integer`` (the
     Vars that may hold an int or a bool; scalar code only) a number is propagated too
     (``grad_y = 1.0; grad_x = grad_y * x`` is ``grad_x = x``), and a contribution left an
     int or a bool is written ``float(...)``."""
@@ -58,26 +61,35 @@ def without_adjoint_copies(statements, wrt, tokens, integer=None):
     for record in accumulates(statements):
         writes[record.var] = writes.get(record.var, 0) + 1
     adjoint_of = {token: var for token, (kind, var) in tokens.by_token.items() if kind == "adjoint"}
-    return _Propagation(writes, wrt, adjoint_of, tokens, integer).block(list(statements))
+    propagation = _Propagation(writes, wrt, adjoint_of, tokens, integer)
+    propagation.reads = Counter(n for record in statements for n in _names_read(record))
+    return propagation.block(list(statements))
 
 
 class _Propagation:
     def __init__(self, writes, wrt, adjoint_of, tokens, integer):
         self.writes, self.wrt, self.adjoint_of, self.tokens, self.integer = writes, wrt, adjoint_of, tokens, integer
+        self.reads = Counter()  # how often each token is read in the whole program, kept up to date
 
     def block(self, block):
         out = []
         while block:
             stmt, rest = block[0], block[1:]
             source = _copied_adjoint(stmt, self.writes, self.wrt, self.adjoint_of)
-            if source is not None and all(_copies_back(r, source, stmt.var, self.tokens)
-                                          for r in accumulates(rest) if r.var is source):
+            if source is not None and (all(_copies_back(r, source, stmt.var, self.tokens)
+                                           for r in accumulates(rest) if r.var is source)
+                                       or self.read_before_rewritten(rest, stmt.var, source)):
                 # grad_b keeps its value while grad_a is read (written again only as grad_b = grad_a)
-                b = self.tokens.adjoint(source)
-                block = _without_self_copies(_renamed(rest, {self.tokens.adjoint(stmt.var): ast.Name(id=b, ctx=ast.Load())}), source, b)
+                a, b = self.tokens.adjoint(stmt.var), self.tokens.adjoint(source)
+                moved = sum(_names_read(r).count(a) for r in rest)
+                self.reads[a] -= moved
+                self.reads[b] += moved
+                block = _without_self_copies(_renamed(rest, {a: ast.Name(id=b, ctx=ast.Load())}), source, b)
                 continue
             if self.integer is not None and _constant_adjoint(stmt, self.writes, self.wrt):
-                block = _renamed(rest, {self.tokens.adjoint(stmt.var): stmt.expr}, self)
+                a = self.tokens.adjoint(stmt.var)
+                self.reads[a] -= sum(_names_read(r).count(a) for r in rest)
+                block = _renamed(rest, {a: stmt.expr}, self)
                 continue
             if isinstance(stmt, BIf):
                 stmt = BIf(stmt.cond, tuple(self.block(list(stmt.then))), tuple(self.block(list(stmt.orelse))), stmt.forward)
@@ -93,6 +105,34 @@ class _Propagation:
         if may_be_integer(expr, self.tokens, self.integer):
             expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
         return expr
+
+
+    def read_before_rewritten(self, rest, copy, source):
+        """Whether every read of ``grad_<copy>`` is in ``rest``, before any record that writes
+        ``grad_<source>`` (or in the last such read itself, an ``=`` or ``+=`` reading first),
+        none of them a copy of it."""
+        token = self.tokens.adjoint(copy)
+        counts = [_names_read(r).count(token) for r in rest]
+        if not any(counts) or sum(counts) != self.reads[token]:
+            return False
+        if any(_copied_adjoint(r, self.writes, self.wrt, self.adjoint_of) is copy for r in rest):
+            return False  # copied on, ``grad_a`` keeps one name for its value (the copy goes instead)
+        last = max(i for i, n in enumerate(counts) if n)
+        for i, record in enumerate(rest[:last + 1]):
+            if any(w.var is source for w in accumulates([record])) and (i < last or not isinstance(record, Accumulate)):
+                return False
+        return True
+
+
+def _names_read(record):
+    """The names a record reads (a list: one entry per read), its nested blocks' included."""
+    if isinstance(record, (Accumulate, ItemAccumulate, Unpack)):
+        return [node.id for node in ast.walk(record.expr) if isinstance(node, ast.Name)]
+    if isinstance(record, BIf):
+        return [n for r in record.then + record.orelse for n in _names_read(r)]
+    if isinstance(record, BLoop):
+        return [n for r in record.body for n in _names_read(r)]
+    return []
 
 
 def _copies_back(record, source, copy, tokens):

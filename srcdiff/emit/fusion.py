@@ -1,0 +1,100 @@
+"""Temporaries written into the expression that reads them, in specialized code's forward section.
+
+Three-address code names every intermediate value (``s1 = w * h; s2 = xs[i]; s3 = u * s2;
+s4 = s1 + s3; h_1 = math.tanh(s4)``); each name costs a store and a load per iteration
+of a loop.  Specialized code prints the same computation as ``h_1 = math.tanh(w * h + u
+* xs[i])``.  A temporary is written into its reader when:
+
+| condition | why |
+| --- | --- |
+| it is a temporary (not a name of the user's), read once in the whole function, and neither the backward section nor the result reads it (``fusable``) | its name is needed nowhere else |
+| its operation and its reader's are operators, ``xs[i]`` or ``math`` calls (``ORDERED``) | Python evaluates their operands left to right, as written |
+| the temporaries a statement reads, in the order it reads them, are the last ones held back in its block | every operation still runs in the order of the three-address code: the same value, the same error first |
+| both come from the same line of the user's source | an error still points at its line |
+
+Anything else first writes out what is held back, in order.
+"""
+import ast
+
+from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, reads, walk
+from .printer import indented, squared
+from .text import statement_source
+
+ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
+
+
+def fusable(function, backward_reads, reread):
+    """The temporaries of ``function`` that may be written into their reader (see the module
+    table): ``backward_reads`` are the values the backward section reads, ``reread`` those it
+    reads again by itself (``tape``)."""
+    count = {}
+    for stmt in walk(function.body):
+        operands = reads(squared(stmt)) if isinstance(stmt, Assign) else reads(stmt)
+        if isinstance(stmt, If):
+            operands = operands + [v for m in stmt.merges for v in (m.then, m.orelse)]
+        for v in operands:
+            if isinstance(v, Var):
+                count[v] = count.get(v, 0) + 1
+    return frozenset(s.target for s in walk(function.body) if isinstance(s, Assign) and _ordered(s)
+                     and not s.target.user_named and count.get(s.target) == 1 and s.target != function.result
+                     and (s.target not in backward_reads or s.target in reread))
+
+
+def _ordered(stmt):
+    return (stmt.op in ORDERED or stmt.op.startswith("math.")) and not stmt.kwargs \
+        and (stmt.op != "[]" or len(stmt.args) == 2)
+
+
+def _same_line(a, b):
+    return a is not None and b is not None and (a.filename, a.lineno) == (b.filename, b.lineno)
+
+
+class Held:
+    """The statements of one block held back to be written into their readers; ``names``
+    gives each Var its name, ``located`` marks printed lines with the user's line."""
+
+    def __init__(self, fusable, names, located):
+        self.fusable, self.names, self.located = fusable, names, located
+        self.held = []  # (Var, its expression, its statement), in order
+
+    def assign(self, stmt, node, depth):
+        """The lines to print for ``stmt`` (``node``: its ``ast.Assign``): none when it is held."""
+        held = [v for v, _, _ in self.held]
+        taken = [a for a in stmt.args if isinstance(a, Var) and a in held]
+        lines = []
+        if taken and not (_ordered(stmt) and self._last(taken, stmt)):
+            lines, taken = self.flush(depth), []
+        if taken:
+            exprs = {self.names[v]: expr for v, expr, _ in self.held[-len(taken):]}
+            del self.held[-len(taken):]
+            node.value = _Substituted(exprs).visit(node.value)
+        if stmt.target in self.fusable and _ordered(stmt):
+            self.held.append((stmt.target, node.value, stmt))
+            return lines
+        # printed now: what is still held ran before it
+        return lines + self.flush(depth) + [self.located(indented(statement_source(node), depth), stmt.loc)]
+
+    def _last(self, taken, stmt):
+        """Whether ``taken`` (read in this order) are the last held, all from ``stmt``'s line."""
+        tail = self.held[-len(taken):]
+        return len(taken) <= len(self.held) and [v for v, _, _ in tail] == taken \
+            and all(_same_line(s.loc, stmt.loc) for _, _, s in tail)
+
+    def flush(self, depth):
+        """The held statements written out, in order."""
+        lines = []
+        for var, expr, stmt in self.held:
+            node = ast.Assign(targets=[ast.Name(id=self.names[var], ctx=ast.Store())], value=expr, lineno=0)
+            lines.append(self.located(indented(statement_source(node), depth), stmt.loc))
+        self.held = []
+        return lines
+
+
+class _Substituted(ast.NodeTransformer):
+    """An expression with the names of ``exprs`` replaced by their expressions."""
+
+    def __init__(self, exprs):
+        self.exprs = exprs
+
+    def visit_Name(self, node):
+        return self.exprs.get(node.id, node)
