@@ -1,6 +1,6 @@
 """The rules whose runtime helpers compute with the arguments' namespace, on every library:
 ``xp.prod``, ``xp.tensordot``, ``xp.linalg.eigh``'s eigenvectors, ``xp.linalg.svd``,
-``xp.linalg.qr``, ``xp.sort`` and item writes, in functions written against the Array API
+``xp.linalg.qr``, ``xp.sort``, item writes, and ``xp.concat``/``xp.stack`` of matrices, in functions written against the Array API
 standard.  Each is differentiated on NumPy (checked by finite differences), then on
 array-api-strict and PyTorch (CPU) in float64 and float32, JAX (where installed) in float64: the same
 gradients (and Hessian-vector products where the helpers have rules), in the arguments'
@@ -84,9 +84,16 @@ def itemwrite(W):
     return xp.sum(V ** 2 * W)
 
 
-CASES = [prod, tensordot, eigh, eigh_lower, svd, svd_tall, singular_values, qr, sort, argsort, itemwrite]
+def joined(W):
+    xp = array_namespace(W)  # slices of the gradient along an axis of a matrix: g[0:n, ...] (array-api-strict)
+    C = xp.concat([W, W[:2, :] * 2.0], axis=0)
+    S = xp.stack([W, W * W], axis=1)
+    return xp.sum(C ** 2 * xp.reshape(xp.arange(15.0, dtype=W.dtype), (5, 3))) + 0.5 * xp.sum(S ** 3 * W[0, 0])
+
+
+CASES = [prod, tensordot, eigh, eigh_lower, svd, svd_tall, singular_values, qr, sort, argsort, itemwrite, joined]
 # the Hessian-vector products: where every helper of the gradient has a rule (svd_u_grad and prod_grad have none)
-SECOND = [tensordot, eigh, eigh_lower, singular_values, qr, sort, itemwrite]
+SECOND = [tensordot, eigh, eigh_lower, singular_values, qr, sort, itemwrite, joined]
 LIBRARIES = ["array_api_strict", "torch", "jax"]
 
 

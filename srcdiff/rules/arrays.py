@@ -266,8 +266,10 @@ def _sequence(stmt, names):
 
 
 def _along(axis, index):
-    """The index text picking ``index`` along ``axis`` (``:, 2`` for axis 1, ``..., 2`` for axis -1)."""
-    return ":, " * axis + index if axis >= 0 else "..., " + index + ", :" * (-axis - 1)
+    """The index text picking ``index`` along ``axis`` (``:, 2, ...`` for axis 1, ``..., 2`` for
+    axis -1): the axes after it are spelled ``...``, which the standard asks for (array-api-strict
+    refuses ``g[0:2]`` of a matrix)."""
+    return ":, " * axis + index + ", ..." if axis >= 0 else "..., " + index + ", :" * (-axis - 1)
 
 
 def _cumsum(stmt, names):
