@@ -27,7 +27,7 @@ import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import name_of, owner_of_bound
-from .lazy import lazy_aware, numpy_arrays_only, refuse_other_arrays
+from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
                        numba_dispatching, specialized, specialized_hvp)
 from .runtime.random_state import random_rewinder
@@ -187,10 +187,13 @@ def export(fn, path, *, wrt=None, kind="grad", mode=DEFAULT_MODE):
 def _cached_gradient(fn, kind, wrt, lazy=False):
     def build(f, w, owner):
         compiled = build_gradient(f, kind, w, owner)
-        fast = specialized(compiled, f, kind, w, owner)
         if not getattr(compiled, "__srcdiff_arrays__", False):
-            return fast
-        return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad", numpy_call=fast)
+            return specialized(compiled, f, kind, w, owner)
+        others = OtherArrays(compiled, bool(lazy), value_first=kind == "value_and_grad")
+        fast = specialized(compiled, f, kind, w, owner, others)
+        if fast is compiled:  # not dispatched: the look for Dask and other arrays in front of it
+            return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad")
+        return marked_lazy(fast, compiled, bool(lazy))
     return _built(fn, kind, wrt, build, bool(lazy))
 
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from .emit import compile_out_of_place
 from .errors import GeneratedCodeError, SignatureError, generated_file
-from .runtime.lazy import is_lazy
+from .runtime.lazy import is_lazy, is_other_array_class
 from .runtime.trees import leaves, replace_leaves, tree_part
 
 
@@ -42,44 +42,62 @@ class LazyComputeError(GeneratedCodeError):
     lazily: located at that line (``errors.GeneratedCodeError``)."""
 
 
-def lazy_aware(compiled, lazy=False, value_first=False, numpy_call=None):
+def lazy_aware(compiled, lazy=False, value_first=False):
     """``compiled`` (a generated gradient of array code), taking Dask arrays as described in
     the module doc; its attributes (``source``, ``__srcdiff_*__``) are ``compiled``'s and
     ``__wrapped__`` is ``compiled``.  ``value_first``: ``compiled`` returns ``(value,
     gradients)``, and the value computed is a NumPy scalar, as NumPy's reductions give.
-    ``numpy_call`` runs calls without Dask arrays (the code specialized to their kinds;
-    ``compiled`` by default), and its ``source_for`` is the wrapper's."""
-    out_of_place = []  # compiled on the first call with a Dask array
-    numpy_call = numpy_call or compiled
-
-    numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
+    (Code specialized to its arguments' kinds runs ``OtherArrays`` from its dispatcher's
+    slow path instead: ``pipeline.specialize``.)"""
+    others = OtherArrays(compiled, lazy, value_first)
 
     @functools.wraps(compiled)
     def gradient(*args, **kwargs):
-        other = _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
-        if other is None:
-            return numpy_call(*args, **kwargs)
-        if not is_lazy(other):  # another library's array: NumPy code refuses it, standard code runs on it
-            if numpy_code is not None:
-                raise numpy_code_refusal(numpy_code, other)
-            return numpy_call(*args, **kwargs)
-        if not out_of_place:
-            out_of_place.append(compile_out_of_place(compiled))
-        with _computes_refused():
-            try:
-                result = out_of_place[0](*args, **kwargs)
-            except NotImplementedError as error:  # what Dask arrays do not support (nd fancy indexing)
-                raise _located(error) from error
-        if lazy:
-            return result
-        return computed(result, value_first, _parameters_like(compiled, args, kwargs, value_first))
+        found = others.find(args, kwargs)
+        return compiled(*args, **kwargs) if found is None else others.call(found, args, kwargs)
 
-    for name in ("source_for", "__srcdiff_generic__", "__srcdiff_table__"):  # the specialized code's dispatch
-        if hasattr(numpy_call, name):
-            setattr(gradient, name, getattr(numpy_call, name))
+    return marked_lazy(gradient, compiled, lazy)
+
+
+def marked_lazy(gradient, compiled, lazy):
+    """``gradient`` with what the API and the frontend read of a function taking Dask arrays."""
     gradient.__srcdiff_lazy__ = lazy
     gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
     return gradient
+
+
+class OtherArrays:
+    """The calls of ``compiled`` (a generated gradient of array code) that hold a Dask array
+    or another library's array among their arguments (see the module doc): ``find`` says
+    whether a call does, ``call`` runs it."""
+
+    def __init__(self, compiled, lazy=False, value_first=False):
+        self.compiled, self.lazy, self.value_first = compiled, lazy, value_first
+        self.numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
+        self.out_of_place = None  # compiled on the first call with a Dask array
+
+    @staticmethod
+    def find(args, kwargs):
+        """The first Dask array or other library's array among the arguments, or None."""
+        return _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
+
+    def call(self, found, args, kwargs):
+        """The result of a call holding ``found`` (what ``find`` returned)."""
+        compiled = self.compiled
+        if not is_lazy(found):  # another library's array: NumPy code refuses it, standard code runs on it
+            if self.numpy_code is not None:
+                raise numpy_code_refusal(self.numpy_code, found)
+            return compiled(*args, **kwargs)
+        if self.out_of_place is None:
+            self.out_of_place = compile_out_of_place(compiled)
+        with _computes_refused():
+            try:
+                result = self.out_of_place(*args, **kwargs)
+            except NotImplementedError as error:  # what Dask arrays do not support (nd fancy indexing)
+                raise _located(error) from error
+        if self.lazy:
+            return result
+        return computed(result, self.value_first, _parameters_like(compiled, args, kwargs, self.value_first))
 
 
 def _located(error):
@@ -121,12 +139,9 @@ def _other_array(values):
 
 
 def is_other_array(value):
-    """Whether ``value`` is a Dask array or an array of a library other than NumPy: its class
-    speaks the Array API (``__array_namespace__``) or DLPack (``__dlpack__``: PyTorch)."""
-    kind = type(value)
-    module = kind.__module__
-    return module.startswith("dask.") or (not module.startswith("numpy") and (
-        hasattr(kind, "__array_namespace__") or hasattr(kind, "__dlpack__")))
+    """Whether ``value`` is a Dask array or an array of a library other than NumPy
+    (``runtime.lazy.is_other_array_class``)."""
+    return is_other_array_class(type(value))
 
 
 def numpy_arrays_only(compiled):

@@ -328,3 +328,39 @@ def test_numba_names_an_argument_of_another_kind():
     pytest.importorskip("numba")
     with pytest.raises(srcdiff.SrcdiffError, match="'xs' is a list"):
         srcdiff.grad(recurrence, jit="numba")(0.8, 0.6, [0.1, 0.2])
+
+
+# ---------------------------------------------------------------- the fast path and other libraries' arrays
+
+def weighted_parts(parts, w):
+    return np.sum(parts[0] * w) + np.sum(parts[1] ** 2)
+
+
+def test_only_keys_that_cannot_hold_dask_or_other_arrays_enter_the_fast_table():
+    from srcdiff.pipeline.specialize import plain
+    assert plain(call_key([np.ones(2), 1.5, 3, [0.5, 1.0], (), "a", None]))
+    assert not plain(call_key([[np.ones(2)]])) and not plain(call_key([{"a": np.ones(2)}]))
+    torch = pytest.importorskip("torch")
+    assert not plain(call_key([torch.ones(2)]))
+
+
+def test_a_list_of_arrays_holding_a_dask_array_after_numpy_lists_is_still_found():
+    da = pytest.importorskip("dask.array")
+    g = srcdiff.grad(weighted_parts, wrt=1)
+    w = np.array([0.5, -1.0, 2.0])
+    parts = [np.array([1.0, 2.0, 3.0]), np.array([0.1, 0.2, 0.3])]
+    want = g(parts, w)  # a list of NumPy arrays first: its key is kept aside, off the fast path
+    assert not any(isinstance(k, tuple) and k and k[0] == (list, np.ndarray) for k in g.__srcdiff_table__)
+    lazy_parts = [da.from_array(parts[0], chunks=3), parts[1]]
+    got = g(lazy_parts, w)  # found on the slow path: one graph, computed once
+    np.testing.assert_allclose(got, want)
+    assert isinstance(got, np.ndarray)
+
+
+def test_numpy_code_refuses_a_torch_tensor_in_a_dict_after_numpy_dicts():
+    torch = pytest.importorskip("torch")
+    g = srcdiff.grad(weighted_parts, wrt=1)
+    w = np.array([0.5, -1.0, 2.0])
+    g({0: np.ones(3), 1: np.ones(3)}, w)
+    with pytest.raises(srcdiff.SrcdiffError, match="written with NumPy"):
+        g({0: torch.ones(3, dtype=torch.float64), 1: np.ones(3)}, w)

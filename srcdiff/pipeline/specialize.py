@@ -38,6 +38,7 @@ import numpy as np
 
 from ..analysis import call_key, infer_shapes, joined_parameters, kind_of, uses_arrays
 from ..errors import SourceNotFoundError, SrcdiffError
+from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
 from ..ir import RANGES, Assign, Loop, walk
 from ..lower import lower
@@ -56,23 +57,31 @@ def specializable(generic):
     return code.co_flags == code.co_flags & _PLAIN and code.co_kwonlyargcount == 0
 
 
-def dispatching(generic, build_for, unknown_runs_generic=True):
+def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
     """A function running, for each call, the code built for its arguments' kinds (see the
     module doc); ``build_for(kinds)`` builds it from ``{parameter name: Kind or None}``,
-    also for arguments of no kind at all unless ``unknown_runs_generic``."""
+    also for arguments of no kind at all unless ``unknown_runs_generic``.  ``others``
+    (``lazy.OtherArrays``) runs the calls holding Dask or other libraries' arrays: such a
+    call's key never enters the table the fast path reads (``plain``), so the fast path
+    needs no look for them and every call that may hold one goes through ``slow``."""
     names = generic.__code__.co_varnames[:generic.__code__.co_argcount]
-    table = {}
+    table, aside = {}, {}  # aside: the keys of calls that may hold Dask or other arrays
 
     def compiled_for(args):
         key = call_key(args)
-        compiled = table.get(key)
+        compiled = table.get(key) or aside.get(key)
         if compiled is None:
             kinds = {name: kind_of(value) for name, value in zip(names, args)}
             unknown = unknown_runs_generic and not any(kinds.values())
-            compiled = table[key] = generic if unknown else build_for(kinds)
+            compiled = generic if unknown else build_for(kinds)
+            (table if others is None or plain(key) else aside)[key] = compiled
         return compiled
 
     def slow(args, kwargs):
+        if others is not None:
+            found = others.find(args, kwargs)
+            if found is not None:
+                return others.call(found, args, kwargs)
         if kwargs:  # keywords: the generic code (numba mode too: its dispatch is by position)
             return generic(*args, **kwargs)
         return compiled_for(args)(*args)
@@ -83,6 +92,23 @@ def dispatching(generic, build_for, unknown_runs_generic=True):
     dispatch.source_for = lambda *args: compiled_for(args).source
     dispatch.__srcdiff_table__ = table
     return dispatch
+
+
+def plain(key):
+    """Whether calls of dispatch key ``key`` (``call_key``) can hold no Dask array and no
+    other library's array: NumPy arrays, numbers, sequences whose first item is a number
+    (judged by it, as ``kind_of`` judges them) and objects of other classes, but no dict,
+    no sequence of something else, no other library's array."""
+    for part in key:
+        if part.__class__ is tuple:  # (ndim, dtype) of an ndarray, or (list or tuple, its first item's class)
+            if part[0].__class__ is not int and part[1] not in _NUMBER_ITEM_CLASSES:
+                return False
+        elif part is dict or is_other_array_class(part):
+            return False
+    return True
+
+
+_NUMBER_ITEM_CLASSES = (float, int, None)  # None: an empty sequence
 
 
 def _fast_path(n):
@@ -119,16 +145,18 @@ _FAST_PATHS = {}
 _NDARRAY = np.ndarray
 
 
-def specialized(generic, fn, kind, wrt, owner):
+def specialized(generic, fn, kind, wrt, owner, others=None):
     """``generic`` wrapped to run code specialized to each call's argument kinds; ``generic``
     itself for a derivative of generated code, a signature that cannot be dispatched on, or
     when ``SRCDIFF_GENERIC=1`` is set (which runs every gradient through the generic code:
-    ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it."""
+    ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it.
+    ``others``: see ``dispatching``; None where ``generic`` is returned."""
     if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
             or _numbers_alone(fn, owner)):
         generic.source_for = lambda *args: generic.source  # the code that runs, whatever the arguments
         return generic
-    return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic))
+    return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic),
+                       others=others)
 
 
 def _numbers_alone(fn, owner):

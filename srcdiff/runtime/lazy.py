@@ -24,6 +24,15 @@ def is_lazy(x):
     return type(x).__module__.startswith("dask.")
 
 
+def is_other_array_class(kind):
+    """Whether values of class ``kind`` are Dask arrays or arrays of a library other than
+    NumPy: it comes from a ``dask`` module, or speaks the Array API (``__array_namespace__``)
+    or DLPack (``__dlpack__``: PyTorch) without being NumPy's."""
+    module = kind.__module__
+    return module.startswith("dask.") or (not module.startswith("numpy") and (
+        hasattr(kind, "__array_namespace__") or hasattr(kind, "__dlpack__")))
+
+
 def array_module(*values):
     """``dask.array`` when any of ``values`` is a Dask array, else ``numpy``."""
     for value in values:
