@@ -4,6 +4,7 @@ Each module is imported in a subprocess where ``import srcdiff`` fails, called o
 same arguments as srcdiff's own function, and the results compared; it compiles, and
 ruff (default rules) has nothing to say about it.
 """
+import os
 import pickle
 import shutil
 import subprocess
@@ -152,6 +153,7 @@ def test_the_command_line_exports_every_kind(tmp_path, flags, name):
     assert f"def {name}(" in out.read_text()
 
 
+@pytest.mark.skipif(os.environ.get("SRCDIFF_GENERIC") == "1", reason="pytest --generic: no specialized code")
 @pytest.mark.parametrize("sig,args", [("w=float,u=float,xs=list", (0.8, 0.6, [0.1, -0.2, 0.3])),
                                       ("w=float,u=float,xs=f64[1]", (0.8, 0.6, np.array([0.1, -0.2, 0.3])))])
 def test_the_command_line_exports_the_code_specialized_to_a_signature(tmp_path, sig, args):

@@ -441,6 +441,7 @@ def test_an_edit_of_one_operator_or_name_is_noticed(tmp_path, old, new):
     assert not runs_this_code(find_def(ast.parse("".join(edited)), "f", code.co_firstlineno), edited, str(path), code)
 
 
+@pytest.mark.skipif(os.environ.get("SRCDIFF_GENERIC") == "1", reason="pytest --generic: no specialized code")
 def test_generated_text_leaves_linecache_with_its_function(tmp_path):
     m = import_text(tmp_path, "def g(x, xs):\n    for i in range(len(xs)):\n        x = x * xs[i]\n    return x * x\n",
                     "trust_linecache")
