@@ -23,6 +23,7 @@ from ..frontend import defaults_of, load_function, name_of
 from ..analysis import uses_arrays
 from ..ir import Loop, walk
 from ..lower import lower
+from ..rules import computes_with_numbers_alone
 from .gradient import gradient_source, select_wrt
 from .higher import directional_gradient, hvp_source, jvp_source
 from .jacobian import vjp_source
@@ -52,8 +53,7 @@ def build_gradient(fn, kind, wrt, owner=None):
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
     compiled = compiled_function(text, name, function, *defaults_of(fn),
-                                 order=order, base=base, reads=source.scope.reads, arrays=uses_arrays(function))
-    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
+                                 order=order, base=base, reads=source.scope.reads, **facts_of(function))
     params, single = select_wrt(function, wrt, source)
     compiled.__srcdiff_wrt__ = (tuple(function.params.index(p) for p in params), single)
     if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
@@ -91,10 +91,8 @@ def build_hvp(fn, wrt, mode, owner=None):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
-                                 reads=source.scope.reads)
-    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
-    return compiled
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
+                             reads=source.scope.reads, **facts_of(function))
 
 
 def build_jvp(fn, wrt, owner=None):
@@ -102,9 +100,8 @@ def build_jvp(fn, wrt, owner=None):
     source = load_function(fn, owner=owner)
     function = lower(source)
     name, text, emitted = jvp_source(function, source, wrt)
-    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
-    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
-    return compiled
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
+                             **facts_of(function))
 
 
 def build_vjp(fn, wrt, owner=None):
@@ -112,16 +109,22 @@ def build_vjp(fn, wrt, owner=None):
     source = load_function(fn, owner=owner)
     function = lower(source)
     name, text, emitted = vjp_source(function, source, wrt)
-    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads)
-    compiled.__srcdiff_numpy_code__ = numpy_code_at(function)
-    return compiled
+    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
+                             **facts_of(function))
 
 
-def numpy_code_at(function):
-    """Where ``function`` is defined (its ``ir.Loc``) when it is array code written with NumPy
-    (``np.*``) rather than against the Array API standard (``xp = array_namespace(x)``):
-    its derivatives run on NumPy arrays only.  None for scalar code and standard code."""
-    return function.loc if uses_arrays(function) and not getattr(function, "namespace", False) else None
+def facts_of(function):
+    """What the API reads of the function a derivative was built from, as attributes of the
+    compiled derivative (``compiled_function``'s keywords): ``arrays``, whether it is array
+    code; ``numpy_code``, where it is defined (its ``ir.Loc``) when it is array code written
+    with NumPy (``np.*``) rather than against the Array API standard, so that its derivatives
+    run on NumPy arrays only (None otherwise); ``numbers_alone``, whether it computes with
+    numbers alone (``rules.computes_with_numbers_alone``), so that the kinds of its arguments
+    cannot change its code."""
+    arrays = uses_arrays(function)
+    standard = getattr(function, "namespace", False)
+    return {"arrays": arrays, "numpy_code": function.loc if arrays and not standard else None,
+            "numbers_alone": not arrays and computes_with_numbers_alone(function)}
 
 
 def collector_paused(build):

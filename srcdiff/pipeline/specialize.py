@@ -12,8 +12,8 @@ table per signature.  What the table holds per key:
 | none has a kind (dicts, objects, int arrays...) | the generic code itself, nothing built |
 | keyword arguments, or a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
 
-A function of numbers alone (``computes_with_numbers_alone``: scalar code made only of
-number operations and ``range`` loops) has one text for every kind of argument, so its
+A function of numbers alone (``rules.computes_with_numbers_alone``: scalar code made only
+of number operations and ``range`` loops) has one text for every kind of argument, so its
 gradient is the generic function itself, with no dispatch in front of it: on a function
 of a few operations the dispatch would cost more than the gradient.
 
@@ -36,13 +36,11 @@ import weakref
 
 import numpy as np
 
-from ..analysis import call_key, infer_shapes, joined_parameters, kind_of, uses_arrays
+from ..analysis import call_key, infer_shapes, joined_parameters, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
-from ..ir import RANGES, Assign, Loop, walk
 from ..lower import lower
-from ..rules import NUMBER_OPS, NUMBER_OPS_OF_TWO_OR_MORE
 from .build import compiled_function
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
@@ -151,43 +149,29 @@ def specialized(generic, fn, kind, wrt, owner, others=None):
     when ``SRCDIFF_GENERIC=1`` is set (which runs every gradient through the generic code:
     ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it.
     ``others``: see ``dispatching``; None where ``generic`` is returned."""
-    if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
-            or _numbers_alone(fn, owner)):
-        generic.source_for = lambda *args: generic.source  # the code that runs, whatever the arguments
+    if _runs_generic(generic, fn):
         return generic
     return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic),
                        others=others)
 
 
-def _numbers_alone(fn, owner):
-    try:
-        return computes_with_numbers_alone(lower(load_function(fn, owner=owner)))
-    except SrcdiffError:
-        return False
-
-
-def computes_with_numbers_alone(function):
-    """Whether ``function`` is scalar code whose every operation takes numbers and gives a
-    number (``rules.NUMBER_OPS``) and whose loops count (``range``), never walk a sequence:
-    the kinds of its arguments cannot change its gradient's text."""
-    if uses_arrays(function):
-        return False
-    for stmt in walk(function.body):
-        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in RANGES:
-            return False
-        if isinstance(stmt, Assign) and not (stmt.op in NUMBER_OPS or stmt.op in NUMBER_OPS_OF_TWO_OR_MORE
-                                             and len(stmt.args) >= 2):
-            return False
-    return True
+def _runs_generic(generic, fn):
+    """Whether ``generic`` (built from ``fn``) runs as it is, whatever the arguments (see
+    ``specialized``), and if so gives it the ``source_for`` of the code that runs.  A function
+    of numbers alone (``numbers_alone``: ``pipeline.build.facts_of``) has one text for every
+    kind of argument."""
+    if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
+            or getattr(generic, "__srcdiff_numbers_alone__", False)):
+        generic.source_for = lambda *args: generic.source  # the code that runs, whatever the arguments
+        return True
+    return False
 
 
 def specialized_hvp(generic, fn, wrt, mode, owner):
     """``generic``, a Hessian-vector product, wrapped like a gradient (``specialized``) to run
     code built from the gradient specialized to each call's argument kinds (``v`` has none
     of its own there: the first gradient does not read it)."""
-    if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
-            or _numbers_alone(fn, owner)):
-        generic.source_for = lambda *args: generic.source
+    if _runs_generic(generic, fn):
         return generic
     return dispatching(generic, functools.partial(_specialized_hvp_for, weakref.ref(fn), wrt, mode, owner, generic))
 

@@ -20,7 +20,7 @@ exponent keeps the plain template, which the simplifier folds (``2 * x``).
 import ast
 from functools import lru_cache
 
-from ..ir import Const
+from ..ir import RANGES, Assign, Const, Loop, walk
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
 from .custom import custom_rule, is_custom_op
@@ -93,6 +93,19 @@ NUMBER_OPS = frozenset(op for op in {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RUL
     "rt.sign", "rt.log", "rt.xlogy", "rt.div_or_zero", "rt.scaled_pow", "rt.check_scalar",
 }
 NUMBER_OPS_OF_TWO_OR_MORE = frozenset({"max", "min"})  # of one argument, they read a sequence
+
+
+def computes_with_numbers_alone(function):
+    """Whether ``function`` is scalar code whose every operation takes numbers and gives a
+    number (``NUMBER_OPS``, which holds no array syntax) and whose loops count (``range``),
+    never walk a sequence: the kinds of its arguments cannot change its gradient's text."""
+    for stmt in walk(function.body):
+        if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in RANGES:
+            return False
+        if isinstance(stmt, Assign) and not (stmt.op in NUMBER_OPS or stmt.op in NUMBER_OPS_OF_TWO_OR_MORE
+                                             and len(stmt.args) >= 2):
+            return False
+    return True
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 
