@@ -191,9 +191,8 @@ def _cached_gradient(fn, kind, wrt, lazy=False):
             return specialized(compiled, f, kind, w, owner)
         others = OtherArrays(compiled, bool(lazy), value_first=kind == "value_and_grad")
         fast = specialized(compiled, f, kind, w, owner, others)
-        if fast is compiled:  # not dispatched: the look for Dask and other arrays in front of it
-            return lazy_aware(compiled, bool(lazy), value_first=kind == "value_and_grad")
-        return marked_lazy(fast, compiled, bool(lazy))
+        # not dispatched: the look for Dask and other arrays goes in front of it
+        return lazy_aware(others) if fast is compiled else marked_lazy(fast, others)
     return _built(fn, kind, wrt, build, bool(lazy))
 
 

@@ -1,6 +1,6 @@
 """Gradients of Dask arrays: one lazy task graph for both sweeps, computed once.
 
-Contract: ``lazy_aware(compiled, lazy)`` is the function ``grad`` and ``value_and_grad``
+Contract: ``lazy_aware(OtherArrays(compiled, lazy))`` is the function ``grad`` and ``value_and_grad``
 hand out for array code.  Called with NumPy arrays and numbers only, it calls
 ``compiled`` and adds nothing but a look at the arguments' types.  Called with a Dask
 array among its arguments (or inside a list, tuple or dict argument), it
@@ -42,27 +42,26 @@ class LazyComputeError(GeneratedCodeError):
     lazily: located at that line (``errors.GeneratedCodeError``)."""
 
 
-def lazy_aware(compiled, lazy=False, value_first=False):
-    """``compiled`` (a generated gradient of array code), taking Dask arrays as described in
-    the module doc; its attributes (``source``, ``__srcdiff_*__``) are ``compiled``'s and
-    ``__wrapped__`` is ``compiled``.  ``value_first``: ``compiled`` returns ``(value,
-    gradients)``, and the value computed is a NumPy scalar, as NumPy's reductions give.
-    (Code specialized to its arguments' kinds runs ``OtherArrays`` from its dispatcher's
-    slow path instead: ``pipeline.specialize``.)"""
-    others = OtherArrays(compiled, lazy, value_first)
+def lazy_aware(others):
+    """``others.compiled`` (a generated gradient of array code; ``others`` an ``OtherArrays``),
+    taking Dask arrays as described in the module doc; its attributes (``source``,
+    ``__srcdiff_*__``) are ``compiled``'s and ``__wrapped__`` is ``compiled``.  (Code
+    specialized to its arguments' kinds runs ``others`` from its dispatcher's slow path
+    instead: ``pipeline.specialize``.)"""
+    compiled = others.compiled
 
     @functools.wraps(compiled)
     def gradient(*args, **kwargs):
         found = others.find(args, kwargs)
         return compiled(*args, **kwargs) if found is None else others.call(found, args, kwargs)
 
-    return marked_lazy(gradient, compiled, lazy)
+    return marked_lazy(gradient, others)
 
 
-def marked_lazy(gradient, compiled, lazy):
+def marked_lazy(gradient, others):
     """``gradient`` with what the API and the frontend read of a function taking Dask arrays."""
-    gradient.__srcdiff_lazy__ = lazy
-    gradient.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of this gradient
+    gradient.__srcdiff_lazy__ = others.lazy
+    gradient.__srcdiff_compiled__ = others.compiled  # what the frontend reads for a derivative of this gradient
     return gradient
 
 
@@ -72,14 +71,16 @@ class OtherArrays:
     whether a call does, ``call`` runs it."""
 
     def __init__(self, compiled, lazy=False, value_first=False):
+        """``value_first``: ``compiled`` returns ``(value, gradients)``, and the value computed is
+        a NumPy scalar, as NumPy's reductions give."""
         self.compiled, self.lazy, self.value_first = compiled, lazy, value_first
         self.numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
         self.out_of_place = None  # compiled on the first call with a Dask array
 
     @staticmethod
     def find(args, kwargs):
-        """The first Dask array or other library's array among the arguments, or None."""
-        return _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
+        """The first Dask array or other library's array among the arguments (``other_array_in``)."""
+        return other_array_in(args, kwargs)
 
     def call(self, found, args, kwargs):
         """The result of a call holding ``found`` (what ``find`` returned)."""
@@ -114,9 +115,14 @@ def _located(error):
                                  "(one-hot labels: np.sum(Y * scores, axis=1) instead of scores[np.arange(N), y])")
 
 
+def other_array_in(args, kwargs):
+    """The first Dask array or other library's array among a call's arguments, or None."""
+    return _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
+
+
 def _other_array(values):
     """The first of ``values``, or of the lists, tuples and dicts among them (nested), that
-    is a Dask array or an array of another library than NumPy (``is_other_array``); None
+    is a Dask array or an array of another library than NumPy (``is_other_array_class``); None
     when there is none.  The NumPy arrays and numbers of every call are passed over first,
     at a few ns each.  A list or tuple whose first item is a number is a sequence of numbers
     (judged by its first item, as ``analysis.kind_of`` judges it: a look at every item would
@@ -132,16 +138,10 @@ def _other_array(values):
         elif kind is dict:
             found = _other_array(value.values())
         else:
-            found = value if is_other_array(value) else None
+            found = value if is_other_array_class(kind) else None
         if found is not None:
             return found
     return None
-
-
-def is_other_array(value):
-    """Whether ``value`` is a Dask array or an array of a library other than NumPy
-    (``runtime.lazy.is_other_array_class``)."""
-    return is_other_array_class(type(value))
 
 
 def numpy_arrays_only(compiled):
@@ -165,7 +165,7 @@ def refuse_other_arrays(where, args, kwargs):
     """Raise ``numpy_code_refusal`` when ``where`` (the ``def`` of a function written with
     NumPy) is not None and the arguments hold another library's array (not Dask's)."""
     if where is not None:
-        other = _other_array(args) if not kwargs else _other_array((*args, *kwargs.values()))
+        other = other_array_in(args, kwargs)
         if other is not None and not is_lazy(other):
             raise numpy_code_refusal(where, other)
 

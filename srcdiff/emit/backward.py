@@ -29,7 +29,7 @@ from .masks import aliased_expr
 from .naming import FinalNames
 from .printer import Printer, if_lines, indented, pad, raises
 from .reads_in_place import reads_in_place, reads_in_place_lines
-from .text import quick_assignment, statement_source
+from .text import is_square_of_name, quick_assignment, statement_source
 
 
 class BackwardPrinter(Printer):
@@ -234,7 +234,6 @@ def squares_multiplied(expr):
 class _SquaresMultiplied(ast.NodeTransformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
-        if isinstance(node.op, ast.Pow) and isinstance(node.left, ast.Name) and isinstance(node.right, ast.Constant) \
-                and type(node.right.value) is int and node.right.value == 2:
+        if is_square_of_name(node):
             return ast.BinOp(left=node.left, op=ast.Mult(), right=ast.Name(id=node.left.id, ctx=ast.Load()))
         return node

@@ -108,8 +108,7 @@ def _quick(node, outer, renamed, squares=False):
     if kind is ast.BinOp:
         inner = get_op_precedence(node.op)
         if isinstance(node.op, ast.Pow):
-            if squares and type(node.left) is ast.Name and type(node.right) is ast.Constant and node.right.value == 2 \
-                    and type(node.right.value) is int:  # v * v, as backward.squares_multiplied writes it
+            if squares and is_square_of_name(node):  # v * v, as backward.squares_multiplied writes it
                 inner = get_op_precedence(ast.Mult())
                 name = _quick(node.left, inner, renamed, squares)
                 return f"{name} * {name}" if inner >= outer else f"({name} * {name})"
@@ -127,6 +126,12 @@ def _quick(node, outer, renamed, squares=False):
     else:
         raise _NotQuick
     return text if inner >= outer else f"({text})"
+
+
+def is_square_of_name(node):
+    """Whether ``node`` (an ``ast.BinOp``) is ``v ** 2`` of a name ``v`` and the int 2."""
+    return type(node.op) is ast.Pow and type(node.left) is ast.Name and type(node.right) is ast.Constant \
+        and type(node.right.value) is int and node.right.value == 2
 
 
 def _quick_call(node, renamed, squares):

@@ -62,8 +62,7 @@ def spread_vars(definitions, shapes):
             continue
         found.add(var)
         stmt = definitions.get(var)
-        if stmt is not None and (stmt.op in ("+", "-", "neg") or stmt.op == "*" and any(isinstance(a, Const)
-                                                                                        for a in stmt.args)):
+        if stmt is not None and _passes_number_on(stmt):
             pending.extend(a for a in stmt.args if isinstance(a, Var) and _spreads_with_shape(a, shapes.of(var),
                                                                                                  definitions, shapes))
     return frozenset(found)
@@ -87,7 +86,7 @@ def spread_by_product(x, definitions, shapes):
         return _spreads_with_shape(stmt.args[0], own, definitions, shapes)
     if len(stmt.args) != 2:
         return False
-    if stmt.op in ("+", "-") or stmt.op == "*" and any(isinstance(a, Const) for a in stmt.args):
+    if _passes_number_on(stmt):  # + or -, or a constant multiple (neg: above)
         return any(isinstance(a, Var) for a in stmt.args) and all(
             _spreads_with_shape(a, own, definitions, shapes) if isinstance(a, Var) else
             isinstance(a, Const) and type(a.value) in (int, float) for a in stmt.args)
@@ -97,6 +96,12 @@ def spread_by_product(x, definitions, shapes):
         return all(isinstance(a, Var) and shapes.of(a) is own for a in stmt.args)
     exponent = stmt.args[1]  # not 0 or 1, whose rules need no operand
     return stmt.op == "**" and isinstance(exponent, Const) and exponent.value not in (0, 1) and shapes.of(stmt.args[0]) is own
+
+
+def _passes_number_on(stmt):
+    """Whether the rule of ``stmt`` hands an upstream number on to its operands as a number:
+    ``+``, ``-``, negation, or a multiple by a constant."""
+    return stmt.op in ("+", "-", "neg") or stmt.op == "*" and any(isinstance(a, Const) for a in stmt.args)
 
 
 def _spreads_with_shape(operand, own, definitions, shapes):

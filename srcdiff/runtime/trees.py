@@ -220,8 +220,8 @@ def _zeros(x, busy):
 # ---------------------------------------------------------------- structure
 
 def _is_number(x):
-    if isinstance(x, (bool, np.bool_)) or isinstance(x, (int, float)):
-        return not isinstance(x, (bool, np.bool_))
+    if isinstance(x, (int, float)):
+        return not isinstance(x, bool)  # a bool is an int; NumPy's bool is neither (dtype kind 'b' below)
     return (isinstance(x, (np.ndarray, np.generic)) or is_lazy(x)) and x.dtype.kind in "iuf"
 
 
