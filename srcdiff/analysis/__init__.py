@@ -16,7 +16,7 @@ helpers that make a function array code.
 """
 from .kinds import ELEMENTWISE, OTHER, REDUCTIONS, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar, uses_arrays
 from .items import item_reads, only_read_by_items
-from .joins import joined_parameters
+from .joins import joined_parameters, joins
 from .liveness import live_vars
 from .signature import GRAMMAR as SIGNATURE_GRAMMAR
 from .signature import Kind, call_key, kind_of, parse_signature

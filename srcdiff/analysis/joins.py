@@ -14,8 +14,14 @@ def joined_parameters(function):
     a parameter or a slice of one (``xs + xs``, ``xs[1:] + ys``), of ``*`` whose one side is
     and whose other is an int or a parameter (``xs * 2``, ``xs * n``).  With an array or a
     float on the other side NumPy adds or scales, or Python refuses."""
+    return set().union(*(found for _, found in joins(function)))
+
+
+def joins(function):
+    """Each statement of ``function`` that may join or repeat sequences (see
+    ``joined_parameters``), with the parameters its sequences come from, in order."""
     origin = {p: {p} for p in function.params}
-    slices, joined = set(), set()
+    slices, found_joins = set(), []
     for stmt in walk(function.body):
         if not isinstance(stmt, Assign):
             continue
@@ -25,9 +31,9 @@ def joined_parameters(function):
             origin[stmt.target] = origin[stmt.args[0]]
         elif _joins(stmt, origin, set(function.params)):
             found = set().union(*(origin[a] for a in stmt.args if isinstance(a, Var) and a in origin))
-            joined |= found
+            found_joins.append((stmt, found))
             origin[stmt.target] = found
-    return joined
+    return found_joins
 
 
 def _joins(stmt, origin, params):

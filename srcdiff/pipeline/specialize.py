@@ -36,7 +36,7 @@ import weakref
 
 import numpy as np
 
-from ..analysis import call_key, infer_shapes, joined_parameters, kind_of
+from ..analysis import call_key, infer_shapes, joined_parameters, joins, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
@@ -185,8 +185,13 @@ def _specialized_hvp_for(fn_ref, wrt, mode, owner, generic, kinds):
     try:
         source = load_function(fn, owner=owner)
         function = lower(source)
-        if _joins_a_sequence_argument(function, kinds):
-            return generic
+    except SrcdiffError:
+        return generic
+    if _joins_a_sequence_argument(function, kinds):
+        if mode == "reverse":  # the generic code never forms the first gradient, whose shape would refuse it
+            _refuse_a_certain_join(function, kinds)
+        return generic
+    try:
         order = getattr(fn, "__srcdiff_order__", 0)
         base = getattr(fn, "__srcdiff_base__", function.name)
         name, text, emitted = hvp_source(function, source, wrt, mode, order, base, kinds=kinds)
@@ -228,6 +233,18 @@ def _joins_a_sequence_argument(function, kinds):
     joined = joined_parameters(function)
     return any(p in joined and kinds.get(p.hint) is not None and kinds[p.hint].name in ("list", "tuple")
                for p in function.params)
+
+
+def _refuse_a_certain_join(function, kinds):
+    """A SrcdiffError at the first statement that joins or repeats sequences for certain:
+    every sequence it reads comes from a list or tuple argument (by ``kinds``)."""
+    for stmt, params in joins(function):
+        if all(kinds.get(p.hint) is not None and kinds[p.hint].name in ("list", "tuple") for p in params):
+            loc = stmt.loc
+            raise SrcdiffError("a list or tuple joined with '+' or repeated with '*' here: srcdiff reads '+' and "
+                               "'*' as arithmetic", loc.filename, loc.lineno, loc.col, loc.line_text,
+                               "make the sequence an array first (np.asarray(xs)), or build the longer list with "
+                               "a comprehension")
 
 
 def numba_dispatching(generic, fn_ref, kind, wrt, owner):

@@ -27,6 +27,8 @@ def unbroadcast(g, x):
     g_shape = xp.shape(g)
     if g_shape == shape:
         return g
+    if x.__class__ in _SEQUENCES:  # NumPy may have broadcast it, but Python's '+' and '*' join and repeat it
+        raise _joined_sequence(g_shape, shape)
     if not shape:
         return xp.sum(g)
     lead = len(g_shape) - len(shape)
@@ -67,6 +69,7 @@ def _joined_sequence(g_shape, shape):
         hint="make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension")
 
 
+_SEQUENCES = (list, tuple)  # classes, compared with ``in``
 _PYTHON_NUMBERS = (float, int, bool)  # classes, compared with ``in``: bool is not taken for int
 
 
