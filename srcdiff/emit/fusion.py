@@ -16,7 +16,8 @@ Anything else first writes out what is held back, in order.
 """
 import ast
 
-from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, reads, walk
+from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, assign_node, reads, walk
+from .naming import with_aliases
 from .printer import indented, squared
 from .text import statement_source
 
@@ -51,27 +52,31 @@ def _same_line(a, b):
 
 class Held:
     """The statements of one block held back to be written into their readers; ``names``
-    gives each Var its name, ``located`` marks printed lines with the user's line."""
+    gives each Var its name, ``printer`` (a ``Printer``) prints and marks the lines."""
 
-    def __init__(self, fusable, names, located):
-        self.fusable, self.names, self.located = fusable, names, located
+    def __init__(self, fusable, names, printer):
+        self.fusable, self.names, self.printer = fusable, names, printer
+        self.located = printer.located
         self.held = []  # (Var, its expression, its statement), in order
 
-    def assign(self, stmt, node, depth):
-        """The lines to print for ``stmt`` (``node``: its ``ast.Assign``): none when it is held."""
+    def assign(self, stmt, depth):
+        """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
         held = [v for v, _, _ in self.held]
         taken = [a for a in stmt.args if isinstance(a, Var) and a in held]
         lines = []
         if taken and not (_ordered(stmt) and self._last(taken, stmt)):
             lines, taken = self.flush(depth), []
+        holds = stmt.target in self.fusable and _ordered(stmt)
+        if not taken and not holds:  # printed as it is; what is still held ran before it
+            return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
+        node = assign_node(with_aliases(squared(stmt), self.printer.aliases), self.names)
         if taken:
             exprs = {self.names[v]: expr for v, expr, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
             node.value = _Substituted(exprs).visit(node.value)
-        if stmt.target in self.fusable and _ordered(stmt):
+        if holds:
             self.held.append((stmt.target, node.value, stmt))
             return lines
-        # printed now: what is still held ran before it
         return lines + self.flush(depth) + [self.located(indented(statement_source(node), depth), stmt.loc)]
 
     def _last(self, taken, stmt):
