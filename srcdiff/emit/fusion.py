@@ -16,10 +16,10 @@ Anything else first writes out what is held back, in order.
 """
 import ast
 
-from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, assign_node, reads, walk
+from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, operand_node, operation_node, reads, walk
 from .naming import with_aliases
 from .printer import indented, squared
-from .text import statement_source
+from .text import quick_assignment, statement_source
 
 ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
 
@@ -61,23 +61,28 @@ class Held:
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
+        ordered = _ordered(stmt)
         held = [v for v, _, _ in self.held]
-        taken = [a for a in stmt.args if isinstance(a, Var) and a in held]
+        taken = [a for a in stmt.args if isinstance(a, Var) and a in held] if held else []
         lines = []
-        if taken and not (_ordered(stmt) and self._last(taken, stmt)):
+        if taken and not (ordered and self._last(taken, stmt)):
             lines, taken = self.flush(depth), []
-        holds = stmt.target in self.fusable and _ordered(stmt)
+        holds = ordered and stmt.target in self.fusable
         if not taken and not holds:  # printed as it is; what is still held ran before it
             return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
-        node = assign_node(with_aliases(squared(stmt), self.printer.aliases), self.names)
+        exprs = {}
         if taken:
-            exprs = {self.names[v]: expr for v, expr, _ in self.held[-len(taken):]}
+            exprs = {v: expr for v, expr, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
-            node.value = _Substituted(exprs).visit(node.value)
+        printed = squared(stmt)
+        if self.printer.renaming:
+            printed = with_aliases(printed, self.printer.aliases)
+        value = operation_node(printed.op, [exprs[a] if a in exprs else operand_node(a, self.names) for a in printed.args],
+                               [(k, operand_node(v, self.names)) for k, v in printed.kwargs])
         if holds:
-            self.held.append((stmt.target, node.value, stmt))
+            self.held.append((stmt.target, value, stmt))
             return lines
-        return lines + self.flush(depth) + [self.located(indented(statement_source(node), depth), stmt.loc)]
+        return lines + self.flush(depth) + [self._line(stmt.target, value, stmt, depth)]
 
     def _last(self, taken, stmt):
         """Whether ``taken`` (read in this order) are the last held, all from ``stmt``'s line."""
@@ -87,19 +92,17 @@ class Held:
 
     def flush(self, depth):
         """The held statements written out, in order."""
-        lines = []
-        for var, expr, stmt in self.held:
-            node = ast.Assign(targets=[ast.Name(id=self.names[var], ctx=ast.Store())], value=expr, lineno=0)
-            lines.append(self.located(indented(statement_source(node), depth), stmt.loc))
+        lines = [self._line(var, expr, stmt, depth) for var, expr, stmt in self.held]
         self.held = []
         return lines
 
+    def _line(self, var, expr, stmt, depth):
+        """``var = expr``, printed for ``stmt`` at ``depth``."""
+        name = self.names[var]
+        text = quick_assignment(name, None, expr, _NONE_RENAMED)
+        if text is None:  # not plain arithmetic, or long enough for astor to wrap
+            text = statement_source(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=expr, lineno=0))
+        return self.located(indented(text, depth), stmt.loc)
 
-class _Substituted(ast.NodeTransformer):
-    """An expression with the names of ``exprs`` replaced by their expressions."""
 
-    def __init__(self, exprs):
-        self.exprs = exprs
-
-    def visit_Name(self, node):
-        return self.exprs.get(node.id, node)
+_NONE_RENAMED = {}  # quick_assignment's names to print as others: none (the expressions hold final names)

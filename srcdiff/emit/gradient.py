@@ -30,7 +30,7 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import propagated_copies, tight
+from .runs import RememberedLines, propagated_copies, tight
 from .tape import Tape, reads_of
 
 
@@ -90,8 +90,13 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         temps = fusable(function, roots, {v for plan in plans.values() for v in plan.reread})
         printer.holding = lambda printer, in_loop: Held(temps, names, printer) if in_loop else None
 
-    def printed(printer, statements, grad_names, check_scalar):
-        """The text ``printer`` prints of the gradient whose records are ``statements``."""
+    runs = runs and tight(function, backward)
+    if runs:  # each forward statement printed once: the text that runs has most of them as they are
+        printer.assign_line = RememberedLines(printer.assign_line)
+
+    def printed(statements, grad_names, check_scalar, backward_lines=None):
+        """The lines of the gradient whose records are ``statements``, and its backward section's
+        (``backward_lines`` where given, else printed)."""
         names_now = names
         forward = printer.forward(function.body, 1)
         lines = header_lines(name, function.arguments, docstring)
@@ -106,7 +111,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             check = "\n".join(result_check_lines(names[function.result], aliases))
             lines.append(printer.located(check, result_loc(function)))
         if statements:
-            backward_lines = printer.backward(statements, 1, set())
+            if backward_lines is None:
+                backward_lines = printer.backward(statements, 1, set())
             if want_value and function.result in tape.popped:  # the backward sweep reuses its name
                 saved = namer.fresh("value")
                 lines.append(f"    {saved} = {names[function.result]}")
@@ -122,19 +128,22 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                                     (items_as or {}).get(p, "") if p in by_items else None, p in fresh)
                      for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
         lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
-        return printer.finish(lines, function)
+        return lines, backward_lines
 
-    text = printed(printer, backward.statements, grad_names, check_scalar)
-    if runs and tight(function, backward):  # the text that runs: temporaries fused, copies propagated
+    lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
+    text = printer.finish(lines, function)
+    if runs:  # the text that runs: temporaries fused, copies propagated
         kept, copied = propagated_copies(backward.statements, backward.tokens)
         run_grad_names = {**grad_names, **{var: grad_names[source] for var, source in copied.items()}}
-        run_names = FinalNames(final_names)
-        run_names.update((backward.tokens.adjoint(var), name) for var, name in run_grad_names.items()
-                         if var in copied)
+        if copied:  # printed again with the copies' readers reading what they copied (else the same lines)
+            backward_lines = None
+            printer.final_names = FinalNames(final_names)
+            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in copied)
+            printer.grad_names, printer.renamed = run_grad_names, None
         temps = fusable(function, roots, frozenset())
-        run_printer = BackwardPrinter(names, run_names, live, aliases, run_grad_names, namer, False, tape)
-        run_printer.holding = lambda printer, in_loop: Held(temps, names, printer)
-        text.runs = printed(run_printer, kept, run_grad_names, check_scalar and not gives_a_float(function))
+        printer.holding = lambda printer, in_loop: Held(temps, names, printer)
+        check = check_scalar and not gives_a_float(function)
+        text.runs = printer.finish(printed(kept, run_grad_names, check, backward_lines)[0], function)
     return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}) if free else text
 
 

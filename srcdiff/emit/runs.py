@@ -52,3 +52,17 @@ def _copy_source(record, tokens):
         kind, var = tokens.by_token.get(record.expr.id, ("", None))
         return var if kind == "adjoint" else None
     return None
+
+
+class RememberedLines:
+    """A printer's ``assign_line`` (straight-line code: each statement printed at one depth)
+    that prints each statement once and gives its line again when asked again."""
+
+    def __init__(self, assign_line):
+        self.assign_line, self.lines = assign_line, {}
+
+    def __call__(self, stmt, depth):
+        line = self.lines.get(id(stmt))
+        if line is None:
+            line = self.lines[id(stmt)] = self.assign_line(stmt, depth)
+        return line

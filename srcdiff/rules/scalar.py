@@ -20,7 +20,7 @@ exponent keeps the plain template, which the simplifier folds (``2 * x``).
 import ast
 from functools import lru_cache
 
-from ..ir import RANGES, Assign, Const, Loop, Var, walk
+from ..ir import RANGES, Assign, Const, Loop, Var, has_flow, walk
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
 from .custom import custom_rule, is_custom_op
@@ -112,11 +112,12 @@ def gives_a_float(function):
     """Whether straight-line ``function`` returns a Python float whatever its arguments are:
     its result is made by a function of ``FLOAT_RESULTS``, or by ``FLOAT_ARITHMETIC`` on
     floats so made and number literals (a parameter may be an array: it proves nothing)."""
+    if has_flow(function.body):
+        return False
     floats = set()
     for stmt in function.body:
-        if not isinstance(stmt, Assign):
-            return False
-        if stmt.op in FLOAT_RESULTS or stmt.op in FLOAT_ARITHMETIC and _float_arithmetic(stmt, floats):
+        if isinstance(stmt, Assign) and (stmt.op in FLOAT_RESULTS or stmt.op in FLOAT_ARITHMETIC
+                                         and _float_arithmetic(stmt, floats)):
             floats.add(stmt.target)
     return function.result in floats
 
