@@ -9,6 +9,8 @@ generic code.
 """
 import inspect
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -170,3 +172,18 @@ def test_powers_min_and_max_prove_a_float_only_where_they_must_give_one():
 
     for fn, proved in ((power, False), (biggest, False), (squared, True)):
         assert gives_a_float(lower(srcdiff.frontend.load_function(fn))) is proved
+
+
+def test_sig_prints_the_text_that_runs():
+    done = subprocess.run([sys.executable, str(SAMPLES.parent / "cli.py"), str(SAMPLES / "neuron.py"), "--sig",
+                           "w0=float"], capture_output=True, text=True, cwd=SAMPLES.parent)
+    assert done.returncode == 0, done.stderr
+    g = srcdiff.grad(load_sample("neuron").neuron)
+    assert done.stdout.split("\n", 1)[1] == g.source_for(2.0, -1.0, -3.0, -2.0, -3.0) != g.source
+
+
+def test_numba_compiles_the_text_that_runs():
+    pytest.importorskip("numba")
+    g = srcdiff.grad(norm, jit="numba")
+    assert g(3.0, 4.0) == pytest.approx((0.6, 0.8), rel=1e-15)
+    assert "math.sqrt(x * x + y * y)" in g.source_for(3.0, 4.0)

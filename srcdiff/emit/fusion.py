@@ -11,6 +11,7 @@ of a loop.  Specialized code prints the same computation as ``h_1 = math.tanh(w 
 | its operation and its reader's are operators, ``xs[i]`` or ``math`` calls (``ORDERED``) | Python evaluates their operands left to right, as written |
 | the temporaries a statement reads, in the order it reads them, are the last ones held back in its block | every operation still runs in the order of the three-address code: the same value, the same error first |
 | both come from the same line of the user's source | an error still points at its line |
+| the expression holds at most ``MOST_FUSED`` operations | a long line of the user's is written in parts, never as one deep expression |
 
 Anything else first writes out what is held back, in order.
 """
@@ -46,6 +47,9 @@ def _ordered(stmt):
         and (stmt.op != "[]" or len(stmt.args) == 2)
 
 
+MOST_FUSED = 24  # operations written into one expression at most
+
+
 def _same_line(a, b):
     return a is not None and b is not None and (a.filename, a.lineno) == (b.filename, b.lineno)
 
@@ -58,6 +62,7 @@ class Held:
         self.fusable, self.names, self.printer = fusable, names, printer
         self.located = printer.located
         self.held = []  # (Var, its expression, its statement), in order
+        self.sizes = {}  # Var held -> how many operations its expression holds
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
@@ -67,6 +72,9 @@ class Held:
         lines = []
         if taken and not (ordered and self._last(taken, stmt)):
             lines, taken = self.flush(depth), []
+        size = 1 + sum(self.sizes[v] for v in taken)
+        if size > MOST_FUSED:  # a long line of the user's is written in parts: no deep expression
+            lines, taken, size = self.flush(depth), [], 1
         holds = ordered and stmt.target in self.fusable
         if not taken and not holds:  # printed as it is; what is still held ran before it
             return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
@@ -74,6 +82,7 @@ class Held:
         if taken:
             exprs = {v: expr for v, expr, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
+        self.sizes[stmt.target] = size
         printed = squared(stmt)
         if self.printer.renaming:
             printed = with_aliases(printed, self.printer.aliases)

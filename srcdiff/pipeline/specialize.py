@@ -42,6 +42,7 @@ from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
 from ..lower import lower
+from ..rules import computes_with_numbers_alone
 from .build import compiled_function, generic_only
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
@@ -253,8 +254,10 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     check_shapes(function, infer_shapes(function, True, specialized_kinds(function, kinds)))
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
-    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False)
-    text = numba_text(text, function)
+    tight = computes_with_numbers_alone(function)  # straight-line code: the tight text (``emit.runs``) compiles faster
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False,
+                                 runs=tight)
+    text = numba_text(getattr(text, "runs", text), function)
     python = compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)
     jitted = compile_numba(python)
