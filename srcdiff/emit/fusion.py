@@ -67,15 +67,17 @@ class Held:
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
         ordered = _ordered(stmt)
+        holds = ordered and stmt.target in self.fusable
+        if not self.held and not holds:  # the usual statement: printed as it is
+            return [self.printer.assign_line(stmt, depth)]
         held = [v for v, _, _ in self.held]
-        taken = [a for a in stmt.args if isinstance(a, Var) and a in held] if held else []
+        taken = [a for a in stmt.args if isinstance(a, Var) and a in held]
         lines = []
         if taken and not (ordered and self._last(taken, stmt)):
             lines, taken = self.flush(depth), []
-        size = 1 + sum(self.sizes[v] for v in taken)
+        size = 1 + sum(self.sizes[v] for v in taken) if taken else 1
         if size > MOST_FUSED:  # a long line of the user's is written in parts: no deep expression
             lines, taken, size = self.flush(depth), [], 1
-        holds = ordered and stmt.target in self.fusable
         if not taken and not holds:  # printed as it is; what is still held ran before it
             return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
         exprs = {}
