@@ -10,7 +10,9 @@ MKL_NUM_THREADS=1``, set before NumPy is imported):
   1. scalar functions (the seeds' neuron, the lecture's exercise, ``sqrt(x**2 + y**2)``)
      and chains of 201 and 2,001 operations: srcdiff's gradient over the tight gradient a
      person writes for speed (no copies, expressions fused), and over ``jax.jit`` of
-     ``jax.grad`` (float64) where JAX is installed;
+     ``jax.grad`` (float64) where JAX is installed; ``srcdiff.grad(f, jit="numba")`` over the
+     tight gradient, timed after its first call, which compiles it (the compile time is
+     printed), where numba is installed (chains of at most ``--numba-ops`` operations);
   2. the n-dimensional Rosenbrock function: the gradient at n = 1,000 and the
      Hessian-vector product at n = 100,000 over hand-written NumPy, with the peak memory
      of one call in arrays of n float64 (what the temporaries cost);
@@ -45,6 +47,11 @@ import numpy as np  # noqa: E402
 import srcdiff  # noqa: E402
 from bench_scalar import (CHAIN_ARGS, NEURON_ARGS, chain_source, grad_neuron_tight, load_chain, load_module,  # noqa: E402
                           neuron, paired_ratio, per_call_times)
+
+try:
+    import numba  # noqa: F401 (srcdiff compiles with it: only whether it is installed matters here)
+except ImportError:  # numba is optional: its columns are left out
+    numba = None
 
 try:
     import jax
@@ -115,21 +122,40 @@ def scalar_cases(folder):
     return cases
 
 
-def run_scalar(folder, rounds):
-    print("1. scalar code: srcdiff's gradient over tight hand-written code (target <= 1.10x) and over jax.jit")
-    print(f"   {'case':<20}{'srcdiff':>12}{'tight':>12}{'ratio':>9}{'jax.jit':>12}{'ratio':>9}")
+def numba_gradient(fn, args):
+    """``srcdiff.grad(fn, jit="numba")`` and the seconds its first call took (numba compiles
+    then); None, 0.0 without numba."""
+    if numba is None:
+        return None, 0.0
+    compiled = srcdiff.grad(fn, jit="numba")
+    start = time.perf_counter()
+    compiled(*args)
+    return compiled, time.perf_counter() - start
+
+
+def run_scalar(folder, rounds, numba_chain_limit):
+    print("1. scalar code: srcdiff's gradient over tight hand-written code (target <= 1.10x), over jax.jit,")
+    print("   and srcdiff.grad(f, jit='numba') over tight hand-written code (its compile time apart)")
+    print(f"   {'case':<20}{'srcdiff':>12}{'tight':>12}{'ratio':>9}{'jax.jit':>12}{'ratio':>9}"
+          f"{'numba':>12}{'ratio':>9}{'compile':>10}")
     rows = []
     for label, fn, tight, args, jitted in scalar_cases(folder):
         generated = srcdiff.grad(fn)
+        ops = int(label.split()[1]) if label.startswith("chain") else 0
+        numbaed, compile_s = numba_gradient(fn, args) if ops <= numba_chain_limit else (None, 0.0)
         want = tight(*args)
-        for got in (generated(*args),) + ((tuple(float(v) for v in jitted(*args)),) if jitted else ()):
+        extra = [jitted] if jitted else []
+        extra += [numbaed] if numbaed else []
+        for got in [generated(*args)] + [tuple(float(v) for v in f(*args)) for f in extra]:
             if not all(math.isclose(g, w, rel_tol=1e-9, abs_tol=1e-12) for g, w in zip(got, want)):
                 raise SystemExit(f"{label}: contenders disagree: {got} != {want}")
-        contenders = [generated, tight] + ([jitted] if jitted else [])
-        times = per_call_times(contenders, args, rounds)
+        times = per_call_times([generated, tight] + extra, args, rounds)
         ratio = paired_ratio(times[0], times[1])
-        jax_cells = (f"{min(times[2]) * 1e6:10.2f}us{paired_ratio(times[0], times[2]):8.3f}x" if jitted else "")
-        print(f"   {label:<20}{min(times[0]) * 1e6:10.2f}us{min(times[1]) * 1e6:10.2f}us{ratio:8.2f}x{jax_cells}")
+        jax_cells = (f"{min(times[2]) * 1e6:10.2f}us{paired_ratio(times[0], times[2]):8.3f}x" if jitted else " " * 21)
+        numba_cells = (f"{min(times[-1]) * 1e6:10.2f}us{paired_ratio(times[-1], times[1]):8.3f}x{compile_s:9.1f}s"
+                       if numbaed else "")
+        print(f"   {label:<20}{min(times[0]) * 1e6:10.2f}us{min(times[1]) * 1e6:10.2f}us{ratio:8.2f}x{jax_cells}"
+              f"{numba_cells}")
         rows.append((label, ratio, paired_ratio(times[0], times[2]) if jitted else None))
     return rows
 
@@ -230,13 +256,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds: a smoke test, not a measurement")
     parser.add_argument("--only", choices=SECTIONS, help="run one section alone")
+    parser.add_argument("--numba-ops", type=int, default=201, metavar="N",
+                        help="time jit='numba' on the chains of at most N operations (default 201: numba takes "
+                             "about half a minute to compile the 2,001-op chain's gradient)")
     options = parser.parse_args(argv)
     rounds = 5 if options.quick else 51
     print(f"srcdiff codegen benchmark: Python {platform.python_version()}, NumPy {np.__version__}, "
           f"{'JAX ' + jax.__version__ if jax else 'no JAX'}, BLAS threads 1, {platform.machine()}\n")
     with tempfile.TemporaryDirectory(prefix="srcdiff_codegen_") as folder:
         if options.only in (None, "scalar"):
-            run_scalar(folder, rounds)
+            run_scalar(folder, rounds, options.numba_ops)
         if options.only in (None, "rosenbrock"):
             run_rosenbrock(folder, max(3, rounds // 3))
         if options.only in (None, "build"):

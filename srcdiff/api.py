@@ -26,7 +26,7 @@ import weakref
 import numpy as np
 
 from .errors import SignatureError, SourceNotFoundError
-from .frontend import name_of, owner_of_bound
+from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
                        numba_dispatching, specialized, specialized_hvp)
@@ -199,8 +199,9 @@ def _cached_gradient(fn, kind, wrt, lazy=False):
 def _built(fn, kind, wrt, build, *options):
     """``build(function, wrt, owner)``, cached; a bound method's built from its function with the
     class of its object (``owner``) and bound to that object again.  A specialized gradient
-    (``pipeline.specialize``) stands for its generic function here."""
-    fn = getattr(fn, "__srcdiff_generic__", fn)
+    (``pipeline.specialize``), or one running a tight text (``pipeline.build``), stands for its
+    generic function here."""
+    fn = generic_of(fn)
     if not (inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType)):
         return _cached(fn, (kind, _wrt_key(wrt), *options), lambda: build(fn, wrt, None))
     owner = owner_of_bound(fn)

@@ -33,6 +33,7 @@ from ..explain import explain_function, write_picture
 from ..ir import format_ssa
 from ..lower import lower
 from ..pipeline import DEFAULT_MODE, gradient_source, hvp_source, jvp_source, static_scope
+from ..rules import computes_with_numbers_alone
 from .export import parse_export_args, run_export
 from .options import parse_args, split_target
 from .values import arguments_from_text
@@ -79,9 +80,11 @@ def run(args):
         name, text, _ = jvp_source(function, source, wrt)
     else:
         kinds = signature_of(function, args.sig) if args.sig else None
+        alone = kinds is not None and computes_with_numbers_alone(function)  # one code for every kind: its own
         name, text = gradient_source(function, source, "value_and_grad" if args.value else "grad", wrt,
-                                     comments=args.comments, kinds=kinds)
+                                     comments=args.comments, kinds=None if alone else kinds, runs=alone)
         if kinds:
+            text = getattr(text, "runs", text)
             return f"# the code srcdiff.grad runs for arguments of kinds {args.sig} (g.source_for(*args))\n" + text
     return _standalone_line(args, name) + text
 

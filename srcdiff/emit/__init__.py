@@ -5,7 +5,8 @@ definition taking the user's exact signature: a ``# forward`` section (the live 
 statements in three-address form; with control flow, the tape pushes a reversed loop
 needs), a ``# backward`` section (the adjoint records: ``=`` first, ``+=`` for forks,
 replayed branches, reversed loops) and a return of the requested gradients.
-``tangent_source`` prints forward mode the same way.  Names are chosen here, once
+With ``runs=True`` straight-line code also gets ``text.runs``, the tight text its gradient
+runs (``runs``).  ``tangent_source`` prints forward mode the same way.  Names are chosen here, once
 (``naming``); the same IR always yields the same text.  ``compile_source`` compiles it.
 Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 ``runtime`` (the namespace generated code runs in) and ``errors``.
@@ -19,7 +20,8 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | ``frame`` | the lines around a body: the ``def`` line, the docstring, the ``return`` |
 | ``backward`` | the printer of gradients: adds the backward records |
 | ``tape`` | what loops keep for the backward section: taped, copied from a carry, or read again from a list |
-| ``fusion`` | specialized code's loops: temporaries written into the expression that reads them |
+| ``fusion`` | specialized code's loops, and the tight text: temporaries written into the expression that reads them |
+| ``runs`` | the tight text a gradient of straight-line code of numbers alone runs (``emit_gradient(..., runs=True)``: ``text.runs``): temporaries fused, adjoint copies propagated, no check of a float result |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
 | ``freeing`` | specialized array code: each array deleted after its last use, a parameter's penalty term added last |

@@ -11,14 +11,16 @@ of a loop.  Specialized code prints the same computation as ``h_1 = math.tanh(w 
 | its operation and its reader's are operators, ``xs[i]`` or ``math`` calls (``ORDERED``) | Python evaluates their operands left to right, as written |
 | the temporaries a statement reads, in the order it reads them, are the last ones held back in its block | every operation still runs in the order of the three-address code: the same value, the same error first |
 | both come from the same line of the user's source | an error still points at its line |
+| the expression holds at most ``MOST_FUSED`` operations | a long line of the user's is written in parts, never as one deep expression |
 
 Anything else first writes out what is held back, in order.
 """
 import ast
 
-from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, reads, walk
+from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, operand_node, operation_node, reads, walk
+from .naming import with_aliases
 from .printer import indented, squared
-from .text import statement_source
+from .text import quick_assignment, statement_source
 
 ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
 
@@ -45,34 +47,53 @@ def _ordered(stmt):
         and (stmt.op != "[]" or len(stmt.args) == 2)
 
 
+MOST_FUSED = 24  # operations written into one expression at most
+
+
 def _same_line(a, b):
     return a is not None and b is not None and (a.filename, a.lineno) == (b.filename, b.lineno)
 
 
 class Held:
     """The statements of one block held back to be written into their readers; ``names``
-    gives each Var its name, ``located`` marks printed lines with the user's line."""
+    gives each Var its name, ``printer`` (a ``Printer``) prints and marks the lines."""
 
-    def __init__(self, fusable, names, located):
-        self.fusable, self.names, self.located = fusable, names, located
+    def __init__(self, fusable, names, printer):
+        self.fusable, self.names, self.printer = fusable, names, printer
+        self.located = printer.located
         self.held = []  # (Var, its expression, its statement), in order
+        self.sizes = {}  # Var held -> how many operations its expression holds
 
-    def assign(self, stmt, node, depth):
-        """The lines to print for ``stmt`` (``node``: its ``ast.Assign``): none when it is held."""
+    def assign(self, stmt, depth):
+        """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
+        ordered = _ordered(stmt)
+        holds = ordered and stmt.target in self.fusable
+        if not self.held and not holds:  # the usual statement: printed as it is
+            return [self.printer.assign_line(stmt, depth)]
         held = [v for v, _, _ in self.held]
         taken = [a for a in stmt.args if isinstance(a, Var) and a in held]
         lines = []
-        if taken and not (_ordered(stmt) and self._last(taken, stmt)):
+        if taken and not (ordered and self._last(taken, stmt)):
             lines, taken = self.flush(depth), []
+        size = 1 + sum(self.sizes[v] for v in taken) if taken else 1
+        if size > MOST_FUSED:  # a long line of the user's is written in parts: no deep expression
+            lines, taken, size = self.flush(depth), [], 1
+        if not taken and not holds:  # printed as it is; what is still held ran before it
+            return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
+        exprs = {}
         if taken:
-            exprs = {self.names[v]: expr for v, expr, _ in self.held[-len(taken):]}
+            exprs = {v: expr for v, expr, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
-            node.value = _Substituted(exprs).visit(node.value)
-        if stmt.target in self.fusable and _ordered(stmt):
-            self.held.append((stmt.target, node.value, stmt))
+        self.sizes[stmt.target] = size
+        printed = squared(stmt)
+        if self.printer.renaming:
+            printed = with_aliases(printed, self.printer.aliases)
+        value = operation_node(printed.op, [exprs[a] if a in exprs else operand_node(a, self.names) for a in printed.args],
+                               [(k, operand_node(v, self.names)) for k, v in printed.kwargs])
+        if holds:
+            self.held.append((stmt.target, value, stmt))
             return lines
-        # printed now: what is still held ran before it
-        return lines + self.flush(depth) + [self.located(indented(statement_source(node), depth), stmt.loc)]
+        return lines + self.flush(depth) + [self._line(stmt.target, value, stmt, depth)]
 
     def _last(self, taken, stmt):
         """Whether ``taken`` (read in this order) are the last held, all from ``stmt``'s line."""
@@ -82,19 +103,17 @@ class Held:
 
     def flush(self, depth):
         """The held statements written out, in order."""
-        lines = []
-        for var, expr, stmt in self.held:
-            node = ast.Assign(targets=[ast.Name(id=self.names[var], ctx=ast.Store())], value=expr, lineno=0)
-            lines.append(self.located(indented(statement_source(node), depth), stmt.loc))
+        lines = [self._line(var, expr, stmt, depth) for var, expr, stmt in self.held]
         self.held = []
         return lines
 
+    def _line(self, var, expr, stmt, depth):
+        """``var = expr``, printed for ``stmt`` at ``depth``."""
+        name = self.names[var]
+        text = quick_assignment(name, None, expr, _NONE_RENAMED)
+        if text is None:  # not plain arithmetic, or long enough for astor to wrap
+            text = statement_source(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=expr, lineno=0))
+        return self.located(indented(text, depth), stmt.loc)
 
-class _Substituted(ast.NodeTransformer):
-    """An expression with the names of ``exprs`` replaced by their expressions."""
 
-    def __init__(self, exprs):
-        self.exprs = exprs
-
-    def visit_Name(self, node):
-        return self.exprs.get(node.id, node)
+_NONE_RENAMED = {}  # quick_assignment's names to print as others: none (the expressions hold final names)

@@ -21,6 +21,7 @@ import dataclasses
 
 from ..analysis import is_container, live_vars, tree_leaves, tree_paths
 from ..ir import Loop, Var, replays_range, walk
+from ..rules import gives_a_float
 from ..transforms import Accumulate, ItemAccumulate, accumulates
 from .backward import BackwardPrinter
 from .freeing import freed, sunk
@@ -29,12 +30,13 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
+from .runs import RememberedLines, propagated_copies, tight
 from .tape import Tape, reads_of
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
                   like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset(),
-                  reread=frozenset(), fuse=False):
+                  reread=frozenset(), fuse=False, runs=False):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -54,6 +56,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``reread`` holds the parameters whose items reversed loops read again instead of taping
     them (``tape``: lists and tuples a function only reads item by item, in specialized code);
     ``fuse`` writes the temporaries of loops into the expressions that read them (``fusion``).
+    ``runs`` gives straight-line code (``runs.tight``) a second text, ``text.runs``: the one its
+    gradient runs, temporaries fused, adjoint copies propagated, no check of a float result.
     """
     want_value = returns == "value_and_grad"
     if free:
@@ -84,38 +88,62 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
     if fuse:
         temps = fusable(function, roots, {v for plan in plans.values() for v in plan.reread})
-        printer.holding = lambda located: Held(temps, names, located)
+        printer.holding = lambda printer, in_loop: Held(temps, names, printer) if in_loop else None
 
-    forward = printer.forward(function.body, 1)
-    lines = header_lines(name, function.arguments, docstring)
-    bound = namespace_line(function, module_aliases(function))
-    lines += [bound] if bound else []
-    if forward:
-        lines.append("    # forward")
-        if tape.used:
-            lines.append(f"    {tape.name} = []")
-        lines += forward
-    if check_scalar and isinstance(function.result, Var):
-        check = "\n".join(result_check_lines(names[function.result], aliases))
-        lines.append(printer.located(check, result_loc(function)))
-    if backward.statements:
-        backward_lines = printer.backward(backward.statements, 1, set())
-        if want_value and function.result in tape.popped:  # the backward sweep reuses its name
-            saved = namer.fresh("value")
-            lines.append(f"    {saved} = {names[function.result]}")
-            names = {**names, function.result: saved}
-        lines.append("    # backward")
-        lines += backward_lines
-    by_items = {s.var for s in accumulates(backward.statements) if isinstance(s, ItemAccumulate)}
-    parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
-    fresh = fresh_gradients(backward.statements)
-    gradients = [_container_text(function, p, backward.wrt, names, grad_names, aliases, by_items)
-                 if is_container(function, p) else
-                 _gradient_text(p, names, grad_names, aliases, like, (items_as or {}).get(p, "") if p in by_items else None,
-                                p in fresh)
-                 for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
-    lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
+    runs = runs and tight(function, backward)
+    if runs:  # each forward statement printed once: the text that runs has most of them as they are
+        printer.assign_line = RememberedLines(printer.assign_line)
+
+    def printed(statements, grad_names, check_scalar, backward_lines=None):
+        """The lines of the gradient whose records are ``statements``, and its backward section's
+        (``backward_lines`` where given, else printed)."""
+        names_now = names
+        forward = printer.forward(function.body, 1)
+        lines = header_lines(name, function.arguments, docstring)
+        bound = namespace_line(function, module_aliases(function))
+        lines += [bound] if bound else []
+        if forward:
+            lines.append("    # forward")
+            if tape.used:
+                lines.append(f"    {tape.name} = []")
+            lines += forward
+        if check_scalar and isinstance(function.result, Var):
+            check = "\n".join(result_check_lines(names[function.result], aliases))
+            lines.append(printer.located(check, result_loc(function)))
+        if statements:
+            if backward_lines is None:
+                backward_lines = printer.backward(statements, 1, set())
+            if want_value and function.result in tape.popped:  # the backward sweep reuses its name
+                saved = namer.fresh("value")
+                lines.append(f"    {saved} = {names[function.result]}")
+                names_now = {**names, function.result: saved}
+            lines.append("    # backward")
+            lines += backward_lines
+        by_items = {s.var for s in accumulates(statements) if isinstance(s, ItemAccumulate)}
+        parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
+        fresh = fresh_gradients(statements)
+        gradients = [_container_text(function, p, backward.wrt, names_now, grad_names, aliases, by_items)
+                     if is_container(function, p) else
+                     _gradient_text(p, names_now, grad_names, aliases, like,
+                                    (items_as or {}).get(p, "") if p in by_items else None, p in fresh)
+                     for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
+        lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
+        return lines, backward_lines
+
+    lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
     text = printer.finish(lines, function)
+    if runs:  # the text that runs: temporaries fused, copies propagated
+        kept, copied = propagated_copies(backward.statements, backward.tokens)
+        run_grad_names = {**grad_names, **{var: grad_names[source] for var, source in copied.items()}}
+        if copied:  # printed again with the copies' readers reading what they copied (else the same lines)
+            backward_lines = None
+            printer.final_names = FinalNames(final_names)
+            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in copied)
+            printer.grad_names, printer.renamed = run_grad_names, None
+        temps = fusable(function, roots, frozenset())
+        printer.holding = lambda printer, in_loop: Held(temps, names, printer)
+        check = check_scalar and not gives_a_float(function)
+        text.runs = printer.finish(printed(kept, run_grad_names, check, backward_lines)[0], function)
     return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}) if free else text
 
 

@@ -62,7 +62,8 @@ class Printer:
         self.every_merge = every_merge
         self.origins = []  # the user's Loc of each mark (see ``located``)
         self.renaming = any(alias != module for module, alias in aliases.items())  # a module under another name
-        self.holding = None  # makes a block's ``fusion.Held`` where temporaries are written into their readers
+        # holding(printer, in_loop): a block's ``fusion.Held`` where temporaries are written into their readers, or None
+        self.holding = None
 
     # ------------------------------------------------------------ pieces
 
@@ -115,11 +116,11 @@ class Printer:
 
     def forward(self, stmts, depth, in_loop=False):
         lines = []
-        held = self.holding(self.located) if self.holding is not None and in_loop else None  # fusion, in loops
+        held = self.holding(self, in_loop) if self.holding is not None else None  # fusion (``fusion.Held``)
         for stmt in stmts:
             if held is not None and isinstance(stmt, Assign) and stmt.op not in CHECK_OPS and stmt.op != EFFECT:
                 if stmt.target in self.live:
-                    lines += held.assign(stmt, assign_node(with_aliases(squared(stmt), self.aliases), self.names), depth)
+                    lines += held.assign(stmt, depth)
                 continue
             if held is not None:
                 lines += held.flush(depth)
@@ -132,12 +133,7 @@ class Printer:
                                           stmt.loc))
             elif isinstance(stmt, Assign):
                 if stmt.target in self.live:
-                    printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
-                    if printed.op == "rt.setitem" and self.renaming:  # its index np.s_[...] takes the namespace's name
-                        text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))
-                    else:
-                        text = assignment_source(printed, self.names)
-                    lines.append(self.located(indented(text, depth), stmt.loc))
+                    lines.append(self.assign_line(stmt, depth))
                 if self.tangents is not None:
                     lines += self.tangents.after(stmt, self, depth)
             elif not self.kept(stmt):
@@ -147,6 +143,15 @@ class Printer:
             elif isinstance(stmt, Loop):
                 lines += self.forward_loop(stmt, depth)
         return lines + (held.flush(depth) if held is not None else [])
+
+    def assign_line(self, stmt, depth):
+        """A live forward ``Assign`` printed as it is, at ``depth``, marked with its line."""
+        printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
+        if printed.op == "rt.setitem" and self.renaming:  # its index np.s_[...] takes the namespace's name
+            text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))
+        else:
+            text = assignment_source(printed, self.names)
+        return self.located(indented(text, depth), stmt.loc)
 
     def forward_if(self, stmt, depth, in_loop):
         merges = [m for m in stmt.merges if m.target in self.live]

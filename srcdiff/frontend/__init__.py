@@ -18,7 +18,7 @@ helpers) and ``errors``.
 | ``reads`` | ``Reads``: what a build read from live objects, to tell a stale cache |
 | ``fence`` | ``check_supported``: refused constructs, by name |
 | ``classes`` | the class of a method's ``self`` (``Owner``) and what a name means on a class (``member``) |
-| ``live`` | ``load_function`` and ``RuntimeScope`` |
+| ``live`` | ``load_function`` and ``RuntimeScope``; ``generic_of``, the generic code of a gradient that runs other code |
 | ``callables`` | lambdas and ``functools.partial`` objects as Sources; ``defaults_of``, ``name_of`` |
 | ``static_scope`` | ``StaticScope`` |
 | ``free_names`` | ``free_binding``: the object a free name is bound to, for code kept as written (a ``print``) |
@@ -27,7 +27,7 @@ from .callables import LAMBDA, as_def, defaults_of, name_of, title
 from .classes import Member, Owner, member, owner_of, owner_of_bound
 from .fence import check_supported
 from .free_names import BUILTIN, UNBOUND, free_binding, static_module
-from .live import RuntimeScope, classify, load_function
+from .live import RuntimeScope, classify, generic_of, load_function
 from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
                    primitive_name)
 from .source import Source

@@ -32,7 +32,7 @@ def load_function(fn, reads=None, owner=None):
     ``owner`` (a ``classes.Owner``) is the class of a method's first parameter; when None,
     an instance method's class is found from its qualified name (``Model.loss``).
     """
-    fn = getattr(fn, "__srcdiff_generic__", fn)  # a gradient dispatching on kinds: its generic code
+    fn = generic_of(fn)  # a gradient dispatching on kinds, or running a text of its own: its generic code
     if isinstance(fn, functools.partial):  # the function it calls, of the parameters it leaves
         reads = Reads() if reads is None else reads
         return partial_source(fn, load_function(fn.func, reads))
@@ -75,6 +75,21 @@ def load_function(fn, reads=None, owner=None):
                     owner=owner if owner is not None else owner_of(fn))
     check_supported(source)
     return source
+
+
+def generic_of(fn):
+    """The generic function of a gradient srcdiff built, which derivatives of it transform:
+    ``__srcdiff_generic__``, compiled when first asked for where the gradient runs a text of
+    its own (``__srcdiff_make_generic__``: ``pipeline.build``); ``fn`` itself for other functions."""
+    generic = getattr(fn, "__srcdiff_generic__", None)
+    if generic is not None:
+        return generic
+    make = getattr(fn, "__srcdiff_make_generic__", None)
+    if make is None:
+        return fn
+    generic = make()
+    getattr(fn, "__func__", fn).__srcdiff_generic__ = generic  # a bound method: on its function, as the API keeps it
+    return generic
 
 
 _RELOAD = "reload the module (importlib.reload) or re-run the cell defining the function, then differentiate it again"

@@ -8,13 +8,16 @@ gradient of ``grad_f``), ``base`` (the user's function's name), ``reads`` (what 
 build read from live objects, ``frontend.Reads``: the API builds again when it changed)
 ``arrays`` (whether it is array code, which the API lets take Dask arrays), ``wrt`` (the
 positions of the parameters whose gradients it returns, and whether one is returned bare)
-and, for the
+and, for the gradient of straight-line code of numbers alone, ``make_generic`` (its ``source``
+is the generic text, but it runs a tight one: ``runs_tight_text``) and, for the
 gradient of a function with loops, ``directions`` (what to build its own
 gradient from, since its tape is not differentiated again; the function is held by weak
 reference, so that a cached gradient does not keep it alive).  Nothing is cached here:
 that is the API's business.
 """
+import functools
 import gc
+import os
 import weakref
 
 from ..emit import compile_source, generated_namespace
@@ -51,15 +54,48 @@ def build_gradient(fn, kind, wrt, owner=None):
     # a gradient of srcdiff's own output is a higher derivative: grad2_f, not grad_grad_f
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
-    name, text = gradient_source(function, source, kind, wrt, order=order, base=base)
-    compiled = compiled_function(text, name, function, *defaults_of(fn),
-                                 order=order, base=base, reads=source.scope.reads, **facts_of(function))
+    facts = facts_of(function)
+    runs = facts["numbers_alone"] and order == 1 and not generic_only()
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, runs=runs)
+    run_text = getattr(text, "runs", None)
+    compiled = compiled_function(text if run_text is None else run_text, name, function, *defaults_of(fn),
+                                 order=order, base=base, reads=source.scope.reads, **facts)
     params, single = select_wrt(function, wrt, source)
     compiled.__srcdiff_wrt__ = (tuple(function.params.index(p) for p in params), single)
     if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
         # its own code keeps a tape; a gradient of it is built from fn along this parameter
         compiled.__srcdiff_directions__ = (weakref.ref(fn), (function.params.index(params[0]),))
+    if run_text is not None:
+        runs_tight_text(compiled, text)
     return compiled
+
+
+def generic_only():
+    """Whether every gradient runs its generic code (``SRCDIFF_GENERIC=1``: ``pytest --generic``)."""
+    return os.environ.get("SRCDIFF_GENERIC") == "1"
+
+
+def runs_tight_text(compiled, text):
+    """``compiled``, compiled from the text that runs (``emit.runs``), made to show the generic
+    ``text`` as its ``source`` and to compile it when a derivative of it first asks for its
+    generic function (``frontend.generic_of``): most gradients are never differentiated
+    again, and compiling a text costs about a fifth of a build."""
+    attributes = {key: value for key, value in vars(compiled).items()
+                  if key.startswith("__srcdiff_") and key not in ("__srcdiff_source__", "__srcdiff_file__")}
+    compiled.source = str(text)
+    compiled.__srcdiff_make_generic__ = functools.partial(
+        _generic_function, text, compiled.__name__, dict(compiled.__globals__), compiled.__defaults__,
+        compiled.__kwdefaults__, attributes)
+
+
+def _generic_function(text, name, namespace, defaults, kwdefaults, attributes):
+    """The generic function of a gradient running a tight text (``runs_tight_text``)."""
+    generic = compile_source(text, name, namespace, defaults, kwdefaults)
+    generic.source = generic.__srcdiff_source__ = str(text)
+    generic.__qualname__ = name
+    for key, value in attributes.items():
+        setattr(generic, key, value)
+    return generic
 
 
 def build_through_loops(fn, directions, wrt):

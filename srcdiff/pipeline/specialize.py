@@ -14,8 +14,10 @@ table per signature.  What the table holds per key:
 
 A function of numbers alone (``rules.computes_with_numbers_alone``: scalar code made only
 of number operations and ``range`` loops) has one text for every kind of argument, so its
-gradient is the generic function itself, with no dispatch in front of it: on a function
-of a few operations the dispatch would cost more than the gradient.
+gradient is the function ``build_gradient`` compiled, with no dispatch in front of it: on a
+function of a few operations the dispatch would cost more than the gradient.  For
+straight-line code that function runs a tight text (``emit.runs``: temporaries fused, copies
+propagated), its ``source`` the generic text; ``source_for`` shows the tight one.
 
 ``specialized_hvp`` does the same for a Hessian-vector product: its code is built from the
 gradient specialized to the arguments' kinds.
@@ -31,7 +33,6 @@ gradient is built, an argument of another kind when it is first called with it.
 """
 import functools
 import inspect
-import os
 import weakref
 
 import numpy as np
@@ -41,7 +42,8 @@ from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
 from ..lower import lower
-from .build import compiled_function
+from ..rules import computes_with_numbers_alone
+from .build import compiled_function, generic_only
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
@@ -160,9 +162,10 @@ def _runs_generic(generic, fn):
     ``specialized``), and if so gives it the ``source_for`` of the code that runs.  A function
     of numbers alone (``numbers_alone``: ``pipeline.build.facts_of``) has one text for every
     kind of argument."""
-    if (os.environ.get("SRCDIFF_GENERIC") == "1" or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
+    if (generic_only() or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
             or getattr(generic, "__srcdiff_numbers_alone__", False)):
-        generic.source_for = lambda *args: generic.source  # the code that runs, whatever the arguments
+        # the code that runs, whatever the arguments: its generic text, or the tight one it was compiled from
+        generic.source_for = lambda *args: generic.__srcdiff_source__
         return True
     return False
 
@@ -268,8 +271,10 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     check_shapes(function, infer_shapes(function, True, specialized_kinds(function, kinds)))
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
-    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False)
-    text = numba_text(text, function)
+    tight = computes_with_numbers_alone(function)  # straight-line code: the tight text (``emit.runs``) compiles faster
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False,
+                                 runs=tight)
+    text = numba_text(getattr(text, "runs", text), function)
     python = compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)
     jitted = compile_numba(python)

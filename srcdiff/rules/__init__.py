@@ -30,4 +30,4 @@ from .custom import CustomRule, backward_templates, is_custom_op
 from .helpers import HELPER_TANGENTS
 from .families import LINEAR as LINEAR_FORMS
 from .families import refusal, tangent_rule
-from .scalar import RULES, ZERO, computes_with_numbers_alone, placeholders, rule_for, rule_of_call, scalar_rule, template_ast
+from .scalar import RULES, ZERO, computes_with_numbers_alone, gives_a_float, placeholders, rule_for, rule_of_call, scalar_rule, template_ast

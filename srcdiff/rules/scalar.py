@@ -20,7 +20,7 @@ exponent keeps the plain template, which the simplifier folds (``2 * x``).
 import ast
 from functools import lru_cache
 
-from ..ir import RANGES, Assign, Const, Loop, walk
+from ..ir import RANGES, Assign, Const, Loop, Var, has_flow, walk
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
 from .custom import custom_rule, is_custom_op
@@ -106,6 +106,43 @@ def computes_with_numbers_alone(function):
                                              and len(stmt.args) >= 2):
             return False
     return True
+
+
+def gives_a_float(function):
+    """Whether straight-line ``function`` returns a Python float whatever its arguments are:
+    its result is made by a function of ``FLOAT_RESULTS``, or by ``FLOAT_ARITHMETIC`` on
+    floats so made and number literals (a parameter may be an array: it proves nothing)."""
+    if has_flow(function.body):
+        return False
+    floats = set()
+    for stmt in function.body:
+        if isinstance(stmt, Assign) and (stmt.op in FLOAT_RESULTS or stmt.op in FLOAT_ARITHMETIC
+                                         and _float_arithmetic(stmt, floats)):
+            floats.add(stmt.target)
+    return function.result in floats
+
+
+def _float_arithmetic(stmt, floats):
+    """Whether the operands of ``stmt`` are floats (``floats``) or number literals, one a float
+    (each one for ``max`` and ``min``, which return one of them); a power's exponent an int
+    literal (a float one may make a complex number)."""
+    if stmt.op in _POWERS and not (isinstance(stmt.args[1], Const) and type(stmt.args[1].value) is int):
+        return False
+    if stmt.kwargs or not all(a in floats if isinstance(a, Var) else isinstance(a, Const)
+                              and type(a.value) in (int, float, bool) for a in stmt.args):
+        return False
+    if stmt.op in ("max", "min"):  # the result is one of the operands
+        return all(isinstance(a, Var) or type(a.value) is float for a in stmt.args)
+    return any(isinstance(a, Var) or type(a.value) is float for a in stmt.args)
+
+
+# functions whose result is a Python float whatever they are given (or that raise)
+FLOAT_RESULTS = frozenset({"float"} | {f"math.{name}" for name in (
+    "acos", "acosh", "asin", "asinh", "atan", "atan2", "atanh", "cbrt", "copysign", "cos", "cosh", "degrees", "erf",
+    "erfc", "exp", "exp2", "expm1", "fabs", "fmod", "gamma", "hypot", "lgamma", "log", "log10", "log1p", "log2",
+    "pow", "radians", "sin", "sinh", "sqrt", "tan", "tanh")})
+# operations whose result is a float when their operands are floats and number literals
+FLOAT_ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "//", "neg", "pos", "abs", "**", "pow", "max", "min"})
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 

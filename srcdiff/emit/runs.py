@@ -1,0 +1,68 @@
+"""The text that runs for a straight-line gradient of numbers alone: the generic text made tight.
+
+A function of numbers alone (``rules.computes_with_numbers_alone``) has one gradient for
+every kind of argument, so no specialized code is built for it; its generic text is the
+lecture's three-address code, one statement per gate.  The text its gradient runs is the
+same computation written as a person writes it for speed:
+
+| generic text | text that runs | why it is the same |
+| --- | --- | --- |
+| ``s1 = s0 * a`` then ``s = s1 + b`` | ``s = s0 * a + b`` | ``fusion``: a temporary read once, by a statement of its line, nowhere else |
+| ``grad_s2 = grad_s3`` then ``grad_w1 = grad_s2 * x1`` | ``grad_w1 = grad_s3 * x1`` | ``propagated_copies``: ``grad_s2`` is written once, ``grad_s3`` never again after it |
+| ``if s7.__class__ is not float: rt.check_scalar(s7)`` | nothing | ``rules.gives_a_float``: the result is a float whatever the arguments are |
+
+Where the result may be something else (a parameter's array reaches it), the check stays.
+Only straight-line code is made tight (``tight``); code with branches or loops runs its
+generic text.
+"""
+import ast
+
+from ..ir import has_flow
+from ..transforms import Accumulate
+
+
+def tight(function, backward):
+    """Whether the gradient of ``function`` by the records ``backward`` gets a text of its own
+    to run: straight-line code, whose backward records are all ``Accumulate``."""
+    return not has_flow(function.body) and all(type(r) is Accumulate for r in backward.statements)
+
+
+def propagated_copies(statements, tokens):
+    """``(kept, copied)``: the records ``statements`` (straight-line ``Accumulate`` records)
+    without the copies ``grad_a = grad_b`` where ``grad_a`` is written once and ``grad_b``
+    never after the copy, and ``copied`` (Var -> the Var whose adjoint it reads instead;
+    chains of copies followed to their first adjoint)."""
+    writes, last_write = {}, {}
+    for i, record in enumerate(statements):
+        writes[record.var] = writes.get(record.var, 0) + 1
+        last_write[record.var] = i
+    kept, copied = [], {}
+    for i, record in enumerate(statements):
+        source = _copy_source(record, tokens)
+        if source is not None and writes[record.var] == 1 and last_write.get(source, i) < i:
+            copied[record.var] = copied.get(source, source)
+        else:
+            kept.append(record)
+    return kept, copied
+
+
+def _copy_source(record, tokens):
+    """``b`` when ``record`` is the first write ``grad_a = grad_b``, else None."""
+    if record.first and type(record.expr) is ast.Name:
+        kind, var = tokens.by_token.get(record.expr.id, ("", None))
+        return var if kind == "adjoint" else None
+    return None
+
+
+class RememberedLines:
+    """A printer's ``assign_line`` (straight-line code: each statement printed at one depth)
+    that prints each statement once and gives its line again when asked again."""
+
+    def __init__(self, assign_line):
+        self.assign_line, self.lines = assign_line, {}
+
+    def __call__(self, stmt, depth):
+        line = self.lines.get(id(stmt))
+        if line is None:
+            line = self.lines[id(stmt)] = self.assign_line(stmt, depth)
+        return line
