@@ -191,3 +191,20 @@ def test_numba_compiles_the_text_that_runs():
     g = srcdiff.grad(norm, jit="numba")
     assert g(3.0, 4.0) == pytest.approx((0.6, 0.8), rel=1e-15)
     assert "math.sqrt(x * x + y * y)" in g.source_for(3.0, 4.0)
+
+
+def quartic(x, y):
+    return x ** 4 * y - 2 * math.log(y + 1)
+
+
+def test_int_literals_run_as_floats_but_exponents_stay():
+    g = srcdiff.grad(quartic)
+    runs = g.source_for(1.5, 2.0)
+    assert "** 3" in runs and "** 3.0" not in runs  # an exponent keeps its type
+    assert "4.0 *" in runs and "-2.0 /" in runs
+    for args in ((1.5, 2.0), (-2.0, 0.5), (2, 3)):
+        got, generic = g(*args), generic_of(g)(*args)
+        assert got == pytest.approx(generic, rel=1e-15)
+        assert all(type(v) is float for v in got)  # a gradient of numbers is a float
+        assert got[0] == pytest.approx(numeric_grad(quartic, [float(a) for a in args], 0), rel=1e-6)
+        assert got[1] == pytest.approx(numeric_grad(quartic, [float(a) for a in args], 1), rel=1e-6)

@@ -30,7 +30,7 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import RememberedLines, propagated_copies, tight
+from .runs import RememberedLines, floated_constants, propagated_copies, tight
 from .tape import Tape, reads_of
 
 
@@ -134,9 +134,11 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated
         kept, copied = propagated_copies(backward.statements, backward.tokens)
+        kept, floated = floated_constants(kept)
         run_grad_names = {**grad_names, **{var: grad_names[source] for var, source in copied.items()}}
-        if copied:  # printed again with the copies' readers reading what they copied (else the same lines)
+        if copied or floated:  # printed again (else the same lines)
             backward_lines = None
+        if copied:  # the copies' readers read what they copied
             printer.final_names = FinalNames(final_names)
             printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in copied)
             printer.grad_names, printer.renamed = run_grad_names, None
