@@ -397,17 +397,22 @@ def test_memory_stays_flat_when_many_differentiated_functions_are_dropped(tmp_pa
     # Warming up fills what is rightly kept (srcdiff's own tables, the parsed-tree LRU) and
     # the interpreter's own pools and free lists, which after a long test session take
     # more than one short round to settle; a leak grows in every round after that.
+    # A leak grows in each of two rounds; a table that grows once (the finalizers' registry
+    # resized when a round held more gradients at once than any before it: after a long test
+    # session it holds thousands) does not grow again: the smaller growth of the two is the leak.
     one_round(90)
     tracemalloc.start()
     try:
         one_round(30)
-        first = tracemalloc.get_traced_memory()[0]
-        one_round(90)
-        growth = tracemalloc.get_traced_memory()[0] - first
+        growths = []
+        for _ in range(2):
+            first = tracemalloc.get_traced_memory()[0]
+            one_round(90)
+            growths.append(tracemalloc.get_traced_memory()[0] - first)
     finally:
         tracemalloc.stop()
     assert not [ref for ref in alive if ref() is not None]
-    assert growth / 90 < 1000, f"{growth / 90:.0f} bytes kept per dropped function"
+    assert min(growths) / 90 < 1000, f"{min(growths) / 90:.0f} bytes kept per dropped function ({growths})"
 
 
 def test_the_code_check_compiles_with_the_files_future_imports(tmp_path):

@@ -83,9 +83,12 @@ def runs_tight_text(compiled, text):
     attributes = {key: value for key, value in vars(compiled).items()
                   if key.startswith("__srcdiff_") and key not in ("__srcdiff_source__", "__srcdiff_file__")}
     compiled.source = str(text)
+    # its namespace without the compiled function itself: a cycle through it would keep every
+    # gradient alive until the collector runs, where its count of references frees it now
+    namespace = {key: value for key, value in compiled.__globals__.items() if value is not compiled}
     compiled.__srcdiff_make_generic__ = functools.partial(
-        _generic_function, text, compiled.__name__, dict(compiled.__globals__), compiled.__defaults__,
-        compiled.__kwdefaults__, attributes)
+        _generic_function, text, compiled.__name__, namespace, compiled.__defaults__, compiled.__kwdefaults__,
+        attributes)
 
 
 def _generic_function(text, name, namespace, defaults, kwdefaults, attributes):
