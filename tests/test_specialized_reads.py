@@ -2,7 +2,8 @@
 back without ``np.add.at`` where no position can be read twice (``distinct=``), and added up
 where another index part broadcasts the rows so that one may (a 2-D ``y``), against central
 differences with non-uniform weights in float64 and float32; the runtime's NumPy fast paths
-of ``index_grad``, ``unbroadcast`` and ``max_grad`` against their general code."""
+of ``index_grad``, ``unbroadcast`` and ``max_grad`` against their general code; masks of
+``np.maximum(c, x)`` applied in place to an adjoint of its own, and nowhere else."""
 import os
 
 import numpy as np
@@ -10,6 +11,8 @@ import pytest
 from gradcheck import numeric_grad
 
 import srcdiff
+from srcdiff.emit.freeing import freed
+from srcdiff.emit.printer import GeneratedText
 from srcdiff.runtime import arrays as rt_arrays
 from srcdiff.runtime import indexing as rt_indexing
 from srcdiff.runtime.arguments import ArrayGradientError
@@ -104,3 +107,71 @@ def test_max_grad_fast_path_takes_the_upstream_dtype_into_account(g):
     got = rt_arrays.max_grad(g, x, axis=1, keepdims=True)
     assert got.dtype == np.result_type(np.float32, np.asarray(g).dtype)
     np.testing.assert_array_equal(got, np.array([[0, 1, 0], [1, 0, 0], [1, 0, 0]]) * np.max(g))
+
+
+# ---------------------------------------------------------------- masks applied in place (emit.freeing)
+
+def relu_of_product(W, V, x, w):
+    """The mask's adjoint is a new array (``grad_s @ V.T``): multiplied in place."""
+    hidden = np.maximum(0.0, x @ W)
+    return np.sum(w * (hidden @ V))
+
+
+def relu_shared(x, y, w):
+    """The mask's adjoint is ``y``'s adjoint too (one array, two names): never changed in place."""
+    return np.sum(w * (np.minimum(0.5, x) + y))
+
+
+def relu_then_added(x, y, w):
+    """``grad_h`` is ``grad_s`` itself (``rt.unbroadcast`` of equal shapes), and so is ``y``'s adjoint."""
+    h = np.maximum(0.0, x)
+    s = h + y
+    return np.sum(w * s)
+
+
+def relu_twice(x, w):
+    """One value masked twice: each mask reads ``x``'s adjoint, which must stay as it is."""
+    h = np.maximum(0.0, x)
+    return np.sum(w * np.maximum(-0.3, h) * h)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("fn, in_place", [(relu_of_product, True), (relu_shared, False),
+                                         (relu_then_added, False), (relu_twice, False)])
+def test_masks_in_place_only_on_an_array_of_its_own(fn, in_place, dtype):
+    rng = np.random.default_rng(11)
+    shapes = {relu_of_product: ((4, 4), (4, 3), (5, 4), (5, 3)), relu_shared: ((3, 4), (3, 4), (3, 4)),
+              relu_then_added: ((3, 4), (3, 4), (3, 4)),
+              relu_twice: ((3, 4), (3, 4))}[fn]
+    args = [rng.normal(size=s).astype(dtype) for s in shapes]
+    wrt = tuple(range(len(args) - 1))
+    g = srcdiff.grad(fn, wrt=wrt)
+    got = g(*args)
+    tol = 2e-3 if dtype == np.float32 else 1e-6
+    as64 = [a.astype(np.float64) for a in args]
+    for position, grad in zip(wrt, got):
+        assert grad.dtype == dtype
+        np.testing.assert_allclose(grad, numeric_grad(fn, as64, position), rtol=tol, atol=tol)
+    if SPECIALIZED:
+        assert (" *= 0.0 < " in g.source_for(*args)) is in_place
+
+
+def _freed_with_adjoints(body):
+    text = "def f(x, w):\n" + "".join(f"    {line}\n" for line in body) + "    return a\n"
+    names = {"h", "a", "b", "c", "grad_h", "grad_x"}
+    return freed(GeneratedText(text, [None] * text.count("\n"), None), names, {"grad_h": "h", "grad_c": "c"})
+
+
+def test_freed_masks_in_place_what_is_read_by_arithmetic_only():
+    made = ["h = x * 2.0", "grad_h = w @ h", "grad_h += w * 3.0", "b = grad_h + 1.0"]
+    text = _freed_with_adjoints(made + ["grad_x = (h > 0.0) * grad_h", "a = grad_x + b"])
+    assert "    grad_h *= h > 0.0\n    grad_x = grad_h\n    del h, grad_h\n" in text
+    for shared in (["grad_h = rt.unbroadcast(w, h)"], ["grad_h = w @ h", "c = grad_h"], ["grad_h = w @ h", "c = [grad_h]"],
+                   ["grad_h = w @ h", "c = rt.unbroadcast(grad_h, x)"], ["grad_h = w @ h", "grad_h = x * 1.0"],
+                   ["grad_h = w @ h", "if w:", "    c = grad_h"], ["grad_h = w"]):
+        body = ["h = x * 2.0"] + shared + ["grad_x = grad_h * (0.0 < h)", "a = grad_x + 1.0"]
+        assert "*=" not in _freed_with_adjoints(body), shared
+    later = _freed_with_adjoints(["h = x * 2.0", "grad_h = w @ h", "grad_x = grad_h * (0.0 < h)", "a = grad_x + grad_h"])
+    assert "*=" not in later
+    other_value = _freed_with_adjoints(["h = x * 2.0", "grad_h = w @ h", "grad_x = grad_h * (0.0 < x)", "a = grad_x"])
+    assert "*=" not in other_value

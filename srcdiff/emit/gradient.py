@@ -116,7 +116,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                  for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
     lines.append(return_line(function.result if want_value else None, gradients, single, names, aliases))
     text = printer.finish(lines, function)
-    return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}) if free else text
+    if not free:
+        return text
+    adjoints = {grad_names[v]: names[v] for v in free if v in grad_names and v in names}
+    return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}, adjoints)
 
 
 def fresh_gradients(statements):
