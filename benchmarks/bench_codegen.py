@@ -4,8 +4,8 @@
     python benchmarks/bench_codegen.py --quick    # fewer rounds, for a smoke test
     python benchmarks/bench_codegen.py --only build   # one section alone (scalar, rosenbrock, build)
 
-Prints, in one run, with one BLAS thread (``OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
-MKL_NUM_THREADS=1``, set before NumPy is imported):
+Prints, in one run, with every contender on one thread (``one_thread``: BLAS and JAX's
+thread pool, set before NumPy is imported):
 
   1. scalar functions (the seeds' neuron, the lecture's exercise, ``sqrt(x**2 + y**2)``)
      and chains of 201 and 2,001 operations: srcdiff's gradient over the tight gradient a
@@ -22,17 +22,16 @@ MKL_NUM_THREADS=1``, set before NumPy is imported):
 Timing method as in ``bench_scalar.py``: contenders measured in interleaved rounds; a
 ratio is the median of the ratios measured within each round.
 """
-import os
+import pathlib
+import sys
 
-for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_name] = "1"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import one_thread  # noqa: E402  (before NumPy and JAX load)
 
 import argparse  # noqa: E402
 import linecache  # noqa: E402
 import math  # noqa: E402
-import pathlib  # noqa: E402
 import platform  # noqa: E402
-import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
@@ -262,7 +261,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
     rounds = 5 if options.quick else 51
     print(f"srcdiff codegen benchmark: Python {platform.python_version()}, NumPy {np.__version__}, "
-          f"{'JAX ' + jax.__version__ if jax else 'no JAX'}, BLAS threads 1, {platform.machine()}\n")
+          f"{'JAX ' + jax.__version__ if jax else 'no JAX'}, {platform.machine()}\n{one_thread.HEADER}\n")
     with tempfile.TemporaryDirectory(prefix="srcdiff_codegen_") as folder:
         if options.only in (None, "scalar"):
             run_scalar(folder, rounds, options.numba_ops)

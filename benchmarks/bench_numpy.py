@@ -9,13 +9,18 @@ Every contender computes the loss's forward pass and the gradients of W1, b1, W2
 float64 from the same data; the script checks that they agree before timing.  Timing as in
 bench_scalar.py: interleaved rounds, ratios are medians of per-round ratios, times are
 min (median) per call.  Target: srcdiff within 1.2x of the hand-written backprop (aim 1.05x).
+Every contender runs on one thread (``one_thread``, imported before NumPy; printed).
 """
-import argparse
-import importlib.util
 import pathlib
 import sys
 
-import numpy as np
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import one_thread  # noqa: E402  (before NumPy and PyTorch load)
+
+import argparse  # noqa: E402
+import importlib.util  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -73,6 +78,7 @@ def torch_contender():
         import torch
     except ImportError:
         return None
+    torch.set_num_threads(1)
 
     def loss_and_grads(W1, b1, W2, b2, X, y, reg):
         params = [torch.from_numpy(a).requires_grad_() for a in (W1, b1, W2, b2)]
@@ -126,7 +132,8 @@ def run(sizes, rounds):
     times = per_call_times([contenders[k] for k in names], args, rounds, budget=0.05)
     by_name = dict(zip(names, times))
     print(f"2-layer net, N={n} D={d} H={h} C={c}, float64: loss and gradients of W1, b1, W2, b2")
-    print(f"{rounds} interleaved rounds; time per call: min (median); ratio: median of per-round ratios\n")
+    print(f"{rounds} interleaved rounds; time per call: min (median); ratio: median of per-round ratios")
+    print(f"{one_thread.HEADER}\n")
     print("| contender | time per call | over hand-written |")
     print("| --- | --- | --- |")
     for name in names:

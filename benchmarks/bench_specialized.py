@@ -5,7 +5,9 @@ autograd where installed.
     python benchmarks/bench_specialized.py            # the measurement (a few minutes)
     python benchmarks/bench_specialized.py --quick    # a smoke test
 
-BLAS runs on one thread (set before NumPy is imported, and printed).  Timing as in
+Every contender runs on one thread (``one_thread``: BLAS, XLA's thread pool and PyTorch's,
+set before NumPy is imported; printed, and the threads that did the work of each net
+contender counted).  Timing as in
 bench_scalar.py: interleaved rounds, ratios are medians of per-round ratios, times are
 min (median) per call.  Every contender is checked against srcdiff's numbers before it is
 timed.  Rows:
@@ -19,15 +21,14 @@ timed.  Rows:
 The dispatch cost (the specialized gradient called through ``srcdiff.grad``'s function,
 against the specialized code called directly) is printed too.
 """
-import os
+import pathlib
+import sys
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import one_thread  # noqa: E402  (before NumPy, JAX and PyTorch load)
 
 import argparse  # noqa: E402
 import math  # noqa: E402
-import pathlib  # noqa: E402
-import sys  # noqa: E402
 import tracemalloc  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -174,6 +175,10 @@ def nets(rounds, sizes):
                     contenders.append((name, other))
             label = f"{np.dtype(dtype).name}, N={n} D=H={d}"
             ratio_row(label, contenders, args, rounds)
+            busy = [(name, one_thread.busy_threads(fn, args)) for name, fn in contenders]
+            if busy[0][1] is not None:
+                print(f"{'':<34} threads that did the work (CPU time / wall time): "
+                      + ", ".join(f"{name} {threads} ({cores:.2f})" for name, (threads, cores) in busy))
             print(f"{'':<34} peak memory (tracemalloc): hand {peak_bytes(hand_grads, args) / 1e6:.2f} MB, "
                   f"srcdiff {peak_bytes(g, args) / 1e6:.2f} MB")
 
@@ -208,8 +213,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, help="interleaved rounds (15; 2 with --quick)")
     args = parser.parse_args(argv)
     rounds = args.rounds or (2 if args.quick else 15)
-    print(f"srcdiff specialized benchmark; NumPy {np.__version__}; BLAS threads: "
-          f"OMP/OPENBLAS/MKL_NUM_THREADS={os.environ['OMP_NUM_THREADS']}")
+    print(f"srcdiff specialized benchmark; NumPy {np.__version__}; {one_thread.HEADER}")
     print(f"{rounds} interleaved rounds; times per call: min (median); ratios: median of per-round ratios")
     if args.only in (None, "dispatch"):
         dispatch_cost(rounds)

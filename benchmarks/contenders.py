@@ -2,8 +2,11 @@
 
 Each maker returns a function with the same arguments and results as srcdiff's gradient
 (NumPy in, NumPy or floats out, so the comparison includes the conversions a NumPy user
-pays), or None when the library is missing.
+pays), or None when the library is missing.  Each runs on one thread: JAX as ``one_thread`` set it
+up (imported before JAX), PyTorch by ``torch.set_num_threads(1)``.
 """
+import one_thread  # noqa: F401  (one thread for JAX when this module is imported first)
+
 import numpy as np
 
 

@@ -217,7 +217,8 @@ def test_source_for_matrices_writes_the_products():
     assert "grad_hidden = grad_s3 @ W2.T" in text and "X.T @ " in text and "matmul_grad" not in text
     assert "grad_s4 = -np.sum(grad_scores_1, axis=1, keepdims=True)" in text  # the negation taken out of the sum
     assert "grad_W1 = X.T @ " in text and text.index("grad_W1 = X.T @ ") < text.index("grad_W1 += 2.0 * s9 * W1")
-    assert "del s2" in text and "(0.0 < hidden)" in text  # np.maximum's mask read from its result: s2 freed at once
+    assert "del s2" in text and "0.0 < hidden" in text  # np.maximum's mask read from its result: s2 freed at once
+    assert "grad_hidden *= 0.0 < hidden\n    grad_s2 = grad_hidden\n" in text  # applied in place: no new array
     assert "rt.matmul_grad_left" in g.source
     assert "rt.like(grad_b1, b1)" in text  # a vector not read item by item keeps its dtype, shape, a copy
 

@@ -146,7 +146,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         printer.holding = lambda printer, in_loop: Held(temps, names, printer)
         check = check_scalar and not gives_a_float(function)
         text.runs = printer.finish(printed(kept, run_grad_names, check, backward_lines)[0], function)
-    return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}) if free else text
+    if not free:
+        return text
+    adjoints = {grad_names[v]: names[v] for v in free if v in grad_names and v in names}
+    return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}, adjoints)
 
 
 def fresh_gradients(statements):

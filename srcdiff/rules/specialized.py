@@ -8,6 +8,7 @@ whose rule the known shapes simplify, or None for the usual rule:
 | ``a @ b``, ``np.matmul``, ``np.dot``, ``.dot()`` | both operands of rank 2 | ``g @ b.T``, ``a.T @ g`` |
 | ``np.sum(x)``, ``x.sum()`` | ``x`` is ``a * b`` of two operands of its shape, or ``a ** c`` for a constant ``c`` other than 0 and 1, or a ufunc of ``SPREADING_UFUNCS`` of one array, or sums, differences and constant multiples of those | ``g``: the number stands for the array of g's, since ``x``'s own rule multiplies it by an operand of that shape (``spread_by_product``) |
 | ``np.mean(x)``, ``x.mean()`` | the same | ``g / np.size(x)`` |
+| ``x[..., r, ...]`` with ``r = np.arange(n)`` (one argument) among the index's parts | nothing more | ``rt.index_grad(g, x, np.s_[..., r, ...], distinct=k)``: ``k`` is ``r``'s position; ``r`` holds ``0 .. n-1`` once each, so where the read has ``r``'s shape (checked at run time: another part of more dimensions broadcasts ``r``) no position was read twice, and ``g`` is written without ``np.add.at`` (``distinct_part``) |
 | ``np.maximum(c, x)``, ``np.minimum(c, x)`` for a number ``c`` | nothing more | ``g * (c < y)`` (``g * (c > y)``): the result ``y`` says where ``x`` won, so ``x`` need not be kept for the backward sweep (``by_result``) |
 
 ``reduced_from(shape, result)``: whether an operand of an element-wise statement is a
@@ -18,6 +19,8 @@ with the operand taken out of the sum where the rule divides by it or negates
 """
 from ..analysis import SCALAR
 from ..ir import Const, Var
+from .scalar import placeholders
+from .selections import index_text
 
 KNOWN_RANK_PRODUCTS = {  # (op, rank of x0, rank of x1) -> templates
     ("@", 2, 2): ("g @ x1.T", "x0.T @ g"), ("np.matmul", 2, 2): ("g @ x1.T", "x0.T @ g"),
@@ -42,9 +45,26 @@ def specialized_rule(stmt, op, shapes, definitions):
         return ("g",)
     if op in FULL_MEANS and n == 1 and spread_by_product(stmt.args[0], definitions, shapes):
         return ("g / np.size(x)",)
+    if op == "[]":
+        position = distinct_part(stmt, definitions)
+        if position is None:
+            return None
+        index = index_text(stmt, placeholders(n), 1)
+        return (f"rt.index_grad(g, x0, {index}, distinct={position})",) + (None,) * (n - 1)
     if n == 2:
         ranks = tuple(getattr(shapes.of(a), "rank", None) if isinstance(a, Var) else None for a in stmt.args)
         return KNOWN_RANK_PRODUCTS.get((op, *ranks))
+    return None
+
+
+def distinct_part(stmt, definitions):
+    """The position among the index parts of the read ``stmt`` (``x[i0, i1...]``) of a Var made
+    by ``np.arange(n)`` of one argument, whose entries ``0 .. n-1`` are each there once and
+    none is negative (``np.arange(-2, 2)`` would read 0 twice through -2); None if no part is."""
+    for position, part in enumerate(stmt.args[1:]):
+        made = definitions.get(part) if isinstance(part, Var) else None
+        if made is not None and made.op == "np.arange" and len(made.args) == 1 and not made.kwargs:
+            return position
     return None
 
 

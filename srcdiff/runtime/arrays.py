@@ -20,8 +20,8 @@ from .namespaces import namespace_of as namespace
 def unbroadcast(g, x):
     """``g`` summed down to the shape of ``x`` (undoing NumPy's broadcasting of ``x``):
     ``g`` has at least as many dimensions as ``x``, as a broadcast result has."""
-    if g.__class__ is np.ndarray and x.__class__ is np.ndarray and g.shape == x.shape:
-        return g  # nothing was broadcast: settled before looking for the arrays' namespace
+    if g.__class__ is np.ndarray and x.__class__ is np.ndarray:
+        return g if g.shape == x.shape else _summed_to(g, x.shape)  # settled before looking for a namespace
     xp = namespace(g, x)
     shape = xp.shape(x)
     g_shape = xp.shape(g)
@@ -39,6 +39,22 @@ def unbroadcast(g, x):
         total = g.sum(axis=axes)
         return total if total.shape == shape else total.reshape(shape)
     return xp.reshape(xp.sum(g, axis=axes), shape)
+
+
+def _summed_to(g, shape):
+    """The ndarray ``g`` summed down to the broadcast operand shape ``shape`` (``unbroadcast``)."""
+    lead = g.ndim - len(shape)
+    if lead < 0:
+        raise _joined_sequence(g.shape, shape)
+    g_shape = g.shape
+    axes = tuple(range(lead))
+    for i, n in enumerate(shape):
+        if n != g_shape[lead + i]:
+            if n != 1:
+                raise _joined_sequence(g_shape, shape)
+            axes += (lead + i,)
+    total = g.sum(axis=axes)  # the method: np.sum's own dispatch costs as much as the sum of a small g
+    return total if total.shape == shape else total.reshape(shape)
 
 
 def broadcast_like(t, y):
@@ -203,6 +219,8 @@ def cumsum_grad(g, x, axis=None):
 
 
 def _route(g, x, axis, find):
+    if x.__class__ is np.ndarray and g.__class__ in _NUMPY_VALUES and axis.__class__ is int and x.ndim:
+        return _route_along(g, x, axis, find)  # settled before looking for lazy arrays and a namespace
     if is_lazy(x) or is_lazy(g):
         return _lazy_route(g, x, axis, find)
     xp = namespace(g, x)
@@ -218,11 +236,14 @@ def _route(g, x, axis, find):
     return restore(out)
 
 
+_NUMPY_VALUES = frozenset({np.ndarray, float, int, np.float64, np.float32})
+
+
 def _route_along(g, x, axis, find):
     """``_route`` along one axis of an ndarray: the same numbers, without moving axes."""
-    dtype = x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64
+    dtype = x.dtype if x.dtype.kind in "fc" else np.float64
     where = getattr(x, find)(axis=axis, keepdims=True)
-    out = np.zeros(x.shape, dtype=np.result_type(dtype, np.asarray(g).dtype))
+    out = np.zeros(x.shape, dtype if g.__class__ is np.ndarray and g.dtype == dtype else np.result_type(dtype, np.asarray(g).dtype))
     if axis % x.ndim == x.ndim - 1 and x.size:  # the last axis: one flat write, rows x.shape[-1] apart
         out.reshape(-1)[where.reshape(-1) + np.arange(0, x.size, x.shape[-1])] = np.reshape(g, -1)
     else:

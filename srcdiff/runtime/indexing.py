@@ -12,8 +12,20 @@ from .lazy import ONE_HOT, index_grad_lazily, is_lazy, refuse_lazy
 from .namespaces import namespace_of as namespace
 from .scatter import scatter_add
 
-def index_grad(g, x, index):
-    """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice."""
+def index_grad(g, x, index, distinct=None):
+    """The gradient of ``x[index]``: ``g`` put back where it was read, added up where read twice.
+
+    ``distinct``: the position in the tuple ``index`` of an ``np.arange(n)`` (n entries,
+    each once, none negative), as specialized code proves it; where ``g`` has that part's
+    shape (one read per entry: no other part broadcasts it further), no position was read
+    twice, and ``g`` is written without ``np.add.at``."""
+    if x.__class__ is np.ndarray and x.dtype.kind == "f" and g.__class__ in _NUMPY:  # settled before the checks below
+        out = np.zeros(x.shape, x.dtype)
+        if (distinct is None or np.shape(g) != np.shape(index[distinct])) and _reads_twice(index):
+            np.add.at(out, index, g)
+        else:
+            out[index] = g
+        return out
     if is_lazy(x) or is_lazy(g):
         return index_grad_lazily(g, x, index, _reads_twice(index))
     if namespace(g, x) is not np:
