@@ -208,3 +208,31 @@ def test_int_literals_run_as_floats_but_exponents_stay():
         assert all(type(v) is float for v in got)  # a gradient of numbers is a float
         assert got[0] == pytest.approx(numeric_grad(quartic, [float(a) for a in args], 0), rel=1e-6)
         assert got[1] == pytest.approx(numeric_grad(quartic, [float(a) for a in args], 1), rel=1e-6)
+
+
+def shifted(w, xs, n):
+    h = 0.0
+    for i in range(1, len(xs)):
+        h = math.tanh(w * h + 2 * xs[i - 1] - xs[i] ** 3 + n)
+    return h * (1 - h)
+
+
+def test_specialized_loops_of_numbers_write_adjoint_literals_as_floats_but_not_indices():
+    g = srcdiff.grad(shifted, wrt=(0, 1))
+    args = (0.6, [0.3, -0.2, 0.5, 0.1], 2)
+    text = g.source_for(*args)
+    assert "1.0 -" in text and "3.0 *" in text  # in adjoints
+    assert "1.0]" not in text and ".0 - 1" not in text  # indices keep their ints
+    got, generic = g(*args), generic_of(g)(*args)
+    assert got[0] == pytest.approx(generic[0], rel=1e-14)
+    assert got[1] == pytest.approx(generic[1], rel=1e-14)
+    ints = (0.6, [1, 0, -1, 2], 2)
+    assert g(*ints)[1] == pytest.approx(generic_of(g)(*ints)[1], rel=1e-14)
+
+    def at(xs):
+        return shifted(0.6, xs, 2)
+    for k in range(4):
+        step = [1e-6 if j == k else 0.0 for j in range(4)]
+        plus = at([x + s for x, s in zip(args[1], step)])
+        minus = at([x - s for x, s in zip(args[1], step)])
+        assert got[1][k] == pytest.approx((plus - minus) / 2e-6, rel=1e-6, abs=1e-9)

@@ -30,13 +30,13 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import RememberedLines, floated_constants, propagated_copies, tight
+from .runs import RememberedLines, floated_constants, floated_records, propagated_copies, tight
 from .tape import Tape, reads_of
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
                   like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset(),
-                  reread=frozenset(), fuse=False, runs=False):
+                  reread=frozenset(), fuse=False, runs=False, float_literals=False):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -58,8 +58,12 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``fuse`` writes the temporaries of loops into the expressions that read them (``fusion``).
     ``runs`` gives straight-line code (``runs.tight``) a second text, ``text.runs``: the one its
     gradient runs, temporaries fused, adjoint copies propagated, no check of a float result.
+    ``float_literals`` writes the int literals of adjoint expressions as floats (specialized
+    scalar code, whose values are numbers: ``runs.floated_records``).
     """
     want_value = returns == "value_and_grad"
+    if float_literals:
+        backward = dataclasses.replace(backward, statements=floated_records(backward.statements))
     if free:
         params = set(function.params) & set(backward.wrt)
         backward = dataclasses.replace(backward, statements=sunk(backward.statements, params, backward.tokens))

@@ -20,7 +20,7 @@ import ast
 import dataclasses
 
 from ..ir import copy_expr, has_flow
-from ..transforms import Accumulate
+from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate
 
 
 def tight(function, backward):
@@ -92,13 +92,22 @@ class _Floated(ast.NodeTransformer):
             node.left = self.visit(node.left)  # the exponent keeps its type: (-2.0) ** 2 is a number, ** 2.0 too, but not for every base
             return node
         self.generic_visit(node)
-        if type(node.op) in _ARITHMETIC:
+        if type(node.op) in _ARITHMETIC and not _sequence(node.left) and not _sequence(node.right):
             node.left, node.right = _as_float(node.left), _as_float(node.right)
         return node
 
     def visit_Call(self, node):
         name = ast.unparse(node.func)
         return self.generic_visit(node) if name.startswith("math.") else node
+
+    def visit_Subscript(self, node):
+        node.value = self.visit(node.value)  # an index keeps its type
+        return node
+
+
+def _sequence(operand):
+    """Whether ``operand`` is a list or tuple display, which ``*`` repeats by an int."""
+    return type(operand) in (ast.List, ast.Tuple, ast.ListComp)
 
 
 def _as_float(operand):
@@ -107,3 +116,20 @@ def _as_float(operand):
     if type(inner) is ast.Constant and type(inner.value) is int:
         inner.value = float(inner.value)
     return operand
+
+
+def floated_records(statements):
+    """The backward ``statements`` of specialized scalar code (every value a number) with the
+    int literals of their adjoint expressions written as floats (``floated_constants``),
+    inside branches and loops too: ``grad_h * (1 - h_1 * h_1)`` -> ``(1.0 - h_1 * h_1)``."""
+    floated = []
+    for record in statements:
+        if type(record) in (Accumulate, ItemAccumulate):
+            record = floated_constants([record])[0][0]
+        elif type(record) is BIf:
+            record = dataclasses.replace(record, then=tuple(floated_records(record.then)),
+                                         orelse=tuple(floated_records(record.orelse)))
+        elif type(record) is BLoop:
+            record = dataclasses.replace(record, body=tuple(floated_records(record.body)))
+        floated.append(record)
+    return floated

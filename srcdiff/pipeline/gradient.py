@@ -47,8 +47,15 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
                          check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(by_var),
                          free=arrays_of(rules) if by_var and arrays and free else frozenset(),
                          spread=rules.spread if by_var and arrays else frozenset(),
-                         reread=read_again(function, by_var), fuse=by_var is not None, runs=runs)
+                         reread=read_again(function, by_var), fuse=by_var is not None, runs=runs,
+                         float_literals=numbers_only(function, by_var))
     return name, text
+
+
+def numbers_only(function, by_var):
+    """Whether every argument is a number or a list or tuple of numbers (by ``by_var``)."""
+    return by_var is not None and len(by_var) == len(function.params) \
+        and all(k.scalar or k.name in ("list", "tuple") for k in by_var.values())
 
 
 def arrays_of(rules):
