@@ -10,7 +10,8 @@ active statement without a rule.
 import ast
 
 from ..errors import NoGradientRuleError
-from ..ir import Const, If, Loop, Var, assigns, copy_expr, has_flow, names_of, number, operand_node, simplify_expr, walk
+from ..ir import (Const, If, Loop, Var, assigns, copy_expr, filler, has_flow, names_of, number, operand_node,
+                  simplify_expr, walk)
 from ..rules import refusal, template_ast
 
 
@@ -76,7 +77,7 @@ def operand_expr(operand, tokens):
     return operand_node(operand, {})
 
 
-_SHAPES = {}  # (template, numeric bindings) -> (simplified template, the names it reads)
+_SHAPES = {}  # template, or (template, numeric bindings) -> (filler of the simplified template, the names it reads)
 
 
 def contribution(template, bindings):
@@ -85,26 +86,27 @@ def contribution(template, bindings):
 
     The simplifier looks at numbers and at the shape of a tree, never at a name, so a
     template is simplified once per pattern of numeric operands (a cache) and then only
-    filled in with the names; other bindings take the direct route.
+    filled in with the names (``ir.filler``); other bindings take the direct route.
     """
-    numeric = {}
+    numeric = None
     for placeholder, node in bindings.items():
-        if isinstance(node, ast.Name):
+        if type(node) is ast.Name:
             continue
         if number(node) is not None:
+            numeric = numeric or {}
             numeric[placeholder] = node
         else:
             expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
             return expr, names_in(expr)
-    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())) if numeric else ())
+    key = template if numeric is None else (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
     entry = _SHAPES.get(key)
     if entry is None:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
             _SHAPES.clear()
         shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
-        entry = _SHAPES[key] = shape, names_in(shape)
-    shape, names = entry
-    return copy_expr(shape, bindings), {bindings[n].id if n in bindings else n for n in names}
+        entry = _SHAPES[key] = filler(shape), names_in(shape)
+    fill, names = entry
+    return fill(bindings), {bindings[n].id if n in bindings else n for n in names}
 
 
 def _literal_key(node):

@@ -20,9 +20,11 @@ name) are substituted: the adjoint of every name the user wrote keeps its own li
 in the lecture's flat code.  Parameters always get theirs.
 """
 import ast
+import functools
 
-from ..ir import Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr, substitute_once
-from ..rules import CustomRule, placeholders
+from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
+                  substitute_once)
+from ..rules import CustomRule, placeholders, template_ast
 from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
@@ -89,12 +91,18 @@ class Sweep:
     def _contributions(self, stmt, rule, upstream):
         """``{arg: (expr, names)}``: each active argument's contribution, those of one Var
         combined (``combined``), zeros dropped, ints made floats."""
-        bindings = {"g": upstream, "y": self._value_name(stmt.target)}
-        bindings.update(zip(placeholders(len(stmt.args)), (self._value_name(a) for a in stmt.args)))
+        args, active = stmt.args, self.active
+        templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
+        bindings = None
         found = {}
-        for arg, template in zip(stmt.args, rule):
-            if template is None or not isinstance(arg, Var) or arg not in self.active:
+        for position, template in templates:
+            arg = args[position]
+            if not isinstance(arg, Var) or arg not in active:
                 continue
+            if bindings is None:  # the placeholders the rule reads (a template's other names stay as they are)
+                bindings = {"g": upstream} if reads_g else {}
+                for placeholder, at in operands:
+                    bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
             expr, names = contribution(template, bindings)
             if not is_zero(expr):
                 found.setdefault(arg, []).append((expr, names))
@@ -268,6 +276,22 @@ def _reads(expr, token):
         elif kind is not ast.Constant:
             stack.extend(children_of(node))
     return count
+
+
+@functools.lru_cache(maxsize=1024)
+def rule_plan(rule, nargs):
+    """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
+    reads_g, operands)``, the ``(position, template)`` of each argument that has a template,
+    whether a template reads the upstream ``g``, and the ``(placeholder, position)`` of each
+    operand some template reads (position None: the result ``y``)."""
+    read = set()
+    for template in rule:
+        if template is not None:
+            names_of(template_ast(template), read)
+    operands = (("y", None),) if "y" in read else ()
+    operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
+    templates = tuple((i, t) for i, t in enumerate(rule[:nargs]) if t is not None)
+    return templates, "g" in read, operands
 
 
 def count_uses(function, active, rules):
