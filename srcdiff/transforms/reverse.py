@@ -24,7 +24,9 @@ from .straight import Sweep
 
 
 def activity(function, wrt, rules=scalar_rule):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result.
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result; and how many
+    statements contribute to each one's adjoint (its gradient-carrying uses; ``x * x``
+    counts once, its two contributions are combined).
 
     ``rules`` maps a statement to its rule (``rules.ArrayRules`` for array code).
     """
@@ -39,16 +41,24 @@ def activity(function, wrt, rules=scalar_rule):
                 varied.add(stmt.target)
                 break
     useful = {function.result} if isinstance(function.result, Var) else set()
-    for stmt in reversed(function.body):
+    uses = {}
+    for stmt in reversed(function.body):  # in SSA a value's uses come after it: each Var is complete when reached
         if stmt.target not in useful:
             continue
         rule = rules(stmt)
         if rule is ZERO:
             continue
+        counted = rule is not None and stmt.target in varied  # an active statement: its receivers get a contribution
+        receivers = set()
         for i, arg in enumerate(stmt.args):
             if isinstance(arg, Var) and (rule is None or rule[i] is not None):
                 useful.add(arg)
-    return varied & useful
+                if counted and arg in varied:
+                    receivers.add(arg)
+        for arg in receivers:
+            uses[arg] = uses.get(arg, 0) + 1
+    active = varied & useful
+    return active, {var: uses.get(var, 0) for var in active}
 
 
 class RulesOnce:
@@ -80,9 +90,9 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset
     if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
         return reverse_flow(function, wrt, seed, rules, numbers)
     rules = RulesOnce(rules, function.body)
-    active = activity(function, wrt, rules)
+    active, uses = activity(function, wrt, rules)
     tokens = Tokens()
-    sweep = Sweep(function, wrt, active, rules, tokens, integer_valued(function.body))
+    sweep = Sweep(function, wrt, active, uses, rules, tokens, integer_valued(function.body))
     if function.result in active:
         sweep.known[function.result] = operand_expr(seed, tokens)
     for stmt in reversed(function.body):

@@ -43,10 +43,9 @@ class Sweep:
     ``needed`` are the Backward's records, adjoints written and forward values read.
     """
 
-    def __init__(self, function, wrt, active, rules, tokens, integer):
-        self.wrt, self.active, self.rules, self.tokens, self.integer = wrt, active, rules, tokens, integer
+    def __init__(self, function, wrt, active, uses, rules, tokens, integer):
+        self.wrt, self.active, self.uses, self.rules, self.tokens, self.integer = wrt, active, uses, rules, tokens, integer
         self.kept = set(function.params) | set(wrt)  # their adjoints are returned: always written
-        self.uses = count_uses(function, active, rules)
         self.known, self.pending = {}, {}
         self.statements, self.written, self.needed = [], set(), set()
         self.value_names = {}  # Var -> its token's Name node, shared by the bindings (``_value_name``)
@@ -292,18 +291,3 @@ def rule_plan(rule, nargs):
     operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
     templates = tuple((i, t) for i, t in enumerate(rule[:nargs]) if t is not None)
     return templates, "g" in read, operands
-
-
-def count_uses(function, active, rules):
-    """How many statements contribute to each active Var's adjoint (its gradient-carrying
-    uses; ``x * x`` counts once, its two contributions are combined)."""
-    uses = dict.fromkeys(active, 0)
-    for stmt in function.body:
-        if stmt.target not in active:
-            continue
-        rule = rules(stmt)
-        receivers = {arg for arg, template in zip(stmt.args, rule or ())
-                     if template is not None and isinstance(arg, Var) and arg in active}
-        for arg in receivers:
-            uses[arg] += 1
-    return uses
