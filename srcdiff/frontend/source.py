@@ -96,7 +96,8 @@ def walk(root):
     for node in found:  # the list grows while it is read: breadth first, as ast.walk
         kind = type(node)
         if kind not in _FIELDS:
-            _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
+            _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx" and name not in _NEVER_NODES
+                                  and (kind, name) != (ast.Constant, "value"))
         for name in _FIELDS[kind]:
             value = getattr(node, name, None)
             if isinstance(value, list):
@@ -108,7 +109,10 @@ def walk(root):
     return found
 
 
-_FIELDS = {}  # AST class -> the fields walk reads (all but the context leaf)
+_FIELDS = {}  # AST class -> the fields walk reads (all but the context leaf and those never holding a node)
+# fields of any node class that hold identifiers, flags or numbers, never nodes (a Name's id, an attribute's name)
+_NEVER_NODES = frozenset({"id", "attr", "arg", "name", "kind", "type_comment", "module", "level", "is_async",
+                          "simple", "conversion"})
 
 
 def find_def(tree, name, firstlineno):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..ir import If, Loop, Var
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Accumulate:
     """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
 
@@ -28,6 +28,10 @@ class Accumulate:
     expr: ast.expr
     first: bool
     loc: object = None
+
+    def __init__(self, var, expr, first, loc=None):  # as ir.Assign's (FAST_INIT in ir.values)
+        fields = self.__dict__
+        fields["var"], fields["expr"], fields["first"], fields["loc"] = var, expr, first, loc
 
 
 class Tokens:
