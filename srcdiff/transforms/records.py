@@ -43,16 +43,18 @@ class Tokens:
         self._adjoint = {}
 
     def value(self, var):
-        if var not in self._value:
+        token = self._value.get(var)
+        if token is None:
             self._value[var] = token = f"_v{len(self._value)}_"
             self.by_token[token] = ("value", var)
-        return self._value[var]
+        return token
 
     def adjoint(self, var):
-        if var not in self._adjoint:
+        token = self._adjoint.get(var)
+        if token is None:
             self._adjoint[var] = token = f"_g{len(self._adjoint)}_"
             self.by_token[token] = ("adjoint", var)
-        return self._adjoint[var]
+        return token
 
 
 def token_node(token):

@@ -25,7 +25,7 @@ import functools
 from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
                   substitute_once)
 from ..rules import CustomRule, placeholders, template_ast
-from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
+from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
 from .slices import merged_reads
@@ -43,16 +43,15 @@ class Sweep:
     ``needed`` are the Backward's records, adjoints written and forward values read.
     """
 
-    def __init__(self, function, wrt, active, uses, rules, tokens, integer):
-        self.wrt, self.active, self.uses, self.rules, self.tokens, self.integer = wrt, active, uses, rules, tokens, integer
+    def __init__(self, function, wrt, active, uses, tokens, integer):
+        self.wrt, self.active, self.uses, self.tokens, self.integer = wrt, active, uses, tokens, integer
         self.kept = set(function.params) | set(wrt)  # their adjoints are returned: always written
         self.known, self.pending = {}, {}
         self.statements, self.written, self.needed = [], set(), set()
         self.value_names = {}  # Var -> its token's Name node, shared by the bindings (``_value_name``)
 
-    def statement(self, stmt):
-        """Add the contributions of forward statement ``stmt`` (whose target is active)."""
-        rule = self.rules(stmt)
+    def statement(self, stmt, rule):
+        """Add the contributions of forward statement ``stmt`` (whose target is active) by its ``rule``."""
         if rule is None:
             raise no_rule_error(stmt)
         target = stmt.target
@@ -161,7 +160,11 @@ class Sweep:
     def _write(self, var, expr, names, loc):
         self.statements.append(Accumulate(var, expr, var not in self.written, loc))
         self.written.add(var)
-        self.needed.update(values_read(names, self.tokens))
+        by_token, needed = self.tokens.by_token, self.needed
+        for name in names:  # the forward values it reads (``contributions.values_read``, spelled out)
+            role = by_token.get(name)
+            if role is not None and role[0] == "value":
+                needed.add(role[1])
 
     def _upstream_written(self, target):
         """The upstream of a statement whose gradient is a call (a Function's backward): its
