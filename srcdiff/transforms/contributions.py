@@ -50,17 +50,22 @@ def integer_valued(body):
         return operand in integer if isinstance(operand, Var) else \
             isinstance(operand, Const) and isinstance(operand.value, (int, bool))
 
-    for loop in walk(body):
+    flow = has_flow(body)
+    for loop in walk(body) if flow else ():
         if isinstance(loop, Loop) and loop.iter is not None:
             integer.update(loop.iter.targets[:1] if loop.iter.kind in ("range", "reversed_range", "enumerate") else ())
+    statements = assigns(body)
     while True:
         before = len(integer)
-        for stmt in assigns(body):
-            if stmt.op in _INTEGER_RESULT and not (stmt.op == "round" and len(stmt.args) == 2) \
-                    or stmt.op in _INTEGER_PRESERVING and all(maybe(a) for a in stmt.args) \
-                    or stmt.op in ("max", "min", "copy") and any(maybe(a) for a in stmt.args):
+        for stmt in statements:
+            op = stmt.op
+            if op in _INTEGER_RESULT:
+                if not (op == "round" and len(stmt.args) == 2):
+                    integer.add(stmt.target)
+            elif op in _INTEGER_PRESERVING and all(map(maybe, stmt.args)) \
+                    or op in ("max", "min", "copy") and any(map(maybe, stmt.args)):
                 integer.add(stmt.target)
-        if not has_flow(body):  # straight code: operands are defined above their uses, one pass is enough
+        if not flow:  # straight code: operands are defined above their uses, one pass is enough
             return integer
         for stmt in walk(body):
             if isinstance(stmt, If):
