@@ -9,7 +9,7 @@ fixed point, and the branches and loops left empty.
 import ast
 from collections import Counter
 
-from ..ir import number, simplify_expr
+from ..ir import names_of, number, simplify_expr
 from .contributions import may_be_integer
 from .propagation import Reads, records_of, slots_of, substituted, top_of, writes_at, writes_between
 from .records import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
@@ -21,7 +21,7 @@ def without_dead_adjoints(statements, wrt, tokens):
     while True:
         read = set()
         for acc in accumulates(statements):
-            read.update(node.id for node in ast.walk(acc.expr) if isinstance(node, ast.Name))
+            names_of(acc.expr, read)
         live = {var for token, (kind, var) in tokens.by_token.items() if kind == "adjoint" and token in read} | wrt
         kept = _filter(statements, live)
         if kept == statements:
