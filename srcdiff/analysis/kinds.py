@@ -287,13 +287,12 @@ def uses_arrays(function):
     """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
     indexes, or uses methods or ``@``.
 
-    Scalar functions keep the scalar rules, and their generated text byte for byte.
-    Answered once per Function (a build asks several times; a Function never changes)."""
+    Scalar functions keep the scalar rules, and their generated text byte for byte.  Answered
+    once per Function (a build asks several times; a Function never changes)."""
     if function in _USES_ARRAYS:
         return _USES_ARRAYS[function]
-    found = _USES_ARRAYS[function] = any(
-        stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple") or stmt.op in ARRAY_HELPERS
-        for stmt in assigns(function.body))
+    found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
+                                         or stmt.op in ARRAY_HELPERS for stmt in assigns(function.body))
     return found
 
 

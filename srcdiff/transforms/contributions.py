@@ -8,6 +8,7 @@ be a float, so such a contribution is wrapped in ``float()``), and the error for
 active statement without a rule.
 """
 import ast
+import functools
 
 from ..errors import NoGradientRuleError
 from ..ir import (Const, If, Loop, Var, assigns, copy_expr, filler, has_flow, names_of, number, operand_node,
@@ -82,7 +83,7 @@ def operand_expr(operand, tokens):
     return operand_node(operand, {})
 
 
-_SHAPES = {}  # template, or (template, numeric bindings) -> (filler of the simplified template, the names it reads)
+_SHAPES = {}  # template, or (template, numeric bindings) -> (copier of the simplified template, the names it reads)
 
 
 def contribution(template, bindings):
@@ -109,7 +110,9 @@ def contribution(template, bindings):
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
             _SHAPES.clear()
         shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
-        entry = _SHAPES[key] = filler(shape), names_in(shape)
+        # a copier for a template alone (few, used everywhere); a users' constant's shape stays a tree (lighter)
+        fill = filler(shape) if numeric is None else functools.partial(copy_expr, shape)
+        entry = _SHAPES[key] = fill, names_in(shape)
     fill, names = entry
     return fill(bindings), {bindings[n].id if n in bindings else n for n in names}
 

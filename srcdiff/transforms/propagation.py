@@ -1,6 +1,6 @@
 """Copies and numbers propagated through a structured backward sweep, in one pass.
 
-``Propagation.block`` walks the records in execution order.  Where a record is ``grad_a =
+``cleanup.without_adjoint_copies`` walks the records in execution order.  Where a record is ``grad_a =
 grad_b``, the one write of ``grad_a``, and ``grad_b`` keeps its value while ``grad_a`` is read
 (``cleanup.without_adjoint_copies`` states when), the record goes and every read of
 ``grad_a`` in the rest of its block reads ``grad_b``; a number (``grad_a = 1.0``) is put in
