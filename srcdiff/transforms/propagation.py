@@ -1,8 +1,8 @@
 """Copies and numbers propagated through a structured backward sweep, in one pass.
 
-``cleanup.without_adjoint_copies`` walks the records in execution order.  Where a record is ``grad_a =
-grad_b``, the one write of ``grad_a``, and ``grad_b`` keeps its value while ``grad_a`` is read
-(``cleanup.without_adjoint_copies`` states when), the record goes and every read of
+``cleanup.without_adjoint_copies`` walks the records in execution order.  Where a record
+is ``grad_a = grad_b``, the one write of ``grad_a``, and ``grad_b`` keeps its value while
+``grad_a`` is read (that function's docstring states when), the record goes and every read of
 ``grad_a`` in the rest of its block reads ``grad_b``; a number (``grad_a = 1.0``) is put in
 the same way in scalar code.  Rewriting the rest of the block for each copy took time
 proportional to the block's length per copy: a 3,000-operation chain after an ``if``
