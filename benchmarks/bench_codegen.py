@@ -17,7 +17,8 @@ thread pool, set before NumPy is imported):
      Hessian-vector product at n = 100,000 over hand-written NumPy, with the peak memory
      of one call in arrays of n float64 (what the temporaries cost);
   3. build time of a 3,000-operation chain over Python's ``compile()`` of the generated
-     text, and the growth from 3,000 to 30,000 operations.
+     text (also of the chain after one ``if``: code with flow), and the growth from 3,000
+     to 30,000 operations.
 
 Timing method as in ``bench_scalar.py``: contenders measured in interleaved rounds; a
 ratio is the median of the ratios measured within each round.
@@ -230,9 +231,16 @@ def build_and_compile(fn):
     return built, time.perf_counter() - start
 
 
+def chain_after_if_source(n_ops):
+    """The chain of ``bench_scalar.chain_source`` after one ``if`` statement (code with flow:
+    its backward sweep is the structured one, whose copies are propagated block by block)."""
+    return chain_source(n_ops).replace("    s = x\n", "    s = x\n    if x > 0:\n        s = s * 2.0\n", 1)
+
+
 def run_build(folder, rounds):
     print(f"\n3. build time (min of {rounds} interleaved rounds): srcdiff.grad from scratch over compile() of its text")
     chains = {n: load_module(folder, f"codegen_chain{n}", chain_source(n)).chain for n in (3000, 30000)}
+    chains["after an if"] = load_module(folder, "codegen_chain_if", chain_after_if_source(3000)).chain
     times = {n: [] for n in chains}
     for _ in range(rounds):
         for n, fn in chains.items():
@@ -240,7 +248,8 @@ def run_build(folder, rounds):
     build = {n: min(b for b, _ in t) for n, t in times.items()}
     compiled = {n: min(c for _, c in t) for n, t in times.items()}
     for n in chains:
-        print(f"   {n:>6} ops: build {build[n] * 1e3:8.1f} ms, compile() {compiled[n] * 1e3:7.1f} ms, "
+        label = f"{n:>6} ops" if isinstance(n, int) else "  3000 ops " + n
+        print(f"   {label}: build {build[n] * 1e3:8.1f} ms, compile() {compiled[n] * 1e3:7.1f} ms, "
               f"{build[n] / compiled[n]:5.1f}x (target <= 5x)")
     growth = build[30000] / build[3000]
     print(f"   30,000 ops / 3,000 ops: {growth:.1f}x (target <= 11x; compile() itself "

@@ -6,7 +6,9 @@
   the tree copied with its final names;
 - ``simplify_expr`` never makes an expression larger (the sweep relies on it to fuse an
   adjoint in place), and ``substitute_once`` equals filling a copy in;
-- the frontend's ``walk`` visits ``ast.walk``'s nodes in ``ast.walk``'s order, context leaves aside;
+- a template's copier made once (``ir.filler``) fills in what ``copy_expr`` fills in;
+- the frontend's ``walk`` visits ``ast.walk``'s nodes in ``ast.walk``'s order, context leaves aside,
+  and ``ir.walk``, ``assigns`` and ``has_flow`` answer as before on straight code;
 - liveness and the integer analysis reach the same answers on long straight code and on
   code with flow.
 No timings here: speed is measured by benchmarks/bench_codegen.py and bench_scalar.py.
@@ -21,8 +23,9 @@ import srcdiff
 from srcdiff.emit.backward import squares_multiplied
 from srcdiff.emit.text import ASTOR_MAX_LINE, assignment_source, quick_assignment, statement_source
 from srcdiff.frontend.source import walk
-from srcdiff.ir import (BINARY_OPS, COMPARE_OPS, Assign, Const, Global, Var, assign_node, copy_expr, expr_size,
-                        simplify_expr, substitute_once)
+from srcdiff.ir import (BINARY_OPS, COMPARE_OPS, Assign, Const, Global, If, Var, assign_node, assigns, blocks_of,
+                        copy_expr, expr_size, filler, has_flow, simplify_expr, substitute_once)
+from srcdiff.ir import walk as flow_walk
 from srcdiff.transforms.straight import _reads
 from test_fast_paths import EXPRS, QUICK_EXPRS
 
@@ -123,7 +126,32 @@ def test_substitute_once_equals_filling_in_a_copy(expr, value):
     assert ast.dump(substitute_once(copy_expr(expr), "x", copy_expr(value))) == expected
 
 
+@settings(max_examples=300, deadline=None)
+@given(EXPRS, st.dictionaries(st.sampled_from(["x", "y", "g", "math"]), EXPRS, max_size=3))
+def test_a_templates_filler_equals_filling_in_a_copy(expr, bindings):
+    """``filler(expr)(bindings)`` is ``copy_expr(expr, bindings)``, sharing no node with either."""
+    filled = filler(expr)(bindings)
+    assert ast.dump(filled) == ast.dump(copy_expr(expr, bindings))
+    given_nodes = {id(n) for tree in (expr, *bindings.values()) for n in ast.walk(tree) if isinstance(n, ast.expr)}
+    assert not any(id(n) in given_nodes for n in ast.walk(filled) if isinstance(n, ast.expr))
+
+
 # ---------------------------------------------------------------- walking a function once
+
+def test_straight_and_structured_bodies_walk_as_before():
+    """``ir.walk``, ``assigns`` and ``has_flow`` take a shortcut for straight code: the same answers."""
+    x, y = Var("x", user_named=True), Var("y", user_named=True)
+    first, second = Assign(y, "+", (x, Const(1.0))), Assign(x, "*", (y, y))
+    branch = If(x, (second,), (), ())
+    for body, flow in (((first, second), False), ((first, branch, first), True), ((), False)):
+        expected = []
+        for stmt in body:
+            expected.append(stmt)
+            expected += [s for block in blocks_of(stmt) for s in block] if type(stmt) is not Assign else []
+        assert list(flow_walk(body)) == expected
+        assert assigns(body) == [s for s in expected if isinstance(s, Assign)]
+        assert has_flow(body) is flow
+
 
 def test_the_frontend_walk_is_ast_walk_without_context_leaves():
     tree = ast.parse(open(srcdiff.__file__.replace("__init__.py", "lower/calls.py")).read())

@@ -16,6 +16,8 @@ integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction
 operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
+import weakref
+
 from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
@@ -285,6 +287,13 @@ def uses_arrays(function):
     """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
     indexes, or uses methods or ``@``.
 
-    Scalar functions keep the scalar rules, and their generated text byte for byte."""
-    return any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple") or stmt.op in ARRAY_HELPERS
-               for stmt in assigns(function.body))
+    Scalar functions keep the scalar rules, and their generated text byte for byte.  Answered
+    once per Function (a build asks several times; a Function never changes)."""
+    if function in _USES_ARRAYS:
+        return _USES_ARRAYS[function]
+    found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
+                                         or stmt.op in ARRAY_HELPERS for stmt in assigns(function.body))
+    return found
+
+
+_USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code

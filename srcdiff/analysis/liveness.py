@@ -21,12 +21,18 @@ def live_vars(body, roots):
     while changed:  # last statement first: a value is read after its definition (one pass for straight code)
         changed = False
         for stmt in reversed(statements):
-            if type(stmt) is Assign and stmt.target not in live:  # the usual statement, decided here
-                continue
-            for var in _reads_if_live(stmt, live, inside):
+            if type(stmt) is Assign:  # the usual statement, decided here
+                if stmt.target not in live:
+                    continue
+                reads = stmt.args + tuple(v for _, v in stmt.kwargs) if stmt.kwargs else stmt.args
+            else:
+                reads = _reads_if_live(stmt, live, inside)
+            for var in reads:
                 if isinstance(var, Var) and var not in live:
                     live.add(var)
                     changed = True
+        if not inside:  # straight code: every reader of a value came before it in this pass
+            return live
     return live
 
 

@@ -13,6 +13,7 @@ adjoints are ``grad_<name>``.
 import ast
 import builtins
 import dataclasses
+import weakref
 
 from ..ir import Global, Var, assigns, defined_at, walk
 
@@ -25,7 +26,17 @@ def module_aliases(function):
     usual name unless the user names a value so (a parameter, a variable, a module-level
     constant), then ``rt_1``, ... avoiding every identifier of the user's source.  A function
     written against the Array API (``Function.namespace``) reads NumPy's names from ``xp``,
-    the namespace of its arguments (``namespace_line``)."""
+    the namespace of its arguments (``namespace_line``).  Worked out once per Function (a
+    build asks several times; a Function never changes): a copy of that is returned."""
+    if function not in _ALIASES:
+        _ALIASES[function] = _module_aliases(function)
+    return dict(_ALIASES[function])
+
+
+_ALIASES = weakref.WeakKeyDictionary()  # Function -> its module aliases
+
+
+def _module_aliases(function):
     values = {p.hint for p in function.params} | set(function.globals)
     values.update(s.target.hint for s in assigns(function.body) if s.target.user_named)
     reserved = set(function.reserved) | values

@@ -151,8 +151,8 @@ def assignment_source(stmt, names):
     prints as it is (non-negative and finite): no tree to build for the usual statement."""
     if astor is None:
         return statement_source(assign_node(stmt, names))
-    texts, kinds = [], []
-    for operand in stmt.args + tuple(value for _, value in stmt.kwargs):
+    texts, kinds, kwargs = [], [], stmt.kwargs
+    for operand in stmt.args + tuple(value for _, value in kwargs) if kwargs else stmt.args:
         kind = type(operand)
         if kind is Var:
             texts.append(names[operand])
@@ -165,7 +165,7 @@ def assignment_source(stmt, names):
             break
         kinds.append(kind is Const)
     else:
-        key = (stmt.op, tuple(kinds), tuple(name for name, _ in stmt.kwargs))
+        key = (stmt.op, tuple(kinds), tuple(name for name, _ in kwargs) if kwargs else ())
         pattern = _PATTERNS[key] if key in _PATTERNS else _pattern(key)
         if pattern is not None:
             text = f"{names[stmt.target]} = {pattern.format(*texts)}"

@@ -103,6 +103,7 @@ class RuntimeScope:
         self.fn = fn
         self.globals = fn.__globals__
         self.reads = Reads() if reads is None else reads
+        self.resolved = {}  # name -> its Resolution (``resolve``)
         cells = fn.__closure__ or ()
         self.cells = dict(zip(fn.__code__.co_freevars, range(len(cells))))
         self.nonlocals = {}
@@ -113,7 +114,13 @@ class RuntimeScope:
                 pass
 
     def resolve(self, name):
-        """The Resolution of a free name, or None when it is unknown."""
+        """The Resolution of a free name, or None when it is unknown; looked up once per name
+        (a long function calls ``math.sin`` a thousand times: the objects are the same)."""
+        if name not in self.resolved:
+            self.resolved[name] = self._resolve(name)
+        return self.resolved[name]
+
+    def _resolve(self, name):
         if name in self.nonlocals:
             self.reads.cell(self.fn, self.cells[name], self.nonlocals[name])
             return classify(name, self.nonlocals[name], self.reads)

@@ -157,8 +157,22 @@ def known_module_attr(canonical, attr):
     if canonical == "scipy.special" and "scipy.special" not in sys.modules:
         name = f"scipy.special.{attr}"
         return PrimitiveRef(NUMPY_ALIASES.get(name, name)) if attr in SPECIAL_NAMES else None
-    module = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
-              "scipy.special": sys.modules.get("scipy.special"), "functools": functools}[canonical]
+    if (canonical, attr) in _KNOWN_ATTRS:
+        return _KNOWN_ATTRS[canonical, attr]
+    module = _KNOWN_HANDLES[canonical] if canonical in _KNOWN_HANDLES else sys.modules.get("scipy.special")
+    found = _known_attr(module, canonical, attr)
+    if canonical in _KNOWN_HANDLES:  # modules imported with srcdiff: their functions stay what they are
+        _KNOWN_ATTRS[canonical, attr] = found
+    return found
+
+
+_KNOWN_HANDLES = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
+                  "functools": functools}
+_KNOWN_ATTRS = {}  # (canonical module, attribute) -> its Resolution, for the modules of _KNOWN_HANDLES
+
+
+def _known_attr(module, canonical, attr):
+    """The Resolution of ``module.attr`` for the known module named ``canonical``, or None."""
     if not hasattr(module, attr):
         return None
     value = getattr(module, attr)

@@ -24,6 +24,7 @@ class Source:
     fixed: frozenset = frozenset()  # parameters a functools.partial binds by keyword: not in the default wrt
     owner: object = None  # a method's ``classes.Owner``: the class its first parameter belongs to
     _index: tuple = field(default=None, init=False, repr=False, compare=False)  # (node, {AST class: nodes})
+    _locs: dict = field(default_factory=dict, init=False, repr=False, compare=False)  # (line, column) -> Loc
 
     def nodes(self, kind):
         """The nodes of class ``kind`` (exactly, not a subclass; no context leaf) in ``node``, its
@@ -37,9 +38,16 @@ class Source:
         return self._index[1].get(kind, ())
 
     def loc(self, node):
-        """The Loc of an AST node of this function (1-based line, 0-based column in characters)."""
+        """The Loc of an AST node of this function (1-based line, 0-based column in characters);
+        the nodes at one position share one (a line of operations makes several statements)."""
         lineno = getattr(node, "lineno", self.node.lineno)
         col = getattr(node, "col_offset", 0)
+        known = self._locs.get((lineno, col))
+        if known is None:
+            known = self._locs[lineno, col] = self._new_loc(lineno, col)
+        return known
+
+    def _new_loc(self, lineno, col):
         text = self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
         if not text.isascii():  # the parser counts UTF-8 bytes: été is 5 of them, 3 characters
             col = len(text.encode("utf-8")[:col].decode("utf-8", errors="ignore"))
@@ -88,7 +96,8 @@ def walk(root):
     for node in found:  # the list grows while it is read: breadth first, as ast.walk
         kind = type(node)
         if kind not in _FIELDS:
-            _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx")
+            _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx" and name not in _NEVER_NODES
+                                  and (kind, name) != (ast.Constant, "value"))
         for name in _FIELDS[kind]:
             value = getattr(node, name, None)
             if isinstance(value, list):
@@ -100,7 +109,10 @@ def walk(root):
     return found
 
 
-_FIELDS = {}  # AST class -> the fields walk reads (all but the context leaf)
+_FIELDS = {}  # AST class -> the fields walk reads (all but the context leaf and those never holding a node)
+# fields of any node class that hold identifiers, flags or numbers, never nodes (a Name's id, an attribute's name)
+_NEVER_NODES = frozenset({"id", "attr", "arg", "name", "kind", "type_comment", "module", "level", "is_async",
+                          "simple", "conversion"})
 
 
 def find_def(tree, name, firstlineno):

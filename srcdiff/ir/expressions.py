@@ -2,7 +2,8 @@
 
 ``copy_expr`` copies an expression tree (optionally filling in placeholder names), much
 faster than ``copy.deepcopy``: building a gradient copies one rule template per
-contribution, so this is on the hot path; ``substitute_once`` fills in one name without
+contribution, so this is on the hot path (``filler`` makes a template's copier once);
+``substitute_once`` fills in one name without
 copying.  Their algebraic clean-up is ``simplify.simplify_expr``.
 """
 import ast
@@ -114,6 +115,37 @@ def copy_expr(node, bindings=None):
             value = [copy_expr(v, bindings) if isinstance(v, ast.AST) else v for v in value]
         fields[name] = value
     return type(node)(**fields)
+
+
+def filler(node):
+    """A function of ``bindings`` returning ``copy_expr(node, bindings)``, for a tree filled in
+    many times (a rule template): the tree is looked at once, here, not at each copy."""
+    kind = type(node)
+    if kind is ast.Name:
+        ident, ctx = node.id, node.ctx
+
+        def name(bindings):
+            value = bindings.get(ident)
+            if value is None:
+                return ast.Name(ident, ctx)
+            return ast.Name(value.id, value.ctx) if type(value) is ast.Name else copy_expr(value)
+        return name
+    if kind is ast.BinOp:
+        left, op, right = filler(node.left), node.op, filler(node.right)
+        return lambda bindings: ast.BinOp(left(bindings), op, right(bindings))
+    if kind is ast.Constant:
+        value = node.value
+        return lambda bindings: ast.Constant(value)
+    if kind is ast.Call:
+        func, args, keywords = filler(node.func), [filler(a) for a in node.args], [filler(k) for k in node.keywords]
+        return lambda bindings: ast.Call(func(bindings), [a(bindings) for a in args], [k(bindings) for k in keywords])
+    if kind is ast.Attribute:
+        value, attr, ctx = filler(node.value), node.attr, node.ctx
+        return lambda bindings: ast.Attribute(value(bindings), attr, ctx)
+    if kind is ast.UnaryOp:
+        op, operand = node.op, filler(node.operand)
+        return lambda bindings: ast.UnaryOp(op, operand(bindings))
+    return lambda bindings: copy_expr(node, bindings)
 
 
 def substitute_once(expr, name, value):

@@ -84,12 +84,14 @@ RANGES = ("range", "reversed_range")  # loops whose items are ints: no gradient,
 
 def has_flow(body):
     """Whether a statement list holds any control flow."""
-    return any(not isinstance(s, Assign) for s in body)
+    return any(not issubclass(kind, Assign) for kind in set(map(type, body)))  # the kinds it holds: few
 
 
 def assigns(body):
     """Every ``Assign`` of ``body`` and of its nested blocks, in program order (for the
     passes that look at operations one by one, whatever the control flow around them)."""
+    if not has_flow(body):  # straight code: the statements themselves
+        return list(body)
     return [s for s in walk(body) if isinstance(s, Assign)]
 
 
@@ -104,6 +106,9 @@ def blocks_of(stmt):
 
 def walk(body):
     """Every statement of ``body`` and of its nested blocks, in program order."""
+    if not has_flow(body):  # straight code (the usual body): no blocks to go into
+        yield from body
+        return
     for stmt in body:
         yield stmt
         if type(stmt) is not Assign:  # the usual statement has no blocks

@@ -26,12 +26,16 @@ import ast
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, init=False)
 class Var:
     """An SSA value.  ``hint`` is the preferred name (a source name, or ``s`` for temps)."""
 
     hint: str
     user_named: bool = False
+
+    def __init__(self, hint, user_named=False):  # see FAST_INIT
+        fields = self.__dict__
+        fields["hint"], fields["user_named"] = hint, user_named
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Loc:
     origin: object = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Assign:
     """``target = op(*args, **dict(kwargs))`` in three-address form."""
 
@@ -78,6 +82,15 @@ class Assign:
     args: tuple
     kwargs: tuple = ()
     loc: Loc = None
+
+    def __init__(self, target, op, args, kwargs=(), loc=None):  # see FAST_INIT
+        fields = self.__dict__
+        fields["target"], fields["op"], fields["args"], fields["kwargs"], fields["loc"] = target, op, args, kwargs, loc
+
+
+# FAST_INIT: the classes a build makes one of per operation (Var, Assign; ``transforms.Accumulate``)
+# set their fields in the instance dict: a frozen dataclass's own __init__ sets each field through
+# object.__setattr__, which costs twice as much.  They stay frozen to everything else.
 
 
 @dataclass(frozen=True, eq=False)

@@ -140,7 +140,7 @@ class CallableLowering:
 
     def operands_only(self, args, kwargs, node):
         """Refuse a function value (or a helper's ``**kwargs``) as an operand of an operation."""
-        for value in list(args) + [v for _, v in kwargs]:
+        for value in (*args, *(v for _, v in kwargs)) if kwargs else args:
             if isinstance(value, NOT_OPERANDS):
                 what = "a function" if isinstance(value, FunctionValue) else "a helper's **kwargs"
                 raise self.error(UnsupportedSyntaxError, node, f"{what} cannot be used as a value in "

@@ -20,25 +20,25 @@ class OperatorLowering:
         """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
         left operand first, as by recursion, but with a stack of its own, so a sum of a
         thousand terms lowers like a short one."""
-        todo, values = [(root, False)], []
+        todo, values = [(root, None)], []
         while todo:
-            node, ready = todo.pop()
-            if not isinstance(node, (ast.BinOp, ast.UnaryOp)):
-                values.append(self.expr(node))
-                continue
-            if not ready:
-                todo.append((node, True))
-                todo.extend([(node.operand, False)] if isinstance(node, ast.UnaryOp) else [(node.right, False), (node.left, False)])
-                self.operator_of(node)  # refused before its operands are lowered
+            node, op = todo.pop()  # op: None until the node's operands are lowered
+            if op is None:
+                kind = type(node)
+                if kind is not ast.BinOp and kind is not ast.UnaryOp:
+                    values.append(self.expr(node))
+                    continue
+                todo.append((node, self.operator_of(node)))  # refused before its operands are lowered
+                todo.extend([(node.operand, None)] if kind is ast.UnaryOp else [(node.right, None), (node.left, None)])
                 continue
             name = None if node is not root else hint
-            if isinstance(node, ast.BinOp):
+            if type(node) is ast.BinOp:
                 right = values.pop()
-                values.append(self.emit(self.operator_of(node), (values.pop(), right), node, name))
+                values.append(self.emit(op, (values.pop(), right), node, name))
             elif isinstance(node.op, ast.USub) and isinstance(values[-1], Const) and type(values[-1].value) in (int, float):
                 values.append(Const(-values.pop().value))  # a negative literal (generated code has many: -6.0 * x)
             else:
-                values.append(self.emit(self.operator_of(node), (values.pop(),), node, name))
+                values.append(self.emit(op, (values.pop(),), node, name))
         return values[0]
 
     def operator_of(self, node):

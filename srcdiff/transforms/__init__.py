@@ -19,7 +19,7 @@ Imports ``rules``, ``ir`` and ``errors``.
 | ``activity`` | which values of structured code carry adjoints |
 | ``items`` | gradients of the items of a sequence a loop walks over |
 | ``custom`` | a ``srcdiff.Function``: one call of its backward |
-| ``cleanup`` | adjoint copies propagated, dead adjoint writes dropped |
+| ``cleanup`` | adjoint copies propagated (in one pass over an index of reads and writes: ``propagation``), dead adjoint writes dropped |
 | ``forward``, ``tangents`` | forward mode and its tangent rules |
 | ``linalg_tangents`` | forward mode of linear algebra: forms of einsum and friends, tangent templates |
 | ``signature`` | a function with one more parameter (a tangent or a cotangent) |

@@ -9,9 +9,10 @@ fixed point, and the branches and loops left empty.
 import ast
 from collections import Counter
 
-from ..ir import copy_expr, number, simplify_expr
+from ..ir import names_of, number, simplify_expr
 from .contributions import may_be_integer
-from .records import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates, with_blocks
+from .propagation import Reads, records_of, slots_of, substituted, top_of, writes_at, writes_between
+from .records import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, accumulates
 
 
 def without_dead_adjoints(statements, wrt, tokens):
@@ -20,7 +21,7 @@ def without_dead_adjoints(statements, wrt, tokens):
     while True:
         read = set()
         for acc in accumulates(statements):
-            read.update(node.id for node in ast.walk(acc.expr) if isinstance(node, ast.Name))
+            names_of(acc.expr, read)
         live = {var for token, (kind, var) in tokens.by_token.items() if kind == "adjoint" and token in read} | wrt
         kept = _filter(statements, live)
         if kept == statements:
@@ -56,48 +57,78 @@ def without_adjoint_copies(statements, wrt, tokens, integer=None):
     addition or a loop's carry leaves (``grad_total_2 = grad_total_1``) disappear.  With ``integer`` (the
     Vars that may hold an int or a bool; scalar code only) a number is propagated too
     (``grad_y = 1.0; grad_x = grad_y * x`` is ``grad_x = x``), and a contribution left an
-    int or a bool is written ``float(...)``."""
+    int or a bool is written ``float(...)``.  One pass, in time linear in the records
+    (``propagation``)."""
     writes = {}
     for record in accumulates(statements):
         writes[record.var] = writes.get(record.var, 0) + 1
     adjoint_of = {token: var for token, (kind, var) in tokens.by_token.items() if kind == "adjoint"}
-    propagation = _Propagation(writes, wrt, adjoint_of, tokens, integer)
-    propagation.reads = Counter(n for record in statements for n in _names_read(record))
-    return propagation.block(list(statements))
+    propagation = _Propagation(statements, writes, wrt, adjoint_of, tokens, integer)
+    propagation.block(propagation.slots, None)
+    return records_of(propagation.slots)
 
 
 class _Propagation:
-    def __init__(self, writes, wrt, adjoint_of, tokens, integer):
-        self.writes, self.wrt, self.adjoint_of, self.tokens, self.integer = writes, wrt, adjoint_of, tokens, integer
-        self.reads = Counter()  # how often each token is read in the whole program, kept up to date
+    """The records of ``statements`` as ``propagation.Slot``s, rewritten in place block by
+    block; ``reads`` says where each token is read, ``counts`` how often in the whole program
+    (as the rewrites left it: a copy's own read, or a self-copy dropped, still counts)."""
 
-    def block(self, block):
-        out = []
-        while block:
-            stmt, rest = block[0], block[1:]
+    def __init__(self, statements, writes, wrt, adjoint_of, tokens, integer):
+        self.writes, self.wrt, self.adjoint_of, self.tokens, self.integer = writes, wrt, adjoint_of, tokens, integer
+        self.slots = slots_of(statements)[0]
+        self.reads = Reads(self.slots)
+        self.counts = Counter({token: len(at) for token, at in self.reads.at.items()})
+        self.writes_at = writes_at(self.slots)
+
+    def block(self, slots, parent):
+        """Propagate through the block ``slots`` (whose records' parent is the slot ``parent``)."""
+        end = slots[-1].end if slots else -1
+        for slot in slots:
+            if slot.removed:
+                continue
+            stmt = slot.record
             source = _copied_adjoint(stmt, self.writes, self.wrt, self.adjoint_of)
-            if source is not None and (all(_copies_back(r, source, stmt.var, self.tokens)
-                                           for r in accumulates(rest) if r.var is source)
-                                       or self.read_before_rewritten(rest, stmt.var, source)):
+            if source is not None and (self.copied_back_only(slot, end, source, stmt.var)
+                                       or self.read_before_rewritten(slot, end, parent, stmt.var, source)):
                 # grad_b keeps its value while grad_a is read (written again only as grad_b = grad_a)
-                a, b = self.tokens.adjoint(stmt.var), self.tokens.adjoint(source)
-                moved = sum(_names_read(r).count(a) for r in rest)
-                self.reads[a] -= moved
-                self.reads[b] += moved
-                block = _without_self_copies(_renamed(rest, {a: ast.Name(id=b, ctx=ast.Load())}), source, b)
-                continue
-            if self.integer is not None and _constant_adjoint(stmt, self.writes, self.wrt):
-                a = self.tokens.adjoint(stmt.var)
-                self.reads[a] -= sum(_names_read(r).count(a) for r in rest)
-                block = _renamed(rest, {a: stmt.expr}, self)
-                continue
-            if isinstance(stmt, BIf):
-                stmt = BIf(stmt.cond, tuple(self.block(list(stmt.then))), tuple(self.block(list(stmt.orelse))), stmt.forward)
-            elif isinstance(stmt, BLoop):
-                stmt = BLoop(tuple(self.block(list(stmt.body))), stmt.forward)
-            out.append(stmt)
-            block = rest
-        return out
+                self.renamed(slot, end, stmt.var, source)
+            elif self.integer is not None and _constant_adjoint(stmt, self.writes, self.wrt):
+                self.number_put_in(slot, end, stmt)
+            else:
+                for inner in slot.blocks:
+                    self.block(inner, slot)
+
+    def copied_back_only(self, slot, end, source, copy):
+        """Whether every write of ``grad_<source>`` in the rest of the block is ``grad_<source> = grad_<copy>``."""
+        return all(_copies_back(w.record, source, copy, self.tokens)
+                   for w in writes_between(self.writes_at, source, slot.end, end))
+
+    def renamed(self, slot, end, copy, source):
+        """The copy ``slot`` dropped, the rest of its block reading ``grad_<source>`` for
+        ``grad_<copy>``; the copies back (``grad_<source> = grad_<source>`` now) dropped too."""
+        a, b = self.tokens.adjoint(copy), self.tokens.adjoint(source)
+        moved = self.reads.renamed(a, b, slot.end, end)
+        self.counts[a] -= len(moved)
+        self.counts[b] += len(moved)
+        for node, holder in moved:
+            if type(holder.record) is Accumulate and holder.record.var is source and holder.record.expr is node:
+                holder.removed = True
+                self.reads.remove(holder)
+        slot.removed = True
+        self.reads.remove(slot)
+
+    def number_put_in(self, slot, end, stmt):
+        """The number ``slot`` writes (``grad_a = 1.0``) put where the rest of its block reads
+        ``grad_a``, each record read so settled (``settle``); ``slot`` dropped."""
+        a = self.tokens.adjoint(stmt.var)
+        found = self.reads.between(a, slot.end, end)
+        self.counts[a] -= len(found)
+        for holder in dict.fromkeys(holder for _, holder in found):
+            self.reads.remove(holder)
+            holder.record = substituted(holder, a, stmt.expr, self.settle)
+            self.reads.add(holder)
+        slot.removed = True
+        self.reads.remove(slot)
 
     def settle(self, expr):
         """A contribution with a number put in: simplified, and kept a float."""
@@ -106,33 +137,20 @@ class _Propagation:
             expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
         return expr
 
-
-    def read_before_rewritten(self, rest, copy, source):
-        """Whether every read of ``grad_<copy>`` is in ``rest``, before any record that writes
-        ``grad_<source>`` (or in the last such read itself, an ``=`` or ``+=`` reading first),
-        none of them a copy of it."""
+    def read_before_rewritten(self, slot, end, parent, copy, source):
+        """Whether every read of ``grad_<copy>`` is in the rest of the block, before any record
+        that writes ``grad_<source>`` (or in the last such read itself, an ``=`` or ``+=`` reading
+        first), none of them a copy of it."""
         token = self.tokens.adjoint(copy)
-        counts = [_names_read(r).count(token) for r in rest]
-        if not any(counts) or sum(counts) != self.reads[token]:
+        found = self.reads.between(token, slot.end, end)
+        if not found or len(found) != self.counts[token]:
             return False
-        if any(_copied_adjoint(r, self.writes, self.wrt, self.adjoint_of) is copy for r in rest):
+        if any(holder.parent is parent and _copied_adjoint(holder.record, self.writes, self.wrt, self.adjoint_of)
+               is copy for _, holder in found):
             return False  # copied on, ``grad_a`` keeps one name for its value (the copy goes instead)
-        last = max(i for i, n in enumerate(counts) if n)
-        for i, record in enumerate(rest[:last + 1]):
-            if any(w.var is source for w in accumulates([record])) and (i < last or not isinstance(record, Accumulate)):
-                return False
-        return True
-
-
-def _names_read(record):
-    """The names a record reads (a list: one entry per read), its nested blocks' included."""
-    if isinstance(record, (Accumulate, ItemAccumulate, Unpack)):
-        return [node.id for node in ast.walk(record.expr) if isinstance(node, ast.Name)]
-    if isinstance(record, BIf):
-        return [n for r in record.then + record.orelse for n in _names_read(r)]
-    if isinstance(record, BLoop):
-        return [n for r in record.body for n in _names_read(r)]
-    return []
+        last = top_of(max((holder for _, holder in found), key=lambda holder: holder.position), parent)
+        return all(w is last and isinstance(last.record, Accumulate)
+                   for w in writes_between(self.writes_at, source, slot.end, last.end))
 
 
 def _copies_back(record, source, copy, tokens):
@@ -140,16 +158,6 @@ def _copies_back(record, source, copy, tokens):
     ``grad_n = grad_h ... grad_h = grad_n``."""
     return isinstance(record, Accumulate) and record.first and isinstance(record.expr, ast.Name) \
         and record.expr.id == tokens.adjoint(copy)
-
-
-def _without_self_copies(statements, var, token):
-    """``statements`` without ``grad_v = grad_v`` (what a copy back becomes once renamed)."""
-    out = []
-    for stmt in statements:
-        if isinstance(stmt, Accumulate) and stmt.var is var and isinstance(stmt.expr, ast.Name) and stmt.expr.id == token:
-            continue
-        out.append(with_blocks(stmt, lambda block: _without_self_copies(block, var, token)))
-    return out
 
 
 def _constant_adjoint(stmt, writes, wrt):
@@ -164,25 +172,3 @@ def _copied_adjoint(stmt, writes, wrt, adjoint_of):
             and stmt.expr.id in adjoint_of and writes.get(stmt.var) == 1 and stmt.var not in wrt:
         return adjoint_of[stmt.expr.id]
     return None
-
-
-def _renamed(statements, bindings, settle=None):
-    """``statements`` with the adjoint tokens of ``bindings`` replaced by other adjoints' names
-    (copies, never in place).  Only names: a number put in (``1.0``) could simplify away the
-    one float factor of ``g * (a >= b)`` and leave a bool."""
-    def substituted(expr):
-        expr = copy_expr(expr, bindings)
-        return settle.settle(expr) if settle is not None else expr
-
-    out = []
-    for stmt in statements:
-        if isinstance(stmt, Accumulate):
-            stmt = Accumulate(stmt.var, substituted(stmt.expr), stmt.first, stmt.loc)
-        elif isinstance(stmt, ItemAccumulate):
-            stmt = ItemAccumulate(stmt.var, substituted(stmt.expr), stmt.backwards, stmt.index, stmt.first, stmt.loc)
-        elif isinstance(stmt, Unpack):
-            stmt = Unpack(stmt.parts, copy_expr(stmt.expr, bindings), stmt.loc)
-        else:
-            stmt = with_blocks(stmt, lambda block: _renamed(block, bindings, settle))
-        out.append(stmt)
-    return out

@@ -8,9 +8,11 @@ be a float, so such a contribution is wrapped in ``float()``), and the error for
 active statement without a rule.
 """
 import ast
+import functools
 
 from ..errors import NoGradientRuleError
-from ..ir import Const, If, Loop, Var, assigns, copy_expr, has_flow, names_of, number, operand_node, simplify_expr, walk
+from ..ir import (Const, If, Loop, Var, assigns, copy_expr, filler, has_flow, names_of, number, operand_node,
+                  simplify_expr, walk)
 from ..rules import refusal, template_ast
 
 
@@ -49,17 +51,22 @@ def integer_valued(body):
         return operand in integer if isinstance(operand, Var) else \
             isinstance(operand, Const) and isinstance(operand.value, (int, bool))
 
-    for loop in walk(body):
+    flow = has_flow(body)
+    for loop in walk(body) if flow else ():
         if isinstance(loop, Loop) and loop.iter is not None:
             integer.update(loop.iter.targets[:1] if loop.iter.kind in ("range", "reversed_range", "enumerate") else ())
+    statements = assigns(body)
     while True:
         before = len(integer)
-        for stmt in assigns(body):
-            if stmt.op in _INTEGER_RESULT and not (stmt.op == "round" and len(stmt.args) == 2) \
-                    or stmt.op in _INTEGER_PRESERVING and all(maybe(a) for a in stmt.args) \
-                    or stmt.op in ("max", "min", "copy") and any(maybe(a) for a in stmt.args):
+        for stmt in statements:
+            op = stmt.op
+            if op in _INTEGER_RESULT:
+                if not (op == "round" and len(stmt.args) == 2):
+                    integer.add(stmt.target)
+            elif op in _INTEGER_PRESERVING and all(map(maybe, stmt.args)) \
+                    or op in ("max", "min", "copy") and any(map(maybe, stmt.args)):
                 integer.add(stmt.target)
-        if not has_flow(body):  # straight code: operands are defined above their uses, one pass is enough
+        if not flow:  # straight code: operands are defined above their uses, one pass is enough
             return integer
         for stmt in walk(body):
             if isinstance(stmt, If):
@@ -76,7 +83,7 @@ def operand_expr(operand, tokens):
     return operand_node(operand, {})
 
 
-_SHAPES = {}  # (template, numeric bindings) -> (simplified template, the names it reads)
+_SHAPES = {}  # template, or (template, numeric bindings) -> (copier of the simplified template, the names it reads)
 
 
 def contribution(template, bindings):
@@ -85,26 +92,29 @@ def contribution(template, bindings):
 
     The simplifier looks at numbers and at the shape of a tree, never at a name, so a
     template is simplified once per pattern of numeric operands (a cache) and then only
-    filled in with the names; other bindings take the direct route.
+    filled in with the names (``ir.filler``); other bindings take the direct route.
     """
-    numeric = {}
+    numeric = None
     for placeholder, node in bindings.items():
-        if isinstance(node, ast.Name):
+        if type(node) is ast.Name:
             continue
         if number(node) is not None:
+            numeric = numeric or {}
             numeric[placeholder] = node
         else:
             expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
             return expr, names_in(expr)
-    key = (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())) if numeric else ())
+    key = template if numeric is None else (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
     entry = _SHAPES.get(key)
     if entry is None:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
             _SHAPES.clear()
         shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
-        entry = _SHAPES[key] = shape, names_in(shape)
-    shape, names = entry
-    return copy_expr(shape, bindings), {bindings[n].id if n in bindings else n for n in names}
+        # a copier for a template alone (few, used everywhere); a users' constant's shape stays a tree (lighter)
+        fill = filler(shape) if numeric is None else functools.partial(copy_expr, shape)
+        entry = _SHAPES[key] = fill, names_in(shape)
+    fill, names = entry
+    return fill(bindings), {bindings[n].id if n in bindings else n for n in names}
 
 
 def _literal_key(node):

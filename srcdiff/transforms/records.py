@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..ir import If, Loop, Var
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Accumulate:
     """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
 
@@ -28,6 +28,10 @@ class Accumulate:
     expr: ast.expr
     first: bool
     loc: object = None
+
+    def __init__(self, var, expr, first, loc=None):  # as ir.Assign's (FAST_INIT in ir.values)
+        fields = self.__dict__
+        fields["var"], fields["expr"], fields["first"], fields["loc"] = var, expr, first, loc
 
 
 class Tokens:
@@ -39,16 +43,18 @@ class Tokens:
         self._adjoint = {}
 
     def value(self, var):
-        if var not in self._value:
+        token = self._value.get(var)
+        if token is None:
             self._value[var] = token = f"_v{len(self._value)}_"
             self.by_token[token] = ("value", var)
-        return self._value[var]
+        return token
 
     def adjoint(self, var):
-        if var not in self._adjoint:
+        token = self._adjoint.get(var)
+        if token is None:
             self._adjoint[var] = token = f"_g{len(self._adjoint)}_"
             self.by_token[token] = ("adjoint", var)
-        return self._adjoint[var]
+        return token
 
 
 def token_node(token):

@@ -23,14 +23,18 @@ from .reverse_flow import reverse_flow
 from .straight import Sweep
 
 
-def activity(function, wrt, rules=scalar_rule):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result.
+def activity(function, wrt, rules=scalar_rule, found=None):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result; and how many
+    statements contribute to each one's adjoint (its gradient-carrying uses; ``x * x``
+    counts once, its two contributions are combined).
 
-    ``rules`` maps a statement to its rule (``rules.ArrayRules`` for array code).
+    ``rules`` maps a statement to its rule (``rules.ArrayRules`` for array code); ``found``,
+    when given, holds the rule of each statement of the body, in order (asked once).
     """
+    body = function.body
+    found = [rules(stmt) for stmt in body] if found is None else found
     varied = set(wrt)
-    for stmt in function.body:
-        rule = rules(stmt)
+    for stmt, rule in zip(body, found):
         if rule is ZERO:
             continue
         # varied through a position that carries a gradient (not rt.sum_grad(g, x)'s shape-only x)
@@ -39,35 +43,21 @@ def activity(function, wrt, rules=scalar_rule):
                 varied.add(stmt.target)
                 break
     useful = {function.result} if isinstance(function.result, Var) else set()
-    for stmt in reversed(function.body):
-        if stmt.target not in useful:
+    uses = {}
+    for stmt, rule in zip(reversed(body), reversed(found)):  # a value's uses come after it: complete when reached
+        if stmt.target not in useful or rule is ZERO:
             continue
-        rule = rules(stmt)
-        if rule is ZERO:
-            continue
+        counted = rule is not None and stmt.target in varied  # an active statement: its receivers get a contribution
+        receivers = set()
         for i, arg in enumerate(stmt.args):
             if isinstance(arg, Var) and (rule is None or rule[i] is not None):
                 useful.add(arg)
-    return varied & useful
-
-
-class RulesOnce:
-    """``rules`` asked once per statement of ``body``: the activity analysis, the use counts
-    and the sweep each ask for every statement's rule.  Other attributes are ``rules``' own."""
-
-    def __init__(self, rules, body):
-        self.rules = rules
-        self.found = {id(stmt): rules(stmt) for stmt in body}  # the statements outlive the sweep: ids stay theirs
-
-    def __call__(self, stmt):
-        found = self.found.get(id(stmt), _ASK)
-        return self.rules(stmt) if found is _ASK else found
-
-    def __getattr__(self, attr):
-        return getattr(self.rules, attr)
-
-
-_ASK = object()  # a statement RulesOnce was not given
+                if counted and arg in varied:
+                    receivers.add(arg)
+        for arg in receivers:
+            uses[arg] = uses.get(arg, 0) + 1
+    active = varied & useful
+    return active, {var: uses.get(var, 0) for var in active}
 
 
 def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset()):
@@ -79,15 +69,15 @@ def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset
     """
     if has_flow(function.body) or getattr(rules, "item_reads", None):  # grad_xs[i] += g: reverse_flow's records
         return reverse_flow(function, wrt, seed, rules, numbers)
-    rules = RulesOnce(rules, function.body)
-    active = activity(function, wrt, rules)
+    found = [rules(stmt) for stmt in function.body]  # each statement's rule, asked once
+    active, uses = activity(function, wrt, rules, found)
     tokens = Tokens()
-    sweep = Sweep(function, wrt, active, rules, tokens, integer_valued(function.body))
+    sweep = Sweep(function, wrt, active, uses, tokens, integer_valued(function.body))
     if function.result in active:
         sweep.known[function.result] = operand_expr(seed, tokens)
-    for stmt in reversed(function.body):
+    for stmt, rule in zip(reversed(function.body), reversed(found)):
         if stmt.target in active:
-            sweep.statement(stmt)
+            sweep.statement(stmt, rule)
     sweep.finish()
     return Backward(sweep.statements, tuple(wrt), sweep.written, sweep.needed, tokens, active)
 

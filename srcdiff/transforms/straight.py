@@ -20,10 +20,12 @@ name) are substituted: the adjoint of every name the user wrote keeps its own li
 in the lecture's flat code.  Parameters always get theirs.
 """
 import ast
+import functools
 
-from ..ir import Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr, substitute_once
-from ..rules import CustomRule, placeholders
-from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr, values_read
+from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
+                  substitute_once)
+from ..rules import CustomRule, placeholders, template_ast
+from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
 from .slices import merged_reads
@@ -41,17 +43,15 @@ class Sweep:
     ``needed`` are the Backward's records, adjoints written and forward values read.
     """
 
-    def __init__(self, function, wrt, active, rules, tokens, integer):
-        self.wrt, self.active, self.rules, self.tokens, self.integer = wrt, active, rules, tokens, integer
+    def __init__(self, function, wrt, active, uses, tokens, integer):
+        self.wrt, self.active, self.uses, self.tokens, self.integer = wrt, active, uses, tokens, integer
         self.kept = set(function.params) | set(wrt)  # their adjoints are returned: always written
-        self.uses = count_uses(function, active, rules)
         self.known, self.pending = {}, {}
         self.statements, self.written, self.needed = [], set(), set()
         self.value_names = {}  # Var -> its token's Name node, shared by the bindings (``_value_name``)
 
-    def statement(self, stmt):
-        """Add the contributions of forward statement ``stmt`` (whose target is active)."""
-        rule = self.rules(stmt)
+    def statement(self, stmt, rule):
+        """Add the contributions of forward statement ``stmt`` (whose target is active) by its ``rule``."""
         if rule is None:
             raise no_rule_error(stmt)
         target = stmt.target
@@ -89,12 +89,18 @@ class Sweep:
     def _contributions(self, stmt, rule, upstream):
         """``{arg: (expr, names)}``: each active argument's contribution, those of one Var
         combined (``combined``), zeros dropped, ints made floats."""
-        bindings = {"g": upstream, "y": self._value_name(stmt.target)}
-        bindings.update(zip(placeholders(len(stmt.args)), (self._value_name(a) for a in stmt.args)))
+        args, active = stmt.args, self.active
+        templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
+        bindings = None
         found = {}
-        for arg, template in zip(stmt.args, rule):
-            if template is None or not isinstance(arg, Var) or arg not in self.active:
+        for position, template in templates:
+            arg = args[position]
+            if not isinstance(arg, Var) or arg not in active:
                 continue
+            if bindings is None:  # the placeholders the rule reads (a template's other names stay as they are)
+                bindings = {"g": upstream} if reads_g else {}
+                for placeholder, at in operands:
+                    bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
             expr, names = contribution(template, bindings)
             if not is_zero(expr):
                 found.setdefault(arg, []).append((expr, names))
@@ -154,7 +160,11 @@ class Sweep:
     def _write(self, var, expr, names, loc):
         self.statements.append(Accumulate(var, expr, var not in self.written, loc))
         self.written.add(var)
-        self.needed.update(values_read(names, self.tokens))
+        by_token, needed = self.tokens.by_token, self.needed
+        for name in names:  # the forward values it reads (``contributions.values_read``, spelled out)
+            role = by_token.get(name)
+            if role is not None and role[0] == "value":
+                needed.add(role[1])
 
     def _upstream_written(self, target):
         """The upstream of a statement whose gradient is a call (a Function's backward): its
@@ -270,16 +280,17 @@ def _reads(expr, token):
     return count
 
 
-def count_uses(function, active, rules):
-    """How many statements contribute to each active Var's adjoint (its gradient-carrying
-    uses; ``x * x`` counts once, its two contributions are combined)."""
-    uses = dict.fromkeys(active, 0)
-    for stmt in function.body:
-        if stmt.target not in active:
-            continue
-        rule = rules(stmt)
-        receivers = {arg for arg, template in zip(stmt.args, rule or ())
-                     if template is not None and isinstance(arg, Var) and arg in active}
-        for arg in receivers:
-            uses[arg] += 1
-    return uses
+@functools.lru_cache(maxsize=1024)
+def rule_plan(rule, nargs):
+    """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
+    reads_g, operands)``, the ``(position, template)`` of each argument that has a template,
+    whether a template reads the upstream ``g``, and the ``(placeholder, position)`` of each
+    operand some template reads (position None: the result ``y``)."""
+    read = set()
+    for template in rule:
+        if template is not None:
+            names_of(template_ast(template), read)
+    operands = (("y", None),) if "y" in read else ()
+    operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
+    templates = tuple((i, t) for i, t in enumerate(rule[:nargs]) if t is not None)
+    return templates, "g" in read, operands
