@@ -30,7 +30,7 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import RememberedLines, floated_constants, floated_records, propagated_copies, tight
+from .runs import RememberedLines, floated_constants, floated_records, has_int_literal, propagated_copies, tight
 from .tape import Tape, reads_of
 
 
@@ -138,7 +138,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated
         kept, copied = propagated_copies(backward.statements, backward.tokens)
-        kept, floated = floated_constants(kept)
+        kept, floated = floated_constants(kept) if has_int_literal(backward_lines) else (kept, False)
         run_grad_names = {**grad_names, **{var: grad_names[source] for var, source in copied.items()}}
         if copied or floated:  # printed again (else the same lines)
             backward_lines = None

@@ -18,6 +18,7 @@ generic text.
 """
 import ast
 import dataclasses
+import re
 
 from ..ir import copy_expr, has_flow
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate
@@ -71,6 +72,13 @@ class RememberedLines:
 
 
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+_INT_LITERAL = re.compile(r"(?<![\w.])\d+(?![\w.])")  # 2 in "2 * s8", not in "grad_s2" or "1.0"
+
+
+def has_int_literal(lines):
+    """Whether printed ``lines`` hold an int literal at all: most gradients' adjoints have none,
+    and one search of their text costs less than a walk of every adjoint's tree."""
+    return lines is None or any(_INT_LITERAL.search(line) for line in lines)
 
 
 def floated_constants(records):
