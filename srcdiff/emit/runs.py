@@ -72,7 +72,8 @@ class RememberedLines:
 
 
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
-_INT_LITERAL = re.compile(r"(?<![\w.])\d+(?![\w.])")  # 2 in "2 * s8", not in "grad_s2" or "1.0"
+# 2 in "2 * s8", not in "grad_s2", "1.0" or a printed line's location mark ("\x0031")
+_INT_LITERAL = re.compile(r"(?<![\w.\x00])\d+(?![\w.])")
 
 
 def has_int_literal(lines):
