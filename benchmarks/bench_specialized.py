@@ -186,7 +186,7 @@ def nets(rounds, sizes):
 def dispatch_cost(rounds):
     print("\n## dispatch: srcdiff.grad's function against the specialized code it runs, called directly")
     dispatched = hasattr(srcdiff.grad(lambda_free), "__srcdiff_table__")
-    print(f"{'f(x, y) = x * y + y':<34} {'dispatched' if dispatched else 'numbers alone: runs the generic code, no dispatch'}")
+    print(f"{'f(x, y) = x * y + y':<34} {'dispatched' if dispatched else 'numbers alone: no dispatch'}")
     for label, fn, args in (("np.sum(w * x), 2 arrays", weighted_sum, (np.ones(3), np.arange(3.0))),
                             ("recurrence, 3 arguments", recurrence, (0.7, 0.3, [0.1]))):
         g = srcdiff.grad(fn)
