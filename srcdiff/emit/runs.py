@@ -79,7 +79,7 @@ _INT_LITERAL = re.compile(r"(?<![\w.\x00])\d+(?![\w.])")
 def has_int_literal(lines):
     """Whether printed ``lines`` hold an int literal at all: most gradients' adjoints have none,
     and one search of their text costs less than a walk of every adjoint's tree."""
-    return lines is None or any(_INT_LITERAL.search(line) for line in lines)
+    return lines is None or _INT_LITERAL.search("\n".join(lines)) is not None
 
 
 def floated_constants(records):
