@@ -104,7 +104,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         names_now = names
         forward = printer.forward(function.body, 1)
         lines = header_lines(name, function.arguments, docstring)
-        bound = namespace_line(function, module_aliases(function))
+        bound = namespace_line(function, aliases)
         lines += [bound] if bound else []
         if forward:
             lines.append("    # forward")

@@ -87,44 +87,55 @@ def floated_constants(records):
     their expressions multiply, divide, add or subtract written as floats (``2 * s8`` ->
     ``2.0 * s8``); an exponent and the arguments of calls other than ``math``'s stay as they
     are.  ``changed``: whether any literal was."""
-    floated = []
-    for record in records:
-        if any(type(n) is ast.Constant and type(n.value) is int for n in ast.walk(record.expr)):
-            record = dataclasses.replace(record, expr=_Floated().visit(copy_expr(record.expr)))
-        floated.append(record)
-    return floated, any(a is not b and ast.dump(a.expr) != ast.dump(b.expr) for a, b in zip(floated, records))
+    floated = [_floated(record) for record in records]
+    return floated, any(a is not b for a, b in zip(floated, records))
+
+
+def _floated(record):
+    """``record`` (an ``Accumulate`` or ``ItemAccumulate``) with its expression's int literals
+    written as floats (``floated_constants``); ``record`` itself where none is."""
+    if not any(type(n) is ast.Constant and type(n.value) is int for n in ast.walk(record.expr)):
+        return record
+    floating = _Floated()
+    expr = floating.visit(copy_expr(record.expr))
+    return dataclasses.replace(record, expr=expr) if floating.changed else record
 
 
 class _Floated(ast.NodeTransformer):
+    """Writes the int literals that arithmetic reads as floats; ``changed`` says whether it wrote one."""
+
+    changed = False
+
     def visit_BinOp(self, node):
         if type(node.op) is ast.Pow:
             node.left = self.visit(node.left)  # the exponent keeps its type: (-2.0) ** 2 is a number, ** 2.0 too, but not for every base
             return node
         self.generic_visit(node)
         if type(node.op) in _ARITHMETIC and not _sequence(node.left) and not _sequence(node.right):
-            node.left, node.right = _as_float(node.left), _as_float(node.right)
+            node.left, node.right = self._as_float(node.left), self._as_float(node.right)
         return node
 
     def visit_Call(self, node):
-        name = ast.unparse(node.func)
-        return self.generic_visit(node) if name.startswith("math.") else node
+        called = node.func
+        in_math = type(called) is ast.Attribute and type(called.value) is ast.Name and called.value.id == "math"
+        return self.generic_visit(node) if in_math else node
 
     def visit_Subscript(self, node):
         node.value = self.visit(node.value)  # an index keeps its type
         return node
 
+    def _as_float(self, operand):
+        """``operand`` written as a float literal where it is an int literal (``2``, ``-1``)."""
+        inner = operand.operand if type(operand) is ast.UnaryOp and type(operand.op) is ast.USub else operand
+        if type(inner) is ast.Constant and type(inner.value) is int:
+            inner.value = float(inner.value)
+            self.changed = True
+        return operand
+
 
 def _sequence(operand):
     """Whether ``operand`` is a list or tuple display, which ``*`` repeats by an int."""
     return type(operand) in (ast.List, ast.Tuple, ast.ListComp)
-
-
-def _as_float(operand):
-    """``operand`` written as a float literal where it is an int literal (``2``, ``-1``)."""
-    inner = operand.operand if type(operand) is ast.UnaryOp and type(operand.op) is ast.USub else operand
-    if type(inner) is ast.Constant and type(inner.value) is int:
-        inner.value = float(inner.value)
-    return operand
 
 
 def floated_records(statements):
@@ -134,7 +145,7 @@ def floated_records(statements):
     floated = []
     for record in statements:
         if type(record) in (Accumulate, ItemAccumulate):
-            record = floated_constants([record])[0][0]
+            record = _floated(record)
         elif type(record) is BIf:
             record = dataclasses.replace(record, then=tuple(floated_records(record.then)),
                                          orelse=tuple(floated_records(record.orelse)))

@@ -271,7 +271,7 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     check_shapes(function, infer_shapes(function, True, specialized_kinds(function, kinds)))
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
-    tight = computes_with_numbers_alone(function)  # straight-line code: the tight text (``emit.runs``) compiles faster
+    tight = computes_with_numbers_alone(function)  # numba compiles the tight text (``emit.runs``) srcdiff.grad runs
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False,
                                  runs=tight)
     text = numba_text(getattr(text, "runs", text), function)
