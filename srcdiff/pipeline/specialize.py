@@ -39,6 +39,7 @@ import numpy as np
 
 from ..analysis import call_key, infer_shapes, joined_parameters, joins, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
+from ..runtime.arrays import JOINED_SEQUENCE_HINT
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
 from ..lower import lower
@@ -234,20 +235,24 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
 def _joins_a_sequence_argument(function, kinds):
     """Whether a list or tuple argument (by ``kinds``) may meet ``+`` or ``*`` as a sequence."""
     joined = joined_parameters(function)
-    return any(p in joined and kinds.get(p.hint) is not None and kinds[p.hint].name in ("list", "tuple")
-               for p in function.params)
+    return any(p in joined and _a_sequence(p, kinds) for p in function.params)
+
+
+def _a_sequence(param, kinds):
+    """Whether the argument of ``param`` is a list or a tuple (by ``kinds``)."""
+    kind = kinds.get(param.hint)
+    return kind is not None and kind.name in ("list", "tuple")
 
 
 def _refuse_a_certain_join(function, kinds):
     """A SrcdiffError at the first statement that joins or repeats sequences for certain:
     every sequence it reads comes from a list or tuple argument (by ``kinds``)."""
     for stmt, params in joins(function):
-        if all(kinds.get(p.hint) is not None and kinds[p.hint].name in ("list", "tuple") for p in params):
+        if all(_a_sequence(p, kinds) for p in params):
             loc = stmt.loc
             raise SrcdiffError("a list or tuple joined with '+' or repeated with '*' here: srcdiff reads '+' and "
                                "'*' as arithmetic", loc.filename, loc.lineno, loc.col, loc.line_text,
-                               "make the sequence an array first (np.asarray(xs)), or build the longer list with "
-                               "a comprehension")
+                               JOINED_SEQUENCE_HINT)
 
 
 def numba_dispatching(generic, fn_ref, kind, wrt, owner):

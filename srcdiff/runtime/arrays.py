@@ -82,7 +82,10 @@ def _joined_sequence(g_shape, shape):
     return ArrayGradientError(
         f"a gradient of shape {g_shape} does not fit a value of shape {shape}: a list or tuple joined with "
         "'+' or repeated with '*' changes its length, and srcdiff reads '+' and '*' as arithmetic",
-        hint="make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension")
+        hint=JOINED_SEQUENCE_HINT)
+
+
+JOINED_SEQUENCE_HINT = "make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension"
 
 
 _SEQUENCES = (list, tuple)  # classes, compared with ``in``
