@@ -31,30 +31,31 @@ def unbroadcast(g, x):
         raise _joined_sequence(g_shape, shape)
     if not shape:
         return xp.sum(g)
-    lead = len(g_shape) - len(shape)
-    if lead < 0 or any(n != 1 and n != g_shape[lead + i] for i, n in enumerate(shape)):
-        raise _joined_sequence(g_shape, shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g_shape[lead + i] != 1)
-    if g.__class__ is np.ndarray:  # the method: np.sum's own dispatch costs as much as the sum of a small g
-        total = g.sum(axis=axes)
-        return total if total.shape == shape else total.reshape(shape)
-    return xp.reshape(xp.sum(g, axis=axes), shape)
+    if g.__class__ is np.ndarray:
+        return _summed_to(g, shape)
+    return xp.reshape(xp.sum(g, axis=_broadcast_axes(g_shape, shape)), shape)
 
 
 def _summed_to(g, shape):
     """The ndarray ``g`` summed down to the broadcast operand shape ``shape`` (``unbroadcast``)."""
-    lead = g.ndim - len(shape)
+    total = g.sum(axis=_broadcast_axes(g.shape, shape))  # the method: np.sum's own dispatch costs as much as the sum of a small g
+    return total if total.shape == shape else total.reshape(shape)
+
+
+def _broadcast_axes(g_shape, shape):
+    """The axes along which a gradient of shape ``g_shape`` is summed to give an operand of
+    shape ``shape``, which NumPy broadcast to it; a shape it cannot have been broadcast from is
+    refused (a sequence joined or repeated)."""
+    lead = len(g_shape) - len(shape)
     if lead < 0:
-        raise _joined_sequence(g.shape, shape)
-    g_shape = g.shape
+        raise _joined_sequence(g_shape, shape)
     axes = tuple(range(lead))
     for i, n in enumerate(shape):
         if n != g_shape[lead + i]:
             if n != 1:
                 raise _joined_sequence(g_shape, shape)
             axes += (lead + i,)
-    total = g.sum(axis=axes)  # the method: np.sum's own dispatch costs as much as the sum of a small g
-    return total if total.shape == shape else total.reshape(shape)
+    return axes
 
 
 def broadcast_like(t, y):

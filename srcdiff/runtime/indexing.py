@@ -20,19 +20,21 @@ def index_grad(g, x, index, distinct=None):
     shape (one read per entry: no other part broadcasts it further), no position was read
     twice, and ``g`` is written without ``np.add.at``."""
     if x.__class__ is np.ndarray and x.dtype.kind == "f" and g.__class__ in _NUMPY:  # settled before the checks below
-        out = np.zeros(x.shape, x.dtype)
-        if (distinct is None or np.shape(g) != np.shape(index[distinct])) and _reads_twice(index):
-            np.add.at(out, index, g)
-        else:
-            out[index] = g
-        return out
+        twice = (distinct is None or np.shape(g) != np.shape(index[distinct])) and _reads_twice(index)
+        return _put(np.zeros(x.shape, x.dtype), index, g, twice)
     if is_lazy(x) or is_lazy(g):
         return index_grad_lazily(g, x, index, _reads_twice(index))
     if namespace(g, x) is not np:
         return scatter_add(g, x, index, namespace(g, x))
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
-    if _reads_twice(index):
+    return _put(out, index, g, _reads_twice(index))
+
+
+def _put(out, index, g, twice):
+    """``out`` with ``g`` put at ``index``: added up with ``np.add.at`` where a position may be
+    read ``twice``, written at once where none is."""
+    if twice:
         np.add.at(out, index, g)
     else:
         out[index] = g
@@ -63,6 +65,8 @@ def _index_grads_summed(x, pairs):
     return total
 
 
+# arrays._NUMPY_VALUES, defined again here: an exported module copies a helper's constants
+# from the helper's own module only (pipeline.runtime_copy)
 _NUMPY = frozenset({np.ndarray, float, int, np.float64, np.float32})
 
 
