@@ -2,19 +2,18 @@
 ``check_scalar`` refuses a result that is not one real number, ``check_direction`` an array
 parameter that ``grad(grad(f, wrt=i))`` of a function with loops would differentiate along.
 """
-import dataclasses
-
 import numpy as np
 
 from .arguments import ArrayGradientError, refuse_if_not_real
 from .lazy import in_lazy_sweep, is_lazy
+from .trees import is_container
 
 
 def check_scalar(value):
     """Refuse a result that is not one real number: ``grad`` differentiates a scalar result."""
     if value.__class__ is float:  # the common case, checked first: it costs a few ns
         return
-    if isinstance(value, (dict, list, tuple)) or dataclasses.is_dataclass(value):
+    if is_container(value):  # a dict, a list, an object (the gradient of a method with respect to self)...
         raise ArrayGradientError(f"the function returned a {type(value).__name__}, not one number; "
                                  "srcdiff.grad differentiates a function returning one number",
                                  hint="return a number; for second derivatives with respect to a container of "
