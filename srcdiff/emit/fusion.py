@@ -20,7 +20,7 @@ import ast
 from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, operand_node, operation_node, reads, walk
 from .naming import with_aliases
 from .printer import indented, squared
-from .text import quick_assignment, statement_source
+from .text import ASTOR_MAX_LINE, operation_text, quick_assignment, statement_source
 
 ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
 
@@ -29,17 +29,23 @@ def fusable(function, backward_reads, reread):
     """The temporaries of ``function`` that may be written into their reader (see the module
     table): ``backward_reads`` are the values the backward section reads, ``reread`` those it
     reads again by itself (``tape``)."""
-    count = {}
+    count, candidates = {}, []
     for stmt in walk(function.body):
-        operands = reads(squared(stmt)) if isinstance(stmt, Assign) else reads(stmt)
-        if isinstance(stmt, If):
-            operands = operands + [v for m in stmt.merges for v in (m.then, m.orelse)]
+        if isinstance(stmt, Assign):
+            operands = squared(stmt).args if stmt.op == "**" else stmt.args
+            if stmt.kwargs:
+                operands = operands + tuple(v for _, v in stmt.kwargs)
+            if not stmt.target.user_named and _ordered(stmt):
+                candidates.append(stmt.target)
+        else:
+            operands = reads(stmt)
+            if isinstance(stmt, If):
+                operands = operands + [v for m in stmt.merges for v in (m.then, m.orelse)]
         for v in operands:
             if isinstance(v, Var):
                 count[v] = count.get(v, 0) + 1
-    return frozenset(s.target for s in walk(function.body) if isinstance(s, Assign) and _ordered(s)
-                     and not s.target.user_named and count.get(s.target) == 1 and s.target != function.result
-                     and (s.target not in backward_reads or s.target in reread))
+    return frozenset(v for v in candidates if count.get(v) == 1 and v != function.result
+                     and (v not in backward_reads or v in reread))
 
 
 def _ordered(stmt):
@@ -61,7 +67,7 @@ class Held:
     def __init__(self, fusable, names, printer):
         self.fusable, self.names, self.printer = fusable, names, printer
         self.located = printer.located
-        self.held = []  # (Var, its expression, its statement), in order
+        self.held = []  # (Var, its ``Fused`` expression, its statement), in order
         self.sizes = {}  # Var held -> how many operations its expression holds
 
     def assign(self, stmt, depth):
@@ -70,36 +76,48 @@ class Held:
         holds = ordered and stmt.target in self.fusable
         if not self.held and not holds:  # the usual statement: printed as it is
             return [self.printer.assign_line(stmt, depth)]
-        held = [v for v, _, _ in self.held]
-        taken = [a for a in stmt.args if isinstance(a, Var) and a in held]
+        taken = self._taken(stmt)
         lines = []
         if taken and not (ordered and self._last(taken, stmt)):
             lines, taken = self.flush(depth), []
-        size = 1 + sum(self.sizes[v] for v in taken) if taken else 1
+        size = 1
+        for v in taken:
+            size += self.sizes[v]
         if size > MOST_FUSED:  # a long line of the user's is written in parts: no deep expression
             lines, taken, size = self.flush(depth), [], 1
         if not taken and not holds:  # printed as it is; what is still held ran before it
             return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
-        exprs = {}
+        inner = {}
         if taken:
-            exprs = {v: expr for v, expr, _ in self.held[-len(taken):]}
+            inner = {v: fused for v, fused, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
         self.sizes[stmt.target] = size
         printed = squared(stmt)
         if self.printer.renaming:
             printed = with_aliases(printed, self.printer.aliases)
-        value = operation_node(printed.op, [exprs[a] if a in exprs else operand_node(a, self.names) for a in printed.args],
-                               [(k, operand_node(v, self.names)) for k, v in printed.kwargs])
+        value = Fused(printed, inner, self.names)
         if holds:
             self.held.append((stmt.target, value, stmt))
             return lines
         return lines + self.flush(depth) + [self._line(stmt.target, value, stmt, depth)]
 
+    def _taken(self, stmt):
+        """The operands of ``stmt`` held back, in the order it reads them."""
+        if len(self.held) == 1:  # the usual case: one temporary held, read by the next statement
+            var = self.held[0][0]
+            return [a for a in stmt.args if a is var]
+        held = [v for v, _, _ in self.held]
+        return [a for a in stmt.args if isinstance(a, Var) and a in held]
+
     def _last(self, taken, stmt):
         """Whether ``taken`` (read in this order) are the last held, all from ``stmt``'s line."""
-        tail = self.held[-len(taken):]
-        return len(taken) <= len(self.held) and [v for v, _, _ in tail] == taken \
-            and all(_same_line(s.loc, stmt.loc) for _, _, s in tail)
+        if len(taken) > len(self.held):
+            return False
+        loc = stmt.loc
+        for var, (held, _, source) in zip(taken, self.held[-len(taken):]):
+            if var is not held or not _same_line(source.loc, loc):
+                return False
+        return True
 
     def flush(self, depth):
         """The held statements written out, in order."""
@@ -107,13 +125,46 @@ class Held:
         self.held = []
         return lines
 
-    def _line(self, var, expr, stmt, depth):
-        """``var = expr``, printed for ``stmt`` at ``depth``."""
+    def _line(self, var, fused, stmt, depth):
+        """``var = expr`` of a ``Fused`` expression, printed for ``stmt`` at ``depth``: from its
+        text where it has one and the line stays short, else from its tree."""
         name = self.names[var]
-        text = quick_assignment(name, None, expr, _NONE_RENAMED)
-        if text is None:  # not plain arithmetic, or long enough for astor to wrap
-            text = statement_source(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=expr, lineno=0))
+        text = None
+        if fused.printed is not None:
+            text = f"{name} = {fused.printed[0]}"
+            if len(text) > ASTOR_MAX_LINE:
+                text = None
+        if text is None:
+            expr = fused.node()
+            text = quick_assignment(name, None, expr, _NONE_RENAMED)
+            if text is None:  # not plain arithmetic, or long enough for astor to wrap
+                text = statement_source(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=expr, lineno=0))
         return self.located(indented(text, depth), stmt.loc)
+
+
+class Fused:
+    """The expression of a statement ``stmt`` (as printed: ``squared``, modules aliased) whose
+    held operands are written into it: ``inner`` maps each such Var to its own ``Fused``.
+    ``printed`` is its ``(text, precedence)`` (``text.operation_text``), None where that
+    declines; ``node()`` builds its tree, for the lines the text cannot print."""
+
+    __slots__ = ("stmt", "inner", "names", "printed")
+
+    def __init__(self, stmt, inner, names):
+        self.stmt, self.inner, self.names = stmt, inner, names
+        printed = {}
+        for var, fused in inner.items():
+            if fused.printed is None:  # an operand only its tree prints: so is this
+                self.printed = None
+                return
+            printed[var] = fused.printed
+        self.printed = None if stmt.kwargs else operation_text(stmt.op, stmt.args, names, printed)
+
+    def node(self):
+        """The tree of the expression (``ir.operation_node`` of the operands' nodes)."""
+        stmt, inner, names = self.stmt, self.inner, self.names
+        return operation_node(stmt.op, [inner[a].node() if a in inner else operand_node(a, names) for a in stmt.args],
+                              [(k, operand_node(v, names)) for k, v in stmt.kwargs])
 
 
 _NONE_RENAMED = {}  # quick_assignment's names to print as others: none (the expressions hold final names)

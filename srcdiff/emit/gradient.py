@@ -123,9 +123,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
                 names_now = {**names, function.result: saved}
             lines.append("    # backward")
             lines += backward_lines
-        by_items = {s.var for s in accumulates(statements) if isinstance(s, ItemAccumulate)}
         parts = tree_paths(function)  # a part of a container parameter -> (the parameter, its path)
-        fresh = fresh_gradients(statements)
         gradients = [_container_text(function, p, backward.wrt, names_now, grad_names, aliases, by_items)
                      if is_container(function, p) else
                      _gradient_text(p, names_now, grad_names, aliases, like,
@@ -134,6 +132,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
         return lines, backward_lines
 
+    # read off the records once for both texts: the text that runs lacks only copies (grad_a = grad_b)
+    by_items, fresh = gathered_and_fresh(backward.statements)
     lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated
@@ -156,21 +156,26 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}, adjoints)
 
 
-def fresh_gradients(statements):
-    """The Vars whose adjoint is written once, by ``rt.index_grads``: a new array of zeros
-    of their shape and floating dtype, the reads added in place (a float array's gradient as
-    ``rt.like`` would return it)."""
-    writes = {}
+def gathered_and_fresh(statements):
+    """``(by_items, fresh)``: the Vars whose adjoint is gathered item by item (an
+    ``ItemAccumulate`` writes it), and those whose adjoint is written once, by
+    ``rt.index_grads``: a new array of zeros of their shape and floating dtype, the reads
+    added in place (a float array's gradient as ``rt.like`` would return it)."""
+    writes, made, by_items = {}, [], set()
     for record in accumulates(statements):
-        writes.setdefault(record.var, []).append(record)
-    return {var for var, records in writes.items() if len(records) == 1 and type(records[0]) is Accumulate
-            and type(records[0].expr) is ast.Call and ast.unparse(records[0].expr.func) == "rt.index_grads"}
+        writes[record.var] = writes.get(record.var, 0) + 1
+        kind = type(record)
+        if kind is ItemAccumulate:
+            by_items.add(record.var)
+        elif kind is Accumulate and type(record.expr) is ast.Call and ast.unparse(record.expr.func) == "rt.index_grads":
+            made.append(record.var)
+    return by_items, {var for var in made if writes[var] == 1}
 
 
 def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
     gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``); ``fresh``:
-    its adjoint is made new with its shape and dtype (``fresh_gradients``)."""
+    its adjoint is made new with its shape and dtype (``gathered_and_fresh``)."""
     rt = aliases["rt"]
     if param not in grad_names:
         return f"{rt}.zeros_like({names[param]})"

@@ -72,8 +72,10 @@ class RememberedLines:
 
 
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
-# 2 in "2 * s8", not in "grad_s2", "1.0" or a printed line's location mark ("\x0031")
-_INT_LITERAL = re.compile(r"(?<![\w.\x00])\d+(?![\w.])")
+# 2 in "2 * s8", not in "grad_s2", "1.0" or a printed line's location mark ("\x0031"): a number
+# after what may stand before one in printed code (an operator, a bracket, a comma, a space); a set
+# of characters first lets the search skip ahead, where a look-behind tests every position
+_INT_LITERAL = re.compile(r"[ \t\n(\[{,:=+\-*/%@<>!~^&|]\d+(?![\w.])")
 
 
 def has_int_literal(lines):

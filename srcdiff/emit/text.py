@@ -8,7 +8,7 @@ text (a test compares the two on random expressions).
 import ast
 import math
 
-from ..ir import EFFECT, Assign, Const, Global, Var, assign_node
+from ..ir import EFFECT, Assign, Const, Global, Var, assign_node, operation_node
 
 try:  # astor prints long lines wrapped; it is old, so ast.unparse stands by
     import astor
@@ -96,6 +96,8 @@ def _quick(node, outer, renamed, squares=False):
     kind = type(node)
     if kind is ast.Name:
         return renamed.get(node.id, node.id)
+    if kind is _Printed:  # an operand printed already (``operation_text``)
+        return node.text if node.precedence >= outer else f"({node.text})"
     if kind is ast.Constant:
         value = node.value
         if type(value) in (int, float) and value >= 0 and math.isfinite(value):
@@ -200,3 +202,89 @@ def _pattern(key):
             text = text.replace(repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i), "{%d}" % i)
     _PATTERNS[key] = text
     return text
+
+
+# ---------------------------------------------------------------- operations on operands printed already
+
+class _Printed:
+    """An operand that is an expression printed already (``text``), whose outermost operation
+    binds with ``precedence``: ``_quick`` puts it in parentheses where its context binds tighter."""
+
+    def __init__(self, text, precedence):
+        self.text, self.precedence = text, precedence
+
+
+def operation_text(op, args, names, printed):
+    """``(text, precedence)`` of the operation ``op`` applied to the operands ``args`` (IR
+    operands without keywords), as ``_quick`` prints ``operation_node``'s tree of them with
+    ``v ** 2`` of a name written ``v * v``: a Var in ``printed`` stands for the expression
+    whose ``(text, precedence)`` it maps to (``fusion``), other Vars for their ``names``.
+    ``precedence`` is that of the outermost operation (an atom's is ``Precedence.highest``).
+    None where ``_quick`` would decline, or an operand is one the patterns leave to the tree
+    (a negative number, a power of 2, which ``squares`` may write as a product)."""
+    if astor is None:
+        return None
+    texts, kinds = [], []
+    for operand in args:
+        kind = type(operand)
+        if kind is Var:
+            if operand in printed:
+                text, precedence = printed[operand]
+                texts.append(text)
+                kinds.append(precedence)
+            else:
+                texts.append(names[operand])
+                kinds.append("name")
+        elif kind is Global:
+            texts.append(operand.name)
+            kinds.append("name")
+        elif kind is Const and type(operand.value) in (int, float) and operand.value >= 0 \
+                and math.isfinite(operand.value) and not (op == "**" and operand.value == 2):
+            texts.append(repr(operand.value))
+            kinds.append("number")
+        else:
+            return None
+    key = (op, tuple(kinds))
+    pattern = _OPERATIONS[key] if key in _OPERATIONS else _operation_pattern(key)
+    if pattern is None:
+        return None
+    form, precedence = pattern
+    return form.format(*texts), precedence
+
+
+_OPERATIONS = {}  # (op, each operand's kind: "name", "number" or a precedence) -> (format string, precedence), or None
+
+
+def _operation_pattern(key):
+    """``operation_text``'s format string for ``key`` with operand ``i`` printed as ``{i}``,
+    and its precedence; None where ``_quick`` declines the tree (see ``_pattern``)."""
+    if len(_OPERATIONS) > 10000:  # keyed by users' op names too: keep it bounded
+        _OPERATIONS.clear()
+    op, kinds = key
+    marks = [_NAME_MARK.format(i) for i in range(len(kinds))]
+    operands = [ast.Name(id=mark, ctx=ast.Load()) if kind == "name" else ast.Constant(_NUMBER_MARK + i)
+                if kind == "number" else _Printed(mark, kind) for i, (mark, kind) in enumerate(zip(marks, kinds))]
+    pattern = None
+    if op != "copy" and op != EFFECT:
+        node = operation_node(op, operands)
+        try:
+            text = _quick(node, Precedence.Assign, {}, True)
+        except _NotQuick:
+            text = None
+        if text is not None:
+            text = text.replace("{", "{{").replace("}", "}}")
+            for i, kind in enumerate(kinds):
+                text = text.replace(repr(_NUMBER_MARK + i) if kind == "number" else marks[i], "{%d}" % i)
+            pattern = text, _precedence(node)
+    _OPERATIONS[key] = pattern
+    return pattern
+
+
+def _precedence(node):
+    """The precedence ``_quick`` gives the outermost operation of ``node`` (atoms: the highest)."""
+    kind = type(node)
+    if kind is ast.BinOp or kind is ast.UnaryOp:
+        return get_op_precedence(node.op)
+    if kind is ast.Compare:
+        return get_op_precedence(node.ops[0])
+    return Precedence.highest

@@ -112,13 +112,28 @@ def gives_a_float(function):
     """Whether straight-line ``function`` returns a Python float whatever its arguments are:
     its result is made by a function of ``FLOAT_RESULTS``, or by ``FLOAT_ARITHMETIC`` on
     floats so made and number literals (a parameter may be an array: it proves nothing)."""
-    if has_flow(function.body):
+    if has_flow(function.body) or not isinstance(function.result, Var):
         return False
-    floats = set()
-    for stmt in function.body:
-        if isinstance(stmt, Assign) and (stmt.op in FLOAT_RESULTS or stmt.op in FLOAT_ARITHMETIC
-                                         and _float_arithmetic(stmt, floats)):
-            floats.add(stmt.target)
+    made = {stmt.target: stmt for stmt in function.body if isinstance(stmt, Assign)}
+    floats, decided, entered = set(), set(), set()
+    todo = [function.result]  # only what the result is made from is asked: a walk back from it
+    while todo:
+        var = todo[-1]
+        if var in decided:
+            todo.pop()
+            continue
+        stmt = made.get(var)
+        entered.add(var)
+        if stmt is not None and stmt.op not in FLOAT_RESULTS and stmt.op in FLOAT_ARITHMETIC:
+            waiting = [a for a in stmt.args if isinstance(a, Var) and a not in entered]
+            if waiting:  # its operands first
+                todo += waiting
+                continue
+        todo.pop()
+        decided.add(var)
+        if stmt is not None and (stmt.op in FLOAT_RESULTS or stmt.op in FLOAT_ARITHMETIC
+                                 and _float_arithmetic(stmt, floats)):
+            floats.add(var)
     return function.result in floats
 
 
