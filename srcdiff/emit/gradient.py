@@ -25,12 +25,14 @@ from ..rules import gives_a_float
 from ..transforms import Accumulate, ItemAccumulate, accumulates
 from .backward import BackwardPrinter
 from .freeing import freed, sunk
+from .folding import merged_accumulations, reciprocals_reused, returned_in_place
 from .fusion import Held, fusable
 from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_line
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import RememberedLines, floated_constants, floated_records, has_int_literal, propagated_copies, tight
+from .runs import (RememberedLines, floated_constants, floated_records, has_int_literal, propagated_copies,
+                   shared_adjoint_names, tight)
 from .tape import Tape, reads_of
 
 
@@ -57,7 +59,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     them (``tape``: lists and tuples a function only reads item by item, in specialized code);
     ``fuse`` writes the temporaries of loops into the expressions that read them (``fusion``).
     ``runs`` gives straight-line code (``runs.tight``) a second text, ``text.runs``: the one its
-    gradient runs, temporaries fused, adjoint copies propagated, no check of a float result.
+    gradient runs, temporaries fused, adjoint copies propagated, versions' adjoints sharing a
+    name, no check of a float result.
     ``float_literals`` writes the int literals of adjoint expressions as floats (specialized
     scalar code, whose values are numbers: ``runs.floated_records``).
     """
@@ -138,16 +141,26 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated
         kept, copied = propagated_copies(backward.statements, backward.tokens)
-        kept, floated = floated_constants(kept) if has_int_literal(backward_lines) else (kept, False)
-        run_grad_names = {**grad_names, **{var: grad_names[source] for var, source in copied.items()}}
-        if copied or floated:  # printed again (else the same lines)
+        merged = reciprocals_reused(merged_accumulations(kept, backward.tokens, copied), function.body,
+                                    backward.tokens, live)
+        rewritten = merged is not kept
+        kept, floated = floated_constants(merged) if has_int_literal(backward_lines) else (merged, False)
+        # the values the run's records read (no more those divided by: reciprocals_reused), and what else was needed
+        run_roots = reads_of(kept, backward.tokens)[0] | (set(backward.needed) - found) | (roots & {function.result})
+        wrt = frozenset(backward.wrt)
+        shared = shared_adjoint_names(kept, backward.tokens, copied, grad_names, wrt)
+        run_grad_names = {**grad_names, **shared}
+        run_grad_names.update((var, run_grad_names[source]) for var, source in copied.items())
+        kept, returned = returned_in_place(kept, backward.tokens, copied, wrt, run_grad_names)
+        if copied or floated or shared or returned or rewritten:  # printed again (else the same lines)
             backward_lines = None
-        if copied:  # the copies' readers read what they copied
+        if copied or shared:  # the copies' readers read what they copied; shared names
             printer.final_names = FinalNames(final_names)
-            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in copied)
+            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in {**copied, **shared})
             printer.grad_names, printer.renamed = run_grad_names, None
-        temps = fusable(function, roots, frozenset())
-        printer.holding = lambda printer, in_loop: Held(temps, names, printer)
+        run_grad_names.update((var, printer.expr(expr)) for var, expr in returned.items())  # the return writes them
+        temps = fusable(function, run_roots, frozenset(), across_lines=True)
+        printer.holding = lambda printer, in_loop: Held(temps, names, printer, across_lines=True)
         check = check_scalar and not gives_a_float(function)
         text.runs = printer.finish(printed(kept, run_grad_names, check, backward_lines)[0], function)
     if not free:

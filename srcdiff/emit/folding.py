@@ -1,0 +1,122 @@
+"""The backward records of the text that runs written as fewer statements (``emit.runs``).
+
+Each statement costs a store and a load of its name; a person writing the gradient for speed
+writes these two as one:
+
+| records | text that runs | why it is the same |
+| --- | --- | --- |
+| ``grad_x = a`` then ``grad_x += b`` | ``grad_x = a + b`` | ``merged_accumulations``: Python adds left to right, so ``a + b`` is the value ``+=`` gives |
+| ``grad_w = grad_s * x`` ... ``return (grad_w, ...)`` | ``return (grad_s * x, ...)`` | ``returned_in_place``: a parameter's adjoint written once and read by the return alone, whose expression reads no name written after it |
+| ``r = 1.0 / u`` ... ``grad_u = -grad_r * r / u`` | ``grad_u = -grad_r * r * r`` | ``reciprocals_reused``: ``e / u`` is ``e * (1.0 / u)`` within a rounding, and ``u`` read no more is written into ``r``'s line (``r = 1.0 / (1.0 + s5)``) |
+
+The first two move only operations that raise nothing on numbers (``never_raises``), so every
+error still comes from the line of the user's that raised it before; the third divides by
+nothing that ``r = 1.0 / u`` did not divide by first.
+"""
+import ast
+
+from ..ir import Assign, Const, Var, copy_expr
+from ..transforms import Accumulate
+from .backward import accumulation
+
+_NEVER_RAISING = (ast.Name, ast.Constant, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.USub, ast.UAdd)
+MOST_RETURNED = 3  # operations of an expression written into the return at most
+
+
+def never_raises(expr):
+    """Whether ``expr`` holds only names, constants, ``+ - *`` and signs: it raises nothing on numbers."""
+    return all(type(node) in (ast.BinOp, ast.UnaryOp) or isinstance(node, _NEVER_RAISING) for node in ast.walk(expr)) \
+        and not any(type(node) is ast.Constant and type(node.value) not in (int, float) for node in ast.walk(expr))
+
+
+def _adjoints_read(expr, tokens, copied):
+    """The Vars whose adjoints ``expr`` reads (a copy's reader reads what it copied)."""
+    read = set()
+    for node in ast.walk(expr):
+        if type(node) is ast.Name:
+            kind, var = tokens.by_token.get(node.id, ("", None))
+            if kind == "adjoint":
+                read.add(copied.get(var, var))
+    return read
+
+
+def merged_accumulations(records, tokens, copied):
+    """The straight-line ``Accumulate`` records with each first write ``grad_x = a`` directly
+    followed by ``grad_x += b`` (``b`` never raising, not reading ``grad_x``) written as one
+    ``grad_x = a + b``; ``records`` itself where none is."""
+    merged = []
+    for record in records:
+        last = merged[-1] if merged else None
+        if last is not None and last.first and not record.first and last.var is record.var \
+                and never_raises(record.expr) and record.var not in _adjoints_read(record.expr, tokens, copied):
+            op, contribution = accumulation(record.expr)
+            merged[-1] = Accumulate(last.var, ast.BinOp(left=last.expr, op=op, right=contribution), True, last.loc)
+        else:
+            merged.append(record)
+    return merged if len(merged) < len(records) else records
+
+
+def returned_in_place(records, tokens, copied, wrt, grad_names):
+    """``(kept, returned)``: the straight-line ``Accumulate`` records without the writes that
+    the return takes in their place, and ``returned`` (parameter Var -> the expression the
+    return writes for its gradient).  A parameter's adjoint is returned in place where it is
+    written once, by ``MOST_RETURNED`` operations at most that never raise, no record reads it,
+    and no record after it writes a name it reads (``grad_names``: the adjoints' names in the
+    text that runs, where versions may share one)."""
+    writes, last_write = {}, {}  # last_write: an adjoint's name -> the last record writing it
+    readers = {copied[v] for v in wrt if v in copied}  # the return reads what a parameter's copy copied
+    for i, record in enumerate(records):
+        writes[record.var] = writes.get(record.var, 0) + 1
+        readers |= _adjoints_read(record.expr, tokens, copied)
+        last_write[grad_names[record.var]] = i
+    kept, returned = [], {}
+    for i, record in enumerate(records):
+        var = record.var
+        if var in wrt and record.first and writes[var] == 1 and var not in readers and never_raises(record.expr) \
+                and _operations(record.expr) <= MOST_RETURNED \
+                and all(last_write.get(grad_names[v], -1) <= i for v in _adjoints_read(record.expr, tokens, copied)):
+            returned[var] = record.expr
+        else:
+            kept.append(record)
+    return kept, returned
+
+
+def _operations(expr):
+    return sum(type(node) in (ast.BinOp, ast.UnaryOp) for node in ast.walk(expr))
+
+
+def reciprocals_reused(records, body, tokens, live):
+    """``records`` (straight-line ``Accumulate``) with each division ``e / u`` written
+    ``e * r`` where the forward statements ``body`` compute ``r = 1.0 / u`` (``r`` live, already
+    read by the backward section: a value with a name); ``records`` itself where none is."""
+    token_of = {var: token for token, (kind, var) in tokens.by_token.items() if kind == "value"}
+    reciprocal = {}  # u's token -> r's token
+    for stmt in body:
+        if isinstance(stmt, Assign) and stmt.op == "/" and stmt.target in live and stmt.target in token_of \
+                and isinstance(stmt.args[0], Const) and type(stmt.args[0].value) in (int, float) \
+                and stmt.args[0].value == 1 and isinstance(stmt.args[1], Var) and stmt.args[1] in token_of:
+            reciprocal.setdefault(token_of[stmt.args[1]], token_of[stmt.target])
+    if not reciprocal:
+        return records
+    rewritten = [_multiplied(record, reciprocal) for record in records]
+    return rewritten if any(a is not b for a, b in zip(rewritten, records)) else records
+
+
+def _multiplied(record, reciprocal):
+    """``record`` with its divisions by a value whose reciprocal has a name written as products."""
+    if not any(type(n) is ast.BinOp and type(n.op) is ast.Div and type(n.right) is ast.Name and n.right.id in reciprocal
+               for n in ast.walk(record.expr)):
+        return record
+    expr = _Multiplied(reciprocal).visit(copy_expr(record.expr))
+    return Accumulate(record.var, expr, record.first, record.loc)
+
+
+class _Multiplied(ast.NodeTransformer):
+    def __init__(self, reciprocal):
+        self.reciprocal = reciprocal
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if type(node.op) is ast.Div and type(node.right) is ast.Name and node.right.id in self.reciprocal:
+            return ast.BinOp(left=node.left, op=ast.Mult(), right=ast.Name(id=self.reciprocal[node.right.id], ctx=ast.Load()))
+        return node
