@@ -17,7 +17,8 @@ import pytest
 from gradcheck import numeric_grad
 
 import srcdiff
-from srcdiff.emit.folding import merged_accumulations, never_raises, returned_in_place
+from srcdiff.emit.folding import merged_accumulations, never_raises, reciprocals_reused, returned_in_place
+from srcdiff.emit.fusion import MOST_FUSED
 from srcdiff.emit.runs import shared_adjoint_names
 from srcdiff.frontend import generic_of
 from srcdiff.ir import Var
@@ -32,7 +33,7 @@ def records_of(tokens, *writes):
     made = []
     for var, text, first in writes:
         for name, other in VARS.items():
-            text = text.replace(f"g({name})", tokens.adjoint(other))
+            text = text.replace(f"g({name})", tokens.adjoint(other)).replace(f"v({name})", tokens.value(other))
         made.append(Accumulate(var, ast.parse(text, mode="eval").body, first))
     return made
 
@@ -82,6 +83,10 @@ def test_an_addition_that_never_raises_is_merged_into_the_first_write():
         assert merged_accumulations(records, tokens, {}) is records
     records = records_of(tokens, (X, "g(s) * 2.0", True), (S1, "1.0", True), (X, "g(t)", False))
     assert merged_accumulations(records, tokens, {}) is records  # not next to each other
+    records = records_of(tokens, (X, "1.0", True), *[(X, f"{i}.0 * g(s)", False) for i in range(100)])
+    merged = merged_accumulations(records, tokens, {})  # a sum of 100 terms: in parts, no deep expression
+    assert len(merged) == len(records) - MOST_FUSED // 2  # "+ i.0 * g(s)": two operations a term
+    assert all(sum(isinstance(n, ast.BinOp) for n in ast.walk(r.expr)) <= MOST_FUSED for r in merged)
 
 
 def test_the_return_takes_a_parameters_adjoint_only_where_nothing_it_reads_is_written_after():
@@ -92,11 +97,21 @@ def test_the_return_takes_a_parameters_adjoint_only_where_nothing_it_reads_is_wr
     shared = {**NAMES, S: "grad_s", S1: "grad_s"}  # s_1 and s share a name, rebound after x's write
     kept, returned = returned_in_place(records, tokens, {}, {X}, shared)
     assert kept == records and returned == {}
-    for write in ((X, "g(s1) / 2.0", True), (X, "g(s1) * g(s1) * g(s1) * g(s1) * 2.0", True)):
+    for write in ((X, "g(s1) / 2.0", True), (X, "g(s1) * g(s1) * g(s1) * g(s1) * g(s1) * g(s1) * g(s1) * 2.0", True)):
         records = records_of(tokens, (S1, "1.0", True), write)  # may raise; too long for a return
         assert returned_in_place(records, tokens, {}, {X}, NAMES)[1] == {}
     records = records_of(tokens, (X, "g(s1) * 2.0", True), (X, "g(s1)", False))
     assert returned_in_place(records, tokens, {}, {X}, NAMES)[1] == {}  # written twice
+
+
+def test_a_division_by_a_value_whose_reciprocal_has_a_name_multiplies_by_it():
+    tokens = Tokens()
+    records = records_of(tokens, (X, "g(s) / v(t)", True), (T, "1.0 / v(t)", True), (S1, "-v(s) / v(t) * 2.0", True))
+    rewritten = reciprocals_reused(records, [], tokens, set())
+    assert rewritten[:2] == records[:2]  # before the reciprocal is written: still a division
+    assert ast.unparse(rewritten[2].expr) == f"-{tokens.value(S)} * {tokens.adjoint(T)} * 2.0"
+    records = records + records_of(tokens, (T, "g(s)", False))  # written twice: it is not 1.0 / t after all
+    assert reciprocals_reused(records, [], tokens, set()) is records
 
 
 def test_what_never_raises():

@@ -18,9 +18,10 @@ import ast
 from ..ir import Assign, Const, Var, copy_expr
 from ..transforms import Accumulate
 from .backward import accumulation
+from .fusion import MOST_FUSED
 
 _NEVER_RAISING = (ast.Name, ast.Constant, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.USub, ast.UAdd)
-MOST_RETURNED = 3  # operations of an expression written into the return at most
+MOST_RETURNED = 6  # operations of an expression written into the return at most
 
 
 def never_raises(expr):
@@ -43,16 +44,21 @@ def _adjoints_read(expr, tokens, copied):
 def merged_accumulations(records, tokens, copied):
     """The straight-line ``Accumulate`` records with each first write ``grad_x = a`` directly
     followed by ``grad_x += b`` (``b`` never raising, not reading ``grad_x``) written as one
-    ``grad_x = a + b``; ``records`` itself where none is."""
-    merged = []
+    ``grad_x = a + b``, of ``MOST_FUSED`` operations at most (a sum of many terms is written
+    in parts, never as one deep expression); ``records`` itself where none is."""
+    merged, size = [], 0  # size: the operations of the last record
     for record in records:
         last = merged[-1] if merged else None
+        more = _operations(record.expr) + 1
         if last is not None and last.first and not record.first and last.var is record.var \
-                and never_raises(record.expr) and record.var not in _adjoints_read(record.expr, tokens, copied):
+                and size + more <= MOST_FUSED and never_raises(record.expr) \
+                and record.var not in _adjoints_read(record.expr, tokens, copied):
             op, contribution = accumulation(record.expr)
             merged[-1] = Accumulate(last.var, ast.BinOp(left=last.expr, op=op, right=contribution), True, last.loc)
+            size += more
         else:
             merged.append(record)
+            size = _operations(record.expr)
     return merged if len(merged) < len(records) else records
 
 
@@ -88,7 +94,8 @@ def _operations(expr):
 def reciprocals_reused(records, body, tokens, live):
     """``records`` (straight-line ``Accumulate``) with each division ``e / u`` written
     ``e * r`` where the forward statements ``body`` compute ``r = 1.0 / u`` (``r`` live, already
-    read by the backward section: a value with a name); ``records`` itself where none is."""
+    read by the backward section: a value with a name), or a record before it writes the
+    adjoint ``r = 1.0 / u`` (its only write); ``records`` itself where none is."""
     token_of = {var: token for token, (kind, var) in tokens.by_token.items() if kind == "value"}
     reciprocal = {}  # u's token -> r's token
     for stmt in body:
@@ -96,9 +103,17 @@ def reciprocals_reused(records, body, tokens, live):
                 and isinstance(stmt.args[0], Const) and type(stmt.args[0].value) in (int, float) \
                 and stmt.args[0].value == 1 and isinstance(stmt.args[1], Var) and stmt.args[1] in token_of:
             reciprocal.setdefault(token_of[stmt.args[1]], token_of[stmt.target])
-    if not reciprocal:
-        return records
-    rewritten = [_multiplied(record, reciprocal) for record in records]
+    writes = {}
+    for record in records:
+        writes[record.var] = writes.get(record.var, 0) + 1
+    rewritten = []
+    for record in records:
+        rewritten.append(_multiplied(record, reciprocal) if reciprocal else record)
+        expr = record.expr  # an adjoint grad_v = 1.0 / u written once: e / u after it is e * grad_v
+        if record.first and writes[record.var] == 1 and type(expr) is ast.BinOp and type(expr.op) is ast.Div \
+                and type(expr.left) is ast.Constant and type(expr.left.value) in (int, float) and expr.left.value == 1 \
+                and type(expr.right) is ast.Name and tokens.by_token.get(expr.right.id, ("",))[0] == "value":
+            reciprocal.setdefault(expr.right.id, tokens.adjoint(record.var))
     return rewritten if any(a is not b for a, b in zip(rewritten, records)) else records
 
 
