@@ -169,7 +169,8 @@ def random_program(rng, index):
         target = rng.choice(["s", "t", "u", "x", "y"])
         lines.append(f"    {target} = " + rng.choice(FORMS).format(a=rng.choice(defined), b=rng.choice(defined)))
         defined.append(target)
-    ending = rng.choice(["{a} * {b}", "{a} + {b}", "math.exp({a} * 0.1) * {b}", "math.tanh({a} + {b})"])
+    ending = rng.choice(["{a} * {b}", "{a} + {b}", "math.exp({a} * 0.1) * {b}", "math.tanh({a} + {b})",
+                         "{a} / {b}", "{a} / (1.0 + {b} * {b})"])
     lines.append("    return " + ending.format(a=defined[-1], b=rng.choice(defined)))
     return f"def program{index}(x, y, z):\n" + "\n".join(lines) + "\n"
 
@@ -186,10 +187,11 @@ def programs(tmp_path_factory):
 
 
 def test_random_programs_run_what_the_generic_code_gives(programs):
+    tightened = 0
     for fn in programs:
         g = srcdiff.grad(fn)
         generic = generic_of(g)
-        assert g.source_for(0.3, -0.7, 1.1) != g.source
+        tightened += g.source_for(0.3, -0.7, 1.1) != g.source
         for args in ((0.3, -0.7, 1.1), (1, 2, -1), (True, False, True), tuple(np.float32(a) for a in (0.3, -0.7, 1.1)),
                      tuple(np.float64(a) for a in (0.3, -0.7, 1.1)), (0.0, 0.0, 0.0)):
             try:
@@ -202,11 +204,13 @@ def test_random_programs_run_what_the_generic_code_gives(programs):
             # the same kind of number, but for a float where the generic code's int literals made an int
             assert all(type(a) is type(b) or (type(a), type(b)) == (float, int) for a, b in zip(got, want)), \
                 (fn.__name__, args, got, want)
-            rounding = 1e-5 if type(args[0]) is np.float32 else 1e-12  # e * (1.0 / u) for e / u: a rounding apart
-            assert np.allclose(got, want, rtol=rounding, atol=1e-300, equal_nan=True), (fn.__name__, args, got, want)
+            # e * (1.0 / u) for e / u: a rounding apart, which a difference of near terms may show as 1e-16 for 0.0
+            rounding = 1e-5 if type(args[0]) is np.float32 else 1e-12
+            assert np.allclose(got, want, rtol=rounding, atol=rounding, equal_nan=True), (fn.__name__, args, got, want)
         try:
             got = g(0.3, -0.7, 1.1)
             wants = [numeric_grad(fn, [0.3, -0.7, 1.1], i) for i in range(3)]
         except (ValueError, ZeroDivisionError, OverflowError):  # a point where it is not defined
             continue
         assert got == pytest.approx(wants, rel=1e-5, abs=1e-6), fn.__name__
+    assert tightened > 0.9 * len(programs)  # a few have nothing to make tight

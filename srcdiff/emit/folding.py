@@ -95,8 +95,11 @@ def reciprocals_reused(records, body, tokens, live):
     """``records`` (straight-line ``Accumulate``) with each division ``e / u`` written
     ``e * r`` where the forward statements ``body`` compute ``r = 1.0 / u`` (``r`` live, already
     read by the backward section: a value with a name), or a record before it writes the
-    adjoint ``r = 1.0 / u`` (its only write); ``records`` itself where none is."""
-    token_of = {var: token for token, (kind, var) in tokens.by_token.items() if kind == "value"}
+    adjoint ``r = 1.0 / u`` (its only write; an adjoint some record reads, which has a name
+    then: a parameter's, which only the return reads, has none); ``records`` itself where none is."""
+    token_of, adjoint_of = {}, {}  # Var -> the token of its value, of its adjoint (where one is read)
+    for token, (kind, var) in tokens.by_token.items():
+        (token_of if kind == "value" else adjoint_of)[var] = token
     reciprocal = {}  # u's token -> r's token
     for stmt in body:
         if isinstance(stmt, Assign) and stmt.op == "/" and stmt.target in live and stmt.target in token_of \
@@ -110,10 +113,11 @@ def reciprocals_reused(records, body, tokens, live):
     for record in records:
         rewritten.append(_multiplied(record, reciprocal) if reciprocal else record)
         expr = record.expr  # an adjoint grad_v = 1.0 / u written once: e / u after it is e * grad_v
-        if record.first and writes[record.var] == 1 and type(expr) is ast.BinOp and type(expr.op) is ast.Div \
+        if record.first and writes[record.var] == 1 and record.var in adjoint_of \
+                and type(expr) is ast.BinOp and type(expr.op) is ast.Div \
                 and type(expr.left) is ast.Constant and type(expr.left.value) in (int, float) and expr.left.value == 1 \
                 and type(expr.right) is ast.Name and tokens.by_token.get(expr.right.id, ("",))[0] == "value":
-            reciprocal.setdefault(expr.right.id, tokens.adjoint(record.var))
+            reciprocal.setdefault(expr.right.id, adjoint_of[record.var])
     return rewritten if any(a is not b for a, b in zip(rewritten, records)) else records
 
 

@@ -103,7 +103,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
 
     def printed(statements, grad_names, check_scalar, backward_lines=None):
         """The lines of the gradient whose records are ``statements``, and its backward section's
-        (``backward_lines`` where given, else printed)."""
+        (``backward_lines`` where given, else printed); the return writes ``grad_names`` (a
+        parameter's adjoint's name, or in the text that runs the expression it stands for)."""
         names_now = names
         forward = printer.forward(function.body, 1)
         lines = header_lines(name, function.arguments, docstring)
@@ -139,7 +140,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
 
     lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
     text = printer.finish(lines, function)
-    if runs:  # the text that runs: temporaries fused, copies propagated
+    if runs:  # the text that runs: temporaries fused, copies propagated, statements folded (``runs``, ``folding``)
         kept, copied = propagated_copies(backward.statements, backward.tokens)
         merged = reciprocals_reused(merged_accumulations(kept, backward.tokens, copied), function.body,
                                     backward.tokens, live)
@@ -156,13 +157,14 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             backward_lines = None
         if copied or shared:  # the copies' readers read what they copied; shared names
             printer.final_names = FinalNames(final_names)
-            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in {**copied, **shared})
+            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var])
+                                       for var in {**copied, **shared})
             printer.grad_names, printer.renamed = run_grad_names, None
-        run_grad_names.update((var, printer.expr(expr)) for var, expr in returned.items())  # the return writes them
+        returns = {**run_grad_names, **{var: printer.expr(expr) for var, expr in returned.items()}}
         temps = fusable(function, run_roots, frozenset(), across_lines=True)
         printer.holding = lambda printer, in_loop: Held(temps, names, printer, across_lines=True)
         check = check_scalar and not gives_a_float(function)
-        text.runs = printer.finish(printed(kept, run_grad_names, check, backward_lines)[0], function)
+        text.runs = printer.finish(printed(kept, returns, check, backward_lines)[0], function)
     if not free:
         return text
     adjoints = {grad_names[v]: names[v] for v in free if v in grad_names and v in names}

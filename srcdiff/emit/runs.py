@@ -67,9 +67,10 @@ def shared_adjoint_names(statements, tokens, copied, grad_names, kept_to_end):
 
     ``statements`` are straight-line ``Accumulate`` records, ``copied`` the copies propagated
     (their readers read the source's adjoint), ``kept_to_end`` the Vars whose adjoints the
-    return reads (or the adjoints they copy).  A life runs from the adjoint's first write (a plain assignment) to its
-    last read or write; the next version may take the name in the statement that reads the
-    last one (``grad_s = grad_s * a``: the right side is read before the name is bound).
+    return reads (it reads a copy's source).  A life runs from the adjoint's first write (a
+    plain assignment) to its last read or write; the next version may take the name in the
+    statement that reads the last one (``grad_s = grad_s * a``: the right side is read before
+    the name is bound).
     Why: CPython 3.11 puts a call's locals on a data stack in chunks of 16 KiB; a frame of
     more than about 1,950 locals takes a chunk of its own, made and freed at every call
     (about 15 us), which a chain of 2,001 operations crossed with a name per adjoint."""
