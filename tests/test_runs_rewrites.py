@@ -19,7 +19,7 @@ from gradcheck import numeric_grad
 import srcdiff
 from srcdiff.emit.folding import merged_accumulations, never_raises, reciprocals_reused, returned_in_place
 from srcdiff.emit.fusion import MOST_FUSED
-from srcdiff.emit.runs import shared_adjoint_names
+from srcdiff.emit.runs import adjoint_reads, shared_adjoint_names
 from srcdiff.frontend import generic_of
 from srcdiff.ir import Var
 from srcdiff.transforms import Accumulate
@@ -38,6 +38,14 @@ def records_of(tokens, *writes):
     return made
 
 
+def shared(records, tokens, copied, ends):
+    return shared_adjoint_names(records, adjoint_reads(records, tokens, copied), copied, NAMES, ends)
+
+
+def in_return(records, tokens, wrt, names):
+    return returned_in_place(records, adjoint_reads(records, tokens, {}), {}, wrt, names)
+
+
 S, S1, S2, X, X1, T = Var("s", True), Var("s", True), Var("s", True), Var("x", True), Var("x", True), Var("t")
 VARS = {"s1": S1, "s2": S2, "s": S, "x1": X1, "x": X, "t": T}  # longer names first: g(s1) before g(s)
 NAMES = {S: "grad_s", S1: "grad_s_1", S2: "grad_s_2", X: "grad_x", X1: "grad_x_1", T: "grad_t"}
@@ -47,30 +55,30 @@ def test_versions_whose_lives_do_not_overlap_share_the_shortest_name():
     tokens = Tokens()
     records = records_of(tokens, (S2, "1.0", True), (S1, "g(s2) * 2.0", True), (S, "g(s1) * 3.0", True),
                          (X, "g(s) * 0.5", True))
-    assert shared_adjoint_names(records, tokens, {}, NAMES, {X}) == {S2: "grad_s", S1: "grad_s", S: "grad_s"}
+    assert shared(records, tokens, {}, {X}) == {S2: "grad_s", S1: "grad_s", S: "grad_s"}
 
 
 def test_a_version_still_read_keeps_its_name():
     tokens = Tokens()
     records = records_of(tokens, (S2, "1.0", True), (S1, "g(s2) * 2.0", True), (S, "g(s1) * 3.0", True),
                          (X, "g(s) * g(s2)", True))  # s_2's adjoint is read after s_1's and s's are made
-    assert shared_adjoint_names(records, tokens, {}, NAMES, {X}) == {S1: "grad_s", S: "grad_s"}
+    assert shared(records, tokens, {}, {X}) == {S1: "grad_s", S: "grad_s"}
     # a copy's reader reads what it copied: reading t reads s_2
     records = records_of(tokens, (S2, "1.0", True), (S1, "g(s2) * 2.0", True), (X, "g(t) + g(s1)", True))
-    assert shared_adjoint_names(records, tokens, {T: S2}, NAMES, {X}) == {}
+    assert shared(records, tokens, {T: S2}, {X}) == {}
     # the return reads a parameter's gradient that copies x_1's adjoint: x_1's is alive to the end
     records = records_of(tokens, (X1, "1.0", True), (X, "g(x1) * 2.0", True))
-    assert shared_adjoint_names(records, tokens, {T: X1}, NAMES, {X, T}) == {}
-    assert shared_adjoint_names(records, tokens, {}, NAMES, {X}) == {X1: "grad_x", X: "grad_x"}
+    assert shared(records, tokens, {T: X1}, {X, T}) == {}
+    assert shared(records, tokens, {}, {X}) == {X1: "grad_x", X: "grad_x"}
 
 
 def test_other_names_and_adjoints_made_by_adding_share_nothing():
     tokens = Tokens()
     records = records_of(tokens, (S1, "1.0", True), (T, "g(s1) * 2.0", True), (S, "g(t) * 3.0", False),
                          (X, "g(s) * 0.5", True))
-    assert shared_adjoint_names(records, tokens, {}, NAMES, {X}) == {}  # t is another name; s added to
+    assert shared(records, tokens, {}, {X}) == {}  # t is another name; s added to
     records = records_of(tokens, (X, "1.0", True), (X1, "g(x) * 2.0", True), (S, "g(x1) * 3.0", True))
-    assert shared_adjoint_names(records, tokens, {}, NAMES, {X}) == {}  # x is returned: alive to the end
+    assert shared(records, tokens, {}, {X}) == {}  # x is returned: alive to the end
 
 
 def test_an_addition_that_never_raises_is_merged_into_the_first_write():
@@ -92,16 +100,16 @@ def test_an_addition_that_never_raises_is_merged_into_the_first_write():
 def test_the_return_takes_a_parameters_adjoint_only_where_nothing_it_reads_is_written_after():
     tokens = Tokens()
     records = records_of(tokens, (S1, "1.0", True), (X, "g(s1) * 2.0", True), (S, "g(s1) * 3.0", True))
-    kept, returned = returned_in_place(records, tokens, {}, {X}, NAMES)
+    kept, returned = in_return(records, tokens, {X}, NAMES)
     assert kept == [records[0], records[2]] and list(returned) == [X]
-    shared = {**NAMES, S: "grad_s", S1: "grad_s"}  # s_1 and s share a name, rebound after x's write
-    kept, returned = returned_in_place(records, tokens, {}, {X}, shared)
+    renamed = {**NAMES, S: "grad_s", S1: "grad_s"}  # s_1 and s share a name, rebound after x's write
+    kept, returned = in_return(records, tokens, {X}, renamed)
     assert kept == records and returned == {}
     for write in ((X, "g(s1) / 2.0", True), (X, "g(s1) * g(s1) * g(s1) * g(s1) * g(s1) * g(s1) * g(s1) * 2.0", True)):
         records = records_of(tokens, (S1, "1.0", True), write)  # may raise; too long for a return
-        assert returned_in_place(records, tokens, {}, {X}, NAMES)[1] == {}
+        assert in_return(records, tokens, {X}, NAMES)[1] == {}
     records = records_of(tokens, (X, "g(s1) * 2.0", True), (X, "g(s1)", False))
-    assert returned_in_place(records, tokens, {}, {X}, NAMES)[1] == {}  # written twice
+    assert in_return(records, tokens, {X}, NAMES)[1] == {}  # written twice
 
 
 def test_a_division_by_a_value_whose_reciprocal_has_a_name_multiplies_by_it():

@@ -15,30 +15,41 @@ nothing that ``r = 1.0 / u`` did not divide by first.
 """
 import ast
 
-from ..ir import Assign, Const, Var, copy_expr
+from ..ir import Assign, Const, Var, children_of, copy_expr, names_of
 from ..transforms import Accumulate
 from .backward import accumulation
 from .fusion import MOST_FUSED
+from .runs import adjoint_reads
 
-_NEVER_RAISING = (ast.Name, ast.Constant, ast.Load, ast.Add, ast.Sub, ast.Mult, ast.USub, ast.UAdd)
 MOST_RETURNED = 6  # operations of an expression written into the return at most
+_SAFE_OPS = (ast.Add, ast.Sub, ast.Mult, ast.USub, ast.UAdd)
+
+
+def operations(expr):
+    """``(count, safe)``: how many operations (operators and calls) ``expr`` holds, and whether
+    it holds only names, number constants, ``+ - *`` and signs: it raises nothing on numbers.
+    A walk spelled out for the nodes adjoint expressions are made of (``ir.names_of``)."""
+    count, safe, stack = 0, True, [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is ast.BinOp:
+            count, safe = count + 1, safe and type(node.op) in _SAFE_OPS
+            stack += (node.left, node.right)
+        elif kind is ast.UnaryOp:
+            count, safe = count + 1, safe and type(node.op) in _SAFE_OPS
+            stack.append(node.operand)
+        elif kind is ast.Constant:
+            safe = safe and type(node.value) in (int, float)
+        elif kind is not ast.Name:
+            count, safe = count + (kind is ast.Call), False
+            stack.extend(children_of(node))
+    return count, safe
 
 
 def never_raises(expr):
-    """Whether ``expr`` holds only names, constants, ``+ - *`` and signs: it raises nothing on numbers."""
-    return all(type(node) in (ast.BinOp, ast.UnaryOp) or isinstance(node, _NEVER_RAISING) for node in ast.walk(expr)) \
-        and not any(type(node) is ast.Constant and type(node.value) not in (int, float) for node in ast.walk(expr))
-
-
-def _adjoints_read(expr, tokens, copied):
-    """The Vars whose adjoints ``expr`` reads (a copy's reader reads what it copied)."""
-    read = set()
-    for node in ast.walk(expr):
-        if type(node) is ast.Name:
-            kind, var = tokens.by_token.get(node.id, ("", None))
-            if kind == "adjoint":
-                read.add(copied.get(var, var))
-    return read
+    """Whether ``expr`` holds only names, number constants, ``+ - *`` and signs (``operations``)."""
+    return operations(expr)[1]
 
 
 def merged_accumulations(records, tokens, copied):
@@ -46,26 +57,27 @@ def merged_accumulations(records, tokens, copied):
     followed by ``grad_x += b`` (``b`` never raising, not reading ``grad_x``) written as one
     ``grad_x = a + b``, of ``MOST_FUSED`` operations at most (a sum of many terms is written
     in parts, never as one deep expression); ``records`` itself where none is."""
-    merged, size = [], 0  # size: the operations of the last record
+    merged, size = [], None  # size: the operations of the last record, once asked for
     for record in records:
         last = merged[-1] if merged else None
-        more = _operations(record.expr) + 1
-        if last is not None and last.first and not record.first and last.var is record.var \
-                and size + more <= MOST_FUSED and never_raises(record.expr) \
-                and record.var not in _adjoints_read(record.expr, tokens, copied):
-            op, contribution = accumulation(record.expr)
-            merged[-1] = Accumulate(last.var, ast.BinOp(left=last.expr, op=op, right=contribution), True, last.loc)
-            size += more
-        else:
-            merged.append(record)
-            size = _operations(record.expr)
+        if last is not None and last.first and not record.first and last.var is record.var:
+            size = operations(last.expr)[0] if size is None else size
+            more, safe = operations(record.expr)
+            if safe and size + more + 1 <= MOST_FUSED and record.var not in adjoint_reads([record], tokens, copied)[0]:
+                op, contribution = accumulation(record.expr)
+                merged[-1] = Accumulate(last.var, ast.BinOp(left=last.expr, op=op, right=contribution), True, last.loc)
+                size += more + 1
+                continue
+        merged.append(record)
+        size = None
     return merged if len(merged) < len(records) else records
 
 
-def returned_in_place(records, tokens, copied, wrt, grad_names):
+def returned_in_place(records, reads, copied, wrt, grad_names):
     """``(kept, returned)``: the straight-line ``Accumulate`` records without the writes that
     the return takes in their place, and ``returned`` (parameter Var -> the expression the
-    return writes for its gradient).  A parameter's adjoint is returned in place where it is
+    return writes for its gradient); ``reads``: what each record reads (``runs.adjoint_reads``).
+    A parameter's adjoint is returned in place where it is
     written once, by ``MOST_RETURNED`` operations at most that never raise, no record reads it,
     and no record after it writes a name it reads (``grad_names``: the adjoints' names in the
     text that runs, where versions may share one)."""
@@ -73,22 +85,18 @@ def returned_in_place(records, tokens, copied, wrt, grad_names):
     readers = {copied[v] for v in wrt if v in copied}  # the return reads what a parameter's copy copied
     for i, record in enumerate(records):
         writes[record.var] = writes.get(record.var, 0) + 1
-        readers |= _adjoints_read(record.expr, tokens, copied)
+        readers |= reads[i]
         last_write[grad_names[record.var]] = i
     kept, returned = [], {}
     for i, record in enumerate(records):
         var = record.var
-        if var in wrt and record.first and writes[var] == 1 and var not in readers and never_raises(record.expr) \
-                and _operations(record.expr) <= MOST_RETURNED \
-                and all(last_write.get(grad_names[v], -1) <= i for v in _adjoints_read(record.expr, tokens, copied)):
-            returned[var] = record.expr
-        else:
-            kept.append(record)
+        if var in wrt and record.first and writes[var] == 1 and var not in readers:
+            count, safe = operations(record.expr)
+            if safe and count <= MOST_RETURNED and all(last_write.get(grad_names[v], -1) <= i for v in reads[i]):
+                returned[var] = record.expr
+                continue
+        kept.append(record)
     return kept, returned
-
-
-def _operations(expr):
-    return sum(type(node) in (ast.BinOp, ast.UnaryOp) for node in ast.walk(expr))
 
 
 def reciprocals_reused(records, body, tokens, live):
@@ -123,19 +131,23 @@ def reciprocals_reused(records, body, tokens, live):
 
 def _multiplied(record, reciprocal):
     """``record`` with its divisions by a value whose reciprocal has a name written as products."""
-    if not any(type(n) is ast.BinOp and type(n.op) is ast.Div and type(n.right) is ast.Name and n.right.id in reciprocal
-               for n in ast.walk(record.expr)):
+    if reciprocal.keys().isdisjoint(names_of(record.expr)):
         return record
-    expr = _Multiplied(reciprocal).visit(copy_expr(record.expr))
-    return Accumulate(record.var, expr, record.first, record.loc)
+    multiplied = _Multiplied(reciprocal)
+    expr = multiplied.visit(copy_expr(record.expr))
+    return Accumulate(record.var, expr, record.first, record.loc) if multiplied.changed else record
 
 
 class _Multiplied(ast.NodeTransformer):
+    """Writes ``e / u`` as ``e * r`` (``reciprocal``: u's token -> r's); ``changed`` says whether it wrote one."""
+
     def __init__(self, reciprocal):
-        self.reciprocal = reciprocal
+        self.reciprocal, self.changed = reciprocal, False
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
         if type(node.op) is ast.Div and type(node.right) is ast.Name and node.right.id in self.reciprocal:
-            return ast.BinOp(left=node.left, op=ast.Mult(), right=ast.Name(id=self.reciprocal[node.right.id], ctx=ast.Load()))
+            self.changed = True
+            reciprocal = ast.Name(id=self.reciprocal[node.right.id], ctx=ast.Load())
+            return ast.BinOp(left=node.left, op=ast.Mult(), right=reciprocal)
         return node

@@ -31,8 +31,8 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import (RememberedLines, floated_constants, floated_records, has_int_literal, propagated_copies,
-                   shared_adjoint_names, tight)
+from .runs import (RememberedLines, adjoint_reads, floated_constants, floated_records, has_int_literal,
+                   propagated_copies, shared_adjoint_names, tight)
 from .tape import Tape, reads_of
 
 
@@ -142,17 +142,20 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated, statements folded (``runs``, ``folding``)
         kept, copied = propagated_copies(backward.statements, backward.tokens)
-        merged = reciprocals_reused(merged_accumulations(kept, backward.tokens, copied), function.body,
-                                    backward.tokens, live)
-        rewritten = merged is not kept
-        kept, floated = floated_constants(merged) if has_int_literal(backward_lines) else (merged, False)
-        # the values the run's records read (no more those divided by: reciprocals_reused), and what else was needed
-        run_roots = reads_of(kept, backward.tokens)[0] | (set(backward.needed) - found) | (roots & {function.result})
+        merged = merged_accumulations(kept, backward.tokens, copied)
+        multiplied = reciprocals_reused(merged, function.body, backward.tokens, live)
+        rewritten = multiplied is not kept
+        kept, floated = floated_constants(multiplied) if has_int_literal(backward_lines) else (multiplied, False)
+        run_roots = roots  # the values the run's records read: no more those divided by (reciprocals_reused)
+        if multiplied is not merged:
+            run_roots = reads_of(kept, backward.tokens)[0] | (set(backward.needed) - found) \
+                | (roots & {function.result})
         wrt = frozenset(backward.wrt)
-        shared = shared_adjoint_names(kept, backward.tokens, copied, grad_names, wrt)
+        reads = adjoint_reads(kept, backward.tokens, copied)
+        shared = shared_adjoint_names(kept, reads, copied, grad_names, wrt)
         run_grad_names = {**grad_names, **shared}
         run_grad_names.update((var, run_grad_names[source]) for var, source in copied.items())
-        kept, returned = returned_in_place(kept, backward.tokens, copied, wrt, run_grad_names)
+        kept, returned = returned_in_place(kept, reads, copied, wrt, run_grad_names)
         if copied or floated or shared or returned or rewritten:  # printed again (else the same lines)
             backward_lines = None
         if copied or shared:  # the copies' readers read what they copied; shared names

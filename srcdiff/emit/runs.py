@@ -23,7 +23,7 @@ import ast
 import dataclasses
 import re
 
-from ..ir import copy_expr, has_flow
+from ..ir import copy_expr, has_flow, names_of
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate
 
 
@@ -60,13 +60,27 @@ def _copy_source(record, tokens):
     return None
 
 
-def shared_adjoint_names(statements, tokens, copied, grad_names, kept_to_end):
+def adjoint_reads(statements, tokens, copied):
+    """For each of the records ``statements``, the set of Vars whose adjoints it reads (a copy's
+    reader reads what it copied: ``copied``)."""
+    reads = []
+    for record in statements:
+        read = set()
+        for name in names_of(record.expr):
+            kind, var = tokens.by_token.get(name, ("", None))
+            if kind == "adjoint":
+                read.add(copied.get(var, var))
+        reads.append(read)
+    return reads
+
+
+def shared_adjoint_names(statements, reads, copied, grad_names, kept_to_end):
     """Var -> the name its adjoint takes in the text that runs, where it shares one: the adjoints
     of the versions of one name of the user's (``s``, ``s_1``, ``s_2``) whose lives do not
     overlap share the shortest of their names, as a person writes ``g = g * a * math.cos(s)``.
 
-    ``statements`` are straight-line ``Accumulate`` records, ``copied`` the copies propagated
-    (their readers read the source's adjoint), ``kept_to_end`` the Vars whose adjoints the
+    ``statements`` are straight-line ``Accumulate`` records, ``reads`` what each reads
+    (``adjoint_reads``), ``copied`` the copies propagated, ``kept_to_end`` the Vars whose adjoints the
     return reads (it reads a copy's source).  A life runs from the adjoint's first write (a
     plain assignment) to its last read or write; the next version may take the name in the
     statement that reads the last one (``grad_s = grad_s * a``: the right side is read before
@@ -77,11 +91,8 @@ def shared_adjoint_names(statements, tokens, copied, grad_names, kept_to_end):
     kept_to_end = {copied.get(v, v) for v in kept_to_end}  # the return reads what a copy copied
     first, last = {}, {}
     for i, record in enumerate(statements):
-        for node in ast.walk(record.expr):
-            if type(node) is ast.Name:
-                kind, var = tokens.by_token.get(node.id, ("", None))
-                if kind == "adjoint":
-                    last[copied.get(var, var)] = i
+        for var in reads[i]:
+            last[var] = i
         if record.var not in first:
             first[record.var] = i if record.first else -1  # -1: created elsewhere, shares nothing
         last[record.var] = i
