@@ -7,10 +7,10 @@ of a loop.  Specialized code prints the same computation as ``h_1 = math.tanh(w 
 
 | condition | why |
 | --- | --- |
-| it is a temporary (not a name of the user's), read once in the whole function, and neither the backward section nor the result reads it (``fusable``) | its name is needed nowhere else |
+| it is a temporary (not a name of the user's, but for the text that runs, ``across_lines``, which need not keep them), read once in the whole function, and neither the backward section nor the result reads it (``fusable``) | its name is needed nowhere else |
 | its operation and its reader's are operators, ``xs[i]`` or ``math`` calls (``ORDERED``) | Python evaluates their operands left to right, as written |
 | the temporaries a statement reads, in the order it reads them, are the last ones held back in its block | every operation still runs in the order of the three-address code: the same value, the same error first |
-| both come from the same line of the user's source | an error still points at its line |
+| both come from the same line of the user's source, or (the text that runs, ``across_lines``) the temporary is made by ``NEVER_RAISING`` operations alone | an error still points at its line: such operations raise nothing on numbers |
 | the expression holds at most ``MOST_FUSED`` operations | a long line of the user's is written in parts, never as one deep expression |
 
 Anything else first writes out what is held back, in order.
@@ -25,17 +25,24 @@ from .text import ASTOR_MAX_LINE, operation_text, quick_assignment, statement_so
 ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
 
 
-def fusable(function, backward_reads, reread):
+# operations that never raise on numbers (floats, ints, bools): a value made by them alone may
+# be written into a reader on another line of the user's, which still raises every error it raised
+NEVER_RAISING = frozenset({"+", "-", "*", "neg", "pos"})  # and x ** 2, printed x * x (``squared``)
+
+
+def fusable(function, backward_reads, reread, across_lines=False):
     """The temporaries of ``function`` that may be written into their reader (see the module
     table): ``backward_reads`` are the values the backward section reads, ``reread`` those it
-    reads again by itself (``tape``)."""
+    reads again by itself (``tape``); ``across_lines`` adds the user's names made by
+    ``NEVER_RAISING`` operations (the text that runs, whose ``Held`` writes them across lines)."""
     count, candidates = {}, []
     for stmt in walk(function.body):
         if isinstance(stmt, Assign):
             operands = squared(stmt).args if stmt.op == "**" else stmt.args
             if stmt.kwargs:
                 operands = operands + tuple(v for _, v in stmt.kwargs)
-            if not stmt.target.user_named and _ordered(stmt):
+            if _ordered(stmt) and (not stmt.target.user_named
+                                   or across_lines and squared(stmt).op in NEVER_RAISING):
                 candidates.append(stmt.target)
         else:
             operands = reads(stmt)
@@ -64,11 +71,13 @@ class Held:
     """The statements of one block held back to be written into their readers; ``names``
     gives each Var its name, ``printer`` (a ``Printer``) prints and marks the lines."""
 
-    def __init__(self, fusable, names, printer):
+    def __init__(self, fusable, names, printer, across_lines=False):
         self.fusable, self.names, self.printer = fusable, names, printer
         self.located = printer.located
         self.held = []  # (Var, its ``Fused`` expression, its statement), in order
         self.sizes = {}  # Var held -> how many operations its expression holds
+        self.across_lines = across_lines  # whether a value never raising is written into a reader on another line
+        self.never_raising = set()  # Vars held whose expressions hold NEVER_RAISING operations alone
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
@@ -86,20 +95,22 @@ class Held:
         if size > MOST_FUSED:  # a long line of the user's is written in parts: no deep expression
             lines, taken, size = self.flush(depth), [], 1
         if not taken and not holds:  # printed as it is; what is still held ran before it
-            return lines + self.flush(depth) + [self.printer.assign_line(stmt, depth)]
+            return lines + self.flush(depth, passed=True) + [self.printer.assign_line(stmt, depth)]
         inner = {}
         if taken:
             inner = {v: fused for v, fused, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
         self.sizes[stmt.target] = size
         printed = squared(stmt)
+        if printed.op in NEVER_RAISING and all(v in self.never_raising for v in taken):
+            self.never_raising.add(stmt.target)
         if self.printer.renaming:
             printed = with_aliases(printed, self.printer.aliases)
         value = Fused(printed, inner, self.names)
         if holds:
             self.held.append((stmt.target, value, stmt))
             return lines
-        return lines + self.flush(depth) + [self._line(stmt.target, value, stmt, depth)]
+        return lines + self.flush(depth, passed=True) + [self._line(stmt.target, value, stmt, depth)]
 
     def _taken(self, stmt):
         """The operands of ``stmt`` held back, in the order it reads them."""
@@ -110,19 +121,24 @@ class Held:
         return [a for a in stmt.args if isinstance(a, Var) and a in held]
 
     def _last(self, taken, stmt):
-        """Whether ``taken`` (read in this order) are the last held, all from ``stmt``'s line."""
+        """Whether ``taken`` (read in this order) are the last held, all from ``stmt``'s line
+        (or, ``across_lines``, never raising)."""
         if len(taken) > len(self.held):
             return False
         loc = stmt.loc
         for var, (held, _, source) in zip(taken, self.held[-len(taken):]):
-            if var is not held or not _same_line(source.loc, loc):
+            if var is not held or not (_same_line(source.loc, loc) or self.across_lines and held in self.never_raising):
                 return False
         return True
 
-    def flush(self, depth):
-        """The held statements written out, in order."""
-        lines = [self._line(var, expr, stmt, depth) for var, expr, stmt in self.held]
-        self.held = []
+    def flush(self, depth, passed=False):
+        """The held statements written out, in order; where a statement printed next ``passed``
+        them (it reads none), ``across_lines`` keeps the never raising ones held: straight-line
+        code binds each name once, so their operands still hold the same values later."""
+        keeps = passed and self.across_lines
+        lines = [self._line(var, expr, stmt, depth) for var, expr, stmt in self.held
+                 if not (keeps and var in self.never_raising)]
+        self.held = [h for h in self.held if h[0] in self.never_raising] if keeps else []
         return lines
 
     def _line(self, var, fused, stmt, depth):

@@ -25,12 +25,14 @@ from ..rules import gives_a_float
 from ..transforms import Accumulate, ItemAccumulate, accumulates
 from .backward import BackwardPrinter
 from .freeing import freed, sunk
+from .folding import merged_accumulations, reciprocals_reused, returned_in_place
 from .fusion import Held, fusable
 from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_line
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import RememberedLines, floated_constants, floated_records, has_int_literal, propagated_copies, tight
+from .runs import (RememberedLines, adjoint_reads, floated_constants, floated_records, has_int_literal,
+                   propagated_copies, shared_adjoint_names, tight)
 from .tape import Tape, reads_of
 
 
@@ -57,7 +59,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     them (``tape``: lists and tuples a function only reads item by item, in specialized code);
     ``fuse`` writes the temporaries of loops into the expressions that read them (``fusion``).
     ``runs`` gives straight-line code (``runs.tight``) a second text, ``text.runs``: the one its
-    gradient runs, temporaries fused, adjoint copies propagated, no check of a float result.
+    gradient runs, temporaries fused, adjoint copies propagated, versions' adjoints sharing a
+    name, no check of a float result.
     ``float_literals`` writes the int literals of adjoint expressions as floats (specialized
     scalar code, whose values are numbers: ``runs.floated_records``).
     """
@@ -100,7 +103,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
 
     def printed(statements, grad_names, check_scalar, backward_lines=None):
         """The lines of the gradient whose records are ``statements``, and its backward section's
-        (``backward_lines`` where given, else printed)."""
+        (``backward_lines`` where given, else printed); the return writes ``grad_names`` (a
+        parameter's adjoint's name, or in the text that runs the expression it stands for)."""
         names_now = names
         forward = printer.forward(function.body, 1)
         lines = header_lines(name, function.arguments, docstring)
@@ -136,20 +140,34 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     by_items, fresh = gathered_and_fresh(backward.statements)
     lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
     text = printer.finish(lines, function)
-    if runs:  # the text that runs: temporaries fused, copies propagated
+    if runs:  # the text that runs: temporaries fused, copies propagated, statements folded (``runs``, ``folding``)
         kept, copied = propagated_copies(backward.statements, backward.tokens)
-        kept, floated = floated_constants(kept) if has_int_literal(backward_lines) else (kept, False)
-        run_grad_names = {**grad_names, **{var: grad_names[source] for var, source in copied.items()}}
-        if copied or floated:  # printed again (else the same lines)
+        merged = merged_accumulations(kept, backward.tokens, copied)
+        multiplied = reciprocals_reused(merged, function.body, backward.tokens, live)
+        rewritten = multiplied is not kept
+        kept, floated = floated_constants(multiplied) if has_int_literal(backward_lines) else (multiplied, False)
+        run_roots = roots  # the values the run's records read: no more those divided by (reciprocals_reused)
+        if multiplied is not merged:
+            run_roots = reads_of(kept, backward.tokens)[0] | (set(backward.needed) - found) \
+                | (roots & {function.result})
+        wrt = frozenset(backward.wrt)
+        reads = adjoint_reads(kept, backward.tokens, copied)
+        shared = shared_adjoint_names(kept, reads, copied, grad_names, wrt)
+        run_grad_names = {**grad_names, **shared}
+        run_grad_names.update((var, run_grad_names[source]) for var, source in copied.items())
+        kept, returned = returned_in_place(kept, reads, copied, wrt, run_grad_names)
+        if copied or floated or shared or returned or rewritten:  # printed again (else the same lines)
             backward_lines = None
-        if copied:  # the copies' readers read what they copied
+        if copied or shared:  # the copies' readers read what they copied; shared names
             printer.final_names = FinalNames(final_names)
-            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var]) for var in copied)
+            printer.final_names.update((backward.tokens.adjoint(var), run_grad_names[var])
+                                       for var in {**copied, **shared})
             printer.grad_names, printer.renamed = run_grad_names, None
-        temps = fusable(function, roots, frozenset())
-        printer.holding = lambda printer, in_loop: Held(temps, names, printer)
+        returns = {**run_grad_names, **{var: printer.expr(expr) for var, expr in returned.items()}}
+        temps = fusable(function, run_roots, frozenset(), across_lines=True)
+        printer.holding = lambda printer, in_loop: Held(temps, names, printer, across_lines=True)
         check = check_scalar and not gives_a_float(function)
-        text.runs = printer.finish(printed(kept, run_grad_names, check, backward_lines)[0], function)
+        text.runs = printer.finish(printed(kept, returns, check, backward_lines)[0], function)
     if not free:
         return text
     adjoints = {grad_names[v]: names[v] for v in free if v in grad_names and v in names}

@@ -8,6 +8,9 @@ same computation written as a person writes it for speed:
 | generic text | text that runs | why it is the same |
 | --- | --- | --- |
 | ``s1 = s0 * a`` then ``s = s1 + b`` | ``s = s0 * a + b`` | ``fusion``: a temporary read once, by a statement of its line, nowhere else |
+| ``s0 = w0 * x0`` (a line of the user's) then ``s5 = math.exp(-(s0 + w2))`` | ``s5 = math.exp(-(w0 * x0 + w2))`` | ``fusion`` ``across_lines``: a name of the user's read once, made by operations that raise nothing on numbers |
+| ``grad_s_1 = grad_s_2 * a`` then ``grad_s = grad_s_1 * a`` | ``grad_s = grad_s * a`` twice | ``shared_adjoint_names``: the adjoints of versions of one name whose lives do not overlap; a frame of fewer locals (CPython 3.11 makes a frame of more than about 1,950 locals a memory chunk of its own at every call) |
+| ``grad_x = a`` then ``grad_x += b``; ``return (grad_w, ...)``; ``e / u`` where ``r = 1.0 / u`` | ``grad_x = a + b``; ``return (grad_s * x, ...)``; ``e * r`` | ``folding`` |
 | ``grad_s2 = grad_s3`` then ``grad_w1 = grad_s2 * x1`` | ``grad_w1 = grad_s3 * x1`` | ``propagated_copies``: ``grad_s2`` is written once, ``grad_s3`` never again after it |
 | ``if s7.__class__ is not float: rt.check_scalar(s7)`` | nothing | ``rules.gives_a_float``: the result is a float whatever the arguments are |
 | ``grad_s8 = grad_den * 2 * s8`` | ``grad_s8 = grad_den * 2.0 * s8`` | ``floated_constants``: an int literal multiplied, divided, added or subtracted gives the same number as its float, and a float result where every other operand is an int (a gradient is a float: ``../shared/API.md``); CPython computes float with float without the conversion int with float needs (about 25 ns a product on 3.11) |
@@ -20,7 +23,7 @@ import ast
 import dataclasses
 import re
 
-from ..ir import copy_expr, has_flow
+from ..ir import copy_expr, has_flow, names_of
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate
 
 
@@ -55,6 +58,62 @@ def _copy_source(record, tokens):
         kind, var = tokens.by_token.get(record.expr.id, ("", None))
         return var if kind == "adjoint" else None
     return None
+
+
+def adjoint_reads(statements, tokens, copied):
+    """For each of the records ``statements``, the set of Vars whose adjoints it reads (a copy's
+    reader reads what it copied: ``copied``)."""
+    reads = []
+    for record in statements:
+        read = set()
+        for name in names_of(record.expr):
+            kind, var = tokens.by_token.get(name, ("", None))
+            if kind == "adjoint":
+                read.add(copied.get(var, var))
+        reads.append(read)
+    return reads
+
+
+def shared_adjoint_names(statements, reads, copied, grad_names, kept_to_end):
+    """Var -> the name its adjoint takes in the text that runs, where it shares one: the adjoints
+    of the versions of one name of the user's (``s``, ``s_1``, ``s_2``) whose lives do not
+    overlap share the shortest of their names, as a person writes ``g = g * a * math.cos(s)``.
+
+    ``statements`` are straight-line ``Accumulate`` records, ``reads`` what each reads
+    (``adjoint_reads``), ``copied`` the copies propagated, ``kept_to_end`` the Vars whose adjoints the
+    return reads (it reads a copy's source).  A life runs from the adjoint's first write (a
+    plain assignment) to its last read or write; the next version may take the name in the
+    statement that reads the last one (``grad_s = grad_s * a``: the right side is read before
+    the name is bound).
+    Why: CPython 3.11 puts a call's locals on a data stack in chunks of 16 KiB; a frame of
+    more than about 1,950 locals takes a chunk of its own, made and freed at every call
+    (about 15 us), which a chain of 2,001 operations crossed with a name per adjoint."""
+    kept_to_end = {copied.get(v, v) for v in kept_to_end}  # the return reads what a copy copied
+    first, last = {}, {}
+    for i, record in enumerate(statements):
+        for var in reads[i]:
+            last[var] = i
+        if record.var not in first:
+            first[record.var] = i if record.first else -1  # -1: created elsewhere, shares nothing
+        last[record.var] = i
+    families = {}  # the user's name -> its registers: [members, index of the last member's last use]
+    for i, record in enumerate(statements):
+        var = record.var
+        if not var.user_named or first[var] != i:
+            continue
+        registers = families.setdefault(var.hint, [])
+        free = next((r for r in registers if r[1] <= i), None)
+        if free is None:
+            registers.append(free := [[], i])
+        free[0].append(var)
+        free[1] = len(statements) if var in kept_to_end else last[var]
+    shared = {}
+    for registers in families.values():
+        for members, _ in registers:
+            if len(members) > 1:
+                name = min((grad_names[v] for v in members), key=lambda n: (len(n), n))
+                shared.update((v, name) for v in members)
+    return shared
 
 
 class RememberedLines:
