@@ -1,0 +1,154 @@
+"""The function a specialized gradient hands out: at each call it tests the arguments
+against the signatures seen so far, one test written out per signature, and runs the code
+built for the first that passes.
+
+``Dispatcher(parameters, defaulted, positional_only, slow)`` makes ``function``, a plain
+function of the generic gradient's parameters, and ``add(key, compiled, comment)``
+rewrites it with one more signature.  For ``def weighted_sum(w, x)``:
+
+    def dispatch(w, x):
+        # w: f64[1], x: f64[1]
+        if (w.__class__ is ndarray and w.ndim == 1 and w.dtype is np_float64
+                and x.__class__ is ndarray and x.ndim == 1 and x.dtype is np_float64):
+            return compiled(w, x)
+        return slow((w, x))
+
+A call binds its arguments as the generic gradient would (the same names, the same
+positional-only ones), keywords included, so a call by keyword runs what the same call
+by position runs.  A parameter with a default has ``MISSING`` as its default here; a call
+leaving one out, or of a signature not written out, goes to ``slow(given)``, ``given`` the
+arguments by parameter with ``MISSING`` for those left out.
+
+What each part of a key (``analysis.call_key``) is tested with, so that a test passes
+exactly for the calls whose key is that key:
+
+| key part | the test on the argument ``a`` |
+| --- | --- |
+| ``(ndim, dtype)``: an ndarray | ``a.__class__ is ndarray and a.ndim == ndim and a.dtype is dtype`` (identity: NumPy hands out one float64 dtype, so the test passes for it; an equal dtype that is another object fails the test and is found by ``slow``) |
+| ``(list, item class)``: a list (tuple) and its first item's class | ``a.__class__ is list and a and a[0].__class__ is item class`` |
+| ``(list, None)``: an empty list (tuple) | ``a.__class__ is list and not a`` |
+| a class | ``a.__class__ is class`` |
+
+The objects the text names live in the function's own globals, one name per object for
+good (``Names``), never a parameter's name, so a name never comes to mean another object
+(a class named like a parameter or another class gets a suffix: ``float_2``).  The
+function object stays the same when it is rewritten (its ``__code__`` is replaced): it is
+what the caller holds.  At most ``WRITTEN_OUT`` signatures are written out, in the order
+they were first built: a test that fails costs a class look or more, so a long chain
+would slow the calls it does not serve.
+"""
+import builtins
+import keyword
+import re
+
+import numpy as np
+
+WRITTEN_OUT = 4
+
+
+class _Missing:
+    """The class of ``MISSING``, which no argument of a caller's has."""
+
+    def __repr__(self):
+        return "MISSING"
+
+
+MISSING = _Missing()
+
+
+class Names:
+    """Names in a generated function's globals, each bound to one object for good."""
+
+    def __init__(self, namespace):
+        self.namespace = namespace
+
+    def of(self, obj, base):
+        """The name of ``obj``: ``base`` (made an identifier) if free, else ``base_2``, ``base_3``..."""
+        base = re.sub(r"\W", "_", base)
+        if not base.isidentifier() or keyword.iskeyword(base):
+            base = f"c_{base}"
+        name, number = base, 1
+        while name in self.namespace and self.namespace[name] is not obj:
+            number += 1
+            name = f"{base}_{number}"
+        self.namespace[name] = obj
+        return name
+
+
+def guard_parts(key, parameters, names):
+    """One test per argument (of ``parameters``): together they pass exactly for calls whose
+    ``call_key`` is ``key`` (see the module table)."""
+    return [_part_test(a, part, names) for a, part in zip(parameters, key)]
+
+
+def _part_test(a, part, names):
+    if part.__class__ is tuple and part[0].__class__ is int:  # (ndim, dtype) of an ndarray
+        ndim, dtype = part
+        return (f"{a}.__class__ is {names.of(np.ndarray, 'ndarray')} and {a}.ndim == {ndim} "
+                f"and {a}.dtype is {names.of(dtype, f'np_{dtype.name}')}")
+    if part.__class__ is tuple:  # (list or tuple, its first item's class, None when it is empty)
+        cls, item = part
+        sequence = names.of(cls, cls.__name__)
+        if item is None:
+            return f"{a}.__class__ is {sequence} and not {a}"
+        return f"{a}.__class__ is {sequence} and {a} and {a}[0].__class__ is {names.of(item, item.__name__)}"
+    return f"{a}.__class__ is {names.of(part, part.__name__)}"
+
+
+class Dispatcher:
+    """``function``, dispatching the calls of a function of ``parameters`` (names, the last
+    ``defaulted`` of them with defaults, the first ``positional_only`` of them positional
+    only) to the code built for them (see the module doc); ``text`` is its current text."""
+
+    def __init__(self, parameters, defaulted, positional_only, slow):
+        self.parameters, self.defaulted, self.positional_only = parameters, defaulted, positional_only
+        self.namespace = {**{name: _PARAMETER for name in ("dispatch", *parameters)}, "__builtins__": builtins}
+        self.names = Names(self.namespace)
+        self.slow = self.names.of(slow, "slow")
+        self.missing = self.names.of(MISSING, "MISSING")
+        self.signatures = []  # (comment, tests, the call of the code it runs)
+        self.function = self._compiled()
+
+    def add(self, key, compiled, comment):
+        """Write out a test for ``key`` running ``compiled``, unless ``WRITTEN_OUT`` signatures
+        already are.  A key of fewer parts than parameters is a call leaving the last ones to
+        their defaults: they are tested to be ``MISSING``, and not passed on."""
+        n = len(self.parameters)
+        if not n - self.defaulted <= len(key) <= n or len(self.signatures) >= WRITTEN_OUT:
+            return
+        passed = self.parameters[:len(key)]
+        tests = guard_parts(key, passed, self.names) + [f"{p} is {self.missing}" for p in self.parameters[len(key):]]
+        self.signatures.append((comment, tests, f"{self.names.of(compiled, 'compiled')}({', '.join(passed)})"))
+        self.function.__code__ = self._compiled().__code__
+
+    def _compiled(self):
+        self.text = self._text()
+        exec(compile(self.text, "<srcdiff dispatch>", "exec"), self.namespace)
+        return self.namespace["dispatch"]
+
+    def _text(self):
+        params = list(self.parameters)
+        required = len(params) - self.defaulted
+        header = [p if i < required else f"{p}={self.missing}" for i, p in enumerate(params)]
+        if self.positional_only:
+            header.insert(self.positional_only, "/")
+        given = f"({', '.join(params)}{',' if len(params) == 1 else ''})"
+        lines = [f"def dispatch({', '.join(header)}):\n"]
+        for comment, tests, call in self.signatures:
+            lines.append(f"    # {comment}\n")
+            lines.append(_if(tests))
+            lines.append(f"        return {call}\n")
+        lines.append(f"    return {self.slow}({given})\n")
+        return "".join(lines)
+
+
+_PARAMETER = object()  # what the namespace holds under a parameter's name: no global takes it
+
+
+def _if(tests):
+    if not tests:
+        return "    if True:\n"
+    if len(tests) == 1:
+        return f"    if {tests[0]}:\n"
+    rest = "".join(f"\n            and {test}" for test in tests[1:])
+    return f"    if ({tests[0]}{rest}):\n"
