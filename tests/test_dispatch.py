@@ -1,7 +1,8 @@
 """The dispatcher a specialized gradient hands out (``pipeline.dispatch``): a test written
 out per signature passes exactly for the calls of that signature's key, calls alternating
-between signatures each run the code built for their own, keyword calls bind as the
-generic code binds them, and the text is deterministic and names no object twice."""
+between signatures each run the code built for their own, calls by keyword or leaving
+defaults out bind as the generic code binds them, and the text is deterministic and names
+no object twice nor a parameter's name."""
 import os
 
 import numpy as np
@@ -10,7 +11,7 @@ from gradcheck import numeric_grad
 
 import srcdiff
 from srcdiff.analysis import call_key
-from srcdiff.pipeline.dispatch import MISSING, WRITTEN_OUT, Dispatcher, Names, guard_parts
+from srcdiff.pipeline.dispatch import WRITTEN_OUT, Dispatcher, Names, guard_parts
 
 pytestmark = pytest.mark.skipif(os.environ.get("SRCDIFF_GENERIC") == "1",
                                 reason="pytest --generic: gradients run their generic code, nothing is dispatched")
@@ -76,9 +77,9 @@ def test_names_never_bind_two_objects_nor_a_parameter():
 
 # ---------------------------------------------------------------- a dispatcher with tagged code
 
-def _tagged(keys, parameters=("a", "b"), defaulted=0):
+def _tagged(keys, parameters=("a", "b"), defaults=None):
     """A dispatcher whose code for each key returns that key's tag, and whose slow path says so."""
-    dispatcher = Dispatcher(parameters, defaulted, 0, lambda given: ("slow", given))
+    dispatcher = Dispatcher(parameters, defaults, 0, lambda args: ("slow", args))
     for tag, key in enumerate(keys):
         dispatcher.add(key, lambda *args, tag=tag: tag, f"signature {tag}")
     return dispatcher
@@ -97,14 +98,19 @@ def test_calls_alternating_between_signatures_run_their_own_code():
             assert got == keys.index(key) if written else got[0] == "slow", (u, v, got)
 
 
-def test_a_call_leaving_defaults_out_runs_the_code_of_its_shorter_key():
-    one, two = call_key((np.ones(2),)), call_key((np.ones(2), 1.5))
-    dispatch = _tagged([one, two], ("x", "k", "b"), defaulted=2).function
-    assert dispatch(np.ones(2)) == 0 and dispatch(x=np.ones(2)) == 0
-    assert dispatch(np.ones(2), 1.5) == 1 and dispatch(k=1.5, x=np.ones(2)) == 1
-    assert dispatch(np.ones(2), b=1.5)[0] == "slow" and dispatch(np.ones(2), 1.5, 2.5)[0] == "slow"
+def test_a_call_by_keyword_or_leaving_defaults_out_binds_as_the_generic_code():
+    default = np.ones(2, np.float32)
+    keys = [call_key((np.ones(2), 1.5, default)), call_key((np.ones(2), 2, 3))]
+    dispatcher = _tagged(keys, ("x", "k", "b"), defaults=(1.5, default))
+    dispatch = dispatcher.function
+    assert dispatch(np.ones(2)) == 0 and dispatch(x=np.ones(2)) == 0 and dispatch(np.ones(2), b=default) == 0
+    assert dispatch(b=3, k=2, x=np.ones(2)) == 1 and dispatch(np.ones(2), 2, b=3) == 1
+    assert dispatch(np.ones(2), 2)[0] == "slow" and dispatch(np.ones(2), 2)[1][2] is default
+    assert "def dispatch(x, k=default_k, b=default_b):" in dispatcher.text
     with pytest.raises(TypeError, match="missing 1 required positional argument: 'x'"):
         dispatch()
+    with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
+        dispatch(np.ones(2), z=1)
 
 
 def test_the_text_is_deterministic_and_reads_as_written():
@@ -164,14 +170,16 @@ def test_gradients_called_with_alternating_signatures_agree_with_the_generic_cod
     assert g.__srcdiff_dispatcher__.text.count("return compiled") == WRITTEN_OUT
 
 
-def test_a_call_by_keyword_runs_what_the_same_call_by_position_runs():
+def test_a_call_by_keyword_or_leaving_defaults_out_runs_what_the_call_by_position_runs():
     g = srcdiff.grad(scaled)
     x = np.array([0.5, -1.0, 2.0])
-    for positional, keywords in (((x,), {"x": x}), ((x, 3.0), {"k": 3.0, "x": x}), ((x, 3.0, 0.5), {"b": 0.5, "k": 3.0, "x": x})):
-        got, want = g(**keywords), g(*positional)
+    for keywords in ({"x": x}, {"k": 2.0, "x": x}, {"b": 1.0, "x": x}, {"b": 1.0, "k": 2.0, "x": x}):
+        got, want = g(**keywords), g(x, 2.0, 1.0)
         assert all(np.array_equal(a, b) for a, b in zip(got, want))
-    left_out = g(x, b=0.5)  # k left to its default before b: the generic code
-    assert all(np.allclose(a, b) for a, b in zip(left_out, g.__srcdiff_generic__(x, b=0.5)))
+    assert all(np.array_equal(a, b) for a, b in zip(g(x), g.__srcdiff_table__[call_key((x, 2.0, 1.0))](x, 2.0, 1.0)))
+    assert g.source_for(x) == g.source_for(x, 2.0, 1.0)
+    for a, b in zip(g(x, b=0.5), (2.0 * 2.0 * x, np.sum(x * x), 1.0)):
+        np.testing.assert_allclose(a, b)
     with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
         g(x, z=1.0)
     with pytest.raises(TypeError, match="from 1 to 3 positional arguments but 4 were given"):
@@ -186,8 +194,4 @@ def test_parameters_named_like_the_texts_globals():
             np.testing.assert_allclose(np.asarray(a, np.float64), np.asarray(b, np.float64), rtol=1e-6)
     text = g.__srcdiff_dispatcher__.text
     assert "ndarray.__class__ is ndarray_2" in text and "compiled_2(ndarray, dispatch, compiled, slow" in text
-    assert "slow_2((ndarray, dispatch, compiled, slow, MISSING))" in text and "MISSING=MISSING_2" in text
-
-
-def test_a_missing_argument_is_never_an_argument():
-    assert repr(MISSING) == "MISSING" and call_key((MISSING,)) != call_key((None,))
+    assert "slow_2((ndarray, dispatch, compiled, slow, MISSING))" in text and "MISSING=default_MISSING" in text

@@ -2,9 +2,9 @@
 against the signatures seen so far, one test written out per signature, and runs the code
 built for the first that passes.
 
-``Dispatcher(parameters, defaulted, positional_only, slow)`` makes ``function``, a plain
-function of the generic gradient's parameters, and ``add(key, compiled, comment)``
-rewrites it with one more signature.  For ``def weighted_sum(w, x)``:
+``Dispatcher(parameters, defaults, positional_only, slow)`` makes ``function``, a plain
+function of the generic gradient's parameters and defaults, and ``add(key, compiled,
+comment)`` rewrites it with one more signature.  For ``def weighted_sum(w, x)``:
 
     def dispatch(w, x):
         # w: f64[1], x: f64[1]
@@ -13,11 +13,10 @@ rewrites it with one more signature.  For ``def weighted_sum(w, x)``:
             return compiled(w, x)
         return slow((w, x))
 
-A call binds its arguments as the generic gradient would (the same names, the same
-positional-only ones), keywords included, so a call by keyword runs what the same call
-by position runs.  A parameter with a default has ``MISSING`` as its default here; a call
-leaving one out, or of a signature not written out, goes to ``slow(given)``, ``given`` the
-arguments by parameter with ``MISSING`` for those left out.
+A call binds its arguments as the generic gradient would (the same names, defaults and
+positional-only parameters), so a call by keyword, or leaving a default out, runs what
+the call passing every argument by position runs.  A call of a signature not written out
+goes to ``slow(args)``, every argument by position.
 
 What each part of a key (``analysis.call_key``) is tested with, so that a test passes
 exactly for the calls whose key is that key:
@@ -40,20 +39,11 @@ would slow the calls it does not serve.
 import builtins
 import keyword
 import re
+import threading
 
 import numpy as np
 
 WRITTEN_OUT = 4
-
-
-class _Missing:
-    """The class of ``MISSING``, which no argument of a caller's has."""
-
-    def __repr__(self):
-        return "MISSING"
-
-
-MISSING = _Missing()
 
 
 class Names:
@@ -97,29 +87,30 @@ def _part_test(a, part, names):
 
 class Dispatcher:
     """``function``, dispatching the calls of a function of ``parameters`` (names, the last
-    ``defaulted`` of them with defaults, the first ``positional_only`` of them positional
-    only) to the code built for them (see the module doc); ``text`` is its current text."""
+    of them with ``defaults``, a tuple or None, the first ``positional_only`` of them
+    positional only) to the code built for them (see the module doc); ``text`` is its
+    current text."""
 
-    def __init__(self, parameters, defaulted, positional_only, slow):
-        self.parameters, self.defaulted, self.positional_only = parameters, defaulted, positional_only
+    def __init__(self, parameters, defaults, positional_only, slow):
+        self.parameters, self.positional_only = parameters, positional_only
         self.namespace = {**{name: _PARAMETER for name in ("dispatch", *parameters)}, "__builtins__": builtins}
         self.names = Names(self.namespace)
         self.slow = self.names.of(slow, "slow")
-        self.missing = self.names.of(MISSING, "MISSING")
-        self.signatures = []  # (comment, tests, the call of the code it runs)
+        defaulted = parameters[len(parameters) - len(defaults or ()):]
+        self.defaults = {p: self.names.of(value, f"default_{p}") for p, value in zip(defaulted, defaults or ())}
+        self.signatures = []  # (comment, tests, name of the code it runs)
+        self.lock = threading.Lock()  # two threads building signatures write one text after the other
         self.function = self._compiled()
 
     def add(self, key, compiled, comment):
-        """Write out a test for ``key`` running ``compiled``, unless ``WRITTEN_OUT`` signatures
-        already are.  A key of fewer parts than parameters is a call leaving the last ones to
-        their defaults: they are tested to be ``MISSING``, and not passed on."""
-        n = len(self.parameters)
-        if not n - self.defaulted <= len(key) <= n or len(self.signatures) >= WRITTEN_OUT:
-            return
-        passed = self.parameters[:len(key)]
-        tests = guard_parts(key, passed, self.names) + [f"{p} is {self.missing}" for p in self.parameters[len(key):]]
-        self.signatures.append((comment, tests, f"{self.names.of(compiled, 'compiled')}({', '.join(passed)})"))
-        self.function.__code__ = self._compiled().__code__
+        """Write out a test for ``key`` (of every argument) running ``compiled``, unless
+        ``WRITTEN_OUT`` signatures already are."""
+        with self.lock:
+            if len(key) != len(self.parameters) or len(self.signatures) >= WRITTEN_OUT:
+                return
+            self.signatures.append((comment, guard_parts(key, self.parameters, self.names),
+                                    self.names.of(compiled, "compiled")))
+            self.function.__code__ = self._compiled().__code__
 
     def _compiled(self):
         self.text = self._text()
@@ -128,17 +119,16 @@ class Dispatcher:
 
     def _text(self):
         params = list(self.parameters)
-        required = len(params) - self.defaulted
-        header = [p if i < required else f"{p}={self.missing}" for i, p in enumerate(params)]
+        header = [f"{p}={self.defaults[p]}" if p in self.defaults else p for p in params]
         if self.positional_only:
             header.insert(self.positional_only, "/")
-        given = f"({', '.join(params)}{',' if len(params) == 1 else ''})"
+        args = ", ".join(params)
         lines = [f"def dispatch({', '.join(header)}):\n"]
-        for comment, tests, call in self.signatures:
+        for comment, tests, name in self.signatures:
             lines.append(f"    # {comment}\n")
             lines.append(_if(tests))
-            lines.append(f"        return {call}\n")
-        lines.append(f"    return {self.slow}({given})\n")
+            lines.append(f"        return {name}({args})\n")
+        lines.append(f"    return {self.slow}(({args}{',' if len(params) == 1 else ''}))\n")
         return "".join(lines)
 
 

@@ -11,11 +11,10 @@ key (``analysis.call_key``).  What the table holds per key:
 | --- | --- |
 | at least one has a kind (``analysis.kind_of``) | the specialized code (``specialized_gradient``), or the generic code where the text is the same |
 | none has a kind (dicts, objects, int arrays...) | the generic code itself, nothing built |
-| a default left out before an argument given by keyword, or a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
+| a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
 
-Arguments given by keyword bind to the parameters as the generic code binds them, and run
-what the same call by position runs; arguments left to their defaults at the end are a
-shorter signature of their own.
+Arguments bind to the parameters as the generic code binds them: a call by keyword, or
+leaving a default out, runs what the call passing every argument by position runs.
 
 A function of numbers alone (``rules.computes_with_numbers_alone``: scalar code made only
 of number operations and ``range`` loops) has one text for every kind of argument, so its
@@ -48,7 +47,7 @@ from ..frontend import defaults_of, load_function
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
 from .build import compiled_function, generic_only
-from .dispatch import MISSING, Dispatcher
+from .dispatch import Dispatcher
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
@@ -88,36 +87,33 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
                 aside[key] = compiled
         return compiled
 
-    def slow(given):
-        """A call no written-out test passed: ``given`` its arguments by parameter, ``MISSING``
-        for those left to their defaults."""
-        args, kwargs = _as_passed(names, given)
-        compiled = None if kwargs else table.get(call_key(args))
+    def slow(args):
+        """A call no written-out test passed, every argument by position."""
+        compiled = table.get(call_key(args))
         if compiled is not None:  # a signature past those written out
             return compiled(*args)
         if others is not None:
-            found = others.find(args, kwargs)
+            found = others.find(args, {})
             if found is not None:
-                return others.call(found, args, kwargs)
-        if kwargs:  # an argument left to its default before one given: the generic code
-            return generic(*args, **kwargs)
+                return others.call(found, args, {})
         return compiled_for(args)(*args)
 
-    dispatcher = Dispatcher(names, len(generic.__defaults__ or ()), code.co_posonlyargcount, slow)
+    dispatcher = Dispatcher(names, generic.__defaults__, code.co_posonlyargcount, slow)
     dispatch = dispatcher.function
     functools.update_wrapper(dispatch, generic)
     dispatch.__srcdiff_generic__ = generic
-    dispatch.source_for = lambda *args: compiled_for(args).source
+    dispatch.source_for = lambda *args: compiled_for(_with_defaults(args, generic)).source
     dispatch.__srcdiff_table__ = table
     dispatch.__srcdiff_dispatcher__ = dispatcher
     return dispatch
 
 
-def _as_passed(names, given):
-    """``(args, kwargs)`` of a call whose arguments by parameter (``names``) are ``given``:
-    those before the first one left out (``MISSING``) by position, the others by name."""
-    n = next((i for i, value in enumerate(given) if value is MISSING), len(given))
-    return given[:n], {name: value for name, value in zip(names[n:], given[n:]) if value is not MISSING}
+def _with_defaults(args, generic):
+    """``args``, the first positional arguments of a call of ``generic``, followed by the
+    defaults of the parameters they leave out: what the call passes on."""
+    defaults = generic.__defaults__ or ()
+    left_out = generic.__code__.co_argcount - len(args)
+    return args + defaults[len(defaults) - left_out:] if 0 < left_out <= len(defaults) else args
 
 
 def _signature_comment(kinds, args):
