@@ -111,6 +111,10 @@ def test_a_call_by_keyword_or_leaving_defaults_out_binds_as_the_generic_code():
         dispatch()
     with pytest.raises(TypeError, match="unexpected keyword argument 'z'"):
         dispatch(np.ones(2), z=1)
+    positional_only = Dispatcher(("x", "k"), (1.5,), 1, lambda args: ("slow", args))
+    assert positional_only.text.startswith("def dispatch(x, /, k=default_k):")
+    with pytest.raises(TypeError, match="positional-only arguments passed as keyword arguments: 'x'"):
+        positional_only.function(x=np.ones(2))
 
 
 def test_the_text_is_deterministic_and_reads_as_written():
