@@ -24,12 +24,18 @@ class Row(np.ndarray):
 NAMED_FLOAT = type("float", (), {})  # a class named like the builtin the dispatcher's text names
 
 
+class Proxy:
+    """An object whose ``__class__`` is not a class (as proxies may have)."""
+    __class__ = property(lambda self: 7)
+
+
 def _values():
     metadata = np.ones(2).astype(np.dtype(np.float64, metadata={"unit": "m"}))
     return [1.5, 3, True, False, np.float64(1.5), np.float32(1.5), np.int64(3), None, "s", {"a": 1.0}, NAMED_FLOAT(),
             [1.0, 2.0], [1, 2], [True], [], [np.ones(2)], (1.0,), (2,), (), ((1.0,),),
             np.ones(3), np.ones((2, 2)), np.ones((2, 2, 2)), np.ones(3, np.float32), np.ones((2, 2), np.float32),
-            np.array(2.0), np.ones(3, int), np.ones(3, bool), np.ones(3, ">f8"), metadata, np.ones(3).view(Row)]
+            np.array(2.0), np.ones(3, int), np.ones(3, bool), np.ones(3, ">f8"), metadata, np.ones(3).view(Row),
+            Proxy(), [Proxy()]]
 
 
 VALUES = _values()

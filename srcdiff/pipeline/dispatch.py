@@ -81,8 +81,14 @@ def _part_test(a, part, names):
         sequence = names.of(cls, cls.__name__)
         if item is None:
             return f"{a}.__class__ is {sequence} and not {a}"
-        return f"{a}.__class__ is {sequence} and {a} and {a}[0].__class__ is {names.of(item, item.__name__)}"
-    return f"{a}.__class__ is {names.of(part, part.__name__)}"
+        return f"{a}.__class__ is {sequence} and {a} and {a}[0].__class__ is {names.of(item, _name(item))}"
+    return f"{a}.__class__ is {names.of(part, _name(part))}"
+
+
+def _name(cls):
+    """The name a class goes by in the text (``__class__`` may be any object: a proxy's)."""
+    name = getattr(cls, "__name__", None)
+    return name if isinstance(name, str) else "cls"
 
 
 class Dispatcher:
