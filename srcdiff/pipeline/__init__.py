@@ -18,6 +18,7 @@ line.
 | ``jacobian`` | vector-Jacobian products |
 | ``build`` | the compiled functions the API hands out |
 | ``specialize`` | gradients (and Hessian-vector products) dispatching on their arguments' kinds to code built for them |
+| ``dispatch`` | the function such a gradient hands out: one test written out per signature seen, the code built for it run |
 | ``jit`` | ``jit="numba"``: what numba mode compiles, and the specialized text in numba's terms |
 | ``export`` | a generated function as a module that runs without srcdiff |
 | ``runtime_copy`` | the runtime helpers generated text calls, copied as source for such a module |

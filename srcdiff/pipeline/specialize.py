@@ -1,16 +1,20 @@
 """Gradients specialized to the kinds of their arguments, chosen at each call.
 
 ``dispatching(generic, build_for)`` wraps the generic gradient ``generic`` (what
-``build_gradient`` compiled) in a plain function that, at each call, reads the kinds of
-the positional arguments (``analysis.call_key``: one class look per argument), and runs
-the code built for that signature, built once by ``build_for(kinds)`` and kept in a
-table per signature.  What the table holds per key:
+``build_gradient`` compiled) in a plain function (``dispatch.Dispatcher``) that, at each
+call, tests its arguments against the signatures it has seen (one test written out per
+signature: a class look per argument, and ``ndim`` and dtype for an array), and runs the
+code built for that signature, built once by ``build_for(kinds)`` and kept in a table per
+key (``analysis.call_key``).  What the table holds per key:
 
 | arguments | runs |
 | --- | --- |
 | at least one has a kind (``analysis.kind_of``) | the specialized code (``specialized_gradient``), or the generic code where the text is the same |
 | none has a kind (dicts, objects, int arrays...) | the generic code itself, nothing built |
-| keyword arguments, or a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
+| a signature with ``*args``, ``**kwargs`` or keyword-only parameters | the generic code |
+
+Arguments bind to the parameters as the generic code binds them: a call by keyword, or
+leaving a default out, runs what the call passing every argument by position runs.
 
 A function of numbers alone (``rules.computes_with_numbers_alone``: scalar code made only
 of number operations and ``range`` loops) has one text for every kind of argument, so its
@@ -35,8 +39,6 @@ import functools
 import inspect
 import weakref
 
-import numpy as np
-
 from ..analysis import call_key, infer_shapes, joined_parameters, joins, kind_of
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.arrays import JOINED_SEQUENCE_HINT
@@ -45,6 +47,7 @@ from ..frontend import defaults_of, load_function
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
 from .build import compiled_function, generic_only
+from .dispatch import Dispatcher
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, numba_module, numba_text
@@ -53,7 +56,8 @@ _PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
 
 
 def specializable(generic):
-    """Whether calls of ``generic`` can be dispatched on positional arguments alone."""
+    """Whether calls of ``generic`` can be dispatched: it has no ``*args``, ``**kwargs`` or
+    keyword-only parameters, so its arguments bind to its parameters one to one."""
     code = generic.__code__
     return code.co_flags == code.co_flags & _PLAIN and code.co_kwonlyargcount == 0
 
@@ -63,9 +67,10 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
     module doc); ``build_for(kinds)`` builds it from ``{parameter name: Kind or None}``,
     also for arguments of no kind at all unless ``unknown_runs_generic``.  ``others``
     (``lazy.OtherArrays``) runs the calls holding Dask or other libraries' arrays: such a
-    call's key never enters the table the fast path reads (``plain``), so the fast path
-    needs no look for them and every call that may hold one goes through ``slow``."""
-    names = generic.__code__.co_varnames[:generic.__code__.co_argcount]
+    call's key never enters the table (``plain``) nor the dispatcher's text, so neither
+    looks for them and every call that may hold one goes through ``slow``."""
+    code = generic.__code__
+    names = code.co_varnames[:code.co_argcount]
     table, aside = {}, {}  # aside: the keys of calls that may hold Dask or other arrays
 
     def compiled_for(args):
@@ -75,24 +80,50 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
             kinds = {name: kind_of(value) for name, value in zip(names, args)}
             unknown = unknown_runs_generic and not any(kinds.values())
             compiled = generic if unknown else build_for(kinds)
-            (table if others is None or plain(key) else aside)[key] = compiled
+            if others is None or plain(key):
+                table[key] = compiled
+                dispatcher.add(key, compiled, _signature_comment(kinds, args))
+            else:
+                aside[key] = compiled
         return compiled
 
-    def slow(args, kwargs):
+    def slow(args):
+        """A call no written-out test passed, every argument by position."""
+        compiled = table.get(call_key(args))
+        if compiled is not None:  # a signature past those written out
+            return compiled(*args)
         if others is not None:
-            found = others.find(args, kwargs)
+            found = others.find(args, {})
             if found is not None:
-                return others.call(found, args, kwargs)
-        if kwargs:  # keywords: the generic code (numba mode too: its dispatch is by position)
-            return generic(*args, **kwargs)
+                return others.call(found, args, {})
         return compiled_for(args)(*args)
 
-    dispatch = _fast_path(len(names))(table, slow)
+    dispatcher = Dispatcher(names, generic.__defaults__, code.co_posonlyargcount, slow)
+    dispatch = dispatcher.function
     functools.update_wrapper(dispatch, generic)
     dispatch.__srcdiff_generic__ = generic
-    dispatch.source_for = lambda *args: compiled_for(args).source
+    dispatch.source_for = lambda *args: compiled_for(_with_defaults(args, generic)).source
     dispatch.__srcdiff_table__ = table
+    dispatch.__srcdiff_dispatcher__ = dispatcher
     return dispatch
+
+
+def _with_defaults(args, generic):
+    """``args``, the first positional arguments of a call of ``generic``, followed by the
+    defaults of the parameters they leave out: what the call passes on."""
+    defaults = generic.__defaults__ or ()
+    left_out = generic.__code__.co_argcount - len(args)
+    return args + defaults[len(defaults) - left_out:] if 0 < left_out <= len(defaults) else args
+
+
+def _signature_comment(kinds, args):
+    """``w: f64[1], xs: list (empty)``: the kinds of one signature, for the dispatcher's text."""
+    return ", ".join(f"{name}: {_kind_text(kind, value)}" for (name, kind), value in zip(kinds.items(), args))
+
+
+def _kind_text(kind, value):
+    empty = kind is not None and kind.name in ("list", "tuple") and not value
+    return f"{kind or 'no kind'}{' (empty)' if empty else ''}"
 
 
 def plain(key):
@@ -110,40 +141,6 @@ def plain(key):
 
 
 _NUMBER_ITEM_CLASSES = (float, int, None)  # None: an empty sequence
-
-
-def _fast_path(n):
-    """``make(table, slow)``: a dispatcher for ``n`` parameters that computes ``call_key`` of
-    exactly ``n`` positional arguments inline (no call per argument) and runs the code the
-    table holds for it; anything else (keywords, another count, a key not seen) goes to
-    ``slow(args, kwargs)``.  Compiled once per ``n``."""
-    if n not in _FAST_PATHS:
-        namespace = {"ND": _NDARRAY}
-        exec(_fast_path_text(n), namespace)
-        _FAST_PATHS[n] = namespace["make"]
-    return _FAST_PATHS[n]
-
-
-def _fast_path_text(n):
-    unpack = f"        {', '.join(f'a{i}' for i in range(n))}{',' if n == 1 else ''} = args\n" if n else ""
-    keys = "".join(f"            {_KEY.format(a=f'a{i}')},\n" for i in range(n))
-    return (f"def make(table, slow):\n"
-            f"    def dispatch(*args, **kwargs):\n"
-            f"        if kwargs or len(args) != {n}:\n"
-            f"            return slow(args, kwargs)\n"
-            f"{unpack}"
-            f"        compiled = table.get((\n{keys}        ))\n"
-            f"        if compiled is None:\n"
-            f"            return slow(args, kwargs)\n"
-            f"        return compiled(*args)\n"
-            f"    return dispatch\n")
-
-
-# call_key of one argument, inline (analysis.signature.call_key says the same per argument)
-_KEY = ("({a}.ndim, {a}.dtype) if {a}.__class__ is ND else ({a}.__class__, {a}[0].__class__ if {a} else None) "
-        "if {a}.__class__ is list or {a}.__class__ is tuple else {a}.__class__")
-_FAST_PATHS = {}
-_NDARRAY = np.ndarray
 
 
 def specialized(generic, fn, kind, wrt, owner, others=None):
