@@ -336,7 +336,12 @@ def locals_named_like_builtins(x):
     abs = x * 2.0
     max = x + 1.0
     float = int(x)
-    return calls_abs_and_max(abs) * max + float * x
+    s = 0.0
+    for i in range(2):
+        reversed = s * x
+        tuple = reversed + float
+        s = tuple * 0.5 + x
+    return calls_abs_and_max(abs) * max + float * x + s
 
 
 def pow_with_keywords(x, y):

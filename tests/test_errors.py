@@ -89,6 +89,12 @@ UNSUPPORTED = [
     ("reversed-pairs", "def f(x):\n    for i, v in @reversed((x, x)):\n        x = x * i\n    return x\n", r"'reversed\(\(x, x\)\)' in a for loop", UnsupportedSyntaxError),
     ("match", "def f(x):\n    @match x:\n        case 1:\n            return x\n    return x\n", r"'match'", UnsupportedSyntaxError),
     ("recursion-in-branch", "def f(x):\n    if x > 1:\n        return @f(x / 2) * 2\n    return x\n", r"recursive call to 'f'", UnsupportedSyntaxError),
+    # builtins the generated code calls by name, hidden by a parameter: the gradient would call its value
+    ("parameter-float", "def f(x, @float):\n    return x * float\n", r"named 'float' hides Python's float\(\)",
+     UnsupportedSyntaxError),
+    ("parameter-reversed", "def f(x, @reversed):\n    s = 0.0\n    for i in range(3):\n        s = s * x + reversed\n    return s\n",
+     r"named 'reversed' hides", UnsupportedSyntaxError),
+    ("parameter-tuple", "def f(xs, @tuple):\n    return xs[0] * tuple\n", r"named 'tuple' hides", UnsupportedSyntaxError),
 ]
 
 

@@ -15,6 +15,7 @@ import builtins
 import dataclasses
 import weakref
 
+from ..frontend import EMITTED_BUILTINS
 from ..ir import Global, Var, assigns, defined_at, walk
 
 # Names generated code binds at module level; never given to a value (``scipy`` only where it is used).
@@ -125,9 +126,11 @@ def _name_of(namer, var):
 
 
 def _called_builtins(function):
-    """The builtins generated code calls by name (``abs``, ``max``, ``float`` for an
-    integer-valued adjoint), except parameter names, which cannot change."""
-    called = {s.op for s in assigns(function.body) if s.op.isidentifier() and hasattr(builtins, s.op)} | {"float"}
+    """The builtins generated code calls by name (``abs``, ``max``; ``EMITTED_BUILTINS``:
+    ``float`` for an integer-valued adjoint, ``reversed(range(...))`` of a backward loop),
+    except parameter names, which cannot change (the fence refuses those that hide one)."""
+    called = {s.op for s in assigns(function.body) if s.op.isidentifier() and hasattr(builtins, s.op)}
+    called |= EMITTED_BUILTINS
     return called - {p.hint for p in function.params}
 
 

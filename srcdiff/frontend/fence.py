@@ -41,6 +41,7 @@ def check_supported(source):
         _check_statements(source)
     _check_has_return(source)
     _check_generated_loops(source)
+    _check_builtins_kept(source)
 
 
 def _may_refuse(source):
@@ -94,3 +95,19 @@ def _check_generated_loops(source):
                 raise source.error(UnsupportedSyntaxError, node,
                                    "differentiating the gradient of a function with loops (a second derivative through a loop) is not supported",
                                    "differentiate a loop-free version, or use finite differences of the gradient")
+
+
+# builtins the generated code calls by name (a gradient returned as a float, a tuple's gradient as a
+# tuple, the backward sweep of a loop): a parameter may not hide them (a variable is renamed)
+EMITTED_BUILTINS = frozenset({"float", "tuple", "range", "reversed"})
+
+
+def _check_builtins_kept(source):
+    """Refuse a parameter named like a builtin the generated code calls: the generated
+    function keeps the parameters' names, so that keyword calls bind as the user's do."""
+    for node in source.nodes(ast.arg):
+        if node.arg in EMITTED_BUILTINS:
+            raise source.error(UnsupportedSyntaxError, node,
+                               f"a parameter named {node.arg!r} hides Python's {node.arg}(), which the generated "
+                               "gradient calls",
+                               f"rename it ({node.arg}_ or a name of its meaning)")
