@@ -14,6 +14,7 @@ import random
 
 import numpy as np
 import pytest
+from conftest import load_sample
 from gradcheck import numeric_grad
 
 import srcdiff
@@ -135,12 +136,7 @@ def chain(x, a, b):
     return s
 
 
-def neuron(w0, x0, w1, x1, w2):
-    s0 = w0 * x0
-    s1 = w1 * x1
-    s2 = s0 + s1
-    s3 = s2 + w2
-    return 1.0 / (1.0 + math.exp(-s3))
+neuron = load_sample("neuron").neuron
 
 
 def divided(x, y):
