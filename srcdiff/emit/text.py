@@ -197,10 +197,17 @@ def _pattern(key):
     stmt = Assign(target, op, tuple(operands[:count]), tuple(zip(keywords, operands[count:])))
     text = None if op == EFFECT else quick_source(assign_node(stmt, names))
     if text is not None:
-        text = text[len("target = "):].replace("{", "{{").replace("}", "}}")
-        for i, number in enumerate(numbers):
-            text = text.replace(repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i), "{%d}" % i)
+        text = _format_string(text[len("target = "):], numbers)
     _PATTERNS[key] = text
+    return text
+
+
+def _format_string(text, numbers):
+    """``text`` printed with marks for its operands (``numbers[i]``: operand ``i`` stood in as
+    ``_NUMBER_MARK + i``, else as ``_NAME_MARK``) as a format string with ``{i}`` for each."""
+    text = text.replace("{", "{{").replace("}", "}}")
+    for i, number in enumerate(numbers):
+        text = text.replace(repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i), "{%d}" % i)
     return text
 
 
@@ -272,10 +279,7 @@ def _operation_pattern(key):
         except _NotQuick:
             text = None
         if text is not None:
-            text = text.replace("{", "{{").replace("}", "}}")
-            for i, kind in enumerate(kinds):
-                text = text.replace(repr(_NUMBER_MARK + i) if kind == "number" else marks[i], "{%d}" % i)
-            pattern = text, _precedence(node)
+            pattern = _format_string(text, [kind == "number" for kind in kinds]), _precedence(node)
     _OPERATIONS[key] = pattern
     return pattern
 
