@@ -73,8 +73,10 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
     names = code.co_varnames[:code.co_argcount]
     table, aside = {}, {}  # aside: the keys of calls that may hold Dask or other arrays
 
-    def compiled_for(args):
-        key = call_key(args)
+    def compiled_for(args, key=None):
+        """The code for ``args``, built on the first call of their signature (``key``: their
+        ``call_key``, where the caller has it)."""
+        key = call_key(args) if key is None else key
         compiled = table.get(key) or aside.get(key)
         if compiled is None:
             kinds = {name: kind_of(value) for name, value in zip(names, args)}
@@ -89,14 +91,15 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
 
     def slow(args):
         """A call no written-out test passed, every argument by position."""
-        compiled = table.get(call_key(args))
+        key = call_key(args)
+        compiled = table.get(key)
         if compiled is not None:  # a signature past those written out
             return compiled(*args)
         if others is not None:
             found = others.find(args, {})
             if found is not None:
                 return others.call(found, args, {})
-        return compiled_for(args)(*args)
+        return compiled_for(args, key)(*args)
 
     dispatcher = Dispatcher(names, generic.__defaults__, code.co_posonlyargcount, slow)
     dispatch = dispatcher.function
