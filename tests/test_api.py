@@ -353,6 +353,19 @@ def test_locals_named_like_builtins_the_generated_code_calls():
     _check_against_differences(locals_named_like_builtins, (-2.5,))
 
 
+def nested_parameters_named_like_builtins(x):
+    scaled = lambda range: range * x  # noqa: E731 (inlined: its parameter becomes a renamed variable)
+
+    def doubled(float):
+        return float * 2.0
+    return scaled(x) * x + doubled(x)
+
+
+def test_nested_parameters_named_like_builtins_are_inlined_as_variables():
+    _check_against_differences(nested_parameters_named_like_builtins, (1.5,))
+    assert srcdiff.grad(nested_parameters_named_like_builtins)(1.5) == pytest.approx(3 * 1.5 ** 2 + 2.0)
+
+
 def test_pow_with_keyword_arguments():
     _check_against_differences(pow_with_keywords, (1.5, 2.0))
 

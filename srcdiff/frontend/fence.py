@@ -103,9 +103,13 @@ EMITTED_BUILTINS = frozenset({"float", "tuple", "range", "reversed"})
 
 
 def _check_builtins_kept(source):
-    """Refuse a parameter named like a builtin the generated code calls: the generated
-    function keeps the parameters' names, so that keyword calls bind as the user's do."""
-    for node in source.nodes(ast.arg):
+    """Refuse a parameter of the function named like a builtin the generated code calls: the
+    generated function keeps its parameters' names, so that keyword calls bind as the user's
+    do (a nested function's parameters are inlined as variables, which are renamed)."""
+    arguments = source.node.args
+    own = arguments.posonlyargs + arguments.args + arguments.kwonlyargs + [
+        a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+    for node in own:
         if node.arg in EMITTED_BUILTINS:
             raise source.error(UnsupportedSyntaxError, node,
                                f"a parameter named {node.arg!r} hides Python's {node.arg}(), which the generated "
