@@ -8,7 +8,8 @@ replayed branches, reversed loops) and a return of the requested gradients.
 With ``runs=True`` straight-line code also gets ``text.runs``, the tight text its gradient
 runs (``runs``).  ``tangent_source`` prints forward mode the same way.  Names are chosen here, once
 (``naming``); the same IR always yields the same text.  ``compile_source`` compiles it.
-Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
+Imports ``transforms`` (the records it prints), ``rules`` (``gives_a_float``), ``analysis``
+(liveness), ``frontend`` (``EMITTED_BUILTINS``, the builtins the text calls), ``ir``,
 ``runtime`` (the namespace generated code runs in) and ``errors``.
 
 | module | what it does |
@@ -20,8 +21,9 @@ Imports ``transforms`` (the records it prints), ``analysis`` (liveness), ``ir``,
 | ``frame`` | the lines around a body: the ``def`` line, the docstring, the ``return`` |
 | ``backward`` | the printer of gradients: adds the backward records |
 | ``tape`` | what loops keep for the backward section: taped, copied from a carry, or read again from a list |
-| ``fusion`` | specialized code's loops, and the tight text: temporaries written into the expression that reads them |
-| ``runs`` | the tight text a gradient of straight-line code of numbers alone runs (``emit_gradient(..., runs=True)``: ``text.runs``): temporaries fused, adjoint copies propagated, no check of a float result |
+| ``fusion`` | specialized code's loops, and the tight text: temporaries (and there the user's names made by operations that never raise) written into the expression that reads them |
+| ``runs`` | the tight text a gradient of straight-line code of numbers alone runs (``emit_gradient(..., runs=True)``: ``text.runs``): temporaries fused, adjoint copies propagated, versions' adjoints sharing a name, int literals floated, no check of a float result |
+| ``folding`` | the tight text's backward records as fewer statements: sums merged, short gradients written into the return, divisions by a reciprocal at hand as products |
 | ``gradient`` | the gradient function: liveness, names and the tape, then the printer |
 | ``tangent`` | the forward-mode function: liveness of tangents, then the printer |
 | ``freeing`` | specialized array code: each array deleted after its last use, a parameter's penalty term added last |
