@@ -30,13 +30,11 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import one_thread  # noqa: E402  (before NumPy and JAX load)
 
 import argparse  # noqa: E402
-import linecache  # noqa: E402
 import math  # noqa: E402
 import platform  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 import tracemalloc  # noqa: E402
-import types  # noqa: E402
 
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # benchmark this checkout, not whatever is installed
@@ -46,7 +44,7 @@ import numpy as np  # noqa: E402
 
 import srcdiff  # noqa: E402
 from bench_scalar import (CHAIN_ARGS, NEURON_ARGS, chain_source, grad_neuron_tight, load_chain, load_module,  # noqa: E402
-                          neuron, paired_ratio, per_call_times)
+                          neuron, paired_ratio, per_call_times, unread_copy)
 
 try:
     import numba  # noqa: F401 (srcdiff compiles with it: only whether it is installed matters here)
@@ -220,9 +218,9 @@ def run_rosenbrock(folder, rounds):
 # ---------------------------------------------------------------- build time
 
 def build_and_compile(fn):
-    """Seconds to build ``srcdiff.grad(fn)`` from scratch, and to ``compile()`` its text."""
-    fresh = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__)
-    linecache.cache.pop(fn.__code__.co_filename, None)
+    """Seconds to build ``srcdiff.grad(fn)`` from scratch (its file unread: parsed again), and
+    to ``compile()`` its text."""
+    fresh = unread_copy(fn)
     start = time.perf_counter()
     text = srcdiff.grad(fresh).source
     built = time.perf_counter() - start

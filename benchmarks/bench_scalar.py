@@ -178,6 +178,14 @@ def paired_ratio(numerator, denominator):
     return statistics.median(n / d for n, d in zip(numerator, denominator))
 
 
+def unread_copy(fn):
+    """A fresh copy of ``fn`` (srcdiff's per-function cache misses it) whose file srcdiff has
+    not read: linecache and srcdiff's parse cache are emptied."""
+    linecache.cache.pop(fn.__code__.co_filename, None)
+    getattr(srcdiff.frontend.source, "_PARSED", {}).clear()  # the parse cache lives there
+    return types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
+
+
 def build_times(functions, rounds, repeats):
     """Seconds for ``srcdiff.grad(fn)`` from scratch, one list per function, in interleaved rounds.
 
@@ -189,9 +197,7 @@ def build_times(functions, rounds, repeats):
     for _ in range(rounds):
         for fn, times, repeat in zip(functions, results, repeats):
             for _ in range(repeat):
-                fresh = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__, fn.__closure__)
-                linecache.cache.pop(fn.__code__.co_filename, None)
-                getattr(srcdiff.frontend.source, "_PARSED", {}).clear()  # the parse cache lives there
+                fresh = unread_copy(fn)
                 start = time.perf_counter()
                 srcdiff.grad(fresh)
                 times.append(time.perf_counter() - start)
