@@ -144,6 +144,9 @@ def test_numbers_fold_through_a_product_and_take_the_sign():
     ("-(1.0 / n)", "-1.0 / n"),
     ("-(g / 2)", "-(g / 2)"),  # a divisor keeps its sign
     ("g * a", "g * a"),  # nothing to do
+    ("(1.0)[s13] * a", "a"),  # a number indexed: the number (it stands for an array of it)
+    ("(2.0)[i] * g", "2.0 * g"),
+    ("g[s13] * a", "g[s13] * a"),
 ])
 def test_simplifier_rules(expr, want):
     import ast
@@ -229,3 +232,14 @@ def test_hvp_of_the_sliced_sum_matches_finite_differences():
     want = (gradient(x + 1e-6 * v) - gradient(x - 1e-6 * v)) / 2e-6
     np.testing.assert_allclose(srcdiff.hvp(sliced)(x, v), want, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(gradient(x), numeric_grad(sliced, (x,), 0), rtol=1e-5, atol=1e-6)
+
+
+def test_a_second_derivative_through_an_index_rule_prints_no_indexed_number():
+    """``grad(grad(rosenbrock_nd))``: the index rule read its seed ``1.0`` back as
+    ``(1.0)[s13]``, which Python warned about when compiling (and refused, had it run)."""
+    import warnings
+    rosenbrock_nd = load_sample("rosenbrock_nd").rosenbrock_nd
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SyntaxWarning)
+        text = srcdiff.grad(srcdiff.grad(rosenbrock_nd)).source
+    assert "(1.0)[" not in text and "grad2_grad_s3 = 1.0" in text

@@ -10,18 +10,28 @@ runtime ``rt`` under the names the text uses for them (``naming.module_aliases``
 where the function calls ``scipy.special`` (imported then: SciPy is optional; where it is
 missing the text still compiles, as the command line needs), and the user's module-level
 constants.
+
+Generated code calls the library's own functions (a rule's ``np.cos``): ``compile_source``
+refuses a text that reads one a user rebound since srcdiff first looked
+(``refs.library_object``: ``np.cos = my_cos``, a test's monkeypatch), which would make the
+gradient wrong.
 """
 import ast
 import hashlib
 import math
+import re
 import sys
+import types
 
 import numpy as np
 
 from .. import runtime
-from ..errors import register_generated
+from ..errors import NoGradientRuleError, register_generated
+from ..frontend import library_object
 from ..ir import assigns
 from .naming import module_aliases
+
+_LIBRARIES = {"math": math, "np": np, "np.linalg": np.linalg}  # canonical name -> the module generated code reads
 
 
 def generated_namespace(function):
@@ -42,11 +52,13 @@ def _scipy():
     return scipy.special
 
 
-def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
+def compile_source(source, name, namespace, defaults=None, kwdefaults=None, reads=None):
     """Compile generated ``source``, defining ``name`` in ``namespace``; return the function.
 
     The text is registered under a deterministic file name while the function lives (see
     the module doc); ``source`` may be a ``GeneratedText`` that knows its lines' origins.
+    ``reads`` (a ``frontend.Reads``) notes the library functions the text may call, so that
+    rebinding one builds the gradient anew.
     """
     origins, default = getattr(source, "origins", ()), getattr(source, "default", None)
     # the same text made from two users' functions (two files defining the same cube(x)) gets
@@ -56,12 +68,54 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None):
     filename = f"<srcdiff {name} {digest}>"
     registered = register_generated(filename, str(source), origins, default)
     code = compile(_compilable(str(source), filename), filename, "exec")
+    _refuse_rebound_reads(str(source), code, namespace, registered, reads)
     exec(code, namespace)
     fn = namespace[name]
     fn.__defaults__ = defaults
     fn.__kwdefaults__ = kwdefaults
     fn.__srcdiff_file__ = registered
     return fn
+
+
+def _refuse_rebound_reads(text, code, namespace, registered, reads):
+    """Raise NoGradientRuleError, at the user's line, where ``text`` (compiled to ``code``) reads
+    a function of ``_LIBRARIES`` that is not the library's own any more; note in ``reads``
+    every attribute of theirs it may read (by name: ``sum`` may be ``np.sum`` or not)."""
+    names = _names_read(code)
+    rebound = []
+    for canonical, module in _LIBRARIES.items():
+        for name in sorted(names & vars(module).keys()):
+            value = vars(module)[name]
+            if reads is not None:
+                reads.attribute(module, name, value)
+            if not library_object(canonical, name, value):
+                rebound.append((canonical, name))
+    if not rebound:  # the common case: nothing rebound, no search of the text
+        return
+    aliases = {module: alias for alias, module in namespace.items() if isinstance(module, types.ModuleType)}
+    for canonical, name in rebound:
+        module, _, sub = canonical.partition(".")
+        if _LIBRARIES[module] not in aliases:
+            continue
+        dotted = ".".join(filter(None, (aliases[_LIBRARIES[module]], sub, name)))
+        found = re.search(rf"(?<![\w.]){re.escape(dotted)}\b", text)
+        if found is not None:
+            where = registered.origin(text.count("\n", 0, found.start()) + 1)
+            value = vars(_LIBRARIES[canonical])[name]
+            raise NoGradientRuleError(
+                f"the gradient calls {canonical}.{name}, which is no longer the library's own function (it is "
+                f"{getattr(value, '__module__', None) or '?'}.{getattr(value, '__qualname__', type(value).__name__)})",
+                *((where.filename, where.lineno, where.col, where.line_text) if where is not None else ()),
+                hint=f"srcdiff's rules call the library's {canonical}.{name}: put it back before differentiating")
+
+
+def _names_read(code):
+    """The attribute and global names ``code`` and the code nested in it read."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _names_read(const)
+    return names
 
 
 def compile_out_of_place(fn):

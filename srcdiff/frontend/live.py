@@ -19,7 +19,7 @@ from .callables import interactive, lambda_def, partial_source
 from .classes import is_user_class, owner_of
 from .fence import check_supported
 from .refs import (BUILTIN_PRIMITIVES, KNOWN_MODULES, MODULE_ALIASES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef,
-                   ModuleRef, PrimitiveRef, known_module_attr, primitive_name)
+                   ModuleRef, PrimitiveRef, known_module_attr, library_object, primitive_name)
 from .reads import MISSING, Reads
 from .source import Source, find_def, parse_file
 from .staleness import runs_this_code
@@ -156,13 +156,17 @@ class RuntimeScope:
         return f"a {type(value).__name__} object, not a number srcdiff can use"
 
     def resolve_attr(self, module, attr):
-        """The Resolution of ``module.attr``, or None."""
-        if module.canonical in KNOWN_MODULES:
-            return known_module_attr(module.canonical, attr)
-        if module.handle is None:
-            return None
+        """The Resolution of ``module.attr``, or None.  An attribute of a known module is
+        known by its name, unless a user rebound it (``refs.library_object``): then it is
+        what the object there now is.  Either way the build notes what it found there."""
+        known = module.canonical in KNOWN_MODULES
+        found = known_module_attr(module.canonical, attr) if known else None
+        if module.handle is None or known and found is None:
+            return found
         value = getattr(module.handle, attr, MISSING)
         self.reads.attribute(module.handle, attr, value)
+        if known and library_object(module.canonical, attr, value):
+            return found
         return None if value is MISSING else classify(attr, value, self.reads)
 
 

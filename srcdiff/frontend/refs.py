@@ -10,7 +10,10 @@
 | ``ClassRef`` | another class of the user's: its static and class methods are inlined, its constants read |
 
 ``primitive_name`` and ``known_module_attr`` map live objects and module attributes of
-the modules srcdiff knows (``KNOWN_MODULES``) onto those Resolutions.  SciPy is optional:
+the modules srcdiff knows (``KNOWN_MODULES``) onto those Resolutions.  Both are for the
+library's own objects: ``library_object`` tells a user's object rebound there
+(``np.sin = my_sin``, a test's monkeypatch) apart, so that it is not given the rule of the
+function it replaced.  SciPy is optional:
 ``scipy`` and ``scipy.special`` are known by name; their functions are looked up in the
 module when SciPy is installed (the user's code imported it), else in ``SPECIAL_NAMES``,
 the functions of ``scipy.special`` srcdiff has rules for (the command line never imports it).
@@ -104,6 +107,42 @@ SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softma
 
 
 _PRIMITIVES_BY_ID = None
+# The package whose own objects a known module holds (their ``__module__`` starts with it).
+_PACKAGES = {"np": "numpy", "np.linalg": "numpy", "np.random": "numpy", "math": "math", "rt": "srcdiff",
+             "scipy.special": "scipy"}
+_LIBRARY_OBJECTS = {}  # (canonical module, attribute) -> the library's object there (``library_object``)
+
+
+def library_object(canonical, attr, value):
+    """Whether ``value``, the object at ``canonical.attr`` now, is the one srcdiff's rule for
+    that name is for: the first object seen there, if it said it was the library's function
+    of that name (``_named``; a constant cannot say, and is taken as it was first seen).
+    False for an object a user rebound there since, or before srcdiff first looked."""
+    package = _PACKAGES.get(canonical)
+    if package is None:  # a namespace resolved by the standard's names, whatever library provides it
+        return True
+    key = (canonical, attr)
+    if key not in _LIBRARY_OBJECTS:
+        if callable(value) and not (_belongs_to(value, package) and _named(value, canonical, attr)):
+            return False
+        _LIBRARY_OBJECTS[key] = value
+    return _LIBRARY_OBJECTS[key] is value
+
+
+def _belongs_to(value, package):
+    """Whether the callable ``value`` says it is part of ``package`` (its ``__module__``)."""
+    owner = getattr(value, "__module__", None)
+    return isinstance(owner, str) and owner.split(".")[0] == package
+
+
+def _named(value, canonical, attr):
+    """Whether the library's callable ``value`` is its function ``attr``: named so, a class, or
+    an alias the primitives table knows by that name (``np.abs`` is ``np.absolute``), not
+    another function of the library put there (``math.sin = math.cos``)."""
+    if isinstance(value, type) or getattr(value, "__name__", None) == attr:
+        return True
+    name = f"{canonical}.{attr}"
+    return primitive_name(value) == NUMPY_ALIASES.get(name, name)
 
 
 def primitive_name(value):
@@ -115,7 +154,8 @@ def primitive_name(value):
                                ("np.random", np.random)):
             for attr in dir(module):
                 obj = getattr(module, attr)
-                if callable(obj) and not isinstance(obj, type) or prefix != "rt" and isinstance(obj, np.ufunc):
+                if (callable(obj) and not isinstance(obj, type) or prefix != "rt" and isinstance(obj, np.ufunc)) \
+                        and _belongs_to(obj, _PACKAGES[prefix]):  # not a user's function rebound there
                     table.setdefault(id(obj), f"{prefix}.{attr}")
         for attr in BUILTIN_PRIMITIVES:
             table[id(getattr(builtins, attr))] = attr

@@ -4,9 +4,11 @@
 no ``* 1.0`` or ``+ 0.0`` leftovers: it folds numeric constants, drops multiplicative and
 additive identities, turns a product with zero into zero (the caller drops such
 contributions), and reassociates ``g * (a * b)`` into ``g * a * b`` and ``g * (1 / b)``
-into ``g / b`` so that an adjoint reads like the lecture's flat code.  It never changes
-which values an expression reads, except to stop reading them when multiplied by zero,
-and never makes an expression larger (``expr_size``): every rule keeps or lowers the
+into ``g / b`` so that an adjoint reads like the lecture's flat code.  A number
+indexed is that number: an adjoint that is a number stands for an array of it (the seed
+``1.0`` read back by a second derivative's index rule), and Python refuses to index a
+number.  It never changes which values an expression reads, except to stop reading them
+when multiplied by zero or indexing a number, and never makes an expression larger (``expr_size``): every rule keeps or lowers the
 count of operands and operations, which lets the sweep fuse adjoints in place.
 """
 import ast
@@ -97,6 +99,12 @@ class _Rewrite(ast.NodeTransformer):
 
     def visit_Attribute(self, node):  # generic_visit, spelled out: its ctx is a leaf
         node.value = self.visit(node.value)
+        return node
+
+    def visit_Subscript(self, node):
+        node.value, node.slice = self.visit(node.value), self.visit(node.slice)
+        if number(node.value) is not None:  # (1.0)[i] -> 1.0: a number standing for an array of it
+            return node.value
         return node
 
     def visit_keyword(self, node):

@@ -35,7 +35,8 @@ from .jacobian import vjp_source
 def compiled_function(text, name, emitted, defaults=None, kwdefaults=None, **srcdiff_attributes):
     """Compile generated ``text`` (defining ``name``) in the namespace of the SSA function it
     was printed from; ``srcdiff_attributes`` become ``__srcdiff_<key>__`` attributes."""
-    compiled = compile_source(text, name, generated_namespace(emitted), defaults, kwdefaults)
+    compiled = compile_source(text, name, generated_namespace(emitted), defaults, kwdefaults,
+                              srcdiff_attributes.get("reads"))
     compiled.source = compiled.__srcdiff_source__ = str(text)
     compiled.__qualname__ = name
     for key, value in srcdiff_attributes.items():
