@@ -31,9 +31,9 @@ class Source:
         decorators and parameters included, in ``ast.walk``'s order.  The function is walked once per Source,
         so the checks that ask need not each walk it again."""
         if self._index is None or self._index[0] is not self.node:
-            index = {}
+            index = collections.defaultdict(list)
             for sub in walk(self.node):
-                index.setdefault(type(sub), []).append(sub)
+                index[type(sub)].append(sub)
             self._index = (self.node, index)
         return self._index[1].get(kind, ())
 
