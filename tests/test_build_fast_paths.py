@@ -26,7 +26,7 @@ from srcdiff.frontend.source import walk
 from srcdiff.ir import (BINARY_OPS, COMPARE_OPS, Assign, Const, Global, If, Var, assign_node, assigns, blocks_of,
                         copy_expr, expr_size, filler, has_flow, simplify_expr, substitute_once)
 from srcdiff.ir import walk as flow_walk
-from srcdiff.transforms.straight import _reads
+from srcdiff.transforms.straight import _reads_and_size
 from test_fast_paths import EXPRS, QUICK_EXPRS
 
 # ---------------------------------------------------------------- forward statements from patterns
@@ -119,8 +119,9 @@ def test_simplify_expr_never_makes_an_expression_larger(expr):
 @settings(max_examples=300, deadline=None)
 @given(EXPRS, EXPRS)
 def test_substitute_once_equals_filling_in_a_copy(expr, value):
-    if _reads(expr, "x") != 1:
-        expr = ast.BinOp(left=expr, op=ast.Mult(), right=ast.Name(id="x", ctx=ast.Load())) if _reads(expr, "x") == 0 \
+    reads = _reads_and_size(expr, "x")[0]
+    if reads != 1:
+        expr = ast.BinOp(left=expr, op=ast.Mult(), right=ast.Name(id="x", ctx=ast.Load())) if reads == 0 \
             else ast.Name(id="x", ctx=ast.Load())
     expected = ast.dump(copy_expr(expr, {"x": value}))
     assert ast.dump(substitute_once(copy_expr(expr), "x", copy_expr(value))) == expected

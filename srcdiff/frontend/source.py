@@ -31,9 +31,9 @@ class Source:
         decorators and parameters included, in ``ast.walk``'s order.  The function is walked once per Source,
         so the checks that ask need not each walk it again."""
         if self._index is None or self._index[0] is not self.node:
-            index = {}
+            index = collections.defaultdict(list)
             for sub in walk(self.node):
-                index.setdefault(type(sub), []).append(sub)
+                index[type(sub)].append(sub)
             self._index = (self.node, index)
         return self._index[1].get(kind, ())
 
@@ -92,21 +92,27 @@ def walk(root):
     """Every node under ``root``, itself first, as a list in ``ast.walk``'s order, less the
     context leaves (``Load``, ``Store``): about three times as fast as ``ast.walk``."""
     found = [root]
-    append = found.append
+    append, fields_of, node_class = found.append, _FIELDS.get, ast.AST
     for node in found:  # the list grows while it is read: breadth first, as ast.walk
-        kind = type(node)
-        if kind not in _FIELDS:
-            _FIELDS[kind] = tuple(name for name in kind._fields if name != "ctx" and name not in _NEVER_NODES
-                                  and (kind, name) != (ast.Constant, "value"))
-        for name in _FIELDS[kind]:
+        fields = fields_of(type(node))
+        if fields is None:
+            fields = _fields(type(node))
+        for name in fields:
             value = getattr(node, name, None)
-            if isinstance(value, list):
+            if type(value) is list:
                 for item in value:
-                    if isinstance(item, ast.AST):
+                    if isinstance(item, node_class):
                         append(item)
-            elif isinstance(value, ast.AST):
+            elif isinstance(value, node_class):
                 append(value)
     return found
+
+
+def _fields(kind):
+    """The fields of AST class ``kind`` that ``walk`` reads, noted in ``_FIELDS``."""
+    _FIELDS[kind] = fields = tuple(name for name in kind._fields if name != "ctx" and name not in _NEVER_NODES
+                                   and (kind, name) != (ast.Constant, "value"))
+    return fields
 
 
 _FIELDS = {}  # AST class -> the fields walk reads (all but the context leaf and those never holding a node)

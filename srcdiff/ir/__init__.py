@@ -13,7 +13,7 @@ The adjoint expressions later stages build are Python ``ast`` trees (``expressio
 | ``flow`` | ``If``/``Merge``, ``Loop``/``Carry``/``ForIter``, ``Undefined``; the walks every pass shares |
 | ``nodes`` | an operation, operand or assignment as a Python ``ast`` node |
 | ``expressions`` | adjoint expressions: ``copy_expr``, ``filler`` (a template's copier, made once), ``substitute_once``, the numbers and names they read |
-| ``simplify`` | their algebraic clean-up, ``simplify_expr`` |
+| ``simplify`` | their algebraic clean-up, ``simplify_expr`` (``simplify_substituted``: of a simplified tree with a simplified one put in) |
 | ``printing`` | ``format_ssa`` (``--ssa``) and the loop and operand text printers share |
 | ``verify`` | the SSA invariants, checked |
 """
@@ -23,7 +23,7 @@ from .flow import (RANGES, Carry, ForIter, If, Loop, Merge, Undefined, assigns, 
 from .nodes import (assign_node, constant_node, dotted, effect_kind, effect_node, effect_template, index_node,
                     operand_node, operation_node)
 from .printing import format_ssa
-from .simplify import simplify_expr
+from .simplify import simplify_expr, simplify_substituted
 from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, SEQUENCE_OPS, SYMBOL_OF,
                      UNARY_OPS, Assign, Const, Function, Global, Loc, Slice, Var)
 from .verify import verify

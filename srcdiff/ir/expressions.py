@@ -11,9 +11,10 @@ import ast
 
 def number(node):
     """The numeric value of a literal node (``2.0``, ``-3``), else None; bools are not numbers."""
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return node.value
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+    kind = type(node)  # the parser and srcdiff make no subclass of these node classes
+    if kind is ast.Constant:
+        return node.value if type(node.value) in (int, float) else None
+    if kind is ast.UnaryOp and type(node.op) is ast.USub:
         inner = number(node.operand)
         return None if inner is None else -inner
     return None

@@ -13,7 +13,7 @@ count of operands and operations, which lets the sweep fuse adjoints in place.
 """
 import ast
 
-from .expressions import copy_expr, literal, number
+from .expressions import children_of, copy_expr, literal, number, substitute_once
 
 
 def simplify_expr(node, copy=True):
@@ -30,6 +30,42 @@ def simplify_expr(node, copy=True):
         node = rewrite.visit(node)
         if not rewrite.changed:
             return node
+
+
+def simplify_substituted(expr, name, value):
+    """``simplify_expr(substitute_once(expr, name, value), copy=False)``, for an ``expr`` that
+    reads ``name`` once, where ``expr`` and ``value`` (owned by the caller) are trees no rule
+    rewrites, nor any of their subtrees: what ``simplify_expr`` returns, for one.  After the
+    substitution only the operations above the read may then be rewritten: those alone are
+    looked at, and the whole tree is simplified as before where one of them would be."""
+    above = _above_read(expr, name)
+    expr = substitute_once(expr, name, value)
+    if any(_rewritten(node) for node in reversed(above)):
+        return simplify_expr(expr, copy=False)
+    return expr
+
+
+def _above_read(expr, name):
+    """The nodes of ``expr`` above its read of identifier ``name``, the root first."""
+    stack = [(expr, ())]
+    while stack:
+        node, above = stack.pop()
+        kind = type(node)
+        if kind is ast.Name:
+            if node.id == name:
+                return above
+        elif kind is not ast.Constant:
+            above += (node,)
+            if kind is ast.BinOp:
+                stack += ((node.right, above), (node.left, above))  # the left first: where g usually is
+            else:
+                stack += [(child, above) for child in children_of(node)]
+    return ()
+
+
+def _rewritten(node):
+    """Whether a rule rewrites ``node`` itself, its children left as they are (nothing is changed)."""
+    return _VISITS.get(type(node), _Rewrite.generic_visit)(_AT_NODE, node) is not node
 
 
 def _without_leading_minus(node):
@@ -205,3 +241,13 @@ class _Rewrite(ast.NodeTransformer):
 
 _VISITS = {getattr(ast, name[len("visit_"):]): method for name, method in vars(_Rewrite).items()
            if name.startswith("visit_")}
+
+
+class _RulesAtNode(_Rewrite):
+    """The rules applied at one node, to its children as they are (``_rewritten``)."""
+
+    def visit(self, node):
+        return node
+
+
+_AT_NODE = _RulesAtNode()

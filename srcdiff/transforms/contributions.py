@@ -27,19 +27,21 @@ def may_be_integer(expr, tokens, integer):
     """Whether ``expr`` evaluates to an int or a bool: a comparison (``a >= b`` of the max
     rule once its upstream 1.0 is folded), an integer-valued Var, an int literal, or
     ``+ - * // % **`` and unary signs of those."""
-    kind = type(expr)
-    if kind is ast.Compare or kind is ast.UnaryOp and isinstance(expr.op, ast.Not):
-        return True
+    kind = type(expr)  # the commonest nodes first: a product, an adjoint's name
+    if kind is ast.BinOp:
+        return type(expr.op) is not ast.Div and may_be_integer(expr.left, tokens, integer) \
+            and may_be_integer(expr.right, tokens, integer)
+    if kind is ast.Name:
+        role, var = tokens.by_token.get(expr.id, _UNKNOWN)
+        return role == "value" and var in integer
     if kind is ast.Constant:
         return type(expr.value) in (int, bool)
-    if kind is ast.Name:
-        role, var = tokens.by_token.get(expr.id, (None, None))
-        return role == "value" and var in integer
     if kind is ast.UnaryOp:
-        return may_be_integer(expr.operand, tokens, integer)
-    if kind is ast.BinOp and not isinstance(expr.op, ast.Div):
-        return may_be_integer(expr.left, tokens, integer) and may_be_integer(expr.right, tokens, integer)
-    return False
+        return type(expr.op) is ast.Not or may_be_integer(expr.operand, tokens, integer)
+    return kind is ast.Compare
+
+
+_UNKNOWN = (None, None)  # the role of an identifier that is no token (``math``)
 
 
 def integer_valued(body):

@@ -23,7 +23,7 @@ import ast
 import functools
 
 from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
-                  substitute_once)
+                  simplify_substituted)
 from ..rules import CustomRule, placeholders, template_ast
 from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr
 from .custom import backward_statements as custom_backward
@@ -127,11 +127,12 @@ class Sweep:
         token = self.tokens.adjoint(target)
         readers = [arg for arg, (expr, names) in parts.items() if token in names]
         expr, names, where = self.pending.pop(target)
-        if len(readers) == 1 and _reads(parts[readers[0]][0], token) == 1:
+        reads, size = _reads_and_size(parts[readers[0]][0], token) if len(readers) == 1 else (0, 0)
+        if reads == 1:
             arg = readers[0]
             reader = parts[arg][0]
-            if _size(reader) - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
-                fused = simplify_expr(substitute_once(reader, token, expr), copy=False)  # both trees are the sweep's own
+            if size - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
+                fused = simplify_substituted(reader, token, expr)  # both trees are the sweep's own, simplified
                 return {**parts, arg: (fused, (parts[arg][1] - {token}) | names)}
             fused = simplify_expr(copy_expr(reader, {token: expr}), copy=False)
             if _size(fused) <= FUSED_SIZE:
@@ -265,9 +266,9 @@ def _size(expr):
     return expr_size(expr)
 
 
-def _reads(expr, token):
-    """How many times ``expr`` reads the identifier ``token``."""
-    count, stack = 0, [expr]
+def _reads_and_size(expr, token):
+    """How many times ``expr`` reads the identifier ``token``, and its ``_size``: one walk."""
+    count, size, stack = 0, 0, [expr]
     while stack:
         node = stack.pop()
         kind = type(node)
@@ -275,9 +276,12 @@ def _reads(expr, token):
             count += node.id == token
         elif kind is ast.BinOp:
             stack += (node.left, node.right)
+        elif kind is ast.UnaryOp:
+            stack.append(node.operand)
         elif kind is not ast.Constant:
             stack.extend(children_of(node))
-    return count
+        size += isinstance(node, ast.expr)
+    return count, size
 
 
 @functools.lru_cache(maxsize=1024)
