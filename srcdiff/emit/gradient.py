@@ -33,7 +33,7 @@ from .printer import merged_operands, result_check_lines
 from .prune import prune
 from .runs import (RememberedLines, adjoint_reads, floated_constants, floated_records, has_int_literal,
                    propagated_copies, shared_adjoint_names, tight)
-from .tape import Tape, reads_of
+from .tape import ExpressionNames, Tape, reads_of
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
@@ -70,7 +70,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     if free:
         params = set(function.params) & set(backward.wrt)
         backward = dataclasses.replace(backward, statements=sunk(backward.statements, params, backward.tokens))
-    found, reads, plans = reads_of(backward.statements, backward.tokens, reread)
+    read_names = ExpressionNames()  # each record's expression walked once for every question
+    found, reads, plans = reads_of(backward.statements, backward.tokens, reread, read_names)
     roots = found | set(backward.needed)
     if (want_value or check_scalar) and isinstance(function.result, Var):
         roots.add(function.result)
@@ -148,10 +149,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         kept, floated = floated_constants(multiplied) if has_int_literal(backward_lines) else (multiplied, False)
         run_roots = roots  # the values the run's records read: no more those divided by (reciprocals_reused)
         if multiplied is not merged:
-            run_roots = reads_of(kept, backward.tokens)[0] | (set(backward.needed) - found) \
+            run_roots = reads_of(kept, backward.tokens, names=read_names)[0] | (set(backward.needed) - found) \
                 | (roots & {function.result})
         wrt = frozenset(backward.wrt)
-        reads = adjoint_reads(kept, backward.tokens, copied)
+        reads = adjoint_reads(kept, backward.tokens, copied, read_names)
         shared = shared_adjoint_names(kept, reads, copied, grad_names, wrt)
         run_grad_names = {**grad_names, **shared}
         run_grad_names.update((var, run_grad_names[source]) for var, source in copied.items())
