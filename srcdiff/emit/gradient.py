@@ -76,7 +76,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     if (want_value or check_scalar) and isinstance(function.result, Var):
         roots.add(function.result)
     live = live_vars(function.body, roots)
-    adjoint_order = list(dict.fromkeys(s.var for s in accumulates(backward.statements)))
+    adjoint_order, by_items, fresh = adjoint_writes(backward.statements)
     pruned = dataclasses.replace(function, body=prune(function.body, live))
     names, grad_names = assign_names(pruned, adjoint_order, prefix)
     aliases = module_aliases(function)
@@ -137,8 +137,6 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
         return lines, backward_lines
 
-    # read off the records once for both texts: the text that runs lacks only copies (grad_a = grad_b)
-    by_items, fresh = gathered_and_fresh(backward.statements)
     lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated, statements folded (``runs``, ``folding``)
@@ -175,11 +173,13 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}, adjoints)
 
 
-def gathered_and_fresh(statements):
-    """``(by_items, fresh)``: the Vars whose adjoint is gathered item by item (an
-    ``ItemAccumulate`` writes it), and those whose adjoint is written once, by
-    ``rt.index_grads``: a new array of zeros of their shape and floating dtype, the reads
-    added in place (a float array's gradient as ``rt.like`` would return it)."""
+def adjoint_writes(statements):
+    """``(order, by_items, fresh)``, read off the records ``statements`` once for both texts (the
+    text that runs lacks only copies, ``grad_a = grad_b``): the Vars whose adjoints they write, in
+    the order first written; those whose adjoint is gathered item by item (an ``ItemAccumulate``
+    writes it); and those whose adjoint is written once, by ``rt.index_grads``: a new array of
+    zeros of their shape and floating dtype, the reads added in place (a float array's gradient
+    as ``rt.like`` would return it)."""
     writes, made, by_items = {}, [], set()
     for record in accumulates(statements):
         writes[record.var] = writes.get(record.var, 0) + 1
@@ -188,13 +188,13 @@ def gathered_and_fresh(statements):
             by_items.add(record.var)
         elif kind is Accumulate and type(record.expr) is ast.Call and ast.unparse(record.expr.func) == "rt.index_grads":
             made.append(record.var)
-    return by_items, {var for var in made if writes[var] == 1}
+    return list(writes), by_items, {var for var in made if writes[var] == 1}
 
 
 def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
     gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``); ``fresh``:
-    its adjoint is made new with its shape and dtype (``gathered_and_fresh``)."""
+    its adjoint is made new with its shape and dtype (``adjoint_writes``)."""
     rt = aliases["rt"]
     if param not in grad_names:
         return f"{rt}.zeros_like({names[param]})"
