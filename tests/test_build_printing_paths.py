@@ -6,24 +6,31 @@
 - ``emit.runs.has_int_literal`` finds every int literal of a printed adjoint (it only decides
   whether the trees are walked: it may say yes wrongly, never no);
 - ``rules.gives_a_float``, walking back from the result, answers what a walk of every
-  statement in order answers.
+  statement in order answers;
+- the identifiers of each record's expression, walked once for every question
+  (``emit.tape.ExpressionNames``), are what a walk of it gives; the reads worked out from
+  them are those worked out without;
+- ``emit.text._quick``'s table of operators holds astor's precedences and symbols.
 No timings here: speed is measured by benchmarks/bench_codegen.py.
 """
 import ast
 import math
 import types
 
+from astor.op_util import get_op_precedence, get_op_symbol
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import srcdiff
 from srcdiff.emit.fusion import Fused
-from srcdiff.emit.runs import has_int_literal
-from srcdiff.emit.text import ASTOR_MAX_LINE, quick_assignment, statement_source
+from srcdiff.emit.runs import adjoint_reads, has_int_literal
+from srcdiff.emit.tape import ExpressionNames, reads_of
+from srcdiff.emit.text import _OPERATORS, ASTOR_MAX_LINE, quick_assignment, statement_source
 from srcdiff.frontend import load_function
-from srcdiff.ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, Const, Global, Var
+from srcdiff.ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, Const, Global, Var, names_of
 from srcdiff.lower import lower
 from srcdiff.rules.scalar import FLOAT_ARITHMETIC, FLOAT_RESULTS, _float_arithmetic, gives_a_float
+from srcdiff.transforms import reverse
 
 # ---------------------------------------------------------------- fused statements from patterns
 
@@ -160,3 +167,29 @@ def test_a_long_chain_of_floats_gives_a_float():
         return math.exp(for_a_while) * for_a_while - 3.0
     assert gives_a_float(lower(load_function(chain)))
     assert srcdiff.grad(chain)(0.3) == srcdiff.grad(chain)(0.3)
+
+
+# ---------------------------------------------------------------- shared walks, operator table
+
+def test_expression_names_walk_each_expression_once_and_the_reads_are_the_same():
+    def f(x, a):
+        s = math.sin(x) * a + x / a
+        s = math.sin(s) * a + s / a
+        return s * s - a
+    function = lower(load_function(f))
+    backward = reverse(function, tuple(function.params))
+    statements, tokens = backward.statements, backward.tokens
+    names = ExpressionNames()
+    assert reads_of(statements, tokens, names=names)[0] == reads_of(statements, tokens)[0]
+    assert adjoint_reads(statements, tokens, {}, names) == adjoint_reads(statements, tokens, {})
+    assert all(names[r.expr] == names_of(r.expr) for r in statements)
+    walked = dict(names)
+    adjoint_reads(statements, tokens, {}, names)
+    assert all(names[expr] is found for expr, found in walked.items())  # asked again: not walked again
+
+
+def test_the_operator_table_is_astors():
+    for base in (ast.operator, ast.unaryop, ast.cmpop):
+        for op in base.__subclasses__():
+            assert _OPERATORS[op] == (get_op_precedence(op()), get_op_symbol(op()))
+

@@ -22,7 +22,7 @@ from srcdiff.emit.folding import merged_accumulations, never_raises, reciprocals
 from srcdiff.emit.fusion import MOST_FUSED
 from srcdiff.emit.runs import adjoint_reads, shared_adjoint_names
 from srcdiff.frontend import generic_of
-from srcdiff.ir import Var
+from srcdiff.ir import Assign, Const, Var
 from srcdiff.transforms import Accumulate
 from srcdiff.transforms.records import Tokens
 
@@ -121,6 +121,19 @@ def test_a_division_by_a_value_whose_reciprocal_has_a_name_multiplies_by_it():
     assert ast.unparse(rewritten[2].expr) == f"-{tokens.value(S)} * {tokens.adjoint(T)} * 2.0"
     records = records + records_of(tokens, (T, "g(s)", False))  # written twice: it is not 1.0 / t after all
     assert reciprocals_reused(records, [], tokens, set()) is records
+
+
+def test_a_division_by_a_forward_reciprocal_multiplies_by_it_and_nothing_else_is_rewritten():
+    tokens, u, r = Tokens(), Var("u", True), Var("r", True)
+    reciprocal = tokens.value(r)  # r = 1.0 / u, a value with a name
+    body = [Assign(r, "/", (Const(1.0), u), ())]
+    records = [Accumulate(X, ast.parse(f"{tokens.adjoint(S)} / {tokens.value(u)}", mode="eval").body, True),
+               Accumulate(S, ast.parse(f"{tokens.adjoint(S)} / {tokens.value(X)}", mode="eval").body, True)]
+    rewritten = reciprocals_reused(records, body, tokens, {r})
+    assert ast.unparse(rewritten[0].expr) == f"{tokens.adjoint(S)} * {reciprocal}"
+    assert rewritten[1] is records[1]
+    assert reciprocals_reused(records, body, tokens, set()) is records  # r not computed: no name to read
+    assert reciprocals_reused(records, [], tokens, {r}) is records  # no reciprocal anywhere
 
 
 def test_what_never_raises():

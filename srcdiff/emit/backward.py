@@ -65,7 +65,8 @@ class BackwardPrinter(Printer):
                 owned.difference_update(stmt.parts)
             elif isinstance(stmt, ItemAccumulate):  # grad_ws[k] += grad_w
                 lines.append(self.located(pad(depth) + self.item(stmt), loc))
-            elif isinstance(stmt, Accumulate) and reads_in_place(stmt, self.final_names, self.float_arrays):
+            elif isinstance(stmt, Accumulate) and self.float_arrays \
+                    and reads_in_place(stmt, self.final_names, self.float_arrays):
                 lines.append(self.located(reads_in_place_lines(stmt, self.grad_names[stmt.var], self.final_names,
                                                                self.aliases, depth), loc))
                 owned.add(stmt.var)

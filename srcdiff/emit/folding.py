@@ -105,12 +105,15 @@ def reciprocals_reused(records, body, tokens, live):
     read by the backward section: a value with a name), or a record before it writes the
     adjoint ``r = 1.0 / u`` (its only write; an adjoint some record reads, which has a name
     then: a parameter's, which only the return reads, has none); ``records`` itself where none is."""
+    divisions = [stmt for stmt in body if isinstance(stmt, Assign) and stmt.op == "/"]
+    if not divisions and not any(record.first and _reciprocal_of_value(record.expr, tokens) for record in records):
+        return records  # no reciprocal has a name: nothing to rewrite
     token_of, adjoint_of = {}, {}  # Var -> the token of its value, of its adjoint (where one is read)
     for token, (kind, var) in tokens.by_token.items():
         (token_of if kind == "value" else adjoint_of)[var] = token
     reciprocal = {}  # u's token -> r's token
-    for stmt in body:
-        if isinstance(stmt, Assign) and stmt.op == "/" and stmt.target in live and stmt.target in token_of \
+    for stmt in divisions:
+        if stmt.target in live and stmt.target in token_of \
                 and isinstance(stmt.args[0], Const) and type(stmt.args[0].value) in (int, float) \
                 and stmt.args[0].value == 1 and isinstance(stmt.args[1], Var) and stmt.args[1] in token_of:
             reciprocal.setdefault(token_of[stmt.args[1]], token_of[stmt.target])
@@ -120,13 +123,18 @@ def reciprocals_reused(records, body, tokens, live):
     rewritten = []
     for record in records:
         rewritten.append(_multiplied(record, reciprocal) if reciprocal else record)
-        expr = record.expr  # an adjoint grad_v = 1.0 / u written once: e / u after it is e * grad_v
+        # an adjoint grad_v = 1.0 / u written once: e / u after it is e * grad_v
         if record.first and writes[record.var] == 1 and record.var in adjoint_of \
-                and type(expr) is ast.BinOp and type(expr.op) is ast.Div \
-                and type(expr.left) is ast.Constant and type(expr.left.value) in (int, float) and expr.left.value == 1 \
-                and type(expr.right) is ast.Name and tokens.by_token.get(expr.right.id, ("",))[0] == "value":
-            reciprocal.setdefault(expr.right.id, adjoint_of[record.var])
+                and _reciprocal_of_value(record.expr, tokens):
+            reciprocal.setdefault(record.expr.right.id, adjoint_of[record.var])
     return rewritten if any(a is not b for a, b in zip(rewritten, records)) else records
+
+
+def _reciprocal_of_value(expr, tokens):
+    """Whether ``expr`` is ``1 / u`` (or ``1.0 / u``) of a value's token ``u``."""
+    return type(expr) is ast.BinOp and type(expr.op) is ast.Div \
+        and type(expr.left) is ast.Constant and type(expr.left.value) in (int, float) and expr.left.value == 1 \
+        and type(expr.right) is ast.Name and tokens.by_token.get(expr.right.id, ("",))[0] == "value"
 
 
 def _multiplied(record, reciprocal):

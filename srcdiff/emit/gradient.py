@@ -33,7 +33,7 @@ from .printer import merged_operands, result_check_lines
 from .prune import prune
 from .runs import (RememberedLines, adjoint_reads, floated_constants, floated_records, has_int_literal,
                    propagated_copies, shared_adjoint_names, tight)
-from .tape import Tape, reads_of
+from .tape import ExpressionNames, Tape, reads_of
 
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
@@ -70,12 +70,13 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     if free:
         params = set(function.params) & set(backward.wrt)
         backward = dataclasses.replace(backward, statements=sunk(backward.statements, params, backward.tokens))
-    found, reads, plans = reads_of(backward.statements, backward.tokens, reread)
+    read_names = ExpressionNames()  # each record's expression walked once for every question
+    found, reads, plans = reads_of(backward.statements, backward.tokens, reread, read_names)
     roots = found | set(backward.needed)
     if (want_value or check_scalar) and isinstance(function.result, Var):
         roots.add(function.result)
     live = live_vars(function.body, roots)
-    adjoint_order = list(dict.fromkeys(s.var for s in accumulates(backward.statements)))
+    adjoint_order, by_items, fresh = adjoint_writes(backward.statements)
     pruned = dataclasses.replace(function, body=prune(function.body, live))
     names, grad_names = assign_names(pruned, adjoint_order, prefix)
     aliases = module_aliases(function)
@@ -136,8 +137,6 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
         return lines, backward_lines
 
-    # read off the records once for both texts: the text that runs lacks only copies (grad_a = grad_b)
-    by_items, fresh = gathered_and_fresh(backward.statements)
     lines, backward_lines = printed(backward.statements, grad_names, check_scalar)
     text = printer.finish(lines, function)
     if runs:  # the text that runs: temporaries fused, copies propagated, statements folded (``runs``, ``folding``)
@@ -148,10 +147,10 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         kept, floated = floated_constants(multiplied) if has_int_literal(backward_lines) else (multiplied, False)
         run_roots = roots  # the values the run's records read: no more those divided by (reciprocals_reused)
         if multiplied is not merged:
-            run_roots = reads_of(kept, backward.tokens)[0] | (set(backward.needed) - found) \
+            run_roots = reads_of(kept, backward.tokens, names=read_names)[0] | (set(backward.needed) - found) \
                 | (roots & {function.result})
         wrt = frozenset(backward.wrt)
-        reads = adjoint_reads(kept, backward.tokens, copied)
+        reads = adjoint_reads(kept, backward.tokens, copied, read_names)
         shared = shared_adjoint_names(kept, reads, copied, grad_names, wrt)
         run_grad_names = {**grad_names, **shared}
         run_grad_names.update((var, run_grad_names[source]) for var, source in copied.items())
@@ -174,11 +173,13 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     return freed(text, {table[v] for table in (names, grad_names) for v in free if v in table}, adjoints)
 
 
-def gathered_and_fresh(statements):
-    """``(by_items, fresh)``: the Vars whose adjoint is gathered item by item (an
-    ``ItemAccumulate`` writes it), and those whose adjoint is written once, by
-    ``rt.index_grads``: a new array of zeros of their shape and floating dtype, the reads
-    added in place (a float array's gradient as ``rt.like`` would return it)."""
+def adjoint_writes(statements):
+    """``(order, by_items, fresh)``, read off the records ``statements`` once for both texts (the
+    text that runs lacks only copies, ``grad_a = grad_b``): the Vars whose adjoints they write, in
+    the order first written; those whose adjoint is gathered item by item (an ``ItemAccumulate``
+    writes it); and those whose adjoint is written once, by ``rt.index_grads``: a new array of
+    zeros of their shape and floating dtype, the reads added in place (a float array's gradient
+    as ``rt.like`` would return it)."""
     writes, made, by_items = {}, [], set()
     for record in accumulates(statements):
         writes[record.var] = writes.get(record.var, 0) + 1
@@ -187,13 +188,13 @@ def gathered_and_fresh(statements):
             by_items.add(record.var)
         elif kind is Accumulate and type(record.expr) is ast.Call and ast.unparse(record.expr.func) == "rt.index_grads":
             made.append(record.var)
-    return by_items, {var for var in made if writes[var] == 1}
+    return list(writes), by_items, {var for var in made if writes[var] == 1}
 
 
 def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
     gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``); ``fresh``:
-    its adjoint is made new with its shape and dtype (``gathered_and_fresh``)."""
+    its adjoint is made new with its shape and dtype (``adjoint_writes``)."""
     rt = aliases["rt"]
     if param not in grad_names:
         return f"{rt}.zeros_like({names[param]})"

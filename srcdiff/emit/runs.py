@@ -23,8 +23,9 @@ import ast
 import dataclasses
 import re
 
-from ..ir import copy_expr, has_flow, names_of
+from ..ir import copy_expr, has_flow
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate
+from .tape import ExpressionNames
 
 
 def tight(function, backward):
@@ -60,13 +61,14 @@ def _copy_source(record, tokens):
     return None
 
 
-def adjoint_reads(statements, tokens, copied):
+def adjoint_reads(statements, tokens, copied, names=None):
     """For each of the records ``statements``, the set of Vars whose adjoints it reads (a copy's
-    reader reads what it copied: ``copied``)."""
+    reader reads what it copied: ``copied``); ``names``: an ``ExpressionNames`` shared with other walks."""
+    names = ExpressionNames() if names is None else names
     reads = []
     for record in statements:
         read = set()
-        for name in names_of(record.expr):
+        for name in names[record.expr]:
             kind, var = tokens.by_token.get(name, ("", None))
             if kind == "adjoint":
                 read.add(copied.get(var, var))

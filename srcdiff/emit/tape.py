@@ -40,33 +40,45 @@ class Plan:
         return any(isinstance(how, tuple) for how in self.reread.values())
 
 
-def reads_of(statements, tokens, reread=frozenset()):
+def reads_of(statements, tokens, reread=frozenset(), names=None):
     """``(found, reads, plans)``: the forward values the backward ``statements`` read outside
     every loop; ``reads[id(block)]``, those each backward block (and its nested ones) reads;
-    ``plans[id(forward loop)]``, each reversed loop's ``Plan``."""
+    ``plans[id(forward loop)]``, each reversed loop's ``Plan``.  ``names``: an ``ExpressionNames``
+    to share with other walks of the same records."""
     reads, plans = {}, {}
-    found = _collect(statements, tokens, reads, plans, reread)
+    found = _collect(statements, tokens, reads, plans, reread, ExpressionNames() if names is None else names)
     return found, reads, plans
 
 
-def _collect(statements, tokens, reads, plans, reread):
+class ExpressionNames(dict):
+    """Expression -> the set of identifiers it reads (``ir.names_of``), each expression walked
+    once however often asked (the records of a gradient's two texts share most expressions);
+    the sets are shared: never change one."""
+
+    def __missing__(self, expr):
+        found = self[expr] = names_of(expr)
+        return found
+
+
+def _collect(statements, tokens, reads, plans, reread, expression_names):
     found = set()
     for stmt in statements:
         if isinstance(stmt, (Accumulate, ItemAccumulate, Unpack)):
-            names = names_of(stmt.expr)
+            names = expression_names[stmt.expr]
             if isinstance(stmt, ItemAccumulate) and stmt.index is not None:
-                names_of(stmt.index, names)
+                names = names_of(stmt.index, set(names))
             for name in names:
                 kind, var = tokens.by_token.get(name, ("", None))
                 if kind == "value":
                     found.add(var)
         elif isinstance(stmt, BIf):
-            found |= _collect(stmt.then, tokens, reads, plans, reread) | _collect(stmt.orelse, tokens, reads, plans, reread)
+            found |= _collect(stmt.then, tokens, reads, plans, reread, expression_names) \
+                | _collect(stmt.orelse, tokens, reads, plans, reread, expression_names)
             if isinstance(stmt.cond, Var):
                 found.add(stmt.cond)
         elif isinstance(stmt, BLoop):
             loop = stmt.forward
-            inside = _collect(stmt.body, tokens, reads, plans, reread)
+            inside = _collect(stmt.body, tokens, reads, plans, reread, expression_names)
             plan = plans[id(loop)] = _plan(loop, inside, reread)
             # what an iteration defines, the reversed loop restores itself (tape, copies, reads, reversed(range))
             found |= inside - set(loop_body_defined(loop))

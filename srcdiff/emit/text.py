@@ -19,6 +19,10 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 # astor wraps a statement whose text is longer than this (astor.source_repr.split_lines)
 ASTOR_MAX_LINE = 79
 
+# operator node type -> (its precedence, its symbol), read once from astor's tables (``_quick`` asks for every operation)
+_OPERATORS = {} if astor is None else {op: (get_op_precedence(op()), get_op_symbol(op()))
+                                       for base in (ast.operator, ast.unaryop, ast.cmpop) for op in base.__subclasses__()}
+
 
 def statement_source(stmt):
     """One statement as source text, as astor prints it (long lines wrapped).
@@ -108,23 +112,23 @@ def _quick(node, outer, renamed, squares=False):
     if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
         return _quick_call(node, renamed, squares)
     if kind is ast.BinOp:
-        inner = get_op_precedence(node.op)
-        if isinstance(node.op, ast.Pow):
+        inner, symbol = _OPERATORS[type(node.op)]
+        if type(node.op) is ast.Pow:
             if squares and is_square_of_name(node):  # v * v, as backward.squares_multiplied writes it
-                inner = get_op_precedence(ast.Mult())
+                inner = _OPERATORS[ast.Mult][0]
                 name = _quick(node.left, inner, renamed, squares)
                 return f"{name} * {name}" if inner >= outer else f"({name} * {name})"
             left, right = _quick(node.left, Precedence.Pow + 1, renamed, squares), _quick(node.right, Precedence.PowRHS, renamed, squares)
         else:
             left, right = _quick(node.left, inner, renamed, squares), _quick(node.right, inner + 1, renamed, squares)
-        text = left + get_op_symbol(node.op, " %s ") + right
+        text = f"{left} {symbol} {right}"
     elif kind is ast.UnaryOp and type(node.op) in (ast.USub, ast.UAdd):
-        inner = get_op_precedence(node.op)
-        text = get_op_symbol(node.op) + _quick(node.operand, inner, renamed, squares)
+        inner, symbol = _OPERATORS[type(node.op)]
+        text = symbol + _quick(node.operand, inner, renamed, squares)
     elif kind is ast.Compare and len(node.ops) == 1:
-        inner = get_op_precedence(node.ops[0])
-        text = (_quick(node.left, inner + 1, renamed, squares) + get_op_symbol(node.ops[0], " %s ")
-                + _quick(node.comparators[0], inner + 1, renamed, squares))
+        inner, symbol = _OPERATORS[type(node.ops[0])]
+        left, right = _quick(node.left, inner + 1, renamed, squares), _quick(node.comparators[0], inner + 1, renamed, squares)
+        text = f"{left} {symbol} {right}"
     else:
         raise _NotQuick
     return text if inner >= outer else f"({text})"
@@ -137,7 +141,7 @@ def is_square_of_name(node):
 
 
 def _quick_call(node, renamed, squares):
-    if any(k.arg is None for k in node.keywords) or any(type(a) is ast.Starred for a in node.args):
+    if node.keywords and any(k.arg is None for k in node.keywords):  # ** (``_quick`` declines a * itself)
         raise _NotQuick
     each = Precedence.Comma if len(node.args) + len(node.keywords) > 1 else Precedence.call_one_arg
     parts = [_quick(a, each, renamed, squares) for a in node.args]
