@@ -9,6 +9,7 @@ to the caller's operands).  A plain copy (``a = b``) binds a name and emits noth
 Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
 """
 import ast
+import operator
 
 from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
@@ -86,10 +87,9 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         self.loop_depth = 0  # loops of this function (not of its callers) around the current statement
         self.result_hint = None
         names = source.nodes(ast.Name)
-        shared.reserved.update(n.id for n in names)
-        shared.reserved.update(a.arg for a in all_params(source.node.args))
-        shared.local_names.update(n.id for n in names if isinstance(n.ctx, ast.Store))
-        shared.local_names.update(a.arg for a in all_params(source.node.args))
+        params = [a.arg for a in all_params(source.node.args)]
+        shared.reserved.update(map(_IDENTIFIER, names), params)
+        shared.local_names.update([n.id for n in names if isinstance(n.ctx, ast.Store)], params)
 
     # ------------------------------------------------------------ statements
 
@@ -278,6 +278,8 @@ _EXPRESSIONS = {
     ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop,
     ast.ListComp: _Lowerer.sequence_expr, ast.GeneratorExp: _Lowerer.sequence_expr, Accumulated: _Lowerer.sequence_expr,
 }
+
+_IDENTIFIER = operator.attrgetter("id")  # a Name node's identifier
 
 # the operands an operation takes as they are (anything else is checked: check_operands)
 _PLAIN_OPERANDS = frozenset({Var, Const, Global})
