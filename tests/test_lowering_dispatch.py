@@ -9,6 +9,7 @@
 No timings here: speed is measured by benchmarks/bench_codegen.py.
 """
 import ast
+import importlib.util
 import math
 import re
 
@@ -100,3 +101,37 @@ def test_spreads_is_any_star_or_double_star(call):
     node = ast.parse(call, mode="eval").body
     expected = any(isinstance(a, ast.Starred) for a in node.args) or not all(k.arg for k in node.keywords)
     assert _spreads(node) == expected
+
+
+def _postorder_ops(node):
+    """The ops recursion would emit for an expression of operators on names, left operand first."""
+    if isinstance(node, ast.BinOp):
+        return _postorder_ops(node.left) + _postorder_ops(node.right) + [type(node.op).__name__]
+    if isinstance(node, ast.UnaryOp):
+        return _postorder_ops(node.operand) + [type(node.op).__name__]
+    return []
+
+
+_OP_NAMES = {"+": "Add", "-": "Sub", "*": "Mult", "/": "Div", "**": "Pow", "neg": "USub", "pos": "UAdd"}
+
+
+@pytest.mark.parametrize("text", ["-(a * b) + c ** -d ** e - a / (b + +c)", "a - (b - (c - (d - e)))",
+                                  "((a * b) * (c * d)) * ((e + a) + (b + c))", "- - - a * b",
+                                  " + ".join("abcde" * 40), " ** ".join("abcde" * 20)])
+def test_operators_are_lowered_in_the_order_of_recursion(tmp_path, text):
+    path = tmp_path / "deep_ops.py"
+    path.write_text(f"def f(a, b, c, d, e):\n    return {text}\n")
+    spec = importlib.util.spec_from_file_location(f"deep_ops_{abs(hash(text))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    ops = [_OP_NAMES[stmt.op] for stmt in lower(load_function(module.f)).body]
+    assert ops == _postorder_ops(ast.parse(text, mode="eval").body)
+
+
+def test_a_sum_of_a_thousand_terms_lowers(tmp_path):
+    path = tmp_path / "long_sum.py"
+    path.write_text("def f(a, b, c, d, e):\n    return " + " + ".join("abcde" * 200) + "\n")
+    spec = importlib.util.spec_from_file_location("long_sum", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert [stmt.op for stmt in lower(load_function(module.f)).body] == ["+"] * 999

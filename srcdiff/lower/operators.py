@@ -19,7 +19,8 @@ class OperatorLowering:
     def operators(self, root, hint):
         """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
         left operand first, as by recursion, but with a stack of its own, so a sum of a
-        thousand terms lowers like a short one."""
+        thousand terms lowers like a short one.  Each operator is refused (``operator_of``)
+        before its operands are lowered."""
         todo, values = [(root, None)], []
         while todo:
             node, op = todo.pop()  # op: None until the node's operands are lowered
@@ -27,12 +28,15 @@ class OperatorLowering:
                 values.append(self.operation(node, op, values, hint if node is root else None))
                 continue
             kind = type(node)
-            if kind is ast.BinOp:  # its op first: refused before its operands are lowered
-                todo += ((node, self.operator_of(node)), (node.right, None), (node.left, None))
-            elif kind is ast.UnaryOp:
-                todo += ((node, _UNARY[type(node.op)]), (node.operand, None))
-            else:
-                values.append(self.expr(node))
+            while kind is ast.BinOp or kind is ast.UnaryOp:  # down the left operands, the rest left for later
+                if kind is ast.BinOp:
+                    todo += ((node, self.operator_of(node)), (node.right, None))
+                    node = node.left
+                else:
+                    todo.append((node, _UNARY[type(node.op)]))
+                    node = node.operand
+                kind = type(node)
+            values.append(self.expr(node))
         return values[0]
 
     def operation(self, node, op, values, name):
