@@ -218,7 +218,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
 
-    def name(self, node):
+    def name(self, node, hint=None):
         if node.id in self.env:
             return self.env[node.id]
         ref = self.resolve(node)
@@ -271,7 +271,7 @@ _FLOW_STATEMENTS = {
 
 # how each class of expression is lowered: lowering(lowerer, node, hint) -> operand
 _EXPRESSIONS = {
-    ast.Name: lambda lowerer, node, hint: lowerer.name(node), ast.Call: _Lowerer.call,
+    ast.Name: _Lowerer.name, ast.Call: _Lowerer.call,
     ast.BinOp: _Lowerer.operators, ast.UnaryOp: _Lowerer.operators, ast.Constant: _Lowerer.constant,
     ast.Attribute: _Lowerer.attribute_expr, ast.Subscript: _Lowerer.subscript, ast.Compare: _Lowerer.compare,
     ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display,
