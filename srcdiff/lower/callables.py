@@ -194,7 +194,7 @@ class CallableLowering:
 
     def spread(self, node):
         """The call ``node`` with ``*xs`` and ``**kw`` arguments spread into single ones."""
-        if not any(isinstance(a, ast.Starred) for a in node.args) and all(k.arg for k in node.keywords):
+        if not _spreads(node):
             return node
         args, keywords = [], []
         for arg in node.args:
@@ -259,3 +259,14 @@ class CallableLowering:
     def bind_arguments(self, inner, callee, node, defaults=None, first=()):
         """Bind the parameters of ``callee`` to the arguments of the call ``node`` (``binding``)."""
         binding.bind_arguments(self, inner, callee, node, defaults, first)
+
+
+def _spreads(node):
+    """Whether the call ``node`` has a ``*xs`` or a ``**kw`` argument (a loop: every call asks)."""
+    for arg in node.args:
+        if type(arg) is ast.Starred:
+            return True
+    for keyword in node.keywords:
+        if keyword.arg is None:
+            return True
+    return False

@@ -164,8 +164,8 @@ class CallLowering:
         args = [_constant_tuple(operand(a)) for a in node.args]
         if op == "len" and len(args) == 1 and isinstance(args[0], TupleValue) and not node.keywords:
             return Const(len(args[0]))  # len(args) of a helper's *args: known when compiling
-        kwargs = tuple((k.arg, _constant_tuple(operand(k.value))) for k in node.keywords)
-        if any(isinstance(a, TupleValue) for a in args) or any(isinstance(v, TupleValue) for _, v in kwargs):
+        kwargs = tuple((k.arg, _constant_tuple(operand(k.value))) for k in node.keywords) if node.keywords else ()
+        if any(isinstance(a, TupleValue) for a in args) or kwargs and any(isinstance(v, TupleValue) for _, v in kwargs):
             raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
                              "pass numbers or arrays")
         if op == "**" and kwargs:  # pow(base, exp=...): keywords by position

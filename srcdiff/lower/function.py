@@ -9,10 +9,11 @@ to the caller's operands).  A plain copy (``a = b``) binds a name and emits noth
 Every name is resolved here: anything that cannot be is a SrcdiffError pointing at it.
 """
 import ast
+import operator
 
 from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
-from ..ir import BINARY_OPS, SYMBOL_OF, Assign, Const, Function, Var
+from ..ir import BINARY_OPS, SYMBOL_OF, Assign, Const, Function, Global, Var
 from . import branches, callables, effects, loops
 from .arrays import ArrayLowering
 from .callables import CallableLowering
@@ -86,10 +87,9 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         self.loop_depth = 0  # loops of this function (not of its callers) around the current statement
         self.result_hint = None
         names = source.nodes(ast.Name)
-        shared.reserved.update(n.id for n in names)
-        shared.reserved.update(a.arg for a in all_params(source.node.args))
-        shared.local_names.update(n.id for n in names if isinstance(n.ctx, ast.Store))
-        shared.local_names.update(a.arg for a in all_params(source.node.args))
+        params = [a.arg for a in all_params(source.node.args)]
+        shared.reserved.update(map(_IDENTIFIER, names), params)
+        shared.local_names.update([n.id for n in names if isinstance(n.ctx, ast.Store)], params)
 
     # ------------------------------------------------------------ statements
 
@@ -180,45 +180,45 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
     # ------------------------------------------------------------ expressions
 
     def expr(self, node, hint=None):
-        """Lower an expression; return its operand (or a TupleValue for a tuple display)."""
-        if isinstance(node, ast.Constant):
-            if not isinstance(node.value, (int, float, bool)) or isinstance(node.value, complex):
-                raise self.error(UnsupportedSyntaxError, node, f"the constant {node.value!r} is not a number",
-                                 "srcdiff differentiates numbers and arrays")
-            return Const(node.value)
-        if isinstance(node, ast.Name):
-            return self.name(node)
-        if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-            return self.operators(node, hint)
-        if isinstance(node, ast.Compare):
-            if len(node.ops) != 1:
-                return branches.expr_chained_compare(self, node, hint, self.comparison)
-            symbol = self.comparison(node.ops[0], node)
-            return self.emit(symbol, (self.expr(node.left), self.expr(node.comparators[0])), node, hint)
-        if isinstance(node, ast.IfExp):
-            return branches.expr_ifexp(self, node, hint)
-        if isinstance(node, ast.BoolOp):
-            return branches.expr_boolop(self, node, hint)
-        if isinstance(node, (ast.Tuple, ast.List)):  # a list display too: its length is known (sequences)
-            return TupleValue(self.expr(e) for e in node.elts) if node.elts else Const(())  # () may grow in a loop
-        if isinstance(node, (ast.ListComp, ast.GeneratorExp, Accumulated)):
-            return self.sequence_expr(node, hint)
-        if isinstance(node, ast.Call):
-            return self.call(node, hint)
-        if isinstance(node, ast.Subscript):
-            return self.subscript(node, hint)
-        if isinstance(node, ast.Attribute) and self.is_value(node.value):
+        """Lower an expression; return its operand (or a TupleValue for a tuple display).
+
+        Dispatched on the node's class through ``_EXPRESSIONS`` (every operand of every
+        operation passes here); a subclass of a listed class is lowered as that class."""
+        lowering = _EXPRESSIONS.get(type(node))
+        if lowering is None:
+            lowering = next((f for kind, f in _EXPRESSIONS.items() if isinstance(node, kind)), _Lowerer.unsupported_expr)
+        return lowering(self, node, hint)
+
+    def constant(self, node, hint=None):
+        if not isinstance(node.value, (int, float, bool)) or isinstance(node.value, complex):
+            raise self.error(UnsupportedSyntaxError, node, f"the constant {node.value!r} is not a number",
+                             "srcdiff differentiates numbers and arrays")
+        return Const(node.value)
+
+    def compare(self, node, hint=None):
+        if len(node.ops) != 1:
+            return branches.expr_chained_compare(self, node, hint, self.comparison)
+        symbol = self.comparison(node.ops[0], node)
+        return self.emit(symbol, (self.expr(node.left), self.expr(node.comparators[0])), node, hint)
+
+    def tuple_display(self, node, hint=None):
+        """A tuple or list display: a list's length is known too (sequences)."""
+        return TupleValue(self.expr(e) for e in node.elts) if node.elts else Const(())  # () may grow in a loop
+
+    def attribute_expr(self, node, hint=None):
+        if self.is_value(node.value):
             return self.attribute(node, hint)
-        if isinstance(node, ast.Attribute):
-            ref = self.resolve(node)
-            if isinstance(ref, frontend.ConstantRef):
-                return self.global_operand(ref)
-            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here",
-                             "call it, or use a number or a parameter")
+        ref = self.resolve(node)
+        if isinstance(ref, frontend.ConstantRef):
+            return self.global_operand(ref)
+        raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here",
+                         "call it, or use a number or a parameter")
+
+    def unsupported_expr(self, node, hint=None):
         raise self.error(UnsupportedSyntaxError, node, f"{_describe(node)} is not supported yet",
                          "rewrite the expression with numbers, operators and calls")
 
-    def name(self, node):
+    def name(self, node, hint=None):
         if node.id in self.env:
             return self.env[node.id]
         ref = self.resolve(node)
@@ -236,14 +236,25 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
 
     def emit(self, op, args, node, hint=None, kwargs=()):
         """Append ``target = op(args)`` and return the new Var."""
-        self.operands_only(args, kwargs, node)
         for arg in args:  # a loop, not any(): every operation of the function passes here
-            if isinstance(arg, tuple):  # (a, b) + (c,): a sequence where a value goes
-                raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
-                                 "use numbers or arrays")
+            if type(arg) not in _PLAIN_OPERANDS:
+                self.check_operands(args, kwargs, node)
+                break
+        else:
+            if kwargs:
+                self.operands_only(args, kwargs, node)
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target
+
+    def check_operands(self, args, kwargs, node):
+        """Refuse a function value or a helper's ``**kwargs`` (``operands_only``), then a tuple,
+        as an operand of an operation."""
+        self.operands_only(args, kwargs, node)
+        for arg in args:
+            if isinstance(arg, tuple):  # (a, b) + (c,): a sequence where a value goes
+                raise self.error(UnsupportedSyntaxError, node, "a tuple or list is not supported here",
+                                 "use numbers or arrays")
 
     def error(self, cls, node, message, hint=""):
         return self.source.error(cls, node, message, hint)
@@ -256,6 +267,22 @@ _FLOW_STATEMENTS = {
     ast.FunctionDef: lambda lowerer, stmt: lowerer.define(stmt),
     ast.Assert: effects.statement_assert, ast.Raise: effects.statement_raise,  # kept as written (effects)
 }
+
+
+# how each class of expression is lowered: lowering(lowerer, node, hint) -> operand
+_EXPRESSIONS = {
+    ast.Name: _Lowerer.name, ast.Call: _Lowerer.call,
+    ast.BinOp: _Lowerer.operators, ast.UnaryOp: _Lowerer.operators, ast.Constant: _Lowerer.constant,
+    ast.Attribute: _Lowerer.attribute_expr, ast.Subscript: _Lowerer.subscript, ast.Compare: _Lowerer.compare,
+    ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display,
+    ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop,
+    ast.ListComp: _Lowerer.sequence_expr, ast.GeneratorExp: _Lowerer.sequence_expr, Accumulated: _Lowerer.sequence_expr,
+}
+
+_IDENTIFIER = operator.attrgetter("id")  # a Name node's identifier
+
+# the operands an operation takes as they are (anything else is checked: check_operands)
+_PLAIN_OPERANDS = frozenset({Var, Const, Global})
 
 
 def _single_name(targets):

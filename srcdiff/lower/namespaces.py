@@ -28,8 +28,8 @@ class NamespaceLowering:
 
     def namespace_binding(self, stmt):
         """Bind ``name = array_namespace(...)`` (and its spellings) and return True; else False."""
-        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
-                and isinstance(stmt.value, ast.Call)):
+        if not (isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Name)):  # every statement asks: a call's value first
             return False
         namespace = self._namespace_called(stmt.value)
         if namespace is None:

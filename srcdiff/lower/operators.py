@@ -19,27 +19,36 @@ class OperatorLowering:
     def operators(self, root, hint):
         """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
         left operand first, as by recursion, but with a stack of its own, so a sum of a
-        thousand terms lowers like a short one."""
+        thousand terms lowers like a short one.  Each operator is refused (``operator_of``)
+        before its operands are lowered."""
         todo, values = [(root, None)], []
         while todo:
             node, op = todo.pop()  # op: None until the node's operands are lowered
-            if op is None:
-                kind = type(node)
-                if kind is not ast.BinOp and kind is not ast.UnaryOp:
-                    values.append(self.expr(node))
-                    continue
-                todo.append((node, self.operator_of(node)))  # refused before its operands are lowered
-                todo.extend([(node.operand, None)] if kind is ast.UnaryOp else [(node.right, None), (node.left, None)])
+            if op is not None:
+                values.append(self.operation(node, op, values, hint if node is root else None))
                 continue
-            name = None if node is not root else hint
-            if type(node) is ast.BinOp:
-                right = values.pop()
-                values.append(self.emit(op, (values.pop(), right), node, name))
-            elif isinstance(node.op, ast.USub) and isinstance(values[-1], Const) and type(values[-1].value) in (int, float):
-                values.append(Const(-values.pop().value))  # a negative literal (generated code has many: -6.0 * x)
-            else:
-                values.append(self.emit(op, (values.pop(),), node, name))
+            kind = type(node)
+            while kind is ast.BinOp or kind is ast.UnaryOp:  # down the left operands, the rest left for later
+                if kind is ast.BinOp:
+                    todo += ((node, self.operator_of(node)), (node.right, None))
+                    node = node.left
+                else:
+                    todo.append((node, _UNARY[type(node.op)]))
+                    node = node.operand
+                kind = type(node)
+            values.append(self.expr(node))
         return values[0]
+
+    def operation(self, node, op, values, name):
+        """The operand of the BinOp or UnaryOp ``node`` whose operands are the last one or two
+        of ``values`` (taken off): its ``op`` emitted, or a negative literal folded."""
+        if type(node) is ast.BinOp:
+            right = values.pop()
+            return self.emit(op, (values.pop(), right), node, name)
+        operand = values.pop()
+        if op == "neg" and type(operand) is Const and type(operand.value) in (int, float):
+            return Const(-operand.value)  # a negative literal (generated code has many: -6.0 * x)
+        return self.emit(op, (operand,), node, name)
 
     def operator_of(self, node):
         """The IR op of a BinOp or UnaryOp node; refused if srcdiff has none."""
