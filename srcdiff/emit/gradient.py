@@ -31,7 +31,7 @@ from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_l
 from .frame import header_lines, result_loc, return_line
 from .printer import merged_operands, result_check_lines
 from .prune import prune
-from .runs import (RememberedLines, adjoint_reads, floated_constants, floated_records, has_int_literal,
+from .runs import (adjoint_reads, floated_constants, floated_records, has_int_literal,
                    propagated_copies, shared_adjoint_names, tight)
 from .tape import ExpressionNames, Tape, reads_of
 
@@ -100,7 +100,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
 
     runs = runs and tight(function, backward)
     if runs:  # each forward statement printed once: the text that runs has most of them as they are
-        printer.assign_line = RememberedLines(printer.assign_line)
+        printer.remembered = {}
 
     def printed(statements, grad_names, check_scalar, backward_lines=None):
         """The lines of the gradient whose records are ``statements``, and its backward section's

@@ -64,6 +64,9 @@ class Printer:
         self.renaming = any(alias != module for module, alias in aliases.items())  # a module under another name
         # holding(printer, in_loop): a block's ``fusion.Held`` where temporaries are written into their readers, or None
         self.holding = None
+        # id(stmt) -> its printed line, where each forward statement is printed once and its line
+        # given again (straight-line code printed as two texts: ``emit.runs``), or None
+        self.remembered = None
 
     # ------------------------------------------------------------ pieces
 
@@ -145,7 +148,17 @@ class Printer:
         return lines + (held.flush(depth) if held is not None else [])
 
     def assign_line(self, stmt, depth):
-        """A live forward ``Assign`` printed as it is, at ``depth``, marked with its line."""
+        """A live forward ``Assign`` printed as it is, at ``depth``, marked with its line (printed
+        once where ``remembered`` keeps the lines)."""
+        if self.remembered is None:
+            return self.printed_assign(stmt, depth)
+        line = self.remembered.get(id(stmt))
+        if line is None:
+            line = self.remembered[id(stmt)] = self.printed_assign(stmt, depth)
+        return line
+
+    def printed_assign(self, stmt, depth):
+        """``assign_line``'s line, printed."""
         printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
         if printed.op == "rt.setitem" and self.renaming:  # its index np.s_[...] takes the namespace's name
             text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))

@@ -118,20 +118,6 @@ def shared_adjoint_names(statements, reads, copied, grad_names, kept_to_end):
     return shared
 
 
-class RememberedLines:
-    """A printer's ``assign_line`` (straight-line code: each statement printed at one depth)
-    that prints each statement once and gives its line again when asked again."""
-
-    def __init__(self, assign_line):
-        self.assign_line, self.lines = assign_line, {}
-
-    def __call__(self, stmt, depth):
-        line = self.lines.get(id(stmt))
-        if line is None:
-            line = self.lines[id(stmt)] = self.assign_line(stmt, depth)
-        return line
-
-
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
 # 2 in "2 * s8", not in "grad_s2", "1.0" or a printed line's location mark ("\x0031"): a number
 # after what may stand before one in printed code (an operator, a bracket, a comma, a space); a set
