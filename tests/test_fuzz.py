@@ -124,6 +124,11 @@ FAMILIES = {
         "B = np.array([[0.3, -1.2, 0.5], [0.9, 0.1, -0.4], [-0.7, 0.6, 1.1]])\n" + _W33
         + "def f(A):\n    return np.sum(W * np.inner(A, B)) + np.sum(W * np.inner(B, A * A))\n",
         [_A("A", 3, 3)]),
+    "folded_comparison_after_a_branch": (  # seed 500277: -grad_r of a NumPy bool (grad_r = r <= x)
+        None,
+        "def f(x, v):\n    s = np.sum(v)\n    if s > 100.0:\n        r = s * 2.0\n    else:\n        r = -s\n"
+        "    return min(r, x)\n",
+        [_F("x"), _A("v", 3)]),
 }
 
 

@@ -184,7 +184,7 @@ class _Sweep:
             expr, names = contribution(template, bindings)
             if is_zero(expr):
                 continue
-            self.add(out, arg, expr, written, stmt.loc)
+            self.add(out, arg, as_number(expr), written, stmt.loc)
             self.needed.update(values_read(names, tokens))
 
     def branch(self, stmt, written, out):
@@ -262,3 +262,12 @@ class _Sweep:
                     and source not in inside:
                 found.append(source)
         return list(dict.fromkeys(found))
+
+
+def as_number(expr):
+    """``expr``, or ``1.0 * (expr)`` where it is a comparison or a ``not`` (the max rule's
+    ``g * (a >= b)`` with its upstream seed ``1.0`` folded): a NumPy bool, or an array of
+    them, refuses ``-`` and adds as a logical or (``True + True`` is ``True``)."""
+    if type(expr) is ast.Compare or type(expr) is ast.UnaryOp and type(expr.op) is ast.Not:
+        return ast.BinOp(left=ast.Constant(1.0), op=ast.Mult(), right=expr)
+    return expr
