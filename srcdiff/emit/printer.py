@@ -202,7 +202,10 @@ class Printer:
             lines.append(pad(depth) + f"{count} = 0")
         inner = pad(depth + 1)
         if stmt.iter is not None:
-            lines.append(pad(depth) + iter_header(stmt, self.names) + ":")
+            paired = self.tangents.header(stmt, self) if self.tangents is not None else None
+            header, first = paired or (iter_header(stmt, self.names), [])
+            lines.append(pad(depth) + header + ":")
+            lines += [inner + line for line in first]
         else:
             lines.append(pad(depth) + "while True:")
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
