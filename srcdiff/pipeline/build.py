@@ -28,7 +28,7 @@ from ..ir import Loop, walk
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
 from .gradient import gradient_source, select_wrt
-from .higher import directional_gradient, hvp_source, jvp_source
+from .higher import directional_gradient, hvp_source, jvp_source, single_parameter
 from .jacobian import vjp_source
 
 
@@ -131,8 +131,11 @@ def build_hvp(fn, wrt, mode, owner=None):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
-                             reads=source.scope.reads, **facts_of(function))
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
+                                 reads=source.scope.reads, **facts_of(function))
+    # the parameter ``v`` is the direction of (``directions.checked_directions``), and their count
+    compiled.__srcdiff_tangents_at__ = ((single_parameter(function, source, wrt, "hvp"),), len(function.params))
+    return compiled
 
 
 def build_jvp(fn, wrt, owner=None):
@@ -140,8 +143,11 @@ def build_jvp(fn, wrt, owner=None):
     source = load_function(fn, owner=owner)
     function = lower(source)
     name, text, emitted = jvp_source(function, source, wrt)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
-                             **facts_of(function))
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
+                                 **facts_of(function))
+    params, _ = select_wrt(function, wrt, source)  # the parameters the tangents are of, in their order
+    compiled.__srcdiff_tangents_at__ = (tuple(function.params.index(p) for p in params), len(function.params))
+    return compiled
 
 
 def build_vjp(fn, wrt, owner=None):
