@@ -274,9 +274,8 @@ def _directions_checked(built, wrap):
     """``wrap(built)`` (a jvp or hvp) behind the look at its directions' shapes (``directions``),
     but for a function of numbers alone: no sequence to pair, nothing a direction could misread
     without showing it in its result's shape, and no look to pay for on every call."""
-    positions, count = built.__srcdiff_tangents_at__
     wrapped = wrap(built)
-    return wrapped if built.__srcdiff_numbers_alone__ else checked_directions(wrapped, positions, count)
+    return wrapped if built.__srcdiff_numbers_alone__ else checked_directions(wrapped, built.__srcdiff_tangents_of__)
 
 
 def _array_like(x):

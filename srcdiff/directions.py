@@ -23,15 +23,16 @@ import numpy as np
 from .errors import SignatureError
 
 
-def checked_directions(compiled, positions, count):
-    """``compiled`` (a jvp or hvp called as ``f(*params, *directions)``, ``count`` params)
-    behind a look that the direction after the params for each position in ``positions``
-    has the structure of the param there; ``compiled`` itself where there is nothing to see."""
-    if not positions:
+def checked_directions(compiled, directions):
+    """``compiled`` (a jvp or hvp) behind a look that each direction has the structure of its
+    parameter (``directions``: ``(parameter, direction)`` pairs of its parameters' names);
+    ``compiled`` itself where there is nothing to see."""
+    if not directions:
         return compiled
-
     signature = inspect.signature(compiled)
-    total, pairs = count + len(positions), tuple((p, count + k) for k, p in enumerate(positions))
+    order = list(signature.parameters)
+    pairs = tuple((order.index(param), order.index(direction)) for param, direction in directions)
+    total = len(order)
 
     @functools.wraps(compiled)
     def checked(*args, **kwargs):

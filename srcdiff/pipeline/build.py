@@ -17,6 +17,7 @@ that is the API's business.
 """
 import functools
 import gc
+import inspect
 import os
 import weakref
 
@@ -133,8 +134,8 @@ def build_hvp(fn, wrt, mode, owner=None):
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
     compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
                                  reads=source.scope.reads, **facts_of(function))
-    # the parameter ``v`` is the direction of (``directions.checked_directions``), and their count
-    compiled.__srcdiff_tangents_at__ = ((single_parameter(function, source, wrt, "hvp"),), len(function.params))
+    compiled.__srcdiff_tangents_of__ = _directions_of(compiled, function, [function.params[
+        single_parameter(function, source, wrt, "hvp")]])
     return compiled
 
 
@@ -145,9 +146,17 @@ def build_jvp(fn, wrt, owner=None):
     name, text, emitted = jvp_source(function, source, wrt)
     compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
                                  **facts_of(function))
-    params, _ = select_wrt(function, wrt, source)  # the parameters the tangents are of, in their order
-    compiled.__srcdiff_tangents_at__ = (tuple(function.params.index(p) for p in params), len(function.params))
+    compiled.__srcdiff_tangents_of__ = _directions_of(compiled, function, select_wrt(function, wrt, source)[0])
     return compiled
+
+
+def _directions_of(compiled, function, params):
+    """``((parameter, its direction)...)`` by name for a jvp or hvp ``compiled`` of ``function``
+    along the ``params`` (``directions.checked_directions``): its parameters that are not
+    ``function``'s are the directions, in the order of ``params``."""
+    own = {p.hint for p in function.params}
+    directions = [name for name in inspect.signature(compiled).parameters if name not in own]
+    return tuple(zip((p.hint for p in params), directions))
 
 
 def build_vjp(fn, wrt, owner=None):
