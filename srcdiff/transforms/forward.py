@@ -14,8 +14,9 @@ interleaved with ``Tangent`` records, an ``if`` becoming a ``TangentIf`` whose b
 hold their own tangents and whose merges carry tangents too (zero on a side without one),
 a loop a ``TangentLoop`` whose carried values carry tangents round, and whose items carry
 their sequence's tangent's items (``for w, dot_w in zip(xs, dot_xs)``: a tangent has its
-value's structure; a loop over a ``range`` whose bounds carry a tangent is refused).  ``emit.tangent`` removes what
-the result's tangent does not need and prints the text.
+value's structure; a loop unpacking items, or over a ``range`` whose bounds carry a
+tangent, is refused).  ``emit.tangent`` removes what the result's tangent does not need
+and prints the text.
 """
 import ast
 import dataclasses
