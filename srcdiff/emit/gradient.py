@@ -132,7 +132,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         gradients = [_container_text(function, p, backward.wrt, names_now, grad_names, aliases, by_items)
                      if is_container(function, p) else
                      _gradient_text(p, names_now, grad_names, aliases, like,
-                                    (items_as or {}).get(p, "") if p in by_items else None, p in fresh)
+                                    _items_as(p, items_as, by_items, backward.whole), p in fresh)
                      for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
         lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
         return lines, backward_lines
@@ -191,6 +191,14 @@ def adjoint_writes(statements):
     return list(writes), by_items, {var for var in made if writes[var] == 1}
 
 
+def _items_as(param, items_as, by_items, whole):
+    """How the gradient of ``param`` gathered item by item is returned (``ITEMS_LIKE``; ``""``:
+    ``rt.items_like``), or None; one gathered with the whole in an array: ``"whole"``."""
+    if param not in by_items:
+        return None
+    return "whole" if param in whole else (items_as or {}).get(param, "")
+
+
 def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
     gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``); ``fresh``:
@@ -210,7 +218,8 @@ def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
 
 
 # the gradient of a sequence gathered item by item in a list, as the kinds say to return it
-ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)"}
+# (a sequence walked item by item and used whole: its array, as the parameter's type and dtype)
+ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)", "whole": "{rt}.like({g}, {x})"}
 
 
 def _container_text(function, param, wrt, names, grad_names, aliases, by_items):

@@ -82,6 +82,23 @@ def items_zeros(xs):
     return [zeros_like(v) for v in xs]
 
 
+def whole_zeros(xs):
+    """The zero gradient of a sequence a loop walks item by item that is also used whole
+    (``np.sum(xs)`` beside the loop): one float array of its shape, which the items' and the
+    whole's gradients are added into (given back in the sequence's type by ``like``)."""
+    return np.zeros(np.shape(xs), dtype=_floating(xs))
+
+
+def owned_whole(g, xs):
+    """The first gradient ``g`` that reaches a sequence also walked item by item, as a new
+    float array of its shape (never a view or another adjoint: the items add into it in place)."""
+    return np.array(np.broadcast_to(g, np.shape(xs)), dtype=np.result_type(_floating(xs), np.asarray(g).dtype))
+
+
+def _floating(xs):
+    return xs.dtype if isinstance(xs, np.ndarray) and np.issubdtype(xs.dtype, np.inexact) else np.float64
+
+
 def item_grad(g, xs, k):
     """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
     float array, zero but at position ``k``."""

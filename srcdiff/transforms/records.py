@@ -72,6 +72,7 @@ class Backward:
     needed: set
     tokens: Tokens
     active: set = field(default_factory=set)
+    whole: frozenset = frozenset()  # sequences walked item by item and used whole (items.whole_sequences)
 
 
 @dataclass(frozen=True)
