@@ -32,8 +32,8 @@ adjoint is the transposed operation; a product helper is the gradient of
 and the same for ``np.dot`` and ``np.inner``.  The second argument of ``rt.like``,
 ``rt.unbroadcast``, ``rt.broadcast_like`` (forward mode's) and the reductions only gives a shape: no gradient flows to it.
 ``HELPER_TANGENTS`` gives forward mode's templates of ``rt.var_grad``, ``rt.std_grad`` and
-``rt.prod_grad``.  Helpers without a row here (``rt.concatenate_grad``, ``rt.prod_hvp``: a third
-derivative of ``np.prod``) have no rule: differentiating through them is an error naming them, never a silent zero.
+``rt.prod_grad``; ``rules.parts`` those of ``rt.concatenate_grad`` and its kin.  Helpers without a
+row anywhere (``rt.prod_hvp``: a third derivative of ``np.prod``) have no rule: differentiating through them is an error naming them, never a silent zero.
 ``HELPER_BUILDERS`` plugs into ``arrays``'s builder table.
 """
 from ..ir import Const

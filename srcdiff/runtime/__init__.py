@@ -34,8 +34,8 @@ import numpy as np
 from .arguments import ArrayGradientError, not_real
 from .arrays import (broadcast_like, cumsum_grad, like, max_grad, mean_grad, min_grad, norm_grad, std_grad,
                      sum_grad, unbroadcast, var_grad)
-from .indexing import (concatenate_grad, hstack_grad, if_inexact, index_grad, index_grads, setitem, tangent_like,
-                       vstack_grad, written_grad)
+from .indexing import (concatenate_grad, concatenate_place, hstack_grad, hstack_place, if_inexact, index_grad,
+                       index_grads, setitem, tangent_like, vstack_grad, vstack_place, written_grad)
 from .checks import check_direction, check_scalar
 from . import linalg, tensors
 from .custom import Context, Function
@@ -61,7 +61,7 @@ s_ = np.s_  # the index maker of item writes when generated code calls the runti
 
 __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
-    "hstack_grad", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
+    "hstack_grad", "concatenate_place", "hstack_place", "vstack_place", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "owned_whole", "whole_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
