@@ -72,6 +72,9 @@ class Backward:
     needed: set
     tokens: Tokens
     active: set = field(default_factory=set)
+    # the values a zero adjoint reads for its shape (``rt.zeros_like(v)``): a merged value a
+    # side of a branch leaves undefined is written there anyway (a placeholder) when read so
+    zero_reads: set = field(default_factory=set)
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
     integer = integer_valued(function.body) if scalar else None
     statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
-    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
+    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active, sweep.zero_reads)
 
 
 class _Sweep:
@@ -77,6 +77,7 @@ class _Sweep:
         self.rules = rules
         self.tokens = Tokens()
         self.needed = set()
+        self.zero_reads = set()  # what ``zero`` reads: a subset of ``needed``
         self.has_adjoint = set()
         self.order = {}  # Var -> when its adjoint was first written: a deterministic order
         self.constant = (None, None)  # (the result, its seed) when the seed is substituted
@@ -87,18 +88,25 @@ class _Sweep:
     def zero(self, var):
         """A zero adjoint: ``0.0`` for a number; ``rt.zeros_like(v)`` for a value of array code
         that may be an array (the runtime helpers its adjoint meets expect its shape); zeros of
-        the right length for a sequence looped over item by item."""
+        the right length for a sequence looped over item by item.  The zero of a value merged
+        after a branch may be written on a path where that value is undefined (a later branch
+        on the same condition reads it on the other side): ``zero_reads`` has the printer write
+        a placeholder there."""
         if var in self.item_sequences:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return zeros_for_items(self.tokens.value(var), var in self.numbers)
         if var in self.parts:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return ast.Call(func=dotted("rt.tree_zeros"), args=[token_node(self.tokens.value(var))], keywords=[])
         shapes = getattr(self.rules, "shapes", None)  # array rules know shapes; scalar code has numbers only
         if shapes is not None and shapes.of(var) is not SCALAR:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return ast.Call(func=dotted("rt.zeros_like"), args=[token_node(self.tokens.value(var))], keywords=[])
         return ZERO_NODE
+
+    def _reads_for_zero(self, var):
+        self.needed.add(var)
+        self.zero_reads.add(var)
 
     def adjoint(self, var):
         """The expression of ``var``'s adjoint: its name, or the seed itself for the result."""
