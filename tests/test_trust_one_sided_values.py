@@ -11,6 +11,7 @@ import pytest
 
 import srcdiff
 from tangent_corpus_checks import along, assert_close, fd_gradient
+from trust_helpers import assert_user_error
 
 RNG = np.random.default_rng(17)
 WEIGHTS = np.array([0.5, -1.25, 2.0])
@@ -116,3 +117,31 @@ def test_the_second_derivative_of_a_root_of_either_sign(a):
 def test_the_placeholder_is_written_only_where_a_zero_reads_it():
     text = srcdiff.grad(checked_twice).source
     assert "r = 0.0" in text and text.count("= 0.0") == 1
+
+
+# ---------------------------------------------------------------- refusals read back from generated text
+
+def squares_in_a_for(a, n):
+    for i in range(n):
+        a = a * a + 0.5
+    return a
+
+
+def shrinks_in_a_while(a):
+    while a > 0.1:
+        a = a * a * 0.9
+    return a
+
+
+@pytest.mark.parametrize("fn,args,header", [(squares_in_a_for, (0.7, 3), "for i in range(n)"),
+                                             (shrinks_in_a_while, (0.7,), "while a > 0.1")])
+def test_a_second_derivative_through_a_gradients_loop_is_refused_at_the_users_loop(fn, args, header):
+    """Reverse over reverse reads the gradient's text back; its refusal of the tape's loop
+    named that text (``<srcdiff grad_f>``) instead of the user's file."""
+    with pytest.raises(srcdiff.SrcdiffError, match="second derivative through a loop") as info:
+        srcdiff.hvp(fn, mode="reverse")(*args, 1.0)
+    assert_user_error(info.value, fn, header)
+    if len(args) > 1:  # every parameter's gradient: a tuple, read back as it is
+        with pytest.raises(srcdiff.SrcdiffError, match="second derivative through a loop") as info:
+            srcdiff.grad(srcdiff.grad(fn), wrt=0)(*args)
+        assert_user_error(info.value, fn, header)

@@ -201,10 +201,10 @@ class Printer:
         if count is not None:
             lines.append(pad(depth) + f"{count} = 0")
         inner = pad(depth + 1)
-        if stmt.iter is not None:
-            lines.append(pad(depth) + iter_header(stmt, self.names) + ":")
+        if stmt.iter is not None:  # the header marked as the user's (a second derivative refuses it there)
+            lines.append(self.located(pad(depth) + iter_header(stmt, self.names) + ":", stmt.loc))
         else:
-            lines.append(pad(depth) + "while True:")
+            lines.append(self.located(pad(depth) + "while True:", stmt.loc))
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
             if not (isinstance(stmt.test, Const) and stmt.test.value is True):  # while True: no test
                 lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
@@ -217,7 +217,7 @@ class Printer:
         if self.tangents is not None:
             lines += self.tangents.joined(stmt, 1, self, depth + 1)
         lines += loop_end_lines(stmt, self.names, inner)
-        if lines[-1].endswith(":"):
+        if lines[-1].partition(MARK)[0].endswith(":"):
             lines.append(inner + "pass")
         return lines
 
