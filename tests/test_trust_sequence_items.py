@@ -74,3 +74,8 @@ def test_ragged_rows_inside_an_item_are_refused_at_the_users_loop():
     with pytest.raises(srcdiff.SrcdiffError, match="ragged") as info:
         srcdiff.grad(deep)([[[1.0, 2.0], [3.0]]])
     assert_user_error(info.value, deep)
+
+
+def test_explain_mode_shows_a_rows_gradient_as_a_row_of_the_sequences():
+    table = srcdiff.explain(layer, W, XS)
+    assert "row = W[2]" in str(table)

@@ -96,8 +96,8 @@ def _sequence_zero(item):
 
 def item_grad(g, xs, k):
     """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
-    float array, zero but at position ``k``."""
-    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),)
+    float array, zero but at position ``k`` (a row there for a sequence of rows)."""
+    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),) + np.shape(g)
     grad = np.zeros(shape, dtype=np.result_type(float, np.asarray(g).dtype))
     grad[k] = g
     return grad
