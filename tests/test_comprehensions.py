@@ -150,7 +150,7 @@ CASES = [
     ("counted", (X,)), ("listed", (X,)), ("walked", (X,)), ("with_helper", (X,)), ("rows", (X,)), ("matvec", (X,)),
     ("in_loop", (X, 3)), ("outer_name", (X, 0.2)), ("lists_of_arrays", (X,)), ("tuple_of_generator", (X,)),
 ]
-FORWARD_REFUSED = {"walked"}  # a loop of the user's own over a list that carries tangents (README)
+FORWARD_REFUSED = set()  # a loop of the user's own over a list that carries tangents: walked beside them
 
 
 @pytest.fixture(scope="module")

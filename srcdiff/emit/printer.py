@@ -202,7 +202,9 @@ class Printer:
             lines.append(pad(depth) + f"{count} = 0")
         inner = pad(depth + 1)
         if stmt.iter is not None:  # the header marked as the user's (a second derivative refuses it there)
-            lines.append(self.located(pad(depth) + iter_header(stmt, self.names) + ":", stmt.loc))
+            header, first = self.tangents.walked(stmt, self, depth + 1) if self.tangents is not None else (None, [])
+            lines.append(self.located(pad(depth) + (header or iter_header(stmt, self.names)) + ":", stmt.loc))
+            lines += first
         else:
             lines.append(self.located(pad(depth) + "while True:", stmt.loc))
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)

@@ -20,7 +20,7 @@ from ..ir import Const, Undefined, Var, dotted, has_flow
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
 from .frame import header_lines
-from .printer import Printer, merged_operands
+from .printer import Printer, merged_operands, pad
 from .prune import prune
 from .released import released
 
@@ -73,6 +73,9 @@ def liveness(function, records, result_expr, tokens):
         for record in reversed(flat):  # uses come after definitions: one pass outside loops
             if isinstance(record, Tangent) and record.var in tangents:
                 need(record.expr)
+            for item, sequence in getattr(record, "items", ()):  # a loop's items: their sequences' tangents
+                if item in tangents:
+                    need(sequence)
             for target, *sides in _joins(record):
                 if target in tangents:
                     for operand, tangent in sides:
@@ -120,6 +123,7 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
     live, needed = liveness(function, records, result_expr, tokens)
     order = [r.var for r in _walk_records(records) if isinstance(r, Tangent) and r.var in needed]
     order += [target for r in _walk_records(records) for target, _, _ in _joins(r) if target in needed]
+    order += [item for r in _walk_records(records) for item, _ in getattr(r, "items", ()) if item in needed]
     pruned = dataclasses.replace(function, body=prune(function.body, live))
     names, dot_names = assign_names(pruned, order, prefix="dot_")
     final = {}
@@ -171,6 +175,23 @@ class TangentData:
         record = self.blocks.get(id(stmt))
         return record is not None and _has_tangent(record, self.needed)
 
+    def walked(self, stmt, printer, depth):
+        """``(header, lines)`` of a loop over sequences whose items' tangents are needed: the
+        ``for`` header walking each tangent beside its item (``_WALKED_BESIDE``; None: the
+        loop's own), and the lines starting its body (``dot_w = dot_ws[i]`` under ``enumerate``)."""
+        record = self.blocks.get(id(stmt))
+        items = [(item, seq) for item, seq in (record.items if record is not None else ()) if item in self.needed]
+        if not items:
+            return None, []
+        it = stmt.iter
+        targets = [printer.names[t] for t in it.targets]
+        dots = [self.dot_names[item] for item, _ in items]
+        tangents = [printer.expr(seq) for _, seq in items]
+        if it.kind == "enumerate":  # its counter is the position
+            return None, [pad(depth) + f"{dots[0]} = {tangents[0]}[{targets[0]}]"]
+        args = [printer.operand(a) for a in it.args]
+        return "for " + _WALKED_BESIDE[it.kind](targets, dots, args, tangents), []
+
     def joined(self, stmt, side, printer, depth):
         """``dot_z = dot_z_1`` where branches merge (side 0: then, 1: else) or a loop carries
         a value (side 0: before the loop, 1: at the end of an iteration)."""
@@ -182,3 +203,12 @@ class TangentData:
                 lines.append(printer.assignment(self.dot_names[target], _merge_zero(operand, tangent, self.tokens),
                                                 depth))
         return lines
+
+
+# for each kind of loop over sequences (``ir.ForIter``): its targets, the tangents of its items,
+# the sequences and their tangents -> the header without ``for`` and the colon
+_WALKED_BESIDE = {
+    "iter": lambda t, d, a, s: f"{t[0]}, {d[0]} in zip({a[0]}, {s[0]})",
+    "reversed": lambda t, d, a, s: f"{t[0]}, {d[0]} in zip(reversed({a[0]}), reversed({s[0]}))",
+    "zip": lambda t, d, a, s: f"{', '.join(t + d)} in zip({', '.join(a + s)})",
+}

@@ -57,9 +57,7 @@ class Source:
     def error(self, cls, node, message, hint=""):
         """An error of class ``cls`` pointing at ``node``; in generated text read back (a second
         derivative), at the user's line that node came from, where it is known."""
-        loc = self.loc(node)
-        if loc.origin is not None:
-            loc = loc.origin
+        loc = self.loc(node).user()
         return cls(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 

@@ -72,6 +72,11 @@ class Loc:
     line_text: str
     origin: object = field(default=None, compare=False, repr=False)
 
+    def user(self):
+        """Where an error about this statement points: the user's Loc it came from for a line
+        of generated text read back (``origin``), else this one."""
+        return self if self.origin is None else self.origin
+
 
 @dataclass(frozen=True, init=False)
 class Assign:

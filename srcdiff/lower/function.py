@@ -69,6 +69,7 @@ def lower(source):
 
 
 def _error_at(loc, message, hint):
+    loc = loc.user()
     return UnsupportedSyntaxError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 

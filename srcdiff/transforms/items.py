@@ -25,7 +25,7 @@ needs its gradient (``np.sum(ws)`` besides the loop): that is refused, naming th
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import RANGES, Assign, Loop, walk
+from ..ir import RANGES, Assign, Loop, defined_at, walk
 
 
 def item_sources(loop):
@@ -68,18 +68,33 @@ def check_item_sequences(body, active, edges):
         if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
             seq = stmt.iter.args[0]
             if seq in active and any(t in active for t in stmt.iter.targets):
-                loc = stmt.loc
+                loc = stmt.loc.user()
                 raise UnsupportedSyntaxError(
                     f"the gradient with respect to '{seq.hint}', whose items this loop unpacks, is not supported",
                     loc.filename, loc.lineno, loc.col, loc.line_text,
                     "leave it out of wrt, or loop over zip(...) of separate sequences")
+    carried_round = _carried_round(body)
     for source, target, flows in edges:
+        if (source, target) in carried_round:  # a carried value's next one: its adjoint flows back round
+            continue
         if source in loops and source in active and flows and target in active and (source, target) not in item_edges:
-            loc = loops[source].loc
+            loc = loops[source].loc.user()
             raise UnsupportedSyntaxError(
                 f"'{source.hint}' is looped over item by item here and also used in another way that needs its gradient",
                 loc.filename, loc.lineno, loc.col, loc.line_text,
                 "loop over it only, or index it (range(len(...))) everywhere, or leave it out of wrt")
+
+
+def _carried_round(body):
+    """``(carried value, value of its loop)`` pairs: a loop reading the value it carries (a list
+    a comprehension appends to, ``ws = ws * 2``).  Walking that value item by item after the loop
+    is walking the loop's result: the loop's backward takes the sequence's whole adjoint."""
+    pairs = set()
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            inside = {v for s in walk(stmt.test_body + stmt.body) for v in defined_at(s)}
+            pairs.update((c.target, v) for c in stmt.carries for v in inside)
+    return pairs
 
 
 def read_item_by_item(function, rules, active):
