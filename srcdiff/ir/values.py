@@ -107,7 +107,9 @@ class Function:
     alias the body refers to onto its value (empty when lowered statically by the CLI);
     ``reserved`` holds every identifier of the user's source, which generated names
     must avoid.  ``namespace``: the function calls an Array API namespace (``xp``), and its
-    generated code binds ``xp`` to its arguments' namespace.
+    generated code binds ``xp`` to its arguments' namespace.  ``tuple_result``: the function
+    returns a tuple, lowered as a ``list`` of its items (forward mode returns a tuple of their
+    tangents).
     """
 
     name: str
@@ -119,6 +121,7 @@ class Function:
     globals: dict = field(default_factory=dict)
     reserved: frozenset = frozenset()
     namespace: bool = False
+    tuple_result: bool = False
 
 
 BINARY_OPS = {

@@ -18,6 +18,7 @@ from . import branches, callables, effects, loops
 from .arrays import ArrayLowering
 from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
+from .consumers import single
 from .displays import DisplayLowering
 from .methods import MethodLowering
 from .namespaces import NamespaceLowering
@@ -41,8 +42,10 @@ class _Shared:
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
 
 
-def lower(source):
-    """The SSA ``Function`` of a checked ``frontend.Source``."""
+def lower(source, several_results=False):
+    """The SSA ``Function`` of a checked ``frontend.Source``.  A tuple returned is refused,
+    unless ``several_results`` (forward mode, vector-Jacobian products): it is then one
+    ``list`` of its items (one tangent or cotangent per item)."""
     callables.check_parameters(source)
     shared = _Shared()
     lowerer = _Lowerer(source, shared)
@@ -54,6 +57,10 @@ def lower(source):
     lowerer.tree_params(params, source.owner)
     shared.call_stack.append(def_key(source))
     result = lowerer.lower_body()
+    tuple_returned = isinstance(result, TupleValue) and several_results and bool(result)
+    if tuple_returned:
+        result = lowerer.emit("list", tuple(single(lowerer, r, _last_return(source)) for r in result),
+                              _last_return(source))
     if isinstance(result, TupleValue):
         raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
                            "return one value (a float or an array); use srcdiff.jacobian for several outputs")
@@ -62,7 +69,8 @@ def lower(source):
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
-        reserved=frozenset(shared.reserved), namespace=shared.namespace)
+        reserved=frozenset(shared.reserved), namespace=shared.namespace,
+        tuple_result=tuple_returned)
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
     return function

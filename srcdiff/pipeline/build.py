@@ -138,7 +138,7 @@ def build_hvp(fn, wrt, mode, owner=None):
 def build_jvp(fn, wrt, owner=None):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    function = lower(source)
+    function = lower(source, several_results=True)
     name, text, emitted = jvp_source(function, source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
                              **facts_of(function))
@@ -147,7 +147,7 @@ def build_jvp(fn, wrt, owner=None):
 def build_vjp(fn, wrt, owner=None):
     """``vjp_f(*args, v)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    function = lower(source)
+    function = lower(source, several_results=True)
     name, text, emitted = vjp_source(function, source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
                              **facts_of(function))
