@@ -26,6 +26,7 @@ from ..frontend.callables import LAMBDA, as_def
 from . import binding
 from .binding import KeywordValues
 from .calls import TupleValue, def_key
+from .consumers import single
 from .scopes import free_names, local_names
 
 
@@ -83,10 +84,19 @@ def check_parameters(source):
                            "take *args and **kwargs)")
 
 
-def check_result(source, node, result):
+def returned(lw, node, result, several):
+    """``(the result operand, whether it stands for a returned tuple)``: a tuple returned
+    (``node``) is one ``list`` of its items where ``several`` (forward mode, vector-Jacobian
+    products), else refused, as a function returned is."""
+    if isinstance(result, TupleValue) and several and result:
+        return lw.emit("list", tuple(single(lw, item, node) for item in result), node), True
+    if isinstance(result, TupleValue):
+        raise lw.source.error(ResultError, node, "the result is a tuple; srcdiff differentiates a single value",
+                              "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     if isinstance(result, NOT_OPERANDS):
-        raise source.error(ResultError, node, "the result is a function; srcdiff differentiates a single value",
-                           "return a number or an array")
+        raise lw.source.error(ResultError, node, "the result is a function; srcdiff differentiates a single value",
+                              "return a number or an array")
+    return result, False
 
 
 class CallableLowering:

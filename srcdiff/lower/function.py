@@ -18,7 +18,6 @@ from . import branches, callables, effects, loops
 from .arrays import ArrayLowering
 from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
-from .consumers import single
 from .displays import DisplayLowering
 from .methods import MethodLowering
 from .namespaces import NamespaceLowering
@@ -56,15 +55,7 @@ def lower(source, several_results=False):
         params.append(var)
     lowerer.tree_params(params, source.owner)
     shared.call_stack.append(def_key(source))
-    result = lowerer.lower_body()
-    tuple_returned = isinstance(result, TupleValue) and several_results and bool(result)
-    if tuple_returned:
-        result = lowerer.emit("list", tuple(single(lowerer, r, _last_return(source)) for r in result),
-                              _last_return(source))
-    if isinstance(result, TupleValue):
-        raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
-                           "return one value (a float or an array); use srcdiff.jacobian for several outputs")
-    callables.check_result(source, _last_return(source), result)
+    result, tuple_returned = callables.returned(lowerer, _last_return(source), lowerer.lower_body(), several_results)
     args = effects.without_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
