@@ -94,6 +94,36 @@ def built_then_walked(x):
     return total
 
 
+def walked_inside_its_own_loop(x):
+    ws = x
+    t = 0.0
+    for i in range(2):
+        for w in ws:
+            t = t + w * w
+        ws = ws * 2.0 + 0.1
+    return t
+
+
+def list_walked_inside_its_own_loop(xs):
+    ws = xs
+    t = 0.0
+    for i in range(2):
+        for w in ws:
+            t = t + w * w * w
+        ws = [v * 0.5 + 0.1 for v in ws]
+    return t
+
+
+def list_rebuilt_then_counted(xs):
+    ws = xs
+    for i in range(2):
+        ws = [v * v for v in ws]
+    t = 0.0
+    for k, w in enumerate(ws):
+        t = t + w * (k + 1)
+    return t
+
+
 CASES = [
     (over_list, ([0.3, -0.8, 1.1], 0.7)), (over_list, ((0.3, -0.8, 1.1), 0.7)), (over_list, (np.array([0.3, -0.8]), 1.3)),
     (over_rows, (RNG.standard_normal((3, 3)), RNG.standard_normal(3))),
@@ -103,7 +133,8 @@ CASES = [
     (nested, ([[0.5, -0.3], [0.8, 0.2], [-0.4, 0.9]], [1.5, -0.5])), (nested, (RNG.standard_normal((3, 3)), [1.5, -0.5, 0.2])),
     (stops_early, ([0.3, -0.8, 1.1, 0.4], 0.5)), (stops_early, ([0.3, -0.8, 1.1, 0.4], 5.0)),
     (carried_then_walked, (np.array([0.3, -0.7, 1.2]),)), (built_then_walked, (np.array([0.3, -0.7, 1.2]),)),
-    (built_then_walked, ([0.3, -0.7, 1.2],)),
+    (built_then_walked, ([0.3, -0.7, 1.2],)), (walked_inside_its_own_loop, (np.array([0.3, -0.7, 1.2]),)),
+    (list_walked_inside_its_own_loop, ([0.3, -0.7, 1.2],)), (list_rebuilt_then_counted, ([0.3, -0.7, 1.2],)),
 ]
 IDS = [f"{f.__name__}-{type(args[0]).__name__}-{k}" for k, (f, args) in enumerate(CASES)]
 
