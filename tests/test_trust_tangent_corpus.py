@@ -269,8 +269,6 @@ def fresh(fn):
 # What srcdiff refuses on purpose or does not support yet, each at the user's line: every path
 # of these functions is refused (the notes of the trust7 branch list them as refusals left)
 REFUSED = {
-    "dict_built_for_a_helper": "a dict built inside the function (dict(a=a, ...))",
-    "dict_display_for_a_helper": "a dict display inside the function",
     "item_write_into_parameter": "writing into a parameter (the caller's array would change)",
     "tuple_indexed_by_parameter": "a tuple indexed by a value known at run time",
     "list_indexed_by_parameter": "a list display indexed by a value known at run time",

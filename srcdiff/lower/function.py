@@ -62,6 +62,7 @@ def lower(source, several_results=False):
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved), namespace=shared.namespace,
         tuple_result=tuple_returned)
+    callables.refuse_what_is_not_a_value(function, _error_at)
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
     return function
@@ -274,7 +275,7 @@ _EXPRESSIONS = {
     ast.Name: _Lowerer.name, ast.Call: _Lowerer.call,
     ast.BinOp: _Lowerer.operators, ast.UnaryOp: _Lowerer.operators, ast.Constant: _Lowerer.constant,
     ast.Attribute: _Lowerer.attribute_expr, ast.Subscript: _Lowerer.subscript, ast.Compare: _Lowerer.compare,
-    ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display,
+    ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display, ast.Dict: _Lowerer.dict_display,
     ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop,
     ast.ListComp: _Lowerer.sequence_expr, ast.GeneratorExp: _Lowerer.sequence_expr, Accumulated: _Lowerer.sequence_expr,
 }
