@@ -150,7 +150,9 @@ CASES = [
     ("counted", (X,)), ("listed", (X,)), ("walked", (X,)), ("with_helper", (X,)), ("rows", (X,)), ("matvec", (X,)),
     ("in_loop", (X, 3)), ("outer_name", (X, 0.2)), ("lists_of_arrays", (X,)), ("tuple_of_generator", (X,)),
 ]
-FORWARD_REFUSED = set()  # a loop of the user's own over a list that carries tangents: walked beside them
+# second derivatives refused (a SrcdiffError): none left (the jvp of 'walked' keeps the tangent of the
+# list it walks a copy, dot_ys = dot_s1, so the reverse sweep over it walks a list nothing else reads)
+SECOND_REFUSED = set()
 
 
 @pytest.fixture(scope="module")
@@ -174,12 +176,12 @@ def test_gradient(m, name, args):
 @pytest.mark.parametrize("name,args", CASES, ids=[c[0] for c in CASES])
 def test_forward_mode_and_second_derivatives(m, name, args):
     f = getattr(m, name)
-    if name in FORWARD_REFUSED:
-        with pytest.raises(srcdiff.SrcdiffError, match="forward mode does not go through a loop over values"):
-            srcdiff.jvp(f, wrt=0)
-        return
     v = _direction(args[0])
     np.testing.assert_allclose(srcdiff.jvp(f, wrt=0)(*args, v), fd_directional(f, args, 0, v), rtol=1e-5, atol=1e-7)
+    if name in SECOND_REFUSED:
+        with pytest.raises(srcdiff.SrcdiffError, match="looped over item by item here and also used in another way"):
+            srcdiff.hvp(f, wrt=0)(*args, v)
+        return
     grad = srcdiff.grad(f, wrt=0)
     expected = fd_directional(lambda *a: np.asarray(grad(*a)), args, 0, v)
     np.testing.assert_allclose(srcdiff.hvp(f, wrt=0)(*args, v), expected, rtol=1e-4, atol=1e-6)

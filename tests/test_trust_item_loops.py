@@ -183,7 +183,7 @@ def pairs_unpacked(pairs):
 
 
 def test_a_loop_unpacking_items_with_tangents_is_refused_at_the_users_loop():
-    with pytest.raises(srcdiff.SrcdiffError, match="unpacking each item") as info:
+    with pytest.raises(srcdiff.SrcdiffError, match="cannot pair with them") as info:
         srcdiff.jvp(pairs_unpacked)([(1.0, 2.0)], [(0.5, 0.5)])
     assert_user_error(info.value, pairs_unpacked, "for a, b in pairs")
 

@@ -201,10 +201,12 @@ class Printer:
         if count is not None:
             lines.append(pad(depth) + f"{count} = 0")
         inner = pad(depth + 1)
-        if stmt.iter is not None:  # the header marked as the user's (a second derivative refuses it there)
-            header, first = self.tangents.walked(stmt, self, depth + 1) if self.tangents is not None else (None, [])
-            lines.append(self.located(pad(depth) + (header or iter_header(stmt, self.names)) + ":", stmt.loc))
-            lines += first
+        if stmt.iter is not None:
+            paired = self.tangents.header(stmt, self) if self.tangents is not None else None
+            header, first = paired or (iter_header(stmt, self.names), [])
+            # the header marked as the user's loop (a second derivative refuses it there)
+            lines.append(self.located(pad(depth) + header + ":", stmt.loc))
+            lines += [inner + line for line in first]
         else:
             lines.append(self.located(pad(depth) + "while True:", stmt.loc))
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)

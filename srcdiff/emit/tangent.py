@@ -17,10 +17,11 @@ import dataclasses
 
 from ..analysis import live_vars, uses_arrays
 from ..ir import Const, Undefined, Var, dotted, has_flow
+from ..ir.printing import iter_header
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
 from .frame import header_lines
-from .printer import Printer, merged_operands, pad
+from .printer import Printer, merged_operands
 from .prune import prune
 from .released import released
 
@@ -73,8 +74,8 @@ def liveness(function, records, result_expr, tokens):
         for record in reversed(flat):  # uses come after definitions: one pass outside loops
             if isinstance(record, Tangent) and record.var in tangents:
                 need(record.expr)
-            for item, sequence in getattr(record, "items", ()):  # a loop's items: their sequences' tangents
-                if item in tangents:
+            for target, sequence in getattr(record, "items", ()):
+                if target in tangents:
                     need(sequence)
             for target, *sides in _joins(record):
                 if target in tangents:
@@ -125,7 +126,7 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
     live, needed = liveness(function, records, result_expr, tokens)
     order = [r.var for r in _walk_records(records) if isinstance(r, Tangent) and r.var in needed]
     order += [target for r in _walk_records(records) for target, _, _ in _joins(r) if target in needed]
-    order += [item for r in _walk_records(records) for item, _ in getattr(r, "items", ()) if item in needed]
+    order += [target for r in _walk_records(records) for target, _ in getattr(r, "items", ()) if target in needed]
     pruned = dataclasses.replace(function, body=prune(function.body, live))
     names, dot_names = assign_names(pruned, order, prefix="dot_")
     final = {}
@@ -172,27 +173,30 @@ class TangentData:
             return []
         return [printer.located(printer.assignment(self.dot_names[record.var], record.expr, depth), stmt.loc)]
 
+    def header(self, stmt, printer):
+        """``(header, first lines)`` of a loop whose items carry tangents: each sequence's
+        tangent iterated beside it (``for w, dot_w in zip(xs, dot_xs)``), or read at the index
+        ``enumerate`` gives (``dot_w = dot_xs[i]``, the body's first line); None where none is needed."""
+        record = self.blocks.get(id(stmt))
+        items = [(t, e) for t, e in record.items if t in self.needed] if record is not None else []
+        if not items:
+            return None
+        it, names = stmt.iter, printer.names
+        if it.kind == "enumerate":
+            (target, tangent), = items
+            read = f"{self.dot_names[target]} = {printer.expr(tangent)}[{names[it.targets[0]]}]"
+            return iter_header(stmt, names), [read]
+        sequences = [printer.operand(a) for a in it.args]
+        tangents = [printer.expr(expr) for _, expr in items]
+        if it.kind == "reversed":
+            sequences, tangents = [f"reversed({s})" for s in sequences], [f"reversed({t})" for t in tangents]
+        targets = [names[t] for t in it.targets] + [self.dot_names[t] for t, _ in items]
+        return f"for {', '.join(targets)} in zip({', '.join(sequences + tangents)})", []
+
     def inside(self, stmt):
         """Whether a needed tangent is computed in a branch or a loop."""
         record = self.blocks.get(id(stmt))
         return record is not None and _has_tangent(record, self.needed)
-
-    def walked(self, stmt, printer, depth):
-        """``(header, lines)`` of a loop over sequences whose items' tangents are needed: the
-        ``for`` header walking each tangent beside its item (``_WALKED_BESIDE``; None: the
-        loop's own), and the lines starting its body (``dot_w = dot_ws[i]`` under ``enumerate``)."""
-        record = self.blocks.get(id(stmt))
-        items = [(item, seq) for item, seq in (record.items if record is not None else ()) if item in self.needed]
-        if not items:
-            return None, []
-        it = stmt.iter
-        targets = [printer.names[t] for t in it.targets]
-        dots = [self.dot_names[item] for item, _ in items]
-        tangents = [printer.expr(seq) for _, seq in items]
-        if it.kind == "enumerate":  # its counter is the position
-            return None, [pad(depth) + f"{dots[0]} = {tangents[0]}[{targets[0]}]"]
-        args = [printer.operand(a) for a in it.args]
-        return "for " + _WALKED_BESIDE[it.kind](targets, dots, args, tangents), []
 
     def joined(self, stmt, side, printer, depth):
         """``dot_z = dot_z_1`` where branches merge (side 0: then, 1: else) or a loop carries
@@ -205,12 +209,3 @@ class TangentData:
                 lines.append(printer.assignment(self.dot_names[target], _merge_zero(operand, tangent, self.tokens),
                                                 depth))
         return lines
-
-
-# for each kind of loop over sequences (``ir.ForIter``): its targets, the tangents of its items,
-# the sequences and their tangents -> the header without ``for`` and the colon
-_WALKED_BESIDE = {
-    "iter": lambda t, d, a, s: f"{t[0]}, {d[0]} in zip({a[0]}, {s[0]})",
-    "reversed": lambda t, d, a, s: f"{t[0]}, {d[0]} in zip(reversed({a[0]}), reversed({s[0]}))",
-    "zip": lambda t, d, a, s: f"{', '.join(t + d)} in zip({', '.join(a + s)})",
-}

@@ -155,6 +155,9 @@ class ArrayLowering(NumpyArguments):
         if isinstance(index, Const) and isinstance(index.value, Slice):
             part = index.value
             return type(items)(items[slice(part.lo, part.hi, part.step)])
+        if index is not None and not isinstance(index, Const) and not any(isinstance(i, tuple) for i in items):
+            # an index known at run time (ys[i] in a loop): the display as a list value, indexed
+            return self.emit("[]", (self.emit("list", tuple(items), node), index), node)
         raise self.error(UnsupportedSyntaxError, node, "a tuple can be indexed only by a constant in range here",
                          "index an array instead (np.array([...])[i]), or use a constant index")
 

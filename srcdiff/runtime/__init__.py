@@ -17,7 +17,7 @@ enough to be copied next to generated code.
 | ``indexing`` | indexing and joining: ``index_grad`` (``index_grads``: several basic reads into one array), ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
 | ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
-| ``orders`` | ``prod_grad``, ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
+| ``orders`` | ``prod_grad``, ``prod_hvp``, ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
 | ``namespaces`` | ``namespace``: NumPy itself for NumPy values (the fast path), else NumPy's names over the values' Array API namespace (array-api-compat), on their device |
 | ``scatter`` | ``scatter_add``: ``x[index]``'s gradient for arrays of any library (no ``np.add.at``) |
@@ -46,7 +46,7 @@ from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_gra
                        matmul_grad_right)
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
-from .orders import cumprod_grad, cumprod_hvp, prod_grad, cumprod_tangent, quantile_grad, quantile_tangent
+from .orders import cumprod_grad, cumprod_hvp, prod_grad, prod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
 from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
                      pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
                      tile_grad, unsort)
@@ -66,7 +66,7 @@ __all__ = [
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
-    "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
+    "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",

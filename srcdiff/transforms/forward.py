@@ -12,9 +12,11 @@ another kept statement needs are dropped.
 Output contract: ``tangent_statements`` returns the function's statements, in order,
 interleaved with ``Tangent`` records, an ``if`` becoming a ``TangentIf`` whose branches
 hold their own tangents and whose merges carry tangents too (zero on a side without one),
-a loop a ``TangentLoop`` whose carried values carry tangents round (a loop over values
-that have a tangent walks their tangents beside them: ``items``).  ``emit.tangent`` removes what
-the result's tangent does not need and prints the text.
+a loop a ``TangentLoop`` whose carried values carry tangents round, and whose items carry
+their sequence's tangent's items (``for w, dot_w in zip(xs, dot_xs)``: a tangent has its
+value's structure; a loop unpacking items, or over a ``range`` whose bounds carry a
+tangent, is refused).  ``emit.tangent`` removes what the result's tangent does not need
+and prints the text.
 """
 import ast
 import dataclasses
@@ -24,7 +26,6 @@ from ..errors import NoGradientRuleError, UnsupportedSyntaxError
 from ..ir import If, Loop, Var, expr_size, has_flow, simplify_expr, walk
 from ..rules import is_custom_op, refusal
 from .contributions import operand_expr
-from .items import item_sources
 from .records import Tokens, token_node
 from .tangents import NoRule, sum_terms, tangent_terms
 
@@ -53,16 +54,25 @@ class TangentIf:
 class TangentLoop:
     """A loop of the forward statements with the tangents of its body; ``carries`` holds
     ``(carry, start, step)`` for each loop-carried value that has a tangent: the tangent
-    of its initial value and of its next value (None where that has none: zero).  ``items``
-    holds ``(item, sequence tangent)`` for each item of a sequence with a tangent that the
-    loop walks over (``for w in ws``): the item's tangent is the same item of the sequence's
-    tangent, walked beside it (``for w, dot_w in zip(ws, dot_ws)``)."""
+    of its initial value and of its next value (None where that has none: zero); ``items``
+    holds ``(target, tangent)`` for each loop variable taking the items of a sequence that
+    has a tangent: the sequence's tangent, iterated beside it (``ITEM_SOURCES``)."""
 
     stmt: Loop
     test_body: tuple
     body: tuple
     carries: tuple
     items: tuple = ()
+
+
+# the loop variable each argument of a ``for`` header gives items to, by the header's kind
+# (None: the header takes the items some other way, refused where they carry a tangent)
+ITEM_SOURCES = {
+    "iter": lambda args, targets: [(targets[0], args[0])] if len(targets) == 1 else None,
+    "reversed": lambda args, targets: [(targets[0], args[0])] if len(targets) == 1 else None,
+    "enumerate": lambda args, targets: [(targets[1], args[0])] if len(targets) == 2 else None,
+    "zip": lambda args, targets: list(zip(targets, args)) if len(targets) == len(args) else None,
+}
 
 
 def tangent_statements(function, seeds, fuse=False):
@@ -80,8 +90,17 @@ def tangent_statements(function, seeds, fuse=False):
     tangent_of = {p: operand_expr(t, tokens) for p, t in seeds.items()}
     shapes = infer_shapes(function) if uses_arrays(function) else None  # scalar code: no broadcasting
     fused = _read_once(function) if fuse and not has_flow(function.body) else None
-    walked = frozenset(seq for loop in walk(function.body) if isinstance(loop, Loop) for seq, _, _ in item_sources(loop))
+    walked = _walked_sequences(function)
     return _block(function.body, tangent_of, tokens, function, shapes, walked, fused=fused), tangent_of, tokens
+
+
+def _walked_sequences(function):
+    """The sequences a loop of ``function`` walks item by item (``ITEM_SOURCES``)."""
+    found = set()
+    for loop in walk(function.body):
+        if isinstance(loop, Loop) and loop.iter is not None and loop.iter.kind in ITEM_SOURCES:
+            found.update(seq for _, seq in ITEM_SOURCES[loop.iter.kind](loop.iter.args, loop.iter.targets) or ())
+    return frozenset(found)
 
 
 def _read_once(function):
@@ -139,18 +158,11 @@ def _if(stmt, tangent_of, tokens, function, shapes, walked, in_loop):
 def _loop(stmt, tangent_of, tokens, function, shapes, walked):
     """The TangentLoop of a loop.  Which carried values have a tangent is found by iterating
     to a fixed point: a value carried round gets one when its next value does."""
-    items = tuple((item, tangent_of[seq]) for seq, item, _ in item_sources(stmt) if seq in tangent_of)
-    walked = {seq for seq, _, _ in item_sources(stmt)}
-    if stmt.iter is not None and any(isinstance(a, Var) and a in tangent_of and a not in walked for a in stmt.iter.args):
-        loc = (stmt.loc or function.loc).user()
-        raise UnsupportedSyntaxError(
-            "forward mode does not go through a loop over values that carry a tangent unpacking each item",
-            loc.filename, loc.lineno, loc.col, loc.line_text,
-            "loop over zip(...) of separate sequences, or over range(len(xs)) and index xs[i]")
+    items = _item_tangents(stmt, tangent_of, function)
     carried = {c.target for c in stmt.carries if isinstance(c.init, Var) and c.init in tangent_of}
     while True:
         inner = dict(tangent_of)
-        inner.update((item, token_node(tokens.adjoint(item))) for item, _ in items)
+        inner.update((target, token_node(tokens.adjoint(target))) for target, _ in items)
         inner.update((c.target, token_node(tokens.adjoint(c.target))) for c in stmt.carries if c.target in carried)
         test_body = _block(stmt.test_body, inner, tokens, function, shapes, walked, in_loop=True)
         body = _block(stmt.body, inner, tokens, function, shapes, walked, in_loop=True)
@@ -165,6 +177,24 @@ def _loop(stmt, tangent_of, tokens, function, shapes, walked):
             carries.append((carry, start, inner.get(carry.next) if isinstance(carry.next, Var) else None))
             tangent_of[carry.target] = token_node(tokens.adjoint(carry.target))
     return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries), items)
+
+
+def _item_tangents(stmt, tangent_of, function):
+    """``(target, tangent)`` for each loop variable of ``stmt`` whose items come from a
+    sequence with a tangent (``ITEM_SOURCES``); refused where the header takes them otherwise."""
+    it = stmt.iter
+    if it is None or not any(isinstance(a, Var) and a in tangent_of for a in it.args):
+        return ()
+    pairs = ITEM_SOURCES[it.kind](it.args, it.targets) if it.kind in ITEM_SOURCES else None
+    sources = {arg for _, arg in pairs or ()}
+    if pairs is None or any(isinstance(a, Var) and a in tangent_of and a not in sources for a in it.args):
+        loc = (stmt.loc or function.loc).user()
+        raise UnsupportedSyntaxError(
+            "forward mode does not go through this loop: its items carry a tangent it cannot pair with them",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "loop over the sequence itself (for x in xs, enumerate(xs), zip(xs, ys)) or over range(len(xs)) and "
+            "index xs[i]")
+    return tuple((target, tangent_of[arg]) for target, arg in pairs if isinstance(arg, Var) and arg in tangent_of)
 
 
 def _tangent(stmt, tangent_of, tokens, shapes, combine=False):
