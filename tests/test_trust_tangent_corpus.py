@@ -270,8 +270,6 @@ def fresh(fn):
 # of these functions is refused (the notes of the trust7 branch list them as refusals left)
 REFUSED = {
     "item_write_into_parameter": "writing into a parameter (the caller's array would change)",
-    "tuple_indexed_by_parameter": "a tuple indexed by a value known at run time",
-    "list_indexed_by_parameter": "a list display indexed by a value known at run time",
 }
 REFUSED_PATHS = {("polar", "grad"), ("doubled_and_same", "grad")}  # several results: no gradient of one value
 pytestmark = pytest.mark.filterwarnings("ignore:Output seems independent of input")
