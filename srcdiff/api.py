@@ -29,7 +29,7 @@ from .errors import SignatureError, SourceNotFoundError
 from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
-                       numba_dispatching, specialized, specialized_hvp)
+                       jacobians_of_items, numba_dispatching, specialized, specialized_hvp)
 from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container, stacked_rows
 
@@ -126,8 +126,8 @@ def jacobian(fn, *, wrt=0):
     (or a tuple of Jacobians for a tuple ``wrt``), built row by row from ``vjp``.
 
     For a result of shape R and a parameter of shape P the Jacobian has shape R + P
-    (``J[i, j] = d f(x)[i] / d x[j]``); a float for a float result and a float parameter.
-    """
+    (``J[i, j] = d f(x)[i] / d x[j]``); a float for a float result and a float parameter;
+    for a function returning a tuple, a tuple of Jacobians, one per item."""
     if isinstance(wrt, (tuple, list)):
         parts = [jacobian(fn, wrt=w) for w in wrt]
 
@@ -147,6 +147,8 @@ def jacobian(fn, *, wrt=0):
         positional, keyword, _ = _bind(signature, args, kwargs)
         rewind = random_rewinder(positional + list(keyword.values()))
         result = fn(*args, **kwargs)
+        if isinstance(result, tuple):  # several results (vjp takes a tuple of cotangents): a Jacobian each
+            return jacobians_of_items(product, positional, keyword, result, rewind)
         if np.ndim(result) == 0 and not isinstance(result, np.ndarray):
             rewind()  # the product draws the noise fn drew
             return product(*positional, 1.0, **keyword)

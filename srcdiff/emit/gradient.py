@@ -91,7 +91,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             final_names[token] = table[var]
     tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
-                              merge_read=merged_operands(function.body, live), spread_in_place=frozenset(free) - spread)
+                              merge_read=merged_operands(function.body, live) | backward.zero_reads, spread_in_place=frozenset(free) - spread)
     if isinstance(like, dict):  # specialized: a float array parameter's basic reads' gradients in place
         printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
     if fuse:

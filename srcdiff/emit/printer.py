@@ -204,10 +204,11 @@ class Printer:
         if stmt.iter is not None:
             paired = self.tangents.header(stmt, self) if self.tangents is not None else None
             header, first = paired or (iter_header(stmt, self.names), [])
-            lines.append(pad(depth) + header + ":")
+            # the header marked as the user's loop (a second derivative refuses it there)
+            lines.append(self.located(pad(depth) + header + ":", stmt.loc))
             lines += [inner + line for line in first]
         else:
-            lines.append(pad(depth) + "while True:")
+            lines.append(self.located(pad(depth) + "while True:", stmt.loc))
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
             if not (isinstance(stmt.test, Const) and stmt.test.value is True):  # while True: no test
                 lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
@@ -220,7 +221,7 @@ class Printer:
         if self.tangents is not None:
             lines += self.tangents.joined(stmt, 1, self, depth + 1)
         lines += loop_end_lines(stmt, self.names, inner)
-        if lines[-1].endswith(":"):
+        if lines[-1].partition(MARK)[0].endswith(":"):
             lines.append(inner + "pass")
         return lines
 

@@ -121,6 +121,8 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
                                    keywords=[])
     else:  # the result does not depend on the seeded parameters
         result_expr = ast.Call(func=dotted("rt.zeros_like"), args=[operand_expr(result, tokens)], keywords=[])
+    if function.tuple_result:  # the list of a tuple's items' tangents, as the tuple it stands for
+        result_expr = ast.Call(func=ast.Name(id="tuple", ctx=ast.Load()), args=[result_expr], keywords=[])
     live, needed = liveness(function, records, result_expr, tokens)
     order = [r.var for r in _walk_records(records) if isinstance(r, Tangent) and r.var in needed]
     order += [target for r in _walk_records(records) for target, _, _ in _joins(r) if target in needed]

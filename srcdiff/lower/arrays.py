@@ -21,6 +21,7 @@ import ast
 from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
+from .binding import KeywordValues
 from .displays import is_value_position
 from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
@@ -133,6 +134,8 @@ class ArrayLowering(NumpyArguments):
         value = self.expr(node.value)
         if isinstance(value, tuple):
             return self.tuple_item(value, node)
+        if isinstance(value, KeywordValues):  # a dict display, a helper's **kwargs
+            return self.entry(value, node)
         part = self.tree_subscript(value, node, hint)  # params['W1'], params[0] (trees)
         if part is not None:
             return part

@@ -18,6 +18,7 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
+from .binding import KeywordValues
 from .callables import NOT_OPERANDS, defined_in_loop
 from .consumers import single
 from .scopes import SCOPES, walk_scope
@@ -113,8 +114,9 @@ def _loop(lw, stmt, target_names, header):
             raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
                            "reassign its items as separate variables")
         if isinstance(init, NOT_OPERANDS):
-            raise lw.error(UnsupportedSyntaxError, stmt, f"the function '{name}' is reassigned in a loop; this is not supported",
-                           "give each function its own name")
+            what = "dict" if isinstance(init, KeywordValues) else "function"
+            raise lw.error(UnsupportedSyntaxError, stmt, f"the {what} '{name}' is reassigned in a loop; this is not "
+                           "supported", f"give each {what} its own name")
         carries[name] = (pseudo_var(name, lw.result_hint), init)
         lw.env[name] = carries[name][0]
     saved_break = lw.env.get(BREAK)

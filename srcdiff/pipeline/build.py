@@ -142,7 +142,7 @@ def build_hvp(fn, wrt, mode, owner=None):
 def build_jvp(fn, wrt, owner=None):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    function = lower(source)
+    function = lower(source, several_results=True)
     name, text, emitted = jvp_source(function, source, wrt)
     compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
                                  **facts_of(function))
@@ -162,7 +162,7 @@ def _directions_of(compiled, function, params):
 def build_vjp(fn, wrt, owner=None):
     """``vjp_f(*args, v)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    function = lower(source)
+    function = lower(source, several_results=True)
     name, text, emitted = vjp_source(function, source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
                              **facts_of(function))

@@ -28,7 +28,7 @@ given back in the sequence's type and dtype (``rt.like``).
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import RANGES, Assign, Loop, dotted, walk
+from ..ir import RANGES, Assign, Loop, defined_at, dotted, walk
 
 
 def item_sources(loop):
@@ -75,13 +75,27 @@ def whole_sequences(body, active, edges):
         if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
             seq = stmt.iter.args[0]
             if seq in active and any(t in active for t in stmt.iter.targets):
-                loc = stmt.loc
+                loc = stmt.loc.user()
                 raise UnsupportedSyntaxError(
                     f"the gradient with respect to '{seq.hint}', whose items this loop unpacks, is not supported",
                     loc.filename, loc.lineno, loc.col, loc.line_text,
                     "leave it out of wrt, or loop over zip(...) of separate sequences")
+    carried_round = _carried_round(body)  # a carried value's next one: its adjoint flows back round
     return {source for source, target, flows in edges
-            if source in loops and source in active and flows and target in active and (source, target) not in item_edges}
+            if source in loops and source in active and flows and target in active and (source, target) not in item_edges
+            and (source, target) not in carried_round}
+
+
+def _carried_round(body):
+    """``(carried value, value of its loop)`` pairs: a loop reading the value it carries (a list
+    a comprehension appends to, ``ws = ws * 2``).  Walking that value item by item after the loop
+    is walking the loop's result: the loop's backward takes the sequence's whole adjoint."""
+    pairs = set()
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            inside = {v for s in walk(stmt.test_body + stmt.body) for v in defined_at(s)}
+            pairs.update((c.target, v) for c in stmt.carries for v in inside)
+    return pairs
 
 
 def read_item_by_item(function, rules, active):

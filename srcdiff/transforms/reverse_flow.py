@@ -69,7 +69,8 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
     integer = integer_valued(function.body) if scalar else None
     statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
-    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active, frozenset(whole))
+    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active, frozenset(whole),
+                    sweep.zero_reads)
 
 
 class _Sweep:
@@ -78,6 +79,7 @@ class _Sweep:
         self.rules = rules
         self.tokens = Tokens()
         self.needed = set()
+        self.zero_reads = set()  # what ``zero`` reads: a subset of ``needed``
         self.has_adjoint = set()
         self.order = {}  # Var -> when its adjoint was first written: a deterministic order
         self.constant = (None, None)  # (the result, its seed) when the seed is substituted
@@ -89,18 +91,25 @@ class _Sweep:
     def zero(self, var):
         """A zero adjoint: ``0.0`` for a number; ``rt.zeros_like(v)`` for a value of array code
         that may be an array (the runtime helpers its adjoint meets expect its shape); zeros of
-        the right length for a sequence looped over item by item."""
+        the right length for a sequence looped over item by item.  The zero of a value merged
+        after a branch may be written on a path where that value is undefined (a later branch
+        on the same condition reads it on the other side): ``zero_reads`` has the printer write
+        a placeholder there."""
         if var in self.item_sequences:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return zeros_for_items(self.tokens.value(var), var in self.numbers, var in self.whole)
         if var in self.parts:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return ast.Call(func=dotted("rt.tree_zeros"), args=[token_node(self.tokens.value(var))], keywords=[])
         shapes = getattr(self.rules, "shapes", None)  # array rules know shapes; scalar code has numbers only
         if shapes is not None and shapes.of(var) is not SCALAR:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return ast.Call(func=dotted("rt.zeros_like"), args=[token_node(self.tokens.value(var))], keywords=[])
         return ZERO_NODE
+
+    def _reads_for_zero(self, var):
+        self.needed.add(var)
+        self.zero_reads.add(var)
 
     def adjoint(self, var):
         """The expression of ``var``'s adjoint: its name, or the seed itself for the result."""
@@ -112,7 +121,7 @@ class _Sweep:
         """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet (for a sequence
         also walked item by item, a new array of its own: ``items.whole_sequences``)."""
         if var in self.whole and var not in written and not _is_call_of(expr, "rt.whole_zeros"):
-            self.needed.add(var)
+            self._reads_for_zero(var)
             expr = ast.Call(func=dotted("rt.owned_whole"), args=[expr, token_node(self.tokens.value(var))], keywords=[])
         out.append(Accumulate(var, expr, var not in written, loc))
         self.order.setdefault(var, len(self.order))
