@@ -5,12 +5,17 @@ reference cycle holds stays alive until the build ends, through the ``compile()`
 where a 30,000-operation gradient's printer held 19 MB.  So the gradient of straight-line code
 makes no reference cycle: its printer, names and records are freed by their counts of
 references when emit returns.  A printed forward line given again to the text that runs
-(``Printer.remembered``) is the line printed the first time.
+(``Printer.remembered``) is the line printed the first time.  ``build_gradient`` reads what it
+needs off the lowered function and its ``Source`` before it compiles the text, and lets go of them:
+they are freed before ``compile()``, the build's largest step.
 """
 import gc
+import weakref
 
 import pytest
 
+import srcdiff
+import srcdiff.pipeline.build as pipeline_build
 from srcdiff.emit.printer import MARK, Printer
 from srcdiff.frontend import load_function
 from srcdiff.lower import lower
@@ -83,6 +88,39 @@ def test_remembered_lines_are_printed_once_and_given_again(module):
     assert printer.assign_line(stmt, 2) is first  # given again as it was printed, not marked again
     assert len(printer.origins) == marks
     assert printer.remembered == {id(stmt): first}
+
+
+@pytest.mark.parametrize("name", ["chain", "arrays"])
+@pytest.mark.parametrize("kind", ["grad", "value_and_grad"])
+def test_the_lowered_function_and_its_source_are_freed_before_the_text_is_compiled(module, monkeypatch, name, kind):
+    made, alive_at_compile = [], []
+    real_load, real_lower, real_compile = pipeline_build.load_function, pipeline_build.lower, pipeline_build.compile_source
+
+    def load(*args, **kwargs):
+        source = real_load(*args, **kwargs)
+        made.append(weakref.ref(source))
+        return source
+
+    def lowered(source):
+        function = real_lower(source)
+        made.append(weakref.ref(function))
+        return function
+
+    def compiled(*args, **kwargs):
+        alive_at_compile.extend(ref() for ref in made if ref() is not None)
+        return real_compile(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline_build, "load_function", load)
+    monkeypatch.setattr(pipeline_build, "lower", lowered)
+    monkeypatch.setattr(pipeline_build, "compile_source", compiled)
+    # a fresh function object: not a gradient the API built before
+    fn = module[name]
+    fn = type(fn)(fn.__code__, fn.__globals__, fn.__name__)
+    derived = getattr(srcdiff, kind)(fn, wrt=1)
+    assert len(made) == 2 and alive_at_compile == []
+    assert derived.__srcdiff_wrt__ == ((1,), True)
+    assert derived.__srcdiff_base__ == name and derived.__srcdiff_order__ == 1
+    assert derived.__srcdiff_numbers_alone__ == (name == "chain")
 
 
 class _NamesOf(dict):
