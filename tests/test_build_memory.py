@@ -7,8 +7,11 @@ makes no reference cycle: its printer, names and records are freed by their coun
 references when emit returns.  A printed forward line given again to the text that runs
 (``Printer.remembered``) is the line printed the first time.  ``build_gradient`` reads what it
 needs off the lowered function and its ``Source`` before it compiles the text, and lets go of them:
-they are freed before ``compile()``, the build's largest step.
+they are freed before ``compile()``, the build's largest step.  The classes a build makes one of
+per operation (``Var``, ``Assign``, ``Accumulate``) keep their fields in slots, without an instance dict.
 """
+import ast
+import dataclasses
 import gc
 import weakref
 
@@ -17,6 +20,8 @@ import pytest
 import srcdiff
 import srcdiff.pipeline.build as pipeline_build
 from srcdiff.emit.printer import MARK, Printer
+from srcdiff.ir import Assign, Loc, Var
+from srcdiff.transforms.records import Accumulate
 from srcdiff.frontend import load_function
 from srcdiff.lower import lower
 from srcdiff.pipeline.gradient import gradient_source
@@ -121,6 +126,24 @@ def test_the_lowered_function_and_its_source_are_freed_before_the_text_is_compil
     assert derived.__srcdiff_wrt__ == ((1,), True)
     assert derived.__srcdiff_base__ == name and derived.__srcdiff_order__ == 1
     assert derived.__srcdiff_numbers_alone__ == (name == "chain")
+
+
+def test_the_records_made_per_operation_have_no_instance_dict_and_stay_frozen():
+    x, y = Var("x", True), Var("s")
+    loc = Loc("f.py", 3, 4, "    s = x * x")
+    made = [x, y, Assign(y, "*", (x, x), (), loc), Assign(y, "math.sin", (x,)),
+            Accumulate(x, ast.Name("_g0_", ast.Load()), True, loc), Accumulate(x, ast.Constant(1.0), False)]
+    for record in made:
+        assert not hasattr(record, "__dict__")
+        field = dataclasses.fields(record)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, field, None)
+    assert (x.hint, x.user_named, y.user_named) == ("x", True, False)
+    assert made[2] == Assign(y, "*", (x, x), (), loc) and hash(made[2]) == hash(Assign(y, "*", (x, x), (), loc))
+    assert (made[3].kwargs, made[3].loc) == ((), None)
+    assert dataclasses.replace(made[2], op="+") == Assign(y, "+", (x, x), (), loc)
+    assert (made[4].var, made[4].first, made[4].loc, made[5].loc) == (x, True, loc, None)
+    assert dataclasses.replace(made[4], first=False).first is False
 
 
 class _NamesOf(dict):
