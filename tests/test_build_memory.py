@@ -134,7 +134,7 @@ def test_the_records_made_per_operation_have_no_instance_dict_and_stay_frozen():
     made = [x, y, Assign(y, "*", (x, x), (), loc), Assign(y, "math.sin", (x,)),
             Accumulate(x, ast.Name("_g0_", ast.Load()), True, loc), Accumulate(x, ast.Constant(1.0), False)]
     for record in made:
-        assert not hasattr(record, "__dict__")
+        assert not hasattr(record, "__dict__") and weakref.ref(record)() is record
         field = dataclasses.fields(record)[0].name
         with pytest.raises(dataclasses.FrozenInstanceError):
             setattr(record, field, None)

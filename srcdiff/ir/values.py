@@ -26,7 +26,7 @@ import ast
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, eq=False, init=False, slots=True)
+@dataclass(frozen=True, eq=False, init=False, slots=True, weakref_slot=True)
 class Var:
     """An SSA value.  ``hint`` is the preferred name (a source name, or ``s`` for temps)."""
 
@@ -73,7 +73,7 @@ class Loc:
     origin: object = field(default=None, compare=False, repr=False)
 
 
-@dataclass(frozen=True, init=False, slots=True)
+@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
 class Assign:
     """``target = op(*args, **dict(kwargs))`` in three-address form."""
 
@@ -98,9 +98,10 @@ def slot_setters(cls):
 
 
 # FAST_INIT: the classes a build makes one of per operation (Var, Assign; ``transforms.Accumulate``)
-# keep their fields in slots (no instance dict: a third of the memory) and set them through the
-# slots' own setters: a frozen dataclass's own __init__ sets each field through object.__setattr__,
-# which costs more.  They stay frozen to everything else.
+# keep their fields in slots (no instance dict: a third of the memory; a slot for weak references
+# too, as ``rules.families`` keys refusals by statement) and set them through the slots' own setters:
+# a frozen dataclass's own __init__ sets each field through object.__setattr__, which costs more.
+# They stay frozen to everything else.
 _VAR_FIELDS = slot_setters(Var)
 _ASSIGN_FIELDS = slot_setters(Assign)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from ..ir import If, Loop, Var, slot_setters
 
 
-@dataclass(frozen=True, init=False, slots=True)
+@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
 class Accumulate:
     """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
 
