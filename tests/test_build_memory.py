@@ -5,13 +5,23 @@ reference cycle holds stays alive until the build ends, through the ``compile()`
 where a 30,000-operation gradient's printer held 19 MB.  So the gradient of straight-line code
 makes no reference cycle: its printer, names and records are freed by their counts of
 references when emit returns.  A printed forward line given again to the text that runs
-(``Printer.remembered``) is the line printed the first time.
+(``Printer.remembered``) is the line printed the first time.  ``build_gradient`` reads what it
+needs off the lowered function and its ``Source`` before it compiles the text, and lets go of them:
+they are freed before ``compile()``, the build's largest step.  The classes a build makes one of
+per operation (``Var``, ``Assign``, ``Accumulate``) keep their fields in slots, without an instance dict.
 """
+import ast
+import dataclasses
 import gc
+import weakref
 
 import pytest
 
+import srcdiff
+import srcdiff.pipeline.build as pipeline_build
 from srcdiff.emit.printer import MARK, Printer
+from srcdiff.ir import Assign, Loc, Var
+from srcdiff.transforms.records import Accumulate
 from srcdiff.frontend import load_function
 from srcdiff.lower import lower
 from srcdiff.pipeline.gradient import gradient_source
@@ -83,6 +93,57 @@ def test_remembered_lines_are_printed_once_and_given_again(module):
     assert printer.assign_line(stmt, 2) is first  # given again as it was printed, not marked again
     assert len(printer.origins) == marks
     assert printer.remembered == {id(stmt): first}
+
+
+@pytest.mark.parametrize("name", ["chain", "arrays"])
+@pytest.mark.parametrize("kind", ["grad", "value_and_grad"])
+def test_the_lowered_function_and_its_source_are_freed_before_the_text_is_compiled(module, monkeypatch, name, kind):
+    made, alive_at_compile = [], []
+    real_load, real_lower, real_compile = pipeline_build.load_function, pipeline_build.lower, pipeline_build.compile_source
+
+    def load(*args, **kwargs):
+        source = real_load(*args, **kwargs)
+        made.append(weakref.ref(source))
+        return source
+
+    def lowered(source):
+        function = real_lower(source)
+        made.append(weakref.ref(function))
+        return function
+
+    def compiled(*args, **kwargs):
+        alive_at_compile.extend(ref() for ref in made if ref() is not None)
+        return real_compile(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline_build, "load_function", load)
+    monkeypatch.setattr(pipeline_build, "lower", lowered)
+    monkeypatch.setattr(pipeline_build, "compile_source", compiled)
+    # a fresh function object: not a gradient the API built before
+    fn = module[name]
+    fn = type(fn)(fn.__code__, fn.__globals__, fn.__name__)
+    derived = getattr(srcdiff, kind)(fn, wrt=1)
+    assert len(made) == 2 and alive_at_compile == []
+    assert derived.__srcdiff_wrt__ == ((1,), True)
+    assert derived.__srcdiff_base__ == name and derived.__srcdiff_order__ == 1
+    assert derived.__srcdiff_numbers_alone__ == (name == "chain")
+
+
+def test_the_records_made_per_operation_have_no_instance_dict_and_stay_frozen():
+    x, y = Var("x", True), Var("s")
+    loc = Loc("f.py", 3, 4, "    s = x * x")
+    made = [x, y, Assign(y, "*", (x, x), (), loc), Assign(y, "math.sin", (x,)),
+            Accumulate(x, ast.Name("_g0_", ast.Load()), True, loc), Accumulate(x, ast.Constant(1.0), False)]
+    for record in made:
+        assert not hasattr(record, "__dict__") and weakref.ref(record)() is record
+        field = dataclasses.fields(record)[0].name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(record, field, None)
+    assert (x.hint, x.user_named, y.user_named) == ("x", True, False)
+    assert made[2] == Assign(y, "*", (x, x), (), loc) and hash(made[2]) == hash(Assign(y, "*", (x, x), (), loc))
+    assert (made[3].kwargs, made[3].loc) == ((), None)
+    assert dataclasses.replace(made[2], op="+") == Assign(y, "+", (x, x), (), loc)
+    assert (made[4].var, made[4].first, made[4].loc, made[5].loc) == (x, True, loc, None)
+    assert dataclasses.replace(made[4], first=False).first is False
 
 
 class _NamesOf(dict):

@@ -26,7 +26,7 @@ import ast
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, eq=False, init=False)
+@dataclass(frozen=True, eq=False, init=False, slots=True, weakref_slot=True)
 class Var:
     """An SSA value.  ``hint`` is the preferred name (a source name, or ``s`` for temps)."""
 
@@ -34,8 +34,8 @@ class Var:
     user_named: bool = False
 
     def __init__(self, hint, user_named=False):  # see FAST_INIT
-        fields = self.__dict__
-        fields["hint"], fields["user_named"] = hint, user_named
+        _VAR_FIELDS[0](self, hint)
+        _VAR_FIELDS[1](self, user_named)
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Loc:
         return self if self.origin is None else self.origin
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
 class Assign:
     """``target = op(*args, **dict(kwargs))`` in three-address form."""
 
@@ -89,13 +89,26 @@ class Assign:
     loc: Loc = None
 
     def __init__(self, target, op, args, kwargs=(), loc=None):  # see FAST_INIT
-        fields = self.__dict__
-        fields["target"], fields["op"], fields["args"], fields["kwargs"], fields["loc"] = target, op, args, kwargs, loc
+        set_target, set_op, set_args, set_kwargs, set_loc = _ASSIGN_FIELDS
+        set_target(self, target)
+        set_op(self, op)
+        set_args(self, args)
+        set_kwargs(self, kwargs)
+        set_loc(self, loc)
+
+
+def slot_setters(cls):
+    """The setters of ``cls``'s fields' slots, in the order of its fields (see FAST_INIT)."""
+    return tuple(vars(cls)[name].__set__ for name in cls.__dataclass_fields__)
 
 
 # FAST_INIT: the classes a build makes one of per operation (Var, Assign; ``transforms.Accumulate``)
-# set their fields in the instance dict: a frozen dataclass's own __init__ sets each field through
-# object.__setattr__, which costs twice as much.  They stay frozen to everything else.
+# keep their fields in slots (no instance dict: a third of the memory; a slot for weak references
+# too, as ``rules.families`` keys refusals by statement) and set them through the slots' own setters:
+# a frozen dataclass's own __init__ sets each field through object.__setattr__, which costs more.
+# They stay frozen to everything else.
+_VAR_FIELDS = slot_setters(Var)
+_ASSIGN_FIELDS = slot_setters(Assign)
 
 
 @dataclass(frozen=True, eq=False)

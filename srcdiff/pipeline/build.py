@@ -20,6 +20,7 @@ import gc
 import inspect
 import os
 import weakref
+from typing import NamedTuple
 
 from ..emit import compile_source, generated_namespace
 from ..errors import SourceNotFoundError
@@ -33,11 +34,12 @@ from .higher import directional_gradient, hvp_source, jvp_source, single_paramet
 from .jacobian import vjp_source
 
 
-def compiled_function(text, name, emitted, defaults=None, kwdefaults=None, **srcdiff_attributes):
-    """Compile generated ``text`` (defining ``name``) in the namespace of the SSA function it
-    was printed from; ``srcdiff_attributes`` become ``__srcdiff_<key>__`` attributes."""
-    compiled = compile_source(text, name, generated_namespace(emitted), defaults, kwdefaults,
-                              srcdiff_attributes.get("reads"))
+def compiled_function(text, name, namespace, defaults=None, kwdefaults=None, **srcdiff_attributes):
+    """Compile generated ``text`` (defining ``name``) in ``namespace``, the ``generated_namespace``
+    of the SSA function it was printed from; ``srcdiff_attributes`` become ``__srcdiff_<key>__``
+    attributes.  It takes the namespace rather than the function, so that a caller may let go of
+    the function (and all it holds) before the text is compiled."""
+    compiled = compile_source(text, name, namespace, defaults, kwdefaults, srcdiff_attributes.get("reads"))
     compiled.source = compiled.__srcdiff_source__ = str(text)
     compiled.__qualname__ = name
     for key, value in srcdiff_attributes.items():
@@ -51,6 +53,34 @@ def build_gradient(fn, kind, wrt, owner=None):
     directions = getattr(fn, "__srcdiff_directions__", None)
     if directions is not None and kind == "grad":  # a gradient of a function with loops
         return build_through_loops(fn, directions, wrt)
+    made = gradient_made(fn, kind, wrt, owner)
+    compiled = compiled_function(made.text if made.run_text is None else made.run_text, made.name, made.namespace,
+                                 *defaults_of(fn), **made.attributes)
+    compiled.__srcdiff_wrt__ = made.wrt
+    if made.keeps_a_tape:
+        # its own code keeps a tape; a gradient of it is built from fn along this parameter
+        compiled.__srcdiff_directions__ = (weakref.ref(fn), made.wrt[0][:1])
+    if made.run_text is not None:
+        runs_tight_text(compiled, made.text)
+    return compiled
+
+
+class GradientMade(NamedTuple):
+    """What ``build_gradient`` compiles and notes of a gradient's text (``gradient_made``)."""
+
+    name: str
+    text: str  # the generic text (an ``emit.GeneratedText``)
+    run_text: str  # the text that runs (``emit.runs``), or None: the generic text runs
+    namespace: dict  # the globals the text runs in (``emit.generated_namespace``)
+    attributes: dict  # ``compiled_function``'s keywords: order, base, reads and ``facts_of``
+    wrt: tuple  # ``__srcdiff_wrt__``: the positions of the parameters, and whether one is returned bare
+    keeps_a_tape: bool  # a gradient along one parameter of a function with loops
+
+
+def gradient_made(fn, kind, wrt, owner):
+    """The gradient ``kind`` of ``fn`` as a ``GradientMade``: text and what it is compiled with,
+    read off the lowered function here, so that the function and its ``Source`` (with the
+    lowering's indexes) are freed before ``compile()`` of the text, the build's largest step."""
     source = load_function(fn, owner=owner)
     function = lower(source)
     # a gradient of srcdiff's own output is a higher derivative: grad2_f, not grad_grad_f
@@ -59,17 +89,11 @@ def build_gradient(fn, kind, wrt, owner=None):
     facts = facts_of(function)
     runs = facts["numbers_alone"] and order == 1 and not generic_only()
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base, runs=runs)
-    run_text = getattr(text, "runs", None)
-    compiled = compiled_function(text if run_text is None else run_text, name, function, *defaults_of(fn),
-                                 order=order, base=base, reads=source.scope.reads, **facts)
     params, single = select_wrt(function, wrt, source)
-    compiled.__srcdiff_wrt__ = (tuple(function.params.index(p) for p in params), single)
-    if kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body)):
-        # its own code keeps a tape; a gradient of it is built from fn along this parameter
-        compiled.__srcdiff_directions__ = (weakref.ref(fn), (function.params.index(params[0]),))
-    if run_text is not None:
-        runs_tight_text(compiled, text)
-    return compiled
+    keeps_a_tape = kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body))
+    return GradientMade(name, text, getattr(text, "runs", None), generated_namespace(function),
+                        dict(order=order, base=base, reads=source.scope.reads, **facts),
+                        (tuple(function.params.index(p) for p in params), single), keeps_a_tape)
 
 
 def generic_only():
@@ -117,7 +141,7 @@ def build_through_loops(fn, directions, wrt):
     order = getattr(fn, "__srcdiff_order__", len(positions)) + 1
     base = getattr(fn, "__srcdiff_base__", None) or name_of(primal)
     name, text, emitted, source = directional_gradient(primal, positions, wrt, order, base)
-    compiled = compiled_function(text, name, emitted, *defaults_of(primal),
+    compiled = compiled_function(text, name, generated_namespace(emitted), *defaults_of(primal),
                                  order=order, base=base, reads=source.scope.reads)
     params, single = select_wrt(emitted, wrt, source)
     if single:
@@ -132,8 +156,8 @@ def build_hvp(fn, wrt, mode, owner=None):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
-                                 reads=source.scope.reads, **facts_of(function))
+    compiled = compiled_function(text, name, generated_namespace(emitted), None, defaults_of(fn)[1], order=order + 2,
+                                 base=base, reads=source.scope.reads, **facts_of(function))
     compiled.__srcdiff_tangents_of__ = _directions_of(compiled, function, [function.params[
         single_parameter(function, source, wrt, "hvp")]])
     return compiled
@@ -144,8 +168,8 @@ def build_jvp(fn, wrt, owner=None):
     source = load_function(fn, owner=owner)
     function = lower(source, several_results=True)
     name, text, emitted = jvp_source(function, source, wrt)
-    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
-                                 **facts_of(function))
+    compiled = compiled_function(text, name, generated_namespace(emitted), None, defaults_of(fn)[1],
+                                 reads=source.scope.reads, **facts_of(function))
     compiled.__srcdiff_tangents_of__ = _directions_of(compiled, function, select_wrt(function, wrt, source)[0])
     return compiled
 
@@ -164,7 +188,8 @@ def build_vjp(fn, wrt, owner=None):
     source = load_function(fn, owner=owner)
     function = lower(source, several_results=True)
     name, text, emitted = vjp_source(function, source, wrt)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
+    return compiled_function(text, name, generated_namespace(emitted), None, defaults_of(fn)[1],
+                             reads=source.scope.reads,
                              **facts_of(function))
 
 

@@ -40,6 +40,7 @@ import inspect
 import weakref
 
 from ..analysis import call_key, infer_shapes, joined_parameters, joins, kind_of
+from ..emit import generated_namespace
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.arrays import JOINED_SEQUENCE_HINT
 from ..runtime.lazy import is_other_array_class
@@ -203,7 +204,8 @@ def _specialized_hvp_for(fn_ref, wrt, mode, owner, generic, kinds):
         return generic
     if text == generic.source:
         return generic
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
+    return compiled_function(text, name, generated_namespace(emitted), None, defaults_of(fn)[1], order=order + 2,
+                             base=base,
                              reads=source.scope.reads, kinds=kinds)
 
 
@@ -228,7 +230,7 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
         return generic
     if text == generic.source:  # scalar code: the kinds change nothing
         return generic
-    return compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
+    return compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
                              reads=source.scope.reads, kinds=kinds)
 
 
@@ -280,7 +282,7 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False,
                                  runs=tight)
     text = numba_text(getattr(text, "runs", text), function)
-    python = compiled_function(text, name, function, *defaults_of(fn), order=order, base=base,
+    python = compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)
     jitted = compile_numba(python)
     jitted.source = text

@@ -17,10 +17,10 @@ parameters, which adjoints exist, which forward values the records read.
 import ast
 from dataclasses import dataclass, field
 
-from ..ir import If, Loop, Var
+from ..ir import If, Loop, Var, slot_setters
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
 class Accumulate:
     """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
 
@@ -30,8 +30,14 @@ class Accumulate:
     loc: object = None
 
     def __init__(self, var, expr, first, loc=None):  # as ir.Assign's (FAST_INIT in ir.values)
-        fields = self.__dict__
-        fields["var"], fields["expr"], fields["first"], fields["loc"] = var, expr, first, loc
+        set_var, set_expr, set_first, set_loc = _ACCUMULATE_FIELDS
+        set_var(self, var)
+        set_expr(self, expr)
+        set_first(self, first)
+        set_loc(self, loc)
+
+
+_ACCUMULATE_FIELDS = slot_setters(Accumulate)
 
 
 class Tokens:
