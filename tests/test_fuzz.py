@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from fuzzing.check import check_program
+from fuzzing.check import DEFAULT_CHECKS, check_program
 from fuzzing.generate import GROUPS, Param, Program, generate
 
 # programs per group, on seeds 0..N-1: about 25 s of CPU for the lot (control flow and
@@ -51,7 +51,7 @@ _W33 = "W = np.array([[1.0, -0.5, 0.2], [0.4, 1.3, -0.9], [-0.2, 0.8, 0.6]])\n"
 _M33 = "M = np.array([[0.3, -1.2, 0.5], [0.9, 0.1, -0.4], [-0.7, 0.6, 1.1]])\n"
 _C43 = "C = np.array([[0.5, -0.3, 0.8], [0.1, 0.9, -0.7], [-0.6, 0.2, 0.4], [0.3, 0.3, -0.9]])\n"
 
-# name: (xfail reason or None when it passes today, module body, parameters)
+# name: (xfail reason or None when it passes today, module body, parameters[, checks when not the default])
 FAMILIES = {
     "keyerror_early_return": (
         None,
@@ -129,6 +129,18 @@ FAMILIES = {
         "def f(x, v):\n    s = np.sum(v)\n    if s > 100.0:\n        r = s * 2.0\n    else:\n        r = -s\n"
         "    return min(r, x)\n",
         [_F("x"), _A("v", 3)]),
+    # seed 600056 (grad2, penalty): a value set on one side of a branch, read in a later branch on
+    # the same condition; the zero adjoint on the other side read it: UnboundLocalError
+    "unset_merge_zero_adjoint": (
+        None,
+        "def f(w, k):\n    y = w * k\n    c = np.min(w) < 0.2\n    if not c:\n        u = np.tanh(y)\n"
+        "    if c:\n        r = np.sum(y * k)\n    else:\n        r = np.sum(u)\n    return r\n",
+        [_A("w", 3), _F("k")]),
+    "unset_merge_zero_adjoint_grad2": (
+        None,
+        "def f(w, k):\n    y = w * k\n    if np.min(w) < 0.2:\n        return np.sum(y * k)\n"
+        "    u = np.tanh(y)\n    return np.sum(u)\n",
+        [_A("w", 3), _F("k")], "grad,grad2,penalty"),
 }
 
 
@@ -140,10 +152,10 @@ def _family(name):
 
 @pytest.mark.parametrize("name", [_family(n) for n in FAMILIES])
 def test_known_family(name, tmp_path):
-    _, body, params = FAMILIES[name]
+    _, body, params, *checks = FAMILIES[name]
     program = Program(seed=0, features=("hand",), size=0, source="import numpy as np\nimport math\n\n" + body,
                       params=params)
-    result = check_program(program, folder=tmp_path, timeout=60)
+    result = check_program(program, folder=tmp_path, timeout=60, checks=checks[0] if checks else DEFAULT_CHECKS)
     assert result.kind not in ("crash", "wrong", "invalid"), "\n".join(
         f"{f.signature}: {f.message}" for f in result.failures)
 

@@ -234,6 +234,13 @@ def merged_operands(body, live):
             for operand in (m.then, m.orelse) if isinstance(operand, Var)}
 
 
+def read_where_undefined(body, read):
+    """The merged values the backward reads that a side of their branch leaves unset: that side
+    writes the placeholder (``merge_read``) a zero adjoint on such a path reads (``rt.zeros_like(u)``)."""
+    return {m.target for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges
+            if m.target in read and (isinstance(m.then, Undefined) or isinstance(m.orelse, Undefined))}
+
+
 MARK = "\x00"  # never in printed Python: strings print escaped, and source files cannot hold it
 
 
