@@ -141,6 +141,13 @@ FAMILIES = {
         "def f(w, k):\n    y = w * k\n    if np.min(w) < 0.2:\n        return np.sum(y * k)\n"
         "    u = np.tanh(y)\n    return np.sum(u)\n",
         [_A("w", 3), _F("k")], "grad,grad2,penalty"),
+    # seed 600384 (grad2 through a loop: reverse over forward): the tangent of np.minimum(c, C) along
+    # c, 1.0 * (c <= C), folded to a bare comparison: -(c <= C) of a NumPy bool array raised TypeError
+    "folded_comparison_tangent": (
+        None,
+        "C = np.array([-0.8, 0.6, 0.1])\ndef f(c, w):\n    t = np.cos(np.minimum(c, C))\n    h = w\n"
+        "    for i in range(2):\n        h = h * t\n    return np.sum(h)\n",
+        [_F("c"), _A("w", 3)], "grad,grad2"),
 }
 
 

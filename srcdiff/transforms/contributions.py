@@ -149,3 +149,12 @@ def no_rule_error(stmt):
         f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
         "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")
     return NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
+
+
+def as_number(expr):
+    """``expr``, or ``1.0 * (expr)`` where it is a comparison or a ``not`` (the max rule's
+    ``g * (a >= b)`` with its upstream seed or tangent ``1.0`` folded): a NumPy bool, or an
+    array of them, refuses ``-`` and adds as a logical or (``True + True`` is ``True``)."""
+    if type(expr) is ast.Compare or type(expr) is ast.UnaryOp and type(expr.op) is ast.Not:
+        return ast.BinOp(left=ast.Constant(1.0), op=ast.Mult(), right=expr)
+    return expr
