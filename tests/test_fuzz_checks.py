@@ -7,7 +7,7 @@ import pytest
 import srcdiff
 from fuzzing.check import ALL_CHECKS, DEFAULT_CHECKS, check_program, expand_checks
 from fuzzing.common import exception_failure
-from fuzzing.generate import Param, Program
+from fuzzing.generate import GROUPS, Param, Program, generate
 from fuzzing.second_order import penalty_source
 
 SQUARE = """import numpy as np
@@ -200,3 +200,13 @@ def test_signatures_blank_the_generated_files_hash():
     exc = srcdiff.SrcdiffError("passing a tuple to 'rt.vstack_grad' is not supported", "<srcdiff grad_f 3fa9c0>", 12, 4)
     assert exception_failure("penalty", exc, "building").signature == (
         "penalty:refused:SrcdiffError: in generated grad_f: passing a tuple to 'rt.vstack_grad' is not supported")
+
+
+def test_every_check_on_fuzzed_programs(tmp_path):
+    """A few of the "all" group's programs through every check (benchmarks/fuzz.py --checks all
+    runs thousands): no crash, no wrong number."""
+    bad = []
+    for seed in range(8):
+        result = check_program(generate(seed, GROUPS["all"]), folder=tmp_path, timeout=60, checks="all")
+        bad += [f"seed {seed}: {f.signature}\n    {f.message}" for f in result.failures if f.status != "refused"]
+    assert not bad, "\n".join(bad)
