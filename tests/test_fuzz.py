@@ -148,6 +148,14 @@ FAMILIES = {
         "C = np.array([-0.8, 0.6, 0.1])\ndef f(c, w):\n    t = np.cos(np.minimum(c, C))\n    h = w\n"
         "    for i in range(2):\n        h = h * t\n    return np.sum(h)\n",
         [_F("c"), _A("w", 3)], "grad,grad2"),
+    # found writing the numba check: a branch in a loop whose sides tape values of two types
+    # (numba's lists hold one) raised numba's TypingError on the first call, not a SrcdiffError
+    "numba_branch_in_a_loop": (
+        None,
+        "def f(xs, s):\n    acc = 0.0\n    for i in range(len(xs)):\n        if xs[i] > 0.0:\n"
+        "            acc = acc + math.sin(xs[i]) * s\n        else:\n            acc = acc - xs[i] * xs[i] * s\n"
+        "    return acc * s\n",
+        [_A("xs", 4), _F("s")], "grad,numba"),
 }
 
 
