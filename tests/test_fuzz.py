@@ -148,6 +148,13 @@ FAMILIES = {
         "C = np.array([-0.8, 0.6, 0.1])\ndef f(c, w):\n    t = np.cos(np.minimum(c, C))\n    h = w\n"
         "    for i in range(2):\n        h = h * t\n    return np.sum(h)\n",
         [_F("c"), _A("w", 3)], "grad,grad2"),
+    # seed 601643 (grad2 through a loop: reverse over forward): the tangent of t = np.arange(3) * alpha
+    # along alpha folded to the int array itself; an item written into its copy was truncated
+    "integer_tangent_written": (
+        None,
+        "W = np.array([-0.2, 0.5, 0.3])\ndef f(x, alpha):\n    t = np.arange(3) * alpha\n    for i in range(2):\n"
+        "        x = np.tanh(x)\n    y = t.copy()\n    y[:2] *= np.mean(np.exp(t))\n    return np.sum(W * y * x)\n",
+        [_A("x", 3), _F("alpha")], "grad,grad2"),
     # found writing the numba check: a branch in a loop whose sides tape values of two types
     # (numba's lists hold one) raised numba's TypingError on the first call, not a SrcdiffError
     "numba_branch_in_a_loop": (

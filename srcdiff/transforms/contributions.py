@@ -158,3 +158,19 @@ def as_number(expr):
     if type(expr) is ast.Compare or type(expr) is ast.UnaryOp and type(expr.op) is ast.Not:
         return ast.BinOp(left=ast.Constant(1.0), op=ast.Mult(), right=expr)
     return expr
+
+
+def of_values_alone(term):
+    """Whether ``term`` is values' names joined by ``+ - *``: the tangent along a float whose
+    seed ``1.0`` folded away (``dot_t = s0`` of ``t = s0 * alpha``), of the values' dtype, which
+    may be an integer one (``np.arange(3)``): an item written into it would be truncated, so
+    the caller writes ``1.0 * s0``."""
+    kind = type(term)
+    if kind is ast.Name:
+        return True
+    if kind is ast.BinOp:
+        return type(term.op) in (ast.Add, ast.Sub, ast.Mult) and of_values_alone(term.left) \
+            and of_values_alone(term.right)
+    if kind is ast.UnaryOp:
+        return type(term.op) is ast.USub and of_values_alone(term.operand)
+    return False
