@@ -162,7 +162,7 @@ def shrink(program, signature, points, timeout, budget=400):
     (running only grad, whose verdict the others read, and the signature's own check)."""
     from dataclasses import replace
     lines = program.source.splitlines()
-    checks = ("grad", signature.split(":", 1)[0])
+    checks = ("grad",) + tuple(c for c in signature.split(":", 1)[:1] if c in CHECKS)  # not "invalid"
     tries = 0
     changed = True
     while changed and tries < budget:
