@@ -7,7 +7,8 @@ A group passes when none of its programs crashes or gives a wrong number (a refu
 ``xfail(strict=True)`` with the family in the reason: once a fix lands the group passes,
 the strict mark turns the run red, and the mark must be removed.  The families and
 reproducers are in the fuzz report; ``python benchmarks/fuzz.py --show SEED --features
-GROUP`` prints a failing program.
+GROUP`` prints a failing program.  A family found by a check beyond the first three names
+the checks it runs (``--checks``; tests/test_fuzz_checks.py tests those checks).
 """
 import numpy as np
 import pytest
