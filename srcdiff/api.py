@@ -19,17 +19,17 @@ too, and is ``"self"`` by default for ``grad``, ``value_and_grad`` and ``jvp``.
 import functools
 import inspect
 import linecache
-import sys
 import types
 import weakref
 
 import numpy as np
 
+from .directions import caller as _caller, checked_directions
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
-                       numba_dispatching, specialized, specialized_hvp)
+                       jacobians_of_items, numba_dispatching, specialized, specialized_hvp)
 from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container, stacked_rows
 
@@ -69,15 +69,15 @@ def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
     reverse), ``"reverse-over-forward"`` or None: forward over reverse, or reverse over
     forward for a function with loops.
     """
-    return _built(fn, "hvp", wrt, lambda f, w, owner: numpy_arrays_only(
-        specialized_hvp(build_hvp(f, w, mode, owner), f, w, mode, owner)), mode)
+    return _built(fn, "hvp", wrt, lambda f, w, owner: _directions_checked(
+        build_hvp(f, w, mode, owner), lambda built: numpy_arrays_only(specialized_hvp(built, f, w, mode, owner))), mode)
 
 
 def jvp(fn, *, wrt=None):
     """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
     parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
     ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    return _built(fn, "jvp", wrt, lambda f, w, owner: numpy_arrays_only(build_jvp(f, w, owner)))
+    return _built(fn, "jvp", wrt, lambda f, w, owner: _directions_checked(build_jvp(f, w, owner), numpy_arrays_only))
 
 
 def vjp(fn, *, wrt=0):
@@ -126,8 +126,8 @@ def jacobian(fn, *, wrt=0):
     (or a tuple of Jacobians for a tuple ``wrt``), built row by row from ``vjp``.
 
     For a result of shape R and a parameter of shape P the Jacobian has shape R + P
-    (``J[i, j] = d f(x)[i] / d x[j]``); a float for a float result and a float parameter.
-    """
+    (``J[i, j] = d f(x)[i] / d x[j]``); a float for a float result and a float parameter;
+    for a function returning a tuple, a tuple of Jacobians, one per item."""
     if isinstance(wrt, (tuple, list)):
         parts = [jacobian(fn, wrt=w) for w in wrt]
 
@@ -147,6 +147,8 @@ def jacobian(fn, *, wrt=0):
         positional, keyword, _ = _bind(signature, args, kwargs)
         rewind = random_rewinder(positional + list(keyword.values()))
         result = fn(*args, **kwargs)
+        if isinstance(result, tuple):  # several results (vjp takes a tuple of cotangents): a Jacobian each
+            return jacobians_of_items(product, positional, keyword, result, rewind)
         if np.ndim(result) == 0 and not isinstance(result, np.ndarray):
             rewind()  # the product draws the noise fn drew
             return product(*positional, 1.0, **keyword)
@@ -270,13 +272,12 @@ def _at_definition(cls, fn, message, hint):
     return cls(message, code.co_filename, code.co_firstlineno, len(line) - len(line.lstrip()), line, hint)
 
 
-def _caller():
-    """``(file, line, text)`` of the innermost frame outside srcdiff: the user's call."""
-    frame = sys._getframe(1)
-    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "srcdiff":
-        frame = frame.f_back
-    filename, lineno = frame.f_code.co_filename, frame.f_lineno
-    return filename, lineno, linecache.getline(filename, lineno)
+def _directions_checked(built, wrap):
+    """``wrap(built)`` (a jvp or hvp) behind the look at its directions' shapes (``directions``),
+    but for a function of numbers alone: no sequence to pair, nothing a direction could misread
+    without showing it in its result's shape, and no look to pay for on every call."""
+    wrapped = wrap(built)
+    return wrapped if built.__srcdiff_numbers_alone__ else checked_directions(wrapped, built.__srcdiff_tangents_of__)
 
 
 def _array_like(x):

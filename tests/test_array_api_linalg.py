@@ -92,8 +92,8 @@ def joined(W):
 
 
 CASES = [prod, tensordot, eigh, eigh_lower, svd, svd_tall, singular_values, qr, sort, argsort, itemwrite, joined]
-# the Hessian-vector products: where every helper of the gradient has a rule (svd_u_grad and prod_grad have none)
-SECOND = [tensordot, eigh, eigh_lower, singular_values, qr, sort, itemwrite, joined]
+# the Hessian-vector products: where every helper of the gradient has a rule (svd_u_grad has none)
+SECOND = [prod, tensordot, eigh, eigh_lower, singular_values, qr, sort, itemwrite, joined]
 LIBRARIES = ["array_api_strict", "torch", "jax"]
 
 

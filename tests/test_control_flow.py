@@ -258,12 +258,19 @@ def test_gradient_with_respect_to_the_rows_of_an_array(tmp_path):
     assert got.shape == x.shape and np.allclose(got, want, rtol=1e-6)
 
 
-def test_a_sequence_looped_over_and_used_otherwise_is_refused(tmp_path):
+def test_a_sequence_looped_over_and_used_otherwise_gathers_both(tmp_path):
+    """It was refused ("looped over item by item here and also used"): its gradient is now one
+    array of its shape the items and the whole add into, given back in the sequence's type."""
     module = _write(tmp_path, ITEMS)
-    assert srcdiff.grad(module.twice, wrt=0)(2.0, [1.0, 2.0]) == 3.0  # without the items in wrt: fine
-    with pytest.raises(srcdiff.SrcdiffError, match="looped over item by item here and also used") as info:
-        srcdiff.grad(module.twice)
-    assert info.value.lineno == ITEMS.split("\n").index("    for w in ws:", ITEMS.split("\n").index("def twice(x, ws):")) + 1
+    assert srcdiff.grad(module.twice, wrt=0)(2.0, [1.0, 2.0]) == 3.0
+    gx, gws = srcdiff.grad(module.twice)(2.0, [1.0, 2.0])
+    assert gx == 3.0 and type(gws) is list and gws == [3.0, 3.0]
+    gx, gws = srcdiff.grad(module.twice)(2.0, (1.0, 2.0))
+    assert type(gws) is tuple and gws == (3.0, 3.0)
+    gws = srcdiff.grad(module.twice, wrt=1)(0.5, np.array([1.0, 2.0, 4.0], dtype=np.float32))
+    assert gws.dtype == np.float32 and np.allclose(gws, 1.5)
+    e = srcdiff.explain(module.twice, 2.0, [1.0, 2.0])
+    assert list(e["ws"].gradient) == pytest.approx([3.0, 3.0])
 
 
 def test_explain_shows_items_and_their_gradients(tmp_path):

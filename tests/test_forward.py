@@ -161,13 +161,14 @@ def test_loop_tangents_read_well():
     assert "        s = s_1\n        dot_s = dot_s_1\n" in text
 
 
-def test_a_loop_over_values_with_a_tangent_is_refused_in_forward_mode():
+def test_a_loop_over_values_with_a_tangent_iterates_the_tangents_beside_them():
     def over(xs, c):
         t = 0.0
         for v in xs:
             t = t + v * c
         return t
 
-    with pytest.raises(srcdiff.SrcdiffError, match="forward mode does not go through a loop over values"):
-        srcdiff.jvp(over, wrt=0)
+    jvp = srcdiff.jvp(over, wrt=0)
+    assert "    for v, dot_v in zip(xs, dot_xs):\n" in jvp.source
+    assert jvp([1.0, 2.0], 3.0, [0.5, -1.0]) == pytest.approx(3.0 * (0.5 - 1.0))
     assert srcdiff.jvp(over, wrt=1)([1.0, 2.0], 3.0, 1.0) == 3.0

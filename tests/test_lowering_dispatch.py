@@ -53,7 +53,7 @@ def test_every_listed_class_is_lowered_and_a_subclass_as_its_class():
 
 
 @pytest.mark.parametrize("text, message", [
-    ("{1: 2}", "the expression '{1: 2}' is not supported yet"),
+    ("{1: 2}", "a dict display whose keys are not all constant strings is not supported"),
     ("{x}", "the expression '{x}' is not supported yet"),
     ("'text'", "the constant 'text' is not a number"),
 ])

@@ -61,9 +61,10 @@ SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.tangent_like", "rt.unbr
 # The runtime's array helpers: a function calling them is array code even without ``np.*``
 # (the gradient of array code, read back for a second derivative).
 ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
-    "rt.index_grads", "rt.prod_grad", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
+    "rt.index_grads", "rt.prod_grad", "rt.prod_hvp", "rt.var_grad", "rt.std_grad", "rt.cumsum_grad", "rt.norm_grad", "rt.matmul_grad_left",
     "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right", "rt.inner_grad_left", "rt.inner_grad_right",
     "rt.setitem", "rt.written_grad", "rt.if_inexact", "rt.concatenate_grad", "rt.hstack_grad", "rt.vstack_grad",
+    "rt.concatenate_place", "rt.hstack_place", "rt.vstack_place",
     "rt.repeat_grad", "rt.tile_grad", "rt.pad_grad", "rt.rollaxis_grad", "rt.diff_grad", "rt.gradient_grad", "rt.gradient_along", "rt.unsort", "rt.sort_like",
     "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.joined_items",
     "rt.joined_items_grad", "rt.cumprod_grad",

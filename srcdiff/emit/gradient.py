@@ -29,7 +29,7 @@ from .folding import merged_accumulations, reciprocals_reused, returned_in_place
 from .fusion import Held, fusable
 from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_line
 from .frame import header_lines, result_loc, return_line
-from .printer import merged_operands, read_where_undefined, result_check_lines
+from .printer import merged_operands, result_check_lines
 from .prune import prune
 from .runs import (adjoint_reads, floated_constants, floated_records, has_int_literal,
                    propagated_copies, shared_adjoint_names, tight)
@@ -91,8 +91,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             final_names[token] = table[var]
     tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
-                              merge_read=merged_operands(function.body, live) | read_where_undefined(function.body, roots),
-                              spread_in_place=frozenset(free) - spread)
+                              merge_read=merged_operands(function.body, live) | backward.zero_reads, spread_in_place=frozenset(free) - spread)
     if isinstance(like, dict):  # specialized: a float array parameter's basic reads' gradients in place
         printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
     if fuse:
@@ -133,7 +132,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         gradients = [_container_text(function, p, backward.wrt, names_now, grad_names, aliases, by_items)
                      if is_container(function, p) else
                      _gradient_text(p, names_now, grad_names, aliases, like,
-                                    (items_as or {}).get(p, "") if p in by_items else None, p in fresh)
+                                    _items_as(p, items_as, by_items, backward.whole), p in fresh)
                      for p in dict.fromkeys(parts.get(v, (v,))[0] for v in backward.wrt)]
         lines.append(return_line(function.result if want_value else None, gradients, single, names_now, aliases))
         return lines, backward_lines
@@ -192,6 +191,14 @@ def adjoint_writes(statements):
     return list(writes), by_items, {var for var in made if writes[var] == 1}
 
 
+def _items_as(param, items_as, by_items, whole):
+    """How the gradient of ``param`` gathered item by item is returned (``ITEMS_LIKE``; ``""``:
+    ``rt.items_like``), or None; one gathered with the whole in an array: ``"whole"``."""
+    if param not in by_items:
+        return None
+    return "whole" if param in whole else (items_as or {}).get(param, "")
+
+
 def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     """The returned gradient of ``param``; ``items`` is None, or how a sequence's gradient
     gathered item by item is returned (``ITEMS_LIKE``; ``""``: ``rt.items_like``); ``fresh``:
@@ -211,7 +218,8 @@ def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
 
 
 # the gradient of a sequence gathered item by item in a list, as the kinds say to return it
-ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)"}
+# (a sequence walked item by item and used whole: its array, as the parameter's type and dtype)
+ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)", "whole": "{rt}.like({g}, {x})"}
 
 
 def _container_text(function, param, wrt, names, grad_names, aliases, by_items):

@@ -202,9 +202,13 @@ class Printer:
             lines.append(pad(depth) + f"{count} = 0")
         inner = pad(depth + 1)
         if stmt.iter is not None:
-            lines.append(pad(depth) + iter_header(stmt, self.names) + ":")
+            paired = self.tangents.header(stmt, self) if self.tangents is not None else None
+            header, first = paired or (iter_header(stmt, self.names), [])
+            # the header marked as the user's loop (a second derivative refuses it there)
+            lines.append(self.located(pad(depth) + header + ":", stmt.loc))
+            lines += [inner + line for line in first]
         else:
-            lines.append(pad(depth) + "while True:")
+            lines.append(self.located(pad(depth) + "while True:", stmt.loc))
             lines += self.forward(stmt.test_body, depth + 1, in_loop=True)
             if not (isinstance(stmt.test, Const) and stmt.test.value is True):  # while True: no test
                 lines += [inner + f"if not {self.operand(stmt.test)}:", inner + "    break"]
@@ -217,7 +221,7 @@ class Printer:
         if self.tangents is not None:
             lines += self.tangents.joined(stmt, 1, self, depth + 1)
         lines += loop_end_lines(stmt, self.names, inner)
-        if lines[-1].endswith(":"):
+        if lines[-1].partition(MARK)[0].endswith(":"):
             lines.append(inner + "pass")
         return lines
 
@@ -232,13 +236,6 @@ def merged_operands(body, live):
     outer merge passes on must exist on every path of the inner branch."""
     return {operand for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges if m.target in live
             for operand in (m.then, m.orelse) if isinstance(operand, Var)}
-
-
-def read_where_undefined(body, read):
-    """The merged values the backward reads that a side of their branch leaves unset: that side
-    writes the placeholder (``merge_read``) a zero adjoint on such a path reads (``rt.zeros_like(u)``)."""
-    return {m.target for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges
-            if m.target in read and (isinstance(m.then, Undefined) or isinstance(m.orelse, Undefined))}
 
 
 MARK = "\x00"  # never in printed Python: strings print escaped, and source files cannot hold it

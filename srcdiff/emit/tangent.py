@@ -17,6 +17,7 @@ import dataclasses
 
 from ..analysis import live_vars, uses_arrays
 from ..ir import Const, Undefined, Var, dotted, has_flow
+from ..ir.printing import iter_header
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
 from .frame import header_lines
@@ -73,6 +74,9 @@ def liveness(function, records, result_expr, tokens):
         for record in reversed(flat):  # uses come after definitions: one pass outside loops
             if isinstance(record, Tangent) and record.var in tangents:
                 need(record.expr)
+            for target, sequence in getattr(record, "items", ()):
+                if target in tangents:
+                    need(sequence)
             for target, *sides in _joins(record):
                 if target in tangents:
                     for operand, tangent in sides:
@@ -117,9 +121,12 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
                                    keywords=[])
     else:  # the result does not depend on the seeded parameters
         result_expr = ast.Call(func=dotted("rt.zeros_like"), args=[operand_expr(result, tokens)], keywords=[])
+    if function.tuple_result:  # the list of a tuple's items' tangents, as the tuple it stands for
+        result_expr = ast.Call(func=ast.Name(id="tuple", ctx=ast.Load()), args=[result_expr], keywords=[])
     live, needed = liveness(function, records, result_expr, tokens)
     order = [r.var for r in _walk_records(records) if isinstance(r, Tangent) and r.var in needed]
     order += [target for r in _walk_records(records) for target, _, _ in _joins(r) if target in needed]
+    order += [target for r in _walk_records(records) for target, _ in getattr(r, "items", ()) if target in needed]
     pruned = dataclasses.replace(function, body=prune(function.body, live))
     names, dot_names = assign_names(pruned, order, prefix="dot_")
     final = {}
@@ -165,6 +172,26 @@ class TangentData:
         if record is None or record.var not in self.needed:
             return []
         return [printer.located(printer.assignment(self.dot_names[record.var], record.expr, depth), stmt.loc)]
+
+    def header(self, stmt, printer):
+        """``(header, first lines)`` of a loop whose items carry tangents: each sequence's
+        tangent iterated beside it (``for w, dot_w in zip(xs, dot_xs)``), or read at the index
+        ``enumerate`` gives (``dot_w = dot_xs[i]``, the body's first line); None where none is needed."""
+        record = self.blocks.get(id(stmt))
+        items = [(t, e) for t, e in record.items if t in self.needed] if record is not None else []
+        if not items:
+            return None
+        it, names = stmt.iter, printer.names
+        if it.kind == "enumerate":
+            (target, tangent), = items
+            read = f"{self.dot_names[target]} = {printer.expr(tangent)}[{names[it.targets[0]]}]"
+            return iter_header(stmt, names), [read]
+        sequences = [printer.operand(a) for a in it.args]
+        tangents = [printer.expr(expr) for _, expr in items]
+        if it.kind == "reversed":
+            sequences, tangents = [f"reversed({s})" for s in sequences], [f"reversed({t})" for t in tangents]
+        targets = [names[t] for t in it.targets] + [self.dot_names[t] for t, _ in items]
+        return f"for {', '.join(targets)} in zip({', '.join(sequences + tangents)})", []
 
     def inside(self, stmt):
         """Whether a needed tangent is computed in a branch or a loop."""

@@ -25,7 +25,6 @@ REFUSED = {
     ast.Delete: ("'del' statements are not supported", "remove the 'del'"),
     ast.NamedExpr: ("the walrus operator ':=' is not supported", "assign in a statement of its own"),
     ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
-    ast.Dict: ("dict displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Match: ("'match' statements are not supported", "write the cases as if/elif/else"),
     ast.Import: ("imports inside a function are not supported", "import at module level"),
     ast.ImportFrom: ("imports inside a function are not supported", "import at module level"),

@@ -153,6 +153,9 @@ class RuntimeScope:
             return "a class, not a function srcdiff can differentiate"
         if callable(value):
             return "a function srcdiff has no gradient rule for"
+        if isinstance(value, (list, dict, set)):  # a tuple or an array of numbers is a constant srcdiff reads
+            return (f"a {type(value).__name__}, which may change after the gradient is built: make it a tuple or a "
+                    "NumPy array of numbers (srcdiff reads those as constants)")
         return f"a {type(value).__name__} object, not a number srcdiff can use"
 
     def resolve_attr(self, module, attr):

@@ -82,7 +82,7 @@ class CustomFunctionRef:
 
 BUILTIN_PRIMITIVES = frozenset({
     "abs", "max", "min", "float", "int", "round", "bool", "len", "range", "sum",
-    "enumerate", "zip", "reversed", "list", "tuple", "pow", "divmod", "isinstance",
+    "enumerate", "zip", "reversed", "list", "tuple", "dict", "pow", "divmod", "isinstance",
 })
 
 # The functions of the operator module that are Python's arithmetic, as the operations they are.

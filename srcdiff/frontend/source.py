@@ -55,8 +55,9 @@ class Source:
         return Loc(self.filename, lineno, col, text, origin)
 
     def error(self, cls, node, message, hint=""):
-        """An error of class ``cls`` pointing at ``node``."""
-        loc = self.loc(node)
+        """An error of class ``cls`` pointing at ``node``; in generated text read back (a second
+        derivative), at the user's line that node came from, where it is known."""
+        loc = self.loc(node).user()
         return cls(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 

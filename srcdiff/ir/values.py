@@ -72,6 +72,11 @@ class Loc:
     line_text: str
     origin: object = field(default=None, compare=False, repr=False)
 
+    def user(self):
+        """Where an error about this statement points: the user's Loc it came from for a line
+        of generated text read back (``origin``), else this one."""
+        return self if self.origin is None else self.origin
+
 
 @dataclass(frozen=True, init=False)
 class Assign:
@@ -102,7 +107,9 @@ class Function:
     alias the body refers to onto its value (empty when lowered statically by the CLI);
     ``reserved`` holds every identifier of the user's source, which generated names
     must avoid.  ``namespace``: the function calls an Array API namespace (``xp``), and its
-    generated code binds ``xp`` to its arguments' namespace.
+    generated code binds ``xp`` to its arguments' namespace.  ``tuple_result``: the function
+    returns a tuple, lowered as a ``list`` of its items (forward mode returns a tuple of their
+    tangents).
     """
 
     name: str
@@ -114,6 +121,7 @@ class Function:
     globals: dict = field(default_factory=dict)
     reserved: frozenset = frozenset()
     namespace: bool = False
+    tuple_result: bool = False
 
 
 BINARY_OPS = {

@@ -21,6 +21,7 @@ import ast
 from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
+from .binding import KeywordValues
 from .displays import is_value_position
 from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
@@ -133,6 +134,8 @@ class ArrayLowering(NumpyArguments):
         value = self.expr(node.value)
         if isinstance(value, tuple):
             return self.tuple_item(value, node)
+        if isinstance(value, KeywordValues):  # a dict display, a helper's **kwargs
+            return self.entry(value, node)
         part = self.tree_subscript(value, node, hint)  # params['W1'], params[0] (trees)
         if part is not None:
             return part
@@ -152,6 +155,9 @@ class ArrayLowering(NumpyArguments):
         if isinstance(index, Const) and isinstance(index.value, Slice):
             part = index.value
             return type(items)(items[slice(part.lo, part.hi, part.step)])
+        if index is not None and not isinstance(index, Const) and not any(isinstance(i, tuple) for i in items):
+            # an index known at run time (ys[i] in a loop): the display as a list value, indexed
+            return self.emit("[]", (self.emit("list", tuple(items), node), index), node)
         raise self.error(UnsupportedSyntaxError, node, "a tuple can be indexed only by a constant in range here",
                          "index an array instead (np.array([...])[i]), or use a constant index")
 

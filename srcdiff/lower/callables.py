@@ -23,9 +23,11 @@ import dataclasses
 from ..errors import ResultError, SrcdiffError, UnsupportedSyntaxError
 from ..frontend import FunctionRef, PrimitiveRef
 from ..frontend.callables import LAMBDA, as_def
+from ..ir import reads, walk
 from . import binding
 from .binding import KeywordValues
 from .calls import TupleValue, def_key
+from .consumers import single
 from .scopes import free_names, local_names
 
 
@@ -83,10 +85,31 @@ def check_parameters(source):
                            "take *args and **kwargs)")
 
 
-def check_result(source, node, result):
+def returned(lw, node, result, several):
+    """``(the result operand, whether it stands for a returned tuple)``: a tuple returned
+    (``node``) is one ``list`` of its items where ``several`` (forward mode, vector-Jacobian
+    products), else refused, as a function returned is."""
+    if isinstance(result, TupleValue) and several and result:
+        return lw.emit("list", tuple(single(lw, item, node) for item in result), node), True
+    if isinstance(result, TupleValue):
+        raise lw.source.error(ResultError, node, "the result is a tuple; srcdiff differentiates a single value",
+                              "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     if isinstance(result, NOT_OPERANDS):
-        raise source.error(ResultError, node, "the result is a function; srcdiff differentiates a single value",
-                           "return a number or an array")
+        what = "a dict" if isinstance(result, KeywordValues) else "a function"
+        raise lw.source.error(ResultError, node, f"the result is {what}; srcdiff differentiates a single value",
+                              "return a number or an array")
+    return result, False
+
+
+def refuse_what_is_not_a_value(function, error_at):
+    """Refuse a function value or a dict built in the function (``NOT_OPERANDS``) left where a
+    value is read: an ``if``'s condition, what a loop walks, a print's argument."""
+    for stmt in walk(function.body):
+        for operand in reads(stmt):
+            if isinstance(operand, NOT_OPERANDS):
+                what = "a dict built here" if isinstance(operand, KeywordValues) else "a function"
+                raise error_at(stmt.loc or function.loc, f"{what} cannot be used as a value here",
+                               "read a dict at constant keys (d['a']); call a function")
 
 
 class CallableLowering:
@@ -142,9 +165,10 @@ class CallableLowering:
         """Refuse a function value (or a helper's ``**kwargs``) as an operand of an operation."""
         for value in (*args, *(v for _, v in kwargs)) if kwargs else args:
             if isinstance(value, NOT_OPERANDS):
-                what = "a function" if isinstance(value, FunctionValue) else "a helper's **kwargs"
+                what = "a function" if isinstance(value, FunctionValue) else "a dict built here (or a helper's **kwargs)"
                 raise self.error(UnsupportedSyntaxError, node, f"{what} cannot be used as a value in "
-                                 f"'{ast.unparse(node)}'", "call the function, or forward **kwargs to a call")
+                                 f"'{ast.unparse(node)}'", "call the function; read a dict at constant keys "
+                                 "(d['a']), or forward it to a call (**d)")
 
     # ------------------------------------------------------------ calling them
 

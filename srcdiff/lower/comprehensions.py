@@ -3,8 +3,8 @@
 ``loop_statements(lw, comp, step)`` returns synthetic ``ast`` statements (never the user's
 nodes changed): one ``for`` per generator, nested, its ``if`` clauses as ``if`` statements
 around ``step`` (the accumulator's update, ``sequences.Accumulated``).  A sequence the loop
-reads is read by position, so that forward mode and second derivatives go through it (a
-loop over values that carry a tangent has none) and the sequence may be used elsewhere too:
+reads is read by position, so that second derivatives go through it and the sequence may
+be used elsewhere too (a loop over the values themselves may not be):
 
 | generator | loop |
 | --- | --- |

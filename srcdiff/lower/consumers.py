@@ -9,6 +9,7 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Slice
 from . import effects
+from .binding import KeywordValues
 from .calls import TupleValue
 
 COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp)
@@ -89,6 +90,14 @@ def call_list(lw, node, hint):
     return lw.as_list(_one_sequence(lw, node, "list"), hint)
 
 
+def call_dict(lw, node, hint):
+    """``dict(a=a, b=b)``: as the dict display ``{"a": a, "b": b}`` (``displays.dict_display``)."""
+    if node.args or any(k.arg is None for k in node.keywords):
+        raise lw.error(UnsupportedSyntaxError, node, "dict() is supported with keyword arguments only",
+                       "write dict(a=a, b=b) or {'a': a, 'b': b}")
+    return KeywordValues((k.arg, lw.operand(k.value)) for k in node.keywords)
+
+
 def call_array(lw, node, hint):
     """``np.array([f(x) for x in xs])``: the stack of an unrolled one, else ``np.array`` of the list."""
     if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], ast.ListComp):
@@ -133,7 +142,7 @@ SPECIAL_CALLS = {
     "isinstance": effects.call_isinstance,
     "sum": call_sum, "math.prod": call_prod, "math.fsum": call_fsum,
     "max": _extremum("max"), "min": _extremum("min"),
-    "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed,
+    "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed, "dict": call_dict,
     "np.array": call_array, "np.asarray": call_array,
     **{op: _joined(op) for op in ("np.stack", "np.concatenate", "np.hstack", "np.vstack", "np.column_stack")},
 }

@@ -24,6 +24,7 @@ from .. import frontend
 from ..analysis import REDUCTIONS
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const
+from .binding import KeywordValues
 
 # Arguments of NumPy functions that hold a shape, axes, repetitions or a count: a display
 # there stays a tuple.  Every other argument of a NumPy function is an array of values.
@@ -60,6 +61,23 @@ class DisplayLowering:
     def display(self, node, hint=None):
         """The array NumPy makes of the display ``node``: a Const tuple, or ``np.stack`` of its parts."""
         return self.joined([self.argument(e, True) for e in node.elts], node, True, hint)
+
+    def dict_display(self, node, hint=None):
+        """A dict display with constant string keys, ``{"a": a, "b": b}``: its values by key,
+        known when compiling (a ``KeywordValues``, as a helper's ``**kwargs``), read at
+        constant keys (``entry``) or passed on (``**d``, a helper's parameter)."""
+        if not all(isinstance(k, ast.Constant) and type(k.value) is str for k in node.keys):
+            raise self.error(UnsupportedSyntaxError, node, "a dict display whose keys are not all constant strings "
+                             "is not supported", "write its keys as strings, {'a': a}, or pass arrays")
+        return KeywordValues((k.value, self.operand(v)) for k, v in zip(node.keys, node.values))
+
+    def entry(self, values, node):
+        """``d["a"]`` of a dict display (or ``**kwargs``): the operand stored at a constant key."""
+        key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        if type(key) is not str or key not in values:
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' is not an entry of the dict "
+                             "built here read at a constant key", "read it as d['name'] with a key it has")
+        return values[key]
 
     def joined(self, parts, node, value, hint=None):
         """The operand of a tuple of operands: a Const tuple if all are constants, else

@@ -41,8 +41,10 @@ class _Shared:
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
 
 
-def lower(source):
-    """The SSA ``Function`` of a checked ``frontend.Source``."""
+def lower(source, several_results=False):
+    """The SSA ``Function`` of a checked ``frontend.Source``.  A tuple returned is refused,
+    unless ``several_results`` (forward mode, vector-Jacobian products): it is then one
+    ``list`` of its items (one tangent or cotangent per item)."""
     callables.check_parameters(source)
     shared = _Shared()
     lowerer = _Lowerer(source, shared)
@@ -53,22 +55,21 @@ def lower(source):
         params.append(var)
     lowerer.tree_params(params, source.owner)
     shared.call_stack.append(def_key(source))
-    result = lowerer.lower_body()
-    if isinstance(result, TupleValue):
-        raise source.error(ResultError, _last_return(source), "the result is a tuple; srcdiff differentiates a single value",
-                           "return one value (a float or an array); use srcdiff.jacobian for several outputs")
-    callables.check_result(source, _last_return(source), result)
+    result, tuple_returned = callables.returned(lowerer, _last_return(source), lowerer.lower_body(), several_results)
     args = effects.without_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
-        reserved=frozenset(shared.reserved), namespace=shared.namespace)
+        reserved=frozenset(shared.reserved), namespace=shared.namespace,
+        tuple_result=tuple_returned)
+    callables.refuse_what_is_not_a_value(function, _error_at)
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
     return function
 
 
 def _error_at(loc, message, hint):
+    loc = loc.user()
     return UnsupportedSyntaxError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
@@ -274,7 +275,7 @@ _EXPRESSIONS = {
     ast.Name: _Lowerer.name, ast.Call: _Lowerer.call,
     ast.BinOp: _Lowerer.operators, ast.UnaryOp: _Lowerer.operators, ast.Constant: _Lowerer.constant,
     ast.Attribute: _Lowerer.attribute_expr, ast.Subscript: _Lowerer.subscript, ast.Compare: _Lowerer.compare,
-    ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display,
+    ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display, ast.Dict: _Lowerer.dict_display,
     ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop,
     ast.ListComp: _Lowerer.sequence_expr, ast.GeneratorExp: _Lowerer.sequence_expr, Accumulated: _Lowerer.sequence_expr,
 }

@@ -18,7 +18,9 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
+from .binding import KeywordValues
 from .callables import NOT_OPERANDS, defined_in_loop
+from .consumers import single
 from .scopes import SCOPES, walk_scope
 
 
@@ -59,10 +61,11 @@ def _iteration(lw, stmt):
             raise lw.error(UnsupportedSyntaxError, target, f"the loop target '{ast.unparse(target)}' does not match {kind}(...)",
                            {"range": "write 'for i in range(n)'", "enumerate": "write 'for i, x in enumerate(xs)'",
                             "zip": "unpack one name per zipped sequence"}[kind])
-        args = tuple(_plain(lw, lw.expr(a), a) for a in it.args)
+        walk = _plain if kind == "range" else _sequence
+        args = tuple(walk(lw, lw.expr(a), a) for a in it.args)
         return kind, args, _target_names(lw, target)
     # for a, b in pairs: each item unpacked (its gradient is not taken item by item: items.py refuses)
-    return "iter", (_plain(lw, lw.expr(it), it),), _target_names(lw, target)
+    return "iter", (_sequence(lw, lw.expr(it), it),), _target_names(lw, target)
 
 
 def _reversed(lw, it, target):
@@ -74,12 +77,20 @@ def _reversed(lw, it, target):
     if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id == "range" \
             and lw.source.scope.resolve("range") is not None and not inner.keywords and 1 <= len(inner.args) <= 3:
         return "reversed_range", tuple(_plain(lw, lw.expr(a), a) for a in inner.args), _target_names(lw, target)
-    return "reversed", (_plain(lw, lw.expr(inner), inner),), _target_names(lw, target)
+    return "reversed", (_sequence(lw, lw.expr(inner), inner),), _target_names(lw, target)
 
 
 def _plain(lw, operand, node):
     if isinstance(operand, tuple):
         raise lw.error(UnsupportedSyntaxError, node, "a tuple here is not supported", "pass a sequence variable")
+    return operand
+
+
+def _sequence(lw, operand, node):
+    """A sequence a loop walks item by item: a display or a tuple of known length
+    (``zip(xs, [1.0, 2.0])``, a helper's result) becomes a list value of its operands."""
+    if isinstance(operand, tuple):
+        return lw.emit("list", tuple(single(lw, v, node) for v in operand), node)
     return operand
 
 
@@ -103,8 +114,9 @@ def _loop(lw, stmt, target_names, header):
             raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
                            "reassign its items as separate variables")
         if isinstance(init, NOT_OPERANDS):
-            raise lw.error(UnsupportedSyntaxError, stmt, f"the function '{name}' is reassigned in a loop; this is not supported",
-                           "give each function its own name")
+            what = "dict" if isinstance(init, KeywordValues) else "function"
+            raise lw.error(UnsupportedSyntaxError, stmt, f"the {what} '{name}' is reassigned in a loop; this is not "
+                           "supported", f"give each {what} its own name")
         carries[name] = (pseudo_var(name, lw.result_hint), init)
         lw.env[name] = carries[name][0]
     saved_break = lw.env.get(BREAK)

@@ -46,15 +46,16 @@ class SequenceLowering:
 
     def special_call(self, op, node, hint):
         """The operand of a call lowered here (``SPECIAL_CALLS``), or None for any other call."""
-        if op.startswith("rt.") and any(isinstance(a, ast.List) or isinstance(a, ast.Name) and values(self.env.get(a.id))
-                                        for a in node.args):
+        if op.startswith("rt.") and any(isinstance(a, (ast.List, ast.Tuple))
+                                        or isinstance(a, ast.Name) and values(self.env.get(a.id)) for a in node.args):
             return self._runtime_call_of_lists(op, node, hint)
         lowering = SPECIAL_CALLS.get(op)
         return None if lowering is None else lowering(self, node, hint)
 
     def _runtime_call_of_lists(self, op, node, hint):
-        """A runtime helper of generated code read back, given a list of values (``rt.sum_grad(g, [a, b])``,
-        ``math.fsum``'s gradient): the list is a ``list`` value, not a tuple known when compiling."""
+        """A runtime helper of generated code read back, given a list or tuple of values
+        (``rt.sum_grad(g, [a, b])``, ``math.fsum``'s gradient; ``rt.vstack_grad(g, 0, (a, b))``): it is
+        a ``list`` value, not a tuple known when compiling."""
         args = [self.argument(a) for a in node.args]
         args = [self.emit("list", tuple(single(self, v, node) for v in a), node) if isinstance(a, tuple) else a
                 for a in args]

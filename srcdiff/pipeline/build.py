@@ -17,6 +17,7 @@ that is the API's business.
 """
 import functools
 import gc
+import inspect
 import os
 import weakref
 
@@ -28,7 +29,7 @@ from ..ir import Loop, walk
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
 from .gradient import gradient_source, select_wrt
-from .higher import directional_gradient, hvp_source, jvp_source
+from .higher import directional_gradient, hvp_source, jvp_source, single_parameter
 from .jacobian import vjp_source
 
 
@@ -131,23 +132,37 @@ def build_hvp(fn, wrt, mode, owner=None):
     order = getattr(fn, "__srcdiff_order__", 0)
     base = getattr(fn, "__srcdiff_base__", function.name)
     name, text, emitted = hvp_source(function, source, wrt, mode, order, base)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
-                             reads=source.scope.reads, **facts_of(function))
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], order=order + 2, base=base,
+                                 reads=source.scope.reads, **facts_of(function))
+    compiled.__srcdiff_tangents_of__ = _directions_of(compiled, function, [function.params[
+        single_parameter(function, source, wrt, "hvp")]])
+    return compiled
 
 
 def build_jvp(fn, wrt, owner=None):
     """``jvp_f(*args, *tangents)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    function = lower(source)
+    function = lower(source, several_results=True)
     name, text, emitted = jvp_source(function, source, wrt)
-    return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
-                             **facts_of(function))
+    compiled = compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
+                                 **facts_of(function))
+    compiled.__srcdiff_tangents_of__ = _directions_of(compiled, function, select_wrt(function, wrt, source)[0])
+    return compiled
+
+
+def _directions_of(compiled, function, params):
+    """``((parameter, its direction)...)`` by name for a jvp or hvp ``compiled`` of ``function``
+    along the ``params`` (``directions.checked_directions``): its parameters that are not
+    ``function``'s are the directions, in the order of ``params``."""
+    own = {p.hint for p in function.params}
+    directions = [name for name in inspect.signature(compiled).parameters if name not in own]
+    return tuple(zip((p.hint for p in params), directions))
 
 
 def build_vjp(fn, wrt, owner=None):
     """``vjp_f(*args, v)`` of a live function, compiled."""
     source = load_function(fn, owner=owner)
-    function = lower(source)
+    function = lower(source, several_results=True)
     name, text, emitted = vjp_source(function, source, wrt)
     return compiled_function(text, name, emitted, None, defaults_of(fn)[1], reads=source.scope.reads,
                              **facts_of(function))

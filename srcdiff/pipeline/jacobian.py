@@ -3,12 +3,16 @@
 ``vjp_source`` generates ``vjp_f(*args, v)``: the reverse sweep of ``f`` seeded with a
 cotangent ``v`` shaped like ``f``'s result, instead of with 1.0, returning ``v`` times the
 Jacobian with respect to one parameter, shaped like that parameter (the API's
-``jacobian`` calls it once per entry of the result).
+``jacobian`` calls it once per entry of the result).  A function returning a tuple takes a
+tuple of cotangents, one per item (``jacobians_of_items``: one Jacobian per item).
 """
+import numpy as np
+
 from ..emit import adjoint_prefix, emit_gradient
 from ..frontend import title
 from ..ir import Var
 from ..rules import ArrayRules
+from ..runtime.trees import is_container, stacked_rows
 from ..transforms import fresh_name, reverse, with_extra_parameter
 from .gradient import leaves_of
 from .higher import single_parameter
@@ -27,3 +31,26 @@ def vjp_source(function, source, wrt=0):
     text = emit_gradient(extended, backward, name=name, returns="grad", single=True, docstring=doc,
                          prefix=adjoint_prefix(1), like=True)
     return name, text, extended
+
+
+def jacobians_of_items(product, positional, keyword, result, rewind):
+    """The Jacobian of each item of the tuple ``result`` (of a function returning several
+    values), row by row from ``product``, its vector-Jacobian product, with the cotangents of
+    the other items zero: a tuple of Jacobians shaped ``item.shape + parameter.shape``.
+    ``rewind()`` puts random generators back before each product (``random_rewinder``)."""
+    zeros = [np.zeros(np.shape(item)) if isinstance(item, np.ndarray) else 0.0 for item in result]
+    jacobians = []
+    for k, item in enumerate(result):
+        shape = np.shape(item)
+        units = [unit.reshape(shape) if shape else float(unit[0]) for unit in np.eye(max(int(np.prod(shape)), 1))]
+        rows = [rewind() or product(*positional, tuple(zeros[:k] + [u] + zeros[k + 1:]), **keyword)
+                for u in units[:int(np.prod(shape))]]
+        if not rows:  # an empty item: one product gives the parameter's shape
+            row = product(*positional, tuple(zeros), **keyword)
+            jacobians.append(np.zeros(shape + np.shape(row)))
+        elif is_container(rows[0]):  # a container parameter: a Jacobian per part, in its structure
+            jacobians.append(stacked_rows(rows, shape))
+        else:
+            rows = [np.asarray(row) for row in rows]
+            jacobians.append(np.stack(rows).reshape(shape + rows[0].shape) if shape else rows[0])
+    return tuple(jacobians)

@@ -249,7 +249,7 @@ def _refuse_a_certain_join(function, kinds):
     every sequence it reads comes from a list or tuple argument (by ``kinds``)."""
     for stmt, params in joins(function):
         if all(_a_sequence(p, kinds) for p in params):
-            loc = stmt.loc
+            loc = stmt.loc.user()
             raise SrcdiffError("a list or tuple joined with '+' or repeated with '*' here: srcdiff reads '+' and "
                                "'*' as arithmetic", loc.filename, loc.lineno, loc.col, loc.line_text,
                                JOINED_SEQUENCE_HINT)

@@ -174,7 +174,7 @@ def _checked(rule, n):
 
 def _not_constant(stmt, what):
     """The error for a setting of ``stmt`` (``what``: 'axis') that is not a constant."""
-    loc, hint = stmt.loc, f"write {what}= as a number or a tuple of numbers"
+    loc, hint = stmt.loc.user(), f"write {what}= as a number or a tuple of numbers"
     return NoGradientRuleError(f"the {what} of '{stmt.op}' must be a constant: srcdiff writes it into the gradient code",
                                loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 

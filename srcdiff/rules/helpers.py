@@ -24,15 +24,16 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.cumsum_grad(g, x, axis)`` | ``np.cumsum(G, axis)``   |                                   |                                   |
 | ``rt.var_grad(g, x)``          | ``np.sum(G * rt.var_grad(1, x), axis)`` | ``rt.var_grad(g, G)``   |                                   |
 | ``rt.std_grad(g, x, y)``       | ``np.sum(G * rt.std_grad(1, x, y), axis)`` | ``rt.std_grad(g, G, y)`` | ``-np.sum(G * rt.std_grad(g, x, y), axis) / y`` |
+| ``rt.prod_grad(g, x, axis)``  | ``np.sum(G * rt.prod_grad(1, x, axis), axis)`` | ``rt.prod_hvp(g, x, G, axis)`` (the Hessian of a product is symmetric) | |
 | ``rt.norm_grad(g, x, y)``      | ``np.sum(G * x / y, axis)`` | ``g * G / y``                  | ``-np.sum(G * g * x / y**2, axis)`` (the third argument) |
 | ``rt.matmul_grad_left(g, a, b)`` | ``G @ b``              | (shape only)                      | ``rt.matmul_grad_right(g, G, b)`` |
 | ``rt.matmul_grad_right(g, a, b)`` | ``a @ G``             | ``rt.matmul_grad_left(g, a, G)``  | (shape only)                      |
 
 and the same for ``np.dot`` and ``np.inner``.  The second argument of ``rt.like``,
 ``rt.unbroadcast``, ``rt.broadcast_like`` (forward mode's) and the reductions only gives a shape: no gradient flows to it.
-``HELPER_TANGENTS`` gives forward mode's templates of ``rt.var_grad`` and ``rt.std_grad``.
-Helpers without a row here (``rt.concatenate_grad``, ``rt.prod_grad``)
-have no rule: differentiating through them is an error naming them, never a silent zero.
+``HELPER_TANGENTS`` gives forward mode's templates of ``rt.var_grad``, ``rt.std_grad`` and
+``rt.prod_grad``; ``rules.parts`` those of ``rt.concatenate_grad`` and its kin.  Helpers without a
+row anywhere (``rt.prod_hvp``: a third derivative of ``np.prod``) have no rule: differentiating through them is an error naming them, never a silent zero.
 ``HELPER_BUILDERS`` plugs into ``arrays``'s builder table.
 """
 from ..ir import Const
@@ -103,6 +104,20 @@ def _spread(kind, tangent):
     return build
 
 
+def _prod_grad(tangent):
+    """The rules of ``rt.prod_grad(g, x)``: linear in ``g``; in ``x`` its derivative is
+    ``rt.prod_hvp`` (``runtime.orders``), its own adjoint."""
+    def build(stmt, names):
+        keywords = _keywords(stmt)
+        if keywords is None or len(names) != 2:
+            return None
+        in_x = f"rt.prod_hvp(x0, x1, g{keywords})"
+        if tangent:
+            return (f"rt.prod_grad(g, x1{keywords})", in_x)
+        return (f"np.sum(g * rt.prod_grad(np.ones_like(x0), x1{keywords}){keywords})", in_x)
+    return build
+
+
 def _index_grads(names):
     """``rt.index_grads(x, g0, i0, g1, i1...)``: each ``g`` gets ``G`` where its index read."""
     if len(names) < 3 or len(names) % 2 == 0:
@@ -138,6 +153,7 @@ HELPER_BUILDERS = {
         "rt.index_grad(np.broadcast_to(g, np.shape(x0[x1])), x0, x1)", None, None) if len(names) == 3 else None,
     "rt.norm_grad": _norm_grad,
     "rt.var_grad": _spread("var", False), "rt.std_grad": _spread("std", False),
+    "rt.prod_grad": _prod_grad(False),
     "rt.cumsum_grad": lambda stmt, names: (f"np.cumsum(g{_keywords(stmt)})", None)
     if len(names) == 2 and _keywords(stmt) is not None else None,  # a running sum from the end, turned around
     **_product("rt.matmul_grad_left", "rt.matmul_grad_right", "@", "matmul"),
@@ -145,4 +161,5 @@ HELPER_BUILDERS = {
     **_product("rt.inner_grad_left", "rt.inner_grad_right", "np.inner", "inner"),
 }
 # forward mode of the same helpers: a template per argument, ``g`` its tangent
-HELPER_TANGENTS = {"rt.var_grad": _spread("var", True), "rt.std_grad": _spread("std", True)}
+HELPER_TANGENTS = {"rt.var_grad": _spread("var", True), "rt.std_grad": _spread("std", True),
+                   "rt.prod_grad": _prod_grad(True)}

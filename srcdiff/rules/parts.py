@@ -71,9 +71,22 @@ def item_rule(stmt, names, parts):
     return (f"rt.part_grad(g, {names[0]}, {index}, {axis!r})", None)
 
 
+def _piece(taken, placed):
+    """The rules of ``taken`` (a piece of a joined gradient) and ``placed`` (its adjoint), each
+    the other's adjoint, with or without an axis (``x3``)."""
+    def rule(helper):
+        return lambda stmt, names: first(f"{helper}(g, x1, x2{', x3' if len(names) == 4 else ''})", names)
+    return {taken: rule(placed), placed: rule(taken)}
+
+
 BUILDERS = {
     "rt.part_grad": lambda stmt, names: first("rt.part_of(g, x1, x2, x3)", names),
     "rt.part_of": lambda stmt, names: first("rt.part_grad(g, x1, x2, x3)", names),
+    **_piece("rt.concatenate_grad", "rt.concatenate_place"), **_piece("rt.hstack_grad", "rt.hstack_place"),
+    **_piece("rt.vstack_grad", "rt.vstack_place"),
 }
 LINEAR = {"np.split": ((0,), (1,)), "np.array_split": ((0,), (1,)),
-          "rt.part_grad": ((0,), (1, 2, 3)), "rt.part_of": ((0,), (1, 2, 3))}
+          "rt.part_grad": ((0,), (1, 2, 3)), "rt.part_of": ((0,), (1, 2, 3)),
+          **{helper: ((0,), (1, 2, 3)) for helper in ("rt.concatenate_grad", "rt.concatenate_place")},
+          **{helper: ((0,), (1, 2)) for helper in ("rt.hstack_grad", "rt.hstack_place", "rt.vstack_grad",
+                                                   "rt.vstack_place")}}

@@ -11,7 +11,7 @@ from ..ir import Const
 
 def refuse(stmt, message, hint):
     """The NoGradientRuleError for ``stmt``, located at its call."""
-    loc = stmt.loc
+    loc = stmt.loc.user()
     return NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 

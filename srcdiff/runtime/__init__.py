@@ -10,14 +10,14 @@ enough to be copied next to generated code.
 
 | module | helpers |
 | --- | --- |
-| ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
+| ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``whole_zeros``, ``owned_whole``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
 | ``sequences`` | ``appended`` (lists built by comprehensions), ``argmax_item``, ``argmin_item`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
 | ``indexing`` | indexing and joining: ``index_grad`` (``index_grads``: several basic reads into one array), ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
 | ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
-| ``orders`` | ``prod_grad``, ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
+| ``orders`` | ``prod_grad``, ``prod_hvp``, ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
 | ``namespaces`` | ``namespace``: NumPy itself for NumPy values (the fast path), else NumPy's names over the values' Array API namespace (array-api-compat), on their device |
 | ``scatter`` | ``scatter_add``: ``x[index]``'s gradient for arrays of any library (no ``np.add.at``) |
@@ -34,8 +34,8 @@ import numpy as np
 from .arguments import ArrayGradientError, not_real
 from .arrays import (broadcast_like, cumsum_grad, like, max_grad, mean_grad, min_grad, norm_grad, std_grad,
                      sum_grad, unbroadcast, var_grad)
-from .indexing import (concatenate_grad, hstack_grad, if_inexact, index_grad, index_grads, setitem, tangent_like,
-                       vstack_grad, written_grad)
+from .indexing import (concatenate_grad, concatenate_place, hstack_grad, hstack_place, if_inexact, index_grad,
+                       index_grads, setitem, tangent_like, vstack_grad, vstack_place, written_grad)
 from .checks import check_direction, check_scalar
 from . import linalg, tensors
 from .custom import Context, Function
@@ -44,9 +44,9 @@ from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps
                      svd_u_tangent, svd_vh, svd_vh_grad, svd_vh_tangent, sym_lower, sym_lower_grad, tall_r)
 from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_grad_right, matmul_grad_left,
                        matmul_grad_right)
-from .scalars import (div_or_zero, item_grad, items_like, items_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
+from .scalars import (div_or_zero, item_grad, items_like, items_zeros, owned_whole, whole_zeros, log, scaled_pow, sign, unpacked, vdot, xlogy,
                       zeros_like)
-from .orders import cumprod_grad, cumprod_hvp, prod_grad, cumprod_tangent, quantile_grad, quantile_tangent
+from .orders import cumprod_grad, cumprod_hvp, prod_grad, prod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
 from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
                      pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
                      tile_grad, unsort)
@@ -61,12 +61,12 @@ s_ = np.s_  # the index maker of item writes when generated code calls the runti
 
 __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
-    "hstack_grad", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
+    "hstack_grad", "concatenate_place", "hstack_place", "vstack_place", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
-    "item_grad", "items_like", "items_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
+    "item_grad", "items_like", "items_zeros", "owned_whole", "whole_zeros", "log", "scaled_pow", "sign", "unpacked", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
-    "sinc_derivative", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
+    "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",

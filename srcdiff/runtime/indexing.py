@@ -184,3 +184,22 @@ def hstack_grad(g, i, parts):
 def vstack_grad(g, i, parts):
     """The gradient of ``parts[i]`` in ``np.vstack(parts)`` (vectors become rows)."""
     return np.reshape(concatenate_grad(g, i, [np.atleast_2d(p) for p in parts], 0), np.shape(parts[i]))
+
+
+def concatenate_place(G, i, parts, axis=0):
+    """The adjoint of ``concatenate_grad``: ``G`` where part ``i`` lies in
+    ``np.concatenate(parts, axis)``, zeros elsewhere."""
+    dtype = np.result_type(G, 1.0)
+    return np.concatenate([G if k == i else np.zeros(np.shape(p), dtype) for k, p in enumerate(parts)], axis)
+
+
+def hstack_place(G, i, parts):
+    """The adjoint of ``hstack_grad``: ``G`` where part ``i`` lies in ``np.hstack(parts)``, zeros elsewhere."""
+    dtype = np.result_type(G, 1.0)
+    return np.hstack([np.reshape(G, np.shape(p)) if k == i else np.zeros(np.shape(p), dtype) for k, p in enumerate(parts)])
+
+
+def vstack_place(G, i, parts):
+    """The adjoint of ``vstack_grad``: ``G`` where part ``i`` lies in ``np.vstack(parts)``, zeros elsewhere."""
+    dtype = np.result_type(G, 1.0)
+    return np.vstack([np.reshape(G, np.shape(p)) if k == i else np.zeros(np.shape(p), dtype) for k, p in enumerate(parts)])

@@ -56,6 +56,39 @@ def prod_grad(g, x, axis=None, keepdims=False):
     return restore(xp.reshape(g, lanes + (1,)) * before * _reversed(after, xp))
 
 
+def prod_hvp(g, x, t, axis=None, keepdims=False):
+    """``prod_grad``'s derivative in ``x`` along ``t``: ``g`` times, for each entry ``i``,
+    ``sum_{k != i} t_k prod_{j != i, k} x_j``, the tangent of the product of the other
+    entries (those before ``i`` times those after it, each with its tangent: no division,
+    exact at zeros).  The Hessian of a product is symmetric, so this is also the adjoint of
+    ``prod_grad``'s ``x`` for a cotangent ``t``.  One step per entry along the reduced axes."""
+    lazy = is_lazy(x) or is_lazy(g) or is_lazy(t)
+    xp = np if lazy else namespace(g, x, t)
+    x = x if lazy else xp.asarray(x)
+    flat, restore = _reduced_last(x, axis, xp)
+    along, _ = _reduced_last(xp.broadcast_to(t, tuple(x.shape)), axis, xp)
+    before, d_before = _products_before(flat, along, xp)
+    after, d_after = (_reversed(v, xp) for v in _products_before(_reversed(flat, xp), _reversed(along, xp), xp))
+    if hasattr(g, "shape") and len(g.shape):  # an array upstream: one number per lane; a number: for all
+        g = xp.reshape(g, tuple(flat.shape[:-1]) + (1,))
+    return restore(g * (d_before * after + before * d_after))
+
+
+def _products_before(flat, along, xp):
+    """``(P, T)`` along the last axis: ``P_i`` the product of the entries before ``i`` (1 for the
+    first), ``T_i`` its tangent along ``along`` (``T_{i+1} = T_i x_i + P_i t_i``, 0 for the first)."""
+    product, tangent = xp.ones_like(flat[..., :1]), xp.zeros_like(along[..., :1])
+    products, tangents = [], []
+    for i in range(flat.shape[-1]):
+        products.append(product)
+        tangents.append(tangent)
+        entry, direction = flat[..., i:i + 1], along[..., i:i + 1]
+        product, tangent = product * entry, tangent * entry + product * direction
+    if not products:
+        return flat, xp.zeros_like(along)
+    return xp.concatenate(products, axis=-1), xp.concatenate(tangents, axis=-1)
+
+
 def _tangent_lanes(t, x):
     """``J t`` along the last axis: ``T_i = T_{i-1} x_i + t_i (x_0 ... x_{i-1})``."""
     before = _before(x)

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from .arguments import refuse_if_not_real
+from .arguments import ArrayGradientError, refuse_if_not_real
 from .lazy import array_module, is_lazy
 from .namespaces import namespace_of as namespace
 from .trees import is_container, tree_zeros
@@ -76,24 +76,65 @@ def zeros_like(x):
 
 def items_zeros(xs):
     """The zero gradient of the items of a sequence a loop walks over: an array of zeros
-    shaped like an array ``xs`` (float unless it is floating already), else a list of zeros."""
+    shaped like an array ``xs`` (float unless it is floating already), else a list with a
+    zero per item.  An item that is itself a list or tuple (a row of a list of lists) gets
+    an array of zeros of its shape, so that ``grad_xs[k] += g`` adds where a list would be
+    joined; ``items_like`` gives it back the item's own type."""
     if isinstance(xs, np.ndarray):
         return np.zeros(xs.shape, dtype=xs.dtype if np.issubdtype(xs.dtype, np.inexact) else np.float64)
-    return [zeros_like(v) for v in xs]
+    return [_sequence_zero(v) if type(v) in (list, tuple) else zeros_like(v) for v in xs]
+
+
+def _sequence_zero(item):
+    try:
+        return np.zeros(np.shape(item))
+    except ValueError:  # ragged: no array has its shape
+        raise ArrayGradientError("the gradient with respect to a sequence whose items are ragged lists or "
+                                 "tuples (rows of different lengths) is not supported",
+                                 hint="pass rows of one length, or arrays") from None
+
+
+def whole_zeros(xs):
+    """The zero gradient of a sequence a loop walks item by item that is also used whole
+    (``np.sum(xs)`` beside the loop): one float array of its shape, which the items' and the
+    whole's gradients are added into (given back in the sequence's type by ``like``)."""
+    return np.zeros(np.shape(xs), dtype=_floating(xs))
+
+
+def owned_whole(g, xs):
+    """The first gradient ``g`` that reaches a sequence also walked item by item, as a new
+    float array of its shape (never a view or another adjoint: the items add into it in place)."""
+    return np.array(np.broadcast_to(g, np.shape(xs)), dtype=np.result_type(_floating(xs), np.asarray(g).dtype))
+
+
+def _floating(xs):
+    return xs.dtype if isinstance(xs, np.ndarray) and np.issubdtype(xs.dtype, np.inexact) else np.float64
 
 
 def item_grad(g, xs, k):
     """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
-    float array, zero but at position ``k``."""
-    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),)
+    float array, zero but at position ``k`` (a row there for a sequence of rows)."""
+    shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),) + np.shape(g)
     grad = np.zeros(shape, dtype=np.result_type(float, np.asarray(g).dtype))
     grad[k] = g
     return grad
 
 
 def items_like(g, xs):
-    """An items gradient in its sequence's own type: a tuple for a tuple."""
+    """An items gradient in its sequence's own type: a tuple for a tuple, and each item that
+    is a list or tuple (an array of its gradients: ``items_zeros``) in that item's type."""
+    if not isinstance(xs, np.ndarray) and any(type(x) in (list, tuple) for x in xs):
+        g = [_in_type_of(gi, x) for gi, x in zip(g, xs)]
     return tuple(g) if isinstance(xs, tuple) else g
+
+
+def _in_type_of(g, x):
+    """The gradient ``g`` (an array, or a nested sequence) in the structure and kinds of ``x``."""
+    if type(x) in (list, tuple):
+        return type(x)(_in_type_of(gi, xi) for gi, xi in zip(g, x))
+    if isinstance(x, np.ndarray):
+        return np.asarray(g, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
+    return float(g)
 
 
 def unpacked(x, n):

@@ -144,7 +144,7 @@ def values_read(names, tokens):
 def no_rule_error(stmt):
     """The error for an active statement whose operation has no gradient rule: never a silent zero
     (why, where a family of rules refused the call: ``rules.refusal``)."""
-    loc = stmt.loc
+    loc = stmt.loc.user()
     message, hint = refusal(stmt) or (
         f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
         "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")

@@ -12,16 +12,18 @@ another kept statement needs are dropped.
 Output contract: ``tangent_statements`` returns the function's statements, in order,
 interleaved with ``Tangent`` records, an ``if`` becoming a ``TangentIf`` whose branches
 hold their own tangents and whose merges carry tangents too (zero on a side without one),
-a loop a ``TangentLoop`` whose carried values carry tangents round (a loop over values
-that have a tangent is refused: UnsupportedSyntaxError).  ``emit.tangent`` removes what
-the result's tangent does not need and prints the text.
+a loop a ``TangentLoop`` whose carried values carry tangents round, and whose items carry
+their sequence's tangent's items (``for w, dot_w in zip(xs, dot_xs)``: a tangent has its
+value's structure; a loop unpacking items, or over a ``range`` whose bounds carry a
+tangent, is refused).  ``emit.tangent`` removes what the result's tangent does not need
+and prints the text.
 """
 import ast
 import dataclasses
 
 from ..analysis import infer_shapes, uses_arrays
 from ..errors import NoGradientRuleError, UnsupportedSyntaxError
-from ..ir import If, Loop, Var, expr_size, has_flow, simplify_expr
+from ..ir import If, Loop, Var, expr_size, has_flow, simplify_expr, walk
 from ..rules import is_custom_op, refusal
 from .contributions import operand_expr
 from .records import Tokens, token_node
@@ -52,12 +54,25 @@ class TangentIf:
 class TangentLoop:
     """A loop of the forward statements with the tangents of its body; ``carries`` holds
     ``(carry, start, step)`` for each loop-carried value that has a tangent: the tangent
-    of its initial value and of its next value (None where that has none: zero)."""
+    of its initial value and of its next value (None where that has none: zero); ``items``
+    holds ``(target, tangent)`` for each loop variable taking the items of a sequence that
+    has a tangent: the sequence's tangent, iterated beside it (``ITEM_SOURCES``)."""
 
     stmt: Loop
     test_body: tuple
     body: tuple
     carries: tuple
+    items: tuple = ()
+
+
+# the loop variable each argument of a ``for`` header gives items to, by the header's kind
+# (None: the header takes the items some other way, refused where they carry a tangent)
+ITEM_SOURCES = {
+    "iter": lambda args, targets: [(targets[0], args[0])] if len(targets) == 1 else None,
+    "reversed": lambda args, targets: [(targets[0], args[0])] if len(targets) == 1 else None,
+    "enumerate": lambda args, targets: [(targets[1], args[0])] if len(targets) == 2 else None,
+    "zip": lambda args, targets: list(zip(targets, args)) if len(targets) == len(args) else None,
+}
 
 
 def tangent_statements(function, seeds, fuse=False):
@@ -75,7 +90,17 @@ def tangent_statements(function, seeds, fuse=False):
     tangent_of = {p: operand_expr(t, tokens) for p, t in seeds.items()}
     shapes = infer_shapes(function) if uses_arrays(function) else None  # scalar code: no broadcasting
     fused = _read_once(function) if fuse and not has_flow(function.body) else None
-    return _block(function.body, tangent_of, tokens, function, shapes, fused=fused), tangent_of, tokens
+    walked = _walked_sequences(function)
+    return _block(function.body, tangent_of, tokens, function, shapes, walked, fused=fused), tangent_of, tokens
+
+
+def _walked_sequences(function):
+    """The sequences a loop of ``function`` walks item by item (``ITEM_SOURCES``)."""
+    found = set()
+    for loop in walk(function.body):
+        if isinstance(loop, Loop) and loop.iter is not None and loop.iter.kind in ITEM_SOURCES:
+            found.update(seq for _, seq in ITEM_SOURCES[loop.iter.kind](loop.iter.args, loop.iter.targets) or ())
+    return frozenset(found)
 
 
 def _read_once(function):
@@ -88,20 +113,23 @@ def _read_once(function):
     return {var for var, count in counts.items() if count == 1 and var is not function.result}
 
 
-def _block(body, tangent_of, tokens, function, shapes, in_loop=False, fused=None):
+def _block(body, tangent_of, tokens, function, shapes, walked, in_loop=False, fused=None):
+    """The records of ``body``; ``walked``: the sequences a loop walks item by item, whose
+    tangents stay copies (``dot_ys = dot_s1``) as the values do: read back for a second
+    derivative, the loop then walks a sequence nothing else reads."""
     records = []
     for stmt in body:
         if isinstance(stmt, If):
-            records.append(_if(stmt, tangent_of, tokens, function, shapes, in_loop))
+            records.append(_if(stmt, tangent_of, tokens, function, shapes, walked, in_loop))
             continue
         if isinstance(stmt, Loop):
-            records.append(_loop(stmt, tangent_of, tokens, function, shapes))
+            records.append(_loop(stmt, tangent_of, tokens, function, shapes, walked))
             continue
         records.append(stmt)
         tangent = _tangent(stmt, tangent_of, tokens, shapes, fused is not None)
         if tangent is None:
             continue
-        if isinstance(tangent, ast.Name) and not in_loop:  # dot_y would be a copy: read the other tangent
+        if isinstance(tangent, ast.Name) and not in_loop and stmt.target not in walked:  # a copy: read the other
             tangent_of[stmt.target] = tangent  # (in a loop, copies stay: a carry's next must not alias)
             continue
         if fused is not None and stmt.target in fused and expr_size(tangent) <= FUSED_SIZE:
@@ -112,11 +140,11 @@ def _block(body, tangent_of, tokens, function, shapes, in_loop=False, fused=None
     return records
 
 
-def _if(stmt, tangent_of, tokens, function, shapes, in_loop):
+def _if(stmt, tangent_of, tokens, function, shapes, walked, in_loop):
     """The TangentIf of an ``if``: each branch with its own tangents, then the merges'."""
     then_tangents, else_tangents = dict(tangent_of), dict(tangent_of)
-    body = _block(stmt.body, then_tangents, tokens, function, shapes, in_loop)
-    orelse = _block(stmt.orelse, else_tangents, tokens, function, shapes, in_loop)
+    body = _block(stmt.body, then_tangents, tokens, function, shapes, walked, in_loop)
+    orelse = _block(stmt.orelse, else_tangents, tokens, function, shapes, walked, in_loop)
     merges = []
     for merge in stmt.merges:
         then = then_tangents.get(merge.then) if isinstance(merge.then, Var) else None
@@ -127,21 +155,17 @@ def _if(stmt, tangent_of, tokens, function, shapes, in_loop):
     return TangentIf(stmt, tuple(body), tuple(orelse), tuple(merges))
 
 
-def _loop(stmt, tangent_of, tokens, function, shapes):
+def _loop(stmt, tangent_of, tokens, function, shapes, walked):
     """The TangentLoop of a loop.  Which carried values have a tangent is found by iterating
     to a fixed point: a value carried round gets one when its next value does."""
-    if stmt.iter is not None and any(isinstance(a, Var) and a in tangent_of for a in stmt.iter.args):
-        loc = stmt.loc or function.loc
-        raise UnsupportedSyntaxError(
-            "forward mode does not go through a loop over values that carry a tangent",
-            loc.filename, loc.lineno, loc.col, loc.line_text,
-            "loop over range(len(xs)) and index xs[i] instead")
+    items = _item_tangents(stmt, tangent_of, function)
     carried = {c.target for c in stmt.carries if isinstance(c.init, Var) and c.init in tangent_of}
     while True:
         inner = dict(tangent_of)
+        inner.update((target, token_node(tokens.adjoint(target))) for target, _ in items)
         inner.update((c.target, token_node(tokens.adjoint(c.target))) for c in stmt.carries if c.target in carried)
-        test_body = _block(stmt.test_body, inner, tokens, function, shapes, in_loop=True)
-        body = _block(stmt.body, inner, tokens, function, shapes, in_loop=True)
+        test_body = _block(stmt.test_body, inner, tokens, function, shapes, walked, in_loop=True)
+        body = _block(stmt.body, inner, tokens, function, shapes, walked, in_loop=True)
         grown = carried | {c.target for c in stmt.carries if isinstance(c.next, Var) and c.next in inner}
         if grown == carried:
             break
@@ -152,14 +176,32 @@ def _loop(stmt, tangent_of, tokens, function, shapes):
             start = tangent_of.get(carry.init) if isinstance(carry.init, Var) else None
             carries.append((carry, start, inner.get(carry.next) if isinstance(carry.next, Var) else None))
             tangent_of[carry.target] = token_node(tokens.adjoint(carry.target))
-    return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries))
+    return TangentLoop(stmt, tuple(test_body), tuple(body), tuple(carries), items)
+
+
+def _item_tangents(stmt, tangent_of, function):
+    """``(target, tangent)`` for each loop variable of ``stmt`` whose items come from a
+    sequence with a tangent (``ITEM_SOURCES``); refused where the header takes them otherwise."""
+    it = stmt.iter
+    if it is None or not any(isinstance(a, Var) and a in tangent_of for a in it.args):
+        return ()
+    pairs = ITEM_SOURCES[it.kind](it.args, it.targets) if it.kind in ITEM_SOURCES else None
+    sources = {arg for _, arg in pairs or ()}
+    if pairs is None or any(isinstance(a, Var) and a in tangent_of and a not in sources for a in it.args):
+        loc = (stmt.loc or function.loc).user()
+        raise UnsupportedSyntaxError(
+            "forward mode does not go through this loop: its items carry a tangent it cannot pair with them",
+            loc.filename, loc.lineno, loc.col, loc.line_text,
+            "loop over the sequence itself (for x in xs, enumerate(xs), zip(xs, ys)) or over range(len(xs)) and "
+            "index xs[i]")
+    return tuple((target, tangent_of[arg]) for target, arg in pairs if isinstance(arg, Var) and arg in tangent_of)
 
 
 def _tangent(stmt, tangent_of, tokens, shapes, combine=False):
     """The simplified tangent expression of an assignment, or None when it has none; ``combine``:
     equal terms written once, times their count."""
     if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
-        loc = stmt.loc
+        loc = stmt.loc.user()
         name = stmt.op[: -len(".forward")]
         raise NoGradientRuleError(
             f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
@@ -169,7 +211,7 @@ def _tangent(stmt, tangent_of, tokens, shapes, combine=False):
         terms = tangent_terms(stmt, tangent_of, lambda a: operand_expr(a, tokens), token_node(tokens.value(stmt.target)),
                               shapes)
     except NoRule:
-        loc = stmt.loc
+        loc = stmt.loc.user()
         message, hint = refusal(stmt) or (
             f"no derivative rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a tangent",
             "use a function srcdiff knows (see the README's list)")

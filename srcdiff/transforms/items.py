@@ -19,13 +19,16 @@ In specialized code the rules may also name ``xs[i]`` reads of a sequence parame
 ``grad_xs = rt.items_zeros(xs)`` at the start of the backward section
 (``read_item_by_item``).
 
-A sequence whose gradient is taken item by item may not also be used in another way that
-needs its gradient (``np.sum(ws)`` besides the loop): that is refused, naming the loop.
+A sequence whose gradient is taken item by item and that is also used whole in a way that
+needs its gradient (``np.sum(ws)`` beside the loop) gathers both in one float array of its
+shape (``whole_sequences``): it starts as ``rt.whole_zeros(ws)``, or as ``rt.owned_whole(g,
+ws)`` where a whole use's gradient comes first, a new array the items add into in place;
+given back in the sequence's type and dtype (``rt.like``).
 """
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import RANGES, Assign, Loop, walk
+from ..ir import RANGES, Assign, Loop, defined_at, dotted, walk
 
 
 def item_sources(loop):
@@ -44,10 +47,13 @@ def item_sources(loop):
     return [(it.args[0], it.targets[0], it.kind == "reversed")]
 
 
-def zeros_for_items(sequence_token, numbers=False):
+def zeros_for_items(sequence_token, numbers=False, whole=False):
     """``rt.items_zeros(<the sequence>)``: the adjoint of a sequence before its items add in;
-    ``[0.0] * len(<the sequence>)`` where its items are known to be numbers (specialized code)."""
+    ``[0.0] * len(<the sequence>)`` where its items are known to be numbers (specialized code);
+    ``rt.whole_zeros(<the sequence>)`` for one also used whole (``whole``)."""
     sequence = ast.Name(id=sequence_token, ctx=ast.Load())
+    if whole:
+        return ast.Call(func=dotted("rt.whole_zeros"), args=[sequence], keywords=[])
     if numbers:
         length = ast.Call(func=ast.Name(id="len", ctx=ast.Load()), args=[sequence], keywords=[])
         return ast.BinOp(left=ast.List(elts=[ast.Constant(0.0)], ctx=ast.Load()), op=ast.Mult(), right=length)
@@ -55,8 +61,9 @@ def zeros_for_items(sequence_token, numbers=False):
     return ast.Call(func=call, args=[sequence], keywords=[])
 
 
-def check_item_sequences(body, active, edges):
-    """Refuse a sequence differentiated item by item that also needs a gradient otherwise."""
+def whole_sequences(body, active, edges):
+    """The sequences differentiated item by item that also need a gradient as a whole (see
+    the module doc); a loop unpacking the items of a sequence it differentiates is refused."""
     item_edges = set()
     loops = {}
     for stmt in walk(body):
@@ -68,18 +75,27 @@ def check_item_sequences(body, active, edges):
         if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind == "iter" and len(stmt.iter.targets) > 1:
             seq = stmt.iter.args[0]
             if seq in active and any(t in active for t in stmt.iter.targets):
-                loc = stmt.loc
+                loc = stmt.loc.user()
                 raise UnsupportedSyntaxError(
                     f"the gradient with respect to '{seq.hint}', whose items this loop unpacks, is not supported",
                     loc.filename, loc.lineno, loc.col, loc.line_text,
                     "leave it out of wrt, or loop over zip(...) of separate sequences")
-    for source, target, flows in edges:
-        if source in loops and source in active and flows and target in active and (source, target) not in item_edges:
-            loc = loops[source].loc
-            raise UnsupportedSyntaxError(
-                f"'{source.hint}' is looped over item by item here and also used in another way that needs its gradient",
-                loc.filename, loc.lineno, loc.col, loc.line_text,
-                "loop over it only, or index it (range(len(...))) everywhere, or leave it out of wrt")
+    carried_round = _carried_round(body)  # a carried value's next one: its adjoint flows back round
+    return {source for source, target, flows in edges
+            if source in loops and source in active and flows and target in active and (source, target) not in item_edges
+            and (source, target) not in carried_round}
+
+
+def _carried_round(body):
+    """``(carried value, value of its loop)`` pairs: a loop reading the value it carries (a list
+    a comprehension appends to, ``ws = ws * 2``).  Walking that value item by item after the loop
+    is walking the loop's result: the loop's backward takes the sequence's whole adjoint."""
+    pairs = set()
+    for stmt in walk(body):
+        if isinstance(stmt, Loop):
+            inside = {v for s in walk(stmt.test_body + stmt.body) for v in defined_at(s)}
+            pairs.update((c.target, v) for c in stmt.carries for v in inside)
+    return pairs
 
 
 def read_item_by_item(function, rules, active):

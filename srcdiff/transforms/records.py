@@ -72,6 +72,10 @@ class Backward:
     needed: set
     tokens: Tokens
     active: set = field(default_factory=set)
+    whole: frozenset = frozenset()  # sequences walked item by item and used whole (items.whole_sequences)
+    # the values a zero adjoint reads for its shape (``rt.zeros_like(v)``): a merged value a
+    # side of a branch leaves undefined is written there anyway (a placeholder) when read so
+    zero_reads: set = field(default_factory=set)
 
 
 @dataclass(frozen=True)

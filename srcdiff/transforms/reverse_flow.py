@@ -25,7 +25,7 @@ from .activity import activity, edges_of as _edges
 from .cleanup import without_adjoint_copies, without_dead_adjoints
 from .contributions import as_number, contribution, integer_valued, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
-from .items import check_item_sequences, item_sources, read_item_by_item, zeros_for_items
+from .items import item_sources, read_item_by_item, whole_sequences, zeros_for_items
 from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens, token_node
 from .sinking import OpenIf, OpenSide, Pending, closed, mentioned
 
@@ -45,8 +45,9 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
     rules = rules or scalar_rule
     scalar = rules is scalar_rule
     active, varied = activity(function.body, wrt, function.result, rules)
-    check_item_sequences(function.body, active, list(_edges(function.body, rules)))
+    whole = whole_sequences(function.body, active, list(_edges(function.body, rules)))
     sweep = _Sweep(active, rules)
+    sweep.whole = whole
     sweep.wrt = set(wrt)  # parts of a container read in the body are returned too: their adjoints escape
     sweep.parts = sweep.wrt - set(function.params)  # their zero is rt.tree_zeros (a part may be None)
     sweep.item_sequences = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
@@ -68,7 +69,8 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
     integer = integer_valued(function.body) if scalar else None
     statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
-    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active)
+    return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active, frozenset(whole),
+                    sweep.zero_reads)
 
 
 class _Sweep:
@@ -77,28 +79,37 @@ class _Sweep:
         self.rules = rules
         self.tokens = Tokens()
         self.needed = set()
+        self.zero_reads = set()  # what ``zero`` reads: a subset of ``needed``
         self.has_adjoint = set()
         self.order = {}  # Var -> when its adjoint was first written: a deterministic order
         self.constant = (None, None)  # (the result, its seed) when the seed is substituted
         self.pending = None  # the adjoints of the block being swept written on some paths only (sinking)
         self.escaping = {}  # what stayed pending at the end of the last side swept
         self.wrt = self.parts = set()
+        self.whole = set()  # sequences walked item by item and used whole (items.whole_sequences)
 
     def zero(self, var):
         """A zero adjoint: ``0.0`` for a number; ``rt.zeros_like(v)`` for a value of array code
         that may be an array (the runtime helpers its adjoint meets expect its shape); zeros of
-        the right length for a sequence looped over item by item."""
+        the right length for a sequence looped over item by item.  The zero of a value merged
+        after a branch may be written on a path where that value is undefined (a later branch
+        on the same condition reads it on the other side): ``zero_reads`` has the printer write
+        a placeholder there."""
         if var in self.item_sequences:
-            self.needed.add(var)
-            return zeros_for_items(self.tokens.value(var), var in self.numbers)
+            self._reads_for_zero(var)
+            return zeros_for_items(self.tokens.value(var), var in self.numbers, var in self.whole)
         if var in self.parts:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return ast.Call(func=dotted("rt.tree_zeros"), args=[token_node(self.tokens.value(var))], keywords=[])
         shapes = getattr(self.rules, "shapes", None)  # array rules know shapes; scalar code has numbers only
         if shapes is not None and shapes.of(var) is not SCALAR:
-            self.needed.add(var)
+            self._reads_for_zero(var)
             return ast.Call(func=dotted("rt.zeros_like"), args=[token_node(self.tokens.value(var))], keywords=[])
         return ZERO_NODE
+
+    def _reads_for_zero(self, var):
+        self.needed.add(var)
+        self.zero_reads.add(var)
 
     def adjoint(self, var):
         """The expression of ``var``'s adjoint: its name, or the seed itself for the result."""
@@ -107,7 +118,11 @@ class _Sweep:
         return ast.Name(id=self.tokens.adjoint(var), ctx=ast.Load())
 
     def add(self, out, var, expr, written, loc=None):
-        """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet."""
+        """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet (for a sequence
+        also walked item by item, a new array of its own: ``items.whole_sequences``)."""
+        if var in self.whole and var not in written and not _is_call_of(expr, "rt.whole_zeros"):
+            self._reads_for_zero(var)
+            expr = ast.Call(func=dotted("rt.owned_whole"), args=[expr, token_node(self.tokens.value(var))], keywords=[])
         out.append(Accumulate(var, expr, var not in written, loc))
         self.order.setdefault(var, len(self.order))
         written.add(var)
@@ -263,3 +278,6 @@ class _Sweep:
                 found.append(source)
         return list(dict.fromkeys(found))
 
+
+def _is_call_of(expr, name):
+    return isinstance(expr, ast.Call) and ast.unparse(expr.func) == name

@@ -1,0 +1,97 @@
+"""The directions a ``jvp`` or an ``hvp`` is called with, checked against their parameters.
+
+A direction has its parameter's structure (API.md: ``v`` "same shape as the parameter").
+Without a look, NumPy broadcasts a direction of shape ``(3, 1)`` against a parameter of
+shape ``(3,)`` into a wrong number, and a loop over a list pairs its items with the
+direction's, stopping at the shorter.  ``checked_directions`` refuses such a call with a
+``SignatureError`` at the user's line, naming both structures.
+
+| parameter | its structure | a direction that matches |
+| --- | --- | --- |
+| a number (``float``, ``int``, NumPy scalar) | ``()`` | a number, or an array of shape ``()`` |
+| an array (anything with ``.shape``) | its shape | an array of that shape |
+| a list or tuple | ``np.shape`` of it (its length where its items differ) | a list, tuple or array of that shape |
+| anything else (a dict of parameters, an object) | not looked at | |
+"""
+import functools
+import inspect
+import linecache
+import sys
+
+import numpy as np
+
+from .errors import SignatureError
+
+
+def checked_directions(compiled, directions):
+    """``compiled`` (a jvp or hvp) behind a look that each direction has the structure of its
+    parameter (``directions``: ``(parameter, direction)`` pairs of its parameters' names);
+    ``compiled`` itself where there is nothing to see."""
+    if not directions:
+        return compiled
+    signature = inspect.signature(compiled)
+    order = list(signature.parameters)
+    pairs = tuple((order.index(param), order.index(direction)) for param, direction in directions)
+    total = len(order)
+
+    @functools.wraps(compiled)
+    def checked(*args, **kwargs):
+        values = args if not kwargs and len(args) == total else _in_order(signature, args, kwargs)
+        if values is None:
+            return compiled(*args, **kwargs)  # which says what is wrong with the call
+        for p, d in pairs:
+            param, direction = values[p], values[d]
+            if param.__class__ is not float or direction.__class__ is not float:  # two numbers: nothing to see
+                _check(param, direction)
+        return compiled(*args, **kwargs)
+
+    checked.__srcdiff_compiled__ = getattr(compiled, "__srcdiff_compiled__", compiled)  # what a derivative reads
+    return checked
+
+
+def _in_order(signature, args, kwargs):
+    """The arguments of a call naming some of them, in the order of the parameters; None
+    for a call that does not fit the signature."""
+    try:
+        bound = signature.bind(*args, **kwargs)
+    except TypeError:
+        return None
+    bound.apply_defaults()
+    return tuple(bound.arguments.values())
+
+
+def _check(param, direction):
+    if param.__class__ is np.ndarray and direction.__class__ is np.ndarray and param.shape == direction.shape:
+        return
+    wanted, given = structure(param), structure(direction)
+    if wanted is None or given is None or wanted == given:
+        return
+    filename, lineno, line = caller()
+    raise SignatureError(
+        f"a direction of shape {given} was given for a parameter of shape {wanted}: a direction has its "
+        "parameter's shape", filename, lineno, len(line) - len(line.lstrip()), line,
+        "pass a direction of the parameter's own shape (np.reshape(v, np.shape(x)))")
+
+
+def structure(value):
+    """The shape a direction shares with its parameter (see the module table), or None."""
+    if isinstance(value, (float, int, complex, np.generic)):
+        return ()
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    if isinstance(value, (list, tuple)):
+        try:
+            return np.shape(value)
+        except ValueError:  # items of different shapes
+            return (len(value),)
+    return None
+
+
+def caller():
+    """``(file, line, text)`` of the innermost frame outside srcdiff: the user's call."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").partition(".")[0] == "srcdiff":
+        frame = frame.f_back
+    filename, lineno = frame.f_code.co_filename, frame.f_lineno
+    return filename, lineno, linecache.getline(filename, lineno)
