@@ -1,5 +1,7 @@
 """Differential fuzzing of srcdiff: many random NumPy programs, each checked with grad,
-jvp and hvp against finite differences and HIPS autograd (tests/fuzzing/).
+jvp and hvp (and, with --checks, hessian, grad of grad, a gradient penalty,
+value_and_grad, float32 arrays, jit="numba" and explain) against finite differences
+and HIPS autograd (tests/fuzzing/).
 
     python benchmarks/fuzz.py --count 2000 --seed-start 0 --jobs 2
     python benchmarks/fuzz.py --count 500 --features linalg,reduce    # groups or features
@@ -7,6 +9,7 @@ jvp and hvp against finite differences and HIPS autograd (tests/fuzzing/).
     python benchmarks/fuzz.py --show 17 --features all --source       # ... and srcdiff's code for it
     python benchmarks/fuzz.py --shrink 17 --features all              # a smaller program failing the same way
     python benchmarks/fuzz.py --count 2000 --generic                  # through the generic code, not the specialized
+    python benchmarks/fuzz.py --count 500 --checks all                # every check (--checks hessian,f32: some)
 
 Prints the counts of pass / skip / refused / crash / wrong per check and per program,
 then every distinct failure signature (check, status, exception type and the first line
@@ -31,7 +34,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from fuzzing.check import CHECKS, STATUSES, check_program  # noqa: E402
+from fuzzing.check import CHECKS, STATUSES, check_program, expand_checks  # noqa: E402
 from fuzzing.generate import FEATURES, GROUPS, expand_features, generate  # noqa: E402
 
 _OPTIONS = {}
@@ -47,7 +50,7 @@ def _run(seed):
     o = _OPTIONS
     program = generate(seed, o["features"], o["size"])
     started = time.perf_counter()
-    result = check_program(program, points=o["points"], timeout=o["timeout"])
+    result = check_program(program, points=o["points"], timeout=o["timeout"], checks=o["checks"])
     record = result.to_dict()
     record["seconds"] = round(time.perf_counter() - started, 3)
     record["lines"] = program.source.count("\n")
@@ -58,11 +61,11 @@ def _feature_arg(features):
     return ",".join(features) if set(features) != set(FEATURES) else "all"
 
 
-def show(seed, features, size, points, timeout, with_source):
+def show(seed, features, size, points, timeout, with_source, checks):
     program = generate(seed, features, size)
     print(program.source)
     print("parameters:", ", ".join(f"{p.name}: {p.kind}{list(p.shape) if p.shape else ''}" for p in program.params))
-    result = check_program(program, points=points, timeout=timeout)
+    result = check_program(program, points=points, timeout=timeout, checks=checks)
     print(f"kind: {result.kind}    " + "    ".join(f"{c}: {s}" for c, s in result.checks.items()))
     for failure in result.failures:
         print(f"\n[{failure.status}] {failure.signature}\n    {failure.message}")
@@ -155,9 +158,11 @@ def _split_terms(expr):
 
 
 def shrink(program, signature, points, timeout, budget=400):
-    """Greedy shrinking: keep any smaller candidate that still fails with ``signature``."""
+    """Greedy shrinking: keep any smaller candidate that still fails with ``signature``
+    (running only grad, whose verdict the others read, and the signature's own check)."""
     from dataclasses import replace
     lines = program.source.splitlines()
+    checks = ("grad",) + tuple(c for c in signature.split(":", 1)[:1] if c in CHECKS)  # not "invalid"
     tries = 0
     changed = True
     while changed and tries < budget:
@@ -172,7 +177,8 @@ def shrink(program, signature, points, timeout, budget=400):
             except SyntaxError:
                 continue
             # a short alarm: a candidate may loop for ever (its counter's increment removed)
-            result = check_program(replace(program, source=text), points=points, timeout=min(timeout, 5.0))
+            result = check_program(replace(program, source=text), points=points, timeout=min(timeout, 5.0),
+                                   checks=checks)
             if any(f.signature == signature for f in result.failures):
                 lines = cand
                 changed = True
@@ -198,20 +204,23 @@ def main(argv=None):
     parser.add_argument("--shrink", type=int, metavar="SEED",
                         help="print a smaller program failing like SEED (its first failure, or --signature)")
     parser.add_argument("--signature", help="with --shrink: the failure signature to keep")
+    parser.add_argument("--checks", default="default",
+                        help=f"comma-separated checks ({', '.join(CHECKS)}), 'default' (grad, jvp, hvp) or 'all'")
     parser.add_argument("--generic", action="store_true",
                         help="run every gradient through its generic code (SRCDIFF_GENERIC=1), not the code "
                              "specialized to its arguments' kinds (the default)")
     args = parser.parse_args(argv)
     features = expand_features(args.features)
+    checks = expand_checks(args.checks)
     if args.generic:  # read when each gradient is built, here and in the forked workers
         os.environ["SRCDIFF_GENERIC"] = "1"
 
     if args.show is not None:
-        show(args.show, features, args.size, args.points, args.timeout, args.source)
+        show(args.show, features, args.size, args.points, args.timeout, args.source, checks)
         return 0
     if args.shrink is not None:
         program = generate(args.shrink, features, args.size)
-        result = check_program(program, points=args.points, timeout=args.timeout)
+        result = check_program(program, points=args.points, timeout=args.timeout, checks=checks)
         failures = [f for f in result.failures if args.signature in (None, f.signature)]
         if not failures:
             print(f"seed {args.shrink} does not fail" + (f" with {args.signature!r}" if args.signature else ""))
@@ -220,14 +229,14 @@ def main(argv=None):
         print(f"# shrunk from {program.source.count(chr(10))} to {small.source.count(chr(10))} lines "
               f"in {tries} tries, still failing with: {failures[0].signature}")
         print(small.source)
-        again = check_program(small, points=args.points, timeout=args.timeout)
+        again = check_program(small, points=args.points, timeout=args.timeout, checks=checks)
         for failure in again.failures:
             print(f"[{failure.status}] {failure.signature}\n    {failure.message}")
         if args.source:
             _print_sources(small)
         return 0
 
-    options = dict(features=features, size=args.size, points=args.points, timeout=args.timeout)
+    options = dict(features=features, size=args.size, points=args.points, timeout=args.timeout, checks=checks)
     seeds = range(args.seed_start, args.seed_start + args.count)
     started = time.perf_counter()
     records = []
@@ -248,7 +257,7 @@ def main(argv=None):
                       file=sys.stderr, flush=True)
     records.sort(key=lambda r: r["seed"])
     elapsed = time.perf_counter() - started
-    report(records, features, args, elapsed)
+    report(records, features, checks, args, elapsed)
     if args.json:
         with open(args.json, "w") as out:
             for r in records:
@@ -258,7 +267,7 @@ def main(argv=None):
     return 1 if bad else 0
 
 
-def report(records, features, args, elapsed):
+def report(records, features, checks, args, elapsed):
     feature_arg = _feature_arg(features)
     n = len(records)
     print(f"srcdiff fuzz: {n} programs, seeds {args.seed_start}..{args.seed_start + n - 1}, "
@@ -267,10 +276,10 @@ def report(records, features, args, elapsed):
           f"{'generic code' if os.environ.get('SRCDIFF_GENERIC') == '1' else 'specialized code'}")
     kinds = collections.Counter(r["kind"] for r in records)
     print("programs: " + ", ".join(f"{k} {kinds[k]}" for k in STATUSES + ("invalid",) if kinds[k] or k != "invalid"))
-    print(f"\n{'check':6}" + "".join(f"{s:>9}" for s in STATUSES))
-    for check in CHECKS:
+    print(f"\n{'check':8}" + "".join(f"{s:>9}" for s in STATUSES))
+    for check in checks:
         counts = collections.Counter(r["checks"].get(check) for r in records)
-        print(f"{check:6}" + "".join(f"{counts[s]:>9}" for s in STATUSES))
+        print(f"{check:8}" + "".join(f"{counts[s]:>9}" for s in STATUSES))
     groups = collections.defaultdict(list)
     for r in records:
         for f in r["failures"]:
@@ -280,12 +289,12 @@ def report(records, features, args, elapsed):
     failing = [k for k in keys if k[0] != "refused"]
     print(f"\nfailure signatures ({len(failing)}), most frequent first:")
     for status, sig in failing:
-        _print_group(status, sig, groups[(status, sig)], feature_arg, args)
+        _print_group(status, sig, groups[(status, sig)], feature_arg, checks, args)
     refusals = [k for k in keys if k[0] == "refused"]
     if refusals:
         print(f"\nrefusals ({len(refusals)} signatures; allowed, listed for reading):")
         for status, sig in refusals[:args.refusals]:
-            _print_group(status, sig, groups[(status, sig)], feature_arg, args, brief=True)
+            _print_group(status, sig, groups[(status, sig)], feature_arg, checks, args, brief=True)
         if len(refusals) > args.refusals:
             print(f"  ... and {len(refusals) - args.refusals} more")
     notes = collections.Counter(note for r in records for note in r["notes"])
@@ -295,7 +304,7 @@ def report(records, features, args, elapsed):
             print(f"  {c:5d}  {note}")
 
 
-def _print_group(status, sig, items, feature_arg, args, brief=False):
+def _print_group(status, sig, items, feature_arg, checks, args, brief=False):
     seeds = [s for s, _ in items]
     print(f"  {len(items):5d}  [{status}] {sig}")
     if brief:
@@ -303,7 +312,9 @@ def _print_group(status, sig, items, feature_arg, args, brief=False):
         return
     print(f"         first seeds: {', '.join(map(str, seeds[:args.examples]))}; e.g. {items[0][1][:160]}")
     size = f" --size {args.size}" if args.size is not None else ""
-    print(f"         reproduce: python benchmarks/fuzz.py --show {seeds[0]} --features {feature_arg}{size}")
+    picked = "" if args.checks == "default" else f" --checks {args.checks}"
+    generic = " --generic" if args.generic else ""
+    print(f"         reproduce: python benchmarks/fuzz.py --show {seeds[0]} --features {feature_arg}{size}{picked}{generic}")
 
 
 if __name__ == "__main__":

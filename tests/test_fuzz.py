@@ -7,13 +7,14 @@ A group passes when none of its programs crashes or gives a wrong number (a refu
 ``xfail(strict=True)`` with the family in the reason: once a fix lands the group passes,
 the strict mark turns the run red, and the mark must be removed.  The families and
 reproducers are in the fuzz report; ``python benchmarks/fuzz.py --show SEED --features
-GROUP`` prints a failing program.
+GROUP`` prints a failing program.  A family found by a check beyond the first three names
+the checks it runs (``--checks``; tests/test_fuzz_checks.py tests those checks).
 """
 import numpy as np
 import pytest
 
 import srcdiff
-from fuzzing.check import check_program
+from fuzzing.check import DEFAULT_CHECKS, check_program
 from fuzzing.generate import GROUPS, Param, Program, generate
 
 # programs per group, on seeds 0..N-1: about 25 s of CPU for the lot (control flow and
@@ -51,7 +52,7 @@ _W33 = "W = np.array([[1.0, -0.5, 0.2], [0.4, 1.3, -0.9], [-0.2, 0.8, 0.6]])\n"
 _M33 = "M = np.array([[0.3, -1.2, 0.5], [0.9, 0.1, -0.4], [-0.7, 0.6, 1.1]])\n"
 _C43 = "C = np.array([[0.5, -0.3, 0.8], [0.1, 0.9, -0.7], [-0.6, 0.2, 0.4], [0.3, 0.3, -0.9]])\n"
 
-# name: (xfail reason or None when it passes today, module body, parameters)
+# name: (xfail reason or None when it passes today, module body, parameters[, checks when not the default])
 FAMILIES = {
     "keyerror_early_return": (
         None,
@@ -129,6 +130,40 @@ FAMILIES = {
         "def f(x, v):\n    s = np.sum(v)\n    if s > 100.0:\n        r = s * 2.0\n    else:\n        r = -s\n"
         "    return min(r, x)\n",
         [_F("x"), _A("v", 3)]),
+    # seed 600056 (grad2, penalty): a value set on one side of a branch, read in a later branch on
+    # the same condition; the zero adjoint on the other side read it: UnboundLocalError
+    "unset_merge_zero_adjoint": (
+        None,
+        "def f(w, k):\n    y = w * k\n    c = np.min(w) < 0.2\n    if not c:\n        u = np.tanh(y)\n"
+        "    if c:\n        r = np.sum(y * k)\n    else:\n        r = np.sum(u)\n    return r\n",
+        [_A("w", 3), _F("k")]),
+    "unset_merge_zero_adjoint_grad2": (
+        None,
+        "def f(w, k):\n    y = w * k\n    if np.min(w) < 0.2:\n        return np.sum(y * k)\n"
+        "    u = np.tanh(y)\n    return np.sum(u)\n",
+        [_A("w", 3), _F("k")], "grad,grad2,penalty"),
+    # seed 600384 (grad2 through a loop: reverse over forward): the tangent of np.minimum(c, C) along
+    # c, 1.0 * (c <= C), folded to a bare comparison: -(c <= C) of a NumPy bool array raised TypeError
+    "folded_comparison_tangent": (
+        None,
+        "C = np.array([-0.8, 0.6, 0.1])\ndef f(c, w):\n    t = np.cos(np.minimum(c, C))\n    h = w\n"
+        "    for i in range(2):\n        h = h * t\n    return np.sum(h)\n",
+        [_F("c"), _A("w", 3)], "grad,grad2"),
+    # seed 601643 (grad2 through a loop: reverse over forward): the tangent of t = np.arange(3) * alpha
+    # along alpha folded to the int array itself; an item written into its copy was truncated
+    "integer_tangent_written": (
+        None,
+        "W = np.array([-0.2, 0.5, 0.3])\ndef f(x, alpha):\n    t = np.arange(3) * alpha\n    for i in range(2):\n"
+        "        x = np.tanh(x)\n    y = t.copy()\n    y[:2] *= np.mean(np.exp(t))\n    return np.sum(W * y * x)\n",
+        [_A("x", 3), _F("alpha")], "grad,grad2"),
+    # found writing the numba check: a branch in a loop whose sides tape values of two types
+    # (numba's lists hold one) raised numba's TypingError on the first call, not a SrcdiffError
+    "numba_branch_in_a_loop": (
+        None,
+        "def f(xs, s):\n    acc = 0.0\n    for i in range(len(xs)):\n        if xs[i] > 0.0:\n"
+        "            acc = acc + math.sin(xs[i]) * s\n        else:\n            acc = acc - xs[i] * xs[i] * s\n"
+        "    return acc * s\n",
+        [_A("xs", 4), _F("s")], "grad,numba"),
 }
 
 
@@ -140,10 +175,10 @@ def _family(name):
 
 @pytest.mark.parametrize("name", [_family(n) for n in FAMILIES])
 def test_known_family(name, tmp_path):
-    _, body, params = FAMILIES[name]
+    _, body, params, *checks = FAMILIES[name]
     program = Program(seed=0, features=("hand",), size=0, source="import numpy as np\nimport math\n\n" + body,
                       params=params)
-    result = check_program(program, folder=tmp_path, timeout=60)
+    result = check_program(program, folder=tmp_path, timeout=60, checks=checks[0] if checks else DEFAULT_CHECKS)
     assert result.kind not in ("crash", "wrong", "invalid"), "\n".join(
         f"{f.signature}: {f.message}" for f in result.failures)
 

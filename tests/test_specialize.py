@@ -322,6 +322,46 @@ def test_numba_names_the_statement_it_cannot_compile():
     assert info.value.lineno == numba_refused.__code__.co_firstlineno + 2 and info.value.col == 11
 
 
+def numba_branch_tapes_two_kinds(xs, s):
+    acc = 0.0
+    for x in xs:
+        if x > 0.0:
+            acc = acc + math.sin(x) * s
+    return acc
+
+
+def numba_branch_tapes_flags(xs, s):
+    acc = 0.0
+    for i in range(len(xs)):
+        if xs[i] > 0.0:
+            acc = acc + xs[i] * s
+        else:
+            acc = acc - xs[i]
+    return acc * s
+
+
+def test_numba_names_a_branch_in_a_loop_whose_tape_it_cannot_type():
+    """The tape of a loop holds each iteration's branch flag and the values one side keeps: of
+    two types here, which numba's lists refuse.  Refused at the ``if`` on the first call (the
+    gradient is compiled then, for the call's kinds), never numba's TypingError."""
+    pytest.importorskip("numba")
+    g = srcdiff.grad(numba_branch_tapes_two_kinds, jit="numba")
+    with pytest.raises(srcdiff.SrcdiffError, match="cannot compile this branch inside a loop") as info:
+        g(np.array([0.3, -0.5, 0.9]), 0.7)
+    assert info.value.lineno == numba_branch_tapes_two_kinds.__code__.co_firstlineno + 3
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_numba_compiles_a_branch_in_a_loop_that_tapes_one_type(dtype):
+    pytest.importorskip("numba")
+    xs = np.array([0.3, -0.5, 0.9, 0.1, -1.2], dtype=dtype)
+    got, want = srcdiff.grad(numba_branch_tapes_flags, jit="numba")(xs, 0.7), srcdiff.grad(numba_branch_tapes_flags)(xs, 0.7)
+    assert got[0].dtype == dtype and got[1] == pytest.approx(want[1], rel=1e-6)
+    np.testing.assert_allclose(got[0], want[0], rtol=1e-6)
+    strided = srcdiff.grad(numba_branch_tapes_flags, jit="numba")(xs[::2], 0.7)  # not C-contiguous: compiled again
+    np.testing.assert_allclose(strided[0], srcdiff.grad(numba_branch_tapes_flags)(xs[::2], 0.7)[0], rtol=1e-6)
+
+
 def test_numba_names_an_argument_of_another_kind():
     pytest.importorskip("numba")
     with pytest.raises(srcdiff.SrcdiffError, match="'xs' is a list"):

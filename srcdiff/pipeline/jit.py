@@ -5,7 +5,8 @@ loops over data where Python's interpreter is the cost).  ``check_numba(function
 refuses, with the statement's file, line and column, any statement outside this subset,
 when ``grad`` is called; ``check_kinds`` refuses an argument of another kind when the
 gradient is first called with it; ``numba_text`` rewrites the specialized text's few
-runtime calls into what numba compiles; ``compile_numba`` compiles it (``numba.njit``).
+runtime calls into what numba compiles; ``compile_numba`` compiles it (``numba.njit``) for
+the call's kinds at once, and turns numba's own errors into a NumbaError.
 
 | in the function | allowed |
 | --- | --- |
@@ -25,7 +26,7 @@ import ast
 
 from ..analysis import SCALAR, Shape
 from ..errors import SrcdiffError
-from ..ir import Assign, Loop, walk
+from ..ir import Assign, If, Loop, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -138,6 +139,38 @@ def numba_module():
     return numba
 
 
-def compile_numba(python_function):
-    """``python_function`` compiled by ``numba.njit`` (nopython mode), on its first call."""
-    return numba_module().njit(python_function)
+NUMBA_SCALARS = {"float": "float64", "int": "int64", "bool": "boolean"}  # what numba.typeof says of each
+
+
+def compile_numba(python_function, function, kinds):
+    """``python_function`` compiled by ``numba.njit`` (nopython mode) now, for the arguments of
+    ``kinds`` (arrays C-contiguous, as NumPy makes them: the types the first call brings), so
+    that what numba cannot type is a NumbaError here, never numba's own error at a call."""
+    numba = numba_module()
+    jitted = numba.njit(python_function)
+    try:
+        jitted.compile(tuple(_numba_type(numba, kinds[param.hint]) for param in function.params))
+    except numba.core.errors.NumbaError as err:
+        raise _compile_refusal(function, err) from None
+    return jitted
+
+
+def _numba_type(numba, kind):
+    if kind.name == "array":
+        return numba.types.Array(numba.float64 if kind.dtype == "f64" else numba.float32, kind.ndim, "C")
+    return getattr(numba, NUMBA_SCALARS[kind.name])
+
+
+def _compile_refusal(function, err):
+    """The NumbaError for numba's ``err``: at a branch inside a loop where the gradient's tape
+    holds values of different types (numba's lists hold one), else at the function."""
+    text = str(err)
+    branch = next((s for loop in walk(function.body) if isinstance(loop, Loop)
+                   for s in walk(loop.body) if isinstance(s, If) and s.loc is not None), None)
+    if branch is not None and "append" in text:
+        return _refusal(branch.loc, "jit='numba' cannot compile this branch inside a loop: its sides keep different "
+                        "values for the backward pass", "write it with min or max where it is one, move it out of the loop, "
+                        "or drop jit='numba'")
+    reason = next((line.strip() for line in text.splitlines()[1:] if line.strip()), text.strip())
+    return _refusal(function.loc, f"jit='numba': numba cannot compile this function's gradient ({reason[:160]})",
+                    "drop jit='numba' for this function")

@@ -284,6 +284,6 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     text = numba_text(getattr(text, "runs", text), function)
     python = compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)
-    jitted = compile_numba(python)
+    jitted = compile_numba(python, function, kinds)
     jitted.source = text
     return jitted

@@ -149,3 +149,28 @@ def no_rule_error(stmt):
         f"no gradient rule for '{stmt.op}' with {len(stmt.args)} argument(s), and its result needs a gradient",
         "use a function srcdiff knows (see the README's list), or wrap it in a srcdiff.Function with its own backward")
     return NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
+
+
+def as_number(expr):
+    """``expr``, or ``1.0 * (expr)`` where it is a comparison or a ``not`` (the max rule's
+    ``g * (a >= b)`` with its upstream seed or tangent ``1.0`` folded): a NumPy bool, or an
+    array of them, refuses ``-`` and adds as a logical or (``True + True`` is ``True``)."""
+    if type(expr) is ast.Compare or type(expr) is ast.UnaryOp and type(expr.op) is ast.Not:
+        return ast.BinOp(left=ast.Constant(1.0), op=ast.Mult(), right=expr)
+    return expr
+
+
+def of_values_alone(term):
+    """Whether ``term`` is values' names joined by ``+ - *``: the tangent along a float whose
+    seed ``1.0`` folded away (``dot_t = s0`` of ``t = s0 * alpha``), of the values' dtype, which
+    may be an integer one (``np.arange(3)``): an item written into it would be truncated, so
+    the caller writes ``1.0 * s0``."""
+    kind = type(term)
+    if kind is ast.Name:
+        return True
+    if kind is ast.BinOp:
+        return type(term.op) in (ast.Add, ast.Sub, ast.Mult) and of_values_alone(term.left) \
+            and of_values_alone(term.right)
+    if kind is ast.UnaryOp:
+        return type(term.op) is ast.USub and of_values_alone(term.operand)
+    return False

@@ -23,7 +23,7 @@ from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, dotted, is
 from ..rules import CustomRule, placeholders, scalar_rule
 from .activity import activity, edges_of as _edges
 from .cleanup import without_adjoint_copies, without_dead_adjoints
-from .contributions import contribution, integer_valued, no_rule_error, operand_expr, values_read
+from .contributions import as_number, contribution, integer_valued, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
 from .items import item_sources, read_item_by_item, whole_sequences, zeros_for_items
 from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens, token_node
@@ -277,15 +277,6 @@ class _Sweep:
                     and source not in inside:
                 found.append(source)
         return list(dict.fromkeys(found))
-
-
-def as_number(expr):
-    """``expr``, or ``1.0 * (expr)`` where it is a comparison or a ``not`` (the max rule's
-    ``g * (a >= b)`` with its upstream seed ``1.0`` folded): a NumPy bool, or an array of
-    them, refuses ``-`` and adds as a logical or (``True + True`` is ``True``)."""
-    if type(expr) is ast.Compare or type(expr) is ast.UnaryOp and type(expr.op) is ast.Not:
-        return ast.BinOp(left=ast.Constant(1.0), op=ast.Mult(), right=expr)
-    return expr
 
 
 def _is_call_of(expr, name):

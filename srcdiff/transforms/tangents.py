@@ -31,6 +31,7 @@ from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
 from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule, placeholders,
                      rule_of_call, tangent_rule, template_ast)
+from .contributions import as_number, of_values_alone
 from .linalg_tangents import LINALG_FORMS, TANGENT_TEMPLATES, template_terms
 
 _REDUCE = ("np.sum", ".sum()", "np.mean", ".mean()", "np.average")
@@ -129,7 +130,9 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         if templates[i] is None:
             continue
         bindings["g"] = tangent_of[stmt.args[i]]
-        term = simplify_expr(copy_expr(template_ast(templates[i]), bindings), copy=False)
+        term = as_number(simplify_expr(copy_expr(template_ast(templates[i]), bindings), copy=False))
+        if shapes is not None and type(bindings["g"]) is ast.Constant and of_values_alone(term):
+            term = ast.BinOp(left=ast.Constant(1.0), op=ast.Mult(), right=term)
         if not is_zero(term):
             terms[i] = term
     if terms and shapes is not None and not _has_result_shape(stmt, templates, terms, shapes):
