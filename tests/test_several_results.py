@@ -8,19 +8,10 @@ import pytest
 import srcdiff
 from srcdiff.errors import ResultError
 from tangent_corpus_checks import along, assert_close
+from tangent_corpus_functions import doubled_and_same, polar
 from trust_helpers import assert_user_error
 
 RNG = np.random.default_rng(31)
-
-
-def polar(a, b):
-    r = np.sqrt(a ** 2.0 + b ** 2.0)
-    theta = np.arctan2(b, a)
-    return r, theta
-
-
-def doubled_and_same(a):
-    return 2 * a, a
 
 
 def ordered(a, b):

@@ -9,20 +9,11 @@ import pytest
 
 import srcdiff
 from tangent_corpus_checks import assert_close, fd_gradient
+from test_trust_item_loops import nested as layer  # a layer written as nested loops
 from trust_helpers import assert_user_error
 
 W = [[0.5, -0.3], [0.8, 0.2], [-0.4, 0.9]]
 XS = [1.5, -0.5]
-
-
-def layer(W, xs):
-    t = 0.0
-    for row in W:
-        s = 0.0
-        for w, x in zip(row, xs):
-            s = s + w * x
-        t = t + s * s
-    return t
 
 
 def rows_summed(W):
