@@ -29,9 +29,9 @@ from .errors import SignatureError, SourceNotFoundError
 from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
-                       jacobians_of_items, numba_dispatching, specialized, specialized_hvp)
+                       jacobian_rows, jacobians_of_items, numba_dispatching, specialized, specialized_hvp)
 from .runtime.random_state import random_rewinder
-from .runtime.trees import is_container, stacked_rows
+from .runtime.trees import is_container
 
 _CACHE = weakref.WeakKeyDictionary()
 
@@ -154,18 +154,7 @@ def jacobian(fn, *, wrt=0):
             return product(*positional, 1.0, **keyword)
         result = np.asarray(result)
         dtype = result.dtype if np.issubdtype(result.dtype, np.inexact) else np.float64
-        if result.size == 0:  # no rows: one product with an empty cotangent gives the parameter's shape
-            row = product(*positional, np.zeros(result.shape, dtype), **keyword)
-            if is_container(row):
-                return stacked_rows([row], result.shape, empty=True)
-            row = np.asarray(row)
-            return np.zeros(result.shape + row.shape, row.dtype)
-        rows = [rewind() or product(*positional, unit.reshape(result.shape), **keyword)
-                for unit in np.eye(result.size, dtype=dtype)]
-        if is_container(rows[0]):  # a container parameter: a Jacobian per part, in its structure
-            return stacked_rows(rows, result.shape)
-        rows = [np.asarray(row) for row in rows]
-        return np.stack(rows).reshape(result.shape + rows[0].shape)
+        return jacobian_rows(product, positional, keyword, result.shape, dtype, rewind)
 
     jacobian_fn.__name__ = jacobian_fn.__qualname__ = f"jacobian_{name_of(fn)}"
     del jacobian_fn.__wrapped__

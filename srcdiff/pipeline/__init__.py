@@ -28,7 +28,7 @@ from .export import KINDS as EXPORT_KINDS, export_function, export_text
 from .generated import gradient_as_source, static_scope
 from .gradient import gradient_source, select_wrt
 from .higher import DEFAULT_MODE, MODES, hvp_source, jvp_source, single_parameter
-from .jacobian import jacobians_of_items, vjp_source
+from .jacobian import jacobian_rows, jacobians_of_items, vjp_source
 from .jit import NumbaError
 from .specialize import (dispatching, numba_dispatching, specializable, specialized, specialized_gradient,
                          specialized_hvp)

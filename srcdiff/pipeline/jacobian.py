@@ -33,24 +33,40 @@ def vjp_source(function, source, wrt=0):
     return name, text, extended
 
 
+def jacobian_rows(product, positional, keyword, shape, dtype, rewind, cotangent=lambda unit: unit):
+    """The Jacobian of a result of ``shape`` (an array: ``shape`` may be ``()``), row by row
+    from ``product``, its vector-Jacobian product, called with ``cotangent(unit)`` for each
+    unit array of ``dtype``: an array shaped ``shape + parameter.shape``, or for a container
+    parameter a Jacobian per part in its structure.  ``rewind()`` puts random generators back
+    before each product (``random_rewinder``)."""
+    size = int(np.prod(shape))
+    if size == 0:  # no rows: one product with an empty cotangent gives the parameter's shape
+        row = product(*positional, cotangent(np.zeros(shape, dtype)), **keyword)
+        if is_container(row):
+            return stacked_rows([row], shape, empty=True)
+        row = np.asarray(row)
+        return np.zeros(shape + row.shape, row.dtype)
+    rows = [rewind() or product(*positional, cotangent(unit.reshape(shape)), **keyword)
+            for unit in np.eye(size, dtype=dtype)]
+    if is_container(rows[0]):  # a container parameter: a Jacobian per part, in its structure
+        return stacked_rows(rows, shape)
+    rows = [np.asarray(row) for row in rows]
+    return np.stack(rows).reshape(shape + rows[0].shape)
+
+
 def jacobians_of_items(product, positional, keyword, result, rewind):
     """The Jacobian of each item of the tuple ``result`` (of a function returning several
-    values), row by row from ``product``, its vector-Jacobian product, with the cotangents of
-    the other items zero: a tuple of Jacobians shaped ``item.shape + parameter.shape``.
-    ``rewind()`` puts random generators back before each product (``random_rewinder``)."""
+    values), from ``product`` (``jacobian_rows``) with the cotangents of the other items
+    zero: a tuple of Jacobians shaped ``item.shape + parameter.shape`` (a number item's: the
+    product along 1.0)."""
     zeros = [np.zeros(np.shape(item)) if isinstance(item, np.ndarray) else 0.0 for item in result]
     jacobians = []
     for k, item in enumerate(result):
+        def cotangent(unit, k=k):
+            return tuple(zeros[:k] + [unit] + zeros[k + 1:])
         shape = np.shape(item)
-        units = [unit.reshape(shape) if shape else float(unit[0]) for unit in np.eye(max(int(np.prod(shape)), 1))]
-        rows = [rewind() or product(*positional, tuple(zeros[:k] + [u] + zeros[k + 1:]), **keyword)
-                for u in units[:int(np.prod(shape))]]
-        if not rows:  # an empty item: one product gives the parameter's shape
-            row = product(*positional, tuple(zeros), **keyword)
-            jacobians.append(np.zeros(shape + np.shape(row)))
-        elif is_container(rows[0]):  # a container parameter: a Jacobian per part, in its structure
-            jacobians.append(stacked_rows(rows, shape))
+        if shape == ():
+            jacobians.append(rewind() or product(*positional, cotangent(1.0), **keyword))
         else:
-            rows = [np.asarray(row) for row in rows]
-            jacobians.append(np.stack(rows).reshape(shape + rows[0].shape) if shape else rows[0])
+            jacobians.append(jacobian_rows(product, positional, keyword, shape, np.float64, rewind, cotangent))
     return tuple(jacobians)
