@@ -81,7 +81,7 @@ def items_zeros(xs):
     an array of zeros of its shape, so that ``grad_xs[k] += g`` adds where a list would be
     joined; ``items_like`` gives it back the item's own type."""
     if isinstance(xs, np.ndarray):
-        return np.zeros(xs.shape, dtype=xs.dtype if np.issubdtype(xs.dtype, np.inexact) else np.float64)
+        return np.zeros(xs.shape, dtype=_floating(xs))
     return [_sequence_zero(v) if type(v) in (list, tuple) else zeros_like(v) for v in xs]
 
 
@@ -108,6 +108,7 @@ def owned_whole(g, xs):
 
 
 def _floating(xs):
+    """The dtype of ``xs``'s gradient: its own where it is an inexact array, else float64."""
     return xs.dtype if isinstance(xs, np.ndarray) and np.issubdtype(xs.dtype, np.inexact) else np.float64
 
 
@@ -133,7 +134,7 @@ def _in_type_of(g, x):
     if type(x) in (list, tuple):
         return type(x)(_in_type_of(gi, xi) for gi, xi in zip(g, x))
     if isinstance(x, np.ndarray):
-        return np.asarray(g, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
+        return np.asarray(g, dtype=_floating(x))
     return float(g)
 
 
