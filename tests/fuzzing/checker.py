@@ -4,7 +4,7 @@ import numpy as np
 
 import srcdiff
 
-from .common import (AG_RTOL, FD1, FD2, Failure, Mutated, allclose, close, confirm, copy_value, describe,
+from .common import (AG_RTOL, FD1, FD2, Failure, Mutated, allclose, attempted, close, confirm, copy_value, describe,
                      exception_failure, probe, shift, type_problem, vdot)
 
 try:
@@ -108,12 +108,9 @@ class Checker:
             args = inputs(point)
             if not np.isfinite(self.value(args)):
                 continue
-            try:
-                got = self.call(g, args)
-            except Mutated as exc:
-                return Failure(name, "wrong", f"{name}:wrong:mutated", str(exc))
-            except Exception as exc:
-                return exception_failure(name, exc, "calling the gradient")
+            got, failure = attempted(name, "calling the gradient", lambda: self.call(g, args))
+            if failure:
+                return failure
             if unpack is not None:
                 got = unpack(got, args)
                 if isinstance(got, Failure):
@@ -190,12 +187,9 @@ class Checker:
             if not np.isfinite(self.value(args)):
                 continue
             dirs = self.directions(args, point, 3)
-            try:
-                got = self.call(j, args, dirs)
-            except Mutated as exc:
-                return Failure("jvp", "wrong", "jvp:wrong:mutated", str(exc))
-            except Exception as exc:
-                return exception_failure("jvp", exc, "calling the jvp")
+            got, failure = attempted("jvp", "calling the jvp", lambda: self.call(j, args, dirs))
+            if failure:
+                return failure
             if np.ndim(got) != 0 or not np.isrealobj(got):
                 # a number (or a 0-d array, as f itself may return from np.where)
                 return Failure("jvp", "wrong", "jvp:wrong:type", f"the jvp is a {describe(got)}, expected a number")
@@ -248,14 +242,10 @@ class Checker:
             if not np.isfinite(self.value(args)):
                 continue
             v, u = self.directions(args, point, 4, (p, p))
-            try:
-                mine = product(args, v, u)
-            except Mutated as exc:
-                return Failure(name, "wrong", f"{name}:wrong:mutated", str(exc))
-            except Exception as exc:
-                return exception_failure(name, exc, f"calling the {name} wrt '{self.names[p]}'")
-            if isinstance(mine, Failure):
-                return mine
+            mine, failure = attempted(name, f"calling the {name} wrt '{self.names[p]}'",
+                                      lambda: product(args, v, u))
+            if failure or isinstance(mine, Failure):
+                return failure or mine
             phi, fd, how = self.second_reference(args, (p,), (v,), (u,))
             ref, ok = probe(phi, **fd)
             if not ok:

@@ -115,6 +115,17 @@ def exception_failure(check, exc, stage):
     return Failure(check, status, sig, f"{stage}: {type(exc).__name__}: {first}"[:400])
 
 
+def attempted(check, stage, thunk, failed=None):
+    """``(thunk(), None)``, or ``(None, a Failure)`` where the call changed an argument
+    (``Mutated``: wrong) or raised (``failed(exc, stage)``; ``exception_failure`` by default)."""
+    try:
+        return thunk(), None
+    except Mutated as exc:
+        return None, Failure(check, "wrong", f"{check}:wrong:mutated", str(exc))
+    except Exception as exc:
+        return None, failed(exc, stage) if failed is not None else exception_failure(check, exc, stage)
+
+
 # ----------------------------------------------------------------------------------------
 # modules
 

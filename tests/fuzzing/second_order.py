@@ -15,7 +15,7 @@ import numpy as np
 
 import srcdiff
 
-from .common import (AG_RTOL, Failure, Mutated, close, confirm, describe, exception_failure, load_module,
+from .common import (AG_RTOL, Failure, attempted, close, confirm, describe, exception_failure, load_module,
                      probe, type_problem, vdot)
 
 try:
@@ -103,12 +103,10 @@ def check_penalty(checker):
         args = checker.inputs(point)
         if not np.isfinite(checker.value(args)):
             continue
-        try:
-            got = checker.call(g, args)
-        except Mutated as exc:
-            return Failure("penalty", "wrong", "penalty:wrong:mutated", str(exc))
-        except Exception as exc:
-            return exception_failure("penalty", exc, "calling the gradient of the gradient penalty")
+        got, failure = attempted("penalty", "calling the gradient of the gradient penalty",
+                                 lambda: checker.call(g, args))
+        if failure:
+            return failure
         problem = checker.gradient_problem("penalty", got, args)
         if problem:
             return problem

@@ -18,7 +18,7 @@ import numpy as np
 
 import srcdiff
 
-from .common import Failure, Mutated, allclose, close, describe, exception_failure
+from .common import Failure, allclose, attempted, close, describe, exception_failure
 
 F32_RTOL = 1e-3     # float32 against float64: the program's rounding, relative to the gradient's scale
 F32_NUDGE = 1e-6    # a relative nudge of float32's size, to tell a kink from a wrong gradient
@@ -61,13 +61,11 @@ def check_f32(checker):
         args64 = _as(args32, np.float64)   # the same numbers, exactly
         if not np.isfinite(checker.value(args64)):
             continue
-        try:
-            got = checker.call(g, args32)
-            want = g(*args64)
-        except Mutated as exc:
-            return Failure("f32", "wrong", "f32:wrong:mutated", str(exc))
-        except Exception as exc:
-            return exception_failure("f32", exc, "calling the gradient with float32 arrays")
+        both, failure = attempted("f32", "calling the gradient with float32 arrays",
+                                  lambda: (checker.call(g, args32), g(*args64)))
+        if failure:
+            return failure
+        got, want = both
         problem = checker.gradient_problem("f32", got, args32)
         if problem:
             return problem
@@ -124,12 +122,9 @@ def check_numba(checker):
         args = checker.inputs(point)
         if not np.isfinite(checker.value(args)):
             continue
-        try:
-            got = checker.call(g, args)
-        except Mutated as exc:
-            return Failure("numba", "wrong", "numba:wrong:mutated", str(exc))
-        except Exception as exc:
-            return numba_failure(exc, "calling the numba gradient")
+        got, failure = attempted("numba", "calling the numba gradient", lambda: checker.call(g, args), numba_failure)
+        if failure:
+            return failure
         try:
             want = plain(*args)
         except Exception:
@@ -161,15 +156,18 @@ def check_explain(checker):
             want = plain(*args)
         except Exception:
             return "n/a"
-        try:
-            explanation = checker.call(lambda *a: srcdiff.explain(checker.f, *a), args)
-            str(explanation)
-        except Mutated as exc:
-            return Failure("explain", "wrong", "explain:wrong:mutated", str(exc))
-        except Exception as exc:
-            return exception_failure("explain", exc, "explaining f")
+        explanation, failure = attempted("explain", "explaining f", lambda: _printed(
+            checker.call(lambda *a: srcdiff.explain(checker.f, *a), args)))
+        if failure:
+            return failure
         return _explanation_problem(checker, explanation, value, want) or "pass"
     return "skip"
+
+
+def _printed(explanation):
+    """``explanation``, once printed (its text is part of what is checked not to raise)."""
+    str(explanation)
+    return explanation
 
 
 def _explanation_problem(checker, explanation, value, want):
