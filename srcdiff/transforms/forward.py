@@ -26,6 +26,7 @@ from ..errors import NoGradientRuleError, UnsupportedSyntaxError
 from ..ir import If, Loop, Var, expr_size, has_flow, simplify_expr, walk
 from ..rules import is_custom_op, refusal
 from .contributions import operand_expr
+from .items import item_sources
 from .records import Tokens, token_node
 from .tangents import NoRule, sum_terms, tangent_terms
 
@@ -56,7 +57,7 @@ class TangentLoop:
     ``(carry, start, step)`` for each loop-carried value that has a tangent: the tangent
     of its initial value and of its next value (None where that has none: zero); ``items``
     holds ``(target, tangent)`` for each loop variable taking the items of a sequence that
-    has a tangent: the sequence's tangent, iterated beside it (``ITEM_SOURCES``)."""
+    has a tangent: the sequence's tangent, iterated beside it (``items.item_sources``)."""
 
     stmt: Loop
     test_body: tuple
@@ -64,15 +65,6 @@ class TangentLoop:
     carries: tuple
     items: tuple = ()
 
-
-# the loop variable each argument of a ``for`` header gives items to, by the header's kind
-# (None: the header takes the items some other way, refused where they carry a tangent)
-ITEM_SOURCES = {
-    "iter": lambda args, targets: [(targets[0], args[0])] if len(targets) == 1 else None,
-    "reversed": lambda args, targets: [(targets[0], args[0])] if len(targets) == 1 else None,
-    "enumerate": lambda args, targets: [(targets[1], args[0])] if len(targets) == 2 else None,
-    "zip": lambda args, targets: list(zip(targets, args)) if len(targets) == len(args) else None,
-}
 
 
 def tangent_statements(function, seeds, fuse=False):
@@ -95,12 +87,8 @@ def tangent_statements(function, seeds, fuse=False):
 
 
 def _walked_sequences(function):
-    """The sequences a loop of ``function`` walks item by item (``ITEM_SOURCES``)."""
-    found = set()
-    for loop in walk(function.body):
-        if isinstance(loop, Loop) and loop.iter is not None and loop.iter.kind in ITEM_SOURCES:
-            found.update(seq for _, seq in ITEM_SOURCES[loop.iter.kind](loop.iter.args, loop.iter.targets) or ())
-    return frozenset(found)
+    """The sequences a loop of ``function`` walks item by item (``items.item_sources``)."""
+    return frozenset(seq for loop in walk(function.body) if isinstance(loop, Loop) for seq, _, _ in item_sources(loop))
 
 
 def _read_once(function):
@@ -181,13 +169,14 @@ def _loop(stmt, tangent_of, tokens, function, shapes, walked):
 
 def _item_tangents(stmt, tangent_of, function):
     """``(target, tangent)`` for each loop variable of ``stmt`` whose items come from a
-    sequence with a tangent (``ITEM_SOURCES``); refused where the header takes them otherwise."""
+    sequence with a tangent (``items.item_sources``, as the reverse sweep takes them); refused
+    where a header's argument with a tangent gives no items so (a range's bounds, items unpacked)."""
     it = stmt.iter
     if it is None or not any(isinstance(a, Var) and a in tangent_of for a in it.args):
         return ()
-    pairs = ITEM_SOURCES[it.kind](it.args, it.targets) if it.kind in ITEM_SOURCES else None
-    sources = {arg for _, arg in pairs or ()}
-    if pairs is None or any(isinstance(a, Var) and a in tangent_of and a not in sources for a in it.args):
+    pairs = [(target, seq) for seq, target, _ in item_sources(stmt)]
+    sources = {seq for _, seq in pairs}
+    if any(isinstance(a, Var) and a in tangent_of and a not in sources for a in it.args):
         loc = (stmt.loc or function.loc).user()
         raise UnsupportedSyntaxError(
             "forward mode does not go through this loop: its items carry a tangent it cannot pair with them",
