@@ -22,6 +22,7 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
 from .binding import KeywordValues
+from .consumers import list_value
 from .displays import is_value_position
 from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
@@ -157,7 +158,7 @@ class ArrayLowering(NumpyArguments):
             return type(items)(items[slice(part.lo, part.hi, part.step)])
         if index is not None and not isinstance(index, Const) and not any(isinstance(i, tuple) for i in items):
             # an index known at run time (ys[i] in a loop): the display as a list value, indexed
-            return self.emit("[]", (self.emit("list", tuple(items), node), index), node)
+            return self.emit("[]", (list_value(self, items, node), index), node)
         raise self.error(UnsupportedSyntaxError, node, "a tuple can be indexed only by a constant in range here",
                          "index an array instead (np.array([...])[i]), or use a constant index")
 

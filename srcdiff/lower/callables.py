@@ -27,7 +27,7 @@ from ..ir import reads, walk
 from . import binding
 from .binding import KeywordValues
 from .calls import TupleValue, def_key
-from .consumers import single
+from .consumers import list_value
 from .scopes import free_names, local_names
 
 
@@ -90,7 +90,7 @@ def returned(lw, node, result, several):
     (``node``) is one ``list`` of its items where ``several`` (forward mode, vector-Jacobian
     products), else refused, as a function returned is."""
     if isinstance(result, TupleValue) and several and result:
-        return lw.emit("list", tuple(single(lw, item, node) for item in result), node), True
+        return list_value(lw, result, node), True
     if isinstance(result, TupleValue):
         raise lw.source.error(ResultError, node, "the result is a tuple; srcdiff differentiates a single value",
                               "return one value (a float or an array); use srcdiff.jacobian for several outputs")

@@ -28,6 +28,12 @@ def single(lw, value, node):
     return value
 
 
+def list_value(lw, items, node):
+    """A tuple of operands known while lowering (a display, a helper's result) as one ``list``
+    value, for where a sequence is read at run time; a tuple among them is refused at ``node``."""
+    return lw.emit("list", tuple(single(lw, item, node) for item in items), node)
+
+
 # ---------------------------------------------------------------- the consumers
 
 def _one_sequence(lw, node, name, keywords=()):
@@ -57,7 +63,7 @@ def call_prod(lw, node, hint):
 def call_fsum(lw, node, hint):
     items = lw.as_list(_one_sequence(lw, node, "math.fsum"))
     if isinstance(items, tuple):
-        items = lw.emit("list", tuple(single(lw, v, node) for v in items), node)
+        items = list_value(lw, items, node)
     return lw.emit("math.fsum", (items,), node, hint)
 
 

@@ -20,7 +20,7 @@ from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
 from .binding import KeywordValues
 from .callables import NOT_OPERANDS, defined_in_loop
-from .consumers import single
+from .consumers import list_value
 from .scopes import SCOPES, walk_scope
 
 
@@ -90,7 +90,7 @@ def _sequence(lw, operand, node):
     """A sequence a loop walks item by item: a display or a tuple of known length
     (``zip(xs, [1.0, 2.0])``, a helper's result) becomes a list value of its operands."""
     if isinstance(operand, tuple):
-        return lw.emit("list", tuple(single(lw, v, node) for v in operand), node)
+        return list_value(lw, operand, node)
     return operand
 
 

@@ -27,7 +27,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Var
 from .calls import TupleValue
 from .comprehensions import loop_statements
-from .consumers import COMPREHENSIONS, SPECIAL_CALLS, single, values
+from .consumers import COMPREHENSIONS, SPECIAL_CALLS, list_value, single, values
 
 _START = {"sum": Const(0), "prod": Const(1)}
 _STEP = {"sum": "+", "prod": "*"}
@@ -57,7 +57,7 @@ class SequenceLowering:
         (``rt.sum_grad(g, [a, b])``, ``math.fsum``'s gradient; ``rt.vstack_grad(g, 0, (a, b))``): it is
         a ``list`` value, not a tuple known when compiling."""
         args = [self.argument(a) for a in node.args]
-        args = [self.emit("list", tuple(single(self, v, node) for v in a), node) if isinstance(a, tuple) else a
+        args = [list_value(self, a, node) if isinstance(a, tuple) else a
                 for a in args]
         return self.emit(op, tuple(args), node, hint, tuple((k.arg, self.argument(k.value)) for k in node.keywords))
 
