@@ -26,8 +26,15 @@ import ast
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True, eq=False, init=False, slots=True, weakref_slot=True)
-class Var:
+class WeaklyReferable:
+    """A base giving a slotted dataclass a slot for weak references (``rules.families`` keys
+    refusals by statement): ``dataclass(weakref_slot=True)`` exists only from Python 3.11."""
+
+    __slots__ = ("__weakref__",)
+
+
+@dataclass(frozen=True, eq=False, init=False, slots=True)
+class Var(WeaklyReferable):
     """An SSA value.  ``hint`` is the preferred name (a source name, or ``s`` for temps)."""
 
     hint: str
@@ -78,8 +85,8 @@ class Loc:
         return self if self.origin is None else self.origin
 
 
-@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
-class Assign:
+@dataclass(frozen=True, init=False, slots=True)
+class Assign(WeaklyReferable):
     """``target = op(*args, **dict(kwargs))`` in three-address form."""
 
     target: Var
@@ -104,7 +111,7 @@ def slot_setters(cls):
 
 # FAST_INIT: the classes a build makes one of per operation (Var, Assign; ``transforms.Accumulate``)
 # keep their fields in slots (no instance dict: a third of the memory; a slot for weak references
-# too, as ``rules.families`` keys refusals by statement) and set them through the slots' own setters:
+# too, from ``WeaklyReferable``) and set them through the slots' own setters:
 # a frozen dataclass's own __init__ sets each field through object.__setattr__, which costs more.
 # They stay frozen to everything else.
 _VAR_FIELDS = slot_setters(Var)

@@ -17,11 +17,11 @@ parameters, which adjoints exist, which forward values the records read.
 import ast
 from dataclasses import dataclass, field
 
-from ..ir import If, Loop, Var, slot_setters
+from ..ir import If, Loop, Var, WeaklyReferable, slot_setters
 
 
-@dataclass(frozen=True, init=False, slots=True, weakref_slot=True)
-class Accumulate:
+@dataclass(frozen=True, init=False, slots=True)
+class Accumulate(WeaklyReferable):
     """``adjoint(var) (+)= expr``; ``first`` marks the write that creates the adjoint."""
 
     var: Var
