@@ -12,6 +12,7 @@ import math
 import os
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -119,9 +120,24 @@ def test_arrays_of_one_number_give_what_the_generic_code_gives():
     got, want = h(np.array(0.3), -1.2, 0.4), generic_of(h)(np.array(0.3), -1.2, 0.4)
     assert all(np.array_equal(a, b) for a, b in zip(got, want))
     for w in (np.array([0.3]), np.array([0.3, 0.1])):  # math.exp refuses them in both codes alike
+        if w.size == 1 and _math_takes(w):  # NumPy before 2.3 converts an array of one number, warning
+            got, want = h(w, -1.2, 0.4), generic_of(h)(w, -1.2, 0.4)
+            assert all(np.array_equal(a, b) for a, b in zip(got, want))
+            continue
         for run in (h, generic_of(h)):
             with pytest.raises(TypeError):
                 run(w, -1.2, 0.4)
+
+
+def _math_takes(w):
+    """Whether ``math.exp`` takes the array ``w`` as a number (NumPy versions differ)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            math.exp(w)
+    except TypeError:
+        return False
+    return True
 
 
 def test_value_and_grad_runs_a_tight_text_too():

@@ -135,6 +135,9 @@ def sqrt_off_path(x, c):
     return h
 
 
+HAS_CBRT = hasattr(math, "cbrt")  # Python 3.11 on: on 3.10 chain_off_path itself cannot run
+
+
 def chain_off_path(x, c):
     h = math.sqrt(x)
     t = h * 2.0 + math.cbrt(x)
@@ -183,7 +186,8 @@ def nested_off_path(x, c, d):
 
 def test_an_infinite_derivative_off_the_path_does_not_raise():
     assert srcdiff.grad(sqrt_off_path)(0.0, 1.0) == (1.0, 0.0)
-    assert srcdiff.grad(chain_off_path, wrt=0)(0.0, 1.0) == 3.0
+    if HAS_CBRT:
+        assert srcdiff.grad(chain_off_path, wrt=0)(0.0, 1.0) == 3.0
     assert srcdiff.grad(nested_off_path, wrt=0)(0.0, 1.0, -1.0) == 2.0
     assert srcdiff.grad(nested_off_path, wrt=0)(0.0, -1.0, 1.0) == 1.0
     assert srcdiff.grad(off_path_in_a_loop, wrt=0)(0.0, 1.0, 3) == 3.0
@@ -200,7 +204,7 @@ def test_the_backward_statements_move_into_the_branch_that_uses_the_value():
 
 @pytest.mark.parametrize("c", [1.0, -1.0])
 def test_sunk_statements_give_the_right_numbers(c):
-    for f in (sqrt_off_path, chain_off_path, used_outside_too):
+    for f in (sqrt_off_path, used_outside_too) + ((chain_off_path,) if HAS_CBRT else ()):
         check_all(f, (0.7, c), 0, 1.3)
     check_all(numpy_off_path, (1.0 + X ** 2, c), 0, V)
     check_all(off_path_in_a_loop, (0.7, c, 3), 0, 1.3, modes=(None,))  # through a loop: reverse over forward
