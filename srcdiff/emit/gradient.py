@@ -16,11 +16,10 @@ branches and loops go through the same printer.
 Only what a loop overwrites goes on the tape: values defined outside every loop stay in
 their variables.  The tape is one Python list, used as a stack.
 """
-import ast
 import dataclasses
 
 from ..analysis import is_container, live_vars, tree_leaves, tree_paths
-from ..ir import Loop, Var, replays_range, walk
+from ..ir import Loop, Var, is_call_of, replays_range, walk
 from ..rules import gives_a_float
 from ..transforms import Accumulate, ItemAccumulate, accumulates
 from .backward import BackwardPrinter
@@ -186,7 +185,7 @@ def adjoint_writes(statements):
         kind = type(record)
         if kind is ItemAccumulate:
             by_items.add(record.var)
-        elif kind is Accumulate and type(record.expr) is ast.Call and ast.unparse(record.expr.func) == "rt.index_grads":
+        elif kind is Accumulate and is_call_of(record.expr, "rt.index_grads"):
             made.append(record.var)
     return list(writes), by_items, {var for var in made if writes[var] == 1}
 

@@ -14,7 +14,7 @@ gradient's text, which keeps the call.
 """
 import ast
 
-from ..ir import copy_expr
+from ..ir import copy_expr, is_call_of
 from .masks import aliased_expr
 from .naming import aliased
 from .printer import indented
@@ -25,7 +25,7 @@ def reads_in_place(record, final_names, arrays):
     """Whether ``record`` (an ``Accumulate``) creates an adjoint with ``rt.index_grads`` of a
     parameter named in ``arrays`` (final names of float array parameters)."""
     expr = record.expr
-    if not (record.first and type(expr) is ast.Call and ast.unparse(expr.func) == "rt.index_grads"):
+    if not (record.first and is_call_of(expr, "rt.index_grads")):
         return False
     x = expr.args[0]
     return type(x) is ast.Name and x.id in final_names and final_names[x.id].id in arrays

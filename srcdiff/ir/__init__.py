@@ -21,7 +21,7 @@ from .expressions import children_of, copy_expr, expr_size, filler, is_zero, lit
 from .flow import (RANGES, Carry, ForIter, If, Loop, Merge, Undefined, assigns, blocks_of, defined_at,
                    defined_in_block, defined_within, has_flow, loop_body_defined, reads, replays_range, walk)
 from .nodes import (assign_node, constant_node, dotted, effect_kind, effect_node, effect_template, index_node,
-                    operand_node, operation_node)
+                    is_call_of, operand_node, operation_node)
 from .printing import format_ssa
 from .simplify import simplify_expr, simplify_substituted
 from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, SEQUENCE_OPS, SYMBOL_OF,

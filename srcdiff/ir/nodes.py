@@ -21,6 +21,11 @@ def dotted(path):
     return node
 
 
+def is_call_of(node, path):
+    """Whether ``node`` is a call of the dotted name ``path`` (``rt.index_grads(...)``)."""
+    return isinstance(node, ast.Call) and ast.unparse(node.func) == path
+
+
 def constant_node(value):
     """A literal node; negative numbers as unary minus so every printer parenthesises them."""
     if isinstance(value, Slice):

@@ -26,7 +26,7 @@ import ast
 
 from ..analysis import SCALAR, Shape
 from ..errors import SrcdiffError
-from ..ir import Assign, If, Loop, walk
+from ..ir import Assign, If, Loop, is_call_of, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -85,7 +85,7 @@ class _ForNumba(ast.NodeTransformer):
     """The rewrites of ``numba_text`` (see the module table)."""
 
     def visit_If(self, node):
-        calls = [n for n in ast.walk(node) if isinstance(n, ast.Call) and ast.unparse(n.func) == "rt.check_scalar"]
+        calls = [n for n in ast.walk(node) if is_call_of(n, "rt.check_scalar")]
         return None if calls else self.generic_visit(node)
 
     def visit_BinOp(self, node):
@@ -116,7 +116,7 @@ class _ForNumba(ast.NodeTransformer):
 
 
 def _is_range(node):
-    return isinstance(node, ast.Call) and ast.unparse(node.func) == "range" and not node.keywords
+    return is_call_of(node, "range") and not node.keywords
 
 
 def numba_text(text, function):

@@ -19,7 +19,7 @@ counters, comparisons, conditions and flags never carry adjoints.
 import ast
 
 from ..analysis import SCALAR
-from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, dotted, is_zero, replays_range, walk
+from ..ir import Assign, Const, If, Loop, Var, copy_expr, defined_at, dotted, is_call_of, is_zero, replays_range, walk
 from ..rules import CustomRule, placeholders, scalar_rule
 from .activity import activity, edges_of as _edges
 from .cleanup import without_adjoint_copies, without_dead_adjoints
@@ -120,7 +120,7 @@ class _Sweep:
     def add(self, out, var, expr, written, loc=None):
         """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet (for a sequence
         also walked item by item, a new array of its own: ``items.whole_sequences``)."""
-        if var in self.whole and var not in written and not _is_call_of(expr, "rt.whole_zeros"):
+        if var in self.whole and var not in written and not is_call_of(expr, "rt.whole_zeros"):
             self._reads_for_zero(var)
             expr = ast.Call(func=dotted("rt.owned_whole"), args=[expr, token_node(self.tokens.value(var))], keywords=[])
         out.append(Accumulate(var, expr, var not in written, loc))
@@ -277,7 +277,3 @@ class _Sweep:
                     and source not in inside:
                 found.append(source)
         return list(dict.fromkeys(found))
-
-
-def _is_call_of(expr, name):
-    return isinstance(expr, ast.Call) and ast.unparse(expr.func) == name
