@@ -45,7 +45,7 @@ BINARY = frozenset({"+", "-", "*", "/", "**", "%", "max", "min", "np.arctan2", "
 # ---- no gradient: integer, boolean and shape results, and constructors of constants
 NO_GRADIENT = frozenset({
     ".shape", ".ndim", ".size", ".dtype", "slice", "np.shape", "np.ndim", "np.size",
-    "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.eye",
+    "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.empty_like", "np.eye",
     "np.argmax", "np.argmin", ".argmax()", ".argmin()",
     "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
     "np.isinf", "np.isfinite", "np.imag", "np.angle", "np.greater", "np.less", "np.equal", "np.logical_and",
