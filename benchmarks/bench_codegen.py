@@ -10,7 +10,9 @@ thread pool, set before NumPy is imported):
   1. scalar functions (the seeds' neuron, the lecture's exercise, ``sqrt(x**2 + y**2)``)
      and chains of 201 and 2,001 operations: srcdiff's gradient over the tight gradient a
      person writes for speed (no copies, expressions fused), and over ``jax.jit`` of
-     ``jax.grad`` (float64) where JAX is installed; ``srcdiff.grad(f, jit="numba")`` over the
+     ``jax.grad`` (float64) where JAX is installed (each call waits for its results,
+     ``jax.block_until_ready``: JAX dispatches asynchronously, and a call that returns
+     before the gradient is computed times the dispatch alone); ``srcdiff.grad(f, jit="numba")`` over the
      tight gradient, timed after its first call, which compiles it (the compile time is
      printed), where numba is installed (chains of at most ``--numba-ops`` operations);
   2. the n-dimensional Rosenbrock function: the gradient at n = 1,000 and the
@@ -105,7 +107,11 @@ def jax_scalar(name, n_ops=0):
                 s = jnp.sin(s) * a + b
             return s
     nargs = f.__code__.co_argcount
-    return jax.jit(jax.grad(f, argnums=tuple(range(nargs))))
+    compiled = jax.jit(jax.grad(f, argnums=tuple(range(nargs))))
+
+    def gradient(*args):  # JAX returns before it has computed: the time is the time to the results
+        return jax.block_until_ready(compiled(*args))
+    return gradient
 
 
 def scalar_cases(folder):
