@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 import srcdiff
+from fuzzing.check import check_program
+from fuzzing.generate import GROUPS, generate
 from srcdiff.errors import SrcdiffError
 
 
@@ -275,3 +277,12 @@ def test_forward_mode_and_third_derivatives_are_refused_at_the_users_line(derive
     assert "through a loop" in error.message and "not supported" in error.message
     assert error.filename == __file__
     assert "g = grad_loop_range(w, x, n)" in error.line_text
+
+
+@pytest.mark.parametrize("seed", [700000, 700001, 700012, 700125])
+def test_fuzzed_penalties_once_refused_now_pass(seed, tmp_path):
+    """benchmarks/fuzz.py --checks penalty: 700000 and 700001 were refused as a second derivative
+    through a loop; 700012 and 700125 inline a gradient calling rt.whole_zeros and rt.owned_whole,
+    refused for want of their rules."""
+    result = check_program(generate(seed, GROUPS["all"]), folder=tmp_path, timeout=120, checks="penalty")
+    assert result.checks == {"penalty": "pass"}, [f.message for f in result.failures]
