@@ -286,3 +286,14 @@ def test_fuzzed_penalties_once_refused_now_pass(seed, tmp_path):
     refused for want of their rules."""
     result = check_program(generate(seed, GROUPS["all"]), folder=tmp_path, timeout=120, checks="penalty")
     assert result.checks == {"penalty": "pass"}, [f.message for f in result.failures]
+
+
+def test_numba_refuses_the_call_by_its_name():
+    with pytest.raises(SrcdiffError, match="cannot compile the call of grad_loop_range") as caught:
+        srcdiff.grad(penalty_range, jit="numba")(0.7, 0.3, 4)
+    assert caught.value.filename == __file__
+
+
+def test_explain_walks_through_the_product():
+    text = str(srcdiff.explain(penalty_range, 0.7, 0.3, 4))
+    assert "g = grad_loop_range(w, x, n)" in text and "vjp_grad_loop_range(w, x, n, g)[0]" in text
