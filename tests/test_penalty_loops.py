@@ -297,3 +297,47 @@ def test_numba_refuses_the_call_by_its_name():
 def test_explain_walks_through_the_product():
     text = str(srcdiff.explain(penalty_range, 0.7, 0.3, 4))
     assert "g = grad_loop_range(w, x, n)" in text and "vjp_grad_loop_range(w, x, n, g)[0]" in text
+
+
+def damped(w, x, n, damp=0.5):
+    s = x
+    for _ in range(n):
+        s = math.sin(s * w) * damp + x
+    return s * s
+
+
+def tapeless(w, x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + w * w * x + i * w
+    return s * s
+
+
+grad_damped = srcdiff.grad(damped, wrt="w")
+grad_tapeless = srcdiff.grad(tapeless, wrt="w")
+
+
+def penalty_default(w, x, n):
+    return grad_damped(w, x, n) ** 2
+
+
+def penalty_tapeless(w, x, n):
+    g = grad_tapeless(w, x, n)
+    return g * g
+
+
+def test_a_left_out_parameter_takes_its_default():
+    built = srcdiff.grad(penalty_default, wrt=(0, 1))
+    assert "grad_damped(w, x, n, 0.5)" in built.source
+    args = (0.7, 0.3, 3)
+    for got, position in zip(built(*args), (0, 1)):
+        np.testing.assert_allclose(got, _central(penalty_default, args, position), rtol=1e-5, atol=1e-6)
+
+
+def test_a_gradient_of_a_loop_without_a_tape_is_still_inlined():
+    assert getattr(grad_tapeless, "__srcdiff_vjp__", None) is None
+    built = srcdiff.grad(penalty_tapeless, wrt=(0, 1))
+    assert "vjp_" not in built.source and "grad_tapeless(" not in built.source
+    args = (0.7, 0.3, 3)
+    for got, position in zip(built(*args), (0, 1)):
+        np.testing.assert_allclose(got, _central(penalty_tapeless, args, position), rtol=1e-5, atol=1e-6)

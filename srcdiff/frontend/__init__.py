@@ -29,7 +29,6 @@ from .fence import EMITTED_BUILTINS, check_supported, keeps_a_tape
 from .free_names import BUILTIN, UNBOUND, free_binding, static_module
 from .live import RuntimeScope, classify, generic_of, load_function
 from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, GradientRef, GradientVjpRef,
-                   ModuleRef, PrimitiveRef,
-                   library_object, primitive_name)
+                   ModuleRef, PrimitiveRef, library_object, primitive_name)
 from .source import Source
 from .static_scope import StaticScope

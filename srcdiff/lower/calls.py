@@ -37,7 +37,8 @@ def def_key(source):
 
 def kind_of(ref):
     return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
-            frontend.CustomFunctionRef: "class", frontend.ClassRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+            frontend.GradientRef: "function", frontend.GradientVjpRef: "function", frontend.CustomFunctionRef: "class",
+            frontend.ClassRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
 
 
 def _constant_tuple(value):
