@@ -119,7 +119,7 @@ def _check_classes_available(function):
     line never runs the file, so there is no class to call)."""
     for stmt in assigns(function.body):
         op = stmt.op
-        if is_custom_op(op) and op[: -len(".forward")] not in function.globals:
+        if is_custom_op(op) and op.endswith(".forward") and op[: -len(".forward")] not in function.globals:
             loc = stmt.loc
             raise UnsupportedSyntaxError(
                 f"cannot run the srcdiff.Function {op[: -len('.forward')]!r}: the file is read, never run",

@@ -16,7 +16,7 @@ helpers) and ``errors``.
 | ``refs`` | the Resolutions, and the modules srcdiff knows by name |
 | ``source`` | ``Source``; each file parsed once per version of its text; ``runs_this_code`` |
 | ``reads`` | ``Reads``: what a build read from live objects, to tell a stale cache |
-| ``fence`` | ``check_supported``: refused constructs, by name; ``EMITTED_BUILTINS``, the builtins generated code calls by name |
+| ``fence`` | ``check_supported``: refused constructs, by name; ``keeps_a_tape`` (generated code); ``EMITTED_BUILTINS``, the builtins generated code calls by name |
 | ``classes`` | the class of a method's ``self`` (``Owner``) and what a name means on a class (``member``) |
 | ``live`` | ``load_function`` and ``RuntimeScope``; ``generic_of``, the generic code of a gradient that runs other code |
 | ``callables`` | lambdas and ``functools.partial`` objects as Sources; ``defaults_of``, ``name_of`` |
@@ -25,10 +25,10 @@ helpers) and ``errors``.
 """
 from .callables import LAMBDA, as_def, defaults_of, name_of, title
 from .classes import Member, Owner, member, owner_of, owner_of_bound
-from .fence import EMITTED_BUILTINS, check_supported
+from .fence import EMITTED_BUILTINS, check_supported, keeps_a_tape
 from .free_names import BUILTIN, UNBOUND, free_binding, static_module
 from .live import RuntimeScope, classify, generic_of, load_function
-from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef, PrimitiveRef,
-                   library_object, primitive_name)
+from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, GradientRef, GradientVjpRef,
+                   ModuleRef, PrimitiveRef, library_object, primitive_name)
 from .source import Source
 from .static_scope import StaticScope

@@ -81,19 +81,30 @@ def _check_has_return(source):
                            "return the value to differentiate")
 
 
+def keeps_a_tape(node):
+    """Whether the generated function ``node`` (an ``ast.FunctionDef``) keeps a tape: it loops
+    and appends to a list it pops.  Generated loops without a tape (forward mode's ``jvp_f``)
+    are ordinary loops."""
+    return _tape_loop(node) is not None
+
+
+def _tape_loop(node):
+    """The first loop of a generated function that keeps a tape, else None."""
+    if not any(isinstance(n, ast.Attribute) and n.attr in ("append", "pop") for n in ast.walk(node)):
+        return None
+    return next((n for stmt in node.body for n in ast.walk(stmt) if isinstance(n, (ast.For, ast.While))), None)
+
+
 def _check_generated_loops(source):
-    """Gradient code of a loop keeps a tape (a list it appends to and pops): not differentiable again.
-    Generated loops without a tape (forward mode's ``jvp_f``) are ordinary loops."""
+    """Gradient code of a loop keeps a tape (a list it appends to and pops): not differentiable again
+    (a call of it from another function is: ``lower.gradients``)."""
     if not source.filename.startswith("<srcdiff"):
         return
-    if not any(n.attr in ("append", "pop") for n in source.nodes(ast.Attribute)):
-        return
-    for stmt in source.node.body:
-        for node in ast.walk(stmt):
-            if isinstance(node, (ast.For, ast.While)):
-                raise source.error(UnsupportedSyntaxError, node,
-                                   "differentiating the gradient of a function with loops (a second derivative through a loop) is not supported",
-                                   "differentiate a loop-free version, or use finite differences of the gradient")
+    node = _tape_loop(source.node)
+    if node is not None:
+        raise source.error(UnsupportedSyntaxError, node,
+                           "differentiating the gradient of a function with loops (a second derivative through a loop) is not supported",
+                           "differentiate a loop-free version, or use finite differences of the gradient")
 
 
 # builtins the generated code calls by name (a gradient returned as a float, a tuple's gradient as a

@@ -19,7 +19,7 @@ from .callables import interactive, lambda_def, partial_source
 from .classes import is_user_class, owner_of
 from .fence import check_supported
 from .refs import (BUILTIN_PRIMITIVES, KNOWN_MODULES, MODULE_ALIASES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef,
-                   ModuleRef, PrimitiveRef, known_module_attr, library_object, primitive_name)
+                   GradientRef, GradientVjpRef, ModuleRef, PrimitiveRef, known_module_attr, library_object, primitive_name)
 from .reads import MISSING, Reads
 from .source import Source, find_def, parse_file
 from .staleness import runs_this_code
@@ -185,6 +185,9 @@ def classify(name, value, reads=None):
     op = primitive_name(value)
     if op is not None:
         return PrimitiveRef(op)
+    gradient = _generated_gradient(name, value)
+    if gradient is not None:
+        return gradient
     if isinstance(value, types.FunctionType) and not _is_library_code(value.__code__.co_filename):
         if getattr(value, "__srcdiff_source__", None) is not None or not _is_srcdiff_itself(value):
             return FunctionRef(name, lambda: load_function(value, reads))
@@ -196,6 +199,17 @@ def classify(name, value, reads=None):
 
 
 _MISSING = object()
+
+
+def _generated_gradient(name, value):
+    """A ``GradientRef`` for a gradient whose code keeps a tape (``pipeline.build`` gave it
+    ``__srcdiff_vjp__``), a ``GradientVjpRef`` for the product that makes; else None."""
+    vjp = getattr(value, "__srcdiff_vjp__", None)
+    if vjp is not None:
+        positions, single = value.__srcdiff_wrt__
+        return GradientRef(name, value, vjp, single, len(positions))
+    of = getattr(value, "__srcdiff_vjp_of__", None)
+    return GradientVjpRef(name, of) if of is not None else None
 
 
 def _is_srcdiff_itself(value):

@@ -8,6 +8,8 @@
 | ``ConstantRef`` | a module-level constant (value None when only known statically) |
 | ``CustomFunctionRef`` | a subclass of ``srcdiff.Function``, called through its forward and backward |
 | ``ClassRef`` | another class of the user's: its static and class methods are inlined, its constants read |
+| ``GradientRef`` | a gradient srcdiff generated whose code keeps a tape (a function with loops): called, not inlined; its vector-Jacobian product is generated (a gradient penalty through loops) |
+| ``GradientVjpRef`` | such a vector-Jacobian product: refused where it is called (a third derivative through loops) |
 
 ``primitive_name`` and ``known_module_attr`` map live objects and module attributes of
 the modules srcdiff knows (``KNOWN_MODULES``) onto those Resolutions.  Both are for the
@@ -70,6 +72,29 @@ class ClassRef:
 
     name: str
     value: object = None
+
+
+@dataclass(frozen=True)
+class GradientRef:
+    """A gradient srcdiff generated for a function with loops whose code keeps a tape: a call
+    of it stays a call (``lower.gradients``), differentiated through ``vjp()``, the compiled
+    vector-Jacobian product of ``value`` that the pipeline generates once (reverse over forward);
+    ``single``: ``value`` returns one gradient, not a tuple of ``count``."""
+
+    name: str
+    value: object
+    vjp: object  # () -> the compiled vector-Jacobian product
+    single: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class GradientVjpRef:
+    """The vector-Jacobian product of a ``GradientRef``: a call of it is not differentiated again
+    (it keeps a tape of its own)."""
+
+    name: str
+    gradient: str  # the name of the gradient it is the product of
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from .nodes import (assign_node, constant_node, dotted, effect_kind, effect_node
                     is_call_of, operand_node, operation_node)
 from .printing import format_ssa
 from .simplify import simplify_expr, simplify_substituted
-from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, SEQUENCE_OPS, SYMBOL_OF,
+from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, GRADIENT_CALL, GRADIENT_PART,
+                     SEQUENCE_OPS, SYMBOL_OF,
                      UNARY_OPS, Assign, Const, Function, Global, Loc, Slice, Var, WeaklyReferable, slot_setters)
 from .verify import verify

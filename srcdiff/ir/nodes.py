@@ -9,7 +9,8 @@ import math
 import copy
 from functools import lru_cache
 
-from .values import BINARY_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, SEQUENCE_OPS, UNARY_OPS, Global, Slice, Var
+from .values import (BINARY_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, GRADIENT_CALL, GRADIENT_PART, SEQUENCE_OPS, UNARY_OPS,
+                     Global, Slice, Var)
 
 
 def dotted(path):
@@ -55,7 +56,9 @@ def operation_node(op, args, kwargs=()):
     if op.startswith("."):
         method = ast.Attribute(value=args[0], attr=op[1:-2], ctx=ast.Load())
         return ast.Call(func=method, args=list(args[1:]), keywords=keywords)
-    if op in ("[]", "field[]"):
+    if op == GRADIENT_CALL:  # grad_f(*operands): args[1] names its vector-Jacobian product
+        return ast.Call(func=args[0], args=list(args[2:]), keywords=[])
+    if op in ("[]", "field[]", GRADIENT_PART):
         return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
     if op == "field.":  # the name is a constant, except where explain mode evaluates it as a value
         if isinstance(args[1], ast.Constant):

@@ -161,6 +161,12 @@ CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction", "rt.check_class"
 # A part of a container parameter read at a constant key (``p['W']``, ``p[0]``) or attribute
 # (``self.W``): ``field[](p, Const(key))``, ``field.(p, Const(name))`` (see ``lower.trees``).
 FIELD_OPS = frozenset({"field[]", "field."})
+# A call of a generated gradient that keeps a tape (a gradient penalty through loops, see
+# ``lower.gradients``): ``gradient()(Global(grad_f), Global(vjp_grad_f), *operands)``, printed
+# ``grad_f(*operands)``; its backward calls ``vjp_grad_f(*operands, grad_y)``.  A tuple of gradients
+# is read part by part: ``gradient[](s, Const(i))``, printed ``s[i]``.
+GRADIENT_CALL = "gradient()"
+GRADIENT_PART = "gradient[]"
 # A statement kept for its effect alone (``print``, logging, ``assert``, ``raise``): ``args[0]`` is a
 # ``Const`` holding the statement's text as the user wrote it, each local it reads replaced by a
 # placeholder (``EFFECT_ARG`` and its position among ``args[1:]``, the operands it reads).  It runs in

@@ -15,6 +15,7 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``tails`` | (before lowering) early exits moved to the ends of their blocks |
 | ``calls`` | names and calls: primitives, the user's helpers inlined |
 | ``custom`` | ``Cls.apply(...)`` of a ``srcdiff.Function`` |
+| ``gradients`` | a call of a generated gradient that keeps a tape, kept as a call (a gradient penalty through loops) |
 | ``callables`` | lambdas, nested defs, closures, ``functools.partial``, star-arguments |
 | ``binding`` | arguments bound to parameters as Python binds them, ``*args`` and ``**kwargs`` too |
 | ``scopes`` | Python's scopes from the AST: what a nested function binds and reads |

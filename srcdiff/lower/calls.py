@@ -4,7 +4,8 @@
 ``error``, ``env``, ``source`` and ``shared``; ``callables`` the function values, the
 spreading of star-arguments and ``bind_arguments``).  Contract: a call either becomes
 ``Assign`` statements of primitive operations (a helper's body inlined, its parameters
-bound to the caller's operands and its defaults lowered in its own scope), or raises a
+bound to the caller's operands and its defaults lowered in its own scope; a generated
+gradient that keeps a tape is called instead: ``gradients``), or raises a
 SrcdiffError naming the callee; generated code's own checks
 (``if v.__class__ is not float: rt.check_scalar(v)``, ``ir.CHECK_OPS``) are recognised, so
 that a gradient can be lowered again with its checks kept.
@@ -14,7 +15,7 @@ import ast
 from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
 from ..ir import CHECK_OPS, Const, Global
-from . import custom, linalg
+from . import custom, gradients, linalg
 from .namespaces import is_namespace
 
 
@@ -36,7 +37,8 @@ def def_key(source):
 
 def kind_of(ref):
     return {frontend.ModuleRef: "module", frontend.PrimitiveRef: "function", frontend.FunctionRef: "function",
-            frontend.CustomFunctionRef: "class", frontend.ClassRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
+            frontend.GradientRef: "function", frontend.GradientVjpRef: "function", frontend.CustomFunctionRef: "class",
+            frontend.ClassRef: "class", frontend.ConstantRef: "constant"}.get(type(ref), "name")
 
 
 def _constant_tuple(value):
@@ -142,6 +144,9 @@ class CallLowering:
             return self.primitive_call(ref.op, node, hint)
         if isinstance(ref, frontend.FunctionRef):
             return self.inline(ref, node, hint)
+        if isinstance(ref, (frontend.GradientRef, frontend.GradientVjpRef)):  # a gradient keeping a tape: called
+            made = gradients.lower_call(self, ref, node, hint)
+            return TupleValue(made) if isinstance(made, tuple) else made
         raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node.func)}' is a {kind_of(ref)}, not a function srcdiff can call",
                          "call math or numpy functions, or your own functions defined with 'def'")
 

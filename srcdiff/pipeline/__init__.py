@@ -16,6 +16,7 @@ line.
 | ``generated`` | generated text read back as a Source (closure under the transform) |
 | ``higher`` | Hessian-vector products, derivatives through loops, forward mode |
 | ``jacobian`` | vector-Jacobian products |
+| ``gradient_vjp`` | the vector-Jacobian product of a gradient that keeps a tape (a gradient penalty through loops) |
 | ``build`` | the compiled functions the API hands out |
 | ``specialize`` | gradients (and Hessian-vector products) dispatching on their arguments' kinds to code built for them |
 | ``dispatch`` | the function such a gradient hands out: one test written out per signature seen, the code built for it run |

@@ -12,9 +12,12 @@ and, for the gradient of straight-line code of numbers alone, ``make_generic`` (
 is the generic text, but it runs a tight one: ``runs_tight_text``) and, for the
 gradient of a function with loops, ``directions`` (what to build its own
 gradient from, since its tape is not differentiated again; the function is held by weak
-reference, so that a cached gradient does not keep it alive).  Nothing is cached here:
+reference, so that a cached gradient does not keep it alive) and, where its code keeps a
+tape, ``vjp`` (a ``GradientVjp``: the vector-Jacobian product a function calling it is
+differentiated through, ``gradient_vjp``).  Nothing is cached here:
 that is the API's business.
 """
+import ast
 import functools
 import gc
 import inspect
@@ -24,12 +27,13 @@ from typing import NamedTuple
 
 from ..emit import compile_source, generated_namespace
 from ..errors import SourceNotFoundError
-from ..frontend import defaults_of, load_function, name_of
+from ..frontend import defaults_of, keeps_a_tape, load_function, name_of
 from ..analysis import uses_arrays
 from ..ir import Loop, walk
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
 from .gradient import gradient_source, select_wrt
+from .gradient_vjp import gradient_vjp_source
 from .higher import directional_gradient, hvp_source, jvp_source, single_parameter
 from .jacobian import vjp_source
 
@@ -60,6 +64,8 @@ def build_gradient(fn, kind, wrt, owner=None):
     if made.keeps_a_tape:
         # its own code keeps a tape; a gradient of it is built from fn along this parameter
         compiled.__srcdiff_directions__ = (weakref.ref(fn), made.wrt[0][:1])
+    if made.tape:  # a function calling it is differentiated through its vector-Jacobian product
+        compiled.__srcdiff_vjp__ = GradientVjp(fn, made.name, made.wrt[0], made.wrt[1], made.attributes["base"])
     if made.run_text is not None:
         runs_tight_text(compiled, made.text)
     return compiled
@@ -75,6 +81,7 @@ class GradientMade(NamedTuple):
     attributes: dict  # ``compiled_function``'s keywords: order, base, reads and ``facts_of``
     wrt: tuple  # ``__srcdiff_wrt__``: the positions of the parameters, and whether one is returned bare
     keeps_a_tape: bool  # a gradient along one parameter of a function with loops
+    tape: bool  # a gradient whose code keeps a tape (a function with loops)
 
 
 def gradient_made(fn, kind, wrt, owner):
@@ -90,10 +97,11 @@ def gradient_made(fn, kind, wrt, owner):
     runs = facts["numbers_alone"] and order == 1 and not generic_only()
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base, runs=runs)
     params, single = select_wrt(function, wrt, source)
-    keeps_a_tape = kind == "grad" and single and any(isinstance(s, Loop) for s in walk(function.body))
+    loops = kind == "grad" and any(isinstance(s, Loop) for s in walk(function.body))
     return GradientMade(name, text, getattr(text, "runs", None), generated_namespace(function),
                         dict(order=order, base=base, reads=source.scope.reads, **facts),
-                        (tuple(function.params.index(p) for p in params), single), keeps_a_tape)
+                        (tuple(function.params.index(p) for p in params), single), loops and single,
+                        loops and keeps_a_tape(ast.parse(str(text)).body[0]))
 
 
 def generic_only():
@@ -147,6 +155,34 @@ def build_through_loops(fn, directions, wrt):
     if single:
         compiled.__srcdiff_directions__ = (primal_ref, positions + (emitted.params.index(params[0]),))
     return compiled
+
+
+class GradientVjp:
+    """``vjp_grad_f``, the vector-Jacobian product of the gradient ``grad_f`` of ``primal`` with
+    respect to its parameters at ``positions`` (``single``: ``grad_f`` returns one gradient),
+    compiled when first called for and kept; ``primal`` is held by weak reference."""
+
+    def __init__(self, primal, gradient_name, positions, single, base):
+        self.primal = weakref.ref(primal)
+        self.gradient_name, self.positions, self.single, self.base = gradient_name, positions, single, base
+        self.built = None
+
+    def __call__(self):
+        if self.built is None:
+            self.built = self._build()
+        return self.built
+
+    def _build(self):
+        primal = self.primal()
+        if primal is None:
+            raise SourceNotFoundError(f"cannot differentiate a call of {self.gradient_name}: the function it is the "
+                                      "gradient of was deleted", hint="keep the function alive")
+        name = f"vjp_{self.gradient_name}"
+        text, emitted, source = gradient_vjp_source(primal, self.positions, self.single, name, self.base)
+        compiled = compiled_function(text, name, generated_namespace(emitted), None, defaults_of(primal)[1],
+                                     order=2, base=self.base, reads=source.scope.reads)
+        compiled.__srcdiff_vjp_of__ = self.gradient_name
+        return compiled
 
 
 def build_hvp(fn, wrt, mode, owner=None):

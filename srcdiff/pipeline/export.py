@@ -23,7 +23,7 @@ from .._version import VERSION
 from ..emit import module_aliases, signature_line
 from ..errors import SrcdiffError
 from ..frontend import StaticScope, load_function
-from ..ir import assigns
+from ..ir import GRADIENT_CALL, assigns
 from ..lower import lower
 from ..rules import is_custom_op
 from .gradient import gradient_source
@@ -74,6 +74,12 @@ def export_function(fn, *, kind="grad", wrt=None, mode=DEFAULT_MODE):
 
 def _refuse_custom_functions(function, source):
     for stmt in assigns(function.body):
+        if stmt.op == GRADIENT_CALL:
+            loc = stmt.loc
+            raise SrcdiffError(
+                f"cannot export: the code calls {stmt.args[0].name}, a gradient of a function with loops, whose "
+                "vector-Jacobian product srcdiff generates in memory", loc.filename, loc.lineno, loc.col, loc.line_text,
+                "use srcdiff.grad from Python")
         if is_custom_op(stmt.op):
             loc = stmt.loc
             raise SrcdiffError(

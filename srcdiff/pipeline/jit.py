@@ -26,7 +26,7 @@ import ast
 
 from ..analysis import SCALAR, Shape
 from ..errors import SrcdiffError
-from ..ir import Assign, If, Loop, is_call_of, walk
+from ..ir import GRADIENT_CALL, Assign, If, Loop, is_call_of, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -47,7 +47,8 @@ def check_numba(function):
     """Refuse the first statement of ``function`` that numba mode cannot compile (see the module table)."""
     for stmt in walk(function.body):
         if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS or stmt.kwargs or _bad_pair(stmt)):
-            raise _refusal(stmt.loc, f"jit='numba' cannot compile '{stmt.op}'",
+            what = f"the call of {stmt.args[0].name}" if stmt.op == GRADIENT_CALL else f"'{stmt.op}'"
+            raise _refusal(stmt.loc, f"jit='numba' cannot compile {what}",
                            "keep to arithmetic, math functions and xs[i] reads of float arrays, or drop jit='numba'")
         if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in NUMBA_LOOPS:
             raise _refusal(stmt.loc, f"jit='numba' cannot compile a loop over {stmt.iter.kind}(...)",

@@ -15,6 +15,7 @@ adjoint is the transposed operation; a product helper is the gradient of
 | ``rt.if_inexact(t, y)``        | ``rt.if_inexact(G, y)``  |                                   |                                   |
 | ``rt.tangent_like(t, x)``      | ``G``                    |                                   |                                   |
 | ``np.broadcast_to(g, shape)``  | ``rt.unbroadcast(G, g)`` |                                   |                                   |
+| ``rt.owned_whole(g, xs)``      | ``rt.unbroadcast(G, g)`` |                                   |                                   |
 | ``rt.sum_grad(g, x, axis)``    | ``np.sum(G, axis)``      |                                   |                                   |
 | ``rt.mean_grad(g, x, axis)``   | ``np.mean(G, axis)``     |                                   |                                   |
 | ``rt.max_grad(g, x, axis)``    | ``np.sum(G * rt.max_grad(np.ones_like(g), x, axis), axis)`` (G where the max was) |  |  |
@@ -140,6 +141,7 @@ HELPER_BUILDERS = {
     "rt.like": lambda stmt, names: ("g", None) if len(names) == 2 else None,
     "rt.unbroadcast": lambda stmt, names: ("rt.broadcast_like(g, x0)", None) if len(names) == 2 else None,
     "np.broadcast_to": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
+    "rt.owned_whole": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.broadcast_like": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.if_inexact": lambda stmt, names: ("rt.if_inexact(g, x1)", None) if len(names) == 2 else None,
     "rt.tangent_like": lambda stmt, names: ("g", None) if len(names) == 2 else None,

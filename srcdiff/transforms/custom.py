@@ -5,10 +5,14 @@
 a value passed twice, receives its part under a fresh name and adds it afterwards; an
 argument that needs no gradient is unpacked into ``_``.  ``backward`` returns one
 gradient per argument of ``forward`` after ``ctx`` (a bare value when there is one).
+
+A call of a generated gradient that keeps a tape, ``y = grad_f(a, b)`` (``ir.GRADIENT_CALL``),
+is swept the same way: ``grad_a, grad_b = vjp_grad_f(a, b, grad_y)``, its vector-Jacobian
+product, which returns one gradient per parameter; it reads the operands, not a context.
 """
 import ast
 
-from ..ir import Var
+from ..ir import GRADIENT_CALL, Var, operand_node
 from .records import Unpack
 
 
@@ -17,10 +21,17 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
 
     ``accumulate(var, expr, first, loc)`` makes the reverse sweep's Accumulate record.
     """
-    ctx, *args = stmt.args
-    cls_name = stmt.op[: -len(".forward")]
-    call = ast.Call(func=ast.Attribute(value=ast.Name(id=cls_name, ctx=ast.Load()), attr="backward", ctx=ast.Load()),
-                    args=[ast.Name(id=tokens.value(ctx), ctx=ast.Load()), upstream], keywords=[])
+    if stmt.op == GRADIENT_CALL:
+        _, product, *args = stmt.args
+        call = ast.Call(func=ast.Name(id=product.name, ctx=ast.Load()),
+                        args=[_operand(a, tokens) for a in args] + [upstream], keywords=[])
+        reads = {a for a in args if isinstance(a, Var)}
+    else:
+        ctx, *args = stmt.args
+        cls_name = stmt.op[: -len(".forward")]
+        call = ast.Call(func=ast.Attribute(value=ast.Name(id=cls_name, ctx=ast.Load()), attr="backward", ctx=ast.Load()),
+                        args=[ast.Name(id=tokens.value(ctx), ctx=ast.Load()), upstream], keywords=[])
+        reads = {ctx, stmt.target}
     parts, after = [], []
     for arg in args:
         if not (isinstance(arg, Var) and arg in active):
@@ -36,4 +47,11 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
             tokens.adjoint(part)
     newly = [p for p in parts if p is not None and p in args]
     written.update(newly)
-    return [Unpack(tuple(parts), call, stmt.loc)] + after, {ctx, stmt.target}
+    return [Unpack(tuple(parts), call, stmt.loc)] + after, reads
+
+
+def _operand(operand, tokens):
+    """An operand of the forward call, read again by its backward."""
+    if isinstance(operand, Var):
+        return ast.Name(id=tokens.value(operand), ctx=ast.Load())
+    return operand_node(operand, {})

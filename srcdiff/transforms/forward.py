@@ -23,7 +23,7 @@ import dataclasses
 
 from ..analysis import infer_shapes, uses_arrays
 from ..errors import NoGradientRuleError, UnsupportedSyntaxError
-from ..ir import If, Loop, Var, expr_size, has_flow, simplify_expr, walk
+from ..ir import GRADIENT_CALL, If, Loop, Var, expr_size, has_flow, simplify_expr, walk
 from ..rules import is_custom_op, refusal
 from .contributions import operand_expr
 from .items import item_sources
@@ -191,6 +191,13 @@ def _tangent(stmt, tangent_of, tokens, shapes, combine=False):
     equal terms written once, times their count."""
     if is_custom_op(stmt.op) and any(isinstance(a, Var) and a in tangent_of for a in stmt.args):
         loc = stmt.loc.user()
+        if stmt.op == GRADIENT_CALL:
+            raise NoGradientRuleError(
+                f"forward mode cannot go through {stmt.args[0].name}, the gradient of a function with loops (its code "
+                "keeps a tape): jvp of a gradient penalty through loops, and its hvp or hessian (a third derivative "
+                "through a loop), are not supported",
+                loc.filename, loc.lineno, loc.col, loc.line_text,
+                "srcdiff.grad and value_and_grad of the penalty work (reverse mode); for more, use finite differences")
         name = stmt.op[: -len(".forward")]
         raise NoGradientRuleError(
             f"forward mode cannot go through the srcdiff.Function {name!r}: it states only its backward",
