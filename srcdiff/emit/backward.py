@@ -55,7 +55,11 @@ class BackwardPrinter(Printer):
         """The lines of ``statements``; ``owned`` (a set of Vars, updated) holds the adjoints
         that are arrays of their own on every path reaching this point."""
         lines = []
+        plain = not self.comments and not self.float_arrays  # an Accumulate is then printed as it is
         for stmt in statements:
+            if plain and type(stmt) is Accumulate:  # the usual record, first
+                lines.append(self.located(indented(self.accumulate_source(stmt, owned), depth), stmt.loc))
+                continue
             loc = getattr(stmt, "loc", None)  # one comment per run of records from one source line
             if self.comments and loc is not None and (loc.filename, loc.lineno) != self.last_line:
                 lines.append(pad(depth) + "# grad of: " + loc.line_text.strip())

@@ -97,20 +97,21 @@ def _quick(node, outer, renamed, squares=False):
     """The text of expression ``node`` where the context binds with precedence ``outer``,
     an identifier that is a key of ``renamed`` written as its value; with ``squares``, ``v ** 2``
     of a name written ``v * v``."""
-    kind = type(node)
+    kind = type(node)  # the commonest nodes first: names, then operators
     if kind is ast.Name:
         return renamed.get(node.id, node.id)
-    if kind is _Printed:  # an operand printed already (``operation_text``)
-        return node.text if node.precedence >= outer else f"({node.text})"
-    if kind is ast.Constant:
-        value = node.value
-        if type(value) in (int, float) and value >= 0 and math.isfinite(value):
-            return repr(value)
-        raise _NotQuick
-    if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
-        return f"{_quick(node.value, outer, renamed, squares)}.{node.attr}"
-    if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
-        return _quick_call(node, renamed, squares)
+    if kind is not ast.BinOp:
+        if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
+            return _quick_call(node, renamed, squares)
+        if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
+            return f"{_quick(node.value, outer, renamed, squares)}.{node.attr}"
+        if kind is _Printed:  # an operand printed already (``operation_text``)
+            return node.text if node.precedence >= outer else f"({node.text})"
+        if kind is ast.Constant:
+            value = node.value
+            if type(value) in (int, float) and value >= 0 and math.isfinite(value):
+                return repr(value)
+            raise _NotQuick
     if kind is ast.BinOp:
         inner, symbol = _OPERATORS[type(node.op)]
         if type(node.op) is ast.Pow:
