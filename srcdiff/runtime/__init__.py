@@ -27,6 +27,7 @@ enough to be copied next to generated code.
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
 | ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
+| ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """
 import numpy as np
@@ -55,6 +56,8 @@ from .namespaces import namespace
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
+from .numerics import (along_axis_index, convolve_index, convolve_mask, full_rank, item, lstsq_kept, lstsq_rank,
+                       outer_operand)
 from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
@@ -71,4 +74,5 @@ __all__ = [
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item", "namespace",
+    "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",
 ] + linalg.__all__ + tensors.__all__
