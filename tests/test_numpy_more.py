@@ -288,3 +288,12 @@ def test_lstsq_items_match_numpy_and_differences(shape):
     assert gradient == pytest.approx(fd_grad(lstsq_items, (A, b), 0), rel=1e-5, abs=1e-7)
     assert srcdiff.jvp(lstsq_items, wrt=0)(A, b, np.ones(shape)) == pytest.approx(
         fd_directional(lstsq_items, (A, b), 0, np.ones(shape)), rel=1e-5)
+
+
+def interp_one_point(x, fp):
+    return np.sum(np.interp(x, np.array([0.5]), fp))
+
+
+def test_interp_of_one_sample_point_raises_rather_than_giving_nan():
+    with pytest.raises(IndexError):
+        srcdiff.grad(interp_one_point, wrt=1)(XS, np.array([2.0]))

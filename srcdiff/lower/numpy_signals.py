@@ -57,7 +57,8 @@ def _interp(lw, op, node, hint):
     x, xp, fp = (lw.argument(bound[name], True) for name in ("x", "xp", "fp"))
     first, last = (lw.emit("[]", (xp, Const(k)), node) for k in (0, -1))
     found = lw.emit("np.searchsorted", (xp, x), node, None, (("side", Const("right")),))
-    top = lw.emit("-", (lw.emit("np.size", (xp,), node), Const(2)), node)
+    # the last segment starts at len(xp) - 2; one sample point alone raises NumPy's IndexError at xp[1]
+    top = lw.emit("max", (lw.emit("-", (lw.emit("np.size", (xp,), node), Const(2)), node), Const(0)), node)
     low = lw.emit("np.clip", (lw.emit("-", (found, Const(1)), node), Const(0), top), node)
     high = lw.emit("+", (low, Const(1)), node)
     x0, x1, f0, f1 = (lw.emit("[]", (values, at), node) for values in (xp, fp) for at in (low, high))
