@@ -297,3 +297,13 @@ def interp_one_point(x, fp):
 def test_interp_of_one_sample_point_raises_rather_than_giving_nan():
     with pytest.raises(IndexError):
         srcdiff.grad(interp_one_point, wrt=1)(XS, np.array([2.0]))
+
+
+def reduce_with_initial(x):
+    return np.add.reduce(x, axis=None, initial=1.0) + np.sum(np.add.accumulate(x))
+
+
+def test_other_ufunc_methods_are_refused_by_name():
+    with pytest.raises(srcdiff.SrcdiffError, match="np.add.reduce' is not supported") as err:
+        srcdiff.grad(reduce_with_initial)(A3)
+    assert "test_numpy_more.py" in str(err.value)

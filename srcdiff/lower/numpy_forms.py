@@ -31,6 +31,7 @@ from .numpy_signals import SIGNALS, bind, constant_of
 
 _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0), "np.nanmax": ("np.max", "-"),
                    "np.nanmin": ("np.min", "+"), "np.nanmean": ("np.sum", 0.0)}
+_UFUNC_METHODS = ("reduce", "outer", "accumulate", "reduceat", "at")
 _REDUCE = {"np.add": "np.sum", "np.multiply": "np.prod", "np.maximum": "np.max", "np.minimum": "np.min"}
 _OUTER = {"np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
           "np.power": "**", "np.maximum": "np.maximum", "np.minimum": "np.minimum"}
@@ -47,7 +48,7 @@ class NumpyForms:
         """``np.add.reduce(x, axis=0)`` as ``np.sum(x, axis=0)``, ``np.multiply.outer(a, b)`` as
         ``rt.outer_operand(a, b) * b``; None for any other call."""
         func = node.func
-        if not (isinstance(func, ast.Attribute) and func.attr in ("reduce", "outer")
+        if not (isinstance(func, ast.Attribute) and func.attr in _UFUNC_METHODS
                 and isinstance(func.value, (ast.Attribute, ast.Name)) and not self.is_value(func.value)):
             return None
         try:
@@ -68,7 +69,11 @@ class NumpyForms:
                 return None
             a, b = self.argument(bound["A"], True), self.argument(bound["B"], True)
             return self.emit(_OUTER[ufunc], (self.emit("rt.outer_operand", (a, b), node), b), node, hint)
-        return None
+        if ufunc is None:
+            return None
+        raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(func)}' is not supported with these arguments",
+                         "srcdiff reads np.add/multiply/maximum/minimum.reduce(x, axis, keepdims=) and the outer "
+                         "of + - * / ** maximum minimum; write np.sum(x, axis=...) or a[..., None] * b")
 
     def axis_options(self, bound):
         """The ``axis=`` and ``keepdims=`` keyword operands of a reduction, as given."""
