@@ -48,11 +48,11 @@ ELEMENTWISE = frozenset({
 REDUCTIONS = frozenset({
     "np.sum", "np.mean", "np.max", "np.min", "np.amax", "np.amin", "np.prod", "np.average",
     ".sum()", ".mean()", ".max()", ".min()", ".prod()", "np.linalg.norm", "np.std", "np.var", ".std()", ".var()",
-    "np.median", "np.ptp", "scipy.special.logsumexp",
+    "np.median", "np.ptp", "scipy.special.logsumexp", "np.all", "np.any",
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
-                        "rt.argmax_item", "rt.argmin_item"})
+                        "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank"})
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
                        "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
@@ -81,7 +81,7 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.diag", "np.diagonal", "np.swapaxes", "np.moveaxis", "np.atleast_1d", "np.atleast_2d",
     "np.atleast_3d", "np.column_stack", "np.std", "np.var", "np.median", "np.cov", "np.unique", "np.cross",
     "np.rollaxis", "np.pad", "np.append", "np.split", "np.array_split", "np.percentile", "np.quantile", "np.ptp",
-    "np.rot90",
+    "np.rot90", "np.searchsorted",
 })
 # scipy.special's functions that are not element-wise
 _NOT_ELEMENTWISE_SCIPY = frozenset({"scipy.special.logsumexp", "scipy.special.softmax", "scipy.special.log_softmax"})

@@ -21,6 +21,7 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``scopes`` | Python's scopes from the AST: what a nested function binds and reads |
 | ``arrays`` | attributes, methods, indexing, item writes |
 | ``linalg`` | linear algebra's settings read as constants; decompositions one call per factor; ``matrix_power`` as products |
+| ``numpy_forms``, ``numpy_signals`` | NumPy calls written out with other primitives: ``vdot``, the ``nan*`` reductions, ``select``, ``meshgrid``, ``trapezoid``, ``polyval``, ``interp``, ``convolve``, ``correlate``, ``take_along_axis``, ``linalg.lstsq``, ``ufunc.reduce``/``ufunc.outer`` |
 | ``trees`` | parts of container parameters read at constant paths (``params['W1']``, ``self.W``), read once at the start |
 | ``methods`` | classes: ``self.forward(x)``, properties, static and class methods, class constants |
 | ``operators`` | ``+ - * / ** // % @``, ``& | ^ ~`` on masks, comparisons: with a stack of their own |

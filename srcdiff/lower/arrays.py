@@ -33,6 +33,7 @@ ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
 METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
+    "item",
 }) | RANDOM_METHODS
 # Operations whose result may share memory with their first argument.
 VIEW_OPS = frozenset({
@@ -78,6 +79,8 @@ class ArrayLowering(NumpyArguments):
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f())")
         receiver = self.expr(node.func.value) if receiver is None else receiver
+        if name == "item":
+            return self.item(receiver, node, hint)
         args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
@@ -86,6 +89,13 @@ class ArrayLowering(NumpyArguments):
             args, kwargs = self.clip_bounds([receiver, *args], kwargs)
             args = args[1:]
         return self.emit(f".{name}()", (receiver, *args), node, hint, tuple(kwargs))
+
+    def item(self, receiver, node, hint):
+        """``x.item()`` of a one-entry array: ``rt.item(x)``; ``x.item(k)`` is refused (index ``x`` instead)."""
+        if node.args or node.keywords:
+            raise self.error(UnsupportedSyntaxError, node, "x.item(...) with arguments is not supported",
+                             "index the array instead: x[k], or x.ravel()[k]")
+        return self.emit("rt.item", (receiver,), node, hint)
 
     def call_arguments(self, op, node):
         """Positional and keyword operands of a call to the primitive ``op``."""

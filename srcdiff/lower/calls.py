@@ -137,6 +137,9 @@ class CallLowering:
             return value
         if isinstance(node.func, ast.Attribute) and self.is_value(node.func.value):
             return self.value_method_call(node, hint)  # self.forward(x), Model.helper(x), x.sum() (methods)
+        made = self.ufunc_method(node, hint)  # np.add.reduce(x), np.multiply.outer(a, b) (numpy_forms)
+        if made is not None:
+            return made
         ref = self.resolve(node.func)
         if isinstance(ref, frontend.PrimitiveRef) and ref.op == "functools.partial":
             return self.partial(node)
@@ -156,7 +159,8 @@ class CallLowering:
         if special is not None:
             return special
         if op.startswith("np."):
-            made = self.array_of_display(op, node, hint) or self.sequence_value_call(op, node, hint)
+            made = self.numpy_form(op, node, hint)  # np.vdot, np.nanmean, np.interp...: other primitives (numpy_forms)
+            made = made if made is not None else self.array_of_display(op, node, hint) or self.sequence_value_call(op, node, hint)
             if made is not None:
                 return made
             args, kwargs = self.call_arguments(op, node)

@@ -21,6 +21,7 @@ from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
 from .methods import MethodLowering
 from .namespaces import NamespaceLowering
+from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
 from .tails import always_exits, tails
@@ -78,7 +79,7 @@ def _last_return(source):
 
 
 class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
-               SequenceLowering, NamespaceLowering):
+               SequenceLowering, NamespaceLowering, NumpyForms):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):

@@ -17,7 +17,7 @@ subscripts read as its helpers read them) and ``errors``.
 | ``makers`` | NumPy's array makers from numbers: ``np.full``, ``np.full_like``, ``np.arange``, ``np.linspace``; ``np.heaviside`` |
 | ``selections`` | item reads and writes (``x[i]``, ``x[i] = v`` as a copy), ``np.where``, ``np.clip`` |
 | ``helpers`` | the runtime's array-gradient helpers, so a gradient can be differentiated again |
-| ``families`` | NumPy's shape and order functions (``shapes``, ``orders``, ``parts``), ``scipy.special`` (``special``, and ``elementwise`` in the scalar table), random draws (``random``); ``params`` reads their arguments |
+| ``families`` | NumPy's shape and order functions (``shapes``, ``orders``, ``parts``), ``scipy.special`` (``special``, and ``elementwise`` in the scalar table), random draws (``random``), the helpers of NumPy calls lowering writes out (``numerics``); ``params`` reads their arguments |
 | ``linalg``, ``norms`` | ``np.linalg`` (reverse and tangent templates) and ``np.linalg.norm`` for every ``ord`` |
 | ``tensors`` | ``np.einsum``, ``tensordot``, ``kron``, ``cross``, ``trace``, ``diag``, ``diagonal``, ``triu``, ``tril`` |
 | ``settings`` | the constant settings (``axis``, ``ord``, subscripts) a rule reads, or a refusal naming them |

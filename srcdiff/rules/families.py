@@ -7,6 +7,7 @@
 | ``parts`` | split and array_split, read part by part |
 | ``special`` | scipy.special's reductions: logsumexp, softmax, log_softmax |
 | ``random`` | random draws: no gradient |
+| ``numerics`` | the helpers of NumPy calls lowering writes out (``.item()``, ``ufunc.outer``, ``lstsq``) |
 
 ``Families(function).rule(stmt)`` is what ``arrays.ArrayRules`` asks first: ``(kind, rule)``
 with kind ``"rule"`` (the templates, ``ZERO``, or None: no rule), ``"elementwise"`` (templates
@@ -18,13 +19,14 @@ and hint of the error srcdiff raises when that call needs a gradient or a tangen
 """
 import weakref
 
-from . import orders, parts, random, shapes, special
+from . import numerics, orders, parts, random, shapes, special
 from .params import Refusal
 from .scalar import placeholders
 
-BUILDERS = {**shapes.BUILDERS, **orders.BUILDERS, **special.BUILDERS, **random.BUILDERS, **parts.BUILDERS}
-TANGENTS = {**shapes.TANGENTS, **orders.TANGENTS, **special.TANGENTS, **random.TANGENTS}
-LINEAR = {**shapes.LINEAR, **orders.LINEAR, **parts.LINEAR}
+BUILDERS = {**shapes.BUILDERS, **orders.BUILDERS, **special.BUILDERS, **random.BUILDERS, **parts.BUILDERS,
+            **numerics.BUILDERS}
+TANGENTS = {**shapes.TANGENTS, **orders.TANGENTS, **special.TANGENTS, **random.TANGENTS, **numerics.TANGENTS}
+LINEAR = {**shapes.LINEAR, **orders.LINEAR, **parts.LINEAR, **numerics.LINEAR}
 _REASONS = weakref.WeakKeyDictionary()  # statement -> (message, hint) of the last refusal
 
 

@@ -28,6 +28,7 @@ enough to be copied next to generated code.
 | ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
+| ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
 """
 import numpy as np
@@ -57,6 +58,8 @@ from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
 from .results import result_grad, result_part
+from .numerics import (along_axis_index, convolve_index, convolve_mask, full_rank, item, lstsq_kept, lstsq_rank,
+                       outer_operand)
 from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
@@ -74,4 +77,5 @@ __all__ = [
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "argmax_item", "argmin_item", "namespace",
     "result_grad", "result_part",
+    "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",
 ] + linalg.__all__ + tensors.__all__

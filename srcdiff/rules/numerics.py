@@ -1,0 +1,24 @@
+"""Gradient rules of the runtime helpers that lowering writes some NumPy calls with
+(``runtime.numerics``, ``lower.numpy_forms``).
+
+Each is linear in its first argument, so its adjoint is the transposed move and its tangent
+the helper applied to the tangent (``LINEAR``: ``(linear, shape-only)`` positions), but for
+``rt.full_rank``, which checks the value and passes the tangent on unchecked (``TANGENTS``):
+
+| helper                          | adjoint of the first argument             |
+| ------------------------------- | ----------------------------------------- |
+| ``rt.item(x)``                  | ``np.reshape(g, np.shape(x))``             |
+| ``rt.outer_operand(a, b)``      | ``np.reshape(g, np.shape(a))``             |
+| ``rt.full_rank(a, rcond)``      | ``g`` (a check of the value)               |
+
+The indices ``rt.along_axis_index``, ``rt.convolve_index`` and the mask ``rt.convolve_mask``
+have no gradient (``arrays.NO_GRADIENT``).
+"""
+
+BUILDERS = {
+    "rt.item": lambda stmt, names: ("np.reshape(g, np.shape(x))",) if len(names) == 1 else None,
+    "rt.outer_operand": lambda stmt, names: ("np.reshape(g, np.shape(x0))", None) if len(names) == 2 else None,
+    "rt.full_rank": lambda stmt, names: ("g", None) if len(names) == 2 else None,
+}
+LINEAR = {"rt.item": ((0,), ()), "rt.outer_operand": ((0,), (1,))}
+TANGENTS = {"rt.full_rank": BUILDERS["rt.full_rank"]}  # the check is of the value: the tangent passes unchecked

@@ -1,0 +1,109 @@
+"""The helpers of the NumPy calls lowering writes out with other primitives (``lower.numpy_forms``).
+
+``item(x)`` is ``x.item()`` of a one-entry array; ``outer_operand(a, b)`` is ``a`` with one
+axis of length 1 added per axis of ``b`` (``np.multiply.outer(a, b)`` is
+``outer_operand(a, b) * b``); ``full_rank(a, rcond)`` is ``a`` itself, refused unless its
+rank is full (``np.linalg.lstsq``'s solution is then ``pinv(a) @ b``, differentiable);
+``along_axis_index(a, indices, axis)`` is the index ``np.take_along_axis`` reads ``a`` at;
+``convolve_index`` and ``convolve_mask`` are the gather (and which entries of it fall
+inside ``a``) that writes ``np.convolve`` and ``np.correlate`` as a product.  The indices
+and masks carry no gradient; the others are linear in their first argument (rules in
+``rules.numerics``).
+"""
+import numpy as np
+
+from .arguments import ArrayGradientError
+
+_MODES = ("full", "same", "valid")
+
+
+def item(x):
+    """``x.item()``: the one entry of ``x`` as a Python number (NumPy's ValueError otherwise)."""
+    return x.item()
+
+
+def outer_operand(a, b):
+    """``a`` reshaped to ``a.shape + (1,) * b.ndim``: broadcast against ``b`` it gives ``ufunc.outer``."""
+    return np.reshape(a, np.shape(a) + (1,) * np.ndim(b))
+
+
+def lstsq_rank(a, rcond=None):
+    """The rank ``np.linalg.lstsq(a, b, rcond)`` reports, counted strictly enough that ``np.linalg.pinv``
+    (relative cut-off 1e-15) keeps every singular value it counts."""
+    if np.ndim(a) != 2:
+        raise ArrayGradientError(f"np.linalg.lstsq takes a matrix; this one has {np.ndim(a)} dimensions")
+    values = np.linalg.svd(a, compute_uv=False)
+    cut = np.finfo(np.result_type(a, 1.0)).eps * max(np.shape(a)) if rcond is None or rcond < 0 else rcond
+    return int(np.sum(values > max(cut, 1e-15) * values[0])) if values.size else 0
+
+
+def lstsq_kept(a):
+    """How many residuals ``np.linalg.lstsq`` reports, as the end of a slice: all (``None``) for a
+    tall matrix of full rank (the solution refuses any other), none (0) for a square or wide one."""
+    return None if np.shape(a)[0] > np.shape(a)[1] else 0
+
+
+def full_rank(a, rcond=None):
+    """``a`` itself, refused unless its rank (``lstsq_rank``) is ``min(a.shape)``: only then is the
+    least-squares solution ``pinv(a) @ b`` differentiable."""
+    rank = lstsq_rank(a, rcond)
+    if rank < min(np.shape(a)):
+        raise ArrayGradientError(f"the matrix given to np.linalg.lstsq has rank {rank}, less than {min(np.shape(a))}: "
+                                 "its least-squares solution has no gradient there",
+                                 hint="pass a matrix of full rank, or add a ridge term (solve (A.T @ A + lam * I) x = A.T @ b)")
+    return a
+
+
+def along_axis_index(a, indices, axis):
+    """The index ``np.take_along_axis(a, indices, axis)`` reads (``axis`` an int: lowering ravels ``a``
+    for ``axis=None``): ``a[along_axis_index(a, indices, axis)]`` is it."""
+    indices = np.asarray(indices)
+    ndim = np.ndim(a)
+    if indices.ndim != ndim:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    axis = axis % ndim
+    shape = [1] * ndim
+    index = []
+    for k in range(ndim):
+        if k == axis:
+            index.append(indices)
+            continue
+        shape[k] = -1
+        index.append(np.arange(np.shape(a)[k]).reshape(shape))
+        shape[k] = 1
+    return tuple(index)
+
+
+def _rows(n, m, mode, correlate):
+    """The rows of the full convolution (length ``n + m - 1``) that ``mode`` keeps, as NumPy picks them."""
+    if mode not in _MODES:
+        raise ValueError(f"mode must be one of {_MODES}, not {mode!r}")
+    if n == 0 or m == 0:
+        raise ValueError("v cannot be empty" if m == 0 else "a cannot be empty")
+    longest, shortest = max(n, m), min(n, m)
+    if mode == "full":
+        return np.arange(n + m - 1)
+    if mode == "valid":
+        return np.arange(shortest - 1, longest)
+    start = shortest // 2 if correlate and n < m else (shortest - 1) // 2
+    return np.arange(start, start + longest)
+
+
+def _gather(a, v, mode, correlate):
+    if np.ndim(a) != 1 or np.ndim(v) != 1:
+        raise ValueError("np.convolve and np.correlate take 1-D arrays (srcdiff reads them as such)")
+    n, m = np.shape(a)[0], np.shape(v)[0]
+    positions = _rows(n, m, mode, correlate)[:, None] - np.arange(m)[None, :]
+    return np.clip(positions, 0, n - 1), (positions >= 0) & (positions < n)
+
+
+def convolve_index(a, v, mode, correlate=False):
+    """Where row ``k`` of the gather reads ``a``: ``a[k - j]`` in column ``j`` (clipped into ``a``), so
+    that ``(a[index] * convolve_mask(...)) @ v`` is ``np.convolve(a, v, mode)`` (``v`` reversed for
+    ``np.correlate``)."""
+    return _gather(a, v, mode, correlate)[0]
+
+
+def convolve_mask(a, v, mode, correlate=False):
+    """Which entries of the gather ``convolve_index`` makes fall inside ``a`` (the others are zeros)."""
+    return _gather(a, v, mode, correlate)[1]
