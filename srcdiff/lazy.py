@@ -31,6 +31,7 @@ import threading
 
 import numpy as np
 
+from .analysis import numbers_alone
 from .emit import compile_out_of_place
 from .errors import GeneratedCodeError, SignatureError, generated_file
 from .runtime.lazy import is_lazy, is_other_array_class
@@ -124,15 +125,14 @@ def _other_array(values):
     """The first of ``values``, or of the lists, tuples and dicts among them (nested), that
     is a Dask array or an array of another library than NumPy (``is_other_array_class``); None
     when there is none.  The NumPy arrays and numbers of every call are passed over first,
-    at a few ns each.  A list or tuple whose first item is a number is a sequence of numbers
-    (judged by its first item, as ``analysis.kind_of`` judges it: a look at every item would
-    cost a pass over the data on every call)."""
+    at a few ns each.  A list or tuple of numbers alone is passed over too (judged by every
+    item, as ``analysis.kind_of`` judges it: ``numbers_alone``)."""
     for value in values:
         kind = type(value)
         if kind is np.ndarray or kind is float or kind is int:
             continue
         if kind is tuple or kind is list:
-            if value and (type(value[0]) is float or type(value[0]) is int):
+            if numbers_alone(value):
                 continue
             found = _other_array(value)
         elif kind is dict:

@@ -19,5 +19,5 @@ from .items import item_reads, only_read_by_items
 from .joins import joined_parameters, joins
 from .liveness import live_vars
 from .signature import GRAMMAR as SIGNATURE_GRAMMAR
-from .signature import Kind, call_key, kind_of, parse_signature
+from .signature import Kind, call_key, kind_of, numbers_alone, parse_signature
 from .trees import is_container, tree_leaves, tree_paths

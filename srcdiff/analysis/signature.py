@@ -8,12 +8,14 @@ value at call time (``kind_of``) or from the ``--sig`` text (``parse_signature``
 | ``float`` | a Python float (not a NumPy scalar) | ``float`` | one number |
 | ``int`` | a Python int | ``int`` | one number |
 | ``bool`` | a Python bool | ``bool`` | one number |
-| ``list`` / ``tuple`` | a list (tuple) whose first item is a Python float or int, or empty | ``list`` / ``tuple`` | a sequence whose items, read at one position, are numbers |
+| ``list`` / ``tuple`` | a list (tuple) of Python floats and ints (``numbers_alone``), or empty | ``list`` / ``tuple`` | a sequence whose items, read at one position, are numbers |
 | ``array`` | an ndarray of dtype float64 or float32 with ``ndim`` >= 1 | ``f64[N]`` / ``f32[N]`` | an array of that rank and dtype |
 
 Anything else (a dict, an int array, a NumPy scalar, a 0-d array) has no kind (None):
 the code built for it treats that argument as the generic code does.  A list is judged
-by its first item (reading them all would cost a pass over the data on every call).
+by every item (``numbers_alone``: one pass of C's float sum, a few ns an item), never by
+its first: ``[0.5, W, 0.3]`` would otherwise run code that adds ``W``'s gradient up to one
+number.
 
 ``call_key(args)`` is the dispatch key of one call: equal keys get the same kinds.  It
 costs one class look per argument (and a dtype and ``ndim`` read for an array).
@@ -58,7 +60,7 @@ def kind_of(value):
     if cls in _SCALARS:
         return _SCALARS[cls]
     if cls in _SEQUENCES:
-        return _SEQUENCES[cls] if not value or value[0].__class__ in _NUMBER_ITEMS else None
+        return _SEQUENCES[cls] if numbers_alone(value) else None
     if cls is np.ndarray and value.ndim >= 1 and value.dtype.char in _DTYPES:
         return Kind("array", value.ndim, _DTYPES[value.dtype.char])
     return None
@@ -66,11 +68,27 @@ def kind_of(value):
 
 def call_key(args):
     """The dispatch key of positional ``args``: two calls with equal keys have equal kinds
-    (an array's ``ndim`` and dtype, a sequence's class and its first item's, else the class).
-    Written as one comprehension: a function call per argument would double its cost."""
+    (an array's ``ndim`` and dtype, a sequence's class and whether it holds numbers alone,
+    else the class).  Written as one comprehension: a function call per argument would
+    double its cost (a sequence's look is one)."""
     return tuple([(v.ndim, v.dtype) if v.__class__ is _NDARRAY
-                  else (v.__class__, v[0].__class__ if v else None) if v.__class__ is list or v.__class__ is tuple
+                  else (v.__class__, numbers_alone(v)) if v.__class__ is list or v.__class__ is tuple
                   else v.__class__ for v in args])
+
+
+def numbers_alone(sequence):
+    """Whether every item of the list or tuple ``sequence`` is a Python float or int (a
+    bool between its ends is an int too), judged by all of them: the sum from ``0.0`` stays
+    a Python float exactly then
+    (C's fast path for floats and ints, a few ns an item); a NumPy number, an array, a
+    complex number or a container makes it something else or raises.  Its two ends are
+    looked at first, so a sequence of arrays is turned away without adding any of them."""
+    if sequence and (sequence[0].__class__ not in _NUMBER_ITEMS or sequence[-1].__class__ not in _NUMBER_ITEMS):
+        return False
+    try:
+        return sum(sequence, 0.0).__class__ is float
+    except Exception:  # items that do not add to a float (strings, None, lists, shapes that do not broadcast)
+        return False
 
 
 _NDARRAY = np.ndarray

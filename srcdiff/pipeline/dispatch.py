@@ -24,8 +24,8 @@ exactly for the calls whose key is that key:
 | key part | the test on the argument ``a`` |
 | --- | --- |
 | ``(ndim, dtype)``: an ndarray | ``a.__class__ is ndarray and a.ndim == ndim and a.dtype is dtype`` (identity: NumPy hands out one float64 dtype, so the test passes for it; an equal dtype that is another object fails the test and is found by ``slow``) |
-| ``(list, item class)``: a list (tuple) and its first item's class | ``a.__class__ is list and a and a[0].__class__ is item class`` |
-| ``(list, None)``: an empty list (tuple) | ``a.__class__ is list and not a`` |
+| ``(list, True)``: a list (tuple) of numbers alone (``analysis.numbers_alone``), or empty | ``a.__class__ is list and numbers_alone(a)`` |
+| ``(list, False)``: a list (tuple) holding anything else | ``a.__class__ is list and not numbers_alone(a)`` |
 | a class | ``a.__class__ is class`` |
 
 The objects the text names live in the function's own globals, one name per object for
@@ -42,6 +42,8 @@ import re
 import threading
 
 import numpy as np
+
+from ..analysis import numbers_alone
 
 WRITTEN_OUT = 4
 
@@ -76,12 +78,10 @@ def _part_test(a, part, names):
         ndim, dtype = part
         return (f"{a}.__class__ is {names.of(np.ndarray, 'ndarray')} and {a}.ndim == {ndim} "
                 f"and {a}.dtype is {names.of(dtype, f'np_{dtype.name}')}")
-    if part.__class__ is tuple:  # (list or tuple, its first item's class, None when it is empty)
-        cls, item = part
-        sequence = names.of(cls, cls.__name__)
-        if item is None:
-            return f"{a}.__class__ is {sequence} and not {a}"
-        return f"{a}.__class__ is {sequence} and {a} and {a}[0].__class__ is {names.of(item, _name(item))}"
+    if part.__class__ is tuple:  # (list or tuple, whether it holds numbers alone)
+        cls, numbers = part
+        sequence, look = names.of(cls, cls.__name__), names.of(numbers_alone, "numbers_alone")
+        return f"{a}.__class__ is {sequence} and {'' if numbers else 'not '}{look}({a})"
     return f"{a}.__class__ is {names.of(part, _name(part))}"
 
 

@@ -132,19 +132,17 @@ def _kind_text(kind, value):
 
 def plain(key):
     """Whether calls of dispatch key ``key`` (``call_key``) can hold no Dask array and no
-    other library's array: NumPy arrays, numbers, sequences whose first item is a number
-    (judged by it, as ``kind_of`` judges them) and objects of other classes, but no dict,
-    no sequence of something else, no other library's array."""
+    other library's array: NumPy arrays, numbers, sequences of numbers alone (as ``kind_of``
+    judges them) and objects of other classes, but no dict, no sequence of something else,
+    no other library's array."""
     for part in key:
-        if part.__class__ is tuple:  # (ndim, dtype) of an ndarray, or (list or tuple, its first item's class)
-            if part[0].__class__ is not int and part[1] not in _NUMBER_ITEM_CLASSES:
+        if part.__class__ is tuple:  # (ndim, dtype) of an ndarray, or (list or tuple, whether it holds numbers alone)
+            if part[0].__class__ is not int and part[1] is not True:
                 return False
         elif part is dict or is_other_array_class(part):
             return False
     return True
 
-
-_NUMBER_ITEM_CLASSES = (float, int, None)  # None: an empty sequence
 
 
 def specialized(generic, fn, kind, wrt, owner, others=None):

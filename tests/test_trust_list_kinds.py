@@ -1,0 +1,67 @@
+"""A list is specialized as a list of numbers only when every item is one.
+
+The kind of a list argument was judged by its first item: ``[0.5, W, 0.3]`` (a number, a
+matrix, a number) ran code that adds each item's gradient up to one number, and returned
+one number for ``W``'s gradient, silently.  Each of these calls must now give the generic
+code's answer (right, or a clear refusal), before or after the same gradient ran a list of
+numbers (the dispatch key tells the two apart).
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from srcdiff.analysis import call_key, kind_of, numbers_alone
+from trust_helpers import assert_user_error
+
+W = np.array([[1.0, 2.0], [3.0, -1.0]])
+X = np.array([0.2, -0.4])
+
+
+def indexed_sum(params, x):
+    s = 0.0
+    for i in range(3):
+        s = s + np.sum(params[i] * x)
+    return s
+
+
+def walked_sum(params, x):
+    s = 0.0
+    for p in params:
+        s = s + np.sum(p * x * x)
+    return s
+
+
+@pytest.mark.parametrize("mixed", [
+    [0.5, W, 0.3], (0.5, W, 0.3), [0.5, np.float64(2.0), 0.3], [0.5, np.array(2.0), 0.3],
+    [0.5, np.array([2.0, 1.0]), 0.3], [0.5, 1 + 2j, 0.3], [0.5, "a", 0.3], [0.5, [1.0], 0.3],
+    [0.5, None, 0.3], [W, 0.5], [0.5, W],
+])
+def test_a_list_holding_anything_but_numbers_has_no_kind(mixed):
+    assert not numbers_alone(mixed)
+    assert kind_of(mixed) is None
+    assert call_key((mixed,)) != call_key(([0.5, 0.1, 0.3],))
+
+
+@pytest.mark.parametrize("numbers", [[], [0.5], [0.5, 2, 0.3], (1, 2, 3), [0.5, True, 0.3], [1e308, 1e308]])
+def test_a_list_of_numbers_alone_keeps_its_kind(numbers):
+    assert numbers_alone(numbers) and kind_of(numbers) is not None
+
+
+@pytest.mark.parametrize("fn", [indexed_sum, walked_sum], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("numbers_first", [True, False])
+def test_a_mixed_list_is_never_run_through_code_for_numbers(fn, numbers_first):
+    g = srcdiff.grad(fn, wrt=0)
+    numbers = [0.5, 0.1, 0.3]
+    if numbers_first:  # the code for lists of numbers is built and written into the dispatch first
+        assert g(numbers, X) == pytest.approx([np.sum(X * (X if fn is walked_sum else 1.0))] * 3)
+    try:
+        got = g([0.5, W.copy(), 0.3], X)
+    except srcdiff.SrcdiffError as err:
+        assert_user_error(err, fn)
+        return
+    expected = X * X if fn is walked_sum else X
+    assert got[0] == pytest.approx(np.sum(expected)) and got[2] == pytest.approx(np.sum(expected))
+    assert np.shape(got[1]) == W.shape
+    assert got[1] == pytest.approx(np.broadcast_to(expected, W.shape))
+    if not numbers_first:
+        assert g(numbers, X) == pytest.approx([np.sum(expected)] * 3)
