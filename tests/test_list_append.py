@@ -243,8 +243,32 @@ def test_explain_agrees_with_grad(m, name, args):
 
 def test_generated_code_rebinds_the_list(m):
     text = srcdiff.grad(m.newcomer).source
-    assert "out = ()" in text and "out_1 = rt.appended(out, s1)" in text and "out = out_1" in text
+    assert "out = ()" in text and "out_1 = rt.grown(out, s1)" in text and "out = out_1" in text
     assert "grad_out = grad_out_1[:-1]" in text and "grad_s1 = grad_out_1[-1]" in text
+
+
+@pytest.mark.parametrize("name,in_place", [
+    ("newcomer", True), ("to_array", True), ("arrays_appended", True), ("branched", True),
+    ("grows", False),  # read by the loop's test between appends
+    ("nested_loops", False),  # read in the outer loop that appends again
+    ("indexed", True),
+])
+def test_lists_grow_in_place_only_where_nothing_reads_them_before(m, name, in_place):
+    text = srcdiff.grad(m.__dict__[name], wrt=0).source
+    assert ("rt.grown(" in text) is in_place
+    assert "rt.appended(" in text or in_place
+
+
+def test_a_list_the_backward_reads_mid_loop_is_copied(m):
+    text = srcdiff.grad(m.passed).source  # build's list is walked and used whole: the tape keeps each step
+    assert "out_1 = rt.appended(out, s0)" in text and "out_3 = rt.grown(out_2, s1)" in text
+
+
+def test_generated_code_read_back_appends_as_before(m):
+    grad = srcdiff.grad(m.newcomer, wrt=1)
+    assert "rt.grown(" in grad.source
+    second = srcdiff.grad(grad, wrt=1)
+    assert second(X, 0.7) == pytest.approx(fd_grad(grad, (X, 0.7), 1), rel=1e-6)
 
 
 def test_the_function_does_not_change_what_it_builds_from(m):
