@@ -342,3 +342,59 @@ def test_appends_before_the_list_is_passed_on_are_fine(tmp_path):
             "    return total(other) + total(out)\n")
     f = import_text(tmp_path, text).f
     assert srcdiff.grad(f, wrt=(0, 1))(0.5, 0.3) == pytest.approx((fd_grad(f, (0.5, 0.3), 0), fd_grad(f, (0.5, 0.3), 1)))
+
+
+GROWN_TWICE = '''
+import numpy as np
+
+
+def read_between(x, w):
+    out = []
+    for v in x:
+        out.append(v * w)
+    first = out[0] * out[-1]
+    for v in x:
+        out.append(np.sin(v * w))
+    return sum(out) * first + len(out)
+
+
+def either(x, w):
+    a = []
+    b = [w]
+    for v in x:
+        a.append(v * w)
+        b.append(v + w)
+    out = a if w > 0.0 else b
+    return np.sum(np.array(out) ** 2) + sum(a) * b[-1]
+
+
+def rows_of_rows(x, w):
+    rows = [[v * w * j for j in range(3)] for v in x]
+    flat = []
+    for row in rows:
+        flat.extend(row)
+    return sum(flat) * flat[-2] + np.sum(np.array(rows) ** 2)
+
+
+def rows_walked_and_whole(x, w):
+    rows = [[v * w * j for j in range(3)] for v in x]
+    s = 0.0
+    for row in rows:
+        s = s + row[1] * row[2]
+    return s + np.sum(np.array(rows) ** 2)
+'''
+
+
+@pytest.mark.parametrize("name", ["read_between", "either", "rows_of_rows", "rows_walked_and_whole"])
+def test_lists_read_between_growths_stay_right(tmp_path, name):
+    f = getattr(import_text(tmp_path, GROWN_TWICE), name)
+    for wrt in (0, 1):
+        np.testing.assert_allclose(srcdiff.grad(f, wrt=wrt)(X, 0.7), fd_grad(f, (X, 0.7), wrt), rtol=1e-5, atol=1e-7)
+    v = _direction(X)
+    grad = srcdiff.grad(f, wrt=0)
+    expected = fd_directional(lambda *b: np.asarray(grad(*b)), (X, 0.7), 0, v)
+    np.testing.assert_allclose(srcdiff.hvp(f, wrt=0)(X, 0.7, v), expected, rtol=1e-4, atol=1e-6)
+    second = srcdiff.grad(srcdiff.grad(f, wrt=1), wrt=1)(X, 0.7)
+    assert second == pytest.approx(fd_grad(srcdiff.grad(f, wrt=1), (X, 0.7), 1), rel=1e-5, abs=1e-7)
+    if name == "read_between":  # out[0] is read before the second loop grows the list: it is copied there
+        assert "rt.grown(" not in srcdiff.grad(f, wrt=0).source
