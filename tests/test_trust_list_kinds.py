@@ -65,3 +65,20 @@ def test_a_mixed_list_is_never_run_through_code_for_numbers(fn, numbers_first):
     assert got[1] == pytest.approx(np.broadcast_to(expected, W.shape))
     if not numbers_first:
         assert g(numbers, X) == pytest.approx([np.sum(expected)] * 3)
+
+
+def ends_read(params, x):
+    s = 0.0
+    for i in (0, 2):
+        s = s + params[i] * x
+    return s
+
+
+def test_a_list_read_at_its_number_items_alone_is_not_taken_for_numbers():
+    """``rt.index_grad`` of a list judged by its two ends gave ``W``'s gradient as 0.0."""
+    try:
+        got = srcdiff.grad(ends_read, wrt=0)([0.5, W.copy(), 0.3], 2.0)
+    except srcdiff.SrcdiffError as err:
+        assert_user_error(err, ends_read)
+        return
+    assert got[0] == got[2] == pytest.approx(2.0) and np.shape(got[1]) == W.shape and not np.any(got[1])

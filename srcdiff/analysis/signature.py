@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..runtime.arguments import numbers_alone
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -74,21 +76,6 @@ def call_key(args):
     return tuple([(v.ndim, v.dtype) if v.__class__ is _NDARRAY
                   else (v.__class__, numbers_alone(v)) if v.__class__ is list or v.__class__ is tuple
                   else v.__class__ for v in args])
-
-
-def numbers_alone(sequence):
-    """Whether every item of the list or tuple ``sequence`` is a Python float or int (a
-    bool between its ends is an int too), judged by all of them: the sum from ``0.0`` stays
-    a Python float exactly then
-    (C's fast path for floats and ints, a few ns an item); a NumPy number, an array, a
-    complex number or a container makes it something else or raises.  Its two ends are
-    looked at first, so a sequence of arrays is turned away without adding any of them."""
-    if sequence and (sequence[0].__class__ not in _NUMBER_ITEMS or sequence[-1].__class__ not in _NUMBER_ITEMS):
-        return False
-    try:
-        return sum(sequence, 0.0).__class__ is float
-    except Exception:  # items that do not add to a float (strings, None, lists, shapes that do not broadcast)
-        return False
 
 
 _NDARRAY = np.ndarray

@@ -28,6 +28,7 @@ from .folding import merged_accumulations, reciprocals_reused, returned_in_place
 from .fusion import Held, fusable
 from .naming import FinalNames, Namer, assign_names, module_aliases, namespace_line
 from .frame import header_lines, result_loc, return_line
+from .growth import in_place_growths
 from .printer import merged_operands, result_check_lines
 from .prune import prune
 from .runs import (adjoint_reads, floated_constants, floated_records, has_int_literal,
@@ -91,6 +92,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live) | backward.zero_reads, spread_in_place=frozenset(free) - spread)
+    printer.grown_in_place = in_place_growths(function, roots, plans)
     if isinstance(like, dict):  # specialized: a float array parameter's basic reads' gradients in place
         printer.float_arrays = frozenset(names[p] for p, how in like.items() if how == "array" and p in names)
     if fuse:

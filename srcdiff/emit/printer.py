@@ -67,6 +67,7 @@ class Printer:
         # id(stmt) -> its printed line, where each forward statement is printed once and its line
         # given again (straight-line code printed as two texts: ``emit.runs``), or None
         self.remembered = None
+        self.grown_in_place = frozenset()  # ids of the rt.appended statements printed as rt.grown (growth)
 
     # ------------------------------------------------------------ pieces
 
@@ -159,6 +160,8 @@ class Printer:
 
     def printed_assign(self, stmt, depth):
         """``assign_line``'s line, printed."""
+        if id(stmt) in self.grown_in_place:
+            stmt = Assign(stmt.target, "rt.grown", stmt.args, stmt.kwargs, stmt.loc)
         printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
         if printed.op == "rt.setitem" and self.renaming:  # its index np.s_[...] takes the namespace's name
             text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))

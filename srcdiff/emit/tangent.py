@@ -21,6 +21,7 @@ from ..ir.printing import iter_header
 from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
 from .frame import header_lines
+from .growth import in_place_growths
 from .printer import Printer, merged_operands
 from .prune import prune
 from .released import released
@@ -137,6 +138,7 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
     tangents = TangentData(records, needed, dot_names, tokens)
     printer = Printer(names, final, live, module_aliases(function), tangents=tangents,
                       merge_read=merged_operands(function.body, live), every_merge=True)
+    printer.grown_in_place = in_place_growths(function)
     lines = header_lines(name, function.arguments, docstring)
     bound = namespace_line(function, module_aliases(function))
     lines += [bound] if bound else []

@@ -114,11 +114,12 @@ BUILTIN_PRIMITIVES = frozenset({
 OPERATORS = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "pow": "**", "mod": "%", "matmul": "@", "neg": "neg",
              "abs": "abs"}
 
-# Other names of one function (NumPy's array-API names, conj; scipy.special's psi), as the name the rules use.
+# Other names of one function (NumPy's array-API names, conj; scipy.special's psi; rt.grown), as the name the rules use.
 NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma", "scipy.special.jn": "scipy.special.jv",
                  "np.acos": "np.arccos", "np.asin": "np.arcsin", "np.atan": "np.arctan", "np.atan2": "np.arctan2",
                  "np.acosh": "np.arccosh", "np.asinh": "np.arcsinh", "np.atanh": "np.arctanh", "np.pow": "np.power",
-                 "np.concat": "np.concatenate", "np.permute_dims": "np.transpose", "np.conj": "np.conjugate"}
+                 "np.concat": "np.concatenate", "np.permute_dims": "np.transpose", "np.conj": "np.conjugate",
+                 "rt.grown": "rt.appended"}  # a list grown in place where printed (emit.growth): read back, a new one
 
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
                   "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",

@@ -29,6 +29,7 @@ import types
 from .. import frontend
 from ..errors import NameResolutionError, UnsupportedSyntaxError
 from ..ir import EFFECT, EFFECT_ARG, Assign, Const, Global, Undefined, Var, dotted
+from . import grown
 
 LOG_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "critical", "exception", "log"})
 _OUTPUT_MODULES = {"logging": LOG_METHODS, "warnings": frozenset({"warn"})}
@@ -42,10 +43,13 @@ def statement_expr(lw, stmt):
     """An expression statement: a docstring or ``...`` (nothing), a print or a logging call (an
     effect); anything else is refused, since its effect would be lost."""
     value = stmt.value
-    if isinstance(value, ast.Constant):
+    if isinstance(value, ast.Constant) or lw.grow_statement(stmt):  # out.append(v) (appends)
         return
     if isinstance(value, ast.Call) and _is_output(lw, value.func):
         return _emit(lw, stmt)
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in grown.MUTATORS:
+        raise lw.error(UnsupportedSyntaxError, stmt, f"'{ast.unparse(value.func)}' changes a list in place, which "
+                       "srcdiff does not model", "build a new list: a comprehension, or append to a list made here")
     raise lw.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
                    "remove it: srcdiff keeps print, logging and warnings.warn calls, but would drop what other "
                    "calls do (the function must not change its arguments)")

@@ -15,6 +15,7 @@ from .. import frontend
 from ..errors import ResultError, UnsupportedSyntaxError
 from ..ir import BINARY_OPS, SYMBOL_OF, Assign, Const, Function, Global, Var
 from . import branches, callables, effects, loops
+from .appends import AppendLowering
 from .arrays import ArrayLowering
 from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
@@ -79,7 +80,7 @@ def _last_return(source):
 
 
 class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
-               SequenceLowering, NamespaceLowering, NumpyForms):
+               SequenceLowering, NamespaceLowering, NumpyForms, AppendLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -134,7 +135,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             if stmt.value is not None:
                 self.bind(stmt.target, self.expr(stmt.value, hint=_single_name([stmt.target])))
         elif isinstance(stmt, ast.AugAssign):
-            self.augmented(stmt)
+            self.grow_augmented(stmt) or self.augmented(stmt)  # out += ys: a list the function grows (appends)
         elif isinstance(stmt, ast.If) and self.result_guard(stmt) is not None:
             self.check(self.result_guard(stmt), stmt)
         elif type(stmt) in _FLOW_STATEMENTS:
@@ -164,7 +165,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
     def bind(self, target, value):
         """Bind an assignment target (a name or a tuple of names) to a lowered value."""
         if isinstance(target, ast.Name):
-            self.env[target.id] = value
+            self.env[target.id] = self.list_binding(target.id, value, target)
         elif isinstance(target, ast.Subscript):
             self.store_item(target, value, target)
         elif isinstance(target, (ast.Tuple, ast.List)):

@@ -21,6 +21,7 @@ from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, 
 from .binding import KeywordValues
 from .callables import NOT_OPERANDS, defined_in_loop
 from .consumers import list_value
+from .grown import grown_name
 from .scopes import SCOPES, walk_scope
 
 
@@ -175,7 +176,9 @@ def assigned_names(body):
     names = []
     for stmt in body:
         for node in walk_scope(stmt, SCOPES):  # not into a nested def, lambda or comprehension
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            if grown_name(node) is not None:
+                names.append(grown_name(node))  # out.append(v) rebinds out (appends)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 names.append(node.id)
             elif isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
                 names.append(node.value.id)  # x[i] = v rebinds x to a copy with the item set (lower_numpy)

@@ -83,6 +83,10 @@ class SequenceLowering:
         items = self.expr(node)
         if isinstance(items, tuple):
             return self._fold_known(items, kind, start, node, hint)
+        return self.fold_items(items, node, start, hint, kind)
+
+    def fold_items(self, items, node, start, hint=None, kind="list"):
+        """The accumulator ``kind`` of the items of the operand ``items`` (lowered from ``node``)."""
         generator = self._each_item(items, node)
         try:
             return self._fold_comprehension(generator, kind, start, hint)
@@ -135,7 +139,7 @@ class SequenceLowering:
             for loop in loops:
                 loop.srcdiff_locals = frozenset(bound) - {acc}  # not carried: unseen after the comprehension
             unrolled = all(isinstance(n, ast.For) and isinstance(n.iter, (ast.Tuple, ast.List)) for n in loops)
-            if kind == "list":
+            if kind == "list" and start is None:  # a start given: the list extend grows (appends)
                 start = TupleValue() if unrolled and len(statements) == 1 else Const(())
             self.env[acc] = _START[kind] if start is None else start
             for stmt in statements:

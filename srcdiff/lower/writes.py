@@ -30,6 +30,8 @@ from .arrays import VIEW_OPS
 
 # what keeps its first operand's object: views, a copy of a reference, an item write
 _SAME_OBJECT = VIEW_OPS | {"copy", "rt.setitem"}
+# a new list holding its operands' objects (lower.appends): reading it reads them
+_HOLDING = frozenset({"list", "rt.appended"})
 
 
 def check_writes(function, updates, error):
@@ -40,6 +42,7 @@ def check_writes(function, updates, error):
     defined = _definitions(function, statements)
     layout = _Layout(function.body, defined)
     objects = _objects(function, statements, updates)
+    held = _objects(function, statements, updates, holding=True)
     reads = _reads(function, statements, layout)
     for stmt, old in writes:
         written = objects(old)
@@ -52,7 +55,7 @@ def check_writes(function, updates, error):
             raise error(stmt, "writing into a view of another array is not supported: the other array would change too",
                         "make a copy first with '.copy()', or build the result with np.where")
         for var, points in reads.items():
-            if objects(var) & written and any(p.stmt is not stmt and layout.stale(var, p, stmt) for p in points):
+            if held(var) & written and any(p.stmt is not stmt and layout.stale(var, p, stmt) for p in points):
                 raise error(stmt, "the array written here is read again afterwards through another name or a view "
                                   "(NumPy writes in place)",
                             "copy it before writing ('y = x.copy()'), or write 'x = x + v' for a new array")
@@ -79,9 +82,10 @@ def _generated(stmt):
     return stmt.loc is not None and stmt.loc.filename.startswith("<srcdiff")
 
 
-def _objects(function, statements, updates):
+def _objects(function, statements, updates, holding=False):
     """A function from an operand to the set of objects it may name: a parameter Var or a
-    ``Global`` (the caller's), or the ``Assign`` that made the object."""
+    ``Global`` (the caller's), or the ``Assign`` that made the object; with ``holding``, a
+    list's also those of its items (``_HOLDING``), which a read of the list reads."""
     same = {}  # Var -> the operands whose objects it may name
     made = {}
     for stmt in statements:
@@ -90,6 +94,8 @@ def _objects(function, statements, updates):
                 same.setdefault(stmt.target, []).append(stmt.args[0])
             else:
                 made[stmt.target] = stmt
+                if holding and stmt.op in _HOLDING:
+                    same.setdefault(stmt.target, []).extend(stmt.args)
         elif isinstance(stmt, If):
             for merge in stmt.merges:
                 same.setdefault(merge.target, []).extend((merge.then, merge.orelse))

@@ -99,3 +99,22 @@ def _generated_parameters():
     code = frame.f_code
     count = code.co_argcount + code.co_kwonlyargcount
     return [(n, frame.f_locals[n]) for n in code.co_varnames[:count] if n in frame.f_locals]
+
+
+def numbers_alone(sequence):
+    """Whether every item of the list or tuple ``sequence`` is a Python float or int (a
+    bool between its ends is an int too), judged by all of them: the sum from ``0.0`` stays
+    a Python float exactly then (C's fast path for floats and ints, a few ns an item); a
+    NumPy number, an array, a complex number or a container makes it something else or
+    raises.  Its two ends are looked at first, so a sequence of arrays is turned away
+    without adding any of them.  Specialization (``analysis.kind_of``) and ``index_grad``
+    judge a list by it, never by one item: ``[0.5, W, 0.3]`` is not a list of numbers."""
+    if sequence and (sequence[0].__class__ not in _NUMBER_ENDS or sequence[-1].__class__ not in _NUMBER_ENDS):
+        return False
+    try:
+        return sum(sequence, 0.0).__class__ is float
+    except Exception:  # items that do not add to a float (strings, None, lists, shapes that do not broadcast)
+        return False
+
+
+_NUMBER_ENDS = (float, int)

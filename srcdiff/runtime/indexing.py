@@ -6,7 +6,7 @@ through a value stored into an array of integers).
 """
 import numpy as np
 
-from .arguments import ArrayGradientError, as_array
+from .arguments import ArrayGradientError, as_array, numbers_alone
 from .arrays import unbroadcast
 from .lazy import ONE_HOT, index_grad_lazily, is_lazy, refuse_lazy
 from .namespaces import namespace_of as namespace
@@ -22,6 +22,8 @@ def index_grad(g, x, index, distinct=None):
     if x.__class__ is np.ndarray and x.dtype.kind == "f" and g.__class__ in _NUMPY:  # settled before the checks below
         twice = (distinct is None or np.shape(g) != np.shape(index[distinct])) and _reads_twice(index)
         return _put(np.zeros(x.shape, x.dtype), index, g, twice)
+    if x.__class__ is list and g.__class__ in _NUMBERS and numbers_alone(x):  # every item looked at, in C
+        return _put(np.zeros(len(x)), index, g, _reads_twice(index))
     if is_lazy(x) or is_lazy(g):
         return index_grad_lazily(g, x, index, _reads_twice(index))
     if namespace(g, x) is not np:
@@ -68,6 +70,7 @@ def _index_grads_summed(x, pairs):
 # arrays._NUMPY_VALUES, defined again here: an exported module copies a helper's constants
 # from the helper's own module only (pipeline.runtime_copy)
 _NUMPY = frozenset({np.ndarray, float, int, np.float64, np.float32})
+_NUMBERS = frozenset({float, int, np.float64})
 
 
 def setitem(x, index, value):

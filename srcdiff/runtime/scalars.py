@@ -103,8 +103,10 @@ def whole_zeros(xs):
 
 def owned_whole(g, xs):
     """The first gradient ``g`` that reaches a sequence also walked item by item, as a new
-    float array of its shape (never a view or another adjoint: the items add into it in place)."""
-    return np.array(np.broadcast_to(g, np.shape(xs)), dtype=np.result_type(_floating(xs), np.asarray(g).dtype))
+    float array of its shape (never a view or another adjoint: the items add into it in place).
+    An empty list has no shape of its items (``()`` a list of rows starts from): ``g``'s is kept."""
+    shape = np.shape(g) if np.size(xs) == 0 and np.size(g) == 0 else np.shape(xs)
+    return np.array(np.broadcast_to(g, shape), dtype=np.result_type(_floating(xs), np.asarray(g).dtype))
 
 
 def _floating(xs):

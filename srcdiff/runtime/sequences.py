@@ -1,7 +1,7 @@
 """Lists of values built by comprehensions (``lower.sequences``), and the position ``max`` picks.
 
 ``appended(xs, x)`` is a new list, ``xs`` left as it was: the forward values a gradient reads
-stay intact.  Its gradient rule (``rules.scalar``) is ``g[:-1]`` and ``g[-1]``, ``g`` holding one
+stay intact (``grown`` appends in place, where nothing reads the list before).  Its gradient rule (``rules.scalar``) is ``g[:-1]`` and ``g[-1]``, ``g`` holding one
 gradient per item (a list, or an array whose first axis runs over the items).
 ``argmax_item(xs)`` is the position of the item ``max(xs)`` returns: the first of the largest,
 compared as ``max`` compares (an empty sequence raises its ValueError).
@@ -10,6 +10,15 @@ compared as ``max`` compares (an empty sequence raises its ValueError).
 
 def appended(xs, x):
     """The items of ``xs``, then ``x``, as a new list."""
+    return [*xs, x]
+
+
+def grown(xs, x):
+    """``xs`` with ``x`` appended in place, a list (a tuple gives a new list).  Generated code calls
+    it only where nothing reads the list as it was before (``emit.growth``)."""
+    if xs.__class__ is list:
+        xs.append(x)
+        return xs
     return [*xs, x]
 
 

@@ -1,0 +1,159 @@
+"""Lists grown in place: where generated code may call ``rt.grown`` instead of ``rt.appended``.
+
+``rt.appended(xs, x)`` copies ``xs``, so a loop appending n items costs n²/2 copies.  In a
+loop, ``rt.grown(xs, x)`` appends to ``xs`` itself (a list; a tuple, ``()``, still gives a new
+one), and every earlier value of the list then reads as the grown one.  ``in_place_growths``
+picks the ``rt.appended`` statements inside loops whose earlier values nothing reads again.
+
+It joins the Vars that may name one list (a *family*): an ``rt.appended``'s operand and
+result, a ``copy``, a merge's operands and result, a carry's initial, next and header value.
+A family qualifies when:
+
+| condition | why |
+| --- | --- |
+| every Var in it is made by one of those (a list ``()`` starts, never a parameter's or anything else's) | the list is the function's own, held by no one else |
+| every other read of its Vars (forward, and so the backward rules') comes after each of its growths in loops, in no loop with one | what is read is the finished list, as it stays |
+| the backward sweep reads none of its Vars from the tape, nor one made before a growth | the same for the reads only the sweep makes (``rt.owned_whole(g, xs)`` of a list walked item by item) |
+
+Only the printer uses this (``Printer.grown_in_place``): the SSA keeps ``rt.appended``, and
+generated code read back lowers ``rt.grown`` to ``rt.appended`` again (``lower.appends``), so
+each printed function is judged afresh.
+"""
+from ..ir import Assign, If, Loop, Var
+
+GROWTH = "rt.appended"
+
+
+def in_place_growths(function, backward_reads=frozenset(), plans=None):
+    """The ids of the ``rt.appended`` statements generated code may print as ``rt.grown``;
+    ``backward_reads``: the forward values the backward sweep reads, ``plans``: its tape's
+    ``Plan`` per reversed loop (``emit.tape``)."""
+    layout = _Layout(function.body)
+    candidates = [s for s in layout.statements if isinstance(s, Assign) and s.op == GROWTH
+                  and isinstance(s.args[0], Var) and layout.loops[id(s)]]
+    if not candidates:
+        return frozenset()
+    family = _Families()
+    for stmt in layout.statements:
+        for target, sources in _links(stmt):
+            for source in sources:
+                family.join(target, source)
+    foreign = {family.find(v) for v in _other_definitions(layout.statements, function.params)}
+    foreign.update(family.find(v) for v in _taped(plans))
+    reads = {}
+    for stmt, operands in _reads(layout.statements):
+        for operand in operands:
+            if isinstance(operand, Var):
+                reads.setdefault(family.find(operand), []).append(stmt)
+    late = {}  # the backward's reads: each at the end of the statement making it (a carry's: of its loop)
+    for var in backward_reads:
+        if isinstance(var, Var) and var in layout.made_by:
+            late.setdefault(family.find(var), []).append(layout.made_by[var])
+    chosen = set()
+    for root, growths in _grouped(candidates, family).items():  # the returned value is read after everything
+        if root not in foreign and all(_after_all(layout, growths, reader) for reader in reads.get(root, ())) \
+                and all(_after_all(layout, growths, maker, end=True) for maker in late.get(root, ())):
+            chosen.update(id(g) for g in growths)
+    return frozenset(chosen)
+
+
+def _taped(plans):
+    """The Vars a reversed loop gets back from the tape, as a carry's, or read again."""
+    for plan in (plans or {}).values():
+        yield from plan.taped
+        yield from plan.shifted
+        yield from plan.shifted.values()
+        yield from plan.reread
+
+
+def _links(stmt):
+    """``(target, the Vars it may name the same list as)`` of a statement linking list values."""
+    if isinstance(stmt, Assign) and stmt.op in (GROWTH, "copy"):
+        return [(stmt.target, [a for a in stmt.args[:1] if isinstance(a, Var)])]
+    if isinstance(stmt, If):
+        return [(m.target, [v for v in (m.then, m.orelse) if isinstance(v, Var)]) for m in stmt.merges]
+    if isinstance(stmt, Loop):
+        return [(c.target, [v for v in (c.init, c.next) if isinstance(v, Var)]) for c in stmt.carries]
+    return []
+
+
+def _other_definitions(statements, params):
+    """The Vars made by anything that is not a link (and the parameters)."""
+    found = list(params)
+    for stmt in statements:
+        if isinstance(stmt, Assign) and stmt.op not in (GROWTH, "copy"):
+            found.append(stmt.target)
+        elif isinstance(stmt, Loop) and stmt.iter is not None:
+            found += stmt.iter.targets
+    return found
+
+
+def _reads(statements):
+    """``(statement, operands)`` of every read that is not a link: an ``rt.appended``'s item is read."""
+    for stmt in statements:
+        if isinstance(stmt, Assign):
+            if stmt.op == GROWTH:
+                yield stmt, stmt.args[1:]
+            elif stmt.op != "copy":
+                yield stmt, list(stmt.args) + [v for _, v in stmt.kwargs]
+        elif isinstance(stmt, If):
+            yield stmt, [stmt.cond]
+        elif isinstance(stmt, Loop):
+            yield stmt, list(stmt.iter.args if stmt.iter is not None else ()) + [stmt.test]
+
+
+def _grouped(candidates, family):
+    groups = {}
+    for stmt in candidates:
+        groups.setdefault(family.find(stmt.args[0]), []).append(stmt)
+    return groups
+
+
+def _after_all(layout, growths, reader, end=False):
+    """Whether ``reader`` runs (``end``: ends) after every growth, in no loop with one."""
+    where, around = (layout.end if end else layout.position)[id(reader)], set(layout.loops[id(reader)])
+    return all(layout.position[id(g)] < where and not around & set(layout.loops[id(g)]) for g in growths)
+
+
+class _Layout:
+    """Each statement's position in program order and the loops around it (a Loop's own
+    test and body are inside it; the Loop statement itself is not)."""
+
+    def __init__(self, body):
+        self.statements, self.position, self.loops, self.end, self.made_by = [], {}, {}, {}, {}
+        self._place(body, ())
+
+    def _place(self, body, loops):
+        for stmt in body:
+            self.position[id(stmt)] = len(self.statements)
+            self.loops[id(stmt)] = loops
+            self.statements.append(stmt)
+            if isinstance(stmt, Assign):
+                self.made_by[stmt.target] = stmt
+            elif isinstance(stmt, If):
+                self._place(stmt.body, loops)
+                self._place(stmt.orelse, loops)
+                self.made_by.update((m.target, stmt) for m in stmt.merges)
+            elif isinstance(stmt, Loop):
+                self._place(stmt.test_body, loops + (id(stmt),))
+                self._place(stmt.body, loops + (id(stmt),))
+                self.made_by.update((c.target, stmt) for c in stmt.carries)
+            self.end[id(stmt)] = len(self.statements)
+
+
+class _Families:
+    """Union-find over Vars."""
+
+    def __init__(self):
+        self.parent = {}
+
+    def find(self, var):
+        root = var
+        while self.parent.get(root, root) is not root:
+            root = self.parent[root]
+        return root
+
+    def join(self, a, b):
+        a, b = self.find(a), self.find(b)
+        if a is not b:
+            self.parent[a] = b
