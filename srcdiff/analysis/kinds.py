@@ -18,7 +18,7 @@ provably has the result's shape, and to sum (``np.sum``) a scalar operand's grad
 """
 import weakref
 
-from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
+from ..ir import RANGES, Assign, Const, Global, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
 
@@ -105,7 +105,8 @@ def infer_shapes(function, scalar_result=False, kinds=None):
     generated code checks it at run time where ``proves_scalar`` is false): then every
     operand of an element-wise operation with a scalar result is a scalar too, since
     broadcasting never shrinks a shape (``reg`` in ``loss + reg * r``).  ``kinds`` maps
-    parameter Vars to the ``signature.Kind`` of their argument (specialized code).
+    parameter Vars to the ``signature.Kind`` of their argument (specialized code), and
+    module constants (``Global``) to the kinds of their values where a caller knows them.
     """
     scalars = set()
     while True:
@@ -127,6 +128,9 @@ def proves_scalar(function, kinds=None):
 
 def _forward(function, scalars, kinds=None):
     shapes = Shapes()
+    for operand, kind in (kinds or {}).items():  # module constants whose kinds are given (jit="numba")
+        if isinstance(operand, Global):
+            shapes[operand] = _seed(kind)
     for param in function.params:
         shapes[param] = SCALAR if param in scalars else _seed((kinds or {}).get(param))
     _block(function.body, shapes, scalars)
@@ -216,8 +220,8 @@ def _shape_of(stmt, args, kwargs):
         return OTHER
     if op == "[]" and args[0] is OTHER:
         return SCALAR  # an entry of a shape tuple
-    if op == "[]" and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
-        return SCALAR  # xs[i] of a sequence of numbers or a 1-D array
+    if op in ("[]", "field[]") and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
+        return SCALAR  # xs[i] (xs[0]: field[]) of a sequence of numbers or a 1-D array
     if op == "[]" and isinstance(args[0], Shape):
         return read_shape(args[0], stmt.args[1:], Shape)
     if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):
@@ -286,15 +290,24 @@ def _fits(small, big):
 
 def uses_arrays(function):
     """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
-    indexes, or uses methods or ``@``.
+    indexes (``xs[0]`` too), or uses methods or ``@``.
 
     Scalar functions keep the scalar rules, and their generated text byte for byte.  Answered
     once per Function (a build asks several times; a Function never changes)."""
     if function in _USES_ARRAYS:
         return _USES_ARRAYS[function]
     found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
-                                         or stmt.op in ARRAY_HELPERS for stmt in assigns(function.body))
+                                         or stmt.op in ARRAY_HELPERS or is_position_read(stmt)
+                                         for stmt in assigns(function.body))
     return found
 
 
 _USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code
+
+
+def is_position_read(stmt):
+    """``xs[0]``, ``xs[-1]``: a read at a constant position (``field[]`` with an int key, read
+    once at the start of the function); its gradient is added to ``xs``'s at that position."""
+    return (isinstance(stmt, Assign) and stmt.op == "field[]" and isinstance(stmt.args[1], Const)
+            and type(stmt.args[1].value) is int)
+
