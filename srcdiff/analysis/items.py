@@ -10,8 +10,8 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 | the index is ``SCALAR`` | one position, not a slice or an array of positions |
 | every other use of ``xs`` is another such read, a read at a constant position (``xs[0]``) or ``len(xs)`` | its adjoint is only ever added to entry by entry |
 """
-from ..ir import RANGES, Assign, If, Loop, Var, reads, walk
-from .kinds import SCALAR, is_position_read
+from ..ir import RANGES, Assign, If, Loop, Var, is_position_read, reads, walk
+from .kinds import SCALAR
 
 
 def item_reads(function, shapes):

@@ -16,8 +16,6 @@ integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction
 operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
-import weakref
-
 from ..ir import RANGES, Assign, Const, Global, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
@@ -286,28 +284,3 @@ def _fits(small, big):
             return True
         small = small.fits
     return False
-
-
-def uses_arrays(function):
-    """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
-    indexes (``xs[0]`` too), or uses methods or ``@``.
-
-    Scalar functions keep the scalar rules, and their generated text byte for byte.  Answered
-    once per Function (a build asks several times; a Function never changes)."""
-    if function in _USES_ARRAYS:
-        return _USES_ARRAYS[function]
-    found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
-                                         or stmt.op in ARRAY_HELPERS or is_position_read(stmt)
-                                         for stmt in assigns(function.body))
-    return found
-
-
-_USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code
-
-
-def is_position_read(stmt):
-    """``xs[0]``, ``xs[-1]``: a read at a constant position (``field[]`` with an int key, read
-    once at the start of the function); its gradient is added to ``xs``'s at that position."""
-    return (isinstance(stmt, Assign) and stmt.op == "field[]" and isinstance(stmt.args[1], Const)
-            and type(stmt.args[1].value) is int)
-

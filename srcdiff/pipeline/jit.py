@@ -28,9 +28,8 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 import ast
 
 from ..analysis import SCALAR, Shape, kind_of
-from ..analysis.kinds import is_position_read
 from ..errors import SrcdiffError
-from ..ir import Assign, Global, If, Loop, is_call_of, walk
+from ..ir import Assign, Global, If, Loop, is_call_of, is_position_read, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
