@@ -66,11 +66,28 @@ def early_return_of_a_position(s, xs, ys):
     return C1 * ys[1] * s
 
 
+def constant_in_a_branch(s, xs, ys):
+    """A module constant merged after a branch (a conditional expression's side)."""
+    r = (0.201 if ys[-1] > 0.0 else C1) - xs[3] * xs[-3]
+    acc = C1
+    for y in ys:
+        acc = acc * 0.5 + y * s
+    return r * s + acc
+
+
+def kinks(s, xs):
+    """abs (``rt.sign`` in the gradient), math.fabs, min and max of two numbers."""
+    acc = 0.0
+    for i in range(len(xs)):
+        acc = acc + abs(xs[i] - 0.1 * s) + max(xs[i], s) * min(C1, xs[i])
+    return acc + math.fabs(s * xs[0])
+
+
 def array_constant(s, xs):
     return TABLE[0] * s + xs[0] * TABLE[-1]
 
 
-FUNCTIONS = [array_constant, positions, positions_and_entries, positions_and_items, helper_of_a_position, unused_parameters,
+FUNCTIONS = [constant_in_a_branch, kinks, array_constant, positions, positions_and_entries, positions_and_items, helper_of_a_position, unused_parameters,
              module_constants, early_return_of_a_position]
 
 

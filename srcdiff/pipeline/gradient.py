@@ -11,7 +11,7 @@ from ..analysis import OTHER, SCALAR, only_read_by_items, reads_positions, tree_
 from ..emit import adjoint_prefix, derivative_name, emit_gradient
 from ..errors import SignatureError
 from ..frontend import title
-from ..ir import Var
+from ..ir import Global, Var
 from ..rules import rules_of, scalar_rule
 from ..transforms import reverse, shared_subexpressions
 
@@ -54,7 +54,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
 
 def numbers_only(function, by_var):
     """Whether every argument is a number or a list or tuple of numbers (by ``by_var``)."""
-    return by_var is not None and len(by_var) == len(function.params) \
+    return by_var is not None and all(p in by_var for p in function.params) \
         and all(k.scalar or k.name in ("list", "tuple") for k in by_var.values())
 
 
@@ -64,8 +64,11 @@ def arrays_of(rules):
 
 
 def specialized_kinds(function, kinds):
-    """``{parameter Var: Kind}`` of the parameters ``kinds`` (by name) gives a kind; None when none."""
+    """``{parameter Var: Kind}`` of the parameters ``kinds`` (by name) gives a kind, and
+    ``{Global: Kind}`` of the module constants it gives one (``jit.global_number_kinds``);
+    None when none."""
     by_var = {p: kinds[p.hint] for p in function.params if p.hint in (kinds or {}) and kinds[p.hint] is not None}
+    by_var.update((g, k) for g, k in (kinds or {}).items() if isinstance(g, Global))
     return by_var or None
 
 

@@ -20,6 +20,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | ``rt.items_zeros(xs)`` | ``np.zeros_like(xs)`` |
 | ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
 | ``rt.items_like(g, xs)`` | ``g`` |
+| ``rt.sign(x)`` (the gradient of ``abs``) | ``np.sign(x)`` (0 at 0, as ``rt.sign``) |
 | ``rt.zeros_like(p)``, ``rt.tree_zeros(p)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
@@ -73,11 +74,24 @@ def check_kinds(function, kinds):
 
 
 def global_number_kinds(function, namespace):
-    """``{Global: Kind}`` of the module constants ``function`` reads whose values in
-    ``namespace`` are Python numbers: numba compiles them in as the numbers they are now."""
-    read = {a for stmt in walk(function.body) if isinstance(stmt, Assign) for a in stmt.args if isinstance(a, Global)}
+    """``{Global: Kind}`` of the module constants ``function`` reads (in statements, branches'
+    merges and loops' carries) whose values in ``namespace`` are Python numbers: the
+    generated code runs with them (numba compiles them in as the numbers they are)."""
+    read = {operand for operand in _operands(function) if isinstance(operand, Global)}
     return {g: kind_of(namespace[g.name]) for g in read
             if g.name in namespace and type(namespace[g.name]) in (float, int, bool)}
+
+
+def _operands(function):
+    yield function.result
+    for stmt in walk(function.body):
+        if isinstance(stmt, Assign):
+            yield from stmt.args
+        elif isinstance(stmt, If):
+            yield from (side for merge in stmt.merges for side in (merge.then, merge.orelse))
+        elif isinstance(stmt, Loop):
+            yield from (value for carry in stmt.carries for value in (carry.init, carry.next))
+            yield from stmt.iter.args if stmt.iter is not None else ()
 
 
 def check_shapes(function, shapes):
@@ -115,6 +129,8 @@ class _ForNumba(ast.NodeTransformer):
         if called == "np.array" and len(node.args) == 2:  # np.array(grad_xs, xs.dtype): already an array here
             return ast.Call(func=ast.Attribute(value=node.args[0], attr="astype", ctx=ast.Load()), args=[node.args[1]],
                             keywords=[])
+        if called == "rt.sign":  # abs's gradient: every value is a number here
+            return ast.Call(func=ast.parse("np.sign", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_zeros":
             return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_like":

@@ -276,12 +276,12 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     source = load_function(fn, owner=owner)
     function = lower(source)
     check_kinds(function, kinds)
-    known = {**(specialized_kinds(function, kinds) or {}), **global_number_kinds(function, function.globals)}
-    check_shapes(function, infer_shapes(function, True, known))
+    known = {**kinds, **global_number_kinds(function, function.globals)}  # and the module's numbers, as numba reads them
+    check_shapes(function, infer_shapes(function, True, specialized_kinds(function, known)))
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
     tight = computes_with_numbers_alone(function)  # numba compiles the tight text (``emit.runs``) srcdiff.grad runs
-    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=kinds, free=False,
+    name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=known, free=False,
                                  runs=tight)
     text = numba_text(getattr(text, "runs", text), function, kinds)
     python = compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
