@@ -166,7 +166,9 @@ def _setter(shapes, scalars):
 
 def _loop(loop, shapes, scalars):
     """A loop-carried value has its initial value's shape if every round keeps it (``s = s * 2``),
-    else a Shape of its own (found by going round again: each carry gives up at most once)."""
+    else a Shape of its own (found by going round again: each carry gives up at most once).  One
+    with no value before the loop (first set inside it) starts as a number: read before it is
+    set, it raises; after a round, it has that round's shape, which the join checks."""
     put = _setter(shapes, scalars)
     if loop.iter is not None and loop.iter.kind in RANGES:
         for target in loop.iter.targets:
@@ -174,8 +176,8 @@ def _loop(loop, shapes, scalars):
     elif loop.iter is not None and loop.iter.kind in ("iter", "reversed") and len(loop.iter.targets) == 1 \
             and getattr(shapes.of(loop.iter.args[0]), "items", False):
         put(loop.iter.targets[0], SCALAR)  # for x in xs: an item of a sequence of numbers
-    for carry in loop.carries:
-        put(carry.target, _side(shapes, carry.init) or Shape())
+    for carry in loop.carries:  # one first set in the loop (no value before it): its value's shape, if it keeps one
+        put(carry.target, SCALAR if isinstance(carry.init, Undefined) else _side(shapes, carry.init) or Shape())
     given_up = set()
     while True:
         _block(loop.test_body, shapes, scalars)
@@ -216,6 +218,8 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR
     if op in OTHER_OPS:
         return OTHER
+    if op == "copy":
+        return args[0]  # the same value under another name (a loop's value copied before it)
     if op == "[]" and args[0] is OTHER:
         return SCALAR  # an entry of a shape tuple
     if op in ("[]", "field[]") and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):

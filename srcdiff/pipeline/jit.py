@@ -21,7 +21,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
 | ``rt.items_like(g, xs)`` | ``g`` |
 | ``rt.sign(x)`` (the gradient of ``abs``) | ``np.sign(x)`` (0 at 0, as ``rt.sign``) |
-| ``rt.zeros_like(p)``, ``rt.tree_zeros(p)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
+| ``rt.zeros_like(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``if r.__class__ is not float: rt.check_scalar(r)`` | dropped: every value is a number here |
@@ -135,7 +135,7 @@ class _ForNumba(ast.NodeTransformer):
             return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_like":
             return node.args[0]
-        if called in ("rt.zeros_like", "rt.tree_zeros") and len(node.args) == 1:
+        if called in ("rt.zeros_like", "rt.tree_zeros", "rt.whole_zeros") and len(node.args) == 1:
             return self.zeros_like(node.args[0])
         if called == "reversed" and _is_range(node.args[0]) and len(node.args[0].args) <= 2:
             bounds = node.args[0].args
