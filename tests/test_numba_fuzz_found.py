@@ -83,11 +83,16 @@ def kinks(s, xs):
     return acc + math.fabs(s * xs[0])
 
 
+def max_in_a_branch(s, xs, ys):
+    """``float(xs_2 >= 0.432)``: max's gradient of a number and a constant (numba has no float(bool))."""
+    return max(xs[2], 0.432) * s if xs[-3] < 0.295 else math.atan(xs[1]) + min(ys[0], -0.2)
+
+
 def array_constant(s, xs):
     return TABLE[0] * s + xs[0] * TABLE[-1]
 
 
-FUNCTIONS = [constant_in_a_branch, kinks, array_constant, positions, positions_and_entries, positions_and_items, helper_of_a_position, unused_parameters,
+FUNCTIONS = [max_in_a_branch, constant_in_a_branch, kinks, array_constant, positions, positions_and_entries, positions_and_items, helper_of_a_position, unused_parameters,
              module_constants, early_return_of_a_position]
 
 

@@ -21,6 +21,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
 | ``rt.items_like(g, xs)`` | ``g`` |
 | ``rt.sign(x)`` (the gradient of ``abs``) | ``np.sign(x)`` (0 at 0, as ``rt.sign``) |
+| ``float(a >= b)`` (the gradient of ``max``, ``min``) | ``1.0 if a >= b else 0.0`` |
 | ``rt.zeros_like(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
@@ -129,6 +130,8 @@ class _ForNumba(ast.NodeTransformer):
         if called == "np.array" and len(node.args) == 2:  # np.array(grad_xs, xs.dtype): already an array here
             return ast.Call(func=ast.Attribute(value=node.args[0], attr="astype", ctx=ast.Load()), args=[node.args[1]],
                             keywords=[])
+        if called == "float" and len(node.args) == 1 and _is_test(node.args[0]):  # numba has no float(bool)
+            return ast.IfExp(test=node.args[0], body=ast.Constant(1.0), orelse=ast.Constant(0.0))
         if called == "rt.sign":  # abs's gradient: every value is a number here
             return ast.Call(func=ast.parse("np.sign", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_zeros":
@@ -207,6 +210,10 @@ def _entry_path(path):
 def _stored(target):
     target.ctx = ast.Store()
     return target
+
+
+def _is_test(node):
+    return isinstance(node, (ast.Compare, ast.BoolOp)) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
 
 
 def _is_range(node):
