@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 import srcdiff
+from fuzzing.check import check_program
+from fuzzing.generate import FEATURES, GROUPS, generate
 
 XS = np.array([0.3, -0.7, 0.45, 1.1])
 YS = np.array([0.2, -0.5, 0.9])
@@ -188,3 +190,26 @@ def test_specialized_position_reads_add_entries_in_place():
     no array of zeros but one entry per step, and the scalar values stay numbers."""
     text = srcdiff.grad(positions_and_entries).source_for(*_args(positions_and_entries))
     assert "grad_xs[i] += " in text and "rt.index_grad" not in text and "rt.unbroadcast" not in text
+
+
+# ---- the family itself ----------------------------------------------------------------------
+
+def test_the_numba_family_is_its_own_and_the_same_for_a_seed():
+    assert "scalar" in GROUPS["numba"] and "scalar" not in GROUPS["all"] and "scalar" not in FEATURES
+    first, again = generate(11, "numba"), generate(11, "numba")
+    assert first.source == again.source and first.params == again.params
+    assert "np." not in first.source.split("def f(", 1)[1]  # entry by entry: no NumPy call in f
+    assert {p.kind for p in first.params} <= {"float", "array", "int"}
+    assert all(p.shape in ((), (3,), (4,), (5,)) for p in first.params)
+
+
+def test_the_numba_check_passes_a_few_programs_of_the_family(tmp_path):
+    """A handful of seeds through grad and the numba check (compiling takes about a second
+    each); benchmarks/fuzz.py --features numba --checks default,numba runs hundreds."""
+    pytest.importorskip("numba")
+    bad = []
+    for seed in (2, 3, 5, 11, 17):
+        result = check_program(generate(seed, "numba"), folder=tmp_path, timeout=120, checks=("grad", "numba"))
+        bad += [f"seed {seed}: {f.signature}" for f in result.failures if f.status != "refused"]
+        assert result.checks["grad"] == "pass", seed
+    assert not bad, bad

@@ -15,6 +15,10 @@ Domains are safe by construction (``np.log(1.0 + x ** 2)``, ``np.exp(np.tanh(x))
 denominators ``1.0 + x ** 2``).  The result is ``np.sum(W * v) + ...`` over a few values
 with fixed random weight arrays ``W`` baked into the module, so a transposed or
 misrouted gradient cannot hide behind a uniform upstream gradient.
+
+The feature ``scalar`` (group ``numba``; not in ``all``, whose programs stay as they were)
+writes another family instead: programs of numbers and 1-D float arrays read entry by
+entry, the subset ``jit="numba"`` compiles (``generate_scalar.py``).
 """
 import math
 import random
