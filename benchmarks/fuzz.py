@@ -10,6 +10,8 @@ and HIPS autograd (tests/fuzzing/).
     python benchmarks/fuzz.py --shrink 17 --features all              # a smaller program failing the same way
     python benchmarks/fuzz.py --count 2000 --generic                  # through the generic code, not the specialized
     python benchmarks/fuzz.py --count 500 --checks all                # every check (--checks hessian,f32: some)
+    python benchmarks/fuzz.py --count 300 --features numba --checks default,numba --jobs 1
+                                   # programs of numbers and 1-D float arrays, what jit="numba" compiles
 
 Prints the counts of pass / skip / refused / crash / wrong per check and per program,
 then every distinct failure signature (check, status, exception type and the first line

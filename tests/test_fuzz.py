@@ -20,7 +20,7 @@ from fuzzing.generate import GROUPS, Param, Program, generate
 # programs per group, on seeds 0..N-1: about 25 s of CPU for the lot (control flow and
 # "all" cost two to four times as much per program as straight-line groups)
 COUNTS = {group: 60 for group in GROUPS}
-COUNTS.update({"branch": 40, "early_return": 40, "for": 40, "while": 40, "helper": 40, "all": 30})
+COUNTS.update({"branch": 40, "early_return": 40, "for": 40, "while": 40, "helper": 40, "all": 30, "numba": 30})
 
 # the bug families each failing group hits on its seeds (details and reproducers:
 # the fuzz report, and test_known_family below)

@@ -8,9 +8,9 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 | --- | --- |
 | ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array of numbers) | its entry at one position is a number |
 | the index is ``SCALAR`` | one position, not a slice or an array of positions |
-| every other use of ``xs`` is another such read or ``len(xs)`` | its adjoint is only ever added to entry by entry |
+| every other use of ``xs`` is another such read, a read at a constant position (``xs[0]``) or ``len(xs)`` | its adjoint is only ever added to entry by entry |
 """
-from ..ir import RANGES, Assign, If, Loop, Var, reads, walk
+from ..ir import RANGES, Assign, If, Loop, Var, is_position_read, reads, walk
 from .kinds import SCALAR
 
 
@@ -48,7 +48,8 @@ def _other_uses(function, loops=True):
     used = {function.result} if isinstance(function.result, Var) else set()
     for stmt in walk(function.body):
         operands = reads(stmt)
-        if isinstance(stmt, Assign) and (stmt.op == "len" or stmt.op == "[]" and len(stmt.args) == 2):
+        if isinstance(stmt, Assign) and (stmt.op == "len" or stmt.op == "[]" and len(stmt.args) == 2
+                                         or is_position_read(stmt)):
             operands = operands[1:]  # the sequence itself is read item by item (or measured)
         if isinstance(stmt, If):
             operands = operands + [v for m in stmt.merges for v in (m.then, m.orelse)]

@@ -16,9 +16,7 @@ integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction
 operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
-import weakref
-
-from ..ir import RANGES, Assign, Const, If, Loop, Undefined, Var, assigns
+from ..ir import RANGES, Assign, Const, Global, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
 
@@ -105,7 +103,8 @@ def infer_shapes(function, scalar_result=False, kinds=None):
     generated code checks it at run time where ``proves_scalar`` is false): then every
     operand of an element-wise operation with a scalar result is a scalar too, since
     broadcasting never shrinks a shape (``reg`` in ``loss + reg * r``).  ``kinds`` maps
-    parameter Vars to the ``signature.Kind`` of their argument (specialized code).
+    parameter Vars to the ``signature.Kind`` of their argument (specialized code), and
+    module constants (``Global``) to the kinds of their values where a caller knows them.
     """
     scalars = set()
     while True:
@@ -127,6 +126,9 @@ def proves_scalar(function, kinds=None):
 
 def _forward(function, scalars, kinds=None):
     shapes = Shapes()
+    for operand, kind in (kinds or {}).items():  # module constants whose kinds are given (jit="numba")
+        if isinstance(operand, Global):
+            shapes[operand] = _seed(kind)
     for param in function.params:
         shapes[param] = SCALAR if param in scalars else _seed((kinds or {}).get(param))
     _block(function.body, shapes, scalars)
@@ -164,7 +166,9 @@ def _setter(shapes, scalars):
 
 def _loop(loop, shapes, scalars):
     """A loop-carried value has its initial value's shape if every round keeps it (``s = s * 2``),
-    else a Shape of its own (found by going round again: each carry gives up at most once)."""
+    else a Shape of its own (found by going round again: each carry gives up at most once).  One
+    with no value before the loop (first set inside it) starts as a number: read before it is
+    set, it raises; after a round, it has that round's shape, which the join checks."""
     put = _setter(shapes, scalars)
     if loop.iter is not None and loop.iter.kind in RANGES:
         for target in loop.iter.targets:
@@ -172,8 +176,8 @@ def _loop(loop, shapes, scalars):
     elif loop.iter is not None and loop.iter.kind in ("iter", "reversed") and len(loop.iter.targets) == 1 \
             and getattr(shapes.of(loop.iter.args[0]), "items", False):
         put(loop.iter.targets[0], SCALAR)  # for x in xs: an item of a sequence of numbers
-    for carry in loop.carries:
-        put(carry.target, _side(shapes, carry.init) or Shape())
+    for carry in loop.carries:  # one first set in the loop (no value before it): its value's shape, if it keeps one
+        put(carry.target, SCALAR if isinstance(carry.init, Undefined) else _side(shapes, carry.init) or Shape())
     given_up = set()
     while True:
         _block(loop.test_body, shapes, scalars)
@@ -214,10 +218,12 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR
     if op in OTHER_OPS:
         return OTHER
+    if op == "copy":
+        return args[0]  # the same value under another name (a loop's value copied before it)
     if op == "[]" and args[0] is OTHER:
         return SCALAR  # an entry of a shape tuple
-    if op == "[]" and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
-        return SCALAR  # xs[i] of a sequence of numbers or a 1-D array
+    if op in ("[]", "field[]") and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
+        return SCALAR  # xs[i] (xs[0]: field[]) of a sequence of numbers or a 1-D array
     if op == "[]" and isinstance(args[0], Shape):
         return read_shape(args[0], stmt.args[1:], Shape)
     if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):
@@ -282,19 +288,3 @@ def _fits(small, big):
             return True
         small = small.fits
     return False
-
-
-def uses_arrays(function):
-    """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
-    indexes, or uses methods or ``@``.
-
-    Scalar functions keep the scalar rules, and their generated text byte for byte.  Answered
-    once per Function (a build asks several times; a Function never changes)."""
-    if function in _USES_ARRAYS:
-        return _USES_ARRAYS[function]
-    found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
-                                         or stmt.op in ARRAY_HELPERS for stmt in assigns(function.body))
-    return found
-
-
-_USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code

@@ -107,12 +107,14 @@ def _has_tangent(record, tangents):
                for r in _walk_records([record]))
 
 
-def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=False, release=False):
+def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=False, release=False, number=False):
     """The text of a function returning the tangent of ``function``'s result (see module doc);
     ``broadcast_result``: a user's ``jvp``, whose tangent has its result's shape; ``release``:
     straight-line code fuses the tangents of values read once into their readers' and drops
     each name after its last read (``released``: a Hessian-vector product of array code then
-    holds a few arrays at a time, not all of them)."""
+    holds a few arrays at a time, not all of them); ``number``: the tangent is returned as a
+    Python float (a Hessian-vector product along a float parameter, whose tangent may be a
+    NumPy number where the function reads numbers out of an array)."""
     records, tangent_of, tokens = tangent_statements(function, seeds, fuse=release)
     result = function.result
     if isinstance(result, Var) and result in tangent_of:
@@ -122,6 +124,8 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
                                    keywords=[])
     else:  # the result does not depend on the seeded parameters
         result_expr = ast.Call(func=dotted("rt.zeros_like"), args=[operand_expr(result, tokens)], keywords=[])
+    if number:
+        result_expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[result_expr], keywords=[])
     if function.tuple_result:  # the list of a tuple's items' tangents, as the tuple it stands for
         result_expr = ast.Call(func=ast.Name(id="tuple", ctx=ast.Load()), args=[result_expr], keywords=[])
     live, needed = liveness(function, records, result_expr, tokens)

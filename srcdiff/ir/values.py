@@ -175,3 +175,10 @@ GRADIENT_PART = "gradient[]"
 EFFECT = "effect"
 EFFECT_ARG = "_srcdiff_arg_"
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}
+
+
+def is_position_read(stmt):
+    """``xs[0]``, ``xs[-1]``: a read at a constant position (``field[]`` with an int key, read
+    once at the start of the function); its gradient is added to ``xs``'s at that position."""
+    return (isinstance(stmt, Assign) and stmt.op == "field[]" and isinstance(stmt.args[1], Const)
+            and type(stmt.args[1].value) is int)

@@ -64,7 +64,9 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None, k
         seeds = {param: v}
         if uses_arrays(inner):
             inner, seeds = _tangents_like_parameters(inner, seeds, joined_parameters(inner))
-        return name, tangent_source(inner, seeds, name=name, docstring=doc, release=uses_arrays(inner)), inner
+        number = _a_number(kinds, param)  # the gradient's float(...) is not differentiated: its tangent is made one
+        return name, tangent_source(inner, seeds, name=name, docstring=doc, release=uses_arrays(inner),
+                                    number=number), inner
     if mode != "reverse":
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
     dot = Var("s")
@@ -74,6 +76,12 @@ def hvp_source(function, source, wrt=0, mode=DEFAULT_MODE, order=0, base=None, k
     text = emit_gradient(composed, backward, name=name, returns="grad", single=True, docstring=doc,
                          prefix=adjoint_prefix(order + 2), like=uses_arrays(composed))
     return name, text, composed
+
+
+def _a_number(kinds, param):
+    """Whether the specialized ``kinds`` say ``param``'s argument is a number."""
+    kind = (kinds or {}).get(param.hint)
+    return kind is not None and kind.scalar
 
 
 def _without_number(kinds, param):

@@ -11,7 +11,8 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | in the function | allowed |
 | --- | --- |
 | arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
-| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]`` |
+| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop) |
+| module constants | numbers, and entries of arrays (numba compiles in their values when it compiles a signature's code, as it does every global's) |
 | loops | ``for i in range(...)``, ``for x in xs``, ``while`` |
 
 | runtime call in the specialized text | numba form |
@@ -19,21 +20,25 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | ``rt.items_zeros(xs)`` | ``np.zeros_like(xs)`` |
 | ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
 | ``rt.items_like(g, xs)`` | ``g`` |
+| ``rt.sign(x)`` (the gradient of ``abs``) | ``np.sign(x)`` (0 at 0, as ``rt.sign``) |
+| ``float(a >= b)`` (the gradient of ``max``, ``min``) | ``1.0 if a >= b else 0.0`` |
+| ``rt.zeros_like(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
+| ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``if r.__class__ is not float: rt.check_scalar(r)`` | dropped: every value is a number here |
 """
 import ast
 
-from ..analysis import SCALAR, Shape
+from ..analysis import SCALAR, Shape, kind_of
 from ..errors import SrcdiffError
-from ..ir import GRADIENT_CALL, Assign, If, Loop, is_call_of, walk
+from ..ir import GRADIENT_CALL, Assign, Global, If, Loop, is_call_of, is_position_read, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
     "exp", "expm1", "log", "log1p", "log10", "log2", "sqrt", "pow", "hypot", "fabs", "erf", "erfc", "floor", "ceil"))
 NUMBA_OPS = NUMBA_MATH | frozenset({
     "+", "-", "*", "/", "**", "//", "%", "neg", "pos", "<", "<=", ">", ">=", "==", "!=", "not",
-    "abs", "float", "int", "min", "max", "len", "[]",
+    "abs", "float", "int", "min", "max", "len", "[]", "copy",
 })
 NUMBA_LOOPS = frozenset({"range", "iter"})
 NUMBA_KINDS = frozenset({"float", "int", "bool", "array"})
@@ -46,7 +51,8 @@ class NumbaError(SrcdiffError):
 def check_numba(function):
     """Refuse the first statement of ``function`` that numba mode cannot compile (see the module table)."""
     for stmt in walk(function.body):
-        if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS or stmt.kwargs or _bad_pair(stmt)):
+        if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS and not is_position_read(stmt) or stmt.kwargs
+                                         or _bad_pair(stmt)):
             what = f"the call of {stmt.args[0].name}" if stmt.op == GRADIENT_CALL else f"'{stmt.op}'"
             raise _refusal(stmt.loc, f"jit='numba' cannot compile {what}",
                            "keep to arithmetic, math functions and xs[i] reads of float arrays, or drop jit='numba'")
@@ -69,6 +75,27 @@ def check_kinds(function, kinds):
                            "pass floats, ints and float64 or float32 arrays (np.asarray(xs) for a list)")
 
 
+def global_number_kinds(function, namespace):
+    """``{Global: Kind}`` of the module constants ``function`` reads (in statements, branches'
+    merges and loops' carries) whose values in ``namespace`` are Python numbers: the
+    generated code runs with them (numba compiles them in as the numbers they are)."""
+    read = {operand for operand in _operands(function) if isinstance(operand, Global)}
+    return {g: kind_of(namespace[g.name]) for g in read
+            if g.name in namespace and type(namespace[g.name]) in (float, int, bool)}
+
+
+def _operands(function):
+    yield function.result
+    for stmt in walk(function.body):
+        if isinstance(stmt, Assign):
+            yield from stmt.args
+        elif isinstance(stmt, If):
+            yield from (side for merge in stmt.merges for side in (merge.then, merge.orelse))
+        elif isinstance(stmt, Loop):
+            yield from (value for carry in stmt.carries for value in (carry.init, carry.next))
+            yield from stmt.iter.args if stmt.iter is not None else ()
+
+
 def check_shapes(function, shapes):
     """Refuse a value that may be an array rather than a number, other than an argument."""
     for stmt in walk(function.body):
@@ -83,7 +110,10 @@ def _refusal(loc, message, hint):
 
 
 class _ForNumba(ast.NodeTransformer):
-    """The rewrites of ``numba_text`` (see the module table)."""
+    """The rewrites of ``numba_text`` (see the module table); ``arrays``: the array arguments' names."""
+
+    def __init__(self, arrays):
+        self.arrays = arrays
 
     def visit_If(self, node):
         calls = [n for n in ast.walk(node) if is_call_of(n, "rt.check_scalar")]
@@ -101,10 +131,16 @@ class _ForNumba(ast.NodeTransformer):
         if called == "np.array" and len(node.args) == 2:  # np.array(grad_xs, xs.dtype): already an array here
             return ast.Call(func=ast.Attribute(value=node.args[0], attr="astype", ctx=ast.Load()), args=[node.args[1]],
                             keywords=[])
+        if called == "float" and len(node.args) == 1 and _is_test(node.args[0]):  # numba has no float(bool)
+            return ast.IfExp(test=node.args[0], body=ast.Constant(1.0), orelse=ast.Constant(0.0))
+        if called == "rt.sign":  # abs's gradient: every value is a number here
+            return ast.Call(func=ast.parse("np.sign", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_zeros":
             return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_like":
             return node.args[0]
+        if called in ("rt.zeros_like", "rt.tree_zeros", "rt.whole_zeros") and len(node.args) == 1:
+            return self.zeros_like(node.args[0])
         if called == "reversed" and _is_range(node.args[0]) and len(node.args[0].args) <= 2:
             bounds = node.args[0].args
             start, stop = (ast.Constant(0), bounds[0]) if len(bounds) == 1 else bounds
@@ -115,16 +151,83 @@ class _ForNumba(ast.NodeTransformer):
             raise ValueError(called)
         return node
 
+    def zeros_like(self, value):
+        """A gradient of zeros for ``value``: every value but an array argument is a number here."""
+        if isinstance(value, ast.Name) and value.id in self.arrays:
+            return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=[value], keywords=[])
+        return ast.Constant(0.0)
+
+
+class _TreeGrads(ast.NodeTransformer):
+    """``rt.tree_grad(xs, (), g, (0,), g0, ...)`` of an array argument ``xs`` (its gradient
+    from entry reads ``xs[i]`` and reads at constant positions ``xs[0]``) as statements adding
+    each part in place into ``np.zeros_like(xs)``, written before the statement that had the call."""
+
+    def __init__(self, arrays):
+        self.arrays = arrays
+        self.made = 0
+        self.before = []
+
+    def visit_FunctionDef(self, node):
+        node.body = self.statements(node.body)
+        return node
+
+    def statements(self, body):
+        out = []
+        for stmt in body:
+            for field in ("body", "orelse"):
+                if isinstance(getattr(stmt, field, None), list) and not isinstance(stmt, ast.FunctionDef):
+                    setattr(stmt, field, self.statements(getattr(stmt, field)))
+            self.before = []
+            stmt = self.visit(stmt) if not hasattr(stmt, "body") else stmt
+            out += self.before + [stmt]
+        return out
+
+    def visit_Call(self, node):
+        self.generic_visit(node)
+        if not is_call_of(node, "rt.tree_grad"):
+            return node
+        xs, pairs = node.args[0], node.args[1:]
+        if not (isinstance(xs, ast.Name) and xs.id in self.arrays and all(map(_entry_path, pairs[0::2]))):
+            raise ValueError("rt.tree_grad")
+        self.made += 1
+        name = f"tree_grad_{self.made}"
+        self.before.append(ast.parse(f"{name} = np.zeros_like({xs.id})").body[0])
+        for path, part in zip(pairs[0::2], pairs[1::2]):
+            target = ast.parse(f"{name}[{ast.unparse(path.elts[0])}]" if path.elts else name, mode="eval").body
+            self.before.append(ast.AugAssign(target=_stored(target), op=ast.Add(), value=part))
+        return ast.Name(id=name, ctx=ast.Load())
+
+
+def _entry_path(path):
+    """``()`` or ``(k,)`` with ``k`` an int (``-1`` too): the whole array or one entry."""
+    try:
+        value = ast.literal_eval(path)
+    except ValueError:
+        return False
+    return type(value) is tuple and (not value or len(value) == 1 and type(value[0]) is int)
+
+
+def _stored(target):
+    target.ctx = ast.Store()
+    return target
+
+
+def _is_test(node):
+    return isinstance(node, (ast.Compare, ast.BoolOp)) or isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not)
+
 
 def _is_range(node):
     return is_call_of(node, "range") and not node.keywords
 
 
-def numba_text(text, function):
-    """The specialized ``text`` with its runtime calls in numba's terms; a NumbaError at
-    ``function``'s definition for a runtime call numba mode has no form for."""
+def numba_text(text, function, kinds):
+    """The specialized ``text`` with its runtime calls in numba's terms (``kinds``: the
+    arguments'); a NumbaError at ``function``'s definition for a runtime call numba mode has
+    no form for."""
+    arrays = {p.hint for p in function.params if kinds[p.hint].name == "array"}
     try:
-        tree = _ForNumba().visit(ast.parse(text))
+        tree = _ForNumba(arrays).visit(_TreeGrads(arrays).visit(ast.parse(text)))
     except ValueError as err:
         raise _refusal(function.loc, f"jit='numba' cannot compile the gradient's call of {err}",
                        "drop jit='numba' for this function") from None

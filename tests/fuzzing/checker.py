@@ -100,15 +100,16 @@ class Checker:
             self.grad_fn, self.grad_ok = g, True
         return outcome
 
-    def gradient_check(self, name, g, unpack=None, inputs=None):
+    def gradient_check(self, name, g, unpack=None, inputs=None, failed=None):
         """``g(*args)``, the gradients wrt ``self.wrt`` (``unpack(out, args)`` reads them out of
-        another result, or returns a Failure), against finite differences and autograd."""
+        another result, or returns a Failure), against finite differences and autograd;
+        ``failed(exc, stage)`` makes the Failure of an exception (``attempted``'s default)."""
         inputs = inputs or self.inputs
         for point in range(self.points):
             args = inputs(point)
             if not np.isfinite(self.value(args)):
                 continue
-            got, failure = attempted(name, "calling the gradient", lambda: self.call(g, args))
+            got, failure = attempted(name, "calling the gradient", lambda: self.call(g, args), failed)
             if failure:
                 return failure
             if unpack is not None:

@@ -15,12 +15,18 @@ Domains are safe by construction (``np.log(1.0 + x ** 2)``, ``np.exp(np.tanh(x))
 denominators ``1.0 + x ** 2``).  The result is ``np.sum(W * v) + ...`` over a few values
 with fixed random weight arrays ``W`` baked into the module, so a transposed or
 misrouted gradient cannot hide behind a uniform upstream gradient.
+
+The feature ``scalar`` (group ``numba``; not in ``all``, whose programs stay as they were)
+writes another family instead: programs of numbers and 1-D float arrays read entry by
+entry, the subset ``jit="numba"`` compiles (``generate_scalar.py``).
 """
 import math
 import random
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from .generate_scalar import generate_scalar
 
 FEATURES = (
     "arith",         # element-wise + - * / with broadcasting, unary minus, powers
@@ -41,6 +47,7 @@ FEATURES = (
     "helper",        # a module-level helper function called from f
 )
 
+SCALAR = "scalar"    # the programs of generate_scalar.py; not in FEATURES, so "all" stays NumPy code
 _BASE = {"arith"}
 GROUPS = {
     "elementwise": _BASE | {"ufunc"},
@@ -59,6 +66,7 @@ GROUPS = {
     "while": _BASE | {"ufunc", "while"},
     "helper": _BASE | {"ufunc", "helper"},
     "all": set(FEATURES),
+    "numba": _BASE | {SCALAR},   # programs of numbers and 1-D float arrays: what jit="numba" compiles
 }
 
 LIMIT = 3.0          # magnitudes above this are squashed before a value is stored
@@ -103,7 +111,7 @@ def expand_features(names):
     for n in names:
         if n in GROUPS:
             out |= GROUPS[n]
-        elif n in FEATURES:
+        elif n in FEATURES or n == SCALAR:
             out.add(n)
         else:
             raise ValueError(f"unknown feature or group {n!r}; features: {', '.join(FEATURES)}; "
@@ -118,8 +126,11 @@ def generate(seed, features=None, size=None):
     feats = expand_features(features)
     rng = random.Random(seed)
     n = size if size is not None else rng.randint(3, 7)
-    gen = _Gen(rng, frozenset(feats))
-    source, params = gen.module(n)
+    if SCALAR in feats:
+        source, params = generate_scalar(rng, feats, n)
+        params = [Param(*p) for p in params]
+    else:
+        source, params = _Gen(rng, frozenset(feats)).module(n)
     header = f"# srcdiff fuzz program: seed={seed} features={','.join(feats)} size={n}\n"
     return Program(seed=seed, features=feats, size=n, source=header + source, params=params)
 

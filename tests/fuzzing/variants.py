@@ -7,8 +7,11 @@
   gradient at the same inputs within float32's precision (a point where the float64
   gradient itself moves by more than that under a float32-sized nudge, a kink, is skipped);
 - ``numba``: ``srcdiff.grad(f, wrt=..., jit="numba")``: where it builds and runs, the
-  gradients are the plain gradient's; where it refuses, the refusal is a SrcdiffError
-  naming a line of the program (anything else, a numba error included, is a crash);
+  gradients have their parameters' types, are the plain gradient's and match finite
+  differences (and autograd, where it runs); with float32 arrays (where the program has an
+  array parameter) they are float32 and the plain gradient's within float32's precision;
+  where it refuses, the refusal is a SrcdiffError naming a line of the program (anything
+  else, a numba error included, is a crash);
 - ``explain``: ``srcdiff.explain(f, *args)`` where the plain gradient builds (``n/a``
   where it does not): its table prints, its value is ``f``'s, its parameters' gradients
   are the plain gradient's, and each backward step between numbers reads downstream =
@@ -118,25 +121,41 @@ def check_numba(checker):
         g = srcdiff.grad(checker.f, wrt=checker.wrt, jit="numba")
     except Exception as exc:
         return numba_failure(exc, "building the numba gradient")
+    outcome = _numba_against_plain(checker, g, plain, checker.inputs, SAME_RTOL)
+    if outcome != "pass" or not any(checker.prog.params[i].kind == "array" for i in checker.wrt):
+        return outcome
+    return _numba_against_plain(checker, g, plain, lambda point: _as(checker.inputs(point), np.float32), F32_RTOL,
+                                finite_differences=False)
+
+
+def _numba_against_plain(checker, g, plain, inputs, rtol, finite_differences=True):
+    """The numba gradient ``g`` at ``inputs``: the plain gradient's numbers within ``rtol``
+    and, with ``finite_differences``, finite differences' (``Checker.gradient_check``)."""
+    def unpack(got, args):
+        problem = checker.gradient_problem("numba", got, args)
+        if problem:
+            return problem
+        try:
+            want = plain(*args)
+        except Exception:
+            return got
+        for k, (a, b) in enumerate(zip(got, want)):
+            if not allclose(a, b, rtol):
+                return Failure("numba", "wrong", "numba:wrong:value",
+                               f"the numba gradient of '{checker.names[checker.wrt[k]]}' {describe(a)} differs from "
+                               f"the plain one {describe(b)}{' (float32 arrays)' if rtol != SAME_RTOL else ''}")
+        return got
+    if finite_differences:
+        return checker.gradient_check("numba", g, unpack, inputs, failed=numba_failure)
     for point in range(checker.points):
-        args = checker.inputs(point)
+        args = inputs(point)
         if not np.isfinite(checker.value(args)):
             continue
         got, failure = attempted("numba", "calling the numba gradient", lambda: checker.call(g, args), numba_failure)
         if failure:
             return failure
-        try:
-            want = plain(*args)
-        except Exception:
-            continue
-        problem = checker.gradient_problem("numba", got, args)
-        if problem:
-            return problem
-        for k, (a, b) in enumerate(zip(got, want)):
-            if not allclose(a, b, SAME_RTOL):
-                return Failure("numba", "wrong", "numba:wrong:value",
-                               f"the numba gradient of '{checker.names[checker.wrt[k]]}' differs from the plain one")
-        return "pass"
+        got = unpack(got, args)
+        return got if isinstance(got, Failure) else "pass"
     return "skip"
 
 

@@ -1,0 +1,28 @@
+"""Whether a function is array code at all (``uses_arrays``): array code gets the array
+rules and their runtime helpers; scalar functions keep the scalar rules."""
+import weakref
+
+from ..ir import assigns, is_position_read
+from .kinds import ARRAY_HELPERS
+
+
+def uses_arrays(function):
+    """Whether ``function`` is array code: it calls numpy or the runtime's array helpers,
+    indexes, or uses methods or ``@``.
+
+    Scalar functions keep the scalar rules, and their generated text byte for byte.  Answered
+    once per Function (a build asks several times; a Function never changes)."""
+    if function in _USES_ARRAYS:
+        return _USES_ARRAYS[function]
+    found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
+                                         or stmt.op in ARRAY_HELPERS for stmt in assigns(function.body))
+    return found
+
+
+def reads_positions(function):
+    """Whether ``function`` reads a parameter at a constant position (``xs[0]``): scalar code
+    then may compute with NumPy numbers (an array's entries), not only Python floats."""
+    return any(is_position_read(stmt) and stmt.args[0] in function.params for stmt in assigns(function.body))
+
+
+_USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code
