@@ -60,3 +60,12 @@ def refused_or_equal(thunk, fn, expected, line=None, **approx):
         assert_user_error(err, fn, line)
         return
     np.testing.assert_allclose(value, expected, **approx)
+
+
+def assert_explain_matches_grad(f, args):
+    """``srcdiff.explain(f, *args)``: its value is ``f``'s and its first parameter's row holds
+    ``grad(f, wrt=0)``."""
+    table = srcdiff.explain(f, *args)
+    assert table.value == pytest.approx(f(*args))
+    gradient = next(row.gradient for row in table.rows if row.name == f.__code__.co_varnames[0])
+    np.testing.assert_allclose(gradient, srcdiff.grad(f, wrt=0)(*args), rtol=1e-12)
