@@ -103,7 +103,14 @@ def _negated_factor(node):
 
 
 def _neg(node):
+    if _truth(node):  # -(x <= c) raises for a NumPy bool (NumPy has no minus of one): -1.0 * (x <= c)
+        return ast.BinOp(left=ast.Constant(-1.0), op=ast.Mult(), right=node)
     return ast.UnaryOp(op=ast.USub(), operand=node)
+
+
+def _truth(node):
+    """Whether ``node`` is a comparison or a ``not``: a bool, a NumPy bool for NumPy operands."""
+    return type(node) is ast.Compare or type(node) is ast.UnaryOp and isinstance(node.op, ast.Not)
 
 
 _FOLD = {
@@ -213,9 +220,9 @@ class _Rewrite(ast.NodeTransformer):
             return right
         if b == 1:
             return left
-        if a == -1:
+        if a == -1 and not _truth(right):  # -1.0 * (x <= c) stays: _neg would give it back
             return _neg(right)
-        if b == -1:
+        if b == -1 and not _truth(left):
             return _neg(left)
         if b is not None and type(left) is ast.BinOp and type(left.op) is ast.Mult and number(left.right) is not None:
             # g * 100.0 * 2 -> g * 200.0
