@@ -50,6 +50,10 @@ def statement_expr(lw, stmt):
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in grown.MUTATORS:
         raise lw.error(UnsupportedSyntaxError, stmt, f"'{ast.unparse(value.func)}' changes a list in place, which "
                        "srcdiff does not model", "build a new list: a comprehension, or append to a list made here")
+    if isinstance(value, ast.Call) and any(k.arg == "out" for k in value.keywords):
+        raise lw.error(UnsupportedSyntaxError, stmt, f"'{ast.unparse(value.func)}(..., out=...)' writes its result "
+                       "into an array, which srcdiff does not model", "bind the result instead: r = "
+                       f"{ast.unparse(value.func)}(...) without out=")
     raise lw.error(UnsupportedSyntaxError, stmt, "a statement whose value is unused is not supported",
                    "remove it: srcdiff keeps print, logging and warnings.warn calls, but would drop what other "
                    "calls do (the function must not change its arguments)")
