@@ -19,7 +19,7 @@ Only the printer uses this (``Printer.grown_in_place``): the SSA keeps ``rt.appe
 generated code read back lowers ``rt.grown`` to ``rt.appended`` again (``lower.appends``), so
 each printed function is judged afresh.
 """
-from ..ir import Assign, If, Loop, Var
+from ..ir import Assign, If, Loop, Var, walk
 
 GROWTH = "rt.appended"
 
@@ -28,6 +28,8 @@ def in_place_growths(function, backward_reads=frozenset(), plans=None):
     """The ids of the ``rt.appended`` statements generated code may print as ``rt.grown``;
     ``backward_reads``: the forward values the backward sweep reads, ``plans``: its tape's
     ``Plan`` per reversed loop (``emit.tape``)."""
+    if not any(isinstance(s, Assign) and s.op == GROWTH for s in walk(function.body)):  # most functions grow no list
+        return frozenset()
     layout = _Layout(function.body)
     candidates = [s for s in layout.statements if isinstance(s, Assign) and s.op == GROWTH
                   and isinstance(s.args[0], Var) and layout.loops[id(s)]]

@@ -43,6 +43,10 @@ def check(lw):
     node = lw.source.node
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return frozenset()
+    source = lw.source  # its index of nodes by class, made once per Source: most functions grow no list
+    if not source.nodes(ast.AugAssign) and not any(n.attr in GROWERS or n.attr in MUTATORS
+                                                   for n in source.nodes(ast.Attribute)):
+        return frozenset()
     own = [n for stmt in node.body for n in walk_scope(stmt, FUNCTIONS)]
     if not any(isinstance(n, ast.Attribute) and n.attr in GROWERS | MUTATORS or isinstance(n, ast.AugAssign)
                for n in own):
