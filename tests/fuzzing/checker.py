@@ -4,7 +4,7 @@ import numpy as np
 
 import srcdiff
 
-from .common import (AG_RTOL, FD1, FD2, Failure, Mutated, allclose, attempted, close, confirm, copy_value, describe,
+from .common import (FD1, FD2, Failure, Mutated, allclose, arbitrated, attempted, close, confirm, copy_value, describe,
                      exception_failure, probe, shift, type_problem, vdot)
 
 try:
@@ -203,15 +203,8 @@ class Checker:
                 return "pass"
             ag = self.autograd_grads(args)
             ag_value = None if ag is None else sum(vdot(a, d) for a, d in zip(ag, dirs))
-            sig = "jvp:wrong:value"
-            if ag_value is not None and close(got, ag_value, AG_RTOL * 10):
-                if not confirm(phi, ref, **FD1):
-                    self.note("jvp: agrees with autograd, finite differences differ")
-                    return "pass"
-                sig += "(autograd agrees)"
-            return Failure("jvp", "wrong", sig,
-                           f"srcdiff's jvp gives {got:.6g}, finite differences {ref:.6g}"
-                           + (f", autograd {ag_value:.6g}" if ag_value is not None else "; autograd could not run it"))
+            return arbitrated(self, "jvp", got, ref, ag_value, phi, FD1,
+                              f"the jvp is {got:.6g} by srcdiff, {ref:.6g} by finite differences")
         return "skip"
 
     def hvp_parameter(self):
@@ -253,16 +246,8 @@ class Checker:
                 continue
             if close(mine, ref, fd["rtol"]):
                 return "pass"
-            ag = by_autograd(args, v, u)
-            sig = f"{name}:wrong:value"
-            if ag is not None and close(mine, ag, AG_RTOL * 10):
-                if not confirm(phi, ref, **fd):
-                    self.note(f"{name}: agrees with autograd, finite differences differ")
-                    return "pass"
-                sig += "(autograd agrees)"
-            return Failure(name, "wrong", sig,
-                           f"wrt '{self.names[p]}' {describe(args[p])}: u.Hv is {mine:.6g} by srcdiff, {ref:.6g} by {how}"
-                           + (f", {ag:.6g} by autograd" if ag is not None else "; autograd could not run it"))
+            return arbitrated(self, name, mine, ref, by_autograd(args, v, u), phi, fd,
+                              f"wrt '{self.names[p]}' {describe(args[p])}: u.Hv is {mine:.6g} by srcdiff, {ref:.6g} by {how}")
         return "skip"
 
     def second_reference(self, args, wrt, vs, us):

@@ -182,6 +182,20 @@ def confirm(phi, ref, hs, h_one, stable, kink, rtol, **_):
     return ok and close(again, ref, rtol / 10)
 
 
+def arbitrated(checker, name, mine, ref, ag, phi, fd, said):
+    """The verdict on srcdiff's number ``mine`` where finite differences gave another, ``ref``
+    (of ``phi'(0)`` with settings ``fd``): where autograd's ``ag`` agrees with srcdiff and
+    differences at smaller steps do not give ``ref`` again, a pass (noted); else a Failure,
+    its message ``said`` and autograd's number."""
+    sig = f"{name}:wrong:value"
+    if ag is not None and close(mine, ag, AG_RTOL * 10):
+        if not confirm(phi, ref, **fd):
+            checker.note(f"{name}: agrees with autograd, finite differences differ")
+            return "pass"
+        sig += "(autograd agrees)"
+    return Failure(name, "wrong", sig, said + (f", {ag:.6g} by autograd" if ag is not None else "; autograd could not run it"))
+
+
 def close(got, ref, rtol):
     return abs(got - ref) <= rtol * (1.0 + abs(ref) + abs(got))
 

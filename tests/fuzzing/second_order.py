@@ -15,7 +15,7 @@ import numpy as np
 
 import srcdiff
 
-from .common import (AG_RTOL, Failure, attempted, close, confirm, describe, exception_failure, load_module,
+from .common import (Failure, arbitrated, attempted, close, describe, exception_failure, load_module,
                      probe, type_problem, vdot)
 
 try:
@@ -119,15 +119,8 @@ def check_penalty(checker):
         if close(mine, ref, fd["rtol"]):
             return "pass"
         ag = _autograd_number(lambda: _autograd_penalty(checker, args, weights, dirs), checker)
-        sig = "penalty:wrong:value"
-        if ag is not None and close(mine, ag, AG_RTOL * 10):
-            if not confirm(phi, ref, **fd):
-                checker.note("penalty: agrees with autograd, finite differences differ")
-                return "pass"
-            sig += "(autograd agrees)"
-        return Failure("penalty", "wrong", sig,
-                       f"d.Hw along a random d is {mine:.6g} by srcdiff, {ref:.6g} by {how}"
-                       + (f", {ag:.6g} by autograd" if ag is not None else "; autograd could not run it"))
+        return arbitrated(checker, "penalty", mine, ref, ag, phi, fd,
+                          f"d.Hw along a random d is {mine:.6g} by srcdiff, {ref:.6g} by {how}")
     return "skip"
 
 
