@@ -87,8 +87,7 @@ def _a_number(kinds, param):
 def _without_number(kinds, param):
     """``kinds`` without ``param``'s when it is a number: its specialized gradient is returned
     as ``float(...)``, whose tangent would be a NumPy number, where ``rt.like`` gives a float."""
-    kind = (kinds or {}).get(param.hint)
-    return {k: v for k, v in kinds.items() if k != param.hint} if kind is not None and kind.scalar else kinds
+    return {k: v for k, v in kinds.items() if k != param.hint} if _a_number(kinds, param) else kinds
 
 
 def _reverse_over_forward(function, source, index, name, base, order):

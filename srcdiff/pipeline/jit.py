@@ -31,7 +31,7 @@ import ast
 
 from ..analysis import SCALAR, Shape, kind_of
 from ..errors import SrcdiffError
-from ..ir import GRADIENT_CALL, Assign, Global, If, Loop, is_call_of, is_position_read, walk
+from ..ir import GRADIENT_CALL, Assign, Global, If, Loop, is_call_of, is_position_read, reads, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -85,15 +85,12 @@ def global_number_kinds(function, namespace):
 
 
 def _operands(function):
+    """Every operand ``function`` reads: its statements' (``ir.reads``), its merges' sides, its result."""
     yield function.result
     for stmt in walk(function.body):
-        if isinstance(stmt, Assign):
-            yield from stmt.args
-        elif isinstance(stmt, If):
+        yield from reads(stmt)
+        if isinstance(stmt, If):
             yield from (side for merge in stmt.merges for side in (merge.then, merge.orelse))
-        elif isinstance(stmt, Loop):
-            yield from (value for carry in stmt.carries for value in (carry.init, carry.next))
-            yield from stmt.iter.args if stmt.iter is not None else ()
 
 
 def check_shapes(function, shapes):
