@@ -12,7 +12,8 @@ product, which returns one gradient per parameter; it reads the operands, not a 
 """
 import ast
 
-from ..ir import GRADIENT_CALL, Var, operand_node
+from ..ir import GRADIENT_CALL, Var
+from .contributions import operand_expr
 from .records import Unpack
 
 
@@ -24,7 +25,7 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
     if stmt.op == GRADIENT_CALL:
         _, product, *args = stmt.args
         call = ast.Call(func=ast.Name(id=product.name, ctx=ast.Load()),
-                        args=[_operand(a, tokens) for a in args] + [upstream], keywords=[])
+                        args=[operand_expr(a, tokens) for a in args] + [upstream], keywords=[])
         reads = {a for a in args if isinstance(a, Var)}
     else:
         ctx, *args = stmt.args
@@ -48,10 +49,3 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
     newly = [p for p in parts if p is not None and p in args]
     written.update(newly)
     return [Unpack(tuple(parts), call, stmt.loc)] + after, reads
-
-
-def _operand(operand, tokens):
-    """An operand of the forward call, read again by its backward."""
-    if isinstance(operand, Var):
-        return ast.Name(id=tokens.value(operand), ctx=ast.Load())
-    return operand_node(operand, {})
