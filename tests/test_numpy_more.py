@@ -1,5 +1,5 @@
 """NumPy calls lowering writes out with other primitives (``lower.numpy_forms``, ``numpy_signals``):
-``np.vdot``, the NaN-ignoring reductions, ``.item()``, ``take_along_axis``, ``interp``, ``polyval``,
+``np.vdot``, the NaN-ignoring reductions and spreads, ``.item()``, ``take_along_axis``, ``interp``, ``polyval``,
 ``convolve``, ``correlate``, ``trapezoid``, ``select``, ``meshgrid``, ``linalg.lstsq`` and the ufunc
 methods ``reduce`` and ``outer``: each against finite differences (gradient, jvp, hvp, hessian),
 with non-uniform weights and square shapes, against autograd where it has the function, and in
@@ -30,6 +30,14 @@ def nan_reductions(x):
     return (np.sum(W3 * np.nansum(y, axis=0) ** 2) + np.sum(W3 * np.nanmean(y, axis=1) ** 2)
             + np.sum(W3 * np.nanmax(y, axis=0) ** 2) + np.sum(W3 * np.nanmin(y, axis=1, keepdims=True).ravel() ** 3)
             + np.nanprod(1.0 + 0.2 * y) + np.nanmean(y) ** 2 + np.nanmax(y) ** 2 + np.nanmin(-y, 0) @ W3)
+
+
+def nan_spread(x):
+    """``np.nanvar`` and ``np.nanstd`` over each axis choice, ``ddof`` and ``keepdims`` (``x`` holds a NaN,
+    read through linear maps alone, as in ``nan_reductions``)."""
+    y = W * x
+    return (np.sum(W3 * np.nanvar(y, axis=0)) + np.nanstd(y) + np.sum(W3 * np.nanvar(y, axis=1, ddof=1, keepdims=True).ravel())
+            + np.sum(W3 * np.nanstd(y, 0) ** 3) + np.nanvar(y + W, ddof=2) + np.sum(W3 * np.nanstd(y, axis=-1)))
 
 
 def item(x):
@@ -109,6 +117,7 @@ B3 = RNG.standard_normal((3, 3))
 CASES = {
     "vdot": (vdot, (A3, B3)),
     "nan_reductions": (nan_reductions, (NANS,)),
+    "nan_spread": (nan_spread, (NANS,)),
     "item": (item, (A3,)),
     "take_along": (take_along, (A3,)),
     "interp": (interp, (XS, XP, FP)),
@@ -158,7 +167,7 @@ def test_hvp_and_hessian_match_differences_of_the_gradient(name, index):
     assert (hessian.reshape(size, size) @ v.ravel()).reshape(np.shape(v)) == pytest.approx(expected, rel=1e-4, abs=1e-6)
 
 
-@pytest.mark.parametrize("name", ["vdot", "nan_reductions", "item", "take_along", "polyval", "convolve_same",
+@pytest.mark.parametrize("name", ["vdot", "nan_reductions", "nan_spread", "item", "take_along", "polyval", "convolve_same",
                                   "correlate", "trapezoid", "select", "meshgrid", "ufunc_methods", "interp", "lstsq"])
 def test_float32_gradients_stay_float32(name):
     f, args = CASES[name]

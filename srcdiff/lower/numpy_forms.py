@@ -12,6 +12,7 @@ a gradient), else the operand (or a ``TupleValue``) the call stands for.  Output
 | ``np.nansum``, ``nanprod`` | ``np.sum`` / ``np.prod`` of ``np.where(np.isnan(a), 0.0 / 1.0, a)`` |
 | ``np.nanmean`` | that sum over the count, ``np.sum(np.where(np.isnan(a), 0.0, np.ones_like(a)))`` |
 | ``np.nanmax``, ``nanmin`` | ``np.max`` of ``np.where(np.isnan(a), -np.inf, a)``, NaN where every entry is NaN |
+| ``np.nanvar``, ``nanstd`` | the squares of ``np.where(np.isnan(a), 0.0, a - m)`` summed over ``count - ddof``, ``m`` the ``nanmean`` kept (``np.sqrt`` of it) |
 | ``np.select(conds, choices, d)`` | nested ``np.where``, the first condition outermost |
 | ``np.meshgrid(*xs)`` | each ``np.ravel(x)`` reshaped along its axis, ``np.broadcast_to`` the grid's shape |
 | ``np.trapezoid``, ``np.trapz`` | ``np.sum(d * (y[..., 1:] + y[..., :-1]) / 2.0, axis=-1)``, ``d`` = ``np.diff(x)`` or ``dx`` |
@@ -109,6 +110,28 @@ def _nan_reduction(lw, op, node, hint):
     return lw.emit("/", (total, lw.emit("np.sum", (present,), node, None, options)), node, hint)
 
 
+def _nan_spread(lw, op, node, hint):
+    """``np.nanvar`` and ``np.nanstd``: NaN entries count for nothing, in the mean and in the spread."""
+    bound = bind(node, ("a", "axis", "dtype", "out", "ddof", "keepdims"))
+    if bound is None or set(bound) - {"a", "axis", "ddof", "keepdims"}:
+        return None
+    a = lw.argument(bound["a"], True)
+    options = lw.axis_options(bound)
+    kept = tuple(option for option in options if option[0] == "axis") + (("keepdims", Const(True)),)
+    missing = lw.emit("np.isnan", (a,), node)
+    present = lw.emit("np.where", (missing, Const(0.0), lw.emit("np.ones_like", (a,), node)), node)
+    total = lw.emit("np.sum", (lw.emit("np.where", (missing, Const(0.0), a), node),), node, None, kept)
+    mean = lw.emit("/", (total, lw.emit("np.sum", (present,), node, None, kept)), node)
+    spread = lw.emit("np.where", (missing, Const(0.0), lw.emit("-", (a, mean), node)), node)
+    squares = lw.emit("np.sum", (lw.emit("*", (spread, spread), node),), node, None, options)
+    count = lw.emit("np.sum", (present,), node, None, options)
+    if "ddof" in bound:
+        count = lw.emit("-", (count, lw.argument(bound["ddof"])), node)
+    if op == "np.nanvar":
+        return lw.emit("/", (squares, count), node, hint)
+    return lw.emit("np.sqrt", (lw.emit("/", (squares, count), node),), node, hint)
+
+
 def _select(lw, op, node, hint):
     bound = bind(node, ("condlist", "choicelist", "default"), required=2)
     if bound is None:
@@ -198,5 +221,6 @@ def _polyval(lw, op, node, hint):
     return lw.emit("np.sum", (lw.emit("*", (highest_first, p), node),), node, hint, (("axis", Const(-1)),))
 
 
-_FORMS = {"np.vdot": _vdot, **dict.fromkeys(_NAN_REDUCTIONS, _nan_reduction), "np.select": _select,
+_FORMS = {"np.vdot": _vdot, **dict.fromkeys(_NAN_REDUCTIONS, _nan_reduction), "np.nanvar": _nan_spread,
+          "np.nanstd": _nan_spread, "np.select": _select,
           "np.meshgrid": _meshgrid, "np.trapezoid": _trapezoid, "np.trapz": _trapezoid, "np.polyval": _polyval}
