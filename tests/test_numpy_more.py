@@ -109,7 +109,9 @@ def lstsq(A, b):
 def ufunc_methods(a, b):
     return (np.sum(W3 * np.add.reduce(a * b)) + np.maximum.reduce(a, axis=1) @ W3 + np.multiply.reduce(a, axis=None)
             + np.sum(W3 * np.minimum.reduce(a * a, 1, keepdims=True).ravel()) + np.sum(W * np.multiply.outer(a[0], b[1]) ** 2)
-            + np.sum(W * np.add.outer(a[1], a[2] * b[0])) + np.sum(W * np.subtract.outer(b[2], a[0]) ** 3))
+            + np.sum(W * np.add.outer(a[1], a[2] * b[0])) + np.sum(W * np.subtract.outer(b[2], a[0]) ** 3)
+            + np.sum(W * np.add.accumulate(a * b) ** 2) + np.sum(W * np.multiply.accumulate(a, axis=1))
+            + W3 @ np.add.accumulate(b[1], 0))
 
 
 A3 = RNG.standard_normal((3, 3))

@@ -19,7 +19,8 @@ a gradient), else the operand (or a ``TupleValue``) the call stands for.  Output
 | ``np.polyval(p, x)`` | Horner's steps for a display ``p`` (NumPy's own arithmetic); else the powers of ``x`` by ``np.cumprod`` |
 
 ``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``;
-``ufunc_method`` reads ``np.add.reduce`` and ``np.multiply.outer`` (``methods``'s
+``ufunc_method`` reads ``np.add.reduce``, ``np.add.accumulate`` (``np.cumsum`` along axis 0 by
+default) and ``np.multiply.outer`` (``methods``'s
 ``.item()`` is ``rt.item``).
 """
 import ast
@@ -34,6 +35,7 @@ _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0),
                    "np.nanmin": ("np.min", "+"), "np.nanmean": ("np.sum", 0.0)}
 _UFUNC_METHODS = ("reduce", "outer", "accumulate", "reduceat", "at")
 _REDUCE = {"np.add": "np.sum", "np.multiply": "np.prod", "np.maximum": "np.max", "np.minimum": "np.min"}
+_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod"}
 _OUTER = {"np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
           "np.power": "**", "np.maximum": "np.maximum", "np.minimum": "np.minimum"}
 
@@ -64,6 +66,12 @@ class NumpyForms:
             axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # reduce's default axis is 0
             kwargs = (("axis", axis),) + ((("keepdims", self.argument(bound["keepdims"])),) if "keepdims" in bound else ())
             return self.emit(_REDUCE[ufunc], (self.argument(bound["array"], True),), node, hint, kwargs)
+        if func.attr == "accumulate" and ufunc in _ACCUMULATE:
+            bound = bind(node, ("array", "axis", "dtype", "out"))
+            if bound is None or set(bound) - {"array", "axis"}:
+                return None
+            axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # accumulate's default axis is 0
+            return self.emit(_ACCUMULATE[ufunc], (self.argument(bound["array"], True),), node, hint, (("axis", axis),))
         if func.attr == "outer" and ufunc in _OUTER:
             bound = bind(node, ("A", "B"), required=2)
             if bound is None:
@@ -73,8 +81,9 @@ class NumpyForms:
         if ufunc is None:
             return None
         raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(func)}' is not supported with these arguments",
-                         "srcdiff reads np.add/multiply/maximum/minimum.reduce(x, axis, keepdims=) and the outer "
-                         "of + - * / ** maximum minimum; write np.sum(x, axis=...) or a[..., None] * b")
+                         "srcdiff reads np.add/multiply/maximum/minimum.reduce(x, axis, keepdims=), "
+                         "np.add/multiply.accumulate(x, axis) and the outer of + - * / ** maximum minimum; "
+                         "write np.sum(x, axis=...) or a[..., None] * b")
 
     def axis_options(self, bound):
         """The ``axis=`` and ``keepdims=`` keyword operands of a reduction, as given."""
