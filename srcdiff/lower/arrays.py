@@ -45,7 +45,14 @@ VIEW_OPS = frozenset({
 })
 
 # Keyword arguments passed by position when the ones before them are given (the rules read positions).
-_KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "num"): 2}
+_KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "start"): 0,
+                      ("np.linspace", "stop"): 1, ("np.linspace", "num"): 2, ("np.take", "indices"): 1}
+
+
+def _keyword_position(op, name):
+    """The position the rules read keyword ``name`` of ``op`` at, or None: NumPy names the array a
+    function works on ``a`` (``np.sum(a=x)``), always its first parameter."""
+    return _KEYWORD_POSITIONS.get((op, name), 0 if name == "a" and op.startswith("np.") else None)
 
 
 class ArrayLowering(NumpyArguments):
@@ -110,8 +117,9 @@ class ArrayLowering(NumpyArguments):
         parts = op in SEQUENCE_OPS
         args = [self.argument(a, parts or is_value_position(op, i)) for i, a in enumerate(nodes)]
         kwargs = [(k.arg, self.argument(k.value, is_value_position(op, k.arg))) for k in node.keywords]
-        for name, value in list(kwargs):  # np.full(s, fill_value=v) as np.full(s, v): the rules read positions
-            if _KEYWORD_POSITIONS.get((op, name)) == len(args):
+        placed = sorted(kwargs, key=lambda item: (_keyword_position(op, item[0]) is None, _keyword_position(op, item[0])))
+        for name, value in placed:  # np.full(s, fill_value=v) as np.full(s, v): the rules read positions
+            if _keyword_position(op, name) == len(args):
                 args.append(value)
                 kwargs.remove((name, value))
         if op == "np.clip":

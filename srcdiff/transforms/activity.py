@@ -7,6 +7,7 @@ result backwards.
 """
 from ..ir import Assign, If, Loop, Var, walk
 from ..rules import ZERO
+from .contributions import keyword_gradient_error, varied_keyword
 from .items import item_sources
 
 
@@ -19,7 +20,7 @@ def edges_of(body, rules):
                 continue
             for i, arg in enumerate(stmt.args):
                 yield arg, stmt.target, rule is None or rule[i] is not None
-            for _, value in stmt.kwargs:
+            for _, value in stmt.kwargs:  # varies the result; needing a gradient, refused (activity)
                 yield value, stmt.target, rule is None
         elif isinstance(stmt, If):
             for m in stmt.merges:
@@ -54,4 +55,9 @@ def activity(body, wrt, result, rules):
             if flows and target in useful and source not in useful:
                 useful.add(source)
                 changed = True
+    for stmt in walk(body):  # no rule differentiates a keyword argument: refused, never a silent zero
+        if isinstance(stmt, Assign) and stmt.kwargs and stmt.target in useful and rules(stmt) is not ZERO:
+            key = varied_keyword(stmt, varied)
+            if key is not None:
+                raise keyword_gradient_error(stmt, key)
     return varied & useful, varied

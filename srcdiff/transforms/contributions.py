@@ -151,6 +151,24 @@ def no_rule_error(stmt):
     return NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
+def varied_keyword(stmt, varied):
+    """The name of the first keyword argument of ``stmt`` whose value is ``varied`` (depends on a
+    ``wrt`` parameter), or None.  No rule differentiates through a keyword argument (the lowering
+    passes the arguments a rule reads by position), so such a value's gradient would be lost."""
+    return next((key for key, value in stmt.kwargs if isinstance(value, Var) and value in varied), None)
+
+
+def keyword_gradient_error(stmt, key):
+    """The error for a keyword argument that needs a gradient (``varied_keyword``): refused, since
+    a gradient through it would be a silent zero."""
+    loc = stmt.loc.user()
+    return NoGradientRuleError(
+        f"the keyword argument '{key}' of '{stmt.op}' depends on a parameter the gradient is taken with respect "
+        "to, and srcdiff takes no gradient through it", loc.filename, loc.lineno, loc.col, loc.line_text,
+        "write the computation with operations srcdiff differentiates (see the README's list), or wrap the call "
+        "in a srcdiff.Function with its own backward")
+
+
 def as_number(expr):
     """``expr``, or ``1.0 * (expr)`` where it is a comparison or a ``not`` (the max rule's
     ``g * (a >= b)`` with its upstream seed or tangent ``1.0`` folded): a NumPy bool, or an
