@@ -1,4 +1,4 @@
-"""A value that needs a gradient, passed to a call by keyword.
+"""A value that needs a gradient, passed to a call by keyword (and ``divmod``, found by the same probes).
 
 Found by probing ordinary NumPy code: ``np.bincount(idx, weights=x)``, ``np.histogram(...,
 weights=x)``, ``np.average(a, weights=w)`` with respect to ``w``, ``np.linspace(start=t, ...)``
@@ -115,3 +115,27 @@ def test_the_keyword_call_is_differentiated_like_the_positional_one(name):
 def test_second_derivative_of_linspace_by_keyword():
     first = srcdiff.grad(linspace_by_keyword)
     assert srcdiff.grad(first)(0.7) == pytest.approx(fd_grad(first, (0.7,), 0), rel=1e-6)
+
+
+# ---- divmod, found refused by the same probes: the pair (a // b, a % b)
+
+def divmod_of_numbers(x, y):
+    q, r = divmod(x, y)
+    return q * x + r * y + divmod(x * x, 0.7)[1]
+
+
+def divmod_of_an_array(x):
+    q, r = divmod(x, 0.6)
+    return np.sum(q * x + r * r * V3)
+
+
+@pytest.mark.parametrize("f, args", [(divmod_of_numbers, (2.7, 0.8)), (divmod_of_numbers, (-1.3, 0.45)),
+                                     (divmod_of_an_array, (np.array([0.5, 1.3, -0.9]),))])
+def test_divmod_is_floor_division_and_modulo(f, args):
+    value, gradient = srcdiff.value_and_grad(f, wrt=0)(*args)
+    assert value == pytest.approx(f(*args))
+    np.testing.assert_allclose(gradient, fd_grad(f, args, 0), rtol=1e-6)
+    v = 0.3 if np.ndim(args[0]) == 0 else np.array([0.3, -0.2, 0.5])
+    assert srcdiff.jvp(f, wrt=0)(*args, v) == pytest.approx(fd_directional(f, args, 0, v), rel=1e-6)
+    np.testing.assert_allclose(srcdiff.hvp(f, wrt=0)(*args, v), fd_directional(srcdiff.grad(f, wrt=0), args, 0, v),
+                               rtol=1e-4, atol=1e-6)

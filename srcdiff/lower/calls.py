@@ -187,6 +187,8 @@ class CallLowering:
         if op == "rt.setitem" and len(args) == 3 and not kwargs:
             # generated code calls rt.setitem(x, index, value); the IR keeps (x, value, *index)
             args = [args[0], args[2], args[1]]
+        if op == "divmod" and len(args) == 2 and not kwargs:  # the pair (a // b, a % b)
+            return TupleValue((self.emit("//", tuple(args), node), self.emit("%", tuple(args), node)))
         if op in ("max", "min") and not kwargs:
             if len(args) < 2:
                 raise self.error(UnsupportedSyntaxError, node, f"{op}() of a single iterable is not supported",
