@@ -143,7 +143,7 @@ def jacobian(fn, *, wrt=0):
 
     @functools.wraps(fn)
     def jacobian_fn(*args, **kwargs):
-        refuse_other_arrays(getattr(product, "__srcdiff_numpy_code__", None), args, kwargs)  # before fn runs
+        refuse_other_arrays(product, args, kwargs)  # before fn runs
         positional, keyword, _ = _bind(signature, args, kwargs)
         rewind = random_rewinder(positional + list(keyword.values()))
         result = fn(*args, **kwargs)

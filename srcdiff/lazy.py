@@ -76,6 +76,7 @@ class OtherArrays:
         a NumPy scalar, as NumPy's reductions give."""
         self.compiled, self.lazy, self.value_first = compiled, lazy, value_first
         self.numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
+        self.array_code = getattr(compiled, "__srcdiff_array_code__", None)
         self.out_of_place = None  # compiled on the first call with a Dask array
 
     @staticmethod
@@ -86,6 +87,8 @@ class OtherArrays:
     def call(self, found, args, kwargs):
         """The result of a call holding ``found`` (what ``find`` returned)."""
         compiled = self.compiled
+        if isinstance(found, np.ndarray):  # np.matrix, a masked array: operators of their own
+            raise subclass_refusal(self.array_code, found)
         if not is_lazy(found):  # another library's array: NumPy code refuses it, standard code runs on it
             if self.numpy_code is not None:
                 raise numpy_code_refusal(self.numpy_code, found)
@@ -138,36 +141,58 @@ def _other_array(values):
         elif kind is dict:
             found = _other_array(value.values())
         else:
-            found = value if is_other_array_class(kind) else None
+            found = value if is_other_array_class(kind) or _unmodelled_subclass(kind) else None
         if found is not None:
             return found
     return None
+
+
+def _unmodelled_subclass(kind):
+    """Whether ``kind`` is a subclass of ``np.ndarray`` whose arithmetic may differ from an array's:
+    ``np.matrix`` (``*`` is a matrix product), ``np.ma.MaskedArray`` (reductions skip masked entries)
+    or any other but ``np.memmap`` (an array on disk, with an array's operators)."""
+    return issubclass(kind, np.ndarray) and kind is not np.memmap
 
 
 def numpy_arrays_only(compiled):
     """``compiled`` (generated from a function written with NumPy) behind a look at its
     arguments that refuses another library's arrays (``numpy_code_refusal``), which NumPy
     functions would convert, reject or misread; ``compiled`` itself for other code."""
-    where = getattr(compiled, "__srcdiff_numpy_code__", None)
-    if where is None:
+    if getattr(compiled, "__srcdiff_array_code__", None) is None:
         return compiled
 
     @functools.wraps(compiled)
     def numpy_only(*args, **kwargs):
-        refuse_other_arrays(where, args, kwargs)
+        refuse_other_arrays(compiled, args, kwargs)
         return compiled(*args, **kwargs)
 
     numpy_only.__srcdiff_compiled__ = compiled  # what the frontend reads for a derivative of it
     return numpy_only
 
 
-def refuse_other_arrays(where, args, kwargs):
-    """Raise ``numpy_code_refusal`` when ``where`` (the ``def`` of a function written with
-    NumPy) is not None and the arguments hold another library's array (not Dask's)."""
+def refuse_other_arrays(compiled, args, kwargs):
+    """For a derivative ``compiled`` of array code: raise ``subclass_refusal`` when the arguments
+    hold an array of an ndarray subclass with operators of its own, and, for code written with
+    NumPy, ``numpy_code_refusal`` when they hold another library's array (not Dask's)."""
+    where = getattr(compiled, "__srcdiff_array_code__", None)
     if where is not None:
         other = other_array_in(args, kwargs)
-        if other is not None and not is_lazy(other):
-            raise numpy_code_refusal(where, other)
+        if isinstance(other, np.ndarray):
+            raise subclass_refusal(where, other)
+        numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
+        if other is not None and numpy_code is not None and not is_lazy(other):
+            raise numpy_code_refusal(numpy_code, other)
+
+
+def subclass_refusal(where, value):
+    """The error for an array of an ndarray subclass (``_unmodelled_subclass``) passed to the
+    derivative of array code defined at ``where`` (an ``ir.Loc``)."""
+    kind = type(value)
+    return SignatureError(
+        f"one of the arguments is a {kind.__module__.split('.')[0]}.{kind.__name__}, a subclass of NumPy's array whose "
+        "operators may differ from an array's (np.matrix multiplies matrices with *; a masked array skips masked "
+        "entries): srcdiff differentiates the arithmetic of plain arrays", where.filename, where.lineno, where.col,
+        where.line_text, hint="pass np.asarray(x) (for a masked array, x.filled(value) or x.compressed())")
 
 
 def numpy_code_refusal(where, value):

@@ -236,10 +236,13 @@ def facts_of(function):
     with NumPy (``np.*``) rather than against the Array API standard, so that its derivatives
     run on NumPy arrays only (None otherwise); ``numbers_alone``, whether it computes with
     numbers alone (``rules.computes_with_numbers_alone``), so that the kinds of its arguments
-    cannot change its code."""
+    cannot change its code; ``array_code``, where array code (either kind) is defined, else None:
+    its derivatives refuse NumPy arrays of a subclass whose operators NumPy's own arrays do not
+    share (``np.matrix``, masked arrays)."""
     arrays = uses_arrays(function)
     standard = getattr(function, "namespace", False)
     return {"arrays": arrays, "numpy_code": function.loc if arrays and not standard else None,
+            "array_code": function.loc if arrays else None,
             "numbers_alone": not arrays and computes_with_numbers_alone(function)}
 
 
