@@ -160,13 +160,19 @@ def varied_keyword(stmt, varied):
 
 def keyword_gradient_error(stmt, key):
     """The error for a keyword argument that needs a gradient (``varied_keyword``): refused, since
-    a gradient through it would be a silent zero."""
+    a gradient through it would be a silent zero (``out=``: a write into an array; else why a family
+    of rules refused the call, where one did: ``rules.refusal``)."""
     loc = stmt.loc.user()
-    return NoGradientRuleError(
-        f"the keyword argument '{key}' of '{stmt.op}' depends on a parameter the gradient is taken with respect "
-        "to, and srcdiff takes no gradient through it", loc.filename, loc.lineno, loc.col, loc.line_text,
-        "write the computation with operations srcdiff differentiates (see the README's list), or wrap the call "
-        "in a srcdiff.Function with its own backward")
+    if key == "out":
+        message, hint = (f"'{stmt.op}(..., out=...)' writes its result into an array, which srcdiff does not model",
+                         f"bind the result instead: r = {stmt.op}(...) without out=")
+    else:
+        message, hint = refusal(stmt) or (
+            f"the keyword argument '{key}' of '{stmt.op}' depends on a parameter the gradient is taken with respect "
+            "to, and srcdiff takes no gradient through it",
+            "write the computation with operations srcdiff differentiates (see the README's list), or wrap the call "
+            "in a srcdiff.Function with its own backward")
+    return NoGradientRuleError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
 def as_number(expr):
