@@ -88,10 +88,10 @@ class OtherArrays:
         """The result of a call holding ``found`` (what ``find`` returned)."""
         compiled = self.compiled
         if isinstance(found, np.ndarray):  # np.matrix, a masked array: operators of their own
-            raise subclass_refusal(self.array_code, found)
+            raise array_refusal(self.array_code, found)
         if not is_lazy(found):  # another library's array: NumPy code refuses it, standard code runs on it
             if self.numpy_code is not None:
-                raise numpy_code_refusal(self.numpy_code, found)
+                raise array_refusal(self.numpy_code, found)
             return compiled(*args, **kwargs)
         if self.out_of_place is None:
             self.out_of_place = compile_out_of_place(compiled)
@@ -141,23 +141,18 @@ def _other_array(values):
         elif kind is dict:
             found = _other_array(value.values())
         else:
-            found = value if is_other_array_class(kind) or _unmodelled_subclass(kind) else None
+            # an ndarray subclass too (np.matrix, a masked array: operators of their own), but np.memmap
+            found = value if is_other_array_class(kind) or issubclass(kind, np.ndarray) and kind is not np.memmap else None
         if found is not None:
             return found
     return None
 
 
-def _unmodelled_subclass(kind):
-    """Whether ``kind`` is a subclass of ``np.ndarray`` whose arithmetic may differ from an array's:
-    ``np.matrix`` (``*`` is a matrix product), ``np.ma.MaskedArray`` (reductions skip masked entries)
-    or any other but ``np.memmap`` (an array on disk, with an array's operators)."""
-    return issubclass(kind, np.ndarray) and kind is not np.memmap
-
-
 def numpy_arrays_only(compiled):
-    """``compiled`` (generated from a function written with NumPy) behind a look at its
-    arguments that refuses another library's arrays (``numpy_code_refusal``), which NumPy
-    functions would convert, reject or misread; ``compiled`` itself for other code."""
+    """``compiled`` (generated from array code) behind a look at its arguments that refuses an
+    ndarray subclass with operators of its own and, for code written with NumPy, another library's
+    arrays, which NumPy functions would convert, reject or misread (``array_refusal``); ``compiled``
+    itself for other code."""
     if getattr(compiled, "__srcdiff_array_code__", None) is None:
         return compiled
 
@@ -171,40 +166,34 @@ def numpy_arrays_only(compiled):
 
 
 def refuse_other_arrays(compiled, args, kwargs):
-    """For a derivative ``compiled`` of array code: raise ``subclass_refusal`` when the arguments
-    hold an array of an ndarray subclass with operators of its own, and, for code written with
-    NumPy, ``numpy_code_refusal`` when they hold another library's array (not Dask's)."""
+    """For a derivative ``compiled`` of array code, raise ``array_refusal`` when the arguments hold
+    an array of an ndarray subclass with operators of its own, or, for code written with NumPy,
+    another library's array (not Dask's)."""
     where = getattr(compiled, "__srcdiff_array_code__", None)
     if where is not None:
         other = other_array_in(args, kwargs)
-        if isinstance(other, np.ndarray):
-            raise subclass_refusal(where, other)
         numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
-        if other is not None and numpy_code is not None and not is_lazy(other):
-            raise numpy_code_refusal(numpy_code, other)
+        if isinstance(other, np.ndarray) or other is not None and numpy_code is not None and not is_lazy(other):
+            raise array_refusal(where, other)
 
 
-def subclass_refusal(where, value):
-    """The error for an array of an ndarray subclass (``_unmodelled_subclass``) passed to the
-    derivative of array code defined at ``where`` (an ``ir.Loc``)."""
+def array_refusal(where, value):
+    """The error for an array of an ndarray subclass passed to the derivative of array code, or of
+    another library to one of code written with NumPy (``where``: its ``def``, an ``ir.Loc``)."""
     kind = type(value)
-    return SignatureError(
-        f"one of the arguments is a {kind.__module__.split('.')[0]}.{kind.__name__}, a subclass of NumPy's array whose "
-        "operators may differ from an array's (np.matrix multiplies matrices with *; a masked array skips masked "
-        "entries): srcdiff differentiates the arithmetic of plain arrays", where.filename, where.lineno, where.col,
-        where.line_text, hint="pass np.asarray(x) (for a masked array, x.filled(value) or x.compressed())")
-
-
-def numpy_code_refusal(where, value):
-    """The error for an array of another library passed to the derivative of a function
-    written with NumPy (``where``: its ``def``, an ``ir.Loc``)."""
-    kind = type(value)
-    return SignatureError(
-        f"this function is written with NumPy (np.*), whose functions work on NumPy arrays only, and one of its "
-        f"arguments is a {kind.__module__.split('.')[0]}.{kind.__name__}; a function written against the Array API standard "
-        "runs on any library's arrays", where.filename, where.lineno, where.col, where.line_text,
-        hint="start the function with xp = array_namespace(x, ...) (from array_api_compat) and call xp.sum, "
-             "xp.exp, ... instead of np.sum, np.exp; or pass NumPy arrays (tensor.numpy())")
+    name = f"{kind.__module__.split('.')[0]}.{kind.__name__}"
+    if isinstance(value, np.ndarray):
+        message = (f"one of the arguments is a {name}, a subclass of NumPy's array whose operators may differ from an "
+                   "array's (np.matrix multiplies matrices with *; a masked array skips masked entries): srcdiff "
+                   "differentiates the arithmetic of plain arrays")
+        hint = "pass np.asarray(x) (for a masked array, x.filled(value) or x.compressed())"
+    else:
+        message = (f"this function is written with NumPy (np.*), whose functions work on NumPy arrays only, and one of "
+                   f"its arguments is a {name}; a function written against the Array API standard runs on any "
+                   "library's arrays")
+        hint = ("start the function with xp = array_namespace(x, ...) (from array_api_compat) and call xp.sum, xp.exp, "
+                "... instead of np.sum, np.exp; or pass NumPy arrays (tensor.numpy())")
+    return SignatureError(message, where.filename, where.lineno, where.col, where.line_text, hint=hint)
 
 
 def _parameters_like(compiled, args, kwargs, value_first):

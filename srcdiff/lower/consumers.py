@@ -92,8 +92,13 @@ def call_len(lw, node, hint):
 
 
 def call_list(lw, node, hint):
-    """``list(...)``, ``tuple(...)``: the sequence itself (srcdiff's values never change in place)."""
-    return lw.as_list(_one_sequence(lw, node, "list"), hint)
+    """``list(...)``, ``tuple(...)``: the sequence itself (srcdiff's values never change in place);
+    of an iterator (``reversed(xs)``), a sequence of its own, which may be read again (``iterators``)."""
+    items = lw.as_list(_one_sequence(lw, node, "list"), hint)
+    if not any(items is iterator for iterator in lw.shared.iterators):
+        return items
+    return TupleValue(items) if isinstance(items, tuple) else lw.emit("[]", (items, Const(Slice(None, None, None))),
+                                                                      node, hint)
 
 
 def call_dict(lw, node, hint):
@@ -137,11 +142,13 @@ def _joined(op):
 
 
 def call_reversed(lw, node, hint):
-    """``reversed(xs)`` as a value (``enumerate(reversed(xs))``): ``xs[::-1]``, or the tuple reversed."""
+    """``reversed(xs)`` as a value (``enumerate(reversed(xs))``): ``xs[::-1]``, or the tuple reversed;
+    noted as an iterator, which a helper given it must read once (``iterators``)."""
     items = lw.as_list(_one_sequence(lw, node, "reversed"))
-    if isinstance(items, tuple):
-        return TupleValue(items[::-1])
-    return lw.emit("[]", (items, Const(Slice(None, None, -1))), node, hint)
+    walked = TupleValue(items[::-1]) if isinstance(items, tuple) else lw.emit("[]", (items, Const(Slice(None, None, -1))),
+                                                                            node, hint)
+    lw.shared.iterators.append(walked)  # spent by its first use: read once (iterators)
+    return walked
 
 
 def _truth_of_all(op, pairwise):

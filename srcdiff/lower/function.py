@@ -41,6 +41,7 @@ class _Shared:
         self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
         self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
+        self.iterators = []  # the values of reversed(...) calls: a helper reads its parameter once (iterators)
 
 
 def lower(source, several_results=False):
@@ -128,7 +129,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         if self.namespace_binding(stmt):  # xp = array_namespace(x): no statement (namespaces)
             return
         if isinstance(stmt, ast.Assign):
-            value = self.operand(stmt.value, hint=_single_name(stmt.targets))
+            value = self.assigned(stmt, self.operand(stmt.value, hint=_single_name(stmt.targets)))
             for target in stmt.targets:
                 self.bind(target, value)
         elif isinstance(stmt, ast.AnnAssign):
@@ -289,9 +290,7 @@ _PLAIN_OPERANDS = frozenset({Var, Const, Global})
 
 
 def _single_name(targets):
-    if len(targets) == 1 and isinstance(targets[0], ast.Name):
-        return targets[0].id
-    return None
+    return targets[0].id if len(targets) == 1 and isinstance(targets[0], ast.Name) else None
 
 
 def _describe(node):

@@ -28,6 +28,7 @@ from ..ir import Const, Var
 from .calls import TupleValue
 from .comprehensions import loop_statements
 from .consumers import COMPREHENSIONS, SPECIAL_CALLS, list_value, single, values
+from .iterators import check_iterator_binding
 
 _START = {"sum": Const(0), "prod": Const(1)}
 _STEP = {"sum": "+", "prod": "*"}
@@ -43,6 +44,13 @@ class Accumulated(ast.expr):
 
 class SequenceLowering:
     """Comprehensions and their consumers; relies on ``expr``, ``emit``, ``env``, ``error``, ``statement``."""
+
+    def assigned(self, stmt, value):
+        """``value``, the operand the assignment ``stmt`` binds; an iterator (``reversed(...)``, from
+        the statement itself or a helper's return) bound to a name checked first (``iterators``)."""
+        if any(value is iterator for iterator in self.shared.iterators):
+            check_iterator_binding(self, stmt)
+        return value
 
     def special_call(self, op, node, hint):
         """The operand of a call lowered here (``SPECIAL_CALLS``), or None for any other call."""
