@@ -152,20 +152,20 @@ def call_reversed(lw, node, hint):
 
 
 def _truth_of_all(op, pairwise):
-    """``all(...)``, ``any(...)``: a flag, no gradient.  The items of a display or an unrolled
-    comprehension (each computed, as a display's are) joined by ``pairwise`` (``np.logical_and``,
-    ``np.logical_or``), one item's truth ``op(item)``; ``op`` (``np.all``, ``np.any``) of a sequence value."""
+    """``all(...)``, ``any(...)``: a flag, no gradient.  Of a display or an unrolled comprehension,
+    the ``bool`` of each item (each computed, as a display's are) joined by ``pairwise`` (``min`` for
+    all, ``max`` for any: Python's own arithmetic, so scalar code stays scalar code); of a sequence
+    value, ``op`` (``np.all``, ``np.any``) of it."""
     def call(lw, node, hint):
         items = lw.as_list(_one_sequence(lw, node, op[3:]))
         if not isinstance(items, tuple):
             return lw.emit(op, (items,), node, hint)
         if not items:
             return Const(op == "np.all")
-        flag = single(lw, items[0], node)
-        if len(items) == 1:
-            return lw.emit(op, (flag,), node, hint)
-        for k, item in enumerate(items[1:], start=2):
-            flag = lw.emit(pairwise, (flag, single(lw, item, node)), node, hint if k == len(items) else None)
+        flags = [lw.emit("bool", (single(lw, item, node),), node, hint if len(items) == 1 else None) for item in items]
+        flag = flags[0]
+        for k, item in enumerate(flags[1:], start=2):
+            flag = lw.emit(pairwise, (flag, item), node, hint if k == len(items) else None)
         return flag
     return call
 
@@ -175,7 +175,7 @@ SPECIAL_CALLS = {
     "sum": call_sum, "math.prod": call_prod, "math.fsum": call_fsum,
     "max": _extremum("max"), "min": _extremum("min"),
     "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed, "dict": call_dict,
-    "all": _truth_of_all("np.all", "np.logical_and"), "any": _truth_of_all("np.any", "np.logical_or"),
+    "all": _truth_of_all("np.all", "min"), "any": _truth_of_all("np.any", "max"),
     "np.array": call_array, "np.asarray": call_array,
     **{op: _joined(op) for op in ("np.stack", "np.concatenate", "np.hstack", "np.vstack", "np.column_stack")},
 }
