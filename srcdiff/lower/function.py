@@ -25,6 +25,7 @@ from .namespaces import NamespaceLowering
 from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
+from .starred import starred_position
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -169,12 +170,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         elif isinstance(target, ast.Subscript):
             self.store_item(target, value, target)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            if not isinstance(value, TupleValue):
-                return self.unpack(target, value)
-            if len(value) != len(target.elts):
-                raise self.error(UnsupportedSyntaxError, target,
-                                 f"cannot unpack {len(value)} values into {len(target.elts)} names",
-                                 "use as many names as values")
+            if not isinstance(value, TupleValue) or len(value) != len(target.elts) or starred_position(target) is not None:
+                return self.unpack(target, value)  # a value known at run time, or a starred name (arrays)
             for element, item in zip(target.elts, value):
                 self.bind(element, item)
         else:
