@@ -309,6 +309,11 @@ REFUSED = {
                               "    return s\n", "for a, *b in", "loop target"),
     "too_many_names": ("def f(x, w):\n    a, b, *c, d = (x, w)\n    return a\n", "a, b, *c, d = (x, w)",
                        "cannot unpack 2 values into 3 names and a starred one"),
+    "rest_repeated": ("def f(x, w):\n    a, *rest = x\n    return np.array(rest * 2)[-1] * w\n", "rest * 2",
+                      "the starred name is a list here"),
+    "rest_compared_in_a_helper": ("def pos(v):\n    return np.sum(v > 0.0)\n\ndef f(x, w):\n    a, *rest = x\n"
+                                  "    r = rest\n    if w > 0.0:\n        r = rest\n    return a * w + pos(r)\n",
+                                  "v > 0.0", "the starred name is a list here"),
     "dict_get": ("def f(x, w):\n    d = {'a': x}\n    return d.get('a') * w\n", "d.get('a')",
                  "method '.get..' of a dict built here"),
     "dict_key_computed": ("def f(x, w):\n    d = {'a': x, 'b': w}\n    s = 0.0\n    for i in range(2):\n"
@@ -324,6 +329,7 @@ def test_refused_at_the_line(tmp_path, case):
     text, line, message = REFUSED[case]
     module = import_text(tmp_path, "import numpy as np\n\n\n" + text)
     first = Z2 if case in ("update_into_a_parameter_row", "star_in_a_loop_target") else 0.5
+    first = X if case.startswith("rest_") else first
     with pytest.raises(srcdiff.SrcdiffError, match=message) as err:
         srcdiff.grad(module.f, wrt=1)(first, 0.3)
-    assert_user_error(err.value, module.f, line)
+    assert_user_error(err.value, module.pos if case == "rest_compared_in_a_helper" else module.f, line)

@@ -25,7 +25,7 @@ from .namespaces import NamespaceLowering
 from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
-from .starred import starred_position
+from .starred import check_rests, starred_position
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -40,6 +40,7 @@ class _Shared:
         self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
         self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
+        self.rests = []  # the Var of each starred name of a value known at run time (starred)
         self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
 
@@ -68,6 +69,7 @@ def lower(source, several_results=False):
     callables.refuse_what_is_not_a_value(function, _error_at)
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
+    check_rests(function, shared.rests, _error_at)
     return function
 
 
