@@ -164,7 +164,7 @@ def _write(tmp_path, text):
 
 
 @pytest.mark.parametrize("body,message,line", [
-    ("    for i in range(3):\n        x = x * 2\n    else:\n        x = 0.0\n    return x\n", "'else' after a loop", 5),
+    ("    for i in range(3):\n        x = x * 2\n    else:\n        x = x * x\n    return x\n", "", 0),  # no break: else runs
     ("    for i, j in reversed((1, 2)):\n        x = x * 2\n    return x\n", "in a for loop is not supported", 2),
     ("    if x > 0:\n        return x\n", "can end without returning", 2),
     ("    for a, b in [(1, 2)]:\n        x = x * a\n    return x\n", "", 0),
@@ -308,10 +308,10 @@ def test_cli_prints_a_loop_gradient_that_runs():
 
 def test_cli_error_in_a_loop_is_one_line_with_exit_status_2(tmp_path):
     path = tmp_path / "bad.py"
-    path.write_text("def f(x):\n    for i in range(3):\n        x = x * 2\n    else:\n        x = 1.0\n    return x\n")
+    path.write_text("def f(x):\n    for i in range(3):\n        x = x * 2\n        for a, *b in x:\n            x = a\n    return x\n")
     out = _cli(str(path))
     assert out.returncode == 2
-    assert out.stderr.strip() == f"{path}:5:9: error: 'else' after a loop is not supported"
+    assert out.stderr.strip() == f"{path}:4:16: error: the loop target '*b' is not supported"
 
 
 # ---------------------------------------------------------------- explain mode: the path taken

@@ -124,11 +124,15 @@ def by_method(a):
     return d.get("a")
 
 
-REFUSED = [(returned, "the result is a dict"), (walked, "cannot be used as a value here"),
+REFUSED = [(returned, "the result is a dict"),
            (checked_as_a_flag, "cannot be used as a value here"), (printed, "cannot be used as a value here"),
            (missing, "is not an entry of the dict"), (summed, "cannot be used as a value in 'np.sum(d)'"),
            (int_keys, "keys are not all constant strings"), (written, "cannot be used as a value"),
-           (reassigned_in_a_loop, "the dict 'd' is reassigned in a loop"), (by_method, "'.get()' is not supported")]
+           (reassigned_in_a_loop, "the dict 'd' is reassigned in a loop"), (by_method, "'.get()' of a dict built here is not supported")]
+
+
+def test_a_dict_walked_by_its_keys_is_unrolled():
+    assert srcdiff.grad(walked, wrt=0)(0.5) == pytest.approx(fd_gradient(walked, (0.5,), 0))  # tests/test_newcomer_syntax.py
 
 
 @pytest.mark.parametrize("fn,words", REFUSED, ids=[f.__name__ for f, _ in REFUSED])

@@ -22,10 +22,12 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import SEQUENCE_OPS, Const, Slice
 from .binding import KeywordValues
+from .calls import TupleValue
 from .consumers import list_value
 from .displays import is_value_position
 from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
+from .starred import StarredLowering, starred_position
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
 ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
@@ -55,7 +57,7 @@ def _keyword_position(op, name):
     return _KEYWORD_POSITIONS.get((op, name), 0 if name == "a" and op.startswith("np.") else None)
 
 
-class ArrayLowering(NumpyArguments):
+class ArrayLowering(NumpyArguments, StarredLowering):
     """Lowering of array syntax; relies on ``expr``, ``emit``, ``env`` and ``error``."""
 
     # ------------------------------------------------------------ reading
@@ -226,10 +228,14 @@ class ArrayLowering(NumpyArguments):
 
     def unpack(self, target, value):
         """``a, b = x`` for a value ``x`` (not a tuple display): ``s = rt.unpacked(x, 2)`` (which
-        raises Python's ValueError unless ``x`` holds two items), then ``a = s[0]; b = s[1]``."""
-        for element in target.elts:
-            if isinstance(element, ast.Starred):
-                raise self.error(UnsupportedSyntaxError, element, "starred unpacking is not supported")
+        raises Python's ValueError unless ``x`` holds two items), then ``a = s[0]; b = s[1]``;
+        ``a, *rest = x`` (of a display too): ``starred``."""
+        star = starred_position(target)
+        if star is not None:
+            return self.unpack_starred(target, value, star)
+        if isinstance(value, TupleValue):
+            raise self.error(UnsupportedSyntaxError, target, f"cannot unpack {len(value)} values into "
+                             f"{len(target.elts)} names", "use as many names as values")
         if self.tree_unpack(target, value):  # W, b = params: parts of a parameter (trees)
             return
         checked = self.emit("rt.unpacked", (value, Const(len(target.elts))), target)

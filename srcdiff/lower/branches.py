@@ -21,6 +21,7 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, If, Merge, Undefined, Var
 from .callables import NOT_OPERANDS, unmerged
+from .tails import NO_BREAK
 
 VALUE, RETURNED, BREAK = "<value>", "<returned>", "<break>"
 TRUE, FALSE = Const(True), Const(False)
@@ -48,6 +49,8 @@ def in_block(lw, fn):
 
 def pseudo_var(name, hint=None):
     """A Var for variable ``name`` of env; pseudo-variables get readable non-user names."""
+    if name.startswith(NO_BREAK):  # a loop-else flag (tails)
+        return Var("no_break")
     if name.startswith("<"):
         readable = {VALUE: hint or "s", RETURNED: "returned", BREAK: "stop"}.get(name, hint or "s")
         return Var(readable, user_named=bool(hint) and name not in (RETURNED, BREAK))

@@ -85,6 +85,8 @@ def _extremum(op):
 
 
 def call_len(lw, node, hint):
+    if len(node.args) == 1 and isinstance(lw.env.get(getattr(node.args[0], "id", None)), KeywordValues):
+        return Const(len(lw.env[node.args[0].id]))  # len(d) of a dict built here
     if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], (ast.ListComp, ast.List, ast.Tuple)):
         return None  # len(xs) of a value: calls' own len
     items = lw.as_list(node.args[0])

@@ -14,7 +14,9 @@
   become one-entry constants); ``np.c_[a, b]`` joins along the last axis the parts NumPy
   makes columns of, ``np.transpose(np.atleast_2d(np.transpose(a)))`` (a vector becomes a
   column, a number a 1 x 1 array, other arrays stay).  Slices and string directives in
-  them are refused by name.
+  them are refused by name;
+- ``d.values()``, ``d.keys()``, ``d.items()`` of a dict built here are tuples known when
+  compiling (``dict_view``), and ``d[k]`` reads an entry at a name bound to a constant key.
 """
 import ast
 
@@ -25,6 +27,7 @@ from ..analysis import REDUCTIONS
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const
 from .binding import KeywordValues
+from .calls import TupleValue
 
 # Arguments of NumPy functions that hold a shape, axes, repetitions or a count: a display
 # there stays a tuple.  Every other argument of a NumPy function is an array of values.
@@ -44,6 +47,9 @@ _SHAPE_KEYWORDS = frozenset({
 # Methods whose arguments are arrays of values (the others take axes and shapes).
 _METHOD_VALUES = frozenset({".dot()", ".clip()"})
 _TRICKS = {"np.r_": np.r_, "np.c_": np.c_}
+# d.values(), d.keys(), d.items() of a dict built here: the item of each entry (a key a Const str)
+_DICT_VIEWS = {"values": lambda key, value: value, "keys": lambda key, value: key,
+               "items": lambda key, value: TupleValue((key, value))}
 
 
 def is_value_position(op, position):
@@ -72,12 +78,26 @@ class DisplayLowering:
         return KeywordValues((k.value, self.operand(v)) for k, v in zip(node.keys, node.values))
 
     def entry(self, values, node):
-        """``d["a"]`` of a dict display (or ``**kwargs``): the operand stored at a constant key."""
+        """``d["a"]`` of a dict display (or ``**kwargs``): the operand stored at a constant key
+        (or at a name bound to one: ``for k in d.keys(): d[k]``)."""
         key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        if isinstance(node.slice, ast.Name) and isinstance(self.env.get(node.slice.id), Const):
+            key = self.env[node.slice.id].value
         if type(key) is not str or key not in values:
             raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' is not an entry of the dict "
                              "built here read at a constant key", "read it as d['name'] with a key it has")
         return values[key]
+
+    def dict_view(self, values, node):
+        """``d.values()``, ``d.keys()`` or ``d.items()`` of a dict built here (or ``**kwargs``):
+        a tuple known when compiling, in the dict's order (keys are constant strings), which
+        a ``for`` unrolls and ``sum``, ``list``, ``np.array`` take as a display."""
+        name = node.func.attr
+        if name not in _DICT_VIEWS or node.args or node.keywords:
+            raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' of a dict built here is not supported",
+                             "read it at constant keys (d['a']), or loop over d.items(), d.values() or d.keys()")
+        items = [_DICT_VIEWS[name](Const(key), value) for key, value in values.items()]
+        return TupleValue(items) if items else Const(())
 
     def joined(self, parts, node, value, hint=None):
         """The operand of a tuple of operands: a Const tuple if all are constants, else

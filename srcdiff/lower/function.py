@@ -25,6 +25,7 @@ from .namespaces import NamespaceLowering
 from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
+from .starred import check_rests, starred_position
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -39,6 +40,7 @@ class _Shared:
         self.local_names = set()  # names bound as locals or parameters in any function lowered
         self.call_stack = []
         self.in_place = []  # (old value, new Var) of each 'x op= v': NumPy updates arrays in place
+        self.rests = []  # the Var of each starred name of a value known at run time (starred)
         self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
         self.iterators = []  # the values of reversed(...) calls: a helper reads its parameter once (iterators)
@@ -68,6 +70,7 @@ def lower(source, several_results=False):
     callables.refuse_what_is_not_a_value(function, _error_at)
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
+    check_rests(function, shared.rests, _error_at)
     return function
 
 
@@ -170,12 +173,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         elif isinstance(target, ast.Subscript):
             self.store_item(target, value, target)
         elif isinstance(target, (ast.Tuple, ast.List)):
-            if not isinstance(value, TupleValue):
-                return self.unpack(target, value)
-            if len(value) != len(target.elts):
-                raise self.error(UnsupportedSyntaxError, target,
-                                 f"cannot unpack {len(value)} values into {len(target.elts)} names",
-                                 "use as many names as values")
+            if not isinstance(value, TupleValue) or len(value) != len(target.elts) or starred_position(target) is not None:
+                return self.unpack(target, value)  # a value known at run time, or a starred name (arrays)
             for element, item in zip(target.elts, value):
                 self.bind(element, item)
         else:

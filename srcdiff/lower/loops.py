@@ -9,14 +9,14 @@ value on entry, and its value at the end of an iteration (a Var of the body itse
 | --- | --- |
 | ``for t in range(..)`` / ``reversed(range(..))`` | ``Loop`` with a ``ForIter`` over ints (no gradient) |
 | ``for t in xs`` / ``enumerate(xs)`` / ``zip(xs, ys)`` / ``reversed(xs)`` | ``Loop`` with a ``ForIter`` over items |
-| ``for t in (a, b, c)`` (a display, or a tuple such as ``*args``) | unrolled: its trip count is known when compiling |
+| ``for t in (a, b, c)`` (a display, or a tuple such as ``*args``), ``for k in d`` (a dict built here) | unrolled: its trip count is known when compiling |
 | ``while c:`` | ``Loop`` whose ``test_body`` computes ``c`` from the carries |
-| ``for``/``while`` ... ``else`` | refused |
+| ``for``/``while`` ... ``else`` | by then a flag and an ``if`` after the loop (``tails``) |
 """
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import Assign, Carry, ForIter, Loop, Undefined, Var, defined_in_block
+from ..ir import Assign, Carry, Const, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
 from .binding import KeywordValues
 from .callables import NOT_OPERANDS, defined_in_loop
@@ -26,20 +26,14 @@ from .scopes import SCOPES, walk_scope
 
 
 def statement_for(lw, stmt):
-    if stmt.orelse:
-        raise lw.error(UnsupportedSyntaxError, stmt.orelse[0], "'else' after a loop is not supported",
-                       "use a flag variable set before 'break'")
-    if isinstance(stmt.iter, (ast.Tuple, ast.List)) or isinstance(lw.env.get(getattr(stmt.iter, "id", None)), tuple):
-        return _unrolled(lw, stmt)  # a display, or a tuple of known length (a helper's *args)
+    values = _known_items(lw, stmt.iter)
+    if values is not None:
+        return _unrolled(lw, stmt, values)
     kind, args, names = _iteration(lw, stmt)
     _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None))
 
 
 def statement_while(lw, stmt):
-    if stmt.orelse:
-        raise lw.error(UnsupportedSyntaxError, stmt.orelse[0], "'else' after a loop is not supported",
-                       "use a flag variable set before 'break'")
-
     def header():
         test = []
         block = in_block(lw, lambda: test.append(lw.expr(stmt.test)))
@@ -187,9 +181,26 @@ def assigned_names(body):
     return list(dict.fromkeys(names))
 
 
-def _unrolled(lw, stmt):
-    """A loop over a tuple or list display: one copy of the body per element."""
-    values = list(lw.env[stmt.iter.id]) if isinstance(stmt.iter, ast.Name) else [lw.expr(e) for e in stmt.iter.elts]
+def _known_items(lw, it):
+    """The operands a ``for`` walks when their number is known when compiling: of a display, a
+    tuple such as a helper's ``*args``, a dict built here (its keys) or its ``.values()``,
+    ``.keys()``, ``.items()``; else None."""
+    if isinstance(it, (ast.Tuple, ast.List)):
+        return [lw.expr(e) for e in it.elts]
+    value = lw.env.get(getattr(it, "id", None))
+    if isinstance(value, KeywordValues):
+        return [Const(key) for key in value]
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Attribute) and \
+            isinstance(lw.env.get(getattr(it.func.value, "id", None)), KeywordValues):
+        view = lw.expr(it)
+        return list(view) if isinstance(view, tuple) else []
+    return None
+
+
+def _unrolled(lw, stmt, values):
+    """A loop over operands known when compiling (``_known_items``): one copy of the body per item."""
     saved_break = lw.env.get(BREAK)
 
     def iteration(k):

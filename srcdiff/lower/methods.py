@@ -23,6 +23,7 @@ from .. import frontend
 from ..frontend.reads import MISSING
 from ..errors import UnsupportedSyntaxError
 from .arrays import ATTRIBUTES, METHODS
+from .binding import KeywordValues
 from .trees import TreeLowering
 
 _DYNAMIC = {"getattr", "setattr", "hasattr", "delattr", "vars"}
@@ -61,6 +62,8 @@ class MethodLowering(TreeLowering):
         if _is_super(receiver_node):
             return self._super_call(node, hint)
         receiver = self.expr(receiver_node)
+        if isinstance(receiver, KeywordValues):
+            return self.dict_view(receiver, node)  # d.items() of a dict built here (displays)
         cls = self.class_of_operand(receiver)
         if cls is not None:
             return self._call_on_class(cls, node, hint)

@@ -14,8 +14,12 @@ nothing, and the path through it never gets there (its values merge as undefined
 | branch that may exit | ``if c: return a`` then ``rest`` | ``if c: return a`` ``else: rest`` (``rest`` copied into every path that falls through) |
 | loop that may return | ``for ...: return a`` then ``rest`` | the loop, then ``if <returned>: (already returned) else: rest`` |
 | ``while True:`` without ``break`` | ``while True: ...`` then ``rest`` | the loop (only a ``return`` ends it; ``rest`` is dead) |
+| loop ``else`` without ``break`` | ``for ...: A`` ``else: E`` | ``for ...: A`` then ``E`` |
+| loop ``else`` with ``break`` | ``for ...: if c: break`` ``else: E`` | ``<no break> = True``, ``for ...: if c: <no break> = False; break``, then ``if <no break>: E`` |
 
-A loop containing a ``return`` is followed by a test of the pseudo-variable
+``<no break 3:4>`` (the loop's line and column) is a pseudo-variable too, one per loop with an
+``else``; a ``break`` in the ``else`` of a loop nested in the body breaks the outer loop, as
+in Python.  A loop containing a ``return`` is followed by a test of the pseudo-variable
 ``<returned>`` (not an identifier, so it never collides with the user's names); its
 then-branch holds a ``Return`` marked ``srcdiff_returned``: the value is already set.
 """
@@ -25,6 +29,7 @@ import copy
 from .scopes import walk_scope
 
 RETURNED = "<returned>"
+NO_BREAK = "<no break"  # the start of a loop-else flag's name
 EXITS = (ast.Return, ast.Break, ast.Continue)
 ENDS = EXITS + (ast.Raise,)  # a raise ends its path too, but sets nothing: what follows its branch stays there
 
@@ -48,6 +53,8 @@ def _block(stmts):
                 if rest:
                     _append_to_fallthrough(new, rest)
                 return out
+        elif isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:
+            return out + _block(_without_else(stmt) + stmts[k + 1:])
         elif isinstance(stmt, (ast.For, ast.While)):
             new = _copy(stmt, body=_block(stmt.body))
             out.append(new)
@@ -64,6 +71,55 @@ def _block(stmts):
         else:
             out.append(stmt)
     return out
+
+
+def _without_else(loop):
+    """``loop`` with an ``else`` as statements without one: the ``else`` runs after the loop
+    when no ``break`` of its own left it (a ``return`` in it skips what follows anyway)."""
+    if not _own_breaks(loop.body):
+        return [_copy(loop, orelse=[])] + list(loop.orelse)
+    flag = f"{NO_BREAK} {loop.lineno}:{loop.col_offset}>"
+    start = _set_flag(flag, True, loop)
+    test = ast.copy_location(ast.Name(id=flag, ctx=ast.Load()), loop)
+    after = ast.copy_location(ast.If(test=test, body=list(loop.orelse), orelse=[]), loop.orelse[0])
+    return [start, _copy(loop, body=_flag_breaks(loop.body, flag), orelse=[]), after]
+
+
+def _own_breaks(body):
+    """Whether ``body`` may break out of its own loop (also from a nested loop's ``else``)."""
+    return any(True for _ in _break_sites(body))
+
+
+def _break_sites(body):
+    for stmt in body:
+        if isinstance(stmt, ast.Break):
+            yield stmt
+        elif isinstance(stmt, (ast.If, ast.With, ast.Try)):
+            yield from _break_sites(getattr(stmt, "body", []) + getattr(stmt, "orelse", []))
+        elif isinstance(stmt, (ast.For, ast.While)):
+            yield from _break_sites(stmt.orelse)
+
+
+def _flag_breaks(body, flag):
+    """``body`` (copied where changed) with ``flag = False`` before each ``break`` of its loop."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, ast.Break):
+            out += [_set_flag(flag, False, stmt), stmt]
+        elif isinstance(stmt, ast.If):
+            out.append(_copy(stmt, body=_flag_breaks(stmt.body, flag), orelse=_flag_breaks(stmt.orelse, flag)))
+        elif isinstance(stmt, ast.With):
+            out.append(_copy(stmt, body=_flag_breaks(stmt.body, flag)))
+        elif isinstance(stmt, (ast.For, ast.While)) and stmt.orelse:
+            out.append(_copy(stmt, orelse=_flag_breaks(stmt.orelse, flag)))
+        else:
+            out.append(stmt)
+    return out
+
+
+def _set_flag(flag, value, node):
+    target = ast.copy_location(ast.Name(id=flag, ctx=ast.Store()), node)
+    return ast.copy_location(ast.Assign(targets=[target], value=ast.Constant(value=value)), node)
 
 
 def endless(loop):

@@ -219,8 +219,8 @@ class _Layout:
         """Whether ``var``, read at ``point``, may hold a value from before ``write`` changed
         its object: itself, or the value it stands for there (``_values``)."""
         seen = set() if seen is None else seen
-        if (var, point.position) in seen:
-            return False
+        if not isinstance(var, (Var, Global)) or (var, point.position) in seen:
+            return False  # a constant (a carried value's number to start from) names no array
         seen.add((var, point.position))
         if self._stale_value(self.defined.get(var), point, write):
             return True

@@ -64,6 +64,7 @@ HANDWRITTEN = {
     "rt.xlogy": ("rt.xlogy(g, x1)", "rt.scaled_pow(g * x0, x1, -1)"),  # 0 where a or g is 0, as xlogy itself
     "rt.vdot": ("g * x1", "g * x0"),
     "rt.unpacked": ("g", None),
+    "rt.unpacked_at_least": ("g", None),
     "rt.appended": ("g[:-1]", "g[-1]"),  # a list with one more item (lower.sequences): g holds one gradient per item
     "math.fsum": ("rt.sum_grad(g, x)",),  # every item's gradient is g
     "rt.digamma": ("g * rt.polygamma(1, x)",),

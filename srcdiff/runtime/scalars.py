@@ -154,6 +154,18 @@ def unpacked(x, n):
     return x
 
 
+def unpacked_at_least(x, n):
+    """``x`` itself, once checked to hold at least ``n`` items as ``a, *rest, b = x`` needs
+    (``n`` is 2 there); otherwise the error Python raises for that line."""
+    try:
+        count = len(x)
+    except TypeError:
+        raise TypeError(f"cannot unpack non-iterable {type(x).__name__} object") from None
+    if count < n:
+        raise ValueError(f"not enough values to unpack (expected at least {n}, got {count})")
+    return x
+
+
 def vdot(a, b):
     """The sum of the elementwise products of ``a`` and ``b``: ``a * b`` for numbers.
 
