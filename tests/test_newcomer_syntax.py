@@ -310,10 +310,10 @@ REFUSED = {
     "too_many_names": ("def f(x, w):\n    a, b, *c, d = (x, w)\n    return a\n", "a, b, *c, d = (x, w)",
                        "cannot unpack 2 values into 3 names and a starred one"),
     "rest_repeated": ("def f(x, w):\n    a, *rest = x\n    return np.array(rest * 2)[-1] * w\n", "rest * 2",
-                      "the starred name is a list here"),
+                      "this is a list here"),
     "rest_compared_in_a_helper": ("def pos(v):\n    return np.sum(v > 0.0)\n\ndef f(x, w):\n    a, *rest = x\n"
                                   "    r = rest\n    if w > 0.0:\n        r = rest\n    return a * w + pos(r)\n",
-                                  "v > 0.0", "the starred name is a list here"),
+                                  "v > 0.0", "this is a list here"),
     "dict_get": ("def f(x, w):\n    d = {'a': x}\n    return d.get('a') * w\n", "d.get('a')",
                  "method '.get..' of a dict built here"),
     "dict_key_computed": ("def f(x, w):\n    d = {'a': x, 'b': w}\n    s = 0.0\n    for i in range(2):\n"

@@ -94,13 +94,20 @@ def call_len(lw, node, hint):
 
 
 def call_list(lw, node, hint):
-    """``list(...)``, ``tuple(...)``: the sequence itself (srcdiff's values never change in place);
-    of an iterator (``reversed(xs)``), a sequence of its own, which may be read again (``iterators``)."""
-    items = lw.as_list(_one_sequence(lw, node, "list"), hint)
-    if not any(items is iterator for iterator in lw.shared.iterators):
+    """``list(...)``, ``tuple(...)``: the items known when compiling (of a display, an unrolled
+    comprehension: a tuple of their own, since ``reversed`` of a display may be spent, ``iterators``),
+    or the list a comprehension builds; of any other value, its slice ``xs[:]``, which is the value's
+    kind (an array's is an array) where Python makes a list: noted with the starred names
+    (``starred.check_rests``), so that what a list does otherwise (``* 2`` repeats) is refused."""
+    sequence = _one_sequence(lw, node, "list")
+    items = lw.as_list(sequence, hint)
+    if isinstance(items, tuple):
+        return TupleValue(items)
+    if isinstance(sequence, COMPREHENSIONS):
         return items
-    return TupleValue(items) if isinstance(items, tuple) else lw.emit("[]", (items, Const(Slice(None, None, None))),
-                                                                      node, hint)
+    copied = lw.emit("[]", (items, Const(Slice(None, None, None))), node, hint)
+    lw.shared.rests.append(copied)
+    return copied
 
 
 def call_dict(lw, node, hint):

@@ -9,10 +9,10 @@
 
 The starred name of a value known only at run time is its slice: a list's is a list, a
 tuple's a tuple and an array's an array (Python makes a list of the items; srcdiff reads
-``list(x)`` of an array as ``x`` as well); ``check_rests`` refuses, after lowering, what a list
-would do otherwise than that slice: arithmetic (``rest * 2`` repeats a list), comparisons and
-methods on it or on any name it flows to.  A starred name in a ``for`` target, or a
-starred item of a display used as a value, is refused where it stands.
+``list(x)`` of an array as ``x[:]`` as well, noted with them); ``check_rests`` refuses, after
+lowering, what a list would do otherwise than that slice: arithmetic (``rest * 2`` repeats a
+list), comparisons and methods on it or on any name it flows to.  A starred name in a ``for``
+target, or a starred item of a display used as a value, is refused where it stands.
 """
 import ast
 
@@ -65,9 +65,9 @@ def check_rests(function, rests, error_at):
     for stmt in walk(function.body):
         if isinstance(stmt, Assign) and (stmt.op in _NOT_FOR_LISTS or stmt.op.startswith(".")) and \
                 any(isinstance(a, Var) and a in held for a in stmt.args):
-            raise error_at(stmt.loc, "the starred name is a list here (Python makes one of the items): "
-                           f"'{stmt.op}' on it would repeat, join or fail in Python, where srcdiff has an array",
-                           "make it an array first (np.asarray of it), or read its items")
+            raise error_at(stmt.loc, "this is a list here (Python makes one of the items of a starred name or of "
+                           f"list(...)): '{stmt.op}' on it would repeat, join or fail in Python, where srcdiff has an "
+                           "array", "make it an array first (np.asarray of it), or read its items")
 
 
 def _holding(function, held):
