@@ -280,7 +280,7 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     base = getattr(fn, "__srcdiff_base__", function.name)
     tight = computes_with_numbers_alone(function)  # numba compiles the tight text (``emit.runs``) srcdiff.grad runs
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=known, free=False,
-                                 runs=tight)
+                                 runs=tight, tape_per_site=True)
     text = numba_text(getattr(text, "runs", text), function, kinds)
     python = compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)
