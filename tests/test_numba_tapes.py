@@ -6,9 +6,8 @@ shape here, the fuzzer's numba family's largest refusal before (early returns in
 a float taped on one side and an int or a bool on the other), is compiled by numba and checked
 against the Python gradient and central differences, at inputs taking both sides of each branch
 (an early return at the first, a middle or no iteration), in float64 and float32; the Python
-jvp and hvp of the same functions against central differences.  A branch inside a loop on
-constants alone is still refused, at the ``if``.  The numba tests are skipped where numba is
-not installed.
+jvp and hvp of the same functions against central differences; branches on constants (whose
+untaken sides numba drops).  The numba tests are skipped where numba is not installed.
 """
 import math
 
@@ -16,9 +15,10 @@ import numpy as np
 import pytest
 
 import srcdiff
+from srcdiff.pipeline import specialize
 from gradcheck import numeric_grad
 
-LIMIT = 0.5  # read by constant_branch's condition
+LIMIT = 0.5  # read by constant_branches' conditions
 
 
 def early_return_in_range(w, zs):
@@ -181,24 +181,41 @@ def test_the_python_code_keeps_one_tape_and_numba_a_list_per_push():
     assert "tape_1.append(k)" in compiled.source and "k = tape_1.pop()" in compiled.source
 
 
-def constant_branch(w, zs):
-    """numba drops the side a branch on constants never takes, and with it the pushes that type
-    that side's list, which the backward pass still pops (its flags come from the tape)."""
+def constant_branches(w, zs):
+    """Branches on constants: numba drops the side one never takes (and with it the pushes that
+    would type that side's list, which the backward pass pops on flags from the tape), so numba
+    mode drops those sides first (``pipeline.taken_sides``)."""
     acc = 0.0
     for z in zs:
-        if LIMIT > 0.7:
+        if LIMIT > 0.7:  # never taken
             t = math.sin(z * w)
             acc = acc + t * t
+        elif LIMIT > 0.2:  # always taken
+            if z > 0.0:
+                u = math.cos(z * w)
+                acc = acc + u * z
+            else:
+                acc = acc - z * w * LIMIT
         else:
-            acc = acc + z * w
+            acc = acc + w
     return acc
 
 
-def test_numba_names_a_branch_on_constants_inside_a_loop():
+def test_numba_compiles_branches_on_constants_inside_a_loop():
     pytest.importorskip("numba")
-    g = srcdiff.grad(constant_branch, jit="numba")
+    got, want = srcdiff.grad(constant_branches, wrt=(0, 1), jit="numba")(0.6, MIXED), \
+        srcdiff.grad(constant_branches, wrt=(0, 1))(0.6, MIXED)
+    assert got[0] == pytest.approx(want[0], rel=1e-12) == pytest.approx(numeric_grad(constant_branches, (0.6, MIXED), 0))
+    np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
+    np.testing.assert_allclose(got[1], numeric_grad(constant_branches, (0.6, MIXED), 1), rtol=1e-6, atol=1e-8)
+
+
+def test_numba_names_a_branch_on_constants_it_drops_and_srcdiff_kept(monkeypatch):
+    """Were a side numba drops kept by numba mode (``taken_sides`` left out here), the list it
+    types would have no type: refused at the ``if``, never numba's own TypingError."""
+    pytest.importorskip("numba")
+    monkeypatch.setattr(specialize, "taken_sides", lambda function, namespace: function)
+    g = srcdiff.grad(constant_branches, wrt=1, jit="numba")  # a key of its own in the API's cache
     with pytest.raises(srcdiff.SrcdiffError, match="condition is computed from constants alone") as info:
         g(0.6, MIXED)
-    assert info.value.lineno == constant_branch.__code__.co_firstlineno + 5 and info.value.col == 8
-    got = srcdiff.grad(constant_branch)(0.6, MIXED)  # the Python code is right
-    np.testing.assert_allclose(got[1], numeric_grad(constant_branch, (0.6, MIXED), 1), rtol=1e-6, atol=1e-8)
+    assert info.value.lineno == constant_branches.__code__.co_firstlineno + 6 and info.value.col == 8
