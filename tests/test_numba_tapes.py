@@ -201,13 +201,31 @@ def constant_branches(w, zs):
     return acc
 
 
-def test_numba_compiles_branches_on_constants_inside_a_loop():
+def clipped(p, q):
+    if q <= 0.1:
+        t = p / (1.0 + p ** 2)  # defined on this side only
+        r = t
+    else:
+        r = q * p
+    return r
+
+
+def helper_of_constants(w, zs):
+    """The fuzzer's shape: a helper branching on a parameter given a constant, inside a loop;
+    the side taken by the first call leaves ``t`` undefined."""
+    acc = 0.0
+    for z in zs:
+        acc = acc + clipped(z * w, 0.327) + clipped(w * z * z, LIMIT * 0.1)
+    return acc
+
+
+@pytest.mark.parametrize("fn", [constant_branches, helper_of_constants])
+def test_numba_compiles_branches_on_constants_inside_a_loop(fn):
     pytest.importorskip("numba")
-    got, want = srcdiff.grad(constant_branches, wrt=(0, 1), jit="numba")(0.6, MIXED), \
-        srcdiff.grad(constant_branches, wrt=(0, 1))(0.6, MIXED)
-    assert got[0] == pytest.approx(want[0], rel=1e-12) == pytest.approx(numeric_grad(constant_branches, (0.6, MIXED), 0))
+    got, want = srcdiff.grad(fn, wrt=(0, 1), jit="numba")(0.6, MIXED), srcdiff.grad(fn, wrt=(0, 1))(0.6, MIXED)
+    assert got[0] == pytest.approx(want[0], rel=1e-12) == pytest.approx(numeric_grad(fn, (0.6, MIXED), 0))
     np.testing.assert_allclose(got[1], want[1], rtol=1e-12)
-    np.testing.assert_allclose(got[1], numeric_grad(constant_branches, (0.6, MIXED), 1), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(got[1], numeric_grad(fn, (0.6, MIXED), 1), rtol=1e-6, atol=1e-8)
 
 
 def test_numba_names_a_branch_on_constants_it_drops_and_srcdiff_kept(monkeypatch):

@@ -8,8 +8,8 @@ the backward pass's pop still needs (the flag it branches on comes from the tape
 
 | a branch | becomes |
 | --- | --- |
-| ``If`` whose condition is a literal, a module constant that is a number, or computed from those by the operations of ``FOLDED`` | the statements of the side it takes, then ``target = copy(operand)`` for each merge |
-| one whose taken side leaves a merged variable undefined, or whose condition is anything else | kept (its sides folded inside) |
+| ``If`` whose condition is a literal, a module constant that is a number, or computed from those by the operations of ``FOLDED`` | the statements of the side it takes, then ``target = copy(operand)`` for each merge (``0.0`` for a variable that side leaves undefined, never read on that path: the emitter's placeholder) |
+| one whose condition is anything else | kept (its sides folded inside) |
 """
 import operator
 from dataclasses import replace
@@ -60,7 +60,8 @@ def _block(body, value):
             side = _taken(stmt, value)
             if side is not None:
                 out += _block(stmt.body if side else stmt.orelse, value)
-                out += [Assign(m.target, "copy", (m.then if side else m.orelse,), loc=stmt.loc) for m in stmt.merges]
+                out += [Assign(m.target, "copy", (_defined(m.then if side else m.orelse),), loc=stmt.loc)
+                        for m in stmt.merges]
                 continue
             stmt = replace(stmt, body=_block(stmt.body, value), orelse=_block(stmt.orelse, value))
         elif isinstance(stmt, Loop):
@@ -70,11 +71,12 @@ def _block(body, value):
 
 
 def _taken(branch, value):
-    """True or False: the side ``branch`` takes when its constants decide it and that side
-    defines every merged variable; None otherwise."""
+    """True or False: the side ``branch`` takes when its constants decide it; None otherwise."""
     try:
-        side = bool(value(branch.cond))
+        return bool(value(branch.cond))
     except _Unknown:
         return None
-    merged = [m.then if side else m.orelse for m in branch.merges]
-    return None if any(isinstance(operand, Undefined) for operand in merged) else side
+
+
+def _defined(operand):
+    return Const(0.0) if isinstance(operand, Undefined) else operand
