@@ -14,7 +14,8 @@ branches and loops go through the same printer.
 | a value a reversed block reads, defined in a block inside a loop | ``tape.append(v)`` at the end of its block | ``v = tape.pop()`` at the start of the reversed block, or ``h_1 = h`` for a carry's next value, or ``x = xs[k]`` for an item read again (``tape``) |
 
 Only what a loop overwrites goes on the tape: values defined outside every loop stay in
-their variables.  The tape is one Python list, used as a stack.
+their variables.  The tape is one Python list, used as a stack (a list per push site in
+numba mode).
 """
 import dataclasses
 
@@ -38,7 +39,7 @@ from .tape import ExpressionNames, Tape, reads_of
 
 def emit_gradient(function, backward, *, name, returns, single, docstring=None, comments=False, prefix="grad_",
                   like=False, check_scalar=False, items_as=None, free=frozenset(), spread=frozenset(),
-                  reread=frozenset(), fuse=False, runs=False, float_literals=False):
+                  reread=frozenset(), fuse=False, runs=False, float_literals=False, tape_per_site=False):
     """The source of the gradient function of ``function`` for the records ``backward``.
 
     ``returns`` is ``"grad"`` (return the gradients) or ``"value_and_grad"`` (return
@@ -63,6 +64,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     name, no check of a float result.
     ``float_literals`` writes the int literals of adjoint expressions as floats (specialized
     scalar code, whose values are numbers: ``runs.floated_records``).
+    ``tape_per_site`` gives each push site its own list (``tape``: numba mode, whose lists hold one type).
     """
     want_value = returns == "value_and_grad"
     if float_literals:
@@ -89,7 +91,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         table = grad_names if kind == "adjoint" else names
         if var in table:  # tokens made for placeholders a template did not use have no name
             final_names[token] = table[var]
-    tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases)
+    tape = Tape(function.body, backward.statements, reads, plans, namer, names, aliases, tape_per_site)
     printer = BackwardPrinter(names, final_names, live, aliases, grad_names, namer, comments, tape,
                               merge_read=merged_operands(function.body, live) | backward.zero_reads, spread_in_place=frozenset(free) - spread)
     printer.grown_in_place = in_place_growths(function, roots, plans)
@@ -114,8 +116,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         lines += [bound] if bound else []
         if forward:
             lines.append("    # forward")
-            if tape.used:
-                lines.append(f"    {tape.name} = []")
+            lines += [f"    {name} = []" for name in tape.lists()]
             lines += forward
         if check_scalar and isinstance(function.result, Var):
             check = "\n".join(result_check_lines(names[function.result], aliases))

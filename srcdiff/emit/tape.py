@@ -11,6 +11,10 @@ block reads comes back at the start of that reversed block in one of three ways:
 | anything else | the tape: pushed at the end of its block, popped at the start of the reversed block | |
 
 The tape is one Python list, used as a stack: one value per push bare, several as a tuple.
+With ``per_site`` (numba mode) each push site (a side of a branch, an iteration) has its own
+list instead: numba types a list by one item, and one site pushes values of the same types
+every time.  Splitting a stack by site keeps it right: the backward sweep pops in exactly the
+reverse order of the pushes, so each site's pops are the reverse of that site's pushes.
 ``reads_of`` works out, per backward block, which forward values it reads and how each
 loop's come back (a ``Plan``); ``Tape`` prints the pushes, pops, copies and reads.
 """
@@ -124,12 +128,13 @@ def _read_again(stmt, reread, replayed, inside):
 class Tape:
     """What the forward section keeps for the backward one inside loops (see the module doc),
     and each loop's trip counter.  ``names`` gives each Var its name, ``aliases`` the module
-    aliases a value read again is printed with."""
+    aliases a value read again is printed with; ``per_site``: a list per push site (numba mode)."""
 
-    def __init__(self, body, statements, reads, plans, namer, names, aliases):
+    def __init__(self, body, statements, reads, plans, namer, names, aliases, per_site=False):
         self.reads, self.plans, self.namer, self.names, self.aliases = reads, plans, namer, names, aliases
         self.name = namer.fresh("tape")
-        self.used = False
+        self.per_site = per_site
+        self.site_names = {}  # a push site -> the name of its list, in the order first pushed to
         self.popped = set()  # every value the backward sweep writes again (pops, copies, reads)
         self.by_forward = {}  # id(forward If/Loop) -> its backward record
         self._index(statements)
@@ -166,25 +171,26 @@ class Tape:
     def push_branch(self, stmt, side, body, depth):
         """The push at the end of one side of a branch inside a loop."""
         back = self.by_forward.get(id(stmt))
-        return self._push(self._taped(defined_in_block(body), back and (back.then, back.orelse)[side]), depth)
+        values = self._taped(defined_in_block(body), back and (back.then, back.orelse)[side])
+        return self._push(values, depth, (id(stmt), side))
 
     def push_iteration(self, loop, depth):
         """The push at the end of an iteration."""
         plan = self.plans.get(id(loop))
-        return self._push(plan.taped if plan is not None else [], depth)
+        return self._push(plan.taped if plan is not None else [], depth, id(loop))
 
     def pop_branch(self, fwd, side, back_side, depth):
         """The pop at the start of one side of a replayed branch inside a loop."""
         if id(fwd) not in self.in_loop_ifs:
             return []
-        return self._pop(self._taped(defined_in_block((fwd.body, fwd.orelse)[side]), back_side), depth)
+        return self._pop(self._taped(defined_in_block((fwd.body, fwd.orelse)[side]), back_side), depth, (id(fwd), side))
 
     def pop_iteration(self, loop, depth, position=None):
         """The start of a reversed iteration: next values copied from their carries, then the
         pop, then the items read again (``position``: the name of the iteration's position)."""
         plan = self.plans[id(loop)]
         lines = [pad(depth) + f"{self.names[n]} = {self.names[t]}" for n, t in plan.shifted.items()]
-        lines += self._pop(plan.taped, depth)
+        lines += self._pop(plan.taped, depth, id(loop))
         for var, how in plan.reread.items():
             if isinstance(how, Assign):
                 text = statement_source(assign_node(with_aliases(how, self.aliases), self.names))
@@ -196,15 +202,25 @@ class Tape:
         self.popped.update(plan.reread)
         return lines
 
-    def _push(self, values, depth):
+    def lists(self):
+        """The names of the tape's lists, each made empty at the start of the forward section."""
+        return list(dict.fromkeys(self.site_names.values()))
+
+    def _list_of(self, site):
+        """The name of the list ``site`` pushes to and pops from (the forward section, printed
+        first, names them)."""
+        if site not in self.site_names:
+            self.site_names[site] = self.namer.fresh("tape") if self.per_site and self.site_names else self.name
+        return self.site_names[site]
+
+    def _push(self, values, depth, site):
         if not values:
             return []
-        self.used = True
         items = ", ".join(self.names[v] for v in values)
-        return [pad(depth) + f"{self.name}.append({items if len(values) == 1 else '(' + items + ')'})"]
+        return [pad(depth) + f"{self._list_of(site)}.append({items if len(values) == 1 else '(' + items + ')'})"]
 
-    def _pop(self, values, depth):
+    def _pop(self, values, depth, site):
         if not values:
             return []
         self.popped.update(values)
-        return [pad(depth) + f"{', '.join(self.names[v] for v in values)} = {self.name}.pop()"]
+        return [pad(depth) + f"{', '.join(self.names[v] for v in values)} = {self._list_of(site)}.pop()"]

@@ -21,6 +21,7 @@ line.
 | ``specialize`` | gradients (and Hessian-vector products) dispatching on their arguments' kinds to code built for them |
 | ``dispatch`` | the function such a gradient hands out: one test written out per signature seen, the code built for it run |
 | ``jit`` | ``jit="numba"``: what numba mode compiles, and the specialized text in numba's terms |
+| ``taken_sides`` | numba mode: each branch its constants decide replaced by the side it takes, as numba would |
 | ``export`` | a generated function as a module that runs without srcdiff |
 | ``runtime_copy`` | the runtime helpers generated text calls, copied as source for such a module |
 """

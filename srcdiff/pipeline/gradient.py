@@ -17,7 +17,7 @@ from ..transforms import reverse, shared_subexpressions
 
 
 def gradient_source(function, source, kind="grad", wrt=None, comments=False, order=1, base=None, name=None,
-                    docstring=None, kinds=None, free=True, in_place=True, runs=False):
+                    docstring=None, kinds=None, free=True, in_place=True, runs=False, tape_per_site=False):
     """``(name, text)`` of the generated ``kind`` function ('grad' or 'value_and_grad').
 
     ``order`` is 2 when ``function`` is itself a gradient srcdiff generated (3 for the
@@ -28,7 +28,8 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     deletes each array after its last use, unless ``free`` is false (``emit.freeing``);
     ``in_place=False`` keeps the reads of a float array parameter as one ``rt.index_grads``
     call (text to be differentiated again), where the specialized gradient writes them in place.
-    ``runs`` gives straight-line code a second text, ``text.runs``, the one to run (``emit.runs``).
+    ``runs`` gives straight-line code a second text, ``text.runs``, the one to run (``emit.runs``);
+    ``tape_per_site`` gives each push of the tape its own list (numba mode: ``emit.tape``).
     """
     params, single = select_wrt(function, wrt, source)
     function = shared_subexpressions(function)
@@ -48,7 +49,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
                          free=arrays_of(rules) if by_var and arrays and free else frozenset(),
                          spread=rules.spread if by_var and arrays else frozenset(),
                          reread=read_again(function, by_var), fuse=by_var is not None, runs=runs,
-                         float_literals=numbers_only(function, by_var))
+                         float_literals=numbers_only(function, by_var), tape_per_site=tape_per_site)
     return name, text
 
 

@@ -13,7 +13,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
 | statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop) |
 | module constants | numbers, and entries of arrays (numba compiles in their values when it compiles a signature's code, as it does every global's) |
-| loops | ``for i in range(...)``, ``for x in xs``, ``while`` |
+| loops | ``for i in range(...)``, ``for x in xs``, ``while``; branches inside them (the tape keeps a list per push: ``emit.tape``) |
 
 | runtime call in the specialized text | numba form |
 | --- | --- |
@@ -31,7 +31,7 @@ import ast
 
 from ..analysis import SCALAR, Shape, kind_of
 from ..errors import SrcdiffError
-from ..ir import GRADIENT_CALL, Assign, Global, If, Loop, is_call_of, is_position_read, reads, walk
+from ..ir import GRADIENT_CALL, Assign, Const, Global, If, Loop, is_call_of, is_position_read, reads, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -263,15 +263,34 @@ def _numba_type(numba, kind):
 
 
 def _compile_refusal(function, err):
-    """The NumbaError for numba's ``err``: at a branch inside a loop where the gradient's tape
-    holds values of different types (numba's lists hold one), else at the function."""
+    """The NumbaError for numba's ``err``: at a branch inside a loop whose condition is computed
+    from constants alone, where numba found a list of the tape with no type (numba drops the
+    side such a branch never takes, with the pushes that would type that side's list, but not
+    the backward pass's pops, whose flags come from the tape); else at the function."""
     text = str(err)
-    branch = next((s for loop in walk(function.body) if isinstance(loop, Loop)
-                   for s in walk(loop.body) if isinstance(s, If) and s.loc is not None), None)
-    if branch is not None and "append" in text:
-        return _refusal(branch.loc, "jit='numba' cannot compile this branch inside a loop: its sides keep different "
-                        "values for the backward pass", "write it with min or max where it is one, move it out of the loop, "
-                        "or drop jit='numba'")
+    branch = next(_constant_branches_in_loops(function), None)
+    if branch is not None and "undefined" in text:
+        return _refusal(branch.loc, "jit='numba' cannot compile this branch inside a loop: its condition is computed "
+                        "from constants alone (numba drops the side it never takes, which the backward pass still "
+                        "reads)", "move it out of the loop (it takes the same side every time), or drop jit='numba'")
     reason = next((line.strip() for line in text.splitlines()[1:] if line.strip()), text.strip())
     return _refusal(function.loc, f"jit='numba': numba cannot compile this function's gradient ({reason[:160]})",
                     "drop jit='numba' for this function")
+
+
+def _constant_branches_in_loops(function):
+    """The located branches inside loops of ``function`` whose condition reads no value but
+    literals and module constants (through the statements computing it)."""
+    defined = {s.target: s for s in walk(function.body) if isinstance(s, Assign)}
+    known = {}
+
+    def constant(operand):
+        if isinstance(operand, (Const, Global)):
+            return True
+        if operand not in known:
+            stmt = defined.get(operand)
+            known[operand] = stmt is not None and not stmt.kwargs and all(map(constant, stmt.args))
+        return known[operand]
+
+    return (s for loop in walk(function.body) if isinstance(loop, Loop)
+            for s in walk(loop.body) if isinstance(s, If) and s.loc is not None and constant(s.cond))

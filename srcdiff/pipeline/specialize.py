@@ -53,6 +53,7 @@ from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
 from .jit import (check_kinds, check_numba, check_shapes, compile_numba, global_number_kinds, numba_module,
                   numba_text)
+from .taken_sides import taken_sides
 
 _PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
 
@@ -274,13 +275,14 @@ def numba_gradient(fn_ref, kind, wrt, owner, kinds):
     source = load_function(fn, owner=owner)
     function = lower(source)
     check_kinds(function, kinds)
+    function = taken_sides(function, function.globals)  # the sides numba drops (a list of the tape each push)
     known = {**kinds, **global_number_kinds(function, function.globals)}  # and the module's numbers, as numba reads them
     check_shapes(function, infer_shapes(function, True, specialized_kinds(function, known)))
     order = getattr(fn, "__srcdiff_order__", 0) + 1
     base = getattr(fn, "__srcdiff_base__", function.name)
     tight = computes_with_numbers_alone(function)  # numba compiles the tight text (``emit.runs``) srcdiff.grad runs
     name, text = gradient_source(function, source, kind, wrt, order=order, base=base, kinds=known, free=False,
-                                 runs=tight)
+                                 runs=tight, tape_per_site=True)
     text = numba_text(getattr(text, "runs", text), function, kinds)
     python = compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
                                reads=source.scope.reads, kinds=kinds)
