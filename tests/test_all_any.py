@@ -72,3 +72,10 @@ def test_jvp_and_hvp(f, args):
     v = np.cos(1.0 + np.arange(np.size(x))).reshape(np.shape(x)) if np.ndim(x) else 0.3
     assert srcdiff.jvp(f)(x, v) == pytest.approx(fd_directional(f, args, 0, v), rel=1e-6, abs=1e-9)
     np.testing.assert_allclose(srcdiff.hvp(f)(x, v), fd_directional(srcdiff.grad(f), args, 0, v), rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("f, x", [(of_a_tuple, 0.7), (of_a_tuple, 6.0), (of_a_list, 2.0), (in_a_loop, 0.7),
+                                  (in_a_loop, -1.5)])
+def test_numba_compiles_the_flags(f, x):
+    pytest.importorskip("numba")
+    assert srcdiff.grad(f, jit="numba")(x) == pytest.approx(srcdiff.grad(f)(x), rel=1e-12)

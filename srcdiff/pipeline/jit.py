@@ -11,7 +11,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | in the function | allowed |
 | --- | --- |
 | arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
-| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop) |
+| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``bool``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop) |
 | module constants | numbers, and entries of arrays (numba compiles in their values when it compiles a signature's code, as it does every global's) |
 | loops | ``for i in range(...)``, ``for x in xs``, ``while``; branches inside them (the tape keeps a list per push: ``emit.tape``) |
 
@@ -38,7 +38,7 @@ NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "exp", "expm1", "log", "log1p", "log10", "log2", "sqrt", "pow", "hypot", "fabs", "erf", "erfc", "floor", "ceil"))
 NUMBA_OPS = NUMBA_MATH | frozenset({
     "+", "-", "*", "/", "**", "//", "%", "neg", "pos", "<", "<=", ">", ">=", "==", "!=", "not",
-    "abs", "float", "int", "min", "max", "len", "[]", "copy",
+    "abs", "float", "int", "bool", "min", "max", "len", "[]", "copy",
 })
 NUMBA_LOOPS = frozenset({"range", "iter"})
 NUMBA_KINDS = frozenset({"float", "int", "bool", "array"})
