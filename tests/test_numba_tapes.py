@@ -10,12 +10,14 @@ jvp and hvp of the same functions against central differences; branches on const
 untaken sides numba drops).  The numba tests are skipped where numba is not installed.
 """
 import math
+import sys
 
 import numpy as np
 import pytest
 
 import srcdiff
 from srcdiff.pipeline import specialize
+from srcdiff.pipeline.jit import numba_module
 from gradcheck import numeric_grad
 
 LIMIT = 0.5  # read by constant_branches' conditions
@@ -237,3 +239,10 @@ def test_numba_names_a_branch_on_constants_it_drops_and_srcdiff_kept(monkeypatch
     with pytest.raises(srcdiff.SrcdiffError, match="condition is computed from constants alone") as info:
         g(0.6, MIXED)
     assert info.value.lineno == constant_branches.__code__.co_firstlineno + 6 and info.value.col == 8
+
+
+def test_a_numba_that_does_not_import_says_why(monkeypatch):
+    """numba installed but failing to import (a broken llvmlite...) keeps its own reason in the message."""
+    monkeypatch.setitem(sys.modules, "numba", None)  # makes ``import numba`` raise ImportError
+    with pytest.raises(ImportError, match=r"needs numba, which did not import \(.*numba.*\): pip install"):
+        numba_module()

@@ -235,8 +235,9 @@ def numba_module():
     """numba, imported on first use (an optional extra); ImportError saying how to install it."""
     try:
         import numba
-    except ImportError:
-        raise ImportError("jit='numba' needs numba: pip install 'srcdiff[numba]' (or pip install numba)") from None
+    except ImportError as error:  # numba's own reason kept: an installed numba may fail to import too
+        raise ImportError(f"jit='numba' needs numba, which did not import ({error}): pip install 'srcdiff[numba]' "
+                          "(or pip install numba)") from error
     return numba
 
 
