@@ -67,7 +67,7 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.joined_items",
     "rt.joined_items_grad", "rt.cumprod_grad",
     "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
-    "rt.appended", "list",  # lists of values (lower.sequences): their gradients hold one entry per item
+    "rt.appended", "list", "rt.but_last",  # lists of values (lower.sequences): their gradients hold one entry per item
 }) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({
