@@ -98,6 +98,18 @@ def rows_walked(w, xs):
     return total
 
 
+def changes_kind(w, xs):
+    out = []
+    h = w
+    for x in xs:
+        out.append(h)
+        h = h * V * x
+    s = 0.0
+    for k in range(len(out)):
+        s = s + np.sum(out[k] * V) * (k + 1.0)
+    return s
+
+
 def read_inside(w, xs):
     out = []
     s = 0.0
@@ -122,7 +134,7 @@ def grown_again(w, xs):
 
 CASES = [("summed", (0.7, XS)), ("walked", (0.7, XS)), ("by_position", (0.7, XS)),
          ("ends_and_branches", (0.6, XS)), ("grown_while", (0.6, 5)), ("rows", (0.8, ROWS)), ("rows_walked", (0.8, ROWS)),
-         ("read_inside", (0.7, XS)), ("grown_again", (0.7, XS)),
+         ("changes_kind", (0.7, XS)), ("read_inside", (0.7, XS)), ("grown_again", (0.7, XS)),
          ("summed", (0.7, [])), ("walked", (0.7, [])), ("by_position", (0.7, [])), ("grown_while", (0.6, 0)),
          ("rows", (0.8, [])), ("rows_walked", (0.8, []))]
 IDS = [f"{name}-{len(args[1]) if isinstance(args[1], list) else args[1]}" for name, args in CASES]
@@ -196,6 +208,14 @@ def test_specialized_code_gathers_the_items_in_place(m, name):
     assert "grad_out = rt.items_zeros(out)" in text and "rt.index_grad" not in text
     assert "grad_out[k] += " in text or "grad_out[s10] += " in text
     assert "rt.but_last(" in text and "[:-1]" not in text
+
+
+@SPECIALIZED
+def test_items_of_a_list_of_numbers_are_numbers(m):
+    text = srcdiff.grad(m.summed, wrt=0).source_for(*dict(CASES)["summed"])
+    assert "np.sum" not in text and "rt.unbroadcast" not in text  # sum(out)'s items are known to be numbers
+    arrays = srcdiff.grad(m.changes_kind, wrt=0).source_for(*dict(CASES)["changes_kind"])
+    assert "rt.unbroadcast" in arrays  # the items are arrays after the first: not a list of numbers
 
 
 @SPECIALIZED

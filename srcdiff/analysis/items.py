@@ -64,7 +64,7 @@ def _built_by_appends(value, made, merged, carried, seen):
     """Whether ``value`` is a list ``rt.appended`` made, ``()``, or one of those through copies,
     merges and loop carries."""
     if isinstance(value, Const):
-        return value.value == ()
+        return value.value.__class__ is tuple and not value.value
     if not isinstance(value, Var) or value in seen:
         return isinstance(value, Var)  # a carry met again: its other sources decide
     seen.add(value)
