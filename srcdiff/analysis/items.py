@@ -1,5 +1,5 @@
-"""Sequences read one item at a time (``xs[i]``), in specialized code: parameters, and lists
-the function grows by appends in a loop of its own (``lower.appends``).
+"""Sequences read one item at a time (``xs[i]``): parameters, in specialized code, and lists the
+function grows by appends in a loop of its own (``lower.appends``), in all code.
 
 ``item_reads(function, shapes)`` returns the ``xs[i]`` statements whose gradient may be
 added in place, one entry at a time (``grad_xs[i] += g``), instead of as a whole array
@@ -21,12 +21,13 @@ from ..ir import RANGES, Assign, Const, If, Loop, Var, is_position_read, reads, 
 from .kinds import SCALAR
 
 
-def item_reads(function, shapes):
-    """The set of ``[]`` statements (by identity) read item by item (see the module doc)."""
+def item_reads(function, shapes, parameters=True):
+    """The set of ``[]`` statements (by identity) read item by item (see the module doc);
+    ``parameters``: of the parameters too (their kinds are known: specialized code)."""
     candidates = {}
     grown = grown_lists(function)
     for stmt in walk(function.body):
-        if _is_item_read(stmt, function, shapes, grown):
+        if _is_item_read(stmt, function.params if parameters else (), shapes, grown):
             candidates.setdefault(stmt.args[0], []).append(stmt)
     if not candidates:
         return frozenset()
@@ -38,11 +39,11 @@ def item_reads(function, shapes):
     return frozenset(chosen)
 
 
-def _is_item_read(stmt, function, shapes, grown):
+def _is_item_read(stmt, params, shapes, grown):
     if not (isinstance(stmt, Assign) and stmt.op == "[]" and len(stmt.args) == 2 and not stmt.kwargs):
         return False
     seq, index = stmt.args
-    return (isinstance(seq, Var) and (seq in function.params and getattr(shapes.of(seq), "items", False)
+    return (isinstance(seq, Var) and (seq in params and getattr(shapes.of(seq), "items", False)
                                       or seq in grown) and shapes.of(index) is SCALAR)
 
 
