@@ -1,5 +1,5 @@
 """Lists built by ``append`` and then read whole, by position or by walking them: the gradient
-gathers the list's adjoint item by item (``grad_out[k] += g``: ``analysis.items``) and each append's backward takes all of it but the last entry
+gathers the adjoint of a list of numbers item by item (``grad_out[k] += g``: ``analysis.items``) and each append's backward takes all of it but the last entry
 (``rt.but_last``, stacking a list of floats or float arrays once).  Every path against
 finite differences, on lists of numbers and of arrays, empty lists, non-uniform weights; the
 lists read inside their own loop, or grown again after a read, keep the general code.
@@ -109,6 +109,14 @@ def changes_kind(w, xs):
     return s
 
 
+def number_then_rows(w, xs):
+    out = [w * 2.0]
+    for x in xs:
+        out.append(np.sin(w * x))
+    t = sum(out)
+    return np.sum(t * t) + np.sum(out[0] * out[-1])
+
+
 def read_inside(w, xs):
     out = []
     s = 0.0
@@ -133,7 +141,7 @@ def grown_again(w, xs):
 
 CASES = [("summed", (0.7, XS)), ("walked", (0.7, XS)), ("by_position", (0.7, XS)),
          ("ends_and_branches", (0.6, XS)), ("grown_while", (0.6, 5)), ("rows", (0.8, ROWS)), ("rows_walked", (0.8, ROWS)),
-         ("changes_kind", (0.7, XS)), ("read_inside", (0.7, XS)), ("grown_again", (0.7, XS)),
+         ("read_inside", (0.7, XS)), ("grown_again", (0.7, XS)),
          ("summed", (0.7, [])), ("walked", (0.7, [])), ("by_position", (0.7, [])), ("grown_while", (0.6, 0)),
          ("rows", (0.8, [])), ("rows_walked", (0.8, []))]
 IDS = [f"{name}-{len(args[1]) if isinstance(args[1], list) else args[1]}" for name, args in CASES]
@@ -199,21 +207,40 @@ def test_explain_agrees_with_grad(m, name):
     assert_explain_matches_grad(getattr(m, name), args)
 
 
-@pytest.mark.parametrize("name", ["summed", "by_position", "ends_and_branches", "grown_while", "rows"])
-def test_generated_code_gathers_the_items_in_place(m, name):
-    grad = srcdiff.grad(getattr(m, name), wrt=0)
-    for text in (grad.source, grad.source_for(*dict(CASES)[name])):  # generic and specialized
-        assert "grad_out = rt.items_zeros(out)" in text and "rt.index_grad" not in text
-        assert "grad_out[k] += " in text or "grad_out[s10] += " in text
-        assert "rt.but_last(" in text and "[:-1]" not in text
+def _gathers_items(text):
+    return ("grad_out = rt.items_zeros(out)" in text and "rt.index_grad" not in text
+            and ("grad_out[k] += " in text or "grad_out[s10] += " in text)
+            and "rt.but_last(" in text and "[:-1]" not in text)
+
+
+@SPECIALIZED
+@pytest.mark.parametrize("name", ["summed", "by_position", "ends_and_branches", "grown_while"])
+def test_specialized_code_gathers_the_items_in_place(m, name):
+    assert _gathers_items(srcdiff.grad(getattr(m, name), wrt=0).source_for(*dict(CASES)[name]))
+
+
+def test_generic_code_gathers_the_items_known_to_be_numbers(m):
+    assert _gathers_items(srcdiff.grad(m.summed, wrt=0).source)  # math.tanh: a number, whatever w and xs are
+    assert not _gathers_items(srcdiff.grad(m.by_position, wrt=0).source)  # an item of xs times a number: unknown
 
 
 @SPECIALIZED
 def test_items_of_a_list_of_numbers_are_numbers(m):
     text = srcdiff.grad(m.summed, wrt=0).source_for(*dict(CASES)["summed"])
     assert "np.sum" not in text and "rt.unbroadcast" not in text  # sum(out)'s items are known to be numbers
-    arrays = srcdiff.grad(m.changes_kind, wrt=0).source_for(*dict(CASES)["changes_kind"])
-    assert "rt.unbroadcast" in arrays  # the items are arrays after the first: not a list of numbers
+    arrays = srcdiff.grad(m.changes_kind, wrt=0).source_for(0.7, XS)
+    assert "rt.unbroadcast" in arrays and "rt.index_grad(" in arrays  # arrays after the first item: not numbers
+    with pytest.raises(srcdiff.SrcdiffError, match="different shapes"):
+        srcdiff.grad(m.changes_kind, wrt=0)(0.7, XS)
+
+
+def test_lists_of_arrays_keep_the_general_code_and_its_check_of_their_shapes(m):
+    grad = srcdiff.grad(m.rows, wrt=0)
+    for text in (grad.source, grad.source_for(*dict(CASES)["rows"])):  # generic, and specialized unless --generic
+        assert "rt.index_grad(" in text and "grad_out = rt.items_zeros(out)" not in text and "rt.but_last(" in text
+    for wrt in (0, 1):  # items a number, then arrays: refused where a list is read like an array
+        with pytest.raises(srcdiff.SrcdiffError, match="different shapes"):
+            srcdiff.grad(m.number_then_rows, wrt=wrt)(0.7, ROWS)
 
 
 @pytest.mark.parametrize("specialized", [False, True])

@@ -7,18 +7,19 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 
 | condition | why |
 | --- | --- |
-| ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array of numbers), or a grown list (below) | its entry at one position is a number (an item of the list) |
+| ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array of numbers), or a grown list of numbers (below) | its entry at one position is a number |
 | the index is ``SCALAR`` | one position, not a slice or an array of positions |
 | every other use of ``xs`` is another such read, a read at a constant position (``xs[0]``) or ``len(xs)`` | its adjoint is only ever added to entry by entry |
 
 A *grown list* is the value a loop of the function's body (not nested) carries, built from
-``()`` by ``rt.appended`` (through copies, merges and nested loops), and read inside that loop
-only by its own growth and ``len``: after the loop it is final, so its adjoint may start as
+``()`` by ``rt.appended`` (through copies, merges and nested loops) of numbers (``kinds``: its
+Shape ``holds_numbers``; a list of arrays keeps ``rt.index_grad``, which refuses items of
+different shapes at run time), and read inside that loop only by its own growth and ``len``: after the loop it is final, so its adjoint may start as
 zeros item by item at the start of the backward sweep, and the loop's reversed iterations take
 it whole (``rt.but_last``).  Its other uses are counted outside that loop only.
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Var, is_position_read, reads, walk
-from .kinds import SCALAR
+from .shape_values import SCALAR, holds_numbers
 
 
 def item_reads(function, shapes, parameters=True):
@@ -44,7 +45,7 @@ def _is_item_read(stmt, params, shapes, grown):
         return False
     seq, index = stmt.args
     return (isinstance(seq, Var) and (seq in params and getattr(shapes.of(seq), "items", False)
-                                      or seq in grown) and shapes.of(index) is SCALAR)
+                                      or seq in grown and holds_numbers(shapes.of(seq))) and shapes.of(index) is SCALAR)
 
 
 def grown_lists(function):

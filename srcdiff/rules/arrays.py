@@ -16,7 +16,7 @@ generated text byte for byte.  Given the arguments' kinds (``kinds``: specialize
 the shapes know more: numbers are ``SCALAR`` (no ``rt.unbroadcast`` on floats), products of
 two matrices get ``g @ x1.T`` and ``x0.T @ g`` (``specialized``), ``item_reads``
 names the ``xs[i]`` reads of sequence parameters whose gradient is added entry by entry (in
-all code, those of a list the function grows by appends), a contribution to the
+all code, those of a list of numbers the function grows by appends), a contribution to the
 result of a ``keepdims`` reduction along a constant axis is ``np.sum(t, axis, keepdims=True)``,
 and ``np.sum(W * W)`` passes its adjoint on as the number it is (``specialized``).
 """
