@@ -12,11 +12,12 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 | every other use of ``xs`` is another such read, a read at a constant position (``xs[0]``) or ``len(xs)`` | its adjoint is only ever added to entry by entry |
 
 A *grown list* is the value a loop of the function's body (not nested) carries, built from
-``()`` by ``rt.appended`` (through copies, merges and nested loops) of numbers (``kinds``: its
-Shape ``holds_numbers``; a list of arrays keeps ``rt.index_grad``, which refuses items of
-different shapes at run time), and read inside that loop only by its own growth and ``len``: after the loop it is final, so its adjoint may start as
-zeros item by item at the start of the backward sweep, and the loop's reversed iterations take
-it whole (``rt.but_last``).  Its other uses are counted outside that loop only.
+``()`` by ``rt.appended`` (through copies, merges and nested loops) of numbers (``kinds``:
+its Shape ``holds_numbers``; a list of arrays keeps ``rt.index_grad``, which refuses items
+of different shapes at run time), and read inside that loop only by its own growth and
+``len``: after the loop it is final, so its adjoint may start as zeros item by item at the
+start of the backward sweep, and the loop's reversed iterations take it whole
+(``rt.but_last``).  Its other uses are counted outside that loop only.
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Var, is_position_read, reads, walk
 from .shape_values import SCALAR, holds_numbers

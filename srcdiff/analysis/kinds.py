@@ -166,8 +166,7 @@ def _loop(loop, shapes, scalars):
             and getattr(shapes.of(loop.iter.args[0]), "items", False):
         put(loop.iter.targets[0], SCALAR)  # for x in xs: an item of a sequence of numbers
     for carry in loop.carries:  # one first set in the loop (no value before it): its value's shape, if it keeps one
-        put(carry.target, SCALAR if isinstance(carry.init, Undefined) else
-            numbers_list() if is_empty(carry.init) else _side(shapes, carry.init) or Shape())
+        put(carry.target, SCALAR if isinstance(carry.init, Undefined) else _side(shapes, carry.init) or Shape())
     given_up = set()
     while True:
         _block(loop.test_body, shapes, scalars)
@@ -177,8 +176,8 @@ def _loop(loop, shapes, scalars):
             return
         for carry in loop.carries:  # gives up once to a list of numbers of any length (or unknown), then to unknown
             if carry.target in changed:
-                put(carry.target, Shape() if carry.target in given_up else
-                    join(shapes[carry.target], _side(shapes, carry.next)))
+                start = numbers_list() if is_empty(carry.init) else shapes[carry.target]  # (): no items yet
+                put(carry.target, Shape() if carry.target in given_up else join(start, _side(shapes, carry.next)))
                 given_up.add(carry.target)
 
 
@@ -213,8 +212,8 @@ def _shape_of(stmt, args, kwargs):
         return OTHER
     if op == "copy":
         return args[0]  # the same value under another name (a loop's value copied before it)
-    if op == "rt.appended" and args[1] is SCALAR and (is_empty(stmt.args[0]) or holds_numbers(args[0])):
-        return numbers_list()  # a list of numbers, one longer
+    if op == "rt.appended" and args[1] is SCALAR and (args[0] is OTHER or holds_numbers(args[0])):
+        return numbers_list()  # a list of numbers, one longer (OTHER: the list is (), or () carried round)
     if op == "[]" and args[0] is OTHER:
         return SCALAR  # an entry of a shape tuple
     if op in ("[]", "field[]") and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
