@@ -6,12 +6,12 @@ helpers that make a function array code.
 
 | module | fact |
 | --- | --- |
-| ``kinds`` | what is known statically about each value's shape: a number, not an array, or a named unknown shape (equal shapes share a name); whether the result is provably one number |
+| ``kinds`` | what is known statically about each value's shape: a number, not an array, or a named unknown shape (equal shapes share a name); whether the result is provably one number (the values themselves and how they join: ``shape_values``) |
 | ``array_code`` | whether a function is array code at all (``uses_arrays``); whether it reads a parameter at a constant position (``reads_positions``) |
 | ``reads`` | what the shape of ``x[index]`` depends on for a basic index (``x[1:]`` and ``x[:-1]`` share one) |
 | ``liveness`` | which values some roots need, through branches and loops |
 | ``signature`` | the kind of each argument a gradient is specialized to (``Kind``), from a value (``kind_of``, ``call_key``) or from ``--sig`` text |
-| ``items`` | the ``xs[i]`` reads of a sequence parameter whose gradient is added entry by entry; the parameters only read item by item |
+| ``items`` | the ``xs[i]`` reads of a sequence parameter or of a list grown by appends whose gradient is added entry by entry; the parameters only read item by item |
 | ``trees`` | the parts of a container parameter a function uses whole (its leaves) |
 | ``joins`` | the parameters Python may join (``+``) or repeat (``*``) as lists or tuples |
 """

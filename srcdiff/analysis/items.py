@@ -1,4 +1,5 @@
-"""Sequence parameters read one number at a time (``xs[i]``), in specialized code.
+"""Sequences read one item at a time (``xs[i]``): parameters, in specialized code, and lists the
+function grows by appends in a loop of its own (``lower.appends``), in all code.
 
 ``item_reads(function, shapes)`` returns the ``xs[i]`` statements whose gradient may be
 added in place, one entry at a time (``grad_xs[i] += g``), instead of as a whole array
@@ -6,32 +7,88 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 
 | condition | why |
 | --- | --- |
-| ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array of numbers) | its entry at one position is a number |
+| ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array of numbers), or a grown list of numbers (below) | its entry at one position is a number |
 | the index is ``SCALAR`` | one position, not a slice or an array of positions |
 | every other use of ``xs`` is another such read, a read at a constant position (``xs[0]``) or ``len(xs)`` | its adjoint is only ever added to entry by entry |
+
+A *grown list* is the value a loop of the function's body (not nested) carries, built from
+``()`` by ``rt.appended`` (through copies, merges and nested loops) of numbers (``kinds``:
+its Shape ``holds_numbers``; a list of arrays keeps ``rt.index_grad``, which refuses items
+of different shapes at run time), and read inside that loop only by its own growth and
+``len``: after the loop it is final, so its adjoint may start as zeros item by item at the
+start of the backward sweep, and the loop's reversed iterations take it whole
+(``rt.but_last``).  Its other uses are counted outside that loop only.
 """
-from ..ir import RANGES, Assign, If, Loop, Var, is_position_read, reads, walk
-from .kinds import SCALAR
+from ..ir import RANGES, Assign, Const, If, Loop, Var, is_position_read, reads, walk
+from .shape_values import SCALAR, holds_numbers
 
 
-def item_reads(function, shapes):
-    """The set of ``[]`` statements (by identity) read item by item (see the module doc)."""
+def item_reads(function, shapes, parameters=True):
+    """The set of ``[]`` statements (by identity) read item by item (see the module doc);
+    ``parameters``: of the parameters too (their kinds are known: specialized code)."""
     candidates = {}
+    grown = grown_lists(function)
     for stmt in walk(function.body):
-        if _is_item_read(stmt, function, shapes):
+        if _is_item_read(stmt, function.params if parameters else (), shapes, grown):
             candidates.setdefault(stmt.args[0], []).append(stmt)
     if not candidates:
         return frozenset()
     other_uses = _other_uses(function)
-    return frozenset(id(s) for seq, found in candidates.items() if seq not in other_uses for s in found)
+    chosen = set()
+    for seq, found in candidates.items():
+        if seq in grown and seq not in _other_uses(function, skip=grown[seq]) or seq not in other_uses:
+            chosen.update(id(s) for s in found)
+    return frozenset(chosen)
 
 
-def _is_item_read(stmt, function, shapes):
+def _is_item_read(stmt, params, shapes, grown):
     if not (isinstance(stmt, Assign) and stmt.op == "[]" and len(stmt.args) == 2 and not stmt.kwargs):
         return False
     seq, index = stmt.args
-    return (isinstance(seq, Var) and seq in function.params and getattr(shapes.of(seq), "items", False)
-            and shapes.of(index) is SCALAR)
+    return (isinstance(seq, Var) and (seq in params and getattr(shapes.of(seq), "items", False)
+                                      or seq in grown and holds_numbers(shapes.of(seq))) and shapes.of(index) is SCALAR)
+
+
+def grown_lists(function):
+    """``{list: the loop that grows it}`` for the grown lists of ``function`` (see the module doc)."""
+    made = {s.target: s for s in walk(function.body) if isinstance(s, Assign)}
+    merged = {m.target: (m.then, m.orelse) for s in walk(function.body) if isinstance(s, If) for m in s.merges}
+    carried = {c.target: (c.init, c.next) for s in walk(function.body) if isinstance(s, Loop) for c in s.carries}
+    found = {}
+    for loop in function.body:
+        if isinstance(loop, Loop):
+            for c in loop.carries:
+                if _built_by_appends(c.target, made, merged, carried, set()) and _only_grown_in(c.target, loop):
+                    found[c.target] = loop
+    return found
+
+
+def _built_by_appends(value, made, merged, carried, seen):
+    """Whether ``value`` is a list ``rt.appended`` made, ``()``, or one of those through copies,
+    merges and loop carries."""
+    if isinstance(value, Const):
+        return value.value.__class__ is tuple and not value.value
+    if not isinstance(value, Var) or value in seen:
+        return isinstance(value, Var)  # a carry met again: its other sources decide
+    seen.add(value)
+    if value in made:
+        stmt = made[value]
+        return stmt.op == "rt.appended" or stmt.op == "copy" and _built_by_appends(stmt.args[0], made, merged, carried, seen)
+    sources = merged.get(value) or carried.get(value)
+    return sources is not None and all(_built_by_appends(v, made, merged, carried, seen) for v in sources)
+
+
+def _only_grown_in(seq, loop):
+    """Whether the statements inside ``loop`` read ``seq`` only to grow it or measure it."""
+    for stmt in walk(loop.test_body + loop.body):
+        operands = reads(stmt)
+        if isinstance(stmt, Assign) and stmt.op in ("rt.appended", "len"):
+            operands = operands[1:] if stmt.op == "rt.appended" else []
+        elif isinstance(stmt, Loop):
+            operands = [v for v in operands if v not in [c.init for c in stmt.carries]]
+        if seq in operands:
+            return False
+    return True
 
 
 def only_read_by_items(function):
@@ -42,11 +99,14 @@ def only_read_by_items(function):
     return frozenset(p for p in function.params if p not in used)
 
 
-def _other_uses(function, loops=True):
+def _other_uses(function, loops=True, skip=None):
     """The Vars read anywhere other than as the sequence of an ``xs[i]`` or ``len(xs)`` (or,
-    without ``loops``, of a loop over its items)."""
+    without ``loops``, of a loop over its items); outside the statement ``skip``, if given."""
     used = {function.result} if isinstance(function.result, Var) else set()
+    inside = {id(s) for s in walk([skip])} if skip is not None else set()
     for stmt in walk(function.body):
+        if id(stmt) in inside:
+            continue
         operands = reads(stmt)
         if isinstance(stmt, Assign) and (stmt.op == "len" or stmt.op == "[]" and len(stmt.args) == 2
                                          or is_position_read(stmt)):

@@ -13,27 +13,16 @@ run time), unless the gradient is specialized to its arguments' kinds (``kinds``
 its ``rank`` (and ``dtype``); ``items`` marks a sequence or 1-D array whose entry at one
 integer position is a number (``xs[i]`` is ``SCALAR``); a ``keepdims`` reduction of
 ``s`` along a constant ``axis`` records it.  Ranks follow element-wise
-operations and matrix products of known ranks.  The rules use this to leave out ``rt.unbroadcast`` where an operand
+operations and matrix products of known ranks.  A list grown from ``()`` by appends of numbers
+(``rt.appended``, through merges and loop carries) is a sequence of numbers too
+(``shape_values.numbers_list``): its items read by position are ``SCALAR``.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
 from ..ir import RANGES, Assign, Const, Global, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
+from .shape_values import OTHER, SCALAR, Shape, broadcast, holds_numbers, is_empty, join, numbers_list
 
-
-class Shape:
-    """An unknown array shape, equal to itself only; ``fits`` is a Shape it broadcasts into."""
-
-    def __init__(self, fits=None, rank=None, dtype=None, items=False, axis=None):
-        self.fits, self.rank, self.dtype, self.items, self.axis = fits, rank, dtype, items, axis
-        self.parts = None  # the Shapes of its basic-index reads, by ``read_key``: x[1:] and x[:-1] share one
-
-    def __repr__(self):
-        return f"Shape#{id(self) % 10000}"
-
-
-SCALAR = "scalar"
-OTHER = "other"
 
 # Element-wise operations: the result has the broadcast shape of the operands.
 ELEMENTWISE = frozenset({
@@ -67,7 +56,7 @@ ARRAY_HELPERS = SHAPED_LIKE_SECOND | frozenset({
     "rt.part_grad", "rt.part_of", "rt.concatenate_items", "rt.stack_items", "rt.split_items", "rt.joined_items",
     "rt.joined_items_grad", "rt.cumprod_grad",
     "rt.cumprod_tangent", "rt.cumprod_hvp", "rt.quantile_grad", "rt.quantile_tangent",
-    "rt.appended", "list",  # lists of values (lower.sequences): their gradients hold one entry per item
+    "rt.appended", "list", "rt.but_last",  # lists of values (lower.sequences): their gradients hold one entry per item
 }) | frozenset(f"rt.{name}" for name in linalg.__all__ + tensors.__all__)
 # np.<f> applied to one array keeps its shape (every elementary ufunc).
 _NOT_ELEMENTWISE_NP = frozenset({
@@ -144,7 +133,7 @@ def _block(body, shapes, scalars):
             _block(stmt.body, shapes, scalars)
             _block(stmt.orelse, shapes, scalars)
             for merge in stmt.merges:
-                put(merge.target, _join(_side(shapes, merge.then), _side(shapes, merge.orelse)))
+                put(merge.target, join(_side(shapes, merge.then), _side(shapes, merge.orelse)))
         elif isinstance(stmt, Loop):
             _loop(stmt, shapes, scalars)
 
@@ -182,25 +171,28 @@ def _loop(loop, shapes, scalars):
     while True:
         _block(loop.test_body, shapes, scalars)
         _block(loop.body, shapes, scalars)
-        changed = [c.target for c in loop.carries if c.target not in given_up
-                   and _join(shapes[c.target], _side(shapes, c.next)) is not shapes[c.target]]
+        changed = [c.target for c in loop.carries if _changes(c, shapes, c.target in given_up)]
         if not changed:
             return
-        for target in changed:
-            put(target, Shape())
-            given_up.add(target)
+        for carry in loop.carries:  # gives up once to a list of numbers of any length (or unknown), then to unknown
+            if carry.target in changed:
+                start = numbers_list() if is_empty(carry.init) else shapes[carry.target]  # (): no items yet
+                put(carry.target, Shape() if carry.target in given_up else join(start, _side(shapes, carry.next)))
+                given_up.add(carry.target)
+
+
+def _changes(carry, shapes, given_up):
+    """Whether a round changed what is known of a carried value: its shape, or, once given up to
+    a list of numbers of any length (appends of numbers), that it still is one."""
+    now, after = shapes[carry.target], _side(shapes, carry.next)
+    if given_up:
+        return holds_numbers(now) and not holds_numbers(after)
+    return join(now, after) is not now
 
 
 def _side(shapes, operand):
     """The shape of a merged or carried operand; None where the variable is undefined."""
     return None if isinstance(operand, Undefined) else shapes.of(operand)
-
-
-def _join(a, b):
-    """The shape of a value that is one of two: theirs if they agree, else unknown."""
-    if a is None or b is None or a is b:
-        return b if a is None else a
-    return Shape()
 
 
 def _scalar_operands(function, shapes):
@@ -220,6 +212,8 @@ def _shape_of(stmt, args, kwargs):
         return OTHER
     if op == "copy":
         return args[0]  # the same value under another name (a loop's value copied before it)
+    if op == "rt.appended" and args[1] is SCALAR and (args[0] is OTHER or holds_numbers(args[0])):
+        return numbers_list()  # a list of numbers, one longer (OTHER: the list is (), or () carried round)
     if op == "[]" and args[0] is OTHER:
         return SCALAR  # an entry of a shape tuple
     if op in ("[]", "field[]") and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
@@ -261,30 +255,3 @@ def _reduction(stmt, args, kwargs):
     if (axis is None or isinstance(axis, Const) and axis.value is None) and keepdims is None:
         return SCALAR
     return Shape()
-
-
-def broadcast(*shapes):
-    """The Shape of an element-wise result of operands of these shapes."""
-    result = SCALAR
-    for shape in shapes:
-        if shape is SCALAR or shape is result:
-            continue
-        if result is SCALAR or _fits(result, shape):
-            result = shape
-        elif not _fits(shape, result):
-            result = Shape(rank=_larger(result.rank, shape.rank), dtype=result.dtype if result.dtype == shape.dtype else None)
-    return result
-
-
-def _larger(a, b):
-    """The rank of a broadcast of ranks ``a`` and ``b``; None when either is unknown."""
-    return None if a is None or b is None else max(a, b)
-
-
-def _fits(small, big):
-    """Whether Shape ``small`` provably broadcasts into Shape ``big`` without growing it."""
-    while isinstance(small, Shape):
-        if small is big:
-            return True
-        small = small.fits
-    return False

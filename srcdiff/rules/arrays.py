@@ -15,7 +15,8 @@ is one number (``rt.check_scalar``), which the shape rules then rely on.
 generated text byte for byte.  Given the arguments' kinds (``kinds``: specialized code),
 the shapes know more: numbers are ``SCALAR`` (no ``rt.unbroadcast`` on floats), products of
 two matrices get ``g @ x1.T`` and ``x0.T @ g`` (``specialized``), ``item_reads``
-names the ``xs[i]`` reads whose gradient is added entry by entry, a contribution to the
+names the ``xs[i]`` reads of sequence parameters whose gradient is added entry by entry (in
+all code, those of a list of numbers the function grows by appends), a contribution to the
 result of a ``keepdims`` reduction along a constant axis is ``np.sum(t, axis, keepdims=True)``,
 and ``np.sum(W * W)`` passes its adjoint on as the number it is (``specialized``).
 """
@@ -87,7 +88,7 @@ class ArrayRules:
         self.shapes = infer_shapes(function, scalar_result, kinds)
         self.check_result = scalar_result and not proves_scalar(function, kinds)
         self.families = Families(function)  # shapes, orders, splits, scipy.special, random draws
-        self.item_reads = item_reads(function, self.shapes) if kinds else frozenset()
+        self.item_reads = item_reads(function, self.shapes, parameters=bool(kinds))
         self.specialized = bool(kinds)
         self.definitions = {s.target: s for s in assigns(function.body)} if kinds else {}
         # Vars whose adjoint may be a number standing for an array of their shape (``spread_by_product``)

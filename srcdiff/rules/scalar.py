@@ -65,7 +65,8 @@ HANDWRITTEN = {
     "rt.vdot": ("g * x1", "g * x0"),
     "rt.unpacked": ("g", None),
     "rt.unpacked_at_least": ("g", None),
-    "rt.appended": ("g[:-1]", "g[-1]"),  # a list with one more item (lower.sequences): g holds one gradient per item
+    "rt.appended": ("rt.but_last(g)", "g[-1]"),  # a list with one more item (lower.sequences): g holds one gradient per item
+    "rt.but_last": ("rt.index_grad(g, x, np.s_[:-1])",),  # g[:-1], a list's gradient stacked into an array once
     "math.fsum": ("rt.sum_grad(g, x)",),  # every item's gradient is g
     "rt.digamma": ("g * rt.polygamma(1, x)",),
     "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),

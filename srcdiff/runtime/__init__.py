@@ -12,7 +12,7 @@ enough to be copied next to generated code.
 | --- | --- |
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``whole_zeros``, ``owned_whole``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked``, ``unpacked_at_least`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
-| ``sequences`` | ``appended`` (lists built by comprehensions and ``append``), ``grown`` (the same in place), ``argmax_item``, ``argmin_item`` |
+| ``sequences`` | ``appended`` (lists built by comprehensions and ``append``), ``grown`` (the same in place), ``but_last`` (the gradient of the list before an append), ``argmax_item``, ``argmin_item`` |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
 | ``indexing`` | indexing and joining: ``index_grad`` (``index_grads``: several basic reads into one array), ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
 | ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
@@ -52,7 +52,7 @@ from .orders import cumprod_grad, cumprod_hvp, prod_grad, prod_hvp, cumprod_tang
 from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
                      pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
                      tile_grad, unsort)
-from .sequences import appended, argmax_item, argmin_item, grown
+from .sequences import appended, argmax_item, argmin_item, but_last, grown
 from .namespaces import namespace
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
@@ -75,7 +75,7 @@ __all__ = [
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
-    "tree_vdot", "tree_zeros", "appended", "grown", "argmax_item", "argmin_item", "namespace",
+    "tree_vdot", "tree_zeros", "appended", "grown", "but_last", "argmax_item", "argmin_item", "namespace",
     "result_grad", "result_part",
     "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",
 ] + linalg.__all__ + tensors.__all__

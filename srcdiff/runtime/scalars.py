@@ -82,6 +82,8 @@ def items_zeros(xs):
     joined; ``items_like`` gives it back the item's own type."""
     if isinstance(xs, np.ndarray):
         return np.zeros(xs.shape, dtype=_floating(xs))
+    if all(v.__class__ is float for v in xs):  # the usual list of floats: zeros_like of each is 0.0
+        return [0.0] * len(xs)
     return [_sequence_zero(v) if type(v) in (list, tuple) else zeros_like(v) for v in xs]
 
 

@@ -1,11 +1,13 @@
 """Lists of values built by comprehensions (``lower.sequences``), and the position ``max`` picks.
 
 ``appended(xs, x)`` is a new list, ``xs`` left as it was: the forward values a gradient reads
-stay intact (``grown`` appends in place, where nothing reads the list before).  Its gradient rule (``rules.scalar``) is ``g[:-1]`` and ``g[-1]``, ``g`` holding one
-gradient per item (a list, or an array whose first axis runs over the items).
+stay intact (``grown`` appends in place, where nothing reads the list before).  Its gradient rule
+(``rules.scalar``) is ``but_last(g)`` and ``g[-1]``, ``g`` holding one gradient per item (a list, or
+an array whose first axis runs over the items).
 ``argmax_item(xs)`` is the position of the item ``max(xs)`` returns: the first of the largest,
 compared as ``max`` compares (an empty sequence raises its ValueError).
 """
+import numpy as np
 
 
 def appended(xs, x):
@@ -20,6 +22,36 @@ def grown(xs, x):
         xs.append(x)
         return xs
     return [*xs, x]
+
+
+def but_last(g):
+    """``g[:-1]``: the gradient of the list an ``appended`` grew, ``g`` the gradient of the grown one.
+
+    A list or tuple ``g`` of NumPy floats or of float arrays of one shape is stacked into one
+    array first (a copy, once): the backward sweep of n appends then takes n views of it, where
+    slicing a list would copy n items each time (n²/2 in all).  Any other ``g`` is sliced as it is."""
+    if g.__class__ in _SEQUENCES and len(g) > 1:
+        stacked = _stacked(g)
+        if stacked is not None:
+            return stacked[:-1]
+    return g[:-1]
+
+
+def _stacked(items):
+    """``items`` as one array whose first axis runs over them, or None where they are not all
+    NumPy floats, or not all float arrays of one shape."""
+    first = items[0].__class__
+    if first in _FLOATS and all(item.__class__ in _FLOATS for item in items):
+        return np.array(items, dtype=np.result_type(*{item.__class__ for item in items}))
+    if first is np.ndarray and all(item.__class__ is np.ndarray and item.dtype.kind == "f" for item in items):
+        shape = items[0].shape
+        if all(item.shape == shape for item in items):
+            return np.stack(items)
+    return None
+
+
+_SEQUENCES = (list, tuple)
+_FLOATS = frozenset({float, np.float64, np.float32})
 
 
 def argmax_item(xs):

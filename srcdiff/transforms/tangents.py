@@ -70,6 +70,7 @@ FORMS = {
     "rt.tree_vdot": ("multilinear", (0, 1), ()),
     "rt.tree_scale": ("multilinear", (0, 1), ()),
     "rt.appended": ("linear", (0, 1), ()),  # lists (lower.sequences)
+    "rt.but_last": ("linear", (0,), ()),
     "math.fsum": ("linear", (0,), ()),
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
