@@ -12,7 +12,7 @@ import pytest
 import srcdiff
 from conftest import import_text
 from trust_helpers import (assert_explain_matches_grad, assert_jvp_and_hvp_match_differences, assert_user_error,
-                           fd_directional, fd_grad)
+                           fd_grad)
 
 RNG = np.random.default_rng(19)
 X = np.array([0.4, -0.3, 0.8, 0.55])
