@@ -33,7 +33,7 @@ def item_reads(function, shapes, parameters=True):
             candidates.setdefault(stmt.args[0], []).append(stmt)
     if not candidates:
         return frozenset()
-    other_uses = _other_uses(function)
+    other_uses = _other_uses(function, loops=False)  # a loop walking xs adds its items one at a time too
     chosen = set()
     for seq, found in candidates.items():
         if seq in grown and seq not in _other_uses(function, skip=grown[seq]) or seq not in other_uses:

@@ -20,6 +20,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | ``rt.items_zeros(xs)`` | ``np.zeros_like(xs)`` |
 | ``[0.0] * len(xs)``, ``np.array(grad_xs, xs.dtype)`` (an array's gradient gathered in a list) | ``np.zeros(len(xs))``, ``grad_xs.astype(xs.dtype)`` |
 | ``rt.items_like(g, xs)`` | ``g`` |
+| ``rt.like(g, xs)`` of an array argument (its gradient gathered item by item beside a loop walking it) | ``g.astype(xs.dtype)`` |
 | ``rt.sign(x)`` (the gradient of ``abs``) | ``np.sign(x)`` (0 at 0, as ``rt.sign``) |
 | ``float(a >= b)`` (the gradient of ``max``, ``min``) | ``1.0 if a >= b else 0.0`` |
 | ``rt.zeros_like(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
@@ -136,6 +137,8 @@ class _ForNumba(ast.NodeTransformer):
             return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_like":
             return node.args[0]
+        if called == "rt.like" and isinstance(node.args[1], ast.Name) and node.args[1].id in self.arrays:
+            return ast.parse(f"({ast.unparse(node.args[0])}).astype({node.args[1].id}.dtype)", mode="eval").body
         if called in ("rt.zeros_like", "rt.tree_zeros", "rt.whole_zeros") and len(node.args) == 1:
             return self.zeros_like(node.args[0])
         if called == "reversed" and _is_range(node.args[0]) and len(node.args[0].args) <= 2:
