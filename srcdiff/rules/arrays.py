@@ -150,7 +150,7 @@ class ArrayRules:
 
 # the keyword arguments each family's rule takes into account; any other one means no rule
 KEYWORDS = {
-    "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis"}),
+    "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis", "order"}),
     "sequence": frozenset({"axis"}), "np.transpose": frozenset({"axes"}), ".transpose()": frozenset({"axes"}),
     "np.linspace": frozenset({"endpoint"}), **TENSOR_KEYWORDS, **LINALG_KEYWORDS,
 }
@@ -232,8 +232,15 @@ def _spread_tangent(stmt, names):
 STATISTICS_TANGENTS = {op: _spread_tangent for op in ("np.var", ".var()", "np.std", ".std()")}
 
 
+ORDER_POSITIONS = {"np.reshape": 2, "np.ravel": 1, ".ravel()": 1, ".flatten()": 1}  # x.reshape: by keyword
+
+
 def _reshape(stmt, names):
-    return (f"np.reshape(g, np.shape({names[0]}))",) + (None,) * (len(names) - 1)
+    """``g`` put back in its operand's shape in the order the reshape read it, 'C' or 'F' (no rule
+    for 'A' and 'K', whose order is the operand's memory layout)."""
+    order = _param(stmt, ORDER_POSITIONS.get(stmt.op), "order", "C")
+    written = "" if order == "C" else ", order='F'"
+    return None if order not in ("C", "F") else (f"np.reshape(g, np.shape({names[0]}){written})",) + (None,) * (len(names) - 1)
 
 
 def _identity(stmt, names):
