@@ -25,6 +25,7 @@ from ..analysis import ELEMENTWISE as ELEMENTWISE_OPS
 from ..analysis import SCALAR, infer_shapes, is_ufunc, item_reads, proves_scalar, uses_arrays
 from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, assigns
+from .casts import COMPUTED, EXACT, dtype_of_result
 from .families import Families
 from .helpers import HELPER_BUILDERS
 from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
@@ -101,6 +102,9 @@ class ArrayRules:
         return self._cache[stmt]
 
     def _rule(self, stmt):
+        cast = dtype_of_result(stmt)  # EXACT: a result of integers or booleans; COMPUTED: known at run time
+        if cast in (EXACT, COMPUTED):
+            return ZERO if cast == EXACT else None
         kind, family = self.families.rule(stmt)
         if kind is not None:
             return self._elementwise(stmt, family) if kind == "elementwise" else _checked(family, len(stmt.args))
@@ -243,14 +247,6 @@ def _reshape(stmt, names):
     return None if order not in ("C", "F") else (f"np.reshape(g, np.shape({names[0]}){written})",) + (None,) * (len(names) - 1)
 
 
-def _identity(stmt, names):
-    return ("g",) + (None,) * (len(names) - 1)
-
-
-def _product(stmt, names):
-    return PRODUCTS[stmt.op]
-
-
 def _transpose(stmt, names):
     axes = _param(stmt, 1, "axes")
     if axes is None:
@@ -287,7 +283,8 @@ def _cumsum(stmt, names):
 
 
 _BUILDERS = {
-    "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
+    "reduce": _reduce, "reshape": _reshape, "identity": lambda stmt, names: ("g",) + (None,) * (len(names) - 1),
+    "product": lambda stmt, names: PRODUCTS[stmt.op],
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linspace": linspace_rule, "[]": getitem_rule, "rt.setitem": setitem_rule,
     "list": lambda stmt, names: tuple(f"g[{i}]" for i in range(len(names))),  # item i gets the i-th gradient
