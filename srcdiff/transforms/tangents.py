@@ -99,7 +99,7 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
     if not active:
         return []
     cast = dtype_of_result(stmt)  # a result of integers or booleans has no tangent (``rules.casts``)
-    if cast == COMPUTED:
+    if cast == COMPUTED or "initial" in dict(stmt.kwargs):  # a reduction's start value: affine, not linear
         raise NoRule
     if cast == EXACT:
         return []
@@ -207,9 +207,9 @@ def _extremum_terms(stmt, active, tangent_of, operand, y):
     """``np.max(x, axis)``: the tangent at the position of each maximum (the first, on a tie),
     ``np.sum(dot_x * rt.max_grad(np.ones_like(y), x, axis), axis)``; ``np.prod`` the same
     with its gradient ``rt.prod_grad`` (the product of the other entries)."""
-    if active != [0] or len(stmt.args) > 2:
-        raise NoRule
-    keywords = [(k, operand(v)) for k, v in stmt.kwargs]
+    if active != [0] or len(stmt.args) > 2 or not {k for k, _ in stmt.kwargs} <= {"axis", "keepdims", "dtype"}:
+        raise NoRule  # where=: the helpers pick among every entry
+    keywords = [(k, operand(v)) for k, v in stmt.kwargs if k != "dtype"]  # a float dtype: the tangent's own
     if len(stmt.args) == 2:
         keywords.insert(0, ("axis", operand(stmt.args[1])))
     ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
