@@ -130,3 +130,14 @@ def test_a_dtype_computed_at_run_time_is_refused_at_its_line(path):
         else:
             srcdiff.hvp(sum_to_a_computed_dtype, wrt=0)(X, like, V)
     assert_user_error(caught.value, sum_to_a_computed_dtype, "like.dtype")
+
+
+def rows_in_lexical_order(x):
+    """``np.lexsort`` gives indices: no tangent (forward mode refused it as needing one)."""
+    return np.sum(np.sin(x[np.lexsort((x[:, 0], x[:, 1]))]) * WEIGHTS)
+
+
+def test_lexsort_indices_have_no_tangent():
+    assert_jvp_and_hvp_match_differences(rows_in_lexical_order, (X,), V)
+    np.testing.assert_allclose(srcdiff.grad(rows_in_lexical_order)(X), fd_grad(rows_in_lexical_order, (X,), 0),
+                               rtol=1e-6, atol=1e-8)
