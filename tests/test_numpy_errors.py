@@ -23,7 +23,7 @@ REFUSED = {
     "unknown_function": ("return np.sum(np.unwrap(x))", "no gradient rule for 'np.unwrap'"),
     "sum_where": ("return np.sum(x, where=x > 0.0)", "no gradient rule for 'np.sum'"),
     "max_initial": ("return np.max(x, initial=5.0)", "no gradient rule for 'np.max'"),
-    "reshape_order": ("return np.sum(np.sin(x.reshape(2, 3, order='F')))", "no gradient rule for '.reshape()'"),
+    "reshape_order": ("return np.sum(np.sin(x.reshape(2, 3, order='A')))", "no gradient rule for '.reshape()'"),
     "exp_out": ("y = x * 1.0\nreturn np.sum(np.exp(x, out=y))", "'np.exp(..., out=...)' writes its result into an array"),
 }
 

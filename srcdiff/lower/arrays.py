@@ -183,9 +183,10 @@ class ArrayLowering(NumpyArguments, StarredLowering):
                          "index an array instead (np.array([...])[i]), or use a constant index")
 
     def index(self, node):
-        """The operands of an index: one per comma-separated part."""
+        """The operands of an index: one per comma-separated part; ``x[()]`` is ``x[...]`` (the whole
+        array, or a 0-d array's number as a 0-d array: the same value)."""
         parts = node.elts if isinstance(node, ast.Tuple) else [node]
-        return [self.index_part(p) for p in parts]
+        return [self.index_part(p) for p in parts] or [Const(Ellipsis)]
 
     def index_part(self, node):
         if isinstance(node, ast.Slice):

@@ -20,12 +20,14 @@ subscripts read as its helpers read them) and ``errors``.
 | ``families`` | NumPy's shape and order functions (``shapes``, ``orders``, ``parts``), ``scipy.special`` (``special``, and ``elementwise`` in the scalar table), random draws (``random``), the helpers of NumPy calls lowering writes out (``numerics``); ``params`` reads their arguments |
 | ``linalg``, ``norms`` | ``np.linalg`` (reverse and tangent templates) and ``np.linalg.norm`` for every ``ord`` |
 | ``tensors`` | ``np.einsum``, ``tensordot``, ``kron``, ``cross``, ``trace``, ``diag``, ``diagonal``, ``triu``, ``tril`` |
+| ``casts`` | calls whose ``dtype`` argument makes their result integers or booleans: no gradient, no tangent |
 | ``settings`` | the constant settings (``axis``, ``ord``, subscripts) a rule reads, or a refusal naming them |
 | ``specialized`` | what array code specialized to its arguments' kinds writes instead of a helper (``g @ W.T``) |
 | ``custom`` | a ``srcdiff.Function``'s forward call: its own backward |
 | ``trees`` | parts of container parameters (no gradient back to the container), ``rt.tree_grad`` and its helpers |
 """
 from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, STATISTICS_TANGENTS, ArrayRules, rules_of
+from .casts import COMPUTED, EXACT, INEXACT, dtype_of_result
 from .custom import CustomRule, backward_templates, is_custom_op
 from .helpers import HELPER_TANGENTS
 from .families import LINEAR as LINEAR_FORMS

@@ -25,6 +25,7 @@ from ..analysis import ELEMENTWISE as ELEMENTWISE_OPS
 from ..analysis import SCALAR, infer_shapes, is_ufunc, item_reads, proves_scalar, uses_arrays
 from ..errors import NoGradientRuleError
 from ..ir import SEQUENCE_OPS, Const, Var, assigns
+from .casts import COMPUTED, EXACT, dtype_of_result
 from .families import Families
 from .helpers import HELPER_BUILDERS
 from .linalg import LINALG_BUILDERS, LINALG_KEYWORDS
@@ -48,7 +49,7 @@ NO_GRADIENT = frozenset({
     ".shape", ".ndim", ".size", ".dtype", "slice", "np.shape", "np.ndim", "np.size",
     "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.empty_like", "np.eye",
     "np.argmax", "np.argmin", ".argmax()", ".argmin()",
-    "np.argsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
+    "np.argsort", "np.lexsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
     "np.isinf", "np.isfinite", "np.imag", "np.angle", "np.greater", "np.less", "np.equal", "np.logical_and",
     "np.logical_or", "np.logical_not", "len", "np.searchsorted", "np.all", "np.any",
     "rt.along_axis_index", "rt.convolve_index", "rt.convolve_mask", "rt.lstsq_rank", "rt.lstsq_kept",  # indices and masks (``rules.numerics``)
@@ -101,6 +102,9 @@ class ArrayRules:
         return self._cache[stmt]
 
     def _rule(self, stmt):
+        cast = dtype_of_result(stmt)  # EXACT: a result of integers or booleans; COMPUTED: known at run time
+        if cast in (EXACT, COMPUTED):
+            return ZERO if cast == EXACT else None
         kind, family = self.families.rule(stmt)
         if kind is not None:
             return self._elementwise(stmt, family) if kind == "elementwise" else _checked(family, len(stmt.args))
@@ -150,7 +154,7 @@ class ArrayRules:
 
 # the keyword arguments each family's rule takes into account; any other one means no rule
 KEYWORDS = {
-    "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis"}),
+    "reduce": frozenset({"axis", "keepdims", "dtype", "ddof"}), "cumsum": frozenset({"axis"}), "reshape": frozenset({"newshape", "shape", "axis", "order"}),
     "sequence": frozenset({"axis"}), "np.transpose": frozenset({"axes"}), ".transpose()": frozenset({"axes"}),
     "np.linspace": frozenset({"endpoint"}), **TENSOR_KEYWORDS, **LINALG_KEYWORDS,
 }
@@ -232,16 +236,15 @@ def _spread_tangent(stmt, names):
 STATISTICS_TANGENTS = {op: _spread_tangent for op in ("np.var", ".var()", "np.std", ".std()")}
 
 
+ORDER_POSITIONS = {"np.reshape": 2, "np.ravel": 1, ".ravel()": 1, ".flatten()": 1}  # x.reshape: by keyword
+
+
 def _reshape(stmt, names):
-    return (f"np.reshape(g, np.shape({names[0]}))",) + (None,) * (len(names) - 1)
-
-
-def _identity(stmt, names):
-    return ("g",) + (None,) * (len(names) - 1)
-
-
-def _product(stmt, names):
-    return PRODUCTS[stmt.op]
+    """``g`` put back in its operand's shape in the order the reshape read it, 'C' or 'F' (no rule
+    for 'A' and 'K', whose order is the operand's memory layout)."""
+    order = _param(stmt, ORDER_POSITIONS.get(stmt.op), "order", "C")
+    written = "" if order == "C" else ", order='F'"
+    return None if order not in ("C", "F") else (f"np.reshape(g, np.shape({names[0]}){written})",) + (None,) * (len(names) - 1)
 
 
 def _transpose(stmt, names):
@@ -280,7 +283,8 @@ def _cumsum(stmt, names):
 
 
 _BUILDERS = {
-    "reduce": _reduce, "reshape": _reshape, "identity": _identity, "product": _product,
+    "reduce": _reduce, "reshape": _reshape, "identity": lambda stmt, names: ("g",) + (None,) * (len(names) - 1),
+    "product": lambda stmt, names: PRODUCTS[stmt.op],
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linspace": linspace_rule, "[]": getitem_rule, "rt.setitem": setitem_rule,
     "list": lambda stmt, names: tuple(f"g[{i}]" for i in range(len(names))),  # item i gets the i-th gradient

@@ -16,8 +16,15 @@ from .arrays import ArrayGradientError, unbroadcast
 from .namespaces import namespace_of as namespace
 
 
+def _arrays(a, b):
+    """The operands, a list or tuple of numbers (``np.dot(xs, xs)`` of a list parameter) as the
+    array NumPy read it as: the helpers multiply and transpose them."""
+    return tuple(np.asarray(x) if isinstance(x, (list, tuple)) else x for x in (a, b))
+
+
 def matmul_grad_left(g, a, b):
     """The gradient of ``a`` in ``a @ b``: ``g @ b.T``, for vectors, matrices and stacks of them."""
+    a, b = _arrays(a, b)
     xp = namespace(g, a, b)
     a_dims, b_dims = xp.ndim(a), xp.ndim(b)
     if b_dims == 1:
@@ -29,6 +36,7 @@ def matmul_grad_left(g, a, b):
 
 def matmul_grad_right(g, a, b):
     """The gradient of ``b`` in ``a @ b``: ``a.T @ g``, for vectors, matrices and stacks of them."""
+    a, b = _arrays(a, b)
     xp = namespace(g, a, b)
     a_dims, b_dims = xp.ndim(a), xp.ndim(b)
     if a_dims == 1:
@@ -40,6 +48,7 @@ def matmul_grad_right(g, a, b):
 
 def dot_grad_left(g, a, b):
     """The gradient of ``a`` in ``np.dot(a, b)`` (numbers, vectors and matrices)."""
+    a, b = _arrays(a, b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * b, a)
     _check_dot(a, b)
@@ -48,6 +57,7 @@ def dot_grad_left(g, a, b):
 
 def dot_grad_right(g, a, b):
     """The gradient of ``b`` in ``np.dot(a, b)`` (numbers, vectors and matrices)."""
+    a, b = _arrays(a, b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * a, b)
     _check_dot(a, b)
@@ -63,6 +73,7 @@ def _check_dot(a, b):
 def inner_grad_left(g, a, b):
     """The gradient of ``a`` in ``np.inner(a, b)`` (a sum over the last axes; the
     element-wise product when either operand is a number)."""
+    a, b = _arrays(a, b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * b, a)
     g_axes = list(range(np.ndim(a) - 1, np.ndim(g)))
@@ -72,6 +83,7 @@ def inner_grad_left(g, a, b):
 def inner_grad_right(g, a, b):
     """The gradient of ``b`` in ``np.inner(a, b)`` (the element-wise product when either
     operand is a number)."""
+    a, b = _arrays(a, b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * a, b)
     lead = list(range(np.ndim(a) - 1))

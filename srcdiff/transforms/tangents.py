@@ -29,8 +29,8 @@ import ast
 
 from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
-from ..rules import (ELEMENTWISE, ELEMENTWISE_BUILDERS, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule, placeholders,
-                     rule_of_call, tangent_rule, template_ast)
+from ..rules import (COMPUTED, ELEMENTWISE, ELEMENTWISE_BUILDERS, EXACT, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule,
+                     dtype_of_result, placeholders, rule_of_call, tangent_rule, template_ast)
 from .contributions import as_number, of_values_alone
 from .linalg_tangents import LINALG_FORMS, TANGENT_TEMPLATES, template_terms
 
@@ -44,8 +44,7 @@ _PRODUCTS = ("@", "np.matmul", "np.dot", ".dot()", "np.inner", "np.outer")
 _PRODUCT_GRADS = ("rt.matmul_grad_left", "rt.matmul_grad_right", "rt.dot_grad_left", "rt.dot_grad_right",
                   "rt.inner_grad_left", "rt.inner_grad_right")
 
-# Operations storing values into an array whose dtype may be an integer one.
-_STORES = frozenset({"np.full", "np.full_like", "rt.setitem"})
+_STORES = frozenset({"np.full", "np.full_like", "rt.setitem"})  # storing into an array whose dtype may be integers
 
 # op -> (kind, positions it is linear in, positions whose tangent does not matter)
 FORMS = {
@@ -98,6 +97,11 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
     if any(isinstance(v, Var) and v in tangent_of for _, v in stmt.kwargs):
         raise NoRule
     if not active:
+        return []
+    cast = dtype_of_result(stmt)  # a result of integers or booleans has no tangent (``rules.casts``)
+    if cast == COMPUTED or "initial" in dict(stmt.kwargs):  # a reduction's start value: affine, not linear
+        raise NoRule
+    if cast == EXACT:
         return []
     if stmt.op == "rt.tree_grad":
         return _tree_grad_terms(stmt, active, tangent_of, operand)
@@ -203,9 +207,9 @@ def _extremum_terms(stmt, active, tangent_of, operand, y):
     """``np.max(x, axis)``: the tangent at the position of each maximum (the first, on a tie),
     ``np.sum(dot_x * rt.max_grad(np.ones_like(y), x, axis), axis)``; ``np.prod`` the same
     with its gradient ``rt.prod_grad`` (the product of the other entries)."""
-    if active != [0] or len(stmt.args) > 2:
-        raise NoRule
-    keywords = [(k, operand(v)) for k, v in stmt.kwargs]
+    if active != [0] or len(stmt.args) > 2 or not {k for k, _ in stmt.kwargs} <= {"axis", "keepdims", "dtype"}:
+        raise NoRule  # where=: the helpers pick among every entry
+    keywords = [(k, operand(v)) for k, v in stmt.kwargs if k != "dtype"]  # a float dtype: the tangent's own
     if len(stmt.args) == 2:
         keywords.insert(0, ("axis", operand(stmt.args[1])))
     ones = ast.Call(func=dotted("np.ones_like"), args=[copy_expr(y)], keywords=[])
