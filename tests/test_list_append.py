@@ -300,7 +300,7 @@ REFUSED = {
                "out.insert", "changes the list"),
     "sort": ("def f(x, w):\n    out = [w]\n    out.append(x)\n    out.sort()\n    return sum(out)\n", "out.sort()",
              "changes the list"),
-    "sort_only": ("def f(xs, w):\n    xs.sort()\n    return sum(xs) * w\n", "xs.sort()", "changes a list in place"),
+    "sort_only": ("def f(xs, w):\n    xs.sort()\n    return sum(xs) * w\n", "xs.sort()", "changes its list or array in place"),
     "del": ("def f(x, w):\n    out = [x, w]\n    out.append(x)\n    del out[0]\n    return sum(out)\n", "del out[0]", "del"),
     "as_value": ("def f(x, w):\n    out = []\n    y = out.append(x)\n    return sum(out)\n", "y = out.append(x)",
                  "used as a value"),

@@ -48,8 +48,9 @@ def statement_expr(lw, stmt):
     if isinstance(value, ast.Call) and _is_output(lw, value.func):
         return _emit(lw, stmt)
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in grown.MUTATORS:
-        raise lw.error(UnsupportedSyntaxError, stmt, f"'{ast.unparse(value.func)}' changes a list in place, which "
-                       "srcdiff does not model", "build a new list: a comprehension, or append to a list made here")
+        raise lw.error(UnsupportedSyntaxError, stmt, f"'{ast.unparse(value.func)}' changes its list or array in place, "
+                       "which srcdiff does not model", "build a new value: np.sort(x), a comprehension, "
+                       "or append to a list made here")
     if isinstance(value, ast.Call) and any(k.arg == "out" for k in value.keywords):
         raise lw.error(UnsupportedSyntaxError, stmt, f"'{ast.unparse(value.func)}(..., out=...)' writes its result "
                        "into an array, which srcdiff does not model", "bind the result instead: r = "
