@@ -22,7 +22,7 @@ enough to be copied next to generated code.
 | ``namespaces`` | ``namespace``: NumPy itself for NumPy values (the fast path), else NumPy's names over the values' Array API namespace (array-api-compat), on their device |
 | ``scatter`` | ``scatter_add``: ``x[index]``'s gradient for arrays of any library (no ``np.add.at``) |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
-| ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
+| ``custom`` | ``Context`` and the ``srcdiff.Function`` base class; ``function_gradients``, ``function_gradient`` (what a backward returned, checked) |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
 | ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
@@ -40,7 +40,7 @@ from .indexing import (concatenate_grad, concatenate_place, hstack_grad, hstack_
                        index_grads, setitem, tangent_like, vstack_grad, vstack_place, written_grad)
 from .checks import check_direction, check_scalar
 from . import linalg, tensors
-from .custom import Context, Function
+from .custom import Context, Function, function_gradient, function_gradients
 from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
                      qr_q_tangent, qr_r, qr_r_tangent, rhs_outer, rhs_times, slogdet_sign, solve_t, svd_u, svd_u_grad,
                      svd_u_tangent, svd_vh, svd_vh_grad, svd_vh_tangent, sym_lower, sym_lower_grad, tall_r)
@@ -68,7 +68,7 @@ __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
     "hstack_grad", "concatenate_place", "hstack_place", "vstack_place", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
-    "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
+    "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "function_gradient", "function_gradients", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "owned_whole", "whole_zeros", "log", "scaled_pow", "sign", "unpacked", "unpacked_at_least", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
     "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
