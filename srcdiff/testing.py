@@ -10,7 +10,9 @@ def test_my_loss():
 For every parameter ``wrt`` picks, along a few random directions ``d`` (same shape as
 the argument), the directional derivative ``gradient . d`` is compared with the central
 difference ``(f(x + eps d) - f(x - eps d)) / (2 eps)``, and the gradient's type and
-shape with the argument's.  On a mismatch it raises ``AssertionError`` with one
+shape with the argument's.  A float32 (float16) argument's gradient is held to differences
+taken in float64 where the function allows it (see ``_PRECISE_RTOL``): the coarse steps of
+its own precision alone let a gradient 1% off pass.  On a mismatch it raises ``AssertionError`` with one
 readable paragraph per failing argument, so a wrong ``srcdiff.Function.backward`` (or a
 wrong rule) shows up in ``pytest`` as a plain test failure.
 
@@ -29,6 +31,13 @@ from .runtime.trees import is_container, leaves, replace_leaves
 
 # (eps, relative tolerance) by the precision of the argument
 _STEPS = {np.dtype(np.float64): (1e-6, 1e-5), np.dtype(np.float32): (1e-2, 5e-2), np.dtype(np.float16): (1e-1, 2e-1)}
+# A float32 or float16 gradient is also held to float64 differences (the argument moved in float64)
+# wherever the function computes in float64 given float64 (a move far below float32's resolution
+# moves its result) and differences taken with steps 1e-6 and 1e-4 agree; elsewhere (a function
+# rounding to float32 inside) the coarse check of the argument's own precision alone runs. The
+# bound is relative to the larger side plus the sum of |gradient * direction| (the rounding of
+# the gradient's own sum), so a gradient off by 1% no longer passes.
+_PRECISE_RTOL = {np.dtype(np.float32): 1e-4, np.dtype(np.float16): 1e-2}
 
 
 def check_grad(fn, *args, wrt=None, directions=3, seed=0, eps=None, rtol=None, atol=1e-7):
@@ -72,29 +81,71 @@ def _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol):
     if not is_array and np.ndim(g) != 0:
         return f"expected a number like the argument, got {_describe(g)}"
     default_eps, default_rtol = _STEPS.get(dtype, _STEPS[np.dtype(np.float64)])
+    explicit = eps or rtol
     eps, rtol = eps or default_eps, rtol or default_rtol
     start = x.astype(dtype) if is_array else dtype.type(x) if isinstance(x, np.generic) else x
+    precise = dtype in _PRECISE_RTOL and explicit is None
     for _ in range(directions):
         d = rng.standard_normal(np.shape(x))
         d = d.astype(dtype) if is_array else float(d)
-        analytic = float(np.sum(np.asarray(g, dtype=np.float64) * d))
+        terms = np.asarray(g, dtype=np.float64) * d
+        analytic = float(np.sum(terms))
         plus, minus = list(args), list(args)
         plus[position], minus[position] = start + eps * d, start - eps * d
-        wrong = _disagreement(fn, plus, minus, analytic, eps, atol, rtol)
+        numeric = _central_difference(fn, plus, minus, eps)
+        if precise:  # a float32 gradient against float64 differences, when the function computes in float64 then
+            d64 = np.asarray(d, dtype=np.float64)
+            exact = _float64_difference(fn, args, position, d64, 1e-6)
+            tight = atol + _PRECISE_RTOL[dtype] * (max(abs(exact), abs(analytic)) + float(np.sum(np.abs(terms))))
+            if _computes_in_float64(fn, args, position, d64) \
+                    and abs(exact - _float64_difference(fn, args, position, d64, 1e-4)) <= tight / 10:
+                wrong = _verdict(analytic, exact, tight)
+                if wrong:
+                    return wrong
+                continue
+        wrong = _verdict(analytic, numeric, atol + rtol * max(abs(numeric), abs(analytic)))
         if wrong:
             return wrong
     return None
 
 
-def _disagreement(fn, plus, minus, analytic, eps, atol, rtol):
-    """A sentence saying that central differences of ``fn`` between the arguments ``plus`` and
-    ``minus`` (``2 * eps`` apart along one direction) disagree with ``analytic``, or None."""
-    numeric = (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
-    tolerance = atol + rtol * max(abs(numeric), abs(analytic))
+def _computes_in_float64(fn, args, position, d):
+    """Whether moving the argument (in float64) far below float32's resolution moves ``fn``'s
+    result: false for a function that rounds its argument to float32 first."""
+    plus, minus = list(args), list(args)
+    plus[position], minus[position] = _moved_in_float64(args[position], 1e-11 * d), _moved_in_float64(args[position], 0 * d)
+    return float(np.sum(fn(*plus))) != float(np.sum(fn(*minus)))
+
+
+def _moved_in_float64(x, step):
+    moved = np.asarray(x, dtype=np.float64) + step
+    return moved if isinstance(x, np.ndarray) else float(moved)
+
+
+def _float64_difference(fn, args, position, d, eps):
+    """Central differences of ``fn`` along ``d`` with the argument at ``position`` moved in float64."""
+    plus, minus = list(args), list(args)
+    plus[position], minus[position] = _moved_in_float64(args[position], eps * d), _moved_in_float64(args[position], -eps * d)
+    return _central_difference(fn, plus, minus, eps)
+
+
+def _central_difference(fn, plus, minus, eps):
+    return (float(np.sum(fn(*plus))) - float(np.sum(fn(*minus)))) / (2 * eps)
+
+
+def _verdict(analytic, numeric, tolerance):
+    """None when ``analytic`` and ``numeric`` agree within ``tolerance``, else the sentence saying how not."""
     if abs(numeric - analytic) <= tolerance:
         return None
     return (f"along a random direction srcdiff gives {analytic:.6g}, finite differences give "
             f"{numeric:.6g} (difference {abs(numeric - analytic):.3g}, tolerance {tolerance:.3g})")
+
+
+def _disagreement(fn, plus, minus, analytic, eps, atol, rtol):
+    """A sentence saying that central differences of ``fn`` between the arguments ``plus`` and
+    ``minus`` (``2 * eps`` apart along one direction) disagree with ``analytic``, or None."""
+    numeric = _central_difference(fn, plus, minus, eps)
+    return _verdict(analytic, numeric, atol + rtol * max(abs(numeric), abs(analytic)))
 
 
 def _check_container(fn, args, position, g, rng, directions, atol):
