@@ -29,7 +29,8 @@ enough to be copied next to generated code.
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
 | ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
-| ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
+| ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale`` |
+| ``instances`` | ``check_class``, ``shadows_method``: the object a method's gradient was built for (its class, no method hidden by an attribute of its own) |
 """
 import numpy as np
 
@@ -60,7 +61,8 @@ from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_gra
 from .results import result_grad, result_part
 from .numerics import (along_axis_index, convolve_index, convolve_mask, full_rank, item, lstsq_kept, lstsq_rank,
                        outer_operand)
-from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
+from .instances import check_class, shadows_method
+from .trees import tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -74,7 +76,7 @@ __all__ = [
     "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
-    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
+    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "shadows_method", "tree_grad", "tree_part", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "grown", "but_last", "argmax_item", "argmin_item", "namespace",
     "result_grad", "result_part",
     "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",
