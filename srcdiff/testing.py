@@ -90,43 +90,46 @@ def _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol):
         d = d.astype(dtype) if is_array else float(d)
         terms = np.asarray(g, dtype=np.float64) * d
         analytic = float(np.sum(terms))
-        plus, minus = list(args), list(args)
-        plus[position], minus[position] = start + eps * d, start - eps * d
-        numeric = _central_difference(fn, plus, minus, eps)
-        if precise:  # a float32 gradient against float64 differences, when the function computes in float64 then
-            d64 = np.asarray(d, dtype=np.float64)
-            exact = _float64_difference(fn, args, position, d64, 1e-6)
-            tight = atol + _PRECISE_RTOL[dtype] * (max(abs(exact), abs(analytic)) + float(np.sum(np.abs(terms))))
-            if _computes_in_float64(fn, args, position, d64) \
-                    and abs(exact - _float64_difference(fn, args, position, d64, 1e-4)) <= tight / 10:
-                wrong = _verdict(analytic, exact, tight)
+        if precise:  # a float32 gradient against float64 differences, where the function computes in float64
+
+            def value_at(step, d=np.asarray(d, dtype=np.float64)):
+                moved = list(args)
+                moved[position] = _moved_in_float64(x, step * d)
+                return float(np.sum(fn(*moved)))
+
+            wrong = _float64_verdict(value_at, analytic, float(np.sum(np.abs(terms))), dtype, atol)
+            if wrong is not _UNTRUSTED:
                 if wrong:
                     return wrong
                 continue
-        wrong = _verdict(analytic, numeric, atol + rtol * max(abs(numeric), abs(analytic)))
+        plus, minus = list(args), list(args)
+        plus[position], minus[position] = start + eps * d, start - eps * d
+        wrong = _disagreement(fn, plus, minus, analytic, eps, atol, rtol)
         if wrong:
             return wrong
     return None
 
 
-def _computes_in_float64(fn, args, position, d):
-    """Whether moving the argument (in float64) far below float32's resolution moves ``fn``'s
-    result: false for a function that rounds its argument to float32 first."""
-    plus, minus = list(args), list(args)
-    plus[position], minus[position] = _moved_in_float64(args[position], 1e-11 * d), _moved_in_float64(args[position], 0 * d)
-    return float(np.sum(fn(*plus))) != float(np.sum(fn(*minus)))
+_UNTRUSTED = object()  # float64 differences that cannot judge: the function rounds to float32 inside
+
+
+def _float64_verdict(value_at, analytic, spread, dtype, atol):
+    """``_verdict`` of ``analytic`` against central differences in float64 (``value_at(step)``:
+    the function's result with the argument moved by ``step`` along the direction, in float64),
+    or ``_UNTRUSTED`` where a move far below float32's resolution leaves the result unchanged
+    or differences with steps 1e-6 and 1e-4 disagree."""
+    if value_at(1e-11) == value_at(0.0):
+        return _UNTRUSTED
+    exact = (value_at(1e-6) - value_at(-1e-6)) / 2e-6
+    tight = atol + _PRECISE_RTOL[dtype] * (max(abs(exact), abs(analytic)) + spread)
+    if abs(exact - (value_at(1e-4) - value_at(-1e-4)) / 2e-4) > tight / 10:
+        return _UNTRUSTED
+    return _verdict(analytic, exact, tight)
 
 
 def _moved_in_float64(x, step):
     moved = np.asarray(x, dtype=np.float64) + step
     return moved if isinstance(x, np.ndarray) else float(moved)
-
-
-def _float64_difference(fn, args, position, d, eps):
-    """Central differences of ``fn`` along ``d`` with the argument at ``position`` moved in float64."""
-    plus, minus = list(args), list(args)
-    plus[position], minus[position] = _moved_in_float64(args[position], eps * d), _moved_in_float64(args[position], -eps * d)
-    return _central_difference(fn, plus, minus, eps)
 
 
 def _central_difference(fn, plus, minus, eps):
@@ -164,7 +167,21 @@ def _check_container(fn, args, position, g, rng, directions, atol):
     eps, rtol = _STEPS.get(least, _STEPS[np.dtype(np.float64)])  # the steps of the least precise part
     for _ in range(directions):
         d = {path: _direction(rng, value) for path, value in parts}
-        analytic = sum(float(np.sum(np.asarray(found[path], dtype=np.float64) * step)) for path, step in d.items())
+        terms = [np.asarray(found[path], dtype=np.float64) * step for path, step in d.items()]
+        analytic = sum(float(np.sum(term)) for term in terms)
+        if least in _PRECISE_RTOL:  # as for an argument: float64 differences where the function allows them
+
+            def value_at(step, d=d):
+                moved = list(args)
+                moved[position] = replace_leaves(x, {path: _moved_in_float64(value, step * np.asarray(d[path], np.float64))
+                                                     for path, value in parts})
+                return float(np.sum(fn(*moved)))
+
+            wrong = _float64_verdict(value_at, analytic, sum(float(np.sum(np.abs(t))) for t in terms), least, atol)
+            if wrong is not _UNTRUSTED:
+                if wrong:
+                    return wrong
+                continue
         plus, minus = list(args), list(args)
         plus[position] = replace_leaves(x, {path: _moved(value, eps * d[path]) for path, value in parts})
         minus[position] = replace_leaves(x, {path: _moved(value, -eps * d[path]) for path, value in parts})

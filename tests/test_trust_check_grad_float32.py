@@ -80,3 +80,18 @@ def test_right_float32_gradients_pass(f, x):
 def test_large_float32_matrix_passes():
     x = np.random.default_rng(5).standard_normal((30, 30)).astype(np.float32)
     check_grad(lambda a: np.sum(np.tanh(a @ a)), x)
+
+
+def in_a_dict(p):
+    return np.sum(SinOffByOnePercent.apply(p["W"]) * WEIGHTS) + np.sum(np.tanh(p["b"]))
+
+
+def right_in_a_dict(p):
+    return np.sum(np.sin(p["W"] @ p["W"]) * WEIGHTS) + np.sum(np.tanh(p["b"]) * p["s"])
+
+
+def test_float32_parts_of_a_container_are_held_to_float64_differences_too():
+    params = {"W": X, "b": np.array([0.3, -0.2], dtype=np.float32), "s": 1.5}
+    with pytest.raises(AssertionError, match="'p': along a random direction"):
+        check_grad(in_a_dict, params)
+    check_grad(right_in_a_dict, params)
