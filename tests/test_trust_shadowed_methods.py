@@ -93,3 +93,13 @@ def test_other_attributes_and_objects_without_a_dict_still_work():
     np.testing.assert_allclose(srcdiff.grad(model.loss, wrt="x")(X), expected, rtol=1e-6)
     obj = Slotted(1.5)
     assert srcdiff.grad(obj.f, wrt="x")(0.5) == pytest.approx(2 * 1.5 * 0.5 + 1)
+
+
+def test_an_object_of_a_class_defined_again_is_refused_saying_so():
+    namespace = {"np": np}
+    exec("class Model:\n    def forward(self, x):\n        return x\n", namespace)  # the class defined again
+    other = namespace["Model"]()
+    other.W = W.copy()
+    with pytest.raises(srcdiff.SrcdiffError, match="another definition of the class") as info:
+        srcdiff.grad(Model.loss, wrt="x")(other, X)
+    assert_user_error(info.value, Model.loss)

@@ -23,6 +23,11 @@ def shadows_method(x):
 def check_class(x, cls):
     """Refuse ``self`` of another class than ``cls``, or one whose own attribute hides a
     method of its class: a method's gradient inlines what ``cls`` resolves."""
+    if x.__class__ is not cls and type(x).__qualname__ == cls.__qualname__:  # same name, another class object
+        raise ArrayGradientError(
+            f"self is a {cls.__qualname__} of another definition of the class than the one this gradient was "
+            "built for (the class was defined again, or its module reloaded, since)",
+            hint="build the gradient again from the class as it is now, and use objects made from that class")
     if x.__class__ is not cls:
         raise ArrayGradientError(
             f"this gradient was built for {cls.__qualname__} objects (their methods are inlined into it), "
