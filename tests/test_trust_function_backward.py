@@ -177,3 +177,50 @@ def test_a_right_backward_still_matches_differences():
         return s
 
     np.testing.assert_allclose(srcdiff.grad(loop, wrt=0)(X, 3), fd_grad(loop, (X, 3), 0), rtol=1e-6, atol=1e-8)
+
+
+class SquareZeroDimensional(srcdiff.Function):  # right, but its gradient is a 0-d array
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return np.asarray(2.0 * x * grad)
+
+
+class SquareOneTuple(srcdiff.Function):  # right, returning a 1-tuple for its one argument
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return (2.0 * x * grad,)
+
+
+def zero_dimensional(x, y):
+    return SquareZeroDimensional.apply(x) * y
+
+
+def one_tuple(x):
+    return np.sum(SquareOneTuple.apply(x) * WEIGHTS)
+
+
+def test_a_number_gets_a_number_from_a_zero_dimensional_array():
+    gx, gy = srcdiff.grad(zero_dimensional)(0.5, 3.0)
+    assert type(gx) is float and gx == pytest.approx(3.0)
+    value, (gx, gy) = srcdiff.value_and_grad(zero_dimensional)(0.5, 3.0)
+    assert type(gx) is float
+    gx = srcdiff.grad(zero_dimensional, wrt=0)(np.float32(0.5), np.float32(3.0))
+    assert type(gx) is np.float32 and gx == pytest.approx(3.0)
+
+
+def test_a_one_tuple_for_one_argument_is_its_gradient():
+    np.testing.assert_allclose(srcdiff.grad(one_tuple)(X), 2 * X * WEIGHTS, rtol=1e-12)
+    table = srcdiff.explain(one_tuple, X)
+    np.testing.assert_allclose(next(row.gradient for row in table.rows if row.name == "x"), 2 * X * WEIGHTS, rtol=1e-12)

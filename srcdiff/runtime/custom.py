@@ -36,6 +36,7 @@ class Context:
     def __init__(self, *arguments):
         self.argument_shapes = tuple(_shape_of(a) for a in arguments)
         self.argument_dtypes = tuple(getattr(a, "dtype", None) for a in arguments)
+        self.argument_arrays = tuple(isinstance(a, np.ndarray) for a in arguments)
 
     def save_for_backward(self, *values):
         self.saved_tensors = values
@@ -54,13 +55,15 @@ def _shape_of(value):
 
 def function_gradients(ctx, returned, needed):
     """What ``Cls.backward(ctx, g)`` returned, checked against the arguments of ``forward``
-    (``ctx.argument_shapes``): one gradient per argument (bare when there is one), and for
-    each argument whose gradient is needed (the positions ``needed``) a value of that
-    argument's shape, never None.  A wrong count, a missing gradient or a gradient of
-    another shape (a scalar NumPy would broadcast) is refused at the user's ``apply``; a
-    NumPy gradient of another floating dtype than its array argument's is cast to it (a
-    float32 argument gets a float32 gradient, as ``grad`` promises)."""
+    (``ctx.argument_shapes``): one gradient per argument (bare when there is one; a 1-tuple
+    is taken too), and for each argument whose gradient is needed (the positions ``needed``)
+    a value of that argument's shape, never None.  A wrong count, a missing gradient or a
+    gradient of another shape (a scalar NumPy would broadcast) is refused at the user's
+    ``apply``.  A NumPy gradient takes its argument's type as ``grad`` promises: the floating
+    dtype of an array (a float32 argument gets a float32 gradient), a number for a number."""
     shapes = ctx.argument_shapes
+    if len(shapes) == 1 and shapes[0] is not None and isinstance(returned, (tuple, list)) and len(returned) == 1:
+        returned = returned[0]
     gradients = (returned,) if len(shapes) == 1 else returned
     if len(shapes) != 1 and not (isinstance(gradients, (tuple, list)) and len(gradients) == len(shapes)):
         count = len(gradients) if isinstance(gradients, (tuple, list)) else 1
@@ -69,23 +72,29 @@ def function_gradients(ctx, returned, needed):
                                  hint="return one gradient per argument of forward after ctx, in order (a tuple)")
     for position in needed:
         _check_gradient(gradients[position], shapes[position], position)
-    dtypes = ctx.argument_dtypes
-    if not any(_cast_needed(gradients[p], dtypes[p]) for p in needed):
+    conformed = [_conformed(g, ctx.argument_dtypes[p], ctx.argument_arrays[p]) if p in needed else g
+                 for p, g in enumerate(gradients)]
+    if all(c is g for c, g in zip(conformed, gradients)):
         return returned
-    cast = [g.astype(dtypes[p]) if p in needed and _cast_needed(g, dtypes[p]) else g for p, g in enumerate(gradients)]
-    return cast[0] if len(shapes) == 1 else tuple(cast)
+    return conformed[0] if len(shapes) == 1 else tuple(conformed)
 
 
-def _cast_needed(gradient, dtype):
-    return isinstance(gradient, np.ndarray) and isinstance(dtype, np.dtype) and dtype.kind == "f" \
-        and gradient.dtype != dtype
+def _conformed(gradient, dtype, is_array):
+    """A NumPy ``gradient`` in its argument's type: an array of the argument's floating dtype,
+    a number (a NumPy float keeps its type) for a number."""
+    if not isinstance(gradient, np.ndarray):
+        return gradient
+    floating = isinstance(dtype, np.dtype) and dtype.kind == "f"
+    if is_array:
+        return gradient.astype(dtype) if floating and gradient.dtype != dtype else gradient
+    return dtype.type(gradient) if floating else float(gradient)
 
 
 def function_gradient(ctx, returned, position):
     """The gradient of argument ``position`` among what ``Cls.backward(ctx, g)`` returned,
     checked as ``function_gradients`` checks it (explain mode reads them one at a time)."""
-    function_gradients(ctx, returned, (position,))
-    return returned if len(ctx.argument_shapes) == 1 else returned[position]
+    gradients = function_gradients(ctx, returned, (position,))
+    return gradients if len(ctx.argument_shapes) == 1 else gradients[position]
 
 
 def _check_gradient(gradient, shape, position):
