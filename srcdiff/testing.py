@@ -44,11 +44,11 @@ def check_grad(fn, *args, wrt=None, directions=3, seed=0, eps=None, rtol=None, a
     """Raise AssertionError unless srcdiff's gradient of ``fn`` at ``args`` agrees with
     finite differences for every parameter ``wrt`` picks (when None: every parameter whose
     argument is not an int or a bool, such as a loop count)."""
-    call, shown = fn, args
-    if inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType):  # its object is argument 0
+    call, shown, bound = fn, args, inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType)
+    if bound:  # its object is argument 0
         call, args = fn.__func__, (fn.__self__,) + tuple(args)
     names = list(inspect.signature(call).parameters)
-    picked = _positions(names, wrt)
+    picked = _positions(names, wrt, int(bound), fn)
     if wrt is None:
         picked = [p for p in picked if p >= len(args) or not isinstance(args[p], (int, bool, np.integer))]
     gradient = grad(fn, wrt=tuple(names[p] for p in picked))(*shown)
@@ -66,9 +66,18 @@ def check_grad(fn, *args, wrt=None, directions=3, seed=0, eps=None, rtol=None, a
                              + "\n".join(problems))
 
 
-def _positions(names, wrt):
-    items = range(len(names)) if wrt is None else wrt if isinstance(wrt, (tuple, list)) else [wrt]
-    return [names.index(item) if isinstance(item, str) else item % len(names) for item in items]
+def _positions(names, wrt, offset, fn):
+    """The positions in ``names`` that ``wrt`` picks.  A bound method's ints count its own
+    parameters, after its object (``offset`` 1), as ``grad`` counts them; a name it does not
+    have is refused by ``grad`` itself, with its SrcdiffError."""
+    if wrt is None:
+        return list(range(len(names)))
+    items = wrt if isinstance(wrt, (tuple, list)) else [wrt]
+    for item in items:
+        if isinstance(item, str) and item not in names:
+            grad(fn, wrt=item)  # raises: fn has no parameter of that name
+    own = len(names) - offset
+    return [names.index(item) if isinstance(item, str) else offset + item % own for item in items]
 
 
 def _check_argument(fn, args, position, g, rng, directions, eps, rtol, atol):
