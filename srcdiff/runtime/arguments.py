@@ -10,7 +10,6 @@ stack (the frame whose file name starts with ``<srcdiff``), which costs nothing 
 an error is raised.
 """
 import sys
-from collections.abc import Mapping
 
 import numpy as np
 
@@ -81,7 +80,7 @@ def as_array(value):
     """``np.asarray(value)`` of a parameter indexed like an array; a list or tuple whose items
     differ in shape (``(np.ones(3), 1.5)``) and a dict (its keys are no positions) are refused,
     naming the parameter."""
-    if isinstance(value, Mapping):  # a dict parameter read at a key the build could not take as a path
+    if isinstance(value, dict):  # a dict parameter read at a key the build could not take as a path
         name = next((n for n, v in _generated_parameters() if v is value), None)
         subject = f"the argument for parameter '{name}'" if name else "an argument"
         raise ArrayGradientError(
