@@ -247,7 +247,13 @@ def _refuse_what_is_not_a_function(fn):
                                   "something that is not a Python function defined with def", filename, lineno,
                                   len(line) - len(line.lstrip()), line,
                                   "bind the arguments of a function of your own that calls it")
-    if callable(fn):
+    if inspect.ismethod(fn) and isinstance(fn.__func__, types.FunctionType):  # reached by export alone
+        what, hint = "a bound method", "an exported module cannot hold the method's class: write the loss as a " \
+            "module-level function taking the parameters"
+    elif isinstance(getattr(type(fn), "__call__", None), types.FunctionType):
+        what, hint = f"a {type(fn).__name__} object, called through its __call__ method", \
+            "differentiate the method: srcdiff.grad(obj.__call__)"
+    elif callable(fn):
         what, hint = "a built-in or NumPy function", "differentiate a function of your own that calls it: def f(x): return np.sin(x)"
     else:
         what, hint = f"an object of type {type(fn).__name__}", "pass the function itself: srcdiff.grad(f), not a value"

@@ -11,7 +11,7 @@ direction's, stopping at the shorter.  ``checked_directions`` refuses such a cal
 | a number (``float``, ``int``, NumPy scalar) | ``()`` | a number, or an array of shape ``()`` |
 | an array (anything with ``.shape``) | its shape | an array of that shape |
 | a list or tuple | ``np.shape`` of it (its length where its items differ) | a list, tuple or array of that shape |
-| anything else (a dict of parameters, an object) | not looked at | |
+| a container of parameters (a dict, an object, a list of them...) | its parts' paths and shapes | a container with parts at the same paths, each of its part's shape |
 """
 import functools
 import inspect
@@ -21,6 +21,7 @@ import sys
 import numpy as np
 
 from .errors import SignatureError
+from .runtime.trees import is_container, leaves
 
 
 def checked_directions(compiled, directions):
@@ -63,14 +64,58 @@ def _in_order(signature, args, kwargs):
 def _check(param, direction):
     if param.__class__ is np.ndarray and direction.__class__ is np.ndarray and param.shape == direction.shape:
         return
+    if _holds_tree(param) or _holds_tree(direction):
+        wrong = _tree_mismatch(param, direction)
+        if wrong:
+            _refuse(f"a direction that does not match its parameter was given: {wrong}; a direction has its "
+                    "parameter's structure", "pass a direction with a part of the same shape at every path of "
+                    "the parameter (the parameter's own type and keys)")
+        return
     wanted, given = structure(param), structure(direction)
     if wanted is None or given is None or wanted == given:
         return
+    _refuse(f"a direction of shape {given} was given for a parameter of shape {wanted}: a direction has its "
+            "parameter's shape", "pass a direction of the parameter's own shape (np.reshape(v, np.shape(x)))")
+
+
+def _refuse(message, hint):
     filename, lineno, line = caller()
-    raise SignatureError(
-        f"a direction of shape {given} was given for a parameter of shape {wanted}: a direction has its "
-        "parameter's shape", filename, lineno, len(line) - len(line.lstrip()), line,
-        "pass a direction of the parameter's own shape (np.reshape(v, np.shape(x)))")
+    raise SignatureError(message, filename, lineno, len(line) - len(line.lstrip()), line, hint)
+
+
+def _holds_tree(value):
+    """Whether ``value`` is or holds a container no array may stand for (a dict, an object, a
+    namedtuple), or is a list or tuple of parts of different shapes: its parts are compared."""
+    if isinstance(value, (list, tuple)) and not hasattr(value, "_fields"):
+        return any(_holds_tree(item) for item in value) or _is_ragged(value)
+    return is_container(value)
+
+
+def _is_ragged(sequence):
+    try:
+        np.shape(sequence)
+    except ValueError:  # items of different shapes
+        return True
+    return False
+
+
+def _tree_mismatch(param, direction):
+    """What differs between the parts of ``param`` and ``direction`` (paths, then shapes), or None."""
+    if not (is_container(param) and is_container(direction)):
+        return f"a {type(direction).__name__} for a {type(param).__name__}"
+    wanted = {path: structure(part) for path, part in leaves(param)}
+    given = {path: structure(part) for path, part in leaves(direction)}
+    for path, shape in wanted.items():
+        if path not in given:
+            return f"it has no part at {_path_text(path)}"
+        if given[path] != shape:
+            return f"at {_path_text(path)} a part of shape {given[path]} for one of shape {shape}"
+    extra = next(path for path in given if path not in wanted) if len(given) > len(wanted) else None
+    return None if extra is None else f"it has a part at {_path_text(extra)}, which the parameter has not"
+
+
+def _path_text(path):
+    return "".join(f".{key}" if isinstance(key, str) and key.isidentifier() else f"[{key!r}]" for key in path)
 
 
 def structure(value):

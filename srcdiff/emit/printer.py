@@ -283,11 +283,11 @@ def result_check_lines(result, aliases):
 
 
 def check_lines(value, op, aliases, depth=1, expected=()):
-    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``;
-    ``rt.check_class(self, Model)`` (``expected``: ``[Model]``) compares with that class."""
-    cls = expected[0] if expected else "float"
-    call = ", ".join([value, *expected])
-    return [pad(depth) + f"if {value}.__class__ is not {cls}:", pad(depth + 1) + f"{aliased(op, aliases)}({call})"]
+    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``; ``rt.check_class(self,
+    Model)`` (``expected``: ``[Model]``) runs for another class or an own attribute hiding a method (``rt.shadows_method``)."""
+    cls, call = (expected[0] if expected else "float"), ", ".join([value, *expected])
+    shadow = f" or {aliased('rt.shadows_method', aliases)}({value})" if op == "rt.check_class" else ""
+    return [pad(depth) + f"if {value}.__class__ is not {cls}{shadow}:", pad(depth + 1) + f"{aliased(op, aliases)}({call})"]
 
 
 def squared(stmt):

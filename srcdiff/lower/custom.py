@@ -1,6 +1,6 @@
 """Lowering of calls to a ``srcdiff.Function``: ``Cls.apply(args)``.
 
-Becomes ``ctx = rt.Context()`` and ``y = Cls.forward(ctx, *args)`` (the op
+Becomes ``ctx = rt.Context(*args)`` (it keeps their shapes) and ``y = Cls.forward(ctx, *args)`` (the op
 ``Cls.forward``, whose rule is the class's own backward: ``rules.custom``).  Generated
 code's ``Cls.forward(ctx, ...)`` is read back the same way; calling ``backward`` from a
 function being differentiated is refused (higher derivatives cannot go through it).
@@ -39,5 +39,5 @@ def lower_call(lowerer, node, hint):
         ctx, *args = [lowerer.expr(a) for a in node.args]
     else:
         args = [lowerer.expr(a) for a in node.args]
-        ctx = lowerer.emit("rt.Context", (), node, hint="ctx")
+        ctx = lowerer.emit("rt.Context", tuple(args), node, hint="ctx")
     return lowerer.emit(f"{ref.name}.forward", (ctx, *args), node, hint)

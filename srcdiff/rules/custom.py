@@ -29,7 +29,8 @@ def custom_rule(nargs):
 
 def backward_templates(stmt):
     """Per-argument templates calling the Function's backward (``x0`` is ctx), for explain mode:
-    ``Multiply.backward(x0, g)[1]`` is the gradient of the second argument after ctx."""
+    ``rt.function_gradient(x0, Multiply.backward(x0, g), 1)`` is the gradient of the second
+    argument after ctx, checked as the generated code checks it (its count and shape)."""
     if stmt.op == GRADIENT_CALL:  # vjp_grad_f(a, b, g)[i]: x0 and x1 name the gradient and its product
         count = len(stmt.args) - 2
         operands = ", ".join(f"x{i + 2}" for i in range(count))
@@ -37,4 +38,4 @@ def backward_templates(stmt):
     cls_name = stmt.op[: -len(".forward")]
     count = len(stmt.args) - 1
     call = f"{cls_name}.backward(x0, g)"
-    return (None,) + tuple(call if count == 1 else f"{call}[{i}]" for i in range(count))
+    return (None,) + tuple(f"rt.function_gradient(x0, {call}, {i})" for i in range(count))

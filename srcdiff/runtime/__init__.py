@@ -22,14 +22,15 @@ enough to be copied next to generated code.
 | ``namespaces`` | ``namespace``: NumPy itself for NumPy values (the fast path), else NumPy's names over the values' Array API namespace (array-api-compat), on their device |
 | ``scatter`` | ``scatter_add``: ``x[index]``'s gradient for arrays of any library (no ``np.add.at``) |
 | ``arguments`` | ``ArrayGradientError``; ``not_real`` (used off the fast paths, and by explain mode; no rule) |
-| ``custom`` | ``Context`` and the ``srcdiff.Function`` base class |
+| ``custom`` | ``Context`` and the ``srcdiff.Function`` base class; ``function_gradients``, ``function_gradient`` (what a backward returned, checked) |
 | ``tensors`` | ``einsum_to`` and the gradients of ``tensordot``, ``kron``, ``trace``, ``diagonal``, ``diag`` |
 | ``linalg`` | ``mT``, triangles, ``solve``'s right-hand sides, the factors of decompositions one at a time, eigenvector and singular-vector gradients |
 | ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
 | ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
-| ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale``, ``check_class`` |
+| ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale`` |
+| ``instances`` | ``check_class``, ``shadows_method``: the object a method's gradient was built for (its class, no method hidden by an attribute of its own) |
 """
 import numpy as np
 
@@ -40,7 +41,7 @@ from .indexing import (concatenate_grad, concatenate_place, hstack_grad, hstack_
                        index_grads, setitem, tangent_like, vstack_grad, vstack_place, written_grad)
 from .checks import check_direction, check_scalar
 from . import linalg, tensors
-from .custom import Context, Function
+from .custom import Context, Function, function_gradient, function_gradients
 from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
                      qr_q_tangent, qr_r, qr_r_tangent, rhs_outer, rhs_times, slogdet_sign, solve_t, svd_u, svd_u_grad,
                      svd_u_tangent, svd_vh, svd_vh_grad, svd_vh_tangent, sym_lower, sym_lower_grad, tall_r)
@@ -60,7 +61,8 @@ from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_gra
 from .results import result_grad, result_part
 from .numerics import (along_axis_index, convolve_index, convolve_mask, full_rank, item, lstsq_kept, lstsq_rank,
                        outer_operand)
-from .trees import check_class, tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
+from .instances import check_class, shadows_method
+from .trees import tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
@@ -68,13 +70,13 @@ __all__ = [
     "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
     "hstack_grad", "concatenate_place", "hstack_place", "vstack_place", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
-    "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "div_or_zero",
+    "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "function_gradient", "function_gradients", "div_or_zero",
     "item_grad", "items_like", "items_zeros", "owned_whole", "whole_zeros", "log", "scaled_pow", "sign", "unpacked", "unpacked_at_least", "vdot", "xlogy", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
     "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
-    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "tree_grad", "tree_part", "tree_scale",
+    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "shadows_method", "tree_grad", "tree_part", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "grown", "but_last", "argmax_item", "argmin_item", "namespace",
     "result_grad", "result_part",
     "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",

@@ -78,7 +78,15 @@ def refuse_if_not_real(value, role="argument"):
 
 def as_array(value):
     """``np.asarray(value)`` of a parameter indexed like an array; a list or tuple whose items
-    differ in shape (``(np.ones(3), 1.5)``) is refused, naming the parameter."""
+    differ in shape (``(np.ones(3), 1.5)``) and a dict (its keys are no positions) are refused,
+    naming the parameter."""
+    if isinstance(value, dict):  # a dict parameter read at a key the build could not take as a path
+        name = next((n for n, v in _generated_parameters() if v is value), None)
+        subject = f"the argument for parameter '{name}'" if name else "an argument"
+        raise ArrayGradientError(
+            f"{subject} is a {type(value).__name__}, read here at a key computed at run time or that is not a "
+            "string or int constant, which srcdiff would index like an array",
+            hint="read a dict at constant keys (params['W'], params[0]), or pass the values as an array or a list")
     try:
         return np.asarray(value)
     except ValueError:

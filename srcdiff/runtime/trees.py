@@ -20,8 +20,8 @@ nothing was read.
 Numbers (not bools) and real arrays are differentiated; anything else a container holds
 (strings, None, bools, functions) is kept as it is.  A path element is a key of a dict,
 a position of a sequence or an array (an attribute name of a namedtuple counts too),
-or an attribute name of any other object.  ``check_class`` refuses a ``self`` whose class
-is not the one a method's gradient was built from (its methods were inlined).
+or an attribute name of any other object.  ``instances.check_class`` refuses a ``self``
+that would run other code than a method's gradient inlined.
 """
 import copy
 import dataclasses
@@ -94,17 +94,6 @@ def is_container(x):
     """Whether ``x`` is a container ``tree_grad`` rebuilds (not a number or an array)."""
     return not isinstance(x, (int, float, np.ndarray, np.generic, str, bytes, type(None))) and not is_lazy(x) and (
         isinstance(x, (dict, list, tuple)) or _is_object(x))
-
-
-def check_class(x, cls):
-    """Refuse ``self`` of another class than ``cls``: a method's gradient inlines the methods,
-    properties and helpers ``cls`` resolves, which a subclass may override."""
-    if x.__class__ is not cls:
-        raise ArrayGradientError(
-            f"this gradient was built for {cls.__qualname__} objects (their methods are inlined into it), "
-            f"but self is a {type(x).__qualname__}",
-            hint=f"differentiate the bound method (srcdiff.grad(obj.method)) or "
-                 f"{type(x).__qualname__}'s own method, so that srcdiff reads that class")
 
 
 def leaves(x, prefix=()):

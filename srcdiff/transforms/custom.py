@@ -1,7 +1,9 @@
 """The reverse sweep through a ``srcdiff.Function``: one call of its backward.
 
 ``y = Cls.forward(ctx, a, b)`` becomes the record ``Unpack``, printed
-``grad_a, grad_b = Cls.backward(ctx, grad_y)``.  An adjoint already written (a fork), or
+``grad_a, grad_b = rt.function_gradients(ctx, Cls.backward(ctx, grad_y), (0, 1))``: the
+runtime checks what the user's backward returns (one gradient per argument, of its shape,
+none missing among the positions needed) before anything adds it.  An adjoint already written (a fork), or
 a value passed twice, receives its part under a fresh name and adds it afterwards; an
 argument that needs no gradient is unpacked into ``_``.  ``backward`` returns one
 gradient per argument of ``forward`` after ``ctx`` (a bare value when there is one).
@@ -46,6 +48,11 @@ def backward_statements(stmt, upstream, tokens, active, written, accumulate):
     for part in parts:
         if part is not None:
             tokens.adjoint(part)
+    if stmt.op != GRADIENT_CALL:
+        needed = ast.Tuple(elts=[ast.Constant(i) for i, part in enumerate(parts) if part is not None], ctx=ast.Load())
+        call = ast.Call(func=ast.Attribute(value=ast.Name(id="rt", ctx=ast.Load()), attr="function_gradients",
+                                           ctx=ast.Load()),
+                        args=[ast.Name(id=tokens.value(ctx), ctx=ast.Load()), call, needed], keywords=[])
     newly = [p for p in parts if p is not None and p in args]
     written.update(newly)
     return [Unpack(tuple(parts), call, stmt.loc)] + after, reads
