@@ -3,12 +3,15 @@ object's own under a method's name (``model.forward = other``, ``mock.patch.obje
 Python call that attribute instead.  Every derivative built from the method refuses such an
 object at the method's ``def`` (before: the class's method was differentiated, silently),
 also when the attribute is set after the gradient was built; other objects keep working."""
+import gc
+import weakref
 from unittest import mock
 
 import numpy as np
 import pytest
 
 import srcdiff
+from srcdiff.runtime.instances import shadows_method
 from trust_helpers import assert_user_error, fd_grad
 
 WEIGHTS = np.array([1.0, -2.0, 3.0])
@@ -103,3 +106,20 @@ def test_an_object_of_a_class_defined_again_is_refused_saying_so():
     with pytest.raises(srcdiff.SrcdiffError, match="another definition of the class") as info:
         srcdiff.grad(Model.loss, wrt="x")(other, X)
     assert_user_error(info.value, Model.loss)
+
+
+def test_the_look_for_shadowed_methods_lets_classes_go():
+    """The method names read per class are kept only while the class lives: a class defined
+    again and again (a notebook cell, a test) is not held by srcdiff."""
+    class Model:
+        def forward(self, x):
+            return x
+
+    model = Model()
+    assert not shadows_method(model)
+    model.forward = len
+    assert shadows_method(model)
+    gone = weakref.ref(Model)
+    del Model, model
+    gc.collect()
+    assert gone() is None

@@ -8,7 +8,7 @@ Python's ``self.forward(x)`` then calls.  Generated code tests both before anyth
 (``if self.__class__ is not Model or rt.shadows_method(self): rt.check_class(self, Model)``)
 and ``check_class`` refuses either, at the user's ``def``.
 """
-import functools
+import weakref
 
 from .arguments import ArrayGradientError
 
@@ -42,7 +42,15 @@ def check_class(x, cls):
             hint=f"delete the attribute (del obj.{hidden[0]}) or define the behaviour as a method of a subclass")
 
 
-@functools.lru_cache(maxsize=None)
 def _method_names(cls):
-    return frozenset(name for klass in cls.__mro__ if klass is not object for name, member in vars(klass).items()
-                     if callable(member) or isinstance(member, (staticmethod, classmethod)))
+    """The names of ``cls``'s methods (its bases' too), read once per class and kept only as long as
+    the class lives (a class defined again in a notebook, or by each test, is let go)."""
+    names = _METHOD_NAMES.get(cls)
+    if names is None:
+        names = _METHOD_NAMES[cls] = frozenset(
+            name for klass in cls.__mro__ if klass is not object for name, member in vars(klass).items()
+            if callable(member) or isinstance(member, (staticmethod, classmethod)))
+    return names
+
+
+_METHOD_NAMES = weakref.WeakKeyDictionary()
