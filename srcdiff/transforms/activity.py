@@ -7,7 +7,7 @@ result backwards.
 """
 from ..ir import Assign, If, Loop, Var, walk
 from ..rules import ZERO
-from .contributions import keyword_gradient_error, varied_keyword
+from .contributions import refuse_varied_keywords
 from .items import item_sources
 
 
@@ -57,7 +57,5 @@ def activity(body, wrt, result, rules):
                 changed = True
     for stmt in walk(body):  # no rule differentiates a keyword argument: refused, never a silent zero
         if isinstance(stmt, Assign) and stmt.kwargs and stmt.target in useful and rules(stmt) is not ZERO:
-            key = varied_keyword(stmt, varied)
-            if key is not None:
-                raise keyword_gradient_error(stmt, key)
+            refuse_varied_keywords(stmt, varied)
     return varied & useful, varied

@@ -158,6 +158,14 @@ def varied_keyword(stmt, varied):
     return next((key for key, value in stmt.kwargs if isinstance(value, Var) and value in varied), None)
 
 
+def refuse_varied_keywords(stmt, varied):
+    """Raise ``keyword_gradient_error`` when a keyword argument of ``stmt`` is ``varied`` (its
+    result needs a gradient: the caller asks only of statements the result reads)."""
+    key = varied_keyword(stmt, varied)
+    if key is not None:
+        raise keyword_gradient_error(stmt, key)
+
+
 def keyword_gradient_error(stmt, key):
     """The error for a keyword argument that needs a gradient (``varied_keyword``): refused, since
     a gradient through it would be a silent zero (``out=``: a write into an array; else why a family

@@ -17,7 +17,7 @@ values by tokens (see ``Tokens``) that the emitter replaces with final names.
 
 from ..ir import Const, Var, has_flow
 from ..rules import ZERO, scalar_rule
-from .contributions import integer_valued, keyword_gradient_error, operand_expr, varied_keyword
+from .contributions import integer_valued, operand_expr, refuse_varied_keywords, varied_keyword
 from .records import Backward, Tokens
 from .reverse_flow import reverse_flow
 from .straight import Sweep
@@ -42,16 +42,15 @@ def activity(function, wrt, rules=scalar_rule, found=None):
             if isinstance(a, Var) and a in varied and (rule is None or rule[i] is not None):
                 varied.add(stmt.target)
                 break
-        else:
-            if stmt.kwargs and varied_keyword(stmt, varied):  # refused below, if the result reads it
-                varied.add(stmt.target)
+        if stmt.kwargs and stmt.target not in varied and varied_keyword(stmt, varied):
+            varied.add(stmt.target)  # refused below, if the result reads it
     useful = {function.result} if isinstance(function.result, Var) else set()
     uses = {}
     for stmt, rule in zip(reversed(body), reversed(found)):  # a value's uses come after it: complete when reached
         if stmt.target not in useful or rule is ZERO:
             continue
-        if stmt.kwargs and varied_keyword(stmt, varied):
-            raise keyword_gradient_error(stmt, varied_keyword(stmt, varied))
+        if stmt.kwargs:
+            refuse_varied_keywords(stmt, varied)
         counted = rule is not None and stmt.target in varied  # an active statement: its receivers get a contribution
         receivers = set()
         for i, arg in enumerate(stmt.args):
