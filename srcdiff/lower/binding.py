@@ -5,7 +5,7 @@ their defaults; too many, too few, unknown or repeated arguments refused at the 
 """
 from ..errors import UnsupportedSyntaxError
 from .calls import TupleValue
-from .iterators import check_iterator_argument
+from .iterators import check_iterator_argument, is_iterator
 
 
 class KeywordValues(dict):
@@ -54,6 +54,6 @@ def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
             raise lw.error(UnsupportedSyntaxError, node, f"missing argument '{param.arg}' in call to '{name}'",
                            f"pass a value for '{param.arg}'")
     for param, value in bound.items():  # reversed(xs) read twice by the helper would not be spent (iterators)
-        if any(value is iterator for iterator in lw.shared.iterators):
+        if is_iterator(lw, value):
             check_iterator_argument(lw, callee, param, node)
     inner.env.update(bound)

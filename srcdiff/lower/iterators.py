@@ -17,6 +17,12 @@ from ..errors import UnsupportedSyntaxError
 _LOOPS = (ast.For, ast.While, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.DictComp, ast.Lambda, ast.FunctionDef)
 
 
+def is_iterator(lw, value):
+    """Whether the operand ``value`` is the value of a ``reversed(...)`` call (``consumers.call_reversed``
+    notes each in ``lw.shared.iterators``)."""
+    return any(value is iterator for iterator in lw.shared.iterators)
+
+
 def check_iterator_binding(lw, stmt):
     """Refuse ``stmt``, an assignment of an iterator (``reversed(...)``) to names, unless the
     function reads the name once, in a place run once per binding."""

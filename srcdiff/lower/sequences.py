@@ -28,7 +28,7 @@ from ..ir import Const, Var
 from .calls import TupleValue
 from .comprehensions import loop_statements
 from .consumers import COMPREHENSIONS, SPECIAL_CALLS, list_value, single, values
-from .iterators import check_iterator_binding
+from .iterators import check_iterator_binding, is_iterator
 
 _START = {"sum": Const(0), "prod": Const(1)}
 _STEP = {"sum": "+", "prod": "*"}
@@ -48,7 +48,7 @@ class SequenceLowering:
     def assigned(self, stmt, value):
         """``value``, the operand the assignment ``stmt`` binds; an iterator (``reversed(...)``, from
         the statement itself or a helper's return) bound to a name checked first (``iterators``)."""
-        if any(value is iterator for iterator in self.shared.iterators):
+        if is_iterator(self, value):
             check_iterator_binding(self, stmt)
         return value
 
