@@ -87,11 +87,8 @@ class OtherArrays:
     def call(self, found, args, kwargs):
         """The result of a call holding ``found`` (what ``find`` returned)."""
         compiled = self.compiled
-        if isinstance(found, np.ndarray):  # np.matrix, a masked array: operators of their own
-            raise array_refusal(self.array_code, found)
-        if not is_lazy(found):  # another library's array: NumPy code refuses it, standard code runs on it
-            if self.numpy_code is not None:
-                raise array_refusal(self.numpy_code, found)
+        _refuse_found(found, self.array_code, self.numpy_code)
+        if not is_lazy(found):  # another library's array: NumPy code refused it above, standard code runs on it
             return compiled(*args, **kwargs)
         if self.out_of_place is None:
             self.out_of_place = compile_out_of_place(compiled)
@@ -171,10 +168,16 @@ def refuse_other_arrays(compiled, args, kwargs):
     another library's array (not Dask's)."""
     where = getattr(compiled, "__srcdiff_array_code__", None)
     if where is not None:
-        other = other_array_in(args, kwargs)
-        numpy_code = getattr(compiled, "__srcdiff_numpy_code__", None)
-        if isinstance(other, np.ndarray) or other is not None and numpy_code is not None and not is_lazy(other):
-            raise array_refusal(where, other)
+        _refuse_found(other_array_in(args, kwargs), where, getattr(compiled, "__srcdiff_numpy_code__", None))
+
+
+def _refuse_found(found, array_code, numpy_code):
+    """Raise ``array_refusal`` for ``found`` (what ``other_array_in`` found, or None) passed to a
+    derivative of array code defined at ``array_code``: an ndarray subclass (np.matrix, a masked
+    array: operators of their own) always; another library's array (not Dask's) where the code is
+    written with NumPy (``numpy_code``: its ``def``, else None)."""
+    if isinstance(found, np.ndarray) or found is not None and numpy_code is not None and not is_lazy(found):
+        raise array_refusal(array_code, found)
 
 
 def array_refusal(where, value):
