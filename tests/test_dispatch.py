@@ -96,7 +96,7 @@ def test_calls_alternating_between_signatures_run_their_own_code():
     signatures = [(np.ones(2), 1.5), (np.ones(2, np.float32), 1.5), (np.ones((2, 2)), 1.5), ([1.0], 1.5),
                   ((1.0,), 1.5), (np.ones(2), 2)]
     keys = [call_key(args) for args in signatures]
-    dispatch = _tagged(keys).function
+    dispatch = _tagged(keys).new_function()
     for u in VALUES:
         for v in (1.5, 2, True, [1.0], np.ones(2)):
             key = call_key((u, v))
@@ -109,7 +109,7 @@ def test_a_call_by_keyword_or_leaving_defaults_out_binds_as_the_generic_code():
     default = np.ones(2, np.float32)
     keys = [call_key((np.ones(2), 1.5, default)), call_key((np.ones(2), 2, 3))]
     dispatcher = _tagged(keys, ("x", "k", "b"), defaults=(1.5, default))
-    dispatch = dispatcher.function
+    dispatch = dispatcher.new_function()
     assert dispatch(np.ones(2)) == 0 and dispatch(x=np.ones(2)) == 0 and dispatch(np.ones(2), b=default) == 0
     assert dispatch(b=3, k=2, x=np.ones(2)) == 1 and dispatch(np.ones(2), 2, b=3) == 1
     assert dispatch(np.ones(2), 2)[0] == "slow" and dispatch(np.ones(2), 2)[1][2] is default
@@ -121,7 +121,7 @@ def test_a_call_by_keyword_or_leaving_defaults_out_binds_as_the_generic_code():
     positional_only = Dispatcher(("x", "k"), (1.5,), 1, lambda args: ("slow", args))
     assert positional_only.text.startswith("def dispatch(x, /, k=default_k):")
     with pytest.raises(TypeError, match="positional-only arguments passed as keyword arguments: 'x'"):
-        positional_only.function(x=np.ones(2))
+        positional_only.new_function()(x=np.ones(2))
 
 
 def test_the_text_is_deterministic_and_reads_as_written():
@@ -143,7 +143,7 @@ def test_written_out_signatures_are_capped():
     keys = [call_key((np.ones((2,) * ndim), 1.5)) for ndim in range(1, WRITTEN_OUT + 3)]
     dispatcher = _tagged(keys)
     assert dispatcher.text.count("return compiled") == WRITTEN_OUT
-    assert dispatcher.function(np.ones((2,) * (WRITTEN_OUT + 1)), 1.5)[0] == "slow"
+    assert dispatcher.new_function()(np.ones((2,) * (WRITTEN_OUT + 1)), 1.5)[0] == "slow"
 
 
 # ---------------------------------------------------------------- gradients

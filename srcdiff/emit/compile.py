@@ -70,11 +70,20 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None, read
     code = compile(_compilable(str(source), filename), filename, "exec")
     _refuse_rebound_reads(str(source), code, namespace, registered, reads)
     exec(code, namespace)
-    fn = namespace[name]
+    fn = _defined(namespace, name, code)
     fn.__defaults__ = defaults
     fn.__kwdefaults__ = kwdefaults
     fn.__srcdiff_file__ = registered
     return fn
+
+
+def _defined(namespace, name, code):
+    """The function ``name`` that running ``code`` (a module defining it) put in ``namespace``,
+    taken out of it unless its own body reads that name: a function held by its own globals
+    is a reference cycle, which would keep a dropped gradient (with its text and line
+    registration) alive until the collector runs, where its count of references frees it now."""
+    body_reads = set().union(*(_names_read(c) for c in code.co_consts if isinstance(c, types.CodeType)))
+    return namespace[name] if name in body_reads else namespace.pop(name)
 
 
 def _refuse_rebound_reads(text, code, namespace, registered, reads):
@@ -126,8 +135,9 @@ def compile_out_of_place(fn):
     filename = fn.__code__.co_filename
     tree = _OutOfPlace().visit(_without_default_values(ast.parse(fn.__srcdiff_source__, filename)))
     namespace = dict(fn.__globals__)
-    exec(compile(ast.fix_missing_locations(tree), filename, "exec"), namespace)
-    copy = namespace[fn.__code__.co_name]
+    code = compile(ast.fix_missing_locations(tree), filename, "exec")
+    exec(code, namespace)
+    copy = _defined(namespace, fn.__code__.co_name, code)
     copy.__defaults__, copy.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
     copy.__srcdiff_file__ = fn.__srcdiff_file__
     return copy

@@ -2,7 +2,7 @@
 against the signatures seen so far, one test written out per signature, and runs the code
 built for the first that passes.
 
-``Dispatcher(parameters, defaults, positional_only, slow)`` makes ``function``, a plain
+``Dispatcher(parameters, defaults, positional_only, slow).new_function()`` makes a plain
 function of the generic gradient's parameters and defaults, and ``add(key, compiled,
 comment)`` rewrites it with one more signature.  For ``def weighted_sum(w, x)``:
 
@@ -40,6 +40,7 @@ import builtins
 import keyword
 import re
 import threading
+import weakref
 
 import numpy as np
 
@@ -92,7 +93,7 @@ def _name(cls):
 
 
 class Dispatcher:
-    """``function``, dispatching the calls of a function of ``parameters`` (names, the last
+    """``new_function()``, dispatching the calls of a function of ``parameters`` (names, the last
     of them with ``defaults``, a tuple or None, the first ``positional_only`` of them
     positional only) to the code built for them (see the module doc); ``text`` is its
     current text."""
@@ -106,7 +107,17 @@ class Dispatcher:
         self.defaults = {p: self.names.of(value, f"default_{p}") for p, value in zip(defaulted, defaults or ())}
         self.signatures = []  # (comment, tests, name of the code it runs)
         self.lock = threading.Lock()  # two threads building signatures write one text after the other
-        self.function = self._compiled()
+        self.text = self._text()
+        self._function = lambda: None  # made by ``new_function``
+
+    def new_function(self):
+        """The dispatching function, with the signatures added so far; later ones rewrite it.
+        The dispatcher holds it weakly: the function may hold its dispatcher, and a cycle would
+        keep a dropped gradient alive until the collector runs, where its count of references
+        frees it now."""
+        function = self._compiled()
+        self._function = weakref.ref(function)
+        return function
 
     def add(self, key, compiled, comment):
         """Write out a test for ``key`` (of every argument) running ``compiled``, unless
@@ -116,12 +127,14 @@ class Dispatcher:
                 return
             self.signatures.append((comment, guard_parts(key, self.parameters, self.names),
                                     self.names.of(compiled, "compiled")))
-            self.function.__code__ = self._compiled().__code__
+            self.text = self._text()
+            function = self._function()
+            if function is not None:
+                function.__code__ = self._compiled().__code__
 
     def _compiled(self):
-        self.text = self._text()
         exec(compile(self.text, "<srcdiff dispatch>", "exec"), self.namespace)
-        return self.namespace["dispatch"]
+        return self.namespace.pop("dispatch")  # not left in its own globals: a cycle (see new_function)
 
     def _text(self):
         params = list(self.parameters)

@@ -87,7 +87,9 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
             compiled = generic if unknown else build_for(kinds)
             if others is None or plain(key):
                 table[key] = compiled
-                dispatcher.add(key, compiled, _signature_comment(kinds, args))
+                held = dispatcher()  # held weakly: the dispatcher holds this function (through slow)
+                if held is not None:
+                    held.add(key, compiled, _signature_comment(kinds, args))
             else:
                 aside[key] = compiled
         return compiled
@@ -104,13 +106,14 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
                 return others.call(found, args, {})
         return compiled_for(args, key)(*args)
 
-    dispatcher = Dispatcher(names, generic.__defaults__, code.co_posonlyargcount, slow)
-    dispatch = dispatcher.function
+    made = Dispatcher(names, generic.__defaults__, code.co_posonlyargcount, slow)
+    dispatcher = weakref.ref(made)
+    dispatch = made.new_function()
     functools.update_wrapper(dispatch, generic)
     dispatch.__srcdiff_generic__ = generic
     dispatch.source_for = lambda *args: compiled_for(_with_defaults(args, generic)).source
     dispatch.__srcdiff_table__ = table
-    dispatch.__srcdiff_dispatcher__ = dispatcher
+    dispatch.__srcdiff_dispatcher__ = made
     return dispatch
 
 
@@ -167,9 +170,15 @@ def _runs_generic(generic, fn):
     if (generic_only() or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
             or getattr(generic, "__srcdiff_numbers_alone__", False)):
         # the code that runs, whatever the arguments: its generic text, or the tight one it was compiled from
-        generic.source_for = lambda *args: generic.__srcdiff_source__
+        generic.source_for = _showing(generic.__srcdiff_source__)
         return True
     return False
+
+
+def _showing(text):
+    """A ``source_for`` showing ``text`` whatever the arguments (it holds the text, not the
+    function it is set on: a cycle would keep a dropped gradient alive until the collector runs)."""
+    return lambda *args: text
 
 
 def specialized_hvp(generic, fn, wrt, mode, owner):
