@@ -159,12 +159,11 @@ def _loop(loop, shapes, scalars):
     with no value before the loop (first set inside it) starts as a number: read before it is
     set, it raises; after a round, it has that round's shape, which the join checks."""
     put = _setter(shapes, scalars)
-    if loop.iter is not None and loop.iter.kind in RANGES:
-        for target in loop.iter.targets:
-            put(target, SCALAR)
-    elif loop.iter is not None and loop.iter.kind in ("iter", "reversed") and len(loop.iter.targets) == 1 \
-            and getattr(shapes.of(loop.iter.args[0]), "items", False):
-        put(loop.iter.targets[0], SCALAR)  # for x in xs: an item of a sequence of numbers
+    if loop.iter is not None and loop.iter.kind in RANGES + ("enumerate",):
+        put(loop.iter.targets[0], SCALAR)  # an index
+    for target, sequence in _items_taken(loop.iter):
+        if getattr(shapes.of(sequence), "items", False):
+            put(target, SCALAR)  # an item of a sequence of numbers
     for carry in loop.carries:  # one first set in the loop (no value before it): its value's shape, if it keeps one
         put(carry.target, SCALAR if isinstance(carry.init, Undefined) else _side(shapes, carry.init) or Shape())
     given_up = set()
@@ -179,6 +178,18 @@ def _loop(loop, shapes, scalars):
                 start = numbers_list() if is_empty(carry.init) else shapes[carry.target]  # (): no items yet
                 put(carry.target, Shape() if carry.target in given_up else join(start, _side(shapes, carry.next)))
                 given_up.add(carry.target)
+
+
+def _items_taken(it):
+    """The ``(target, sequence)`` pairs of a ``for`` whose targets take one item each of a
+    sequence: ``for x in xs``, ``reversed(xs)``, ``zip(xs, ys)``, ``enumerate(xs)``'s second."""
+    if it is None or it.kind in RANGES:
+        return ()
+    if it.kind == "enumerate":
+        return ((it.targets[1], it.args[0]),)
+    if it.kind == "zip" or len(it.targets) == 1:  # a target unpacking an item (for a, b in pairs) is no number
+        return tuple(zip(it.targets, it.args))
+    return ()
 
 
 def _changes(carry, shapes, given_up):

@@ -51,8 +51,8 @@ from .build import compiled_function, generic_only
 from .dispatch import Dispatcher
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
-from .jit import (check_kinds, check_numba, check_shapes, compile_numba, global_number_kinds, numba_module,
-                  numba_text)
+from .jit import check_kinds, check_numba, check_shapes, compile_numba, global_number_kinds, numba_module
+from .numba_text import numba_text
 from .taken_sides import taken_sides
 
 _PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
