@@ -4,8 +4,10 @@ rest to ``*args`` (a ``TupleValue``) and ``**kwargs`` (``KeywordValues``), missi
 their defaults; too many, too few, unknown or repeated arguments refused at the call.
 """
 from ..errors import UnsupportedSyntaxError
+from ..ir import Const
 from .calls import TupleValue
 from .iterators import check_iterator_argument, is_iterator
+from .texts import is_setting_text
 
 
 class KeywordValues(dict):
@@ -22,7 +24,7 @@ def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
     if len(first) > len(positional):
         raise lw.error(UnsupportedSyntaxError, node, f"'{name}' has no parameter for the object it is called on",
                        f"give '{name}' a first parameter (self)")
-    values = list(first) + [lw.operand(arg) for arg in node.args]
+    values = list(first) + [_argument(lw, arg) for arg in node.args]
     if len(values) > len(positional) and a.vararg is None:
         raise lw.error(UnsupportedSyntaxError, node, f"too many arguments in call to '{name}'",
                        f"pass the parameters '{name}' takes")
@@ -36,7 +38,7 @@ def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
         if keyword.arg not in by_keyword and a.kwarg is None:
             raise lw.error(UnsupportedSyntaxError, keyword, f"unexpected keyword argument '{keyword.arg}' in call "
                            f"to '{name}'", f"pass the parameters '{name}' takes, each once")
-        (bound if keyword.arg in by_keyword else extra)[keyword.arg] = lw.operand(keyword.value)
+        (bound if keyword.arg in by_keyword else extra)[keyword.arg] = _argument(lw, keyword.value)
     if a.vararg is not None:
         bound[a.vararg.arg] = TupleValue(values[len(positional):])
     if a.kwarg is not None:
@@ -49,7 +51,7 @@ def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
         if defaults is not None and param.arg in defaults:
             bound[param.arg] = defaults[param.arg]
         elif defaults is None and param.arg in texts:
-            bound[param.arg] = inner.operand(texts[param.arg])
+            bound[param.arg] = _argument(inner, texts[param.arg])
         else:
             raise lw.error(UnsupportedSyntaxError, node, f"missing argument '{param.arg}' in call to '{name}'",
                            f"pass a value for '{param.arg}'")
@@ -57,3 +59,12 @@ def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
         if is_iterator(lw, value):
             check_iterator_argument(lw, callee, param, node)
     inner.env.update(bound)
+
+
+def _argument(lw, node):
+    """The operand of an argument (or a default) of an inlined helper: a string literal
+    is a setting the helper may test (``reduction == "sum"``)."""
+    if is_setting_text(node):
+        lw.shared.texts = True
+        return Const(node.value)
+    return lw.operand(node)

@@ -26,6 +26,7 @@ from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
 from .starred import check_rests, starred_position
+from .texts import check_texts
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -44,6 +45,7 @@ class _Shared:
         self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
         self.iterators = []  # the values of reversed(...) calls: a helper reads its parameter once (iterators)
+        self.texts = False  # whether a string literal was taken as a setting (texts)
 
 
 def lower(source, several_results=False):
@@ -71,6 +73,7 @@ def lower(source, several_results=False):
     check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint))
     check_tree_uses(function, shared.trees, _error_at)
     check_rests(function, shared.rests, _error_at)
+    check_texts(function, shared.texts, _error_at)
     return function
 
 
@@ -104,10 +107,9 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         """Lower every statement; return the operand of the final ``return``.
 
         ``hint`` names the returned value when this body computes it (an inlined helper
-        called as ``L = sigmoid(s3)`` computes ``L``).
-        ``tails`` first moves every early exit to the end of its block; each
-        ``return`` then sets the pseudo-variable ``<value>`` (see ``branches``).
-        """
+        called as ``L = sigmoid(s3)`` computes ``L``).  ``tails`` first moves every early exit
+        to the end of its block; each ``return`` then sets the pseudo-variable ``<value>`` (see
+        ``branches``)."""
         body = self.source.node.body
         if self.source.nodes(ast.With):  # the walk without_withs starts with, done once per Source
             body = effects.without_withs(self, body)
@@ -202,7 +204,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         if len(node.ops) != 1:
             return branches.expr_chained_compare(self, node, hint, self.comparison)
         symbol = self.comparison(node.ops[0], node)
-        return self.emit(symbol, (self.expr(node.left), self.expr(node.comparators[0])), node, hint)
+        return self.emit(symbol, self.compared_sides(node, symbol), node, hint)
 
     def tuple_display(self, node, hint=None):
         """A tuple or list display: a list's length is known too (sequences)."""

@@ -1,4 +1,4 @@
-"""Operators in lowering: ``a + b * c``, ``-x``, ``~mask``, ``a < b``.
+"""Operators in lowering: ``a + b * c``, ``-x``, ``~mask``, ``a < b``, ``mode == "mean"``.
 
 ``OperatorLowering`` is mixed into ``function._Lowerer`` (which supplies ``expr``,
 ``emit`` and ``error``).  An expression of operators is lowered with a stack of its own,
@@ -9,6 +9,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Const
+from .texts import is_setting_text
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
 
@@ -66,3 +67,13 @@ class OperatorLowering:
             raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
                              "use < <= > >= == or !=")
         return symbol
+
+    def compared_sides(self, node, symbol):
+        """The operands of ``node``, a comparison ``symbol`` of two sides: a string literal is
+        taken only where it is tested for (in)equality (``mode == "mean"``: a setting, which
+        never has a gradient; ``texts``)."""
+        sides = (node.left, node.comparators[0])
+        if symbol in ("==", "!=") and any(map(is_setting_text, sides)):
+            self.shared.texts = True
+            return tuple(Const(side.value) if is_setting_text(side) else self.expr(side) for side in sides)
+        return self.expr(node.left), self.expr(node.comparators[0])
