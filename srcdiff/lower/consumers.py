@@ -6,7 +6,7 @@ See ``sequences`` for the table of what each becomes.
 """
 import ast
 
-from ..errors import UnsupportedSyntaxError
+from ..errors import SrcdiffError, UnsupportedSyntaxError
 from ..ir import Const, Slice
 from . import effects
 from .binding import KeywordValues
@@ -43,7 +43,50 @@ def _one_sequence(lw, node, name, keywords=()):
         raise lw.error(UnsupportedSyntaxError, node, f"{name}() is supported with one sequence"
                        + (f" and {', '.join(keywords)}=" if keywords else ""),
                        f"write {name}(xs)" + (f" or {name}(xs, {keywords[0]}=...)" if keywords else ""))
-    return node.args[0]
+    return _mapped(lw, node.args[0])
+
+
+_TAKING_A_GENERATOR = "sum, min, max, math.fsum, math.prod, list or tuple"
+
+
+def _mapped(lw, node):
+    """``node``; a call ``map(f, xs, ys)`` as the generator expression ``(f(a, b) for a, b in
+    zip(xs, ys))`` it stands for, where ``f`` is a name, an attribute or a lambda (whose value
+    is the same each time it is read)."""
+    if not (isinstance(node, ast.Call) and _calls(lw, node, "map")):
+        return node
+    function, sequences = node.args[0] if node.args else None, node.args[1:]
+    if not sequences or node.keywords or not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda)):
+        raise lw.error(UnsupportedSyntaxError, node, "map() is supported with a function (a name or a lambda) and "
+                       "sequences", "write map(f, xs), or a generator expression (f(x) for x in xs)")
+    taken = {n.id for n in ast.walk(lw.source.node) if isinstance(n, ast.Name)}  # a lambda's free names kept
+    names = (f"item{k}" + "_" * next(n for n in range(len(taken) + 1) if f"item{k}" + "_" * n not in taken)
+             for k in range(len(sequences)))
+    items = [ast.Name(id=name, ctx=ast.Load()) for name in names]
+    stored = [ast.Name(id=item.id, ctx=ast.Store()) for item in items]
+    target = stored[0] if len(stored) == 1 else ast.Tuple(elts=stored, ctx=ast.Store())
+    walked = sequences[0] if len(sequences) == 1 else ast.Call(func=ast.Name(id="zip", ctx=ast.Load()),
+                                                               args=list(sequences), keywords=[])
+    made = ast.GeneratorExp(elt=ast.Call(func=function, args=items, keywords=[]),
+                            generators=[ast.comprehension(target=target, iter=walked, ifs=[], is_async=0)])
+    return ast.fix_missing_locations(ast.copy_location(made, node))
+
+
+def _calls(lw, node, op):
+    """Whether the call ``node`` calls the primitive ``op`` (a builtin not rebound by the user)."""
+    if isinstance(node.func, ast.Name) and node.func.id in lw.env:
+        return False
+    try:
+        ref = lw.resolve(node.func)
+    except SrcdiffError:
+        return False
+    return getattr(ref, "op", None) == op
+
+
+def call_map(lw, node, hint):
+    """``map(...)`` other than the sequence of a consumer (``_mapped``): refused (an iterator, spent once)."""
+    raise lw.error(UnsupportedSyntaxError, node, f"map() is supported as the argument of {_TAKING_A_GENERATOR}",
+                   "write a list comprehension [f(x) for x in xs]")
 
 
 def call_sum(lw, node, hint):
@@ -184,7 +227,7 @@ SPECIAL_CALLS = {
     "sum": call_sum, "math.prod": call_prod, "math.fsum": call_fsum,
     "max": _extremum("max"), "min": _extremum("min"),
     "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed, "dict": call_dict,
-    "all": _truth_of_all("np.all", "min"), "any": _truth_of_all("np.any", "max"),
+    "all": _truth_of_all("np.all", "min"), "any": _truth_of_all("np.any", "max"), "map": call_map,
     "np.array": call_array, "np.asarray": call_array,
     **{op: _joined(op) for op in ("np.stack", "np.concatenate", "np.hstack", "np.vstack", "np.column_stack")},
 }
