@@ -84,6 +84,55 @@ def joins_strings(x, a="x"):
 def string_assigned(x):
     name = "loss"
     return x * x if name == "loss" else x
+
+
+def pick(v, how):
+    d = {"sum": np.sum(v), "mean": np.mean(v)}
+    return d[how]
+
+
+def picked(x):
+    return pick(W * x * x, "mean") + pick(W * x, how="sum")
+
+
+def passed_on(v, how="sum"):
+    return tested(v, how)
+
+
+def tested(v, mode):
+    return np.sum(W * v) if mode == "sum" else np.max(W * v)
+
+
+def passes_it_on(x):
+    return passed_on(x) + passed_on(x, "max")
+
+
+def summed_along(v, how):
+    return np.sum(v, axis=how)
+
+
+def string_as_an_axis(x):
+    return np.sum(summed_along(x, "0"))
+
+
+def same(v, how):
+    return how
+
+
+def returns_a_string(x):
+    return same(x, "a")
+
+
+def either(v, how, flag):
+    if flag:
+        r = how
+    else:
+        r = v
+    return r
+
+
+def merges_strings(x):
+    return either(x, "a", x > 0) == "a"
 '''
 
 X = np.array([[0.5, -1.0, 0.8], [1.3, 0.2, -0.7], [0.9, 1.4, -0.3]])
@@ -98,6 +147,7 @@ def m(tmp_path_factory):
 CASES = [
     ("by_mode", (X,), {}), ("by_mode", (X, "mean"), {}), ("by_mode", (X, "sin"), {}), ("by_mode", (X,), {"mode": "sin"}),
     ("through_helper", (X, Y), {}), ("by_keyword", (X, Y), {}), ("by_keyword", (X, Y, "mean"), {}),
+    ("picked", (X,), {}), ("passes_it_on", (X,), {}),
 ]
 
 
@@ -157,6 +207,9 @@ def test_an_unknown_setting_raises_as_the_function_does(m):
     ("orders_strings", 'if mode < "b":', r"the constant 'b' is not a number"),
     ("joins_strings", 'b = a + "y"', r"the constant 'y' is not a number"),
     ("string_assigned", 'name = "loss"', r"the constant 'loss' is not a number"),
+    ("string_as_an_axis", "return np.sum(v, axis=how)", r"the constant '0' is not a number: 'np.sum' takes it as axis="),
+    ("returns_a_string", "def returns_a_string(x):", r"the function returns the string 'a', not a number"),
+    ("merges_strings", "if flag:", r"the string 'a' is a value of a variable this branch sets"),
 ])
 def test_a_string_computed_with_is_refused_at_its_line(m, name, line, pattern):
     with pytest.raises(srcdiff.SrcdiffError, match=pattern) as caught:

@@ -4,10 +4,9 @@ rest to ``*args`` (a ``TupleValue``) and ``**kwargs`` (``KeywordValues``), missi
 their defaults; too many, too few, unknown or repeated arguments refused at the call.
 """
 from ..errors import UnsupportedSyntaxError
-from ..ir import Const
 from .calls import TupleValue
 from .iterators import check_iterator_argument, is_iterator
-from .texts import is_setting_text
+from .texts import is_setting_text, setting
 
 
 class KeywordValues(dict):
@@ -64,7 +63,4 @@ def bind_arguments(lw, inner, callee, node, defaults=None, first=()):
 def _argument(lw, node):
     """The operand of an argument (or a default) of an inlined helper: a string literal
     is a setting the helper may test (``reduction == "sum"``)."""
-    if is_setting_text(node):
-        lw.shared.texts = True
-        return Const(node.value)
-    return lw.operand(node)
+    return setting(lw, node) if is_setting_text(node) else lw.operand(node)

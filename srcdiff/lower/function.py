@@ -45,7 +45,7 @@ class _Shared:
         self.trees = TreeState()  # parts of parameters read at constant paths (trees, methods)
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
         self.iterators = []  # the values of reversed(...) calls: a helper reads its parameter once (iterators)
-        self.texts = False  # whether a string literal was taken as a setting (texts)
+        self.texts = []  # the Const of each string literal taken as a setting (texts)
 
 
 def lower(source, several_results=False):

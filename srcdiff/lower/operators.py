@@ -9,7 +9,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Const
-from .texts import is_setting_text
+from .texts import is_setting_text, setting
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
 
@@ -74,6 +74,5 @@ class OperatorLowering:
         never has a gradient; ``texts``)."""
         sides = (node.left, node.comparators[0])
         if symbol in ("==", "!=") and any(map(is_setting_text, sides)):
-            self.shared.texts = True
-            return tuple(Const(side.value) if is_setting_text(side) else self.expr(side) for side in sides)
+            return tuple(setting(self, side) if is_setting_text(side) else self.expr(side) for side in sides)
         return self.expr(node.left), self.expr(node.comparators[0])

@@ -1,19 +1,22 @@
 """String literals as settings: ``mode == "mean"``, ``loss(x, reduction="sum")``.
 
 A string never has a gradient, but ordinary code passes settings as strings and tests them.
-Lowering takes a string literal in two places only: a side of ``==`` or ``!=``
-(``operators.compared``), and an argument or a default of an inlined helper
+Lowering takes a string literal (``setting``) in two places only: a side of ``==`` or ``!=``
+(``operators.compared_sides``), and an argument or a default of an inlined helper
 (``binding``), which becomes that parameter's ``Const``.  ``check_texts`` then refuses, at
-its line, any operation taking such a ``Const`` by position other than ``==``, ``!=`` and a
-NumPy setting (``linalg.SETTINGS``: einsum's subscripts, ``ord``...): Python would join,
-repeat or fail on it where srcdiff has a number.  By keyword (``mode=how``) it is a setting.
+its line, each place such a ``Const`` went where Python would join, repeat, compare or fail
+on it where srcdiff has a number: an operation taking it by position other than ``==``,
+``!=``, an effect and a NumPy setting (``linalg.SETTINGS``: einsum's subscripts, ``ord``...);
+a keyword other than those settings and NumPy's string options (``mode=``, ``order=``...); a
+value merged by a branch or carried by a loop; the function's result.
 """
 import ast
 
-from ..ir import EFFECT, Assign, Const, walk
+from ..ir import EFFECT, Assign, Const, If, Loop, walk
 from .linalg import SETTINGS
 
 _TAKING_TEXT = frozenset({"==", "!=", EFFECT})  # an effect (print, raise) holds its own text too
+_TEXT_KEYWORDS = frozenset({"mode", "order", "kind", "method", "side", "norm", "UPLO", "casting"})
 
 
 def is_setting_text(node):
@@ -21,16 +24,45 @@ def is_setting_text(node):
     return isinstance(node, ast.Constant) and type(node.value) is str
 
 
+def setting(lw, node):
+    """The ``Const`` of the string literal ``node``, noted for ``check_texts``."""
+    const = Const(node.value)
+    lw.shared.texts.append(const)
+    return const
+
+
 def check_texts(function, taken, error_at):
-    """Where lowering ``taken`` a string literal, refuse a string ``Const`` taken by position by
-    an operation other than a test of (in)equality, an effect or a NumPy setting (see the
-    module doc)."""
+    """Refuse each place a string ``Const`` lowering ``taken`` (``setting``) went where it
+    is not a setting (see the module doc)."""
     if not taken:
         return
+    noted = {id(const) for const in taken}
+    is_text = lambda operand: id(operand) in noted  # noqa: E731  (the Consts made here: 0 == 0.0 is a number)
+    if is_text(function.result):
+        raise error_at(function.loc, f"the function returns the string {function.result.value!r}, not a number",
+                       "return the number or array to differentiate")
     for stmt in walk(function.body):
-        if isinstance(stmt, Assign) and stmt.op not in _TAKING_TEXT:
-            for place, arg in enumerate(stmt.args):
-                if type(arg) is Const and type(arg.value) is str and place not in SETTINGS.get(stmt.op, ()):
-                    raise error_at(stmt.loc, f"the constant {arg.value!r} is not a number: '{stmt.op}' takes it here "
-                                   "where srcdiff differentiates numbers and arrays",
-                                   "test a setting with == or != alone, or pass it to NumPy by keyword")
+        if isinstance(stmt, Assign):
+            _check_operation(stmt, is_text, error_at)
+        elif isinstance(stmt, (If, Loop)):
+            sides = ([(m.then, m.orelse) for m in stmt.merges] if isinstance(stmt, If)
+                     else [(c.init, c.next) for c in stmt.carries])
+            text = next((side for pair in sides for side in pair if is_text(side)), None)
+            if text is not None:
+                raise error_at(stmt.loc, f"the string {text.value!r} is a value of a variable this "
+                               f"{'branch' if isinstance(stmt, If) else 'loop'} sets, where srcdiff differentiates "
+                               "numbers and arrays", "test a setting with == or != alone")
+
+
+def _check_operation(stmt, is_text, error_at):
+    settings = SETTINGS.get(stmt.op, ())
+    for place, arg in enumerate(stmt.args):
+        if is_text(arg) and stmt.op not in _TAKING_TEXT and place not in settings:
+            raise error_at(stmt.loc, f"the constant {arg.value!r} is not a number: '{stmt.op}' takes it here "
+                           "where srcdiff differentiates numbers and arrays",
+                           "test a setting with == or != alone, or pass it to NumPy by keyword")
+    for key, arg in stmt.kwargs:
+        if is_text(arg) and key not in settings and key not in _TEXT_KEYWORDS:
+            raise error_at(stmt.loc, f"the constant {arg.value!r} is not a number: '{stmt.op}' takes it as {key}= "
+                           "here, which is not a setting srcdiff knows to take a string",
+                           "test a setting with == or != alone")
