@@ -23,7 +23,6 @@ REFUSED = {
     ast.YieldFrom: ("'yield from' is not supported", "return a value instead"),
     ast.Await: ("'await' is not supported", "use a plain synchronous function"),
     ast.Delete: ("'del' statements are not supported", "remove the 'del'"),
-    ast.NamedExpr: ("the walrus operator ':=' is not supported", "assign in a statement of its own"),
     ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Match: ("'match' statements are not supported", "write the cases as if/elif/else"),
     ast.Import: ("imports inside a function are not supported", "import at module level"),
@@ -38,6 +37,7 @@ def check_supported(source):
         raise source.error(UnsupportedSyntaxError, fn, "async functions are not supported", "use a plain 'def'")
     if _may_refuse(source):
         _check_statements(source)
+    _check_walrus(source)
     _check_has_return(source)
     _check_generated_loops(source)
     _check_builtins_kept(source)
@@ -56,6 +56,37 @@ def _check_statements(source):
             if type(node) in REFUSED:
                 message, hint = REFUSED[type(node)]
                 raise source.error(UnsupportedSyntaxError, node, message, hint)
+
+
+# where ``:=`` is refused (``_check_walrus``): it would bind inside a scope of its own, on one
+# side of a choice only, or anew for each test of a while loop
+_WALRUS_REFUSED_IN = {
+    ast.ListComp: "a comprehension", ast.GeneratorExp: "a generator expression", ast.Lambda: "a lambda",
+    ast.IfExp: "a conditional expression", ast.BoolOp: "an 'and'/'or'", ast.While: "the test of a while loop",
+}
+
+
+def _check_walrus(source):
+    """Refuse ``:=`` where lowering cannot bind its name as Python does (``_WALRUS_REFUSED_IN``,
+    and a statement generated code keeps as written: its binding would be unseen); elsewhere (an assignment, a call, an ``if`` test, a ``for``'s sequence) it binds once, as
+    an assignment of its own before the statement would."""
+    walruses = source.nodes(ast.NamedExpr)
+    if not walruses:
+        return
+    parents = {child: node for node in ast.walk(source.node) for child in ast.iter_child_nodes(node)}
+    for walrus in walruses:
+        node = walrus
+        while not isinstance(node, ast.stmt):
+            parent = parents[node]
+            inside = _WALRUS_REFUSED_IN.get(type(parent))
+            if inside is not None and not (isinstance(parent, ast.While) and node is not parent.test):
+                raise source.error(UnsupportedSyntaxError, walrus, f"the walrus operator ':=' inside {inside} is not "
+                                   "supported", "assign in a statement of its own")
+            node = parent
+        if isinstance(node, KEPT_AS_WRITTEN) or isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            raise source.error(UnsupportedSyntaxError, walrus, "the walrus operator ':=' inside a statement kept as "
+                               "written (an assert, a raise, a call for its effect) is not supported",
+                               "assign in a statement of its own")
 
 
 # Statements generated code keeps as written (a print, an assert: ``lower.effects``): only what

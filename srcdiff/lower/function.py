@@ -280,7 +280,7 @@ _EXPRESSIONS = {
     ast.BinOp: _Lowerer.operators, ast.UnaryOp: _Lowerer.operators, ast.Constant: _Lowerer.constant,
     ast.Attribute: _Lowerer.attribute_expr, ast.Subscript: _Lowerer.subscript, ast.Compare: _Lowerer.compare,
     ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display, ast.Dict: _Lowerer.dict_display,
-    ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop,
+    ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop, ast.NamedExpr: _Lowerer.walrus,
     ast.ListComp: _Lowerer.sequence_expr, ast.GeneratorExp: _Lowerer.sequence_expr, Accumulated: _Lowerer.sequence_expr,
 }
 

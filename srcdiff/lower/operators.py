@@ -1,7 +1,7 @@
-"""Operators in lowering: ``a + b * c``, ``-x``, ``~mask``, ``a < b``, ``mode == "mean"``.
+"""Operators in lowering: ``a + b * c``, ``-x``, ``~mask``, ``a < b``, ``mode == "mean"``, ``(y := x * x)``.
 
 ``OperatorLowering`` is mixed into ``function._Lowerer`` (which supplies ``expr``,
-``emit`` and ``error``).  An expression of operators is lowered with a stack of its own,
+``emit``, ``bind`` and ``error``).  An expression of operators is lowered with a stack of its own,
 left operand first as recursion would, so a sum of a thousand terms lowers like a short
 one; an operator srcdiff has no op for is refused before its operands are lowered.
 """
@@ -9,6 +9,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Const
+from .iterators import is_iterator
 from .texts import is_setting_text, setting
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
@@ -76,3 +77,14 @@ class OperatorLowering:
         if symbol in ("==", "!=") and any(map(is_setting_text, sides)):
             return tuple(setting(self, side) if is_setting_text(side) else self.expr(side) for side in sides)
         return self.expr(node.left), self.expr(node.comparators[0])
+
+
+    def walrus(self, node, hint=None):
+        """``(y := value)``: ``value``, bound to ``y`` as an assignment before the statement would
+        (the fence refuses ``:=`` where Python would bind it otherwise: ``fence._check_walrus``)."""
+        value = self.expr(node.value, node.target.id)
+        if is_iterator(self, value):  # reversed(xs): read once, as a name bound by '=' (iterators)
+            raise self.error(UnsupportedSyntaxError, node, "reversed(...) bound by ':=' is not supported",
+                             "write list(reversed(xs)) to read it more than once, or assign it in a statement of its own")
+        self.bind(node.target, value)
+        return value
