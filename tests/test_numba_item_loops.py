@@ -1,5 +1,5 @@
-"""Loops over ``zip(xs, ys)``, ``enumerate(xs)`` and ``reversed(xs)`` of arrays, under
-``jit="numba"``, and their specialized Python gradients.
+"""Loops over ``zip(xs, ys)``, ``enumerate(xs)``, ``reversed(xs)`` of arrays and
+``reversed(range(...))``, under ``jit="numba"``, and their specialized Python gradients.
 
 numba refused them before: shape inference did not know that their targets take one number
 each (it knew it of ``for x in xs`` alone), and ``reversed`` of an array has no numba form
@@ -64,6 +64,20 @@ def reversed_return(w, xs):
     return s
 
 
+def reversed_range(w, xs):
+    s = 0.0
+    for i in reversed(range(len(xs))):
+        s = s * w + xs[i]
+    return s
+
+
+def reversed_range_from(w, xs):
+    s = w
+    for i in reversed(range(1, len(xs))):
+        s = math.sin(s * xs[i]) + xs[i - 1] * w
+    return s
+
+
 XS = np.array([0.4, -0.3, 0.9, 0.2])
 YS = np.array([0.1, 0.7, -0.5, 0.3])
 ZS = np.array([0.6, 0.2, -0.8])          # shorter: zip stops at the third item
@@ -73,6 +87,7 @@ CASES = [
     (enumerated, (0.8, XS)), (enumerated_break, (1.1, XS)), (enumerated_break, (1.1, np.array([2.0, 0.5]))),
     (enumerated_break, (0.2, XS)),
     (reversed_horner, (0.7, XS)), (reversed_return, (0.9, np.array([0.5, 1.2, 0.8]))), (reversed_return, (0.3, XS)),
+    (reversed_range, (0.7, XS)), (reversed_range_from, (0.6, XS)),
 ]
 IDS = [f"{fn.__name__}-{n}" for n, (fn, _) in enumerate(CASES)]
 WRT = lambda args: tuple(range(len(args)))  # noqa: E731  (every parameter: the scalar and each array)

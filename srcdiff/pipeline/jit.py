@@ -13,7 +13,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
 | statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``bool``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop) |
 | module constants | numbers, and entries of arrays (numba compiles in their values when it compiles a signature's code, as it does every global's) |
-| loops | ``for i in range(...)``, ``for x in xs``, ``zip(xs, ys)``, ``enumerate(xs)``, ``reversed(xs)``, ``while``; branches inside them (the tape keeps a list per push: ``emit.tape``) |
+| loops | ``for i in range(...)``, ``reversed(range(...))``, ``for x in xs``, ``zip(xs, ys)``, ``enumerate(xs)``, ``reversed(xs)``, ``while``; branches inside them (the tape keeps a list per push: ``emit.tape``) |
 """
 from ..analysis import SCALAR, Shape, kind_of
 from ..errors import SrcdiffError
@@ -26,7 +26,7 @@ NUMBA_OPS = NUMBA_MATH | frozenset({
     "+", "-", "*", "/", "**", "//", "%", "neg", "pos", "<", "<=", ">", ">=", "==", "!=", "not",
     "abs", "float", "int", "bool", "min", "max", "len", "[]", "copy",
 })
-NUMBA_LOOPS = frozenset({"range", "iter", "zip", "enumerate", "reversed"})
+NUMBA_LOOPS = frozenset({"range", "reversed_range", "iter", "zip", "enumerate", "reversed"})
 NUMBA_KINDS = frozenset({"float", "int", "bool", "array"})
 
 
