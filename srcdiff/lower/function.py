@@ -246,6 +246,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         else:
             if kwargs:
                 self.operands_only(args, kwargs, node)
+        if kwargs and any(key == "out" for key, _ in kwargs):
+            self.refuse_out(op, kwargs, node)
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target
