@@ -5,7 +5,7 @@ Lowering turns ``z[i] = v`` and ``y += v`` into copies, which is right only whil
 sees the array written (``lower.writes``).  Found by probing ordinary NumPy code: a result of
 ``np.flip``, ``np.rot90``, ``np.matrix_transpose``, ``x.mT``, ``np.ascontiguousarray``,
 ``np.require``, ``np.trim_zeros``, ``np.array(y, copy=False)``, ``y.astype(..., copy=False)``,
-``np.nan_to_num(y, copy=False)`` (a view of ``y``, or ``y`` itself) was taken for a new array:
+``np.nan_to_num(y, copy=False)``, ``np.einsum('ii->i', y)`` (a view of ``y``, or ``y`` itself) was taken for a new array:
 writing into it left ``y`` unchanged in the generated code, and a write into ``y`` left the rows of
 ``a, b, c = y``, the parts of ``np.split(y, 3)`` and ``y.diagonal()`` as they were.  Each
 gradient and tangent was silently wrong; now each write is refused at its line.  ``out=`` given
@@ -125,7 +125,21 @@ def trimmed(x):
     return np.sum(W1 * y)
 
 
+def einsum_diagonal(x):
+    y = x * 2.0
+    d = np.einsum("ii->i", y)
+    d[0] = x[1, 1] ** 2
+    return np.sum(W * y)
+
+
 # ---- a write into the base: the view read afterwards changes too
+
+def einsum_transposed(x):
+    y = x * 2.0
+    t = np.einsum("ij->ji", y)
+    y[0, 1] = 0.0
+    return np.sum(W * t)
+
 
 def split_parts(x):
     y = x * 2.0
@@ -200,7 +214,7 @@ REFUSED = {
     array_without_copy: "z[0, 0] =", array_copy_if_needed: "z[0, 0] =", astype_without_copy: "z[0, 0] =",
     nan_to_num_without_copy: "z[0, 0] =", trimmed: "z[0] =", split_parts: "y[0, 0] =", unpacked_rows: "y[0, 0] =",
     unpacked_rows_updated: "a *=", diagonal_method: "y[0, 0] =", diagonal_of_a_matrix: "y[0, 0] =",
-    astype_base_written: "y +=", out_assigned: "out=y", out_nested: "out=y", out_of_a_reduction: "out=y",
+    astype_base_written: "y +=", einsum_diagonal: "d[0] =", einsum_transposed: "y[0, 1] =", out_assigned: "out=y", out_nested: "out=y", out_of_a_reduction: "out=y",
     out_of_a_method: "out=y",
 }
 
@@ -247,6 +261,13 @@ def diagonal_matrix_of_a_vector(x):
     return np.sum(W * d)
 
 
+def einsum_of_two_operands(x):
+    y = x * 2.0
+    t = np.einsum("ij,jk->ik", y, W)  # a new array
+    t[0, 1] = x[2, 0] ** 2
+    return np.sum(W * t) + np.sum(y)
+
+
 def parts_read_before_the_write(x):
     y = x * 2.0
     a, b, c = y
@@ -255,7 +276,8 @@ def parts_read_before_the_write(x):
     return s + np.sum(W * y)
 
 
-ACCEPTED = [flipped_copy, astype_copied, array_copied, diagonal_matrix_of_a_vector, parts_read_before_the_write]
+ACCEPTED = [flipped_copy, astype_copied, array_copied, diagonal_matrix_of_a_vector, einsum_of_two_operands,
+            parts_read_before_the_write]
 
 
 @pytest.mark.parametrize("f", ACCEPTED, ids=lambda f: f.__name__)

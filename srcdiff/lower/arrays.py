@@ -56,15 +56,21 @@ VIEW_OPS = frozenset({
 _UNLESS_COPIED = {"np.array": None, ".astype()": 5, "np.nan_to_num": 1}
 
 
-def shares_operand(stmt):
-    """Whether the result of ``stmt`` (an ``Assign``) may share memory with its first operand."""
+def shared_operand(stmt):
+    """The operand whose memory the result of ``stmt`` (an ``Assign``) may share, or None: the
+    first, or the one array of ``np.einsum('ii->i', y)`` (a diagonal or a transpose of one operand
+    is a writeable view of it)."""
+    if not stmt.args:
+        return None
+    if stmt.op == "np.einsum":
+        return stmt.args[1] if len(stmt.args) == 2 else None
     if stmt.op in VIEW_OPS:
-        return True
-    if stmt.op not in _UNLESS_COPIED or not stmt.args:
-        return False
+        return stmt.args[0]
+    if stmt.op not in _UNLESS_COPIED:
+        return None
     position = _UNLESS_COPIED[stmt.op]
     copy = stmt.args[position] if position is not None and len(stmt.args) > position else dict(stmt.kwargs).get("copy")
-    return copy is not None and not (isinstance(copy, Const) and copy.value is True)
+    return stmt.args[0] if copy is not None and not (isinstance(copy, Const) and copy.value is True) else None
 
 # Keyword arguments passed by position when the ones before them are given (the rules read positions).
 _KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "start"): 0,

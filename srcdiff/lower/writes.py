@@ -26,7 +26,7 @@ refuses with ``error(stmt, message, hint)``:
 """
 from ..analysis import OTHER, SCALAR, infer_shapes, uses_arrays
 from ..ir import RANGES, Assign, Global, If, Loop, Var, walk
-from .arrays import shares_operand
+from .arrays import shared_operand
 
 # what keeps its first operand's object besides views: a copy of a reference, an item write
 _SAME_OBJECT = frozenset({"copy", "rt.setitem"})
@@ -54,7 +54,7 @@ def check_writes(function, updates, error):
             raise error(stmt, "writing into a parameter or module constant is not supported: the caller's array would change",
                         "work on a copy: 'x = x.copy()' before writing into it")
         source = defined.get(old)
-        if stmt.op == "rt.setitem" and isinstance(source, Assign) and shares_operand(source):
+        if stmt.op == "rt.setitem" and isinstance(source, Assign) and shared_operand(source) is not None:
             raise error(stmt, "writing into a view of another array is not supported: the other array would change too",
                         "make a copy first with '.copy()', or build the result with np.where")
         for var, points in reads.items():
@@ -93,9 +93,10 @@ def _objects(function, statements, updates, holding=False):
     made = {}
     for stmt in statements:
         if isinstance(stmt, Assign):
-            if stmt.args and (stmt.op in _SAME_OBJECT or shares_operand(stmt)
-                              or holding and stmt.op in _READ_ONLY_VIEWS):
-                same.setdefault(stmt.target, []).append(stmt.args[0])
+            shared = stmt.args[0] if stmt.args and (stmt.op in _SAME_OBJECT or holding and stmt.op in _READ_ONLY_VIEWS) \
+                else shared_operand(stmt)
+            if shared is not None:
+                same.setdefault(stmt.target, []).append(shared)
             else:
                 made[stmt.target] = stmt
                 if holding and stmt.op in _HOLDING:
