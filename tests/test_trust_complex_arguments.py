@@ -7,7 +7,9 @@ complex argument for another parameter (``np.abs(c * x)`` with ``c`` complex, ``
 not looked at: grad, jvp, hvp, jacobian and value_and_grad each returned a wrong number (the
 jacobian cast a complex gradient to its real part, with NumPy's warning).  Each is refused now,
 naming the parameter, at the user's call: in the code specialized to the arguments and in the
-generic code alike (``pytest --generic``).
+generic code alike (``pytest --generic``).  A module constant, class constant or closure cell
+holding complex numbers (whose jvp was wrong too, and whose grad was refused naming no cause) is
+refused when the derivative is built, at the line reading it.
 """
 import inspect
 
@@ -107,3 +109,46 @@ def test_the_refusal_names_the_line_of_the_call():
     _located_at_this_file(err)
     lines, start = inspect.getsourcelines(test_the_refusal_names_the_line_of_the_call)
     assert "# this line" in lines[err.lineno - start]
+
+
+COMPLEX_WEIGHTS = np.array([[1 + 1j, 2 - 1j], [0.5j, 3.0 + 0j]])
+COMPLEX_NUMBER = 1 + 2j
+
+
+class Weights:
+    C = np.array([1 + 1j, 2.0])
+
+
+def module_constant(x):
+    return np.sum(W * np.abs(COMPLEX_WEIGHTS * x))
+
+
+def module_number(t):
+    return abs(COMPLEX_NUMBER * t) ** 2
+
+
+def class_constant(x):
+    return np.sum(np.abs(Weights.C * x))
+
+
+def _closure_over(c):
+    def closed(x):
+        return np.sum(np.abs(c * x))
+    return closed
+
+
+@pytest.mark.parametrize("f, arg, line", [
+    (module_constant, X, "COMPLEX_WEIGHTS * x"), (module_number, 0.7, "COMPLEX_NUMBER * t"),
+    (class_constant, X[0], "Weights.C * x"), (_closure_over(C[0]), X[0], "c * x")], ids=["module", "number", "class", "closure"])
+@pytest.mark.parametrize("path", ["grad", "jvp", "hvp"])
+def test_a_complex_constant_is_refused_at_the_line_reading_it(f, arg, line, path):
+    with pytest.raises(srcdiff.SrcdiffError, match="holds complex numbers") as caught:
+        if path == "grad":
+            srcdiff.grad(f)(arg)
+        elif path == "jvp":
+            srcdiff.jvp(f)(arg, arg)
+        else:
+            srcdiff.hvp(f)(arg, arg)
+    err = caught.value
+    _located_at_this_file(err)
+    assert line in err.line_text
