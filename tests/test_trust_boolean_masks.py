@@ -8,7 +8,8 @@ Found by probing ordinary NumPy code:
 - shape inference took every ``np.<f>`` it did not list as element-wise, so
   ``np.count_nonzero(m)`` had the shape of ``m``; a scalar result then made ``m`` a number, and
   the gradient of ``np.where(m, ...)`` was summed to one number: silently wrong.  A NumPy
-  function is element-wise now where it is a ufunc (or in a short table of functions that are).
+  function is element-wise now where it is a ufunc (or in a short table of functions that are);
+  not a generalized ufunc (``np.matmul`` of two vectors is one number, from arrays).
 Checked through grad, jvp, hvp, hessian, explain, specialized and generic (``pytest --generic``).
 """
 import numpy as np
@@ -89,3 +90,25 @@ def test_number_code_still_makes_a_comparison_a_float():
     g = srcdiff.grad(step)
     assert g(1.5) == 1.0 and type(g(1.5)) is float
     assert g(-1.5) == 0.0
+
+
+C1 = np.array([0.505, -0.129, -0.598, 0.569])
+C2 = np.array([0.687, 0.143, -0.436, -0.470])
+
+
+def products_of_vectors(c, x):
+    # np.matmul and np.inner of vectors give numbers: their operands stay arrays (a generalized ufunc)
+    u = c * C1 + x
+    g = np.tanh(np.matmul(C2, u))
+    h = g + u
+    return 0.488 * np.tanh(np.matmul(h, u)) - 1.29 * np.tanh(np.inner(h, h))
+
+
+@pytest.mark.parametrize("wrt", [0, 1])
+def test_products_of_vectors_to_a_number(wrt):
+    c, x = 0.7, np.array([0.3, -0.2, 0.1, 0.5])
+    args = (c, x)
+    expected = fd_grad(products_of_vectors, args, wrt)
+    np.testing.assert_allclose(srcdiff.grad(products_of_vectors, wrt=wrt)(*args), expected, rtol=1e-6, atol=1e-8)
+    v = 0.6 if wrt == 0 else np.array([1.0, -0.5, 0.25, 2.0])
+    np.testing.assert_allclose(srcdiff.jvp(products_of_vectors, wrt=wrt)(*args, v), np.sum(expected * v), rtol=1e-6)

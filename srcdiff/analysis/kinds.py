@@ -245,10 +245,11 @@ def _shape_of(stmt, args, kwargs):
 
 
 def is_elementwise(op):
-    """Whether ``np.<f>`` (a ufunc, or one of ``_ELEMENTWISE_FUNCTIONS``) or ``scipy.special.<f>``
+    """Whether ``np.<f>`` (a ufunc but a generalized one, or one of ``_ELEMENTWISE_FUNCTIONS``) or ``scipy.special.<f>``
     works entry by entry: its result has its operands' broadcast shape, one number for numbers."""
     if op.startswith("np.") and op.count(".") == 1:
-        return isinstance(getattr(np, op[3:], None), np.ufunc) or op in _ELEMENTWISE_FUNCTIONS
+        ufunc = getattr(np, op[3:], None)  # a generalized ufunc (np.matmul, np.vecdot) has core dimensions
+        return isinstance(ufunc, np.ufunc) and ufunc.signature is None or op in _ELEMENTWISE_FUNCTIONS
     return op.startswith("scipy.special.") and is_ufunc(op)
 
 
