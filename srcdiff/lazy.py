@@ -19,9 +19,8 @@ array among its arguments (or inside a list, tuple or dict argument), it
    parameter that is itself a Dask array (the data ``X``, when ``wrt`` includes it) stays
    a Dask array, of its parameter's type, and is not computed: it is as large as the data.
 
-Dask is optional: values are recognised by their class's module (``runtime.lazy``) and
-Dask is imported only here, inside the functions that run once a Dask array was passed.
-Imports ``emit``, ``runtime`` and ``errors``.
+Dask is optional: values are recognised by their class's module (``runtime.lazy``) and Dask is
+imported only here, once a Dask array was passed.  Imports ``emit``, ``runtime`` and ``errors``.
 """
 import contextlib
 import functools
@@ -34,6 +33,7 @@ import numpy as np
 from .analysis import numbers_alone
 from .emit import compile_out_of_place
 from .errors import GeneratedCodeError, SignatureError, generated_file
+from .runtime.arguments import complex_argument_error, is_complex
 from .runtime.lazy import is_lazy, is_other_array_class
 from .runtime.trees import leaves, replace_leaves, tree_part
 
@@ -87,7 +87,7 @@ class OtherArrays:
     def call(self, found, args, kwargs):
         """The result of a call holding ``found`` (what ``find`` returned)."""
         compiled = self.compiled
-        _refuse_found(found, self.array_code, self.numpy_code)
+        _refuse_found(found, self.array_code, self.numpy_code, (compiled, args, kwargs))
         if not is_lazy(found):  # another library's array: NumPy code refused it above, standard code runs on it
             return compiled(*args, **kwargs)
         if self.out_of_place is None:
@@ -122,14 +122,13 @@ def other_array_in(args, kwargs):
 
 
 def _other_array(values):
-    """The first of ``values``, or of the lists, tuples and dicts among them (nested), that
-    is a Dask array or an array of another library than NumPy (``is_other_array_class``); None
-    when there is none.  The NumPy arrays and numbers of every call are passed over first,
-    at a few ns each.  A list or tuple of numbers alone is passed over too (judged by every
-    item, as ``analysis.kind_of`` judges it: ``numbers_alone``)."""
+    """The first of ``values``, or of the lists, tuples and dicts among them (nested), that is a
+    Dask array, an array of another library than NumPy (``is_other_array_class``) or a complex
+    value; None when there is none.  Real NumPy arrays and numbers are passed over first, at a
+    few ns each, and so is a list or tuple of numbers alone (``numbers_alone``)."""
     for value in values:
         kind = type(value)
-        if kind is np.ndarray or kind is float or kind is int:
+        if kind is float or kind is int or kind is np.ndarray and value.dtype.kind != "c":
             continue
         if kind is tuple or kind is list:
             if numbers_alone(value):
@@ -139,7 +138,8 @@ def _other_array(values):
             found = _other_array(value.values())
         else:
             # an ndarray subclass too (np.matrix, a masked array: operators of their own), but np.memmap
-            found = value if is_other_array_class(kind) or issubclass(kind, np.ndarray) and kind is not np.memmap else None
+            found = value if is_other_array_class(kind) or issubclass(kind, np.ndarray) and kind is not np.memmap \
+                or is_complex(value) else None
         if found is not None:
             return found
     return None
@@ -147,9 +147,8 @@ def _other_array(values):
 
 def numpy_arrays_only(compiled):
     """``compiled`` (generated from array code) behind a look at its arguments that refuses an
-    ndarray subclass with operators of its own and, for code written with NumPy, another library's
-    arrays, which NumPy functions would convert, reject or misread (``array_refusal``); ``compiled``
-    itself for other code."""
+    ndarray subclass with operators of its own, a complex value and, for code written with NumPy,
+    another library's arrays (``_refuse_found``); ``compiled`` itself for other code."""
     if getattr(compiled, "__srcdiff_array_code__", None) is None:
         return compiled
 
@@ -163,19 +162,20 @@ def numpy_arrays_only(compiled):
 
 
 def refuse_other_arrays(compiled, args, kwargs):
-    """For a derivative ``compiled`` of array code, raise ``array_refusal`` when the arguments hold
-    an array of an ndarray subclass with operators of its own, or, for code written with NumPy,
-    another library's array (not Dask's)."""
+    """For a derivative ``compiled`` of array code, raise what ``_refuse_found`` raises for its arguments."""
     where = getattr(compiled, "__srcdiff_array_code__", None)
     if where is not None:
-        _refuse_found(other_array_in(args, kwargs), where, getattr(compiled, "__srcdiff_numpy_code__", None))
+        _refuse_found(other_array_in(args, kwargs), where, getattr(compiled, "__srcdiff_numpy_code__", None),
+                      (compiled, args, kwargs))
 
 
-def _refuse_found(found, array_code, numpy_code):
+def _refuse_found(found, array_code, numpy_code, call):
     """Raise ``array_refusal`` for ``found`` (what ``other_array_in`` found, or None) passed to a
-    derivative of array code defined at ``array_code``: an ndarray subclass (np.matrix, a masked
-    array: operators of their own) always; another library's array (not Dask's) where the code is
-    written with NumPy (``numpy_code``: its ``def``, else None)."""
+    derivative of array code defined at ``array_code``: an ndarray subclass (operators of its own)
+    always; another library's array (not Dask's) where the code is written with NumPy (``numpy_code``:
+    its ``def``, else None); a complex value at the user's ``call`` (derivative, args, kwargs)."""
+    if is_complex(found):
+        raise complex_argument_error(*call)
     if isinstance(found, np.ndarray) or found is not None and numpy_code is not None and not is_lazy(found):
         raise array_refusal(array_code, found)
 

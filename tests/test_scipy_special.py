@@ -104,7 +104,7 @@ def test_every_import_spelling_and_the_refusals(tmp_path):
     module = import_text(tmp_path, SPELLINGS, "scipy_spellings")
     x = np.linspace(-1.0, 1.0, 4)
     np.testing.assert_allclose(srcdiff.grad(module.spelled)(x), fd_grad(module.spelled, (x,), 0), atol=1e-6)
-    for fn, words in ((module.with_out, "keyword arguments"), (module.with_weights, "keyword argument b=")):
+    for fn, words in ((module.with_out, "out="), (module.with_weights, "keyword argument b=")):
         with pytest.raises(srcdiff.SrcdiffError, match=words):
             srcdiff.grad(fn)(x)
 

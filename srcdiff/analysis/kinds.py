@@ -18,6 +18,8 @@ operations and matrix products of known ranks.  A list grown from ``()`` by appe
 (``shape_values.numbers_list``): its items read by position are ``SCALAR``.  The rules use this to leave out ``rt.unbroadcast`` where an operand
 provably has the result's shape, and to sum (``np.sum``) a scalar operand's gradient.
 """
+import numpy as np
+
 from ..ir import RANGES, Assign, Const, Global, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
@@ -70,6 +72,15 @@ _NOT_ELEMENTWISE_NP = frozenset({
     "np.rollaxis", "np.pad", "np.append", "np.split", "np.array_split", "np.percentile", "np.quantile", "np.ptp",
     "np.rot90", "np.searchsorted",
 })
+# NumPy functions that are not ufuncs but keep the broadcast shape of their operands, entry by entry
+# (a ufunc is known by its class: ``is_elementwise``); any other np.<f> (np.count_nonzero,
+# np.trapezoid, np.polyval, np.convolve...) gives a shape of its own
+_ELEMENTWISE_FUNCTIONS = frozenset(f"np.{name}" for name in (
+    "round", "around", "fix", "i0", "sinc", "nan_to_num", "real", "imag", "angle", "real_if_close", "isclose",
+    "iscomplex", "isreal", "isneginf", "isposinf", "copy", "asarray", "asanyarray", "ascontiguousarray",
+    "asfortranarray", "asarray_chkfinite", "require", "full_like", "zeros_like", "ones_like", "empty_like", "where",
+    "clip", "flip", "fliplr", "flipud", "roll", "triu", "tril",
+))
 # scipy.special's functions that are not element-wise
 _NOT_ELEMENTWISE_SCIPY = frozenset({"scipy.special.logsumexp", "scipy.special.softmax", "scipy.special.log_softmax"})
 
@@ -210,7 +221,7 @@ def _scalar_operands(function, shapes):
     """The result and, transitively, the operands of element-wise statements with a scalar result."""
     scalar = {function.result} if isinstance(function.result, Var) else set()
     for stmt in reversed(assigns(function.body)):
-        if stmt.target in scalar and (stmt.op in ELEMENTWISE or stmt.op in ("max", "min") or is_ufunc(stmt.op)):
+        if stmt.target in scalar and (stmt.op in ELEMENTWISE or stmt.op in ("max", "min") or is_elementwise(stmt.op)):
             scalar.update(a for a in stmt.args if isinstance(a, Var) and shapes.of(a) is not OTHER)
     return scalar
 
@@ -239,9 +250,18 @@ def _shape_of(stmt, args, kwargs):
         return args[1]
     if op == "rt.index_grads":
         return args[0]
-    if op in ELEMENTWISE or op in ("max", "min") or is_ufunc(op):
+    if op in ELEMENTWISE or op in ("max", "min") or is_elementwise(op):
         return broadcast(*[a for a in args if a is not OTHER])
     return Shape()
+
+
+def is_elementwise(op):
+    """Whether ``np.<f>`` (a ufunc but a generalized one, or one of ``_ELEMENTWISE_FUNCTIONS``) or ``scipy.special.<f>``
+    works entry by entry: its result has its operands' broadcast shape, one number for numbers."""
+    if op.startswith("np.") and op.count(".") == 1:
+        ufunc = getattr(np, op[3:], None)  # a generalized ufunc (np.matmul, np.vecdot) has core dimensions
+        return isinstance(ufunc, np.ufunc) and ufunc.signature is None or op in _ELEMENTWISE_FUNCTIONS
+    return op.startswith("scipy.special.") and is_ufunc(op)
 
 
 def is_ufunc(op):

@@ -37,14 +37,40 @@ METHODS = frozenset({
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
     "item",
 }) | RANDOM_METHODS
-# Operations whose result may share memory with their first argument.
+# Operations whose result may share memory with their first argument: a view of it, the
+# array itself when no conversion is needed (np.asarray, np.require), or a list of its views
+# (np.split; rt.unpacked: ``a, b = x`` reads rows of x).
 VIEW_OPS = frozenset({
-    "[]", ".T", ".real", ".reshape()", ".ravel()", ".transpose()", ".squeeze()",
+    "[]", ".T", ".real", ".reshape()", ".ravel()", ".transpose()", ".squeeze()", ".diagonal()",
+    ".swapaxes()", ".conj()", ".conjugate()", "rt.mT", "rt.unpacked",
     "np.reshape", "np.ravel", "np.transpose", "np.squeeze", "np.expand_dims", "np.asarray",
-    "np.asanyarray", "np.broadcast_to", "np.swapaxes", "np.moveaxis", "np.atleast_1d",
-    "np.atleast_2d", "np.atleast_3d", "np.diagonal", "np.real",
+    "np.asanyarray", "np.broadcast_to", "np.swapaxes", "np.moveaxis", "np.rollaxis", "np.atleast_1d",
+    "np.atleast_2d", "np.atleast_3d", "np.diagonal", "np.real", "np.real_if_close",
+    "np.ascontiguousarray", "np.asfortranarray", "np.asarray_chkfinite", "np.require",
+    "np.flip", "np.fliplr", "np.flipud", "np.rot90", "np.matrix_transpose", "np.permute_dims",
+    "np.split", "np.array_split", "np.hsplit", "np.vsplit", "np.dsplit", "np.unstack", "np.trim_zeros",
     "field[]", "field.",  # a part of a container parameter: the caller's object
 })
+# Calls that return their operand itself when told not to copy (``copy=False``, or ``None``:
+# only if needed), and the position ``copy`` may be passed at.
+_UNLESS_COPIED = {"np.array": None, ".astype()": 5, "np.nan_to_num": 1}
+
+
+def shared_operand(stmt):
+    """The operand whose memory the result of ``stmt`` (an ``Assign``) may share, or None: the
+    first, or the one array of ``np.einsum('ii->i', y)`` (a diagonal or a transpose of one operand
+    is a writeable view of it)."""
+    if not stmt.args:
+        return None
+    if stmt.op == "np.einsum":
+        return stmt.args[1] if len(stmt.args) == 2 else None
+    if stmt.op in VIEW_OPS:
+        return stmt.args[0]
+    if stmt.op not in _UNLESS_COPIED:
+        return None
+    position = _UNLESS_COPIED[stmt.op]
+    copy = stmt.args[position] if position is not None and len(stmt.args) > position else dict(stmt.kwargs).get("copy")
+    return stmt.args[0] if copy is not None and not (isinstance(copy, Const) and copy.value is True) else None
 
 # Keyword arguments passed by position when the ones before them are given (the rules read positions).
 _KEYWORD_POSITIONS = {("np.full", "fill_value"): 1, ("np.full_like", "fill_value"): 1, ("np.linspace", "start"): 0,

@@ -15,6 +15,7 @@ import ast
 from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
 from ..ir import CHECK_OPS, Const, Global
+from ..runtime.arguments import holds_complex
 from . import custom, gradients, linalg
 from .namespaces import is_namespace
 
@@ -79,10 +80,15 @@ class CallLowering:
             return stmt.body[0].value
         return None
 
-    def global_operand(self, ref):
+    def global_operand(self, ref, node=None):
         """A Global operand for a module-level constant, renamed if two modules disagree or
         if a function lowered here has a local of that name (a parameter ``C`` of the
-        caller must not hide the constant ``C`` a helper reads)."""
+        caller must not hide the constant ``C`` a helper reads).  A constant read as a value
+        at ``node`` that holds complex numbers is refused: the rules are real arithmetic's."""
+        if node is not None and holds_complex(getattr(ref, "value", None)):
+            raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' holds complex numbers: srcdiff "
+                             "differentiates real arithmetic, so a derivative computed from them would be wrong",
+                             "use real constants: a complex C as its parts C.real and C.imag")
         if "." in ref.name:
             return Global(ref.name)
         name, n = ref.name, 0

@@ -215,7 +215,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             return self.attribute(node, hint)
         ref = self.resolve(node)
         if isinstance(ref, frontend.ConstantRef):
-            return self.global_operand(ref)
+            return self.global_operand(ref, node)
         raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' cannot be used as a value here",
                          "call it, or use a number or a parameter")
 
@@ -228,7 +228,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             return self.env[node.id]
         ref = self.resolve(node)
         if isinstance(ref, (frontend.ConstantRef, frontend.ClassRef)):  # a class: Model.helper(x) (methods)
-            return self.global_operand(ref)
+            return self.global_operand(ref, node)
         raise self.error(UnsupportedSyntaxError, node, f"'{node.id}' is a {kind_of(ref)} and cannot be used as a value",
                          "call it, or pass the value in as a parameter")
 
@@ -248,6 +248,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         else:
             if kwargs:
                 self.operands_only(args, kwargs, node)
+        if kwargs and any(key == "out" for key, _ in kwargs):
+            self.refuse_out(op, kwargs, node)
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
         return target

@@ -108,7 +108,7 @@ class MethodLowering(TreeLowering):
     def _class_constant(self, cls, node):
         found = self._member(cls, node.attr)
         if found.kind == "constant" and not isinstance(found.value, str):
-            return self.global_operand(frontend.ConstantRef(node.attr, found.value))
+            return self.global_operand(frontend.ConstantRef(node.attr, found.value), node)
         raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' is {_described(found)}, not a number srcdiff can use",
                          "use numbers and arrays of the class, and call its methods")
 

@@ -11,14 +11,16 @@
 - ``np.concatenate(xs, axis)`` and ``np.stack(xs, axis)`` of a sequence given as one value
   (a parameter holding a list of arrays) are ``rt.concatenate_items(xs, axis)`` and
   ``rt.stack_items(xs, axis)``, and ``rt.joined_items(xs, 'vstack')`` for ``np.vstack``,
-  ``np.hstack``, ``np.column_stack`` (a display ``[a, b]`` keeps its parts as arguments).
+  ``np.hstack``, ``np.column_stack`` (a display ``[a, b]`` keeps its parts as arguments);
+- ``out=`` (but ``out=None``) is refused at the call (``refuse_out``): an operation's result is
+  a new value, so the array NumPy writes into would keep its old contents.
 """
 import ast
 
 import numpy as np
 
 from .. import frontend
-from ..errors import SrcdiffError
+from ..errors import SrcdiffError, UnsupportedSyntaxError
 from ..ir import Const
 
 _BUILTIN_DTYPES = {"float": "float64", "int": np.dtype(int).name, "bool": "bool"}
@@ -53,6 +55,14 @@ class NumpyArguments:
         if isinstance(kind, type) and issubclass(kind, np.generic):
             return Const(np.dtype(kind).name)
         return None
+
+    def refuse_out(self, op, kwargs, node):
+        """Refuse ``out=`` (but ``out=None``): NumPy writes the result into that array too, which
+        lowering, where every result is a new value, would not do (a later read of it is stale)."""
+        out = dict(kwargs)["out"]
+        if not (isinstance(out, Const) and out.value is None):
+            raise self.error(UnsupportedSyntaxError, node, f"'{op}(..., out=...)' writes its result into an array, "
+                             "which srcdiff does not model", f"bind the result instead: r = {op}(...) without out=")
 
     def clip_bounds(self, args, kwargs):
         """``np.clip``'s (or ``.clip()``'s) keyword bounds moved to their positions, gaps ``None``."""

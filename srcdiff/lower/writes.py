@@ -26,10 +26,13 @@ refuses with ``error(stmt, message, hint)``:
 """
 from ..analysis import OTHER, SCALAR, infer_shapes, uses_arrays
 from ..ir import RANGES, Assign, Global, If, Loop, Var, walk
-from .arrays import VIEW_OPS
+from .arrays import shared_operand
 
-# what keeps its first operand's object: views, a copy of a reference, an item write
-_SAME_OBJECT = VIEW_OPS | {"copy", "rt.setitem"}
+# what keeps its first operand's object besides views: a copy of a reference, an item write
+_SAME_OBJECT = frozenset({"copy", "rt.setitem"})
+# read-only views (a write into them fails in NumPy) of some operands only: np.diag of a matrix
+# is one, of a vector a new matrix, which may be written into; reading it reads its operand
+_READ_ONLY_VIEWS = frozenset({"np.diag"})
 # a new list holding its operands' objects (lower.appends): reading it reads them
 _HOLDING = frozenset({"list", "rt.appended"})
 
@@ -51,7 +54,7 @@ def check_writes(function, updates, error):
             raise error(stmt, "writing into a parameter or module constant is not supported: the caller's array would change",
                         "work on a copy: 'x = x.copy()' before writing into it")
         source = defined.get(old)
-        if stmt.op == "rt.setitem" and isinstance(source, Assign) and source.op in VIEW_OPS:
+        if stmt.op == "rt.setitem" and isinstance(source, Assign) and shared_operand(source) is not None:
             raise error(stmt, "writing into a view of another array is not supported: the other array would change too",
                         "make a copy first with '.copy()', or build the result with np.where")
         for var, points in reads.items():
@@ -90,8 +93,10 @@ def _objects(function, statements, updates, holding=False):
     made = {}
     for stmt in statements:
         if isinstance(stmt, Assign):
-            if stmt.args and stmt.op in _SAME_OBJECT:
-                same.setdefault(stmt.target, []).append(stmt.args[0])
+            shared = stmt.args[0] if stmt.args and (stmt.op in _SAME_OBJECT or holding and stmt.op in _READ_ONLY_VIEWS) \
+                else shared_operand(stmt)
+            if shared is not None:
+                same.setdefault(stmt.target, []).append(shared)
             else:
                 made[stmt.target] = stmt
                 if holding and stmt.op in _HOLDING:

@@ -43,6 +43,7 @@ from ..analysis import call_key, infer_shapes, joined_parameters, joins, kind_of
 from ..emit import generated_namespace
 from ..errors import SourceNotFoundError, SrcdiffError
 from ..runtime.arrays import JOINED_SEQUENCE_HINT
+from ..runtime.arguments import complex_argument_error, holds_complex
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
 from ..lower import lower
@@ -82,6 +83,8 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
         key = call_key(args) if key is None else key
         compiled = table.get(key) or aside.get(key)
         if compiled is None:
+            if any(holds_complex(value) for value in args):  # never built, so every such call comes back here
+                raise complex_argument_error(generic, args, {})
             kinds = {name: kind_of(value) for name, value in zip(names, args)}
             unknown = unknown_runs_generic and not any(kinds.values())
             compiled = generic if unknown else build_for(kinds)

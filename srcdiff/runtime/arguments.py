@@ -9,6 +9,8 @@ looks the value up among the parameters of the innermost generated function on t
 stack (the frame whose file name starts with ``<srcdiff``), which costs nothing until
 an error is raised.
 """
+import inspect
+import linecache
 import sys
 
 import numpy as np
@@ -47,6 +49,54 @@ def not_real(value):
     if isinstance(value, (str, bytes, set, frozenset)):
         return f"a {type(value).__name__}"
     return None  # a dict or an object: a container of parameters (``trees``) judges its parts
+
+
+def is_complex(value):
+    """Whether ``value`` is a complex number, or a NumPy array or scalar of a complex dtype."""
+    return value.__class__ is complex or isinstance(value, (np.ndarray, np.generic)) and value.dtype.kind == "c"
+
+
+def holds_complex(value):
+    """Whether ``value`` is complex (``is_complex``) or a list, tuple or dict holding a complex value."""
+    if isinstance(value, (list, tuple)):
+        return any(holds_complex(item) for item in value)
+    return any(holds_complex(item) for item in value.values()) if isinstance(value, dict) else is_complex(value)
+
+
+def complex_argument_error(compiled, args, kwargs):
+    """The error for a call of the derivative ``compiled`` whose arguments hold a complex value,
+    even for a parameter not differentiated: srcdiff's rules are those of real arithmetic (the
+    derivative of ``abs`` is a sign, a product's needs no conjugate), so what it computes from a
+    complex value is wrong.  Names the parameter; located at the user's call."""
+    try:
+        bound = inspect.signature(compiled).bind_partial(*args, **kwargs).arguments
+    except (TypeError, ValueError):
+        bound = {}
+    name, what = next(((n, not_real(v)) for n, v in bound.items() if not_real(v) is not None), (None, "complex"))
+    subject = f"the argument for parameter '{name}' is {what}" if name else "an argument is complex"
+    filename, lineno, line = _user_call()
+    return ArrayGradientError(f"{subject}, not a real number or an array of them: srcdiff differentiates real "
+                              "arithmetic, so a derivative computed from complex values would be wrong",
+                              filename, lineno, len(line) - len(line.lstrip()), line,
+                              hint="pass real values: a complex z as its parts z.real and z.imag, two parameters")
+
+
+def refuse_complex_gradient(g, x):
+    """Refuse a complex gradient ``g`` of the parameter ``x``: computed from a complex argument
+    that is not differentiated (one that is, ``x`` itself, is refused as not real)."""
+    if is_complex(g) and not is_complex(x):
+        raise ArrayGradientError("a complex gradient was computed for a real parameter: another argument holds "
+                                 "complex values, and srcdiff differentiates real arithmetic",
+                                 hint="pass real values: a complex z as its parts z.real and z.imag, two parameters")
+
+
+def _user_call():
+    """``(file, line, text)`` of the innermost frame outside srcdiff and its generated code."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and (frame.f_globals.get("__name__", "").partition(".")[0] == "srcdiff"
+                                        or frame.f_code.co_filename.startswith("<srcdiff")):
+        frame = frame.f_back
+    return frame.f_code.co_filename, frame.f_lineno, linecache.getline(frame.f_code.co_filename, frame.f_lineno)
 
 
 def refuse_if_not_real(value, role="argument"):

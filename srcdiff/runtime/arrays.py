@@ -12,7 +12,7 @@ a number along an axis is 1-d in NumPy, its gradient 0-d again.
 
 import numpy as np
 
-from .arguments import ArrayGradientError, refuse_if_not_real
+from .arguments import ArrayGradientError, refuse_complex_gradient, refuse_if_not_real
 from .lazy import (array_module, entries, is_lazy, like_lazily, spread_to)
 from .namespaces import namespace_of as namespace
 
@@ -99,7 +99,7 @@ def like(g, x):
     An ndarray of a floating dtype gets that dtype (float32 stays float32), other arrays
     float64; a Python number gets a float; the result never aliases a read-only view.
     A zero adjoint left as the number 0.0 (a parameter no path of this call reached)
-    becomes zeros of the parameter's shape.  An argument that is not real is refused.
+    becomes zeros of the parameter's shape.  An argument that is not real, or a complex gradient, is refused.
     """
     if x.__class__ in _PYTHON_NUMBERS and g.__class__ in _PYTHON_NUMBERS:  # the usual number: nothing to check
         return float(g)
@@ -108,6 +108,7 @@ def like(g, x):
         return g  # the common case, settled before the checks below (which say the same of it)
     if is_lazy(g) or is_lazy(x):
         return like_lazily(g, x)
+    refuse_complex_gradient(g, x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":
             refuse_if_not_real(x)

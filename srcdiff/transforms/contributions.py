@@ -44,6 +44,15 @@ def may_be_integer(expr, tokens, integer):
 _UNKNOWN = (None, None)  # the role of an identifier that is no token (``math``)
 
 
+def as_float(expr, arrays):
+    """``expr`` (which ``may_be_integer``) made a float: ``float(expr)``, or in array code
+    (``arrays``), where it may be an array of bools (``x > 0`` of ``np.sum(x * (x > 0))`` once its
+    upstream 1.0 folded away), ``np.float64(expr)``: NumPy gives a float64 array for an array."""
+    func = ast.Attribute(value=ast.Name(id="np", ctx=ast.Load()), attr="float64", ctx=ast.Load()) if arrays \
+        else ast.Name(id="float", ctx=ast.Load())
+    return ast.Call(func=func, args=[expr], keywords=[])
+
+
 def integer_valued(body):
     """The Vars that may hold an int or a bool (never a parameter: those are the caller's):
     results of comparisons and integer operations (not ``round(x, 2)``), loop counters, and merged or carried values with such an operand (to a fixed point)."""

@@ -11,21 +11,20 @@ rule's templates.  Four rewrites keep the result close to hand-written code:
 | a lone contribution into a temporary read once, inlined (while the line stays short: ``FUSED_SIZE``) | ``grad_s2 = g * a``; ``grad_s = grad_s2 * math.cos(s)`` | ``grad_s = g * a * math.cos(s)`` |
 | constants folded, signs cancelled | ``-(-L / s6 * s5)`` | ``L / s6 * s5`` (``ir.simplify_expr``) |
 
-Why this is sound: in straight-line SSA every use of a value comes after its definition,
-so by the time the sweep reads an adjoint (at its value's defining statement) every
-contribution to it has been made: it never changes afterwards.  An adjoint with exactly
-one contribution therefore equals that contribution wherever it is read, and moving its
-evaluation to its one reader changes no value.  Only temporaries (Vars the user did not
-name) are substituted: the adjoint of every name the user wrote keeps its own line, as
-in the lecture's flat code.  Parameters always get theirs.
+Why this is sound: in straight-line SSA every use of a value comes after its definition, so
+by the time the sweep reads an adjoint (at its value's defining statement) every contribution
+to it has been made.  An adjoint with exactly one contribution therefore equals it wherever it
+is read: moving it to its one reader changes no value.  Only temporaries (Vars the user did
+not name) are substituted: every name the user wrote keeps its adjoint's line; parameters too.
 """
 import ast
 import functools
 
+from ..analysis import uses_arrays
 from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
                   simplify_substituted)
 from ..rules import CustomRule, placeholders, template_ast
-from .contributions import contribution, may_be_integer, names_in, no_rule_error, operand_expr
+from .contributions import as_float, contribution, may_be_integer, names_in, no_rule_error, operand_expr
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
 from .slices import merged_reads
@@ -45,6 +44,7 @@ class Sweep:
 
     def __init__(self, function, wrt, active, uses, tokens, integer):
         self.wrt, self.active, self.uses, self.tokens, self.integer = wrt, active, uses, tokens, integer
+        self.arrays = uses_arrays(function)  # where an integer-valued contribution may be an array of bools
         self.kept = set(function.params) | set(wrt)  # their adjoints are returned: always written
         self.known, self.pending = {}, {}
         self.statements, self.written, self.needed = [], set(), set()
@@ -108,7 +108,7 @@ class Sweep:
         for arg, terms in found.items():
             expr, names = combined(terms)
             if may_be_integer(expr, self.tokens, self.integer):
-                expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[expr], keywords=[])
+                expr = as_float(expr, self.arrays)
             parts[arg] = expr, names
         return parts
 
