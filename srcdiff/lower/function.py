@@ -200,12 +200,6 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
                              "srcdiff differentiates numbers and arrays")
         return Const(node.value)
 
-    def compare(self, node, hint=None):
-        if len(node.ops) != 1:
-            return branches.expr_chained_compare(self, node, hint, self.comparison)
-        symbol = self.comparison(node.ops[0], node)
-        return self.emit(symbol, self.compared_sides(node, symbol), node, hint)
-
     def tuple_display(self, node, hint=None):
         """A tuple or list display: a list's length is known too (sequences)."""
         return TupleValue(self.expr(e) for e in node.elts) if node.elts else Const(())  # () may grow in a loop

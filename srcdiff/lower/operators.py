@@ -9,6 +9,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Const
+from . import branches
 from .iterators import is_iterator
 from .texts import is_setting_text, setting
 
@@ -68,6 +69,13 @@ class OperatorLowering:
             raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
                              "use < <= > >= == or !=")
         return symbol
+
+    def compare(self, node, hint=None):
+        """A comparison: one operation, or a chain of them (``branches``: ``a < b < c``)."""
+        if len(node.ops) != 1:
+            return branches.expr_chained_compare(self, node, hint, self.comparison)
+        symbol = self.comparison(node.ops[0], node)
+        return self.emit(symbol, self.compared_sides(node, symbol), node, hint)
 
     def compared_sides(self, node, symbol):
         """The operands of ``node``, a comparison ``symbol`` of two sides: a string literal is

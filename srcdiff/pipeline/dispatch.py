@@ -151,6 +151,16 @@ class Dispatcher:
         return "".join(lines)
 
 
+def signature_comment(kinds, args):
+    """``w: f64[1], xs: list (empty)``: the kinds of one signature, for the dispatcher's text."""
+    return ", ".join(f"{name}: {_kind_text(kind, value)}" for (name, kind), value in zip(kinds.items(), args))
+
+
+def _kind_text(kind, value):
+    empty = kind is not None and kind.name in ("list", "tuple") and not value
+    return f"{kind or 'no kind'}{' (empty)' if empty else ''}"
+
+
 _PARAMETER = object()  # what the namespace holds under a parameter's name: no global takes it
 
 

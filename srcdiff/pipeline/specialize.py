@@ -49,7 +49,7 @@ from ..frontend import defaults_of, load_function
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
 from .build import compiled_function, generic_only
-from .dispatch import Dispatcher
+from .dispatch import Dispatcher, signature_comment
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, global_number_kinds, numba_module
@@ -92,7 +92,7 @@ def dispatching(generic, build_for, unknown_runs_generic=True, others=None):
                 table[key] = compiled
                 held = dispatcher()  # held weakly: the dispatcher holds this function (through slow)
                 if held is not None:
-                    held.add(key, compiled, _signature_comment(kinds, args))
+                    held.add(key, compiled, signature_comment(kinds, args))
             else:
                 aside[key] = compiled
         return compiled
@@ -126,16 +126,6 @@ def _with_defaults(args, generic):
     defaults = generic.__defaults__ or ()
     left_out = generic.__code__.co_argcount - len(args)
     return args + defaults[len(defaults) - left_out:] if 0 < left_out <= len(defaults) else args
-
-
-def _signature_comment(kinds, args):
-    """``w: f64[1], xs: list (empty)``: the kinds of one signature, for the dispatcher's text."""
-    return ", ".join(f"{name}: {_kind_text(kind, value)}" for (name, kind), value in zip(kinds.items(), args))
-
-
-def _kind_text(kind, value):
-    empty = kind is not None and kind.name in ("list", "tuple") and not value
-    return f"{kind or 'no kind'}{' (empty)' if empty else ''}"
 
 
 def plain(key):
