@@ -121,9 +121,9 @@ def copy_expr(node, bindings=None):
 def filler(node, shared=False):
     """A function of ``bindings`` returning ``copy_expr(node, bindings)``, for a tree filled in
     many times (a rule template): the tree is looked at once, here, not at each copy.  With
-    ``shared``, a binding that is a Name goes into the copy itself, not a copy of it: for
-    trees in which no Name is changed in place (a Name has no children, so the rest of the
-    copy is still the caller's own)."""
+    ``shared``, a Name (a binding, or one of ``node``'s own, ``math``) goes into the copy
+    itself, not a copy of it: for trees in which no Name is changed in place (a Name has no
+    children, so the rest of the copy is still the caller's own)."""
     kind = type(node)
     if kind is ast.Name:
         ident, ctx = node.id, node.ctx
@@ -131,7 +131,7 @@ def filler(node, shared=False):
         def name(bindings):
             value = bindings.get(ident)
             if value is None:
-                return ast.Name(ident, ctx)
+                return node if shared else ast.Name(ident, ctx)
             if type(value) is ast.Name:
                 return value if shared else ast.Name(value.id, value.ctx)
             return copy_expr(value)
