@@ -118,9 +118,12 @@ def copy_expr(node, bindings=None):
     return type(node)(**fields)
 
 
-def filler(node):
+def filler(node, shared=False):
     """A function of ``bindings`` returning ``copy_expr(node, bindings)``, for a tree filled in
-    many times (a rule template): the tree is looked at once, here, not at each copy."""
+    many times (a rule template): the tree is looked at once, here, not at each copy.  With
+    ``shared``, a Name (a binding, or one of ``node``'s own, ``math``) goes into the copy
+    itself, not a copy of it: for trees in which no Name is changed in place (a Name has no
+    children, so the rest of the copy is still the caller's own)."""
     kind = type(node)
     if kind is ast.Name:
         ident, ctx = node.id, node.ctx
@@ -128,23 +131,26 @@ def filler(node):
         def name(bindings):
             value = bindings.get(ident)
             if value is None:
-                return ast.Name(ident, ctx)
-            return ast.Name(value.id, value.ctx) if type(value) is ast.Name else copy_expr(value)
+                return node if shared else ast.Name(ident, ctx)
+            if type(value) is ast.Name:
+                return value if shared else ast.Name(value.id, value.ctx)
+            return copy_expr(value)
         return name
     if kind is ast.BinOp:
-        left, op, right = filler(node.left), node.op, filler(node.right)
+        left, op, right = filler(node.left, shared), node.op, filler(node.right, shared)
         return lambda bindings: ast.BinOp(left(bindings), op, right(bindings))
     if kind is ast.Constant:
         value = node.value
         return lambda bindings: ast.Constant(value)
     if kind is ast.Call:
-        func, args, keywords = filler(node.func), [filler(a) for a in node.args], [filler(k) for k in node.keywords]
+        func, args = filler(node.func, shared), [filler(a, shared) for a in node.args]
+        keywords = [filler(k, shared) for k in node.keywords]
         return lambda bindings: ast.Call(func(bindings), [a(bindings) for a in args], [k(bindings) for k in keywords])
     if kind is ast.Attribute:
-        value, attr, ctx = filler(node.value), node.attr, node.ctx
+        value, attr, ctx = filler(node.value, shared), node.attr, node.ctx
         return lambda bindings: ast.Attribute(value(bindings), attr, ctx)
     if kind is ast.UnaryOp:
-        op, operand = node.op, filler(node.operand)
+        op, operand = node.op, filler(node.operand, shared)
         return lambda bindings: ast.UnaryOp(op, operand(bindings))
     return lambda bindings: copy_expr(node, bindings)
 

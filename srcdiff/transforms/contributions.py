@@ -94,16 +94,18 @@ def operand_expr(operand, tokens):
     return operand_node(operand, {})
 
 
-_SHAPES = {}  # template, or (template, numeric bindings) -> (copier of the simplified template, the names it reads)
+# (template, or (template, numeric bindings), shared) -> (copier of the simplified template, the names it reads)
+_SHAPES = {}
 
 
-def contribution(template, bindings):
+def contribution(template, bindings, shared=False):
     """``simplify_expr`` of ``template`` with its placeholders replaced by ``bindings``,
     and the set of identifiers that expression reads.
 
     The simplifier looks at numbers and at the shape of a tree, never at a name, so a
     template is simplified once per pattern of numeric operands (a cache) and then only
     filled in with the names (``ir.filler``); other bindings take the direct route.
+    ``shared``: the Names among ``bindings`` may go into the expression themselves (``ir.filler``).
     """
     numeric = None
     for placeholder, node in bindings.items():
@@ -116,13 +118,14 @@ def contribution(template, bindings):
             expr = simplify_expr(copy_expr(template_ast(template), bindings), copy=False)
             return expr, names_in(expr)
     key = template if numeric is None else (template, tuple(sorted((p, _literal_key(n)) for p, n in numeric.items())))
+    key = key, shared
     entry = _SHAPES.get(key)
     if entry is None:
         if len(_SHAPES) > 10000:  # keyed by users' constants too: keep it bounded
             _SHAPES.clear()
         shape = simplify_expr(copy_expr(template_ast(template), numeric), copy=False)
         # a copier for a template alone (few, used everywhere); a users' constant's shape stays a tree (lighter)
-        fill = filler(shape) if numeric is None else functools.partial(copy_expr, shape)
+        fill = filler(shape, shared) if numeric is None else functools.partial(copy_expr, shape)
         entry = _SHAPES[key] = fill, names_in(shape)
     fill, names = entry
     return fill(bindings), {bindings[n].id if n in bindings else n for n in names}

@@ -101,7 +101,7 @@ class Sweep:
                 bindings = {"g": upstream} if reads_g else {}
                 for placeholder, at in operands:
                     bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
-            expr, names = contribution(template, bindings)
+            expr, names = contribution(template, bindings, shared=True)  # no Name is changed in place here
             if not is_zero(expr):
                 found.setdefault(arg, []).append((expr, names))
         parts = {}
@@ -113,8 +113,8 @@ class Sweep:
         return parts
 
     def _value_name(self, operand):
-        """The node of an operand in a template's bindings: one Name per Var, made once and
-        shared, since ``contribution`` copies what it puts into a tree."""
+        """The node of an operand in a template's bindings: one Name per Var, shared by every
+        expression reading it (``contribution(shared=True)``: what the printers rename, they copy)."""
         if not isinstance(operand, Var):
             return operand_expr(operand, self.tokens)
         if operand not in self.value_names:
