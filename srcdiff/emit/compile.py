@@ -68,29 +68,35 @@ def compile_source(source, name, namespace, defaults=None, kwdefaults=None, read
     filename = f"<srcdiff {name} {digest}>"
     registered = register_generated(filename, str(source), origins, default)
     code = compile(_compilable(str(source), filename), filename, "exec")
-    _refuse_rebound_reads(str(source), code, namespace, registered, reads)
+    body_reads = _body_reads(code)
+    _refuse_rebound_reads(str(source), set(code.co_names) | body_reads, namespace, registered, reads)
     exec(code, namespace)
-    fn = _defined(namespace, name, code)
+    fn = _defined(namespace, name, body_reads)
     fn.__defaults__ = defaults
     fn.__kwdefaults__ = kwdefaults
     fn.__srcdiff_file__ = registered
     return fn
 
 
-def _defined(namespace, name, code):
-    """The function ``name`` that running ``code`` (a module defining it) put in ``namespace``,
-    taken out of it unless its own body reads that name: a function held by its own globals
-    is a reference cycle, which would keep a dropped gradient (with its text and line
-    registration) alive until the collector runs, where its count of references frees it now."""
-    body_reads = set().union(*(_names_read(c) for c in code.co_consts if isinstance(c, types.CodeType)))
+def _defined(namespace, name, body_reads):
+    """The function ``name`` that running a module defining it put in ``namespace``, taken out
+    of it unless its own body reads that name (``body_reads``: ``_body_reads`` of the module):
+    a function held by its own globals is a reference cycle, which would keep a dropped
+    gradient (with its text and line registration) alive until the collector runs, where its
+    count of references frees it now."""
     return namespace[name] if name in body_reads else namespace.pop(name)
 
 
-def _refuse_rebound_reads(text, code, namespace, registered, reads):
-    """Raise NoGradientRuleError, at the user's line, where ``text`` (compiled to ``code``) reads
-    a function of ``_LIBRARIES`` that is not the library's own any more; note in ``reads``
-    every attribute of theirs it may read (by name: ``sum`` may be ``np.sum`` or not)."""
-    names = _names_read(code)
+def _body_reads(code):
+    """The names the code nested in the module ``code`` reads (the functions it defines)."""
+    return set().union(*(_names_read(c) for c in code.co_consts if isinstance(c, types.CodeType)))
+
+
+def _refuse_rebound_reads(text, names, namespace, registered, reads):
+    """Raise NoGradientRuleError, at the user's line, where ``text`` (whose code reads the
+    attribute and global ``names``) reads a function of ``_LIBRARIES`` that is not the
+    library's own any more; note in ``reads`` every attribute of theirs it may read (by
+    name: ``sum`` may be ``np.sum`` or not)."""
     rebound = []
     for canonical, module in _LIBRARIES.items():
         for name in sorted(names & vars(module).keys()):
@@ -137,7 +143,7 @@ def compile_out_of_place(fn):
     namespace = dict(fn.__globals__)
     code = compile(ast.fix_missing_locations(tree), filename, "exec")
     exec(code, namespace)
-    copy = _defined(namespace, fn.__code__.co_name, code)
+    copy = _defined(namespace, fn.__code__.co_name, _body_reads(code))
     copy.__defaults__, copy.__kwdefaults__ = fn.__defaults__, fn.__kwdefaults__
     copy.__srcdiff_file__ = fn.__srcdiff_file__
     return copy

@@ -59,7 +59,7 @@ def _mapped(lw, node):
     if not sequences or node.keywords or not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda)):
         raise lw.error(UnsupportedSyntaxError, node, "map() is supported with a function (a name or a lambda) and "
                        "sequences", "write map(f, xs), or a generator expression (f(x) for x in xs)")
-    taken = {n.id for n in ast.walk(lw.source.node) if isinstance(n, ast.Name)}  # a lambda's free names kept
+    taken = {n.id for n in lw.source.nodes(ast.Name)}  # a lambda's free names kept
     names = (f"item{k}" + "_" * next(n for n in range(len(taken) + 1) if f"item{k}" + "_" * n not in taken)
              for k in range(len(sequences)))
     items = [ast.Name(id=name, ctx=ast.Load()) for name in names]
