@@ -245,8 +245,8 @@ def test_generated_code_rebinds_the_list(m):
 
 @pytest.mark.parametrize("name,in_place", [
     ("newcomer", True), ("to_array", True), ("arrays_appended", True), ("branched", True),
-    ("grows", False),  # read by the loop's test between appends
-    ("nested_loops", False),  # read in the outer loop that appends again
+    ("grows", True),  # read by the loop's test between appends: the list as grown so far
+    ("nested_loops", True),  # a new list each round of the outer loop, read after the inner loop grew it
     ("indexed", True),
 ])
 def test_lists_grow_in_place_only_where_nothing_reads_them_before(m, name, in_place):
@@ -255,9 +255,20 @@ def test_lists_grow_in_place_only_where_nothing_reads_them_before(m, name, in_pl
     assert "rt.appended(" in text or in_place
 
 
-def test_a_list_the_backward_reads_mid_loop_is_copied(m):
-    text = srcdiff.grad(m.passed).source  # build's list is walked and used whole: the tape keeps each step
-    assert "out_1 = rt.appended(out, s0)" in text and "out_3 = rt.grown(out_2, s1)" in text
+def test_a_list_the_backward_reads_mid_loop_is_copied(m, tmp_path):
+    text = srcdiff.grad(m.passed).source  # build's list is walked and read by position: its adjoint item by item
+    assert "out_1 = rt.grown(out, s0)" in text and "out_3 = rt.grown(out_2, s1)" in text
+    f = import_text(tmp_path, "import numpy as np\n\n\n" + '''def sliced_each_step(x):
+    out = []
+    s = 0.0
+    for v in x:
+        out.append(v ** 2)
+        s = s + np.sum(np.array(out[-2:]) * 1.5)
+    return s
+''').sliced_each_step
+    grad = srcdiff.grad(f)
+    assert "out_1 = rt.appended(out, s0)" in grad.source  # out[-2:]'s gradient reads each step's list: taped
+    np.testing.assert_allclose(grad(X), fd_grad(f, (X,), 0), rtol=1e-6)
 
 
 def test_generated_code_read_back_appends_as_before(m):

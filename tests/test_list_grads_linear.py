@@ -1,8 +1,9 @@
 """Lists built by ``append`` and then read whole, by position or by walking them: the gradient
 gathers the adjoint of a list of numbers item by item (``grad_out[k] += g``: ``analysis.items``) and each append's backward takes all of it but the last entry
 (``rt.but_last``, stacking a list of floats or float arrays once).  Every path against
-finite differences, on lists of numbers and of arrays, empty lists, non-uniform weights; the
-lists read inside their own loop, or grown again after a read, keep the general code.
+finite differences, on lists of numbers and of arrays, empty lists, non-uniform weights; a
+list read inside its own loop gathers item by item too (``test_list_of_arrays_linear``), one
+grown again after a read keeps the general code.
 """
 import os
 
@@ -219,37 +220,41 @@ def test_specialized_code_gathers_the_items_in_place(m, name):
     assert _gathers_items(srcdiff.grad(getattr(m, name), wrt=0).source_for(*dict(CASES)[name]))
 
 
-def test_generic_code_gathers_the_items_known_to_be_numbers(m):
+def test_generic_code_gathers_the_items_whatever_their_kind(m):
     assert _gathers_items(srcdiff.grad(m.summed, wrt=0).source)  # math.tanh: a number, whatever w and xs are
-    assert not _gathers_items(srcdiff.grad(m.by_position, wrt=0).source)  # an item of xs times a number: unknown
+    assert _gathers_items(srcdiff.grad(m.by_position, wrt=0).source)  # an item of xs times a number: its own adjoint
 
 
 @SPECIALIZED
 def test_items_of_a_list_of_numbers_are_numbers(m):
     text = srcdiff.grad(m.summed, wrt=0).source_for(*dict(CASES)["summed"])
     assert "np.sum" not in text and "rt.unbroadcast" not in text  # sum(out)'s items are known to be numbers
-    arrays = srcdiff.grad(m.changes_kind, wrt=0).source_for(0.7, XS)
-    assert "rt.unbroadcast" in arrays and "rt.index_grad(" in arrays  # arrays after the first item: not numbers
-    with pytest.raises(srcdiff.SrcdiffError, match="different shapes"):
-        srcdiff.grad(m.changes_kind, wrt=0)(0.7, XS)
+    grad = srcdiff.grad(m.changes_kind, wrt=0)
+    arrays = grad.source_for(0.7, XS)  # arrays after the first item, a number: each item has an adjoint of its own
+    assert "grad_out[k] += rt.unbroadcast(" in arrays or "rt.unbroadcast(grad_s3 * V, s2)" in arrays
+    assert "rt.index_grad(" not in arrays
+    assert grad(0.7, XS) == pytest.approx(_fd_w(m.changes_kind, (0.7, XS)), rel=1e-6)
 
 
-def test_lists_of_arrays_keep_the_general_code_and_its_check_of_their_shapes(m):
+def test_lists_of_arrays_gather_item_by_item_and_items_of_other_shapes_keep_theirs(m):
     grad = srcdiff.grad(m.rows, wrt=0)
     for text in (grad.source, grad.source_for(*dict(CASES)["rows"])):  # generic, and specialized unless --generic
-        assert "rt.index_grad(" in text and "grad_out = rt.items_zeros(out)" not in text and "rt.but_last(" in text
-    for wrt in (0, 1):  # items a number, then arrays: refused where a list is read like an array
-        with pytest.raises(srcdiff.SrcdiffError, match="different shapes"):
-            srcdiff.grad(m.number_then_rows, wrt=wrt)(0.7, ROWS)
+        assert "rt.index_grad(" not in text and "grad_out = rt.items_zeros(out)" in text and "rt.but_last(" in text
+    # items a number, then arrays: each item's adjoint has its own shape (the list's reads are
+    # not taken to share one, analysis.shape_values.Shape.ragged), where this was refused before
+    assert srcdiff.grad(m.number_then_rows, wrt=0)(0.7, ROWS) == pytest.approx(_fd_w(m.number_then_rows, (0.7, ROWS)),
+                                                                                rel=1e-6)
+    for got, expected in zip(srcdiff.grad(m.number_then_rows, wrt=1)(0.7, ROWS), _fd_items(m.number_then_rows, 0.7, ROWS)):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
 
 
 @pytest.mark.parametrize("specialized", [False, True])
-def test_lists_read_while_growing_keep_the_general_code(m, specialized):
+def test_lists_read_while_growing_gather_items_and_lists_grown_again_keep_the_general_code(m, specialized):
     texts = {}
     for name in ("read_inside", "grown_again"):
         grad = srcdiff.grad(getattr(m, name), wrt=0)
         texts[name] = grad.source_for(*dict(CASES)[name]) if specialized else grad.source
-    assert "rt.index_grad(grad_s2, out_1, np.s_[-1])" in texts["read_inside"]  # the final list alone is read by items
+    assert "rt.index_grad" not in texts["read_inside"] and "grad_out_1[-1] += " in texts["read_inside"]
     assert "rt.index_grad" in texts["grown_again"] and "grad_out = rt.items_zeros(out)" not in texts["grown_again"]
 
 

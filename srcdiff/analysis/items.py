@@ -7,20 +7,24 @@ of zeros but one entry (``rt.index_grad``).  A statement qualifies when:
 
 | condition | why |
 | --- | --- |
-| ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array of numbers), or a grown list of numbers (below) | its entry at one position is a number |
+| ``xs`` is a parameter whose Shape has ``items`` (a list, tuple or 1-D array) or an array of two or more dimensions (a row at each position), or a grown list (below) | its entry at one position is one item, with an adjoint of its own |
 | the index is ``SCALAR`` | one position, not a slice or an array of positions |
 | every other use of ``xs`` is another such read, a read at a constant position (``xs[0]``) or ``len(xs)`` | its adjoint is only ever added to entry by entry |
 
 A *grown list* is the value a loop of the function's body (not nested) carries, built from
-``()`` by ``rt.appended`` (through copies, merges and nested loops) of numbers (``kinds``:
-its Shape ``holds_numbers``; a list of arrays keeps ``rt.index_grad``, which refuses items
-of different shapes at run time), and read inside that loop only by its own growth and
-``len``: after the loop it is final, so its adjoint may start as zeros item by item at the
-start of the backward sweep, and the loop's reversed iterations take it whole
-(``rt.but_last``).  Its other uses are counted outside that loop only.
+``()`` by ``rt.appended`` (through copies, merges and nested loops), and read inside that loop
+only by its own growth, ``len`` and reads of one item (``hs[-1]``, outside loops nested in it:
+an RNN's hidden states).  Its items may be numbers or arrays, of any shapes: each has an
+adjoint of its own (``rt.items_zeros``).  After the loop the list is final, so its adjoint
+may start as zeros item by item at the start of the backward sweep, and the loop's reversed
+iterations take it whole (``rt.but_last``: a view, once the items' adjoints are stacked).  A
+read inside the loop adds into the adjoint of the list as the iteration found it, a prefix of
+the final one: it runs in the backward sweep after every later append's backward, so no
+longer list's adjoint is read again, and the reads never add into one made whole elsewhere.
+Its other uses are counted outside that loop only.
 """
 from ..ir import RANGES, Assign, Const, If, Loop, Var, is_position_read, reads, walk
-from .shape_values import SCALAR, holds_numbers
+from .shape_values import SCALAR, Shape
 
 
 def item_reads(function, shapes, parameters=True):
@@ -36,7 +40,7 @@ def item_reads(function, shapes, parameters=True):
     other_uses = _other_uses(function, loops=False)  # a loop walking xs adds its items one at a time too
     chosen = set()
     for seq, found in candidates.items():
-        if seq in grown and seq not in _other_uses(function, skip=grown[seq]) or seq not in other_uses:
+        if seq in grown and seq not in _other_uses(function, loops=False, skip=grown[seq]) or seq not in other_uses:
             chosen.update(id(s) for s in found)
     return frozenset(chosen)
 
@@ -45,8 +49,14 @@ def _is_item_read(stmt, params, shapes, grown):
     if not (isinstance(stmt, Assign) and stmt.op == "[]" and len(stmt.args) == 2 and not stmt.kwargs):
         return False
     seq, index = stmt.args
-    return (isinstance(seq, Var) and (seq in params and getattr(shapes.of(seq), "items", False)
-                                      or seq in grown and holds_numbers(shapes.of(seq))) and shapes.of(index) is SCALAR)
+    return (isinstance(seq, Var) and (seq in params and _read_by_position(shapes.of(seq)) or seq in grown)
+            and shapes.of(index) is SCALAR)
+
+
+def _read_by_position(shape):
+    """Whether a parameter of this Shape has items its ``xs[i]`` reads one at a time: a sequence or
+    1-D array (``items``), or an array of two or more dimensions (a row each)."""
+    return isinstance(shape, Shape) and (shape.items or shape.dtype is not None and (shape.rank or 0) >= 2)
 
 
 def grown_lists(function):
@@ -60,7 +70,25 @@ def grown_lists(function):
             for c in loop.carries:
                 if _built_by_appends(c.target, made, merged, carried, set()) and _only_grown_in(c.target, loop):
                     found[c.target] = loop
+                    found.update((v, loop) for v in _grown_inside(c.target, loop) if _only_grown_in(v, loop))
     return found
+
+
+def _grown_inside(carry, loop):
+    """The values of the list ``loop`` carries made inside it, not in a loop nested in it: its
+    appends (``hs_2`` of ``hs.append(h); y = hs[-2]``), their copies and merges."""
+    family, nested = {carry}, set()
+    for inner in walk(loop.test_body + loop.body):
+        if isinstance(inner, Loop):
+            nested.update(id(s) for s in walk(inner.test_body + inner.body))
+    for stmt in walk(loop.test_body + loop.body):
+        if id(stmt) in nested:
+            continue
+        if isinstance(stmt, Assign) and stmt.op in ("rt.appended", "copy") and stmt.args[0] in family:
+            family.add(stmt.target)
+        elif isinstance(stmt, If):
+            family.update(m.target for m in stmt.merges if m.then in family or m.orelse in family)
+    return family - {carry}
 
 
 def _built_by_appends(value, made, merged, carried, seen):
@@ -79,11 +107,17 @@ def _built_by_appends(value, made, merged, carried, seen):
 
 
 def _only_grown_in(seq, loop):
-    """Whether the statements inside ``loop`` read ``seq`` only to grow it or measure it."""
+    """Whether the statements inside ``loop`` read ``seq`` only to grow it, measure it or read one
+    of its items (``hs[-1]``, outside a loop nested in ``loop``)."""
+    nested = {id(s) for inner in walk(loop.test_body + loop.body) if isinstance(inner, Loop)
+              for s in walk(inner.test_body + inner.body)}
     for stmt in walk(loop.test_body + loop.body):
         operands = reads(stmt)
         if isinstance(stmt, Assign) and stmt.op in ("rt.appended", "len"):
             operands = operands[1:] if stmt.op == "rt.appended" else []
+        elif isinstance(stmt, Assign) and id(stmt) not in nested and (
+                stmt.op == "[]" and len(stmt.args) == 2 and not stmt.kwargs or is_position_read(stmt)):
+            operands = operands[1:]
         elif isinstance(stmt, Loop):
             operands = [v for v in operands if v not in [c.init for c in stmt.carries]]
         if seq in operands:

@@ -23,7 +23,7 @@ import numpy as np
 from ..ir import RANGES, Assign, Const, Global, If, Loop, Undefined, Var, assigns
 from ..runtime import linalg, tensors
 from .reads import read_shape
-from .shape_values import OTHER, SCALAR, Shape, broadcast, holds_numbers, is_empty, join, numbers_list
+from .shape_values import OTHER, SCALAR, Shape, broadcast, holds_numbers, is_empty, is_ragged, join, numbers_list
 
 
 # Element-wise operations: the result has the broadcast shape of the operands.
@@ -187,7 +187,9 @@ def _loop(loop, shapes, scalars):
         for carry in loop.carries:  # gives up once to a list of numbers of any length (or unknown), then to unknown
             if carry.target in changed:
                 start = numbers_list() if is_empty(carry.init) else shapes[carry.target]  # (): no items yet
-                put(carry.target, Shape() if carry.target in given_up else join(start, _side(shapes, carry.next)))
+                after = _side(shapes, carry.next)
+                put(carry.target, Shape(ragged=is_ragged(start) or is_ragged(after)) if carry.target in given_up
+                    else join(start, after))
                 given_up.add(carry.target)
 
 
@@ -240,6 +242,8 @@ def _shape_of(stmt, args, kwargs):
         return SCALAR  # an entry of a shape tuple
     if op in ("[]", "field[]") and len(args) == 2 and args[1] is SCALAR and getattr(args[0], "items", False):
         return SCALAR  # xs[i] (xs[0]: field[]) of a sequence of numbers or a 1-D array
+    if op == "rt.appended" or op in ("[]", "field[]") and is_ragged(args[0]):
+        return Shape(ragged=op == "rt.appended")  # a list of items of any shapes, or one of them: a shape of its own
     if op == "[]" and isinstance(args[0], Shape):
         return read_shape(args[0], stmt.args[1:], Shape)
     if op == "@" and len(args) == 2 and all(getattr(a, "rank", None) == 2 for a in args):

@@ -10,10 +10,13 @@ from ..ir import Const
 
 
 class Shape:
-    """An unknown array shape, equal to itself only; ``fits`` is a Shape it broadcasts into."""
+    """An unknown array shape, equal to itself only; ``fits`` is a Shape it broadcasts into.
+    ``ragged``: a list grown by appends of values not all known to be numbers, whose items may
+    differ in shape (``[h0]`` then ``np.tanh(...)``): each read of one item is a Shape of its own."""
 
-    def __init__(self, fits=None, rank=None, dtype=None, items=False, axis=None):
+    def __init__(self, fits=None, rank=None, dtype=None, items=False, axis=None, ragged=False):
         self.fits, self.rank, self.dtype, self.items, self.axis = fits, rank, dtype, items, axis
+        self.ragged = ragged
         self.parts = None  # the Shapes of its basic-index reads, by ``read_key``: x[1:] and x[:-1] share one
 
     def __repr__(self):
@@ -31,7 +34,12 @@ def join(a, b):
         return b if a is None else a
     if holds_numbers(a) and holds_numbers(b):
         return numbers_list()
-    return Shape()
+    return Shape(ragged=is_ragged(a) or is_ragged(b))
+
+
+def is_ragged(shape):
+    """Whether ``shape`` is a list whose items may differ in shape (``Shape.ragged``)."""
+    return isinstance(shape, Shape) and shape.ragged
 
 
 def numbers_list():

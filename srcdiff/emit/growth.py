@@ -12,7 +12,7 @@ A family qualifies when:
 | condition | why |
 | --- | --- |
 | every Var in it is made by one of those (a list ``()`` starts, never a parameter's or anything else's) | the list is the function's own, held by no one else |
-| every other read of its Vars (forward, and so the backward rules') comes after each of its growths in loops, in no loop with one | what is read is the finished list, as it stays |
+| every other read of its Vars (forward, and so the backward rules') comes after each of its growths in loops, in no loop with one; or reads, inside the innermost loop around it, the list as grown so far: what that loop carries, or what a statement of it made, with no growth in that loop between the two (``_current_in_loop``: an RNN's ``hs[-1]``) | what is read is the finished list, as it stays, or the list as it is at that moment, which a growth in place does not change before the read |
 | the backward sweep reads none of its Vars from the tape, nor one made before a growth | the same for the reads only the sweep makes (``rt.owned_whole(g, xs)`` of a list walked item by item) |
 
 Only the printer uses this (``Printer.grown_in_place``): the SSA keeps ``rt.appended``, and
@@ -46,14 +46,15 @@ def in_place_growths(function, backward_reads=frozenset(), plans=None):
     for stmt, operands in _reads(layout.statements):
         for operand in operands:
             if isinstance(operand, Var):
-                reads.setdefault(family.find(operand), []).append(stmt)
+                reads.setdefault(family.find(operand), []).append((stmt, operand))
     late = {}  # the backward's reads: each at the end of the statement making it (a carry's: of its loop)
     for var in backward_reads:
         if isinstance(var, Var) and var in layout.made_by:
             late.setdefault(family.find(var), []).append(layout.made_by[var])
     chosen = set()
     for root, growths in _grouped(candidates, family).items():  # the returned value is read after everything
-        if root not in foreign and all(_after_all(layout, growths, reader) for reader in reads.get(root, ())) \
+        if root not in foreign and all(_after_all(layout, growths, reader) or _current_in_loop(layout, growths, reader, var)
+                                       for reader, var in reads.get(root, ())) \
                 and all(_after_all(layout, growths, maker, end=True) for maker in late.get(root, ())):
             chosen.update(id(g) for g in growths)
     return frozenset(chosen)
@@ -117,29 +118,57 @@ def _after_all(layout, growths, reader, end=False):
     return all(layout.position[id(g)] < where and not around & set(layout.loops[id(g)]) for g in growths)
 
 
+def _current_in_loop(layout, growths, reader, var):
+    """Whether ``reader`` reads ``var`` while it is still the list as grown so far: ``var`` is
+    what the innermost loop around ``reader`` carries (the list as the iteration found it) or
+    what a statement of that loop made before ``reader``, and no growth inside that loop runs
+    between the two (one outside it runs before the loop starts or after it ends)."""
+    loops = layout.loops[id(reader)]
+    if not loops:
+        return False
+    if layout.carried_by.get(var) == loops[-1]:
+        made_at = layout.position[loops[-1]]  # the Loop statement: before everything in its body
+    elif var in layout.made_by and layout.loops[id(layout.made_by[var])] == loops:
+        made_at = layout.end[id(layout.made_by[var])] - 1  # an If's merge: after the statements inside it
+    else:
+        return False
+    read_at = layout.position[id(reader)]
+    return made_at < read_at and not any(made_at < layout.position[id(g)] < read_at and not layout.exclusive(g, reader)
+                                         for g in growths if loops[-1] in layout.loops[id(g)])
+
+
 class _Layout:
     """Each statement's position in program order and the loops around it (a Loop's own
     test and body are inside it; the Loop statement itself is not)."""
 
     def __init__(self, body):
         self.statements, self.position, self.loops, self.end, self.made_by = [], {}, {}, {}, {}
-        self._place(body, ())
+        self.carried_by = {}  # a loop's carried Var -> the id of that loop
+        self.sides = {}  # a statement's id -> the (If's id, branch) pairs around it
+        self._place(body, (), ())
 
-    def _place(self, body, loops):
+    def exclusive(self, a, b):
+        """Whether ``a`` and ``b`` lie on the two branches of one ``if``: one of them never runs."""
+        branches = dict(self.sides[id(a)])
+        return any(branches.get(at, side) != side for at, side in self.sides[id(b)])
+
+    def _place(self, body, loops, sides):
         for stmt in body:
             self.position[id(stmt)] = len(self.statements)
             self.loops[id(stmt)] = loops
+            self.sides[id(stmt)] = sides
             self.statements.append(stmt)
             if isinstance(stmt, Assign):
                 self.made_by[stmt.target] = stmt
             elif isinstance(stmt, If):
-                self._place(stmt.body, loops)
-                self._place(stmt.orelse, loops)
+                self._place(stmt.body, loops, sides + ((id(stmt), True),))
+                self._place(stmt.orelse, loops, sides + ((id(stmt), False),))
                 self.made_by.update((m.target, stmt) for m in stmt.merges)
             elif isinstance(stmt, Loop):
-                self._place(stmt.test_body, loops + (id(stmt),))
-                self._place(stmt.body, loops + (id(stmt),))
+                self._place(stmt.test_body, loops + (id(stmt),), sides)
+                self._place(stmt.body, loops + (id(stmt),), sides)
                 self.made_by.update((c.target, stmt) for c in stmt.carries)
+                self.carried_by.update((c.target, id(stmt)) for c in stmt.carries)
             self.end[id(stmt)] = len(self.statements)
 
 

@@ -61,10 +61,13 @@ def zeros_for_items(sequence_token, numbers=False, whole=False):
     return ast.Call(func=call, args=[sequence], keywords=[])
 
 
-def whole_sequences(body, active, edges):
+def whole_sequences(body, active, edges, item_reads=frozenset(), params=()):
     """The sequences differentiated item by item that also need a gradient as a whole (see
-    the module doc); a loop unpacking the items of a sequence it differentiates is refused."""
-    item_edges = set()
+    the module doc); a loop unpacking the items of a sequence it differentiates is refused.
+    ``item_reads``: the ids of the ``xs[i]`` reads whose gradients add in item by item
+    (``analysis.item_reads``); those of a list the function grows are no use of it whole."""
+    item_edges = {(s.args[0], s.target) for s in walk(body)
+                  if isinstance(s, Assign) and id(s) in item_reads and s.args[0] not in params}
     loops = {}
     for stmt in walk(body):
         if isinstance(stmt, Loop):
@@ -99,7 +102,11 @@ def _carried_round(body):
 
 
 def read_item_by_item(function, rules, active):
-    """The active parameters whose ``xs[i]`` reads the rules add to entry by entry (specialized code)."""
+    """The active sequences whose ``xs[i]`` reads the rules add to entry by entry, and whose
+    adjoint starts as zeros item by item at the start of the backward sweep: parameters
+    (specialized code) and lists grown by a loop of the function's body, as the loop leaves them.
+    The values such a list has inside its loop get their adjoints from it (``rt.but_last``)."""
     ids = getattr(rules, "item_reads", ())
     found = [s.args[0] for s in walk(function.body) if isinstance(s, Assign) and id(s) in ids]
-    return [seq for seq in dict.fromkeys(found) if seq in active]
+    outside = set(function.params) | {c.target for s in function.body if isinstance(s, Loop) for c in s.carries}
+    return [seq for seq in dict.fromkeys(found) if seq in active and seq in outside]

@@ -45,7 +45,8 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
     rules = rules or scalar_rule
     scalar = rules is scalar_rule
     active, varied = activity(function.body, wrt, function.result, rules)
-    whole = whole_sequences(function.body, active, list(_edges(function.body, rules)))
+    whole = whole_sequences(function.body, active, list(_edges(function.body, rules)), getattr(rules, "item_reads", ()),
+                            function.params)
     sweep = _Sweep(active, rules)
     sweep.whole = whole
     sweep.wrt = set(wrt)  # parts of a container read in the body are returned too: their adjoints escape
@@ -119,8 +120,11 @@ class _Sweep:
 
     def add(self, out, var, expr, written, loc=None):
         """Append ``grad_var (+)= expr``: ``=`` when no path has written it yet (for a sequence
-        also walked item by item, a new array of its own: ``items.whole_sequences``)."""
-        if var in self.whole and var not in written and not is_call_of(expr, "rt.whole_zeros"):
+        also walked item by item, a new array of its own: ``items.whole_sequences``; an append's
+        backward, ``rt.but_last``, gives a view of the grown list's own adjoint, which no one
+        reads after it)."""
+        if var in self.whole and var not in written and not (is_call_of(expr, "rt.whole_zeros")
+                                                              or is_call_of(expr, "rt.but_last")):
             self._reads_for_zero(var)
             expr = ast.Call(func=dotted("rt.owned_whole"), args=[expr, token_node(self.tokens.value(var))], keywords=[])
         out.append(Accumulate(var, expr, var not in written, loc))
