@@ -27,6 +27,7 @@ from .consumers import list_value
 from .displays import is_value_position
 from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
+from .numpy_gathers import take_method
 from .starred import StarredLowering, starred_position
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
@@ -35,7 +36,7 @@ ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
 METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
-    "item",
+    "item", "take",
 }) | RANDOM_METHODS
 # Operations whose result may share memory with their first argument: a view of it, the
 # array itself when no conversion is needed (np.asarray, np.require), or a list of its views
@@ -116,6 +117,8 @@ class ArrayLowering(NumpyArguments, StarredLowering):
         receiver = self.expr(node.func.value) if receiver is None else receiver
         if name == "item":
             return self.item(receiver, node, hint)
+        if name == "take":
+            return self._take(receiver, node, hint)
         args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
@@ -131,6 +134,14 @@ class ArrayLowering(NumpyArguments, StarredLowering):
             raise self.error(UnsupportedSyntaxError, node, "x.item(...) with arguments is not supported",
                              "index the array instead: x[k], or x.ravel()[k]")
         return self.emit("rt.item", (receiver,), node, hint)
+
+    def _take(self, receiver, node, hint):
+        """``x.take(...)``: ``np.take(x, ...)`` written out (``numpy_gathers``); other options refused."""
+        made = take_method(self, receiver, node, hint)
+        if made is None:
+            raise self.error(UnsupportedSyntaxError, node, "x.take(...) is differentiated with indices, axis= (a constant) "
+                             "and mode=", "leave out= out: write y = x.take(indices, axis=0)")
+        return made
 
     def call_arguments(self, op, node):
         """Positional and keyword operands of a call to the primitive ``op``."""

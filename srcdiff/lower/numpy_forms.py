@@ -18,7 +18,8 @@ a gradient), else the operand (or a ``TupleValue``) the call stands for.  Output
 | ``np.trapezoid``, ``np.trapz`` | ``np.sum(d * (y[..., 1:] + y[..., :-1]) / 2.0, axis=-1)``, ``d`` = ``np.diff(x)`` or ``dx`` |
 | ``np.polyval(p, x)`` | Horner's steps for a display ``p`` (NumPy's own arithmetic); else the powers of ``x`` by ``np.cumprod`` |
 
-``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``;
+``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``; ``numpy_gathers``
+``take``, ``partition`` and ``vander``;
 ``ufunc_method`` reads ``np.add.reduce``, ``np.add.accumulate`` (``np.cumsum`` along axis 0 by
 default) and ``np.multiply.outer`` (``methods``'s
 ``.item()`` is ``rt.item``).
@@ -29,6 +30,7 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Global, Slice
 from .calls import TupleValue
+from .numpy_gathers import GATHERS
 from .numpy_signals import SIGNALS, bind, constant_of
 
 _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0), "np.nanmax": ("np.max", "-"),
@@ -44,7 +46,7 @@ class NumpyForms:
     """NumPy calls written out; see the module docstring."""
 
     def numpy_form(self, op, node, hint):
-        form = _FORMS.get(op) or SIGNALS.get(op)
+        form = _FORMS.get(op) or SIGNALS.get(op) or GATHERS.get(op)
         return None if form is None else form(self, op, node, hint)
 
     def ufunc_method(self, node, hint):

@@ -10,8 +10,9 @@ the helper applied to the tangent (``LINEAR``: ``(linear, shape-only)`` position
 | ``rt.item(x)``                  | ``np.reshape(g, np.shape(x))``             |
 | ``rt.outer_operand(a, b)``      | ``np.reshape(g, np.shape(a))``             |
 | ``rt.full_rank(a, rcond)``      | ``g`` (a check of the value)               |
+| ``rt.vander_column(x)``         | ``np.reshape(g, np.shape(x))`` (its column back to a vector) |
 
-The indices ``rt.along_axis_index``, ``rt.convolve_index`` and the mask ``rt.convolve_mask``
+The indices ``rt.along_axis_index``, ``rt.take_index``, ``rt.partition_order``, ``rt.convolve_index`` and the mask ``rt.convolve_mask``
 have no gradient (``arrays.NO_GRADIENT``).
 """
 
@@ -19,6 +20,7 @@ BUILDERS = {
     "rt.item": lambda stmt, names: ("np.reshape(g, np.shape(x))",) if len(names) == 1 else None,
     "rt.outer_operand": lambda stmt, names: ("np.reshape(g, np.shape(x0))", None) if len(names) == 2 else None,
     "rt.full_rank": lambda stmt, names: ("g", None) if len(names) == 2 else None,
+    "rt.vander_column": lambda stmt, names: ("np.reshape(g, np.shape(x))",) if len(names) == 1 else None,
 }
-LINEAR = {"rt.item": ((0,), ()), "rt.outer_operand": ((0,), (1,))}
+LINEAR = {"rt.item": ((0,), ()), "rt.outer_operand": ((0,), (1,)), "rt.vander_column": ((0,), ())}
 TANGENTS = {"rt.full_rank": BUILDERS["rt.full_rank"]}  # the check is of the value: the tangent passes unchecked

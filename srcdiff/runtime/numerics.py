@@ -5,6 +5,9 @@ axis of length 1 added per axis of ``b`` (``np.multiply.outer(a, b)`` is
 ``outer_operand(a, b) * b``); ``full_rank(a, rcond)`` is ``a`` itself, refused unless its
 rank is full (``np.linalg.lstsq``'s solution is then ``pinv(a) @ b``, differentiable);
 ``along_axis_index(a, indices, axis)`` is the index ``np.take_along_axis`` reads ``a`` at;
+``take_index(a, indices, axis, mode)`` the one ``np.take`` reads it at, and ``partition_order(a,
+kth, axis)`` where ``np.partition`` puts each entry (so that both are item reads, whose gradient
+adds up at repeated positions); ``vander_column(x)`` is the column ``np.vander`` multiplies out;
 ``convolve_index`` and ``convolve_mask`` are the gather (and which entries of it fall
 inside ``a``) that writes ``np.convolve`` and ``np.correlate`` as a product.  The indices
 and masks carry no gradient; the others are linear in their first argument (rules in
@@ -72,6 +75,50 @@ def along_axis_index(a, indices, axis):
         index.append(np.arange(np.shape(a)[k]).reshape(shape))
         shape[k] = 1
     return tuple(index)
+
+
+def vander_column(x):
+    """``x`` as ``np.vander`` reads it: a 1-D array (NumPy's ValueError otherwise) in the dtype of
+    its result (integers at least), as a column."""
+    if np.ndim(x) != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    x = np.asarray(x)
+    return x.astype(np.promote_types(x.dtype, int), copy=False)[:, None]
+
+
+def take_index(a, indices, axis, mode="raise"):
+    """The index ``np.take(a, indices, axis, mode=mode)`` reads ``a`` at (``axis`` an int: lowering
+    ravels ``a`` for ``axis=None``): ``a[take_index(a, indices, axis, mode)]`` is it; ``'wrap'`` and
+    ``'clip'`` move the indices into range as NumPy does, ``'raise'`` leaves them to the read."""
+    ndim = np.ndim(a)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    axis %= ndim
+    indices = np.asarray(indices)
+    if indices.dtype.kind not in "iub":
+        raise IndexError("np.take takes integer indices")
+    length = np.shape(a)[axis]
+    if mode == "wrap":
+        indices = np.mod(indices, length)
+    elif mode == "clip":
+        indices = np.clip(indices, 0, length - 1)
+    elif mode != "raise":
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
+    return (slice(None),) * axis + (indices,)
+
+
+def partition_order(a, kth, axis):
+    """Where ``np.partition(a, kth, axis)`` takes each entry from, along ``axis`` (an int):
+    ``np.take_along_axis(a, partition_order(a, kth, axis), axis)`` is ``np.partition(a, kth, axis)``,
+    entry for entry.  NumPy's own arrangement is kept (its order outside ``kth`` is its own, not
+    ``np.argpartition``'s); among equal values the earlier entry of ``a`` goes to the earlier place."""
+    a = np.asarray(a)
+    placed = np.partition(a, kth, axis=axis)
+    source = np.argsort(a, axis=axis, kind="stable")
+    target = np.argsort(placed, axis=axis, kind="stable")
+    order = np.empty_like(source)
+    np.put_along_axis(order, target, source, axis=axis)
+    return order
 
 
 def _rows(n, m, mode, correlate):
