@@ -21,7 +21,8 @@ a gradient), else the operand (or a ``TupleValue``) the call stands for.  Output
 ``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``; ``numpy_gathers``
 ``take``, ``partition`` and ``vander``;
 ``ufunc_method`` reads ``np.add.reduce``, ``np.add.accumulate`` (``np.cumsum`` along axis 0 by
-default) and ``np.multiply.outer`` (``methods``'s
+default; ``np.maximum.accumulate`` and ``minimum`` read ``x`` where ``rt.running_extreme_index`` finds
+the running extreme, the first on a tie) and ``np.multiply.outer`` (``methods``'s
 ``.item()`` is ``rt.item``).
 """
 import ast
@@ -37,7 +38,7 @@ _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0),
                    "np.nanmin": ("np.min", "+"), "np.nanmean": ("np.sum", 0.0)}
 _UFUNC_METHODS = ("reduce", "outer", "accumulate", "reduceat", "at")
 _REDUCE = {"np.add": "np.sum", "np.multiply": "np.prod", "np.maximum": "np.max", "np.minimum": "np.min"}
-_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod"}
+_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod", "np.maximum": True, "np.minimum": False}
 _OUTER = {"np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
           "np.power": "**", "np.maximum": "np.maximum", "np.minimum": "np.minimum"}
 
@@ -73,6 +74,10 @@ class NumpyForms:
             if bound is None or set(bound) - {"array", "axis"}:
                 return None
             axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # accumulate's default axis is 0
+            if isinstance(_ACCUMULATE[ufunc], bool):  # the running extreme, read where it was found
+                array = self.argument(bound["array"], True)
+                found = self.emit("rt.running_extreme_index", (array, axis, Const(_ACCUMULATE[ufunc])), node)
+                return self.emit("[]", (array, self.emit("rt.along_axis_index", (array, found, axis), node)), node, hint)
             return self.emit(_ACCUMULATE[ufunc], (self.argument(bound["array"], True),), node, hint, (("axis", axis),))
         if func.attr == "outer" and ufunc in _OUTER:
             bound = bind(node, ("A", "B"), required=2)
@@ -84,7 +89,7 @@ class NumpyForms:
             return None
         raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(func)}' is not supported with these arguments",
                          "srcdiff reads np.add/multiply/maximum/minimum.reduce(x, axis, keepdims=), "
-                         "np.add/multiply.accumulate(x, axis) and the outer of + - * / ** maximum minimum; "
+                         "np.add/multiply/maximum/minimum.accumulate(x, axis) and the outer of + - * / ** maximum minimum; "
                          "write np.sum(x, axis=...) or a[..., None] * b")
 
     def axis_options(self, bound):

@@ -8,6 +8,8 @@ rank is full (``np.linalg.lstsq``'s solution is then ``pinv(a) @ b``, differenti
 ``take_index(a, indices, axis, mode)`` the one ``np.take`` reads it at, and ``partition_order(a,
 kth, axis)`` where ``np.partition`` puts each entry (so that both are item reads, whose gradient
 adds up at repeated positions); ``vander_column(x)`` is the column ``np.vander`` multiplies out;
+``kept_positions`` what ``np.delete`` keeps, ``running_extreme_index`` where ``np.maximum.accumulate``
+reads, ``average_weights`` the weights ``np.average`` multiplies by (shaped, checked);
 ``convolve_index`` and ``convolve_mask`` are the gather (and which entries of it fall
 inside ``a``) that writes ``np.convolve`` and ``np.correlate`` as a product.  The indices
 and masks carry no gradient; the others are linear in their first argument (rules in
@@ -84,6 +86,58 @@ def vander_column(x):
         raise ValueError("x must be a one-dimensional array or sequence.")
     x = np.asarray(x)
     return x.astype(np.promote_types(x.dtype, int), copy=False)[:, None]
+
+
+def kept_positions(a, obj, axis):
+    """The positions along ``axis`` (an int) that ``np.delete(a, obj, axis)`` keeps, in order
+    (``obj`` an index, a slice, indices or a boolean mask, as NumPy reads it)."""
+    ndim = np.ndim(a)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    keep = np.ones(np.shape(a)[axis], dtype=bool)
+    if not isinstance(obj, slice):
+        obj = np.asarray(obj)
+        if obj.dtype.kind not in "iub":
+            raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    keep[obj] = False
+    return np.flatnonzero(keep)
+
+
+def average_weights(a, weights, axis):
+    """``weights`` shaped to multiply ``a`` as ``np.average(a, axis, weights)`` does (a 1-D ``weights``
+    runs along ``axis``), with NumPy's errors for shapes that differ without an axis and a length
+    that is not the axis's."""
+    shape, given = np.shape(a), np.shape(weights)
+    if given != shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        if len(given) != 1:
+            raise TypeError("1D weights expected when shapes of a and weights differ.")
+        if given[0] != shape[axis]:
+            raise ValueError("Length of weights not compatible with specified axis.")
+        weights = np.reshape(weights, tuple(-1 if k == axis % len(shape) else 1 for k in range(len(shape))))
+    return weights
+
+
+def weights_total(total):
+    """``total``, the sum of ``np.average``'s weights, refused where it is zero (NumPy's error)."""
+    if np.any(np.asarray(total) == 0.0):
+        raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+    return total
+
+
+def running_extreme_index(a, axis, largest):
+    """Where ``np.maximum.accumulate(a, axis)`` (``largest``; else ``np.minimum``) takes each entry
+    from, along ``axis`` (an int): the first position of the running extreme (a tie keeps the earlier
+    one, as ``np.max``'s gradient does); a NaN, once met, stays the extreme, as NumPy propagates it."""
+    a = np.moveaxis(np.asarray(a), axis, -1)
+    running = (np.maximum if largest else np.minimum).accumulate(a, axis=-1)
+    before = np.concatenate([np.full(a.shape[:-1] + (1,), np.nan), running[..., :-1]], axis=-1)
+    better = a > before if largest else a < before
+    new = better | np.isnan(a) & ~np.isnan(before)
+    new[..., :1] = True
+    positions = np.where(new, np.arange(a.shape[-1]), 0)
+    return np.moveaxis(np.maximum.accumulate(positions, axis=-1), -1, axis)
 
 
 def take_index(a, indices, axis, mode="raise"):
