@@ -38,6 +38,11 @@ METHODS = frozenset({
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
     "item", "take",
 }) | RANDOM_METHODS
+# Methods that are a NumPy function of the array (``x.repeat(2, axis=0)`` is ``np.repeat(x, 2, axis=0)``),
+# lowered as that function, whose rules read the same arguments after the array.
+METHOD_FUNCTIONS = {"repeat": "np.repeat", "swapaxes": "np.swapaxes", "argsort": "np.argsort", "round": "np.round",
+                 "nonzero": "np.nonzero", "any": "np.any", "all": "np.all", "conj": "np.conjugate",
+                 "conjugate": "np.conjugate"}
 # Operations whose result may share memory with their first argument: a view of it, the
 # array itself when no conversion is needed (np.asarray, np.require), or a list of its views
 # (np.split; rt.unpacked: ``a, b = x`` reads rows of x).
@@ -111,7 +116,7 @@ class ArrayLowering(NumpyArguments, StarredLowering):
 
     def method_call(self, node, hint, receiver=None):
         name = node.func.attr
-        if name not in METHODS:
+        if name not in METHODS and name not in METHOD_FUNCTIONS:
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f())")
         receiver = self.expr(node.func.value) if receiver is None else receiver
@@ -120,6 +125,9 @@ class ArrayLowering(NumpyArguments, StarredLowering):
         if name == "take":
             return self._take(receiver, node, hint)
         args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
+        if name in METHOD_FUNCTIONS:
+            return self.emit(METHOD_FUNCTIONS[name], (receiver, *args), node, hint,
+                             tuple((k.arg, self.argument(k.value)) for k in node.keywords))
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
         kwargs = [(k.arg, self.argument(k.value)) for k in node.keywords]

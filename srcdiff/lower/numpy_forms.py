@@ -19,7 +19,8 @@ a gradient), else the operand (or a ``TupleValue``) the call stands for.  Output
 | ``np.polyval(p, x)`` | Horner's steps for a display ``p`` (NumPy's own arithmetic); else the powers of ``x`` by ``np.cumprod`` |
 
 ``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``; ``numpy_gathers``
-``take``, ``partition`` and ``vander``;
+``take``, ``partition``, ``delete``, ``vander``, ``diagflat``, ``average`` with weights; ``numpy_statistics``
+``cov`` and ``corrcoef``;
 ``ufunc_method`` reads ``np.add.reduce``, ``np.add.accumulate`` (``np.cumsum`` along axis 0 by
 default; ``np.maximum.accumulate`` and ``minimum`` read ``x`` where ``rt.running_extreme_index`` finds
 the running extreme, the first on a tie) and ``np.multiply.outer`` (``methods``'s
@@ -33,6 +34,7 @@ from ..ir import Const, Global, Slice
 from .calls import TupleValue
 from .numpy_gathers import GATHERS
 from .numpy_signals import SIGNALS, bind, constant_of
+from .numpy_statistics import STATISTICS
 
 _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0), "np.nanmax": ("np.max", "-"),
                    "np.nanmin": ("np.min", "+"), "np.nanmean": ("np.sum", 0.0)}
@@ -47,7 +49,7 @@ class NumpyForms:
     """NumPy calls written out; see the module docstring."""
 
     def numpy_form(self, op, node, hint):
-        form = _FORMS.get(op) or SIGNALS.get(op) or GATHERS.get(op)
+        form = _FORMS.get(op) or SIGNALS.get(op) or GATHERS.get(op) or STATISTICS.get(op)
         return None if form is None else form(self, op, node, hint)
 
     def ufunc_method(self, node, hint):

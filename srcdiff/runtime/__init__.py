@@ -28,7 +28,7 @@ enough to be copied next to generated code.
 | ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
-| ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``take_index`` (``take``), ``partition_order`` (``partition``), ``vander_column`` (``vander``), ``kept_positions`` (``delete``), ``average_weights``/``weights_total`` (``average``), ``running_extreme_index`` (``maximum.accumulate``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
+| ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``take_index`` (``take``), ``partition_order`` (``partition``), ``vander_column`` (``vander``), ``kept_positions`` (``delete``), ``average_weights``/``weights_total`` (``average``), ``running_extreme_index`` (``maximum.accumulate``), ``observation_rows``/``observation_rows_grad`` (``cov``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale`` |
 | ``instances`` | ``check_class``, ``shadows_method``: the object a method's gradient was built for (its class, no method hidden by an attribute of its own) |
 """
@@ -61,7 +61,8 @@ from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_gra
 from .results import result_grad, result_part
 from .numerics import (along_axis_index, convolve_index, convolve_mask, full_rank, item, lstsq_kept, lstsq_rank,
                        outer_operand, partition_order, take_index, vander_column, kept_positions,
-                       average_weights, running_extreme_index, weights_total)
+                       average_weights, running_extreme_index, weights_total, observation_rows,
+                       observation_rows_grad)
 from .instances import check_class, shadows_method
 from .trees import tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
@@ -82,5 +83,5 @@ __all__ = [
     "result_grad", "result_part",
     "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",
     "partition_order", "take_index", "vander_column", "kept_positions", "average_weights", "running_extreme_index",
-    "weights_total",
+    "weights_total", "observation_rows", "observation_rows_grad",
 ] + linalg.__all__ + tensors.__all__

@@ -9,7 +9,8 @@ rank is full (``np.linalg.lstsq``'s solution is then ``pinv(a) @ b``, differenti
 kth, axis)`` where ``np.partition`` puts each entry (so that both are item reads, whose gradient
 adds up at repeated positions); ``vander_column(x)`` is the column ``np.vander`` multiplies out;
 ``kept_positions`` what ``np.delete`` keeps, ``running_extreme_index`` where ``np.maximum.accumulate``
-reads, ``average_weights`` the weights ``np.average`` multiplies by (shaped, checked);
+reads, ``average_weights`` the weights ``np.average`` multiplies by (shaped, checked); ``observation_rows``
+(and its adjoint) the matrix ``np.cov`` reads;
 ``convolve_index`` and ``convolve_mask`` are the gather (and which entries of it fall
 inside ``a``) that writes ``np.convolve`` and ``np.correlate`` as a product.  The indices
 and masks carry no gradient; the others are linear in their first argument (rules in
@@ -138,6 +139,22 @@ def running_extreme_index(a, axis, largest):
     new[..., :1] = True
     positions = np.where(new, np.arange(a.shape[-1]), 0)
     return np.moveaxis(np.maximum.accumulate(positions, axis=-1), -1, axis)
+
+
+def observation_rows(m, rowvar):
+    """``m`` as ``np.cov`` reads it: at least 2-D (a vector is one variable), the variables in rows
+    (transposed when ``rowvar`` is False, unless it is one row)."""
+    x = np.asarray(m)
+    if x.ndim > 2:
+        raise ValueError("m has more than 2 dimensions")
+    x = np.reshape(x, (1, -1)) if x.ndim < 2 else x
+    return x.T if not rowvar and x.shape[0] != 1 else x
+
+
+def observation_rows_grad(g, m, rowvar):
+    """The adjoint of ``observation_rows(m, rowvar)``: ``g`` transposed back if it was, in ``m``'s shape."""
+    turned = not rowvar and np.ndim(m) == 2 and np.shape(m)[0] != 1
+    return np.reshape(np.transpose(g) if turned else g, np.shape(m))
 
 
 def take_index(a, indices, axis, mode="raise"):
