@@ -4,7 +4,9 @@ Found by probing ordinary NumPy code: ``np.bincount(idx, weights=x)``, ``np.hist
 weights=x)``, ``np.average(a, weights=w)`` with respect to ``w``, ``np.linspace(start=t, ...)``
 and ``np.cumsum(a=x)`` returned a gradient of zeros, since the reverse sweep's activity read only
 positional arguments; ``np.sum(a=x)`` crashed.  No rule differentiates a keyword argument, so
-such a call is refused at its line on every path (forward mode already refused it), and the
+such a call is refused at its line on every path (forward mode already refused it; ``np.average``
+with weights is now written out as the weighted sum over the weights' sum, ``lower.numpy_gathers``,
+and differentiated in both), and the
 keywords NumPy gives the array a function works on (``a=``, ``linspace``'s ``start=``/``stop=``)
 are read as the positions they stand for: differentiated like the positional call.
 """
@@ -48,7 +50,7 @@ def bincount_in_a_branch(x):
     return np.sum(y * V3)
 
 
-REFUSED = [bincount_weights, histogram_weights, average_weights, bincount_in_a_loop, bincount_in_a_branch]
+REFUSED = [bincount_weights, histogram_weights, bincount_in_a_loop, bincount_in_a_branch]
 X = np.array([0.7, -0.4, 1.3])
 
 
@@ -68,6 +70,16 @@ def test_a_keyword_argument_needing_a_gradient_is_refused_at_its_line(f, path):
         else:
             srcdiff.hessian(f)(x)
     assert_user_error(caught.value, f)
+
+
+def test_average_weights_are_differentiated():
+    """``np.average(a, weights=w)`` with respect to ``w``: no longer refused, and right on every path."""
+    np.testing.assert_allclose(srcdiff.grad(average_weights)(X), fd_grad(average_weights, (X,), 0), rtol=1e-6)
+    v = np.array([0.3, -1.1, 0.5])
+    np.testing.assert_allclose(srcdiff.jvp(average_weights)(X, v), fd_directional(average_weights, (X,), 0, v), rtol=1e-6)
+    grad = srcdiff.grad(average_weights)
+    expected = fd_directional(lambda w: grad(w), (X,), 0, v)
+    np.testing.assert_allclose(srcdiff.hvp(average_weights)(X, v), expected, rtol=1e-5, atol=1e-7)
 
 
 def test_the_refusal_names_the_keyword():

@@ -108,6 +108,7 @@ class CustomFunctionRef:
 BUILTIN_PRIMITIVES = frozenset({
     "abs", "max", "min", "float", "int", "round", "bool", "len", "range", "sum",
     "enumerate", "zip", "reversed", "list", "tuple", "dict", "pow", "divmod", "isinstance", "all", "any", "map",
+    "sorted",
 })
 
 # The functions of the operator module that are Python's arithmetic, as the operations they are.

@@ -27,6 +27,7 @@ from .consumers import list_value
 from .displays import is_value_position
 from .namespaces import is_namespace
 from .numpy_args import RANDOM_METHODS, NumpyArguments
+from .numpy_gathers import take_method
 from .starred import StarredLowering, starred_position
 
 # Attributes of an array srcdiff reads; everything else is refused by name.
@@ -35,8 +36,13 @@ ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
 METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
-    "item",
+    "item", "take",
 }) | RANDOM_METHODS
+# Methods that are a NumPy function of the array (``x.repeat(2, axis=0)`` is ``np.repeat(x, 2, axis=0)``),
+# lowered as that function, whose rules read the same arguments after the array.
+METHOD_FUNCTIONS = {"repeat": "np.repeat", "swapaxes": "np.swapaxes", "argsort": "np.argsort", "round": "np.round",
+                 "nonzero": "np.nonzero", "any": "np.any", "all": "np.all", "conj": "np.conjugate",
+                 "conjugate": "np.conjugate"}
 # Operations whose result may share memory with their first argument: a view of it, the
 # array itself when no conversion is needed (np.asarray, np.require), or a list of its views
 # (np.split; rt.unpacked: ``a, b = x`` reads rows of x).
@@ -110,13 +116,18 @@ class ArrayLowering(NumpyArguments, StarredLowering):
 
     def method_call(self, node, hint, receiver=None):
         name = node.func.attr
-        if name not in METHODS:
+        if name not in METHODS and name not in METHOD_FUNCTIONS:
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f())")
         receiver = self.expr(node.func.value) if receiver is None else receiver
         if name == "item":
             return self.item(receiver, node, hint)
+        if name == "take":
+            return self._take(receiver, node, hint)
         args = [self.argument(a, is_value_position(f".{name}()", i + 1)) for i, a in enumerate(node.args)]
+        if name in METHOD_FUNCTIONS:
+            return self.emit(METHOD_FUNCTIONS[name], (receiver, *args), node, hint,
+                             tuple((k.arg, self.argument(k.value)) for k in node.keywords))
         if name in ("reshape", "transpose") and len(args) > 1:
             args = [self.argument(ast.Tuple(elts=node.args, ctx=ast.Load()))]
         kwargs = [(k.arg, self.argument(k.value)) for k in node.keywords]
@@ -131,6 +142,14 @@ class ArrayLowering(NumpyArguments, StarredLowering):
             raise self.error(UnsupportedSyntaxError, node, "x.item(...) with arguments is not supported",
                              "index the array instead: x[k], or x.ravel()[k]")
         return self.emit("rt.item", (receiver,), node, hint)
+
+    def _take(self, receiver, node, hint):
+        """``x.take(...)``: ``np.take(x, ...)`` written out (``numpy_gathers``); other options refused."""
+        made = take_method(self, receiver, node, hint)
+        if made is None:
+            raise self.error(UnsupportedSyntaxError, node, "x.take(...) is differentiated with indices, axis= (a constant) "
+                             "and mode=", "leave out= out: write y = x.take(indices, axis=0)")
+        return made
 
     def call_arguments(self, op, node):
         """Positional and keyword operands of a call to the primitive ``op``."""

@@ -11,6 +11,7 @@ from ..ir import Const, Slice
 from . import effects
 from .binding import KeywordValues
 from .calls import TupleValue
+from .sorting import call_dist, call_sorted
 
 COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp)
 
@@ -228,6 +229,6 @@ SPECIAL_CALLS = {
     "max": _extremum("max"), "min": _extremum("min"),
     "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed, "dict": call_dict,
     "all": _truth_of_all("np.all", "min"), "any": _truth_of_all("np.any", "max"), "map": call_map,
-    "np.array": call_array, "np.asarray": call_array,
+    "np.array": call_array, "np.asarray": call_array, "sorted": call_sorted, "math.dist": call_dist,
     **{op: _joined(op) for op in ("np.stack", "np.concatenate", "np.hstack", "np.vstack", "np.column_stack")},
 }

@@ -22,7 +22,7 @@ import numpy as np
 from .. import frontend
 from ..frontend.reads import MISSING
 from ..errors import UnsupportedSyntaxError
-from .arrays import ATTRIBUTES, METHODS
+from .arrays import ATTRIBUTES, METHOD_FUNCTIONS, METHODS
 from .binding import KeywordValues
 from .trees import TreeLowering
 
@@ -70,7 +70,7 @@ class MethodLowering(TreeLowering):
         known = self.shared.trees.classes.get(receiver) if self.is_tree_node(receiver) else None
         if known is not None:
             return self._call_on_object(receiver, known, node, hint)
-        if self.is_tree_node(receiver) and name not in METHODS:
+        if self.is_tree_node(receiver) and name not in METHODS and name not in METHOD_FUNCTIONS:
             raise self.error(UnsupportedSyntaxError, node, f"the method '.{name}()' is not supported",
                              "call the numpy function instead (np.f(x) for x.f()); for a method of a class of yours, "
                              "differentiate the method itself (srcdiff.grad(model.loss) or srcdiff.grad(Model.loss, wrt='self')), "

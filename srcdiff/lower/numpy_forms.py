@@ -18,9 +18,12 @@ a gradient), else the operand (or a ``TupleValue``) the call stands for.  Output
 | ``np.trapezoid``, ``np.trapz`` | ``np.sum(d * (y[..., 1:] + y[..., :-1]) / 2.0, axis=-1)``, ``d`` = ``np.diff(x)`` or ``dx`` |
 | ``np.polyval(p, x)`` | Horner's steps for a display ``p`` (NumPy's own arithmetic); else the powers of ``x`` by ``np.cumprod`` |
 
-``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``;
+``numpy_signals`` adds interpolation, convolution, ``take_along_axis`` and ``lstsq``; ``numpy_gathers``
+``take``, ``partition``, ``delete``, ``vander``, ``diagflat``, ``average`` with weights; ``numpy_statistics``
+``cov`` and ``corrcoef``;
 ``ufunc_method`` reads ``np.add.reduce``, ``np.add.accumulate`` (``np.cumsum`` along axis 0 by
-default) and ``np.multiply.outer`` (``methods``'s
+default; ``np.maximum.accumulate`` and ``minimum`` read ``x`` where ``rt.running_extreme_index`` finds
+the running extreme, the first on a tie) and ``np.multiply.outer`` (``methods``'s
 ``.item()`` is ``rt.item``).
 """
 import ast
@@ -29,13 +32,15 @@ from .. import frontend
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Global, Slice
 from .calls import TupleValue
+from .numpy_gathers import GATHERS
 from .numpy_signals import SIGNALS, bind, constant_of
+from .numpy_statistics import STATISTICS
 
 _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0), "np.nanmax": ("np.max", "-"),
                    "np.nanmin": ("np.min", "+"), "np.nanmean": ("np.sum", 0.0)}
 _UFUNC_METHODS = ("reduce", "outer", "accumulate", "reduceat", "at")
 _REDUCE = {"np.add": "np.sum", "np.multiply": "np.prod", "np.maximum": "np.max", "np.minimum": "np.min"}
-_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod"}
+_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod", "np.maximum": True, "np.minimum": False}
 _OUTER = {"np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
           "np.power": "**", "np.maximum": "np.maximum", "np.minimum": "np.minimum"}
 
@@ -44,7 +49,7 @@ class NumpyForms:
     """NumPy calls written out; see the module docstring."""
 
     def numpy_form(self, op, node, hint):
-        form = _FORMS.get(op) or SIGNALS.get(op)
+        form = _FORMS.get(op) or SIGNALS.get(op) or GATHERS.get(op) or STATISTICS.get(op)
         return None if form is None else form(self, op, node, hint)
 
     def ufunc_method(self, node, hint):
@@ -71,6 +76,10 @@ class NumpyForms:
             if bound is None or set(bound) - {"array", "axis"}:
                 return None
             axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # accumulate's default axis is 0
+            if isinstance(_ACCUMULATE[ufunc], bool):  # the running extreme, read where it was found
+                array = self.argument(bound["array"], True)
+                found = self.emit("rt.running_extreme_index", (array, axis, Const(_ACCUMULATE[ufunc])), node)
+                return self.emit("[]", (array, self.emit("rt.along_axis_index", (array, found, axis), node)), node, hint)
             return self.emit(_ACCUMULATE[ufunc], (self.argument(bound["array"], True),), node, hint, (("axis", axis),))
         if func.attr == "outer" and ufunc in _OUTER:
             bound = bind(node, ("A", "B"), required=2)
@@ -82,7 +91,7 @@ class NumpyForms:
             return None
         raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(func)}' is not supported with these arguments",
                          "srcdiff reads np.add/multiply/maximum/minimum.reduce(x, axis, keepdims=), "
-                         "np.add/multiply.accumulate(x, axis) and the outer of + - * / ** maximum minimum; "
+                         "np.add/multiply/maximum/minimum.accumulate(x, axis) and the outer of + - * / ** maximum minimum; "
                          "write np.sum(x, axis=...) or a[..., None] * b")
 
     def axis_options(self, bound):

@@ -24,7 +24,8 @@ from ..ir import RANGES, Assign, Const, Loop, Var, has_flow, walk
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
 from .custom import custom_rule, is_custom_op
-from .trees import TREE_RULES, VARIADIC
+from .trees import TREE_RULES
+from .trees import VARIADIC as TREE_VARIADIC
 
 ZERO = "zero"
 
@@ -79,11 +80,22 @@ HANDWRITTEN = {
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
     "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.whole_zeros": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,
     "rt.check_scalar": ZERO, "rt.check_direction": ZERO, "rt.check_class": ZERO,  # checks: their value is never read
-    "rt.argmax_item": ZERO, "rt.argmin_item": ZERO, "rt.result_part": ZERO,
+    "rt.argmax_item": ZERO, "rt.argmin_item": ZERO, "rt.sorted_order": ZERO, "rt.result_part": ZERO,
     # a part of a tuple of gradients (``ir.GRADIENT_PART``): its adjoint goes into the tuple's by position
     "gradient[]": ("rt.result_grad(g, x1)", None),
     "effect": ZERO, "isinstance": ZERO,  # a print, an assert (ir.EFFECT): kept for what it does, never read
 }
+
+
+
+def _hypot_of(nargs):
+    """``math.hypot`` of any number of arguments (Python 3.8 on): argument ``i`` gets ``g * x_i / y``,
+    0 at the origin, as with two."""
+    return tuple(f"rt.div_or_zero(g * {name}, y)" for name in placeholders(nargs))
+
+
+# rules built for the number of arguments a call has
+VARIADIC = {**TREE_VARIADIC, "math.hypot": _hypot_of}
 
 RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES, **TREE_RULES}  # containers of parameters: see ``trees``
 

@@ -12,7 +12,7 @@ enough to be copied next to generated code.
 | --- | --- |
 | ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``whole_zeros``, ``owned_whole``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked``, ``unpacked_at_least`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
-| ``sequences`` | ``appended`` (lists built by comprehensions and ``append``), ``grown`` (the same in place), ``but_last`` (the gradient of the list before an append), ``argmax_item``, ``argmin_item`` |
+| ``sequences`` | ``appended`` (lists built by comprehensions and ``append``), ``grown`` (the same in place), ``but_last`` (the gradient of the list before an append), ``argmax_item``, ``argmin_item``, ``sorted_order`` (``sorted``) |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
 | ``indexing`` | indexing and joining: ``index_grad`` (``index_grads``: several basic reads into one array), ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
 | ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops) |
@@ -28,7 +28,7 @@ enough to be copied next to generated code.
 | ``random_state`` | NumPy's random state saved and set back (``random_rewinder``, for the rows of ``jacobian`` and ``hessian``); not called by generated code |
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
-| ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
+| ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``take_index`` (``take``), ``partition_order`` (``partition``), ``vander_column`` (``vander``), ``kept_positions`` (``delete``), ``average_weights``/``weights_total`` (``average``), ``running_extreme_index`` (``maximum.accumulate``), ``observation_rows``/``observation_rows_grad`` (``cov``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale`` |
 | ``instances`` | ``check_class``, ``shadows_method``: the object a method's gradient was built for (its class, no method hidden by an attribute of its own) |
 """
@@ -53,14 +53,16 @@ from .orders import cumprod_grad, cumprod_hvp, prod_grad, prod_hvp, cumprod_tang
 from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
                      pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
                      tile_grad, unsort)
-from .sequences import appended, argmax_item, argmin_item, but_last, grown
+from .sequences import appended, argmax_item, argmin_item, but_last, grown, sorted_order
 from .namespaces import namespace
 from .special import digamma, polygamma, sinc_derivative
 from .tensors import (cross_grad_left, cross_grad_right, diag_grad, diagonal_grad, einsum_to, kron_grad_left,
                       kron_grad_right, tensordot_grad_left, tensordot_grad_right, trace_grad)
 from .results import result_grad, result_part
 from .numerics import (along_axis_index, convolve_index, convolve_mask, full_rank, item, lstsq_kept, lstsq_rank,
-                       outer_operand)
+                       outer_operand, partition_order, take_index, vander_column, kept_positions,
+                       average_weights, running_extreme_index, weights_total, observation_rows,
+                       observation_rows_grad)
 from .instances import check_class, shadows_method
 from .trees import tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
@@ -77,7 +79,9 @@ __all__ = [
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
     "split_items", "stack_items", "tile_grad", "unsort", "check_class", "shadows_method", "tree_grad", "tree_part", "tree_scale",
-    "tree_vdot", "tree_zeros", "appended", "grown", "but_last", "argmax_item", "argmin_item", "namespace",
+    "tree_vdot", "tree_zeros", "appended", "grown", "but_last", "argmax_item", "argmin_item", "sorted_order", "namespace",
     "result_grad", "result_part",
     "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",
+    "partition_order", "take_index", "vander_column", "kept_positions", "average_weights", "running_extreme_index",
+    "weights_total", "observation_rows", "observation_rows_grad",
 ] + linalg.__all__ + tensors.__all__

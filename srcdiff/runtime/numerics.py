@@ -5,6 +5,12 @@ axis of length 1 added per axis of ``b`` (``np.multiply.outer(a, b)`` is
 ``outer_operand(a, b) * b``); ``full_rank(a, rcond)`` is ``a`` itself, refused unless its
 rank is full (``np.linalg.lstsq``'s solution is then ``pinv(a) @ b``, differentiable);
 ``along_axis_index(a, indices, axis)`` is the index ``np.take_along_axis`` reads ``a`` at;
+``take_index(a, indices, axis, mode)`` the one ``np.take`` reads it at, and ``partition_order(a,
+kth, axis)`` where ``np.partition`` puts each entry (so that both are item reads, whose gradient
+adds up at repeated positions); ``vander_column(x)`` is the column ``np.vander`` multiplies out;
+``kept_positions`` what ``np.delete`` keeps, ``running_extreme_index`` where ``np.maximum.accumulate``
+reads, ``average_weights`` the weights ``np.average`` multiplies by (shaped, checked); ``observation_rows``
+(and its adjoint) the matrix ``np.cov`` reads;
 ``convolve_index`` and ``convolve_mask`` are the gather (and which entries of it fall
 inside ``a``) that writes ``np.convolve`` and ``np.correlate`` as a product.  The indices
 and masks carry no gradient; the others are linear in their first argument (rules in
@@ -72,6 +78,118 @@ def along_axis_index(a, indices, axis):
         index.append(np.arange(np.shape(a)[k]).reshape(shape))
         shape[k] = 1
     return tuple(index)
+
+
+def vander_column(x):
+    """``x`` as ``np.vander`` reads it: a 1-D array (NumPy's ValueError otherwise) in the dtype of
+    its result (integers at least), as a column."""
+    if np.ndim(x) != 1:
+        raise ValueError("x must be a one-dimensional array or sequence.")
+    x = np.asarray(x)
+    return x.astype(np.promote_types(x.dtype, int), copy=False)[:, None]
+
+
+def kept_positions(a, obj, axis):
+    """The positions along ``axis`` (an int) that ``np.delete(a, obj, axis)`` keeps, in order
+    (``obj`` an index, a slice, indices or a boolean mask, as NumPy reads it)."""
+    ndim = np.ndim(a)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    keep = np.ones(np.shape(a)[axis], dtype=bool)
+    if not isinstance(obj, slice):
+        obj = np.asarray(obj)
+        if obj.dtype.kind not in "iub":
+            raise IndexError("arrays used as indices must be of integer (or boolean) type")
+    keep[obj] = False
+    return np.flatnonzero(keep)
+
+
+def average_weights(a, weights, axis):
+    """``weights`` shaped to multiply ``a`` as ``np.average(a, axis, weights)`` does (a 1-D ``weights``
+    runs along ``axis``), with NumPy's errors for shapes that differ without an axis and a length
+    that is not the axis's."""
+    shape, given = np.shape(a), np.shape(weights)
+    if given != shape:
+        if axis is None:
+            raise TypeError("Axis must be specified when shapes of a and weights differ.")
+        if len(given) != 1:
+            raise TypeError("1D weights expected when shapes of a and weights differ.")
+        if given[0] != shape[axis]:
+            raise ValueError("Length of weights not compatible with specified axis.")
+        weights = np.reshape(weights, tuple(-1 if k == axis % len(shape) else 1 for k in range(len(shape))))
+    return weights
+
+
+def weights_total(total):
+    """``total``, the sum of ``np.average``'s weights, refused where it is zero (NumPy's error)."""
+    if np.any(np.asarray(total) == 0.0):
+        raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+    return total
+
+
+def running_extreme_index(a, axis, largest):
+    """Where ``np.maximum.accumulate(a, axis)`` (``largest``; else ``np.minimum``) takes each entry
+    from, along ``axis`` (an int): the first position of the running extreme (a tie keeps the earlier
+    one, as ``np.max``'s gradient does); a NaN, once met, stays the extreme, as NumPy propagates it."""
+    a = np.moveaxis(np.asarray(a), axis, -1)
+    running = (np.maximum if largest else np.minimum).accumulate(a, axis=-1)
+    before = np.concatenate([np.full(a.shape[:-1] + (1,), np.nan), running[..., :-1]], axis=-1)
+    better = a > before if largest else a < before
+    new = better | np.isnan(a) & ~np.isnan(before)
+    new[..., :1] = True
+    positions = np.where(new, np.arange(a.shape[-1]), 0)
+    return np.moveaxis(np.maximum.accumulate(positions, axis=-1), -1, axis)
+
+
+def observation_rows(m, rowvar):
+    """``m`` as ``np.cov`` reads it: at least 2-D (a vector is one variable), the variables in rows
+    (transposed when ``rowvar`` is False, unless it is one row)."""
+    x = np.asarray(m)
+    if x.ndim > 2:
+        raise ValueError("m has more than 2 dimensions")
+    x = np.reshape(x, (1, -1)) if x.ndim < 2 else x
+    return x.T if not rowvar and x.shape[0] != 1 else x
+
+
+def observation_rows_grad(g, m, rowvar):
+    """The adjoint of ``observation_rows(m, rowvar)``: ``g`` transposed back if it was, in ``m``'s shape."""
+    turned = not rowvar and np.ndim(m) == 2 and np.shape(m)[0] != 1
+    return np.reshape(np.transpose(g) if turned else g, np.shape(m))
+
+
+def take_index(a, indices, axis, mode="raise"):
+    """The index ``np.take(a, indices, axis, mode=mode)`` reads ``a`` at (``axis`` an int: lowering
+    ravels ``a`` for ``axis=None``): ``a[take_index(a, indices, axis, mode)]`` is it; ``'wrap'`` and
+    ``'clip'`` move the indices into range as NumPy does, ``'raise'`` leaves them to the read."""
+    ndim = np.ndim(a)
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim)
+    axis %= ndim
+    indices = np.asarray(indices)
+    if indices.dtype.kind not in "iub":
+        raise IndexError("np.take takes integer indices")
+    length = np.shape(a)[axis]
+    if mode == "wrap":
+        indices = np.mod(indices, length)
+    elif mode == "clip":
+        indices = np.clip(indices, 0, length - 1)
+    elif mode != "raise":
+        raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
+    return (slice(None),) * axis + (indices,)
+
+
+def partition_order(a, kth, axis):
+    """Where ``np.partition(a, kth, axis)`` takes each entry from, along ``axis`` (an int):
+    ``np.take_along_axis(a, partition_order(a, kth, axis), axis)`` is ``np.partition(a, kth, axis)``,
+    entry for entry.  NumPy's own arrangement is kept (its order outside ``kth`` is its own, not
+    ``np.argpartition``'s); among equal values the earlier entry of ``a`` goes to the earlier place."""
+    a = np.asarray(a)
+    placed = np.partition(a, kth, axis=axis)
+    source = np.argsort(a, axis=axis, kind="stable")
+    target = np.argsort(placed, axis=axis, kind="stable")
+    order = np.empty_like(source)
+    np.put_along_axis(order, target, source, axis=axis)
+    return order
 
 
 def _rows(n, m, mode, correlate):

@@ -6,6 +6,8 @@ stay intact (``grown`` appends in place, where nothing reads the list before).  
 an array whose first axis runs over the items).
 ``argmax_item(xs)`` is the position of the item ``max(xs)`` returns: the first of the largest,
 compared as ``max`` compares (an empty sequence raises its ValueError).
+``sorted_order(xs, reverse)`` is the positions ``sorted(xs, reverse=reverse)`` takes its items
+from, found by Python's own sort (stable: equal items keep their order, also reversed).
 """
 import numpy as np
 
@@ -75,3 +77,10 @@ def _first(xs, name, better):
         if better(item, best):
             best, position = item, k
     return position
+
+
+def sorted_order(xs, reverse=False):
+    """The positions of the items of ``xs`` in the order ``sorted(xs, reverse=reverse)`` returns them:
+    ``[xs[i] for i in sorted_order(xs)]`` is ``sorted(xs)``, item for item (Python's sort compares the
+    same items in the same steps; equal items keep their order, as ``sorted`` keeps it)."""
+    return sorted(range(len(xs)), key=xs.__getitem__, reverse=reverse)

@@ -1,0 +1,70 @@
+"""``sorted(...)`` and ``math.dist(p, q)``, written with the reads and rules srcdiff already has
+(the consumers ``consumers.SPECIAL_CALLS`` looks up here).
+
+| call | written as |
+| --- | --- |
+| ``sorted(xs, reverse=r)`` of a display (or an unrolled comprehension) | ``order = rt.sorted_order(list(xs), r)``, then the items ``list(xs)[order[i]]``: a display of the same length, each item the very object ``sorted`` returns |
+| ``sorted(xs, reverse=r)`` of a sequence known at run time (an array, a list) | ``np.asarray(xs)[rt.sorted_order(xs, r)]``, a list's slice (``starred.check_rests``: what a list does otherwise, ``* 2``, is refused) |
+| ``math.dist(p, q)`` of two displays of one length | ``math.hypot(p0 - q0, p1 - q1, ...)`` (Python computes it so) |
+
+``rt.sorted_order`` is Python's own sort of the positions (stable: equal items keep their order,
+also with ``reverse=True``), so the gradient of an item goes back to the position ``sorted`` took
+it from, and among equal items to the earlier one first, as ``np.sort``'s rule does.  A ``key=``
+is refused (the order it gives is its own business); so is ``math.dist`` of sequences whose
+lengths are known only at run time.
+"""
+from ..errors import UnsupportedSyntaxError
+from ..ir import Const
+from .calls import TupleValue
+
+
+def call_sorted(lw, node, hint):
+    """``sorted(xs)``, ``sorted(xs, reverse=...)``: see the module docstring."""
+    given = {k.arg: k.value for k in node.keywords}
+    if len(node.args) != 1 or set(given) - {"reverse"}:
+        raise lw.error(UnsupportedSyntaxError, node, "sorted() is differentiated with one sequence and reverse=",
+                       "write sorted(xs) or sorted(xs, reverse=True); to sort by a key, take the order with "
+                       "np.argsort(keys) and read xs at it")
+    reverse = lw.expr(given["reverse"]) if "reverse" in given else Const(False)
+    if not (isinstance(reverse, Const) and reverse.value in (True, False)):
+        raise lw.error(UnsupportedSyntaxError, node, "sorted() with a reverse= computed at run time is not supported",
+                       "write reverse=True or reverse=False")
+    items = lw.as_list(node.args[0])
+    if isinstance(items, tuple):
+        return _sorted_display(lw, items, reverse, node)
+    order = lw.emit("rt.sorted_order", (items, reverse), node)
+    result = lw.emit("[]", (lw.emit("np.asarray", (items,), node), order), node, hint)
+    lw.shared.rests.append(result)  # a list where Python makes one: arithmetic on it is refused
+    return result
+
+
+def _sorted_display(lw, items, reverse, node):
+    """The items of a display in ``sorted``'s order, as a display of the same length."""
+    if not items:
+        return TupleValue(())
+    if any(isinstance(item, tuple) for item in items):
+        raise lw.error(UnsupportedSyntaxError, node, "sorted() of a sequence of tuples is not supported",
+                       "sort numbers or arrays")
+    listed = lw.emit("list", tuple(items), node)
+    order = lw.emit("rt.sorted_order", (listed, reverse), node)
+    return TupleValue(tuple(lw.emit("[]", (listed, lw.emit("[]", (order, Const(k)), node)), node)
+                            for k in range(len(items))))
+
+
+def call_dist(lw, node, hint):
+    """``math.dist(p, q)`` of two displays: ``math.hypot`` of their differences."""
+    if len(node.args) != 2 or node.keywords:
+        return None  # calls' own error names the call
+    p, q = (lw.as_list(arg) for arg in node.args)
+    if not (isinstance(p, tuple) and isinstance(q, tuple)):
+        raise lw.error(UnsupportedSyntaxError, node, "math.dist() is differentiated for two points written out "
+                       "(math.dist((x0, y0), (x1, y1)))",
+                       "for arrays write np.linalg.norm(p - q), or math.hypot(*...) of the differences written out")
+    if len(p) != len(q):
+        raise lw.error(UnsupportedSyntaxError, node, f"math.dist() of points of {len(p)} and {len(q)} coordinates",
+                       "both points need the same number of coordinates")
+    if any(isinstance(v, tuple) for v in p + q):
+        raise lw.error(UnsupportedSyntaxError, node, "math.dist() takes points of numbers", "write each coordinate as one number")
+    differences = tuple(lw.emit("-", (a, b), node) for a, b in zip(p, q))
+    return lw.emit("math.hypot", differences, node, hint)
+
