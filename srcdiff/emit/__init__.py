@@ -17,6 +17,7 @@ Imports ``transforms`` (the records it prints), ``rules`` (``gives_a_float``), `
 | ``naming`` | deterministic names that never collide with the user's; module references written with their aliases |
 | ``prune`` | forward statements nothing needs, removed |
 | ``text`` | the one module touching astor: a statement's text (``ast.unparse`` where astor fails) |
+| ``marks`` | the mark at the end of each printed line that carries its user's line, taken off at the end (``GeneratedText``: the text and its lines' origins) |
 | ``printer`` | the one printer: forward statements, branches, loops, tangents, tape pushes, ``if`` lines and checks |
 | ``frame`` | the lines around a body: the ``def`` line, the docstring, the ``return`` |
 | ``backward`` | the printer of gradients: adds the backward records |

@@ -27,6 +27,7 @@ from ..ir.printing import iter_source
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack
 from .masks import aliased_expr
 from .naming import FinalNames
+from .marks import MARKS, mark_of
 from .printer import Printer, if_lines, indented, pad, raises
 from .reads_in_place import reads_in_place, reads_in_place_lines
 from .text import is_square_of_name, quick_assignment, statement_source
@@ -56,9 +57,16 @@ class BackwardPrinter(Printer):
         that are arrays of their own on every path reaching this point."""
         lines = []
         plain = not self.comments and not self.float_arrays  # an Accumulate is then printed as it is
+        prefix, origins = pad(depth), self.origins
         for stmt in statements:
             if plain and type(stmt) is Accumulate:  # the usual record, first
-                lines.append(self.located(indented(self.accumulate_source(stmt, owned), depth), stmt.loc))
+                text, loc = self.accumulate_source(stmt, owned), stmt.loc
+                if loc is None or "\n" in text:
+                    lines.append(self.located(indented(text, depth), loc))
+                else:  # ``located`` of one line, spelled out: every record passes here
+                    origins.append(loc.origin if loc.origin is not None else loc)
+                    number = len(origins) - 1
+                    lines.append(prefix + text + (MARKS[number] if number < len(MARKS) else mark_of(number)))
                 continue
             loc = getattr(stmt, "loc", None)  # one comment per run of records from one source line
             if self.comments and loc is not None and (loc.filename, loc.lineno) != self.last_line:
@@ -128,7 +136,11 @@ class BackwardPrinter(Printer):
         if not self.renamed:
             return statement_source(self.accumulate(acc, owned))
         target = self.grad_names[acc.var]
-        form, op, expr = self.written_as(acc, owned, acc.expr)
+        if acc.first:  # the usual record (``written_as``'s first form), without a call more
+            (owned.add if _makes_new_value(acc.expr) else owned.discard)(acc.var)
+            form, op, expr = "first", None, acc.expr
+        else:
+            form, op, expr = self.written_as(acc, owned, acc.expr)
         text = None if form == "rebound" else quick_assignment(target, op, expr, self.renamed)
         if text is None:  # the rare rebinding, or for astor: the statement with its final names
             text = statement_source(_statement(form, op, squares_multiplied(copy_expr(expr, self.final_names)), target))
@@ -182,8 +194,11 @@ def _statement(form, op, expr, target):
 def accumulation(expr):
     """``(+, expr)``, or ``(-, e)`` when the contribution is ``-e``: ``g -= e`` reads better."""
     if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub):
-        return ast.Sub(), expr.operand
-    return ast.Add(), expr
+        return _SUB, expr.operand
+    return _ADD, expr
+
+
+_ADD, _SUB = ast.Add(), ast.Sub()  # operator nodes hold nothing: one of each serves every statement
 
 
 def _spread_operand(expr, rt):

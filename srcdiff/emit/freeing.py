@@ -31,7 +31,7 @@ import dataclasses
 
 from ..ir import names_of
 from ..transforms import Accumulate
-from .printer import GeneratedText
+from .marks import GeneratedText
 
 _NESTED = (ast.Lambda, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Global, ast.Nonlocal)
 

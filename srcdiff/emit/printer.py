@@ -27,6 +27,7 @@ from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, as
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
 from .naming import alias_modules, aliased, with_aliases
+from .marks import MARK, MARKS, GeneratedText, mark_of, unmarked  # noqa: F401 (GeneratedText: the tests read it here)
 from .text import assignment_source, statement_source
 
 
@@ -43,9 +44,7 @@ def indented(text, depth=1):
 
 
 class Printer:
-    """Prints the forward part of a generated function (see the module docstring).
-
-    ``names`` maps each Var to its name, ``final_names`` each token of an expression
+    """Prints the forward part of a generated function (see the module docstring): ``names`` maps each Var to its name, ``final_names`` each token of an expression
     (``transforms.Tokens``) to a Name node of its final name, ``live`` is the set of values
     the function must compute.  ``tangents`` is None or a ``TangentData``; ``tape`` is None
     or a ``Tape``.  A merged value a side of a branch leaves undefined is never read after
@@ -94,7 +93,8 @@ class Printer:
         if loc is None:
             return text
         self.origins.append(loc.origin if loc.origin is not None else loc)
-        mark = f"{MARK}{len(self.origins) - 1}"
+        number = len(self.origins) - 1
+        mark = MARKS[number] if number < len(MARKS) else mark_of(number)
         if "\n" not in text:
             return text + mark
         return "\n".join(line + mark for line in text.split("\n"))
@@ -103,18 +103,12 @@ class Printer:
         """The text of the printed ``lines``, marks taken off: a ``GeneratedText`` whose
         ``origins`` give each line's Loc (the ``def``'s where a line has none)."""
         default = function.loc.origin if function.loc is not None and function.loc.origin is not None else function.loc
-        clean, origins = [], []
-        for line in "\n".join(lines).split("\n"):
-            text, marked, number = line.partition(MARK)
-            clean.append(text)
-            origins.append(self.origins[int(number)] if marked else default)
-        return GeneratedText("\n".join(clean) + "\n", origins, default)
+        return unmarked(lines, self.origins, default)
 
     def kept(self, stmt):
         """Whether a branch or a loop computes anything the function needs."""
-        if any(v in self.live for s in walk([stmt]) for v in defined_at(s)):
-            return True
-        return self.tangents is not None and self.tangents.inside(stmt)
+        return any(v in self.live for s in walk([stmt]) for v in defined_at(s)) or \
+            self.tangents is not None and self.tangents.inside(stmt)
 
     # ------------------------------------------------------------ forward
 
@@ -162,12 +156,13 @@ class Printer:
         """``assign_line``'s line, printed."""
         if id(stmt) in self.grown_in_place:
             stmt = Assign(stmt.target, "rt.grown", stmt.args, stmt.kwargs, stmt.loc)
-        printed = with_aliases(squared(stmt), self.aliases) if self.renaming else squared(stmt)
+        printed = squared(stmt) if stmt.op == "**" else stmt  # (a power alone is squared: no call for the others)
+        printed = with_aliases(printed, self.aliases) if self.renaming else printed
         if printed.op == "rt.setitem" and self.renaming:  # its index np.s_[...] takes the namespace's name
             text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))
         else:
             text = assignment_source(printed, self.names)
-        return self.located(indented(text, depth), stmt.loc)
+        return self.located(pad(depth) + text if "\n" not in text else indented(text, depth), stmt.loc)
 
     def forward_if(self, stmt, depth, in_loop):
         merges = [m for m in stmt.merges if m.target in self.live]
@@ -239,19 +234,6 @@ def merged_operands(body, live):
     outer merge passes on must exist on every path of the inner branch."""
     return {operand for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges if m.target in live
             for operand in (m.then, m.orelse) if isinstance(operand, Var)}
-
-
-MARK = "\x00"  # never in printed Python: strings print escaped, and source files cannot hold it
-
-
-class GeneratedText(str):
-    """Generated source text that knows where its lines come from: ``origins[i]`` is the
-    user's Loc of line ``i + 1``, ``default`` the function's ``def``."""
-
-    def __new__(cls, text, origins, default):
-        made = super().__new__(cls, text)
-        made.origins, made.default = tuple(origins), default
-        return made
 
 
 # ---------------------------------------------------------------- if statements and checks

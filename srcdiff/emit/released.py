@@ -10,7 +10,8 @@ statement reads is never released.
 """
 import ast
 
-from .printer import MARK, pad
+from .marks import MARK
+from .printer import pad
 
 
 def released(lines, kept):

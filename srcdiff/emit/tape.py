@@ -66,8 +66,14 @@ class ExpressionNames(dict):
 
 def _collect(statements, tokens, reads, plans, reread, expression_names):
     found = set()
+    by_token = tokens.by_token
     for stmt in statements:
-        if isinstance(stmt, (Accumulate, ItemAccumulate, Unpack)):
+        if type(stmt) is Accumulate:  # the usual record: the forward values its expression reads
+            for name in expression_names[stmt.expr]:
+                role = by_token.get(name)
+                if role is not None and role[0] == "value":
+                    found.add(role[1])
+        elif isinstance(stmt, (Accumulate, ItemAccumulate, Unpack)):
             names = expression_names[stmt.expr]
             if isinstance(stmt, ItemAccumulate) and stmt.index is not None:
                 names = names_of(stmt.index, set(names))

@@ -25,13 +25,9 @@ _OPERATORS = {} if astor is None else {op: (get_op_precedence(op()), get_op_symb
 
 
 def statement_source(stmt):
-    """One statement as source text, as astor prints it (long lines wrapped).
-
-    Short statements of plain arithmetic, by far the most common, are printed by
-    ``quick_source`` with astor's own precedence table instead of by astor itself,
-    several times faster and with the same text; everything else goes to astor, and
-    to ``ast.unparse`` where astor fails.
-    """
+    """One statement as source text, as astor prints it (long lines wrapped): short statements of
+    plain arithmetic, by far the most common, by ``quick_source`` (the same text, several times
+    faster); everything else by astor, and by ``ast.unparse`` where astor fails."""
     if astor is not None:
         text = quick_source(stmt)
         if text is not None and len(text) <= ASTOR_MAX_LINE:
@@ -44,12 +40,8 @@ def statement_source(stmt):
 
 
 def _one_line_string(value, embedded, current_line, uni_lit=False):
-    """A string literal as ``repr`` writes it, on one line.
-
-    astor's default turns a long string with newlines into a triple-quoted literal whose
-    continuation lines are text; the printers indent every line of a statement, which
-    would change the string's value.
-    """
+    """A string literal as ``repr`` writes it, on one line: astor's triple-quoted literal of a long
+    string with newlines would have its continuation lines indented by the printers."""
     return repr(value)
 
 
@@ -87,7 +79,7 @@ def quick_assignment(target, op, expr, renamed):
         if op is None:
             text = f"{target} = {_quick(expr, Precedence.Assign, renamed, True)}"
         else:
-            text = f"{target}{get_op_symbol(op, ' %s= ')}{_quick(expr, Precedence.AugAssign, renamed, True)}"
+            text = f"{target} {_OPERATORS[type(op)][1]}= {_quick(expr, Precedence.AugAssign, renamed, True)}"
     except _NotQuick:
         return None
     return text if len(text) <= ASTOR_MAX_LINE else None
@@ -100,6 +92,12 @@ def _quick(node, outer, renamed, squares=False):
     kind = type(node)  # the commonest nodes first: names, then operators
     if kind is ast.Name:
         return renamed.get(node.id, node.id)
+    if kind is ast.BinOp and type(node.op) is not ast.Pow:  # the usual operation: its names printed here, not by a call
+        inner, symbol = _OPERATORS[type(node.op)]
+        left, right = node.left, node.right
+        left = renamed.get(left.id, left.id) if type(left) is ast.Name else _quick(left, inner, renamed, squares)
+        right = renamed.get(right.id, right.id) if type(right) is ast.Name else _quick(right, inner + 1, renamed, squares)
+        return f"{left} {symbol} {right}" if inner >= outer else f"({left} {symbol} {right})"
     if kind is not ast.BinOp:
         if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
             return _quick_call(node, renamed, squares)
@@ -145,8 +143,9 @@ def _quick_call(node, renamed, squares):
     if node.keywords and any(k.arg is None for k in node.keywords):  # ** (``_quick`` declines a * itself)
         raise _NotQuick
     each = Precedence.Comma if len(node.args) + len(node.keywords) > 1 else Precedence.call_one_arg
-    parts = [_quick(a, each, renamed, squares) for a in node.args]
-    parts += [f"{k.arg}={_quick(k.value, Precedence.Comma, renamed, squares)}" for k in node.keywords]
+    parts = [renamed.get(a.id, a.id) if type(a) is ast.Name else _quick(a, each, renamed, squares) for a in node.args]
+    if node.keywords:
+        parts += [f"{k.arg}={_quick(k.value, Precedence.Comma, renamed, squares)}" for k in node.keywords]
     return f"{_quick(node.func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
 
 

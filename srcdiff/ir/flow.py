@@ -105,10 +105,13 @@ def blocks_of(stmt):
 
 
 def walk(body):
-    """Every statement of ``body`` and of its nested blocks, in program order."""
-    if not has_flow(body):  # straight code (the usual body): no blocks to go into
-        yield from body
-        return
+    """Every statement of ``body`` and of its nested blocks, in program order (an iterator)."""
+    if not has_flow(body):  # straight code (the usual body): its own iterator, no generator step a statement
+        return iter(body)
+    return _walk_blocks(body)
+
+
+def _walk_blocks(body):
     for stmt in body:
         yield stmt
         if type(stmt) is not Assign:  # the usual statement has no blocks

@@ -23,7 +23,7 @@ import dataclasses
 from ..errors import ResultError, SrcdiffError, UnsupportedSyntaxError
 from ..frontend import FunctionRef, PrimitiveRef
 from ..frontend.callables import LAMBDA, as_def
-from ..ir import reads, walk
+from ..ir import Assign, Const, Global, Var, reads, walk
 from . import binding
 from .binding import KeywordValues
 from .calls import TupleValue, def_key
@@ -61,6 +61,7 @@ class Unusable(FunctionValue):
 
 
 NOT_OPERANDS = (FunctionValue, KeywordValues)
+_PLAIN = frozenset({Var, Const, Global})  # the usual operands: none of NOT_OPERANDS
 
 
 def unmerged(name, line):
@@ -105,8 +106,8 @@ def refuse_what_is_not_a_value(function, error_at):
     """Refuse a function value or a dict built in the function (``NOT_OPERANDS``) left where a
     value is read: an ``if``'s condition, what a loop walks, a print's argument."""
     for stmt in walk(function.body):
-        for operand in reads(stmt):
-            if isinstance(operand, NOT_OPERANDS):
+        for operand in stmt.args if type(stmt) is Assign and not stmt.kwargs else reads(stmt):  # (the usual: no list)
+            if type(operand) not in _PLAIN and isinstance(operand, NOT_OPERANDS):
                 what = "a dict built here" if isinstance(operand, KeywordValues) else "a function"
                 raise error_at(stmt.loc or function.loc, f"{what} cannot be used as a value here",
                                "read a dict at constant keys (d['a']); call a function")

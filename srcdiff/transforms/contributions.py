@@ -29,8 +29,16 @@ def may_be_integer(expr, tokens, integer):
     ``+ - * // % **`` and unary signs of those."""
     kind = type(expr)  # the commonest nodes first: a product, an adjoint's name
     if kind is ast.BinOp:
-        return type(expr.op) is not ast.Div and may_be_integer(expr.left, tokens, integer) \
-            and may_be_integer(expr.right, tokens, integer)
+        if type(expr.op) is ast.Div:
+            return False
+        left = expr.left  # most often a name: read here, not by a call
+        if type(left) is ast.Name:
+            role, var = tokens.by_token.get(left.id, _UNKNOWN)
+            if role != "value" or var not in integer:
+                return False
+        elif not may_be_integer(left, tokens, integer):
+            return False
+        return may_be_integer(expr.right, tokens, integer)
     if kind is ast.Name:
         role, var = tokens.by_token.get(expr.id, _UNKNOWN)
         return role == "value" and var in integer

@@ -51,16 +51,31 @@ class Tokens:
     def value(self, var):
         token = self._value.get(var)
         if token is None:
-            self._value[var] = token = f"_v{len(self._value)}_"
+            count = len(self._value)
+            self._value[var] = token = _VALUE_TOKENS[count] if count < len(_VALUE_TOKENS) else _token(count, "v")
             self.by_token[token] = ("value", var)
         return token
 
     def adjoint(self, var):
         token = self._adjoint.get(var)
         if token is None:
-            self._adjoint[var] = token = f"_g{len(self._adjoint)}_"
+            count = len(self._adjoint)
+            self._adjoint[var] = token = _ADJOINT_TOKENS[count] if count < len(_ADJOINT_TOKENS) else _token(count, "g")
             self.by_token[token] = ("adjoint", var)
         return token
+
+
+# the tokens made so far, for every Tokens: ``_v0_``, ``_v1_``, ... and ``_g0_``, ``_g1_``, ...
+# (a gradient makes two per statement, and writing a number as text costs more than a look-up)
+_VALUE_TOKENS, _ADJOINT_TOKENS = [], []
+
+
+def _token(count, kind):
+    """The ``count``-th token of ``kind`` (``"v"``: a value, ``"g"``: an adjoint), made with those before it."""
+    made = _VALUE_TOKENS if kind == "v" else _ADJOINT_TOKENS
+    while len(made) <= count:
+        made.append(f"_{kind}{len(made)}_")
+    return made[count]
 
 
 def token_node(token):

@@ -102,11 +102,11 @@ class Sweep:
                 for placeholder, at in operands:
                     bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
             expr, names = contribution(template, bindings, shared=True)  # no Name is changed in place here
-            if not is_zero(expr):
+            if type(expr) is ast.BinOp or not is_zero(expr):  # (an operation is never a zero literal)
                 found.setdefault(arg, []).append((expr, names))
         parts = {}
         for arg, terms in found.items():
-            expr, names = combined(terms)
+            expr, names = terms[0] if len(terms) == 1 else combined(terms)
             if may_be_integer(expr, self.tokens, self.integer):
                 expr = as_float(expr, self.arrays)
             parts[arg] = expr, names
