@@ -26,3 +26,21 @@ def test_tokens_count_from_zero_in_each_sweep_past_the_ones_made_before():
     assert made[0] == "_v0_" and made[1499] == "_v1499_"
     assert second.value(Var("s")) == "_v0_" and second.adjoint(Var("s")) == "_g0_"
     assert first.by_token["_v1499_"][0] == "value"
+
+
+def test_marks_past_the_kept_ones_are_written_afresh_and_still_give_their_origins():
+    import srcdiff.emit.marks as marks
+    far = marks.KEPT_MARKS + 7
+    assert mark_of(far) == f"{MARK}{far}"
+    assert len(marks.MARKS) <= marks.KEPT_MARKS  # a huge function leaves no more marks kept
+    origins = [f"loc{n}" for n in range(far + 1)]
+    text = unmarked(["y = x" + mark_of(far), "z = y" + mark_of(0)], origins, "def")
+    assert text.origins == (f"loc{far}", "loc0")
+
+
+def test_tokens_past_the_kept_ones_are_written_afresh():
+    from srcdiff.transforms import records
+    tokens = Tokens()
+    made = [tokens.adjoint(Var("s")) for _ in range(records._KEPT_TOKENS + 3)]
+    assert made[-1] == f"_g{records._KEPT_TOKENS + 2}_"
+    assert len(records._ADJOINT_TOKENS) <= records._KEPT_TOKENS

@@ -14,10 +14,15 @@ several times what looking it up does.
 MARK = "\x00"  # never in printed Python: strings print escaped, and source files cannot hold it
 MARKS = []  # MARKS[n] is MARK + str(n): the marks made so far
 _NUMBERS = {}  # str(n) -> n, for the marks made so far
+# at most this many marks are kept (about 3 MB, a 5,000-operation gradient's): those after are
+# written when asked, so a huge function printed once does not keep its marks for the session
+KEPT_MARKS = 16384
 
 
 def mark_of(number):
-    """``MARKS[number]``, made (with those before it) where it is new."""
+    """``MARKS[number]``, made (with those before it) where it is new; written afresh past ``KEPT_MARKS``."""
+    if number >= KEPT_MARKS:
+        return f"{MARK}{number}"
     while len(MARKS) <= number:
         _NUMBERS[str(len(MARKS))] = len(MARKS)
         MARKS.append(f"{MARK}{len(MARKS)}")
@@ -32,7 +37,7 @@ def unmarked(lines, origins, default):
     for line in "\n".join(lines).split("\n"):
         text, marked, number = line.partition(MARK)
         clean.append(text)
-        found.append(origins[_NUMBERS[number]] if marked else default)
+        found.append(origins[_NUMBERS.get(number) or int(number)] if marked else default)
     return GeneratedText("\n".join(clean) + "\n", found, default)
 
 

@@ -66,12 +66,17 @@ class Tokens:
 
 
 # the tokens made so far, for every Tokens: ``_v0_``, ``_v1_``, ... and ``_g0_``, ``_g1_``, ...
-# (a gradient makes two per statement, and writing a number as text costs more than a look-up)
+# (a gradient makes two per statement, and writing a number as text costs more than a look-up);
+# at most ``_KEPT_TOKENS`` of each are kept, so a huge function does not keep its tokens for the session
 _VALUE_TOKENS, _ADJOINT_TOKENS = [], []
+_KEPT_TOKENS = 8192
 
 
 def _token(count, kind):
-    """The ``count``-th token of ``kind`` (``"v"``: a value, ``"g"``: an adjoint), made with those before it."""
+    """The ``count``-th token of ``kind`` (``"v"``: a value, ``"g"``: an adjoint), made with those
+    before it (written afresh past ``_KEPT_TOKENS``)."""
+    if count >= _KEPT_TOKENS:
+        return f"_{kind}{count}_"
     made = _VALUE_TOKENS if kind == "v" else _ADJOINT_TOKENS
     while len(made) <= count:
         made.append(f"_{kind}{len(made)}_")
