@@ -1,10 +1,11 @@
-"""``np.take``, ``np.partition``, ``np.delete``, ``np.vander``, ``np.diagflat`` and ``np.average`` with
+"""``np.take``, ``np.take_along_axis``, ``np.partition``, ``np.delete``, ``np.vander``, ``np.diagflat`` and ``np.average`` with
 weights, written out with the reads and products srcdiff already differentiates (the forms
 ``numpy_forms.NumpyForms`` looks up here).
 
 | call | written as |
 | --- | --- |
 | ``np.take(a, i, axis, mode=)``, ``a.take(i, axis, mode=)`` | ``a[rt.take_index(a, i, axis, mode)]`` (``np.ravel(a)`` and axis 0 for ``axis=None``): an item read, whose gradient adds up at repeated indices |
+| ``np.take_along_axis(a, i, axis)`` | ``a[rt.along_axis_index(a, i, axis)]`` |
 | ``np.partition(a, kth, axis)`` | ``a[rt.along_axis_index(a, rt.partition_order(a, kth, axis), axis)]``: NumPy's own arrangement, read entry by entry |
 | ``np.delete(a, obj, axis)`` | ``np.take(a, rt.kept_positions(a, obj, axis), axis)`` written out as above |
 | ``np.diagflat(v, k)`` | ``np.diag(np.ravel(v), k)`` |
@@ -19,6 +20,18 @@ from ..ir import Const, Slice
 from .numpy_signals import bind, constant_of
 
 _TAKE_MODES = ("raise", "wrap", "clip")
+
+
+def _axis_of(lw, bound, default):
+    """The axis ``bound`` gives as a constant (``default`` where none is given): an int, None
+    (the array flattened), or ``...`` where it is anything else (the form does not apply)."""
+    axis = constant_of(lw, bound, "axis", default)
+    return axis if axis is None or type(axis) is int else ...
+
+
+def _flattened(lw, a, axis, node):
+    """``a`` and ``axis`` as they are, or ``np.ravel(a)`` and axis 0 for ``axis=None``."""
+    return (lw.emit("np.ravel", (a,), node), 0) if axis is None else (a, axis)
 
 
 def _given(bound, name):
@@ -41,13 +54,23 @@ def _taken(lw, array, bound, node, hint):
     """``np.take`` of the array ``array()`` gives, with the other arguments ``bound``."""
     if _given(bound, "out"):
         return None
-    axis, mode = constant_of(lw, bound, "axis", None), constant_of(lw, bound, "mode", "raise")
-    if axis is not None and type(axis) is not int or mode not in _TAKE_MODES:
+    axis, mode = _axis_of(lw, bound, None), constant_of(lw, bound, "mode", "raise")
+    if axis is ... or mode not in _TAKE_MODES:
         return None
     a, indices = array(), lw.argument(bound["indices"], True)
-    if axis is None:
-        a, axis = lw.emit("np.ravel", (a,), node), 0
+    a, axis = _flattened(lw, a, axis, node)
     index = lw.emit("rt.take_index", (a, indices, Const(axis), Const(mode)), node)
+    return lw.emit("[]", (a, index), node, hint)
+
+
+def _take_along_axis(lw, op, node, hint):
+    bound = bind(node, ("arr", "indices", "axis"), required=2)
+    axis = _axis_of(lw, bound, -1) if bound is not None else ...
+    if axis is ...:
+        return None
+    a, indices = lw.argument(bound["arr"], True), lw.argument(bound["indices"], True)
+    a, axis = _flattened(lw, a, axis, node)
+    index = lw.emit("rt.along_axis_index", (a, indices, Const(axis)), node)
     return lw.emit("[]", (a, index), node, hint)
 
 
@@ -55,12 +78,11 @@ def _partition(lw, op, node, hint):
     bound = bind(node, ("a", "kth", "axis", "kind", "order"), required=2)
     if bound is None or _given(bound, "order") or constant_of(lw, bound, "kind", "introselect") != "introselect":
         return None
-    axis = constant_of(lw, bound, "axis", -1)
-    if axis is not None and type(axis) is not int:
+    axis = _axis_of(lw, bound, -1)
+    if axis is ...:
         return None
     a, kth = lw.argument(bound["a"], True), lw.argument(bound["kth"], True)
-    if axis is None:
-        a, axis = lw.emit("np.ravel", (a,), node), 0
+    a, axis = _flattened(lw, a, axis, node)
     order = lw.emit("rt.partition_order", (a, kth, Const(axis)), node)
     return lw.emit("[]", (a, lw.emit("rt.along_axis_index", (a, order, Const(axis)), node)), node, hint)
 
@@ -119,5 +141,5 @@ def _average(lw, op, node, hint):
     return lw.emit("/", (total, scale), node, hint)
 
 
-GATHERS = {"np.take": _take, "np.partition": _partition, "np.vander": _vander, "np.delete": _delete,
-           "np.diagflat": _diagflat, "np.average": _average}
+GATHERS = {"np.take": _take, "np.take_along_axis": _take_along_axis, "np.partition": _partition, "np.vander": _vander,
+           "np.delete": _delete, "np.diagflat": _diagflat, "np.average": _average}

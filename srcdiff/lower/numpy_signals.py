@@ -1,4 +1,4 @@
-"""Interpolation, convolution, ``take_along_axis`` and least squares, written out with the
+"""Interpolation, convolution and least squares, written out with the
 primitives srcdiff already differentiates (the forms ``numpy_forms.NumpyForms`` looks up here).
 
 Each form takes the lowerer, the call's op and node and the hint of its result; it returns the
@@ -9,7 +9,6 @@ operand the call stands for, or None to leave the call whole (an option it does 
 | ``np.interp(x, xp, fp)`` | ``j`` = the segment of ``x`` (``np.searchsorted``, clipped into ``xp``), then NumPy's ``slope * (xc - xp[j]) + fp[j]`` with ``xc = np.clip(x, xp[0], xp[-1])``, as float64; ``left=``, ``right=`` by ``np.where`` |
 | ``np.convolve(a, v, mode)`` | ``(a[i] * m) @ v`` with the gather ``i = rt.convolve_index(a, v, mode)`` and its mask ``m = rt.convolve_mask(...)`` |
 | ``np.correlate(a, v, mode)`` | the same with ``v[::-1]`` (and NumPy's choice of rows for ``'same'``) |
-| ``np.take_along_axis(a, i, axis)`` | ``a[rt.along_axis_index(a, i, axis)]`` (``np.ravel(a)`` and axis 0 for ``axis=None``) |
 | ``np.linalg.lstsq(a, b, rcond)`` | ``(np.linalg.pinv(rt.full_rank(a, rcond)) @ b, ...)``; the residuals ``np.sum((b - a @ x) ** 2, axis=0)`` (none unless ``a`` is tall), the rank ``rt.lstsq_rank``, the singular values ``np.linalg.svd`` |
 
 So ``interp`` is differentiated in ``x`` (the segment's slope, 0 outside ``xp``), ``fp`` (the two
@@ -88,18 +87,6 @@ def _convolution(lw, op, node, hint):
     return lw.emit("@", (gathered, v), node, hint)
 
 
-def _take_along_axis(lw, op, node, hint):
-    bound = bind(node, ("arr", "indices", "axis"), required=2)
-    axis = constant_of(lw, bound, "axis", -1) if bound is not None else ...
-    if axis is not None and type(axis) is not int:
-        return None
-    a, indices = lw.argument(bound["arr"], True), lw.argument(bound["indices"], True)
-    if axis is None:
-        a, axis = lw.emit("np.ravel", (a,), node), 0
-    index = lw.emit("rt.along_axis_index", (a, indices, Const(axis)), node)
-    return lw.emit("[]", (a, index), node, hint)
-
-
 def _lstsq(lw, op, node, hint):
     bound = bind(node, ("a", "b", "rcond"), required=2)
     if bound is None:
@@ -118,4 +105,4 @@ def _lstsq(lw, op, node, hint):
 
 
 SIGNALS = {"np.interp": _interp, "np.convolve": _convolution, "np.correlate": _convolution,
-           "np.take_along_axis": _take_along_axis, "np.linalg.lstsq": _lstsq}
+           "np.linalg.lstsq": _lstsq}
