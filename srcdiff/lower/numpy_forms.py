@@ -40,7 +40,8 @@ _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0),
                    "np.nanmin": ("np.min", "+"), "np.nanmean": ("np.sum", 0.0)}
 _UFUNC_METHODS = ("reduce", "outer", "accumulate", "reduceat", "at")
 _REDUCE = {"np.add": "np.sum", "np.multiply": "np.prod", "np.maximum": "np.max", "np.minimum": "np.min"}
-_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod", "np.maximum": True, "np.minimum": False}
+_ACCUMULATE = {"np.add": "np.cumsum", "np.multiply": "np.cumprod"}
+_RUNNING_EXTREMES = {"np.maximum": True, "np.minimum": False}  # accumulate of these: is the extreme the largest
 _OUTER = {"np.add": "+", "np.subtract": "-", "np.multiply": "*", "np.divide": "/", "np.true_divide": "/",
           "np.power": "**", "np.maximum": "np.maximum", "np.minimum": "np.minimum"}
 
@@ -71,14 +72,14 @@ class NumpyForms:
             axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # reduce's default axis is 0
             kwargs = (("axis", axis),) + ((("keepdims", self.argument(bound["keepdims"])),) if "keepdims" in bound else ())
             return self.emit(_REDUCE[ufunc], (self.argument(bound["array"], True),), node, hint, kwargs)
-        if func.attr == "accumulate" and ufunc in _ACCUMULATE:
+        if func.attr == "accumulate" and (ufunc in _ACCUMULATE or ufunc in _RUNNING_EXTREMES):
             bound = bind(node, ("array", "axis", "dtype", "out"))
             if bound is None or set(bound) - {"array", "axis"}:
                 return None
             axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # accumulate's default axis is 0
-            if isinstance(_ACCUMULATE[ufunc], bool):  # the running extreme, read where it was found
+            if ufunc in _RUNNING_EXTREMES:  # the running extreme, read where it was found
                 array = self.argument(bound["array"], True)
-                found = self.emit("rt.running_extreme_index", (array, axis, Const(_ACCUMULATE[ufunc])), node)
+                found = self.emit("rt.running_extreme_index", (array, axis, Const(_RUNNING_EXTREMES[ufunc])), node)
                 return self.emit("[]", (array, self.emit("rt.along_axis_index", (array, found, axis), node)), node, hint)
             return self.emit(_ACCUMULATE[ufunc], (self.argument(bound["array"], True),), node, hint, (("axis", axis),))
         if func.attr == "outer" and ufunc in _OUTER:

@@ -17,7 +17,7 @@ for an option it does not read: ``out=``, a computed ``axis``, ``kind``/``order`
 other than NumPy's default.
 """
 from ..ir import Const, Slice
-from .numpy_signals import bind, constant_of
+from .numpy_signals import bind, constant_of, given
 
 _TAKE_MODES = ("raise", "wrap", "clip")
 
@@ -34,11 +34,6 @@ def _flattened(lw, a, axis, node):
     return (lw.emit("np.ravel", (a,), node), 0) if axis is None else (a, axis)
 
 
-def _given(bound, name):
-    """Whether an option is given as something other than the constant ``None``."""
-    return name in bound and not (getattr(bound[name], "value", 0) is None)
-
-
 def _take(lw, op, node, hint):
     bound = bind(node, ("a", "indices", "axis", "out", "mode"), required=2)
     return None if bound is None else _taken(lw, lambda: lw.argument(bound["a"], True), bound, node, hint)
@@ -52,7 +47,7 @@ def take_method(lw, receiver, node, hint):
 
 def _taken(lw, array, bound, node, hint):
     """``np.take`` of the array ``array()`` gives, with the other arguments ``bound``."""
-    if _given(bound, "out"):
+    if given(bound, "out"):
         return None
     axis, mode = _axis_of(lw, bound, None), constant_of(lw, bound, "mode", "raise")
     if axis is ... or mode not in _TAKE_MODES:
@@ -76,7 +71,7 @@ def _take_along_axis(lw, op, node, hint):
 
 def _partition(lw, op, node, hint):
     bound = bind(node, ("a", "kth", "axis", "kind", "order"), required=2)
-    if bound is None or _given(bound, "order") or constant_of(lw, bound, "kind", "introselect") != "introselect":
+    if bound is None or given(bound, "order") or constant_of(lw, bound, "kind", "introselect") != "introselect":
         return None
     axis = _axis_of(lw, bound, -1)
     if axis is ...:
@@ -93,7 +88,7 @@ def _vander(lw, op, node, hint):
     if increasing not in (True, False):
         return None
     column = lw.emit("rt.vander_column", (lw.argument(bound["x"], True),), node)
-    count = lw.argument(bound["N"]) if _given(bound, "N") else lw.emit("np.size", (column,), node)
+    count = lw.argument(bound["N"]) if given(bound, "N") else lw.emit("np.size", (column,), node)
     repeated = lw.emit("np.repeat", (column, count), node, None, (("axis", Const(1)),))
     first = lw.emit("==", (lw.emit("np.arange", (count,), node), Const(0)), node)
     started = lw.emit("np.where", (first, lw.emit("np.ones_like", (repeated,), node), repeated), node)
@@ -127,7 +122,7 @@ def _diagflat(lw, op, node, hint):
 
 def _average(lw, op, node, hint):
     bound = bind(node, ("a", "axis", "weights", "returned", "keepdims"))
-    if bound is None or "a" not in bound or not _given(bound, "weights") or constant_of(lw, bound, "returned", False) is not False:
+    if bound is None or "a" not in bound or not given(bound, "weights") or constant_of(lw, bound, "returned", False) is not False:
         return None  # without weights: the mean's rule (arrays.REDUCTIONS)
     axis = constant_of(lw, bound, "axis", None)
     if axis is not None and type(axis) is not int:

@@ -44,14 +44,14 @@ def constant_of(lowerer, bound, name, default):
     return operand.value if isinstance(operand, Const) else ...
 
 
-def _given(bound, name):
-    """Whether an option is given as something other than ``None``."""
+def given(bound, name):
+    """Whether an option is given as something other than the constant ``None``."""
     return name in bound and not (isinstance(bound[name], ast.Constant) and bound[name].value is None)
 
 
 def _interp(lw, op, node, hint):
     bound = bind(node, ("x", "xp", "fp", "left", "right", "period"), required=3)
-    if bound is None or _given(bound, "period"):
+    if bound is None or given(bound, "period"):
         return None
     x, xp, fp = (lw.argument(bound[name], True) for name in ("x", "xp", "fp"))
     first, last = (lw.emit("[]", (xp, Const(k)), node) for k in (0, -1))
@@ -65,7 +65,7 @@ def _interp(lw, op, node, hint):
     inside = lw.emit("np.clip", (x, first, last), node)
     value = lw.emit("+", (lw.emit("*", (slope, lw.emit("-", (inside, x0), node)), node), f0), node)
     for name, outside, bound_value in (("left", "<", first), ("right", ">", last)):
-        if _given(bound, name):
+        if given(bound, name):
             past = lw.emit(outside, (x, bound_value), node)
             value = lw.emit("np.where", (past, lw.argument(bound[name], True), value), node)
     return lw.emit(".astype()", (value, Const("float64")), node, hint)  # np.interp computes in float64

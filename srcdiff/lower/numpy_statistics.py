@@ -10,15 +10,10 @@ A second array ``y``, weights (``fweights``, ``aweights``) or a ``dtype`` leave 
 is refused by name where it needs a gradient.
 """
 from ..ir import Const, Slice
-from .numpy_signals import bind, constant_of
+from .numpy_signals import bind, constant_of, given
 
 _COV = ("m", "y", "rowvar", "bias", "ddof", "fweights", "aweights", "dtype")
 _ALL = Const(Slice(None, None, None))
-
-
-def _unread(bound, names):
-    """Whether an option srcdiff does not read is given as something other than ``None``."""
-    return any(name in bound and getattr(bound[name], "value", 0) is not None for name in names)
 
 
 def _covariance(lw, bound, node):
@@ -39,7 +34,7 @@ def _covariance(lw, bound, node):
 
 def _cov(lw, op, node, hint):
     bound = bind(node, _COV)
-    if bound is None or "m" not in bound or _unread(bound, ("y", "fweights", "aweights", "dtype")):
+    if bound is None or "m" not in bound or any(given(bound, name) for name in ("y", "fweights", "aweights", "dtype")):
         return None
     matrix = _covariance(lw, bound, node)
     return None if matrix is None else lw.emit("np.squeeze", (matrix,), node, hint)
@@ -47,7 +42,7 @@ def _cov(lw, op, node, hint):
 
 def _corrcoef(lw, op, node, hint):
     bound = bind(node, ("x", "y", "rowvar", "dtype"))
-    if bound is None or "x" not in bound or _unread(bound, ("y", "dtype")):
+    if bound is None or "x" not in bound or any(given(bound, name) for name in ("y", "dtype")):
         return None
     matrix = _covariance(lw, {"m": bound["x"], **{k: v for k, v in bound.items() if k == "rowvar"}}, node)
     if matrix is None:

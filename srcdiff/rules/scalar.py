@@ -87,7 +87,6 @@ HANDWRITTEN = {
 }
 
 
-
 def _hypot_of(nargs):
     """``math.hypot`` of any number of arguments (Python 3.8 on): argument ``i`` gets ``g * x_i / y``,
     0 at the origin, as with two."""

@@ -89,13 +89,18 @@ def vander_column(x):
     return x.astype(np.promote_types(x.dtype, int), copy=False)[:, None]
 
 
-def kept_positions(a, obj, axis):
-    """The positions along ``axis`` (an int) that ``np.delete(a, obj, axis)`` keeps, in order
-    (``obj`` an index, a slice, indices or a boolean mask, as NumPy reads it)."""
+def _checked_axis(a, axis):
+    """``axis`` (an int) as a position among ``a``'s axes, counted from 0; NumPy's AxisError where ``a`` has no such axis."""
     ndim = np.ndim(a)
     if not -ndim <= axis < ndim:
         raise np.exceptions.AxisError(axis, ndim)
-    keep = np.ones(np.shape(a)[axis], dtype=bool)
+    return axis % ndim
+
+
+def kept_positions(a, obj, axis):
+    """The positions along ``axis`` (an int) that ``np.delete(a, obj, axis)`` keeps, in order
+    (``obj`` an index, a slice, indices or a boolean mask, as NumPy reads it)."""
+    keep = np.ones(np.shape(a)[_checked_axis(a, axis)], dtype=bool)
     if not isinstance(obj, slice):
         obj = np.asarray(obj)
         if obj.dtype.kind not in "iub":
@@ -161,10 +166,7 @@ def take_index(a, indices, axis, mode="raise"):
     """The index ``np.take(a, indices, axis, mode=mode)`` reads ``a`` at (``axis`` an int: lowering
     ravels ``a`` for ``axis=None``): ``a[take_index(a, indices, axis, mode)]`` is it; ``'wrap'`` and
     ``'clip'`` move the indices into range as NumPy does, ``'raise'`` leaves them to the read."""
-    ndim = np.ndim(a)
-    if not -ndim <= axis < ndim:
-        raise np.exceptions.AxisError(axis, ndim)
-    axis %= ndim
+    axis = _checked_axis(a, axis)
     indices = np.asarray(indices)
     if indices.dtype.kind not in "iub":
         raise IndexError("np.take takes integer indices")
