@@ -101,8 +101,8 @@ class Held:
             inner = {v: fused for v, fused, _ in self.held[-len(taken):]}
             del self.held[-len(taken):]
         self.sizes[stmt.target] = size
-        printed = squared(stmt)
-        if printed.op in NEVER_RAISING and all(v in self.never_raising for v in taken):
+        printed = squared(stmt) if stmt.op == "**" else stmt
+        if printed.op in NEVER_RAISING and self.never_raising.issuperset(taken):
             self.never_raising.add(stmt.target)
         if self.printer.renaming:
             printed = with_aliases(printed, self.printer.aliases)
@@ -114,6 +114,8 @@ class Held:
 
     def _taken(self, stmt):
         """The operands of ``stmt`` held back, in the order it reads them."""
+        if not self.held:
+            return []
         if len(self.held) == 1:  # the usual case: one temporary held, read by the next statement
             var = self.held[0][0]
             return [a for a in stmt.args if a is var]
@@ -135,6 +137,8 @@ class Held:
         """The held statements written out, in order; where a statement printed next ``passed``
         them (it reads none), ``across_lines`` keeps the never raising ones held: straight-line
         code binds each name once, so their operands still hold the same values later."""
+        if not self.held:
+            return []
         keeps = passed and self.across_lines
         lines = [self._line(var, expr, stmt, depth) for var, expr, stmt in self.held
                  if not (keeps and var in self.never_raising)]
