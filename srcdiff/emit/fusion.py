@@ -81,10 +81,10 @@ class Held:
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
-        ordered = _ordered(stmt)
-        holds = ordered and stmt.target in self.fusable
+        holds = stmt.target in self.fusable and _ordered(stmt)
         if not self.held and not holds:  # the usual statement: printed as it is
             return [self.printer.assign_line(stmt, depth)]
+        ordered = holds or _ordered(stmt)
         taken = self._taken(stmt)
         lines = []
         if taken and not (ordered and self._last(taken, stmt)):
@@ -98,7 +98,8 @@ class Held:
             return lines + self.flush(depth, passed=True) + [self.printer.assign_line(stmt, depth)]
         inner = {}
         if taken:
-            inner = {v: fused for v, fused, _ in self.held[-len(taken):]}
+            for v, fused, _ in self.held[-len(taken):]:
+                inner[v] = fused
             del self.held[-len(taken):]
         self.sizes[stmt.target] = size
         printed = squared(stmt) if stmt.op == "**" else stmt
@@ -110,7 +111,9 @@ class Held:
         if holds:
             self.held.append((stmt.target, value, stmt))
             return lines
-        return lines + self.flush(depth, passed=True) + [self._line(stmt.target, value, stmt, depth)]
+        lines += self.flush(depth, passed=True)  # (before the line: marks are numbered in order)
+        lines.append(self._line(stmt.target, value, stmt, depth))
+        return lines
 
     def _taken(self, stmt):
         """The operands of ``stmt`` held back, in the order it reads them."""
