@@ -7,7 +7,7 @@
 - ``simplify_expr`` never makes an expression larger (the sweep relies on it to fuse an
   adjoint in place), and ``substitute_once`` equals filling a copy in;
 - a template's copier made once (``ir.filler``) fills in what ``copy_expr`` fills in;
-- the frontend's ``walk`` visits ``ast.walk``'s nodes in ``ast.walk``'s order, context leaves aside,
+- the frontend's ``walk`` visits ``ast.walk``'s nodes in ``ast.walk``'s order, context and operator leaves aside,
   and ``ir.walk``, ``assigns`` and ``has_flow`` answer as before on straight code;
 - liveness and the integer analysis reach the same answers on long straight code and on
   code with flow.
@@ -154,9 +154,11 @@ def test_straight_and_structured_bodies_walk_as_before():
         assert has_flow(body) is flow
 
 
-def test_the_frontend_walk_is_ast_walk_without_context_leaves():
+def test_the_frontend_walk_is_ast_walk_without_context_and_operator_leaves():
     tree = ast.parse(open(srcdiff.__file__.replace("__init__.py", "lower/calls.py")).read())
-    expected = [n for n in ast.walk(tree) if not isinstance(n, ast.expr_context)]
+    leaves = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop)
+    assert any(isinstance(n, leaf) for n in ast.walk(tree) for leaf in leaves[1:])  # some to leave out
+    expected = [n for n in ast.walk(tree) if not isinstance(n, leaves)]
     found = walk(tree)
     assert len(found) == len(expected) and all(a is b for a, b in zip(found, expected))
 

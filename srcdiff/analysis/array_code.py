@@ -14,15 +14,17 @@ def uses_arrays(function):
     once per Function (a build asks several times; a Function never changes)."""
     if function in _USES_ARRAYS:
         return _USES_ARRAYS[function]
-    found = _USES_ARRAYS[function] = any(stmt.op.startswith(("np.", ".", "scipy.")) or stmt.op in ("@", "[]", "tuple")
-                                         or stmt.op in ARRAY_HELPERS for stmt in assigns(function.body))
+    ops = {stmt.op for stmt in assigns(function.body)}  # each op asked about once: a function has few
+    found = _USES_ARRAYS[function] = any(op.startswith(("np.", ".", "scipy.")) or op in ("@", "[]", "tuple")
+                                         or op in ARRAY_HELPERS for op in ops)
     return found
 
 
 def reads_positions(function):
     """Whether ``function`` reads a parameter at a constant position (``xs[0]``): scalar code
     then may compute with NumPy numbers (an array's entries), not only Python floats."""
-    return any(is_position_read(stmt) and stmt.args[0] in function.params for stmt in assigns(function.body))
+    return any(stmt.op == "field[]" and is_position_read(stmt) and stmt.args[0] in function.params
+               for stmt in assigns(function.body))  # (the op first: the usual statement is no read)
 
 
 _USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code

@@ -15,8 +15,12 @@ def live_vars(body, roots):
     they run wherever the function runs."""
     statements = list(walk(body))
     live = {r for r in roots if isinstance(r, Var)}
-    live.update(s.target for s in statements if isinstance(s, Assign) and (s.op in CHECK_OPS or s.op == EFFECT))
-    inside = {id(s): defined_within(s) for s in statements if not isinstance(s, Assign)}
+    inside = {}  # id of a branch or a loop -> the Vars defined within it
+    for s in statements:
+        if not isinstance(s, Assign):
+            inside[id(s)] = defined_within(s)
+        elif s.op in CHECK_OPS or s.op == EFFECT:
+            live.add(s.target)
     changed = True
     while changed:  # last statement first: a value is read after its definition (one pass for straight code)
         changed = False

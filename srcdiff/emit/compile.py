@@ -38,7 +38,7 @@ def generated_namespace(function):
     """The globals generated code for ``function`` runs in: its module aliases and constants."""
     aliases = module_aliases(function)
     modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
-    if any(stmt.op.startswith("scipy.") for stmt in assigns(function.body)) and _scipy() is not None:
+    if any(op.startswith("scipy.") for op in {stmt.op for stmt in assigns(function.body)}) and _scipy() is not None:
         modules[aliases["scipy"]] = sys.modules["scipy"]
     return {"__name__": "srcdiff.generated", **modules, **function.globals}
 

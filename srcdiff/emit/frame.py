@@ -25,8 +25,16 @@ def header_lines(name, arguments, docstring):
 
 
 def result_loc(function):
-    """The Loc of the statement computing ``function``'s result (None: a parameter or a merge)."""
-    return next((s.loc for s in walk(function.body) if isinstance(s, Assign) and s.target == function.result), None)
+    """The Loc of the statement computing ``function``'s result (None: a parameter or a merge).
+    Each Var is assigned once: the statements at the top level are searched from the end (the
+    result is usually computed last) until a branch or a loop, then every statement in order."""
+    result = function.result
+    for stmt in reversed(function.body):
+        if type(stmt) is not Assign:
+            break
+        if stmt.target == result:
+            return stmt.loc
+    return next((s.loc for s in walk(function.body) if isinstance(s, Assign) and s.target == result), None)
 
 
 def return_line(result, gradients, single, names, aliases):

@@ -81,10 +81,10 @@ class Held:
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
-        ordered = _ordered(stmt)
-        holds = ordered and stmt.target in self.fusable
+        holds = stmt.target in self.fusable and _ordered(stmt)
         if not self.held and not holds:  # the usual statement: printed as it is
             return [self.printer.assign_line(stmt, depth)]
+        ordered = holds or _ordered(stmt)
         taken = self._taken(stmt)
         lines = []
         if taken and not (ordered and self._last(taken, stmt)):
@@ -98,11 +98,12 @@ class Held:
             return lines + self.flush(depth, passed=True) + [self.printer.assign_line(stmt, depth)]
         inner = {}
         if taken:
-            inner = {v: fused for v, fused, _ in self.held[-len(taken):]}
+            for v, fused, _ in self.held[-len(taken):]:
+                inner[v] = fused
             del self.held[-len(taken):]
         self.sizes[stmt.target] = size
-        printed = squared(stmt)
-        if printed.op in NEVER_RAISING and all(v in self.never_raising for v in taken):
+        printed = squared(stmt) if stmt.op == "**" else stmt
+        if printed.op in NEVER_RAISING and self.never_raising.issuperset(taken):
             self.never_raising.add(stmt.target)
         if self.printer.renaming:
             printed = with_aliases(printed, self.printer.aliases)
@@ -110,10 +111,14 @@ class Held:
         if holds:
             self.held.append((stmt.target, value, stmt))
             return lines
-        return lines + self.flush(depth, passed=True) + [self._line(stmt.target, value, stmt, depth)]
+        lines += self.flush(depth, passed=True)  # (before the line: marks are numbered in order)
+        lines.append(self._line(stmt.target, value, stmt, depth))
+        return lines
 
     def _taken(self, stmt):
         """The operands of ``stmt`` held back, in the order it reads them."""
+        if not self.held:
+            return []
         if len(self.held) == 1:  # the usual case: one temporary held, read by the next statement
             var = self.held[0][0]
             return [a for a in stmt.args if a is var]
@@ -135,6 +140,8 @@ class Held:
         """The held statements written out, in order; where a statement printed next ``passed``
         them (it reads none), ``across_lines`` keeps the never raising ones held: straight-line
         code binds each name once, so their operands still hold the same values later."""
+        if not self.held:
+            return []
         keeps = passed and self.across_lines
         lines = [self._line(var, expr, stmt, depth) for var, expr, stmt in self.held
                  if not (keeps and var in self.never_raising)]

@@ -16,7 +16,7 @@ import dataclasses
 import weakref
 
 from ..frontend import EMITTED_BUILTINS
-from ..ir import Global, Var, assigns, defined_at, walk
+from ..ir import Assign, Global, Var, assigns, defined_at, walk
 
 # Names generated code binds at module level; never given to a value (``scipy`` only where it is used).
 GENERATED_GLOBALS = frozenset({"math", "np", "rt", "scipy"})
@@ -148,6 +148,10 @@ def assign_names(function, adjoint_of=(), prefix="grad_"):
     for param in function.params:
         names[param] = namer.claim(param.hint)
     for stmt in walk(function.body):
+        if type(stmt) is Assign:  # the usual statement: one Var, named here (a call less each)
+            target = stmt.target
+            names[target] = namer.claim(target.hint) if target.user_named else _name_of(namer, target)
+            continue
         for target in defined_at(stmt, counts=False):
             names[target] = _name_of(namer, target)
     if isinstance(function.result, Var) and function.result not in names:

@@ -23,7 +23,7 @@ import ast
 import dataclasses
 
 from ..ir import (CHECK_OPS, EFFECT, Assign, Const, If, Loop, Undefined, Var, assign_node, copy_expr, defined_at,
-                  effect_kind, effect_node, walk)
+                  effect_kind, effect_node, has_flow, walk)
 from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
 from .naming import alias_modules, aliased, with_aliases
@@ -232,6 +232,8 @@ def raises(body):
 def merged_operands(body, live):
     """The Vars a live merge reads (a Printer's ``merge_read``): an inner branch's value an
     outer merge passes on must exist on every path of the inner branch."""
+    if not has_flow(body):  # straight code: no merge
+        return set()
     return {operand for stmt in walk(body) if isinstance(stmt, If) for m in stmt.merges if m.target in live
             for operand in (m.then, m.orelse) if isinstance(operand, Var)}
 

@@ -68,7 +68,7 @@ class Global:
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False, slots=True)
 class Loc:
     """Where a statement came from: enough to point a caret at it.  In generated code read
     back (a second derivative), ``origin`` is the user's Loc that line came from."""
@@ -78,6 +78,14 @@ class Loc:
     col: int
     line_text: str
     origin: object = field(default=None, compare=False, repr=False)
+
+    def __init__(self, filename, lineno, col, line_text, origin=None):  # see FAST_INIT
+        set_filename, set_lineno, set_col, set_line_text, set_origin = _LOC_FIELDS
+        set_filename(self, filename)
+        set_lineno(self, lineno)
+        set_col(self, col)
+        set_line_text(self, line_text)
+        set_origin(self, origin)
 
     def user(self):
         """Where an error about this statement points: the user's Loc it came from for a line
@@ -109,13 +117,14 @@ def slot_setters(cls):
     return tuple(vars(cls)[name].__set__ for name in cls.__dataclass_fields__)
 
 
-# FAST_INIT: the classes a build makes one of per operation (Var, Assign; ``transforms.Accumulate``)
+# FAST_INIT: the classes a build makes one of per operation (Var, Assign; ``transforms.Accumulate``) or line (Loc)
 # keep their fields in slots (no instance dict: a third of the memory; a slot for weak references
 # too, from ``WeaklyReferable``) and set them through the slots' own setters:
 # a frozen dataclass's own __init__ sets each field through object.__setattr__, which costs more.
 # They stay frozen to everything else.
 _VAR_FIELDS = slot_setters(Var)
 _ASSIGN_FIELDS = slot_setters(Assign)
+_LOC_FIELDS = slot_setters(Loc)
 
 
 @dataclass(frozen=True, eq=False)

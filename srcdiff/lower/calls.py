@@ -24,6 +24,8 @@ class TupleValue(tuple):
     """A tuple of operands produced by a tuple display or a helper returning one."""
 
 
+_UNKNOWN = object()  # a call not yet asked about (``math_call``)
+
 # Builtins spelled differently in the IR.
 _BUILTIN_ALIASES = {"pow": "**"}
 
@@ -136,6 +138,11 @@ class CallLowering:
                           "define it at module level, import it, or pass it in as a parameter")
 
     def call(self, node, hint):
+        op = self.math_call(node)
+        if op is not None:  # the commonest call: math.sin(x), lowered without asking every kind of call
+            args = self.primitive_arguments(node, self.expr)
+            self.refuse_tuples(op, node, args)
+            return self.emit(op, tuple(args), node, hint)
         node = self.spread(node)  # f(*args, **kwargs): one argument each (callables)
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
         if value is None:
@@ -180,13 +187,11 @@ class CallLowering:
             return self.emit(op, tuple(args), node, hint, kwargs)
         # None and strings are settings of runtime helpers and of scipy.special (logsumexp(x, axis=None))
         operand = self.helper_argument if op.startswith(("rt.", "scipy.special.")) else self.expr
-        args = [_constant_tuple(operand(a)) for a in node.args]
+        args = self.primitive_arguments(node, operand)
         if op == "len" and len(args) == 1 and isinstance(args[0], TupleValue) and not node.keywords:
             return Const(len(args[0]))  # len(args) of a helper's *args: known when compiling
         kwargs = tuple((k.arg, _constant_tuple(operand(k.value))) for k in node.keywords) if node.keywords else ()
-        if any(isinstance(a, TupleValue) for a in args) or kwargs and any(isinstance(v, TupleValue) for _, v in kwargs):
-            raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
-                             "pass numbers or arrays")
+        self.refuse_tuples(op, node, args, kwargs)
         if op == "**" and kwargs:  # pow(base, exp=...): keywords by position
             given = dict(kwargs)
             args += [given.pop(name) for name in ("base", "exp")[len(args):] if name in given]
@@ -208,6 +213,49 @@ class CallLowering:
                 result = self.emit(op, (result, arg), node, hint if i == len(args) else None)
             return result
         return self.emit(op, tuple(args), node, hint, kwargs)
+
+    def primitive_arguments(self, node, operand):
+        """The operands of the positional arguments of a call ``node`` of a primitive, each
+        lowered by ``operand`` (a tuple of constants as one ``Const``)."""
+        return [_constant_tuple(operand(a)) for a in node.args]
+
+    def refuse_tuples(self, op, node, args, kwargs=()):
+        """Refuse a tuple among the operands ``args`` and ``kwargs`` of a call ``node`` of ``op``."""
+        if any(isinstance(a, TupleValue) for a in args) or kwargs and any(isinstance(v, TupleValue) for _, v in kwargs):
+            raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
+                             "pass numbers or arrays")
+
+    def math_call(self, node):
+        """The op of ``node`` when it calls a function of ``math`` by position (``math.sin(x)``), its
+        module named by a global, that ``call`` would lower as ``primitive_call`` does with no
+        special case (``has_special_call``); else None.  Known per module name and attribute once per
+        function lowered (``known_calls``): the name resolves the same throughout."""
+        func = node.func
+        if type(func) is not ast.Attribute or node.keywords:
+            return None
+        base = func.value
+        if type(base) is not ast.Name or base.id in self.env:
+            return None
+        for arg in node.args:
+            if type(arg) is ast.Starred:
+                return None
+        key = (base.id, func.attr)
+        op = self.known_calls.get(key, _UNKNOWN)
+        if op is _UNKNOWN:
+            op = self.known_calls[key] = self._math_op(base.id, func.attr)
+        return op
+
+    def _math_op(self, module, attr):
+        """``math_call``'s op of ``module.attr``, or None: resolved as ``resolve`` does (the read
+        noted), where the name is the module ``math``."""
+        scope = self.source.scope
+        base = scope.resolve(module)
+        if not isinstance(base, frontend.ModuleRef) or base.canonical != "math":
+            return None
+        ref = scope.resolve_attr(base, attr)
+        if not isinstance(ref, frontend.PrimitiveRef) or not ref.op.startswith("math.") or self.has_special_call(ref.op):
+            return None
+        return ref.op
 
     def helper_argument(self, node):
         """An argument of a runtime helper in generated code: ``None`` and strings are constants

@@ -96,6 +96,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         self.env = {}
         self.loop_depth = 0  # loops of this function (not of its callers) around the current statement
         self.result_hint = None
+        self.known_calls = {}  # (module name, attribute) -> the op of a call math_call lowers directly, or None
         names = source.nodes(ast.Name)
         params = [a.arg for a in all_params(source.node.args)]
         shared.reserved.update(map(_IDENTIFIER, names), params)

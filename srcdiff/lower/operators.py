@@ -16,14 +16,37 @@ from .texts import is_setting_text, setting
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
 
 
+# the binary operators ``operators`` lowers by recursion; ``**`` groups to the right (``x ** y ** z``
+# nests on the right, where recursion would go as deep as the chain is long): always on the stack
+_BINARY = {cls: symbol for cls, symbol in SYMBOL_OF.items() if symbol in BINARY_OPS and symbol != "**"}
+DEEPEST = 16  # binary operations under way by recursion at most: deeper ones go on ``operators``' stack
+
+
 class OperatorLowering:
     """Binary, unary and comparison operators; see the module docstring."""
+
+    depth = 0  # how many binary operations ``operators`` is lowering by recursion in this function
 
     def operators(self, root, hint):
         """An expression of operators (``a + b * c``, ``- - x``, ``x ** y ** z``): lowered
         left operand first, as by recursion, but with a stack of its own, so a sum of a
         thousand terms lowers like a short one.  Each operator is refused (``operator_of``)
-        before its operands are lowered."""
+        before its operands are lowered.
+
+        The short binary operations most lines hold are lowered by recursion instead, which
+        costs less and does the same: the same operations in the same order, the same refusals
+        (each operator refused before its operands are lowered, the left one first), and, up to
+        ``DEEPEST`` operations under way, about as deep a stack of calls as lowering the operands
+        makes anyway."""
+        op = _BINARY.get(type(root.op)) if type(root) is ast.BinOp and self.depth < DEEPEST else None
+        if op is not None:
+            self.depth += 1
+            try:
+                left = self.expr(root.left)
+                right = self.expr(root.right)
+            finally:
+                self.depth -= 1
+            return self.emit(op, (left, right), root, hint)
         todo, values = [(root, None)], []
         while todo:
             node, op = todo.pop()  # op: None until the node's operands are lowered

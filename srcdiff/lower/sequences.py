@@ -60,6 +60,10 @@ class SequenceLowering:
         lowering = SPECIAL_CALLS.get(op)
         return None if lowering is None else lowering(self, node, hint)
 
+    def has_special_call(self, op):
+        """Whether calls of ``op`` may be lowered here (``SPECIAL_CALLS``)."""
+        return op in SPECIAL_CALLS
+
     def _runtime_call_of_lists(self, op, node, hint):
         """A runtime helper of generated code read back, given a list or tuple of values
         (``rt.sum_grad(g, [a, b])``, ``math.fsum``'s gradient; ``rt.vstack_grad(g, 0, (a, b))``): it is
