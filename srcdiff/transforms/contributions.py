@@ -13,7 +13,7 @@ import functools
 from ..errors import NoGradientRuleError
 from ..ir import (Const, If, Loop, Var, assigns, copy_expr, filler, has_flow, names_of, number, operand_node,
                   simplify_expr, walk)
-from ..rules import refusal, template_ast
+from ..rules import placeholders, refusal, template_ast
 
 
 # operations whose result is an int or a bool, and those that keep integers integers
@@ -137,6 +137,43 @@ def contribution(template, bindings, shared=False):
         entry = _SHAPES[key] = fill, names_in(shape)
     fill, names = entry
     return fill(bindings), {bindings[n].id if n in bindings else n for n in names}
+
+
+@functools.lru_cache(maxsize=1024)
+def rule_plan(rule, nargs):
+    """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
+    reads_g, operands)``, the ``(position, template, named)`` of each argument that has a template
+    (``named``: its ``contribution`` for bindings that are all Names, ``NamedShape``), whether a
+    template reads the upstream ``g``, and the ``(placeholder, position)`` of each operand some
+    template reads (position None: the result ``y``)."""
+    read = set()
+    for template in rule:
+        if template is not None:
+            names_of(template_ast(template), read)
+    operands = (("y", None),) if "y" in read else ()
+    operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
+    bound = {p for p, _ in operands} | ({"g"} & read)
+    templates = tuple((i, t, NamedShape(t, bound)) for i, t in enumerate(rule[:nargs]) if t is not None)
+    return templates, "g" in read, operands
+
+
+class NamedShape:
+    """``contribution(template, bindings, shared=True)`` for bindings of the placeholders ``bound``
+    that are all ``ast.Name`` nodes (operands that are values: the usual case), called with them:
+    the simplified template filled in (``ir.filler``), and the identifiers it reads: those of
+    the Names bound to the placeholders it reads, and its other names (``math``) as they are."""
+
+    def __init__(self, template, bound):
+        shape = simplify_expr(copy_expr(template_ast(template)), copy=False)
+        self.fill = filler(shape, shared=True)
+        names = names_in(shape)
+        self.read, self.fixed = tuple(names & bound), frozenset(names - bound)
+
+    def __call__(self, bindings):
+        names = set(self.fixed)
+        for placeholder in self.read:
+            names.add(bindings[placeholder].id)
+        return self.fill(bindings), names
 
 
 def _literal_key(node):

@@ -18,13 +18,13 @@ is read: moving it to its one reader changes no value.  Only temporaries (Vars t
 not name) are substituted: every name the user wrote keeps its adjoint's line; parameters too.
 """
 import ast
-import functools
 
 from ..analysis import uses_arrays
-from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
+from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr,
                   simplify_substituted)
-from ..rules import CustomRule, placeholders, template_ast
-from .contributions import as_float, contribution, may_be_integer, names_in, no_rule_error, operand_expr
+from ..rules import CustomRule
+from .contributions import (as_float, contribution, may_be_integer, names_in, no_rule_error, operand_expr,
+                            rule_plan)
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
 from .slices import merged_reads
@@ -93,15 +93,18 @@ class Sweep:
         templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
         bindings = None
         found = {}
-        for position, template in templates:
+        for position, template, named in templates:
             arg = args[position]
             if not isinstance(arg, Var) or arg not in active:
                 continue
             if bindings is None:  # the placeholders the rule reads (a template's other names stay as they are)
                 bindings = {"g": upstream} if reads_g else {}
+                plain = not reads_g or type(upstream) is ast.Name  # every binding a Name
                 for placeholder, at in operands:
-                    bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
-            expr, names = contribution(template, bindings, shared=True)  # no Name is changed in place here
+                    node = bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
+                    plain = plain and type(node) is ast.Name
+            # no Name is changed in place here: the bindings' Names go into the expression itself
+            expr, names = named(bindings) if plain else contribution(template, bindings, shared=True)
             if type(expr) is ast.BinOp or not is_zero(expr):  # (an operation is never a zero literal)
                 found.setdefault(arg, []).append((expr, names))
         parts = {}
@@ -282,19 +285,3 @@ def _reads_and_size(expr, token):
             stack.extend(children_of(node))
         size += isinstance(node, ast.expr)
     return count, size
-
-
-@functools.lru_cache(maxsize=1024)
-def rule_plan(rule, nargs):
-    """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
-    reads_g, operands)``, the ``(position, template)`` of each argument that has a template,
-    whether a template reads the upstream ``g``, and the ``(placeholder, position)`` of each
-    operand some template reads (position None: the result ``y``)."""
-    read = set()
-    for template in rule:
-        if template is not None:
-            names_of(template_ast(template), read)
-    operands = (("y", None),) if "y" in read else ()
-    operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
-    templates = tuple((i, t) for i, t in enumerate(rule[:nargs]) if t is not None)
-    return templates, "g" in read, operands
