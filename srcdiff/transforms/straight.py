@@ -91,8 +91,7 @@ class Sweep:
         combined (``combined``), zeros dropped, ints made floats."""
         args, active = stmt.args, self.active
         templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
-        bindings = None
-        found = {}
+        bindings, parts, repeated = None, {}, None
         for position, template, named in templates:
             arg = args[position]
             if not isinstance(arg, Var) or arg not in active:
@@ -104,15 +103,17 @@ class Sweep:
                     node = bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
                     plain = plain and type(node) is ast.Name
             # no Name is changed in place here: the bindings' Names go into the expression itself
-            expr, names = named(bindings) if plain else contribution(template, bindings, shared=True)
-            if type(expr) is ast.BinOp or not is_zero(expr):  # (an operation is never a zero literal)
-                found.setdefault(arg, []).append((expr, names))
-        parts = {}
-        for arg, terms in found.items():
-            expr, names = terms[0] if len(terms) == 1 else combined(terms)
+            part = named(bindings) if plain else contribution(template, bindings, shared=True)
+            if type(part[0]) is ast.BinOp or not is_zero(part[0]):  # (an operation is never a zero literal)
+                if arg in parts:  # another contribution to the same Var (``x * x``): combined below
+                    repeated = repeated or {}
+                    repeated.setdefault(arg, [parts[arg]]).append(part)
+                parts[arg] = part
+        for arg, terms in (repeated or {}).items():
+            parts[arg] = combined(terms)
+        for arg, (expr, names) in parts.items():
             if may_be_integer(expr, self.tokens, self.integer):
-                expr = as_float(expr, self.arrays)
-            parts[arg] = expr, names
+                parts[arg] = as_float(expr, self.arrays), names
         return parts
 
     def _value_name(self, operand):
