@@ -144,7 +144,7 @@ def contribution(template, bindings, shared=False):
 def rule_plan(rule, nargs):
     """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
     reads_g, operands)``, the ``(position, template, named)`` of each argument that has a template
-    (``named``: its ``contribution`` for bindings that are all Names, ``NamedShape``), whether a
+    (``named``: its ``contribution``'s expression for bindings that are all Names, ``named_filler``), whether a
     template reads the upstream ``g``, and the ``(placeholder, position)`` of each operand some
     template reads (position None: the result ``y``)."""
     read = set()
@@ -154,32 +154,16 @@ def rule_plan(rule, nargs):
     operands = (("y", None),) if "y" in read else ()
     operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
     bound = {p for p, _ in operands} | ({"g"} & read)
-    templates = tuple((i, t, NamedShape(t, bound)) for i, t in enumerate(rule[:nargs]) if t is not None)
+    templates = tuple((i, t, named_filler(t, bound)) for i, t in enumerate(rule[:nargs]) if t is not None)
     return templates, "g" in read, operands
 
 
-class NamedShape:
-    """``contribution(template, bindings, shared=True)`` for bindings of the placeholders ``bound``
-    that are all ``ast.Name`` nodes (operands that are values: the usual case), called with them:
-    the simplified template filled in (``ir.filler``), and the identifiers it reads: those of
-    the Names bound to the placeholders it reads, and its other names (``math``) as they are."""
-
-    def __init__(self, template, bound):
-        shape = simplify_expr(copy_expr(template_ast(template)), copy=False)
-        self.fill = _named_filler(shape, bound)
-        names = names_in(shape)
-        self.read, self.fixed = tuple(names & bound), frozenset(names - bound)
-
-    def __call__(self, bindings):
-        names = set(self.fixed)
-        for placeholder in self.read:
-            names.add(bindings[placeholder].id)
-        return self.fill(bindings), names
-
-
-def _named_filler(shape, bound):
-    """``ir.filler(shape, shared=True)`` for bindings of ``bound`` that are Names, by fewer calls
-    for the commonest shapes: a placeholder alone (``g``), an operation on two (``g * x1``)."""
+def named_filler(template, bound):
+    """The expression of ``contribution(template, bindings, shared=True)`` for bindings of the
+    placeholders ``bound`` that are all ``ast.Name`` nodes (operands that are values: the usual
+    case), as a function of them: the template simplified once, then filled in (``ir.filler``;
+    by fewer calls for the commonest shapes: a placeholder alone, ``g``, an operation on two, ``g * x1``)."""
+    shape = simplify_expr(copy_expr(template_ast(template)), copy=False)
     if type(shape) is ast.Name and shape.id in bound:
         return operator.itemgetter(shape.id)
     if type(shape) is ast.BinOp and all(type(side) is ast.Name and side.id in bound for side in (shape.left, shape.right)):
