@@ -25,8 +25,10 @@ def header_lines(name, arguments, docstring):
 
 
 def result_loc(function):
-    """The Loc of the statement computing ``function``'s result (None: a parameter or a merge)."""
-    return next((s.loc for s in walk(function.body) if isinstance(s, Assign) and s.target == function.result), None)
+    """The Loc of the statement computing ``function``'s result (None: a parameter or a merge):
+    SSA gives a Var one statement, looked for from the end, where a result's most often is."""
+    statements = list(walk(function.body))
+    return next((s.loc for s in reversed(statements) if isinstance(s, Assign) and s.target == function.result), None)
 
 
 def return_line(result, gradients, single, names, aliases):
