@@ -148,7 +148,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         merged = merged_accumulations(kept, backward.tokens, copied)
         multiplied = reciprocals_reused(merged, function.body, backward.tokens, live)
         rewritten = multiplied is not kept
-        kept, floated = floated_constants(multiplied) if has_int_literal(backward_lines) else (multiplied, False)
+        floats = has_int_literal(backward.statements, read_names)  # else no literal to float
+        kept, floated = floated_constants(multiplied) if floats else (multiplied, False)
         run_roots = roots  # the values the run's records read: no more those divided by (reciprocals_reused)
         if multiplied is not merged:
             run_roots = reads_of(kept, backward.tokens, names=read_names)[0] | (set(backward.needed) - found) \
