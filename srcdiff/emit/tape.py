@@ -22,7 +22,7 @@ import ast
 from dataclasses import dataclass, field
 
 from ..ir import (Assign, Const, If, Loop, Var, assign_node, children_of, defined_in_block, defined_within,
-                  loop_body_defined, names_of, replays_range, walk)
+                  has_flow, loop_body_defined, names_of, replays_range, walk)
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, item_sources
 from .naming import with_aliases
 from .printer import pad
@@ -170,9 +170,11 @@ class Tape:
         self.site_names = {}  # a push site -> the name of its list, in the order first pushed to
         self.popped = set()  # every value the backward sweep writes again (pops, copies, reads)
         self.by_forward = {}  # id(forward If/Loop) -> its backward record
-        self._index(statements)
-        self.in_loop_ifs = {id(s) for loop in walk(body) if isinstance(loop, Loop)
-                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
+        self.in_loop_ifs = set()
+        if has_flow(body):  # else no branch nor loop to index
+            self._index(statements)
+            self.in_loop_ifs = {id(s) for loop in walk(body) if isinstance(loop, Loop)
+                                for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
 
     def _index(self, statements):
         for stmt in statements:

@@ -166,7 +166,8 @@ def named_filler(template, bound):
     shape = simplify_expr(copy_expr(template_ast(template)), copy=False)
     if type(shape) is ast.Name and shape.id in bound:
         return operator.itemgetter(shape.id)
-    if type(shape) is ast.BinOp and all(type(side) is ast.Name and side.id in bound for side in (shape.left, shape.right)):
+    sides = (shape.left, shape.right) if type(shape) is ast.BinOp else ()
+    if sides and all(type(side) is ast.Name and side.id in bound for side in sides):
         left, op, right = shape.left.id, shape.op, shape.right.id
         return lambda bindings: ast.BinOp(bindings[left], op, bindings[right])
     return filler(shape, shared=True)
