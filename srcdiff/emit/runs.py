@@ -103,8 +103,10 @@ def shared_adjoint_names(statements, reads, copied, grad_names, kept_to_end):
         if not var.user_named or first[var] != i:
             continue
         registers = families.setdefault(var.hint, [])
-        free = next((r for r in registers if r[1] <= i), None)
-        if free is None:
+        for free in registers:  # the first register free here
+            if free[1] <= i:
+                break
+        else:
             registers.append(free := [[], i])
         free[0].append(var)
         free[1] = len(statements) if var in kept_to_end else last[var]
