@@ -3,8 +3,9 @@
 - a fused forward statement of the text that runs, printed from a cached operation pattern
   with its operands' precedences (``emit.text.operation_text``, ``emit.fusion.Fused``), is the
   line the tree of the same expression prints (``quick_assignment`` where short, astor else);
-- ``emit.runs.has_int_literal`` finds every int literal of a printed adjoint (it only decides
-  whether the trees are walked: it may say yes wrongly, never no);
+- the walk of an adjoint's identifiers (``emit.tape.ExpressionNames``) notes whether it holds an
+  int literal as ``ast.walk`` finds one (``emit.runs.has_int_literal`` decides by it whether the
+  trees are rewritten with floats);
 - ``rules.gives_a_float``, walking back from the result, answers what a walk of every
   statement in order answers;
 - the identifiers of each record's expression, walked once for every question
@@ -112,15 +113,19 @@ INT_EXPRS = st.recursive(
 
 @settings(max_examples=400, deadline=None)
 @given(INT_EXPRS)
-def test_every_int_literal_of_a_printed_adjoint_is_found(expr):
-    if any(type(n) is ast.Constant and type(n.value) is int for n in ast.walk(expr)):
-        assert has_int_literal(["    grad_s3 = " + ast.unparse(expr) + "\x0017"])
+def test_the_int_literals_of_an_adjoint_are_noted_by_the_walk_of_its_names(expr):
+    names = ExpressionNames()
+    assert names[expr] == names_of(expr)
+    held = any(type(n) is ast.Constant and type(n.value) is int for n in ast.walk(expr))
+    assert names.holds_int_literal(expr) == held
+    assert has_int_literal([types.SimpleNamespace(expr=expr)], ExpressionNames()) == held  # asked first: walked
 
 
-def test_names_floats_and_marks_are_not_int_literals():
-    assert not has_int_literal(["    grad_s2 = grad_s_10 * math.cos(s3) * 2.0 + y1 / 0.5\x00123", "    s4 = -s3\x004"])
-    for line in ("    g = 2 * s8", "    g = s8 ** -1", "    g = f(s1, 3)", "    g = (1 - s2)", "    g = x[0]"):
-        assert has_int_literal([line])
+def test_floats_bools_and_names_with_digits_are_not_int_literals():
+    for text in ("grad_s_10 * math.cos(s3) * 2.0 + y1 / 0.5", "-s3", "x * True", "1e-05 * s2"):
+        assert not ExpressionNames().holds_int_literal(ast.parse(text, mode="eval").body)
+    for text in ("2 * s8", "s8 ** -1", "f(s1, 3)", "(1 - s2)", "x[0]", "f(x, axis=1)"):
+        assert ExpressionNames().holds_int_literal(ast.parse(text, mode="eval").body)
 
 
 # ---------------------------------------------------------------- a float whatever the arguments

@@ -105,6 +105,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     if runs:  # each forward statement printed once: the text that runs has most of them as they are
         printer.remembered = {}
 
+    check_loc = result_loc(function) if check_scalar and isinstance(function.result, Var) else None
+
     def printed(statements, grad_names, check_scalar, backward_lines=None):
         """The lines of the gradient whose records are ``statements``, and its backward section's
         (``backward_lines`` where given, else printed); the return writes ``grad_names`` (a
@@ -120,7 +122,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             lines += forward
         if check_scalar and isinstance(function.result, Var):
             check = "\n".join(result_check_lines(names[function.result], aliases))
-            lines.append(printer.located(check, result_loc(function)))
+            lines.append(printer.located(check, check_loc))
         if statements:
             if backward_lines is None:
                 backward_lines = printer.backward(statements, 1, set())
@@ -146,7 +148,8 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
         merged = merged_accumulations(kept, backward.tokens, copied)
         multiplied = reciprocals_reused(merged, function.body, backward.tokens, live)
         rewritten = multiplied is not kept
-        kept, floated = floated_constants(multiplied) if has_int_literal(backward_lines) else (multiplied, False)
+        floats = has_int_literal(backward.statements, read_names)  # else no literal to float
+        kept, floated = floated_constants(multiplied) if floats else (multiplied, False)
         run_roots = roots  # the values the run's records read: no more those divided by (reciprocals_reused)
         if multiplied is not merged:
             run_roots = reads_of(kept, backward.tokens, names=read_names)[0] | (set(backward.needed) - found) \

@@ -33,12 +33,10 @@ def unmarked(lines, origins, default):
     """The text of the printed ``lines`` (each may hold several lines), marks taken off: a
     ``GeneratedText`` whose line ``i + 1`` comes from ``origins[n]`` where it was marked ``n``,
     else from ``default``."""
-    clean, found = [], []
-    for line in "\n".join(lines).split("\n"):
-        text, marked, number = line.partition(MARK)
-        clean.append(text)
-        found.append(origins[_NUMBERS.get(number) or int(number)] if marked else default)
-    return GeneratedText("\n".join(clean) + "\n", found, default)
+    parts = [line.partition(MARK) for line in "\n".join(lines).split("\n")]  # (text, MARK or "", number)
+    numbers = _NUMBERS
+    found = [origins[numbers.get(number) or int(number)] if marked else default for _, marked, number in parts]
+    return GeneratedText("\n".join([text for text, _, _ in parts]) + "\n", found, default)
 
 
 class GeneratedText(str):

@@ -21,7 +21,6 @@ generic text.
 """
 import ast
 import dataclasses
-import re
 
 from ..ir import copy_expr, has_flow
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate
@@ -104,8 +103,10 @@ def shared_adjoint_names(statements, reads, copied, grad_names, kept_to_end):
         if not var.user_named or first[var] != i:
             continue
         registers = families.setdefault(var.hint, [])
-        free = next((r for r in registers if r[1] <= i), None)
-        if free is None:
+        for free in registers:  # the first register free here
+            if free[1] <= i:
+                break
+        else:
             registers.append(free := [[], i])
         free[0].append(var)
         free[1] = len(statements) if var in kept_to_end else last[var]
@@ -119,16 +120,13 @@ def shared_adjoint_names(statements, reads, copied, grad_names, kept_to_end):
 
 
 _ARITHMETIC = (ast.Add, ast.Sub, ast.Mult, ast.Div)
-# 2 in "2 * s8", not in "grad_s2", "1.0" or a printed line's location mark ("\x0031"): a number
-# after what may stand before one in printed code (an operator, a bracket, a comma, a space); a set
-# of characters first lets the search skip ahead, where a look-behind tests every position
-_INT_LITERAL = re.compile(r"[ \t\n(\[{,:=+\-*/%@<>!~^&|]\d+(?![\w.])")
 
 
-def has_int_literal(lines):
-    """Whether printed ``lines`` hold an int literal at all: most gradients' adjoints have none,
-    and one search of their text costs less than a walk of every adjoint's tree."""
-    return lines is None or _INT_LITERAL.search("\n".join(lines)) is not None
+def has_int_literal(records, names):
+    """Whether the expression of some record of ``records`` holds an int literal: most gradients'
+    adjoints have none, and then ``floated_constants`` has nothing to do; ``names``: the
+    ``ExpressionNames`` of their other walks, which note those literals as they walk."""
+    return any(names.holds_int_literal(record.expr) for record in records)
 
 
 def floated_constants(records):

@@ -18,10 +18,11 @@ reverse order of the pushes, so each site's pops are the reverse of that site's 
 ``reads_of`` works out, per backward block, which forward values it reads and how each
 loop's come back (a ``Plan``); ``Tape`` prints the pushes, pops, copies and reads.
 """
+import ast
 from dataclasses import dataclass, field
 
-from ..ir import (Assign, Const, If, Loop, Var, assign_node, defined_in_block, defined_within, loop_body_defined,
-                  names_of, replays_range, walk)
+from ..ir import (Assign, Const, If, Loop, Var, assign_node, children_of, defined_in_block, defined_within,
+                  has_flow, loop_body_defined, names_of, replays_range, walk)
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, item_sources
 from .naming import with_aliases
 from .printer import pad
@@ -57,11 +58,37 @@ def reads_of(statements, tokens, reread=frozenset(), names=None):
 class ExpressionNames(dict):
     """Expression -> the set of identifiers it reads (``ir.names_of``), each expression walked
     once however often asked (the records of a gradient's two texts share most expressions);
-    the sets are shared: never change one."""
+    the sets are shared: never change one.  The walk notes the expressions that hold an int
+    literal (``holds_int_literal``: the text that runs writes those of arithmetic as floats)."""
+
+    def __init__(self):
+        super().__init__()
+        self.int_literals = set()  # the expressions walked that hold an int literal
 
     def __missing__(self, expr):
-        found = self[expr] = names_of(expr)
+        found, stack = set(), [expr]  # ``ir.names_of``'s walk, an int literal noted where met
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            if kind is ast.Name:
+                found.add(node.id)
+            elif kind is ast.BinOp:
+                stack += (node.left, node.right)
+            elif kind is ast.UnaryOp:
+                stack.append(node.operand)
+            elif kind is ast.Constant:
+                if type(node.value) is int:
+                    self.int_literals.add(expr)
+            else:
+                stack.extend(children_of(node))
+        self[expr] = found
         return found
+
+    def holds_int_literal(self, expr):
+        """Whether ``expr`` holds an int literal (a bool is none), anywhere in its tree."""
+        if expr not in self:
+            self[expr]  # walked: noted in ``int_literals`` if it does
+        return expr in self.int_literals
 
 
 def _collect(statements, tokens, reads, plans, reread, expression_names):
@@ -143,9 +170,11 @@ class Tape:
         self.site_names = {}  # a push site -> the name of its list, in the order first pushed to
         self.popped = set()  # every value the backward sweep writes again (pops, copies, reads)
         self.by_forward = {}  # id(forward If/Loop) -> its backward record
-        self._index(statements)
-        self.in_loop_ifs = {id(s) for loop in walk(body) if isinstance(loop, Loop)
-                            for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
+        self.in_loop_ifs = set()
+        if has_flow(body):  # else no branch nor loop to index
+            self._index(statements)
+            self.in_loop_ifs = {id(s) for loop in walk(body) if isinstance(loop, Loop)
+                                for s in walk(loop.test_body + loop.body) if isinstance(s, If)}
 
     def _index(self, statements):
         for stmt in statements:

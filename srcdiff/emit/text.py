@@ -146,7 +146,9 @@ def _quick_call(node, renamed, squares):
     parts = [renamed.get(a.id, a.id) if type(a) is ast.Name else _quick(a, each, renamed, squares) for a in node.args]
     if node.keywords:
         parts += [f"{k.arg}={_quick(k.value, Precedence.Comma, renamed, squares)}" for k in node.keywords]
-    return f"{_quick(node.func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
+    if type(func := node.func) is ast.Attribute and type(func.value) is ast.Name:  # math.cos: here, not by two calls
+        return f"{renamed.get(func.value.id, func.value.id)}.{func.attr}({', '.join(parts)})"
+    return f"{_quick(func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
 
 
 # ---------------------------------------------------------------- forward statements from patterns

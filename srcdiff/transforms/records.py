@@ -12,7 +12,9 @@ Adjoint expressions are Python ``ast`` trees that name values by tokens (``Token
 | ``BLoop`` | run a loop's iterations backwards, the body's records inside |
 
 ``Backward`` is the whole program with what the emitter needs besides: the ``wrt``
-parameters, which adjoints exist, which forward values the records read.
+parameters, which adjoints exist, which forward values the records read (``needed``; of
+straight-line code only those a ``srcdiff.Function``'s backward reads: the emitter finds those
+the records' expressions name, ``emit.tape.reads_of``).
 """
 import ast
 from dataclasses import dataclass, field

@@ -18,13 +18,13 @@ is read: moving it to its one reader changes no value.  Only temporaries (Vars t
 not name) are substituted: every name the user wrote keeps its adjoint's line; parameters too.
 """
 import ast
-import functools
 
 from ..analysis import uses_arrays
-from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, names_of, number, simplify_expr,
+from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr,
                   simplify_substituted)
-from ..rules import CustomRule, placeholders, template_ast
-from .contributions import as_float, contribution, may_be_integer, names_in, no_rule_error, operand_expr
+from ..rules import CustomRule
+from .contributions import (as_float, contribution, may_be_integer, no_rule_error, operand_expr,
+                            rule_plan)
 from .custom import backward_statements as custom_backward
 from .records import Accumulate
 from .slices import merged_reads
@@ -38,8 +38,9 @@ class Sweep:
 
     ``known`` maps a Var to the expression its adjoint stands for where it is read (the
     seed, a number, another name) and ``pending`` to its one contribution not yet written
-    (with the identifiers it reads and its location); ``statements``, ``written`` and
-    ``needed`` are the Backward's records, adjoints written and forward values read.
+    (with its location); ``statements``, ``written`` and ``needed`` are the Backward's records,
+    adjoints written and the forward values a Function's backward reads (the emitter finds those
+    the records' expressions read: ``emit.tape.reads_of``).
     """
 
     def __init__(self, function, wrt, active, uses, tokens, integer):
@@ -71,8 +72,8 @@ class Sweep:
         parts = self._contributions(stmt, rule, upstream)
         if target in self.pending:
             parts = self._inlined(target, parts, stmt.loc)
-        for arg, (expr, names) in parts.items():
-            self._add(arg, expr, names, stmt.loc)
+        for arg, expr in parts.items():
+            self._add(arg, expr, stmt.loc)
 
     def finish(self):
         """The ``wrt`` parameters whose adjoint is a known expression get their line; copies
@@ -80,36 +81,39 @@ class Sweep:
         by basic indexes gathered into one (``slices.merged_reads``)."""
         for param in self.wrt:
             if param in self.known and param not in self.written:
-                expr = self.known[param]
-                self._write(param, expr, names_in(expr), None)
+                self._write(param, self.known[param], None)
         self.statements = merged_copies(merged_reads(self.statements))
 
     # ------------------------------------------------------------ one statement
 
     def _contributions(self, stmt, rule, upstream):
-        """``{arg: (expr, names)}``: each active argument's contribution, those of one Var
+        """``{arg: expr}``: each active argument's contribution, those of one Var
         combined (``combined``), zeros dropped, ints made floats."""
         args, active = stmt.args, self.active
         templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
-        bindings = None
-        found = {}
-        for position, template in templates:
+        bindings, parts, repeated = None, {}, None
+        for position, template, named in templates:
             arg = args[position]
             if not isinstance(arg, Var) or arg not in active:
                 continue
             if bindings is None:  # the placeholders the rule reads (a template's other names stay as they are)
                 bindings = {"g": upstream} if reads_g else {}
+                plain = not reads_g or type(upstream) is ast.Name  # every binding a Name
                 for placeholder, at in operands:
-                    bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
-            expr, names = contribution(template, bindings, shared=True)  # no Name is changed in place here
-            if type(expr) is ast.BinOp or not is_zero(expr):  # (an operation is never a zero literal)
-                found.setdefault(arg, []).append((expr, names))
-        parts = {}
-        for arg, terms in found.items():
-            expr, names = terms[0] if len(terms) == 1 else combined(terms)
+                    node = bindings[placeholder] = self._value_name(stmt.target if at is None else args[at])
+                    plain = plain and type(node) is ast.Name
+            # no Name is changed in place here: the bindings' Names go into the expression itself
+            part = named(bindings) if plain else contribution(template, bindings, shared=True)[0]
+            if type(part) is ast.BinOp or not is_zero(part):  # (an operation is never a zero literal)
+                if arg in parts:  # another contribution to the same Var (``x * x``): combined below
+                    repeated = repeated or {}
+                    repeated.setdefault(arg, [parts[arg]]).append(part)
+                parts[arg] = part
+        for arg, terms in (repeated or {}).items():
+            parts[arg] = combined(terms)
+        for arg, expr in parts.items():
             if may_be_integer(expr, self.tokens, self.integer):
-                expr = as_float(expr, self.arrays)
-            parts[arg] = expr, names
+                parts[arg] = as_float(expr, self.arrays)
         return parts
 
     def _value_name(self, operand):
@@ -125,25 +129,26 @@ class Sweep:
         """``parts`` with the pending contribution of ``target`` put where its adjoint is read,
         when it is read once; else that contribution is written first, as its own line."""
         token = self.tokens.adjoint(target)
-        readers = [arg for arg, (expr, names) in parts.items() if token in names]
-        expr, names, where = self.pending.pop(target)
-        reads, size = _reads_and_size(parts[readers[0]][0], token) if len(readers) == 1 else (0, 0)
+        counted = {arg: _reads_and_size(expr, token) for arg, expr in parts.items()}
+        readers = [arg for arg, (reads, _) in counted.items() if reads]
+        expr, where = self.pending.pop(target)
+        reads, size = counted[readers[0]] if len(readers) == 1 else (0, 0)
         if reads == 1:
             arg = readers[0]
-            reader = parts[arg][0]
+            reader = parts[arg]
             if size - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
-                fused = simplify_substituted(reader, token, expr)  # both trees are the sweep's own, simplified
-                return {**parts, arg: (fused, (parts[arg][1] - {token}) | names)}
+                # both trees are the sweep's own, simplified
+                return {**parts, arg: simplify_substituted(reader, token, expr)}
             fused = simplify_expr(copy_expr(reader, {token: expr}), copy=False)
             if _size(fused) <= FUSED_SIZE:
-                return {**parts, arg: (fused, (parts[arg][1] - {token}) | names)}
+                return {**parts, arg: fused}
         if readers:
             expr, parts = _scaled(token, expr, parts, readers, self.kept,
                                   lambda e: may_be_integer(e, self.tokens, self.integer))
-            self._write(target, expr, names, where)
+            self._write(target, expr, where)
         return parts
 
-    def _add(self, arg, expr, names, loc):
+    def _add(self, arg, expr, loc):
         """Record ``arg``'s contribution: substituted or deferred when it is the one
         contribution to a temporary (see the module doc), else written."""
         if self.uses[arg] == 1 and arg not in self.kept:
@@ -154,18 +159,13 @@ class Sweep:
                 if isinstance(expr, ast.Name):
                     self.known[arg] = expr
                 else:
-                    self.pending[arg] = (expr, names, loc)
+                    self.pending[arg] = (expr, loc)
                 return
-        self._write(arg, expr, names, loc)
+        self._write(arg, expr, loc)
 
-    def _write(self, var, expr, names, loc):
+    def _write(self, var, expr, loc):
         self.statements.append(Accumulate(var, expr, var not in self.written, loc))
         self.written.add(var)
-        by_token, needed = self.tokens.by_token, self.needed
-        for name in names:  # the forward values it reads (``contributions.values_read``, spelled out)
-            role = by_token.get(name)
-            if role is not None and role[0] == "value":
-                needed.add(role[1])
 
     def _upstream_written(self, target):
         """The upstream of a statement whose gradient is a call (a Function's backward): its
@@ -173,8 +173,8 @@ class Sweep:
         if target in self.known:
             return self.known[target]
         if target in self.pending:
-            expr, names, loc = self.pending.pop(target)
-            self._write(target, expr, names, loc)
+            expr, loc = self.pending.pop(target)
+            self._write(target, expr, loc)
         if target in self.written:
             return ast.Name(id=self.tokens.adjoint(target), ctx=ast.Load())
         return None
@@ -208,14 +208,11 @@ def _sum(name, expr):
     return ast.BinOp(left=name, op=ast.Add(), right=expr)
 
 
-def combined(terms):
-    """One expression for the contributions ``terms`` (``[(expr, names)]``) one statement
-    makes to one adjoint: the expression itself, ``2.0 * A`` for ``A + A`` (``x * x``),
-    else their sum (``x / x``, ``x ** x``); with the identifiers it reads."""
-    if len(terms) == 1:
-        return terms[0]
-    names = set().union(*(n for _, n in terms))
-    exprs = [e for e, _ in terms]
+def combined(exprs):
+    """One expression for the contributions ``exprs`` one statement makes to one adjoint: the
+    expression itself, ``2.0 * A`` for ``A + A`` (``x * x``), else their sum (``x / x``, ``x ** x``)."""
+    if len(exprs) == 1:
+        return exprs[0]
     first = ast.dump(exprs[0])
     if all(ast.dump(e) == first for e in exprs[1:]):
         total = ast.BinOp(left=ast.Constant(float(len(exprs))), op=ast.Mult(), right=exprs[0])
@@ -223,7 +220,7 @@ def combined(terms):
         total = exprs[0]
         for expr in exprs[1:]:
             total = ast.BinOp(left=total, op=ast.Add(), right=expr)
-    return simplify_expr(total, copy=False), names
+    return simplify_expr(total, copy=False)
 
 
 def _scaled(token, expr, parts, readers, kept, integer_like):
@@ -236,12 +233,12 @@ def _scaled(token, expr, parts, readers, kept, integer_like):
     if factored is None or integer_like(factored[1]):
         return expr, parts
     c, rest = factored
-    scaled = {arg: simplify_expr(copy_expr(parts[arg][0], {token: ast.BinOp(
+    scaled = {arg: simplify_expr(copy_expr(parts[arg], {token: ast.BinOp(
         left=literal(c), op=ast.Mult(), right=ast.Name(id=token, ctx=ast.Load()))}), copy=False) for arg in readers}
-    passed_on = {arg for arg in readers if isinstance(parts[arg][0], ast.Name) and not arg.user_named and arg not in kept}
-    if any(_size(scaled[arg]) > _size(parts[arg][0]) for arg in readers if arg not in passed_on):
+    passed_on = {arg for arg in readers if isinstance(parts[arg], ast.Name) and not arg.user_named and arg not in kept}
+    if any(_size(scaled[arg]) > _size(parts[arg]) for arg in readers if arg not in passed_on):
         return expr, parts
-    return rest, {**parts, **{arg: (scaled[arg], parts[arg][1]) for arg in readers}}
+    return rest, {**parts, **{arg: scaled[arg] for arg in readers}}
 
 
 def _factored(expr):
@@ -282,19 +279,3 @@ def _reads_and_size(expr, token):
             stack.extend(children_of(node))
         size += isinstance(node, ast.expr)
     return count, size
-
-
-@functools.lru_cache(maxsize=1024)
-def rule_plan(rule, nargs):
-    """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
-    reads_g, operands)``, the ``(position, template)`` of each argument that has a template,
-    whether a template reads the upstream ``g``, and the ``(placeholder, position)`` of each
-    operand some template reads (position None: the result ``y``)."""
-    read = set()
-    for template in rule:
-        if template is not None:
-            names_of(template_ast(template), read)
-    operands = (("y", None),) if "y" in read else ()
-    operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
-    templates = tuple((i, t) for i, t in enumerate(rule[:nargs]) if t is not None)
-    return templates, "g" in read, operands
