@@ -24,7 +24,20 @@ def dotted(path):
 
 def is_call_of(node, path):
     """Whether ``node`` is a call of the dotted name ``path`` (``rt.index_grads(...)``)."""
-    return isinstance(node, ast.Call) and ast.unparse(node.func) == path
+    return isinstance(node, ast.Call) and dotted_path(node.func) == path
+
+
+def dotted_path(node):
+    """``'np.linalg.norm'`` for the expression node ``np.linalg.norm`` (names and attributes
+    alone), else None: ``dotted``'s inverse."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
 
 
 def constant_node(value):

@@ -176,6 +176,10 @@ FLOAT_ARITHMETIC = frozenset({"+", "-", "*", "/", "%", "//", "neg", "pos", "abs"
 _POWERS = frozenset({"**", "pow", "math.pow"})
 
 
+# the ops with a rule of their own for some number of arguments (``math.log/2``)
+_BY_ARITY = frozenset(key.rpartition("/")[0] for key in RULES if key.rpartition("/")[2].isdigit())
+
+
 def rule_for(op, nargs):
     """The rule of ``op`` applied to ``nargs`` positional arguments, or None if there is none.
 
@@ -187,7 +191,9 @@ def rule_for(op, nargs):
         return custom_rule(nargs)
     if op in VARIADIC:
         return VARIADIC[op](nargs)
-    rule = RULES.get(f"{op}/{nargs}", RULES.get(op))
+    rule = RULES.get(f"{op}/{nargs}") if op in _BY_ARITY else None
+    if rule is None:
+        rule = RULES.get(op)
     if rule is ZERO or rule is None:
         return rule
     return rule if len(rule) == nargs else None
