@@ -18,11 +18,10 @@ reverse order of the pushes, so each site's pops are the reverse of that site's 
 ``reads_of`` works out, per backward block, which forward values it reads and how each
 loop's come back (a ``Plan``); ``Tape`` prints the pushes, pops, copies and reads.
 """
-import ast
 from dataclasses import dataclass, field
 
-from ..ir import (Assign, Const, If, Loop, Var, assign_node, children_of, defined_in_block, defined_within,
-                  has_flow, loop_body_defined, names_of, replays_range, walk)
+from ..ir import (Assign, Const, If, Loop, Var, assign_node, defined_in_block, defined_within,
+                  has_flow, loop_body_defined, names_and_int_literal, names_of, replays_range, walk)
 from ..transforms import Accumulate, BIf, BLoop, ItemAccumulate, Unpack, item_sources
 from .naming import with_aliases
 from .printer import pad
@@ -66,21 +65,9 @@ class ExpressionNames(dict):
         self.int_literals = set()  # the expressions walked that hold an int literal
 
     def __missing__(self, expr):
-        found, stack = set(), [expr]  # ``ir.names_of``'s walk, an int literal noted where met
-        while stack:
-            node = stack.pop()
-            kind = type(node)
-            if kind is ast.Name:
-                found.add(node.id)
-            elif kind is ast.BinOp:
-                stack += (node.left, node.right)
-            elif kind is ast.UnaryOp:
-                stack.append(node.operand)
-            elif kind is ast.Constant:
-                if type(node.value) is int:
-                    self.int_literals.add(expr)
-            else:
-                stack.extend(children_of(node))
+        found, has_int = names_and_int_literal(expr)
+        if has_int:
+            self.int_literals.add(expr)
         self[expr] = found
         return found
 

@@ -38,7 +38,16 @@ _SHARED_LEAVES = (ast.expr_context, ast.operator, ast.unaryop, ast.cmpop, ast.bo
 def names_of(expr, found=None):
     """The set of identifiers ``expr`` reads (added to ``found`` when given); a walk spelled
     out for the nodes adjoint expressions are made of, faster than ``ast.walk``."""
-    found = set() if found is None else found
+    return _names_walked(expr, set() if found is None else found)[0]
+
+
+def names_and_int_literal(expr):
+    """``(names_of(expr), whether expr holds an int literal)``, in one walk (a bool is no int)."""
+    return _names_walked(expr, set())
+
+
+def _names_walked(expr, found):
+    has_int = False
     stack = [expr]
     while stack:
         node = stack.pop()
@@ -49,9 +58,11 @@ def names_of(expr, found=None):
             stack += (node.left, node.right)
         elif kind is ast.UnaryOp:
             stack.append(node.operand)
-        elif kind is not ast.Constant:
+        elif kind is ast.Constant:
+            has_int = has_int or type(node.value) is int
+        else:
             stack.extend(children_of(node))
-    return found
+    return found, has_int
 
 
 def expr_size(expr):
