@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import srcdiff
-from trust_helpers import assert_user_error, fd_directional, fd_grad
+from trust_helpers import (assert_explain_matches_grad, assert_jvp_and_hvp_match_differences, assert_user_error,
+                           fd_directional, fd_grad)
 
 jax = pytest.importorskip("jax")
 jax.config.update("jax_enable_x64", True)
@@ -165,20 +166,13 @@ def test_gradient_matches_differences_and_jax(name):
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_jvp_hvp_hessian_explain(name):
     f, x, reference = CASES[name]
-    v = _direction(x)
-    np.testing.assert_allclose(srcdiff.jvp(f, wrt=0)(x, v), fd_directional(f, (x,), 0, v), rtol=1e-6, atol=1e-7)
-    grad = srcdiff.grad(f, wrt=0)
-    expected = fd_directional(lambda y: np.asarray(grad(y)), (x,), 0, v)
-    np.testing.assert_allclose(srcdiff.hvp(f, wrt=0)(x, v), expected, rtol=1e-5, atol=1e-6)
+    grad, _ = assert_jvp_and_hvp_match_differences(f, (x,), _direction(x), jvp_rtol=1e-6, hvp_rtol=1e-5)
     if reference is not None:
         np.testing.assert_allclose(srcdiff.hessian(f, wrt=0)(x), jax.hessian(reference)(x), rtol=1e-8, atol=1e-10)
     if not isinstance(x, np.ndarray):
         second = srcdiff.grad(srcdiff.grad(f, wrt=0), wrt=0)(x)
         np.testing.assert_allclose(second, fd_directional(grad, (x,), 0, 1.0), rtol=1e-5, atol=1e-6)
-    table = srcdiff.explain(f, x)
-    assert table.value == pytest.approx(f(x))
-    row = next(r.gradient for r in table.rows if r.name == f.__code__.co_varnames[0])
-    np.testing.assert_allclose(row, grad(x), rtol=1e-12)
+    assert_explain_matches_grad(f, (x,))
 
 
 def test_partition_keeps_numpys_arrangement():

@@ -71,12 +71,14 @@ def assert_explain_matches_grad(f, args):
     np.testing.assert_allclose(gradient, srcdiff.grad(f, wrt=0)(*args), rtol=1e-12)
 
 
-def assert_jvp_and_hvp_match_differences(f, args, v):
+def assert_jvp_and_hvp_match_differences(f, args, v, jvp_rtol=1e-5, hvp_rtol=1e-4):
     """``jvp(f, wrt=0)`` along ``v`` against differences of ``f``, and ``hvp`` against differences of
-    ``grad(f, wrt=0)``; returns that gradient and the hvp, for the checks a test adds."""
-    np.testing.assert_allclose(srcdiff.jvp(f, wrt=0)(*args, v), fd_directional(f, args, 0, v), rtol=1e-5, atol=1e-7)
+    ``grad(f, wrt=0)`` (relative tolerances ``jvp_rtol``, ``hvp_rtol``); returns that gradient and the
+    hvp, for the checks a test adds."""
+    np.testing.assert_allclose(srcdiff.jvp(f, wrt=0)(*args, v), fd_directional(f, args, 0, v), rtol=jvp_rtol,
+                               atol=1e-7)
     grad = srcdiff.grad(f, wrt=0)
     expected = fd_directional(lambda *a: np.asarray(grad(*a)), args, 0, v)
     hvp = srcdiff.hvp(f, wrt=0)(*args, v)
-    np.testing.assert_allclose(hvp, expected, rtol=1e-4, atol=1e-6)
+    np.testing.assert_allclose(hvp, expected, rtol=hvp_rtol, atol=1e-6)
     return grad, hvp
