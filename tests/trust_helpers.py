@@ -82,3 +82,16 @@ def assert_jvp_and_hvp_match_differences(f, args, v, jvp_rtol=1e-5, hvp_rtol=1e-
     hvp = srcdiff.hvp(f, wrt=0)(*args, v)
     np.testing.assert_allclose(hvp, expected, rtol=hvp_rtol, atol=1e-6)
     return grad, hvp
+
+
+def assert_every_path_matches(f, x, gradient, jax, reference, hessian_atol):
+    """``gradient``, srcdiff's of ``f`` at the array ``x``, against central differences and
+    ``jax.grad`` of the JAX function ``reference``; ``hessian`` against ``jax.hessian`` (absolute
+    tolerance ``hessian_atol``); jvp and hvp along a non-uniform direction against differences;
+    explain's value and row against ``f`` and ``grad``."""
+    np.testing.assert_allclose(gradient, fd_grad(f, (x,), 0), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(gradient, jax.grad(reference)(x), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(srcdiff.hessian(f, wrt=0)(x), jax.hessian(reference)(x), rtol=1e-8, atol=hessian_atol)
+    v = np.linspace(-0.9, 1.3, x.size).reshape(x.shape)
+    assert_jvp_and_hvp_match_differences(f, (x,), v, jvp_rtol=1e-6, hvp_rtol=1e-5)
+    assert_explain_matches_grad(f, (x,))
