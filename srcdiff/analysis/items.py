@@ -77,10 +77,7 @@ def grown_lists(function):
 def _grown_inside(carry, loop):
     """The values of the list ``loop`` carries made inside it, not in a loop nested in it: its
     appends (``hs_2`` of ``hs.append(h); y = hs[-2]``), their copies and merges."""
-    family, nested = {carry}, set()
-    for inner in walk(loop.test_body + loop.body):
-        if isinstance(inner, Loop):
-            nested.update(id(s) for s in walk(inner.test_body + inner.body))
+    family, nested = {carry}, _nested_in(loop)
     for stmt in walk(loop.test_body + loop.body):
         if id(stmt) in nested:
             continue
@@ -89,6 +86,12 @@ def _grown_inside(carry, loop):
         elif isinstance(stmt, If):
             family.update(m.target for m in stmt.merges if m.then in family or m.orelse in family)
     return family - {carry}
+
+
+def _nested_in(loop):
+    """The ids of the statements inside the loops nested in ``loop``."""
+    return {id(s) for inner in walk(loop.test_body + loop.body) if isinstance(inner, Loop)
+            for s in walk(inner.test_body + inner.body)}
 
 
 def _built_by_appends(value, made, merged, carried, seen):
@@ -109,8 +112,7 @@ def _built_by_appends(value, made, merged, carried, seen):
 def _only_grown_in(seq, loop):
     """Whether the statements inside ``loop`` read ``seq`` only to grow it, measure it or read one
     of its items (``hs[-1]``, outside a loop nested in ``loop``)."""
-    nested = {id(s) for inner in walk(loop.test_body + loop.body) if isinstance(inner, Loop)
-              for s in walk(inner.test_body + inner.body)}
+    nested = _nested_in(loop)
     for stmt in walk(loop.test_body + loop.body):
         operands = reads(stmt)
         if isinstance(stmt, Assign) and stmt.op in ("rt.appended", "len"):

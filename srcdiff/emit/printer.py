@@ -44,7 +44,9 @@ def indented(text, depth=1):
 
 
 class Printer:
-    """Prints the forward part of a generated function (see the module docstring): ``names`` maps each Var to its name, ``final_names`` each token of an expression
+    """Prints the forward part of a generated function (see the module docstring).
+
+    ``names`` maps each Var to its name, ``final_names`` each token of an expression
     (``transforms.Tokens``) to a Name node of its final name, ``live`` is the set of values
     the function must compute.  ``tangents`` is None or a ``TangentData``; ``tape`` is None
     or a ``Tape``.  A merged value a side of a branch leaves undefined is never read after
