@@ -16,6 +16,7 @@ helpers) and ``errors``.
 | ``refs`` | the Resolutions, and the modules srcdiff knows by name |
 | ``source`` | ``Source``; each file parsed once per version of its text; ``runs_this_code`` |
 | ``reads`` | ``Reads``: what a build read from live objects, to tell a stale cache |
+| ``local_imports`` | the imports at the top of a function's own body, read as what they bind (each scope's ``with_imports``) |
 | ``fence`` | ``check_supported``: refused constructs, by name; ``keeps_a_tape`` (generated code); ``EMITTED_BUILTINS``, the builtins generated code calls by name |
 | ``classes`` | the class of a method's ``self`` (``Owner``) and what a name means on a class (``member``) |
 | ``live`` | ``load_function`` and ``RuntimeScope``; ``generic_of``, the generic code of a gradient that runs other code |

@@ -25,8 +25,6 @@ REFUSED = {
     ast.Delete: ("'del' statements are not supported", "remove the 'del'"),
     ast.Set: ("set displays are not supported", "srcdiff differentiates numbers and arrays only"),
     ast.Match: ("'match' statements are not supported", "write the cases as if/elif/else"),
-    ast.Import: ("imports inside a function are not supported", "import at module level"),
-    ast.ImportFrom: ("imports inside a function are not supported", "import at module level"),
 }
 
 
@@ -37,6 +35,7 @@ def check_supported(source):
         raise source.error(UnsupportedSyntaxError, fn, "async functions are not supported", "use a plain 'def'")
     if _may_refuse(source):
         _check_statements(source)
+    _check_imports(source)
     _check_walrus(source)
     _check_has_return(source)
     _check_generated_loops(source)
@@ -56,6 +55,20 @@ def _check_statements(source):
             if type(node) in REFUSED:
                 message, hint = REFUSED[type(node)]
                 raise source.error(UnsupportedSyntaxError, node, message, hint)
+
+
+def _check_imports(source):
+    """Refuse an import other than a statement of the function's own body (inside a branch, a
+    loop or a nested function it binds on some runs only), and a relative one; those left are
+    read as what they bind (``local_imports``)."""
+    top = {id(stmt) for stmt in source.node.body}
+    for node in [*source.nodes(ast.Import), *source.nodes(ast.ImportFrom)]:
+        if id(node) not in top:
+            raise source.error(UnsupportedSyntaxError, node, "an import inside a block or a nested function is not "
+                               "supported", "import at the top of the function, or at module level")
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise source.error(UnsupportedSyntaxError, node, "a relative import inside a function is not supported",
+                               "import at module level")
 
 
 # where ``:=`` is refused (``_check_walrus``): it would bind inside a scope of its own, on one

@@ -7,7 +7,7 @@ what that object is, for both kinds of scope:
 
 | scope | bound name | builtin (``print``, ``ValueError``) | unknown |
 | --- | --- | --- | --- |
-| ``RuntimeScope`` (a live function) | its object (closure, then globals; the read is recorded) | ``BUILTIN`` | ``UNBOUND`` |
+| ``RuntimeScope`` (a live function) | its object (the function's own imports, closure, then globals; the read is recorded) | ``BUILTIN`` | ``UNBOUND`` |
 | ``StaticScope`` (the command line) | None: bound in the file, value unknown (never run) | ``BUILTIN`` | ``UNBOUND`` |
 """
 import builtins
@@ -22,6 +22,8 @@ def free_binding(scope, name):
     """The object the free ``name`` of a function is bound to (see the module doc)."""
     scope = _innermost(scope)
     if hasattr(scope, "nonlocals"):  # a RuntimeScope
+        if name in scope.imported:  # bound by an import at the top of the function
+            return scope.imported[name]
         if name in scope.nonlocals:
             scope.reads.cell(scope.fn, scope.cells[name], scope.nonlocals[name])
             return scope.nonlocals[name]

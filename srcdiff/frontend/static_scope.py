@@ -16,6 +16,7 @@ function from ``(Source of loss, wrt)`` to the Source of its gradient (the pipel
 ``gradient_as_source``); without one, using such a name is an error saying so.
 """
 import ast
+import copy
 import os
 import tokenize
 
@@ -24,6 +25,7 @@ import importlib
 from ..errors import NameResolutionError, UnsupportedSyntaxError
 from .callables import LAMBDA, as_def, static_partial
 from .fence import check_supported
+from .local_imports import local_imports
 from .refs import (BUILTIN_PRIMITIVES, MODULE_ALIASES, ConstantRef, CustomFunctionRef, FunctionRef, ModuleRef,
                    PrimitiveRef, known_module_attr)
 from .source import Source
@@ -78,7 +80,20 @@ class StaticScope:
     def _def_source(self, node):
         source = Source(node, self.display_name, self.lines, self)
         check_supported(source)
+        source.scope = self.with_imports(local_imports(source), source)
         return source
+
+    def with_imports(self, imports, source=None):
+        """This scope with the names of ``imports`` (``local_imports``: a function's own) bound as
+        the file's imports would bind them; itself when there are none."""
+        if not imports:
+            return self
+        scope = copy.copy(self)
+        scope.bindings = dict(self.bindings)
+        for made in imports:
+            scope.bindings[made.name] = ("module", made.module) if made.attr is None else \
+                ("from", (made.module, made.attr, 0))
+        return scope
 
     def _bind(self, stmt):
         if isinstance(stmt, ast.Import):

@@ -149,7 +149,7 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             _FLOW_STATEMENTS[type(stmt)](self, stmt)
         elif isinstance(stmt, ast.Expr):
             effects.statement_expr(self, stmt)
-        elif not isinstance(stmt, ast.Pass):
+        elif not isinstance(stmt, (ast.Pass, ast.Import, ast.ImportFrom)):  # an import: a name its scope binds
             raise self.error(UnsupportedSyntaxError, stmt, f"'{type(stmt).__name__}' statements are not supported",
                              "rewrite it as assignments")
 
