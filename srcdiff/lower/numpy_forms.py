@@ -33,7 +33,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Global, Slice
 from .calls import TupleValue
 from .numpy_gathers import GATHERS
-from .numpy_signals import SIGNALS, bind, constant_of
+from .numpy_signals import SIGNALS, array_like, bind, constant_of
 from .numpy_statistics import STATISTICS
 
 _NAN_REDUCTIONS = {"np.nansum": ("np.sum", 0.0), "np.nanprod": ("np.prod", 1.0), "np.nanmax": ("np.max", "-"),
@@ -78,7 +78,7 @@ class NumpyForms:
                 return None
             axis = self.argument(bound["axis"]) if "axis" in bound else Const(0)  # accumulate's default axis is 0
             if ufunc in _RUNNING_EXTREMES:  # the running extreme, read where it was found
-                array = self.argument(bound["array"], True)
+                array = array_like(self, self.argument(bound["array"], True), node)
                 found = self.emit("rt.running_extreme_index", (array, axis, Const(_RUNNING_EXTREMES[ufunc])), node)
                 return self.emit("[]", (array, self.emit("rt.along_axis_index", (array, found, axis), node)), node, hint)
             return self.emit(_ACCUMULATE[ufunc], (self.argument(bound["array"], True),), node, hint, (("axis", axis),))
@@ -86,7 +86,7 @@ class NumpyForms:
             bound = bind(node, ("A", "B"), required=2)
             if bound is None:
                 return None
-            a, b = self.argument(bound["A"], True), self.argument(bound["B"], True)
+            a, b = (array_like(self, self.argument(bound[name], True), node) for name in ("A", "B"))
             return self.emit(_OUTER[ufunc], (self.emit("rt.outer_operand", (a, b), node), b), node, hint)
         if ufunc is None:
             return None
@@ -201,7 +201,7 @@ def _trapezoid(lw, op, node, hint):
     axis = constant_of(lw, bound, "axis", -1)
     if type(axis) is not int:
         return None
-    y = lw.argument(bound["y"], True)
+    y = array_like(lw, lw.argument(bound["y"], True), node)
     if axis != -1:
         if "x" in bound and not (isinstance(bound["x"], ast.Constant) and bound["x"].value is None):
             raise lw.error(UnsupportedSyntaxError, node, f"{op} with sample points x along axis={axis} is not supported",
@@ -229,7 +229,7 @@ def _polyval(lw, op, node, hint):
             value = lw.emit("+", (lw.emit("*", (value, x), node), lw.argument(coefficient, True)), node,
                             hint if k == len(coefficients) - 1 else None)
         return value
-    p = lw.argument(bound["p"], True)
+    p = array_like(lw, lw.argument(bound["p"], True), node)
     column = lw.emit("[]", (lw.emit("np.asarray", (x,), node), Const(Ellipsis), Const(None)), node)
     count = lw.emit("-", (lw.emit("np.size", (p,), node), Const(1)), node)
     repeated = lw.emit("np.repeat", (column, count), node, None, (("axis", Const(-1)),))

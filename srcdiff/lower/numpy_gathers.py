@@ -17,7 +17,7 @@ for an option it does not read: ``out=``, a computed ``axis``, ``kind``/``order`
 other than NumPy's default.
 """
 from ..ir import Const, Slice
-from .numpy_signals import bind, constant_of, given
+from .numpy_signals import array_like, bind, constant_of, given
 
 _TAKE_MODES = ("raise", "wrap", "clip")
 
@@ -76,7 +76,7 @@ def _partition(lw, op, node, hint):
     axis = _axis_of(lw, bound, -1)
     if axis is ...:
         return None
-    a, kth = lw.argument(bound["a"], True), lw.argument(bound["kth"], True)
+    a, kth = array_like(lw, lw.argument(bound["a"], True), node), lw.argument(bound["kth"], True)
     a, axis = _flattened(lw, a, axis, node)
     order = lw.emit("rt.partition_order", (a, kth, Const(axis)), node)
     return lw.emit("[]", (a, lw.emit("rt.along_axis_index", (a, order, Const(axis)), node)), node, hint)
@@ -127,7 +127,7 @@ def _average(lw, op, node, hint):
     axis = constant_of(lw, bound, "axis", None)
     if axis is not None and type(axis) is not int:
         return None
-    a = lw.argument(bound["a"], True)
+    a = array_like(lw, lw.argument(bound["a"], True), node)
     weights = lw.emit("rt.average_weights", (a, lw.argument(bound["weights"], True), Const(axis)), node)
     options = (("axis", Const(axis)),) + ((("keepdims", lw.argument(bound["keepdims"])),) if "keepdims" in bound else ())
     total = lw.emit("np.sum", (lw.emit("*", (a, weights), node),), node, None, options)

@@ -11,14 +11,16 @@ operand the call stands for, or None to leave the call whole (an option it does 
 | ``np.correlate(a, v, mode)`` | the same with ``v[::-1]`` (and NumPy's choice of rows for ``'same'``) |
 | ``np.linalg.lstsq(a, b, rcond)`` | ``(np.linalg.pinv(rt.full_rank(a, rcond)) @ b, ...)``; the residuals ``np.sum((b - a @ x) ** 2, axis=0)`` (none unless ``a`` is tall), the rank ``rt.lstsq_rank``, the singular values ``np.linalg.svd`` |
 
-So ``interp`` is differentiated in ``x`` (the segment's slope, 0 outside ``xp``), ``fp`` (the two
+A form reads an argument it indexes or computes with as NumPy does, an array (``array_like``:
+``np.asarray`` of a parameter or a constant, which may be a list or a tuple).  So ``interp`` is
+differentiated in ``x`` (the segment's slope, 0 outside ``xp``), ``fp`` (the two
 weights, put back where read) and ``xp`` (the derivative of the same formula: the knots move
 the segment), and ``lstsq`` wherever ``rt.full_rank`` accepts ``a``: its rank is ``min(a.shape)``,
 else it raises at run time, naming the user's line.
 """
 import ast
 
-from ..ir import Const, Slice
+from ..ir import Assign, Const, Slice
 from .calls import TupleValue
 
 
@@ -49,11 +51,38 @@ def given(bound, name):
     return name in bound and not (isinstance(bound[name], ast.Constant) and bound[name].value is None)
 
 
+def array_like(lw, operand, node):
+    """``operand`` as NumPy reads an array_like argument: itself where an operation of the function
+    made it (an array or a number), else ``np.asarray`` of it.  A parameter or a constant may be a
+    list or a tuple, which the indexing and arithmetic a written-out form does would read as
+    Python's (``y[..., 1:]`` of a list, ``a[j]`` of a tuple at an array ``j``)."""
+    if isinstance(operand, Const) and not isinstance(operand.value, (list, tuple)):
+        return operand
+    if not isinstance(operand, Const) and _made_by_numpy(lw, operand):
+        return operand
+    return lw.emit("np.asarray", (operand,), node)
+
+
+_NUMBER_OPS = frozenset({"+", "-", "*", "/", "**", "//", "%", "@", "neg", "pos"})
+
+
+def _made_by_numpy(lw, var):
+    """Whether the lowered statements so far assign ``var`` with a NumPy or runtime call or arithmetic
+    (not a parameter, a loop's item, a tuple or a list)."""
+    for stmt in reversed(lw.shared.body):
+        if type(stmt) is Assign and stmt.target is var:
+            return stmt.op.startswith(("np.", "rt.")) or stmt.op in _NUMBER_OPS
+    return False
+
+
 def _interp(lw, op, node, hint):
     bound = bind(node, ("x", "xp", "fp", "left", "right", "period"), required=3)
     if bound is None or given(bound, "period"):
         return None
-    x, xp, fp = (lw.argument(bound[name], True) for name in ("x", "xp", "fp"))
+    x = lw.argument(bound["x"], True)
+    # NumPy reads the sample points as arrays: a list or tuple (a display, a parameter) indexed below by
+    # the segments of an array x would be Python's indexing, which takes no array
+    xp, fp = (array_like(lw, lw.argument(bound[name], True), node) for name in ("xp", "fp"))
     first, last = (lw.emit("[]", (xp, Const(k)), node) for k in (0, -1))
     found = lw.emit("np.searchsorted", (xp, x), node, None, (("side", Const("right")),))
     # the last segment starts at len(xp) - 2; one sample point alone raises NumPy's IndexError at xp[1]
@@ -77,7 +106,7 @@ def _convolution(lw, op, node, hint):
     mode = constant_of(lw, bound, "mode", "valid" if correlate else "full") if bound is not None else ...
     if mode not in ("full", "same", "valid"):
         return None
-    a, v = lw.argument(bound["a"], True), lw.argument(bound["v"], True)
+    a, v = (array_like(lw, lw.argument(bound[name], True), node) for name in ("a", "v"))
     if correlate:
         v = lw.emit("[]", (v, Const(Slice(None, None, -1))), node)
     settings = (a, v, Const(mode), Const(correlate))
@@ -91,7 +120,7 @@ def _lstsq(lw, op, node, hint):
     bound = bind(node, ("a", "b", "rcond"), required=2)
     if bound is None:
         return None
-    a, b = lw.argument(bound["a"], True), lw.argument(bound["b"], True)
+    a, b = (array_like(lw, lw.argument(bound[name], True), node) for name in ("a", "b"))
     rcond = lw.argument(bound["rcond"]) if "rcond" in bound else Const(None)
     checked = lw.emit("rt.full_rank", (a, rcond), node)
     solution = lw.emit("@", (lw.emit("np.linalg.pinv", (checked,), node), b), node, hint)
