@@ -48,6 +48,7 @@ from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
 from ..lower import lower
 from ..rules import computes_with_numbers_alone
+from ..transforms import sequences_read_as_arrays
 from .build import compiled_function, generic_only
 from .dispatch import Dispatcher, signature_comment
 from .gradient import gradient_source, specialized_kinds
@@ -192,6 +193,7 @@ def _specialized_hvp_for(fn_ref, wrt, mode, owner, generic, kinds):
     try:
         source = load_function(fn, owner=owner)
         function = lower(source)
+        function = sequences_read_as_arrays(function, kinds)  # NumPy calls read a list as its array
     except SrcdiffError:
         return generic
     if _joins_a_sequence_argument(function, kinds):
@@ -223,6 +225,7 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
     try:
         source = load_function(fn, owner=owner)
         function = lower(source)
+        function = sequences_read_as_arrays(function, kinds)  # NumPy calls read a list as its array
         if _joins_a_sequence_argument(function, kinds):
             return generic  # Python joins or repeats it: the generic code refuses that at run time
         order = getattr(fn, "__srcdiff_order__", 0) + 1

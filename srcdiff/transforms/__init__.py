@@ -24,6 +24,7 @@ Imports ``rules``, ``ir`` and ``errors``.
 | ``linalg_tangents`` | forward mode of linear algebra: forms of einsum and friends, tangent templates |
 | ``signature`` | a function with one more parameter (a tangent or a cotangent) |
 | ``slices`` | the reads of one array by basic indexes: their contributions gathered into one ``rt.index_grads`` |
+| ``sequence_arguments`` | in specialized code, a list or tuple parameter read by NumPy calls as one ``np.asarray`` of it |
 | ``shared`` | common subexpressions of straight-line array code computed once, before the sweep |
 """
 from .forward import Tangent, TangentIf, TangentLoop, tangent_statements
@@ -33,4 +34,5 @@ from .contributions import operand_expr
 from .items import item_sources
 from .reverse import reverse
 from .signature import fresh_name, with_extra_parameter
+from .sequence_arguments import sequences_read_as_arrays
 from .shared import shared_subexpressions

@@ -1,0 +1,51 @@
+"""Lists and tuples of numbers given to NumPy calls, read as the arrays NumPy makes of them.
+
+``np.arctan(xs)`` of a list ``xs`` is ``np.arctan(np.asarray(xs))``: NumPy reads an array_like
+argument as an array.  A rule's backward code computes with the operand itself (the
+derivative of ``np.arctan`` is ``g / (1 + x * x)``), which for a Python list is Python's own
+``*`` and raises.  Code specialized to its arguments knows which parameters are lists or tuples
+of numbers (``kinds``): ``sequences_read_as_arrays`` gives each such parameter one array, made
+first, ``xs_1 = np.asarray(xs)``, and every NumPy call reads it where it read the parameter.
+Other reads of the parameter (its items, its length, a loop over it) are unchanged, and the
+gradient of the array reaches the parameter through ``np.asarray``, returned in its type.
+"""
+import dataclasses
+
+from ..ir import Assign, If, Loop, Var
+
+_SEQUENCES = ("list", "tuple")
+
+
+def sequences_read_as_arrays(function, kinds):
+    """``function`` with its list and tuple parameters (by ``kinds``: name -> ``analysis.Kind``)
+    read through one ``np.asarray`` each by its NumPy calls (see the module doc); itself when no
+    NumPy call reads one."""
+    arrays = {p: Var(p.hint) for p in function.params
+              if (kinds or {}).get(p.hint) is not None and kinds[p.hint].name in _SEQUENCES}
+    if not arrays:
+        return function
+    used = set()
+    body = _rewritten(function.body, arrays, used)
+    if not used:
+        return function
+    made = tuple(Assign(arrays[p], "np.asarray", (p,), (), function.loc) for p in function.params if p in used)
+    return dataclasses.replace(function, body=made + tuple(body))
+
+
+def _rewritten(body, arrays, used):
+    """The statements of ``body`` (blocks included) with ``arrays``' parameters read as their arrays
+    by NumPy calls; the parameters so read are added to ``used``."""
+    out = []
+    for stmt in body:
+        if type(stmt) is Assign:
+            if stmt.op.startswith("np.") and any(a in arrays for a in stmt.args if type(a) is Var):
+                used.update(a for a in stmt.args if type(a) is Var and a in arrays)
+                stmt = dataclasses.replace(stmt, args=tuple(arrays.get(a, a) if type(a) is Var else a for a in stmt.args))
+        elif isinstance(stmt, If):
+            stmt = dataclasses.replace(stmt, body=_rewritten(stmt.body, arrays, used),
+                                       orelse=_rewritten(stmt.orelse, arrays, used))
+        elif isinstance(stmt, Loop):
+            stmt = dataclasses.replace(stmt, test_body=_rewritten(stmt.test_body, arrays, used),
+                                       body=_rewritten(stmt.body, arrays, used))
+        out.append(stmt)
+    return tuple(out)
