@@ -61,8 +61,9 @@ def _check_imports(source):
     """Refuse an import other than a statement of the function's own body (inside a branch, a
     loop or a nested function it binds on some runs only), and a relative one; those left are
     read as what they bind (``local_imports``)."""
-    top = {id(stmt) for stmt in source.node.body}
-    for node in [*source.nodes(ast.Import), *source.nodes(ast.ImportFrom)]:
+    imports = [*source.nodes(ast.Import), *source.nodes(ast.ImportFrom)]
+    top = {id(stmt) for stmt in source.node.body} if imports else set()
+    for node in imports:
         if id(node) not in top:
             raise source.error(UnsupportedSyntaxError, node, "an import inside a block or a nested function is not "
                                "supported", "import at the top of the function, or at module level")

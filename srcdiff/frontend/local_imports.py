@@ -41,6 +41,8 @@ def local_imports(source):
     """The ``LocalImport`` of each name the imports at the top level of ``source``'s function bind,
     checked (see the module doc): refused with UnsupportedSyntaxError at the import otherwise."""
     found = {}
+    if not (source.nodes(ast.Import) or source.nodes(ast.ImportFrom)):  # the usual function: no walk of its body
+        return []
     for position, stmt in enumerate(source.node.body):
         if not isinstance(stmt, (ast.Import, ast.ImportFrom)):
             continue
