@@ -1,7 +1,7 @@
 """Differential fuzzing of srcdiff: many random NumPy programs, each checked with grad,
 jvp and hvp (and, with --checks, hessian, grad of grad, a gradient penalty,
-value_and_grad, float32 arrays, jit="numba" and explain) against finite differences
-and HIPS autograd (tests/fuzzing/).
+value_and_grad, float32 arrays, jit="numba", explain, lists for 1-D arrays) against
+finite differences and HIPS autograd (tests/fuzzing/).
 
     python benchmarks/fuzz.py --count 2000 --seed-start 0 --jobs 2
     python benchmarks/fuzz.py --count 500 --features linalg,reduce    # groups or features

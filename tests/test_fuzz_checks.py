@@ -1,5 +1,5 @@
 """The fuzzer's checks beyond grad, jvp and hvp (hessian, grad2, penalty, vag, f32, numba,
-explain; tests/fuzzing/second_order.py and variants.py): each passes a correct program and
+explain, lists; tests/fuzzing/second_order.py, variants.py and sequences.py): each passes a correct program and
 reports a deliberately broken answer, fed in by monkeypatching srcdiff, as what it is."""
 import numpy as np
 import pytest
@@ -61,6 +61,7 @@ def test_every_check_passes_a_correct_array_program(tmp_path):
     result = _check(tmp_path, "all")
     expected = dict.fromkeys(ALL_CHECKS, "pass")
     expected["numba"] = "refused"   # '@' is outside what jit='numba' compiles: a refusal naming the line
+    expected["lists"] = "n/a"   # no 1-D array parameter
     assert result.checks == expected, result.failures
     refusal = result.failures[0]
     assert refusal.signature.startswith("numba:refused:NumbaError: jit='numba' cannot compile '@'")
@@ -69,7 +70,7 @@ def test_every_check_passes_a_correct_array_program(tmp_path):
 def test_every_check_passes_a_correct_scalar_program(tmp_path):
     result = _check(tmp_path, "all", _scalar())
     expected = dict.fromkeys(ALL_CHECKS, "pass")
-    expected["f32"] = "n/a"   # no array parameter
+    expected["f32"] = expected["lists"] = "n/a"   # no array parameter
     assert result.checks == expected, result.failures
 
 
@@ -210,3 +211,38 @@ def test_every_check_on_fuzzed_programs(tmp_path):
         result = check_program(generate(seed, GROUPS["all"]), folder=tmp_path, timeout=60, checks="all")
         bad += [f"seed {seed}: {f.signature}\n    {f.message}" for f in result.failures if f.status != "refused"]
     assert not bad, "\n".join(bad)
+
+
+VECTOR = """import numpy as np
+
+W = np.array([0.3, -1.2, 0.5])
+
+
+def f(v, s):
+    return np.sum(W * np.tanh(v)) * s + np.linalg.norm(v)
+"""
+
+
+def _vector():
+    return Program(seed=3, features=("ufunc",), size=1, source=VECTOR,
+                   params=[Param("v", "array", (3,)), Param("s", "float", ())])
+
+
+def test_lists_passes_a_program_reading_a_list_as_an_array(tmp_path):
+    assert _check(tmp_path, "lists", _vector()).checks == {"lists": "pass"}
+
+
+def test_lists_reports_a_gradient_in_another_type_or_with_other_numbers(tmp_path, monkeypatch):
+    _wrap(monkeypatch, "grad", lambda out, args: tuple(np.asarray(g) if isinstance(a, list) else g
+                                                       for g, a in zip(out, args)))
+    assert _signatures(_check(tmp_path, "lists", _vector())) == ["lists:wrong:type"]
+    monkeypatch.undo()
+    _wrap(monkeypatch, "grad", lambda out, args: tuple([x * 1.01 for x in g] if isinstance(a, list) else g
+                                                       for g, a in zip(out, args)))
+    assert _signatures(_check(tmp_path, "lists", _vector())) == ["lists:wrong:value"]
+
+
+def test_lists_leaves_out_a_program_that_reads_a_list_otherwise(tmp_path):
+    joined = Program(seed=4, features=("arith",), size=1, params=[Param("v", "array", (3,))],
+                     source="import numpy as np\n\n\ndef f(v):\n    return np.sum(v * 2.0)\n")  # a list repeats
+    assert _check(tmp_path, "lists", joined).checks == {"lists": "n/a"}

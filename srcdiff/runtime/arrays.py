@@ -290,7 +290,10 @@ def _reduced_last(x, axis, xp=np):
 
 
 def norm_grad(g, x, y, axis=None, keepdims=False):
-    """The gradient of ``np.linalg.norm(x)`` (the 2-norm or Frobenius norm): ``g * x / y``, 0 where ``y`` is 0."""
+    """The gradient of ``np.linalg.norm(x)`` (the 2-norm or Frobenius norm): ``g * x / y``, 0 where ``y`` is 0;
+    ``x`` may be a list or a tuple, as ``norm`` reads it."""
+    if isinstance(x, (list, tuple)):
+        x = np.asarray(x)
     if axis is not None and not keepdims:
         g, y = np.expand_dims(g, axis), np.expand_dims(y, axis)
     safe = np.where(y == 0, 1.0, y)

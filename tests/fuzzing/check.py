@@ -15,7 +15,9 @@ source from files), imports it, and checks srcdiff's public entry points at rand
 - ``hessian``, ``grad2``, ``penalty``: the Hessian, the gradient of a gradient and the
   gradient of a gradient penalty (second_order.py);
 - ``vag``, ``f32``, ``numba``, ``explain``: value_and_grad, float32 arrays, jit="numba"
-  and explain mode (variants.py).
+  and explain mode (variants.py);
+- ``lists``: 1-D array parameters given as lists, where the program reads them as arrays
+  (sequences.py).
 
 A second copy of the module runs with ``np`` bound to ``autograd.numpy`` (HIPS autograd);
 where autograd can run the program its gradients serve as a second opinion: a
@@ -43,6 +45,7 @@ import numpy as np
 from .checker import Checker
 from .common import Failure, Result, Timeout, load_module
 from .second_order import check_grad2, check_hessian, check_penalty
+from .sequences import check_lists
 from .variants import check_explain, check_f32, check_numba, check_vag
 
 try:
@@ -63,6 +66,7 @@ CHECKS = {
     "f32": check_f32,
     "numba": check_numba,
     "explain": check_explain,
+    "lists": check_lists,
 }
 DEFAULT_CHECKS = ("grad", "jvp", "hvp")
 ALL_CHECKS = tuple(CHECKS)
