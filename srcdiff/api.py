@@ -3,7 +3,7 @@
     grad, value_and_grad -> pipeline.build_gradient (array code: lazy.lazy_aware, for Dask arrays)
     export               -> pipeline.export_function (a module, written to a file)
     hvp, hessian         -> pipeline.build_hvp (specialized to the arguments' kinds: pipeline.specialized_hvp)
-    jvp                  -> pipeline.build_jvp
+    jvp                  -> pipeline.build_jvp (dispatched on the arguments' kinds: pipeline.specialized_jvp)
     jacobian             -> pipeline.build_vjp
 
 A built function is cached per function and arguments (``wrt``, ``mode``) in a cache
@@ -29,7 +29,8 @@ from .errors import SignatureError, SourceNotFoundError
 from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
-                       jacobian_rows, jacobians_of_items, numba_dispatching, specialized, specialized_hvp)
+                       jacobian_rows, jacobians_of_items, numba_dispatching, specialized, specialized_hvp,
+                       specialized_jvp)
 from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container
 
@@ -77,7 +78,8 @@ def jvp(fn, *, wrt=None):
     """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
     parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
     ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    return _built(fn, "jvp", wrt, lambda f, w, owner: _directions_checked(build_jvp(f, w, owner), numpy_arrays_only))
+    return _built(fn, "jvp", wrt, lambda f, w, owner: _directions_checked(
+        build_jvp(f, w, owner), lambda built: numpy_arrays_only(specialized_jvp(built, f, w, owner))))
 
 
 def vjp(fn, *, wrt=0):

@@ -6,9 +6,9 @@ The written-out forms (``lower.numpy_forms``, ``numpy_signals``, ``numpy_gathers
 compute with their arguments; they read them as NumPy does (``numpy_signals.array_like``).
 Elementwise rules compute with the operand in their backward code (``np.arctan``'s ``g / (1 + x
 * x)``): code specialized to a list or tuple parameter reads it through one ``np.asarray``
-(``transforms.sequence_arguments``), which serves grad, value_and_grad, hvp and hessian.  Before,
-a list reached Python's own indexing and arithmetic and the call raised a raw TypeError.  The
-generic code, which jvp and a gradient of a gradient run, still does (strict xfails below)."""
+(``transforms.sequence_arguments``), which serves grad, value_and_grad, jvp, hvp and hessian.
+Before, a list reached Python's own indexing and arithmetic and the call raised a raw
+TypeError.  The generic code, which ``jacobian`` runs, still does (strict xfails below)."""
 import os
 
 import numpy as np
@@ -146,12 +146,24 @@ def test_second_order_of_a_list_parameter(module, name):
     np.testing.assert_allclose(srcdiff.hessian(f)(A.tolist()) @ v, expected, rtol=1e-5, atol=1e-7)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=xfail("sequence arguments in generic code")) if n != "norm" else n
-                                  for n in ELEMENTWISE])  # norm's tangent reads the operand through NumPy calls only
+@SPECIALIZED
+@pytest.mark.parametrize("name", ELEMENTWISE)
 def test_jvp_of_a_list_parameter(module, name):
+    """jvp dispatches on the kinds too (``pipeline.specialize_jvp``): along a list direction."""
     f = getattr(module, name)
     args = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
     v = np.array([0.4, -1.0, 0.7])
     got = srcdiff.jvp(f, wrt=0)(*(a.tolist() for a in args), v.tolist())
     expected = (f(args[0] + 1e-6 * v, *args[1:]) - f(args[0] - 1e-6 * v, *args[1:])) / 2e-6
     assert got == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=xfail("sequence arguments in generic code"))
+                                  for n in ("arctan", "power")])
+def test_jacobian_of_the_gradient_at_a_list(module, name):
+    """``jacobian`` runs generic code (so does every path under ``pytest --generic``): its backward
+    code still computes with the list itself."""
+    f = getattr(module, name)
+    args = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
+    jacobian = srcdiff.jacobian(srcdiff.grad(f, wrt=0), wrt=0)
+    np.testing.assert_allclose(np.asarray(jacobian(*(a.tolist() for a in args))), jacobian(*args), rtol=1e-12)

@@ -150,13 +150,13 @@ def specialized(generic, fn, kind, wrt, owner, others=None):
     when ``SRCDIFF_GENERIC=1`` is set (which runs every gradient through the generic code:
     ``pytest --generic``).  ``fn`` is held weakly: the API's cache is keyed by it.
     ``others``: see ``dispatching``; None where ``generic`` is returned."""
-    if _runs_generic(generic, fn):
+    if runs_generic(generic, fn):
         return generic
     return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic),
                        others=others)
 
 
-def _runs_generic(generic, fn):
+def runs_generic(generic, fn):
     """Whether ``generic`` (built from ``fn``) runs as it is, whatever the arguments (see
     ``specialized``), and if so gives it the ``source_for`` of the code that runs.  A function
     of numbers alone (``numbers_alone``: ``pipeline.build.facts_of``) has one text for every
@@ -179,7 +179,7 @@ def specialized_hvp(generic, fn, wrt, mode, owner):
     """``generic``, a Hessian-vector product, wrapped like a gradient (``specialized``) to run
     code built from the gradient specialized to each call's argument kinds (``v`` has none
     of its own there: the first gradient does not read it)."""
-    if _runs_generic(generic, fn):
+    if runs_generic(generic, fn):
         return generic
     return dispatching(generic, functools.partial(_specialized_hvp_for, weakref.ref(fn), wrt, mode, owner, generic))
 
