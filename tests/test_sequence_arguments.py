@@ -83,6 +83,10 @@ def norm(a):
 
 def power(a, b):
     return np.sum(np.power(a, b) * W3)
+
+
+def broadcast_against_a_matrix(a, m):
+    return np.sum(W3[:, None] * (a - np.cos(m.T)).T)
 '''
 
 A, B, M = np.array([3.0, 0.7, 2.0]), np.array([0.9, -1.3, 1.1]), np.array([[2.0, 1.0], [0.5, 3.0], [1.0, -1.0]])
@@ -167,3 +171,16 @@ def test_jacobian_of_the_gradient_at_a_list(module, name):
     args = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
     jacobian = srcdiff.jacobian(srcdiff.grad(f, wrt=0), wrt=0)
     np.testing.assert_allclose(np.asarray(jacobian(*(a.tolist() for a in args))), jacobian(*args), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", [list, tuple], ids=["list", "tuple"])
+def test_a_list_broadcast_against_a_matrix(module, kind):
+    """``a - M`` of a list ``a`` and a matrix is NumPy's broadcast (Python's ``-`` has no list):
+    its gradient is summed down to the list's length, where a gradient of the list's own depth
+    that does not fit stays refused (``+`` may have joined it)."""
+    f = module.broadcast_against_a_matrix
+    m = np.array([[0.2, -0.4], [1.1, 0.5], [-0.3, 0.8]])
+    gradients = srcdiff.grad(f, wrt=(0, 1))(kind(A.tolist()), m)
+    assert type(gradients[0]) is kind
+    np.testing.assert_allclose(gradients[0], fd_grad(f, (A, m), 0), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(gradients[1], fd_grad(f, (A, m), 1), rtol=1e-6, atol=1e-8)

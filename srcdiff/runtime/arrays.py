@@ -27,7 +27,9 @@ def unbroadcast(g, x):
     g_shape = xp.shape(g)
     if g_shape == shape:
         return g
-    if x.__class__ in _SEQUENCES:  # NumPy may have broadcast it, but Python's '+' and '*' join and repeat it
+    if x.__class__ in _SEQUENCES and len(g_shape) <= len(shape):
+        # NumPy may have broadcast it, but Python's '+' and '*' join and repeat it, keeping its depth: only a
+        # gradient of more dimensions ([a, b, c] - W, W a matrix) is surely NumPy's broadcast, to be summed
         raise _joined_sequence(g_shape, shape)
     if not shape:
         return xp.sum(g)
