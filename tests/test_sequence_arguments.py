@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text
+from conftest import import_text, run_cli
 from trust_helpers import fd_grad, xfail
 
 SOURCE = '''
@@ -184,3 +184,14 @@ def test_a_list_broadcast_against_a_matrix(module, kind):
     assert type(gradients[0]) is kind
     np.testing.assert_allclose(gradients[0], fd_grad(f, (A, m), 0), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(gradients[1], fd_grad(f, (A, m), 1), rtol=1e-6, atol=1e-8)
+
+
+def test_the_command_line_prints_what_runs_for_a_list(tmp_path):
+    """``--sig a=list`` prints the code ``grad`` runs for a list, the array read once."""
+    path = tmp_path / "sequence_cli.py"
+    path.write_text(SOURCE)
+    result = run_cli(f"{path}:arctan", "--sig", "a=list")
+    assert result.returncode == 0, result.stderr
+    module = import_text(tmp_path, SOURCE)
+    expected = srcdiff.grad(module.arctan).source_for([1.0, 2.0, 3.0])
+    assert result.stdout.split("\n", 1)[1] == expected and "a_1 = np.asarray(a)" in expected

@@ -225,7 +225,6 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
     try:
         source = load_function(fn, owner=owner)
         function = lower(source)
-        function = sequences_read_as_arrays(function, kinds)  # NumPy calls read a list as its array
         if _joins_a_sequence_argument(function, kinds):
             return generic  # Python joins or repeats it: the generic code refuses that at run time
         order = getattr(fn, "__srcdiff_order__", 0) + 1
