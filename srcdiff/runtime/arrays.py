@@ -27,10 +27,8 @@ def unbroadcast(g, x):
     g_shape = xp.shape(g)
     if g_shape == shape:
         return g
-    if x.__class__ in _SEQUENCES and len(g_shape) <= len(shape):
-        # NumPy may have broadcast it, but Python's '+' and '*' join and repeat it, keeping its depth: only a
-        # gradient of more dimensions ([a, b, c] - W, W a matrix) is surely NumPy's broadcast, to be summed
-        raise _joined_sequence(g_shape, shape)
+    if x.__class__ in _SEQUENCES and len(g_shape) <= len(shape):  # Python's + and * join and repeat a list, at its
+        raise _joined_sequence(g_shape, shape)  # depth: only a gradient of more dimensions is surely NumPy's broadcast
     if not shape:
         return xp.sum(g)
     if g.__class__ is np.ndarray:
@@ -292,10 +290,9 @@ def _reduced_last(x, axis, xp=np):
 
 
 def norm_grad(g, x, y, axis=None, keepdims=False):
-    """The gradient of ``np.linalg.norm(x)`` (the 2-norm or Frobenius norm): ``g * x / y``, 0 where ``y`` is 0;
-    ``x`` may be a list or a tuple, as ``norm`` reads it."""
-    if isinstance(x, (list, tuple)):
-        x = np.asarray(x)
+    """The gradient of ``np.linalg.norm(x)`` (the 2-norm or Frobenius norm; ``x`` may be a list, which ``norm``
+    reads as an array): ``g * x / y``, 0 where ``y`` is 0."""
+    x = np.asarray(x) if x.__class__ in _SEQUENCES else x
     if axis is not None and not keepdims:
         g, y = np.expand_dims(g, axis), np.expand_dims(y, axis)
     safe = np.where(y == 0, 1.0, y)
