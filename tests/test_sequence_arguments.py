@@ -195,3 +195,25 @@ def test_the_command_line_prints_what_runs_for_a_list(tmp_path):
     module = import_text(tmp_path, SOURCE)
     expected = srcdiff.grad(module.arctan).source_for([1.0, 2.0, 3.0])
     assert result.stdout.split("\n", 1)[1] == expected and "a_1 = np.asarray(a)" in expected
+
+
+AXES = '''
+import numpy as np
+
+
+def expand(x, axis):
+    return np.sum(np.expand_dims(x, axis) ** 2 * np.arctan(x))
+
+
+def shaped(x, shape):
+    return np.sum(np.reshape(x, shape) * np.ones(shape))
+'''
+
+
+def test_a_tuple_of_axes_or_a_shape_stays_a_tuple(tmp_path):
+    """Only data is read as an array: every operand of a ufunc, the first argument of another call."""
+    module = import_text(tmp_path, AXES)
+    x = np.arange(1.0, 7.0).reshape(2, 3)
+    np.testing.assert_allclose(srcdiff.grad(module.expand, wrt=0)(x, (0,)), fd_grad(module.expand, (x, (0,)), 0),
+                               rtol=1e-6)
+    np.testing.assert_allclose(srcdiff.grad(module.shaped, wrt=0)(x, (3, 2)), np.ones((2, 3)))

@@ -6,10 +6,15 @@ derivative of ``np.arctan`` is ``g / (1 + x * x)``), which for a Python list is 
 ``*`` and raises.  Code specialized to its arguments knows which parameters are lists or tuples
 of numbers (``kinds``): ``sequences_read_as_arrays`` gives each such parameter one array, made
 first, ``xs_1 = np.asarray(xs)``, and every NumPy call reads it where it read the parameter.
-Other reads of the parameter (its items, its length, a loop over it) are unchanged, and the
-gradient of the array reaches the parameter through ``np.asarray``, returned in its type.
+Only the arguments NumPy reads as data are read so: every operand of a ufunc (``np.arctan``,
+``np.power``), the first argument of any other NumPy call (a tuple given as ``np.sum``'s axis or
+``np.expand_dims``' axes stays a tuple).  Other reads of the parameter (its items, its length, a
+loop over it) are unchanged, and the gradient of the array reaches the parameter through
+``np.asarray``, returned in its type.
 """
 import dataclasses
+
+import numpy as np
 
 from ..ir import Assign, If, Loop, Var
 
@@ -39,8 +44,10 @@ def _rewritten(body, arrays, used):
     for stmt in body:
         if type(stmt) is Assign:
             if stmt.op.startswith("np.") and any(a in arrays for a in stmt.args if type(a) is Var):
-                used.update(a for a in stmt.args if type(a) is Var and a in arrays)
-                stmt = dataclasses.replace(stmt, args=tuple(arrays.get(a, a) if type(a) is Var else a for a in stmt.args))
+                data = len(stmt.args) if _is_ufunc(stmt.op) else 1
+                args = tuple(arrays.get(a, a) if k < data and type(a) is Var else a for k, a in enumerate(stmt.args))
+                used.update(a for a, read in zip(stmt.args, args) if read is not a)
+                stmt = dataclasses.replace(stmt, args=args)
         elif isinstance(stmt, If):
             stmt = dataclasses.replace(stmt, body=_rewritten(stmt.body, arrays, used),
                                        orelse=_rewritten(stmt.orelse, arrays, used))
@@ -49,3 +56,8 @@ def _rewritten(body, arrays, used):
                                        body=_rewritten(stmt.body, arrays, used))
         out.append(stmt)
     return tuple(out)
+
+
+def _is_ufunc(op):
+    """Whether ``np.<f>`` is a NumPy ufunc, whose positional arguments are all data."""
+    return isinstance(getattr(np, op[3:], None), np.ufunc)
