@@ -19,6 +19,9 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 # astor wraps a statement whose text is longer than this (astor.source_repr.split_lines)
 ASTOR_MAX_LINE = 79
 
+# the precedence of the one argument of a call (``_quick`` asks for it at every ``math.cos(x)``)
+_ONE_ARGUMENT = None if astor is None else Precedence.call_one_arg
+
 # operator node type -> (its precedence, its symbol), read once from astor's tables (``_quick`` asks for every operation)
 _OPERATORS = {} if astor is None else {op: (get_op_precedence(op()), get_op_symbol(op()))
                                        for base in (ast.operator, ast.unaryop, ast.cmpop) for op in base.__subclasses__()}
@@ -98,9 +101,17 @@ def _quick(node, outer, renamed, squares=False):
         left = renamed.get(left.id, left.id) if type(left) is ast.Name else _quick(left, inner, renamed, squares)
         right = renamed.get(right.id, right.id) if type(right) is ast.Name else _quick(right, inner + 1, renamed, squares)
         return f"{left} {symbol} {right}" if inner >= outer else f"({left} {symbol} {right})"
-    if kind is not ast.BinOp:
-        if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
+    if kind is ast.Call:
+        func, args = node.func, node.args
+        if type(func) is ast.Attribute and type(func.value) is ast.Name and len(args) == 1 and not node.keywords:
+            # ``math.cos(x)``, the commonest call: printed here, not by two calls more
+            arg = args[0]
+            arg = renamed.get(arg.id, arg.id) if type(arg) is ast.Name else _quick(arg, _ONE_ARGUMENT, renamed, squares)
+            return f"{renamed.get(func.value.id, func.value.id)}.{func.attr}({arg})"
+        if type(func) is ast.Name or type(func) is ast.Attribute:
             return _quick_call(node, renamed, squares)
+        raise _NotQuick
+    if kind is not ast.BinOp:
         if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
             return f"{_quick(node.value, outer, renamed, squares)}.{node.attr}"
         if kind is _Printed:  # an operand printed already (``operation_text``)
