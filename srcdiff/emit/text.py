@@ -185,24 +185,27 @@ def assignment_source(stmt, names):
         kinds.append(kind is Const)
     else:
         key = (stmt.op, tuple(kinds), tuple(name for name, _ in kwargs) if kwargs else ())
-        pattern = _PATTERNS[key] if key in _PATTERNS else _pattern(key)
+        pattern = _PATTERNS.get(key, _UNSEEN)
+        if pattern is _UNSEEN:
+            pattern = _pattern(key)
         if pattern is not None:
-            text = f"{names[stmt.target]} = {pattern.format(*texts)}"
+            text = f"{names[stmt.target]} = {pattern % tuple(texts)}"
             if len(text) <= ASTOR_MAX_LINE:
                 return text
     return statement_source(assign_node(stmt, names))
 
 
-_PATTERNS = {}  # (op, which operands are numbers, keyword names) -> a format string, or None
+_PATTERNS = {}  # (op, which operands are numbers, keyword names) -> a ``%`` format string, or None
+_UNSEEN = object()  # a key not in _PATTERNS or _OPERATIONS yet
 _NAME_MARK = "\x01{}\x02"  # an operand printed as a name in a pattern: no identifier holds these
 _NUMBER_MARK = 7 ** 40  # an operand printed as a number in a pattern: 7 ** 40 + its position
 
 
 def _pattern(key):
-    """The text of ``op(operands)`` with operand ``i`` printed as ``{i}``: operands stand in as
+    """The text of ``op(operands)`` with each operand printed as ``%s``: operands stand in as
     names (``_NAME_MARK``) or as numbers (``_NUMBER_MARK``), so ``_quick`` takes the same
     decisions as for the real ones, whose texts are context-free (never in parentheses);
-    None where ``quick_source`` declines the statement."""
+    None where ``quick_source`` declines the statement (or ``_format_string`` the text)."""
     if len(_PATTERNS) > 10000:  # keyed by users' op names too: keep it bounded
         _PATTERNS.clear()
     op, numbers, keywords = key
@@ -221,10 +224,16 @@ def _pattern(key):
 
 def _format_string(text, numbers):
     """``text`` printed with marks for its operands (``numbers[i]``: operand ``i`` stood in as
-    ``_NUMBER_MARK + i``, else as ``_NAME_MARK``) as a format string with ``{i}`` for each."""
-    text = text.replace("{", "{{").replace("}", "}}")
-    for i, number in enumerate(numbers):
-        text = text.replace(repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i), "{%d}" % i)
+    ``_NUMBER_MARK + i``, else as ``_NAME_MARK``) as a ``%`` format string with ``%s`` for each;
+    None where the text does not print each operand once, in order (``%`` fills its fields in
+    order): such statements are printed from their trees."""
+    marks = [repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i) for i, number in enumerate(numbers)]
+    places = [text.find(mark) for mark in marks]
+    if any(text.count(mark) != 1 for mark in marks) or places != sorted(places):
+        return None
+    text = text.replace("%", "%%")
+    for mark in marks:
+        text = text.replace(mark, "%s")
     return text
 
 
@@ -269,18 +278,20 @@ def operation_text(op, args, names, printed):
         else:
             return None
     key = (op, tuple(kinds))
-    pattern = _OPERATIONS[key] if key in _OPERATIONS else _operation_pattern(key)
+    pattern = _OPERATIONS.get(key, _UNSEEN)
+    if pattern is _UNSEEN:
+        pattern = _operation_pattern(key)
     if pattern is None:
         return None
     form, precedence = pattern
-    return form.format(*texts), precedence
+    return form % tuple(texts), precedence
 
 
-_OPERATIONS = {}  # (op, each operand's kind: "name", "number" or a precedence) -> (format string, precedence), or None
+_OPERATIONS = {}  # (op, each operand's kind: "name", "number" or a precedence) -> (``%`` format string, precedence), or None
 
 
 def _operation_pattern(key):
-    """``operation_text``'s format string for ``key`` with operand ``i`` printed as ``{i}``,
+    """``operation_text``'s format string for ``key`` with each operand printed as ``%s``,
     and its precedence; None where ``_quick`` declines the tree (see ``_pattern``)."""
     if len(_OPERATIONS) > 10000:  # keyed by users' op names too: keep it bounded
         _OPERATIONS.clear()
@@ -295,8 +306,9 @@ def _operation_pattern(key):
             text = _quick(node, Precedence.Assign, {}, True)
         except _NotQuick:
             text = None
-        if text is not None:
-            pattern = _format_string(text, [kind == "number" for kind in kinds]), _precedence(node)
+        form = None if text is None else _format_string(text, [kind == "number" for kind in kinds])
+        if form is not None:
+            pattern = form, _precedence(node)
     _OPERATIONS[key] = pattern
     return pattern
 
