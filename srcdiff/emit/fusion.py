@@ -64,7 +64,7 @@ MOST_FUSED = 24  # operations written into one expression at most
 
 
 def _same_line(a, b):
-    return a is not None and b is not None and (a.filename, a.lineno) == (b.filename, b.lineno)
+    return a is not None and b is not None and a.lineno == b.lineno and a.filename == b.filename
 
 
 class Held:
@@ -111,7 +111,8 @@ class Held:
         if holds:
             self.held.append((stmt.target, value, stmt))
             return lines
-        lines += self.flush(depth, passed=True)  # (before the line: marks are numbered in order)
+        if self.held:  # (before the line: marks are numbered in order)
+            lines += self.flush(depth, passed=True)
         lines.append(self._line(stmt.target, value, stmt, depth))
         return lines
 
@@ -121,7 +122,7 @@ class Held:
             return []
         if len(self.held) == 1:  # the usual case: one temporary held, read by the next statement
             var = self.held[0][0]
-            return [a for a in stmt.args if a is var]
+            return [var] * stmt.args.count(var)  # (a Var equals itself alone)
         held = [v for v, _, _ in self.held]
         return [a for a in stmt.args if isinstance(a, Var) and a in held]
 
@@ -162,7 +163,7 @@ class Held:
             text = quick_assignment(name, None, expr, _NONE_RENAMED)
             if text is None:  # not plain arithmetic, or long enough for astor to wrap
                 text = statement_source(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=expr, lineno=0))
-        return self.located(indented(text, depth), stmt.loc)
+        return self.located("    " * depth + text if "\n" not in text else indented(text, depth), stmt.loc)
 
 
 class Fused:
