@@ -68,7 +68,8 @@ def _same_line(a, b):
 
 
 class Held:
-    """The statements of one block held back to be written into their readers; ``names``
+    """The statements of one block held back to be written into their readers: the Vars of
+    ``fusable`` (what ``fusable`` found: each made by an ``ORDERED`` operation); ``names``
     gives each Var its name, ``printer`` (a ``Printer``) prints and marks the lines."""
 
     def __init__(self, fusable, names, printer, across_lines=False):
@@ -81,7 +82,7 @@ class Held:
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
-        holds = stmt.target in self.fusable and _ordered(stmt)
+        holds = stmt.target in self.fusable
         if not self.held and not holds:  # the usual statement: printed as it is
             return [self.printer.assign_line(stmt, depth)]
         ordered = holds or _ordered(stmt)
