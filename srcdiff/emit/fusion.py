@@ -20,7 +20,8 @@ import ast
 from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, operand_node, operation_node, reads, walk
 from .naming import with_aliases
 from .printer import indented, squared
-from .text import ASTOR_MAX_LINE, operation_text, quick_assignment, statement_source
+from .patterns import operation_text
+from .text import ASTOR_MAX_LINE, quick_assignment, statement_source
 
 ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
 
@@ -38,11 +39,11 @@ def fusable(function, backward_reads, reread, across_lines=False):
     count, candidates = {}, []
     for stmt in walk(function.body):
         if isinstance(stmt, Assign):
-            operands = squared(stmt).args if stmt.op == "**" else stmt.args
+            printed = squared(stmt) if stmt.op == "**" else stmt
+            operands = printed.args
             if stmt.kwargs:
                 operands = operands + tuple(v for _, v in stmt.kwargs)
-            if _ordered(stmt) and (not stmt.target.user_named
-                                   or across_lines and squared(stmt).op in NEVER_RAISING):
+            if _ordered(stmt) and (not stmt.target.user_named or across_lines and printed.op in NEVER_RAISING):
                 candidates.append(stmt.target)
         else:
             operands = reads(stmt)
@@ -170,7 +171,7 @@ class Held:
 class Fused:
     """The expression of a statement ``stmt`` (as printed: ``squared``, modules aliased) whose
     held operands are written into it: ``inner`` maps each such Var to its own ``Fused``.
-    ``printed`` is its ``(text, precedence)`` (``text.operation_text``), None where that
+    ``printed`` is its ``(text, precedence)`` (``patterns.operation_text``), None where that
     declines; ``node()`` builds its tree, for the lines the text cannot print."""
 
     __slots__ = ("stmt", "inner", "names", "printed")

@@ -28,7 +28,8 @@ from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
 from .naming import alias_modules, aliased, with_aliases
 from .marks import MARK, MARKS, GeneratedText, mark_of, unmarked  # noqa: F401 (GeneratedText: the tests read it here)
-from .text import assignment_source, statement_source
+from .patterns import assignment_source
+from .text import statement_source
 
 
 

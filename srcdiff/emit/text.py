@@ -8,7 +8,6 @@ text (a test compares the two on random expressions).
 import ast
 import math
 
-from ..ir import EFFECT, Assign, Const, Global, Var, assign_node, operation_node
 
 try:  # astor prints long lines wrapped; it is old, so ast.unparse stands by
     import astor
@@ -18,6 +17,7 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 
 # astor wraps a statement whose text is longer than this (astor.source_repr.split_lines)
 ASTOR_MAX_LINE = 79
+QUICK = astor is not None  # whether ``quick_source`` and the patterns (``patterns``) print anything
 
 # the precedence of the one argument of a call (``_quick`` asks for it at every ``math.cos(x)``)
 _ONE_ARGUMENT = None if astor is None else Precedence.call_one_arg
@@ -114,7 +114,7 @@ def _quick(node, outer, renamed, squares=False):
     if kind is not ast.BinOp:
         if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
             return f"{_quick(node.value, outer, renamed, squares)}.{node.attr}"
-        if kind is _Printed:  # an operand printed already (``operation_text``)
+        if kind is Printed:  # an operand printed already (``patterns.operation_text``)
             return node.text if node.precedence >= outer else f"({node.text})"
         if kind is ast.Constant:
             value = node.value
@@ -161,85 +161,9 @@ def _quick_call(node, renamed, squares):
         return f"{renamed.get(func.value.id, func.value.id)}.{func.attr}({', '.join(parts)})"
     return f"{_quick(func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
 
+# ---------------------------------------------------------------- for the patterns (``patterns``)
 
-# ---------------------------------------------------------------- forward statements from patterns
-
-def assignment_source(stmt, names):
-    """``statement_source(assign_node(stmt, names))`` of a forward statement, printed from its
-    operation's pattern (``_pattern``) when every operand is a name or a number ``_quick``
-    prints as it is (non-negative and finite): no tree to build for the usual statement."""
-    if astor is None:
-        return statement_source(assign_node(stmt, names))
-    texts, kinds, kwargs = [], [], stmt.kwargs
-    for operand in stmt.args + tuple(value for _, value in kwargs) if kwargs else stmt.args:
-        kind = type(operand)
-        if kind is Var:
-            texts.append(names[operand])
-        elif kind is Global:
-            texts.append(operand.name)
-        elif kind is Const and type(operand.value) in (int, float) and operand.value >= 0 \
-                and math.isfinite(operand.value):
-            texts.append(repr(operand.value))
-        else:
-            break
-        kinds.append(kind is Const)
-    else:
-        key = (stmt.op, tuple(kinds), tuple(name for name, _ in kwargs) if kwargs else ())
-        pattern = _PATTERNS.get(key, _UNSEEN)
-        if pattern is _UNSEEN:
-            pattern = _pattern(key)
-        if pattern is not None:
-            text = f"{names[stmt.target]} = {pattern % tuple(texts)}"
-            if len(text) <= ASTOR_MAX_LINE:
-                return text
-    return statement_source(assign_node(stmt, names))
-
-
-_PATTERNS = {}  # (op, which operands are numbers, keyword names) -> a ``%`` format string, or None
-_UNSEEN = object()  # a key not in _PATTERNS or _OPERATIONS yet
-_NAME_MARK = "\x01{}\x02"  # an operand printed as a name in a pattern: no identifier holds these
-_NUMBER_MARK = 7 ** 40  # an operand printed as a number in a pattern: 7 ** 40 + its position
-
-
-def _pattern(key):
-    """The text of ``op(operands)`` with each operand printed as ``%s``: operands stand in as
-    names (``_NAME_MARK``) or as numbers (``_NUMBER_MARK``), so ``_quick`` takes the same
-    decisions as for the real ones, whose texts are context-free (never in parentheses);
-    None where ``quick_source`` declines the statement (or ``_format_string`` the text)."""
-    if len(_PATTERNS) > 10000:  # keyed by users' op names too: keep it bounded
-        _PATTERNS.clear()
-    op, numbers, keywords = key
-    operands = [Const(_NUMBER_MARK + i) if number else Var(_NAME_MARK.format(i)) for i, number in enumerate(numbers)]
-    names = {v: v.hint for v in operands if type(v) is Var}
-    target = Var("target")
-    names[target] = target.hint
-    count = len(numbers) - len(keywords)
-    stmt = Assign(target, op, tuple(operands[:count]), tuple(zip(keywords, operands[count:])))
-    text = None if op == EFFECT else quick_source(assign_node(stmt, names))
-    if text is not None:
-        text = _format_string(text[len("target = "):], numbers)
-    _PATTERNS[key] = text
-    return text
-
-
-def _format_string(text, numbers):
-    """``text`` printed with marks for its operands (``numbers[i]``: operand ``i`` stood in as
-    ``_NUMBER_MARK + i``, else as ``_NAME_MARK``) as a ``%`` format string with ``%s`` for each;
-    None where the text does not print each operand once, in order (``%`` fills its fields in
-    order): such statements are printed from their trees."""
-    marks = [repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i) for i, number in enumerate(numbers)]
-    places = [text.find(mark) for mark in marks]
-    if any(text.count(mark) != 1 for mark in marks) or places != sorted(places):
-        return None
-    text = text.replace("%", "%%")
-    for mark in marks:
-        text = text.replace(mark, "%s")
-    return text
-
-
-# ---------------------------------------------------------------- operations on operands printed already
-
-class _Printed:
+class Printed:
     """An operand that is an expression printed already (``text``), whose outermost operation
     binds with ``precedence``: ``_quick`` puts it in parentheses where its context binds tighter."""
 
@@ -247,73 +171,16 @@ class _Printed:
         self.text, self.precedence = text, precedence
 
 
-def operation_text(op, args, names, printed):
-    """``(text, precedence)`` of the operation ``op`` applied to the operands ``args`` (IR
-    operands without keywords), as ``_quick`` prints ``operation_node``'s tree of them with
-    ``v ** 2`` of a name written ``v * v``: a Var in ``printed`` stands for the expression
-    whose ``(text, precedence)`` it maps to (``fusion``), other Vars for their ``names``.
-    ``precedence`` is that of the outermost operation (an atom's is ``Precedence.highest``).
-    None where ``_quick`` would decline, or an operand is one the patterns leave to the tree
-    (a negative number, a power of 2, which ``squares`` may write as a product)."""
-    if astor is None:
+def quick_expression(node):
+    """``_quick``'s text of expression ``node`` standing alone (a statement's value), ``v ** 2`` of
+    a name written ``v * v``; None where it declines."""
+    try:
+        return _quick(node, Precedence.Assign, {}, True)
+    except _NotQuick:
         return None
-    texts, kinds = [], []
-    for operand in args:
-        kind = type(operand)
-        if kind is Var:
-            if operand in printed:
-                text, precedence = printed[operand]
-                texts.append(text)
-                kinds.append(precedence)
-            else:
-                texts.append(names[operand])
-                kinds.append("name")
-        elif kind is Global:
-            texts.append(operand.name)
-            kinds.append("name")
-        elif kind is Const and type(operand.value) in (int, float) and operand.value >= 0 \
-                and math.isfinite(operand.value) and not (op == "**" and operand.value == 2):
-            texts.append(repr(operand.value))
-            kinds.append("number")
-        else:
-            return None
-    key = (op, tuple(kinds))
-    pattern = _OPERATIONS.get(key, _UNSEEN)
-    if pattern is _UNSEEN:
-        pattern = _operation_pattern(key)
-    if pattern is None:
-        return None
-    form, precedence = pattern
-    return form % tuple(texts), precedence
 
 
-_OPERATIONS = {}  # (op, each operand's kind: "name", "number" or a precedence) -> (``%`` format string, precedence), or None
-
-
-def _operation_pattern(key):
-    """``operation_text``'s format string for ``key`` with each operand printed as ``%s``,
-    and its precedence; None where ``_quick`` declines the tree (see ``_pattern``)."""
-    if len(_OPERATIONS) > 10000:  # keyed by users' op names too: keep it bounded
-        _OPERATIONS.clear()
-    op, kinds = key
-    marks = [_NAME_MARK.format(i) for i in range(len(kinds))]
-    operands = [ast.Name(id=mark, ctx=ast.Load()) if kind == "name" else ast.Constant(_NUMBER_MARK + i)
-                if kind == "number" else _Printed(mark, kind) for i, (mark, kind) in enumerate(zip(marks, kinds))]
-    pattern = None
-    if op != "copy" and op != EFFECT:
-        node = operation_node(op, operands)
-        try:
-            text = _quick(node, Precedence.Assign, {}, True)
-        except _NotQuick:
-            text = None
-        form = None if text is None else _format_string(text, [kind == "number" for kind in kinds])
-        if form is not None:
-            pattern = form, _precedence(node)
-    _OPERATIONS[key] = pattern
-    return pattern
-
-
-def _precedence(node):
+def outer_precedence(node):
     """The precedence ``_quick`` gives the outermost operation of ``node`` (atoms: the highest)."""
     kind = type(node)
     if kind is ast.BinOp or kind is ast.UnaryOp:
