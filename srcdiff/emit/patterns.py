@@ -131,7 +131,8 @@ def operation_text(op, args, names, printed):
     return form % tuple(texts), precedence
 
 
-_OPERATIONS = {}  # (op, each operand's kind: "name", "number" or a precedence) -> (``%`` format string, precedence), or None
+# (op, each operand's kind: "name", "number" or a precedence) -> (``%`` format string, precedence), or None
+_OPERATIONS = {}
 
 
 def _operation_pattern(key):

@@ -161,6 +161,7 @@ def _quick_call(node, renamed, squares):
         return f"{renamed.get(func.value.id, func.value.id)}.{func.attr}({', '.join(parts)})"
     return f"{_quick(func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
 
+
 # ---------------------------------------------------------------- for the patterns (``patterns``)
 
 class Printed:
