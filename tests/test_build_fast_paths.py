@@ -1,6 +1,6 @@
 """The shortcuts of issue 13 ("building fast and linear") give what the long way gives.
 
-- the forward printer's cached patterns (``emit.text.assignment_source``) print what
+- the forward printer's cached patterns (``emit.patterns.assignment_source``) print what
   ``statement_source(assign_node(...))`` prints, for every kind of operand and operation;
 - an adjoint's line printed from its tokens (``emit.text.quick_assignment``) is the line of
   the tree copied with its final names;
@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 import srcdiff
 from srcdiff.emit.backward import squares_multiplied
-from srcdiff.emit.text import ASTOR_MAX_LINE, assignment_source, quick_assignment, statement_source
+from srcdiff.emit.patterns import assignment_source
+from srcdiff.emit.text import ASTOR_MAX_LINE, quick_assignment, statement_source
 from srcdiff.frontend.source import walk
 from srcdiff.ir import (BINARY_OPS, COMPARE_OPS, Assign, Const, Global, If, Var, assign_node, assigns, blocks_of,
                         copy_expr, expr_size, filler, has_flow, simplify_expr, substitute_once)

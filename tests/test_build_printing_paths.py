@@ -1,7 +1,7 @@
 """The printing shortcuts of issue 13 ("building fast and linear") give what the long way gives.
 
 - a fused forward statement of the text that runs, printed from a cached operation pattern
-  with its operands' precedences (``emit.text.operation_text``, ``emit.fusion.Fused``), is the
+  with its operands' precedences (``emit.patterns.operation_text``, ``emit.fusion.Fused``), is the
   line the tree of the same expression prints (``quick_assignment`` where short, astor else);
 - the walk of an adjoint's identifiers (``emit.tape.ExpressionNames``) notes whether it holds an
   int literal as ``ast.walk`` finds one (``emit.runs.has_int_literal`` decides by it whether the

@@ -129,8 +129,8 @@ class BackwardPrinter(Printer):
     def accumulate_source(self, acc, owned):
         """The text of an ``Accumulate``: printed straight from its tokens where no module is
         renamed (``renamed``), else (or where astor must print it) from a copy with final names."""
-        if self.renamed is None:  # token -> final name: what FinalNames holds, or the ids of Name nodes
-            names = self.final_names if isinstance(self.final_names, FinalNames) else \
+        if self.renamed is None:  # token -> final name (a plain dict: read at every name), or Name nodes' ids
+            names = dict(self.final_names) if isinstance(self.final_names, FinalNames) else \
                 {token: name.id for token, name in self.final_names.items()}
             self.renamed = names if all(alias == module for module, alias in self.aliases.items()) else {}
         if not self.renamed:

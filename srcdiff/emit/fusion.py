@@ -20,7 +20,8 @@ import ast
 from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Var, operand_node, operation_node, reads, walk
 from .naming import with_aliases
 from .printer import indented, squared
-from .text import ASTOR_MAX_LINE, operation_text, quick_assignment, statement_source
+from .patterns import operation_text
+from .text import ASTOR_MAX_LINE, quick_assignment, statement_source
 
 ORDERED = frozenset(BINARY_OPS) | frozenset(UNARY_OPS) | frozenset(COMPARE_OPS) | {"[]"}
 
@@ -38,11 +39,11 @@ def fusable(function, backward_reads, reread, across_lines=False):
     count, candidates = {}, []
     for stmt in walk(function.body):
         if isinstance(stmt, Assign):
-            operands = squared(stmt).args if stmt.op == "**" else stmt.args
+            printed = squared(stmt) if stmt.op == "**" else stmt
+            operands = printed.args
             if stmt.kwargs:
                 operands = operands + tuple(v for _, v in stmt.kwargs)
-            if _ordered(stmt) and (not stmt.target.user_named
-                                   or across_lines and squared(stmt).op in NEVER_RAISING):
+            if _ordered(stmt) and (not stmt.target.user_named or across_lines and printed.op in NEVER_RAISING):
                 candidates.append(stmt.target)
         else:
             operands = reads(stmt)
@@ -64,11 +65,12 @@ MOST_FUSED = 24  # operations written into one expression at most
 
 
 def _same_line(a, b):
-    return a is not None and b is not None and (a.filename, a.lineno) == (b.filename, b.lineno)
+    return a is not None and b is not None and a.lineno == b.lineno and a.filename == b.filename
 
 
 class Held:
-    """The statements of one block held back to be written into their readers; ``names``
+    """The statements of one block held back to be written into their readers: the Vars of
+    ``fusable`` (what ``fusable`` found: each made by an ``ORDERED`` operation); ``names``
     gives each Var its name, ``printer`` (a ``Printer``) prints and marks the lines."""
 
     def __init__(self, fusable, names, printer, across_lines=False):
@@ -81,7 +83,7 @@ class Held:
 
     def assign(self, stmt, depth):
         """The lines to print for ``stmt``, a live ``Assign``: none when it is held."""
-        holds = stmt.target in self.fusable and _ordered(stmt)
+        holds = stmt.target in self.fusable
         if not self.held and not holds:  # the usual statement: printed as it is
             return [self.printer.assign_line(stmt, depth)]
         ordered = holds or _ordered(stmt)
@@ -111,7 +113,8 @@ class Held:
         if holds:
             self.held.append((stmt.target, value, stmt))
             return lines
-        lines += self.flush(depth, passed=True)  # (before the line: marks are numbered in order)
+        if self.held:  # (before the line: marks are numbered in order)
+            lines += self.flush(depth, passed=True)
         lines.append(self._line(stmt.target, value, stmt, depth))
         return lines
 
@@ -121,7 +124,7 @@ class Held:
             return []
         if len(self.held) == 1:  # the usual case: one temporary held, read by the next statement
             var = self.held[0][0]
-            return [a for a in stmt.args if a is var]
+            return [var] * stmt.args.count(var)  # (a Var equals itself alone)
         held = [v for v, _, _ in self.held]
         return [a for a in stmt.args if isinstance(a, Var) and a in held]
 
@@ -162,13 +165,13 @@ class Held:
             text = quick_assignment(name, None, expr, _NONE_RENAMED)
             if text is None:  # not plain arithmetic, or long enough for astor to wrap
                 text = statement_source(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=expr, lineno=0))
-        return self.located(indented(text, depth), stmt.loc)
+        return self.located("    " * depth + text if "\n" not in text else indented(text, depth), stmt.loc)
 
 
 class Fused:
     """The expression of a statement ``stmt`` (as printed: ``squared``, modules aliased) whose
     held operands are written into it: ``inner`` maps each such Var to its own ``Fused``.
-    ``printed`` is its ``(text, precedence)`` (``text.operation_text``), None where that
+    ``printed`` is its ``(text, precedence)`` (``patterns.operation_text``), None where that
     declines; ``node()`` builds its tree, for the lines the text cannot print."""
 
     __slots__ = ("stmt", "inner", "names", "printed")

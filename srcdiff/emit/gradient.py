@@ -122,7 +122,7 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
             lines += forward
         if check_scalar and isinstance(function.result, Var):
             check = "\n".join(result_check_lines(names[function.result], aliases))
-            lines.append(printer.located(check, check_loc))
+            lines += printer.located(check, check_loc).split("\n")  # a line each (``unmarked``)
         if statements:
             if backward_lines is None:
                 backward_lines = printer.backward(statements, 1, set())

@@ -33,7 +33,10 @@ def unmarked(lines, origins, default):
     """The text of the printed ``lines`` (each may hold several lines), marks taken off: a
     ``GeneratedText`` whose line ``i + 1`` comes from ``origins[n]`` where it was marked ``n``,
     else from ``default``."""
-    parts = [line.partition(MARK) for line in "\n".join(lines).split("\n")]  # (text, MARK or "", number)
+    joined = "\n".join(lines)
+    if joined.count("\n") >= len(lines):  # some line holds several: each on its own
+        lines = joined.split("\n")
+    parts = [line.partition(MARK) for line in lines]  # (text, MARK or "", number)
     numbers = _NUMBERS
     found = [origins[numbers.get(number) or int(number)] if marked else default for _, marked, number in parts]
     return GeneratedText("\n".join([text for text, _, _ in parts]) + "\n", found, default)

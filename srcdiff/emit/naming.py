@@ -129,7 +129,7 @@ def _called_builtins(function):
     """The builtins generated code calls by name (``abs``, ``max``; ``EMITTED_BUILTINS``:
     ``float`` for an integer-valued adjoint, ``reversed(range(...))`` of a backward loop),
     except parameter names, which cannot change (the fence refuses those that hide one)."""
-    called = {s.op for s in assigns(function.body) if s.op.isidentifier() and hasattr(builtins, s.op)}
+    called = {op for op in {s.op for s in assigns(function.body)} if op.isidentifier() and hasattr(builtins, op)}
     called |= EMITTED_BUILTINS
     return called - {p.hint for p in function.params}
 

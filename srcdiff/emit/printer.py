@@ -28,7 +28,8 @@ from ..ir.printing import iter_header, loop_end_lines, operand_text
 from .masks import aliased_expr
 from .naming import alias_modules, aliased, with_aliases
 from .marks import MARK, MARKS, GeneratedText, mark_of, unmarked  # noqa: F401 (GeneratedText: the tests read it here)
-from .text import assignment_source, statement_source
+from .patterns import assignment_source
+from .text import statement_source
 
 
 
@@ -94,8 +95,9 @@ class Printer:
         and the mark's number, which ``finish`` turns into the text's ``origins``."""
         if loc is None:
             return text
-        self.origins.append(loc.origin if loc.origin is not None else loc)
-        number = len(self.origins) - 1
+        origins = self.origins
+        origins.append(loc if loc.origin is None else loc.origin)
+        number = len(origins) - 1
         mark = MARKS[number] if number < len(MARKS) else mark_of(number)
         if "\n" not in text:
             return text + mark
@@ -156,7 +158,7 @@ class Printer:
 
     def printed_assign(self, stmt, depth):
         """``assign_line``'s line, printed."""
-        if id(stmt) in self.grown_in_place:
+        if self.grown_in_place and id(stmt) in self.grown_in_place:
             stmt = Assign(stmt.target, "rt.grown", stmt.args, stmt.kwargs, stmt.loc)
         printed = squared(stmt) if stmt.op == "**" else stmt  # (a power alone is squared: no call for the others)
         printed = with_aliases(printed, self.aliases) if self.renaming else printed
@@ -164,7 +166,7 @@ class Printer:
             text = statement_source(alias_modules(assign_node(printed, self.names), self.aliases))
         else:
             text = assignment_source(printed, self.names)
-        return self.located(pad(depth) + text if "\n" not in text else indented(text, depth), stmt.loc)
+        return self.located("    " * depth + text if "\n" not in text else indented(text, depth), stmt.loc)
 
     def forward_if(self, stmt, depth, in_loop):
         merges = [m for m in stmt.merges if m.target in self.live]

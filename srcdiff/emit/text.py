@@ -8,7 +8,6 @@ text (a test compares the two on random expressions).
 import ast
 import math
 
-from ..ir import EFFECT, Assign, Const, Global, Var, assign_node, operation_node
 
 try:  # astor prints long lines wrapped; it is old, so ast.unparse stands by
     import astor
@@ -18,6 +17,10 @@ except ImportError:  # pragma: no cover - astor is a declared dependency
 
 # astor wraps a statement whose text is longer than this (astor.source_repr.split_lines)
 ASTOR_MAX_LINE = 79
+QUICK = astor is not None  # whether ``quick_source`` and the patterns (``patterns``) print anything
+
+# the precedence of the one argument of a call (``_quick`` asks for it at every ``math.cos(x)``)
+_ONE_ARGUMENT = None if astor is None else Precedence.call_one_arg
 
 # operator node type -> (its precedence, its symbol), read once from astor's tables (``_quick`` asks for every operation)
 _OPERATORS = {} if astor is None else {op: (get_op_precedence(op()), get_op_symbol(op()))
@@ -98,12 +101,20 @@ def _quick(node, outer, renamed, squares=False):
         left = renamed.get(left.id, left.id) if type(left) is ast.Name else _quick(left, inner, renamed, squares)
         right = renamed.get(right.id, right.id) if type(right) is ast.Name else _quick(right, inner + 1, renamed, squares)
         return f"{left} {symbol} {right}" if inner >= outer else f"({left} {symbol} {right})"
-    if kind is not ast.BinOp:
-        if kind is ast.Call and type(node.func) in (ast.Name, ast.Attribute):
+    if kind is ast.Call:
+        func, args = node.func, node.args
+        if type(func) is ast.Attribute and type(func.value) is ast.Name and len(args) == 1 and not node.keywords:
+            # ``math.cos(x)``, the commonest call: printed here, not by two calls more
+            arg = args[0]
+            arg = renamed.get(arg.id, arg.id) if type(arg) is ast.Name else _quick(arg, _ONE_ARGUMENT, renamed, squares)
+            return f"{renamed.get(func.value.id, func.value.id)}.{func.attr}({arg})"
+        if type(func) is ast.Name or type(func) is ast.Attribute:
             return _quick_call(node, renamed, squares)
+        raise _NotQuick
+    if kind is not ast.BinOp:
         if kind is ast.Attribute and type(node.value) in (ast.Name, ast.Attribute):
             return f"{_quick(node.value, outer, renamed, squares)}.{node.attr}"
-        if kind is _Printed:  # an operand printed already (``operation_text``)
+        if kind is Printed:  # an operand printed already (``patterns.operation_text``)
             return node.text if node.precedence >= outer else f"({node.text})"
         if kind is ast.Constant:
             value = node.value
@@ -151,75 +162,9 @@ def _quick_call(node, renamed, squares):
     return f"{_quick(func, Precedence.highest, renamed, squares)}({', '.join(parts)})"
 
 
-# ---------------------------------------------------------------- forward statements from patterns
+# ---------------------------------------------------------------- for the patterns (``patterns``)
 
-def assignment_source(stmt, names):
-    """``statement_source(assign_node(stmt, names))`` of a forward statement, printed from its
-    operation's pattern (``_pattern``) when every operand is a name or a number ``_quick``
-    prints as it is (non-negative and finite): no tree to build for the usual statement."""
-    if astor is None:
-        return statement_source(assign_node(stmt, names))
-    texts, kinds, kwargs = [], [], stmt.kwargs
-    for operand in stmt.args + tuple(value for _, value in kwargs) if kwargs else stmt.args:
-        kind = type(operand)
-        if kind is Var:
-            texts.append(names[operand])
-        elif kind is Global:
-            texts.append(operand.name)
-        elif kind is Const and type(operand.value) in (int, float) and operand.value >= 0 \
-                and math.isfinite(operand.value):
-            texts.append(repr(operand.value))
-        else:
-            break
-        kinds.append(kind is Const)
-    else:
-        key = (stmt.op, tuple(kinds), tuple(name for name, _ in kwargs) if kwargs else ())
-        pattern = _PATTERNS[key] if key in _PATTERNS else _pattern(key)
-        if pattern is not None:
-            text = f"{names[stmt.target]} = {pattern.format(*texts)}"
-            if len(text) <= ASTOR_MAX_LINE:
-                return text
-    return statement_source(assign_node(stmt, names))
-
-
-_PATTERNS = {}  # (op, which operands are numbers, keyword names) -> a format string, or None
-_NAME_MARK = "\x01{}\x02"  # an operand printed as a name in a pattern: no identifier holds these
-_NUMBER_MARK = 7 ** 40  # an operand printed as a number in a pattern: 7 ** 40 + its position
-
-
-def _pattern(key):
-    """The text of ``op(operands)`` with operand ``i`` printed as ``{i}``: operands stand in as
-    names (``_NAME_MARK``) or as numbers (``_NUMBER_MARK``), so ``_quick`` takes the same
-    decisions as for the real ones, whose texts are context-free (never in parentheses);
-    None where ``quick_source`` declines the statement."""
-    if len(_PATTERNS) > 10000:  # keyed by users' op names too: keep it bounded
-        _PATTERNS.clear()
-    op, numbers, keywords = key
-    operands = [Const(_NUMBER_MARK + i) if number else Var(_NAME_MARK.format(i)) for i, number in enumerate(numbers)]
-    names = {v: v.hint for v in operands if type(v) is Var}
-    target = Var("target")
-    names[target] = target.hint
-    count = len(numbers) - len(keywords)
-    stmt = Assign(target, op, tuple(operands[:count]), tuple(zip(keywords, operands[count:])))
-    text = None if op == EFFECT else quick_source(assign_node(stmt, names))
-    if text is not None:
-        text = _format_string(text[len("target = "):], numbers)
-    _PATTERNS[key] = text
-    return text
-
-
-def _format_string(text, numbers):
-    """``text`` printed with marks for its operands (``numbers[i]``: operand ``i`` stood in as
-    ``_NUMBER_MARK + i``, else as ``_NAME_MARK``) as a format string with ``{i}`` for each."""
-    text = text.replace("{", "{{").replace("}", "}}")
-    for i, number in enumerate(numbers):
-        text = text.replace(repr(_NUMBER_MARK + i) if number else _NAME_MARK.format(i), "{%d}" % i)
-    return text
-
-
-# ---------------------------------------------------------------- operations on operands printed already
-
-class _Printed:
+class Printed:
     """An operand that is an expression printed already (``text``), whose outermost operation
     binds with ``precedence``: ``_quick`` puts it in parentheses where its context binds tighter."""
 
@@ -227,70 +172,16 @@ class _Printed:
         self.text, self.precedence = text, precedence
 
 
-def operation_text(op, args, names, printed):
-    """``(text, precedence)`` of the operation ``op`` applied to the operands ``args`` (IR
-    operands without keywords), as ``_quick`` prints ``operation_node``'s tree of them with
-    ``v ** 2`` of a name written ``v * v``: a Var in ``printed`` stands for the expression
-    whose ``(text, precedence)`` it maps to (``fusion``), other Vars for their ``names``.
-    ``precedence`` is that of the outermost operation (an atom's is ``Precedence.highest``).
-    None where ``_quick`` would decline, or an operand is one the patterns leave to the tree
-    (a negative number, a power of 2, which ``squares`` may write as a product)."""
-    if astor is None:
+def quick_expression(node):
+    """``_quick``'s text of expression ``node`` standing alone (a statement's value), ``v ** 2`` of
+    a name written ``v * v``; None where it declines."""
+    try:
+        return _quick(node, Precedence.Assign, {}, True)
+    except _NotQuick:
         return None
-    texts, kinds = [], []
-    for operand in args:
-        kind = type(operand)
-        if kind is Var:
-            if operand in printed:
-                text, precedence = printed[operand]
-                texts.append(text)
-                kinds.append(precedence)
-            else:
-                texts.append(names[operand])
-                kinds.append("name")
-        elif kind is Global:
-            texts.append(operand.name)
-            kinds.append("name")
-        elif kind is Const and type(operand.value) in (int, float) and operand.value >= 0 \
-                and math.isfinite(operand.value) and not (op == "**" and operand.value == 2):
-            texts.append(repr(operand.value))
-            kinds.append("number")
-        else:
-            return None
-    key = (op, tuple(kinds))
-    pattern = _OPERATIONS[key] if key in _OPERATIONS else _operation_pattern(key)
-    if pattern is None:
-        return None
-    form, precedence = pattern
-    return form.format(*texts), precedence
 
 
-_OPERATIONS = {}  # (op, each operand's kind: "name", "number" or a precedence) -> (format string, precedence), or None
-
-
-def _operation_pattern(key):
-    """``operation_text``'s format string for ``key`` with operand ``i`` printed as ``{i}``,
-    and its precedence; None where ``_quick`` declines the tree (see ``_pattern``)."""
-    if len(_OPERATIONS) > 10000:  # keyed by users' op names too: keep it bounded
-        _OPERATIONS.clear()
-    op, kinds = key
-    marks = [_NAME_MARK.format(i) for i in range(len(kinds))]
-    operands = [ast.Name(id=mark, ctx=ast.Load()) if kind == "name" else ast.Constant(_NUMBER_MARK + i)
-                if kind == "number" else _Printed(mark, kind) for i, (mark, kind) in enumerate(zip(marks, kinds))]
-    pattern = None
-    if op != "copy" and op != EFFECT:
-        node = operation_node(op, operands)
-        try:
-            text = _quick(node, Precedence.Assign, {}, True)
-        except _NotQuick:
-            text = None
-        if text is not None:
-            pattern = _format_string(text, [kind == "number" for kind in kinds]), _precedence(node)
-    _OPERATIONS[key] = pattern
-    return pattern
-
-
-def _precedence(node):
+def outer_precedence(node):
     """The precedence ``_quick`` gives the outermost operation of ``node`` (atoms: the highest)."""
     kind = type(node)
     if kind is ast.BinOp or kind is ast.UnaryOp:
