@@ -10,9 +10,10 @@ active statement without a rule.
 import ast
 import functools
 import operator
+from typing import NamedTuple
 
 from ..errors import NoGradientRuleError
-from ..ir import (Const, If, Loop, Var, assigns, copy_expr, filler, has_flow, names_of, number, operand_node,
+from ..ir import (Const, If, Loop, Var, assigns, copy_expr, expr_size, filler, has_flow, names_of, number, operand_node,
                   simplify_expr, walk)
 from ..rules import placeholders, refusal, template_ast
 
@@ -143,10 +144,10 @@ def contribution(template, bindings, shared=False):
 @functools.lru_cache(maxsize=1024)
 def rule_plan(rule, nargs):
     """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
-    reads_g, operands)``, the ``(position, template, named)`` of each argument that has a template
-    (``named``: its ``contribution``'s expression for bindings that are all Names, ``named_filler``), whether a
-    template reads the upstream ``g``, and the ``(placeholder, position)`` of each operand some
-    template reads (position None: the result ``y``)."""
+    reads_g, operands)``, the ``(position, template, named, shape)`` of each argument that has a template
+    (``named``: its ``contribution``'s expression for bindings that are all Names, ``named_filler``;
+    ``shape``: that expression's ``Shape``), whether a template reads the upstream ``g``, and the
+    ``(placeholder, position)`` of each operand some template reads (position None: the result ``y``)."""
     read = set()
     for template in rule:
         if template is not None:
@@ -154,16 +155,37 @@ def rule_plan(rule, nargs):
     operands = (("y", None),) if "y" in read else ()
     operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
     bound = {p for p, _ in operands} | ({"g"} & read)
-    templates = tuple((i, t, named_filler(t, bound)) for i, t in enumerate(rule[:nargs]) if t is not None)
-    return templates, "g" in read, operands
+    templates = []
+    for position, template in enumerate(rule[:nargs]):
+        if template is not None:
+            simplified = simplify_expr(copy_expr(template_ast(template)), copy=False)
+            templates.append((position, template, named_filler(simplified, bound), shape_of(simplified)))
+    return tuple(templates), "g" in read, operands
 
 
-def named_filler(template, bound):
+class Shape(NamedTuple):
+    """What the sweep needs to know of a simplified template filled in with Names (each Name
+    for a Name: the same tree, other identifiers), read off the template once."""
+
+    reads_g: int  # how many times it reads the upstream ``g``
+    size: int  # its ``expr_size``
+    led_by_g: bool  # ``g`` is its first operand, under ``+ - * / ...`` alone: an int only if ``g`` is one
+
+
+def shape_of(simplified):
+    """The ``Shape`` of a simplified template."""
+    reads = sum(type(node) is ast.Name and node.id == "g" for node in ast.walk(simplified))
+    first = simplified
+    while type(first) is ast.BinOp:
+        first = first.left
+    return Shape(reads, expr_size(simplified), type(first) is ast.Name and first.id == "g")
+
+
+def named_filler(shape, bound):
     """The expression of ``contribution(template, bindings, shared=True)`` for bindings of the
     placeholders ``bound`` that are all ``ast.Name`` nodes (operands that are values: the usual
-    case), as a function of them: the template simplified once, then filled in (``ir.filler``;
+    case), as a function of them, from the template simplified (``shape``): filled in (``ir.filler``;
     by fewer calls for the commonest shapes: a placeholder alone, ``g``, an operation on two, ``g * x1``)."""
-    shape = simplify_expr(copy_expr(template_ast(template)), copy=False)
     if type(shape) is ast.Name and shape.id in bound:
         return operator.itemgetter(shape.id)
     sides = (shape.left, shape.right) if type(shape) is ast.BinOp else ()

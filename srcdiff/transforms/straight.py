@@ -65,13 +65,14 @@ class Sweep:
             return
         if target in self.known:
             upstream = self.known[target]
+            floated = not may_be_integer(upstream, self.tokens, self.integer)
         elif target in self.written or target in self.pending:
-            upstream = ast.Name(self.tokens.adjoint(target), _LOAD)
+            upstream, floated = ast.Name(self.tokens.adjoint(target), _LOAD), True  # an adjoint: never an int
         else:
             return  # every contribution to this adjoint was zero
-        parts = self._contributions(stmt, rule, upstream)
+        parts, shapes = self._contributions(stmt, rule, upstream, floated)
         if target in self.pending:
-            parts = self._inlined(target, parts, stmt.loc)
+            parts = self._inlined(target, parts, shapes)
         for arg, expr in parts.items():
             self._add(arg, expr, stmt.loc)
 
@@ -86,13 +87,15 @@ class Sweep:
 
     # ------------------------------------------------------------ one statement
 
-    def _contributions(self, stmt, rule, upstream):
-        """``{arg: expr}``: each active argument's contribution, those of one Var
-        combined (``combined``), zeros dropped, ints made floats."""
-        args, active = stmt.args, self.active
+    def _contributions(self, stmt, rule, upstream, floated):
+        """``(parts, shapes)``: ``parts`` maps each active argument to its contribution, those of one
+        Var combined (``combined``), zeros dropped, ints made floats; ``shapes`` maps those that are
+        their template's expression filled in with Names to its ``Shape`` (their reads of the upstream
+        and size, known without a walk).  ``floated``: the upstream is never an int (an adjoint)."""
+        args, active, tokens, integer = stmt.args, self.active, self.tokens, self.integer
         templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
-        bindings, parts, repeated = None, {}, None
-        for position, template, named in templates:
+        bindings, parts, shapes, repeated = None, {}, {}, None
+        for position, template, named, shape in templates:
             arg = args[position]
             if not isinstance(arg, Var) or arg not in active:
                 continue
@@ -109,12 +112,19 @@ class Sweep:
                     repeated = repeated or {}
                     repeated.setdefault(arg, [parts[arg]]).append(part)
                 parts[arg] = part
+                if plain:
+                    shapes[arg] = shape
         for arg, terms in (repeated or {}).items():
             parts[arg] = combined(terms)
+            shapes.pop(arg, None)
         for arg, expr in parts.items():
-            if may_be_integer(expr, self.tokens, self.integer):
+            shape = shapes.get(arg)
+            if shape is not None and floated and shape.led_by_g:
+                continue  # a float times anything (``g * x1``): never an int
+            if may_be_integer(expr, tokens, integer):
                 parts[arg] = as_float(expr, self.arrays)
-        return parts
+                shapes.pop(arg, None)
+        return parts, shapes
 
     def _value_name(self, operand):
         """The node of an operand in a template's bindings: one Name per Var, shared by every
@@ -125,23 +135,26 @@ class Sweep:
             self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
         return self.value_names[operand]
 
-    def _inlined(self, target, parts, loc):
+    def _inlined(self, target, parts, shapes):
         """``parts`` with the pending contribution of ``target`` put where its adjoint is read,
-        when it is read once; else that contribution is written first, as its own line."""
+        when it is read once; else that contribution is written first, as its own line.  ``shapes``:
+        those parts' reads of the upstream, ``target``'s adjoint, and sizes known (``_contributions``)."""
         token = self.tokens.adjoint(target)
-        counted = {arg: _reads_and_size(expr, token) for arg, expr in parts.items()}
-        readers = [arg for arg, (reads, _) in counted.items() if reads]
+        # each part's (reads of ``token``, size, ...): its Shape's where it has one, else counted
+        counted = {arg: shapes[arg] if arg in shapes else _reads_and_size(expr, token) for arg, expr in parts.items()}
+        readers = [arg for arg, known in counted.items() if known[0]]
         expr, where = self.pending.pop(target)
-        reads, size = counted[readers[0]] if len(readers) == 1 else (0, 0)
-        if reads == 1:
+        if len(readers) == 1 and counted[readers[0]][0] == 1:
             arg = readers[0]
             reader = parts[arg]
-            if size - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
+            if counted[arg][1] - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
                 # both trees are the sweep's own, simplified
-                return {**parts, arg: simplify_substituted(reader, token, expr)}
+                parts[arg] = simplify_substituted(reader, token, expr)
+                return parts
             fused = simplify_expr(copy_expr(reader, {token: expr}), copy=False)
             if _size(fused) <= FUSED_SIZE:
-                return {**parts, arg: fused}
+                parts[arg] = fused
+                return parts
         if readers:
             expr, parts = _scaled(token, expr, parts, readers, self.kept,
                                   lambda e: may_be_integer(e, self.tokens, self.integer))
