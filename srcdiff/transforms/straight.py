@@ -94,7 +94,7 @@ class Sweep:
         and size, known without a walk).  ``floated``: the upstream is never an int (an adjoint)."""
         args, active, tokens, integer = stmt.args, self.active, self.tokens, self.integer
         templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
-        bindings, parts, shapes, repeated = None, {}, {}, None
+        bindings, parts, shapes, repeated, settled = None, {}, {}, None, True
         for position, template, named, shape in templates:
             arg = args[position]
             if not isinstance(arg, Var) or arg not in active:
@@ -114,13 +114,16 @@ class Sweep:
                 parts[arg] = part
                 if plain:
                     shapes[arg] = shape
+                settled = settled and plain and floated and shape.led_by_g  # a float times anything: never an int
         for arg, terms in (repeated or {}).items():
             parts[arg] = combined(terms)
             shapes.pop(arg, None)
+        if settled and repeated is None:  # (the usual: ``g``, ``g * x1``, ``g * math.cos(x)``)
+            return parts, shapes
         for arg, expr in parts.items():
             shape = shapes.get(arg)
             if shape is not None and floated and shape.led_by_g:
-                continue  # a float times anything (``g * x1``): never an int
+                continue
             if may_be_integer(expr, tokens, integer):
                 parts[arg] = as_float(expr, self.arrays)
                 shapes.pop(arg, None)
@@ -131,9 +134,10 @@ class Sweep:
         expression reading it (``contribution(shared=True)``: what the printers rename, they copy)."""
         if not isinstance(operand, Var):
             return operand_expr(operand, self.tokens)
-        if operand not in self.value_names:
-            self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
-        return self.value_names[operand]
+        name = self.value_names.get(operand)
+        if name is None:
+            name = self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
+        return name
 
     def _inlined(self, target, parts, shapes):
         """``parts`` with the pending contribution of ``target`` put where its adjoint is read,
