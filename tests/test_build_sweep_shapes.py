@@ -3,7 +3,9 @@ contribution filled in with Names (issue 13: no walk per contribution).
 
 - its reads of the upstream ``g`` and its size are ``_reads_and_size``'s of the filled tree;
 - where ``g`` leads it (``led_by_g``), the filled tree is never an int while ``g`` is an
-  adjoint, even with every value an int (``may_be_integer``): the sweep skips that check.
+  adjoint, even with every value an int (``may_be_integer``): the sweep skips that check;
+- where it reads ``g`` once under operators alone, ``path_to_g`` leads to that read, and
+  putting a tree there (``ir.simplify_substituted_along``) gives what ``simplify_substituted`` gives.
 Checked on every template of the scalar rules table and on random trees.
 """
 import ast
@@ -12,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srcdiff.ir import Var, copy_expr, literal, names_of, simplify_expr
+from srcdiff.ir import (Var, copy_expr, literal, names_of, simplify_expr, simplify_substituted,
+                        simplify_substituted_along)
 from srcdiff.rules import RULES, template_ast
 from srcdiff.transforms.contributions import may_be_integer, named_filler, shape_of
 from srcdiff.transforms.records import Tokens
@@ -35,6 +38,33 @@ def _check(simplified):
     assert _reads_and_size(filled, bindings["g"].id) == (shape.reads_g, shape.size)
     if shape.led_by_g:
         assert not may_be_integer(filled, tokens, set(values.values()))
+    if shape.path_to_g is not None:
+        read = filled
+        for field in shape.path_to_g:
+            read = getattr(read, field)
+        assert read is bindings["g"]
+        for value in PUT_IN:
+            expected = simplify_substituted(copy_expr(filled), bindings["g"].id, copy_expr(value))
+            got = simplify_substituted_along(copy_expr(filled), shape.path_to_g, copy_expr(value))
+            assert ast.dump(got) == ast.dump(expected)
+    else:
+        assert shape.reads_g != 1 or _under_other_nodes(simplified)
+
+
+def _under_other_nodes(tree):
+    """Whether the one read of ``g`` in ``tree`` is under a node that is not an operator."""
+    parents = {id(child): node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    node = next(n for n in ast.walk(tree) if type(n) is ast.Name and n.id == "g")
+    while id(node) in parents:
+        node = parents[id(node)]
+        if type(node) not in (ast.BinOp, ast.UnaryOp):
+            return True
+    return False
+
+
+# simplified trees put where the upstream is read (pending contributions): a product, a name, a
+# negation, a number times a name (which a rule above may fold)
+PUT_IN = [ast.parse(text, mode="eval").body for text in ("_g7_ * _v1_", "_g7_", "-_g7_", "2.0 * _g7_", "_g7_ / _v2_")]
 
 
 @pytest.mark.parametrize("template", TEMPLATES)

@@ -170,6 +170,7 @@ class Shape(NamedTuple):
     reads_g: int  # how many times it reads the upstream ``g``
     size: int  # its ``expr_size``
     led_by_g: bool  # ``g`` is its first operand, under ``+ - * / ...`` alone: an int only if ``g`` is one
+    path_to_g: tuple  # the fields from the root down to its one read of ``g`` under operators alone, or None
 
 
 def shape_of(simplified):
@@ -178,7 +179,20 @@ def shape_of(simplified):
     first = simplified
     while type(first) is ast.BinOp:
         first = first.left
-    return Shape(reads, expr_size(simplified), type(first) is ast.Name and first.id == "g")
+    return Shape(reads, expr_size(simplified), type(first) is ast.Name and first.id == "g",
+                 _path_to_g(simplified) if reads == 1 else None)
+
+
+def _path_to_g(node, path=()):
+    """The fields (``left``, ``right``, ``operand``) from ``node`` down to a read of ``g``, or None."""
+    if type(node) is ast.Name:
+        return path if node.id == "g" else None
+    fields = ("left", "right") if type(node) is ast.BinOp else ("operand",) if type(node) is ast.UnaryOp else ()
+    for field in fields:
+        found = _path_to_g(getattr(node, field), path + (field,))
+        if found is not None:
+            return found
+    return None
 
 
 def named_filler(shape, bound):

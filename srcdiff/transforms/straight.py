@@ -21,7 +21,7 @@ import ast
 
 from ..analysis import uses_arrays
 from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr,
-                  simplify_substituted)
+                  simplify_substituted, simplify_substituted_along)
 from ..rules import CustomRule
 from .contributions import (as_float, contribution, may_be_integer, no_rule_error, operand_expr,
                             rule_plan)
@@ -152,8 +152,10 @@ class Sweep:
             arg = readers[0]
             reader = parts[arg]
             if counted[arg][1] - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
-                # both trees are the sweep's own, simplified
-                parts[arg] = simplify_substituted(reader, token, expr)
+                # both trees are the sweep's own, simplified; a template's shape says where the read is
+                path = shapes[arg].path_to_g if arg in shapes else None
+                parts[arg] = simplify_substituted(reader, token, expr) if path is None \
+                    else simplify_substituted_along(reader, path, expr)
                 return parts
             fused = simplify_expr(copy_expr(reader, {token: expr}), copy=False)
             if _size(fused) <= FUSED_SIZE:
