@@ -4,6 +4,7 @@ contribution filled in with Names (issue 13: no walk per contribution).
 - its reads of the upstream ``g`` and its size are ``_reads_and_size``'s of the filled tree;
 - where ``g`` leads it (``led_by_g``), the filled tree is never an int while ``g`` is an
   adjoint, even with every value an int (``may_be_integer``): the sweep skips that check;
+- ``named_filler``'s shortcuts fill in what ``ir.filler`` fills in;
 - where it reads ``g`` once under operators alone, ``path_to_g`` leads to that read, and
   putting a tree there (``ir.simplify_substituted_along``) gives what ``simplify_substituted`` gives.
 Checked on every template of the scalar rules table and on random trees.
@@ -14,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srcdiff.ir import (Var, copy_expr, literal, names_of, simplify_expr, simplify_substituted,
+from srcdiff.ir import (Var, copy_expr, filler, literal, names_of, simplify_expr, simplify_substituted,
                         simplify_substituted_along)
 from srcdiff.rules import RULES, template_ast
-from srcdiff.transforms.contributions import may_be_integer, named_filler, shape_of
+from srcdiff.transforms.contributions import may_be_integer
+from srcdiff.transforms.plans import named_filler, shape_of
 from srcdiff.transforms.records import Tokens
 from srcdiff.transforms.straight import _reads_and_size
 
@@ -34,6 +36,7 @@ def _check(simplified):
     bindings["g"] = ast.Name(tokens.adjoint(Var("target")), ast.Load())
     bound = names_of(simplified) & set(OPERANDS)
     filled = named_filler(simplified, bound)({name: bindings[name] for name in bound})
+    assert ast.dump(filled) == ast.dump(filler(simplified, shared=True)({name: bindings[name] for name in bound}))
     shape = shape_of(simplified)
     assert _reads_and_size(filled, bindings["g"].id) == (shape.reads_g, shape.size)
     if shape.led_by_g:

@@ -23,9 +23,9 @@ from ..analysis import uses_arrays
 from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr,
                   simplify_substituted, simplify_substituted_along)
 from ..rules import CustomRule
-from .contributions import (as_float, contribution, may_be_integer, no_rule_error, operand_expr,
-                            rule_plan)
+from .contributions import as_float, contribution, may_be_integer, no_rule_error, operand_expr
 from .custom import backward_statements as custom_backward
+from .plans import rule_plan
 from .records import Accumulate
 from .slices import merged_reads
 
