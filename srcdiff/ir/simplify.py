@@ -45,6 +45,21 @@ def simplify_substituted(expr, name, value):
     return expr
 
 
+def simplify_substituted_along(expr, path, value):
+    """``simplify_substituted(expr, name, value)`` where the one read of ``name`` is found by
+    following ``path`` from the root of ``expr``: the fields (``left``, ``right``, ``operand``)
+    down to it, known from the shape of the tree (a rule template's), so that no walk looks for it."""
+    if not path:
+        return value
+    above = [expr]
+    for field in path[:-1]:
+        above.append(getattr(above[-1], field))
+    setattr(above[-1], path[-1], value)
+    if any(_rewritten(node) for node in reversed(above)):
+        return simplify_expr(expr, copy=False)
+    return expr
+
+
 def _above_read(expr, name):
     """The nodes of ``expr`` above its read of identifier ``name``, the root first."""
     stack = [(expr, ())]

@@ -221,9 +221,10 @@ class CallLowering:
 
     def refuse_tuples(self, op, node, args, kwargs=()):
         """Refuse a tuple among the operands ``args`` and ``kwargs`` of a call ``node`` of ``op``."""
-        if any(isinstance(a, TupleValue) for a in args) or kwargs and any(isinstance(v, TupleValue) for _, v in kwargs):
-            raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
-                             "pass numbers or arrays")
+        for operand in (*args, *(v for _, v in kwargs)) if kwargs else args:  # a loop: every primitive call asks
+            if isinstance(operand, TupleValue):
+                raise self.error(UnsupportedSyntaxError, node, f"passing a tuple to '{op}' is not supported",
+                                 "pass numbers or arrays")
 
     def math_call(self, node):
         """The op of ``node`` when it calls a function of ``math`` by position (``math.sin(x)``), its

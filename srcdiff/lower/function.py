@@ -100,7 +100,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         names = source.nodes(ast.Name)
         params = [a.arg for a in all_params(source.node.args)]
         shared.reserved.update(map(_IDENTIFIER, names), params)
-        shared.local_names.update([n.id for n in names if isinstance(n.ctx, ast.Store)], params)
+        store = ast.Store  # (every name of the function is looked at)
+        shared.local_names.update([n.id for n in names if type(n.ctx) is store], params)
 
     # ------------------------------------------------------------ statements
 

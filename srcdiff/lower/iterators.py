@@ -20,7 +20,8 @@ _LOOPS = (ast.For, ast.While, ast.ListComp, ast.GeneratorExp, ast.SetComp, ast.D
 def is_iterator(lw, value):
     """Whether the operand ``value`` is the value of a ``reversed(...)`` call (``consumers.call_reversed``
     notes each in ``lw.shared.iterators``)."""
-    return any(value is iterator for iterator in lw.shared.iterators)
+    iterators = lw.shared.iterators  # every assignment asks; most functions have none
+    return bool(iterators) and any(value is iterator for iterator in iterators)
 
 
 def check_iterator_binding(lw, stmt):

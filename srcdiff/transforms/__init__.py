@@ -13,6 +13,7 @@ Imports ``rules``, ``ir`` and ``errors``.
 | --- | --- |
 | ``records`` | the backward program's records and ``Tokens`` |
 | ``contributions`` | one contribution: a template filled in and simplified; int-valued values |
+| ``plans`` | what the straight sweep reads of a rule, once: fillers of its templates and the shapes they fill in |
 | ``reverse`` | activity; dispatches straight-line code to ``straight``, structured code to ``reverse_flow`` |
 | ``straight`` | the sweep of straight-line code, written as a person would: one statement's contributions to one adjoint combined, temporaries' copies substituted and single uses inlined, numbers moved where they fold |
 | ``reverse_flow`` | the sweep of branches and loops |

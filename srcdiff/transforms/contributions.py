@@ -9,12 +9,11 @@ active statement without a rule.
 """
 import ast
 import functools
-import operator
 
 from ..errors import NoGradientRuleError
 from ..ir import (Const, If, Loop, Var, assigns, copy_expr, filler, has_flow, names_of, number, operand_node,
                   simplify_expr, walk)
-from ..rules import placeholders, refusal, template_ast
+from ..rules import refusal, template_ast
 
 
 # operations whose result is an int or a bool, and those that keep integers integers
@@ -22,6 +21,10 @@ _INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "not", "int", "bo
                              "math.floor", "math.ceil", "math.trunc"})
 _INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min",
                                  "&", "|", "^", "invert"})
+# when the result of an operation may be an int or a bool: always (True), when ``all`` its operands
+# may be, or ``any`` of them (``max``, ``min``: one of the operands; ``copy``)
+_INTEGER_WHEN = {**dict.fromkeys(_INTEGER_PRESERVING, all), **dict.fromkeys(("max", "min", "copy"), any),
+                 **dict.fromkeys(_INTEGER_RESULT, True)}
 
 
 def may_be_integer(expr, tokens, integer):
@@ -79,12 +82,11 @@ def integer_valued(body):
     while True:
         before = len(integer)
         for stmt in statements:
-            op = stmt.op
-            if op in _INTEGER_RESULT:
-                if not (op == "round" and len(stmt.args) == 2):
+            when = _INTEGER_WHEN.get(stmt.op)  # (most ops: None)
+            if when is True:
+                if not (stmt.op == "round" and len(stmt.args) == 2):
                     integer.add(stmt.target)
-            elif op in _INTEGER_PRESERVING and all(map(maybe, stmt.args)) \
-                    or op in ("max", "min", "copy") and any(map(maybe, stmt.args)):
+            elif when is not None and when(map(maybe, stmt.args)):
                 integer.add(stmt.target)
         if not flow:  # straight code: operands are defined above their uses, one pass is enough
             return integer
@@ -138,39 +140,6 @@ def contribution(template, bindings, shared=False):
         entry = _SHAPES[key] = fill, names_in(shape)
     fill, names = entry
     return fill(bindings), {bindings[n].id if n in bindings else n for n in names}
-
-
-@functools.lru_cache(maxsize=1024)
-def rule_plan(rule, nargs):
-    """What the sweep reads of ``rule`` for a call of ``nargs`` arguments: ``(templates,
-    reads_g, operands)``, the ``(position, template, named)`` of each argument that has a template
-    (``named``: its ``contribution``'s expression for bindings that are all Names, ``named_filler``), whether a
-    template reads the upstream ``g``, and the ``(placeholder, position)`` of each operand some
-    template reads (position None: the result ``y``)."""
-    read = set()
-    for template in rule:
-        if template is not None:
-            names_of(template_ast(template), read)
-    operands = (("y", None),) if "y" in read else ()
-    operands += tuple((p, i) for i, p in enumerate(placeholders(nargs)) if p in read)
-    bound = {p for p, _ in operands} | ({"g"} & read)
-    templates = tuple((i, t, named_filler(t, bound)) for i, t in enumerate(rule[:nargs]) if t is not None)
-    return templates, "g" in read, operands
-
-
-def named_filler(template, bound):
-    """The expression of ``contribution(template, bindings, shared=True)`` for bindings of the
-    placeholders ``bound`` that are all ``ast.Name`` nodes (operands that are values: the usual
-    case), as a function of them: the template simplified once, then filled in (``ir.filler``;
-    by fewer calls for the commonest shapes: a placeholder alone, ``g``, an operation on two, ``g * x1``)."""
-    shape = simplify_expr(copy_expr(template_ast(template)), copy=False)
-    if type(shape) is ast.Name and shape.id in bound:
-        return operator.itemgetter(shape.id)
-    sides = (shape.left, shape.right) if type(shape) is ast.BinOp else ()
-    if sides and all(type(side) is ast.Name and side.id in bound for side in sides):
-        left, op, right = shape.left.id, shape.op, shape.right.id
-        return lambda bindings: ast.BinOp(bindings[left], op, bindings[right])
-    return filler(shape, shared=True)
 
 
 def _literal_key(node):

@@ -26,7 +26,7 @@ from .straight import Sweep
 def activity(function, wrt, rules=scalar_rule, found=None):
     """The active Vars: varied by a ``wrt`` parameter and useful to the result; and how many
     statements contribute to each one's adjoint (its gradient-carrying uses; ``x * x``
-    counts once, its two contributions are combined).
+    counts once, its two contributions are combined), for those that get a contribution.
 
     ``rules`` maps a statement to its rule (``rules.ArrayRules`` for array code); ``found``,
     when given, holds the rule of each statement of the body, in order (asked once).
@@ -52,16 +52,14 @@ def activity(function, wrt, rules=scalar_rule, found=None):
         if stmt.kwargs:
             refuse_varied_keywords(stmt, varied)
         counted = rule is not None and stmt.target in varied  # an active statement: its receivers get a contribution
-        receivers = set()
+        receivers = []  # (one or two: a list)
         for i, arg in enumerate(stmt.args):
             if isinstance(arg, Var) and (rule is None or rule[i] is not None):
                 useful.add(arg)
-                if counted and arg in varied:
-                    receivers.add(arg)
-        for arg in receivers:
-            uses[arg] = uses.get(arg, 0) + 1
-    active = varied & useful
-    return active, {var: uses.get(var, 0) for var in active}
+                if counted and arg in varied and arg not in receivers:
+                    receivers.append(arg)
+                    uses[arg] = uses.get(arg, 0) + 1
+    return varied & useful, uses
 
 
 def reverse(function, wrt, seed=Const(1.0), rules=scalar_rule, numbers=frozenset()):

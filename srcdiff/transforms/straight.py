@@ -21,11 +21,11 @@ import ast
 
 from ..analysis import uses_arrays
 from ..ir import (Var, children_of, copy_expr, expr_size, is_zero, literal, number, simplify_expr,
-                  simplify_substituted)
+                  simplify_substituted, simplify_substituted_along)
 from ..rules import CustomRule
-from .contributions import (as_float, contribution, may_be_integer, no_rule_error, operand_expr,
-                            rule_plan)
+from .contributions import as_float, contribution, may_be_integer, no_rule_error, operand_expr
 from .custom import backward_statements as custom_backward
+from .plans import rule_plan
 from .records import Accumulate
 from .slices import merged_reads
 
@@ -65,13 +65,14 @@ class Sweep:
             return
         if target in self.known:
             upstream = self.known[target]
+            floated = not may_be_integer(upstream, self.tokens, self.integer)
         elif target in self.written or target in self.pending:
-            upstream = ast.Name(self.tokens.adjoint(target), _LOAD)
+            upstream, floated = ast.Name(self.tokens.adjoint(target), _LOAD), True  # an adjoint: never an int
         else:
             return  # every contribution to this adjoint was zero
-        parts = self._contributions(stmt, rule, upstream)
+        parts, shapes = self._contributions(stmt, rule, upstream, floated)
         if target in self.pending:
-            parts = self._inlined(target, parts, stmt.loc)
+            parts = self._inlined(target, parts, shapes)
         for arg, expr in parts.items():
             self._add(arg, expr, stmt.loc)
 
@@ -86,13 +87,15 @@ class Sweep:
 
     # ------------------------------------------------------------ one statement
 
-    def _contributions(self, stmt, rule, upstream):
-        """``{arg: expr}``: each active argument's contribution, those of one Var
-        combined (``combined``), zeros dropped, ints made floats."""
-        args, active = stmt.args, self.active
+    def _contributions(self, stmt, rule, upstream, floated):
+        """``(parts, shapes)``: ``parts`` maps each active argument to its contribution, those of one
+        Var combined (``combined``), zeros dropped, ints made floats; ``shapes`` maps those that are
+        their template's expression filled in with Names to its ``Shape`` (their reads of the upstream
+        and size, known without a walk).  ``floated``: the upstream is never an int (an adjoint)."""
+        args, active, tokens, integer = stmt.args, self.active, self.tokens, self.integer
         templates, reads_g, operands = rule_plan(rule if type(rule) is tuple else tuple(rule), len(args))
-        bindings, parts, repeated = None, {}, None
-        for position, template, named in templates:
+        bindings, parts, shapes, repeated, settled = None, {}, {}, None, True
+        for position, template, named, shape in templates:
             arg = args[position]
             if not isinstance(arg, Var) or arg not in active:
                 continue
@@ -109,39 +112,55 @@ class Sweep:
                     repeated = repeated or {}
                     repeated.setdefault(arg, [parts[arg]]).append(part)
                 parts[arg] = part
+                if plain:
+                    shapes[arg] = shape
+                settled = settled and plain and floated and shape.led_by_g  # a float times anything: never an int
         for arg, terms in (repeated or {}).items():
             parts[arg] = combined(terms)
+            shapes.pop(arg, None)
+        if settled and repeated is None:  # (the usual: ``g``, ``g * x1``, ``g * math.cos(x)``)
+            return parts, shapes
         for arg, expr in parts.items():
-            if may_be_integer(expr, self.tokens, self.integer):
+            shape = shapes.get(arg)
+            if shape is not None and floated and shape.led_by_g:
+                continue
+            if may_be_integer(expr, tokens, integer):
                 parts[arg] = as_float(expr, self.arrays)
-        return parts
+                shapes.pop(arg, None)
+        return parts, shapes
 
     def _value_name(self, operand):
         """The node of an operand in a template's bindings: one Name per Var, shared by every
         expression reading it (``contribution(shared=True)``: what the printers rename, they copy)."""
         if not isinstance(operand, Var):
             return operand_expr(operand, self.tokens)
-        if operand not in self.value_names:
-            self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
-        return self.value_names[operand]
+        name = self.value_names.get(operand)
+        if name is None:
+            name = self.value_names[operand] = ast.Name(self.tokens.value(operand), _LOAD)
+        return name
 
-    def _inlined(self, target, parts, loc):
+    def _inlined(self, target, parts, shapes):
         """``parts`` with the pending contribution of ``target`` put where its adjoint is read,
-        when it is read once; else that contribution is written first, as its own line."""
+        when it is read once; else that contribution is written first, as its own line.  ``shapes``:
+        those parts' reads of the upstream, ``target``'s adjoint, and sizes known (``_contributions``)."""
         token = self.tokens.adjoint(target)
-        counted = {arg: _reads_and_size(expr, token) for arg, expr in parts.items()}
-        readers = [arg for arg, (reads, _) in counted.items() if reads]
+        # each part's (reads of ``token``, size, ...): its Shape's where it has one, else counted
+        counted = {arg: shapes[arg] if arg in shapes else _reads_and_size(expr, token) for arg, expr in parts.items()}
+        readers = [arg for arg, known in counted.items() if known[0]]
         expr, where = self.pending.pop(target)
-        reads, size = counted[readers[0]] if len(readers) == 1 else (0, 0)
-        if reads == 1:
+        if len(readers) == 1 and counted[readers[0]][0] == 1:
             arg = readers[0]
             reader = parts[arg]
-            if size - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
-                # both trees are the sweep's own, simplified
-                return {**parts, arg: simplify_substituted(reader, token, expr)}
+            if counted[arg][1] - 1 + _size(expr) <= FUSED_SIZE:  # fits: simplifying never makes a tree larger
+                # both trees are the sweep's own, simplified; a template's shape says where the read is
+                path = shapes[arg].path_to_g if arg in shapes else None
+                parts[arg] = simplify_substituted(reader, token, expr) if path is None \
+                    else simplify_substituted_along(reader, path, expr)
+                return parts
             fused = simplify_expr(copy_expr(reader, {token: expr}), copy=False)
             if _size(fused) <= FUSED_SIZE:
-                return {**parts, arg: fused}
+                parts[arg] = fused
+                return parts
         if readers:
             expr, parts = _scaled(token, expr, parts, readers, self.kept,
                                   lambda e: may_be_integer(e, self.tokens, self.integer))
