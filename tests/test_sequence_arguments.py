@@ -186,6 +186,7 @@ def test_a_list_broadcast_against_a_matrix(module, kind):
     np.testing.assert_allclose(gradients[1], fd_grad(f, (A, m), 1), rtol=1e-6, atol=1e-8)
 
 
+@SPECIALIZED
 def test_the_command_line_prints_what_runs_for_a_list(tmp_path):
     """``--sig a=list`` prints the code ``grad`` runs for a list, the array read once."""
     path = tmp_path / "sequence_cli.py"
