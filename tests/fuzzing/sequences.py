@@ -12,7 +12,7 @@ import numpy as np
 
 import srcdiff
 
-from .common import Failure, attempted, describe, exception_failure
+from .common import Failure, attempted, describe
 from .variants import SAME_RTOL
 
 
@@ -20,10 +20,9 @@ def check_lists(checker):
     listed = [i for i, p in enumerate(checker.prog.params) if p.kind == "array" and len(p.shape) == 1]
     if not listed:
         return "n/a"
-    try:
-        g = srcdiff.grad(checker.f, wrt=checker.wrt)
-    except Exception as exc:
-        return exception_failure("lists", exc, "building the gradient")
+    g, failure = attempted("lists", "building the gradient", lambda: srcdiff.grad(checker.f, wrt=checker.wrt))
+    if failure:
+        return failure
     for point in range(checker.points):
         args = checker.inputs(point)
         as_lists = [a.tolist() if i in listed else a for i, a in enumerate(args)]
