@@ -80,10 +80,10 @@ class StaticScope:
     def _def_source(self, node):
         source = Source(node, self.display_name, self.lines, self)
         check_supported(source)
-        source.scope = self.with_imports(local_imports(source), source)
+        source.scope = self.with_imports(local_imports(source))
         return source
 
-    def with_imports(self, imports, source=None):
+    def with_imports(self, imports):
         """This scope with the names of ``imports`` (``local_imports``: a function's own) bound as
         the file's imports would bind them; itself when there are none."""
         if not imports:

@@ -31,8 +31,8 @@ def _jvp_for(fn_ref, wrt, owner, generic, kinds):
     """The jvp of ``fn_ref()`` for arguments of ``kinds``; ``generic`` where it is the same
     text, cannot be built, or the function is gone."""
     fn = fn_ref()
-    if fn is None:
-        return generic
+    if fn is None or not any(kind is not None and kind.name in ("list", "tuple") for kind in kinds.values()):
+        return generic  # no sequence argument: nothing to read as an array, no need to load and lower again
     try:
         source = load_function(fn, owner=owner)
         function = lower(source, several_results=True)

@@ -46,8 +46,9 @@ def _rewritten(body, arrays, used):
             if stmt.op.startswith("np.") and any(a in arrays for a in stmt.args if type(a) is Var):
                 data = len(stmt.args) if _is_ufunc(stmt.op) else 1
                 args = tuple(arrays.get(a, a) if k < data and type(a) is Var else a for k, a in enumerate(stmt.args))
-                used.update(a for a, read in zip(stmt.args, args) if read is not a)
-                stmt = dataclasses.replace(stmt, args=args)
+                if args != stmt.args:  # (a parameter read as an axis or a shape alone: the statement as it is)
+                    used.update(a for a, read in zip(stmt.args, args) if read is not a)
+                    stmt = dataclasses.replace(stmt, args=args)
         elif isinstance(stmt, If):
             stmt = dataclasses.replace(stmt, body=_rewritten(stmt.body, arrays, used),
                                        orelse=_rewritten(stmt.orelse, arrays, used))
