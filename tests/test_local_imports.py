@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import ROOT, import_text, run_cli
+from conftest import ROOT, import_text, load_sample, run_cli
 from trust_helpers import assert_explain_matches_grad, assert_jvp_and_hvp_match_differences, fd_grad
 
 SCALARS = '''
@@ -211,3 +211,12 @@ def test_a_gradient_module_exported_runs_without_srcdiff(tmp_path, scalars):
     assert run.returncode == 0, run.stderr
     assert eval(run.stdout) == pytest.approx(srcdiff.grad(_scalar)(0.3, -1.2), rel=1e-14)
     assert ROOT.exists()
+
+
+def test_the_sample_against_differences():
+    """``samples/local_imports.py`` (its generated code is golden: ``test_golden``)."""
+    sample = load_sample("local_imports")
+    w, x = np.array([0.3, -0.8, 0.5]), np.array([1.2, 0.4, -0.9])
+    grad_w, grad_x = srcdiff.grad(sample.softplus_penalty, wrt=(0, 1))(w, x)
+    np.testing.assert_allclose(grad_w, fd_grad(sample.softplus_penalty, (w, x), 0), rtol=1e-7)
+    np.testing.assert_allclose(grad_x, fd_grad(sample.softplus_penalty, (w, x), 1), rtol=1e-7)
