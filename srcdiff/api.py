@@ -4,7 +4,7 @@
     export               -> pipeline.export_function (a module, written to a file)
     hvp, hessian         -> pipeline.build_hvp (specialized to the arguments' kinds: pipeline.specialized_hvp)
     jvp                  -> pipeline.build_jvp (dispatched on the arguments' kinds: pipeline.specialized_jvp)
-    jacobian             -> pipeline.build_vjp
+    jacobian             -> pipeline.build_vjp (dispatched the same way: pipeline.specialized_vjp)
 
 A built function is cached per function and arguments (``wrt``, ``mode``) in a cache
 keyed weakly by the function, so dropping the function frees it; a later call of a
@@ -30,7 +30,7 @@ from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
 from .pipeline import (DEFAULT_MODE, build_gradient, build_hvp, build_jvp, build_vjp, collector_paused, export_function,
                        jacobian_rows, jacobians_of_items, numba_dispatching, specialized, specialized_hvp,
-                       specialized_jvp)
+                       specialized_jvp, specialized_vjp)
 from .runtime.random_state import random_rewinder
 from .runtime.trees import is_container
 
@@ -84,7 +84,7 @@ def jvp(fn, *, wrt=None):
 
 def vjp(fn, *, wrt=0):
     """``vjp_f(*args, v)``: ``v`` times the Jacobian of ``fn`` with respect to one parameter."""
-    return _built(fn, "vjp", wrt, lambda f, w, owner: numpy_arrays_only(build_vjp(f, w, owner)))
+    return _built(fn, "vjp", wrt, lambda f, w, owner: numpy_arrays_only(specialized_vjp(build_vjp(f, w, owner), f, w, owner)))
 
 
 def hessian(fn, *, wrt=0):

@@ -6,9 +6,11 @@ The written-out forms (``lower.numpy_forms``, ``numpy_signals``, ``numpy_gathers
 compute with their arguments; they read them as NumPy does (``numpy_signals.array_like``).
 Elementwise rules compute with the operand in their backward code (``np.arctan``'s ``g / (1 + x
 * x)``): code specialized to a list or tuple parameter reads it through one ``np.asarray``
-(``transforms.sequence_arguments``), which serves grad, value_and_grad, jvp, hvp and hessian.
-Before, a list reached Python's own indexing and arithmetic and the call raised a raw
-TypeError.  The generic code, which ``jacobian`` runs, still does (strict xfails below)."""
+(``transforms.sequence_arguments``), which serves grad, value_and_grad, jvp, hvp and hessian,
+and the vjp ``jacobian`` runs (``pipeline.specialize_sequences``).  Before, a list reached
+Python's own indexing and arithmetic and the call raised a raw TypeError.  The generic code
+still does, and so does the derivative of a gradient, which is differentiated from its generic
+text (strict xfails below)."""
 import os
 
 import numpy as np
@@ -87,6 +89,14 @@ def power(a, b):
 
 def broadcast_against_a_matrix(a, m):
     return np.sum(W3[:, None] * (a - np.cos(m.T)).T)
+
+
+def arctan_vector(a, b):
+    return np.arctan(a) * b + np.roll(np.power(a, 2.0), 1)
+
+
+def clip_vector(a, b):
+    return np.clip(a, 0.6, 2.5) * np.cumsum(b)
 '''
 
 A, B, M = np.array([3.0, 0.7, 2.0]), np.array([0.9, -1.3, 1.1]), np.array([[2.0, 1.0], [0.5, 3.0], [1.0, -1.0]])
@@ -153,7 +163,7 @@ def test_second_order_of_a_list_parameter(module, name):
 @SPECIALIZED
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_jvp_of_a_list_parameter(module, name):
-    """jvp dispatches on the kinds too (``pipeline.specialize_jvp``): along a list direction."""
+    """jvp dispatches on the kinds too (``pipeline.specialize_sequences``): along a list direction."""
     f = getattr(module, name)
     args = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
     v = np.array([0.4, -1.0, 0.7])
@@ -162,11 +172,33 @@ def test_jvp_of_a_list_parameter(module, name):
     assert got == pytest.approx(expected, rel=1e-5)
 
 
+VECTOR = ["arctan_vector", "clip_vector"]  # array results: a Jacobian with rows
+
+
+@SPECIALIZED
+@pytest.mark.parametrize("kind", [list, tuple], ids=["list", "tuple"])
+@pytest.mark.parametrize("name", VECTOR + ELEMENTWISE)
+def test_jacobian_at_a_list_parameter(module, name, kind):
+    """``jacobian`` runs the vjp built for a list (``specialized_vjp``), one Jacobian per item
+    of the list (the structure of a container parameter), as the array's columns; the
+    non-uniform weights in the functions catch a transposed one."""
+    f = getattr(module, name)
+    arrays = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
+    expected = srcdiff.jacobian(f, wrt=0)(*arrays)
+    got = srcdiff.jacobian(f, wrt=0)(kind(arrays[0].tolist()), *arrays[1:])
+    assert type(got) is kind and len(got) == len(arrays[0])
+    np.testing.assert_allclose(np.stack([np.asarray(part) for part in got], axis=-1), expected, rtol=1e-12)
+    step = 1e-6 * np.eye(len(arrays[0]))
+    differences = [(np.asarray(f(arrays[0] + e, *arrays[1:])) - np.asarray(f(arrays[0] - e, *arrays[1:]))) / 2e-6
+                   for e in step]
+    np.testing.assert_allclose(expected, np.stack(differences, axis=-1), rtol=1e-5, atol=1e-8)
+
+
 @pytest.mark.parametrize("name", [pytest.param(n, marks=xfail("sequence arguments in generic code"))
                                   for n in ("arctan", "power")])
 def test_jacobian_of_the_gradient_at_a_list(module, name):
-    """``jacobian`` runs generic code (so does every path under ``pytest --generic``): its backward
-    code still computes with the list itself."""
+    """The derivative of a gradient is built from the gradient's generic text (so is every path
+    under ``pytest --generic``): its backward code still computes with the list itself."""
     f = getattr(module, name)
     args = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
     jacobian = srcdiff.jacobian(srcdiff.grad(f, wrt=0), wrt=0)

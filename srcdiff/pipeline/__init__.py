@@ -19,7 +19,7 @@ line.
 | ``gradient_vjp`` | the vector-Jacobian product of a gradient that keeps a tape (a gradient penalty through loops) |
 | ``build`` | the compiled functions the API hands out |
 | ``specialize`` | gradients (and Hessian-vector products) dispatching on their arguments' kinds to code built for them |
-| ``specialize_jvp`` | a jvp dispatching the same way, where a list or tuple parameter that NumPy calls read changes its code |
+| ``specialize_sequences`` | a jvp or vjp dispatching the same way, where a list or tuple parameter that NumPy calls read changes its code |
 | ``dispatch`` | the function such a gradient hands out: one test written out per signature seen, the code built for it run |
 | ``jit`` | ``jit="numba"``: what numba mode compiles, and the specialized text in numba's terms |
 | ``taken_sides`` | numba mode: each branch its constants decide replaced by the side it takes, as numba would |
@@ -35,4 +35,4 @@ from .jacobian import jacobian_rows, jacobians_of_items, vjp_source
 from .jit import NumbaError
 from .specialize import (dispatching, numba_dispatching, specializable, specialized, specialized_gradient,
                          specialized_hvp)
-from .specialize_jvp import specialized_jvp
+from .specialize_sequences import specialized_jvp, specialized_vjp
