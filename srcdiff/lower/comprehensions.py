@@ -13,6 +13,7 @@ be used elsewhere too (a loop over the values themselves may not be):
 | ``for t in xs`` (any other sequence, an array) | ``for k in range(len(xs)): t = xs[k]`` |
 | ``for a, b in zip(xs, ys)`` | ``for k in range(min(len(xs), len(ys))): a = xs[k]; b = ys[k]`` |
 | ``for i, t in enumerate(xs)`` | ``for i in range(len(xs)): t = xs[i]`` |
+| ``for i, t in enumerate(xs, start)`` | ``for k in range(len(xs)): i = k + start; t = xs[k]`` (``start`` evaluated once) |
 | ``for t in reversed(xs)`` | ``for k in reversed(range(len(xs))): t = xs[k]`` |
 
 The first generator's sequences are lowered once, before the loop (as Python evaluates them),
@@ -45,9 +46,10 @@ def _generator_loop(lw, generator, body, first, taken, value_step, pseudo):
     """The statements running ``body`` once per item of ``generator``."""
     it, target = generator.iter, generator.target
     kind = _call_kind(lw, it)
-    if isinstance(it, (ast.Tuple, ast.List)) or kind == "range" or kind in _CALLS and it.keywords:
+    start = enumerate_start(it) if kind == "enumerate" else None
+    if isinstance(it, (ast.Tuple, ast.List)) or kind == "range" or kind in _CALLS and it.keywords and start is None:
         return [_at(ast.For(target=target, iter=it, body=body, orelse=[]), it)]
-    sequences = list(it.args) if kind in _CALLS else [it]
+    sequences = (list(it.args) if start is None else it.args[:1]) if kind in _CALLS else [it]
     if kind == "zip" and not (isinstance(target, ast.Tuple) and len(target.elts) == len(sequences)) \
             or kind == "enumerate" and not (len(sequences) == 1 and isinstance(target, ast.Tuple)
                                             and len(target.elts) == 2 and isinstance(target.elts[0], ast.Name)) \
@@ -64,13 +66,29 @@ def _generator_loop(lw, generator, body, first, taken, value_step, pseudo):
             before.append(_at(ast.Assign(targets=[_name(name, sequence, ast.Store())], value=value_step(sequence)),
                               sequence))
             names.append(_name(name, sequence))
+    counted = []  # enumerate(xs, start): the index the user named, counted from start
+    if start is not None:
+        if first:
+            start_name = pseudo(lw.expr(start))
+        else:
+            start_name = pseudo(None)
+            before.append(_at(ast.Assign(targets=[_name(start_name, start, ast.Store())], value=value_step(start)), start))
     if first and all(isinstance(operand, tuple) for operand in names):  # tuples of operands: unrolled
-        display = _at(ast.Tuple(elts=[_known(item, pseudo, it) for item in _items(kind, names)], ctx=ast.Load()), it)
+        items = _items(kind, names)
+        if start is not None:  # each position plus start
+            items = [(_at(ast.BinOp(left=ast.Constant(k), op=ast.Add(), right=_name(start_name, it)), it), item)
+                     for k, item in items]
+        display = _at(ast.Tuple(elts=[_known(item, pseudo, it) for item in items], ctx=ast.Load()), it)
         return [_at(ast.For(target=target, iter=display, body=body, orelse=[]), it)]
     if first:
         names = [_name(pseudo(operand), sequence) for operand, sequence in zip(names, sequences)]
-    if kind == "enumerate":
+    if kind == "enumerate" and start is None:
         index, items = target.elts[0].id, [target.elts[1]]
+    elif kind == "enumerate":
+        index, items = next(n for n in _fresh() if n not in taken), [target.elts[1]]
+        taken.add(index)
+        counted = [_at(ast.Assign(targets=[target.elts[0]], value=_at(
+            ast.BinOp(left=_name(index, it), op=ast.Add(), right=_name(start_name, it)), it)), it)]
     else:
         index = next(n for n in _fresh() if n not in taken)
         taken.add(index)
@@ -82,7 +100,7 @@ def _generator_loop(lw, generator, body, first, taken, value_step, pseudo):
     indices = _call("range", [count], it)
     if kind == "reversed":
         indices = _call("reversed", [indices], it)
-    loop = ast.For(target=_name(index, it, ast.Store()), iter=indices, body=reads + body, orelse=[])
+    loop = ast.For(target=_name(index, it, ast.Store()), iter=indices, body=counted + reads + body, orelse=[])
     return before + [ast.fix_missing_locations(_at(loop, it))]
 
 
@@ -95,8 +113,21 @@ def _items(kind, tuples):
     return list(reversed(tuples[0])) if kind == "reversed" else list(tuples[0])
 
 
+def enumerate_start(call):
+    """The ``start`` of ``enumerate(xs, start)`` or ``enumerate(xs, start=...)``, an ast node;
+    None for ``enumerate(xs)`` and any other call (``loops`` refuses those it cannot take)."""
+    if len(call.args) == 2 and not call.keywords:
+        return call.args[1]
+    if len(call.args) == 1 and len(call.keywords) == 1 and call.keywords[0].arg == "start":
+        return call.keywords[0].value
+    return None
+
+
 def _known(item, pseudo, where):
-    """The expression of one item known when compiling: a pseudo-variable, or a tuple of them."""
+    """The expression of one item known when compiling: a pseudo-variable, or a tuple of them
+    (an expression already, ``k + start``, as it is)."""
+    if isinstance(item, ast.expr):
+        return item
     if isinstance(item, int):
         return _at(ast.Constant(item), where)
     if isinstance(item, tuple):

@@ -9,6 +9,7 @@ value on entry, and its value at the end of an iteration (a Var of the body itse
 | --- | --- |
 | ``for t in range(..)`` / ``reversed(range(..))`` | ``Loop`` with a ``ForIter`` over ints (no gradient) |
 | ``for t in xs`` / ``enumerate(xs)`` / ``zip(xs, ys)`` / ``reversed(xs)`` | ``Loop`` with a ``ForIter`` over items |
+| ``for i, t in enumerate(xs, start)`` | ``for i0, t in enumerate(xs): i = i0 + start; ...``, ``start`` evaluated once, before |
 | ``for t in (a, b, c)`` (a display, or a tuple such as ``*args``), ``for k in d`` (a dict built here) | unrolled: its trip count is known when compiling |
 | ``while c:`` | ``Loop`` whose ``test_body`` computes ``c`` from the carries |
 | ``for``/``while`` ... ``else`` | by then a flag and an ``if`` after the loop (``tails``) |
@@ -20,17 +21,44 @@ from ..ir import Assign, Carry, Const, ForIter, Loop, Undefined, Var, defined_in
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
 from .binding import KeywordValues
 from .callables import NOT_OPERANDS, defined_in_loop
+from .comprehensions import enumerate_start
 from .consumers import list_value
 from .grown import grown_name
 from .scopes import SCOPES, walk_scope
 
 
 def statement_for(lw, stmt):
+    stmt = _counted_from_zero(lw, stmt)
     values = _known_items(lw, stmt.iter)
     if values is not None:
         return _unrolled(lw, stmt, values)
     kind, args, names = _iteration(lw, stmt)
     _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None))
+
+
+def _counted_from_zero(lw, stmt):
+    """``for i, t in enumerate(xs, start): body`` as ``for i0, t in enumerate(xs): i = i0 + start;
+    body``, with ``start`` lowered once, before the loop, as Python evaluates it (``i0`` a name the
+    function does not use); any other loop as it is."""
+    it, target = stmt.iter, stmt.target
+    if not (isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "enumerate"
+            and "enumerate" not in lw.env and lw.source.scope.resolve("enumerate") is not None):
+        return stmt
+    start = enumerate_start(it)
+    if start is None or not (isinstance(target, ast.Tuple) and len(target.elts) == 2 and isinstance(target.elts[0], ast.Name)):
+        return stmt  # enumerate(xs), or a shape _iteration refuses by name
+    start_name = f"<start {id(stmt)}>"
+    lw.env[start_name] = lw.expr(start)
+    taken = {node.id for node in ast.walk(lw.source.node) if isinstance(node, ast.Name)} | set(lw.env)
+    index = target.elts[0]
+    counter = next(name for name in (f"{index.id}0", f"{index.id}_0", *(f"{index.id}_{n}" for n in range(1, 10 ** 6)))
+                   if name not in taken)
+    count = ast.copy_location(ast.Assign(targets=[index], value=ast.BinOp(
+        left=ast.Name(id=counter, ctx=ast.Load()), op=ast.Add(), right=ast.Name(id=start_name, ctx=ast.Load()))), index)
+    loop = ast.For(target=ast.Tuple(elts=[ast.Name(id=counter, ctx=ast.Store()), target.elts[1]], ctx=ast.Store()),
+                   iter=ast.Call(func=it.func, args=it.args[:1], keywords=[]), body=[count] + stmt.body,
+                   orelse=stmt.orelse)
+    return ast.fix_missing_locations(ast.copy_location(loop, stmt))
 
 
 def statement_while(lw, stmt):
@@ -54,7 +82,7 @@ def _iteration(lw, stmt):
         wanted = {"range": 1, "enumerate": 2, "zip": len(it.args)}[kind]
         if count != wanted or (kind == "range" and not 1 <= len(it.args) <= 3) or (kind == "enumerate" and len(it.args) != 1):
             raise lw.error(UnsupportedSyntaxError, target, f"the loop target '{ast.unparse(target)}' does not match {kind}(...)",
-                           {"range": "write 'for i in range(n)'", "enumerate": "write 'for i, x in enumerate(xs)'",
+                           {"range": "write 'for i in range(n)'", "enumerate": "write 'for i, x in enumerate(xs)' or 'for i, x in enumerate(xs, start)'",
                             "zip": "unpack one name per zipped sequence"}[kind])
         walk = _plain if kind == "range" else _sequence
         args = tuple(walk(lw, lw.expr(a), a) for a in it.args)
