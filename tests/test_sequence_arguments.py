@@ -250,3 +250,37 @@ def test_a_tuple_of_axes_or_a_shape_stays_a_tuple(tmp_path):
     np.testing.assert_allclose(srcdiff.grad(module.expand, wrt=0)(x, (0,)), fd_grad(module.expand, (x, (0,)), 0),
                                rtol=1e-6)
     np.testing.assert_allclose(srcdiff.grad(module.shaped, wrt=0)(x, (3, 2)), np.ones((2, 3)))
+
+
+JOINED_ZEROS = '''
+import numpy as np
+
+W = np.array([[-1.195, -0.545, -0.860]])
+V = np.array([-0.427, 0.241, -0.737])
+
+
+def f(s, x, b):
+    h = x
+    for w in (x, x):
+        if np.min(b) < 0.287:
+            return np.sum(W * np.expand_dims(h, 0))
+        h = 0.8 * h + 0.2 * np.sin(s)
+    return (V * x).sum()
+'''
+
+
+@pytest.mark.parametrize("kind", [list, tuple], ids=["list", "tuple"])
+def test_zero_adjoints_of_a_list_are_arrays(tmp_path, kind):
+    """Found by the fuzzer (seed 762007, shrunk): after the first pass of the unrolled loop
+    returns, the adjoint of ``h`` (the list ``x`` itself) is a zero, added to ``x``'s with
+    ``+``.  ``rt.zeros_like`` made a list of zeros, ``+`` joined two lists into one of six, and
+    the gradient call raised NumPy's broadcast error.  A zero adjoint of a list of numbers is
+    an array now; a parameter's zero gradient (``rt.zero_gradient``) stays in its own type."""
+    module = import_text(tmp_path, JOINED_ZEROS)
+    x, b = np.array([0.3, -0.2, 0.5]), np.zeros(2)
+    gradient = srcdiff.grad(module.f, wrt=1)(0.4, kind(x.tolist()), b)
+    assert type(gradient) is kind
+    np.testing.assert_allclose(gradient, fd_grad(module.f, (0.4, x, b), 1), rtol=1e-6, atol=1e-9)
+    assert srcdiff.grad(module.f, wrt=0)(0.4, kind(x.tolist()), b) == 0.0
+    zero = srcdiff.grad(module.f, wrt=(0, 1, 2))(0.4, kind(x.tolist()), kind([0.0, 0.0]))[2]
+    assert type(zero) is kind and list(zero) == [0.0, 0.0]

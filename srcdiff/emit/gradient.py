@@ -210,7 +210,7 @@ def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
     its adjoint is made new with its shape and dtype (``adjoint_writes``)."""
     rt = aliases["rt"]
     if param not in grad_names:
-        return f"{rt}.zeros_like({names[param]})"
+        return f"{rt}.zero_gradient({names[param]})"
     if items is not None:  # a sequence's gradient in its own type (a tuple for a tuple)
         return ITEMS_LIKE.get(items, "{rt}.items_like({g}, {x})").format(rt=rt, np=aliases["np"], g=grad_names[param],
                                                                          x=names[param])

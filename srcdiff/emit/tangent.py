@@ -4,7 +4,7 @@ Output contract: ``tangent_source`` returns the text of one function with the gi
 signature whose body is the forward statements interleaved with their tangents
 (``dot_<name>``), ``if`` blocks kept where a kept statement or tangent lives in them
 (``dot_z = dot_z_1`` beside ``z = z_1`` at the end of a branch), and which returns the
-tangent of the result (``rt.zeros_like(result)`` when it has none).  A user's ``jvp`` of
+tangent of the result (``rt.zero_gradient(result)`` when it has none).  A user's ``jvp`` of
 scalar code (no NumPy syntax) given arrays broadcasts: its result's tangent goes through
 ``rt.broadcast_like(dot, result)``, since a tangent from a number added to an array is
 still a number (array code broadcasts where it happens, see ``transforms.tangents``).  Liveness is solved
@@ -122,8 +122,8 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
         if broadcast_result and not uses_arrays(function):
             result_expr = ast.Call(func=dotted("rt.broadcast_like"), args=[result_expr, operand_expr(result, tokens)],
                                    keywords=[])
-    else:  # the result does not depend on the seeded parameters
-        result_expr = ast.Call(func=dotted("rt.zeros_like"), args=[operand_expr(result, tokens)], keywords=[])
+    else:  # the result does not depend on the seeded parameters: zeros in its own structure
+        result_expr = ast.Call(func=dotted("rt.zero_gradient"), args=[operand_expr(result, tokens)], keywords=[])
     if number:
         result_expr = ast.Call(func=ast.Name(id="float", ctx=ast.Load()), args=[result_expr], keywords=[])
     if function.tuple_result:  # the list of a tuple's items' tangents, as the tuple it stands for

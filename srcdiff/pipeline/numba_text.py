@@ -10,7 +10,7 @@ definition for a runtime call that has no numba form.
 | ``rt.like(g, xs)`` of an array argument (its gradient gathered item by item beside a loop walking it) | ``g.astype(xs.dtype)`` |
 | ``rt.sign(x)`` (the gradient of ``abs``) | ``np.sign(x)`` (0 at 0, as ``rt.sign``) |
 | ``float(a >= b)`` (the gradient of ``max``, ``min``) | ``1.0 if a >= b else 0.0`` |
-| ``rt.zeros_like(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
+| ``rt.zeros_like(p)``, ``rt.zero_gradient(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``reversed(xs)`` of an array argument | ``xs[::-1]`` |
@@ -54,7 +54,7 @@ class _ForNumba(ast.NodeTransformer):
             return node.args[0]
         if called == "rt.like" and isinstance(node.args[1], ast.Name) and node.args[1].id in self.arrays:
             return ast.parse(f"({ast.unparse(node.args[0])}).astype({node.args[1].id}.dtype)", mode="eval").body
-        if called in ("rt.zeros_like", "rt.tree_zeros", "rt.whole_zeros") and len(node.args) == 1:
+        if called in ("rt.zeros_like", "rt.zero_gradient", "rt.tree_zeros", "rt.whole_zeros") and len(node.args) == 1:
             return self.zeros_like(node.args[0])
         if called == "reversed" and _is_range(node.args[0]) and len(node.args[0].args) <= 2:
             bounds = node.args[0].args

@@ -7,7 +7,7 @@
 that gathers them under the names the text calls; and the modules they read.  A few
 helpers are replaced by simpler stand-ins: outside srcdiff no generated frame names a
 parameter, and a run-time refusal is a plain ValueError; code of numbers only gets
-versions of ``check_scalar`` and ``zeros_like`` that need no NumPy.
+versions of ``check_scalar``, ``zeros_like`` and ``zero_gradient`` that need no NumPy.
 """
 import ast
 import functools
@@ -34,7 +34,7 @@ _STAND_INS = {
     "_generated_parameters": '''def _generated_parameters():
     return []''',
 }
-# Code that uses no NumPy calls these two helpers only through numbers: plain versions, so
+# Code that uses no NumPy calls these helpers only through numbers: plain versions, so
 # that the module imports NumPy only where the user's code does.
 _NUMBER_STAND_INS = {
     "check_scalar": '''def check_scalar(value):
@@ -44,9 +44,17 @@ _NUMBER_STAND_INS = {
     raise ArrayGradientError(f"the function returned a {type(value).__name__}, not a real number",
                              hint="the gradient was made for a function of numbers returning one number")''',
     "zeros_like": '''def zeros_like(x):
-    """A zero gradient of a number (0.0), or of a list or tuple of numbers."""
+    """A zero adjoint of a number (0.0), or of a list or tuple of numbers."""
     if isinstance(x, (list, tuple)):
         return type(x)(zeros_like(v) for v in x)
+    if isinstance(x, (int, float)):
+        return 0.0
+    raise ArrayGradientError(f"an argument is a {type(x).__name__}, not a real number",
+                             hint="the gradient was made for a function of numbers")''',
+    "zero_gradient": '''def zero_gradient(x):
+    """A zero gradient of a number (0.0), or of a list or tuple of numbers."""
+    if isinstance(x, (list, tuple)):
+        return type(x)(zero_gradient(v) for v in x)
     if isinstance(x, (int, float)):
         return 0.0
     raise ArrayGradientError(f"an argument is a {type(x).__name__}, not a real number",

@@ -78,7 +78,7 @@ HANDWRITTEN = {
     "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
-    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.whole_zeros": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,
+    "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.zero_gradient": ZERO, "rt.whole_zeros": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,
     "rt.check_scalar": ZERO, "rt.check_direction": ZERO, "rt.check_class": ZERO,  # checks: their value is never read
     "rt.argmax_item": ZERO, "rt.argmin_item": ZERO, "rt.sorted_order": ZERO, "rt.result_part": ZERO,
     # a part of a tuple of gradients (``ir.GRADIENT_PART``): its adjoint goes into the tuple's by position

@@ -10,7 +10,7 @@ enough to be copied next to generated code.
 
 | module | helpers |
 | --- | --- |
-| ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``whole_zeros``, ``owned_whole``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked``, ``unpacked_at_least`` |
+| ``scalars`` | ``sign``, ``log``, ``xlogy``, ``div_or_zero``, ``scaled_pow``, ``zeros_like``, ``items_zeros``, ``whole_zeros``, ``owned_whole``, ``item_grad``, ``items_like``, ``vdot``, ``unpacked``, ``unpacked_at_least``, ``zero_gradient`` |
 | ``special`` | ``digamma``, ``polygamma``, ``sinc_derivative`` |
 | ``sequences`` | ``appended`` (lists built by comprehensions and ``append``), ``grown`` (the same in place), ``but_last`` (the gradient of the list before an append), ``argmax_item``, ``argmin_item``, ``sorted_order`` (``sorted``) |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
@@ -48,7 +48,7 @@ from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps
 from .products import (dot_grad_left, dot_grad_right, inner_grad_left, inner_grad_right, matmul_grad_left,
                        matmul_grad_right)
 from .scalars import (div_or_zero, item_grad, items_like, items_zeros, owned_whole, whole_zeros, log, scaled_pow, sign, unpacked, unpacked_at_least, vdot, xlogy,
-                      zeros_like)
+                      zero_gradient, zeros_like)
 from .orders import cumprod_grad, cumprod_hvp, prod_grad, prod_hvp, cumprod_tangent, quantile_grad, quantile_tangent
 from .shapes import (concatenate_items, diff_grad, gradient_along, gradient_grad, joined_items, joined_items_grad,
                      pad_grad, part_grad, part_of, repeat_grad, rollaxis_grad, sort_like, split_items, stack_items,
@@ -73,7 +73,7 @@ __all__ = [
     "hstack_grad", "concatenate_place", "hstack_place", "vstack_place", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "function_gradient", "function_gradients", "div_or_zero",
-    "item_grad", "items_like", "items_zeros", "owned_whole", "whole_zeros", "log", "scaled_pow", "sign", "unpacked", "unpacked_at_least", "vdot", "xlogy", "zeros_like",
+    "item_grad", "items_like", "items_zeros", "owned_whole", "whole_zeros", "log", "scaled_pow", "sign", "unpacked", "unpacked_at_least", "vdot", "xlogy", "zero_gradient", "zeros_like",
     "digamma", "polygamma", "s_", "not_real", "broadcast_like", "check_direction",
     "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",

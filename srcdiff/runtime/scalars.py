@@ -50,10 +50,25 @@ def _unwrapped(value):
 
 
 def zeros_like(x):
-    """A zero gradient shaped like ``x``: 0.0 for a number, zeros of its dtype for an array.
+    """A zero adjoint (or tangent) shaped like ``x``: 0.0 for a number, zeros of its dtype for
+    an array, and zeros of its shape for a list or tuple of numbers (rows of one length
+    included), as an array: adjoints are added with ``+``, which would join two lists.
+    ``zero_gradient`` is the zero a gradient returns for a parameter, in its own type.
 
-    Refuses a value that is not real (a str, None, a complex number): generated code
-    returns this for a parameter without a gradient, which must still be a real argument.
+    Refuses a value that is not real (a str, None, a complex number).
+    """
+    if x.__class__ in (list, tuple) and _numbers_alone(x):
+        return np.zeros(np.shape(x))
+    return zero_gradient(x)
+
+
+def zero_gradient(x):
+    """The gradient returned for a parameter ``x`` no path reaches, in its own structure:
+    0.0 for a number, zeros of its dtype for an array, a list or tuple of zeros item by item,
+    a container of zeros (``tree_zeros``).
+
+    Refuses a value that is not real (a str, None, a complex number): it must still be a
+    real argument.
     """
     if x.__class__ is float:
         return 0.0
@@ -70,8 +85,18 @@ def zeros_like(x):
     if isinstance(x, np.generic):
         return x.dtype.type(0) if np.issubdtype(x.dtype, np.inexact) else 0.0
     if isinstance(x, (list, tuple)):  # a sequence parameter: zeros item by item, in its own type
-        return type(x)(zeros_like(v) for v in x)
+        return type(x)(zero_gradient(v) for v in x)
     return 0.0
+
+
+def _numbers_alone(x):
+    """Whether the list or tuple ``x`` holds real numbers alone, or rows of them of one length."""
+    if all(v.__class__ in (float, int) for v in x):
+        return True
+    try:
+        return np.asarray(x).dtype.kind in "iuf"
+    except ValueError:  # ragged rows
+        return False
 
 
 def items_zeros(xs):
@@ -84,7 +109,7 @@ def items_zeros(xs):
         return np.zeros(xs.shape, dtype=_floating(xs))
     if all(v.__class__ is float for v in xs):  # the usual list of floats: zeros_like of each is 0.0
         return [0.0] * len(xs)
-    return [_sequence_zero(v) if type(v) in (list, tuple) else zeros_like(v) for v in xs]
+    return [_sequence_zero(v) if type(v) in (list, tuple) else zero_gradient(v) for v in xs]
 
 
 def _sequence_zero(item):
