@@ -15,7 +15,7 @@ from conftest import import_text
 from srcdiff.errors import (NameResolutionError, NoGradientRuleError, ResultError, SourceNotFoundError,
                             UnsupportedSyntaxError)
 
-HEADER = "import math\nimport random\nimport statistics\nfrom fractions import Fraction\n\nK = 2.0\n\n\n"
+HEADER = "import colorsys\nimport math\nimport random\nimport statistics\nfrom fractions import Fraction\n\nK = 2.0\n\n\n"
 
 # (id, source of a function f with an @ before the offending code, message pattern, error class)
 UNSUPPORTED = [
@@ -84,7 +84,9 @@ UNSUPPORTED = [
     ("no-rule-builtin", "def f(x):\n    z = @zip(x, x)\n    return sum(a * b for a, b in z)\n", r"no gradient rule for 'zip'",
      NoGradientRuleError),
     ("no-rule-nextafter", "def f(x):\n    return @math.nextafter(x, 1.0) * 2.0\n", r"no gradient rule for 'math.nextafter'", NoGradientRuleError),
-    ("stdlib-function", "def f(x):\n    return @statistics.fmean((x, x))\n", r"'statistics.fmean' is a function of the standard library", NameResolutionError),
+    ("stdlib-function", "def f(x):\n    return @colorsys.rgb_to_hsv(x, x, 0.5)[0]\n", r"'colorsys.rgb_to_hsv' is a function of the standard library", NameResolutionError),
+    ("no-rule-statistics", "def f(x):\n    return @statistics.median(x) * 2.0\n", r"no gradient rule for 'statistics.median'",
+     NoGradientRuleError),
     ("random", "def f(x):\n    return @random.random() * x\n", r"'random.random' is a function srcdiff has no gradient rule for", NameResolutionError),
     ("class-call", "def f(x):\n    return @Fraction(x) * x\n", r"'Fraction' is a class", NameResolutionError),
     # control flow: the constructs still refused (the rest works: tests/test_control_flow.py)

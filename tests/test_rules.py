@@ -18,6 +18,9 @@ from conftest import central_difference, import_text
 from srcdiff import rules
 
 A, B, C = sp.symbols("a b c", real=True)
+# the statistics module's functions of the items a * b, a, b * c: their mean and summed squared deviations
+_MEAN = (A * B + A + B * C) / 3
+_SQUARES = (A * B - _MEAN) ** 2 + (A - _MEAN) ** 2 + (B * C - _MEAN) ** 2
 
 
 def _python_mod(x, y):
@@ -103,6 +106,9 @@ CASES = [
     ("math.trunc", "math.trunc(a) * 1.0", [(-2.5,)], None),
     ("math.fsum", "math.fsum([a * b, a, b * c])", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)], A * B + A + B * C),
     ("math.prod", "math.prod([a, b, c], start=2.0)", [(0.3, -1.2, 0.1)], 2 * A * B * C),
+    *[(f"statistics.{name}", f"statistics.{name}([a * b, a, b * c])", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)], exact)
+      for name, exact in (("fmean", _MEAN), ("mean", _MEAN), ("pvariance", _SQUARES / 3), ("variance", _SQUARES / 2),
+                          ("pstdev", sp.sqrt(_SQUARES / 3)), ("stdev", sp.sqrt(_SQUARES / 2)))],
     ("sum", "sum((a, b * c), a)", [(0.3, -1.2, 0.1)], 2 * A + B * C),
 ]
 
@@ -122,7 +128,7 @@ def _available(expr):
 def _module(tmp_path, expr, nargs, squared):
     params = ", ".join("abc"[:nargs])
     body = f"    y = {expr}\n    return y * y\n" if squared else f"    return {expr}\n"
-    return import_text(tmp_path, f"import math\n\n\ndef f({params}):\n{body}")
+    return import_text(tmp_path, f"import math\nimport statistics\n\n\ndef f({params}):\n{body}")
 
 
 def _sympy_gradient(expr, point, squared):

@@ -173,11 +173,13 @@ def test_np_array_of_a_display_is_the_stack_itself():
     assert "np.stack([x, s0])" in text and "np.array(" not in text
 
 
-def test_a_tuple_has_no_gradient_rule():
+def test_a_tuple_routes_one_gradient_per_item():
+    """A tuple of values (a shape here) is never a silent zero: its rule gives item i the i-th
+    gradient, as a list value's does; a shape gets none from the reshape reading it (below)."""
     assert "tuple" not in NO_GRADIENT
     function = lower(load_function(shaped))
     statement = next(s for s in function.body if s.op == "tuple")
-    assert rules_of(function)(statement) is None
+    assert rules_of(function)(statement) == ("g[0]", "g[1]")
 
 
 def shaped(x, n):

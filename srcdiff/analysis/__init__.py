@@ -7,7 +7,7 @@ helpers that make a function array code.
 | module | fact |
 | --- | --- |
 | ``kinds`` | what is known statically about each value's shape: a number, not an array, or a named unknown shape (equal shapes share a name); whether the result is provably one number (the values themselves and how they join: ``shape_values``) |
-| ``array_code`` | whether a function is array code at all (``uses_arrays``); whether it reads a parameter at a constant position (``reads_positions``) |
+| ``array_code`` | whether a function is array code at all (``uses_arrays``); whether it reads a parameter at a constant position (``reads_positions``), which parameters it reduces whole (``reduced_whole``) |
 | ``reads`` | what the shape of ``x[index]`` depends on for a basic index (``x[1:]`` and ``x[:-1]`` share one) |
 | ``liveness`` | which values some roots need, through branches and loops |
 | ``signature`` | the kind of each argument a gradient is specialized to (``Kind``), from a value (``kind_of``, ``call_key``) or from ``--sig`` text |
@@ -15,7 +15,7 @@ helpers that make a function array code.
 | ``trees`` | the parts of a container parameter a function uses whole (its leaves) |
 | ``joins`` | the parameters Python may join (``+``) or repeat (``*``) as lists or tuples |
 """
-from .array_code import reads_positions, uses_arrays
+from .array_code import reads_positions, reduced_whole, uses_arrays
 from .kinds import ELEMENTWISE, OTHER, REDUCTIONS, SCALAR, Shape, broadcast, infer_shapes, is_ufunc, proves_scalar
 from .items import item_reads, only_read_by_items
 from .joins import joined_parameters, joins

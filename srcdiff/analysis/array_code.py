@@ -2,7 +2,7 @@
 rules and their runtime helpers; scalar functions keep the scalar rules."""
 import weakref
 
-from ..ir import assigns, is_position_read
+from ..ir import LIST_REDUCTIONS, assigns, is_position_read
 from .kinds import ARRAY_HELPERS
 
 
@@ -25,6 +25,14 @@ def reads_positions(function):
     then may compute with NumPy numbers (an array's entries), not only Python floats."""
     return any(stmt.op == "field[]" and is_position_read(stmt) and stmt.args[0] in function.params
                for stmt in assigns(function.body))  # (the op first: the usual statement is no read)
+
+
+def reduced_whole(function):
+    """The parameters ``function`` reduces whole (``math.fsum(xs)``, ``statistics.fmean(xs)``):
+    in scalar code their gradient is an array (``rt.sum_grad``), returned through ``rt.like``
+    in the parameter's own type (a list for a list)."""
+    return frozenset(stmt.args[0] for stmt in assigns(function.body)
+                     if stmt.op in LIST_REDUCTIONS and stmt.args[0] in function.params)
 
 
 _USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code

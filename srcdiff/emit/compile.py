@@ -20,6 +20,7 @@ import ast
 import hashlib
 import math
 import re
+import statistics
 import sys
 import types
 
@@ -31,13 +32,14 @@ from ..frontend import library_object
 from ..ir import assigns
 from .naming import module_aliases
 
-_LIBRARIES = {"math": math, "np": np, "np.linalg": np.linalg}  # canonical name -> the module generated code reads
+# canonical name -> the module generated code reads
+_LIBRARIES = {"math": math, "np": np, "np.linalg": np.linalg, "statistics": statistics}
 
 
 def generated_namespace(function):
     """The globals generated code for ``function`` runs in: its module aliases and constants."""
     aliases = module_aliases(function)
-    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
+    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime, aliases["statistics"]: statistics}
     if any(op.startswith("scipy.") for op in {stmt.op for stmt in assigns(function.body)}) and _scipy() is not None:
         modules[aliases["scipy"]] = sys.modules["scipy"]
     return {"__name__": "srcdiff.generated", **modules, **function.globals}

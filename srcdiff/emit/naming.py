@@ -19,7 +19,7 @@ from ..frontend import EMITTED_BUILTINS
 from ..ir import Assign, Global, Var, assigns, defined_at, walk
 
 # Names generated code binds at module level; never given to a value (``scipy`` only where it is used).
-GENERATED_GLOBALS = frozenset({"math", "np", "rt", "scipy"})
+GENERATED_GLOBALS = frozenset({"math", "np", "rt", "scipy", "statistics"})
 
 
 def module_aliases(function):

@@ -16,6 +16,7 @@ import ast
 import copy
 import inspect
 import math
+import statistics
 import types
 
 import numpy as np
@@ -109,7 +110,7 @@ def _namespace(function):
                 function.loc.filename, function.loc.lineno, function.loc.col, function.loc.line_text,
                 "use srcdiff.explain from Python, or write the constant as a literal")
     known = {name: value for name, value in function.globals.items() if value is not None or name not in only_effects}
-    return {"__builtins__": __builtins__, "math": math, "np": np, "rt": runtime, **known}
+    return {"__builtins__": __builtins__, "math": math, "np": np, "rt": runtime, "statistics": statistics, **known}
 
 
 # ---------------------------------------------------------------- forward walk

@@ -163,7 +163,7 @@ class RuntimeScope:
             return (f"srcdiff's own '{getattr(value, '__name__', name)}', which cannot run inside a function srcdiff "
                     "differentiates (a gradient taken inside the function)")
         if isinstance(value, types.ModuleType):
-            return "a module srcdiff has no gradient rules for (it knows math, numpy, numpy.linalg and scipy.special)"
+            return "a module srcdiff has no gradient rules for (it knows math, statistics, numpy, numpy.linalg and scipy.special)"
         if isinstance(value, types.FunctionType) and _is_library_code(value.__code__.co_filename):
             return f"a function of the standard library ({value.__module__}.{value.__qualname__}) with no gradient rule in srcdiff"
         if isinstance(value, type):

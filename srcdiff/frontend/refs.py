@@ -24,6 +24,7 @@ import builtins
 import functools
 import math
 import operator
+import statistics
 import sys
 import types
 from dataclasses import dataclass
@@ -124,10 +125,10 @@ NUMPY_ALIASES = {"scipy.special.psi": "scipy.special.digamma", "scipy.special.jn
 
 MODULE_ALIASES = {"math": "math", "numpy": "np", "numpy.linalg": "np.linalg", "srcdiff.runtime": "rt",
                   "numpy.random": "np.random", "scipy": "scipy", "scipy.special": "scipy.special",
-                  "functools": "functools", "array_api_compat": "array_api_compat",
+                  "functools": "functools", "array_api_compat": "array_api_compat", "statistics": "statistics",
                   **dict.fromkeys(NAMESPACE_MODULES, "xp")}
 KNOWN_MODULES = ("math", "np", "np.linalg", "rt", "np.random", "scipy", "scipy.special", "functools", "xp", "xp.linalg",
-                 "array_api_compat")
+                 "array_api_compat", "statistics")
 SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softmax", "gammaln", "digamma", "erf", "erfc",
                            "xlogy", "xlog1py", "betaln", "gamma", "rgamma", "erfinv", "erfcinv", "psi", "j0", "j1",
                            "jv", "jn", "y0", "y1", "yv", "yn", "i0", "i1", "iv", "ive", "polygamma"})
@@ -136,7 +137,7 @@ SPECIAL_NAMES = frozenset({"expit", "logit", "logsumexp", "softmax", "log_softma
 _PRIMITIVES_BY_ID = None
 # The package whose own objects a known module holds (their ``__module__`` starts with it).
 _PACKAGES = {"np": "numpy", "np.linalg": "numpy", "np.random": "numpy", "math": "math", "rt": "srcdiff",
-             "scipy.special": "scipy"}
+             "scipy.special": "scipy", "statistics": "statistics"}
 _LIBRARY_OBJECTS = {}  # (canonical module, attribute) -> the library's object there (``library_object``)
 
 
@@ -178,7 +179,7 @@ def primitive_name(value):
     if _PRIMITIVES_BY_ID is None:  # built on first use: it walks every name of numpy
         table = {}
         for prefix, module in (("np.linalg", np.linalg), ("np", np), ("math", math), ("rt", runtime),
-                               ("np.random", np.random)):
+                               ("np.random", np.random), ("statistics", statistics)):
             for attr in dir(module):
                 obj = getattr(module, attr)
                 if (callable(obj) and not isinstance(obj, type) or prefix != "rt" and isinstance(obj, np.ufunc)) \
@@ -234,7 +235,7 @@ def known_module_attr(canonical, attr):
 
 
 _KNOWN_HANDLES = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
-                  "functools": functools}
+                  "functools": functools, "statistics": statistics}
 _KNOWN_ATTRS = {}  # (canonical module, attribute) -> its Resolution, for the modules of _KNOWN_HANDLES
 
 

@@ -7,7 +7,7 @@ See ``sequences`` for the table of what each becomes.
 import ast
 
 from ..errors import SrcdiffError, UnsupportedSyntaxError
-from ..ir import Const, Slice
+from ..ir import LIST_REDUCTIONS, Const, Slice
 from . import effects
 from .binding import KeywordValues
 from .calls import TupleValue
@@ -47,7 +47,7 @@ def _one_sequence(lw, node, name, keywords=()):
     return _mapped(lw, node.args[0])
 
 
-_TAKING_A_GENERATOR = "sum, min, max, math.fsum, math.prod, list or tuple"
+_TAKING_A_GENERATOR = "sum, min, max, math.fsum, math.prod, statistics.fmean (mean, variance, stdev...), list or tuple"
 
 
 def _mapped(lw, node):
@@ -104,11 +104,16 @@ def call_prod(lw, node, hint):
     return lw.fold(sequence, "prod", start, hint)
 
 
-def call_fsum(lw, node, hint):
-    items = lw.as_list(_one_sequence(lw, node, "math.fsum"))
-    if isinstance(items, tuple):
-        items = list_value(lw, items, node)
-    return lw.emit("math.fsum", (items,), node, hint)
+def _of_one_list(op):
+    """The lowering of ``op`` (``math.fsum``, ``statistics.fmean``...) of its one sequence, a
+    display, a comprehension or a generator expression among them, made a list value: its
+    gradient is one per item."""
+    def call(lw, node, hint):
+        items = lw.as_list(_one_sequence(lw, node, op))
+        if isinstance(items, tuple):
+            items = list_value(lw, items, node)
+        return lw.emit(op, (items,), node, hint)
+    return call
 
 
 def _extremum(op):
@@ -225,7 +230,7 @@ def _truth_of_all(op, pairwise):
 
 SPECIAL_CALLS = {
     "isinstance": effects.call_isinstance,
-    "sum": call_sum, "math.prod": call_prod, "math.fsum": call_fsum,
+    "sum": call_sum, "math.prod": call_prod, **{op: _of_one_list(op) for op in LIST_REDUCTIONS},
     "max": _extremum("max"), "min": _extremum("min"),
     "len": call_len, "list": call_list, "tuple": call_list, "reversed": call_reversed, "dict": call_dict,
     "all": _truth_of_all("np.all", "min"), "any": _truth_of_all("np.any", "max"), "map": call_map,

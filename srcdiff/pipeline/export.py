@@ -47,7 +47,8 @@ def export_text(function, source, *, kind="grad", wrt=None, mode=DEFAULT_MODE, d
     constants, arrays = _constant_lines(emitted, source)
     read = {n.id for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Name)}
     copied, modules = copied_helpers(text, aliases["rt"], numbers_only=aliases["np"] not in read and not arrays)
-    imports = {(full, aliases[short]) for short, full in (("math", "math"), ("np", "numpy")) if aliases[short] in read}
+    imports = {(full, aliases[short]) for short, full in (("math", "math"), ("np", "numpy"), ("statistics", "statistics"))
+               if aliases[short] in read}
     imports |= modules | ({("numpy", "np")} if arrays else set())
     lines = [_docstring(function, source, kind, command), ""]
     standard = sorted(i for i in imports if i[0] in sys.stdlib_module_names)

@@ -289,7 +289,8 @@ _BUILDERS = {
     "product": lambda stmt, names: PRODUCTS[stmt.op],
     "sequence": _sequence, "cumsum": _cumsum, "np.transpose": _transpose, ".transpose()": _transpose, ".T": lambda s, n: ("g.T",),
     "np.linspace": linspace_rule, "[]": getitem_rule, "rt.setitem": setitem_rule,
-    "list": lambda stmt, names: tuple(f"g[{i}]" for i in range(len(names))),  # item i gets the i-th gradient
+    # item i gets the i-th gradient: of a list value, and of a tuple of values read back (``lower.displays.joined``)
+    **dict.fromkeys(("list", "tuple"), lambda stmt, names: tuple(f"g[{i}]" for i in range(len(names)))),
     **HELPER_BUILDERS,  # the runtime helpers of gradients, so a gradient can be differentiated again
     **TENSOR_BUILDERS, **LINALG_BUILDERS,  # einsum and friends; np.linalg (norms included)
 }

@@ -23,6 +23,7 @@ from functools import lru_cache
 from ..ir import RANGES, Assign, Const, Loop, Var, has_flow, walk
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
+from .statistics_module import GRADIENTS as STATISTICS_GRADIENTS
 from .custom import custom_rule, is_custom_op
 from .trees import TREE_RULES
 from .trees import VARIADIC as TREE_VARIADIC
@@ -69,6 +70,7 @@ HANDWRITTEN = {
     "rt.appended": ("rt.but_last(g)", "g[-1]"),  # a list with one more item (lower.sequences): g holds one gradient per item
     "rt.but_last": ("rt.index_grad(g, x, np.s_[:-1])",),  # g[:-1], a list's gradient stacked into an array once
     "math.fsum": ("rt.sum_grad(g, x)",),  # every item's gradient is g
+    **{op: (gradient,) for op, gradient in STATISTICS_GRADIENTS.items()},  # of one list (rules.statistics_module)
     "rt.digamma": ("g * rt.polygamma(1, x)",),
     "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
     "rt.div_or_zero": ("rt.div_or_zero(g, x1)", "-rt.div_or_zero(g * y, x1)"),

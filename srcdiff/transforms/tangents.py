@@ -29,8 +29,8 @@ import ast
 
 from ..analysis import OTHER, SCALAR
 from ..ir import SEQUENCE_OPS, Var, copy_expr, dotted, is_zero, operation_node, simplify_expr
-from ..rules import (COMPUTED, ELEMENTWISE, ELEMENTWISE_BUILDERS, EXACT, LINEAR_FORMS, NO_GRADIENT, ZERO, CustomRule,
-                     dtype_of_result, placeholders, rule_of_call, tangent_rule, template_ast)
+from ..rules import (COMPUTED, ELEMENTWISE, ELEMENTWISE_BUILDERS, EXACT, LINEAR_FORMS, NO_GRADIENT, STATISTICS_LINEAR, ZERO,
+                     CustomRule, dtype_of_result, placeholders, rule_of_call, tangent_rule, template_ast)
 from .contributions import as_number, of_values_alone
 from .linalg_tangents import LINALG_FORMS, TANGENT_TEMPLATES, template_terms
 
@@ -70,7 +70,7 @@ FORMS = {
     "rt.tree_scale": ("multilinear", (0, 1), ()),
     "rt.appended": ("linear", (0, 1), ()),  # lists (lower.sequences)
     "rt.but_last": ("linear", (0,), ()),
-    "math.fsum": ("linear", (0,), ()),
+    **{op: ("linear", (0,), ()) for op in ("math.fsum",) + STATISTICS_LINEAR},  # fsum, statistics.fmean and mean
     **{op: ("multilinear", (0, 1), ()) for op in _PRODUCTS},
     **{op: ("multilinear", (0, 2), (1,)) for op in _PRODUCT_GRADS if op.endswith("left")},
     **{op: ("multilinear", (0, 1), (2,)) for op in _PRODUCT_GRADS if op.endswith("right")},
@@ -105,7 +105,7 @@ def tangent_terms(stmt, tangent_of, operand, y, shapes=None):
         return []
     if stmt.op == "rt.tree_grad":
         return _tree_grad_terms(stmt, active, tangent_of, operand)
-    joins = stmt.op in SEQUENCE_OPS or stmt.op == "list"  # linear in every part
+    joins = stmt.op in SEQUENCE_OPS or stmt.op in ("list", "tuple")  # linear in every part
     form = FORMS.get(stmt.op, ("linear", tuple(range(len(stmt.args))), ()) if joins else None)
     if form is not None:
         terms = _linear_terms(stmt, form, active, tangent_of, operand)
