@@ -5,11 +5,14 @@ and every view of it sees.  Lowering turns each write into a new SSA value (``rt
 makes a copy; ``y + v`` a new array), which agrees with NumPy only while no *stale* value
 is read: a Var naming the object as it was before a write, read after that write.
 
-``check_writes(function, updates, error)`` finds the writes (item writes, and the
+``check_writes(function, updates, error, lists)`` finds the writes (item writes, and the
 ``x op= v`` updates listed in ``updates`` whose old value may be an array) and, for each
 Var, the objects it may name (``_objects``: a parameter's or a module constant's, or one
 made by a statement; views, copies of a reference, item writes and in-place updates keep
-their operand's object; a merge or a loop-carried value may name either operand's).  It
+their operand's object; a merge or a loop-carried value may name either operand's).  The
+Vars ``lists`` are lists Python makes anew, lowered as slices (``list(xs)``, a starred rest,
+``sorted(xs)``: ``starred.check_rests``): each is an object of its own, so ``ys = list(xs)``
+may be written into; its items are still views of ``xs``'s.  It
 refuses with ``error(stmt, message, hint)``:
 - a write into an object that may be a parameter's or a module constant's (the caller's
   array would change); an object made in the function (``p = p.copy()``, even in a loop
@@ -37,15 +40,15 @@ _READ_ONLY_VIEWS = frozenset({"np.diag"})
 _HOLDING = frozenset({"list", "rt.appended"})
 
 
-def check_writes(function, updates, error):
+def check_writes(function, updates, error, lists=frozenset()):
     statements = list(walk(function.body))
     writes = _writes(function, statements, updates)
     if not writes:
         return
     defined = _definitions(function, statements)
     layout = _Layout(function.body, defined)
-    objects = _objects(function, statements, updates)
-    held = _objects(function, statements, updates, holding=True)
+    objects = _objects(function, statements, updates, lists=lists)
+    held = _objects(function, statements, updates, holding=True, lists=lists)
     reads = _reads(function, statements, layout)
     for stmt, old in writes:
         written = objects(old)
@@ -54,7 +57,8 @@ def check_writes(function, updates, error):
             raise error(stmt, "writing into a parameter or module constant is not supported: the caller's array would change",
                         "work on a copy: 'x = x.copy()' before writing into it")
         source = defined.get(old)
-        if stmt.op == "rt.setitem" and isinstance(source, Assign) and shared_operand(source) is not None:
+        if stmt.op == "rt.setitem" and isinstance(source, Assign) and source.target not in lists \
+                and shared_operand(source) is not None:
             raise error(stmt, "writing into a view of another array is not supported: the other array would change too",
                         "make a copy first with '.copy()', or build the result with np.where")
         for var, points in reads.items():
@@ -85,17 +89,22 @@ def _generated(stmt):
     return stmt.loc is not None and stmt.loc.filename.startswith("<srcdiff")
 
 
-def _objects(function, statements, updates, holding=False):
+def _objects(function, statements, updates, holding=False, lists=frozenset()):
     """A function from an operand to the set of objects it may name: a parameter Var or a
     ``Global`` (the caller's), or the ``Assign`` that made the object; with ``holding``, a
-    list's also those of its items (``_HOLDING``), which a read of the list reads."""
+    list's also those of its items (``_HOLDING``, and the new ``lists``' those of the sequence
+    they were made from), which a read of the list reads."""
     same = {}  # Var -> the operands whose objects it may name
     made = {}
     for stmt in statements:
         if isinstance(stmt, Assign):
             shared = stmt.args[0] if stmt.args and (stmt.op in _SAME_OBJECT or holding and stmt.op in _READ_ONLY_VIEWS) \
                 else shared_operand(stmt)
-            if shared is not None:
+            if stmt.target in lists:  # a list of its own: holding its sequence's items
+                made[stmt.target] = stmt
+                if holding and shared is not None:
+                    same.setdefault(stmt.target, []).append(shared)
+            elif shared is not None:
                 same.setdefault(stmt.target, []).append(shared)
             else:
                 made[stmt.target] = stmt
