@@ -57,7 +57,7 @@ UNSUPPORTED = [
     ("non-ascii-line", "def f(été):\n    return été * @{été}\n", r"set displays", UnsupportedSyntaxError),
     ("dict", "def f(x):\n    @return {'a': x}\n", r"the result is a dict", ResultError),
     ("dict-keys", "def f(x):\n    return @{1: x}[1]\n", r"keys are not all constant strings", UnsupportedSyntaxError),
-    ("f-string", "def f(x):\n    y = @f'{x}'\n    return x\n", r"an f-string outside print", UnsupportedSyntaxError),
+    ("f-string", "def f(x):\n    y = f'{x}'\n    return x * @len(y)\n", r"a string built here cannot be used", UnsupportedSyntaxError),
     ("string", "def f(x):\n    return @'a' * 2 + x\n", r"not a number", UnsupportedSyntaxError),
     ("matmul-like", "def f(x):\n    return @x << 1\n", r"operator", UnsupportedSyntaxError),
     ("unused-call", "def f(x):\n    @math.sin(x)\n    return x\n", r"value is unused", UnsupportedSyntaxError),

@@ -1,10 +1,9 @@
 """Functions as values in lowering: nested ``def``s, lambdas, ``functools.partial`` objects
 and the user's functions passed around; star-arguments and the binding of every call.
 
-``CallableLowering`` is mixed into ``function._Lowerer``.  Contract: a function value is
-never an operand of the IR (an operation given one is refused where it is written); a
-call of one is inlined like a call of a module-level helper, so the gradient is the same
-as if the user had written the helper out.
+``CallableLowering`` is mixed into ``function._Lowerer``.  Contract: a function value is never
+an operand of the IR (an operation given one is refused where it is written); a call of one is
+inlined like a call of a module-level helper: the gradient of the helper written out.
 
 | value | made by | a call of it |
 | --- | --- | --- |
@@ -28,6 +27,7 @@ from . import binding
 from .binding import KeywordValues
 from .calls import TupleValue, def_key
 from .consumers import list_value
+from .effects import KeptText
 from .scopes import free_names, local_names
 
 
@@ -60,8 +60,13 @@ class Unusable(FunctionValue):
     hint: str
 
 
-NOT_OPERANDS = (FunctionValue, KeywordValues)
+NOT_OPERANDS = (FunctionValue, KeywordValues, KeptText)
 _PLAIN = frozenset({Var, Const, Global})  # the usual operands: none of NOT_OPERANDS
+
+
+def what_it_is(value, short=False):  # how an error names a value of NOT_OPERANDS: "a dict built here", short "a dict"
+    kind = "a dict" if isinstance(value, KeywordValues) else "a string" if isinstance(value, KeptText) else "a function"
+    return kind if short or kind == "a function" else f"{kind} built here"
 
 
 def unmerged(name, line):
@@ -96,8 +101,7 @@ def returned(lw, node, result, several):
         raise lw.source.error(ResultError, node, "the result is a tuple; srcdiff differentiates a single value",
                               "return one value (a float or an array); use srcdiff.jacobian for several outputs")
     if isinstance(result, NOT_OPERANDS):
-        what = "a dict" if isinstance(result, KeywordValues) else "a function"
-        raise lw.source.error(ResultError, node, f"the result is {what}; srcdiff differentiates a single value",
+        raise lw.source.error(ResultError, node, f"the result is {what_it_is(result, True)}; srcdiff differentiates a single value",
                               "return a number or an array")
     return result, False
 
@@ -108,9 +112,8 @@ def refuse_what_is_not_a_value(function, error_at):
     for stmt in walk(function.body):
         for operand in stmt.args if type(stmt) is Assign and not stmt.kwargs else reads(stmt):  # (the usual: no list)
             if type(operand) not in _PLAIN and isinstance(operand, NOT_OPERANDS):
-                what = "a dict built here" if isinstance(operand, KeywordValues) else "a function"
-                raise error_at(stmt.loc or function.loc, f"{what} cannot be used as a value here",
-                               "read a dict at constant keys (d['a']); call a function")
+                raise error_at(stmt.loc or function.loc, f"{what_it_is(operand)} cannot be used as a value here",
+                               "read a dict at constant keys (d['a']); call a function; print a string")
 
 
 class CallableLowering:
@@ -166,10 +169,9 @@ class CallableLowering:
         """Refuse a function value (or a helper's ``**kwargs``) as an operand of an operation."""
         for value in (*args, *(v for _, v in kwargs)) if kwargs else args:
             if isinstance(value, NOT_OPERANDS):
-                what = "a function" if isinstance(value, FunctionValue) else "a dict built here (or a helper's **kwargs)"
-                raise self.error(UnsupportedSyntaxError, node, f"{what} cannot be used as a value in "
-                                 f"'{ast.unparse(node)}'", "call the function; read a dict at constant keys "
-                                 "(d['a']), or forward it to a call (**d)")
+                hint = "print, log, warn, assert or raise a string" if isinstance(value, KeptText) else \
+                    "call the function; read a dict at constant keys (d['a']), or forward it to a call (**d)"
+                raise self.error(UnsupportedSyntaxError, node, f"{what_it_is(value)} cannot be used as a value in '{ast.unparse(node)}'", hint)
 
     # ------------------------------------------------------------ calling them
 

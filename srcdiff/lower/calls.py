@@ -16,7 +16,7 @@ from .. import frontend, runtime
 from ..errors import NameResolutionError, SrcdiffError, UnsupportedSyntaxError
 from ..ir import CHECK_OPS, Const, Global
 from ..runtime.arguments import holds_complex
-from . import custom, gradients, linalg
+from . import custom, gradients, linalg, texts
 from .namespaces import is_namespace
 
 
@@ -143,6 +143,9 @@ class CallLowering:
             args = self.primitive_arguments(node, self.expr)
             self.refuse_tuples(op, node, args)
             return self.emit(op, tuple(args), node, hint)
+        text = texts.text_call(self, node)  # "...".format(x), str(x): a message kept as code (texts)
+        if text is not None:
+            return text
         node = self.spread(node)  # f(*args, **kwargs): one argument each (callables)
         value = custom.lower_call(self, node, hint)  # Cls.apply(...) of a srcdiff.Function
         if value is None:

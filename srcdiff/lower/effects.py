@@ -15,6 +15,7 @@ theirs once per row).
 | --- | --- |
 | ``print(...)``, ``logging.info(...)``, ``logger.debug(...)`` (a ``logging.Logger``), ``warnings.warn(...)`` | an effect |
 | any other call whose value is unused (``xs.sort()``) | refused: srcdiff would drop what it does |
+| ``msg = f"..."``, ``"...".format(...)``, ``str(x)``, ``repr(x)`` | nothing: the code is kept (``KeptText``) and read by the effects that read ``msg`` |
 | ``assert test, message`` | an effect (the message is built only when the test fails, as in Python) |
 | ``raise E(...)`` | an effect; ``tails`` ends the path there, so its branch merges nothing |
 | docstrings, ``...``, ``pass``, ``x: float`` | nothing (``without_annotations``: generated code's signature has no type hints) |
@@ -23,6 +24,7 @@ theirs once per row).
 """
 import ast
 import copy
+import dataclasses
 import logging
 import types
 
@@ -78,7 +80,7 @@ def last_raise(function, default):
 
 
 def _emit(lw, stmt):
-    template, operands = _kept(lw, stmt)
+    template, operands = kept(lw, stmt)
     text = ast.unparse(template)
     lw.shared.body.append(Assign(Var("_effect"), EFFECT, (Const(text), *operands), (), lw.source.loc(stmt)))
 
@@ -105,7 +107,7 @@ def _binding(lw, name):
 
 # ---------------------------------------------------------------- the statement kept as written
 
-def _kept(lw, node):
+def kept(lw, node):
     """A copy of ``node`` whose locals are placeholders (``ir.EFFECT_ARG`` + position), and the
     operands they stand for."""
     rewriter = _Rewriter(lw)
@@ -178,7 +180,27 @@ def reference(lw, node, rewriter=None):
     return ast.Name(id=lw.global_operand(frontend.ConstantRef(name, value)).name, ctx=ast.Load())
 
 
+@dataclasses.dataclass(eq=False)
+class KeptText:
+    """A string the function builds (an f-string, ``"...".format(...)``, ``str(x)``: ``texts``),
+    kept as code: ``template`` with placeholders for the ``operands`` it read where it was built.
+    An effect reading it (``print(msg)``) reads that code in its place; nothing else may."""
+    template: ast.expr
+    operands: tuple
+
+
+def _text_read(text, rewriter):
+    """The code of ``text`` where an effect reads it: its placeholders renumbered for ``rewriter``."""
+    template = copy.deepcopy(text.template)
+    for node in ast.walk(template):
+        if type(node) is ast.Name and node.id.startswith(EFFECT_ARG):
+            node.id = rewriter.placeholder(text.operands[int(node.id[len(EFFECT_ARG):])]).id
+    return template
+
+
 def _local(lw, node, value, rewriter):
+    if isinstance(value, KeptText):
+        return _text_read(value, rewriter)
     if isinstance(value, tuple):  # a tuple of operands (a, b = ..., t = (a, b)): its items
         return ast.Tuple(elts=[_local(lw, node, v, rewriter) for v in value], ctx=ast.Load())
     if isinstance(value, Undefined):

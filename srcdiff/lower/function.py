@@ -26,7 +26,7 @@ from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
 from .starred import check_rests, starred_position
-from .texts import check_texts
+from .texts import check_texts, text_expr
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -280,6 +280,7 @@ _EXPRESSIONS = {
     ast.Attribute: _Lowerer.attribute_expr, ast.Subscript: _Lowerer.subscript, ast.Compare: _Lowerer.compare,
     ast.Tuple: _Lowerer.tuple_display, ast.List: _Lowerer.tuple_display, ast.Dict: _Lowerer.dict_display,
     ast.IfExp: branches.expr_ifexp, ast.BoolOp: branches.expr_boolop, ast.NamedExpr: _Lowerer.walrus,
+    ast.JoinedStr: text_expr,
     ast.ListComp: _Lowerer.sequence_expr, ast.GeneratorExp: _Lowerer.sequence_expr, Accumulated: _Lowerer.sequence_expr,
 }
 
@@ -295,5 +296,4 @@ def _single_name(targets):
 
 def _describe(node):
     return {ast.Subscript: "indexing", ast.List: "a list display", ast.Attribute: "attribute access",
-            ast.Slice: "slicing", ast.JoinedStr: "an f-string outside print, logging, assert and raise",
-            }.get(type(node), f"the expression '{ast.unparse(node)}'")
+            ast.Slice: "slicing"}.get(type(node), f"the expression '{ast.unparse(node)}'")

@@ -20,7 +20,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, Const, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
 from .binding import KeywordValues
-from .callables import NOT_OPERANDS, defined_in_loop
+from .callables import NOT_OPERANDS, FunctionValue, defined_in_loop
 from .comprehensions import enumerate_start
 from .consumers import list_value
 from .grown import grown_name
@@ -137,7 +137,7 @@ def _loop(lw, stmt, target_names, header):
             raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
                            "reassign its items as separate variables")
         if isinstance(init, NOT_OPERANDS):
-            what = "dict" if isinstance(init, KeywordValues) else "function"
+            what = "dict" if isinstance(init, KeywordValues) else "function" if isinstance(init, FunctionValue) else "string"
             raise lw.error(UnsupportedSyntaxError, stmt, f"the {what} '{name}' is reassigned in a loop; this is not "
                            "supported", f"give each {what} its own name")
         carries[name] = (pseudo_var(name, lw.result_hint), init)

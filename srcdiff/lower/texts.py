@@ -1,4 +1,5 @@
-"""String literals as settings: ``mode == "mean"``, ``loss(x, reduction="sum")``.
+"""String literals as settings: ``mode == "mean"``, ``loss(x, reduction="sum")``; strings built
+for messages (``msg = f"loss={v:.3f}"``).
 
 A string never has a gradient, but ordinary code passes settings as strings and tests them.
 Lowering takes a string literal (``setting``) in two places only: a side of ``==`` or ``!=``
@@ -9,10 +10,17 @@ on it where srcdiff has a number: an operation taking it by position other than 
 ``!=``, an effect and a NumPy setting (``linalg.SETTINGS``: einsum's subscripts, ``ord``...);
 a keyword other than those settings and NumPy's string options (``mode=``, ``order=``...); a
 value merged by a branch or carried by a loop; the function's result.
+
+A string the function builds, an f-string, ``"...".format(...)``, ``str(x)`` or ``repr(x)``
+(``text_expr``, ``text_call``), is kept as code (``effects.KeptText``): a print, a log call, a
+warning, an assert or a raise reading it reads that code; bound and never read, it is dropped;
+read anywhere else, it is refused there (``callables.NOT_OPERANDS``).
 """
 import ast
 
+from .. import frontend
 from ..ir import EFFECT, Assign, Const, If, Loop, walk
+from . import effects
 from .linalg import SETTINGS
 
 _TAKING_TEXT = frozenset({"==", "!=", EFFECT})  # an effect (print, raise) holds its own text too
@@ -22,6 +30,29 @@ _TEXT_KEYWORDS = frozenset({"mode", "order", "kind", "method", "side", "norm", "
 def is_setting_text(node):
     """Whether ``node`` is a string literal: a setting (``"mean"``, ``"sum"``) where one may stand."""
     return isinstance(node, ast.Constant) and type(node.value) is str
+
+
+def text_expr(lw, node, hint=None):
+    """An f-string as a value: kept as code (see the module doc)."""
+    return _kept_text(lw, node)
+
+
+def text_call(lw, node):
+    """``"...".format(...)``, ``str(x)`` or ``repr(x)`` kept as code (see the module doc); None for
+    any other call."""
+    func = node.func
+    if type(func) is ast.Attribute and func.attr == "format" and is_setting_text(func.value):
+        return _kept_text(lw, node)
+    if type(func) is ast.Name and func.id in ("str", "repr") and func.id not in lw.env and len(node.args) == 1 \
+            and not node.keywords and frontend.free_binding(lw.source.scope, func.id) in (frontend.BUILTIN, str, repr):
+        return _kept_text(lw, node)
+    return None
+
+
+def _kept_text(lw, node):
+    """The ``effects.KeptText`` of the expression ``node``, the locals it reads read now."""
+    template, operands = effects.kept(lw, node)
+    return effects.KeptText(template, tuple(operands))
 
 
 def setting(lw, node):
