@@ -9,7 +9,7 @@ import pytest
 
 import srcdiff
 from conftest import import_text, run_cli
-from trust_helpers import assert_explain_matches_grad, assert_jvp_and_hvp_match_differences, fd_grad
+from trust_helpers import assert_first_parameter_paths
 
 SOURCE = '''
 import math
@@ -54,31 +54,9 @@ def module(tmp_path_factory):
     return import_text(tmp_path_factory.mktemp("statistics_module"), SOURCE)
 
 
-def _arrays(args):
-    return tuple(np.array(a) if isinstance(a, list) else a for a in args)
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_gradient_against_differences(module, name):
-    f, args = getattr(module, name), CASES[name]
-    gradient = srcdiff.grad(f, wrt=0)(*args)
-    assert type(gradient) is type(args[0]) if not isinstance(args[0], float) else isinstance(gradient, float)
-    np.testing.assert_allclose(np.asarray(gradient, dtype=float), fd_grad(f, _arrays(args), 0), rtol=1e-6, atol=1e-8)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_value_is_the_modules_own_and_explain_agrees(module, name):
-    f, args = getattr(module, name), CASES[name]
-    value, _ = srcdiff.value_and_grad(f, wrt=0)(*args)
-    assert value == f(*args)  # the call itself ran: no rounding of a written-out mean
-    assert_explain_matches_grad(f, _arrays(args))
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_jvp_and_hvp_against_differences(module, name):
-    f, args = getattr(module, name), _arrays(CASES[name])
-    v = np.linspace(-0.9, 1.3, np.size(args[0])).reshape(np.shape(args[0])) if np.ndim(args[0]) else 0.6
-    assert_jvp_and_hvp_match_differences(f, args, v)
+def test_every_path_along_the_first_parameter(module, name):
+    assert_first_parameter_paths(getattr(module, name), CASES[name])
 
 
 def test_hessian_and_the_gradient_of_the_gradient(module):

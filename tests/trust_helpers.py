@@ -95,3 +95,20 @@ def assert_every_path_matches(f, x, gradient, jax, reference, hessian_atol):
     v = np.linspace(-0.9, 1.3, x.size).reshape(x.shape)
     assert_jvp_and_hvp_match_differences(f, (x,), v, jvp_rtol=1e-6, hvp_rtol=1e-5)
     assert_explain_matches_grad(f, (x,))
+
+
+def assert_first_parameter_paths(f, args):
+    """Every path along ``f``'s first parameter at ``args`` (lists among them given as lists):
+    ``grad`` against central differences, returned in the argument's own type (a float for a
+    number); ``value_and_grad``'s value is ``f``'s own; explain's row is ``grad``'s; ``jvp``
+    and ``hvp`` along a non-uniform direction against differences."""
+    arrays = tuple(np.array(a) if isinstance(a, (list, tuple)) else a for a in args)
+    gradient = srcdiff.grad(f, wrt=0)(*args)
+    assert isinstance(gradient, float) if isinstance(args[0], float) else type(gradient) is type(args[0])
+    np.testing.assert_allclose(np.asarray(gradient, dtype=float), fd_grad(f, arrays, 0), rtol=1e-6, atol=1e-8)
+    value, _ = srcdiff.value_and_grad(f, wrt=0)(*args)
+    assert value == f(*args)
+    assert_explain_matches_grad(f, arrays)
+    x = arrays[0]
+    direction = np.linspace(-0.9, 1.3, np.size(x)).reshape(np.shape(x)) if np.ndim(x) else 0.6
+    assert_jvp_and_hvp_match_differences(f, arrays, direction)

@@ -43,22 +43,15 @@ _NUMBER_STAND_INS = {
         return
     raise ArrayGradientError(f"the function returned a {type(value).__name__}, not a real number",
                              hint="the gradient was made for a function of numbers returning one number")''',
-    "zeros_like": '''def zeros_like(x):
-    """A zero adjoint of a number (0.0), or of a list or tuple of numbers."""
+    **{name: f'''def {name}(x):
+    """A zero {what} of a number (0.0), or of a list or tuple of numbers."""
     if isinstance(x, (list, tuple)):
-        return type(x)(zeros_like(v) for v in x)
+        return type(x)({name}(v) for v in x)
     if isinstance(x, (int, float)):
         return 0.0
-    raise ArrayGradientError(f"an argument is a {type(x).__name__}, not a real number",
-                             hint="the gradient was made for a function of numbers")''',
-    "zero_gradient": '''def zero_gradient(x):
-    """A zero gradient of a number (0.0), or of a list or tuple of numbers."""
-    if isinstance(x, (list, tuple)):
-        return type(x)(zero_gradient(v) for v in x)
-    if isinstance(x, (int, float)):
-        return 0.0
-    raise ArrayGradientError(f"an argument is a {type(x).__name__}, not a real number",
-                             hint="the gradient was made for a function of numbers")''',
+    raise ArrayGradientError(f"an argument is a {{type(x).__name__}}, not a real number",
+                             hint="the gradient was made for a function of numbers")'''
+       for name, what in (("zeros_like", "adjoint"), ("zero_gradient", "gradient"))},
 }
 
 
