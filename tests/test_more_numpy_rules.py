@@ -215,12 +215,19 @@ def sorted_by_key(x):
     return sorted(x, key=abs)[0]
 
 
+def test_dist_of_points_known_at_run_time():
+    """``math.dist`` of an array (or a list parameter): the call itself, its gradient ``(a - b) / dist``
+    (``rules.sequence_functions``); once refused, as its length is known only at run time."""
+    a = V4[:3].copy()
+    np.testing.assert_allclose(srcdiff.grad(dist_of_arrays)(a), fd_grad(dist_of_arrays, (a,), 0), rtol=1e-7)
+    assert srcdiff.grad(dist_of_arrays)(a.tolist()) == pytest.approx((a / np.linalg.norm(a)).tolist())
+
+
 @pytest.mark.parametrize("f, line, why", [(sorted_doubled, "sorted(x) * 2", "would repeat"),
-                                          (dist_of_arrays, "math.dist", "two points written out"),
                                           (sorted_by_key, "key=abs", "one sequence and reverse=")])
 def test_refused_where_it_would_be_wrong(f, line, why):
     """What the new rules do not read is refused at its line, saying why (a list repeated, not an
-    array doubled; points whose length is known only at run time; a sort key)."""
+    array doubled; a sort key)."""
     with pytest.raises(srcdiff.SrcdiffError, match=why) as err:
         srcdiff.grad(f)(V4[:3].copy())
     assert_user_error(err.value, f, line)

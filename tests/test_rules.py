@@ -106,6 +106,8 @@ CASES = [
     ("math.trunc", "math.trunc(a) * 1.0", [(-2.5,)], None),
     ("math.fsum", "math.fsum([a * b, a, b * c])", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)], A * B + A + B * C),
     ("math.prod", "math.prod([a, b, c], start=2.0)", [(0.3, -1.2, 0.1)], 2 * A * B * C),
+    ("math.dist", "math.dist(np.array([a, b * c]), np.array([b, a * a]))", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)],
+     sp.sqrt((A - B) ** 2 + (B * C - A * A) ** 2)),  # points known at run time: the call's own rule
     *[(f"statistics.{name}", f"statistics.{name}([a * b, a, b * c])", [(0.3, -1.2, 0.1), (2.0, 5.0, -3.0)], exact)
       for name, exact in (("fmean", _MEAN), ("mean", _MEAN), ("pvariance", _SQUARES / 3), ("variance", _SQUARES / 2),
                           ("pstdev", sp.sqrt(_SQUARES / 3)), ("stdev", sp.sqrt(_SQUARES / 2)))],
@@ -128,7 +130,7 @@ def _available(expr):
 def _module(tmp_path, expr, nargs, squared):
     params = ", ".join("abc"[:nargs])
     body = f"    y = {expr}\n    return y * y\n" if squared else f"    return {expr}\n"
-    return import_text(tmp_path, f"import math\nimport statistics\n\n\ndef f({params}):\n{body}")
+    return import_text(tmp_path, f"import math\nimport statistics\n\nimport numpy as np\n\n\ndef f({params}):\n{body}")
 
 
 def _sympy_gradient(expr, point, squared):

@@ -2,7 +2,7 @@
 rules and their runtime helpers; scalar functions keep the scalar rules."""
 import weakref
 
-from ..ir import LIST_REDUCTIONS, assigns, is_position_read
+from ..ir import WHOLE_SEQUENCE_READS, assigns, is_position_read
 from .kinds import ARRAY_HELPERS
 
 
@@ -28,11 +28,11 @@ def reads_positions(function):
 
 
 def reduced_whole(function):
-    """The parameters ``function`` reduces whole (``math.fsum(xs)``, ``statistics.fmean(xs)``):
-    in scalar code their gradient is an array (``rt.sum_grad``), returned through ``rt.like``
-    in the parameter's own type (a list for a list)."""
-    return frozenset(stmt.args[0] for stmt in assigns(function.body)
-                     if stmt.op in LIST_REDUCTIONS and stmt.args[0] in function.params)
+    """The parameters ``function`` reads whole (``math.fsum(xs)``, ``statistics.fmean(xs)``,
+    ``math.dist(p, q)``): in scalar code their gradient is an array (``rt.sum_grad``), returned
+    through ``rt.like`` in the parameter's own type (a list for a list)."""
+    return frozenset(arg for stmt in assigns(function.body) if stmt.op in WHOLE_SEQUENCE_READS
+                     for arg in stmt.args if arg in function.params)
 
 
 _USES_ARRAYS = weakref.WeakKeyDictionary()  # Function -> whether it is array code

@@ -6,12 +6,12 @@
 | ``sorted(xs, reverse=r)`` of a display (or an unrolled comprehension) | ``order = rt.sorted_order(list(xs), r)``, then the items ``list(xs)[order[i]]``: a display of the same length, each item the very object ``sorted`` returns |
 | ``sorted(xs, reverse=r)`` of a sequence known at run time (an array, a list) | ``np.asarray(xs)[rt.sorted_order(xs, r)]``, a list's slice (``starred.check_rests``: what a list does otherwise, ``* 2``, is refused) |
 | ``math.dist(p, q)`` of two displays of one length | ``math.hypot(p0 - q0, p1 - q1, ...)`` (Python computes it so) |
+| ``math.dist(p, q)`` of points known at run time (a parameter, an array) | the call, its rule in ``rules.sequence_functions`` |
 
 ``rt.sorted_order`` is Python's own sort of the positions (stable: equal items keep their order,
 also with ``reverse=True``), so the gradient of an item goes back to the position ``sorted`` took
 it from, and among equal items to the earlier one first, as ``np.sort``'s rule does.  A ``key=``
-is refused (the order it gives is its own business); so is ``math.dist`` of sequences whose
-lengths are known only at run time.
+is refused (the order it gives is its own business).
 """
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const
@@ -52,14 +52,17 @@ def _sorted_display(lw, items, reverse, node):
 
 
 def call_dist(lw, node, hint):
-    """``math.dist(p, q)`` of two displays: ``math.hypot`` of their differences."""
+    """``math.dist(p, q)`` of two displays: ``math.hypot`` of their differences; of points known
+    at run time (a parameter, a list made here): the call itself, its gradient by
+    ``rules.sequence_functions``."""
     if len(node.args) != 2 or node.keywords:
         return None  # calls' own error names the call
     p, q = (lw.as_list(arg) for arg in node.args)
     if not (isinstance(p, tuple) and isinstance(q, tuple)):
-        raise lw.error(UnsupportedSyntaxError, node, "math.dist() is differentiated for two points written out "
-                       "(math.dist((x0, y0), (x1, y1)))",
-                       "for arrays write np.linalg.norm(p - q), or math.hypot(*...) of the differences written out")
+        if any(isinstance(v, tuple) for point in (p, q) if isinstance(point, tuple) for v in point):
+            raise lw.error(UnsupportedSyntaxError, node, "math.dist() takes points of numbers", "write each coordinate as one number")
+        points = tuple(lw.emit("list", point, node) if isinstance(point, tuple) else point for point in (p, q))
+        return lw.emit("math.dist", points, node, hint)
     if len(p) != len(q):
         raise lw.error(UnsupportedSyntaxError, node, f"math.dist() of points of {len(p)} and {len(q)} coordinates",
                        "both points need the same number of coordinates")

@@ -23,7 +23,8 @@ from functools import lru_cache
 from ..ir import RANGES, Assign, Const, Loop, Var, has_flow, walk
 from ._derived import DERIVED
 from .elementwise import ELEMENTWISE_RULES
-from .statistics_module import GRADIENTS as STATISTICS_GRADIENTS
+from .sequence_functions import DIST
+from .sequence_functions import GRADIENTS as STATISTICS_GRADIENTS
 from .custom import custom_rule, is_custom_op
 from .trees import TREE_RULES
 from .trees import VARIADIC as TREE_VARIADIC
@@ -70,7 +71,8 @@ HANDWRITTEN = {
     "rt.appended": ("rt.but_last(g)", "g[-1]"),  # a list with one more item (lower.sequences): g holds one gradient per item
     "rt.but_last": ("rt.index_grad(g, x, np.s_[:-1])",),  # g[:-1], a list's gradient stacked into an array once
     "math.fsum": ("rt.sum_grad(g, x)",),  # every item's gradient is g
-    **{op: (gradient,) for op, gradient in STATISTICS_GRADIENTS.items()},  # of one list (rules.statistics_module)
+    **{op: (gradient,) for op, gradient in STATISTICS_GRADIENTS.items()},  # of one list (rules.sequence_functions)
+    "math.dist": DIST,  # of two sequences known at run time (lower.sorting.call_dist); else math.hypot written out
     "rt.digamma": ("g * rt.polygamma(1, x)",),
     "rt.polygamma": (None, "g * rt.polygamma(x0 + 1, x1)"),
     "rt.div_or_zero": ("rt.div_or_zero(g, x1)", "-rt.div_or_zero(g * y, x1)"),
@@ -104,7 +106,7 @@ RULES = {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES, **TREE_RULES}  # contain
 # built only of these computes with numbers alone (``pipeline.specialize`` needs no
 # dispatch for it).  ``len``, ``max``/``min`` of one sequence, ``math.fsum`` and the
 # helpers of sequences and containers are left out on purpose.
-NUMBER_OPS = frozenset(op for op in {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES} if op.startswith("math.") and op != "math.fsum") | {
+NUMBER_OPS = frozenset(op for op in {**DERIVED, **HANDWRITTEN, **ELEMENTWISE_RULES} if op.startswith("math.") and op not in ("math.fsum", "math.dist")) | {
     "+", "-", "*", "/", "**", "pow", "%", "//", "neg", "pos", "float", "int", "bool", "round", "copy", "abs",
     "not", "&", "|", "^", "invert", "<", "<=", ">", ">=", "==", "!=",
     "rt.sign", "rt.log", "rt.xlogy", "rt.div_or_zero", "rt.scaled_pow", "rt.check_scalar",

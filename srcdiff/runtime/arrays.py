@@ -59,10 +59,11 @@ def _broadcast_axes(g_shape, shape):
 
 
 def broadcast_like(t, y):
-    """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into
-    (forward mode's ``unbroadcast``); a number stays a number where ``y`` is one."""
+    """The tangent ``t`` of an operand broadcast to the shape of the result ``y`` it went into (forward
+    mode's ``unbroadcast``); a number stays one where ``y`` is one; a list or tuple (a direction) is an array."""
     if y.__class__ is float:  # scalar code given numbers: nothing to broadcast
         return t
+    t = np.asarray(t, dtype=float) if t.__class__ in (list, tuple) else t  # element-wise code must not join it
     if not (is_lazy(t) or is_lazy(y)):
         xp = namespace(t, y)
         if xp is not np:

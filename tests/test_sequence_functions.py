@@ -1,15 +1,17 @@
-"""Python's ``statistics`` module: ``fmean``, ``mean``, ``pvariance``, ``variance``, ``pstdev``
-and ``stdev`` of one sequence (a list parameter, a display, a comprehension, a generator
-expression, an array), called as they are (their values are the module's own) and
-differentiated as NumPy's mean, var and std of the list (``rules.statistics_module``).
-Before, each was refused by name.  Checked on every path against central differences; a
-gradient comes back in its parameter's type (a list for a list, as ``math.fsum``'s now does)."""
+"""Functions of whole sequences (``rules.sequence_functions``): the ``statistics`` module's
+``fmean``, ``mean``, ``pvariance``, ``variance``, ``pstdev`` and ``stdev`` of one sequence (a list
+parameter, a display, a comprehension, a generator expression, an array), differentiated as
+NumPy's mean, var and std of the list, and ``math.dist(p, q)`` of points known at run time;
+each called as it is (the value is the library's own).  Before, the statistics functions were
+refused by name, and ``math.dist`` of anything but two displays.  Checked on every path against
+central differences; a gradient comes back in its parameter's type (a list for a list, as
+``math.fsum``'s now does)."""
 import numpy as np
 import pytest
 
 import srcdiff
 from conftest import import_text, run_cli
-from trust_helpers import assert_first_parameter_paths
+from trust_helpers import assert_first_parameter_paths, fd_grad
 
 SOURCE = '''
 import math
@@ -42,16 +44,30 @@ def of_an_array(x):
 
 def fsum_whole(xs):
     return math.fsum(xs) * 2.0
+
+
+def distance(p, q):
+    return math.dist(p, q) ** 2 + math.dist(p, q) * p[0]
+
+
+def distance_to_a_display(q, x):
+    return math.dist((x, 2.0 * x, 0.5), q)
+
+
+def nearest_sum(points, c):
+    return sum(math.dist(c, point) for point in points)
 '''
 
 XS = [0.3, -1.2, 0.8, 2.0]
 CASES = {"mse": (XS, [0.5, -1.0, 0.2, 1.1]), "spread": (XS,), "standardized": (XS, 0.7),
-         "of_a_display": (0.4, -1.3, 0.9), "of_an_array": (np.array(XS),), "fsum_whole": (XS,)}
+         "of_a_display": (0.4, -1.3, 0.9), "of_an_array": (np.array(XS),), "fsum_whole": (XS,),
+         "distance": ([1.0, 2.0, -0.5], [0.3, 4.0, 1.5]), "distance_to_a_display": ([0.2, 1.5, -1.0], 0.7),
+         "nearest_sum": (np.array([[0.0, 1.0], [2.0, -1.0], [0.5, 0.5]]), [0.3, 0.9])}
 
 
 @pytest.fixture(scope="module")
 def module(tmp_path_factory):
-    return import_text(tmp_path_factory.mktemp("statistics_module"), SOURCE)
+    return import_text(tmp_path_factory.mktemp("sequence_functions"), SOURCE)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -91,6 +107,25 @@ def test_export_runs_without_srcdiff(tmp_path, module):
     namespace = {}
     exec(compile(text, str(path), "exec"), namespace)
     np.testing.assert_allclose(namespace["grad_spread"](XS), srcdiff.grad(module.spread)(XS), rtol=1e-12)
+
+
+@pytest.mark.parametrize("kind", [list, tuple], ids=["list", "tuple"])
+def test_distance_along_the_second_point(module, kind):
+    p, q = np.array([1.0, 2.0, -0.5]), np.array([0.3, 4.0, 1.5])
+    gradient = srcdiff.grad(module.distance, wrt=1)(kind(p.tolist()), kind(q.tolist()))
+    assert type(gradient) is kind
+    np.testing.assert_allclose(gradient, fd_grad(module.distance, (p, q), 1), rtol=1e-6)
+    hessian = srcdiff.hessian(module.distance, wrt=1)(p, q)
+    columns = [fd_grad(lambda b: srcdiff.grad(module.distance, wrt=1)(p, b) @ e, (q,), 0) for e in np.eye(3)]
+    np.testing.assert_allclose(hessian, np.stack(columns), rtol=1e-5, atol=1e-7)
+
+
+def test_a_direction_given_as_a_list(module):
+    """hvp along a list: the tangent meets element-wise code as an array (``rt.broadcast_like``),
+    where a list would have been repeated by ``*`` (a raw TypeError before)."""
+    p, q, v = [1.0, 2.0, -0.5], [0.3, 4.0, 1.5], [0.3, -1.0, 0.6]
+    expected = srcdiff.hvp(module.distance)(np.array(p), np.array(q), np.array(v))
+    np.testing.assert_allclose(srcdiff.hvp(module.distance)(p, q, v), expected, rtol=1e-12)
 
 
 def test_other_functions_of_the_module_are_refused_by_name(tmp_path):
