@@ -120,7 +120,9 @@ def _extremum(op):
     def call(lw, node, hint):
         if len(node.args) > 1 and not node.keywords:
             return None  # max(a, b, ...): calls' pairwise chain
-        items = lw.as_list(_one_sequence(lw, node, op))
+        if len(node.args) == 1 and [k.arg for k in node.keywords] == ["key"]:
+            return _extremum_by_key(lw, node, op, hint)
+        items = lw.as_list(_one_sequence(lw, node, op, ("key",)))
         if isinstance(items, tuple):
             if not items:
                 raise lw.error(UnsupportedSyntaxError, node, f"{op}() of an empty sequence", "give it items")
@@ -131,6 +133,28 @@ def _extremum(op):
         position = lw.emit(f"rt.arg{op}_item", (items,), node)
         return lw.emit("[]", (items, position), node, hint)
     return call
+
+
+def _extremum_by_key(lw, node, op, hint):
+    """``max(xs, key=f)``: the first item whose ``f`` is largest, as Python picks it: the keys
+    ``[f(v) for v in xs]`` (a comprehension over the items, read once), ``i = rt.argmax_item(keys)``
+    and ``xs[i]``, which alone carries a gradient."""
+    items = lw.as_list(_mapped(lw, node.args[0]))
+    if isinstance(items, tuple) and not items:
+        raise lw.error(UnsupportedSyntaxError, node, f"{op}() of an empty sequence", "give it items")
+    walked = f"<{op} key {id(node)}>"
+    lw.env[walked] = TupleValue(items) if isinstance(items, tuple) else items
+    taken = {n.id for n in lw.source.nodes(ast.Name)}
+    item = next(name for name in (f"item{'_' * n}" for n in range(len(taken) + 1)) if name not in taken)
+    keys = ast.ListComp(elt=ast.Call(func=node.keywords[0].value, args=[ast.Name(id=item, ctx=ast.Load())], keywords=[]),
+                        generators=[ast.comprehension(target=ast.Name(id=item, ctx=ast.Store()),
+                                                      iter=ast.Name(id=walked, ctx=ast.Load()), ifs=[], is_async=0)])
+    try:
+        keys = lw.as_list(ast.fix_missing_locations(ast.copy_location(keys, node)))
+    finally:
+        del lw.env[walked]
+    keys, items = (list_value(lw, v, node) if isinstance(v, tuple) else v for v in (keys, items))
+    return lw.emit("[]", (items, lw.emit(f"rt.arg{op}_item", (keys,), node)), node, hint)
 
 
 def call_len(lw, node, hint):

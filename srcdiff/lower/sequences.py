@@ -13,6 +13,7 @@ the comprehension's own (saved and restored around it, as Python scopes them).
 | the same over a display (``for t in (a, b)``), no ``if`` | unrolled: a tuple of operands known when compiling, which NumPy calls stack (``lower.displays``) |
 | ``math.fsum(...)`` | ``math.fsum`` of the list (every item's gradient is ``g``) |
 | ``max(...)``, ``min(...)`` of one sequence | of a display: ``max(a, b)`` pairwise; else ``i = rt.argmax_item(xs)`` (the position ``max`` returns, first on a tie) and ``xs[i]`` |
+| ``max(xs, key=f)``, ``min(xs, key=f)`` | ``i = rt.argmax_item([f(v) for v in xs])`` and ``xs[i]`` |
 | ``len(...)`` of a comprehension | ``len`` of the list; of a display: a constant |
 | ``reversed(xs)`` as a value | ``xs[::-1]`` (a ``for`` over it reads it backwards instead) |
 | ``np.stack(...)`` of a comprehension | of an unrolled one: its parts; else ``np.array`` of the list (axis 0 only) |
