@@ -223,11 +223,16 @@ def test_dist_of_points_known_at_run_time():
     assert srcdiff.grad(dist_of_arrays)(a.tolist()) == pytest.approx((a / np.linalg.norm(a)).tolist())
 
 
-@pytest.mark.parametrize("f, line, why", [(sorted_doubled, "sorted(x) * 2", "would repeat"),
-                                          (sorted_by_key, "key=abs", "one sequence and reverse=")])
+def test_sorted_by_a_key():
+    """Once refused; the keys only give the order (tests/test_key_functions.py)."""
+    x = V4[:3].copy()
+    np.testing.assert_allclose(srcdiff.grad(sorted_by_key)(x), fd_grad(sorted_by_key, (x,), 0), rtol=1e-7)
+
+
+@pytest.mark.parametrize("f, line, why", [(sorted_doubled, "sorted(x) * 2", "would repeat")])
 def test_refused_where_it_would_be_wrong(f, line, why):
     """What the new rules do not read is refused at its line, saying why (a list repeated, not an
-    array doubled; a sort key)."""
+    array doubled)."""
     with pytest.raises(srcdiff.SrcdiffError, match=why) as err:
         srcdiff.grad(f)(V4[:3].copy())
     assert_user_error(err.value, f, line)

@@ -11,7 +11,7 @@ from ..ir import LIST_REDUCTIONS, Const, Slice
 from . import effects
 from .binding import KeywordValues
 from .calls import TupleValue
-from .sorting import call_dist, call_sorted
+from .sorting import call_dist, call_sorted, keys_of
 
 COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp)
 
@@ -137,23 +137,10 @@ def _extremum(op):
 
 def _extremum_by_key(lw, node, op, hint):
     """``max(xs, key=f)``: the first item whose ``f`` is largest, as Python picks it: the keys
-    ``[f(v) for v in xs]`` (a comprehension over the items, read once), ``i = rt.argmax_item(keys)``
-    and ``xs[i]``, which alone carries a gradient."""
+    (``sorting.keys_of``), ``i = rt.argmax_item(keys)`` and ``xs[i]``, which alone carries a gradient."""
     items = lw.as_list(_mapped(lw, node.args[0]))
-    if isinstance(items, tuple) and not items:
-        raise lw.error(UnsupportedSyntaxError, node, f"{op}() of an empty sequence", "give it items")
-    walked = f"<{op} key {id(node)}>"
-    lw.env[walked] = TupleValue(items) if isinstance(items, tuple) else items
-    taken = {n.id for n in lw.source.nodes(ast.Name)}
-    item = next(name for name in (f"item{'_' * n}" for n in range(len(taken) + 1)) if name not in taken)
-    keys = ast.ListComp(elt=ast.Call(func=node.keywords[0].value, args=[ast.Name(id=item, ctx=ast.Load())], keywords=[]),
-                        generators=[ast.comprehension(target=ast.Name(id=item, ctx=ast.Store()),
-                                                      iter=ast.Name(id=walked, ctx=ast.Load()), ifs=[], is_async=0)])
-    try:
-        keys = lw.as_list(ast.fix_missing_locations(ast.copy_location(keys, node)))
-    finally:
-        del lw.env[walked]
-    keys, items = (list_value(lw, v, node) if isinstance(v, tuple) else v for v in (keys, items))
+    keys, items = (list_value(lw, v, node) if isinstance(v, tuple) else v
+                   for v in (keys_of(lw, items, node.keywords[0].value, node), items))
     return lw.emit("[]", (items, lw.emit(f"rt.arg{op}_item", (keys,), node)), node, hint)
 
 

@@ -5,50 +5,72 @@
 | --- | --- |
 | ``sorted(xs, reverse=r)`` of a display (or an unrolled comprehension) | ``order = rt.sorted_order(list(xs), r)``, then the items ``list(xs)[order[i]]``: a display of the same length, each item the very object ``sorted`` returns |
 | ``sorted(xs, reverse=r)`` of a sequence known at run time (an array, a list) | ``np.asarray(xs)[rt.sorted_order(xs, r)]``, a list's slice (``starred.check_rests``: what a list does otherwise, ``* 2``, is refused) |
+| ``sorted(xs, key=f, reverse=r)`` (``f`` a name or a lambda) | the same, the order ``rt.sorted_order(keys, r)`` of the keys ``[f(v) for v in xs]`` (``keys_of``) |
 | ``math.dist(p, q)`` of two displays of one length | ``math.hypot(p0 - q0, p1 - q1, ...)`` (Python computes it so) |
 | ``math.dist(p, q)`` of points known at run time (a parameter, an array) | the call, its rule in ``rules.sequence_functions`` |
 
 ``rt.sorted_order`` is Python's own sort of the positions (stable: equal items keep their order,
 also with ``reverse=True``), so the gradient of an item goes back to the position ``sorted`` took
-it from, and among equal items to the earlier one first, as ``np.sort``'s rule does.  A ``key=``
-is refused (the order it gives is its own business).
+it from, and among equal items to the earlier one first, as ``np.sort``'s rule does.  The keys
+of ``key=`` only give the order: no gradient goes through them.
 """
+import ast
+
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const
 from .calls import TupleValue
 
 
 def call_sorted(lw, node, hint):
-    """``sorted(xs)``, ``sorted(xs, reverse=...)``: see the module docstring."""
+    """``sorted(xs)``, ``sorted(xs, key=f, reverse=...)``: see the module docstring."""
     given = {k.arg: k.value for k in node.keywords}
-    if len(node.args) != 1 or set(given) - {"reverse"}:
-        raise lw.error(UnsupportedSyntaxError, node, "sorted() is differentiated with one sequence and reverse=",
-                       "write sorted(xs) or sorted(xs, reverse=True); to sort by a key, take the order with "
-                       "np.argsort(keys) and read xs at it")
+    if len(node.args) != 1 or set(given) - {"reverse", "key"}:
+        raise lw.error(UnsupportedSyntaxError, node, "sorted() is differentiated with one sequence, key= and reverse=",
+                       "write sorted(xs), sorted(xs, key=f) or sorted(xs, reverse=True)")
     reverse = lw.expr(given["reverse"]) if "reverse" in given else Const(False)
     if not (isinstance(reverse, Const) and reverse.value in (True, False)):
         raise lw.error(UnsupportedSyntaxError, node, "sorted() with a reverse= computed at run time is not supported",
                        "write reverse=True or reverse=False")
     items = lw.as_list(node.args[0])
+    keys = keys_of(lw, items, given["key"], node) if "key" in given else None
     if isinstance(items, tuple):
-        return _sorted_display(lw, items, reverse, node)
-    order = lw.emit("rt.sorted_order", (items, reverse), node)
+        return _sorted_display(lw, items, reverse, node, keys)
+    keys = lw.emit("list", keys, node) if isinstance(keys, tuple) else keys
+    order = lw.emit("rt.sorted_order", (items if keys is None else keys, reverse), node)
     result = lw.emit("[]", (lw.emit("np.asarray", (items,), node), order), node, hint)
     lw.shared.rests.append(result)  # a list where Python makes one: arithmetic on it is refused
     return result
 
 
-def _sorted_display(lw, items, reverse, node):
-    """The items of a display in ``sorted``'s order, as a display of the same length."""
+def _sorted_display(lw, items, reverse, node, keys=None):
+    """The items of a display in ``sorted``'s order (of their ``keys`` where given), as a display
+    of the same length."""
     if not items:
         return TupleValue(())
-    if any(isinstance(item, tuple) for item in items):
+    if any(isinstance(item, tuple) for item in items + (keys or ())):
         raise lw.error(UnsupportedSyntaxError, node, "sorted() of a sequence of tuples is not supported",
                        "sort numbers or arrays")
     listed = lw.emit("list", tuple(items), node)
-    order = lw.emit("rt.sorted_order", (listed, reverse), node)
+    order = lw.emit("rt.sorted_order", (listed if keys is None else lw.emit("list", tuple(keys), node), reverse), node)
     return TupleValue(tuple(lw.emit("[]", (listed, lw.emit("[]", (order, Const(k)), node)), node)
                             for k in range(len(items))))
+
+
+def keys_of(lw, items, key, node):
+    """The keys of ``items`` (a tuple of operands, or a sequence known at run time) by the function
+    ``key`` (a node: a name, an attribute or a lambda): ``[key(v) for v in items]``, lowered as
+    that comprehension (a tuple of operands over a display, else a list made at run time)."""
+    walked = f"<keys {id(node)}>"  # the items, read by the comprehension as a name
+    lw.env[walked] = TupleValue(items) if isinstance(items, tuple) else items
+    taken = {n.id for n in lw.source.nodes(ast.Name)}
+    item = next(name for name in (f"item{'_' * n}" for n in range(len(taken) + 1)) if name not in taken)
+    keys = ast.ListComp(elt=ast.Call(func=key, args=[ast.Name(id=item, ctx=ast.Load())], keywords=[]),
+                        generators=[ast.comprehension(target=ast.Name(id=item, ctx=ast.Store()),
+                                                      iter=ast.Name(id=walked, ctx=ast.Load()), ifs=[], is_async=0)])
+    try:
+        return lw.as_list(ast.fix_missing_locations(ast.copy_location(keys, node)))
+    finally:
+        del lw.env[walked]
 
 
 def call_dist(lw, node, hint):

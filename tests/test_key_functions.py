@@ -1,7 +1,8 @@
-"""``min(xs, key=f)`` and ``max(xs, key=f)`` (``lower.consumers``): the first item whose key is
-smallest or largest, as Python picks it, the keys a comprehension over the items and the item
-read at the position they give, which alone carries a gradient.  Before, refused ("min() is
-supported with one sequence").  Every path against central differences."""
+"""``min(xs, key=f)``, ``max(xs, key=f)`` and ``sorted(xs, key=f)`` (``lower.consumers``,
+``lower.sorting.keys_of``): the keys a comprehension over the items, the first item whose key
+is smallest or largest, or the items in the stable order of their keys, as Python picks them;
+the items read at the positions the keys give carry the gradient, the keys none.  Before,
+refused.  Every path against central differences."""
 import numpy as np
 import pytest
 
@@ -42,16 +43,38 @@ def of_a_generator(xs):
 
 def first_of_equal_keys(xs):
     return min(xs, key=lambda v: round(v)) * 3.0
+
+
+def largest_two_in_size(xs):
+    s = sorted(xs, key=abs, reverse=True)
+    return s[0] * s[1]
+
+
+def pairs_by_their_second(pairs):
+    s = sorted(pairs, key=lambda p: p[1])
+    return s[0][0] * 2.0 + s[-1][1]
+
+
+def display_by_distance(a, b, c):
+    s = sorted((a, b, c), key=lambda v: (v - 1.0) ** 2)
+    return s[0] * 3.0 + s[2]
+
+
+def array_by_sine(x):
+    s = sorted(x, key=np.sin)
+    return s[0] + 2.0 * s[-1]
 '''
 
 CASES = {"nearest_to_zero": ([3.0, -1.0, 2.0],), "farthest_from": ([0.5, 2.0, -1.0], 0.3),
          "of_a_display": (0.5, -1.2, 0.8), "of_an_array": (np.array([0.5, 2.0, 1.4]),),
-         "of_a_generator": ([0.5, -2.0, 1.0],), "first_of_equal_keys": ([2.2, 0.9, 1.1, 1.0],)}
+         "of_a_generator": ([0.5, -2.0, 1.0],), "first_of_equal_keys": ([2.2, 0.9, 1.1, 1.0],),
+         "largest_two_in_size": ([0.5, -2.0, 1.0],), "display_by_distance": (0.3, 2.5, 1.1),
+         "array_by_sine": (np.array([0.3, 2.0, 1.0]),)}
 
 
 @pytest.fixture(scope="module")
 def module(tmp_path_factory):
-    return import_text(tmp_path_factory.mktemp("extremum_keys"), SOURCE)
+    return import_text(tmp_path_factory.mktemp("key_functions"), SOURCE)
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -64,10 +87,16 @@ def test_the_first_of_equal_keys_takes_the_gradient(module):
     assert srcdiff.grad(module.first_of_equal_keys)([2.2, 0.9, 1.1, 1.0]) == [0.0, 3.0, 0.0, 0.0]
 
 
-def test_a_list_of_pairs(module):
-    pairs = np.array([[1.0, 2.0], [3.0, 0.5], [2.0, 4.0]])
-    gradient = srcdiff.grad(module.of_pairs)(pairs.tolist())
-    np.testing.assert_allclose(np.asarray(gradient), fd_grad(module.of_pairs, (pairs,), 0), rtol=1e-7)
+@pytest.mark.parametrize("name", ["of_pairs", "pairs_by_their_second"])
+def test_a_list_of_pairs(module, name):
+    f, pairs = getattr(module, name), np.array([[1.0, 2.0], [3.0, 0.5], [2.0, 4.0]])
+    gradient = srcdiff.grad(f)(pairs.tolist())
+    np.testing.assert_allclose(np.asarray(gradient), fd_grad(f, (pairs,), 0), rtol=1e-7)
+
+
+def test_sorted_keeps_equal_keys_in_their_order(module):
+    """-2.0 and 2.0 have one size: stable, reversed or not, the earlier comes first."""
+    assert srcdiff.grad(module.largest_two_in_size)([-2.0, 2.0, 1.0]) == [2.0, -2.0, 0.0]
 
 
 def test_the_other_parameter_of_the_key(module):
