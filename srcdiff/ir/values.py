@@ -166,8 +166,8 @@ COMPARE_OPS = {
 SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.column_stack"})
 # The functions of Python's ``statistics`` module srcdiff differentiates (``rules.sequence_functions``):
 # like ``math.fsum``, each reduces one list to a number, its gradient an array for the whole list.
-STATISTICS_OPS = ("statistics.fmean", "statistics.mean", "statistics.pvariance", "statistics.variance",
-                  "statistics.pstdev", "statistics.stdev")
+STATISTICS_OPS = ("statistics.fmean", "statistics.mean", "statistics.median", "statistics.pvariance",
+                  "statistics.variance", "statistics.pstdev", "statistics.stdev")
 LIST_REDUCTIONS = frozenset(("math.fsum",) + STATISTICS_OPS)
 WHOLE_SEQUENCE_READS = LIST_REDUCTIONS | {"math.dist"}  # and math.dist of two, known at run time
 # Run-time checks generated code makes (``rt.check_scalar(v)``: a result is one number): kept for

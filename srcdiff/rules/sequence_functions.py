@@ -4,19 +4,20 @@ Each takes sequences of numbers, which lowering makes list values (their gradien
 item: ``lower.consumers``, ``lower.sorting``), and is called as it is, so its value is the
 library's own (``statistics.mean`` rounds once, exactly; ``math.dist`` sums in extended
 precision).  The gradient of a ``statistics`` function is that of NumPy's mean, variance or
-deviation of the list, with ``ddof=1`` for a sample's variance and deviation; ``math.dist(p,
+deviation (or median) of the list, with ``ddof=1`` for a sample's variance and deviation; ``math.dist(p,
 q)``'s is ``(p - q) / dist`` for ``p`` (0 where the points meet), its opposite for ``q``:
 
 | function | gradient | tangent (forward mode) |
 | --- | --- | --- |
 | ``statistics.fmean``, ``statistics.mean`` | ``rt.mean_grad(g, x)`` | the function of the tangents (linear) |
+| ``statistics.median`` | ``rt.quantile_grad(g, x, 0.5, None, False)`` (``np.median``'s) | ``np.sum(g * rt.quantile_grad(1.0, x, ...))`` |
 | ``statistics.pvariance``, ``statistics.variance`` | ``rt.var_grad(g, x)`` (``ddof=1``) | ``np.sum(g * rt.var_grad(1.0, x))`` |
 | ``statistics.pstdev``, ``statistics.stdev`` | ``rt.std_grad(g, x, y)`` (``ddof=1``) | ``np.sum(g * rt.std_grad(1.0, x, y))`` |
 | ``math.dist(p, q)`` | ``rt.div_or_zero(g * np.subtract(x0, x1), y)``, the opposite for ``q`` | ``np.sum(g * rt.div_or_zero(np.subtract(x0, x1), y))``, ... |
 
 The helpers are differentiated again through ``rules.helpers`` (``hvp``, ``grad(grad)``).
-Other functions of the module (``median``, ``mode``, ``geometric_mean``...) have no rule and
-are refused by name.
+Other functions of the module (``median_low``, ``mode``, ``geometric_mean``...) have no rule
+and are refused by name.
 """
 
 from ..ir import STATISTICS_OPS
@@ -24,6 +25,7 @@ from ..ir import STATISTICS_OPS
 GRADIENTS = {
     "statistics.fmean": "rt.mean_grad(g, x)",
     "statistics.mean": "rt.mean_grad(g, x)",
+    "statistics.median": "rt.quantile_grad(g, x, 0.5, None, False)",  # the middle item, or half to each of two
     "statistics.pvariance": "rt.var_grad(g, x)",
     "statistics.variance": "rt.var_grad(g, x, ddof=1)",
     "statistics.pstdev": "rt.std_grad(g, x, y)",
