@@ -41,7 +41,7 @@ REDUCTIONS = frozenset({
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
-                        "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank"})
+                        "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank", ".index()", ".count()"})
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
                        "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).

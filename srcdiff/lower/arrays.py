@@ -36,7 +36,7 @@ ATTRIBUTES = frozenset({"T", "shape", "ndim", "size", "dtype", "real"})
 METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
-    "item", "take",
+    "item", "take", "index", "count",  # a list's position of a value and its count: integers, no gradient
 }) | RANDOM_METHODS
 # Methods that are a NumPy function of the array (``x.repeat(2, axis=0)`` is ``np.repeat(x, 2, axis=0)``),
 # lowered as that function, whose rules read the same arguments after the array.
