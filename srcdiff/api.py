@@ -24,7 +24,7 @@ import weakref
 
 import numpy as np
 
-from .directions import caller as _caller, checked_directions
+from .directions import caller as _caller, checked_directions, directions_last
 from .errors import SignatureError, SourceNotFoundError
 from .frontend import generic_of, name_of, owner_of_bound
 from .lazy import OtherArrays, lazy_aware, marked_lazy, numpy_arrays_only, refuse_other_arrays
@@ -70,16 +70,16 @@ def hvp(fn, *, wrt=0, mode=DEFAULT_MODE):
     reverse), ``"reverse-over-forward"`` or None: forward over reverse, or reverse over
     forward for a function with loops.
     """
-    return _built(fn, "hvp", wrt, lambda f, w, owner: _directions_checked(
-        build_hvp(f, w, mode, owner), lambda built: numpy_arrays_only(specialized_hvp(built, f, w, mode, owner))), mode)
+    return _built(fn, "hvp", wrt, lambda f, w, owner: directions_last(_directions_checked(
+        build_hvp(f, w, mode, owner), lambda built: numpy_arrays_only(specialized_hvp(built, f, w, mode, owner))), f), mode)
 
 
 def jvp(fn, *, wrt=None):
     """``j(*args, *tangents)``: the derivative of ``fn`` along the given tangents of the
     parameters ``wrt`` picks (every parameter when None), one tangent per parameter, in
     ``wrt`` order, after ``fn``'s own arguments.  Forward mode, generated as source."""
-    return _built(fn, "jvp", wrt, lambda f, w, owner: _directions_checked(
-        build_jvp(f, w, owner), lambda built: numpy_arrays_only(specialized_jvp(built, f, w, owner))))
+    return _built(fn, "jvp", wrt, lambda f, w, owner: directions_last(_directions_checked(
+        build_jvp(f, w, owner), lambda built: numpy_arrays_only(specialized_jvp(built, f, w, owner))), f))
 
 
 def vjp(fn, *, wrt=0):

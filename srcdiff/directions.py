@@ -50,6 +50,30 @@ def checked_directions(compiled, directions):
     return checked
 
 
+def directions_last(built, fn):
+    """``built`` (a jvp or an hvp of ``fn``) taking its directions last also where a call leaves
+    out parameters of ``fn`` that have defaults: ``h(x, v)`` of ``f(x, c=2.0)`` is ``h(x, 2.0, v)``,
+    the defaults filled in before the directions as ``fn`` fills them (generated code's signature
+    has none: a parameter without a default, a direction, follows them).  ``built`` itself where
+    ``fn`` has no positional default."""
+    defaults, code = getattr(fn, "__defaults__", None), getattr(fn, "__code__", None)
+    if not defaults or code is None:
+        return built
+    total = len(inspect.signature(built).parameters)
+    directions = total - code.co_argcount
+
+    @functools.wraps(built)
+    def filled(*args, **kwargs):
+        missing = total - len(args)
+        if 0 < missing <= len(defaults) and not kwargs and len(args) >= directions:
+            cut = len(args) - directions
+            args = args[:cut] + defaults[len(defaults) - missing:] + args[cut:]
+        return built(*args, **kwargs)
+
+    filled.__srcdiff_compiled__ = getattr(built, "__srcdiff_compiled__", built)
+    return filled
+
+
 def _in_order(signature, args, kwargs):
     """The arguments of a call naming some of them, in the order of the parameters; None
     for a call that does not fit the signature."""
