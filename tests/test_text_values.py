@@ -51,6 +51,16 @@ def asserted(x):
     return x ** 1.5
 
 
+def chosen_by_a_branch(x, c):
+    msg = "start"
+    if c > 0:
+        msg = f"positive, x={x:.1f}"
+    elif c < -1:
+        msg = "very negative: {}".format(c)
+    print(msg)
+    return x * x
+
+
 def array_summary(x):
     text = f"mean={np.mean(x):.2f} shape={x.shape}"
     print(text)
@@ -83,6 +93,20 @@ def test_a_log_message_built_in_a_loop(module, caplog):
     assert [r.getMessage() for r in caplog.records] == ["step 0 of 3", "step 1 of 3", "step 2 of 3"]
 
 
+@pytest.mark.parametrize("c, shown", [(1.0, "positive, x=1.5"), (-2.0, "very negative: -2.0"), (-0.5, "start")])
+def test_a_message_chosen_by_a_branch(module, capsys, c, shown):
+    """Set on every path (a literal among them): the print picks the one of the path taken."""
+    assert srcdiff.grad(module.chosen_by_a_branch, wrt=0)(1.5, c) == 3.0
+    assert capsys.readouterr().out == shown + "\n"
+
+
+def test_a_message_set_on_one_path_only_is_refused(tmp_path):
+    module = import_text(tmp_path, "\ndef f(x, c):\n    if c > 0:\n        msg = f'{x}'\n    print(msg)\n    return x\n")
+    with pytest.raises(srcdiff.SrcdiffError, match="'msg' is not the same string on every path") as caught:
+        srcdiff.grad(module.f, wrt=0)(1.0, 1.0)
+    assert caught.value.lineno == 5
+
+
 def test_an_assert_message_is_built_from_its_line(module):
     with pytest.raises(AssertionError, match="x must be positive, got -1.0"):
         srcdiff.grad(module.asserted)(-1.0)
@@ -103,7 +127,7 @@ def test_the_command_line(tmp_path):
 
 @pytest.mark.parametrize("body, line, message", [
     ("    msg = f'{x}'\n    return msg\n", 4, "the result is a string"),
-    ("    msg = str(x)\n    y = msg + '!'\n    return x\n", 4, "the constant '!' is not a number"),
+    ("    msg = str(x)\n    y = msg + '!'\n    return x\n", 4, "a string built here cannot be used as a value"),
     ("    msg = repr(x)\n    return x * len(msg)\n", 4, "a string built here"),
     ("    msg = '{}'.format(x)\n    return x * msg\n", 4, "a string built here"),
 ])

@@ -21,7 +21,9 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, If, Merge, Undefined, Var
 from .callables import NOT_OPERANDS, unmerged
+from .effects import KeptText
 from .tails import NO_BREAK
+from .texts import merged_text
 
 VALUE, RETURNED, BREAK = "<value>", "<returned>", "<break>"
 TRUE, FALSE = Const(True), Const(False)
@@ -71,17 +73,19 @@ def lower_if(lw, cond, then_fn, else_fn, node, hints=None):
     else_env, lw.env = lw.env, dict(before)
     merges = []
     for name in dict.fromkeys(list(then_env) + list(else_env)):
-        value = _merge(lw, name, then_env.get(name, UNDEF), else_env.get(name, UNDEF), merges, node, hints or {})
+        value = _merge(lw, name, then_env.get(name, UNDEF), else_env.get(name, UNDEF), merges, node, hints or {}, cond)
         if value is not None:
             lw.env[name] = value
     lw.shared.body.append(If(cond, then_block, else_block, tuple(merges), lw.source.loc(node)))
 
 
-def _merge(lw, name, then, orelse, merges, node, hints):
+def _merge(lw, name, then, orelse, merges, node, hints, cond=None):
     if same(then, orelse):
         return None if isinstance(then, Undefined) else then
+    if cond is not None and KeptText in (type(then), type(orelse)) and all(_message(v) for v in (then, orelse)):
+        return merged_text(*(v if type(v) is KeptText else KeptText(ast.Constant(v.value), ()) for v in (then, orelse)), cond)
     if isinstance(then, NOT_OPERANDS) or isinstance(orelse, NOT_OPERANDS):  # a function: never merged
-        return unmerged(name, node.lineno)
+        return unmerged(name, node.lineno, "string" if KeptText in (type(then), type(orelse)) else "function")
     if isinstance(then, tuple) or isinstance(orelse, tuple):
         if not (isinstance(then, tuple) and isinstance(orelse, tuple) and len(then) == len(orelse)):
             raise lw.error(UnsupportedSyntaxError, node, f"'{name}' is a tuple on one path and not on the other",
@@ -90,6 +94,11 @@ def _merge(lw, name, then, orelse, merges, node, hints):
     target = pseudo_var(name, hints.get(name))
     merges.append(Merge(target, then, orelse))
     return target
+
+
+def _message(value):
+    """Whether ``value`` is a message string: one built (``KeptText``) or a literal (a text ``Const``)."""
+    return type(value) is KeptText or type(value) is Const and type(value.value) is str
 
 
 def statement_if(lw, stmt):

@@ -69,11 +69,12 @@ def what_it_is(value, short=False):  # how an error names a value of NOT_OPERAND
     return kind if short or kind == "a function" else f"{kind} built here"
 
 
-def unmerged(name, line):
-    """What a name holds after a branch that sets it to a function on one path or to two
-    different ones (``branches``): unusable."""
-    return Unusable(f"'{name}' is not the same function on every path through the branch on line {line}",
-                    f"define '{name}' once, before the branch, and branch inside it")
+def unmerged(name, line, what="function"):
+    """What a name holds after a branch that sets it to a function (or a message string,
+    ``what``) on one path, or to two different ones (``branches``): unusable."""
+    return Unusable(f"'{name}' is not the same {what} on every path through the branch on line {line}",
+                    f"define '{name}' once, before the branch, and branch inside it" if what == "function" else
+                    f"set '{name}' on every path through the branch")
 
 
 def defined_in_loop(name, line):
@@ -111,9 +112,9 @@ def refuse_what_is_not_a_value(function, error_at):
     value is read: an ``if``'s condition, what a loop walks, a print's argument."""
     for stmt in walk(function.body):
         for operand in stmt.args if type(stmt) is Assign and not stmt.kwargs else reads(stmt):  # (the usual: no list)
-            if type(operand) not in _PLAIN and isinstance(operand, NOT_OPERANDS):
-                raise error_at(stmt.loc or function.loc, f"{what_it_is(operand)} cannot be used as a value here",
-                               "read a dict at constant keys (d['a']); call a function; print a string")
+            if type(operand) not in _PLAIN and isinstance(operand, NOT_OPERANDS):  # an Unusable says why itself
+                raise error_at(stmt.loc or function.loc, *((operand.why, operand.hint) if isinstance(operand, Unusable) else (
+                    f"{what_it_is(operand)} cannot be used as a value here", "read a dict at constant keys (d['a']); call a function")))
 
 
 class CallableLowering:

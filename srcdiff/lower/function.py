@@ -26,7 +26,7 @@ from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
 from .starred import check_rests, starred_position
-from .texts import check_texts, text_expr
+from .texts import check_texts, setting, text_expr
 from .tails import always_exits, tails
 from .trees import TreeState, check_tree_uses
 from .writes import check_writes
@@ -198,9 +198,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
         return lowering(self, node, hint)
 
     def constant(self, node, hint=None):
-        if not isinstance(node.value, (int, float, bool)) or isinstance(node.value, complex):
-            raise self.error(UnsupportedSyntaxError, node, f"the constant {node.value!r} is not a number",
-                             "srcdiff differentiates numbers and arrays")
+        if type(node.value) is str:  # a setting or a message: check_texts refuses it where it meets a number
+            return setting(self, node)
+        if not isinstance(node.value, (int, float, bool)):  # complex, bytes, None...
+            raise self.error(UnsupportedSyntaxError, node, f"the constant {node.value!r} is not a number", "srcdiff differentiates numbers and arrays")
         return Const(node.value)
 
     def tuple_display(self, node, hint=None):

@@ -17,9 +17,10 @@ warning, an assert or a raise reading it reads that code; bound and never read, 
 read anywhere else, it is refused there (``callables.NOT_OPERANDS``).
 """
 import ast
+import copy
 
 from .. import frontend
-from ..ir import EFFECT, Assign, Const, If, Loop, walk
+from ..ir import EFFECT, EFFECT_ARG, Assign, Const, If, Loop, walk
 from . import effects
 from .linalg import SETTINGS
 
@@ -47,6 +48,17 @@ def text_call(lw, node):
             and not node.keywords and frontend.free_binding(lw.source.scope, func.id) in (frontend.BUILTIN, str, repr):
         return _kept_text(lw, node)
     return None
+
+
+def merged_text(then, orelse, cond):
+    """The message a branch on ``cond`` sets on both sides: ``then if cond else orelse``, as code."""
+    shift, test = len(then.operands), ast.Name(id=f"{EFFECT_ARG}{len(then.operands) + len(orelse.operands)}", ctx=ast.Load())
+    otherwise = copy.deepcopy(orelse.template)
+    for node in ast.walk(otherwise):  # its placeholders after then's
+        if type(node) is ast.Name and node.id.startswith(EFFECT_ARG):
+            node.id = f"{EFFECT_ARG}{int(node.id[len(EFFECT_ARG):]) + shift}"
+    chosen = ast.IfExp(test=test, body=copy.deepcopy(then.template), orelse=otherwise)
+    return effects.KeptText(chosen, then.operands + orelse.operands + (cond,))
 
 
 def _kept_text(lw, node):
