@@ -11,6 +11,7 @@ from ..ir import LIST_REDUCTIONS, Const, Slice
 from . import effects
 from .binding import KeywordValues
 from .calls import TupleValue
+from .scopes import unused_name
 from .sorting import call_dist, call_sorted, keys_of
 
 COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp)
@@ -47,7 +48,7 @@ def _one_sequence(lw, node, name, keywords=()):
     return _mapped(lw, node.args[0])
 
 
-_TAKING_A_GENERATOR = "sum, min, max, math.fsum, math.prod, statistics.fmean (mean, variance, stdev...), list or tuple"
+TAKING_A_GENERATOR = "sum, min, max, math.fsum, math.prod, statistics.fmean (mean, variance, stdev...), list or tuple"
 
 
 def _mapped(lw, node):
@@ -60,9 +61,7 @@ def _mapped(lw, node):
     if not sequences or node.keywords or not isinstance(function, (ast.Name, ast.Attribute, ast.Lambda)):
         raise lw.error(UnsupportedSyntaxError, node, "map() is supported with a function (a name or a lambda) and "
                        "sequences", "write map(f, xs), or a generator expression (f(x) for x in xs)")
-    taken = {n.id for n in lw.source.nodes(ast.Name)}  # a lambda's free names kept
-    names = (f"item{k}" + "_" * next(n for n in range(len(taken) + 1) if f"item{k}" + "_" * n not in taken)
-             for k in range(len(sequences)))
+    names = (unused_name(lw.source, f"item{k}") for k in range(len(sequences)))  # a lambda's free names kept
     items = [ast.Name(id=name, ctx=ast.Load()) for name in names]
     stored = [ast.Name(id=item.id, ctx=ast.Store()) for item in items]
     target = stored[0] if len(stored) == 1 else ast.Tuple(elts=stored, ctx=ast.Store())
@@ -86,7 +85,7 @@ def _calls(lw, node, op):
 
 def call_map(lw, node, hint):
     """``map(...)`` other than the sequence of a consumer (``_mapped``): refused (an iterator, spent once)."""
-    raise lw.error(UnsupportedSyntaxError, node, f"map() is supported as the argument of {_TAKING_A_GENERATOR}",
+    raise lw.error(UnsupportedSyntaxError, node, f"map() is supported as the argument of {TAKING_A_GENERATOR}",
                    "write a list comprehension [f(x) for x in xs]")
 
 

@@ -189,18 +189,18 @@ class KeptText:
     operands: tuple
 
 
-def _text_read(text, rewriter):
-    """The code of ``text`` where an effect reads it: its placeholders renumbered for ``rewriter``."""
-    template = copy.deepcopy(text.template)
+def renumbered(template, number):
+    """A copy of kept code ``template`` whose placeholder ``k`` is named ``number(k)``."""
+    template = copy.deepcopy(template)
     for node in ast.walk(template):
         if type(node) is ast.Name and node.id.startswith(EFFECT_ARG):
-            node.id = rewriter.placeholder(text.operands[int(node.id[len(EFFECT_ARG):])]).id
+            node.id = number(int(node.id[len(EFFECT_ARG):]))
     return template
 
 
 def _local(lw, node, value, rewriter):
-    if isinstance(value, KeptText):
-        return _text_read(value, rewriter)
+    if isinstance(value, KeptText):  # its code, its placeholders this statement's
+        return renumbered(value.template, lambda k: rewriter.placeholder(value.operands[k]).id)
     if isinstance(value, tuple):  # a tuple of operands (a, b = ..., t = (a, b)): its items
         return ast.Tuple(elts=[_local(lw, node, v, rewriter) for v in value], ctx=ast.Load())
     if isinstance(value, Undefined):

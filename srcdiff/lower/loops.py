@@ -49,7 +49,7 @@ def _counted_from_zero(lw, stmt):
         return stmt  # enumerate(xs), or a shape _iteration refuses by name
     start_name = f"<start {id(stmt)}>"
     lw.env[start_name] = lw.expr(start)
-    taken = {node.id for node in ast.walk(lw.source.node) if isinstance(node, ast.Name)} | set(lw.env)
+    taken = {node.id for node in lw.source.nodes(ast.Name)} | set(lw.env)
     index = target.elts[0]
     counter = next(name for name in (f"{index.id}0", f"{index.id}_0", *(f"{index.id}_{n}" for n in range(1, 10 ** 6)))
                    if name not in taken)

@@ -80,3 +80,10 @@ def _outer_parts(scope):
     if isinstance(scope, ast.ClassDef):
         return list(scope.bases) + [k.value for k in scope.keywords] + list(scope.decorator_list)
     return [scope.generators[0].iter]
+
+
+def unused_name(source, base):
+    """``base``, or ``base`` followed by as few underscores as make a name the function of
+    ``source`` does not use (``item``, ``item_``...): a variable lowering adds to it."""
+    taken = {node.id for node in source.nodes(ast.Name)}
+    return next(base + "_" * n for n in range(len(taken) + 1) if base + "_" * n not in taken)

@@ -28,7 +28,7 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Const, Var
 from .calls import TupleValue
 from .comprehensions import loop_statements
-from .consumers import COMPREHENSIONS, SPECIAL_CALLS, list_value, single, values
+from .consumers import COMPREHENSIONS, SPECIAL_CALLS, TAKING_A_GENERATOR, list_value, single, values
 from .iterators import check_iterator_binding, is_iterator
 
 _START = {"sum": Const(0), "prod": Const(1)}
@@ -79,8 +79,8 @@ class SequenceLowering:
         if isinstance(node, Accumulated):
             return self._step(node)
         if isinstance(node, ast.GeneratorExp):  # one pass over it: as a value (twice summed, given to NumPy) it differs
-            raise self.error(UnsupportedSyntaxError, node, "a generator expression is supported as the argument of sum, "
-                             "min, max, math.fsum, math.prod, list or tuple", "write a list comprehension [...]")
+            raise self.error(UnsupportedSyntaxError, node, f"a generator expression is supported as the argument of "
+                             f"{TAKING_A_GENERATOR}", "write a list comprehension [...]")
         items = self.fold(node, "list", None, None)
         if isinstance(items, Var):  # the list a loop made, as a value of its own (the carried value is read in
             return self.emit("copy", (items,), node, hint)  # its loop; a later loop may walk this one item by item)

@@ -19,6 +19,7 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const
 from .calls import TupleValue
+from .scopes import unused_name
 
 
 def call_sorted(lw, node, hint):
@@ -32,10 +33,9 @@ def call_sorted(lw, node, hint):
         raise lw.error(UnsupportedSyntaxError, node, "sorted() with a reverse= computed at run time is not supported",
                        "write reverse=True or reverse=False")
     items = lw.as_list(node.args[0])
-    keys = keys_of(lw, items, given["key"], node) if "key" in given else None
+    keys = keys_of(lw, items, given["key"], node) if "key" in given else None  # (of a run-time sequence: a list)
     if isinstance(items, tuple):
         return _sorted_display(lw, items, reverse, node, keys)
-    keys = lw.emit("list", keys, node) if isinstance(keys, tuple) else keys
     order = lw.emit("rt.sorted_order", (items if keys is None else keys, reverse), node)
     result = lw.emit("[]", (lw.emit("np.asarray", (items,), node), order), node, hint)
     lw.shared.rests.append(result)  # a list where Python makes one: arithmetic on it is refused
@@ -62,8 +62,7 @@ def keys_of(lw, items, key, node):
     that comprehension (a tuple of operands over a display, else a list made at run time)."""
     walked = f"<keys {id(node)}>"  # the items, read by the comprehension as a name
     lw.env[walked] = TupleValue(items) if isinstance(items, tuple) else items
-    taken = {n.id for n in lw.source.nodes(ast.Name)}
-    item = next(name for name in (f"item{'_' * n}" for n in range(len(taken) + 1)) if name not in taken)
+    item = unused_name(lw.source, "item")
     keys = ast.ListComp(elt=ast.Call(func=key, args=[ast.Name(id=item, ctx=ast.Load())], keywords=[]),
                         generators=[ast.comprehension(target=ast.Name(id=item, ctx=ast.Store()),
                                                       iter=ast.Name(id=walked, ctx=ast.Load()), ifs=[], is_async=0)])
@@ -80,16 +79,15 @@ def call_dist(lw, node, hint):
     if len(node.args) != 2 or node.keywords:
         return None  # calls' own error names the call
     p, q = (lw.as_list(arg) for arg in node.args)
-    if not (isinstance(p, tuple) and isinstance(q, tuple)):
-        if any(isinstance(v, tuple) for point in (p, q) if isinstance(point, tuple) for v in point):
-            raise lw.error(UnsupportedSyntaxError, node, "math.dist() takes points of numbers", "write each coordinate as one number")
-        points = tuple(lw.emit("list", point, node) if isinstance(point, tuple) else point for point in (p, q))
-        return lw.emit("math.dist", points, node, hint)
-    if len(p) != len(q):
+    written = isinstance(p, tuple) and isinstance(q, tuple)
+    if written and len(p) != len(q):
         raise lw.error(UnsupportedSyntaxError, node, f"math.dist() of points of {len(p)} and {len(q)} coordinates",
                        "both points need the same number of coordinates")
-    if any(isinstance(v, tuple) for v in p + q):
+    if any(isinstance(v, tuple) for point in (p, q) if isinstance(point, tuple) for v in point):
         raise lw.error(UnsupportedSyntaxError, node, "math.dist() takes points of numbers", "write each coordinate as one number")
+    if not written:
+        points = tuple(lw.emit("list", point, node) if isinstance(point, tuple) else point for point in (p, q))
+        return lw.emit("math.dist", points, node, hint)
     differences = tuple(lw.emit("-", (a, b), node) for a, b in zip(p, q))
     return lw.emit("math.hypot", differences, node, hint)
 

@@ -52,11 +52,9 @@ def text_call(lw, node):
 
 def merged_text(then, orelse, cond):
     """The message a branch on ``cond`` sets on both sides: ``then if cond else orelse``, as code."""
-    shift, test = len(then.operands), ast.Name(id=f"{EFFECT_ARG}{len(then.operands) + len(orelse.operands)}", ctx=ast.Load())
-    otherwise = copy.deepcopy(orelse.template)
-    for node in ast.walk(otherwise):  # its placeholders after then's
-        if type(node) is ast.Name and node.id.startswith(EFFECT_ARG):
-            node.id = f"{EFFECT_ARG}{int(node.id[len(EFFECT_ARG):]) + shift}"
+    shift = len(then.operands)  # orelse's placeholders after then's, the condition's last
+    test = ast.Name(id=f"{EFFECT_ARG}{shift + len(orelse.operands)}", ctx=ast.Load())
+    otherwise = effects.renumbered(orelse.template, lambda k: f"{EFFECT_ARG}{k + shift}")
     chosen = ast.IfExp(test=test, body=copy.deepcopy(then.template), orelse=otherwise)
     return effects.KeptText(chosen, then.operands + orelse.operands + (cond,))
 

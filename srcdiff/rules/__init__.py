@@ -30,7 +30,7 @@ from .arrays import ELEMENTWISE, ELEMENTWISE_BUILDERS, NO_GRADIENT, STATISTICS_T
 from .casts import COMPUTED, EXACT, INEXACT, dtype_of_result
 from .custom import CustomRule, backward_templates, is_custom_op
 from .helpers import HELPER_TANGENTS
-from .sequence_functions import LINEAR as STATISTICS_LINEAR, TANGENTS as STATISTICS_MODULE_TANGENTS
+from .sequence_functions import LINEAR as STATISTICS_LINEAR, TANGENTS as SEQUENCE_FUNCTION_TANGENTS
 from .families import LINEAR as LINEAR_FORMS
 from .families import refusal, tangent_rule
 from .scalar import RULES, ZERO, computes_with_numbers_alone, gives_a_float, placeholders, rule_for, rule_of_call, scalar_rule, template_ast

@@ -12,7 +12,7 @@ is None where a tangent arrives makes the whole result None (the caller refuses 
 statement by name), ``ZERO`` gives no tangent.
 """
 from ..ir import copy_expr, is_zero, simplify_expr
-from ..rules import HELPER_TANGENTS, STATISTICS_MODULE_TANGENTS, STATISTICS_TANGENTS, ZERO, placeholders, template_ast
+from ..rules import HELPER_TANGENTS, SEQUENCE_FUNCTION_TANGENTS, STATISTICS_TANGENTS, ZERO, placeholders, template_ast
 from ..rules.linalg import BILINEAR, LINALG_TANGENTS, LINEAR
 
 
@@ -32,7 +32,7 @@ LINALG_FORMS = {
 
 
 # op -> its tangent templates: np.linalg (norms included), its gradients' helpers, np.var and np.std and theirs
-TANGENT_TEMPLATES = {**LINALG_TANGENTS, **STATISTICS_TANGENTS, **HELPER_TANGENTS, **STATISTICS_MODULE_TANGENTS}
+TANGENT_TEMPLATES = {**LINALG_TANGENTS, **STATISTICS_TANGENTS, **HELPER_TANGENTS, **SEQUENCE_FUNCTION_TANGENTS}
 
 
 def template_terms(stmt, active, tangent_of, operand, y):
