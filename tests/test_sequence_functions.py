@@ -6,11 +6,14 @@ each called as it is (the value is the library's own).  Before, the statistics f
 refused by name, and ``math.dist`` of anything but two displays.  Checked on every path against
 central differences; a gradient comes back in its parameter's type (a list for a list, as
 ``math.fsum``'s now does)."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text, run_cli
+from conftest import ROOT, import_text, run_cli
 from trust_helpers import assert_first_parameter_paths, fd_grad
 
 SOURCE = '''
@@ -137,3 +140,11 @@ def test_other_functions_of_the_module_are_refused_by_name(tmp_path):
     with pytest.raises(srcdiff.SrcdiffError, match="statistics.median_low") as caught:
         srcdiff.grad(module.f)(XS)
     assert caught.value.lineno == 5
+
+
+def test_importing_srcdiff_does_not_import_statistics():
+    """The module is imported where a function calls it (its own code imports it anyway), not with srcdiff."""
+    code = "import sys, srcdiff; srcdiff.grad; print('statistics' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -32,7 +32,7 @@ Imports ``transforms`` (the records it prints), ``rules`` (``gives_a_float``), `
 | ``released`` | straight-line forward-mode code's names dropped after their last read (``del``), so arrays are freed |
 | ``compile`` | compile the text in its namespace (and again without in-place writes, for Dask arrays) |
 """
-from .compile import compile_out_of_place, compile_source, generated_namespace
+from .compile import compile_out_of_place, compile_source, generated_namespace, statistics_called
 from .gradient import emit_gradient
 from .naming import Namer, adjoint_prefix, aliased, assign_names, derivative_name, module_aliases
 from .tangent import tangent_source

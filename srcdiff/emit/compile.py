@@ -18,9 +18,9 @@ gradient wrong.
 """
 import ast
 import hashlib
+import importlib
 import math
 import re
-import statistics
 import sys
 import types
 
@@ -32,17 +32,31 @@ from ..frontend import library_object
 from ..ir import assigns
 from .naming import module_aliases
 
-# canonical name -> the module generated code reads
-_LIBRARIES = {"math": math, "np": np, "np.linalg": np.linalg, "statistics": statistics}
+_LIBRARIES = {"math": math, "np": np, "np.linalg": np.linalg}  # canonical name -> the module generated code reads
 
 
 def generated_namespace(function):
     """The globals generated code for ``function`` runs in: its module aliases and constants."""
     aliases = module_aliases(function)
-    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime, aliases["statistics"]: statistics}
-    if any(op.startswith("scipy.") for op in {stmt.op for stmt in assigns(function.body)}) and _scipy() is not None:
+    modules = {aliases["math"]: math, aliases["np"]: np, aliases["rt"]: runtime}
+    ops = {stmt.op for stmt in assigns(function.body)}
+    if any(op.startswith("scipy.") for op in ops) and _scipy() is not None:
         modules[aliases["scipy"]] = sys.modules["scipy"]
+    if statistics_called(ops):
+        modules[aliases["statistics"]] = importlib.import_module("statistics")
     return {"__name__": "srcdiff.generated", **modules, **function.globals}
+
+
+def statistics_called(ops):
+    """Whether the operations ``ops`` call the ``statistics`` module, which is then imported where
+    the generated code runs (the user's code imports it anyway), not with srcdiff."""
+    return any(op.startswith("statistics.") for op in ops)
+
+
+def _libraries():
+    """``_LIBRARIES`` and ``statistics`` where something loaded it: the modules generated code may read."""
+    loaded = sys.modules.get("statistics")
+    return _LIBRARIES if loaded is None else {**_LIBRARIES, "statistics": loaded}
 
 
 def _scipy():
@@ -99,8 +113,8 @@ def _refuse_rebound_reads(text, names, namespace, registered, reads):
     attribute and global ``names``) reads a function of ``_LIBRARIES`` that is not the
     library's own any more; note in ``reads`` every attribute of theirs it may read (by
     name: ``sum`` may be ``np.sum`` or not)."""
-    rebound = []
-    for canonical, module in _LIBRARIES.items():
+    rebound, libraries = [], _libraries()
+    for canonical, module in libraries.items():
         for name in sorted(names & vars(module).keys()):
             value = vars(module)[name]
             if reads is not None:
@@ -112,13 +126,13 @@ def _refuse_rebound_reads(text, names, namespace, registered, reads):
     aliases = {module: alias for alias, module in namespace.items() if isinstance(module, types.ModuleType)}
     for canonical, name in rebound:
         module, _, sub = canonical.partition(".")
-        if _LIBRARIES[module] not in aliases:
+        if libraries[module] not in aliases:
             continue
-        dotted = ".".join(filter(None, (aliases[_LIBRARIES[module]], sub, name)))
+        dotted = ".".join(filter(None, (aliases[libraries[module]], sub, name)))
         found = re.search(rf"(?<![\w.]){re.escape(dotted)}\b", text)
         if found is not None:
             where = registered.origin(text.count("\n", 0, found.start()) + 1)
-            value = vars(_LIBRARIES[canonical])[name]
+            value = vars(libraries[canonical])[name]
             raise NoGradientRuleError(
                 f"the gradient calls {canonical}.{name}, which is no longer the library's own function (it is "
                 f"{getattr(value, '__module__', None) or '?'}.{getattr(value, '__qualname__', type(value).__name__)})",

@@ -14,16 +14,16 @@ downstream).  The backward walk only ever sees the trace.
 """
 import ast
 import copy
+import importlib
 import inspect
 import math
-import statistics
 import types
 
 import numpy as np
 
 from .. import runtime
 from ..analysis import is_container, tree_leaves
-from ..emit import Namer, assign_names
+from ..emit import Namer, assign_names, statistics_called
 from ..errors import SrcdiffError, UnsupportedSyntaxError
 from ..frontend import load_function, owner_of_bound
 from ..ir import Var, assigns, number, operand_node, simplify_expr
@@ -110,7 +110,9 @@ def _namespace(function):
                 function.loc.filename, function.loc.lineno, function.loc.col, function.loc.line_text,
                 "use srcdiff.explain from Python, or write the constant as a literal")
     known = {name: value for name, value in function.globals.items() if value is not None or name not in only_effects}
-    return {"__builtins__": __builtins__, "math": math, "np": np, "rt": runtime, "statistics": statistics, **known}
+    libraries = {"statistics": importlib.import_module("statistics")} if statistics_called(
+        stmt.op for stmt in assigns(function.body)) else {}
+    return {"__builtins__": __builtins__, "math": math, "np": np, "rt": runtime, **libraries, **known}
 
 
 # ---------------------------------------------------------------- forward walk

@@ -22,9 +22,9 @@ the functions of ``scipy.special`` srcdiff has rules for (the command line never
 """
 import builtins
 import functools
+import importlib
 import math
 import operator
-import statistics
 import sys
 import types
 from dataclasses import dataclass
@@ -179,7 +179,7 @@ def primitive_name(value):
     if _PRIMITIVES_BY_ID is None:  # built on first use: it walks every name of numpy
         table = {}
         for prefix, module in (("np.linalg", np.linalg), ("np", np), ("math", math), ("rt", runtime),
-                               ("np.random", np.random), ("statistics", statistics)):
+                               ("np.random", np.random)):
             for attr in dir(module):
                 obj = getattr(module, attr)
                 if (callable(obj) and not isinstance(obj, type) or prefix != "rt" and isinstance(obj, np.ufunc)) \
@@ -193,7 +193,7 @@ def primitive_name(value):
         _PRIMITIVES_BY_ID = table
     if _is_array_namespace(value):
         return "array_api_compat.array_namespace"
-    found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value)
+    found = _PRIMITIVES_BY_ID.get(id(value)) or _special_name(value) or _statistics_name(value)
     found = NUMPY_ALIASES.get(found, found)
     if found is not None and found.startswith("rt.") and not getattr(value, "__module__", "").startswith("srcdiff.runtime"):
         return None
@@ -216,6 +216,15 @@ def _special_name(value):
     return f"scipy.special.{name}" if name and getattr(special, name, None) is value else None
 
 
+def _statistics_name(value):
+    """``statistics.<name>`` for a function of ``statistics`` (if anything imported it), else None:
+    srcdiff does not import the module itself."""
+    module, name = sys.modules.get("statistics"), getattr(value, "__name__", None)
+    if module is None or not name or isinstance(value, type) or getattr(value, "__module__", None) != "statistics":
+        return None
+    return f"statistics.{name}" if getattr(module, name, None) is value else None
+
+
 def known_module_attr(canonical, attr):
     """The Resolution of ``attr`` of a module srcdiff knows (``KNOWN_MODULES``), or None."""
     if canonical == "scipy":
@@ -227,6 +236,8 @@ def known_module_attr(canonical, attr):
         return PrimitiveRef(NUMPY_ALIASES.get(name, name)) if attr in SPECIAL_NAMES else None
     if (canonical, attr) in _KNOWN_ATTRS:
         return _KNOWN_ATTRS[canonical, attr]
+    if canonical == "statistics" and canonical not in _KNOWN_HANDLES:  # on first use, not with srcdiff's import
+        _KNOWN_HANDLES[canonical] = importlib.import_module("statistics")
     module = _KNOWN_HANDLES[canonical] if canonical in _KNOWN_HANDLES else sys.modules.get("scipy.special")
     found = _known_attr(module, canonical, attr)
     if canonical in _KNOWN_HANDLES:  # modules imported with srcdiff: their functions stay what they are
@@ -235,7 +246,7 @@ def known_module_attr(canonical, attr):
 
 
 _KNOWN_HANDLES = {"math": math, "np": np, "np.linalg": np.linalg, "rt": runtime, "np.random": np.random,
-                  "functools": functools, "statistics": statistics}
+                  "functools": functools}
 _KNOWN_ATTRS = {}  # (canonical module, attribute) -> its Resolution, for the modules of _KNOWN_HANDLES
 
 
