@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import ROOT, import_text, run_cli
+from conftest import ROOT, import_text, load_sample, run_cli
 from trust_helpers import assert_first_parameter_paths, fd_grad
 
 SOURCE = '''
@@ -148,3 +148,20 @@ def test_importing_srcdiff_does_not_import_statistics():
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_sample_against_differences(capsys):
+    """``samples/data_summary.py`` (its generated code is golden: ``test_golden``): the gradient in
+    the readings' own type, against central differences, and its message printed once a call."""
+    sample = load_sample("data_summary")
+    readings, target = [1.2, 0.7, 1.9, 1.4], 1.0
+    grad_readings, grad_target = srcdiff.grad(sample.summary_loss, wrt=(0, 1))(readings, target)
+    assert type(grad_readings) is list
+    x = np.array(readings)
+    expected = [(sample.summary_loss(list(x + 1e-6 * e), target) - sample.summary_loss(list(x - 1e-6 * e), target)) / 2e-6
+                for e in np.eye(len(x))]
+    np.testing.assert_allclose(grad_readings, expected, rtol=1e-6)
+    assert grad_target == pytest.approx(fd_grad(sample.summary_loss, (x, target), 1), rel=1e-6)
+    capsys.readouterr()  # the function's own prints above
+    srcdiff.grad(sample.summary_loss)(readings, target)
+    assert capsys.readouterr().out == "mean=1.300 spread=0.497\n"
