@@ -8,9 +8,10 @@ Elementwise rules compute with the operand in their backward code (``np.arctan``
 * x)``): code specialized to a list or tuple parameter reads it through one ``np.asarray``
 (``transforms.sequence_arguments``), which serves grad, value_and_grad, jvp, hvp and hessian,
 and the vjp ``jacobian`` runs (``pipeline.specialize_sequences``).  Before, a list reached
-Python's own indexing and arithmetic and the call raised a raw TypeError.  The generic code
-still does, and so does the derivative of a gradient, which is differentiated from its generic
-text (strict xfails below)."""
+Python's own indexing and arithmetic and the call raised a raw TypeError.  A derivative of a
+gradient at a list differentiates the code the gradient runs for it (its specialized text read
+back: ``pipeline.generated.specialized_gradient_read_back``).  The generic code (``pytest
+--generic``) still computes with the list itself."""
 import os
 
 import numpy as np
@@ -18,7 +19,7 @@ import pytest
 
 import srcdiff
 from conftest import import_text, run_cli
-from trust_helpers import fd_grad, xfail
+from trust_helpers import fd_grad
 
 SOURCE = '''
 import numpy as np
@@ -73,6 +74,10 @@ def average(a, b):
 
 def arctan(a):
     return np.sum(np.arctan(a) * W3)
+
+
+def arctan_of_running_sums(a):
+    return np.sum(np.arctan(np.cumsum(a) * a) * W3)
 
 
 def clip(a):
@@ -194,15 +199,55 @@ def test_jacobian_at_a_list_parameter(module, name, kind):
     np.testing.assert_allclose(expected, np.stack(differences, axis=-1), rtol=1e-5, atol=1e-8)
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=xfail("sequence arguments in generic code"))
-                                  for n in ("arctan", "power")])
-def test_jacobian_of_the_gradient_at_a_list(module, name):
-    """The derivative of a gradient is built from the gradient's generic text (so is every path
-    under ``pytest --generic``): its backward code still computes with the list itself."""
+@SPECIALIZED
+@pytest.mark.parametrize("kind", [list, tuple], ids=["list", "tuple"])
+@pytest.mark.parametrize("name", ["arctan", "power", "arctan_of_running_sums"])
+def test_derivatives_of_the_gradient_at_a_list(module, name, kind):
+    """A derivative of a gradient at a list differentiates the code the gradient runs for a
+    list (its specialized text, which reads the list as its array), not the generic text, whose
+    backward code computes with the operand itself (``a * a`` of a list).  The Jacobian of the
+    gradient is the Hessian; a list's comes per item of the list, a tuple's result per item of
+    the result (each a row: the Hessian is symmetric, ``arctan_of_running_sums``'s not diagonal)."""
     f = getattr(module, name)
     args = tuple(ARGUMENTS[p] for p in f.__code__.co_varnames[:f.__code__.co_argcount])
-    jacobian = srcdiff.jacobian(srcdiff.grad(f, wrt=0), wrt=0)
-    np.testing.assert_allclose(np.asarray(jacobian(*(a.tolist() for a in args))), jacobian(*args), rtol=1e-12)
+    hessian = srcdiff.hessian(f, wrt=0)(*args)
+    np.testing.assert_allclose(hessian, fd_jacobian(srcdiff.grad(f, wrt=0), args), rtol=1e-6, atol=1e-8)
+    gradient = srcdiff.grad(f, wrt=0)
+    jacobian = srcdiff.jacobian(gradient, wrt=0)(_as(kind, args[0]), *args[1:])
+    assert isinstance(jacobian, kind) and len(jacobian) == len(args[0])
+    np.testing.assert_allclose(np.asarray(jacobian), hessian, rtol=1e-12)
+    direction = np.array([0.4, -1.1, 0.7])
+    tangent = srcdiff.jvp(gradient, wrt=0)(_as(kind, args[0]), *args[1:], _as(kind, direction))
+    assert isinstance(tangent, kind)
+    np.testing.assert_allclose(np.asarray(tangent), hessian @ direction, rtol=1e-12)
+
+
+@SPECIALIZED
+def test_jacobians_of_gradients_of_several_parameters_and_values_at_lists(module):
+    """The same for a gradient with respect to both parameters (a tuple of gradients: a Jacobian
+    each) and for ``value_and_grad`` (the value's Jacobian is the gradient)."""
+    lists = (A.tolist(), B.tolist())
+    both = srcdiff.grad(module.power, wrt=(0, 1))
+    for wrt in (0, 1):
+        expected = srcdiff.jacobian(both, wrt=wrt)(A, B)
+        got = srcdiff.jacobian(both, wrt=wrt)(*lists)
+        for part, want in zip(got, expected):
+            assert isinstance(part, list)
+            np.testing.assert_allclose(np.asarray(part), want, rtol=1e-12)
+    value, gradient = srcdiff.jacobian(srcdiff.value_and_grad(module.power, wrt=0), wrt=0)(*lists)
+    assert isinstance(value, list)
+    np.testing.assert_allclose(value, srcdiff.grad(module.power, wrt=0)(A, B), rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(gradient), srcdiff.hessian(module.power, wrt=0)(A, B), rtol=1e-12)
+
+
+def fd_jacobian(fn, args, h=1e-6):
+    """The Jacobian of ``fn`` (an array result) along its first argument, by central differences."""
+    columns = []
+    for k in range(args[0].size):
+        step = np.zeros_like(args[0])
+        step[k] = h
+        columns.append((fn(args[0] + step, *args[1:]) - fn(args[0] - step, *args[1:])) / (2 * h))
+    return np.stack(columns, axis=-1)
 
 
 @pytest.mark.parametrize("kind", [list, tuple], ids=["list", "tuple"])

@@ -8,9 +8,10 @@ of ``math``, ``np`` and ``rt``, then the user's names.
 import ast
 
 from ..emit import module_aliases
-from ..frontend import ModuleRef, Source, StaticScope, check_supported, classify
+from ..frontend import ModuleRef, Source, StaticScope, check_supported, classify, load_function
 from ..lower import lower
 from .gradient import gradient_source
+from .sequence_joins import joins_a_sequence_argument
 
 
 class GeneratedScope:
@@ -63,6 +64,28 @@ def first_gradient(function, source, index, order=0, base=None, kinds=None):
     _, text = gradient_source(function, source, "grad", index, order=order + 1, base=base, kinds=kinds, in_place=False,
                               free=False)
     return lower(generated_source(text, source.scope, module_aliases(function), function.globals))
+
+
+def specialized_gradient_read_back(fn_ref, kind, wrt, owner, kinds):
+    """The gradient ``kind`` of ``fn_ref()`` specialized to ``kinds`` (parameter name -> Kind),
+    read back as ``(Source, lowered SSA)``: what a derivative of the gradient differentiates
+    for arguments of those kinds, since the gradient runs that code for them (a list's
+    ``np.arctan`` rule computes with its array, which the generic text would compute with the
+    list itself).  None where the gradient runs its generic code for them: the function is
+    gone, or it joins or repeats a sequence argument (``sequence_joins``)."""
+    fn = fn_ref()
+    if fn is None:
+        return None
+    source = load_function(fn, owner=owner)
+    function = lower(source)
+    if joins_a_sequence_argument(function, kinds):
+        return None
+    order = getattr(fn, "__srcdiff_order__", 0)
+    base = getattr(fn, "__srcdiff_base__", function.name)
+    _, text = gradient_source(function, source, kind, wrt, order=order + 1, base=base, kinds=kinds, in_place=False,
+                              free=False)
+    read = generated_source(text, source.scope, module_aliases(function), function.globals)
+    return read, lower(read, several_results=True)  # (a gradient with respect to several parameters returns a tuple)
 
 
 def static_scope(filename):

@@ -39,10 +39,9 @@ import functools
 import inspect
 import weakref
 
-from ..analysis import call_key, infer_shapes, joined_parameters, joins, kind_of
+from ..analysis import call_key, infer_shapes, kind_of
 from ..emit import generated_namespace
 from ..errors import SourceNotFoundError, SrcdiffError
-from ..runtime.arrays import JOINED_SEQUENCE_HINT
 from ..runtime.arguments import complex_argument_error, holds_complex
 from ..runtime.lazy import is_other_array_class
 from ..frontend import defaults_of, load_function
@@ -51,10 +50,12 @@ from ..rules import computes_with_numbers_alone
 from ..transforms import sequences_read_as_arrays
 from .build import compiled_function, generic_only
 from .dispatch import Dispatcher, signature_comment
+from .generated import specialized_gradient_read_back
 from .gradient import gradient_source, specialized_kinds
 from .higher import hvp_source
 from .jit import check_kinds, check_numba, check_shapes, compile_numba, global_number_kinds, numba_module
 from .numba_text import numba_text
+from .sequence_joins import joins_a_sequence_argument, refuse_a_certain_join
 from .taken_sides import taken_sides
 
 _PLAIN = ~(inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
@@ -152,16 +153,20 @@ def specialized(generic, fn, kind, wrt, owner, others=None):
     ``others``: see ``dispatching``; None where ``generic`` is returned."""
     if runs_generic(generic, fn):
         return generic
+    # a derivative of the gradient (which transforms ``generic``) reads back the code run for its arguments' kinds
+    generic.__srcdiff_read_back__ = functools.partial(specialized_gradient_read_back, weakref.ref(fn), kind, wrt, owner)
     return dispatching(generic, functools.partial(_specialized_for, weakref.ref(fn), kind, wrt, owner, generic),
                        others=others)
 
 
-def runs_generic(generic, fn):
+def runs_generic(generic, fn, read_back=False):
     """Whether ``generic`` (built from ``fn``) runs as it is, whatever the arguments (see
     ``specialized``), and if so gives it the ``source_for`` of the code that runs.  A function
     of numbers alone (``numbers_alone``: ``pipeline.build.facts_of``) has one text for every
-    kind of argument."""
-    if (generic_only() or hasattr(fn, "__srcdiff_order__") or not specializable(generic)
+    kind of argument.  ``read_back``: a derivative of a gradient that reads back its specialized
+    code (``specialized_gradient_read_back``) is dispatched too."""
+    generated = hasattr(fn, "__srcdiff_order__") and not (read_back and hasattr(fn, "__srcdiff_read_back__"))
+    if (generic_only() or generated or not specializable(generic)
             or getattr(generic, "__srcdiff_numbers_alone__", False)):
         # the code that runs, whatever the arguments: its generic text, or the tight one it was compiled from
         generic.source_for = _showing(generic.__srcdiff_source__)
@@ -196,9 +201,9 @@ def _specialized_hvp_for(fn_ref, wrt, mode, owner, generic, kinds):
         function = sequences_read_as_arrays(function, kinds)  # NumPy calls read a list as its array
     except SrcdiffError:
         return generic
-    if _joins_a_sequence_argument(function, kinds):
+    if joins_a_sequence_argument(function, kinds):
         if mode == "reverse":  # the generic code never forms the first gradient, whose shape would refuse it
-            _refuse_a_certain_join(function, kinds)
+            refuse_a_certain_join(function, kinds)
         return generic
     try:
         order = getattr(fn, "__srcdiff_order__", 0)
@@ -225,7 +230,7 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
     try:
         source = load_function(fn, owner=owner)
         function = lower(source)
-        if _joins_a_sequence_argument(function, kinds):
+        if joins_a_sequence_argument(function, kinds):
             return generic  # Python joins or repeats it: the generic code refuses that at run time
         order = getattr(fn, "__srcdiff_order__", 0) + 1
         base = getattr(fn, "__srcdiff_base__", function.name)
@@ -236,29 +241,6 @@ def specialized_gradient(fn, kind, wrt, owner, kinds, generic):
         return generic
     return compiled_function(text, name, generated_namespace(function), *defaults_of(fn), order=order, base=base,
                              reads=source.scope.reads, kinds=kinds)
-
-
-def _joins_a_sequence_argument(function, kinds):
-    """Whether a list or tuple argument (by ``kinds``) may meet ``+`` or ``*`` as a sequence."""
-    joined = joined_parameters(function)
-    return any(p in joined and _a_sequence(p, kinds) for p in function.params)
-
-
-def _a_sequence(param, kinds):
-    """Whether the argument of ``param`` is a list or a tuple (by ``kinds``)."""
-    kind = kinds.get(param.hint)
-    return kind is not None and kind.name in ("list", "tuple")
-
-
-def _refuse_a_certain_join(function, kinds):
-    """A SrcdiffError at the first statement that joins or repeats sequences for certain:
-    every sequence it reads comes from a list or tuple argument (by ``kinds``)."""
-    for stmt, params in joins(function):
-        if all(_a_sequence(p, kinds) for p in params):
-            loc = stmt.loc.user()
-            raise SrcdiffError("a list or tuple joined with '+' or repeated with '*' here: srcdiff reads '+' and "
-                               "'*' as arithmetic", loc.filename, loc.lineno, loc.col, loc.line_text,
-                               JOINED_SEQUENCE_HINT)
 
 
 def numba_dispatching(generic, fn_ref, kind, wrt, owner):
