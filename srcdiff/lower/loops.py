@@ -33,7 +33,22 @@ def statement_for(lw, stmt):
     if values is not None:
         return _unrolled(lw, stmt, values)
     kind, args, names = _iteration(lw, stmt)
-    _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None))
+    _loop(lw, stmt, names, lambda: (ForIter(kind, args, tuple(Var(n, user_named=True) for n in names)), (), None),
+          _items_read_outside(lw, stmt, kind, names))
+
+
+def _items_read_outside(lw, stmt, kind, names):
+    """The names of the loop's items that the function reads outside the loop: after it such a
+    name is still bound, to the last item (or to what the body last assigned it), so it is
+    carried like a name the body assigns, and its gradient goes to that item alone."""
+    if kind in ("range", "reversed_range") or getattr(stmt, "srcdiff_locals", ()):
+        return ()
+    items = set(names[1:] if kind == "enumerate" else names)  # (enumerate's counter is an int)
+    last = stmt.body[-1]  # (an ``else:`` clause runs after the loop)
+    start, end = (stmt.lineno, stmt.col_offset), (last.end_lineno, last.end_col_offset)
+    read = {node.id for node in lw.source.nodes(ast.Name) if node.id in items and isinstance(node.ctx, ast.Load)
+            and not start <= (node.lineno, node.col_offset) <= end}
+    return tuple(n for n in names if n in read)
 
 
 def _counted_from_zero(lw, stmt):
@@ -126,10 +141,11 @@ def _target_names(lw, target):
     return [e.id for e in elements]
 
 
-def _loop(lw, stmt, target_names, header):
-    """Lower a loop: carries for every variable the body assigns, then the body."""
+def _loop(lw, stmt, target_names, header, kept=()):
+    """Lower a loop: carries for every variable the body assigns and for the items ``kept``
+    (read after the loop: ``_items_read_outside``), then the body."""
     local = getattr(stmt, "srcdiff_locals", ())  # a comprehension's names, not seen after it (sequences)
-    carried = [n for n in assigned_names(stmt.body) if n not in target_names and n not in local]
+    carried = [n for n in assigned_names(stmt.body) if n not in target_names and n not in local] + list(kept)
     carries = {}
     for name in carried:
         init = lw.env.get(name, UNDEF)
@@ -162,7 +178,7 @@ def _loop(lw, stmt, target_names, header):
     carried = [n for n in carried if not isinstance(lw.env[n], NOT_OPERANDS)]  # functions the body defines
     nexts = [lw.env[name] for name in carried]
     lw.env.update((name, carries[name][0]) for name in carried)
-    lw.env.update(zip(target_names, targets))
+    lw.env.update((name, target) for name, target in zip(target_names, targets) if name not in kept)
     if saved_break is None:
         lw.env.pop(BREAK, None)
     else:

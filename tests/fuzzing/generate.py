@@ -947,6 +947,8 @@ class _Gen:
         pool.append(h)
         if acc:
             pool.append(acc)
+        if extra and self.r.random() < 0.4:  # the last item, still bound after the loop
+            pool.append(extra[0])
 
     def s_while(self, pool, indent, depth):
         start = self.pick(pool)

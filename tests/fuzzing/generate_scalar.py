@@ -213,6 +213,8 @@ class _ScalarGen:
         acc = self.carried(pool, indent + 1, depth)
         del self.loop_reads[-len(reads):]
         pool.append((acc, LIMIT))
+        if form == "items" and self.r.random() < 0.5:  # the last item, still bound after the loop
+            pool.append((i, 1.2))
 
     def s_while(self, pool, indent, depth):
         k = self.name("k")
