@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from trust_helpers import assert_user_error, fd_directional
+from trust_helpers import fd_directional
 
 RNG = np.random.default_rng(23)
 
@@ -151,7 +151,9 @@ def test_jvp_matches_jax():
     assert srcdiff.jvp(carried_array, wrt=0)(X, V) == pytest.approx(float(jax.jvp(twin, (X,), (V,))[1]), rel=1e-12)
 
 
-def test_a_loop_unpacking_items_that_carry_a_tangent_is_refused_at_its_line():
-    with pytest.raises(srcdiff.SrcdiffError, match="forward mode does not go through this loop") as caught:
-        srcdiff.jvp(unpacked, wrt=0)
-    assert_user_error(caught.value, unpacked, "    for p, q in pairs:")
+def test_a_loop_unpacking_items_that_carry_a_tangent_goes_over_the_items():
+    """Written over the items, each unpacked (``transforms.unpacked_items``): each pair's tangent
+    is the direction's pair at its position."""
+    pairs, direction = [(0.5, 1.5), (-1.0, 2.0)], [(0.3, -0.2), (1.1, 0.4)]
+    expected = sum(dp * q + p * dq for (p, q), (dp, dq) in zip(pairs, direction))
+    assert srcdiff.jvp(unpacked, wrt=0)(pairs, direction) == pytest.approx(expected, rel=1e-14)

@@ -18,7 +18,7 @@ import dataclasses
 from ..analysis import live_vars, uses_arrays
 from ..ir import Const, Undefined, Var, dotted, has_flow
 from ..ir.printing import iter_header
-from ..transforms import Tangent, TangentIf, TangentLoop, operand_expr, tangent_statements, token_node
+from ..transforms import Tangent, TangentIf, TangentLoop, items_unpacked, operand_expr, tangent_statements, token_node
 from .naming import assign_names, module_aliases, namespace_line
 from .frame import header_lines
 from .growth import in_place_growths
@@ -115,6 +115,7 @@ def tangent_source(function, seeds, *, name, docstring=None, broadcast_result=Fa
     holds a few arrays at a time, not all of them); ``number``: the tangent is returned as a
     Python float (a Hessian-vector product along a float parameter, whose tangent may be a
     NumPy number where the function reads numbers out of an array)."""
+    function = items_unpacked(function, seeds)  # for W, b in params: over the items, each unpacked
     records, tangent_of, tokens = tangent_statements(function, seeds, fuse=release)
     result = function.result
     if isinstance(result, Var) and result in tangent_of:

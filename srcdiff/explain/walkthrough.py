@@ -29,7 +29,8 @@ from ..frontend import load_function, owner_of_bound
 from ..ir import Var, assigns, number, operand_node, simplify_expr
 from ..lower import lower
 from ..rules import CustomRule, backward_templates, is_custom_op, placeholders, rules_of, template_ast
-from ..transforms import reverse
+from ..runtime.item_adjoints import ItemAdjoints
+from ..transforms import items_unpacked, reverse
 from .display import format_value
 from .model import Explanation, Row, Step
 from .pictures import to_dot
@@ -62,6 +63,7 @@ def graph(fn, *args, **kwargs):
 
 def explain_function(function, arguments):
     """The Explanation of a lowered ``function`` at ``arguments`` (a dict by parameter name)."""
+    function = items_unpacked(function, function.params)  # for W, b in params: over the items, each unpacked
     rules = rules_of(function)
     _check_classes_available(function)
     leaves = {p: tree_leaves(function, p) for p in function.params}
@@ -227,6 +229,8 @@ def _row(trace, index, gradients):
     if node.stmt is None:
         if gradient is None and runtime.not_real(node.value) is None:  # an input that does not reach the result
             gradient = runtime.zeros_like(node.value)  # has gradient zero (a str flag has none: a dash)
+        elif isinstance(gradient, ItemAdjoints):  # items of different shapes: in the input's own structure
+            gradient = runtime.like(gradient, node.value)
         return Row(index, name, "input", node.value, gradient)
     stmt = node.stmt
     operands = tuple(target if target is not None else ast.unparse(operand_node(arg, trace.names))

@@ -15,7 +15,7 @@ from ..frontend import title
 from ..ir import Assign, Var
 from ..rules import ArrayRules
 from ..runtime.trees import is_container, stacked_rows
-from ..transforms import fresh_name, reverse, with_extra_parameter
+from ..transforms import fresh_name, items_unpacked, reverse, with_extra_parameter
 from .gradient import leaves_of
 from .higher import single_parameter
 
@@ -27,6 +27,7 @@ def vjp_source(function, source, wrt=0, sequence_cotangent=False):
     numbers at run time, a gradient at a list, say), read as its array unless the function
     returns a tuple of several results (one cotangent per item)."""
     index = single_parameter(function, source, wrt, "jacobian")
+    function = items_unpacked(function, (function.params[index],))
     v = Var(fresh_name("v", function.reserved), user_named=True)
     extended = with_extra_parameter(function, v)
     param = extended.params[index]

@@ -29,6 +29,7 @@ enough to be copied next to generated code.
 | ``lazy`` | Dask arrays recognised without importing Dask (``is_lazy``), the array module of arguments (``array_module``), ``spread_to`` (a broadcast chunked as the data); no rules: they are not called by generated code |
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
 | ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``take_index`` (``take``), ``partition_order`` (``partition``), ``vander_column`` (``vander``), ``kept_positions`` (``delete``), ``average_weights``/``weights_total`` (``average``), ``running_extreme_index`` (``maximum.accumulate``), ``observation_rows``/``observation_rows_grad`` (``cov``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
+| ``item_adjoints`` | ``ItemAdjoints``: the adjoint of a list or tuple whose items differ in shape (a layer's ``(W, b)``), one per item, added item by item; what ``index_grad``, ``item_grad``, ``zeros_like`` and ``items_zeros`` give for one, and ``like`` and ``items_like`` give back in its own type |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale`` |
 | ``instances`` | ``check_class``, ``shadows_method``: the object a method's gradient was built for (its class, no method hidden by an attribute of its own) |
 """

@@ -9,11 +9,11 @@ finds it; ``norm_grad`` is 0 where the norm is 0.  A reduction of a number (0-d)
 an axis (``np.max(x, axis=0)``, which NumPy allows) passes ``g`` through; ``cumsum`` of
 a number along an axis is 1-d in NumPy, its gradient 0-d again.
 """
-
 import numpy as np
 
 from .arguments import ArrayGradientError, refuse_complex_gradient, refuse_if_not_real
-from .lazy import (array_module, entries, is_lazy, like_lazily, spread_to)
+from .item_adjoints import ItemAdjoints
+from .lazy import array_module, entries, is_lazy, like_lazily, spread_to
 from .namespaces import namespace_of as namespace
 
 
@@ -89,7 +89,6 @@ def _joined_sequence(g_shape, shape):
 
 JOINED_SEQUENCE_HINT = "make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension"
 
-
 _SEQUENCES = (list, tuple)  # classes, compared with ``in``
 _PYTHON_NUMBERS = (float, int, bool)  # classes, compared with ``in``: bool is not taken for int
 
@@ -129,9 +128,9 @@ def like(g, x):
     if isinstance(x, np.generic) and np.issubdtype(x.dtype, np.floating):
         return x.dtype.type(np.reshape(g, ()))
     if isinstance(x, (list, tuple)):  # a sequence indexed like an array: its gradient in its type, part by part
-        g = np.asarray(g, dtype=float)
-        if g.shape == () and np.shape(x) != ():
-            g = np.broadcast_to(g, np.shape(x))
+        if not isinstance(g, ItemAdjoints):  # (its items differ in shape: an adjoint each, ``item_adjoints``)
+            g = np.asarray(g, dtype=float)
+            g = np.broadcast_to(g, np.shape(x)) if g.shape == () and np.shape(x) != () else g
         if len(g) != len(x):
             raise _joined_sequence(g.shape, (len(x),))
         if all(type(item) in (float, int, bool) for item in x):

@@ -8,8 +8,10 @@ import numpy as np
 
 from .arguments import ArrayGradientError, as_array, numbers_alone
 from .arrays import unbroadcast
+from .item_adjoints import is_ragged, item_read_grad
 from .lazy import ONE_HOT, index_grad_lazily, is_lazy, refuse_lazy
 from .namespaces import namespace_of as namespace
+from .scalars import zeros_like
 from .scatter import scatter_add
 
 def index_grad(g, x, index, distinct=None):
@@ -28,6 +30,10 @@ def index_grad(g, x, index, distinct=None):
         return index_grad_lazily(g, x, index, _reads_twice(index))
     if namespace(g, x) is not np:
         return scatter_add(g, x, index, namespace(g, x))
+    if x.__class__ in (list, tuple) and is_ragged(x):  # (W, b): no array holds it, its adjoint is one per item
+        read = item_read_grad(g, x, index, zeros_like)
+        if read is not None:
+            return read
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     return _put(out, index, g, _reads_twice(index))

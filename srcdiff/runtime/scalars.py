@@ -11,7 +11,8 @@ import math
 
 import numpy as np
 
-from .arguments import ArrayGradientError, refuse_if_not_real
+from .arguments import refuse_if_not_real
+from .item_adjoints import is_ragged, item_adjoints_zeros, item_read_grad
 from .lazy import array_module, is_lazy
 from .namespaces import namespace_of as namespace
 from .trees import is_container, tree_zeros
@@ -57,8 +58,11 @@ def zeros_like(x):
 
     Refuses a value that is not real (a str, None, a complex number).
     """
-    if x.__class__ in (list, tuple) and _numbers_alone(x):
-        return np.zeros(np.shape(x))
+    if x.__class__ in (list, tuple):
+        if _numbers_alone(x):
+            return np.zeros(np.shape(x))
+        if is_ragged(x):  # (a layer's weights and bias) zeros item by item, added item by item
+            return item_adjoints_zeros(x, zeros_like)
     return zero_gradient(x)
 
 
@@ -104,7 +108,8 @@ def items_zeros(xs):
     shaped like an array ``xs`` (float unless it is floating already), else a list with a
     zero per item.  An item that is itself a list or tuple (a row of a list of lists) gets
     an array of zeros of its shape, so that ``grad_xs[k] += g`` adds where a list would be
-    joined; ``items_like`` gives it back the item's own type."""
+    joined, or where its items differ in shape (a layer's ``(W, b)``) zeros item by item
+    (``item_adjoints``); ``items_like`` gives it back the item's own type."""
     if isinstance(xs, np.ndarray):
         return np.zeros(xs.shape, dtype=_floating(xs))
     if all(v.__class__ is float for v in xs):  # the usual list of floats: zeros_like of each is 0.0
@@ -113,12 +118,9 @@ def items_zeros(xs):
 
 
 def _sequence_zero(item):
-    try:
-        return np.zeros(np.shape(item))
-    except ValueError:  # ragged: no array has its shape
-        raise ArrayGradientError("the gradient with respect to a sequence whose items are ragged lists or "
-                                 "tuples (rows of different lengths) is not supported",
-                                 hint="pass rows of one length, or arrays") from None
+    if is_ragged(item):  # no array has its shape (a layer's weights and bias): zeros item by item
+        return item_adjoints_zeros(item, zeros_like)
+    return np.zeros(np.shape(item))
 
 
 def whole_zeros(xs):
@@ -143,7 +145,10 @@ def _floating(xs):
 
 def item_grad(g, xs, k):
     """The gradient ``g`` of item ``xs[k]`` as a gradient of all of ``xs`` (explain mode): a
-    float array, zero but at position ``k`` (a row there for a sequence of rows)."""
+    float array, zero but at position ``k`` (a row there for a sequence of rows); for a list
+    or tuple whose items differ in shape, an adjoint per item (``item_adjoints``)."""
+    if xs.__class__ in (list, tuple) and is_ragged(xs):
+        return item_read_grad(g, xs, k, zeros_like)
     shape = xs.shape if isinstance(xs, np.ndarray) else (len(xs),) + np.shape(g)
     grad = np.zeros(shape, dtype=np.result_type(float, np.asarray(g).dtype))
     grad[k] = g

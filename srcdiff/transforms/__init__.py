@@ -37,3 +37,4 @@ from .reverse import reverse
 from .signature import fresh_name, with_extra_parameter
 from .sequence_arguments import sequences_read_as_arrays
 from .shared import shared_subexpressions
+from .unpacked_items import items_unpacked
