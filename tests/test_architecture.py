@@ -51,6 +51,22 @@ def test_modules_are_a_size_a_person_reads(path):
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by what its parts do"
 
 
+def test_the_runtime_names_each_definition_once():
+    """``export`` copies the runtime helpers a gradient calls into one module, under their own
+    names: two modules defining one name (``_is_number`` in two, one true of arrays) would
+    leave the copy with whichever came last (``pipeline.runtime_copy`` refuses that too)."""
+    defined = {}
+    for path in sorted((PACKAGE / "runtime").glob("*.py")):
+        for node in ast.parse(path.read_text()).body:
+            targets = node.targets if isinstance(node, ast.Assign) else [node]
+            for target in targets:
+                name = getattr(target, "name", getattr(target, "id", None))
+                if name is None or name.startswith("__") or path.name == "__init__.py":
+                    continue
+                assert name not in defined, f"{name} is defined in runtime/{defined[name]} and runtime/{path.name}"
+                defined[name] = path.name
+
+
 def _sample_functions():
     for path in sorted(SAMPLES.glob("*.py")):
         tree = ast.parse(path.read_text())

@@ -44,6 +44,7 @@ CASES = [
     ("rosenbrock_nd", "rosenbrock_nd", "hvp", 0, (RNG.standard_normal(5), RNG.standard_normal(5))),
     ("rosenbrock", "rosenbrock", "jvp", None, (0.3, 0.8, 1.0, -0.5)),
     ("matmul", "matmul", "grad", (0, 1), None),
+    ("layers_mlp", "loss", "grad", 0, None),  # (ItemAdjoints copied with the helpers that make it)
 ]
 
 
@@ -55,6 +56,10 @@ def _arguments(sample, func):
     if sample == "matmul":
         return (np.array([[1.0, -2.0, 3.0], [0.5, 1.0, -1.0]]), np.array([[2.0, 0.0], [-1.0, 3.0], [1.5, 1.0]]),
                 RNG.standard_normal((2, 2)))
+    if sample == "layers_mlp":
+        sizes = (3, 5, 2)
+        return ([(RNG.standard_normal((a, b)), RNG.standard_normal(b)) for a, b in zip(sizes, sizes[1:])],
+                RNG.standard_normal((4, 3)), RNG.standard_normal((4, 2)))
     raise KeyError(sample)
 
 
@@ -79,8 +84,8 @@ def _run_exported(path, name, args, tmp_path):
 
 
 def _assert_same(got, expected):
-    if isinstance(expected, tuple):
-        assert isinstance(got, tuple) and len(got) == len(expected)
+    if isinstance(expected, (tuple, list)):
+        assert type(got) is type(expected) and len(got) == len(expected)
         for g, e in zip(got, expected):
             _assert_same(g, e)
         return

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text, run_cli
+from conftest import ROOT, import_text, load_sample, run_cli
 
 SOURCE = '''
 import numpy as np
@@ -193,3 +193,42 @@ def test_a_zero_adjoint_of_a_pair_adds_part_by_part():
     np.testing.assert_array_equal((-total)[1], np.full(3, -2.0))
     back = rt.like(total, pair)
     assert type(back) is tuple and same_structure(back, pair)
+
+
+def _network(depth_sizes=(3, 5, 4, 2), rows=8, seed=0):
+    rng = np.random.default_rng(seed)
+    layers = [(0.5 * rng.normal(size=(a, b)), 0.1 * rng.normal(size=b)) for a, b in zip(depth_sizes, depth_sizes[1:])]
+    return layers, rng.normal(size=(rows, depth_sizes[0])), rng.normal(size=(rows, depth_sizes[-1]))
+
+
+def test_the_layers_sample_against_autograd_and_differences(tmp_path):
+    """``samples/layers_mlp.py``: three layers, the last read apart (``layers[-1]``) after a loop
+    over the others (``layers[:-1]``), against HIPS autograd, which takes the same list."""
+    autograd = pytest.importorskip("autograd")
+    mlp = load_sample("layers_mlp")
+    layers, X, y = _network()
+    gradient = srcdiff.grad(mlp.loss, wrt="layers")(layers, X, y)
+    assert same_structure(gradient, layers)
+    np.testing.assert_allclose(flat(gradient), fd_along(mlp.loss, layers, (X, y)), rtol=1e-6, atol=1e-9)
+    text = (ROOT / "samples" / "layers_mlp.py").read_text().replace("import numpy as np", "import autograd.numpy as np")
+    theirs = import_text(tmp_path, text).loss
+    np.testing.assert_allclose(flat(gradient), flat(autograd.grad(theirs)(layers, X, y)), rtol=1e-12, atol=1e-14)
+    v = rebuilt(layers, np.linspace(-1.0, 1.0, flat(layers).size))
+    hvp = srcdiff.hvp(mlp.loss, wrt="layers")(layers, X, y, v)
+    anp = pytest.importorskip("autograd.numpy")
+
+    def along_v(p):  # <the gradient, v>, pair by pair, in autograd's own arithmetic
+        return sum(anp.sum(g * d) for pair, pv in zip(autograd.grad(theirs)(p, X, y), v) for g, d in zip(pair, pv))
+    expected = autograd.grad(along_v)(layers)
+    np.testing.assert_allclose(flat(hvp), flat(expected), rtol=1e-9, atol=1e-12)
+
+
+def test_the_layers_sample_trains():
+    mlp = load_sample("layers_mlp")
+    layers, X, y = _network(seed=1)
+    step = srcdiff.value_and_grad(mlp.loss, wrt="layers")
+    first, _ = step(layers, X, y)
+    for _ in range(100):
+        _, grads = step(layers, X, y)
+        layers = [(W - 0.2 * gW, b - 0.2 * gb) for (W, b), (gW, gb) in zip(layers, grads)]
+    assert step(layers, X, y)[0] < 0.5 * first

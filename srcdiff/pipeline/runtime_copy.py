@@ -82,9 +82,11 @@ def _copied_helpers(helpers, stand_ins):
     stand_ins = {**_STAND_INS, **stand_ins}
 
     def need(name, module):
-        if name in nodes:
-            return
         text = stand_ins[name] if name in stand_ins else _definition(module, name)
+        if name in nodes:  # the copies share one namespace: a name means one definition (test_architecture)
+            if nodes[name][0] != text:
+                raise RuntimeError(f"internal error: two runtime modules define {name!r} differently")
+            return
         node = ast.parse(text).body[0]
         nodes[name] = (text, node)
         for used in sorted({n.id for n in ast.walk(node) if isinstance(n, ast.Name)} - {name}):
@@ -130,10 +132,11 @@ def _is_runtime_object(value):
 
 def _renamed(text, renamed):
     """``text`` with every name of ``renamed`` replaced (as a name token: not inside strings
-    or comments), keeping its layout and comments."""
+    or comments, nor an attribute such as ``np.zeros_like``), keeping its layout and comments."""
     lines = text.splitlines(keepends=True)
-    tokens = [t for t in tokenize.generate_tokens(io.StringIO(text).readline)
-              if t.type == tokenize.NAME and t.string in renamed]
+    every = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    tokens = [t for before, t in zip([None] + every, every)
+              if t.type == tokenize.NAME and t.string in renamed and not (before is not None and before.string == ".")]
     for token in reversed(tokens):  # right to left: earlier columns stay valid
         row, col = token.start
         line = lines[row - 1]

@@ -26,7 +26,7 @@ class ItemAdjoints(tuple):
     __radd__ = __add__
 
     def __mul__(self, other):
-        if _is_number(other):
+        if _is_real_scalar(other):
             return ItemAdjoints(a * other for a in self)
         return NotImplemented
 
@@ -72,19 +72,28 @@ def item_adjoints_zeros(x, zeros_like):
 
 
 def item_read_grad(g, x, index, zeros_like):
-    """The gradient ``g`` of the item ``x[index]`` of a ragged ``x``, as an adjoint of ``x``:
-    zeros (``zeros_like``) but at that item.  Only an item read has one (a slice reads items
-    whose adjoints would need putting back one by one)."""
+    """The gradient ``g`` of ``x[index]`` of a ragged ``x``, as an adjoint of ``x``: zeros
+    (``zeros_like``) but at the item read, or at the items a slice read (``g`` then holds one
+    adjoint per item read, or is a zero number).  None for any other index."""
+    parts = [zeros_like(item) for item in x]
+    if isinstance(index, slice):
+        if _is_zero_number(g):
+            return ItemAdjoints(parts)
+        positions = range(len(x))[index]
+        if not hasattr(g, "__len__") or len(g) != len(positions):
+            return None
+        for position, part in zip(positions, g):
+            parts[position] = part
+        return ItemAdjoints(parts)
     if not isinstance(index, int) and not hasattr(index, "__index__"):
         return None
-    parts = [zeros_like(item) for item in x]
     parts[index] = g
     return ItemAdjoints(parts)
 
 
-def _is_number(value):
+def _is_real_scalar(value):
     return value.__class__ in (float, int) or (hasattr(value, "dtype") and getattr(value, "ndim", 1) == 0)
 
 
 def _is_zero_number(value):
-    return _is_number(value) and value == 0
+    return _is_real_scalar(value) and value == 0

@@ -17,12 +17,12 @@ from .lazy import array_module, is_lazy
 from .namespaces import namespace_of as namespace
 from .trees import is_container, tree_zeros
 
-_PLAIN = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
+_PLAIN_NUMBERS = (float, int, bool)  # exactly these classes take the fast paths (not np.float64)
 
 
 def sign(x):
     """-1, 0 or 1 (0 at 0: the subgradient srcdiff uses for abs at its kink)."""
-    if x.__class__ in _PLAIN:
+    if x.__class__ in _PLAIN_NUMBERS:
         return float((x > 0) - (x < 0))
     return namespace(x).sign(x)
 
@@ -211,7 +211,7 @@ def vdot(a, b):
 def div_or_zero(a, b):
     """``a / b``, and 0 where ``b`` is 0: the convention of ``abs`` and ``np.linalg.norm``
     at their kinks, used by ``hypot``'s gradient ``x / hypot(x, y)`` at the origin."""
-    if a.__class__ in _PLAIN and b.__class__ in _PLAIN:
+    if a.__class__ in _PLAIN_NUMBERS and b.__class__ in _PLAIN_NUMBERS:
         return a / b if b != 0 else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         return _unwrapped(np.where(np.equal(b, 0), 0.0, np.divide(a, b)))
@@ -220,7 +220,7 @@ def div_or_zero(a, b):
 def scaled_pow(s, x, p):
     """``s * x ** p``, and 0 where ``s`` is 0 even if ``x ** p`` is not finite there: the
     base's gradient ``e * x ** (e - 1)`` of ``x ** e`` is 0 where ``e`` is 0 (``0 ** 0``)."""
-    if s.__class__ in _PLAIN and x.__class__ in _PLAIN and p.__class__ in _PLAIN:
+    if s.__class__ in _PLAIN_NUMBERS and x.__class__ in _PLAIN_NUMBERS and p.__class__ in _PLAIN_NUMBERS:
         return s * x ** p if s != 0 else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
         return _unwrapped(np.where(np.equal(s, 0), 0.0, np.multiply(s, np.power(x, p))))

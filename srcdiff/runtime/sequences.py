@@ -32,7 +32,7 @@ def but_last(g):
     A list or tuple ``g`` of NumPy floats or of float arrays of one shape is stacked into one
     array first (a copy, once): the backward sweep of n appends then takes n views of it, where
     slicing a list would copy n items each time (n²/2 in all).  Any other ``g`` is sliced as it is."""
-    if g.__class__ in _SEQUENCES and len(g) > 1:
+    if g.__class__ in _LIST_CLASSES and len(g) > 1:
         stacked = _stacked(g)
         if stacked is not None:
             return stacked[:-1]
@@ -52,7 +52,7 @@ def _stacked(items):
     return None
 
 
-_SEQUENCES = (list, tuple)
+_LIST_CLASSES = (list, tuple)
 _FLOATS = frozenset({float, np.float64, np.float32})
 
 
