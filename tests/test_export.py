@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import ROOT, load_sample, run_cli
+from conftest import ROOT, import_text, load_sample, run_cli
 
 RUNNER = """
 import importlib.util, pickle, sys
@@ -197,3 +197,15 @@ def test_unknown_kind_is_refused(tmp_path):
 
 def test_root_is_the_repository():
     assert (ROOT / "cli.py").exists()
+
+
+def test_helpers_of_numbers_and_of_arrays_keep_their_own_constants(tmp_path):
+    """``rt.sign`` takes a fast path for the classes of Python numbers; ``rt.unbroadcast`` asks
+    the namespace of arrays, which has a longer list of classes under the same private name.
+    The copy gave both one list: the exported gradient ran ``sign``'s number path on an array
+    and raised a TypeError."""
+    module = import_text(tmp_path, "import numpy as np\n\nW = np.array([0.5, -1.5, 2.0])\n\n\n"
+                                   "def f(x):\n    return np.sum(np.abs(x) * W) + np.sum(np.sign(x) * x)\n")
+    x = np.array([0.3, -0.7, 1.2])
+    path = srcdiff.export(module.f, tmp_path / "exported_f.py")
+    np.testing.assert_array_equal(_run_exported(path, "grad_f", (x,), tmp_path), srcdiff.grad(module.f)(x))
