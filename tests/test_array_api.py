@@ -86,6 +86,10 @@ def _args(name, rng):
         return [rng.normal(size=(6, 3)), rng.normal(size=3), A @ A.T + 3.0 * np.eye(3)]
     if name == "lambdas":
         return [rng.normal(size=(5, 4)), rng.normal(size=5), rng.normal(size=(3, 5)), rng.normal(size=4)]
+    if name == "layers_mlp":
+        sizes = (4, 5, 3, 2)
+        return [[(rng.normal(size=(a, b)), rng.normal(size=b)) for a, b in zip(sizes, sizes[1:])],
+                rng.normal(size=(6, 4)), rng.normal(size=(6, 2))]
     raise KeyError(name)
 
 
@@ -101,6 +105,7 @@ CASES = {
     "class_model": ("TwoLayerNet.loss", "class_model", "TwoLayerNet.loss"),
     "gaussian_loglik": ("gaussian_loglik", "gaussian_loglik", "gaussian_loglik"),
     "lambdas": ("lambdas", "lambdas", "lambdas"),
+    "layers_mlp": ("loss", "layers_mlp", "loss"),
 }
 
 
@@ -124,6 +129,8 @@ def _gradient(module, dotted, args, convert):
     def each(a):
         if isinstance(a, dict):
             return {k: each(v) for k, v in a.items()}
+        if isinstance(a, (list, tuple)):
+            return type(a)(each(v) for v in a)
         return convert(a) if isinstance(a, np.ndarray) else a
     args = [each(a) for a in args]
     if dotted == "TwoLayerNet.loss":
@@ -134,7 +141,7 @@ def _gradient(module, dotted, args, convert):
 
 def _leaves(value):
     """The arrays and numbers of a gradient, in order (tuples, dicts and model objects opened)."""
-    if isinstance(value, tuple):
+    if isinstance(value, (tuple, list)):
         return [leaf for v in value for leaf in _leaves(v)]
     if isinstance(value, dict):
         return [leaf for k in sorted(value) for leaf in _leaves(value[k])]

@@ -30,7 +30,7 @@ CASES = {
     "list_append": ((0, 1), [(0.5, -0.2, [0.3, 1.5, -0.7]), (1.2, 0.4, [2.0]), (-0.8, 0.1, [0.2, -1.1]), (0.5, 0.5, [])]),
 }
 # samples with control flow whose gradients are checked with arrays, in their own test files
-CHECKED_ELSEWHERE = {"checks_and_logging": "test_effects.py"}
+CHECKED_ELSEWHERE = {"checks_and_logging": "test_effects.py", "layers_mlp": "test_layer_pairs.py"}
 
 
 def _cases():

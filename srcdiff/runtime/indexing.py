@@ -28,12 +28,12 @@ def index_grad(g, x, index, distinct=None):
         return _put(np.zeros(len(x)), index, g, _reads_twice(index))
     if is_lazy(x) or is_lazy(g):
         return index_grad_lazily(g, x, index, _reads_twice(index))
-    if namespace(g, x) is not np:
-        return scatter_add(g, x, index, namespace(g, x))
     if x.__class__ in (list, tuple) and is_ragged(x):  # (W, b): no array holds it, its adjoint is one per item
         read = item_read_grad(g, x, index, zeros_like)
         if read is not None:
             return read
+    if namespace(g, x) is not np:
+        return scatter_add(g, x, index, namespace(g, x))
     x = as_array(x)
     out = np.zeros(x.shape, dtype=x.dtype if np.issubdtype(x.dtype, np.inexact) else np.float64)
     return _put(out, index, g, _reads_twice(index))
