@@ -1,6 +1,8 @@
 """A network's layers kept as a list of ``(W, b)`` pairs (the micrograd and PyTorch habit) and
 other sequences whose items are unpacked: ``for W, b in params``, ``for layer in params: W, b =
-layer``, ``layer[0]``, ``W, b = params[i]``, ``for a, b in pairs``.
+layer``, ``layer[0]``, ``W, b = params[i]``, ``for a, b in pairs``, ``for i, (W, b) in
+enumerate(params)``, ``for W, b in reversed(params)``, ``for (a, b), w in zip(pairs, ws)`` (these
+three name each item whole and unpack it first in the body: ``lower.loops._items_unpacked_in_body``).
 
 The loop over a sequence it differentiates is written as the loop over the items, each unpacked
 (``transforms.unpacked_items``); a pair whose parts differ in shape has an adjoint per part
@@ -56,6 +58,27 @@ def unpacked_after_use(params, x, y):
     return np.sum((h - y) ** 2) + np.sum(W)
 
 
+def enumerated_layers(params, x, y):
+    h = x
+    for i, (W, b) in enumerate(params):
+        h = np.tanh(h @ W + b) * (1.0 + 0.5 * i)
+    return np.sum((h - y) ** 2)
+
+
+def reversed_layers(params, x, y):
+    h = y
+    for W, b in reversed(params):
+        h = np.tanh(h @ W.T + b[:3])
+    return np.sum((h - x) ** 2)
+
+
+def zipped_pairs(pairs, ws):
+    t = 0.0
+    for (a, b), w in zip(pairs, ws):
+        t = t + a * np.sin(b) * w
+    return t
+
+
 def pairs_of_numbers(pairs, w):
     total = 0.0
     for a, b in pairs:
@@ -63,12 +86,14 @@ def pairs_of_numbers(pairs, w):
     return total
 '''
 
-NETWORKS = ["unpacked_in_header", "unpacked_in_body", "indexed_parts", "by_position", "unpacked_after_use"]
+NETWORKS = ["unpacked_in_header", "unpacked_in_body", "indexed_parts", "by_position", "unpacked_after_use",
+            "enumerated_layers"]
 RNG = np.random.default_rng(7)
 # the second layer square, so that a transposed weight gradient would not go unseen
 LAYERS = [(RNG.normal(size=(3, 4)), RNG.normal(size=4)), (RNG.normal(size=(4, 4)), RNG.normal(size=4))]
 X, Y = RNG.normal(size=(5, 3)), RNG.normal(size=(5, 4))  # a non-uniform upstream weight through (h - y) ** 2
 PAIRS = [(0.5, 1.0), (1.5, -0.3), (2.0, 0.7)]
+RNG_REVERSED = np.random.default_rng(8)
 
 
 @pytest.fixture(scope="module")
@@ -121,10 +146,16 @@ def fd_along(f, tree, rest, direction=None, eps=1e-6):
 def cases(name):
     if name == "pairs_of_numbers":
         return [(PAIRS, (0.8,)), ([list(p) for p in PAIRS], (0.8,)), (tuple(PAIRS), (0.8,))]
+    if name == "zipped_pairs":
+        return [(PAIRS, ([0.3, -0.7, 1.1],)), (tuple(PAIRS), ((0.3, -0.7, 1.1),))]
+    if name == "reversed_layers":  # the layers taken last first, each weight transposed: square weights
+        layers = [(RNG_REVERSED.normal(size=(3, 3)), RNG_REVERSED.normal(size=4)),
+                  (RNG_REVERSED.normal(size=(3, 3)), RNG_REVERSED.normal(size=5))]
+        return [(layers, (X[:, :3], Y[:, :3])), (tuple(layers), (X[:, :3], Y[:, :3]))]
     return [(LAYERS, (X, Y)), (tuple(LAYERS), (X, Y)), ([list(layer) for layer in LAYERS], (X, Y))]
 
 
-@pytest.mark.parametrize("name", NETWORKS + ["pairs_of_numbers"])
+@pytest.mark.parametrize("name", NETWORKS + ["pairs_of_numbers", "zipped_pairs", "reversed_layers"])
 def test_the_gradient_of_unpacked_items_in_their_structure(module, name):
     f = getattr(module, name)
     for tree, rest in cases(name):
@@ -136,7 +167,7 @@ def test_the_gradient_of_unpacked_items_in_their_structure(module, name):
         np.testing.assert_allclose(flat(again), flat(gradient), rtol=0, atol=0)
 
 
-@pytest.mark.parametrize("name", NETWORKS + ["pairs_of_numbers"])
+@pytest.mark.parametrize("name", NETWORKS + ["pairs_of_numbers", "zipped_pairs", "reversed_layers"])
 def test_forward_mode_and_second_order_along_unpacked_items(module, name):
     f = getattr(module, name)
     tree, rest = cases(name)[0]
@@ -152,7 +183,7 @@ def test_forward_mode_and_second_order_along_unpacked_items(module, name):
         np.testing.assert_allclose(flat(hvp), expected, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("name", NETWORKS + ["pairs_of_numbers"])
+@pytest.mark.parametrize("name", NETWORKS + ["pairs_of_numbers", "zipped_pairs", "reversed_layers"])
 def test_explain_shows_the_gradient_in_the_structure_of_the_items(module, name):
     f = getattr(module, name)
     tree, rest = cases(name)[0]

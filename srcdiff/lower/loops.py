@@ -24,11 +24,11 @@ from .callables import NOT_OPERANDS, FunctionValue, defined_in_loop
 from .comprehensions import enumerate_start
 from .consumers import list_value
 from .grown import grown_name
-from .scopes import SCOPES, walk_scope
+from .scopes import SCOPES, unused_name, walk_scope
 
 
 def statement_for(lw, stmt):
-    stmt = _counted_from_zero(lw, stmt)
+    stmt = _counted_from_zero(lw, _items_unpacked_in_body(lw, stmt))
     values = _known_items(lw, stmt.iter)
     if values is not None:
         return _unrolled(lw, stmt, values)
@@ -49,6 +49,34 @@ def _items_read_outside(lw, stmt, kind, names):
     read = {node.id for node in lw.source.nodes(ast.Name) if node.id in items and isinstance(node.ctx, ast.Load)
             and not start <= (node.lineno, node.col_offset) <= end}
     return tuple(n for n in names if n in read)
+
+
+def _items_unpacked_in_body(lw, stmt):
+    """``for i, (W, b) in enumerate(xs)`` as ``for i, item in enumerate(xs): W, b = item``, and
+    ``for a, b in reversed(pairs)`` as ``for item in reversed(pairs): a, b = item``: the loop
+    names each item whole and unpacks it first thing in its body (``item`` a name the function
+    does not use); any other loop as it is."""
+    target, it = stmt.target, stmt.iter
+    if not isinstance(target, ast.Tuple):
+        return stmt
+    if isinstance(it, ast.Call) and isinstance(it.func, ast.Name) and it.func.id == "reversed" and len(it.args) == 1 \
+            and not (isinstance(it.args[0], ast.Call) and getattr(it.args[0].func, "id", None) == "range"):
+        nested = [target]  # reversed(pairs): the whole item
+    else:
+        nested = [e for e in target.elts if isinstance(e, (ast.Tuple, ast.List))]
+    if not nested:
+        return stmt
+    names = [unused_name(lw.source, "item" if k == 0 else f"item{k}") for k in range(len(nested))]
+    loaded = {id(part): ast.copy_location(ast.Name(id=name, ctx=ast.Store()), part) for part, name in zip(nested, names)}
+    new_target = loaded[id(target)] if id(target) in loaded else ast.copy_location(
+        ast.Tuple(elts=[loaded.get(id(e), e) for e in target.elts], ctx=ast.Store()), target)
+    unpacking = [ast.copy_location(ast.Assign(targets=[part], value=ast.Name(id=name, ctx=ast.Load())), part)
+                 for part, name in zip(nested, names)]
+    loop = ast.fix_missing_locations(ast.copy_location(
+        ast.For(target=new_target, iter=it, body=unpacking + stmt.body, orelse=stmt.orelse), stmt))
+    if hasattr(stmt, "srcdiff_locals"):  # a comprehension's loop: its names stay its own
+        loop.srcdiff_locals = frozenset(stmt.srcdiff_locals) | set(names)
+    return loop
 
 
 def _counted_from_zero(lw, stmt):
