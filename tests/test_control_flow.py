@@ -165,7 +165,7 @@ def _write(tmp_path, text):
 
 @pytest.mark.parametrize("body,message,line", [
     ("    for i in range(3):\n        x = x * 2\n    else:\n        x = x * x\n    return x\n", "", 0),  # no break: else runs
-    ("    for i, j in reversed((1, 2)):\n        x = x * 2\n    return x\n", "in a for loop is not supported", 2),
+    ("    for j in reversed((1, 2), 1):\n        x = x * 2\n    return x\n", "in a for loop is not supported", 2),
     ("    if x > 0:\n        return x\n", "can end without returning", 2),
     ("    for a, b in [(1, 2)]:\n        x = x * a\n    return x\n", "", 0),
     ("    match x:\n        case 1:\n            return x\n    return x\n", "'match' statements", 2),
