@@ -93,6 +93,16 @@ def import_text(folder, text, name=None):
 STANDALONE = re.compile(r"# srcdiff export \S+ -o \S+\.py( --\S+( \S+)?)*  writes this as a module that runs without srcdiff")
 
 
+def printed_gradient(tmp_path, source, function, *options):
+    """What ``python cli.py FILE:function *options`` prints for a file of ``source`` written in
+    ``tmp_path``, once the command has succeeded."""
+    path = tmp_path / "printed.py"
+    path.write_text(source)
+    result = run_cli(f"{path}:{function}", *options)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
 def run_cli(*args, cwd=None, timeout=120):
     """``python cli.py ARGS`` in a subprocess.  Printed code starts with a comment saying how
     to export it (checked here): it is set apart as ``result.standalone``, so that

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text, run_cli
+from conftest import import_text, printed_gradient
 from trust_helpers import assert_first_parameter_paths
 
 SOURCE = '''
@@ -119,11 +119,8 @@ def test_generated_code_counts_from_start(module):
 
 
 def test_the_command_line(tmp_path):
-    path = tmp_path / "counted.py"
-    path.write_text(SOURCE)
-    result = run_cli(f"{path}:loop_keyword")
-    assert result.returncode == 0, result.stderr
-    assert "for i0, x in enumerate(xs):" in result.stdout and "i = i0 + 2" in result.stdout
+    printed = printed_gradient(tmp_path, SOURCE, "loop_keyword")
+    assert "for i0, x in enumerate(xs):" in printed and "i = i0 + 2" in printed
 
 
 def test_a_counter_name_the_function_already_uses_is_not_taken(tmp_path):

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import ROOT, import_text, load_sample, run_cli
+from conftest import ROOT, import_text, load_sample, printed_gradient
 
 SOURCE = '''
 import numpy as np
@@ -202,12 +202,9 @@ def test_the_loop_prints_as_written_where_its_sequence_has_no_gradient(module):
 
 
 def test_the_command_line_prints_the_gradient_over_the_items(tmp_path):
-    path = tmp_path / "layers.py"
-    path.write_text(SOURCE)
-    result = run_cli(f"{path}:unpacked_in_header")
-    assert result.returncode == 0, result.stderr
-    assert "grad_params = rt.items_zeros(params)" in result.stdout
-    assert "grad_params[k] += grad_s0" in result.stdout
+    printed = printed_gradient(tmp_path, SOURCE, "unpacked_in_header")
+    assert "grad_params = rt.items_zeros(params)" in printed
+    assert "grad_params[k] += grad_s0" in printed
 
 
 def test_a_zero_adjoint_of_a_pair_adds_part_by_part():

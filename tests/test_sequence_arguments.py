@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text, run_cli
+from conftest import import_text, printed_gradient
 from trust_helpers import fd_grad
 
 SOURCE = '''
@@ -266,13 +266,10 @@ def test_a_list_broadcast_against_a_matrix(module, kind):
 @SPECIALIZED
 def test_the_command_line_prints_what_runs_for_a_list(tmp_path):
     """``--sig a=list`` prints the code ``grad`` runs for a list, the array read once."""
-    path = tmp_path / "sequence_cli.py"
-    path.write_text(SOURCE)
-    result = run_cli(f"{path}:arctan", "--sig", "a=list")
-    assert result.returncode == 0, result.stderr
+    printed = printed_gradient(tmp_path, SOURCE, "arctan", "--sig", "a=list")
     module = import_text(tmp_path, SOURCE)
     expected = srcdiff.grad(module.arctan).source_for([1.0, 2.0, 3.0])
-    assert result.stdout.split("\n", 1)[1] == expected and "a_1 = np.asarray(a)" in expected
+    assert printed.split("\n", 1)[1] == expected and "a_1 = np.asarray(a)" in expected
 
 
 AXES = '''

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text, run_cli
+from conftest import import_text, printed_gradient
 from gradcheck import numeric_grad
 
 SOURCE = '''
@@ -224,8 +224,5 @@ def test_a_string_computed_with_is_refused_at_its_line(m, name, line, pattern):
 
 
 def test_the_command_line_prints_the_test_of_the_setting(tmp_path):
-    path = tmp_path / "settings_cli.py"
-    path.write_text(SOURCE)
-    result = run_cli(f"{path}:by_mode")
-    assert result.returncode == 0, result.stderr
-    assert "mode == 'mean'" in result.stdout and "def grad_by_mode(x, mode='mean'):" in result.stdout
+    printed = printed_gradient(tmp_path, SOURCE, "by_mode")
+    assert "mode == 'mean'" in printed and "def grad_by_mode(x, mode='mean'):" in printed

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import srcdiff
-from conftest import import_text, run_cli
+from conftest import import_text, printed_gradient
 from trust_helpers import assert_first_parameter_paths
 
 SOURCE = '''
@@ -118,11 +118,8 @@ def test_unused_strings_leave_no_line(module):
 
 
 def test_the_command_line(tmp_path):
-    path = tmp_path / "texts_cli.py"
-    path.write_text(SOURCE)
-    result = run_cli(f"{path}:printed_later")
-    assert result.returncode == 0, result.stderr
-    assert "print(f'before: {x:.3f}')" in result.stdout
+    printed = printed_gradient(tmp_path, SOURCE, "printed_later")
+    assert "print(f'before: {x:.3f}')" in printed
 
 
 @pytest.mark.parametrize("body, line, message", [
