@@ -31,6 +31,6 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``consumers`` | the calls that consume sequences (``sum``, ``max``, ``math.fsum``, ``np.stack``...) |
 | ``comprehensions`` | a comprehension as the ``for`` statements it stands for |
 | ``effects`` | ``print``, logging, ``assert``, ``raise`` kept as written (``ir.EFFECT``); ``isinstance``; ``np.errstate``; type hints |
-| ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases |
+| ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases; ``number_updates``: an accumulator that starts as a number (``t += x`` read again) is checked when it runs instead |
 """
 from .function import lower

@@ -70,8 +70,8 @@ def lower(source, several_results=False):
         reserved=frozenset(shared.reserved), namespace=shared.namespace,
         tuple_result=tuple_returned)
     callables.refuse_what_is_not_a_value(function, _error_at)
-    check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint),
-                 frozenset(shared.rests))
+    function = check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint),
+                            frozenset(shared.rests))
     check_tree_uses(function, shared.trees, _error_at)
     check_rests(function, shared.rests, _error_at)
     check_texts(function, shared.texts, _error_at)

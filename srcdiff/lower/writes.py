@@ -27,9 +27,12 @@ refuses with ``error(stmt, message, hint)``:
   accepted (``next`` is the write's own result) and an alias made in the loop, updated
   in place in one branch, is refused.
 """
+import dataclasses
+
 from ..analysis import OTHER, SCALAR, infer_shapes, uses_arrays
 from ..ir import RANGES, Assign, Global, If, Loop, Var, walk
 from .arrays import shared_operand
+from .number_updates import guarded, starts_as_a_number
 
 # what keeps its first operand's object besides views: a copy of a reference, an item write
 _SAME_OBJECT = frozenset({"copy", "rt.setitem"})
@@ -41,10 +44,14 @@ _HOLDING = frozenset({"list", "rt.appended"})
 
 
 def check_writes(function, updates, error, lists=frozenset()):
+    """``function``, its writes checked (see the module doc); an update read again whose value
+    starts as a number (``t = 0.0``, then ``t += x`` in a loop) is checked at run time instead
+    (``rt.check_number_update`` before it: ``number_updates``)."""
     statements = list(walk(function.body))
     writes = _writes(function, statements, updates)
     if not writes:
-        return
+        return function
+    checked = set()
     defined = _definitions(function, statements)
     layout = _Layout(function.body, defined)
     objects = _objects(function, statements, updates, lists=lists)
@@ -63,9 +70,13 @@ def check_writes(function, updates, error, lists=frozenset()):
                         "make a copy first with '.copy()', or build the result with np.where")
         for var, points in reads.items():
             if held(var) & written and any(p.stmt is not stmt and layout.stale(var, p, stmt) for p in points):
+                if stmt.op != "rt.setitem" and starts_as_a_number(old, statements):
+                    checked.add(id(stmt))  # an array at run time is refused there
+                    break
                 raise error(stmt, "the array written here is read again afterwards through another name or a view "
                                   "(NumPy writes in place)",
                             "copy it before writing ('y = x.copy()'), or write 'x = x + v' for a new array")
+    return dataclasses.replace(function, body=guarded(function.body, checked)) if checked else function
 
 
 def _writes(function, statements, updates):

@@ -1,6 +1,7 @@
 """The checks generated code makes on values (their own value is None and never read):
 ``check_scalar`` refuses a result that is not one real number, ``check_direction`` an array
-parameter that ``grad(grad(f, wrt=i))`` of a function with loops would differentiate along.
+parameter that ``grad(grad(f, wrt=i))`` of a function with loops would differentiate along,
+``check_number_update`` an ``x += v`` that NumPy would make in place where another name reads ``x``.
 """
 import numpy as np
 
@@ -41,3 +42,15 @@ def check_direction(value):
         raise ArrayGradientError(f"grad(grad(f, wrt=i)) needs the gradient of f with respect to parameter i to be "
                                  f"one number, but that parameter is an array of shape {np.shape(value)}",
                                  hint="use srcdiff.hessian or srcdiff.hvp for second derivatives of an array parameter")
+
+
+def check_number_update(value):
+    """Refuse ``x += v`` (or ``-=``, ``*=``, ...) where ``x`` is an array (or another mutable
+    value) that another name or a list reads again: NumPy updates it in place, where the
+    gradient, built from ``x = x + v``, makes a new value.  A number is rebound, as the
+    gradient has it (the running total ``t += x; out.append(t)`` of a list of numbers)."""
+    if value.__class__ in (float, int) or isinstance(value, np.generic):
+        return
+    raise ArrayGradientError(f"this in-place update changes a {type(value).__name__} that is read again through another "
+                             "name or a list: NumPy writes it in place, which the gradient does not model",
+                             hint="write 'x = x + v' for a new value (or copy it before: 'x = x.copy()')")

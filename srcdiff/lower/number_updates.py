@@ -1,0 +1,34 @@
+"""Updates checked at run time: ``t += x`` read again through another name, ``t`` a number.
+
+NumPy updates an array in place (``t += x``), which every name holding it sees; lowering
+makes a new value (``t = t + x``), so ``lower.writes`` refuses an update read again through
+another name.  An accumulator that enters its loop as a number constant (``t = 0.0``, then
+``t += x; out.append(t)``) stays a number unless what it adds is an array, which lowering
+cannot tell: such an update is checked when it runs (``rt.check_number_update``, a number
+passes, an array is refused at the user's line).
+"""
+import dataclasses
+
+from ..ir import Assign, Const, If, Loop, Var
+
+
+def starts_as_a_number(old, statements):
+    """Whether ``old`` is a loop's carried value that enters the loop as a number constant: an
+    accumulator (``t = 0.0``), a number unless what the loop adds is an array."""
+    return any(isinstance(s, Loop) and any(c.target is old and isinstance(c.init, Const)
+                                           and c.init.value.__class__ in (int, float) for c in s.carries)
+               for s in statements)
+
+
+def guarded(body, checked):
+    """``body`` with ``rt.check_number_update(old)`` before each update of ``checked`` (by id)."""
+    out = []
+    for stmt in body:
+        if isinstance(stmt, If):
+            stmt = dataclasses.replace(stmt, body=guarded(stmt.body, checked), orelse=guarded(stmt.orelse, checked))
+        elif isinstance(stmt, Loop):
+            stmt = dataclasses.replace(stmt, test_body=guarded(stmt.test_body, checked), body=guarded(stmt.body, checked))
+        elif id(stmt) in checked:
+            out.append(Assign(Var("_checked"), "rt.check_number_update", (stmt.args[0],), (), stmt.loc))
+        out.append(stmt)
+    return tuple(out)
