@@ -35,6 +35,16 @@ def running_products(xs, w):
     return sum(history) / len(history)
 
 
+def lagged(xs):
+    t = 0.0
+    s = 0.0
+    for i in range(len(xs)):
+        prev = t
+        t += xs[i]
+        s = s + prev * t
+    return s
+
+
 def decayed(xs):
     t = 0
     seen = []
@@ -52,7 +62,7 @@ def module(tmp_path_factory):
 
 @pytest.mark.parametrize("name,args", [("running_squares", ([0.5, 1.0, -2.0],)),
                                        ("running_products", ([0.5, 1.0, -2.0, 0.3], 0.8)),
-                                       ("decayed", ([0.5, 1.0, -0.7],))])
+                                       ("decayed", ([0.5, 1.0, -0.7],)), ("lagged", ([0.5, 1.0, -0.7],))])
 def test_a_running_number_appended_to_a_list(module, name, args):
     assert_first_parameter_paths(getattr(module, name), args)
 
@@ -67,5 +77,16 @@ def test_an_array_updated_in_place_is_refused_at_the_users_line_when_it_runs(mod
 
 
 def test_the_check_is_one_class_test_for_a_float(module):
+    assert "rt.check_number_update(t)" in srcdiff.grad(module.lagged).source
     text = srcdiff.grad(module.running_squares).source
     assert "if t.__class__ is not float:\n            rt.check_number_update(t)\n        t_1 = t + x" in text
+
+
+def test_numba_mode_drops_the_check(module):
+    """Under ``jit="numba"`` every value is a number (an accumulator that became an array would
+    not compile): the check is dropped from the text numba compiles."""
+    pytest.importorskip("numba")
+    xs = np.array([0.5, 1.0, -2.0])
+    gradient = srcdiff.grad(module.lagged, jit="numba")
+    np.testing.assert_allclose(gradient(xs), srcdiff.grad(module.lagged)(xs), rtol=1e-12)
+    assert "check_number_update" not in gradient.source_for(xs)

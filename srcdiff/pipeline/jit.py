@@ -25,6 +25,7 @@ NUMBA_MATH = frozenset(f"math.{name}" for name in (
 NUMBA_OPS = NUMBA_MATH | frozenset({
     "+", "-", "*", "/", "**", "//", "%", "neg", "pos", "<", "<=", ">", ">=", "==", "!=", "not",
     "abs", "float", "int", "bool", "min", "max", "len", "[]", "copy",
+    "rt.check_number_update",  # (dropped from the text: numba_text)
 })
 NUMBA_LOOPS = frozenset({"range", "reversed_range", "iter", "zip", "enumerate", "reversed"})
 NUMBA_KINDS = frozenset({"float", "int", "bool", "array"})

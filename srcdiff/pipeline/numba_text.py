@@ -14,7 +14,7 @@ definition for a runtime call that has no numba form.
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``reversed(xs)`` of an array argument | ``xs[::-1]`` |
-| ``if r.__class__ is not float: rt.check_scalar(r)`` | dropped: every value is a number here |
+| ``if r.__class__ is not float: rt.check_scalar(r)``, ``... rt.check_number_update(t)`` | dropped: every value is a number here (an accumulator that became an array would not compile) |
 """
 import ast
 
@@ -29,7 +29,7 @@ class _ForNumba(ast.NodeTransformer):
         self.arrays = arrays
 
     def visit_If(self, node):
-        calls = [n for n in ast.walk(node) if is_call_of(n, "rt.check_scalar")]
+        calls = [n for n in ast.walk(node) if is_call_of(n, "rt.check_scalar") or is_call_of(n, "rt.check_number_update")]
         return None if calls else self.generic_visit(node)
 
     def visit_BinOp(self, node):
