@@ -178,8 +178,8 @@ def _loop(lw, stmt, target_names, header, kept=()):
     for name in carried:
         init = lw.env.get(name, UNDEF)
         if isinstance(init, tuple):
-            raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple '{name}' is reassigned in a loop; this is not supported",
-                           "reassign its items as separate variables")
+            raise lw.error(UnsupportedSyntaxError, stmt, f"the tuple or list display '{name}' is changed in a loop; this "
+                           "is not supported", "keep its items in separate variables (s0 = 0.0; s1 = 0.0)")
         if isinstance(init, NOT_OPERANDS):
             what = "dict" if isinstance(init, KeywordValues) else "function" if isinstance(init, FunctionValue) else "string"
             raise lw.error(UnsupportedSyntaxError, stmt, f"the {what} '{name}' is reassigned in a loop; this is not "
