@@ -71,6 +71,8 @@ def operation_node(op, args, kwargs=()):
         return ast.Call(func=method, args=list(args[1:]), keywords=keywords)
     if op == GRADIENT_CALL:  # grad_f(*operands): args[1] names its vector-Jacobian product
         return ast.Call(func=args[0], args=list(args[2:]), keywords=[])
+    if op == "field[]" and kwargs:  # an item the argument may not have (MAY_BE_ABSENT): absent where it does not
+        return ast.Call(func=dotted("rt.item_or_absent"), args=list(args), keywords=[])
     if op in ("[]", "field[]", GRADIENT_PART):
         return ast.Subscript(value=args[0], slice=index_node(args[1:]), ctx=ast.Load())
     if op == "field.":  # the name is a constant, except where explain mode evaluates it as a value

@@ -176,6 +176,9 @@ CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction", "rt.check_class"
 # A part of a container parameter read at a constant key (``p['W']``, ``p[0]``) or attribute
 # (``self.W``): ``field[](p, Const(key))``, ``field.(p, Const(name))`` (see ``lower.trees``).
 FIELD_OPS = frozenset({"field[]", "field."})
+# The keyword of a ``field[]`` read of an item the argument may not have (read only in a branch
+# or a loop: ``if len(xs) > 1: xs[1]``), printed ``rt.item_or_absent(xs, 1)`` (``lower.trees``).
+MAY_BE_ABSENT = "may_be_absent"
 # A call of a generated gradient that keeps a tape (a gradient penalty through loops, see
 # ``lower.gradients``): ``gradient()(Global(grad_f), Global(vjp_grad_f), *operands)``, printed
 # ``grad_f(*operands)``; its backward calls ``vjp_grad_f(*operands, grad_y)``.  A tuple of gradients

@@ -40,13 +40,16 @@ def same(a, b):
 
 
 def in_block(lw, fn):
-    """Run ``fn`` with a fresh current block; return the statements it appended."""
+    """Run ``fn`` with a fresh current block; return the statements it appended.
+    ``lw.shared.blocks`` counts the blocks open (0: the function's own, run on every call)."""
     saved, lw.shared.body = lw.shared.body, []
+    lw.shared.blocks = getattr(lw.shared, "blocks", 0) + 1
     try:
         fn()
         return tuple(lw.shared.body)
     finally:
         lw.shared.body = saved
+        lw.shared.blocks -= 1
 
 
 def pseudo_var(name, hint=None):

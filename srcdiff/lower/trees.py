@@ -6,7 +6,10 @@ function, or a part of one read at a constant key or attribute: ``p['W1']``, ``p
 on top of ``lower``'s:
 - each part is read once, at the start of the function (``W1 = p['W1']``: an ``Assign``
   of op ``field[]`` or ``field.``, ``ir.FIELD_OPS``, with the key a ``Const``), whatever
-  helper, branch or loop reads it; ``a, b = p`` reads ``s = rt.unpacked(p, 2)`` first
+  helper, branch or loop reads it; an item read only inside branches or loops (``if len(xs)
+  > 1: xs[1]``) has the keyword ``ir.MAY_BE_ABSENT`` and is read as ``rt.item_or_absent(xs,
+  1)``, absent where the argument is shorter (its gradient then zero, which ``rt.tree_grad``
+  leaves out); ``a, b = p`` reads ``s = rt.unpacked(p, 2)`` first
   (Python's ValueError for another length), then ``s[0]``, ``s[1]``;
 - no gradient flows through a field read (``rules``): the parts a function uses whole
   are differentiated as values of their own, and ``analysis.tree_leaves`` finds them; the
@@ -21,8 +24,9 @@ import keyword
 
 from .. import frontend
 from ..errors import UnsupportedSyntaxError
-from ..ir import CHECK_OPS, FIELD_OPS, Assign, Const, Global, If, Loop, Var, walk
+from ..ir import CHECK_OPS, FIELD_OPS, MAY_BE_ABSENT, Assign, Const, Global, If, Loop, Var, walk
 
+_RUNTIME_TREE_CALLS = ("unpacked", "tree_grad", "tree_part", "item_or_absent")  # in generated code read back
 # operations that may take a container read through keys whole: they only read its structure
 _STRUCTURE_OPS = FIELD_OPS | CHECK_OPS | {"rt.unpacked", "rt.tree_grad", "len"}
 
@@ -37,6 +41,7 @@ class TreeState:
         self.classes = {}  # tree node Var -> the class a method or an explicit call says it has
         self.checks = {}  # tree node Var -> the class its methods were looked up on (checked at run time)
         self.aliased = {}  # rt.unpacked(p, n) -> p
+        self.sure = set()  # the part Vars read outside every branch and loop: the argument has them
 
 
 class TreeLowering:
@@ -54,9 +59,10 @@ class TreeLowering:
         elif owner is not None and params:
             self.env[params[0].hint] = self.class_operand(owner.cls)
 
-    def field(self, parent, op, key, node, hint=None):
+    def field(self, parent, op, key, node, hint=None, absent=False):
         """The Var of the part of tree node ``parent`` at ``key`` (op ``field[]`` or ``field.``),
-        read once at the start of the function."""
+        read once at the start of the function; ``absent``: a read that may find no such item
+        (``rt.item_or_absent`` of generated code read back), whatever block it is in."""
         trees = self.shared.trees
         memo = (parent, op, type(key), key)
         if memo not in trees.parts:
@@ -64,6 +70,8 @@ class TreeLowering:
             trees.parts[memo] = var
             trees.nodes.add(var)
             trees.hoisted.append(Assign(var, op, (parent, Const(key)), (), self.source.loc(node)))
+        if not getattr(self.shared, "blocks", 0) and not absent:
+            trees.sure.add(trees.parts[memo])
         return trees.parts[memo]
 
     def tree_subscript(self, value, node, hint):
@@ -107,16 +115,18 @@ class TreeLowering:
         """Generated code read back: ``rt.unpacked(p, 2)`` of a tree node is the checked alias
         ``a, b = p`` makes (its items stay parts of ``p``); the paths of ``rt.tree_grad`` and
         ``rt.tree_part`` are constant tuples.  None for any other call."""
-        if not (isinstance(node.func, ast.Attribute) and node.func.attr in ("unpacked", "tree_grad", "tree_part")
+        if not (isinstance(node.func, ast.Attribute) and node.func.attr in _RUNTIME_TREE_CALLS
                 and not node.keywords and self.is_value(node.func.value) is False):
             return None
         op = getattr(self.resolve(node.func), "op", None)
-        if op not in ("rt.unpacked", "rt.tree_grad", "rt.tree_part"):
+        if op not in ("rt." + name for name in _RUNTIME_TREE_CALLS):
             return None
         args = [Const(ast.literal_eval(a)) if isinstance(a, ast.Tuple) and _literal(a) else self.expr(a)
                 for a in node.args]
         if op == "rt.unpacked" and len(args) == 2 and self.is_tree_node(args[0]) and isinstance(args[1], Const):
             return self._unpacked(args[0], args[1].value, node)
+        if op == "rt.item_or_absent" and len(args) == 2 and self.is_tree_node(args[0]) and isinstance(args[1], Const):
+            return self.field(args[0], "field[]", args[1].value, node, hint, absent=True)
         return self.emit(op, args, node, hint)
 
     def _unpacked(self, value, count, node):
@@ -139,6 +149,9 @@ class TreeLowering:
                   for var, cls in trees.checks.items()}
         out = [check for var, check in checks.items() if var not in trees.parts.values()]
         for stmt in trees.hoisted:
+            if stmt.op == "field[]" and type(stmt.args[1].value) is int and stmt.target not in trees.sure:
+                # an item read only in a branch or a loop (if len(xs) > 1: xs[1]): absent where xs is shorter
+                stmt = Assign(stmt.target, stmt.op, stmt.args, ((MAY_BE_ABSENT, Const(True)),), stmt.loc)
             out.append(stmt)
             if stmt.target in checks:
                 out.append(checks[stmt.target])

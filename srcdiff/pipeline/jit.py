@@ -38,8 +38,8 @@ class NumbaError(SrcdiffError):
 def check_numba(function):
     """Refuse the first statement of ``function`` that numba mode cannot compile (see the module table)."""
     for stmt in walk(function.body):
-        if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS and not is_position_read(stmt) or stmt.kwargs
-                                         or _bad_pair(stmt)):
+        if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS and not is_position_read(stmt)
+                                         or stmt.kwargs and not is_position_read(stmt) or _bad_pair(stmt)):
             what = f"the call of {stmt.args[0].name}" if stmt.op == GRADIENT_CALL else f"'{stmt.op}'"
             raise numba_refusal(stmt.loc, f"jit='numba' cannot compile {what}",
                            "keep to arithmetic, math functions and xs[i] reads of float arrays, or drop jit='numba'")

@@ -12,6 +12,7 @@ definition for a runtime call that has no numba form.
 | ``float(a >= b)`` (the gradient of ``max``, ``min``) | ``1.0 if a >= b else 0.0`` |
 | ``rt.zeros_like(p)``, ``rt.zero_gradient(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
+| ``rt.item_or_absent(xs, k)`` (an entry read only on some paths) | ``xs[k] if k < len(xs) else 0.0``; ``rt.tree_grad``'s entries past the end left out |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``reversed(xs)`` of an array argument | ``xs[::-1]`` |
 | ``if r.__class__ is not float: rt.check_scalar(r)``, ``... rt.check_number_update(t)`` | dropped: every value is a number here (an accumulator that became an array would not compile) |
@@ -48,6 +49,9 @@ class _ForNumba(ast.NodeTransformer):
             return ast.IfExp(test=node.args[0], body=ast.Constant(1.0), orelse=ast.Constant(0.0))
         if called == "rt.sign":  # abs's gradient: every value is a number here
             return ast.Call(func=ast.parse("np.sign", mode="eval").body, args=node.args, keywords=[])
+        if called == "rt.item_or_absent":  # an entry read only on some paths: 0.0 past the end (never used there)
+            return ast.parse(f"{ast.unparse(node.args[0])}[{ast.unparse(node.args[1])}] if "
+                             f"{_within(node.args[0], node.args[1])} else 0.0", mode="eval").body
         if called == "rt.items_zeros":
             return ast.Call(func=ast.parse("np.zeros_like", mode="eval").body, args=node.args, keywords=[])
         if called == "rt.items_like":
@@ -112,8 +116,17 @@ class _TreeGrads(ast.NodeTransformer):
         self.before.append(ast.parse(f"{name} = np.zeros_like({xs.id})").body[0])
         for path, part in zip(pairs[0::2], pairs[1::2]):
             target = ast.parse(f"{name}[{ast.unparse(path.elts[0])}]" if path.elts else name, mode="eval").body
-            self.before.append(ast.AugAssign(target=_stored(target), op=ast.Add(), value=part))
+            added = ast.AugAssign(target=_stored(target), op=ast.Add(), value=part)
+            if path.elts:  # numba checks no bounds: an entry past the end (read only on paths not taken) is left out
+                added = ast.If(test=ast.parse(_within(xs, path.elts[0]), mode="eval").body, body=[added], orelse=[])
+            self.before.append(added)
         return ast.Name(id=name, ctx=ast.Load())
+
+
+def _within(xs, position):
+    """The test that the constant ``position`` (an int node, ``-1`` too) is an entry of ``xs``."""
+    k = ast.literal_eval(position)
+    return f"{k} < len({ast.unparse(xs)})" if k >= 0 else f"{-k} <= len({ast.unparse(xs)})"
 
 
 def _entry_path(path):

@@ -30,6 +30,7 @@ enough to be copied next to generated code.
 | ``results`` | ``result_grad``, ``result_part``: the adjoint of a tuple of gradients gathered part by part (a gradient penalty through loops) |
 | ``numerics`` | what lowering writes some NumPy calls with: ``item``, ``outer_operand`` (``ufunc.outer``), ``full_rank`` (``lstsq``), ``along_axis_index`` (``take_along_axis``), ``take_index`` (``take``), ``partition_order`` (``partition``), ``vander_column`` (``vander``), ``kept_positions`` (``delete``), ``average_weights``/``weights_total`` (``average``), ``running_extreme_index`` (``maximum.accumulate``), ``observation_rows``/``observation_rows_grad`` (``cov``), ``convolve_index``/``convolve_mask`` (``convolve``, ``correlate``) |
 | ``item_adjoints`` | ``ItemAdjoints``: the adjoint of a list or tuple whose items differ in shape (a layer's ``(W, b)``), one per item, added item by item; what ``index_grad``, ``item_grad``, ``zeros_like`` and ``items_zeros`` give for one, and ``like`` and ``items_like`` give back in its own type |
+| ``absent`` | ``item_or_absent``: an item read only on some paths, absent where the argument is shorter |
 | ``trees`` | ``tree_grad`` (the gradient of a container parameter, in its structure), ``tree_part``, ``tree_vdot``, ``tree_scale`` |
 | ``instances`` | ``check_class``, ``shadows_method``: the object a method's gradient was built for (its class, no method hidden by an attribute of its own) |
 """
@@ -65,6 +66,7 @@ from .numerics import (along_axis_index, convolve_index, convolve_mask, full_ran
                        average_weights, running_extreme_index, weights_total, observation_rows,
                        observation_rows_grad)
 from .instances import check_class, shadows_method
+from .absent import item_or_absent
 from .trees import tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
@@ -79,7 +81,7 @@ __all__ = [
     "sinc_derivative", "prod_hvp", "cumprod_grad", "cumprod_hvp", "cumprod_tangent", "quantile_grad", "quantile_tangent",
     "concatenate_items", "diff_grad", "gradient_along", "gradient_grad", "joined_items", "joined_items_grad",
     "pad_grad", "part_grad", "part_of", "repeat_grad", "rollaxis_grad", "sort_like",
-    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "shadows_method", "tree_grad", "tree_part", "tree_scale",
+    "split_items", "stack_items", "tile_grad", "unsort", "check_class", "shadows_method", "tree_grad", "tree_part", "item_or_absent", "tree_scale",
     "tree_vdot", "tree_zeros", "appended", "grown", "but_last", "argmax_item", "argmin_item", "sorted_order", "namespace",
     "result_grad", "result_part",
     "along_axis_index", "convolve_index", "convolve_mask", "full_rank", "item", "lstsq_kept", "lstsq_rank", "outer_operand",

@@ -133,7 +133,8 @@ def _build(x, found, busy):
         out = _whole(_sum(whole), x) if whole else _zeros(x, busy)
         out = np.array(out, copy=True)
         for key, parts in _grouped(deeper).items():
-            out[key] = out[key] + _build(x[key], parts, busy)
+            if not _absent_item(x, key, parts):
+                out[key] = out[key] + _build(x[key], parts, busy)
         return out
     if not is_container(x):
         raise ArrayGradientError(f"a part of a parameter is read at a path into a {type(x).__name__}, "
@@ -148,6 +149,8 @@ def _build(x, found, busy):
                  for key, child in _children(x)}
         missing = [key for key in groups if key not in built]
         for key in missing:  # an attribute of the class read through the object (not in its __dict__)
+            if _absent_item(x, key, groups[key]):
+                continue
             built[key] = _build(getattr(x, key), groups[key], busy)
     finally:
         busy.discard(id(x))
@@ -155,6 +158,13 @@ def _build(x, found, busy):
     if whole:
         out = _added(out, _whole(_sum(whole), x))
     return out
+
+
+def _absent_item(x, key, parts):
+    """Whether ``key`` is a position ``x`` lacks whose gradients are all zero: an item read only
+    on paths this call did not take (``absent.item_or_absent``)."""
+    return isinstance(key, int) and not -len(x) <= key < len(x) and all(
+        g.__class__ is float and not g for _, g in parts)
 
 
 def _grouped(paths):
