@@ -18,7 +18,7 @@ The adjoint expressions later stages build are Python ``ast`` trees (``expressio
 | ``verify`` | the SSA invariants, checked |
 """
 from .expressions import children_of, copy_expr, expr_size, filler, is_zero, literal, names_and_int_literal, names_of, number, substitute_once
-from .flow import (RANGES, Carry, ForIter, If, Loop, Merge, Undefined, assigns, blocks_of, defined_at,
+from .flow import (RANGES, Carry, ForIter, If, Loop, Merge, Undefined, assigns, blocks_of, defined_at, with_blocks,
                    defined_in_block, defined_within, has_flow, loop_body_defined, reads, replays_range, walk)
 from .nodes import (assign_node, constant_node, dotted, effect_kind, effect_node, effect_template, index_node,
                     is_call_of, operand_node, operation_node)

@@ -15,7 +15,7 @@ read only inside that block, or after it through a ``Merge`` or a ``Carry`` (loo
 targets excepted, which stay readable after their loop); a ``Carry.next`` is a Var
 defined at the top level of its loop's body (lowering inserts a ``copy``).
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .values import Assign, Var
 
@@ -102,6 +102,16 @@ def blocks_of(stmt):
     if isinstance(stmt, Loop):
         return (stmt.test_body, stmt.body)
     return ()
+
+
+def with_blocks(stmt, rewrite):
+    """``stmt`` with each statement list nested directly in it replaced by ``rewrite(list)`` (an
+    ``If``'s sides, a ``Loop``'s test and body); any other statement as it is."""
+    if isinstance(stmt, If):
+        return replace(stmt, body=rewrite(stmt.body), orelse=rewrite(stmt.orelse))
+    if isinstance(stmt, Loop):
+        return replace(stmt, test_body=rewrite(stmt.test_body), body=rewrite(stmt.body))
+    return stmt
 
 
 def walk(body):

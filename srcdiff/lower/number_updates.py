@@ -7,9 +7,7 @@ another name.  An accumulator that enters its loop as a number constant (``t = 0
 cannot tell: such an update is checked when it runs (``rt.check_number_update``, a number
 passes, an array is refused at the user's line).
 """
-import dataclasses
-
-from ..ir import Assign, Const, If, Loop, Var
+from ..ir import Assign, Const, Loop, Var, with_blocks
 
 
 def starts_as_a_number(old, statements):
@@ -24,11 +22,7 @@ def guarded(body, checked):
     """``body`` with ``rt.check_number_update(old)`` before each update of ``checked`` (by id)."""
     out = []
     for stmt in body:
-        if isinstance(stmt, If):
-            stmt = dataclasses.replace(stmt, body=guarded(stmt.body, checked), orelse=guarded(stmt.orelse, checked))
-        elif isinstance(stmt, Loop):
-            stmt = dataclasses.replace(stmt, test_body=guarded(stmt.test_body, checked), body=guarded(stmt.body, checked))
-        elif id(stmt) in checked:
+        if id(stmt) in checked:
             out.append(Assign(Var("_checked"), "rt.check_number_update", (stmt.args[0],), (), stmt.loc))
-        out.append(stmt)
+        out.append(with_blocks(stmt, lambda block: guarded(block, checked)))
     return tuple(out)

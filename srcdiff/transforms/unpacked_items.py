@@ -16,7 +16,7 @@ the user wrote them.  Run before the rules are made: they see the statements it 
 """
 import dataclasses
 
-from ..ir import Assign, Const, ForIter, If, Loop, Var, walk
+from ..ir import Assign, Const, ForIter, Loop, Var, walk, with_blocks
 from .activity import edges_of
 
 
@@ -55,13 +55,9 @@ def _varied(body, wrt):
 def _rewritten(body, varied):
     out = []
     for stmt in body:
-        if isinstance(stmt, If):
-            stmt = dataclasses.replace(stmt, body=_rewritten(stmt.body, varied), orelse=_rewritten(stmt.orelse, varied))
-        elif isinstance(stmt, Loop):
-            stmt = dataclasses.replace(stmt, test_body=_rewritten(stmt.test_body, varied),
-                                       body=_rewritten(stmt.body, varied))
-            if _unpacks_items(stmt) and stmt.iter.args[0] in varied:
-                stmt = _over_items(stmt)
+        stmt = with_blocks(stmt, lambda block: _rewritten(block, varied))
+        if _unpacks_items(stmt) and stmt.iter.args[0] in varied:
+            stmt = _over_items(stmt)
         out.append(stmt)
     return tuple(out)
 
