@@ -109,3 +109,17 @@ def test_numba_mode_reads_an_absent_entry_as_zero_and_leaves_its_gradient_out(mo
         want = srcdiff.grad(module.step_if_two, wrt=(0, 1))(xs, 0.5)
         np.testing.assert_allclose(got[0], want[0], rtol=1e-12)
         assert got[1] == pytest.approx(want[1], rel=1e-12)
+
+
+def test_numba_mode_raises_where_an_entry_read_on_every_path_is_missing(tmp_path):
+    """Python raises IndexError for ``xs[5]`` of a shorter array; numba, which checks no bounds,
+    read past the end and returned a number made of it.  The text numba compiles checks first."""
+    pytest.importorskip("numba")
+    module = import_text(tmp_path, "def f(xs, w):\n    return w * xs[5] + w * w\n")
+    gradient = srcdiff.grad(module.f, jit="numba")
+    with pytest.raises(IndexError, match="index 5 is out of bounds"):
+        gradient(np.array([0.1, 0.2, 0.3]), 0.5)
+    xs = np.arange(7.0)
+    got, want = gradient(xs, 0.5), srcdiff.grad(module.f)(xs, 0.5)
+    np.testing.assert_array_equal(got[0], want[0])
+    assert got[1] == want[1]

@@ -13,6 +13,7 @@ definition for a runtime call that has no numba form.
 | ``rt.zeros_like(p)``, ``rt.zero_gradient(p)``, ``rt.tree_zeros(p)``, ``rt.whole_zeros(xs)`` (a gradient of zeros) | ``np.zeros_like(p)`` for an array argument, else ``0.0`` |
 | ``rt.tree_grad(xs, (), g, (0,), g0, ...)`` (``xs[0]`` read) | ``tree_grad_1 = np.zeros_like(xs)``, ``tree_grad_1 += g``, ``tree_grad_1[0] += g0``, ... before the statement |
 | ``rt.item_or_absent(xs, k)`` (an entry read only on some paths) | ``xs[k] if k < len(xs) else 0.0``; ``rt.tree_grad``'s entries past the end left out |
+| ``v = xs[k]`` (an entry read on every path) | the same after ``if not k < len(xs): raise IndexError(...)``: numba checks no bounds |
 | ``reversed(range(a, b))`` | ``range(b - 1, a - 1, -1)`` |
 | ``reversed(xs)`` of an array argument | ``xs[::-1]`` |
 | ``if r.__class__ is not float: rt.check_scalar(r)``, ``... rt.check_number_update(t)`` | dropped: every value is a number here (an accumulator that became an array would not compile) |
@@ -32,6 +33,18 @@ class _ForNumba(ast.NodeTransformer):
     def visit_If(self, node):
         calls = [n for n in ast.walk(node) if is_call_of(n, "rt.check_scalar") or is_call_of(n, "rt.check_number_update")]
         return None if calls else self.generic_visit(node)
+
+    def visit_Assign(self, node):
+        """``v = xs[k]`` at a constant position of an array argument: Python's IndexError where
+        ``xs`` is shorter (numba checks no bounds, and would read past the end)."""
+        self.generic_visit(node)
+        value = node.value
+        if isinstance(value, ast.Subscript) and isinstance(value.value, ast.Name) and value.value.id in self.arrays \
+                and _is_int_constant(value.slice):
+            check = ast.parse(f"if not {_within(value.value, value.slice)}:\n"
+                              f"    raise IndexError('index {ast.unparse(value.slice)} is out of bounds')").body[0]
+            return [check, node]
+        return node
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -127,6 +140,13 @@ def _within(xs, position):
     """The test that the constant ``position`` (an int node, ``-1`` too) is an entry of ``xs``."""
     k = ast.literal_eval(position)
     return f"{k} < len({ast.unparse(xs)})" if k >= 0 else f"{-k} <= len({ast.unparse(xs)})"
+
+
+def _is_int_constant(node):
+    try:
+        return type(ast.literal_eval(node)) is int
+    except ValueError:
+        return False
 
 
 def _entry_path(path):
