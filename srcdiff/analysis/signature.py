@@ -42,9 +42,14 @@ class Kind:
         return self.name in ("float", "int", "bool")
 
     @property
+    def sequence(self):
+        """Whether the argument is a list or a tuple."""
+        return self.name in ("list", "tuple")
+
+    @property
     def items(self):
         """Whether ``x[i]`` at one integer position is one number: a sequence or a 1-D array."""
-        return self.name in ("list", "tuple") or self.name == "array" and self.ndim == 1
+        return self.sequence or self.name == "array" and self.ndim == 1
 
     def __str__(self):
         return f"{self.dtype}[{self.ndim}]" if self.name == "array" else self.name

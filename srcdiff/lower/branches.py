@@ -43,7 +43,7 @@ def in_block(lw, fn):
     """Run ``fn`` with a fresh current block; return the statements it appended.
     ``lw.shared.blocks`` counts the blocks open (0: the function's own, run on every call)."""
     saved, lw.shared.body = lw.shared.body, []
-    lw.shared.blocks = getattr(lw.shared, "blocks", 0) + 1
+    lw.shared.blocks += 1
     try:
         fn()
         return tuple(lw.shared.body)

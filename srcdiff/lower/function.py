@@ -46,6 +46,7 @@ class _Shared:
         self.namespace = False  # whether the function calls an Array API namespace (namespaces)
         self.iterators = []  # the values of reversed(...) calls: a helper reads its parameter once (iterators)
         self.texts = []  # the Const of each string literal taken as a setting (texts)
+        self.blocks = 0  # the blocks open around the statement lowered (branches.in_block): 0 on every path
 
 
 def lower(source, several_results=False):
@@ -67,8 +68,7 @@ def lower(source, several_results=False):
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
-        reserved=frozenset(shared.reserved), namespace=shared.namespace,
-        tuple_result=tuple_returned)
+        reserved=frozenset(shared.reserved), namespace=shared.namespace, tuple_result=tuple_returned)
     callables.refuse_what_is_not_a_value(function, _error_at)
     function = check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint),
                             frozenset(shared.rests))

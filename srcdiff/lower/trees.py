@@ -70,7 +70,7 @@ class TreeLowering:
             trees.parts[memo] = var
             trees.nodes.add(var)
             trees.hoisted.append(Assign(var, op, (parent, Const(key)), (), self.source.loc(node)))
-        if not getattr(self.shared, "blocks", 0) and not absent:
+        if not self.shared.blocks and not absent:
             trees.sure.add(trees.parts[memo])
         return trees.parts[memo]
 

@@ -157,7 +157,7 @@ def signature_comment(kinds, args):
 
 
 def _kind_text(kind, value):
-    empty = kind is not None and kind.name in ("list", "tuple") and not value
+    empty = kind is not None and kind.sequence and not value
     return f"{kind or 'no kind'}{' (empty)' if empty else ''}"
 
 

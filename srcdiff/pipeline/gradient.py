@@ -58,7 +58,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
 def numbers_only(function, by_var):
     """Whether every argument is a number or a list or tuple of numbers (by ``by_var``)."""
     return by_var is not None and all(p in by_var for p in function.params) \
-        and all(k.scalar or k.name in ("list", "tuple") for k in by_var.values())
+        and all(k.scalar or k.sequence for k in by_var.values())
 
 
 def arrays_of(rules):
@@ -99,7 +99,7 @@ def read_again(function, kinds):
     """The parameters whose items reversed loops read again rather than tape (``emit.tape``):
     lists and tuples of numbers the function only reads item by item.  Not arrays: reading
     an array's item makes a NumPy scalar, which costs more than the tape."""
-    lists = {p for p, k in (kinds or {}).items() if k.name in ("list", "tuple")}
+    lists = {p for p, k in (kinds or {}).items() if k.sequence}
     return frozenset(lists & only_read_by_items(function)) if lists else frozenset()
 
 

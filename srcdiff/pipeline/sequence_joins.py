@@ -14,7 +14,7 @@ def joins_a_sequence_argument(function, kinds):
 def _a_sequence(param, kinds):
     """Whether the argument of ``param`` is a list or a tuple (by ``kinds``)."""
     kind = kinds.get(param.hint)
-    return kind is not None and kind.name in ("list", "tuple")
+    return kind is not None and kind.sequence
 
 
 def refuse_a_certain_join(function, kinds):

@@ -35,16 +35,14 @@ def specialized_vjp(generic, fn, wrt, owner):
 
 def _vjp_for(function, source, wrt, kinds):
     """``vjp_source`` for arguments of ``kinds``, the cotangent last among them."""
-    return vjp_source(function, source, wrt, sequence_cotangent=_a_sequence(list(kinds.values())[-1]))
+    cotangent = list(kinds.values())[-1]
+    return vjp_source(function, source, wrt, sequence_cotangent=cotangent is not None and cotangent.sequence)
 
 
 def _jvp_for(function, source, wrt, kinds):
     """``jvp_source`` (its tangents read as arrays where they come as lists: ``rt.broadcast_like``)."""
     return jvp_source(function, source, wrt)
 
-
-def _a_sequence(kind):
-    return kind is not None and kind.name in ("list", "tuple")
 
 
 def _specialized(generic, fn, wrt, owner, source_of, carried):
@@ -60,7 +58,7 @@ def _built_for(fn_ref, wrt, owner, generic, source_of, carried, kinds):
     """The product of ``fn_ref()`` for arguments of ``kinds``; ``generic`` where it is the same
     text, cannot be built, or the function is gone."""
     fn = fn_ref()
-    if fn is None or not any(_a_sequence(kind) for kind in kinds.values()):
+    if fn is None or not any(kind is not None and kind.sequence for kind in kinds.values()):
         return generic  # no sequence argument: nothing to read as an array, no need to load and lower again
     try:
         source, read = _read_for(fn, owner, kinds)

@@ -36,9 +36,9 @@ def edges_of(body, rules):
                 yield from ((stmt.iter.args[0], t, True) for t in stmt.iter.targets)  # refused if active
 
 
-def activity(body, wrt, result, rules):
-    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
-    edges = [(s, t, flows) for s, t, flows in edges_of(body, rules) if isinstance(s, Var)]
+def varied_by(edges, wrt):
+    """The Vars the Vars ``wrt`` vary through the ``(source, target, flows)`` ``edges``: every
+    target reached from them (forwards, whether or not a gradient flows back that way)."""
     varied = set(wrt)
     changed = True
     while changed:
@@ -47,6 +47,13 @@ def activity(body, wrt, result, rules):
             if source in varied and target not in varied:
                 varied.add(target)
                 changed = True
+    return varied
+
+
+def activity(body, wrt, result, rules):
+    """The active Vars: varied by a ``wrt`` parameter and useful to the result."""
+    edges = [(s, t, flows) for s, t, flows in edges_of(body, rules) if isinstance(s, Var)]
+    varied = varied_by(edges, wrt)
     useful = {result} if isinstance(result, Var) else set()
     changed = True
     while changed:

@@ -16,9 +16,7 @@ import dataclasses
 
 import numpy as np
 
-from ..ir import Assign, If, Loop, Var
-
-_SEQUENCES = ("list", "tuple")
+from ..ir import Assign, Var, with_blocks
 
 
 def sequences_read_as_arrays(function, kinds):
@@ -26,7 +24,7 @@ def sequences_read_as_arrays(function, kinds):
     read through one ``np.asarray`` each by its NumPy calls (see the module doc); itself when no
     NumPy call reads one."""
     arrays = {p: Var(p.hint) for p in function.params
-              if (kinds or {}).get(p.hint) is not None and kinds[p.hint].name in _SEQUENCES}
+              if (kinds or {}).get(p.hint) is not None and kinds[p.hint].sequence}
     if not arrays:
         return function
     used = set()
@@ -49,12 +47,8 @@ def _rewritten(body, arrays, used):
                 if args != stmt.args:  # (a parameter read as an axis or a shape alone: the statement as it is)
                     used.update(a for a, read in zip(stmt.args, args) if read is not a)
                     stmt = dataclasses.replace(stmt, args=args)
-        elif isinstance(stmt, If):
-            stmt = dataclasses.replace(stmt, body=_rewritten(stmt.body, arrays, used),
-                                       orelse=_rewritten(stmt.orelse, arrays, used))
-        elif isinstance(stmt, Loop):
-            stmt = dataclasses.replace(stmt, test_body=_rewritten(stmt.test_body, arrays, used),
-                                       body=_rewritten(stmt.body, arrays, used))
+        else:
+            stmt = with_blocks(stmt, lambda block: _rewritten(block, arrays, used))
         out.append(stmt)
     return tuple(out)
 

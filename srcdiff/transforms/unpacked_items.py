@@ -17,7 +17,7 @@ the user wrote them.  Run before the rules are made: they see the statements it 
 import dataclasses
 
 from ..ir import Assign, Const, ForIter, Loop, Var, walk, with_blocks
-from .activity import edges_of
+from .activity import edges_of, varied_by
 
 
 def items_unpacked(function, wrt):
@@ -40,16 +40,7 @@ def _unpacks_items(stmt):
 
 def _varied(body, wrt):
     """The Vars the ``wrt`` Vars vary, through every statement (each read taken to flow)."""
-    edges = [(s, t) for s, t, _ in edges_of(body, lambda stmt: None) if isinstance(s, Var)]
-    varied = set(wrt)
-    changed = True
-    while changed:
-        changed = False
-        for source, target in edges:
-            if source in varied and target not in varied:
-                varied.add(target)
-                changed = True
-    return varied
+    return varied_by([e for e in edges_of(body, lambda stmt: None) if isinstance(e[0], Var)], wrt)
 
 
 def _rewritten(body, varied):
