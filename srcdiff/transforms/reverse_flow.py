@@ -25,6 +25,7 @@ from .activity import activity, edges_of as _edges
 from .cleanup import without_adjoint_copies, without_dead_adjoints
 from .contributions import as_number, contribution, integer_valued, no_rule_error, operand_expr, values_read
 from .custom import backward_statements as custom_backward
+from .flow_tail import swept_tail, tail_start
 from .items import item_sources, read_item_by_item, whole_sequences, zeros_for_items
 from .records import Accumulate, Backward, BLoop, ItemAccumulate, Tokens, token_node
 from .sinking import OpenIf, OpenSide, Pending, closed, mentioned
@@ -65,7 +66,8 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
         else:  # nothing else adds to the result's adjoint: read the seed where it is used
             sweep.constant = (result, operand_expr(seed, sweep.tokens))
         written.add(result)
-    statements += sweep.block(function.body, written)
+    start = len(function.body) if sweep.whole or sweep.item_sequences else tail_start(function.body, rules)
+    statements += sweep.tail(function, start, written) + sweep.block(function.body[:start], written)
     # numbers propagate only through scalar rules, where an int or bool left bare is wrapped in float()
     integer = integer_valued(function.body) if scalar else None
     statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
@@ -88,6 +90,25 @@ class _Sweep:
         self.escaping = {}  # what stayed pending at the end of the last side swept
         self.wrt = self.parts = set()
         self.whole = set()  # sequences walked item by item and used whole (items.whole_sequences)
+
+    def tail(self, function, start, written):
+        """The records of ``function.body[start:]`` (assignments after the last branch or loop:
+        straight-line code, ``flow_tail``), their adjoints noted in ``written`` and the sweep's sets."""
+        result, seed = self.constant
+        records, tail_written, needed = swept_tail(function, function.body[start:], self.wrt, self.active, self.rules,
+                                                   self.tokens, written, seed if result is function.result else None)
+        self.noted(records)
+        written |= tail_written
+        self.needed |= needed
+        return records
+
+    def noted(self, records):
+        """``records`` made elsewhere, the adjoints they write noted as ``add`` notes its own."""
+        for record in records:
+            for var in getattr(record, "parts", None) or (record.var,):
+                if var is not None:
+                    self.order.setdefault(var, len(self.order))
+                    self.has_adjoint.add(var)
 
     def zero(self, var):
         """A zero adjoint: ``0.0`` for a number; ``rt.zeros_like(v)`` for a value of array code
@@ -178,11 +199,7 @@ class _Sweep:
         rule = self.rules(stmt)
         if isinstance(rule, CustomRule):  # a srcdiff.Function: one call of its backward
             records, reads = custom_backward(stmt, self.adjoint(stmt.target), self.tokens, self.active, written, Accumulate)
-            for record in records:
-                for var in getattr(record, "parts", None) or (record.var,):
-                    if var is not None:
-                        self.order.setdefault(var, len(self.order))
-                        self.has_adjoint.add(var)
+            self.noted(records)
             out.extend(records)
             self.needed.update(reads)
             return
