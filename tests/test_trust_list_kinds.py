@@ -82,3 +82,29 @@ def test_a_list_read_at_its_number_items_alone_is_not_taken_for_numbers():
         assert_user_error(err, ends_read)
         return
     assert got[0] == got[2] == pytest.approx(2.0) and np.shape(got[1]) == W.shape and not np.any(got[1])
+
+
+def early_return_in_loop(ys, x):
+    """(fuzzer seed 780196's shape) array code reading a list's items in a loop left early."""
+    h = x
+    for i in reversed(range(3)):
+        if np.mean(h) > 5.0:
+            return np.sum(h)
+        h = h * np.cos(ys[i])
+    return np.sum(h * h)
+
+
+@pytest.mark.parametrize("fn", [indexed_sum, walked_sum, early_return_in_loop], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("sequence", [list, tuple])
+def test_the_gradient_of_a_list_of_numbers_in_array_code_holds_python_floats(fn, sequence):
+    # array rules make each item's adjoint a NumPy scalar (np.sum, np.mean): the returned
+    # list was a list of np.float64 where the argument was a list of floats
+    numbers = sequence([0.5, 0.1, -0.3])
+    got = srcdiff.grad(fn, wrt=0)(numbers, X)
+    assert type(got) is sequence and all(type(v) is float for v in got)
+    h = 1e-6
+    for i in range(3):
+        up, down = list(numbers), list(numbers)
+        up[i] += h
+        down[i] -= h
+        assert got[i] == pytest.approx((fn(up, X) - fn(down, X)) / (2 * h), rel=1e-6, abs=1e-8)

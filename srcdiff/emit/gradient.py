@@ -49,8 +49,9 @@ def emit_gradient(function, backward, *, name, returns, single, docstring=None, 
     ``"like"``, ``"float"`` for ``float(grad_x)``, ``"bare"``, or ``"array"`` and ``"fresh"``: a
     float array's, bare where its one write makes it fresh with its shape and dtype,
     ``rt.index_grads``, which ``"array"`` writes in place: ``reads_in_place``); ``items_as`` (Var ->
-    ``"list"``, ``"tuple"`` or ``"array"``) returns a sequence's gradient gathered item by
-    item in a list of numbers in that type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
+    ``"list"``, ``"tuple"``, ``"array"``, or ``"float_list"`` and ``"float_tuple"``: each item made
+    a float) returns a sequence's gradient gathered item by item in a list of numbers in that
+    type (``ITEMS_LIKE``), else ``rt.items_like``; ``check_scalar`` ends the
     forward section with a check that the result is one number (``result_check_lines``);
     the arrays among the values and adjoints of the Vars ``free`` are deleted after their
     last use, and the penalty terms of the parameters' adjoints come last (``freeing``);
@@ -224,7 +225,8 @@ def _gradient_text(param, names, grad_names, aliases, like, items, fresh=False):
 
 # the gradient of a sequence gathered item by item in a list, as the kinds say to return it
 # (a sequence walked item by item and used whole: its array, as the parameter's type and dtype)
-ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "array": "{np}.array({g}, {x}.dtype)", "whole": "{rt}.like({g}, {x})"}
+ITEMS_LIKE = {"list": "{g}", "tuple": "tuple({g})", "float_list": "list(map(float, {g}))",
+              "float_tuple": "tuple(map(float, {g}))", "array": "{np}.array({g}, {x}.dtype)", "whole": "{rt}.like({g}, {x})"}
 
 
 def _container_text(function, param, wrt, names, grad_names, aliases, by_items):

@@ -47,7 +47,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
                          prefix=adjoint_prefix(order),
                          like=returned_as(function, by_var, arrays, in_place) if by_var else arrays or reads_positions(function)
                          or bool(reduced_whole(function)),
-                         check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(by_var),
+                         check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(by_var, arrays),
                          free=arrays_of(rules) if by_var and arrays and free else frozenset(),
                          spread=rules.spread if by_var and arrays else frozenset(),
                          reread=read_again(function, by_var), fuse=by_var is not None, runs=runs,
@@ -89,10 +89,13 @@ def returned_as(function, kinds, arrays, in_place=True):
             "like" if p in whole else other for p in function.params}
 
 
-def items_returned_as(kinds):
+def items_returned_as(kinds, arrays):
     """How specialized code returns a sequence's gradient gathered item by item in a list of
-    numbers (``emit_gradient``'s ``items_as``): in the sequence's own type."""
-    return {p: k.name for p, k in (kinds or {}).items() if k.items}
+    numbers (``emit_gradient``'s ``items_as``): in the sequence's own type, each item made a
+    float where NumPy scalars may reach it (array code, or an array argument's entries)."""
+    floats = arrays or any(k.name == "array" for k in (kinds or {}).values())
+    return {p: f"float_{k.name}" if floats and k.name in ("list", "tuple") else k.name
+            for p, k in (kinds or {}).items() if k.items}
 
 
 def read_again(function, kinds):

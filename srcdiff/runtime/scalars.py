@@ -156,10 +156,14 @@ def item_grad(g, xs, k):
 
 
 def items_like(g, xs):
-    """An items gradient in its sequence's own type: a tuple for a tuple, and each item that
-    is a list or tuple (an array of its gradients: ``items_zeros``) in that item's type."""
-    if not isinstance(xs, np.ndarray) and any(type(x) in (list, tuple) for x in xs):
-        g = [_in_type_of(gi, x) for gi, x in zip(g, xs)]
+    """An items gradient in its sequence's own type: a tuple for a tuple, each item that is a
+    list or tuple (an array of its gradients: ``items_zeros``) in that item's type, and each
+    item that is a Python number a float (array code adds NumPy scalars into the list)."""
+    if not isinstance(xs, np.ndarray):
+        if any(type(x) in (list, tuple) for x in xs):
+            g = [_in_type_of(gi, x) for gi, x in zip(g, xs)]
+        elif any(gi.__class__ is not float and type(x) in _PLAIN_NUMBERS for gi, x in zip(g, xs)):
+            g = [float(gi) if type(x) in _PLAIN_NUMBERS else gi for gi, x in zip(g, xs)]
     return tuple(g) if isinstance(xs, tuple) else g
 
 
