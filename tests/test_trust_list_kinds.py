@@ -108,3 +108,31 @@ def test_the_gradient_of_a_list_of_numbers_in_array_code_holds_python_floats(fn,
         up[i] += h
         down[i] -= h
         assert got[i] == pytest.approx((fn(up, X) - fn(down, X)) / (2 * h), rel=1e-6, abs=1e-8)
+
+
+C = np.array([0.5, 2.0, -1.0])
+
+
+def weighted_by_constant(xs):
+    s = 0.0
+    for i in range(3):
+        s = s + C[i] * xs[i] * xs[i]
+    return s
+
+
+def walked_times(xs, w):
+    s = 0.0
+    for x in xs:
+        s = s + x * w
+    return s
+
+
+@pytest.mark.parametrize("fn, args, expected", [
+    (weighted_by_constant, ([1.0, 2.0, 3.0],), [1.0, 8.0, -6.0]),  # an array's entries: no NumPy call
+    (walked_times, ([1.0, 2.0, 3.0], np.float64(2.0)), [2.0] * 3),  # a NumPy scalar argument
+    (walked_times, ([1.0, 2.0, 3.0], np.array(2.0)), [2.0] * 3),
+    (walked_times, ([1.0, 2.0, 3.0], 2.0), [2.0] * 3),
+], ids=["module array", "np.float64", "0-d array", "float"])
+def test_numpy_scalars_from_elsewhere_than_numpy_calls_leave_a_list_of_floats(fn, args, expected):
+    got = srcdiff.grad(fn, wrt=0)(*args)
+    assert got == expected and all(type(v) is float for v in got)

@@ -11,7 +11,7 @@ from ..analysis import OTHER, SCALAR, only_read_by_items, reads_positions, reduc
 from ..emit import adjoint_prefix, derivative_name, emit_gradient
 from ..errors import SignatureError
 from ..frontend import title
-from ..ir import Global, Var
+from ..ir import Global, Var, assigns
 from ..rules import rules_of, scalar_rule
 from ..transforms import items_unpacked, reverse, sequences_read_as_arrays, shared_subexpressions
 
@@ -47,7 +47,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
                          prefix=adjoint_prefix(order),
                          like=returned_as(function, by_var, arrays, in_place) if by_var else arrays or reads_positions(function)
                          or bool(reduced_whole(function)),
-                         check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(by_var, arrays),
+                         check_scalar=needs_result_check(rules, arrays), items_as=items_returned_as(function, by_var),
                          free=arrays_of(rules) if by_var and arrays and free else frozenset(),
                          spread=rules.spread if by_var and arrays else frozenset(),
                          reread=read_again(function, by_var), fuse=by_var is not None, runs=runs,
@@ -89,13 +89,27 @@ def returned_as(function, kinds, arrays, in_place=True):
             "like" if p in whole else other for p in function.params}
 
 
-def items_returned_as(kinds, arrays):
+def items_returned_as(function, kinds):
     """How specialized code returns a sequence's gradient gathered item by item in a list of
     numbers (``emit_gradient``'s ``items_as``): in the sequence's own type, each item made a
-    float where NumPy scalars may reach it (array code, or an array argument's entries)."""
-    floats = arrays or any(k.name == "array" for k in (kinds or {}).values())
+    float where NumPy scalars may reach it (``numpy_scalars_reach``)."""
+    floats = numpy_scalars_reach(function, kinds)
     return {p: f"float_{k.name}" if floats and k.name in ("list", "tuple") else k.name
             for p, k in (kinds or {}).items() if k.items}
+
+
+def numpy_scalars_reach(function, kinds):
+    """Whether a NumPy scalar may reach an adjoint of specialized code: unless every argument
+    is a number or a list or tuple of numbers, every module constant read a number, and the
+    function calls neither NumPy nor SciPy nor a method nor ``@`` (``xs[i]`` of a list, ``math``
+    and arithmetic give floats)."""
+    if not numbers_only(function, kinds):
+        return True
+    for stmt in assigns(function.body):
+        if stmt.op.startswith(("np.", "scipy.", ".")) or stmt.op == "@" or any(
+                isinstance(a, Global) and not (a in kinds and kinds[a].scalar) for a in stmt.args):
+            return True
+    return False
 
 
 def read_again(function, kinds):
