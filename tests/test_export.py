@@ -209,3 +209,17 @@ def test_helpers_of_numbers_and_of_arrays_keep_their_own_constants(tmp_path):
     x = np.array([0.3, -0.7, 1.2])
     path = srcdiff.export(module.f, tmp_path / "exported_f.py")
     np.testing.assert_array_equal(_run_exported(path, "grad_f", (x,), tmp_path), srcdiff.grad(module.f)(x))
+
+
+@pytest.mark.parametrize("args", [({"a": 1.5}, 0.7), ({"a": 1.5, "b": -0.5}, 0.7), ([0.3], 0.7), ([0.3, 1.2], 0.7)],
+                         ids=["dict without", "dict with", "list without", "list with"])
+def test_an_item_read_only_where_it_is_there_exports(tmp_path, args):
+    """``rt.item_or_absent`` reads ``ABSENT = _Absent()``: the copy wrote the constant before the
+    class it makes, and the exported module raised a NameError on import."""
+    module = import_text(tmp_path, "def f(p, x):\n    s = x * x\n    if 'b' in p:\n        s = s + p['b'] * x\n"
+                                   "    return s\n\n\ndef g(p, x):\n    s = x * x\n    if len(p) > 1:\n"
+                                   "        s = s + p[1] * x\n    return s\n")
+    fn = module.f if isinstance(args[0], dict) else module.g
+    path = srcdiff.export(fn, tmp_path / "exported.py")
+    assert "rt.item_or_absent" in path.read_text()
+    assert _run_exported(path, f"grad_{fn.__name__}", args, tmp_path) == srcdiff.grad(fn)(*args)

@@ -40,7 +40,7 @@ REDUCTIONS = frozenset({
     "np.median", "np.ptp", "scipy.special.logsumexp", "np.all", "np.any",
 })
 # Results that are single numbers or not arrays of numbers.
-SCALAR_OPS = frozenset({".ndim", ".size", "len", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
+SCALAR_OPS = frozenset({".ndim", ".size", "len", "in", "not in", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
                         "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank", ".index()", ".count()"})
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
                        "rt.check_number_update", "effect"})

@@ -24,7 +24,7 @@ from .nodes import (assign_node, constant_node, dotted, effect_kind, effect_node
                     is_call_of, operand_node, operation_node)
 from .printing import format_ssa
 from .simplify import simplify_expr, simplify_substituted, simplify_substituted_along
-from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, MAY_BE_ABSENT, GRADIENT_CALL, GRADIENT_PART,
+from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, MAY_BE_ABSENT, MEMBERSHIP_OPS, GRADIENT_CALL, GRADIENT_PART,
                      LIST_REDUCTIONS, SEQUENCE_OPS, STATISTICS_OPS, SYMBOL_OF, WHOLE_SEQUENCE_READS, UNARY_OPS, Assign, Const, Function, Global, Loc, Slice, Var,
                      WeaklyReferable, is_position_read, slot_setters)
 from .verify import verify

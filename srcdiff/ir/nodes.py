@@ -9,7 +9,7 @@ import math
 import copy
 from functools import lru_cache
 
-from .values import (BINARY_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, GRADIENT_CALL, GRADIENT_PART, SEQUENCE_OPS, UNARY_OPS,
+from .values import (BINARY_OPS, COMPARE_OPS, MEMBERSHIP_OPS, EFFECT, EFFECT_ARG, GRADIENT_CALL, GRADIENT_PART, SEQUENCE_OPS, UNARY_OPS,
                      Global, Slice, Var)
 
 
@@ -61,8 +61,8 @@ def operation_node(op, args, kwargs=()):
         return ast.BinOp(left=args[0], op=BINARY_OPS[op](), right=args[1])
     if op in UNARY_OPS:
         return ast.UnaryOp(op=UNARY_OPS[op](), operand=args[0])
-    if op in COMPARE_OPS:
-        return ast.Compare(left=args[0], ops=[COMPARE_OPS[op]()], comparators=[args[1]])
+    if op in COMPARE_OPS or op in MEMBERSHIP_OPS:
+        return ast.Compare(left=args[0], ops=[(COMPARE_OPS.get(op) or MEMBERSHIP_OPS[op])()], comparators=[args[1]])
     keywords = [ast.keyword(arg=name, value=value) for name, value in kwargs]
     if op.startswith(".") and not op.endswith("()"):
         return ast.Attribute(value=args[0], attr=op[1:], ctx=ast.Load())

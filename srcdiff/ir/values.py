@@ -162,6 +162,9 @@ UNARY_OPS = {"neg": ast.USub, "pos": ast.UAdd, "not": ast.Not, "invert": ast.Inv
 COMPARE_OPS = {
     "<": ast.Lt, "<=": ast.LtE, ">": ast.Gt, ">=": ast.GtE, "==": ast.Eq, "!=": ast.NotEq,
 }
+# Membership tests (``"b" in params``, ``x not in xs``): a bool, never a gradient; not element-wise
+# on arrays (``x in a`` is one bool), so kept apart from COMPARE_OPS.
+MEMBERSHIP_OPS = {"in": ast.In, "not in": ast.NotIn}
 # Calls taking a sequence of arrays as their first argument: printed ``np.stack([a, b], ...)``.
 SEQUENCE_OPS = frozenset({"np.concatenate", "np.stack", "np.hstack", "np.vstack", "np.column_stack"})
 # The functions of Python's ``statistics`` module srcdiff differentiates (``rules.sequence_functions``):
@@ -192,7 +195,7 @@ GRADIENT_PART = "gradient[]"
 # is never read (see ``nodes.effect_node``).
 EFFECT = "effect"
 EFFECT_ARG = "_srcdiff_arg_"
-SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS) for sym, cls in table.items()}
+SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS, MEMBERSHIP_OPS) for sym, cls in table.items()}
 
 
 def is_position_read(stmt):

@@ -8,7 +8,7 @@ one; an operator srcdiff has no op for is refused before its operands are lowere
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import BINARY_OPS, COMPARE_OPS, SYMBOL_OF, Const
+from ..ir import BINARY_OPS, COMPARE_OPS, MEMBERSHIP_OPS, SYMBOL_OF, Const
 from . import branches
 from .iterators import is_iterator
 from .texts import is_setting_text, setting
@@ -88,9 +88,9 @@ class OperatorLowering:
 
     def comparison(self, op, node):
         symbol = SYMBOL_OF.get(type(op))
-        if symbol not in COMPARE_OPS:
+        if symbol not in COMPARE_OPS and symbol not in MEMBERSHIP_OPS:
             raise self.error(UnsupportedSyntaxError, node, f"the comparison in '{ast.unparse(node)}' is not supported",
-                             "use < <= > >= == or !=")
+                             "use < <= > >= == != in or not in")
         return symbol
 
     def compare(self, node, hint=None):
@@ -105,7 +105,7 @@ class OperatorLowering:
         taken only where it is tested for (in)equality (``mode == "mean"``: a setting, which
         never has a gradient; ``texts``)."""
         sides = (node.left, node.comparators[0])
-        if symbol in ("==", "!=") and any(map(is_setting_text, sides)):
+        if symbol in ("==", "!=", "in", "not in") and any(map(is_setting_text, sides)):
             return tuple(setting(self, side) if is_setting_text(side) else self.expr(side) for side in sides)
         return self.expr(node.left), self.expr(node.comparators[0])
 

@@ -24,7 +24,7 @@ from ..ir import EFFECT, EFFECT_ARG, Assign, Const, If, Loop, walk
 from . import effects
 from .linalg import SETTINGS
 
-_TAKING_TEXT = frozenset({"==", "!=", EFFECT})  # an effect (print, raise) holds its own text too
+_TAKING_TEXT = frozenset({"==", "!=", "in", "not in", EFFECT})  # an effect (print, raise) holds its own text too
 _TEXT_KEYWORDS = frozenset({"mode", "order", "kind", "method", "side", "norm", "UPLO", "casting"})
 
 

@@ -28,7 +28,7 @@ from ..ir import CHECK_OPS, FIELD_OPS, MAY_BE_ABSENT, Assign, Const, Global, If,
 
 _RUNTIME_TREE_CALLS = ("unpacked", "tree_grad", "tree_part", "item_or_absent")  # in generated code read back
 # operations that may take a container read through keys whole: they only read its structure
-_STRUCTURE_OPS = FIELD_OPS | CHECK_OPS | {"rt.unpacked", "rt.tree_grad", "len"}
+_STRUCTURE_OPS = FIELD_OPS | CHECK_OPS | {"rt.unpacked", "rt.tree_grad", "len", "in", "not in"}
 
 
 class TreeState:
@@ -149,8 +149,9 @@ class TreeLowering:
                   for var, cls in trees.checks.items()}
         out = [check for var, check in checks.items() if var not in trees.parts.values()]
         for stmt in trees.hoisted:
-            if stmt.op == "field[]" and type(stmt.args[1].value) is int and stmt.target not in trees.sure:
-                # an item read only in a branch or a loop (if len(xs) > 1: xs[1]): absent where xs is shorter
+            if stmt.op == "field[]" and type(stmt.args[1].value) in (int, str) and stmt.target not in trees.sure:
+                # an item read only in a branch or a loop (if len(xs) > 1: xs[1]; if "b" in p: p["b"]):
+                # absent where the argument is shorter or lacks the key
                 stmt = Assign(stmt.target, stmt.op, stmt.args, ((MAY_BE_ABSENT, Const(True)),), stmt.loc)
             out.append(stmt)
             if stmt.target in checks:

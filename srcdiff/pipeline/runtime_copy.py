@@ -102,10 +102,35 @@ def _copied_helpers(helpers, stand_ins):
         need(helper, sys.modules[value.__module__])
     renamed = {name: _PREFIX + name for name in nodes}
     lines = []
-    for name in sorted(nodes, key=lambda n: (not isinstance(nodes[n][1], ast.Assign), n)):
+    for name in _in_definition_order(nodes):
         text, _ = nodes[name]
         lines += [_renamed(text, renamed), "", ""]
     return lines, modules
+
+
+def _in_definition_order(nodes):
+    """The names of ``nodes`` (name -> (text, node)), constants first, then by name, each after
+    the copied names its definition reads as it runs (an assignment's value, a class's body, a
+    def's decorators and defaults): ``ABSENT = _Absent()`` after ``class _Absent``."""
+    def read_when_defined(node):
+        parts = [node] if not isinstance(node, ast.FunctionDef) else \
+            node.decorator_list + node.args.defaults + [d for d in node.args.kw_defaults if d is not None]
+        return sorted({n.id for part in parts for n in ast.walk(part) if isinstance(n, ast.Name)} & set(nodes))
+
+    order, placed = [], set()
+
+    def place(name, busy):
+        if name in placed or name in busy:
+            return
+        busy.add(name)
+        for used in read_when_defined(nodes[name][1]):
+            place(used, busy)
+        placed.add(name)
+        order.append(name)
+
+    for name in sorted(nodes, key=lambda n: (not isinstance(nodes[n][1], ast.Assign), n)):
+        place(name, set())
+    return order
 
 
 def _definition(module, name):

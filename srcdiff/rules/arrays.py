@@ -51,7 +51,7 @@ NO_GRADIENT = frozenset({
     "np.argmax", "np.argmin", ".argmax()", ".argmin()", ".index()", ".count()",
     "np.argsort", "np.lexsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
     "np.isinf", "np.isfinite", "np.imag", "np.angle", "np.greater", "np.less", "np.equal", "np.logical_and",
-    "np.logical_or", "np.logical_not", "len", "np.searchsorted", "np.all", "np.any",
+    "np.logical_or", "np.logical_not", "len", "in", "not in", "np.searchsorted", "np.all", "np.any",
     "rt.along_axis_index", "rt.convolve_index", "rt.convolve_mask", "rt.lstsq_rank", "rt.lstsq_kept", "rt.take_index", "rt.partition_order",
     "rt.sorted_order", "np.argpartition", "rt.kept_positions", "rt.running_extreme_index", "np.nonzero",
     "np.flatnonzero", "np.argwhere",  # indices and masks (``rules.numerics``)

@@ -79,7 +79,7 @@ HANDWRITTEN = {
     "rt.scaled_pow": ("rt.scaled_pow(g, x1, x2)", "rt.scaled_pow(g * x0 * x2, x1, x2 - 1)", "g * rt.xlogy(y, x1)"),
     # ---- piecewise constant: zero gradient
     "//": ZERO, "not": ZERO, "&": ZERO, "|": ZERO, "^": ZERO, "invert": ZERO, "<": ZERO, "<=": ZERO, ">": ZERO, ">=": ZERO, "==": ZERO, "!=": ZERO,
-    "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO,
+    "int": ZERO, "bool": ZERO, "round": ZERO, "len": ZERO, "in": ZERO, "not in": ZERO,
     "math.floor": ZERO, "math.ceil": ZERO, "math.trunc": ZERO,
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
     "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.zero_gradient": ZERO, "rt.whole_zeros": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,

@@ -161,10 +161,10 @@ def _build(x, found, busy):
 
 
 def _absent_item(x, key, parts):
-    """Whether ``key`` is a position ``x`` lacks whose gradients are all zero: an item read only
-    on paths this call did not take (``absent.item_or_absent``)."""
-    return isinstance(key, int) and not -len(x) <= key < len(x) and all(
-        g.__class__ is float and not g for _, g in parts)
+    """Whether ``key`` is a key or position ``x`` lacks whose gradients are all zero: an item read
+    only on paths this call did not take (``absent.item_or_absent``)."""
+    absent = key not in x if isinstance(x, dict) else isinstance(key, int) and not -len(x) <= key < len(x)
+    return absent and all(g.__class__ is float and not g for _, g in parts)
 
 
 def _grouped(paths):

@@ -17,7 +17,7 @@ from ..rules import refusal, template_ast
 
 
 # operations whose result is an int or a bool, and those that keep integers integers
-_INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "not", "int", "bool", "round", "len",
+_INTEGER_RESULT = frozenset({"<", "<=", ">", ">=", "==", "!=", "in", "not in", "not", "int", "bool", "round", "len",
                              "math.floor", "math.ceil", "math.trunc"})
 _INTEGER_PRESERVING = frozenset({"+", "-", "*", "//", "%", "**", "neg", "pos", "abs", "max", "min",
                                  "&", "|", "^", "invert"})

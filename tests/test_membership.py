@@ -1,0 +1,139 @@
+"""Membership tests, ``in`` and ``not in``, and a dict's keys read only where they are there.
+
+``if "b" in params: s = s + params["b"] * x`` is how ordinary code takes an optional
+parameter.  ``in`` was refused ("the comparison is not supported"); a dict's key read only
+behind a check (``if len(params) > 1: params["b"]``) raised Python's KeyError from the
+generated code on calls that never read it, since every part of a parameter is read at the
+start.  A membership test is now a bool with no gradient (like ``==``), on dicts, lists and
+arrays, and a key read only on some paths is read ``rt.item_or_absent(params, "b")``: its
+gradient is left out of the dict's where the argument lacks it.
+"""
+import numpy as np
+import pytest
+
+import srcdiff
+from conftest import import_text
+from trust_helpers import assert_user_error
+
+SOURCE = '''
+import numpy as np
+
+
+def optional_bias(params, x):
+    s = params["a"] * x
+    if "b" in params:
+        s = s + params["b"] * x
+    return s * s
+
+
+def unless_present(params, x):
+    s = params["a"] * x
+    if "b" not in params:
+        return s
+    return s * params["b"]
+
+
+def behind_a_length(params, x):
+    s = params["a"] * x
+    if len(params) > 1:
+        s = s + np.sin(params["b"] * x)
+    return s
+
+
+def listed(xs, w, special):
+    s = 0.0
+    for x in xs:
+        if x in special:
+            s = s + w * x
+        else:
+            s = s + w * w * x
+    return s
+
+
+def found_in_array(a, w):
+    if 0.0 in a:
+        return np.sum(a * w)
+    return np.sum(a * w * w)
+
+
+def keys_in_a_loop(params, x, names):
+    s = 0.0
+    for k in names:
+        if k in params:
+            s = s + x
+    return s * params["a"]
+'''
+
+DICT_CASES = [("optional_bias", {"a": 1.5, "b": -0.5}), ("optional_bias", {"a": 1.5}),
+              ("unless_present", {"a": 1.5, "b": -0.5}), ("unless_present", {"a": 1.5}),
+              ("behind_a_length", {"a": 1.5, "b": -0.5}), ("behind_a_length", {"a": 1.5})]
+H = 1e-6
+
+
+@pytest.fixture(scope="module")
+def module(tmp_path_factory):
+    return import_text(tmp_path_factory.mktemp("membership"), SOURCE)
+
+
+def central(f, args, position, key=None):
+    """The central difference of ``f`` along argument ``position`` (its entry ``key``)."""
+    def moved(step):
+        changed = list(args)
+        if key is None:
+            changed[position] = args[position] + step
+        else:
+            changed[position] = {**args[position], key: args[position][key] + step}
+        return f(*changed)
+    return (moved(H) - moved(-H)) / (2 * H)
+
+
+@pytest.mark.parametrize("name, params", DICT_CASES)
+def test_a_dict_with_or_without_the_optional_key(module, name, params):
+    f = getattr(module, name)
+    args = (params, 0.7)
+    grad_params, grad_x = srcdiff.grad(f, wrt=(0, 1))(*args)
+    assert set(grad_params) == set(params)  # a key the argument lacks gets no gradient
+    for key in params:
+        assert grad_params[key] == pytest.approx(central(f, args, 0, key), rel=1e-6)
+    assert grad_x == pytest.approx(central(f, args, 1), rel=1e-6)
+    value, _ = srcdiff.value_and_grad(f, wrt=1)(*args)
+    assert value == f(*args)
+    assert srcdiff.jvp(f, wrt=1)(*args, 1.0) == pytest.approx(central(f, args, 1), rel=1e-6)
+    second = (srcdiff.grad(f, wrt=1)(params, 0.7 + H) - srcdiff.grad(f, wrt=1)(params, 0.7 - H)) / (2 * H)
+    assert srcdiff.hvp(f, wrt=1)(*args, 1.0) == pytest.approx(second, rel=1e-5, abs=1e-8)
+    assert srcdiff.explain(f, *args).value == pytest.approx(f(*args))
+
+
+@pytest.mark.parametrize("xs", [[1.0, 3.0, 2.0], np.array([1.0, 3.0, 2.0])], ids=["list", "array"])
+def test_an_item_found_in_a_list(module, xs):
+    f = module.listed
+    grad_xs, grad_w = srcdiff.grad(f, wrt=(0, 1))(xs, 0.5, [1.0, 2.0])
+    assert list(grad_xs) == pytest.approx([0.5, 0.25, 0.5])  # w where found, w * w where not
+    assert grad_w == pytest.approx(central(f, (xs, 0.5, [1.0, 2.0]), 1), rel=1e-6)
+
+
+@pytest.mark.parametrize("a", [np.array([1.0, 0.0, 2.0]), np.array([1.0, 3.0, 2.0])], ids=["found", "not found"])
+def test_a_number_found_in_an_array(module, a):
+    f = module.found_in_array
+    grad_a, grad_w = srcdiff.grad(f, wrt=(0, 1))(a, 0.5)
+    assert grad_a == pytest.approx(np.full(3, 0.5 if 0.0 in a else 0.25))
+    assert grad_w == pytest.approx(central(f, (a, 0.5), 1), rel=1e-6)
+
+
+def test_keys_tested_in_a_loop(module):
+    f = module.keys_in_a_loop
+    grad_params, grad_x = srcdiff.grad(f, wrt=(0, 1))({"a": 2.0, "b": 1.0}, 0.5, ["a", "c", "b"])
+    assert grad_params == {"a": 1.0, "b": 0.0} and grad_x == 4.0
+
+
+def test_the_test_prints_as_written(module):
+    text = srcdiff.grad(module.optional_bias).source
+    assert "s0 = 'b' in params" in text and "rt.item_or_absent(params, 'b')" in text
+    assert "s0 = 'b' not in params" in srcdiff.grad(module.unless_present).source
+
+
+def test_numba_mode_refuses_a_membership_test_at_its_line(module):
+    pytest.importorskip("numba")
+    with pytest.raises(srcdiff.SrcdiffError) as caught:
+        srcdiff.grad(module.found_in_array, wrt=1, jit="numba")(np.array([1.0, 0.0]), 0.5)
+    assert_user_error(caught.value, module.found_in_array, "    if 0.0 in a:")
