@@ -216,3 +216,25 @@ def test_the_numba_check_passes_a_few_programs_of_the_family(tmp_path):
         bad += [f"seed {seed}: {f.signature}" for f in result.failures if f.status != "refused"]
         assert result.checks["grad"] == "pass", seed
     assert not bad, bad
+
+
+def test_numba_text_drops_only_the_checks_not_the_branch_holding_one():
+    """``if v.__class__ is not float: rt.check_number_update(v)`` is dropped; an ``if`` whose
+    side holds a loop with such a check was dropped whole, with every value it computes (fuzzer
+    seed 782067: "name 's24' is not defined", refused; a name bound before it would have kept
+    its old value)."""
+    from types import SimpleNamespace
+
+    from srcdiff.ir import Var
+    from srcdiff.pipeline.numba_text import numba_text
+
+    text = ("def g(x, n):\n    s = x\n    if x > 0.0:\n        t = 0.0\n        for i in range(n):\n"
+            "            if t.__class__ is not float:\n                rt.check_number_update(t)\n"
+            "            t = t + x\n        s = t\n    if s.__class__ is not float:\n        rt.check_scalar(s)\n"
+            "    return s\n")
+    function = SimpleNamespace(params=(Var("x"), Var("n")))
+    got = numba_text(text, function, {"x": srcdiff.analysis.Kind("float"), "n": srcdiff.analysis.Kind("int")})
+    assert "rt." not in got and "__class__" not in got
+    namespace = {}
+    exec(got, namespace)
+    assert namespace["g"](0.5, 3) == 1.5 and namespace["g"](-0.5, 3) == -0.5

@@ -31,8 +31,16 @@ class _ForNumba(ast.NodeTransformer):
         self.arrays = arrays
 
     def visit_If(self, node):
-        calls = [n for n in ast.walk(node) if is_call_of(n, "rt.check_scalar") or is_call_of(n, "rt.check_number_update")]
-        return None if calls else self.generic_visit(node)
+        """``if v.__class__ is not float: rt.check_scalar(v)`` (or ``rt.check_number_update``) dropped;
+        any other ``if`` kept, the checks inside it dropped (it may hold a whole loop that has one)."""
+        only = node.body[0] if len(node.body) == 1 and not node.orelse else None
+        if isinstance(only, ast.Expr) and (is_call_of(only.value, "rt.check_scalar")
+                                           or is_call_of(only.value, "rt.check_number_update")):
+            return None
+        self.generic_visit(node)
+        if not node.body:  # (an if whose body was only checks: never printed so, but kept valid)
+            node.body = [ast.Pass()]
+        return node
 
     def visit_Assign(self, node):
         """``v = xs[k]`` at a constant position of an array argument: Python's IndexError where
