@@ -10,7 +10,6 @@ sweep goes on from by name.
 """
 from ..ir import Assign, Var
 from ..rules import ZERO
-from .contributions import integer_valued
 from .straight import Sweep
 
 
@@ -26,15 +25,16 @@ def tail_start(body, rules):
     return start
 
 
-def swept_tail(function, tail, wrt, active, rules, tokens, written, seed):
+def swept_tail(function, tail, wrt, active, rules, tokens, written, seed, integer):
     """``(records, written, needed)``: the adjoint records of the assignments ``tail`` (the end
     of ``function.body``), in execution order, the adjoints written (``written`` included) and the
     forward values a Function's backward reads.  ``written``: the adjoints already written; ``seed``: the result's
-    adjoint where it is read as it is (no record writes it), else None."""
+    adjoint where it is read as it is (no record writes it), else None; ``integer``: the Vars that
+    may hold an int or a bool (``contributions.integer_valued``)."""
     if not tail:
         return [], written, set()
     found = [rules(stmt) for stmt in tail]
-    sweep = Sweep(function, wrt, active, _uses(tail, found, active), tokens, integer_valued(function.body))
+    sweep = Sweep(function, wrt, active, _uses(tail, found, active), tokens, integer)
     defined = {stmt.target for stmt in tail}
     sweep.kept |= {a for stmt in tail for a in stmt.args if isinstance(a, Var) and a not in defined}
     sweep.written |= written

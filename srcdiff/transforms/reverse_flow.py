@@ -67,10 +67,10 @@ def reverse_flow(function, wrt, seed=Const(1.0), rules=None, numbers=frozenset()
             sweep.constant = (result, operand_expr(seed, sweep.tokens))
         written.add(result)
     start = len(function.body) if sweep.whole or sweep.item_sequences else tail_start(function.body, rules)
-    statements += sweep.tail(function, start, written) + sweep.block(function.body[:start], written)
+    integer = integer_valued(function.body) if scalar or start < len(function.body) else None
+    statements += sweep.tail(function, start, written, integer) + sweep.block(function.body[:start], written)
     # numbers propagate only through scalar rules, where an int or bool left bare is wrapped in float()
-    integer = integer_valued(function.body) if scalar else None
-    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer)
+    statements = without_adjoint_copies(statements, set(wrt), sweep.tokens, integer if scalar else None)
     statements = without_dead_adjoints(statements, set(wrt), sweep.tokens)
     return Backward(statements, tuple(wrt), sweep.has_adjoint, sweep.needed, sweep.tokens, active, frozenset(whole),
                     sweep.zero_reads)
@@ -91,12 +91,12 @@ class _Sweep:
         self.wrt = self.parts = set()
         self.whole = set()  # sequences walked item by item and used whole (items.whole_sequences)
 
-    def tail(self, function, start, written):
+    def tail(self, function, start, written, integer):
         """The records of ``function.body[start:]`` (assignments after the last branch or loop:
-        straight-line code, ``flow_tail``), their adjoints noted in ``written`` and the sweep's sets."""
-        result, seed = self.constant
+        straight-line code, ``flow_tail``; ``integer``: ``integer_valued``), their adjoints noted."""
+        seed = self.constant[1] if self.constant[0] is function.result else None
         records, tail_written, needed = swept_tail(function, function.body[start:], self.wrt, self.active, self.rules,
-                                                   self.tokens, written, seed if result is function.result else None)
+                                                   self.tokens, written, seed, integer)
         self.noted(records)
         written |= tail_written
         self.needed |= needed
