@@ -27,10 +27,10 @@ def tail_start(body, rules):
 
 def swept_tail(function, tail, wrt, active, rules, tokens, written, seed, integer):
     """``(records, written, needed)``: the adjoint records of the assignments ``tail`` (the end
-    of ``function.body``), in execution order, the adjoints written (``written`` included) and the
-    forward values a Function's backward reads.  ``written``: the adjoints already written; ``seed``: the result's
-    adjoint where it is read as it is (no record writes it), else None; ``integer``: the Vars that
-    may hold an int or a bool (``contributions.integer_valued``)."""
+    of ``function.body``), in execution order, the adjoints written (``written`` included) and
+    the forward values a Function's backward reads.  ``written``: the adjoints already written;
+    ``seed``: the result's adjoint where it is read as it is (no record writes it), else None;
+    ``integer``: the Vars that may hold an int or a bool (``contributions.integer_valued``)."""
     if not tail:
         return [], written, set()
     found = [rules(stmt) for stmt in tail]
