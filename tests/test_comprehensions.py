@@ -243,7 +243,7 @@ def test_sample_and_command_line():
 @pytest.mark.parametrize("body,pattern", [
     ("return np.sum(np.concatenate([x * v for v in x]))", r"np.concatenate of a comprehension whose length"),
     ("return sum((v, v) for v in x)", r"a sequence of tuples"),
-    ("return max((v for v in x), default=0.0)", r"max\(\) is supported with one sequence"),
+    ("return max((v for v in x), x[0], default=0.0)", r"max\(\) is supported with one sequence"),
     ("return sum({v for v in x})", r"set comprehensions"),
     ("g = (v * v for v in x)\n    return sum(g) + sum(g)", r"a generator expression is supported as the argument of sum"),
     ("return np.sum(np.array(v * v for v in x))", r"a generator expression is supported as the argument of sum"),

@@ -21,7 +21,8 @@ HEADER = "import colorsys\nimport math\nimport random\nimport statistics\nfrom f
 UNSUPPORTED = [
     ("generator", "def f(x):\n    @yield x\n", r"'yield'", UnsupportedSyntaxError),
     ("yield-from", "def f(x):\n    @yield from (x, x)\n", r"'yield from'", UnsupportedSyntaxError),
-    ("max-key", "def f(x):\n    return @max(x, 2.0 * x, key=abs)\n", r"max\(\) is supported with one sequence and key=",
+    ("max-default", "def f(x):\n    return @max(x, 2.0 * x, default=1.0)\n",
+     r"max\(\) is supported with one sequence and key, default=",
      UnsupportedSyntaxError),
     ("comprehension-of-pairs", "def f(x):\n    return sum([@(t, t) for t in (x,)])\n", r"a sequence of tuples",
      UnsupportedSyntaxError),

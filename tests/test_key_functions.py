@@ -110,3 +110,67 @@ def test_an_empty_sequence_raises_as_python_does(tmp_path):
         module.f([], 1.0)
     with pytest.raises(ValueError, match="empty"):
         srcdiff.grad(module.f, wrt=1)([], 1.0)
+
+
+DEFAULTS_SOURCE = '''
+import numpy as np
+
+
+def largest_or_zero(xs, w):
+    return max((w * x for x in xs), default=0.0) + w
+
+
+def farthest_or_square(xs, w):
+    return max((w * x for x in xs), key=abs, default=w * w)
+
+
+def smallest_in_size_of_two(a, b):
+    return min(a, b, key=abs) * b
+
+
+def of_a_display_or_not(a, b):
+    return max([a * b, b], default=0.0) + min([], default=a)
+
+
+def of_an_array(x, w):
+    return max(x * w, default=-1.0)
+'''
+
+DEFAULT_CASES = [("largest_or_zero", ([1.0, -2.0, 3.0], 0.5)), ("largest_or_zero", ([], 0.5)),
+                 ("farthest_or_square", ([1.0, -4.0], 0.5)), ("farthest_or_square", ([], 0.5)),
+                 ("smallest_in_size_of_two", (1.5, -0.5)), ("smallest_in_size_of_two", (-0.5, 1.5)),
+                 ("of_a_display_or_not", (0.3, 2.0))]
+
+
+@pytest.fixture(scope="module")
+def defaults(tmp_path_factory):
+    return import_text(tmp_path_factory.mktemp("key_defaults"), DEFAULTS_SOURCE)
+
+
+@pytest.mark.parametrize("name, args", DEFAULT_CASES)
+def test_default_and_key_of_several_arguments(defaults, name, args):
+    """``max(xs, default=d)`` (``d`` where ``xs`` is empty, its gradient too) and ``min(a, b,
+    key=f)`` were refused ("supported with one sequence and key="); every path along the last
+    parameter, against central differences."""
+    f = getattr(defaults, name)
+    last = len(args) - 1
+    h = 1e-6
+    up, down = list(args), list(args)
+    up[last] += h
+    down[last] -= h
+    expected = (f(*up) - f(*down)) / (2 * h)
+    assert srcdiff.grad(f, wrt=last)(*args) == pytest.approx(expected, rel=1e-6)
+    value, gradient = srcdiff.value_and_grad(f, wrt=last)(*args)
+    assert value == f(*args) and gradient == pytest.approx(expected, rel=1e-6)
+    assert srcdiff.jvp(f, wrt=last)(*args, 1.0) == pytest.approx(expected, rel=1e-6)
+    assert srcdiff.explain(f, *args).value == pytest.approx(f(*args))
+
+
+@pytest.mark.parametrize("x", [np.array([1.0, -3.0, 2.0]), np.array([])], ids=["entries", "empty"])
+def test_default_of_an_array(defaults, x):
+    grad_x, grad_w = srcdiff.grad(defaults.of_an_array, wrt=(0, 1))(x, 0.5)
+    if x.size:
+        np.testing.assert_array_equal(grad_x, [0.0, 0.0, 0.5])
+        assert grad_w == 2.0
+    else:
+        assert grad_x.shape == (0,) and grad_w == 0.0

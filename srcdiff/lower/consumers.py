@@ -117,30 +117,66 @@ def _of_one_list(op):
 
 def _extremum(op):
     def call(lw, node, hint):
-        if len(node.args) > 1 and not node.keywords:
+        keywords = {k.arg: k.value for k in node.keywords}
+        if len(node.args) > 1 and not keywords:
             return None  # max(a, b, ...): calls' pairwise chain
-        if len(node.args) == 1 and [k.arg for k in node.keywords] == ["key"]:
-            return _extremum_by_key(lw, node, op, hint)
-        items = lw.as_list(_one_sequence(lw, node, op, ("key",)))
-        if isinstance(items, tuple):
-            if not items:
-                raise lw.error(UnsupportedSyntaxError, node, f"{op}() of an empty sequence", "give it items")
-            result = single(lw, items[0], node)
-            for k, item in enumerate(items[1:], start=2):
-                result = lw.emit(op, (result, single(lw, item, node)), node, hint if k == len(items) else None)
-            return result
-        position = lw.emit(f"rt.arg{op}_item", (items,), node)
-        return lw.emit("[]", (items, position), node, hint)
+        if len(node.args) > 1 and list(keywords) == ["key"]:  # min(a, b, key=abs): of the display (a, b)
+            return _extremum_by_key(lw, node, op, hint, ast.copy_location(ast.Tuple(node.args, ast.Load()), node))
+        sequence = _one_sequence(lw, node, op, ("key", "default"))
+        if "default" in keywords:
+            return _extremum_or_default(lw, node, op, hint, sequence, keywords)
+        if "key" in keywords:
+            return _extremum_by_key(lw, node, op, hint, sequence)
+        return _extremum_of(lw, node, op, hint, lw.as_list(sequence))
     return call
 
 
-def _extremum_by_key(lw, node, op, hint):
+def _extremum_of(lw, node, op, hint, items):
+    """``max`` of ``items``: a chain of ``max(a, b)`` where they are known when compiling, else
+    ``i = rt.argmax_item(xs)`` (the first largest, as Python picks it) and ``xs[i]``."""
+    if isinstance(items, tuple):
+        if not items:
+            raise lw.error(UnsupportedSyntaxError, node, f"{op}() of an empty sequence", "give it items")
+        result = single(lw, items[0], node)
+        for k, item in enumerate(items[1:], start=2):
+            result = lw.emit(op, (result, single(lw, item, node)), node, hint if k == len(items) else None)
+        return result
+    position = lw.emit(f"rt.arg{op}_item", (items,), node)
+    return lw.emit("[]", (items, position), node, hint)
+
+
+def _extremum_by_key(lw, node, op, hint, sequence, items=None):
     """``max(xs, key=f)``: the first item whose ``f`` is largest, as Python picks it: the keys
     (``sorting.keys_of``), ``i = rt.argmax_item(keys)`` and ``xs[i]``, which alone carries a gradient."""
-    items = lw.as_list(_mapped(lw, node.args[0]))
+    items = lw.as_list(_mapped(lw, sequence)) if items is None else items
+    key = next(k.value for k in node.keywords if k.arg == "key")
     keys, items = (list_value(lw, v, node) if isinstance(v, tuple) else v
-                   for v in (keys_of(lw, items, node.keywords[0].value, node), items))
+                   for v in (keys_of(lw, items, key, node), items))
     return lw.emit("[]", (items, lw.emit(f"rt.arg{op}_item", (keys,), node)), node, hint)
+
+
+def _extremum_or_default(lw, node, op, hint, sequence, keywords):
+    """``max(xs, default=d)``: ``d`` (evaluated after ``xs``, as Python does) where ``xs`` is empty,
+    else ``max(xs)`` (``key=`` too): decided when compiling for a display, else lowered as
+    ``max(items) if len(items) > 0 else default`` over two names bound for it (the sequence is
+    read once: a generator expression is spent by its first reading)."""
+    items = lw.as_list(sequence)
+    default = lw.expr(keywords["default"])
+    kept = [k for k in node.keywords if k.arg == "key"]
+    if isinstance(items, tuple):
+        if not items:
+            return default
+        return _extremum_by_key(lw, node, op, hint, sequence, items) if kept else _extremum_of(lw, node, op, hint, items)
+    items_name, default_name = unused_name(lw.source, "items"), unused_name(lw.source, "default")
+    lw.env[items_name], lw.env[default_name] = items, default
+    read = lambda name: ast.Name(id=name, ctx=ast.Load())  # noqa: E731
+    length = ast.Call(func=ast.Name(id="len", ctx=ast.Load()), args=[read(items_name)], keywords=[])
+    chosen = ast.IfExp(test=ast.Compare(left=length, ops=[ast.Gt()], comparators=[ast.Constant(0)]),
+                       body=ast.Call(func=node.func, args=[read(items_name)], keywords=kept), orelse=read(default_name))
+    try:
+        return lw.expr(ast.fix_missing_locations(ast.copy_location(chosen, node)), hint)
+    finally:
+        del lw.env[items_name], lw.env[default_name]
 
 
 def call_len(lw, node, hint):
