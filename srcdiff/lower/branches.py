@@ -114,9 +114,8 @@ def statements(lw, body):
         lw.statement(s)
 
 
-def value_if(lw, node, cond, then_fn, else_fn, hint):
-    """Lower a branch computing a value: each side stores into a pseudo-variable; ``then_fn`` and
-    ``else_fn`` lower each side's value (``node``: where it is, one branch per node)."""
+def _value_if(lw, node, cond, then_fn, else_fn, hint):
+    """Lower a branch computing a value: each side stores into a pseudo-variable."""
     key = f"<expr {id(node)}>"
 
     def side(fn):
@@ -132,7 +131,7 @@ def value_if(lw, node, cond, then_fn, else_fn, hint):
 
 def expr_ifexp(lw, node, hint):
     cond = lw.expr(node.test)
-    return value_if(lw, node, cond, lambda: lw.expr(node.body), lambda: lw.expr(node.orelse), hint)
+    return _value_if(lw, node, cond, lambda: lw.expr(node.body), lambda: lw.expr(node.orelse), hint)
 
 
 def expr_boolop(lw, node, hint):
@@ -146,9 +145,9 @@ def expr_boolop(lw, node, hint):
             return lw.expr(operand, hint=name)
 
         if isinstance(node.op, ast.And):
-            value = value_if(lw, operand, current, right, lambda c=current: c, name)
+            value = _value_if(lw, operand, current, right, lambda c=current: c, name)
         else:
-            value = value_if(lw, operand, current, lambda c=current: c, right, name)
+            value = _value_if(lw, operand, current, lambda c=current: c, right, name)
     return value
 
 
@@ -161,7 +160,7 @@ def expr_chained_compare(lw, node, hint, symbol_of):
         result = lw.emit(symbol_of(node.ops[k], node), (left, right), node, hint if k == len(node.ops) - 1 else None)
         if k == len(node.ops) - 1:
             return result
-        return value_if(lw, node.comparators[k + 1], result, lambda: chain(k + 1, right), lambda: result, hint)
+        return _value_if(lw, node.comparators[k + 1], result, lambda: chain(k + 1, right), lambda: result, hint)
 
     return chain(0, left)
 

@@ -6,10 +6,10 @@ function, or a part of one read at a constant key or attribute: ``p['W1']``, ``p
 on top of ``lower``'s:
 - each part is read once, at the start of the function (``W1 = p['W1']``: an ``Assign``
   of op ``field[]`` or ``field.``, ``ir.FIELD_OPS``, with the key a ``Const``), whatever
-  helper, branch or loop reads it; an item read only inside branches or loops (``if len(xs)
-  > 1: xs[1]``) has the keyword ``ir.MAY_BE_ABSENT`` and is read as ``rt.item_or_absent(xs,
-  1)``, absent where the argument is shorter (its gradient then zero, which ``rt.tree_grad``
-  leaves out); ``a, b = p`` reads ``s = rt.unpacked(p, 2)`` first
+  helper, branch or loop reads it; an item or key read only inside branches or loops (``if
+  len(xs) > 1: xs[1]``, ``if "b" in p: p["b"]``) has the keyword ``ir.MAY_BE_ABSENT`` and is
+  read as ``rt.item_or_absent(xs, 1)``, absent where the argument is shorter or lacks the key
+  (its gradient then zero, which ``rt.tree_grad`` leaves out); ``a, b = p`` reads ``s = rt.unpacked(p, 2)`` first
   (Python's ValueError for another length), then ``s[0]``, ``s[1]``;
 - no gradient flows through a field read (``rules``): the parts a function uses whole
   are differentiated as values of their own, and ``analysis.tree_leaves`` finds them; the
