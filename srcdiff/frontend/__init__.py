@@ -31,5 +31,5 @@ from .free_names import BUILTIN, UNBOUND, free_binding, static_module
 from .live import RuntimeScope, classify, generic_of, load_function
 from .refs import (BUILTIN_PRIMITIVES, ClassRef, ConstantRef, CustomFunctionRef, FunctionRef, GradientRef, GradientVjpRef,
                    ModuleRef, PrimitiveRef, library_object, primitive_name)
-from .source import Source
+from .source import Source, keep_parsed_within_budget
 from .static_scope import StaticScope

@@ -1,7 +1,7 @@
 """A parsed function: its ``FunctionDef``, its file's lines, and the scope its names resolve in.
 
 Files are parsed once per version of their text (``parse_file``), and only the last few
-files are kept; a ``Source`` turns an AST node into a ``Loc`` (file, line, column in
+files are kept (between builds, only as much text as ``KEPT_TEXT``); a ``Source`` turns an AST node into a ``Loc`` (file, line, column in
 characters, the line's text) and into a SrcdiffError pointing there.
 """
 import ast
@@ -62,7 +62,10 @@ class Source:
 
 
 PARSED_FILES = 8  # the trees kept: enough for one build's helpers, whatever the files imported since
-_PARSED = collections.OrderedDict()  # filename -> (the lines parsed, the module tree), last used last
+# characters of text whose trees are kept from one build to the next (a tree takes about 130 bytes per
+# character: some 25 MB, and every collection of the garbage collector's scans it while it is young)
+KEPT_TEXT = 200_000
+_PARSED = collections.OrderedDict()  # filename -> (the lines parsed, the module tree, its text's length), last used last
 
 
 def parse_file(filename, lines):
@@ -70,23 +73,37 @@ def parse_file(filename, lines):
 
     linecache hands out the same list for a file until it changes, so the usual check
     is by identity: inlining a helper many times must not rejoin the file each time.
-    Only the ``PARSED_FILES`` files used last are kept (a tree is ~50 times its text).
+    Only the ``PARSED_FILES`` files used last are kept, and from one build to the next only as
+    many as ``KEPT_TEXT`` allows (``keep_parsed_within_budget``).
     """
     cached = _PARSED.get(filename)
     if cached is not None and (cached[0] is lines or cached[0] == lines):
         _PARSED.move_to_end(filename)
         return cached[1]
+    text = "".join(lines)
     try:
-        tree = ast.parse("".join(lines), filename)
+        tree = ast.parse(text, filename)
     except SyntaxError as err:
         raise UnsupportedSyntaxError(
             f"cannot parse {filename}: {err.msg}", filename, err.lineno or 0,
             max((err.offset or 1) - 1, 0), err.text or "") from None
-    _PARSED[filename] = (lines, tree)
+    _PARSED[filename] = (lines, tree, len(text))
     _PARSED.move_to_end(filename)
     while len(_PARSED) > PARSED_FILES:
         _PARSED.popitem(last=False)
     return tree
+
+
+def keep_parsed_within_budget():
+    """Let go of the trees used longest ago until those kept hold at most ``KEPT_TEXT``
+    characters of text: called when a build ends (``pipeline.collector_paused``), so that a
+    build keeps the trees of its files throughout, however large (a helper inlined many
+    times is found in its file's tree), and a huge file built once is not held for the
+    session; parsing it again, if it is built again, costs about a tenth of its build."""
+    kept = sum(size for _, _, size in _PARSED.values())
+    while kept > KEPT_TEXT:
+        _, (_, _, size) = _PARSED.popitem(last=False)
+        kept -= size
 
 
 def walk(root):

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from ..emit import compile_source, generated_namespace
 from ..errors import SourceNotFoundError
-from ..frontend import defaults_of, keeps_a_tape, load_function, name_of
+from ..frontend import defaults_of, keep_parsed_within_budget, keeps_a_tape, load_function, name_of
 from ..analysis import uses_arrays
 from ..ir import Loop, walk
 from ..lower import lower
@@ -247,7 +247,9 @@ def facts_of(function):
 
 
 def collector_paused(build):
-    """``build()`` with the cyclic garbage collector paused (as it was before, after).
+    """``build()`` with the cyclic garbage collector paused (as it was before, after); when
+    the outermost build ends, the parsed files kept are cut to their budget
+    (``frontend.keep_parsed_within_budget``).
 
     A build makes many small objects that live until it ends (syntax trees, records);
     each automatic collection scans all of them, so with the collector running a build
@@ -256,8 +258,15 @@ def collector_paused(build):
     """
     was_enabled = gc.isenabled()
     gc.disable()
+    _BUILDS_RUNNING[0] += 1
     try:
         return build()
     finally:
+        _BUILDS_RUNNING[0] -= 1
+        if not _BUILDS_RUNNING[0]:
+            keep_parsed_within_budget()
         if was_enabled:
             gc.enable()
+
+
+_BUILDS_RUNNING = [0]  # how many builds are under way, one inside another (a helper's gradient)
