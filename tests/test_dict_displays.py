@@ -127,8 +127,12 @@ def by_method(a):
 REFUSED = [(returned, "the result is a dict"),
            (checked_as_a_flag, "cannot be used as a value here"), (printed, "cannot be used as a value here"),
            (missing, "is not an entry of the dict"), (summed, "cannot be used as a value in 'np.sum(d)'"),
-           (int_keys, "keys are not all constant strings"), (written, "cannot be used as a value"),
+           (int_keys, "keys are not all constant strings"),
            (reassigned_in_a_loop, "the dict 'd' is reassigned in a loop"), (by_method, "'.get()' of a dict built here is not supported")]
+
+
+def test_a_dict_written_at_a_constant_key():  # refused before; tests/test_dict_writes.py has the rest
+    assert srcdiff.grad(written, wrt=0)(0.5) == pytest.approx(5.0)
 
 
 def test_a_dict_walked_by_its_keys_is_unrolled():

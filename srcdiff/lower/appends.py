@@ -37,10 +37,19 @@ class AppendLowering:
             self._grown_lists = grown.check(self)
         return self._grown_lists
 
+    @property
+    def written_lists(self):
+        """The names of the lists this function writes items of (``grown.written``), found once."""
+        if getattr(self, "_written_lists", None) is None:
+            self._written_lists = grown.written(self)
+        return self._written_lists
+
     def list_binding(self, name, value, node):
-        """The value ``name`` is bound to: a display of a list the function grows becomes a list value,
-        appended item by item (as a comprehension's: generated code read back keeps it a list)."""
-        if name in self.grown_lists and isinstance(value, tuple):
+        """The value ``name`` is bound to: a display of a list the function grows, or writes items of,
+        becomes a list value, appended item by item (as a comprehension's: generated code read back
+        keeps it a list)."""
+        grown = name in self.grown_lists  # checked at the first binding: a refusal names its line
+        if isinstance(value, tuple) and (grown or name in self.written_lists):
             return self._appended_items(Const(()), value, node, name)
         return value
 

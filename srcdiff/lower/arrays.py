@@ -251,10 +251,10 @@ class ArrayLowering(NumpyArguments, StarredLowering):
     # ------------------------------------------------------------ writing
 
     def store_item(self, target, value, stmt):
-        """``x[i] = value``: rebind ``x`` to a copy with the item set."""
-        if not isinstance(target.value, ast.Name) or target.value.id not in self.env:
-            raise self.error(UnsupportedSyntaxError, target, f"cannot write into '{ast.unparse(target.value)}'",
-                             "write into a local array variable, e.g. 'out = x.copy(); out[i] = v'")
+        """``x[i] = value``: rebind ``x`` to a copy with the item set (a dict built here: ``item_writes``)."""
+        if self.entry_written(target, value):
+            return
+        self.writable(target)
         if isinstance(value, tuple):
             raise self.error(UnsupportedSyntaxError, target, "assigning a tuple into an array is not supported")
         name = target.value.id
@@ -265,9 +265,9 @@ class ArrayLowering(NumpyArguments, StarredLowering):
     def augmented_item(self, stmt, symbol):
         """``x[i] op= v`` as ``x[i] = x[i] op v`` (NumPy's own meaning, repeated indices included)."""
         target = stmt.target
-        if not isinstance(target.value, ast.Name) or target.value.id not in self.env:
-            raise self.error(UnsupportedSyntaxError, target, f"cannot write into '{ast.unparse(target.value)}'",
-                             "write into a local array variable")
+        if self.entry_updated(stmt, symbol):
+            return
+        self.writable(target)
         old = self.emit("[]", (self.env[target.value.id], *self.index(target.slice)), target)
         new = self.emit(symbol, (old, self.expr(stmt.value)), stmt)
         self.store_item(target, new, stmt)

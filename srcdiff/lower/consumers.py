@@ -193,7 +193,7 @@ def call_list(lw, node, hint):
     comprehension: a tuple of their own, since ``reversed`` of a display may be spent, ``iterators``),
     or the list a comprehension builds; of any other value, its slice ``xs[:]``, which is the value's
     kind (an array's is an array) where Python makes a list: noted with the starred names
-    (``starred.check_rests``), so that what a list does otherwise (``* 2`` repeats) is refused."""
+    (``list_values``), so that what a list does otherwise (``* 2`` repeats) is refused."""
     sequence = _one_sequence(lw, node, "list")
     items = lw.as_list(sequence, hint)
     if isinstance(items, tuple):

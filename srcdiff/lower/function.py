@@ -20,16 +20,17 @@ from .arrays import ArrayLowering
 from .callables import CallableLowering
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
+from .final_checks import checked
+from .item_writes import ItemWriteLowering
 from .methods import MethodLowering
 from .namespaces import NamespaceLowering
 from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
 from .sequences import Accumulated, SequenceLowering
-from .starred import check_rests, starred_position
-from .texts import check_texts, setting, text_expr
+from .starred import starred_position
+from .texts import setting, text_expr
 from .tails import always_exits, tails
-from .trees import TreeState, check_tree_uses
-from .writes import check_writes
+from .trees import TreeState
 
 class _Shared:
     """State shared by a function and every helper inlined into it."""
@@ -70,12 +71,7 @@ def lower(source, several_results=False):
         arguments=args, loc=source.loc(source.node), globals=dict(shared.globals),
         reserved=frozenset(shared.reserved), namespace=shared.namespace, tuple_result=tuple_returned)
     callables.refuse_what_is_not_a_value(function, _error_at)
-    function = check_writes(function, shared.in_place, lambda stmt, message, hint: _error_at(stmt.loc, message, hint),
-                            frozenset(shared.rests))
-    check_tree_uses(function, shared.trees, _error_at)
-    check_rests(function, shared.rests, _error_at)
-    check_texts(function, shared.texts, _error_at)
-    return function
+    return checked(function, shared, _error_at)
 
 
 def _error_at(loc, message, hint):
@@ -88,7 +84,7 @@ def _last_return(source):
 
 
 class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
-               SequenceLowering, NamespaceLowering, NumpyForms, AppendLowering):
+               SequenceLowering, NamespaceLowering, NumpyForms, AppendLowering, ItemWriteLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):

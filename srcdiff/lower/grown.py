@@ -68,6 +68,24 @@ def check(lw):
     return frozenset(grown)
 
 
+def written(lw):
+    """The names of the lists the function of ``lw`` writes items of (``sums[0] = v``,
+    ``sums[i] += v``), among those every binding of which makes a new list: ``appends``
+    makes a display bound to one a list value, whose writes are copies checked like an
+    array's (``writes``).  A name also bound to a tuple is not among them: a write into a
+    tuple is refused where it is lowered."""
+    node = lw.source.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not lw.source.nodes(ast.Subscript):
+        return frozenset()
+    own = [n for stmt in node.body for n in walk_scope(stmt, FUNCTIONS)]
+    names = {n.value.id for n in own if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
+             and isinstance(n.value, ast.Name)}
+    if not names:
+        return frozenset()
+    scope = _Scope(lw, node, own)
+    return frozenset(name for name in names if name in scope.locals and scope.is_list(name))
+
+
 class _Scope:
     """One function's own nodes, their parents, and the checks of one grown list at a time."""
 

@@ -4,7 +4,7 @@
 | call | written as |
 | --- | --- |
 | ``sorted(xs, reverse=r)`` of a display (or an unrolled comprehension) | ``order = rt.sorted_order(list(xs), r)``, then the items ``list(xs)[order[i]]``: a display of the same length, each item the very object ``sorted`` returns |
-| ``sorted(xs, reverse=r)`` of a sequence known at run time (an array, a list) | ``np.asarray(xs)[rt.sorted_order(xs, r)]``, a list's slice (``starred.check_rests``: what a list does otherwise, ``* 2``, is refused) |
+| ``sorted(xs, reverse=r)`` of a sequence known at run time (an array, a list) | ``np.asarray(xs)[rt.sorted_order(xs, r)]``, a list's slice (``list_values``: what a list does otherwise, ``* 2``, is refused) |
 | ``sorted(xs, key=f, reverse=r)`` (``f`` a name or a lambda) | the same, the order ``rt.sorted_order(keys, r)`` of the keys ``[f(v) for v in xs]`` (``keys_of``) |
 | ``math.dist(p, q)`` of two displays of one length | ``math.hypot(p0 - q0, p1 - q1, ...)`` (Python computes it so) |
 | ``math.dist(p, q)`` of points known at run time (a parameter, an array) | the call, its rule in ``rules.sequence_functions`` |

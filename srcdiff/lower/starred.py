@@ -9,7 +9,7 @@
 
 The starred name of a value known only at run time is its slice: a list's is a list, a
 tuple's a tuple and an array's an array (Python makes a list of the items; srcdiff reads
-``list(x)`` of an array as ``x[:]`` as well, noted with them); ``check_rests`` refuses, after
+``list(x)`` of an array as ``x[:]`` as well, noted with them); ``list_values`` refuses, after
 lowering, what a list would do otherwise than that slice: arithmetic (``rest * 2`` repeats a
 list), comparisons and methods on it or on any name it flows to.  A starred name in a ``for``
 target, or a starred item of a display used as a value, is refused where it stands.
@@ -17,12 +17,8 @@ target, or a starred item of a display used as a value, is refused where it stan
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, Const, If, Loop, Slice, Var, walk
+from ..ir import Const, Slice
 from .calls import TupleValue
-
-# what a list does otherwise than the array srcdiff keeps for it (``@`` NumPy takes from a list)
-_NOT_FOR_LISTS = (frozenset(BINARY_OPS) | frozenset(COMPARE_OPS) | frozenset(UNARY_OPS)) - {"@", "not"}
-
 
 def starred_position(target):
     """The position of the starred name in the tuple or list target ``target``, else None."""
@@ -53,38 +49,6 @@ class StarredLowering:
                                 _hint(target.elts[before + 1 + i])) for i in range(after)]
         for i, (element, item) in enumerate(zip(target.elts, items)):
             self.bind(element.value if i == star else element, item)
-
-
-def check_rests(function, rests, error_at):
-    """Refuse arithmetic, comparisons and methods on a starred name of a value known at run
-    time (``rests``), or on any Var that may hold it: Python makes that name a list, which
-    ``*`` repeats and ``+`` joins, where the slice srcdiff keeps would be scaled or added."""
-    if not rests:
-        return
-    held = _holding(function, set(rests))
-    for stmt in walk(function.body):
-        if isinstance(stmt, Assign) and (stmt.op in _NOT_FOR_LISTS or stmt.op.startswith(".")) and \
-                any(isinstance(a, Var) and a in held for a in stmt.args):
-            raise error_at(stmt.loc, "this is a list here (Python makes one of the items of a starred name or of "
-                           f"list(...)): '{stmt.op}' on it would repeat, join or fail in Python, where srcdiff has an "
-                           "array", "make it an array first (np.asarray of it), or read its items")
-
-
-def _holding(function, held):
-    """``held`` and every Var that may be one of its values: copies, merges, carried values."""
-    statements = list(walk(function.body))
-    while True:
-        more = set()
-        for stmt in statements:
-            if isinstance(stmt, Assign) and stmt.op == "copy" and stmt.args[0] in held:
-                more.add(stmt.target)
-            elif isinstance(stmt, If):
-                more.update(m.target for m in stmt.merges if m.then in held or m.orelse in held)
-            elif isinstance(stmt, Loop):
-                more.update(c.target for c in stmt.carries if c.init in held or c.next in held)
-        if more <= held:
-            return held
-        held |= more
 
 
 def _hint(node):

@@ -11,7 +11,7 @@ Var, the objects it may name (``_objects``: a parameter's or a module constant's
 made by a statement; views, copies of a reference, item writes and in-place updates keep
 their operand's object; a merge or a loop-carried value may name either operand's).  The
 Vars ``lists`` are lists Python makes anew, lowered as slices (``list(xs)``, a starred rest,
-``sorted(xs)``: ``starred.check_rests``): each is an object of its own, so ``ys = list(xs)``
+``sorted(xs)``: ``list_values``): each is an object of its own, so ``ys = list(xs)``
 may be written into; its items are still views of ``xs``'s.  It
 refuses with ``error(stmt, message, hint)``:
 - a write into an object that may be a parameter's or a module constant's (the caller's
@@ -73,10 +73,19 @@ def check_writes(function, updates, error, lists=frozenset()):
                 if stmt.op != "rt.setitem" and starts_as_a_number(old, statements):
                     checked.add(id(stmt))  # an array at run time is refused there
                     break
+                if _lists_alone(written, lists):
+                    raise error(stmt, "the list written here is read again afterwards through another name "
+                                      "(Python writes into the list itself)",
+                                "copy it before writing ('ys = list(xs)'), or build a new list")
                 raise error(stmt, "the array written here is read again afterwards through another name or a view "
                                   "(NumPy writes in place)",
                             "copy it before writing ('y = x.copy()'), or write 'x = x + v' for a new array")
     return dataclasses.replace(function, body=guarded(function.body, checked)) if checked else function
+
+
+def _lists_alone(objects, lists):
+    """Whether every one of ``objects`` is a list made in the function (appended, ``list(...)``)."""
+    return all(isinstance(o, Assign) and (o.op in _HOLDING or o.target in lists) for o in objects)
 
 
 def _writes(function, statements, updates):

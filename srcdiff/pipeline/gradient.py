@@ -101,15 +101,22 @@ def items_returned_as(function, kinds):
 def numpy_scalars_reach(function, kinds):
     """Whether a NumPy scalar may reach an adjoint of specialized code: unless every argument
     is a number or a list or tuple of numbers, every module constant read a number, and the
-    function calls neither NumPy nor SciPy nor a method nor ``@`` (``xs[i]`` of a list, ``math``
-    and arithmetic give floats)."""
+    function calls neither NumPy nor SciPy nor a method nor ``@``, nor reads or writes an item
+    of a list it makes (its adjoint is an array: ``rt.index_grad``); ``xs[i]`` of a parameter,
+    ``math`` and arithmetic give floats."""
     if not numbers_only(function, kinds):
         return True
+    params = frozenset(function.params)
     for stmt in assigns(function.body):
         if stmt.op.startswith(("np.", "scipy.", ".")) or stmt.op == "@" or any(
                 isinstance(a, Global) and not (a in kinds and kinds[a].scalar) for a in stmt.args):
             return True
+        if stmt.op in _ITEM_OPS and stmt.args[0] not in params:
+            return True
     return False
+
+
+_ITEM_OPS = frozenset({"[]", "rt.setitem"})  # a read and a write of one item
 
 
 def read_again(function, kinds):

@@ -80,9 +80,15 @@ _NUMBERS = frozenset({float, int, np.float64})
 
 
 def setitem(x, index, value):
-    """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``."""
+    """A copy of ``x`` with ``x[index] = value``: an item write without changing ``x``.  A list
+    stays a list (an array made of it would truncate what is written into one of ints, and
+    ``+`` and ``*`` would mean other things), and so does a tuple: ``list(t)`` of a tuple is
+    lowered as its slice, a tuple (``lower.consumers.call_list``); a tuple display is refused
+    where it is written."""
     if x.__class__ is np.ndarray:
         out = np.array(x, copy=True)
+    elif x.__class__ is list or x.__class__ is tuple:
+        out = list(x)
     elif is_lazy(x):
         out = x.copy()
     elif hasattr(x, "shape") and namespace(x) is not np:
