@@ -137,3 +137,61 @@ def test_numba_mode_refuses_a_membership_test_at_its_line(module):
     with pytest.raises(srcdiff.SrcdiffError) as caught:
         srcdiff.grad(module.found_in_array, wrt=1, jit="numba")(np.array([1.0, 0.0]), 0.5)
     assert_user_error(caught.value, module.found_in_array, "    if 0.0 in a:")
+
+
+# ---------------------------------------------------------------- in a display
+
+def in_constants(x):
+    return 1.0 if x in (1.0, 2.0) else x * x
+
+
+def in_values(x, y):
+    return x * y if y in [x, 2.0 * x] else x + y * y
+
+
+def a_setting_in_texts(x, mode="mean"):
+    return x * 2.0 if mode in ("mean", "avg") else x
+
+
+def not_in_a_list(x):
+    return x * x if x not in [0.0, 1.0] else x
+
+
+def skipped_in_a_loop(xs):
+    s = 0.0
+    for x in xs:
+        if x not in (1.0, 3.0):
+            s += x * x
+    return s
+
+
+@pytest.mark.parametrize("f, args, first, second", [
+    (in_constants, (0.7,), 1.4, 2.0), (in_constants, (2.0,), 0.0, 0.0), (in_values, (0.7, 1.4), 1.4, 0.0),
+    (in_values, (0.7, 0.9), 1.0, 0.0), (a_setting_in_texts, (0.7,), 2.0, 0.0), (a_setting_in_texts, (0.7, "sum"), 1.0, 0.0),
+    (not_in_a_list, (0.7,), 1.4, 2.0), (not_in_a_list, (1.0,), 1.0, 0.0),
+], ids=lambda v: getattr(v, "__name__", None))
+def test_membership_in_a_display(f, args, first, second):
+    """``x in (1.0, 2.0)`` was refused ("a tuple or list is not supported here"); the display is
+    now the tuple of its items (a constant where each is one).  At a member the function jumps,
+    so the expected derivatives are the taken branch's (by hand); elsewhere they are checked
+    against central differences too."""
+    assert srcdiff.grad(f, wrt=0)(*args) == pytest.approx(first, rel=1e-12)
+    value, _ = srcdiff.value_and_grad(f, wrt=0)(*args)
+    assert value == f(*args)
+    assert srcdiff.jvp(f, wrt=0)(*args, 1.0) == pytest.approx(first, rel=1e-12)
+    assert srcdiff.hvp(f, wrt=0)(*args, 1.0) == pytest.approx(second, rel=1e-12)
+    assert srcdiff.hessian(f, wrt=0)(*args) == pytest.approx(second, rel=1e-12)
+    assert srcdiff.explain(f, *args).value == pytest.approx(f(*args))
+    if (f, args[0]) not in ((in_constants, 2.0), (not_in_a_list, 1.0)) and f is not in_values:
+        assert first == pytest.approx(central(f, args, 0), rel=1e-6)
+    if f is in_values and args[1] == 0.9:  # not a member: smooth in y
+        assert srcdiff.grad(f, wrt=1)(*args) == pytest.approx(central(f, args, 1), rel=1e-6, abs=1e-9)
+
+
+def test_membership_in_a_display_in_a_loop():
+    grad = srcdiff.grad(skipped_in_a_loop)([1.0, 2.0, 3.0, 4.0])
+    assert grad == [0.0, 4.0, 0.0, 8.0]
+
+
+def test_a_display_of_constants_prints_as_one():
+    assert "x in (1.0, 2.0)" in srcdiff.grad(in_constants).source

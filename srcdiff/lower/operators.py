@@ -10,6 +10,8 @@ import ast
 from ..errors import UnsupportedSyntaxError
 from ..ir import BINARY_OPS, COMPARE_OPS, MEMBERSHIP_OPS, SYMBOL_OF, Const
 from . import branches
+from .binding import KeywordValues
+from .calls import TupleValue
 from .iterators import is_iterator
 from .texts import is_setting_text, setting
 
@@ -98,16 +100,25 @@ class OperatorLowering:
         if len(node.ops) != 1:
             return branches.expr_chained_compare(self, node, hint, self.comparison)
         symbol = self.comparison(node.ops[0], node)
-        return self.emit(symbol, self.compared_sides(node, symbol), node, hint)
+        left, right = self.compared_sides(node, symbol)
+        if symbol in MEMBERSHIP_OPS and isinstance(right, KeywordValues) and isinstance(left, Const):
+            return Const((left.value in right) == (symbol == "in"))  # "b" in d, a dict built here: known
+        return self.emit(symbol, (left, right), node, hint)
 
     def compared_sides(self, node, symbol):
         """The operands of ``node``, a comparison ``symbol`` of two sides: a string literal is
         taken only where it is tested for (in)equality (``mode == "mean"``: a setting, which
-        never has a gradient; ``texts``)."""
+        never has a gradient; ``texts``); a display tested for membership is the tuple of its
+        items (a constant where every item is one)."""
         sides = (node.left, node.comparators[0])
         if symbol in ("==", "!=", "in", "not in") and any(map(is_setting_text, sides)):
-            return tuple(setting(self, side) if is_setting_text(side) else self.expr(side) for side in sides)
-        return self.expr(node.left), self.expr(node.comparators[0])
+            left, right = (setting(self, side) if is_setting_text(side) else self.expr(side) for side in sides)
+        else:
+            left, right = self.expr(node.left), self.expr(node.comparators[0])
+        if symbol in MEMBERSHIP_OPS and isinstance(right, TupleValue):  # x in (1.0, 2.0): the display's items
+            right = Const(tuple(i.value for i in right)) if all(isinstance(i, Const) for i in right) \
+                else self.emit("tuple", tuple(right), node.comparators[0])
+        return left, right
 
 
     def walrus(self, node, hint=None):
