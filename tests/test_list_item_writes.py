@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 
 import srcdiff
+from conftest import import_text
+from fuzzing.check import check_program
+from fuzzing.generate import GROUPS, generate
 from trust_helpers import assert_first_parameter_paths, assert_user_error, fd_grad
 
 
@@ -245,3 +248,44 @@ def test_python_repeating_or_joining_a_list_is_refused(f, generic, monkeypatch):
     with pytest.raises(srcdiff.SrcdiffError, match="this is a list here") as err:
         srcdiff.value_and_grad(f, wrt=0)(*args)
     assert_user_error(err.value, f)
+
+
+# ---------------------------------------------------------------- a gradient penalty through a list's gradient
+
+PENALTY = '''
+import numpy as np
+import srcdiff
+
+
+def f(xs, w):
+    s = 0.0
+    for x in xs:
+        s = s + w * x * x
+    return s
+
+
+grad_f = srcdiff.grad(f, wrt=(0, 1))
+
+
+def penalty(xs, w):
+    g_xs, g_w = grad_f(xs, w)
+    return np.sum(np.array([1.0, -2.0, 0.5]) * np.asarray(g_xs)) + g_w * w
+'''
+
+
+def test_a_gradient_penalty_through_a_lists_gradient(tmp_path):
+    """A function calling the gradient of a function with loops and a list parameter."""
+    module = import_text(tmp_path, PENALTY)
+    xs, w = [0.3, -1.2, 0.7], 0.9
+    assert srcdiff.grad(module.penalty, wrt=1)(xs, w) == pytest.approx(fd_grad(module.penalty, (xs, w), 1), rel=1e-6)
+    expected = [2 * w * c + 2 * w * x for c, x in zip([1.0, -2.0, 0.5], xs)]
+    assert srcdiff.grad(module.penalty, wrt=0)(xs, w) == pytest.approx(expected, rel=1e-12)
+
+
+@pytest.mark.parametrize("seed", [784115, 784122, 784149])
+def test_a_gradient_penalty_through_items_like(seed, tmp_path):
+    """Where a gradient's text is differentiated again, ``rt.items_like(grad_xs, xs)`` and
+    ``rt.items_zeros(xs)`` had no rules: refused ("no gradient rule for 'rt.items_like'"), found
+    by the fuzzer's penalty check on its ``containers`` family."""
+    result = check_program(generate(seed, GROUPS["containers"]), folder=tmp_path, timeout=120, checks=("grad", "penalty"))
+    assert result.checks["penalty"] == "pass", [f.message for f in result.failures]

@@ -20,7 +20,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, If, Merge, Undefined, Var
-from .callables import NOT_OPERANDS, unmerged
+from .callables import NOT_OPERANDS, Unusable, unmerged
 from .effects import KeptText
 from .tails import NO_BREAK
 from .texts import merged_text
@@ -90,9 +90,9 @@ def _merge(lw, name, then, orelse, merges, node, hints, cond=None):
     if isinstance(then, NOT_OPERANDS) or isinstance(orelse, NOT_OPERANDS):  # a function: never merged
         return unmerged(name, node.lineno, "string" if KeptText in (type(then), type(orelse)) else "function")
     if isinstance(then, tuple) or isinstance(orelse, tuple):
-        if not (isinstance(then, tuple) and isinstance(orelse, tuple) and len(then) == len(orelse)):
-            raise lw.error(UnsupportedSyntaxError, node, f"'{name}' is a tuple on one path and not on the other",
-                           "give the variable the same kind of value on every path")
+        if not (isinstance(then, tuple) and isinstance(orelse, tuple) and len(then) == len(orelse)):  # read after: refused
+            return Unusable(f"'{name}' is a tuple on one path through the branch on line {node.lineno} and not on the "
+                            "other", "give the variable the same kind of value on every path")
         return type(then)(_merge(lw, name, a, b, merges, node, hints) or a for a, b in zip(then, orelse))
     target = pseudo_var(name, hints.get(name))
     merges.append(Merge(target, then, orelse))

@@ -10,7 +10,7 @@ inlined like a call of a module-level helper: the gradient of the helper written
 | ``Closure`` | ``def h(...)`` or ``lambda ...`` inside a function | its body inlined; the names it reads from the functions around it have the values they have when it is *called* (Python's late binding); its defaults were computed at the ``def`` |
 | ``Callee`` | a function named as a value (``apply(relu, h)``, ``act = np.tanh``) | as if called by its name |
 | ``Partial`` | ``functools.partial(g, a, k=b)`` | ``g(a, ..., k=b, ...)``, a keyword given at the call winning |
-| ``Unusable`` | a function set differently on two paths of a branch, or inside a loop, used after it | refused, saying why |
+| ``Unusable`` | a function set differently on two paths of a branch, or inside a loop, used after it (a display too: ``loop_locals``) | refused, saying why |
 
 ``g(*args, **kwargs)`` spreads a tuple of known length (a helper's ``*args``, a display)
 and a helper's ``**kwargs`` (``KeywordValues``) into single arguments; a helper's

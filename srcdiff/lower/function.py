@@ -17,7 +17,7 @@ from ..ir import BINARY_OPS, SYMBOL_OF, Assign, Const, Function, Global, Var
 from . import branches, callables, effects, loops
 from .appends import AppendLowering
 from .arrays import ArrayLowering
-from .callables import CallableLowering
+from .callables import CallableLowering, Unusable
 from .calls import CallLowering, TupleValue, all_params, def_key, kind_of
 from .displays import DisplayLowering
 from .final_checks import checked
@@ -219,7 +219,10 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
 
     def name(self, node, hint=None):
         if node.id in self.env:
-            return self.env[node.id]
+            value = self.env[node.id]
+            if type(value) is Unusable:  # left by a branch or a loop (callables, loop_locals): read, refused
+                raise self.error(UnsupportedSyntaxError, node, value.why, value.hint)
+            return value
         ref = self.resolve(node)
         if isinstance(ref, (frontend.ConstantRef, frontend.ClassRef)):  # a class: Model.helper(x) (methods)
             return self.global_operand(ref, node)

@@ -20,10 +20,11 @@ from ..errors import UnsupportedSyntaxError
 from ..ir import Assign, Carry, Const, ForIter, Loop, Undefined, Var, defined_in_block
 from .branches import BREAK, FALSE, RETURNED, UNDEF, VALUE, in_block, lower_if, pseudo_var, statements
 from .binding import KeywordValues
-from .callables import NOT_OPERANDS, FunctionValue, defined_in_loop
+from .callables import NOT_OPERANDS, FunctionValue, Unusable, defined_in_loop
 from .comprehensions import enumerate_start
 from .consumers import list_value
 from .grown import grown_name
+from .loop_locals import after_the_loop, uncarried_displays
 from .scopes import SCOPES, unused_name, walk_scope
 
 
@@ -190,6 +191,8 @@ def _loop(lw, stmt, target_names, header, kept=()):
     iterator, test_block, test = header()
     targets = iterator.targets if iterator is not None else ()
 
+    uncarried = []
+
     def body():
         lw.env.update(zip(target_names, targets))
         lw.env[BREAK] = FALSE
@@ -198,6 +201,7 @@ def _loop(lw, stmt, target_names, header, kept=()):
             statements(lw, stmt.body)
         finally:
             lw.loop_depth -= 1
+        uncarried.extend(uncarried_displays(lw, stmt, carried, carries, test_block, test))  # pair = [x, x * x]
         _carry_copies(lw, stmt, carried, carries)
 
     before = dict(lw.env)
@@ -212,8 +216,9 @@ def _loop(lw, stmt, target_names, header, kept=()):
     else:
         lw.env[BREAK] = saved_break
     for name, value in list(lw.env.items()):
-        if isinstance(value, NOT_OPERANDS) and before.get(name) is not value:
+        if isinstance(value, NOT_OPERANDS) and before.get(name) is not value and not isinstance(value, Unusable):
             lw.env[name] = defined_in_loop(name, stmt.lineno)
+    lw.env.update((name, after_the_loop(name, stmt.lineno)) for name in uncarried)
     final = tuple(Carry(carries[n][0], carries[n][1], nxt) for n, nxt in zip(carried, nexts))
     lw.shared.body.append(Loop(final, iterator, test_block, test, body_block, exit_flag,
                                Var("iterations"), lw.source.loc(stmt)))

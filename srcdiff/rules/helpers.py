@@ -145,6 +145,8 @@ HELPER_BUILDERS = {
     "rt.broadcast_like": lambda stmt, names: ("rt.unbroadcast(g, x0)", None) if len(names) == 2 else None,
     "rt.if_inexact": lambda stmt, names: ("rt.if_inexact(g, x1)", None) if len(names) == 2 else None,
     "rt.tangent_like": lambda stmt, names: ("g", None) if len(names) == 2 else None,
+    "rt.items_like": lambda stmt, names: ("g", None) if len(names) == 2 else None,  # the same numbers, in the list's type
+    "rt.items_zeros": lambda stmt, names: (None,) if len(names) == 1 else None,  # zeros, whatever the items
     "rt.sum_grad": _reduction("np.sum"),
     "rt.mean_grad": _reduction("np.mean"),
     "rt.max_grad": _extremum("max"),

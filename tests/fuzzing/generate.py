@@ -48,6 +48,7 @@ FEATURES = (
 )
 
 SCALAR = "scalar"    # the programs of generate_scalar.py; not in FEATURES, so "all" stays NumPy code
+CONTAINERS = "containers"  # lists and dicts written, in the programs of generate_scalar.py
 _BASE = {"arith"}
 GROUPS = {
     "elementwise": _BASE | {"ufunc"},
@@ -67,6 +68,7 @@ GROUPS = {
     "helper": _BASE | {"ufunc", "helper"},
     "all": set(FEATURES),
     "numba": _BASE | {SCALAR},   # programs of numbers and 1-D float arrays: what jit="numba" compiles
+    "containers": _BASE | {SCALAR, CONTAINERS},  # those programs, with lists and dicts written
 }
 
 LIMIT = 3.0          # magnitudes above this are squashed before a value is stored
@@ -111,7 +113,7 @@ def expand_features(names):
     for n in names:
         if n in GROUPS:
             out |= GROUPS[n]
-        elif n in FEATURES or n == SCALAR:
+        elif n in FEATURES or n in (SCALAR, CONTAINERS):
             out.add(n)
         else:
             raise ValueError(f"unknown feature or group {n!r}; features: {', '.join(FEATURES)}; "

@@ -10,12 +10,17 @@ the code is ``math`` functions, ``+ - * /``, powers, ``abs``, ``min``/``max`` of
 branches, conditional expressions, ``for``/``while`` loops with carried values, early
 returns and helpers.  The other features given (``math``, ``kinks``, ``branch``,
 ``early_return``, ``for``, ``while``, ``helper``, ``index``) pick the constructs; with none
-of them, every construct is used.  The same seed, features and size give the same text.
+of them, every construct is used.  ``containers`` (group ``containers``; never in the numba
+family's programs) adds lists written at constant positions (``L3 = [a, b]``, then
+``L3[0] += 0.1 * u`` in loops and branches), dicts written at the top level (``D4 = {}``,
+``D4["a"] = e``) and membership tests in displays (``t2 not in (0.5, -1.0)``).  The same
+seed, features and size give the same text.
 """
 import math
 from dataclasses import dataclass
 
 SCALAR_CONSTRUCTS = frozenset({"math", "kinks", "branch", "early_return", "for", "while", "helper", "index"})
+CONTAINERS = "containers"  # not in SCALAR_CONSTRUCTS: taken only when asked for
 LIMIT = 3.0
 ARRAY_LENGTHS = (3, 4, 5)
 FLOAT_NAMES = ("s", "c", "alpha", "beta", "r")
@@ -140,6 +145,8 @@ class _ScalarGen:
         a = self.atom(pool)
         while a.text[0] in "-0123456789C":   # a test of a constant is decided before it runs
             a = self.atom(pool)
+        if self.has(CONTAINERS) and self.r.random() < 0.2:  # rarely false: the test of a display runs
+            return f"{a.text} {self.r.choice(['not in', 'in'])} ({self.lit().text}, {self.lit().text})"
         return f"{a.text} {self.r.choice(['<', '>', '<=', '>='])} {self.r.uniform(-0.5, 0.5):.3g}"
 
     # -- statements ----------------------------------------------------------------------
@@ -153,7 +160,41 @@ class _ScalarGen:
             kinds += ["for"] * 2 * self.has("for") + ["while"] * self.has("while") + ["branch"] * self.has("branch")
         if self.has("early_return") and depth < 2:
             kinds.append("early_return")
+        if self.has(CONTAINERS):
+            kinds += ["list"] + ["dict"] * (depth == 0) + ["write"] * 2 * any(_written(t, depth) for t, _ in pool)
         getattr(self, f"s_{self.r.choice(kinds)}")(pool, indent, depth)
+
+    def s_list(self, pool, indent, depth):
+        """A list display of numbers: its items go into the pool, and later statements write them."""
+        name = self.name("L")
+        items = [self.tame(self.expr(pool)) for _ in range(self.r.randint(2, 3))]
+        self.emit(indent, f"{name} = [{', '.join(i.text for i in items)}]")
+        pool += [(f"{name}[{k}]", i.bound) for k, i in enumerate(items)]
+
+    def s_dict(self, pool, indent, depth):
+        """A dict built at the top level, empty or from a display; its entries go into the pool."""
+        name = self.name("D")
+        if self.r.random() < 0.5:
+            self.emit(indent, f"{name} = {{}}")
+            e = self.tame(self.expr(pool))
+            self.emit(indent, f'{name}["a"] = {e.text}')
+        else:
+            e = self.tame(self.expr(pool))
+            self.emit(indent, f'{name} = {{"a": {e.text}}}')
+        pool.append((f'{name}["a"]', e.bound))
+
+    def s_write(self, pool, indent, depth):
+        """A write into an item of a list (anywhere) or an entry of a dict (at the top level)."""
+        target, bound = self.r.choice([(t, b) for t, b in pool if _written(t, depth)])
+        u = self.tame(self.expr(pool))
+        if target.startswith("D") and self.r.random() < 0.4:  # a new entry
+            target = target.replace('["a"]', f'["{self.name("k")}"]')
+            self.emit(indent, f"{target} = {u.text}")
+            pool.append((target, u.bound))
+            return
+        form = self.r.choice(["{t} += 0.1 * {u}", "{t} = 0.5 * {t} + 0.5 * {u}", "{t} = {u}", "{t} *= 0.5"])
+        self.emit(indent, form.format(t=target, u=u.p()))
+        pool.append((target, max(bound, u.bound)))  # the pool's bound of a name is its latest
 
     def s_assign(self, pool, indent, depth):
         e = self.tame(self.expr(pool))
@@ -264,9 +305,14 @@ class _ScalarGen:
         return "\n".join(["import numpy as np", "import math", "", *self.consts, "", "", *self.lines]) + "\n"
 
 
+def _written(target, depth):
+    """Whether the pool's ``target`` may be written at ``depth``: a list's item anywhere, a dict's entry at the top."""
+    return target.startswith("L") and target.endswith("]") or target.startswith("D") and depth == 0
+
+
 def generate_scalar(rng, features, n):
     """The module text and the parameters (name, kind, shape) of the ``scalar`` family."""
-    constructs = SCALAR_CONSTRUCTS & set(features) or SCALAR_CONSTRUCTS
+    constructs = (SCALAR_CONSTRUCTS & set(features) or SCALAR_CONSTRUCTS) | (set(features) & {CONTAINERS})
     gen = _ScalarGen(rng, constructs)
     source = gen.module(n)
     lengths = dict(gen.arrays)
