@@ -96,6 +96,33 @@ def test_a_dict_of_arrays():
     np.testing.assert_allclose(srcdiff.grad(arrays_by_name, wrt=1)(W, x), fd_grad(arrays_by_name, (W, x), 1), rtol=1e-6)
 
 
+def in_a_branch(x):
+    d = {"a": x, "b": 2.0}
+    if x > 0:
+        d["b"] = x * x
+    return d["a"] * d["b"]
+
+
+def regularized(w, lam):
+    metrics = {"loss": np.sum(w ** 2)}
+    if lam > 0:
+        metrics["loss"] = metrics["loss"] + lam * np.sum(np.abs(w))
+    else:
+        metrics["loss"] *= 2.0
+    return metrics["loss"]
+
+
+@pytest.mark.parametrize("x", [0.7, -0.7])
+def test_written_in_a_branch(x):
+    """The two paths' dicts merge entry by entry where they have the same keys."""
+    assert_first_parameter_paths(in_a_branch, (x,))
+    w = np.array([0.5, -1.0, 2.0])
+    for lam in (0.3, -0.3):
+        np.testing.assert_allclose(srcdiff.grad(regularized, wrt=0)(w, lam), fd_grad(regularized, (w, lam), 0), rtol=1e-6)
+        hessian = srcdiff.hessian(regularized, wrt=0)(w, lam)
+        np.testing.assert_allclose(hessian, np.eye(3) * (2.0 if lam > 0 else 4.0), atol=1e-12)
+
+
 def test_the_entries_print_as_plain_values():
     text = srcdiff.grad(built_empty).source
     assert "s0 = x * 2" in text and "setitem" not in text and "{" not in text
@@ -110,10 +137,10 @@ def held_twice(x):
     return e["a"]
 
 
-def in_a_branch(x):
+def key_on_one_path(x):
     d = {"a": x}
     if x > 0:
-        d["a"] = x * x
+        d["b"] = x * x
     return d["a"]
 
 
@@ -156,7 +183,7 @@ def read_in_a_lambda(x):
 
 @pytest.mark.parametrize("f, args, line, message", [
     (held_twice, (0.7,), "e = d", "here it is passed on"),
-    (in_a_branch, (0.7,), 'd["a"] = x * x', "inside a loop, branch"),
+    (key_on_one_path, (0.7,), 'return d["a"]', "is not the same dict on every path through the branch"),
     (in_a_loop, ([1.0, 2.0],), "for x in xs", "in a loop"),
     (through_a_helper, (0.7,), 'd["a"] = 1.0', "is a parameter"),
     (key_at_run_time, (0.7, "a"), "d[k] = x", "at a key known only at run time"),

@@ -289,3 +289,37 @@ def test_a_gradient_penalty_through_items_like(seed, tmp_path):
     by the fuzzer's penalty check on its ``containers`` family."""
     result = check_program(generate(seed, GROUPS["containers"]), folder=tmp_path, timeout=120, checks=("grad", "penalty"))
     assert result.checks["penalty"] == "pass", [f.message for f in result.failures]
+
+
+def written_through_a_conditional_in_nested_loops(xs, w):
+    acc = 0.0
+    for a in xs:
+        for b in xs:
+            row = [a * w, b]
+            row[0] = 0.5 * row[0] + (row[1] if row[0] >= 0.1 else a * b)
+            acc = acc + row[0] * w
+    return acc
+
+
+def test_a_merge_of_an_item_and_a_number_is_no_alias():
+    """Refused before as "read again afterwards through another name": the conditional merges
+    an item of the list with a number from outside the inner loop, and the check followed the
+    number's path too, which names no list (fuzzer seeds 784110, 785020, 785091, 785139)."""
+    f = written_through_a_conditional_in_nested_loops
+    xs, w = [0.3, -1.2, 0.7], 0.9
+    grad_xs, grad_w = srcdiff.grad(f, wrt=(0, 1))(xs, w)
+    np.testing.assert_allclose(grad_xs, fd_grad(f, (np.array(xs), w), 0), rtol=1e-6, atol=1e-9)
+    assert grad_w == pytest.approx(fd_grad(f, (xs, w), 1), rel=1e-6)
+    assert_first_parameter_paths(f, (np.array(xs), w))
+
+
+@pytest.mark.parametrize("seed, group, generic", [(784110, "containers", False), (785020, "containers", False),
+                                                  (785091, "containers", False), (785139, "containers", False),
+                                                  (786113, "all", True)])
+def test_fuzzer_programs_refused_as_read_through_another_name(seed, group, generic, tmp_path, monkeypatch):
+    """The same family in array code (786113: ``r = (0.75 * y) if c else (g * g[3, 0])`` after
+    ``y`` was written in place), refused in generic code."""
+    if generic:
+        monkeypatch.setenv("SRCDIFF_GENERIC", "1")
+    result = check_program(generate(seed, GROUPS[group]), folder=tmp_path, timeout=120, checks=("grad", "jvp"))
+    assert result.kind == "pass", [f.message for f in result.failures]

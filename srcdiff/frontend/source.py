@@ -1,8 +1,9 @@
 """A parsed function: its ``FunctionDef``, its file's lines, and the scope its names resolve in.
 
 Files are parsed once per version of their text (``parse_file``), and only the last few
-files are kept (between builds, only as much text as ``KEPT_TEXT``); a ``Source`` turns an AST node into a ``Loc`` (file, line, column in
-characters, the line's text) and into a SrcdiffError pointing there.
+files are kept (between builds, only as much text as ``KEPT_TEXT``); a ``Source`` turns an
+AST node into a ``Loc`` (file, line, column in characters, the line's text) and into a
+SrcdiffError pointing there.
 """
 import ast
 import collections
@@ -65,7 +66,7 @@ PARSED_FILES = 8  # the trees kept: enough for one build's helpers, whatever the
 # characters of text whose trees are kept from one build to the next (a tree takes about 130 bytes per
 # character: some 25 MB, and every collection of the garbage collector's scans it while it is young)
 KEPT_TEXT = 200_000
-_PARSED = collections.OrderedDict()  # filename -> (the lines parsed, the module tree, its text's length), last used last
+_PARSED = collections.OrderedDict()  # filename -> (lines parsed, module tree, text length), last used last
 
 
 def parse_file(filename, lines):

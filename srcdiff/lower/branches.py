@@ -20,6 +20,7 @@ import ast
 
 from ..errors import UnsupportedSyntaxError
 from ..ir import Const, If, Merge, Undefined, Var
+from .binding import KeywordValues
 from .callables import NOT_OPERANDS, Unusable, unmerged
 from .effects import KeptText
 from .tails import NO_BREAK
@@ -87,8 +88,11 @@ def _merge(lw, name, then, orelse, merges, node, hints, cond=None):
         return None if isinstance(then, Undefined) else then
     if cond is not None and KeptText in (type(then), type(orelse)) and all(_message(v) for v in (then, orelse)):
         return merged_text(*(v if type(v) is KeptText else KeptText(ast.Constant(v.value), ()) for v in (then, orelse)), cond)
+    if type(then) is KeywordValues and type(orelse) is KeywordValues and list(then) == list(orelse):  # written on a path
+        return KeywordValues({k: _merge(lw, name, then[k], orelse[k], merges, node, hints) or then[k] for k in then})
     if isinstance(then, NOT_OPERANDS) or isinstance(orelse, NOT_OPERANDS):  # a function: never merged
-        return unmerged(name, node.lineno, "string" if KeptText in (type(then), type(orelse)) else "function")
+        kinds = (type(then), type(orelse))
+        return unmerged(name, node.lineno, "string" if KeptText in kinds else "dict" if KeywordValues in kinds else "function")
     if isinstance(then, tuple) or isinstance(orelse, tuple):
         if not (isinstance(then, tuple) and isinstance(orelse, tuple) and len(then) == len(orelse)):  # read after: refused
             return Unusable(f"'{name}' is a tuple on one path through the branch on line {node.lineno} and not on the "

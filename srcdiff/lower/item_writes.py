@@ -2,8 +2,9 @@
 
 ``ItemWriteLowering`` is mixed into ``function._Lowerer``.  ``writable`` refuses a write into
 anything but a name bound to a value (a list the function writes into is one: ``appends``,
-``grown.written``; its writes are copies, ``arrays.store_item``, checked by ``writes``).  A dict display's entries are known
-when compiling (``displays.dict_display``: a ``KeywordValues`` of operands by key), so a write
+``grown.written``; its writes are copies, ``arrays.store_item``, checked by ``writes``).  A
+dict display's entries are known when compiling (``displays.dict_display``: a
+``KeywordValues`` of operands by key), so a write
 at a constant key rebinds the name to the dict with that entry set (a key it has keeps its
 place, a new one goes last, as Python's).  That equals Python's write into the dict itself
 while nothing else holds the dict, which the function's text decides (``_check``):
@@ -11,7 +12,7 @@ while nothing else holds the dict, which the function's text decides (``_check``
 | the dict ``d`` written | rule |
 | --- | --- |
 | every binding of ``d`` a dict display or ``dict(...)`` of keywords (or ``d`` a helper's ``**d``) | else refused: another's dict would change (a parameter: the caller's) |
-| each write a statement of the function's body, outside loops, branches and ``with`` | else refused at the write |
+| each write outside loops, ``with`` and ``try`` (in a branch: the dict merged entry by entry where both paths have the same keys, else unusable after it) | else refused at the write |
 | each key a constant string (or a name bound to one) | else refused: a key known only at run time |
 | ``d`` read as ``d[k]``, ``len(d)``, ``k in d``, ``d.keys()``, ``d.values()``, ``d.items()``, ``for k in d``, ``**d``, ``return d`` | fine: nothing keeps the dict |
 | ``d`` read otherwise (``e = d``, ``f(d)``, ``[d]``, inside a nested ``def`` or lambda) | refused: something else may hold it |
@@ -24,7 +25,7 @@ from .binding import KeywordValues
 from .scopes import FUNCTIONS, free_names, walk_scope
 
 _VIEWS = frozenset({"keys", "values", "items"})
-_BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.If, ast.With, ast.AsyncWith, ast.Try)
+_BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
 _HINT = "build the dict in one display, {'a': a, 'b': b}, or give each version its own name"
 
 
@@ -123,8 +124,8 @@ def _check_write_place(lw, name, write, parents):
     node = parents.get(write)
     while node is not None and node is not lw.source.node:
         if isinstance(node, _BLOCKS):
-            raise lw.error(UnsupportedSyntaxError, write, f"a write into the dict '{name}' inside a loop, branch or "
-                           "'with' is not supported", "compute the values first, then write them (or build the dict) "
+            raise lw.error(UnsupportedSyntaxError, write, f"a write into the dict '{name}' inside a loop, 'with' or "
+                           "'try' is not supported", "compute the values first, then write them (or build the dict) "
                            "after the block")
         node = parents.get(node)
 

@@ -11,9 +11,8 @@ Var, the objects it may name (``_objects``: a parameter's or a module constant's
 made by a statement; views, copies of a reference, item writes and in-place updates keep
 their operand's object; a merge or a loop-carried value may name either operand's).  The
 Vars ``lists`` are lists Python makes anew, lowered as slices (``list(xs)``, a starred rest,
-``sorted(xs)``: ``list_values``): each is an object of its own, so ``ys = list(xs)``
-may be written into; its items are still views of ``xs``'s.  It
-refuses with ``error(stmt, message, hint)``:
+``sorted(xs)``: ``list_values``): each is an object of its own, so ``ys = list(xs)`` may be
+written into; its items are still views of ``xs``'s.  It refuses with ``error(stmt, message, hint)``:
 - a write into an object that may be a parameter's or a module constant's (the caller's
   array would change); an object made in the function (``p = p.copy()``, even in a loop
   that starts from a parameter) may be written;
@@ -21,8 +20,8 @@ refuses with ``error(stmt, message, hint)``:
 - a read, through any Var that may name the written object, of a value from before the
   write: later in program order, or in a later round of a loop that contains both the
   write and the read but not the Var's definition.  A copy of a reference is the value
-  it copies; a merged value is its operand at the end of the branch that ran; a
-  loop-carried value read after its loop is its ``next`` at the end of the last round
+  it copies; a merged value is its operand at the end of the branch that ran (the operands
+  that may name the written object only); a loop-carried value read after its loop is its ``next`` at the end of the last round
   (or its initial value), so ``y = np.zeros(n); for i in range(n): y[i] = ...`` is
   accepted (``next`` is the write's own result) and an alias made in the loop, updated
   in place in one branch, is refused.
@@ -69,7 +68,7 @@ def check_writes(function, updates, error, lists=frozenset()):
             raise error(stmt, "writing into a view of another array is not supported: the other array would change too",
                         "make a copy first with '.copy()', or build the result with np.where")
         for var, points in reads.items():
-            if held(var) & written and any(p.stmt is not stmt and layout.stale(var, p, stmt) for p in points):
+            if held(var) & written and any(p.stmt is not stmt and layout.stale(var, p, stmt, held, written) for p in points):
                 if stmt.op != "rt.setitem" and starts_as_a_number(old, statements):
                     checked.add(id(stmt))  # an array at run time is refused there
                     break
@@ -249,16 +248,17 @@ class _Layout:
     def entry(self, loop):
         return _Point(self.position[id(loop)] - 0.25, None, self.loops[id(loop)], self.branches[id(loop)])
 
-    def stale(self, var, point, write, seen=None):
+    def stale(self, var, point, write, held, written, seen=None):
         """Whether ``var``, read at ``point``, may hold a value from before ``write`` changed
-        its object: itself, or the value it stands for there (``_values``)."""
+        its object (of ``written``): itself, or a value it stands for there (``_values``) that
+        may name one (``held``: of a merge of a list's item and a number, only the item)."""
         seen = set() if seen is None else seen
         if not isinstance(var, (Var, Global)) or (var, point.position) in seen:
             return False  # a constant (a carried value's number to start from) names no array
         seen.add((var, point.position))
         if self._stale_value(self.defined.get(var), point, write):
             return True
-        return any(self.stale(v, p, write, seen) for v, p in self._values(var, point))
+        return any(self.stale(v, p, write, held, written, seen) for v, p in self._values(var, point) if held(v) & written)
 
     def _values(self, var, point):
         """``(operand, point)``: the values ``var`` read at ``point`` is: a copy's operand; a
