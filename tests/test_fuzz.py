@@ -21,7 +21,8 @@ from fuzzing.generate import GROUPS, Param, Program, generate
 # "all" cost two to four times as much per program as straight-line groups); halved on
 # 7 December to keep CI under its 10 minutes (benchmarks/fuzz.py runs thousands)
 COUNTS = {group: 30 for group in GROUPS}
-COUNTS.update({"branch": 20, "early_return": 20, "for": 20, "while": 20, "helper": 20, "all": 15, "numba": 15})
+COUNTS.update({"branch": 20, "early_return": 20, "for": 20, "while": 20, "helper": 20, "all": 15, "numba": 15,
+               "containers": 15})
 
 # the bug families each failing group hits on its seeds (details and reproducers:
 # the fuzz report, and test_known_family below)
