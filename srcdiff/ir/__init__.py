@@ -26,5 +26,5 @@ from .printing import format_ssa
 from .simplify import simplify_expr, simplify_substituted, simplify_substituted_along
 from .values import (BINARY_OPS, CHECK_OPS, COMPARE_OPS, EFFECT, EFFECT_ARG, FIELD_OPS, MAY_BE_ABSENT, MEMBERSHIP_OPS, GRADIENT_CALL, GRADIENT_PART,
                      LIST_REDUCTIONS, SEQUENCE_OPS, STATISTICS_OPS, SYMBOL_OF, WHOLE_SEQUENCE_READS, UNARY_OPS, Assign, Const, Function, Global, Loc, Slice, Var,
-                     WeaklyReferable, is_position_read, slot_setters)
+                     WeaklyReferable, is_position_read, read_back, slot_setters)
 from .verify import verify

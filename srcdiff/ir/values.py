@@ -198,6 +198,12 @@ EFFECT_ARG = "_srcdiff_arg_"
 SYMBOL_OF = {cls: sym for table in (BINARY_OPS, UNARY_OPS, COMPARE_OPS, MEMBERSHIP_OPS) for sym, cls in table.items()}
 
 
+def read_back(stmt):
+    """Whether ``stmt`` was lowered from generated code read back (a derivative of a
+    derivative): its file is one srcdiff registered (``<srcdiff ...>``)."""
+    return stmt.loc is not None and stmt.loc.filename.startswith("<srcdiff")
+
+
 def is_position_read(stmt):
     """``xs[0]``, ``xs[-1]``: a read at a constant position (``field[]`` with an int key, read
     once at the start of the function); its gradient is added to ``xs``'s at that position."""

@@ -80,13 +80,18 @@ class DisplayLowering:
     def entry(self, values, node):
         """``d["a"]`` of a dict display (or ``**kwargs``): the operand stored at a constant key
         (or at a name bound to one: ``for k in d.keys(): d[k]``)."""
-        key = node.slice.value if isinstance(node.slice, ast.Constant) else None
-        if isinstance(node.slice, ast.Name) and isinstance(self.env.get(node.slice.id), Const):
-            key = self.env[node.slice.id].value
+        key = self.entry_key(node)
         if type(key) is not str or key not in values:
             raise self.error(UnsupportedSyntaxError, node, f"'{ast.unparse(node)}' is not an entry of the dict "
                              "built here read at a constant key", "read it as d['name'] with a key it has")
         return values[key]
+
+    def entry_key(self, node):
+        """The key of ``d[key]`` (``node``) where it is a constant, or a name bound to one; else None."""
+        if isinstance(node.slice, ast.Constant):
+            return node.slice.value
+        value = self.env.get(node.slice.id) if isinstance(node.slice, ast.Name) else None
+        return value.value if isinstance(value, Const) else None
 
     def dict_view(self, values, node):
         """``d.values()``, ``d.keys()`` or ``d.items()`` of a dict built here (or ``**kwargs``):

@@ -17,7 +17,7 @@ import ast
 
 from .. import frontend
 from ..errors import SrcdiffError, UnsupportedSyntaxError
-from .scopes import FUNCTIONS, free_names, local_names, walk_scope
+from .scopes import FUNCTIONS, free_names, local_names, own_nodes, parents_of
 
 GROWERS = frozenset({"append", "extend"})
 MUTATORS = frozenset({"pop", "insert", "remove", "sort", "reverse", "clear", "__setitem__", "__delitem__", "__iadd__"})
@@ -47,7 +47,7 @@ def check(lw):
     if not source.nodes(ast.AugAssign) and not any(n.attr in GROWERS or n.attr in MUTATORS
                                                    for n in source.nodes(ast.Attribute)):
         return frozenset()
-    own = [n for stmt in node.body for n in walk_scope(stmt, FUNCTIONS)]
+    own = own_nodes(node)
     if not any(isinstance(n, ast.Attribute) and n.attr in GROWERS | MUTATORS or isinstance(n, ast.AugAssign)
                for n in own):
         return frozenset()
@@ -77,7 +77,7 @@ def written(lw):
     node = lw.source.node
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or not lw.source.nodes(ast.Subscript):
         return frozenset()
-    own = [n for stmt in node.body for n in walk_scope(stmt, FUNCTIONS)]
+    own = own_nodes(node)
     names = {n.value.id for n in own if isinstance(n, ast.Subscript) and isinstance(n.ctx, ast.Store)
              and isinstance(n.value, ast.Name)}
     if not names:
@@ -92,7 +92,7 @@ class _Scope:
     def __init__(self, lw, node, own):
         self.lw = lw
         self.own = own
-        self.parents = {child: n for n in own if not isinstance(n, FUNCTIONS) for child in ast.iter_child_nodes(n)}
+        self.parents = parents_of(own)
         args = node.args
         self.params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs
                        + [a for a in (args.vararg, args.kwarg) if a is not None]}

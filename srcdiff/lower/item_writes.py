@@ -20,9 +20,9 @@ while nothing else holds the dict, which the function's text decides (``_check``
 import ast
 
 from ..errors import UnsupportedSyntaxError
-from ..ir import Const
 from .binding import KeywordValues
-from .scopes import FUNCTIONS, free_names, walk_scope
+from .calls import all_params
+from .scopes import FUNCTIONS, free_names, own_nodes, parents_of
 
 _VIEWS = frozenset({"keys", "values", "items"})
 _BLOCKS = (ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try)
@@ -31,7 +31,7 @@ _HINT = "build the dict in one display, {'a': a, 'b': b}, or give each version i
 
 class ItemWriteLowering:
     """Which writes ``x[i] = v`` lowering takes, and ``d[k] = v``, ``d[k] op= v`` of a dict built
-    here; relies on ``env``, ``emit``, ``entry``, ``error``."""
+    here; relies on ``env``, ``emit``, ``entry``, ``entry_key``, ``error``."""
 
     def writable(self, target):
         """Refuse a write ``x[i] = v`` into anything but a local name bound to a value: a
@@ -47,40 +47,37 @@ class ItemWriteLowering:
 
     def entry_written(self, target, value):
         """Lower ``d[k] = value`` of a dict built here; False where ``target`` writes into anything else."""
-        values = self._written_dict(target)
-        if values is None:
+        if not self._writes_a_dict(target):
             return False
+        key = self._key(target)
         if isinstance(value, tuple):
             raise self.error(UnsupportedSyntaxError, target, "storing a tuple or list in a dict is not supported",
                              "store numbers or arrays")
-        self.env[target.value.id] = KeywordValues({**values, self._key(target): value})
+        name = target.value.id
+        self.env[name] = KeywordValues({**self.env[name], key: value})
         return True
 
     def entry_updated(self, stmt, symbol):
         """Lower ``d[k] op= v`` of a dict built here; False where it updates anything else."""
-        values = self._written_dict(stmt.target)
-        if values is None:
+        if not self._writes_a_dict(stmt.target):
             return False
-        self.entry(values, stmt.target)  # the entry must be there: Python's KeyError otherwise
-        updated = self.emit(symbol, (values[self._key(stmt.target)], self.expr(stmt.value)), stmt)
-        return self.entry_written(stmt.target, updated)
+        self._key(stmt.target)  # a key known only at run time: refused as a write's
+        current = self.entry(self.env[stmt.target.value.id], stmt.target)  # there, or refused (Python's KeyError)
+        return self.entry_written(stmt.target, self.emit(symbol, (current, self.expr(stmt.value)), stmt))
 
-    def _written_dict(self, target):
-        """The entries of the dict ``target`` writes into, checked (module doc); None for anything but a dict."""
+    def _writes_a_dict(self, target):
+        """Whether ``target`` writes into a dict built here, checked once per dict (module doc)."""
         if not (isinstance(target.value, ast.Name) and isinstance(self.env.get(target.value.id), KeywordValues)):
-            return None
+            return False
         name = target.value.id
         checked = self.__dict__.setdefault("_dicts_written", set())
         if name not in checked:
             _check(self, name, target)
             checked.add(name)
-        self._key(target)
-        return self.env[name]
+        return True
 
     def _key(self, target):
-        key = target.slice.value if isinstance(target.slice, ast.Constant) else None
-        if isinstance(target.slice, ast.Name) and isinstance(self.env.get(target.slice.id), Const):
-            key = self.env[target.slice.id].value
+        key = self.entry_key(target)
         if type(key) is not str:
             raise self.error(UnsupportedSyntaxError, target, f"'{ast.unparse(target)}' writes into the dict "
                              f"'{target.value.id}' at a key known only at run time", "write at constant string keys, d['a']")
@@ -90,12 +87,11 @@ class ItemWriteLowering:
 def _check(lw, name, write):
     """Refuse what a rebinding of the dict ``name`` (written by ``write``) would get wrong (module doc)."""
     node = lw.source.node
-    args = node.args
-    if name in {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}:  # not **kwargs: a dict of its own
+    if name in {a.arg for a in all_params(node.args)}:  # not **kwargs: a dict of its own
         raise lw.error(UnsupportedSyntaxError, write, f"'{name}' is a parameter: writing into it would change the "
                        "caller's dict", f"build a new dict here: {name}_new = {{**{name}, 'key': value}}")
-    own = [n for stmt in node.body for n in walk_scope(stmt, FUNCTIONS)]
-    parents = {child: n for n in own if not isinstance(n, FUNCTIONS) for child in ast.iter_child_nodes(n)}
+    own = own_nodes(node)
+    parents = parents_of(own)
     for n in own:
         if isinstance(n, ast.Name) and n.id == name:
             parent = parents.get(n)

@@ -16,11 +16,12 @@ Reading it is fine: items, ``len``, ``sum``, a NumPy call (``np.asarray(ys) * 2`
 arithmetic), ``for``.  Generated code read back (a derivative of a derivative) is not
 checked: its arithmetic mixes adjoint arrays with the lists they belong to, as NumPy does.
 """
-from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Loop, Var, walk
+from ..ir import BINARY_OPS, COMPARE_OPS, UNARY_OPS, Assign, If, Loop, Var, read_back, walk
 
 # what a list does otherwise than the array srcdiff keeps for it (``@`` NumPy takes from a list)
 _NOT_FOR_LISTS = (frozenset(BINARY_OPS) | frozenset(COMPARE_OPS) | frozenset(UNARY_OPS)) - {"@", "not"}
-_MAKING_LISTS = frozenset({"rt.appended", "list"})  # a new list (a comprehension's step, an append)
+# a new list holding its operands (a comprehension's step, an append, ``list`` of values): reading it reads them
+NEW_LISTS = frozenset({"rt.appended", "list"})
 _KEEPING_LISTS = frozenset({"copy", "rt.setitem"})  # a list of the same kind as the first operand
 
 
@@ -28,13 +29,13 @@ def check_list_arithmetic(function, rests, error_at):
     """Refuse arithmetic, comparisons and methods on a list value (module doc) with
     ``error_at(loc, message, hint)``."""
     statements = list(walk(function.body))
-    made = {s.target for s in statements if isinstance(s, Assign) and s.op in _MAKING_LISTS}
+    made = {s.target for s in statements if isinstance(s, Assign) and s.op in NEW_LISTS}
     if not rests and not made:
         return
     held = _holding(statements, set(rests) | made)
     for stmt in statements:
         if isinstance(stmt, Assign) and (stmt.op in _NOT_FOR_LISTS or stmt.op.startswith(".")) and \
-                not _generated(stmt) and any(isinstance(a, Var) and a in held for a in stmt.args):
+                not read_back(stmt) and any(isinstance(a, Var) and a in held for a in stmt.args):
             raise error_at(stmt.loc, f"this is a list here (Python makes one of a comprehension, an appended or "
                            f"written display, a starred name or list(...)): '{stmt.op}' on it would repeat, join or "
                            "fail in Python, where srcdiff would do arithmetic",
@@ -56,7 +57,3 @@ def _holding(statements, held):
             return held
         held |= more
 
-
-def _generated(stmt):
-    """A statement of generated code read back (a derivative of a derivative)."""
-    return stmt.loc is not None and stmt.loc.filename.startswith("<srcdiff")

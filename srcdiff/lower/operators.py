@@ -13,7 +13,7 @@ from . import branches
 from .binding import KeywordValues
 from .calls import TupleValue
 from .iterators import is_iterator
-from .texts import is_setting_text, setting
+from .texts import TEXT_COMPARISONS, is_setting_text, setting
 
 _UNARY = {ast.USub: "neg", ast.UAdd: "pos", ast.Not: "not", ast.Invert: "invert"}
 
@@ -111,7 +111,7 @@ class OperatorLowering:
         never has a gradient; ``texts``); a display tested for membership is the tuple of its
         items (a constant where every item is one)."""
         sides = (node.left, node.comparators[0])
-        if symbol in ("==", "!=", "in", "not in") and any(map(is_setting_text, sides)):
+        if symbol in TEXT_COMPARISONS and any(map(is_setting_text, sides)):
             left, right = (setting(self, side) if is_setting_text(side) else self.expr(side) for side in sides)
         else:
             left, right = self.expr(node.left), self.expr(node.comparators[0])

@@ -28,6 +28,17 @@ def walk_scope(node, nested=FUNCTIONS):
         yield current
 
 
+def own_nodes(function):
+    """The nodes of ``function``'s body in its own scope (``walk_scope``: the insides of the
+    functions and lambdas nested in it left out; comprehensions in)."""
+    return [n for stmt in function.body for n in walk_scope(stmt, FUNCTIONS)]
+
+
+def parents_of(own):
+    """Each node of ``own`` (``own_nodes``) -> the node holding it."""
+    return {child: n for n in own if not isinstance(n, FUNCTIONS) for child in ast.iter_child_nodes(n)}
+
+
 def local_names(scope):
     """The names ``scope`` (a function, lambda or comprehension node) binds: parameters,
     assignment and loop targets, nested ``def``s and classes."""

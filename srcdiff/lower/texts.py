@@ -24,7 +24,8 @@ from ..ir import EFFECT, EFFECT_ARG, Assign, Const, If, Loop, walk
 from . import effects
 from .linalg import SETTINGS
 
-_TAKING_TEXT = frozenset({"==", "!=", "in", "not in", EFFECT})  # an effect (print, raise) holds its own text too
+TEXT_COMPARISONS = frozenset({"==", "!=", "in", "not in"})  # a setting tested: mode == "mean", mode in ("a", "b")
+_TAKING_TEXT = TEXT_COMPARISONS | {EFFECT}  # an effect (print, raise) holds its own text too
 _TEXT_KEYWORDS = frozenset({"mode", "order", "kind", "method", "side", "norm", "UPLO", "casting"})
 
 

@@ -29,8 +29,9 @@ written into; its items are still views of ``xs``'s.  It refuses with ``error(st
 import dataclasses
 
 from ..analysis import OTHER, SCALAR, infer_shapes, uses_arrays
-from ..ir import RANGES, Assign, Global, If, Loop, Var, walk
+from ..ir import RANGES, Assign, Global, If, Loop, Var, read_back, walk
 from .arrays import shared_operand
+from .list_values import NEW_LISTS
 from .number_updates import guarded, starts_as_a_number
 
 # what keeps its first operand's object besides views: a copy of a reference, an item write
@@ -38,8 +39,6 @@ _SAME_OBJECT = frozenset({"copy", "rt.setitem"})
 # read-only views (a write into them fails in NumPy) of some operands only: np.diag of a matrix
 # is one, of a vector a new matrix, which may be written into; reading it reads its operand
 _READ_ONLY_VIEWS = frozenset({"np.diag"})
-# a new list holding its operands' objects (lower.appends): reading it reads them
-_HOLDING = frozenset({"list", "rt.appended"})
 
 
 def check_writes(function, updates, error, lists=frozenset()):
@@ -84,13 +83,13 @@ def check_writes(function, updates, error, lists=frozenset()):
 
 def _lists_alone(objects, lists):
     """Whether every one of ``objects`` is a list made in the function (appended, ``list(...)``)."""
-    return all(isinstance(o, Assign) and (o.op in _HOLDING or o.target in lists) for o in objects)
+    return all(isinstance(o, Assign) and (o.op in NEW_LISTS or o.target in lists) for o in objects)
 
 
 def _writes(function, statements, updates):
     """``(statement, old value)`` of every item write and in-place array update."""
     found = [(s, s.args[0]) for s in statements
-             if isinstance(s, Assign) and s.op == "rt.setitem" and not _generated(s)]
+             if isinstance(s, Assign) and s.op == "rt.setitem" and not read_back(s)]  # read back: a pure copy-and-set
     if updates and uses_arrays(function):  # numbers are never updated in place
         shapes = None
         by_target = {s.target: s for s in statements if isinstance(s, Assign)}
@@ -103,15 +102,10 @@ def _writes(function, statements, updates):
     return found
 
 
-def _generated(stmt):
-    """A call of ``rt.setitem`` in generated code (a gradient differentiated again): a pure copy-and-set."""
-    return stmt.loc is not None and stmt.loc.filename.startswith("<srcdiff")
-
-
 def _objects(function, statements, updates, holding=False, lists=frozenset()):
     """A function from an operand to the set of objects it may name: a parameter Var or a
     ``Global`` (the caller's), or the ``Assign`` that made the object; with ``holding``, a
-    list's also those of its items (``_HOLDING``, and the new ``lists``' those of the sequence
+    list's also those of its items (``NEW_LISTS``, and the new ``lists``' those of the sequence
     they were made from), which a read of the list reads."""
     same = {}  # Var -> the operands whose objects it may name
     made = {}
@@ -127,7 +121,7 @@ def _objects(function, statements, updates, holding=False, lists=frozenset()):
                 same.setdefault(stmt.target, []).append(shared)
             else:
                 made[stmt.target] = stmt
-                if holding and stmt.op in _HOLDING:
+                if holding and stmt.op in NEW_LISTS:
                     same.setdefault(stmt.target, []).extend(stmt.args)
         elif isinstance(stmt, If):
             for merge in stmt.merges:
