@@ -28,6 +28,7 @@ CASES = {
     "helpers_flow": ((0, 1), [(2.5, 0.7, 3), (0.5, 1.7, 3), (-1.0, 0.5, 2), (0.5, 0.3, 2)]),
     "recurrence": ((0, 1), [(0.5, 0.7, [0.3, -0.2, 0.9]), (1.2, -0.4, []), (0.8, 0.3, (2.0,))]),
     "list_append": ((0, 1), [(0.5, -0.2, [0.3, 1.5, -0.7]), (1.2, 0.4, [2.0]), (-0.8, 0.1, [0.2, -1.1]), (0.5, 0.5, [])]),
+    "running_sums": ((0, 1), [(0.5, 0.8, [1.0, 2.0]), (0.5, -0.2, [0.3, 1.5, -0.7]), (-1.2, 0.4, [2.0, 0.5]), (0.8, -0.9, [0.2, -1.1, 3.0])]),
 }
 # samples with control flow whose gradients are checked with arrays, in their own test files
 CHECKED_ELSEWHERE = {"checks_and_logging": "test_effects.py", "layers_mlp": "test_layer_pairs.py"}
