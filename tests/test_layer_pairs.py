@@ -2,7 +2,7 @@
 other sequences whose items are unpacked: ``for W, b in params``, ``for layer in params: W, b =
 layer``, ``layer[0]``, ``W, b = params[i]``, ``for a, b in pairs``, ``for i, (W, b) in
 enumerate(params)``, ``for W, b in reversed(params)``, ``for (a, b), w in zip(pairs, ws)`` (these
-three name each item whole and unpack it first in the body: ``lower.loops._items_unpacked_in_body``).
+three name each item whole and unpack it first in the body: ``lower.loop_forms.items_unpacked_in_body``).
 
 The loop over a sequence it differentiates is written as the loop over the items, each unpacked
 (``transforms.unpacked_items``); a pair whose parts differ in shape has an adjoint per part

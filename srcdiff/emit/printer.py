@@ -270,10 +270,15 @@ def result_check_lines(result, aliases):
     return check_lines(result, "rt.check_scalar", aliases)
 
 
+# the class a check (``ir.CHECK_OPS``) passes without a call: the common case of the value it checks
+_PASSES = {"rt.check_sequence": "list"}
+
+
 def check_lines(value, op, aliases, depth=1, expected=()):
-    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``; ``rt.check_class(self,
-    Model)`` (``expected``: ``[Model]``) runs for another class or an own attribute hiding a method (``rt.shadows_method``)."""
-    cls, call = (expected[0] if expected else "float"), ", ".join([value, *expected])
+    """``if v.__class__ is not float: rt.check_...(v)``: a check (``ir.CHECK_OPS``) of ``value``, a list passing
+    ``rt.check_sequence`` without a call; ``rt.check_class(self, Model)`` (``expected``: ``[Model]``) runs for
+    another class or an own attribute hiding a method (``rt.shadows_method``)."""
+    cls, call = (expected[0] if expected else _PASSES.get(op, "float")), ", ".join([value, *expected])
     shadow = f" or {aliased('rt.shadows_method', aliases)}({value})" if op == "rt.check_class" else ""
     return [pad(depth) + f"if {value}.__class__ is not {cls}{shadow}:", pad(depth + 1) + f"{aliased(op, aliases)}({call})"]
 

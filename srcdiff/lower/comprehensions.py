@@ -96,6 +96,8 @@ def _generator_loop(lw, generator, body, first, taken, value_step, pseudo):
     reads = [_at(ast.Assign(targets=[item], value=ast.Subscript(value=name, slice=_name(index, it), ctx=ast.Load())),
                  item) for item, name in zip(items, names)]
     lengths = [_call("len", [name], it) for name in names]
+    for length in lengths:  # counts the items read by position: their sequence is checked first (positions)
+        length.srcdiff_positions = True
     count = lengths[0] if len(lengths) == 1 else _call("min", lengths, it)
     indices = _call("range", [count], it)
     if kind == "reversed":

@@ -141,6 +141,7 @@ def _extremum_of(lw, node, op, hint, items):
         for k, item in enumerate(items[1:], start=2):
             result = lw.emit(op, (result, single(lw, item, node)), node, hint if k == len(items) else None)
         return result
+    lw.read_by_position(items, node)
     position = lw.emit(f"rt.arg{op}_item", (items,), node)
     return lw.emit("[]", (items, position), node, hint)
 
@@ -180,6 +181,8 @@ def _extremum_or_default(lw, node, op, hint, sequence, keywords):
 
 
 def call_len(lw, node, hint):
+    if getattr(node, "srcdiff_positions", False) and isinstance(node.args[0], ast.Name):  # a comprehension's count
+        lw.read_by_position(lw.expr(node.args[0]), node)
     if len(node.args) == 1 and isinstance(lw.env.get(getattr(node.args[0], "id", None)), KeywordValues):
         return Const(len(lw.env[node.args[0].id]))  # len(d) of a dict built here
     if len(node.args) != 1 or node.keywords or not isinstance(node.args[0], (ast.ListComp, ast.List, ast.Tuple)):
@@ -200,6 +203,7 @@ def call_list(lw, node, hint):
         return TupleValue(items)
     if isinstance(sequence, COMPREHENSIONS):
         return items
+    lw.read_by_position(items, node)
     copied = lw.emit("[]", (items, Const(Slice(None, None, None))), node, hint)
     lw.shared.rests.append(copied)
     return copied
@@ -249,6 +253,7 @@ def call_reversed(lw, node, hint):
     """``reversed(xs)`` as a value (``enumerate(reversed(xs))``): ``xs[::-1]``, or the tuple reversed;
     noted as an iterator, which a helper given it must read once (``iterators``)."""
     items = lw.as_list(_one_sequence(lw, node, "reversed"))
+    lw.read_by_position(items, node)
     walked = TupleValue(items[::-1]) if isinstance(items, tuple) else lw.emit("[]", (items, Const(Slice(None, None, -1))),
                                                                             node, hint)
     lw.shared.iterators.append(walked)  # spent by its first use: read once (iterators)
@@ -263,6 +268,7 @@ def _truth_of_all(op, pairwise):
     def call(lw, node, hint):
         items = lw.as_list(_one_sequence(lw, node, op[3:]))
         if not isinstance(items, tuple):
+            lw.read_by_position(items, node)
             return lw.emit(op, (items,), node, hint)
         if not items:
             return Const(op == "np.all")

@@ -26,6 +26,7 @@ from .methods import MethodLowering
 from .namespaces import NamespaceLowering
 from .numpy_forms import NumpyForms
 from .operators import OperatorLowering
+from .positions import PositionLowering
 from .sequences import Accumulated, SequenceLowering
 from .starred import starred_position
 from .texts import setting, text_expr
@@ -64,7 +65,7 @@ def lower(source, several_results=False):
         params.append(var)
     lowerer.tree_params(params, source.owner)
     shared.call_stack.append(def_key(source))
-    result, tuple_returned = callables.returned(lowerer, _last_return(source), lowerer.lower_body(), several_results)
+    result, tuple_returned = callables.returned(lowerer, source.nodes(ast.Return)[-1], lowerer.lower_body(), several_results)
     args = effects.without_annotations(source.node.args)
     function = Function(
         name=source.node.name, params=tuple(params), body=tuple(lowerer.hoisted_statements() + shared.body), result=result,
@@ -79,12 +80,8 @@ def _error_at(loc, message, hint):
     return UnsupportedSyntaxError(message, loc.filename, loc.lineno, loc.col, loc.line_text, hint)
 
 
-def _last_return(source):
-    return source.nodes(ast.Return)[-1]
-
-
 class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, MethodLowering, OperatorLowering,
-               SequenceLowering, NamespaceLowering, NumpyForms, AppendLowering, ItemWriteLowering):
+               SequenceLowering, NamespaceLowering, NumpyForms, AppendLowering, ItemWriteLowering, PositionLowering):
     """Lowers one function body (the top-level one or an inlined helper)."""
 
     def __init__(self, source, shared):
@@ -249,6 +246,8 @@ class _Lowerer(CallLowering, CallableLowering, ArrayLowering, DisplayLowering, M
             self.refuse_out(op, kwargs, node)
         target = Var(hint, user_named=True) if hint else Var("s")
         self.shared.body.append(Assign(target, op, tuple(args), tuple(kwargs), self.source.loc(node)))
+        if op == "[]":
+            self.note_items(args[0], (target,))  # an item of an argument is of a type the caller chose (positions)
         return target
 
     def check_operands(self, args, kwargs, node):

@@ -36,6 +36,7 @@ def call_sorted(lw, node, hint):
     keys = keys_of(lw, items, given["key"], node) if "key" in given else None  # (of a run-time sequence: a list)
     if isinstance(items, tuple):
         return _sorted_display(lw, items, reverse, node, keys)
+    lw.read_by_position(items, node)
     order = lw.emit("rt.sorted_order", (items if keys is None else keys, reverse), node)
     result = lw.emit("[]", (lw.emit("np.asarray", (items,), node), order), node, hint)
     lw.shared.rests.append(result)  # a list where Python makes one: arithmetic on it is refused

@@ -42,6 +42,8 @@ class TreeState:
         self.checks = {}  # tree node Var -> the class its methods were looked up on (checked at run time)
         self.aliased = {}  # rt.unpacked(p, n) -> p
         self.sure = set()  # the part Vars read outside every branch and loop: the argument has them
+        self.items = set()  # Vars of items of tree nodes read at run time (``rows[i]``, ``for row in rows``): ``positions``
+        self.sequences_checked = set()  # values checked on every path before a read by position (``positions``)
 
 
 class TreeLowering:

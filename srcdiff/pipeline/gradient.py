@@ -13,7 +13,7 @@ from ..errors import SignatureError
 from ..frontend import title
 from ..ir import Global, Var, assigns
 from ..rules import rules_of, scalar_rule
-from ..transforms import items_unpacked, reverse, sequences_read_as_arrays, shared_subexpressions
+from ..transforms import items_unpacked, reverse, sequences_read_as_arrays, settled_checks_dropped, shared_subexpressions
 
 
 def gradient_source(function, source, kind="grad", wrt=None, comments=False, order=1, base=None, name=None,
@@ -32,7 +32,7 @@ def gradient_source(function, source, kind="grad", wrt=None, comments=False, ord
     ``tape_per_site`` gives each push of the tape its own list (numba mode: ``emit.tape``).
     """
     params, single = select_wrt(function, wrt, source)
-    function = shared_subexpressions(sequences_read_as_arrays(function, kinds))  # NumPy calls read a list as its array
+    function = shared_subexpressions(sequences_read_as_arrays(settled_checks_dropped(function, kinds), kinds))  # NumPy calls read a list as its array
     function = items_unpacked(function, params)  # for W, b in params: the loop over the items, then W, b = item
     by_var = specialized_kinds(function, kinds)
     rules = rules_of(function, by_var)

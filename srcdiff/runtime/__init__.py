@@ -15,7 +15,7 @@ enough to be copied next to generated code.
 | ``sequences`` | ``appended`` (lists built by comprehensions and ``append``), ``grown`` (the same in place), ``but_last`` (the gradient of the list before an append), ``argmax_item``, ``argmin_item``, ``sorted_order`` (``sorted``) |
 | ``arrays`` | the array gradients: ``unbroadcast``, ``like``, the reductions' ``*_grad``; forward mode's ``broadcast_like`` (a tangent broadcast to its result's shape) |
 | ``indexing`` | indexing and joining: ``index_grad`` (``index_grads``: several basic reads into one array), ``setitem``, ``written_grad``, the joins' gradients; ``tangent_like`` (a list parameter's tangent as a list), ``if_inexact`` (nothing through a store into integers) |
-| ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops), ``check_number_update`` (an ``x += v`` read again elsewhere: a number, not an array NumPy would update in place) |
+| ``checks`` | ``check_scalar`` (a result is one real number), ``check_direction`` (grad(grad) through loops), ``check_number_update`` (an ``x += v`` read again elsewhere: a number, not an array NumPy would update in place), ``check_sequence`` (a value from the arguments read by position where the code iterates it: no dict, set or iterator) |
 | ``shapes`` | the gradients of shape and order functions: ``repeat_grad``, ``tile_grad``, ``pad_grad``, ``rollaxis_grad``, ``diff_grad``, ``gradient_grad``/``gradient_along`` (``np.gradient``), ``unsort``/``sort_like``, ``part_grad``/``part_of`` (``np.split``), ``concatenate_items``/``stack_items``/``split_items`` (a sequence given as one value) |
 | ``orders`` | ``prod_grad``, ``prod_hvp``, ``cumprod_grad``, ``cumprod_tangent``, ``cumprod_hvp``; ``quantile_grad``, ``quantile_tangent`` (median, percentile, quantile) |
 | ``products`` | the gradients of ``@``, ``np.dot`` and ``np.inner`` for every operand rank |
@@ -41,7 +41,7 @@ from .arrays import (broadcast_like, cumsum_grad, like, max_grad, mean_grad, min
                      sum_grad, unbroadcast, var_grad)
 from .indexing import (concatenate_grad, concatenate_place, hstack_grad, hstack_place, if_inexact, index_grad,
                        index_grads, setitem, tangent_like, vstack_grad, vstack_place, written_grad)
-from .checks import check_direction, check_number_update, check_scalar
+from .checks import check_direction, check_number_update, check_scalar, check_sequence
 from . import linalg, tensors
 from .custom import Context, Function, function_gradient, function_gradients
 from .linalg import (eig_compose, eig_project, eigh_vectors, inv_t, inverse_gaps, logabsdet, lower_half, mT, qr_q,
@@ -72,7 +72,7 @@ from .trees import tree_grad, tree_part, tree_scale, tree_vdot, tree_zeros
 s_ = np.s_  # the index maker of item writes when generated code calls the runtime by another name
 
 __all__ = [
-    "ArrayGradientError", "check_scalar", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
+    "ArrayGradientError", "check_scalar", "check_sequence", "concatenate_grad", "cumsum_grad", "dot_grad_left", "dot_grad_right",
     "hstack_grad", "concatenate_place", "hstack_place", "vstack_place", "if_inexact", "tangent_like", "index_grad", "index_grads", "inner_grad_left", "inner_grad_right", "like", "matmul_grad_left",
     "matmul_grad_right", "max_grad", "mean_grad", "min_grad", "norm_grad", "prod_grad", "setitem", "std_grad",
     "sum_grad", "unbroadcast", "var_grad", "vstack_grad", "written_grad", "Context", "Function", "function_gradient", "function_gradients", "div_or_zero",

@@ -131,8 +131,7 @@ def as_array(value):
     differ in shape (``(np.ones(3), 1.5)``) and a dict (its keys are no positions) are refused,
     naming the parameter."""
     if isinstance(value, dict):  # a dict parameter read at a key the build could not take as a path
-        name = next((n for n, v in _generated_parameters() if v is value), None)
-        subject = f"the argument for parameter '{name}'" if name else "an argument"
+        subject = argument_named(value)  # (named outside the f-string: an exported copy renames names, not text)
         raise ArrayGradientError(
             f"{subject} is a {type(value).__name__}, read here at a key computed at run time or that is not a "
             "string or int constant, which srcdiff would index like an array",
@@ -145,6 +144,13 @@ def as_array(value):
         raise ArrayGradientError(
             f"{subject} is a {type(value).__name__} of values of different shapes, which srcdiff indexes like one array",
             hint="pass each part as a parameter of its own, or one array (np.stack)") from None
+
+
+def argument_named(value):
+    """"the argument for parameter 'x'" where ``value`` is a parameter of the innermost generated
+    function running, else "a value": how a refusal names what it refuses."""
+    name = next((n for n, v in _generated_parameters() if v is value), None)
+    return f"the argument for parameter '{name}'" if name else "a value"
 
 
 def _generated_parameters():

@@ -1,11 +1,14 @@
 """The checks generated code makes on values (their own value is None and never read):
 ``check_scalar`` refuses a result that is not one real number, ``check_direction`` an array
 parameter that ``grad(grad(f, wrt=i))`` of a function with loops would differentiate along,
-``check_number_update`` an ``x += v`` that NumPy would make in place where another name reads ``x``.
+``check_number_update`` an ``x += v`` that NumPy would make in place where another name reads ``x``,
+``check_sequence`` a value from the arguments that the code reads by position where Python iterates it.
 """
+import collections.abc as abc
+
 import numpy as np
 
-from .arguments import ArrayGradientError, refuse_if_not_real
+from .arguments import ArrayGradientError, argument_named, refuse_if_not_real
 from .lazy import in_lazy_sweep, is_lazy
 from .trees import is_container
 
@@ -54,3 +57,29 @@ def check_number_update(value):
     raise ArrayGradientError(f"this in-place update changes a {type(value).__name__} that is read again through another "
                              "name or a list: NumPy writes it in place, which the gradient does not model",
                              hint="write 'x = x + v' for a new value (or copy it before: 'x = x.copy()')")
+
+
+def check_sequence(value):
+    """Refuse a value the generated code reads by position (``xs[0]``, ``xs[1]``...) where the
+    user's code iterates it (a comprehension, ``sum``, ``max``, ``list``, unpacking), unless
+    its items by position are what iterating gives: a dict iterates its keys, a set its
+    members in no order, an iterator or a view has no positions."""
+    cls = value.__class__
+    if cls is tuple or cls is np.ndarray:  # (a list passes before the call: ``emit.printer``)
+        return
+    if isinstance(value, (abc.Mapping, abc.Set)) or not (hasattr(cls, "__getitem__") and hasattr(cls, "__len__")):
+        raise _iterated_without_positions(value)
+
+
+def _iterated_without_positions(value):
+    subject = argument_named(value)  # (outside the f-strings: an exported copy renames names, not text)
+    if isinstance(value, (abc.Mapping, abc.Set)):
+        what = "a dict" if isinstance(value, dict) else f"a {type(value).__name__}"
+        order = "its keys" if isinstance(value, abc.Mapping) else "its members, in an order of its own"
+        return ArrayGradientError(f"{subject} is {what}, which this line iterates: Python goes through "
+                                  f"{order}, where srcdiff reads a sequence by position",
+                                  hint="pass a list, a tuple or an array; to loop over a dict's keys write "
+                                       "'for k in d:' as a for statement")
+    return ArrayGradientError(f"{subject} is a {type(value).__name__}, which this line iterates: srcdiff reads a "
+                              "sequence by position, and this value has none (a number, an iterator, a generator, "
+                              "a dict view)", hint="pass a list, a tuple or an array (list(...) of it, outside the function)")

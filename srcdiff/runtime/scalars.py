@@ -8,10 +8,12 @@ through NumPy.  Each has a gradient rule of its own (``srcdiff.rules``) so
 generated code can be differentiated again.
 """
 import math
+import collections.abc as abc
 
 import numpy as np
 
 from .arguments import refuse_if_not_real
+from .checks import check_sequence
 from .item_adjoints import is_ragged, item_adjoints_zeros, item_read_grad
 from .lazy import array_module, is_lazy
 from .namespaces import namespace_of as namespace
@@ -178,7 +180,10 @@ def _in_type_of(g, x):
 
 def unpacked(x, n):
     """``x`` itself, once checked to hold exactly ``n`` items as ``a, b = x`` needs; otherwise
-    the error Python raises for that line (ValueError, TypeError for a number)."""
+    the error Python raises for that line (ValueError, TypeError for a number).  A dict or a set
+    is refused (``check_sequence``): Python unpacks its keys or members, read here by position."""
+    if isinstance(x, (abc.Mapping, abc.Set)):
+        check_sequence(x)
     try:
         count = len(x)
     except TypeError:
@@ -192,7 +197,9 @@ def unpacked(x, n):
 
 def unpacked_at_least(x, n):
     """``x`` itself, once checked to hold at least ``n`` items as ``a, *rest, b = x`` needs
-    (``n`` is 2 there); otherwise the error Python raises for that line."""
+    (``n`` is 2 there); otherwise the error Python raises for that line; a dict or a set refused."""
+    if isinstance(x, (abc.Mapping, abc.Set)):
+        check_sequence(x)
     try:
         count = len(x)
     except TypeError:

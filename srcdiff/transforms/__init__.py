@@ -25,7 +25,7 @@ Imports ``rules``, ``ir`` and ``errors``.
 | ``linalg_tangents`` | forward mode of linear algebra: forms of einsum and friends, tangent templates |
 | ``signature`` | a function with one more parameter (a tangent or a cotangent) |
 | ``slices`` | the reads of one array by basic indexes: their contributions gathered into one ``rt.index_grads`` |
-| ``sequence_arguments`` | in specialized code, a list or tuple parameter read by NumPy calls as one ``np.asarray`` of it |
+| ``sequence_arguments`` | in specialized code, a list or tuple parameter read by NumPy calls as one ``np.asarray`` of it; the checks of reads by position its kind settles dropped |
 | ``shared`` | common subexpressions of straight-line array code computed once, before the sweep |
 """
 from .forward import Tangent, TangentIf, TangentLoop, tangent_statements
@@ -35,6 +35,6 @@ from .contributions import operand_expr
 from .items import item_sources
 from .reverse import reverse
 from .signature import fresh_name, with_extra_parameter
-from .sequence_arguments import sequences_read_as_arrays
+from .sequence_arguments import sequences_read_as_arrays, settled_checks_dropped
 from .shared import shared_subexpressions
 from .unpacked_items import items_unpacked

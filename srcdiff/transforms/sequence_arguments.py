@@ -11,12 +11,16 @@ Only the arguments NumPy reads as data are read so: every operand of a ufunc (``
 ``np.expand_dims``' axes stays a tuple).  Other reads of the parameter (its items, its length, a
 loop over it) are unchanged, and the gradient of the array reaches the parameter through
 ``np.asarray``, returned in its type.
+
+``settled_checks_dropped`` takes out the checks the kinds settle: ``rt.check_sequence(xs)``
+(``lower.positions``) of a list, tuple or array parameter, or of a part or an item of an
+array parameter (an array or a number, read by position as iterating it reads it).
 """
 import dataclasses
 
 import numpy as np
 
-from ..ir import Assign, Var, with_blocks
+from ..ir import Assign, ForIter, Loop, Var, with_blocks
 
 
 def sequences_read_as_arrays(function, kinds):
@@ -56,3 +60,34 @@ def _rewritten(body, arrays, used):
 def _is_ufunc(op):
     """Whether ``np.<f>`` is a NumPy ufunc, whose positional arguments are all data."""
     return isinstance(getattr(np, op[3:], None), np.ufunc)
+
+
+def settled_checks_dropped(function, kinds):
+    """``function`` without the ``rt.check_sequence`` statements ``kinds`` (parameter name ->
+    ``analysis.Kind``) settle (see the module doc); itself when there are none."""
+    given = {p: kinds[p.hint] for p in function.params if (kinds or {}).get(p.hint) is not None}
+    settled = {p for p, kind in given.items() if kind.sequence or kind.name == "array"}
+    arrays = {p for p, kind in given.items() if kind.name == "array"}
+    if not settled:
+        return function
+    body = _unchecked(function.body, settled, arrays)
+    return function if body == function.body else dataclasses.replace(function, body=body)
+
+
+def _unchecked(body, settled, arrays):
+    out = []
+    for stmt in body:
+        if type(stmt) is Assign:
+            if stmt.op == "rt.check_sequence" and stmt.args[0] in settled:
+                continue
+            if stmt.op in ("[]", "field[]") and stmt.args[0] in arrays:  # a part of an array: an array or a number
+                settled.add(stmt.target)
+                arrays.add(stmt.target)
+        else:
+            if isinstance(stmt, Loop) and isinstance(stmt.iter, ForIter) and stmt.iter.kind == "iter" \
+                    and stmt.iter.args[0] in arrays:  # for row in X: rows of an array
+                settled.update(stmt.iter.targets)
+                arrays.update(stmt.iter.targets)
+            stmt = with_blocks(stmt, lambda block: _unchecked(block, settled, arrays))
+        out.append(stmt)
+    return tuple(out)
