@@ -13,6 +13,7 @@ direction's, stopping at the shorter.  ``checked_directions`` refuses such a cal
 | a list or tuple | ``np.shape`` of it (its length where its items differ) | a list, tuple or array of that shape |
 | a container of parameters (a dict, an object, a list of them...) | its parts' paths and shapes | a container with parts at the same paths, each of its part's shape |
 """
+import collections.abc as abc
 import functools
 import inspect
 import linecache
@@ -26,13 +27,14 @@ from .runtime.trees import is_container, leaves
 
 def checked_directions(compiled, directions):
     """``compiled`` (a jvp or hvp) behind a look that each direction has the structure of its
-    parameter (``directions``: ``(parameter, direction)`` pairs of its parameters' names);
-    ``compiled`` itself where there is nothing to see."""
+    parameter (``directions``: ``(parameter, direction, walked)`` of its parameters' names, where
+    ``walked`` says a loop pairs the parameter's items with the direction's, which a dict or a set
+    has not: refused); ``compiled`` itself where there is nothing to see."""
     if not directions:
         return compiled
     signature = inspect.signature(compiled)
     order = list(signature.parameters)
-    pairs = tuple((order.index(param), order.index(direction)) for param, direction in directions)
+    pairs = tuple((order.index(param), order.index(direction), walked) for param, direction, walked in directions)
     total = len(order)
 
     @functools.wraps(compiled)
@@ -40,10 +42,14 @@ def checked_directions(compiled, directions):
         values = args if not kwargs and len(args) == total else _in_order(signature, args, kwargs)
         if values is None:
             return compiled(*args, **kwargs)  # which says what is wrong with the call
-        for p, d in pairs:
+        for p, d, walked in pairs:
             param, direction = values[p], values[d]
             if param.__class__ is not float or direction.__class__ is not float:  # two numbers: nothing to see
                 _check(param, direction)
+            if walked and isinstance(param, (abc.Mapping, abc.Set)):
+                _refuse(f"a loop of the function walks this {type(param).__name__} argument and computes with what it "
+                        "walks (its keys, its members), which have no tangent as values of it",
+                        "read the values at their keys in the loop (for k in d: ... d[k]), or loop over d.values() or d.items()")
         return compiled(*args, **kwargs)
 
     checked.__srcdiff_compiled__ = getattr(compiled, "__srcdiff_compiled__", compiled)  # what a derivative reads

@@ -79,6 +79,9 @@ def _args(name, rng):
         return [rng.normal(size=(6, 4)), rng.normal(size=(5, 4)), rng.normal(size=(5, 4)), rng.normal(size=(6, 4))]
     if name == "dict_mlp":
         return [dict(zip(("W1", "b1", "W2", "b2"), _net(rng))), rng.normal(size=(6, 4)), _labels()]
+    if name == "weight_decay":
+        params = dict(zip(("W1", "b1", "W2", "b2"), _net(rng)))
+        return [params, rng.normal(size=(6, 4)), rng.normal(size=(6, params["W2"].shape[1]))]
     if name == "class_model":
         return [_net(rng), rng.normal(size=(6, 4)), _labels()]
     if name == "gaussian_loglik":
@@ -102,6 +105,7 @@ CASES = {
     "rosenbrock_nd": ("rosenbrock_nd", "rosenbrock_nd", "rosenbrock_nd"),
     "attention": ("attention_loss", "einsum_attention", "attention_loss"),
     "dict_mlp": ("loss", "dict_mlp", "loss"),
+    "weight_decay": ("loss", "weight_decay", "loss"),
     "class_model": ("TwoLayerNet.loss", "class_model", "TwoLayerNet.loss"),
     "gaussian_loglik": ("gaussian_loglik", "gaussian_loglik", "gaussian_loglik"),
     "lambdas": ("lambdas", "lambdas", "lambdas"),

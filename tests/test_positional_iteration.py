@@ -83,7 +83,7 @@ def part_summed(p, x):
     return sum(v * x for v in p["a"])
 
 
-FAMILY = [summed, keys_weighted, values_read_back, listed, tupled, largest, enumerated, zipped, backwards,
+FAMILY = [summed, keys_weighted, listed, tupled, largest, enumerated, zipped, backwards,
           listed_comprehension, unpacked, in_order, any_big]
 INT_KEYS = {0: 4.0, 1: 2.0}  # keys read as positions would find the values
 
@@ -145,7 +145,7 @@ def test_an_item_or_a_part_of_an_argument_is_checked():
 SEQUENCES = [[4.0, 2.0], (4.0, 2.0), np.array([4.0, 2.0]), [2.0, 4.0]]
 
 
-@pytest.mark.parametrize("f", [f for f in FAMILY if f is not values_read_back], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("f", FAMILY, ids=lambda f: f.__name__)
 @pytest.mark.parametrize("k", range(len(SEQUENCES)))
 def test_sequences_keep_their_values_and_gradients(f, k):
     xs, x = SEQUENCES[k], 3.0
@@ -197,3 +197,56 @@ def test_a_value_the_function_made_is_not_checked():
 
     source = srcdiff.grad(made, wrt=1).source
     assert source.count("rt.check_sequence") == 1  # xs only
+
+
+@pytest.mark.parametrize("d", [INT_KEYS, {"a": 4.0, "b": 2.0}, {3: 1.0, 5: -2.0}])
+def test_a_comprehension_reading_a_dict_at_its_own_keys_walks_its_keys(d):
+    """``sum(d[k] * x for k in d)``: the keys index the dict itself, so the comprehension walks them
+    (``rt.keys_of``) and reads each value at its key, as Python does (refused by the check above
+    before the walk at its keys was known; before that, silently wrong for int keys)."""
+    value, (grad_d, grad_x) = srcdiff.value_and_grad(values_read_back)(d, 3.0)
+    assert value == pytest.approx(values_read_back(d, 3.0))
+    assert grad_x == pytest.approx(sum(d.values()))
+    assert_close(grad_d, {k: 3.0 for k in d})
+    assert srcdiff.jvp(values_read_back, wrt=0)(d, 3.0, {k: 1.0 for k in d}) == pytest.approx(3.0 * len(d))
+    assert_close(srcdiff.hvp(values_read_back, wrt=0)(d, 3.0, {k: 1.0 for k in d}), {k: 0.0 for k in d})
+
+
+def keys_as_numbers(d, x):
+    total = 0.0
+    for k in d:
+        total = total + k * x
+    return total
+
+
+def keys_and_values(d, x):
+    total = 0.0
+    for k in d:
+        total = total + d[k] * x * k
+    return total
+
+
+def test_a_for_statement_computing_with_a_dicts_keys_is_refused_only_where_they_would_get_derivatives():
+    """Keys walked by a ``for`` and used as numbers: differentiated with respect to ``x`` they are
+    plain numbers (right); with respect to the dict they would be taken for its values (its items),
+    which Python's loop does not walk: refused at the loop (reverse) or at the call (forward)."""
+    assert srcdiff.value_and_grad(keys_as_numbers, wrt=1)(INT_KEYS, 3.0) == (3.0, 1.0)
+    with pytest.raises(srcdiff.SrcdiffError, match="this loop walks a dict") as caught:
+        srcdiff.grad(keys_as_numbers, wrt=0)(INT_KEYS, 3.0)
+    assert f"test_positional_iteration.py:{keys_as_numbers.__code__.co_firstlineno + 2}:" in str(caught.value)
+    for path in (srcdiff.jvp, srcdiff.hvp):
+        with pytest.raises(srcdiff.SrcdiffError, match="walks this dict argument"):
+            path(keys_as_numbers, wrt=0)(INT_KEYS, 3.0, {0: 1.0, 1: 1.0})
+    with pytest.raises(srcdiff.SrcdiffError, match="this loop walks a dict"):
+        srcdiff.grad(keys_as_numbers, wrt=0)({1.0, 2.0}, 3.0)
+
+
+@pytest.mark.parametrize("d", [{3: 1.0, 5: 2.0}, INT_KEYS])
+def test_keys_read_at_and_used_as_numbers_have_no_derivative(d):
+    value, (grad_d, grad_x) = srcdiff.value_and_grad(keys_and_values)(d, 1.5)
+    assert value == pytest.approx(keys_and_values(d, 1.5))
+    assert_close(grad_d, {k: 1.5 * k for k in d})
+    assert grad_x == pytest.approx(sum(v * k for k, v in d.items()))
+    v = {k: 1.0 for k in d}
+    assert_close(srcdiff.hvp(keys_and_values, wrt=0)(d, 1.5, v), {k: 0.0 for k in d})
+    assert srcdiff.jvp(keys_and_values, wrt=0)(d, 1.5, v) == pytest.approx(1.5 * sum(d))

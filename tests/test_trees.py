@@ -14,6 +14,7 @@ import srcdiff
 from conftest import ROOT, load_sample
 from srcdiff.runtime.trees import leaves, replace_leaves, tree_part
 from srcdiff.testing import check_grad
+from tangent_corpus_checks import assert_close, fd_gradient
 
 W2 = np.array([[1.0, -2.0], [0.5, 3.0]])
 RNG = np.random.default_rng(12)
@@ -303,7 +304,7 @@ def iterated(params, x):
 
 
 def computed_key(params, x, k):
-    return np.sum(params["W"] * x) + params[k]
+    return np.sum(params["W"] * x) + np.sum(params[k] ** 2)
 
 
 def passed_whole(params, x):
@@ -322,16 +323,30 @@ def chosen(params, x, c):
 
 @pytest.mark.parametrize("f, args, line, message", [
     (iterated, ({"layers": [{"W": np.eye(2)}]}, np.eye(2)), 'layer["W"]', "not a parameter read through constant keys"),
-    (computed_key, ({"W": np.eye(2), "b": 1.0}, np.eye(2), "b"), "params[k]", "a key computed at run time"),
     (passed_whole, ({"W": np.eye(2)}, np.eye(2)), "np.sum(params)", "passing it whole to 'np.sum'"),
     (written, ({"W": np.eye(2)}, np.eye(2)), 'params["W"] = x', "writing into a parameter"),
     (chosen, ({"a": {"W": np.eye(2)}, "b": {"W": np.eye(2)}}, np.eye(2), 1.0), 'layer["W"]',
      "not a parameter read through constant keys"),
-], ids=["iterated at run time", "computed key", "passed to numpy", "written", "chosen at run time"])
+], ids=["iterated at run time", "passed to numpy", "written", "chosen at run time"])
 def test_refused_with_a_clear_error(f, args, line, message):
     with pytest.raises(srcdiff.SrcdiffError, match=message) as info:
         srcdiff.grad(f, wrt=0)(*args)
     assert info.value.filename == __file__ and line in info.value.line_text
+
+
+@pytest.mark.parametrize("k", ["b", "W"])
+def test_a_dict_read_at_a_key_computed_at_run_time_too(k):
+    """Refused before: the read at run time has an adjoint by key (``runtime.KeyedAdjoints``) that
+    ``rt.tree_grad`` adds to the parts read at constant keys."""
+    params, x = {"W": np.array([[1.0, 2.0], [0.5, -1.0]]), "b": np.array([[0.3, 0.1], [0.2, 0.4]])}, np.eye(2) * 1.5
+    got = srcdiff.grad(computed_key, wrt=0)(params, x, k)
+    assert_close(got, fd_gradient(computed_key, (params, x, k), 0), rtol=1e-6, atol=1e-7)
+    v = {"W": np.ones((2, 2)), "b": np.full((2, 2), 2.0)}
+    assert srcdiff.jvp(computed_key, wrt=0)(params, x, k, v) == pytest.approx(
+        np.sum(v["W"] * x) + np.sum(2 * params[k] * v[k]))
+    expected = {"W": np.zeros((2, 2)), "b": np.zeros((2, 2))}
+    expected[k] = 2 * v[k]
+    assert_close(srcdiff.hvp(computed_key, wrt=0)(params, x, k, v), expected)
 
 
 # ---------------------------------------------------------------- check_grad

@@ -43,7 +43,7 @@ REDUCTIONS = frozenset({
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "in", "not in", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
                         "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank", ".index()", ".count()"})
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
-                       "rt.check_number_update", "rt.check_sequence", "effect"})
+                       "rt.check_number_update", "rt.check_sequence", "rt.check_mapping", "rt.keys_of", "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).
 SHAPED_LIKE_SECOND = frozenset({"rt.broadcast_like", "rt.tangent_like", "rt.unbroadcast", "rt.like", "rt.sum_grad", "rt.mean_grad",
                                 "rt.max_grad", "rt.min_grad", "rt.index_grad"})

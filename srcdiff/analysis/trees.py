@@ -37,8 +37,10 @@ def _paths(function):
 
 
 def is_container(function, param):
-    """Whether ``function`` reads parts of ``param`` at constant paths."""
-    return any(root is param for root, _ in tree_paths(function).values())
+    """Whether ``function`` reads parts of ``param`` at constant paths, or walks its keys
+    (``rt.keys_of``: ``for k in params: params[k]``, a dict, its gradient one adjoint a key)."""
+    return any(root is param for root, _ in tree_paths(function).values()) or any(
+        isinstance(s, Assign) and s.op == "rt.keys_of" and s.args[0] is param for s in walk(function.body))
 
 
 def tree_leaves(function, param):

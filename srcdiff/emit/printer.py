@@ -271,7 +271,7 @@ def result_check_lines(result, aliases):
 
 
 # the class a check (``ir.CHECK_OPS``) passes without a call: the common case of the value it checks
-_PASSES = {"rt.check_sequence": "list"}
+_PASSES = {"rt.check_sequence": "list", "rt.check_mapping": "dict"}
 
 
 def check_lines(value, op, aliases, depth=1, expected=()):

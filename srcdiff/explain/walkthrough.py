@@ -29,7 +29,7 @@ from ..frontend import load_function, owner_of_bound
 from ..ir import Var, assigns, number, operand_node, simplify_expr
 from ..lower import lower
 from ..rules import CustomRule, backward_templates, is_custom_op, placeholders, rules_of, template_ast
-from ..runtime.item_adjoints import ItemAdjoints
+from ..runtime.item_adjoints import ItemAdjoints, KeyedAdjoints
 from ..transforms import items_unpacked, reverse
 from .display import format_value
 from .model import Explanation, Row, Step
@@ -229,7 +229,8 @@ def _row(trace, index, gradients):
     if node.stmt is None:
         if gradient is None and runtime.not_real(node.value) is None:  # an input that does not reach the result
             gradient = runtime.zeros_like(node.value)  # has gradient zero (a str flag has none: a dash)
-        elif isinstance(gradient, ItemAdjoints):  # items of different shapes: in the input's own structure
+        elif isinstance(gradient, (ItemAdjoints, KeyedAdjoints)):  # items of different shapes, a dict's keys read:
+            # in the input's own structure
             gradient = runtime.like(gradient, node.value)
         return Row(index, name, "input", node.value, gradient)
     stmt = node.stmt

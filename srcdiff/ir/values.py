@@ -176,7 +176,7 @@ WHOLE_SEQUENCE_READS = LIST_REDUCTIONS | {"math.dist"}  # and math.dist of two, 
 # Run-time checks generated code makes (``rt.check_scalar(v)``: a result is one number): kept for
 # their effect, which is to refuse a wrong value; their own value is None and never read.
 CHECK_OPS = frozenset({"rt.check_scalar", "rt.check_direction", "rt.check_class", "rt.check_number_update",
-                       "rt.check_sequence"})
+                       "rt.check_sequence", "rt.check_mapping"})
 # A part of a container parameter read at a constant key (``p['W']``, ``p[0]``) or attribute
 # (``self.W``): ``field[](p, Const(key))``, ``field.(p, Const(name))`` (see ``lower.trees``).
 FIELD_OPS = frozenset({"field[]", "field."})

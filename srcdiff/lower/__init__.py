@@ -26,10 +26,11 @@ check of in-place writes), ``ir``, ``runtime`` and ``errors``.
 | ``methods`` | classes: ``self.forward(x)``, properties, static and class methods, class constants |
 | ``operators`` | ``+ - * / ** // % @``, ``& | ^ ~`` on masks, comparisons: with a stack of their own |
 | ``branches`` | ``if``, conditional expressions, ``and``/``or``, chained comparisons, exits |
-| ``loops`` | ``for`` and ``while`` |
+| ``loops`` | ``for`` and ``while``; ``loop_forms``: ``for`` statements rewritten first into the forms ``loops`` takes (items unpacked in the body, ``enumerate`` counted from zero) |
 | ``sequences`` | comprehensions and generator expressions: folds into accumulators |
 | ``consumers`` | the calls that consume sequences (``sum``, ``max``, ``math.fsum``, ``np.stack``...) |
 | ``comprehensions`` | a comprehension as the ``for`` statements it stands for |
+| ``positions`` | a value from the arguments iterated by reads by position (a comprehension, ``sum``, ``list``): checked first (``rt.check_sequence``: no dict, set or iterator) |
 | ``effects`` | ``print``, logging, ``assert``, ``raise`` kept as written (``ir.EFFECT``); ``isinstance``; ``np.errstate``; type hints |
 | ``writes`` | (after lowering) which writes may be copies: refuses stale reads through aliases; ``number_updates``: an accumulator that starts as a number (``t += x`` read again) is checked when it runs instead |
 """

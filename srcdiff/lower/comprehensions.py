@@ -24,6 +24,8 @@ saves and restores them.
 import ast
 import itertools
 
+from .dict_views import reads_at_own_keys, view_call
+
 _CALLS = ("zip", "enumerate", "reversed")
 
 
@@ -47,7 +49,8 @@ def _generator_loop(lw, generator, body, first, taken, value_step, pseudo):
     it, target = generator.iter, generator.target
     kind = _call_kind(lw, it)
     start = enumerate_start(it) if kind == "enumerate" else None
-    if isinstance(it, (ast.Tuple, ast.List)) or kind == "range" or kind in _CALLS and it.keywords and start is None:
+    if isinstance(it, (ast.Tuple, ast.List)) or kind == "range" or kind in _CALLS and it.keywords and start is None \
+            or view_call(it) is not None or reads_at_own_keys(body, it, target):  # a dict's keys (``dict_views``)
         return [_at(ast.For(target=target, iter=it, body=body, orelse=[]), it)]
     sequences = (list(it.args) if start is None else it.args[:1]) if kind in _CALLS else [it]
     if kind == "zip" and not (isinstance(target, ast.Tuple) and len(target.elts) == len(sequences)) \

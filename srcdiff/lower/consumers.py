@@ -11,6 +11,7 @@ from ..ir import LIST_REDUCTIONS, Const, Slice
 from . import effects
 from .binding import KeywordValues
 from .calls import TupleValue
+from .dict_views import of_a_display, view_call
 from .scopes import unused_name
 from .sorting import call_dist, call_sorted, keys_of
 
@@ -54,7 +55,13 @@ TAKING_A_GENERATOR = "sum, min, max, math.fsum, math.prod, statistics.fmean (mea
 def _mapped(lw, node):
     """``node``; a call ``map(f, xs, ys)`` as the generator expression ``(f(a, b) for a, b in
     zip(xs, ys))`` it stands for, where ``f`` is a name, an attribute or a lambda (whose value
-    is the same each time it is read)."""
+    is the same each time it is read); a view ``d.values()`` of a dict known at run time as
+    ``(item for item in d.values())``, a loop over the dict itself (``dict_views``)."""
+    if view_call(node) is not None and not of_a_display(lw, node):
+        item = unused_name(lw.source, "item")
+        made = ast.GeneratorExp(elt=ast.Name(id=item, ctx=ast.Load()), generators=[ast.comprehension(
+            target=ast.Name(id=item, ctx=ast.Store()), iter=node, ifs=[], is_async=0)])
+        return ast.fix_missing_locations(ast.copy_location(made, node))
     if not (isinstance(node, ast.Call) and _calls(lw, node, "map")):
         return node
     function, sequences = node.args[0] if node.args else None, node.args[1:]

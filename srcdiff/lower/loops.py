@@ -23,13 +23,14 @@ from .binding import KeywordValues
 from .callables import NOT_OPERANDS, FunctionValue, Unusable, defined_in_loop
 from .consumers import list_value
 from .grown import grown_name
+from .dict_views import keyed_loop, own_keys_loop
 from .loop_forms import counted_from_zero, items_unpacked_in_body
 from .loop_locals import after_the_loop, uncarried_displays
 from .scopes import SCOPES, walk_scope
 
 
 def statement_for(lw, stmt):
-    stmt = counted_from_zero(lw, items_unpacked_in_body(lw, stmt))
+    stmt = own_keys_loop(lw, keyed_loop(lw, counted_from_zero(lw, items_unpacked_in_body(lw, stmt))))  # a dict's keys
     values = _known_items(lw, stmt.iter)
     if values is not None:
         return _unrolled(lw, stmt, values)

@@ -19,7 +19,8 @@ which refuses, at the user's line, what the positions would misread.
 A check at the function's own block (run on every call) covers the later reads of the same
 value; elsewhere each read has its own.  Specialized code drops the checks its arguments'
 kinds settle (``pipeline.gradient``).  Unpacking a parameter (``a, b = p``) checks in
-``rt.unpacked`` itself.
+``rt.unpacked`` itself.  A loop over a view of such a value (``d.values()``: ``dict_views``)
+checks that it is a dict, ``rt.check_mapping``, the same way.
 """
 from ..ir import Assign, Var
 
@@ -40,9 +41,18 @@ class PositionLowering:
     def read_by_position(self, operand, node):
         """Check ``operand`` before the reads by position that stand for iterating it at
         ``node``, where it comes from the arguments (see the module doc)."""
-        trees = self.shared.trees
-        if not self.from_arguments(operand) or operand in trees.sequences_checked:
+        if self.from_arguments(operand):
+            self._checked_once("rt.check_sequence", operand, node)
+
+    def check_mapping(self, operand, node):
+        """Check that ``operand`` is a dict before a loop over its view at ``node`` (``dict_views``)."""
+        self._checked_once("rt.check_mapping", operand, node)
+
+    def _checked_once(self, op, operand, node):
+        """The check ``op`` of ``operand``, unless one on every path before covers it."""
+        checked = self.shared.trees.checked
+        if (op, operand) in checked:
             return
         if not self.shared.blocks:
-            trees.sequences_checked.add(operand)
-        self.shared.body.append(Assign(Var("_checked"), "rt.check_sequence", (operand,), (), self.source.loc(node)))
+            checked.add((op, operand))
+        self.shared.body.append(Assign(Var("_checked"), op, (operand,), (), self.source.loc(node)))

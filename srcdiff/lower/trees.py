@@ -28,7 +28,7 @@ from ..ir import CHECK_OPS, FIELD_OPS, MAY_BE_ABSENT, Assign, Const, Global, If,
 
 _RUNTIME_TREE_CALLS = ("unpacked", "tree_grad", "tree_part", "item_or_absent")  # in generated code read back
 # operations that may take a container read through keys whole: they only read its structure
-_STRUCTURE_OPS = FIELD_OPS | CHECK_OPS | {"rt.unpacked", "rt.tree_grad", "len", "in", "not in"}
+_STRUCTURE_OPS = FIELD_OPS | CHECK_OPS | {"rt.unpacked", "rt.tree_grad", "len", "in", "not in", "rt.keys_of"}
 
 
 class TreeState:
@@ -43,7 +43,7 @@ class TreeState:
         self.aliased = {}  # rt.unpacked(p, n) -> p
         self.sure = set()  # the part Vars read outside every branch and loop: the argument has them
         self.items = set()  # Vars of items of tree nodes read at run time (``rows[i]``, ``for row in rows``): ``positions``
-        self.sequences_checked = set()  # values checked on every path before a read by position (``positions``)
+        self.checked = set()  # (check op, value) of the checks on every path so far (``positions``)
 
 
 class TreeLowering:
@@ -174,8 +174,10 @@ class TreeLowering:
 
 def check_tree_uses(function, trees, error):
     """Refuse a container read through keys or attributes that is also used whole: passed to
-    an operation that needs its values (``np.sum(params)``), looped over, or indexed by a key
-    computed at run time.  ``error(loc, message, hint)`` makes the SrcdiffError."""
+    an operation that needs its values (``np.sum(params)``), or, read through attributes, looped
+    over or indexed by a key computed at run time (a dict read through keys may be: its gradient
+    adds the keys read at run time to the parts, ``rt.tree_grad``).  ``error(loc, message, hint)``
+    makes the SrcdiffError."""
     keyed = {stmt.args[0]: stmt for stmt in trees.hoisted if stmt.op == "field." or
              stmt.op == "field[]" and isinstance(stmt.args[1].value, str)}
     if not keyed:
@@ -183,20 +185,28 @@ def check_tree_uses(function, trees, error):
     for stmt in walk(function.body):
         if isinstance(stmt, Assign) and stmt.op not in _STRUCTURE_OPS:
             for arg in stmt.args:
-                if arg in keyed:
+                if arg in keyed and not (keyed[arg].op == "field[]" and _read_at_run_time_keys(stmt, arg)):
                     name = _spelled(keyed[arg])
                     if stmt.op == "[]":
                         raise error(stmt.loc, f"'{name}' is a container read through constant keys; a key computed at run time is not supported",
                                     "read each part with a constant key (params['W1']), or pass the parts as separate parameters")
                     raise error(stmt.loc, f"'{name}' is a container read through keys or attributes; passing it whole to '{stmt.op}' is not supported",
                                 "pass its parts (params['W1']) instead of the container")
-        elif isinstance(stmt, Loop) and stmt.iter is not None and any(a in keyed for a in stmt.iter.args):
+        elif isinstance(stmt, Loop) and stmt.iter is not None and any(a in keyed and keyed[a].op == "field." for a in stmt.iter.args):
             raise error(stmt.loc, "a container read through keys or attributes is iterated at run time; srcdiff cannot know its length",
                         "read its parts by constant keys (params['layers'][0]), or loop over a tuple display of them")
         elif isinstance(stmt, If) and any(m.then in keyed or m.orelse in keyed for m in stmt.merges):
             merge = next(m for m in stmt.merges if m.then in keyed or m.orelse in keyed)
             raise error(stmt.loc, f"'{merge.target.hint}' is one of two containers depending on a condition; srcdiff reads a container's parts at constant paths",
                         "read the part you need in each branch (w = p['a']['W'] if c else p['b']['W'])")
+
+
+def _read_at_run_time_keys(stmt, container):
+    """Whether ``stmt`` reads the dict ``container`` at a key known at run time (``d[k]``), or is
+    the gradient of such a read (``rt.index_grad(g, d, k)`` of generated code read back), which
+    needs only its keys."""
+    return stmt.op == "[]" and stmt.args[0] is container or stmt.op == "rt.index_grad" and stmt.args[1] is container \
+        and container not in stmt.args[::2]
 
 
 def _spelled(stmt):

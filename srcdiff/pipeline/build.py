@@ -31,6 +31,7 @@ from ..frontend import defaults_of, keep_parsed_within_budget, keeps_a_tape, loa
 from ..analysis import uses_arrays
 from ..ir import Loop, walk
 from ..lower import lower
+from ..transforms import item_sources
 from ..rules import computes_with_numbers_alone
 from .gradient import gradient_source, select_wrt
 from .gradient_vjp import gradient_vjp_source
@@ -211,12 +212,14 @@ def build_jvp(fn, wrt, owner=None):
 
 
 def _directions_of(compiled, function, params):
-    """``((parameter, its direction)...)`` by name for a jvp or hvp ``compiled`` of ``function``
-    along the ``params`` (``directions.checked_directions``): its parameters that are not
-    ``function``'s are the directions, in the order of ``params``."""
+    """``((parameter, its direction, walked)...)`` by name for a jvp or hvp ``compiled`` of
+    ``function`` along the ``params`` (``directions.checked_directions``): its parameters that are
+    not ``function``'s are the directions, in the order of ``params``; ``walked``: whether a loop
+    walks the parameter's items with their tangents (a dict's keys have none)."""
     own = {p.hint for p in function.params}
     directions = [name for name in inspect.signature(compiled).parameters if name not in own]
-    return tuple(zip((p.hint for p in params), directions))
+    walked = {seq for s in walk(function.body) if isinstance(s, Loop) for seq, _, _ in item_sources(s)}
+    return tuple((p.hint, d, p in walked) for p, d in zip(params, directions))
 
 
 def build_vjp(fn, wrt, owner=None):

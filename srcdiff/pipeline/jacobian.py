@@ -14,7 +14,8 @@ from ..emit import adjoint_prefix, emit_gradient
 from ..frontend import title
 from ..ir import Assign, Var
 from ..rules import ArrayRules
-from ..runtime.trees import is_container, stacked_rows
+from ..runtime.tree_arithmetic import stacked_rows
+from ..runtime.trees import is_container
 from ..transforms import fresh_name, items_unpacked, reverse, with_extra_parameter
 from .gradient import leaves_of
 from .higher import single_parameter

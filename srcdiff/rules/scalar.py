@@ -84,8 +84,8 @@ HANDWRITTEN = {
     "math.isfinite": ZERO, "math.isinf": ZERO, "math.isnan": ZERO, "math.isclose": ZERO,
     "rt.sign": ZERO, "rt.zeros_like": ZERO, "rt.zero_gradient": ZERO, "rt.whole_zeros": ZERO, "rt.tree_zeros": ZERO, "rt.Context": ZERO,
     "rt.check_scalar": ZERO, "rt.check_direction": ZERO, "rt.check_class": ZERO,  # checks: their value is never read
-    "rt.check_number_update": ZERO, "rt.check_sequence": ZERO,
-    "rt.argmax_item": ZERO, "rt.argmin_item": ZERO, "rt.sorted_order": ZERO, "rt.result_part": ZERO,
+    "rt.check_number_update": ZERO, "rt.check_sequence": ZERO, "rt.check_mapping": ZERO,
+    "rt.argmax_item": ZERO, "rt.argmin_item": ZERO, "rt.sorted_order": ZERO, "rt.keys_of": ZERO, "rt.result_part": ZERO,
     # a part of a tuple of gradients (``ir.GRADIENT_PART``): its adjoint goes into the tuple's by position
     "gradient[]": ("rt.result_grad(g, x1)", None),
     "effect": ZERO, "isinstance": ZERO,  # a print, an assert (ir.EFFECT): kept for what it does, never read

@@ -12,7 +12,7 @@ a number along an axis is 1-d in NumPy, its gradient 0-d again.
 import numpy as np
 
 from .arguments import ArrayGradientError, refuse_complex_gradient, refuse_if_not_real
-from .item_adjoints import ItemAdjoints
+from .item_adjoints import ItemAdjoints, keyed_like
 from .lazy import array_module, entries, is_lazy, like_lazily, spread_to
 from .namespaces import namespace_of as namespace
 
@@ -83,8 +83,7 @@ def _joined_sequence(g_shape, shape):
     do to lists and tuples (join, repeat) read as NumPy's arithmetic."""
     return ArrayGradientError(
         f"a gradient of shape {g_shape} does not fit a value of shape {shape}: a list or tuple joined with "
-        "'+' or repeated with '*' changes its length, and srcdiff reads '+' and '*' as arithmetic",
-        hint=JOINED_SEQUENCE_HINT)
+        "'+' or repeated with '*' changes its length, and srcdiff reads '+' and '*' as arithmetic", hint=JOINED_SEQUENCE_HINT)
 
 
 JOINED_SEQUENCE_HINT = "make the sequence an array first (np.asarray(xs)), or build the longer list with a comprehension"
@@ -97,10 +96,10 @@ def like(g, x):
     """The gradient ``g`` as a value of the parameter ``x``'s type, shape and dtype.
 
     An ndarray of a floating dtype gets that dtype (float32 stays float32), other arrays
-    float64; a Python number gets a float; the result never aliases a read-only view.
-    A zero adjoint left as the number 0.0 (a parameter no path of this call reached)
-    becomes zeros of the parameter's shape.  An argument that is not real, or a complex gradient, is refused.
-    """
+    float64; a Python number gets a float; the result never aliases a read-only view; a dict
+    read at keys known at run time gets a dict of its adjoints by key (``keyed_like``).  A zero
+    adjoint 0.0 (no path reached the parameter) becomes zeros of the parameter's shape.  An
+    argument that is not real, or a complex gradient, is refused."""
     if x.__class__ in _PYTHON_NUMBERS and g.__class__ in _PYTHON_NUMBERS:  # the usual number: nothing to check
         return float(g)
     if g.__class__ is np.ndarray and x.__class__ is np.ndarray and g.dtype == x.dtype and x.dtype.kind == "f" \
@@ -108,6 +107,8 @@ def like(g, x):
         return g  # the common case, settled before the checks below (which say the same of it)
     if is_lazy(g) or is_lazy(x):
         return like_lazily(g, x)
+    if isinstance(x, dict):
+        return keyed_like(g, x, like)
     refuse_complex_gradient(g, x)
     if isinstance(x, np.ndarray):
         if x.dtype.kind not in "biuf":

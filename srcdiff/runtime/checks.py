@@ -2,7 +2,8 @@
 ``check_scalar`` refuses a result that is not one real number, ``check_direction`` an array
 parameter that ``grad(grad(f, wrt=i))`` of a function with loops would differentiate along,
 ``check_number_update`` an ``x += v`` that NumPy would make in place where another name reads ``x``,
-``check_sequence`` a value from the arguments that the code reads by position where Python iterates it.
+``check_sequence`` a value from the arguments that the code reads by position where Python iterates it,
+``check_mapping`` one whose views (``d.values()``) a loop walks as a dict's.
 """
 import collections.abc as abc
 
@@ -83,3 +84,13 @@ def _iterated_without_positions(value):
     return ArrayGradientError(f"{subject} is a {type(value).__name__}, which this line iterates: srcdiff reads a "
                               "sequence by position, and this value has none (a number, an iterator, a generator, "
                               "a dict view)", hint="pass a list, a tuple or an array (list(...) of it, outside the function)")
+
+
+def check_mapping(value):
+    """Refuse a value whose ``.values()``, ``.keys()`` or ``.items()`` the code loops over when it is
+    not a mapping: the loop walks its keys and reads each value at its key, as a dict's views do."""
+    if not isinstance(value, abc.Mapping):
+        subject = argument_named(value)  # (outside the f-string: an exported copy renames names, not text)
+        raise ArrayGradientError(f"{subject} is a {type(value).__name__}, not a dict: srcdiff loops over the views "
+                                 "of a dict (d.values(), d.items()) as over its keys, reading each value at its key",
+                                 hint="pass a dict, or loop over the values as a list")

@@ -8,7 +8,7 @@ import numpy as np
 
 from .arguments import ArrayGradientError, as_array, numbers_alone
 from .arrays import unbroadcast
-from .item_adjoints import is_ragged, item_read_grad
+from .item_adjoints import KeyedAdjoints, is_ragged, item_read_grad
 from .lazy import ONE_HOT, index_grad_lazily, is_lazy, refuse_lazy
 from .namespaces import namespace_of as namespace
 from .scalars import zeros_like
@@ -32,6 +32,8 @@ def index_grad(g, x, index, distinct=None):
         read = item_read_grad(g, x, index, zeros_like)
         if read is not None:
             return read
+    if isinstance(x, dict):  # d[k] at a key known at run time: the adjoint of that key alone
+        return KeyedAdjoints({index: g})
     if namespace(g, x) is not np:
         return scatter_add(g, x, index, namespace(g, x))
     x = as_array(x)

@@ -14,7 +14,7 @@ import numpy as np
 
 from .arguments import refuse_if_not_real
 from .checks import check_sequence
-from .item_adjoints import is_ragged, item_adjoints_zeros, item_read_grad
+from .item_adjoints import KeyedAdjoints, is_ragged, item_adjoints_zeros, item_read_grad
 from .lazy import array_module, is_lazy
 from .namespaces import namespace_of as namespace
 from .trees import is_container, tree_zeros
@@ -111,9 +111,13 @@ def items_zeros(xs):
     zero per item.  An item that is itself a list or tuple (a row of a list of lists) gets
     an array of zeros of its shape, so that ``grad_xs[k] += g`` adds where a list would be
     joined, or where its items differ in shape (a layer's ``(W, b)``) zeros item by item
-    (``item_adjoints``); ``items_like`` gives it back the item's own type."""
+    (``item_adjoints``); ``items_like`` gives it back the item's own type.  Of a dict or a set,
+    ``KeyedAdjoints`` with no key, which refuses the loop's first item added in (at its line):
+    what a loop walks of it (keys, members) has no derivative as values of it."""
     if isinstance(xs, np.ndarray):
         return np.zeros(xs.shape, dtype=_floating(xs))
+    if isinstance(xs, (abc.Mapping, abc.Set)):
+        return KeyedAdjoints()
     if all(v.__class__ is float for v in xs):  # the usual list of floats: zeros_like of each is 0.0
         return [0.0] * len(xs)
     return [_sequence_zero(v) if type(v) in (list, tuple) else zero_gradient(v) for v in xs]
@@ -128,7 +132,10 @@ def _sequence_zero(item):
 def whole_zeros(xs):
     """The zero gradient of a sequence a loop walks item by item that is also used whole
     (``np.sum(xs)`` beside the loop): one float array of its shape, which the items' and the
-    whole's gradients are added into (given back in the sequence's type by ``like``)."""
+    whole's gradients are added into (given back in the sequence's type by ``like``); of a dict
+    read at keys known at run time, no key's adjoint yet (``KeyedAdjoints``)."""
+    if isinstance(xs, dict):
+        return KeyedAdjoints()
     return np.zeros(np.shape(xs), dtype=_floating(xs))
 
 

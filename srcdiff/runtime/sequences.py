@@ -8,8 +8,15 @@ an array whose first axis runs over the items).
 compared as ``max`` compares (an empty sequence raises its ValueError).
 ``sorted_order(xs, reverse)`` is the positions ``sorted(xs, reverse=reverse)`` takes its items
 from, found by Python's own sort (stable: equal items keep their order, also reversed).
+``keys_of(d)`` is what a loop over ``d`` walks, as a list: a dict's keys (``for k in d: d[k]``,
+``d.values()``), which carry no derivative.
 """
 import numpy as np
+
+
+def keys_of(d):
+    """The keys a loop over ``d`` walks, in its order (``list(d)``): no derivative goes through them."""
+    return list(d)
 
 
 def appended(xs, x):

@@ -50,38 +50,6 @@ def tree_part(t, path):
     return t
 
 
-def tree_vdot(a, b):
-    """The sum of the products of the numbers of ``a`` and ``b`` (same structure): the
-    Hessian-vector product's ``<gradient, v>`` for a container parameter."""
-    if not is_container(a):
-        return np.sum(np.multiply(a, b)) if isinstance(a, np.ndarray) or isinstance(b, np.ndarray) else a * b
-    total = 0.0
-    for path, value in leaves(a):
-        total = total + np.sum(np.multiply(value, tree_part(b, path)))
-    return total
-
-
-def tree_scale(s, t):
-    """``s`` times every number of ``t``, in ``t``'s structure."""
-    if not is_container(t):
-        return s * t
-    return replace_leaves(t, {path: s * value for path, value in leaves(t)})
-
-
-def stacked_rows(rows, shape, empty=False):
-    """The Jacobian with respect to a container from its rows (one gradient of the container
-    per entry of a result of ``shape``): for each number of the container, an array of shape
-    ``shape + its shape``, in the container's structure (zeros when ``empty``)."""
-    parts = {}
-    for path, value in leaves(rows[0]):
-        if empty:
-            parts[path] = np.zeros(tuple(shape) + np.shape(value), np.result_type(value, float))
-        else:
-            parts[path] = np.stack([np.asarray(tree_part(row, path)) for row in rows]).reshape(
-                tuple(shape) + np.shape(value))
-    return replace_leaves(rows[0], parts)
-
-
 def tree_zeros(x):
     """The zero gradient of ``x``: its structure, zeros at every number and real array; 0.0
     for a part that is not a number (``self.b`` is None: ``tree_grad`` keeps the None)."""
@@ -125,6 +93,8 @@ def replace_leaves(x, values):
 
 def _build(x, found, busy):
     """The gradient of ``x`` given the gradients ``found`` of its parts (paths relative to ``x``)."""
+    if isinstance(x, dict):
+        found = _keyed_parts(found)
     whole = [g for path, g in found if not path]
     deeper = [(path, g) for path, g in found if path]
     if not deeper:
@@ -157,6 +127,18 @@ def _build(x, found, busy):
     out = _rebuilt(x, built)
     if whole:
         out = _added(out, _whole(_sum(whole), x))
+    return out
+
+
+def _keyed_parts(found):
+    """``found`` (of a dict) with each whole gradient that is a dict of adjoints by key (``KeyedAdjoints``:
+    reads at keys known at run time) given as the gradients of the parts at those keys."""
+    out = []
+    for path, g in found:
+        if not path and isinstance(g, dict):
+            out += [((key,), part) for key, part in g.items()]
+        else:
+            out.append((path, g))
     return out
 
 

@@ -279,7 +279,7 @@ class _Sweep:
                 index = position if isinstance(position, Var) else None
                 if index is not None:
                     index = ast.Name(id=self.tokens.value(index), ctx=ast.Load())
-                reversed_body.append(ItemAccumulate(seq, self.adjoint(item), position is True, index))
+                reversed_body.append(ItemAccumulate(seq, self.adjoint(item), position is True, index, loc=stmt.loc))
         if reversed_body or carries:  # a carry's reset matters even when nothing else happens
             if replays_range(stmt):
                 self.needed.update(a for a in stmt.iter.args if isinstance(a, Var))
