@@ -13,6 +13,7 @@ import weakref
 from ..ir import CHECK_OPS, FIELD_OPS, Assign, If, Loop, Var, walk
 
 _PATHS = weakref.WeakKeyDictionary()  # Function -> its tree_paths: asked for each parameter, a Function never changes
+_KEYS = weakref.WeakKeyDictionary()  # Function -> keys_walked
 
 
 def tree_paths(function):
@@ -39,8 +40,14 @@ def _paths(function):
 def is_container(function, param):
     """Whether ``function`` reads parts of ``param`` at constant paths, or walks its keys
     (``rt.keys_of``: ``for k in params: params[k]``, a dict, its gradient one adjoint a key)."""
-    return any(root is param for root, _ in tree_paths(function).values()) or any(
-        isinstance(s, Assign) and s.op == "rt.keys_of" and s.args[0] is param for s in walk(function.body))
+    return any(root is param for root, _ in tree_paths(function).values()) or param in keys_walked(function)
+
+
+def keys_walked(function):
+    """The values whose keys a loop of ``function`` walks (``rt.keys_of``); one set per function."""
+    if function not in _KEYS:
+        _KEYS[function] = frozenset(s.args[0] for s in walk(function.body) if isinstance(s, Assign) and s.op == "rt.keys_of")
+    return _KEYS[function]
 
 
 def tree_leaves(function, param):
