@@ -195,3 +195,17 @@ def test_membership_in_a_display_in_a_loop():
 
 def test_a_display_of_constants_prints_as_one():
     assert "x in (1.0, 2.0)" in srcdiff.grad(in_constants).source
+
+
+@pytest.mark.parametrize("f, args", [(in_constants, (0.7,)), (in_constants, (2.0,)), (in_values, (0.7, 1.4)),
+                                     (in_values, (0.7, 0.9)), (not_in_a_list, (0.7,)), (not_in_a_list, (1.0,))],
+                         ids=lambda v: getattr(v, "__name__", None))
+def test_numba_mode_compiles_membership_in_a_display(f, args):
+    """``x in (1.0, 2.0)`` and ``y in [x, 2.0 * x]`` were refused by jit="numba" ("cannot compile
+    'in'"); numba compiles a membership test in a tuple of numbers, so it is taken now (a test in
+    an array is still refused, above).  Its gradient is the plain code's."""
+    pytest.importorskip("numba")
+    jitted = srcdiff.grad(f, jit="numba")
+    assert jitted(*args) == pytest.approx(srcdiff.grad(f)(*args), rel=1e-12)
+    compiled, = jitted.__srcdiff_table__.values()
+    assert hasattr(compiled, "py_func")  # numba's own dispatcher ran it

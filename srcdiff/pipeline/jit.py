@@ -11,13 +11,13 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | in the function | allowed |
 | --- | --- |
 | arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
-| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``bool``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop) |
+| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``bool``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop), ``x in (1.0, 2.0)`` and ``y not in (x, 2 * x)`` (a tuple of numbers read by membership tests alone) |
 | module constants | numbers, and entries of arrays (numba compiles in their values when it compiles a signature's code, as it does every global's) |
 | loops | ``for i in range(...)``, ``reversed(range(...))``, ``for x in xs``, ``zip(xs, ys)``, ``enumerate(xs)``, ``reversed(xs)``, ``while``; branches inside them (the tape keeps a list per push: ``emit.tape``) |
 """
 from ..analysis import SCALAR, Shape, kind_of
 from ..errors import SrcdiffError
-from ..ir import GRADIENT_CALL, Assign, Const, Global, If, Loop, is_position_read, reads, walk
+from ..ir import GRADIENT_CALL, MEMBERSHIP_OPS, Assign, Const, Global, If, Loop, is_position_read, reads, walk
 
 NUMBA_MATH = frozenset(f"math.{name}" for name in (
     "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
@@ -37,8 +37,10 @@ class NumbaError(SrcdiffError):
 
 def check_numba(function):
     """Refuse the first statement of ``function`` that numba mode cannot compile (see the module table)."""
+    displays = _membership_displays(function)
     for stmt in walk(function.body):
         if isinstance(stmt, Assign) and (stmt.op not in NUMBA_OPS and not is_position_read(stmt)
+                                         and not _in_a_display(stmt, displays)
                                          or stmt.kwargs and not is_position_read(stmt) or _bad_pair(stmt)):
             what = f"the call of {stmt.args[0].name}" if stmt.op == GRADIENT_CALL else f"'{stmt.op}'"
             raise numba_refusal(stmt.loc, f"jit='numba' cannot compile {what}",
@@ -46,6 +48,26 @@ def check_numba(function):
         if isinstance(stmt, Loop) and stmt.iter is not None and stmt.iter.kind not in NUMBA_LOOPS:
             raise numba_refusal(stmt.loc, f"jit='numba' cannot compile a loop over {stmt.iter.kind}(...)",
                            "loop over range(len(xs)) or over the array itself")
+
+
+def _membership_displays(function):
+    """The Vars made by ``tuple`` (a display of numbers) that only membership tests read: ``y in (x, 2 * x)``."""
+    statements = [s for s in walk(function.body) if isinstance(s, Assign)]
+    tuples = {s.target for s in statements if s.op == "tuple"}
+    other = {a for s in statements if s.op not in MEMBERSHIP_OPS for a in s.args} | {
+        a for s in statements if s.op in MEMBERSHIP_OPS for a in s.args[:1]}
+    return tuples - other
+
+
+def _in_a_display(stmt, displays):
+    """Whether ``stmt`` is a membership test in a tuple of numbers, or makes one (numba compiles both)."""
+    if stmt.op == "tuple":
+        return stmt.target in displays
+    if stmt.op not in MEMBERSHIP_OPS or len(stmt.args) != 2:
+        return False
+    seq = stmt.args[1]
+    return seq in displays or isinstance(seq, Const) and type(seq.value) is tuple and bool(seq.value) and all(
+        type(v) in (float, int) for v in seq.value)
 
 
 def _bad_pair(stmt):
