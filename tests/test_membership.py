@@ -209,3 +209,17 @@ def test_numba_mode_compiles_membership_in_a_display(f, args):
     assert jitted(*args) == pytest.approx(srcdiff.grad(f)(*args), rel=1e-12)
     compiled, = jitted.__srcdiff_table__.values()
     assert hasattr(compiled, "py_func")  # numba's own dispatcher ran it
+
+
+def in_mixed(x):
+    return x * x if x not in (1, 1.5) else x
+
+
+def test_numba_mode_refuses_a_tuple_of_ints_and_floats_at_its_line(module):
+    """numba's tuples hold one type: ``x not in (1, 1.5)`` has no membership test there (found by
+    the fuzzer's containers family once displays were taken)."""
+    pytest.importorskip("numba")
+    with pytest.raises(srcdiff.SrcdiffError, match="cannot compile 'not in'") as caught:
+        srcdiff.grad(in_mixed, jit="numba")(0.7)
+    assert_user_error(caught.value, in_mixed, "    return x * x if x not in (1, 1.5) else x")
+    assert srcdiff.grad(in_mixed)(0.7) == pytest.approx(1.4)

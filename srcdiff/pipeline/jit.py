@@ -11,7 +11,7 @@ the call's kinds at once, and turns numba's own errors into a NumbaError.
 | in the function | allowed |
 | --- | --- |
 | arguments | float, int, bool; float64 or float32 arrays (a list or tuple: pass ``np.asarray(xs)``) |
-| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``bool``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop), ``x in (1.0, 2.0)`` and ``y not in (x, 2 * x)`` (a tuple of numbers read by membership tests alone) |
+| statements | ``NUMBA_OPS``: arithmetic, comparisons, ``math`` functions numba knows, ``abs``, ``float``, ``int``, ``bool``, ``min``/``max`` of two numbers, ``len(xs)``, ``xs[i]``, ``xs[0]`` and ``xs[-1]``, a copy (``k = 0`` before a loop), ``x in (1.0, 2.0)`` and ``y not in (x, 2 * x)`` (a tuple of numbers of one type, read by membership tests alone) |
 | module constants | numbers, and entries of arrays (numba compiles in their values when it compiles a signature's code, as it does every global's) |
 | loops | ``for i in range(...)``, ``reversed(range(...))``, ``for x in xs``, ``zip(xs, ys)``, ``enumerate(xs)``, ``reversed(xs)``, ``while``; branches inside them (the tape keeps a list per push: ``emit.tape``) |
 """
@@ -65,9 +65,9 @@ def _in_a_display(stmt, displays):
         return stmt.target in displays
     if stmt.op not in MEMBERSHIP_OPS or len(stmt.args) != 2:
         return False
-    seq = stmt.args[1]
-    return seq in displays or isinstance(seq, Const) and type(seq.value) is tuple and bool(seq.value) and all(
-        type(v) in (float, int) for v in seq.value)
+    seq = stmt.args[1]  # numba's tuples hold one type: (1, 1.5) has no membership test there
+    return seq in displays or isinstance(seq, Const) and type(seq.value) is tuple and bool(seq.value) \
+        and len({type(v) for v in seq.value}) == 1 and type(seq.value[0]) in (float, int)
 
 
 def _bad_pair(stmt):
