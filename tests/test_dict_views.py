@@ -81,6 +81,17 @@ def keyed_branch(params, x):
     return total
 
 
+def decay_weights_only(params, x):
+    """Weight decay on the weights alone, told by their names (``k.startswith``: refused before)."""
+    total = 0.0
+    for name, p in params.items():
+        if name.startswith("W") or name.endswith("_w"):
+            total = total + np.sum(p ** 2) * x
+        else:
+            total = total + np.sum(np.tanh(p)) * x
+    return total
+
+
 def part_walked(params, x):
     return sum(np.sum(v ** 2) for v in params["layer"].values()) * x + np.sum(params["b"] * params["layer"]["W"][0])
 
@@ -90,11 +101,13 @@ def _params(f, rng):
         return {"layer": {"W": rng.normal(size=(2, 2)), "c": rng.normal(size=2)}, "b": rng.normal(size=2)}
     if f is l2_penalty:
         return {"W1": rng.normal(size=(3, 4)), "b1": rng.normal(size=4), "W2": rng.normal(size=(4, 2))}
+    if f is decay_weights_only:
+        return {"W1": rng.normal(size=(2, 2)), "b1": rng.normal(size=2), "out_w": rng.normal(size=3)}
     return {"W": rng.normal(size=(2, 2)), "b": rng.normal(size=2)}
 
 
 FUNCTIONS = [l2_penalty, items_loop, items_pairs, keys_method, own_keys, values_summed, largest, values_listed,
-             comprehension, keyed_branch, part_walked]
+             comprehension, keyed_branch, decay_weights_only, part_walked]
 
 
 def _case(f):

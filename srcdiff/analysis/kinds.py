@@ -41,7 +41,8 @@ REDUCTIONS = frozenset({
 })
 # Results that are single numbers or not arrays of numbers.
 SCALAR_OPS = frozenset({".ndim", ".size", "len", "in", "not in", "float", "int", "round", "bool", "np.ndim", "np.size", "isinstance",
-                        "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank", ".index()", ".count()"})
+                        "rt.argmax_item", "rt.argmin_item", "rt.item", "rt.lstsq_rank", ".index()", ".count()",
+                        ".startswith()", ".endswith()"})
 OTHER_OPS = frozenset({".shape", ".dtype", "tuple", "slice", "np.shape", "rt.check_scalar", "rt.check_direction",
                        "rt.check_number_update", "rt.check_sequence", "rt.check_mapping", "rt.keys_of", "effect"})
 # Runtime helpers whose result has the shape of their second argument (``rt.unbroadcast(g, x)``).

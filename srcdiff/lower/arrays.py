@@ -37,6 +37,7 @@ METHODS = frozenset({
     "sum", "mean", "max", "min", "prod", "reshape", "dot", "transpose", "ravel", "flatten",
     "squeeze", "clip", "copy", "argmax", "argmin", "std", "var", "cumsum", "cumprod", "astype", "trace", "diagonal",
     "item", "take", "index", "count",  # a list's position of a value and its count: integers, no gradient
+    "startswith", "endswith",  # of a str (a dict's key walked at run time: for k, p in params.items()): flags
 }) | RANDOM_METHODS
 # Methods that are a NumPy function of the array (``x.repeat(2, axis=0)`` is ``np.repeat(x, 2, axis=0)``),
 # lowered as that function, whose rules read the same arguments after the array.

@@ -48,7 +48,7 @@ BINARY = frozenset({"+", "-", "*", "/", "**", "%", "max", "min", "np.arctan2", "
 NO_GRADIENT = frozenset({
     ".shape", ".ndim", ".size", ".dtype", "slice", "np.shape", "np.ndim", "np.size",
     "np.zeros", "np.ones", "np.zeros_like", "np.ones_like", "np.empty", "np.empty_like", "np.eye",
-    "np.argmax", "np.argmin", ".argmax()", ".argmin()", ".index()", ".count()",
+    "np.argmax", "np.argmin", ".argmax()", ".argmin()", ".index()", ".count()", ".startswith()", ".endswith()",
     "np.argsort", "np.lexsort", "np.sign", "np.floor", "np.ceil", "np.round", "np.rint", "np.trunc", "np.isnan",
     "np.isinf", "np.isfinite", "np.imag", "np.angle", "np.greater", "np.less", "np.equal", "np.logical_and",
     "np.logical_or", "np.logical_not", "len", "in", "not in", "np.searchsorted", "np.all", "np.any",
