@@ -85,6 +85,13 @@ def part_summed(p, x):
     return sum(v * x for v in p["a"])
 
 
+def second_of_pairs(pairs, x):
+    total = 0.0
+    for a, b in pairs:
+        total = total + sum(v * x for v in b)
+    return total
+
+
 FAMILY = [summed, keys_weighted, listed, tupled, largest, enumerated, zipped, backwards,
           listed_comprehension, unpacked, in_order, any_big]
 INT_KEYS = {0: 4.0, 1: 2.0}  # keys read as positions would find the values
@@ -140,7 +147,10 @@ def test_an_item_or_a_part_of_an_argument_is_checked():
         srcdiff.grad(row_sums, wrt=1)([INT_KEYS], 3.0)
     with pytest.raises(srcdiff.SrcdiffError, match="a value is a dict"):
         srcdiff.grad(part_summed, wrt=1)({"a": INT_KEYS}, 3.0)
+    with pytest.raises(srcdiff.SrcdiffError, match="a value is a dict"):  # the second name a loop unpacks too
+        srcdiff.grad(second_of_pairs, wrt=1)([([1.0], INT_KEYS)], 3.0)
     assert_close(srcdiff.grad(row_sums, wrt=1)([[4.0, 2.0], (1.0,)], 3.0), 7.0)
+    assert_close(srcdiff.grad(second_of_pairs, wrt=1)([([1.0], [4.0, 2.0])], 3.0), 6.0)
     assert_close(srcdiff.grad(part_summed, wrt=1)({"a": [4.0, 2.0]}, 3.0), 6.0)
 
 

@@ -42,10 +42,13 @@ def statement_for(lw, stmt):
 
 
 def _items_of(kind, args, targets):
-    """``(sequence, target)`` of each loop target that takes the items of a sequence."""
+    """``(sequence, target)`` of each loop target that holds an item of a sequence, or a part of one
+    (``for a, b in pairs``: both ``a`` and ``b``)."""
     if kind in ("range", "reversed_range"):
         return []
-    return [(args[0], targets[1])] if kind == "enumerate" else list(zip(args, targets))
+    if kind == "zip":
+        return list(zip(args, targets))
+    return [(args[0], target) for target in (targets[1:] if kind == "enumerate" else targets)]
 
 
 def _items_read_outside(lw, stmt, kind, names):
