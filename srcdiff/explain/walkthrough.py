@@ -229,8 +229,7 @@ def _row(trace, index, gradients):
     if node.stmt is None:
         if gradient is None and runtime.not_real(node.value) is None:  # an input that does not reach the result
             gradient = runtime.zeros_like(node.value)  # has gradient zero (a str flag has none: a dash)
-        elif isinstance(gradient, (ItemAdjoints, KeyedAdjoints)):  # items of different shapes, a dict's keys read:
-            # in the input's own structure
+        elif isinstance(gradient, (ItemAdjoints, KeyedAdjoints)):  # by item or by key: in the input's own structure
             gradient = runtime.like(gradient, node.value)
         return Row(index, name, "input", node.value, gradient)
     stmt = node.stmt

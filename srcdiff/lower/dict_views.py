@@ -54,7 +54,8 @@ def keyed_loop(lw, stmt):
     receiver, name = view
     dict_name = receiver.id if isinstance(receiver, ast.Name) else f"<dict {id(stmt)}>"
     operand = lw.expr(receiver)
-    lw.env[dict_name] = operand
+    if dict_name != getattr(receiver, "id", None):  # an expression, lowered once: read by the new loop's name
+        lw.env[dict_name] = operand
     if isinstance(operand, KeywordValues):  # d["inner"].items() of a dict built here: its items, known now
         lw.env[dict_name] = lw.dict_view(operand, stmt.iter)
         return _loop(stmt, stmt.target, _read(dict_name, stmt), [])
